@@ -1,0 +1,492 @@
+/* af-database.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-database"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "af-database.h"
+#include "af-database-migrations.h"
+#include "af-error.h"
+
+struct _AfDatabase
+{
+  GObject parent_instance;
+
+  char       *path;
+  sqlite3    *db;
+  GHashTable *statements;
+};
+
+G_DEFINE_FINAL_TYPE (AfDatabase, af_database, G_TYPE_OBJECT)
+
+static int
+map_sqlite_code (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      return AF_ERROR_DISK_FULL;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      return AF_ERROR_READ_ONLY;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return AF_ERROR_DATABASE_CORRUPT;
+    default:
+      return AF_ERROR_DATABASE;
+    }
+}
+
+/**
+ * af_database_set_error:
+ * @self: a #AfDatabase
+ * @rc: the SQLite result code
+ * @error: return location for a #GError
+ * @what: what was being done, for the message
+ *
+ * Turns a SQLite failure into an #AF_ERROR a person can act on.
+ */
+void
+af_database_set_error (AfDatabase *self,
+                       int         rc,
+                       GError    **error,
+                       const char *what)
+{
+  int         code = map_sqlite_code (rc);
+  const char *detail = self != NULL && self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+
+  switch (code)
+    {
+    case AF_ERROR_DISK_FULL:
+      g_set_error (error, AF_ERROR, code,
+                   "The disk is full: could not %s. Free some space and try again.", what);
+      break;
+    case AF_ERROR_READ_ONLY:
+      g_set_error (error, AF_ERROR, code,
+                   "The data folder is read-only: could not %s (%s).", what, detail);
+      break;
+    case AF_ERROR_DATABASE_CORRUPT:
+      g_set_error (error, AF_ERROR, code,
+                   "The database is damaged: could not %s (%s).", what, detail);
+      break;
+    default:
+      g_set_error (error, AF_ERROR, code, "Could not %s: %s", what, detail);
+      break;
+    }
+}
+
+static gboolean
+exec_sql (AfDatabase *self,
+          const char *sql,
+          const char *what,
+          GError    **error)
+{
+  int rc;
+
+  g_assert (AF_IS_DATABASE (self));
+
+  rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      af_database_set_error (self, rc, error, what);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+read_user_version (AfDatabase *self,
+                   GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+  int           version = -1;
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      af_database_set_error (self, rc, error, "read the database");
+      return -1;
+    }
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  else
+    af_database_set_error (self, rc, error, "read the database");
+
+  sqlite3_finalize (stmt);
+
+  return version;
+}
+
+static gboolean
+migrate (AfDatabase *self,
+         GError    **error)
+{
+  int version;
+
+  version = read_user_version (self, error);
+  if (version < 0)
+    return FALSE;
+
+  if ((guint)version > af_database_n_migrations)
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_DATABASE_TOO_NEW,
+                   "The database was written by a newer version of AgentFlow "
+                   "(schema %d, this version knows %u). Update AgentFlow to open it; "
+                   "it was left untouched.",
+                   version, af_database_n_migrations);
+      return FALSE;
+    }
+
+  for (guint i = version; i < af_database_n_migrations; i++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
+
+      if (!exec_sql (self, "BEGIN IMMEDIATE", "update the database", error))
+        return FALSE;
+
+      if (!exec_sql (self, af_database_migrations[i], "update the database", error) ||
+          !exec_sql (self, bump, "update the database", error))
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+
+      if (!exec_sql (self, "COMMIT", "update the database", error))
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+
+      g_debug ("Database migrated to schema %u", i + 1);
+    }
+
+  return TRUE;
+}
+
+static void
+af_database_finalize (GObject *object)
+{
+  AfDatabase *self = (AfDatabase *)object;
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  self->db = NULL;
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (af_database_parent_class)->finalize (object);
+}
+
+static void
+af_database_class_init (AfDatabaseClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = af_database_finalize;
+}
+
+static void
+af_database_init (AfDatabase *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify)sqlite3_finalize);
+}
+
+/**
+ * af_database_open:
+ * @path: the database file, or ":memory:"
+ * @error: return location for a #GError
+ *
+ * Opens (creating if needed) the database and brings its schema up to date.
+ * A file that is not a readable AgentFlow database is never modified: the
+ * error says so (%AF_ERROR_DATABASE_CORRUPT, %AF_ERROR_DATABASE_TOO_NEW) and
+ * the caller decides whether to af_database_move_aside() it.
+ *
+ * Returns: (transfer full): the database, or %NULL with @error set
+ */
+AfDatabase *
+af_database_open (const char *path,
+                  GError    **error)
+{
+  g_autoptr (AfDatabase) self = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (g_strcmp0 (path, ":memory:") != 0)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int errsv = errno;
+
+          g_set_error (error, AF_ERROR,
+                       errsv == ENOSPC ? AF_ERROR_DISK_FULL : AF_ERROR_READ_ONLY,
+                       "Could not create the data folder %s: %s", dir, g_strerror (errsv));
+          return NULL;
+        }
+    }
+
+  self = g_object_new (AF_TYPE_DATABASE, NULL);
+  self->path = g_strdup (path);
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      af_database_set_error (self, rc, error, "open the database");
+      return NULL;
+    }
+
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, 1);
+
+  /* A cheap read of the header first: a file that is not SQLite fails here
+   * before anything could be written to it. */
+  if (read_user_version (self, error) < 0)
+    return NULL;
+
+  if (!exec_sql (self,
+                 "PRAGMA journal_mode = WAL;"
+                 "PRAGMA synchronous = NORMAL;"
+                 "PRAGMA foreign_keys = ON;"
+                 "PRAGMA temp_store = MEMORY;",
+                 "open the database", error))
+    return NULL;
+
+  if (!migrate (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+af_database_get_path (AfDatabase *self)
+{
+  g_return_val_if_fail (AF_IS_DATABASE (self), NULL);
+
+  return self->path;
+}
+
+sqlite3 *
+af_database_get_handle (AfDatabase *self)
+{
+  g_return_val_if_fail (AF_IS_DATABASE (self), NULL);
+
+  return self->db;
+}
+
+int
+af_database_get_schema_version (AfDatabase *self)
+{
+  g_return_val_if_fail (AF_IS_DATABASE (self), -1);
+
+  return read_user_version (self, NULL);
+}
+
+int
+af_database_get_latest_version (void)
+{
+  return af_database_n_migrations;
+}
+
+gboolean
+af_database_exec (AfDatabase *self,
+                  const char *sql,
+                  GError    **error)
+{
+  g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (sql != NULL, FALSE);
+
+  return exec_sql (self, sql, "write to the database", error);
+}
+
+/**
+ * af_database_prepare:
+ * @self: a #AfDatabase
+ * @sql: one SQL statement
+ * @error: return location for a #GError
+ *
+ * Returns a cached prepared statement for @sql, reset and with its bindings
+ * cleared. The database owns it: do not finalize it.
+ *
+ * Returns: (transfer none): the statement, or %NULL with @error set
+ */
+sqlite3_stmt *
+af_database_prepare (AfDatabase *self,
+                     const char *sql,
+                     GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (AF_IS_DATABASE (self), NULL);
+  g_return_val_if_fail (sql != NULL, NULL);
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      af_database_set_error (self, rc, error, "read the database");
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+
+  return stmt;
+}
+
+/**
+ * af_database_step_done:
+ *
+ * Steps a statement that returns no rows and resets it.
+ */
+gboolean
+af_database_step_done (AfDatabase   *self,
+                       sqlite3_stmt *stmt,
+                       GError      **error)
+{
+  int rc;
+
+  g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (stmt != NULL, FALSE);
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      af_database_set_error (self, rc, error, "write to the database");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+af_database_begin (AfDatabase *self,
+                   GError    **error)
+{
+  g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
+
+  return exec_sql (self, "BEGIN IMMEDIATE", "write to the database", error);
+}
+
+gboolean
+af_database_commit (AfDatabase *self,
+                    GError    **error)
+{
+  g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
+
+  if (!exec_sql (self, "COMMIT", "write to the database", error))
+    {
+      af_database_rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+af_database_rollback (AfDatabase *self)
+{
+  g_return_if_fail (AF_IS_DATABASE (self));
+
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean
+af_database_check_integrity (AfDatabase *self,
+                             GError    **error)
+{
+  sqlite3_stmt    *stmt;
+  g_autofree char *result = NULL;
+  int              rc;
+
+  g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA integrity_check", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      af_database_set_error (self, rc, error, "check the database");
+      return FALSE;
+    }
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    result = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  if (g_strcmp0 (result, "ok") != 0)
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_DATABASE_CORRUPT,
+                   "The database failed its integrity check: %s",
+                   result ? result : "no answer");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * af_database_move_aside:
+ * @path: a database file that could not be opened
+ * @error: return location for a #GError
+ *
+ * Renames an unreadable database (and its -wal/-shm files) to
+ * `agentflow.db.broken-YYYYMMDD-HHMMSS` so a fresh one can be created
+ * without destroying what the user had.
+ *
+ * Returns: (transfer full): the new path, or %NULL with @error set
+ */
+char *
+af_database_move_aside (const char *path,
+                        GError    **error)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char         *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char         *target = g_strdup_printf ("%s.broken-%s", path, stamp);
+  static const char *const suffixes[] = { "-wal", "-shm" };
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (g_rename (path, target) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, AF_ERROR, AF_ERROR_READ_ONLY,
+                   "Could not move the damaged database aside: %s", g_strerror (errsv));
+      return NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (target, suffixes[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS))
+        g_rename (from, to);
+    }
+
+  return g_steal_pointer (&target);
+}

@@ -1,0 +1,46 @@
+/* af-database.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+#define AF_TYPE_DATABASE (af_database_get_type ())
+
+G_DECLARE_FINAL_TYPE (AfDatabase, af_database, AF, DATABASE, GObject)
+
+AfDatabase   *af_database_open (const char *path,
+                                GError    **error);
+const char   *af_database_get_path (AfDatabase *self);
+sqlite3      *af_database_get_handle (AfDatabase *self);
+int           af_database_get_schema_version (AfDatabase *self);
+int           af_database_get_latest_version (void);
+gboolean      af_database_exec (AfDatabase *self,
+                                const char *sql,
+                                GError    **error);
+sqlite3_stmt *af_database_prepare (AfDatabase *self,
+                                   const char *sql,
+                                   GError    **error);
+gboolean      af_database_step_done (AfDatabase   *self,
+                                     sqlite3_stmt *stmt,
+                                     GError      **error);
+gboolean      af_database_begin (AfDatabase *self,
+                                 GError    **error);
+gboolean      af_database_commit (AfDatabase *self,
+                                  GError    **error);
+void          af_database_rollback (AfDatabase *self);
+gboolean      af_database_check_integrity (AfDatabase *self,
+                                           GError    **error);
+void          af_database_set_error (AfDatabase *self,
+                                     int         rc,
+                                     GError    **error,
+                                     const char *what);
+char         *af_database_move_aside (const char *path,
+                                      GError    **error);
+
+G_END_DECLS

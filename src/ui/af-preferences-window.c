@@ -1,0 +1,156 @@
+/* af-preferences-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-preferences-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "af-preferences-window.h"
+
+struct _AfPreferencesWindow
+{
+  AdwPreferencesWindow parent_instance;
+
+  GSettings *settings;
+
+  /* Template widgets */
+  AdwComboRow *style_row;
+  AdwEntryRow *google_client_id_row;
+  AdwEntryRow *slack_client_id_row;
+};
+
+G_DEFINE_FINAL_TYPE (AfPreferencesWindow, af_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *const style_ids[] = { "system", "light", "dark" };
+
+static gboolean
+style_get_mapping (GValue   *value,
+                   GVariant *variant,
+                   gpointer  user_data)
+{
+  const char *id = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (style_ids); i++)
+    {
+      if (g_str_equal (id, style_ids[i]))
+        {
+          g_value_set_uint (value, i);
+          return TRUE;
+        }
+    }
+
+  g_value_set_uint (value, 0);
+  return TRUE;
+}
+
+static GVariant *
+style_set_mapping (const GValue       *value,
+                   const GVariantType *expected_type,
+                   gpointer            user_data)
+{
+  guint i = g_value_get_uint (value);
+
+  if (i >= G_N_ELEMENTS (style_ids))
+    i = 0;
+
+  return g_variant_new_string (style_ids[i]);
+}
+
+static void
+af_preferences_window_constructed (GObject *object)
+{
+  AfPreferencesWindow *self = (AfPreferencesWindow *)object;
+
+  G_OBJECT_CLASS (af_preferences_window_parent_class)->constructed (object);
+
+  g_settings_bind_with_mapping (self->settings, "style-variant",
+                                self->style_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                style_get_mapping, style_set_mapping, NULL, NULL);
+  g_settings_bind (self->settings, "google-client-id",
+                   self->google_client_id_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "slack-client-id",
+                   self->slack_client_id_row, "text", G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+af_preferences_window_dispose (GObject *object)
+{
+  AfPreferencesWindow *self = (AfPreferencesWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AF_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (af_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+af_preferences_window_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  AfPreferencesWindow *self = AF_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+af_preferences_window_class_init (AfPreferencesWindowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = af_preferences_window_constructed;
+  object_class->dispose = af_preferences_window_dispose;
+  object_class->set_property = af_preferences_window_set_property;
+
+  properties[PROP_SETTINGS] =
+      g_param_spec_object ("settings", NULL, NULL,
+                           G_TYPE_SETTINGS,
+                           (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, google_client_id_row);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, slack_client_id_row);
+}
+
+static void
+af_preferences_window_init (AfPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+AfPreferencesWindow *
+af_preferences_window_new (GSettings *settings)
+{
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (AF_TYPE_PREFERENCES_WINDOW,
+                       "settings", settings,
+                       NULL);
+}

@@ -1,0 +1,26 @@
+/* af-test-ui.h — helpers for UI tests under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+gboolean    af_test_ui_init (int    *argc,
+                             char ***argv);
+void        af_test_ui_wait_until (gboolean (*condition) (gpointer),
+                                   gpointer data,
+                                   guint    timeout_ms);
+void        af_test_ui_wait_for_paint (GtkWidget *widget);
+void        af_test_ui_iterate (guint ms);
+GdkTexture *af_test_ui_render (GtkWidget *widget);
+double      af_test_ui_save_and_measure (GtkWidget  *widget,
+                                         const char *name);
+GtkWidget  *af_test_ui_find_widget (GtkWidget  *root,
+                                    GType       type,
+                                    const char *label_or_title);
+
+G_END_DECLS

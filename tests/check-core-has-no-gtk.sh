@@ -1,0 +1,13 @@
+#!/bin/sh
+# Core and sandbox never include GTK or libadwaita: they run without a display.
+set -eu
+cd "$AGENTFLOW_TOP_SRCDIR"
+if grep -rnE '#\s*include\s*[<"](gtk/|gdk/|adwaita\.h|libportal-gtk4)' src/core src/sandbox; then
+  echo "core must not include GTK headers" >&2
+  exit 1
+fi
+if grep -nE 'gtk_dep|adw_dep|portal_dep' src/core/*/meson.build src/sandbox/meson.build; then
+  echo "core libraries must not depend on GTK" >&2
+  exit 1
+fi
+echo "core and sandbox are free of GTK"

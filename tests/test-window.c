@@ -1,0 +1,274 @@
+/* test-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "af-application.h"
+#include "af-preferences-window.h"
+#include "af-test-ui.h"
+#include "af-window.h"
+
+static AfApplication *app;
+static guint          n_activations;
+
+static void
+on_activate_cb (GApplication *application,
+                gpointer      user_data)
+{
+  n_activations++;
+}
+
+static AfWindow *
+main_window (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (AF_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static guint
+count_windows_of_type (GType type)
+{
+  guint n = 0;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (g_type_is_a (G_OBJECT_TYPE (l->data), type))
+      n++;
+  return n;
+}
+
+static GtkWindow *
+find_toplevel_of_type (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (g_type_is_a (G_OBJECT_TYPE (w), type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+toplevel_of_type_cond (gpointer data)
+{
+  return find_toplevel_of_type ((GType)GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static void
+test_empty_state (void)
+{
+  AfWindow  *window = main_window ();
+  GtkWidget *status;
+  GtkWidget *button;
+  double     stddev;
+
+  g_assert_nonnull (window);
+  af_test_ui_wait_for_paint (GTK_WIDGET (window));
+
+  g_assert_cmpstr (af_window_get_visible_page (window), ==, "empty");
+  status = af_test_ui_find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, "No Agents Yet");
+  g_assert_nonnull (status);
+  g_assert_true (gtk_widget_get_mapped (status));
+  button = af_test_ui_find_widget (status, GTK_TYPE_BUTTON, "_Create Agent");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.new-agent");
+
+  stddev = af_test_ui_save_and_measure (GTK_WIDGET (window), "window-empty");
+  g_test_message ("luminance stddev %.2f", stddev);
+  g_assert_cmpfloat (stddev, >, 5.0);
+}
+
+static void
+test_accels (void)
+{
+  static const struct
+  {
+    const char *action;
+    const char *accel;
+  } expected[] = {
+    { "app.quit", "<Control>q" },
+    { "window.close", "<Control>w" },
+    { "app.preferences", "<Control>comma" },
+    { "win.new-agent", "<Control>n" },
+    { "win.show-help-overlay", "<Control>question" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                     expected[i].action);
+
+      g_assert_true (g_strv_contains ((const char *const *)accels, expected[i].accel));
+    }
+
+  for (const char *const *name = (const char *const[]){ "about", "preferences", "quit", NULL }; *name; name++)
+    g_assert_true (g_action_map_lookup_action (G_ACTION_MAP (app), *name) != NULL);
+}
+
+static void
+test_about (void)
+{
+  GtkWindow *about;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  af_test_ui_wait_until (toplevel_of_type_cond, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000);
+  about = find_toplevel_of_type (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "AgentFlow");
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
+  gtk_window_destroy (about);
+}
+
+static void
+test_preferences_style (void)
+{
+  GtkWindow       *prefs;
+  GtkWidget       *row;
+  GSettings       *settings = af_application_get_settings (app);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  af_test_ui_wait_until (toplevel_of_type_cond, GSIZE_TO_POINTER (AF_TYPE_PREFERENCES_WINDOW), 5000);
+  prefs = find_toplevel_of_type (AF_TYPE_PREFERENCES_WINDOW);
+  af_test_ui_wait_for_paint (GTK_WIDGET (prefs));
+  g_assert_cmpfloat (af_test_ui_save_and_measure (GTK_WIDGET (prefs), "preferences"), >, 5.0);
+
+  row = af_test_ui_find_widget (GTK_WIDGET (prefs), ADW_TYPE_COMBO_ROW, "_Style");
+  g_assert_nonnull (row);
+
+  /* Choosing Dark in the row is saved and applied at once. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 2);
+  g_autofree char *variant = g_settings_get_string (settings, "style-variant");
+  g_assert_cmpstr (variant, ==, "dark");
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_FORCE_DARK);
+
+  g_settings_set_string (settings, "style-variant", "system");
+  g_assert_cmpint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==, 0);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
+
+  gtk_window_destroy (prefs);
+}
+
+static void
+test_new_agent_dialog (void)
+{
+  GtkWindow *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.new-agent", NULL);
+  af_test_ui_wait_until (toplevel_of_type_cond, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000);
+  dialog = find_toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (main_window ()));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  af_test_ui_iterate (50);
+  g_assert_null (find_toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG));
+}
+
+static void
+on_child_exited_cb (GPid     pid,
+                    int      status,
+                    gpointer user_data)
+{
+  *(int *)user_data = status;
+  g_spawn_close_pid (pid);
+}
+
+static gboolean
+second_launch_done_cond (gpointer data)
+{
+  return *(int *)data != -1 && n_activations >= 2;
+}
+
+static void
+test_single_instance (void)
+{
+  const char      *builddir = g_getenv ("AGENTFLOW_TOP_BUILDDIR");
+  g_autofree char *binary = g_build_filename (builddir, "src", "agentflow", NULL);
+  const char      *argv[] = { binary, NULL };
+  g_autoptr (GError) error = NULL;
+  int  status = -1;
+  GPid pid;
+
+  g_assert_cmpuint (n_activations, ==, 1);
+
+  /* A second launch hands over to this instance and exits. */
+  g_assert_true (g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  g_child_watch_add (pid, on_child_exited_cb, &status);
+  af_test_ui_wait_until (second_launch_done_cond, &status, 20000);
+
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpuint (n_activations, ==, 2);
+  g_assert_cmpuint (count_windows_of_type (AF_TYPE_WINDOW), ==, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (main_window ())));
+}
+
+static void
+test_window_size_saved (void)
+{
+  AfWindow  *window = main_window ();
+  GSettings *settings = af_application_get_settings (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 820, 610);
+  gtk_window_close (GTK_WINDOW (window));
+  af_test_ui_iterate (50);
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 820);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
+
+  /* A new window opens at the remembered size. */
+  g_application_activate (G_APPLICATION (app));
+  window = main_window ();
+  g_assert_nonnull (window);
+  {
+    int w, h;
+
+    gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
+    g_assert_cmpint (w, ==, 820);
+    g_assert_cmpint (h, ==, 610);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int ret;
+
+  if (!af_test_ui_init (&argc, &argv))
+    return 0;
+
+  app = af_application_new ();
+  g_signal_connect (app, "activate", G_CALLBACK (on_activate_cb), NULL);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_application_get_is_remote (G_APPLICATION (app)));
+  g_application_hold (G_APPLICATION (app));
+  g_application_activate (G_APPLICATION (app));
+
+  g_test_add_func ("/window/empty-state", test_empty_state);
+  g_test_add_func ("/window/accels", test_accels);
+  g_test_add_func ("/window/about", test_about);
+  g_test_add_func ("/window/preferences-style", test_preferences_style);
+  g_test_add_func ("/window/new-agent-dialog", test_new_agent_dialog);
+  g_test_add_func ("/window/single-instance", test_single_instance);
+  g_test_add_func ("/window/size-saved", test_window_size_saved);
+
+  ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+
+  return ret;
+}
