@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "af-window.h"
 
@@ -23,6 +24,26 @@ struct _AfWindow
 };
 
 G_DEFINE_FINAL_TYPE (AfWindow, af_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* Benchmarks (bench/) start the app with AGENTFLOW_BENCH_T0 set to a
+ * CLOCK_MONOTONIC time in microseconds taken before exec; the first painted
+ * frame prints how long it took. */
+static void
+on_first_frame_painted_cb (GdkFrameClock *clock,
+                           AfWindow      *self)
+{
+  const char *t0 = g_getenv ("AGENTFLOW_BENCH_T0");
+
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted_cb, self);
+
+  if (t0 != NULL)
+    {
+      gint64 start = g_ascii_strtoll (t0, NULL, 10);
+
+      g_print ("first-frame-us %" G_GINT64_FORMAT "\n", g_get_monotonic_time () - start);
+      fflush (stdout);
+    }
+}
 
 static void
 on_new_agent_response_cb (AdwMessageDialog *dialog,
@@ -69,6 +90,16 @@ save_window_state (AfWindow *self)
       g_settings_set_int (self->settings, "window-height", height);
     }
   g_settings_apply (self->settings);
+}
+
+static void
+af_window_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (af_window_parent_class)->realize (widget);
+
+  if (g_getenv ("AGENTFLOW_BENCH_T0") != NULL)
+    g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
+                      G_CALLBACK (on_first_frame_painted_cb), widget);
 }
 
 static gboolean
@@ -123,6 +154,8 @@ af_window_class_init (AfWindowClass *klass)
   object_class->constructed = af_window_constructed;
   object_class->dispose = af_window_dispose;
   object_class->finalize = af_window_finalize;
+
+  widget_class->realize = af_window_realize;
 
   window_class->close_request = af_window_close_request;
 
