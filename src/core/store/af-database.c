@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "af-database.h"
 #include "af-database-migrations.h"
@@ -96,6 +97,63 @@ exec_sql (AfDatabase *self,
   if (rc != SQLITE_OK)
     {
       af_database_set_error (self, rc, error, what);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A truncated file still opens and reads its first page fine; the damage
+ * shows only when a later page is read, maybe in the middle of a run. The
+ * header says how many pages the file holds: compare it with the file. */
+static gboolean
+check_not_truncated (const char *path,
+                     GError    **error)
+{
+  g_autoptr (GMappedFile) mapped = NULL;
+  const guint8 *h;
+  guint32       page_size, n_pages, change_counter, valid_for;
+  gsize         size;
+
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GStatBuf         st;
+
+  if (g_strcmp0 (path, ":memory:") == 0 || !g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  /* An interrupted checkpoint leaves the main file short while the
+   * write-ahead log still holds the pages; SQLite recovers that itself. */
+  if (g_stat (wal, &st) == 0 && st.st_size > 0)
+    return TRUE;
+
+  mapped = g_mapped_file_new (path, FALSE, NULL);
+  if (mapped == NULL)
+    return TRUE; /* sqlite3_open reports unreadable files itself */
+
+  size = g_mapped_file_get_length (mapped);
+  if (size == 0)
+    return TRUE;
+
+  h = (const guint8 *)g_mapped_file_get_contents (mapped);
+  if (size < 100 || memcmp (h, "SQLite format 3", 16) != 0)
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_DATABASE_CORRUPT,
+                   "The database is damaged: %s is not a database file.", path);
+      return FALSE;
+    }
+
+  page_size = (h[16] << 8) | h[17];
+  if (page_size == 1)
+    page_size = 65536;
+  change_counter = GUINT32_FROM_BE (*(const guint32 *)(h + 24));
+  n_pages = GUINT32_FROM_BE (*(const guint32 *)(h + 28));
+  valid_for = GUINT32_FROM_BE (*(const guint32 *)(h + 92));
+
+  if (n_pages != 0 && change_counter == valid_for && (guint64)n_pages * page_size > size)
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_DATABASE_CORRUPT,
+                   "The database is damaged: %s is truncated (%" G_GSIZE_FORMAT " of %" G_GUINT64_FORMAT " bytes).",
+                   path, size, (guint64)n_pages * page_size);
       return FALSE;
     }
 
@@ -238,6 +296,9 @@ af_database_open (const char *path,
           return NULL;
         }
     }
+
+  if (!check_not_truncated (path, error))
+    return NULL;
 
   self = g_object_new (AF_TYPE_DATABASE, NULL);
   self->path = g_strdup (path);
