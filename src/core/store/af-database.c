@@ -106,6 +106,12 @@ exec_sql (AfDatabase *self,
 /* A truncated file still opens and reads its first page fine; the damage
  * shows only when a later page is read, maybe in the middle of a run. The
  * header says how many pages the file holds: compare it with the file. */
+static guint32
+read_be32 (const guint8 *p)
+{
+  return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
+}
+
 static gboolean
 check_not_truncated (const char *path,
                      GError    **error)
@@ -145,9 +151,9 @@ check_not_truncated (const char *path,
   page_size = (h[16] << 8) | h[17];
   if (page_size == 1)
     page_size = 65536;
-  change_counter = GUINT32_FROM_BE (*(const guint32 *)(h + 24));
-  n_pages = GUINT32_FROM_BE (*(const guint32 *)(h + 28));
-  valid_for = GUINT32_FROM_BE (*(const guint32 *)(h + 92));
+  change_counter = read_be32 (h + 24);
+  n_pages = read_be32 (h + 28);
+  valid_for = read_be32 (h + 92);
 
   if (n_pages != 0 && change_counter == valid_for && (guint64)n_pages * page_size > size)
     {
