@@ -13,17 +13,62 @@
 #include "af-preferences-window.h"
 #include "af-window.h"
 
+/* How long Quit waits for in-flight runs (quit blockers) before exiting
+ * anyway: long enough for a run to reach a safe point, short enough that
+ * Quit still feels like quitting. */
+#define QUIT_TIMEOUT_SECONDS 10
+
 struct _AfApplication
 {
   AdwApplication parent_instance;
 
-  GSettings *settings;
+  GSettings    *settings;
+  AfTray       *tray;
+  AfNotifier   *notifier;
+  AfBackground *background;
+
+  /* Quit: the cancellable is cancelled when Quit is requested; the process
+   * exits once every blocker is removed, or after QUIT_TIMEOUT_SECONDS. */
+  GCancellable *shutdown_cancellable;
+  GHashTable   *quit_blockers; /* id → reason */
+  guint         next_blocker_id;
+  guint         quit_timeout_id;
+
+  /* Approvals from notifications, delivered to the engine exactly once;
+   * those arriving before the engine registered its handler wait. */
+  AfApprovalHandler approval_handler;
+  gpointer          approval_data;
+  GDestroyNotify    approval_destroy;
+  GHashTable       *decided_approvals; /* id → GINT_TO_POINTER (approved + 1) */
+  GPtrArray        *undelivered_approvals;
+
+  guint start_in_background : 1;
+  guint in_background : 1;
+  guint quitting : 1;
 };
 
 G_DEFINE_FINAL_TYPE (AfApplication, af_application, ADW_TYPE_APPLICATION)
 
+enum
+{
+  PROP_0,
+  PROP_IN_BACKGROUND,
+  PROP_QUITTING,
+  N_PROPS
+};
+
+enum
+{
+  SHUTDOWN_REQUESTED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint       signals[N_SIGNALS];
+
 static const GOptionEntry main_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Print the version and exit"), NULL },
+  { "background", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Start without a window and keep running agents in the background"), NULL },
   { NULL }
 };
 
@@ -42,6 +87,71 @@ get_main_window (AfApplication *self)
 }
 
 static void
+enter_background (AfApplication *self)
+{
+  g_assert (AF_IS_APPLICATION (self));
+
+  if (self->in_background || self->quitting)
+    return;
+
+  /* GtkApplication holds the application while it has windows; this hold
+   * keeps the agents running once the last one is gone. */
+  g_application_hold (G_APPLICATION (self));
+  self->in_background = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_BACKGROUND]);
+
+  if (self->background != NULL)
+    af_background_request (self->background, NULL);
+}
+
+static void
+finish_quit (AfApplication *self)
+{
+  g_assert (AF_IS_APPLICATION (self));
+
+  g_clear_handle_id (&self->quit_timeout_id, g_source_remove);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+deliver_approval (AfApplication *self,
+                  const char    *approval_id,
+                  gboolean       approved)
+{
+  g_assert (AF_IS_APPLICATION (self));
+  g_assert (self->approval_handler != NULL);
+
+  self->approval_handler (self, approval_id, approved, self->approval_data);
+}
+
+static void
+decide_approval (AfApplication *self,
+                 const char    *approval_id,
+                 gboolean       approved)
+{
+  g_assert (AF_IS_APPLICATION (self));
+
+  /* A notification button can be pressed again before the desktop removes
+   * the notification, and the window may offer the same decision: the
+   * first one counts. */
+  if (g_hash_table_contains (self->decided_approvals, approval_id))
+    {
+      g_debug ("Approval %s was already decided", approval_id);
+      return;
+    }
+  g_hash_table_insert (self->decided_approvals, g_strdup (approval_id),
+                       GINT_TO_POINTER (approved ? 2 : 1));
+
+  if (self->notifier != NULL)
+    af_notifier_withdraw_approval (self->notifier, approval_id);
+
+  if (self->approval_handler != NULL)
+    deliver_approval (self, approval_id, approved);
+  else
+    g_ptr_array_add (self->undelivered_approvals, g_strdup (approval_id));
+}
+
+static void
 on_style_variant_changed_cb (AfApplication *self,
                              const char    *key,
                              GSettings     *settings)
@@ -56,6 +166,151 @@ on_style_variant_changed_cb (AfApplication *self,
     scheme = ADW_COLOR_SCHEME_FORCE_DARK;
 
   adw_style_manager_set_color_scheme (style_manager, scheme);
+}
+
+static gboolean
+on_quit_timeout_cb (gpointer user_data)
+{
+  AfApplication *self = user_data;
+
+  self->quit_timeout_id = 0;
+  g_message ("Quitting while %u task(s) are still busy",
+             g_hash_table_size (self->quit_blockers));
+  finish_quit (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_quit_after_close_cb (gpointer user_data)
+{
+  AfApplication *self = user_data;
+
+  af_application_request_quit (self);
+  g_application_release (G_APPLICATION (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_close_after_question_cb (gpointer user_data)
+{
+  GtkWindow *window = user_data;
+
+  if (gtk_widget_get_root (GTK_WIDGET (window)) != NULL && gtk_widget_get_visible (GTK_WIDGET (window)))
+    gtk_window_close (window);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_background_question_response_cb (AdwMessageDialog *dialog,
+                                    const char       *response,
+                                    AfApplication    *self)
+{
+  GtkWindow *window = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  if (g_str_equal (response, "cancel"))
+    return;
+
+  g_settings_set_boolean (self->settings, "run-in-background", g_str_equal (response, "background"));
+  g_settings_set_boolean (self->settings, "background-asked", TRUE);
+
+  /* Closed from an idle: the dialog is finalized when this emission ends,
+   * and it must not outlive the window it is transient for. */
+  if (window != NULL)
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_close_after_question_cb,
+                     g_object_ref (window), g_object_unref);
+}
+
+static void
+ask_about_background (AfApplication *self,
+                      GtkWindow     *window)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (window,
+                                   _ ("Keep Agents Running?"),
+                                   _ ("AgentFlow can keep running your agents after you close "
+                                      "the window, so their work is done when you come back. "
+                                      "Choose Quit in the main menu to stop them. "
+                                      "You can change this in Preferences."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _ ("_Cancel"),
+                                    "quit", _ ("_Quit"),
+                                    "background", _ ("_Keep Running"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "background",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "background");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (on_background_question_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Connected after AfWindow's own handler, which saves the window state. */
+static gboolean
+on_window_close_request_cb (GtkWindow     *window,
+                            AfApplication *self)
+{
+  if (self->quitting)
+    return FALSE;
+
+  if (!g_settings_get_boolean (self->settings, "background-asked"))
+    {
+      ask_about_background (self, window);
+      return TRUE;
+    }
+
+  if (g_settings_get_boolean (self->settings, "run-in-background"))
+    {
+      enter_background (self);
+      return FALSE;
+    }
+
+  /* Closing the window is quitting: let it close, then stop the agents the
+   * same way Quit does. The hold bridges the gap between the two. */
+  g_application_hold (G_APPLICATION (self));
+  g_idle_add (on_quit_after_close_cb, self);
+  return FALSE;
+}
+
+static void
+present_main_window (AfApplication *self)
+{
+  AfWindow *window = get_main_window (self);
+
+  if (window == NULL)
+    {
+      window = af_window_new (self);
+      g_signal_connect_object (window, "close-request",
+                               G_CALLBACK (on_window_close_request_cb), self,
+                               G_CONNECT_AFTER);
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_tray_activate_cb (AfApplication *self)
+{
+  g_application_activate (G_APPLICATION (self));
+}
+
+static void
+on_tray_open_approvals_cb (AfApplication *self)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (self), "open-view",
+                                  g_variant_new_string ("approvals"));
+}
+
+static void
+on_tray_quit_cb (AfApplication *self)
+{
+  af_application_request_quit (self);
 }
 
 static void
@@ -98,6 +353,7 @@ af_application_preferences (GSimpleAction *action,
   AfPreferencesWindow *prefs;
 
   prefs = af_preferences_window_new (self->settings);
+  af_preferences_window_set_background (prefs, self->background);
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_present (GTK_WINDOW (prefs));
 }
@@ -107,32 +363,79 @@ af_application_quit (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
 {
+  af_application_request_quit (AF_APPLICATION (user_data));
+}
+
+static void
+af_application_open_view (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
   AfApplication *self = user_data;
-  GList         *windows;
+  const char    *view = g_variant_get_string (parameter, NULL);
 
-  /* Destroying the windows first lets each save its state. */
-  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
-  for (const GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (l->data);
-  g_list_free (windows);
+  if (self->quitting)
+    return;
 
-  g_application_quit (G_APPLICATION (self));
+  present_main_window (self);
+
+  /* The window shows the view if it has one by that name. */
+  gtk_widget_activate_action (GTK_WIDGET (get_main_window (self)), "win.show-view", "s", view);
+}
+
+static void
+af_application_approve (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  decide_approval (AF_APPLICATION (user_data), g_variant_get_string (parameter, NULL), TRUE);
+}
+
+static void
+af_application_deny (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  decide_approval (AF_APPLICATION (user_data), g_variant_get_string (parameter, NULL), FALSE);
 }
 
 static const GActionEntry app_actions[] = {
   { "about", af_application_about },
   { "preferences", af_application_preferences },
   { "quit", af_application_quit },
+  { "open-view", af_application_open_view, "s" },
+  { "approve", af_application_approve, "s" },
+  { "deny", af_application_deny, "s" },
 };
 
 static int
 af_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
 {
+  AfApplication *self = AF_APPLICATION (app);
+
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return 0;
+    }
+
+  if (g_variant_dict_contains (options, "background"))
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+
+      /* Already running: it is in the background or has a window, and
+       * either way there is nothing to start. */
+      if (g_application_get_is_remote (app))
+        return 0;
+
+      self->start_in_background = TRUE;
     }
 
   return G_APPLICATION_CLASS (af_application_parent_class)->handle_local_options (app, options);
@@ -142,6 +445,7 @@ static void
 af_application_startup (GApplication *app)
 {
   AfApplication     *self = AF_APPLICATION (app);
+  GDBusConnection   *connection;
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *prefs_accels[] = { "<Control>comma", NULL };
@@ -162,19 +466,57 @@ af_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-agent", new_accels);
+
+  connection = g_application_get_dbus_connection (app);
+  self->notifier = af_notifier_new (app, self->settings);
+  self->background = af_background_new (self->settings, connection);
+  if (connection != NULL)
+    {
+      self->tray = af_tray_new (connection);
+      g_signal_connect_object (self->tray, "activate",
+                               G_CALLBACK (on_tray_activate_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->tray, "open-approvals",
+                               G_CALLBACK (on_tray_open_approvals_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->tray, "quit",
+                               G_CALLBACK (on_tray_quit_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  /* Started by D-Bus activation (a notification button, the tray host): no
+   * window unless asked for, but the agents run. */
+  if ((g_application_get_flags (app) & G_APPLICATION_IS_SERVICE) != 0 &&
+      g_settings_get_boolean (self->settings, "run-in-background"))
+    enter_background (self);
 }
 
 static void
 af_application_activate (GApplication *app)
 {
   AfApplication *self = AF_APPLICATION (app);
-  AfWindow      *window;
 
-  window = get_main_window (self);
-  if (window == NULL)
-    window = af_window_new (self);
+  if (self->start_in_background)
+    {
+      self->start_in_background = FALSE;
+      enter_background (self);
+      return;
+    }
 
-  gtk_window_present (GTK_WINDOW (window));
+  if (self->quitting)
+    return;
+
+  present_main_window (self);
+}
+
+static void
+af_application_shutdown (GApplication *app)
+{
+  AfApplication *self = AF_APPLICATION (app);
+
+  g_cancellable_cancel (self->shutdown_cancellable);
+  g_clear_handle_id (&self->quit_timeout_id, g_source_remove);
+  g_clear_object (&self->tray);
+  g_clear_object (&self->background);
+
+  G_APPLICATION_CLASS (af_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -182,9 +524,52 @@ af_application_dispose (GObject *object)
 {
   AfApplication *self = (AfApplication *)object;
 
+  g_clear_handle_id (&self->quit_timeout_id, g_source_remove);
+  g_clear_object (&self->tray);
+  g_clear_object (&self->background);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->settings);
+  g_clear_object (&self->shutdown_cancellable);
+  if (self->approval_destroy != NULL)
+    g_clear_pointer (&self->approval_data, self->approval_destroy);
+  self->approval_handler = NULL;
 
   G_OBJECT_CLASS (af_application_parent_class)->dispose (object);
+}
+
+static void
+af_application_finalize (GObject *object)
+{
+  AfApplication *self = (AfApplication *)object;
+
+  g_clear_pointer (&self->quit_blockers, g_hash_table_unref);
+  g_clear_pointer (&self->decided_approvals, g_hash_table_unref);
+  g_clear_pointer (&self->undelivered_approvals, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (af_application_parent_class)->finalize (object);
+}
+
+static void
+af_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  AfApplication *self = AF_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_IN_BACKGROUND:
+      g_value_set_boolean (value, self->in_background);
+      break;
+
+    case PROP_QUITTING:
+      g_value_set_boolean (value, self->quitting);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -194,16 +579,57 @@ af_application_class_init (AfApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = af_application_dispose;
+  object_class->finalize = af_application_finalize;
+  object_class->get_property = af_application_get_property;
 
   app_class->handle_local_options = af_application_handle_local_options;
   app_class->startup = af_application_startup;
   app_class->activate = af_application_activate;
+  app_class->shutdown = af_application_shutdown;
+
+  /**
+   * AfApplication:in-background:
+   *
+   * Whether the application holds itself to keep running with no window.
+   */
+  properties[PROP_IN_BACKGROUND] =
+      g_param_spec_boolean ("in-background", NULL, NULL,
+                            FALSE,
+                            (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * AfApplication:quitting:
+   *
+   * Whether Quit was requested; the process exits once no quit blocker
+   * is left.
+   */
+  properties[PROP_QUITTING] =
+      g_param_spec_boolean ("quitting", NULL, NULL,
+                            FALSE,
+                            (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * AfApplication::shutdown-requested:
+   *
+   * Quit was requested. The windows are gone and the shutdown cancellable
+   * is cancelled; whoever holds a quit blocker finishes or cancels its work
+   * and removes the blocker.
+   */
+  signals[SHUTDOWN_REQUESTED] =
+      g_signal_new ("shutdown-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
 af_application_init (AfApplication *self)
 {
   self->settings = g_settings_new ("org.agentflow.App");
+  self->shutdown_cancellable = g_cancellable_new ();
+  self->quit_blockers = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->decided_approvals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->undelivered_approvals = g_ptr_array_new_with_free_func (g_free);
 
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
@@ -227,4 +653,202 @@ af_application_get_settings (AfApplication *self)
   g_return_val_if_fail (AF_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * af_application_get_tray:
+ *
+ * The engine feeds af_tray_set_counts() and connects to #AfTray::pause-all
+ * and #AfTray::resume-all.
+ *
+ * Returns: (transfer none) (nullable): the tray item, %NULL before startup
+ *   or without a session bus
+ */
+AfTray *
+af_application_get_tray (AfApplication *self)
+{
+  g_return_val_if_fail (AF_IS_APPLICATION (self), NULL);
+
+  return self->tray;
+}
+
+/**
+ * af_application_get_notifier:
+ *
+ * Returns: (transfer none) (nullable): the notifier, %NULL before startup
+ */
+AfNotifier *
+af_application_get_notifier (AfApplication *self)
+{
+  g_return_val_if_fail (AF_IS_APPLICATION (self), NULL);
+
+  return self->notifier;
+}
+
+/**
+ * af_application_get_background:
+ *
+ * Returns: (transfer none) (nullable): the background permission helper,
+ *   %NULL before startup
+ */
+AfBackground *
+af_application_get_background (AfApplication *self)
+{
+  g_return_val_if_fail (AF_IS_APPLICATION (self), NULL);
+
+  return self->background;
+}
+
+gboolean
+af_application_get_in_background (AfApplication *self)
+{
+  g_return_val_if_fail (AF_IS_APPLICATION (self), FALSE);
+
+  return self->in_background;
+}
+
+gboolean
+af_application_get_quitting (AfApplication *self)
+{
+  g_return_val_if_fail (AF_IS_APPLICATION (self), FALSE);
+
+  return self->quitting;
+}
+
+/**
+ * af_application_request_quit:
+ *
+ * What Quit (menu, Ctrl+Q, tray) does: closes the windows, emits
+ * #AfApplication::shutdown-requested, cancels the shutdown cancellable and
+ * exits as soon as no quit blocker is left (at most after ten seconds).
+ */
+void
+af_application_request_quit (AfApplication *self)
+{
+  GList *windows;
+
+  g_return_if_fail (AF_IS_APPLICATION (self));
+
+  if (self->quitting)
+    return;
+
+  self->quitting = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUITTING]);
+
+  /* Keeps the process alive between the last window and the last blocker;
+   * g_application_quit() ends it regardless of holds. */
+  g_application_hold (G_APPLICATION (self));
+
+  /* Destroying the windows first lets each save its state. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (const GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  g_list_free (windows);
+
+  g_cancellable_cancel (self->shutdown_cancellable);
+  g_signal_emit (self, signals[SHUTDOWN_REQUESTED], 0);
+
+  if (g_hash_table_size (self->quit_blockers) == 0)
+    finish_quit (self);
+  else if (self->quit_timeout_id == 0)
+    self->quit_timeout_id = g_timeout_add_seconds (QUIT_TIMEOUT_SECONDS, on_quit_timeout_cb, self);
+}
+
+/**
+ * af_application_get_shutdown_cancellable:
+ *
+ * Cancelled when Quit is requested. Work that should stop at Quit (a run
+ * waiting for the network) chains its cancellable to this one.
+ *
+ * Returns: (transfer none): the cancellable
+ */
+GCancellable *
+af_application_get_shutdown_cancellable (AfApplication *self)
+{
+  g_return_val_if_fail (AF_IS_APPLICATION (self), NULL);
+
+  return self->shutdown_cancellable;
+}
+
+/**
+ * af_application_add_quit_blocker:
+ * @reason: what is busy, for the log if Quit has to give up waiting
+ *
+ * Makes Quit wait until af_application_remove_quit_blocker() is called with
+ * the returned id, so that an in-flight run can record its outbox state.
+ * Add one when a run starts and remove it when the run ends.
+ *
+ * Returns: the blocker id (never 0)
+ */
+guint
+af_application_add_quit_blocker (AfApplication *self,
+                                 const char    *reason)
+{
+  guint id;
+
+  g_return_val_if_fail (AF_IS_APPLICATION (self), 0);
+  g_return_val_if_fail (reason != NULL, 0);
+
+  id = ++self->next_blocker_id;
+  g_hash_table_insert (self->quit_blockers, GUINT_TO_POINTER (id), g_strdup (reason));
+
+  return id;
+}
+
+void
+af_application_remove_quit_blocker (AfApplication *self,
+                                    guint          blocker_id)
+{
+  g_return_if_fail (AF_IS_APPLICATION (self));
+  g_return_if_fail (blocker_id != 0);
+
+  if (!g_hash_table_remove (self->quit_blockers, GUINT_TO_POINTER (blocker_id)))
+    {
+      g_critical ("No quit blocker %u", blocker_id);
+      return;
+    }
+
+  if (self->quitting && g_hash_table_size (self->quit_blockers) == 0)
+    finish_quit (self);
+}
+
+/**
+ * af_application_set_approval_handler:
+ * @handler: (nullable): carries out app.approve / app.deny
+ * @user_data: for @handler
+ * @destroy: (nullable): frees @user_data
+ *
+ * Registers the engine's handler for decisions taken in notifications.
+ * Decisions that arrived before (the app was started by a notification
+ * button) are delivered now.
+ */
+void
+af_application_set_approval_handler (AfApplication    *self,
+                                     AfApprovalHandler handler,
+                                     gpointer          user_data,
+                                     GDestroyNotify    destroy)
+{
+  g_autoptr (GPtrArray) undelivered = NULL;
+
+  g_return_if_fail (AF_IS_APPLICATION (self));
+
+  if (self->approval_destroy != NULL)
+    self->approval_destroy (self->approval_data);
+
+  self->approval_handler = handler;
+  self->approval_data = user_data;
+  self->approval_destroy = destroy;
+
+  if (handler == NULL || self->undelivered_approvals->len == 0)
+    return;
+
+  undelivered = g_steal_pointer (&self->undelivered_approvals);
+  self->undelivered_approvals = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < undelivered->len; i++)
+    {
+      const char *id = g_ptr_array_index (undelivered, i);
+      gboolean    approved = GPOINTER_TO_INT (g_hash_table_lookup (self->decided_approvals, id)) == 2;
+
+      deliver_approval (self, id, approved);
+    }
 }

@@ -9,18 +9,24 @@
 
 #include <glib/gi18n.h>
 
+#include "af-background.h"
 #include "af-preferences-window.h"
 
 struct _AfPreferencesWindow
 {
   AdwPreferencesWindow parent_instance;
 
-  GSettings *settings;
+  GSettings    *settings;
+  AfBackground *background;
 
   /* Template widgets */
-  AdwComboRow *style_row;
-  AdwEntryRow *google_client_id_row;
-  AdwEntryRow *slack_client_id_row;
+  AdwComboRow  *style_row;
+  GtkSwitch    *run_in_background_switch;
+  GtkSwitch    *start_at_login_switch;
+  GtkSwitch    *notifications_switch;
+  AdwActionRow *portal_row;
+  AdwEntryRow  *google_client_id_row;
+  AdwEntryRow  *slack_client_id_row;
 };
 
 G_DEFINE_FINAL_TYPE (AfPreferencesWindow, af_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -70,6 +76,53 @@ style_set_mapping (const GValue       *value,
 }
 
 static void
+update_portal_row (AfPreferencesWindow *self)
+{
+  AfBackgroundPortalState state = AF_BACKGROUND_PORTAL_ABSENT;
+  const char             *subtitle = NULL;
+
+  g_assert (AF_IS_PREFERENCES_WINDOW (self));
+
+  if (self->background != NULL)
+    state = af_background_get_portal_state (self->background);
+
+  /* Without the Background portal nothing asks for permission, so there
+   * is nothing to show. */
+  switch (state)
+    {
+    case AF_BACKGROUND_PORTAL_AVAILABLE:
+      subtitle = _ ("Asked for when the window is first closed");
+      break;
+
+    case AF_BACKGROUND_PORTAL_ALLOWED:
+      subtitle = _ ("Allowed to run in the background");
+      break;
+
+    case AF_BACKGROUND_PORTAL_DENIED:
+      subtitle = _ ("Denied: agents stop when the window is closed. Allow AgentFlow to run "
+                    "in the background in the system settings.");
+      break;
+
+    case AF_BACKGROUND_PORTAL_UNKNOWN:
+    case AF_BACKGROUND_PORTAL_ABSENT:
+    default:
+      break;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->portal_row), subtitle != NULL);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (self->portal_row, subtitle);
+}
+
+static void
+on_portal_state_changed_cb (AfPreferencesWindow *self,
+                            GParamSpec          *pspec,
+                            AfBackground        *background)
+{
+  update_portal_row (self);
+}
+
+static void
 af_preferences_window_constructed (GObject *object)
 {
   AfPreferencesWindow *self = (AfPreferencesWindow *)object;
@@ -84,6 +137,12 @@ af_preferences_window_constructed (GObject *object)
                    self->google_client_id_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "slack-client-id",
                    self->slack_client_id_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "run-in-background",
+                   self->run_in_background_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "start-at-login",
+                   self->start_at_login_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "notifications",
+                   self->notifications_switch, "active", G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -93,6 +152,7 @@ af_preferences_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AF_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->background);
 
   G_OBJECT_CLASS (af_preferences_window_parent_class)->dispose (object);
 }
@@ -135,6 +195,10 @@ af_preferences_window_class_init (AfPreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, run_in_background_switch);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, start_at_login_switch);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, notifications_switch);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, portal_row);
   gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, google_client_id_row);
   gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, slack_client_id_row);
 }
@@ -153,4 +217,31 @@ af_preferences_window_new (GSettings *settings)
   return g_object_new (AF_TYPE_PREFERENCES_WINDOW,
                        "settings", settings,
                        NULL);
+}
+
+/**
+ * af_preferences_window_set_background:
+ * @background: (nullable): where the Background portal's answer comes from
+ *
+ * Shows the portal's answer in the Background group while the window is
+ * open.
+ */
+void
+af_preferences_window_set_background (AfPreferencesWindow *self,
+                                      AfBackground        *background)
+{
+  g_return_if_fail (AF_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (background == NULL || AF_IS_BACKGROUND (background));
+
+  if (self->background == background)
+    return;
+
+  if (self->background != NULL)
+    g_signal_handlers_disconnect_by_func (self->background, on_portal_state_changed_cb, self);
+  g_set_object (&self->background, background);
+  if (background != NULL)
+    g_signal_connect_object (background, "notify::portal-state",
+                             G_CALLBACK (on_portal_state_changed_cb), self, G_CONNECT_SWAPPED);
+
+  update_portal_row (self);
 }
