@@ -11,6 +11,8 @@
 #include <locale.h>
 
 #include "af-application.h"
+#include "af-cli.h"
+#include "af-engine-cli.h"
 
 int
 main (int   argc,
@@ -24,6 +26,14 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_ ("AgentFlow"));
+
+  /* Account commands work without a display, before any GTK. */
+  if (argc > 1 && af_cli_handles (argv[1]))
+    return af_cli_run (argc, argv);
+
+  /* Engine commands (--list-agents, --run-agent…) likewise. */
+  if (af_engine_cli_wants (argc, argv))
+    return af_engine_cli_run (argc, argv);
 
   app = af_application_new ();
 

@@ -9,6 +9,7 @@
 
 #include "af-application.h"
 #include "af-preferences-window.h"
+#include "af-template-picker.h"
 #include "af-test-ui.h"
 #include "af-window.h"
 
@@ -74,7 +75,7 @@ test_empty_state (void)
   g_assert_nonnull (window);
   af_test_ui_wait_for_paint (GTK_WIDGET (window));
 
-  g_assert_cmpstr (af_window_get_visible_page (window), ==, "empty");
+  g_assert_cmpstr (af_window_get_visible_page (window), ==, "dashboard");
   status = af_test_ui_find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, "No Agents Yet");
   g_assert_nonnull (status);
   g_assert_true (gtk_widget_get_mapped (status));
@@ -164,13 +165,15 @@ test_new_agent_dialog (void)
 {
   GtkWindow *dialog;
 
+  /* Ctrl+N opens the template picker over the window; Escape closes it. */
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.new-agent", NULL);
-  af_test_ui_wait_until (toplevel_of_type_cond, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000);
-  dialog = find_toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG);
+  af_test_ui_wait_until (toplevel_of_type_cond, GSIZE_TO_POINTER (AF_TYPE_TEMPLATE_PICKER), 5000);
+  dialog = find_toplevel_of_type (AF_TYPE_TEMPLATE_PICKER);
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (main_window ()));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_assert_true (gtk_window_get_modal (dialog));
+  gtk_window_close (dialog);
   af_test_ui_iterate (50);
-  g_assert_null (find_toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (find_toplevel_of_type (AF_TYPE_TEMPLATE_PICKER));
 }
 
 static void

@@ -7,7 +7,17 @@
 
 #include "config.h"
 
-#include "af-sandbox.h"
+#include <string.h>
+
+#include "af-sandbox-private.h"
+#include "af-sandbox-oauth.h"
+
+typedef struct
+{
+  AfSandboxRouteFault fault;
+  guint               times;
+  guint               value;
+} Fault;
 
 typedef struct
 {
@@ -27,6 +37,30 @@ struct _AfSandbox
   GHashTable *counts; /* method id → GUINT_TO_POINTER (n) */
   guint       total_requests;
   GHashTable *tokens; /* access token → Token */
+  GHashTable *faults; /* method id → GQueue of Fault */
+  GHashTable *quota;  /* method id → GUINT_TO_POINTER (units) */
+  guint       total_quota;
+  SbGmail    *gmail;
+  SbCalendar *calendar;
+  SbSlack    *slack;
+  SbLlm      *llm;
+};
+
+/* Gmail API quota units per method, from the Gmail API usage limits. */
+static const struct
+{
+  const char *method_id;
+  guint       units;
+} quota_units[] = {
+  { "gmail.users.getProfile", 1 },
+  { "gmail.users.messages.list", 5 },
+  { "gmail.users.messages.get", 5 },
+  { "gmail.users.history.list", 2 },
+  { "gmail.users.labels.list", 1 },
+  { "gmail.users.labels.create", 5 },
+  { "gmail.users.messages.batchModify", 50 },
+  { "gmail.users.drafts.create", 10 },
+  { "gmail.users.messages.send", 100 },
 };
 
 G_DEFINE_FINAL_TYPE (AfSandbox, af_sandbox, G_TYPE_OBJECT)
@@ -40,6 +74,153 @@ token_free (gpointer data)
   g_free (token->account);
   g_strfreev (token->scopes);
   g_free (token);
+}
+
+static void
+fault_queue_free (gpointer data)
+{
+  g_queue_free_full (data, g_free);
+}
+
+static void
+add_quota (AfSandbox  *self,
+           const char *method_id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (quota_units); i++)
+    if (g_str_equal (quota_units[i].method_id, method_id))
+      {
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->quota, method_id));
+
+        g_hash_table_replace (self->quota, g_strdup (method_id), GUINT_TO_POINTER (n + quota_units[i].units));
+        self->total_quota += quota_units[i].units;
+      }
+}
+
+static Fault *
+take_fault (AfSandbox  *self,
+            const char *method_id)
+{
+  GQueue *queue = g_hash_table_lookup (self->faults, method_id);
+  Fault  *fault;
+
+  if (queue == NULL || g_queue_is_empty (queue))
+    queue = g_hash_table_lookup (self->faults, "*");
+  if (queue == NULL || g_queue_is_empty (queue))
+    return NULL;
+
+  fault = g_queue_peek_head (queue);
+  if (fault->fault == AF_SANDBOX_ROUTE_EXPIRE_CURSOR)
+    return NULL;
+  if (--fault->times == 0)
+    return g_queue_pop_head (queue);
+
+  return g_memdup2 (fault, sizeof *fault);
+}
+
+static void
+on_wrote_headers_drop_cb (SoupServerMessage *msg,
+                          gpointer           user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+}
+
+/* The announced length is never reached: the server would wait for the
+ * rest, so hang up once what there is has gone out. */
+static gboolean
+on_truncate_timeout_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+
+  on_wrote_headers_drop_cb (msg, NULL);
+  g_object_unref (msg);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_latency_done_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Faults that act after the handler ran: the side effect happened. */
+static void
+apply_post_fault (SoupServerMessage *msg)
+{
+  Fault *fault = g_object_get_data (G_OBJECT (msg), "af-sandbox-fault");
+
+  if (fault == NULL)
+    return;
+
+  switch (fault->fault)
+    {
+    case AF_SANDBOX_ROUTE_LATENCY:
+      soup_server_message_pause (msg);
+      g_timeout_add (fault->value, on_latency_done_cb, g_object_ref (msg));
+      break;
+    case AF_SANDBOX_ROUTE_MALFORMED_JSON:
+      soup_server_message_set_response (msg, "application/json; charset=UTF-8", SOUP_MEMORY_STATIC,
+                                        "{\"id\": \"oops\", <html>Internal", strlen ("{\"id\": \"oops\", <html>Internal"));
+      break;
+    case AF_SANDBOX_ROUTE_TRUNCATED:
+      {
+        SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+        goffset             length = soup_server_message_get_response_body (msg)->length;
+
+        /* Promise more than is sent, then hang up. */
+        soup_message_headers_set_content_length (headers, MAX (length, 16) * 2);
+        g_timeout_add (100, on_truncate_timeout_cb, g_object_ref (msg));
+      }
+      break;
+    case AF_SANDBOX_ROUTE_DROP_CONNECTION:
+      on_wrote_headers_drop_cb (msg, NULL);
+      break;
+    case AF_SANDBOX_ROUTE_RATE_LIMIT:
+    case AF_SANDBOX_ROUTE_SERVER_ERROR:
+    case AF_SANDBOX_ROUTE_UNAVAILABLE:
+    case AF_SANDBOX_ROUTE_EXPIRE_CURSOR:
+    default:
+      break;
+    }
+}
+
+static void
+respond_not_found (SoupServerMessage *msg)
+{
+  af_sandbox_respond_text (msg, 404, "text/plain", "Not Found");
+}
+
+static void
+on_request_cb (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  AfSandbox *self = user_data;
+
+  if (g_str_has_prefix (path, "/gmail/v1/users/me/"))
+    sb_gmail_handle (self, msg, path + strlen ("/gmail/v1/users/me/"), query);
+  else if (g_str_equal (path, "/batch/gmail/v1"))
+    sb_gmail_handle_batch (self, msg);
+  else if (g_str_has_prefix (path, "/calendar/v3/"))
+    sb_calendar_handle (self, msg, path + strlen ("/calendar/v3/"), query);
+  else if (g_str_has_prefix (path, "/api/"))
+    sb_slack_handle (self, msg, path + strlen ("/api/"), query);
+  else if (g_str_equal (path, "/v1/chat/completions"))
+    sb_llm_handle (self, msg);
+  else
+    respond_not_found (msg);
+
+  apply_post_fault (msg);
 }
 
 static void
@@ -59,6 +240,12 @@ af_sandbox_finalize (GObject *object)
 
   g_clear_pointer (&self->counts, g_hash_table_unref);
   g_clear_pointer (&self->tokens, g_hash_table_unref);
+  g_clear_pointer (&self->faults, g_hash_table_unref);
+  g_clear_pointer (&self->quota, g_hash_table_unref);
+  g_clear_pointer (&self->gmail, sb_gmail_free);
+  g_clear_pointer (&self->calendar, sb_calendar_free);
+  g_clear_pointer (&self->slack, sb_slack_free);
+  g_clear_pointer (&self->llm, sb_llm_free);
   g_clear_pointer (&self->base_url, g_free);
 
   G_OBJECT_CLASS (af_sandbox_parent_class)->finalize (object);
@@ -78,6 +265,12 @@ af_sandbox_init (AfSandbox *self)
 {
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, token_free);
+  self->faults = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fault_queue_free);
+  self->quota = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->gmail = sb_gmail_new ();
+  self->calendar = sb_calendar_new ();
+  self->slack = sb_slack_new ();
+  self->llm = sb_llm_new ();
 }
 
 AfSandbox *
@@ -109,6 +302,9 @@ af_sandbox_start (AfSandbox *self,
       return FALSE;
     }
 
+  /* The four APIs; more specific handlers (the OAuth server) win. */
+  soup_server_add_handler (self->server, NULL, on_request_cb, self, NULL);
+
   uris = soup_server_get_uris (self->server);
   uri = g_uri_to_string_partial (uris->data, G_URI_HIDE_PASSWORD);
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
@@ -118,6 +314,8 @@ af_sandbox_start (AfSandbox *self,
     uri[strlen (uri) - 1] = '\0';
   g_free (self->base_url);
   self->base_url = g_steal_pointer (&uri);
+
+  af_sandbox_oauth_register (self);
 
   return TRUE;
 }
@@ -169,6 +367,7 @@ af_sandbox_count (AfSandbox  *self,
   n = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, method_id));
   g_hash_table_replace (self->counts, g_strdup (method_id), GUINT_TO_POINTER (n + 1));
   self->total_requests++;
+  add_quota (self, method_id);
 }
 
 guint
@@ -194,7 +393,9 @@ af_sandbox_reset_counts (AfSandbox *self)
   g_return_if_fail (AF_IS_SANDBOX (self));
 
   g_hash_table_remove_all (self->counts);
+  g_hash_table_remove_all (self->quota);
   self->total_requests = 0;
+  self->total_quota = 0;
 }
 
 /**
@@ -297,4 +498,421 @@ af_sandbox_authorize (AfSandbox         *self,
     *account = t->account;
 
   return AF_SANDBOX_AUTH_OK;
+}
+
+/* internal API of the sandbox's routes */
+
+SbGmail *
+af_sandbox_get_gmail (AfSandbox *self)
+{
+  return self->gmail;
+}
+
+SbCalendar *
+af_sandbox_get_calendar (AfSandbox *self)
+{
+  return self->calendar;
+}
+
+SbSlack *
+af_sandbox_get_slack (AfSandbox *self)
+{
+  return self->slack;
+}
+
+SbLlm *
+af_sandbox_get_llm (AfSandbox *self)
+{
+  return self->llm;
+}
+
+void
+af_sandbox_count_inner (AfSandbox  *self,
+                        const char *method_id)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, method_id));
+
+  g_hash_table_replace (self->counts, g_strdup (method_id), GUINT_TO_POINTER (n + 1));
+  add_quota (self, method_id);
+}
+
+gboolean
+af_sandbox_take_cursor_expiry (AfSandbox  *self,
+                               const char *method_id)
+{
+  GQueue *queue = g_hash_table_lookup (self->faults, method_id);
+  Fault  *fault;
+
+  if (queue == NULL || g_queue_is_empty (queue))
+    return FALSE;
+  fault = g_queue_peek_head (queue);
+  if (fault->fault != AF_SANDBOX_ROUTE_EXPIRE_CURSOR)
+    return FALSE;
+  if (--fault->times == 0)
+    g_free (g_queue_pop_head (queue));
+
+  return TRUE;
+}
+
+static void
+respond_fault_status (SoupServerMessage *msg,
+                      const char        *method_id,
+                      guint              status,
+                      guint              retry_after)
+{
+  if (retry_after > 0)
+    {
+      g_autofree char *value = g_strdup_printf ("%u", retry_after);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", value);
+    }
+
+  if (g_str_has_prefix (method_id, "slack."))
+    {
+      /* Slack: 429 with {"ok": false, "error": "ratelimited"}. */
+      if (status == 429)
+        af_sandbox_respond_text (msg, 429, "application/json; charset=utf-8",
+                                 "{\"ok\":false,\"error\":\"ratelimited\"}");
+      else
+        af_sandbox_respond_text (msg, status, "text/html", "<html><body>Service Unavailable</body></html>");
+    }
+  else if (g_str_has_prefix (method_id, "llm."))
+    {
+      if (status == 429)
+        af_sandbox_respond_text (msg, 429, "application/json",
+                                 "{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+      else
+        af_sandbox_respond_text (msg, status, "application/json",
+                                 "{\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+    }
+  else if (status == 429)
+    af_sandbox_respond_google_error (msg, 429, "rateLimitExceeded", "Resource has been exhausted (e.g. check quota).");
+  else if (status == 503)
+    af_sandbox_respond_google_error (msg, 503, "backendError", "The service is currently unavailable.");
+  else
+    af_sandbox_respond_google_error (msg, 500, "backendError", "Internal error encountered.");
+}
+
+gboolean
+af_sandbox_begin (AfSandbox         *self,
+                  SoupServerMessage *msg,
+                  const char        *method_id)
+{
+  Fault *fault;
+
+  af_sandbox_count (self, method_id);
+
+  fault = take_fault (self, method_id);
+  if (fault == NULL)
+    return TRUE;
+
+  switch (fault->fault)
+    {
+    case AF_SANDBOX_ROUTE_RATE_LIMIT:
+      respond_fault_status (msg, method_id, 429, MAX (fault->value, 1));
+      g_free (fault);
+      return FALSE;
+    case AF_SANDBOX_ROUTE_SERVER_ERROR:
+      respond_fault_status (msg, method_id, 500, 0);
+      g_free (fault);
+      return FALSE;
+    case AF_SANDBOX_ROUTE_UNAVAILABLE:
+      respond_fault_status (msg, method_id, 503, fault->value);
+      g_free (fault);
+      return FALSE;
+    case AF_SANDBOX_ROUTE_LATENCY:
+    case AF_SANDBOX_ROUTE_MALFORMED_JSON:
+    case AF_SANDBOX_ROUTE_TRUNCATED:
+    case AF_SANDBOX_ROUTE_DROP_CONNECTION:
+    case AF_SANDBOX_ROUTE_EXPIRE_CURSOR:
+    default:
+      g_object_set_data_full (G_OBJECT (msg), "af-sandbox-fault", fault, g_free);
+      return TRUE;
+    }
+}
+
+void
+af_sandbox_respond_text (SoupServerMessage *msg,
+                         guint              status,
+                         const char        *content_type,
+                         const char        *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+void
+af_sandbox_respond_json (SoupServerMessage *msg,
+                         guint              status,
+                         JsonNode          *node)
+{
+  char *text = json_to_string (node, FALSE);
+  gsize length = strlen (text);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=UTF-8", SOUP_MEMORY_TAKE, text, length);
+}
+
+static const char *
+google_status_name (guint code)
+{
+  switch (code)
+    {
+    case 400:
+      return "INVALID_ARGUMENT";
+    case 401:
+      return "UNAUTHENTICATED";
+    case 403:
+      return "PERMISSION_DENIED";
+    case 404:
+      return "NOT_FOUND";
+    case 409:
+      return "ALREADY_EXISTS";
+    case 410:
+      return "FAILED_PRECONDITION";
+    case 429:
+      return "RESOURCE_EXHAUSTED";
+    case 503:
+      return "UNAVAILABLE";
+    default:
+      return "INTERNAL";
+    }
+}
+
+void
+af_sandbox_respond_google_error (SoupServerMessage *msg,
+                                 guint              code,
+                                 const char        *reason,
+                                 const char        *message)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_int_value (b, code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_set_member_name (b, "errors");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_set_member_name (b, "domain");
+  json_builder_add_string_value (b, "global");
+  json_builder_set_member_name (b, "reason");
+  json_builder_add_string_value (b, reason);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, google_status_name (code));
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+
+  af_sandbox_respond_json (msg, code, root);
+}
+
+void
+af_sandbox_respond_google_auth (SoupServerMessage *msg,
+                                AfSandboxAuth      auth)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  if (auth == AF_SANDBOX_AUTH_INSUFFICIENT_SCOPE)
+    {
+      soup_message_headers_replace (headers, "WWW-Authenticate",
+                                    "Bearer realm=\"https://accounts.google.com/\", error=\"insufficient_scope\"");
+      af_sandbox_respond_google_error (msg, 403, "insufficientPermissions",
+                                       "Request had insufficient authentication scopes.");
+    }
+  else
+    {
+      soup_message_headers_replace (headers, "WWW-Authenticate",
+                                    "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"");
+      /* Verbatim the sample of the Gmail API guide "Resolve errors". */
+      af_sandbox_respond_text (msg, 401, "application/json; charset=UTF-8",
+                               "{\"error\":{\"errors\":[{\"domain\":\"global\",\"reason\":\"authError\","
+                               "\"message\":\"Invalid Credentials\",\"locationType\":\"header\",\"location\":\"Authorization\"}],"
+                               "\"code\":401,\"message\":\"Invalid Credentials\"}}");
+    }
+}
+
+AfSandboxAuth
+af_sandbox_authorize_any (AfSandbox         *self,
+                          SoupServerMessage *msg,
+                          const char        *service,
+                          const char *const *scopes,
+                          const char       **account)
+{
+  AfSandboxAuth result = AF_SANDBOX_AUTH_INVALID;
+
+  if (scopes == NULL || scopes[0] == NULL)
+    return af_sandbox_authorize (self, msg, service, NULL, account);
+
+  for (guint i = 0; scopes[i] != NULL; i++)
+    {
+      result = af_sandbox_authorize (self, msg, service, scopes[i], account);
+      if (result != AF_SANDBOX_AUTH_INSUFFICIENT_SCOPE)
+        return result;
+    }
+
+  return result;
+}
+
+JsonNode *
+af_sandbox_parse_body (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize       size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  if (data == NULL || size == 0 || !json_parser_load_from_data (parser, data, size, NULL) ||
+      json_parser_get_root (parser) == NULL)
+    return NULL;
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+const char *
+af_sandbox_param (SoupServerMessage *msg,
+                  GHashTable        *query,
+                  JsonNode          *body,
+                  const char        *name)
+{
+  const char *value = query ? g_hash_table_lookup (query, name) : NULL;
+
+  if (value == NULL && body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+    {
+      JsonNode *member = json_object_get_member (json_node_get_object (body), name);
+
+      if (member != NULL && JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
+        value = json_node_get_string (member);
+    }
+
+  if (value == NULL)
+    {
+      GHashTable *form = g_object_get_data (G_OBJECT (msg), "af-sandbox-form");
+
+      if (form == NULL)
+        {
+          const char *content_type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+
+          if (g_strcmp0 (content_type, "application/x-www-form-urlencoded") == 0)
+            {
+              SoupMessageBody *b = soup_server_message_get_request_body (msg);
+              g_autoptr (GBytes) bytes = soup_message_body_flatten (b);
+              g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+              form = soup_form_decode (text);
+            }
+          else
+            form = g_hash_table_new (g_str_hash, g_str_equal);
+          g_object_set_data_full (G_OBJECT (msg), "af-sandbox-form", form, (GDestroyNotify)g_hash_table_unref);
+        }
+      value = g_hash_table_lookup (form, name);
+    }
+
+  return value;
+}
+
+/* public API: faults, quota, tokens */
+
+/**
+ * af_sandbox_add_fault:
+ * @method_id: e.g. "gmail.users.messages.send", or "*" for any route
+ * @times: how many requests it affects
+ * @value: milliseconds for LATENCY, seconds of Retry-After for RATE_LIMIT
+ *   (and UNAVAILABLE, 0: no header)
+ *
+ * Injects a fault in the next @times requests of @method_id.
+ */
+void
+af_sandbox_add_fault (AfSandbox          *self,
+                      const char         *method_id,
+                      AfSandboxRouteFault fault,
+                      guint               times,
+                      guint               value)
+{
+  GQueue *queue;
+  Fault  *f;
+
+  g_return_if_fail (AF_IS_SANDBOX (self));
+  g_return_if_fail (method_id != NULL);
+  g_return_if_fail (times > 0);
+
+  queue = g_hash_table_lookup (self->faults, method_id);
+  if (queue == NULL)
+    {
+      queue = g_queue_new ();
+      g_hash_table_insert (self->faults, g_strdup (method_id), queue);
+    }
+
+  f = g_new0 (Fault, 1);
+  f->fault = fault;
+  f->times = times;
+  f->value = value;
+  g_queue_push_tail (queue, f);
+}
+
+void
+af_sandbox_clear_faults (AfSandbox *self)
+{
+  g_return_if_fail (AF_IS_SANDBOX (self));
+
+  g_hash_table_remove_all (self->faults);
+}
+
+/**
+ * af_sandbox_get_quota_units:
+ *
+ * Returns: the Gmail quota units charged to @method_id since the last reset
+ */
+guint
+af_sandbox_get_quota_units (AfSandbox  *self,
+                            const char *method_id)
+{
+  g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
+
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->quota, method_id));
+}
+
+guint
+af_sandbox_get_total_quota_units (AfSandbox *self)
+{
+  g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
+
+  return self->total_quota;
+}
+
+/**
+ * af_sandbox_add_default_tokens:
+ * @google_token: (out) (optional) (transfer full): Gmail + Calendar scopes
+ * @slack_token: (out) (optional) (transfer full): a bot token
+ * @llm_token: (out) (optional) (transfer full): an API key
+ *
+ * Registers one ready-to-use token per service, for the seeded account.
+ */
+void
+af_sandbox_add_default_tokens (AfSandbox *self,
+                               char     **google_token,
+                               char     **slack_token,
+                               char     **llm_token)
+{
+  g_return_if_fail (AF_IS_SANDBOX (self));
+
+  af_sandbox_add_token (self, "ya29.sandbox-google-alice", "google", AF_SANDBOX_ACCOUNT, AF_SANDBOX_GOOGLE_SCOPES, 0);
+  af_sandbox_add_token (self, "xoxb-sandbox-agentflow", "slack", AF_SANDBOX_SLACK_USER, AF_SANDBOX_SLACK_SCOPES, 0);
+  af_sandbox_add_token (self, "sk-sandbox-agentflow", "llm", AF_SANDBOX_ACCOUNT, NULL, 0);
+
+  if (google_token != NULL)
+    *google_token = g_strdup ("ya29.sandbox-google-alice");
+  if (slack_token != NULL)
+    *slack_token = g_strdup ("xoxb-sandbox-agentflow");
+  if (llm_token != NULL)
+    *llm_token = g_strdup ("sk-sandbox-agentflow");
 }

@@ -8,8 +8,18 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "af-account-manager.h"
+#include "af-agent-editor.h"
+#include "af-agent-page.h"
+#include "af-agents-page.h"
+#include "af-approvals-page.h"
+#include "af-dashboard-page.h"
+#include "af-engine.h"
+#include "af-integrations-page.h"
+#include "af-template-picker.h"
 #include "af-window.h"
 
 struct _AfWindow
@@ -18,10 +28,32 @@ struct _AfWindow
 
   GSettings *settings;
 
+  AfEngine         *engine;
+  AfAccountManager *accounts;
+  GHashTable       *connecting; /* service → GCancellable */
+  AfActivityModel  *activity;
+  guint             metrics_id;
+
   /* Template widgets */
-  GtkStack      *stack;
-  AdwStatusPage *empty_page;
+  AdwToastOverlay    *toast_overlay;
+  AdwLeaflet         *leaflet;
+  GtkListBox         *sidebar_list;
+  GtkLabel           *approvals_badge;
+  AdwWindowTitle     *content_title;
+  AdwWindowTitle     *sidebar_title;
+  GtkStack           *stack;
+  AfDashboardPage    *dashboard_page;
+  AfAgentsPage       *agents_page;
+  AfApprovalsPage    *approvals_page;
+  AfIntegrationsPage *integrations_page;
+  AfAgentPage        *agent_page;
+  GtkStackPage       *agent_stack_page;
+  GtkWidget          *back_button;
 };
+
+static void  refresh_connections (AfWindow *self);
+static char *find_account (AfWindow   *self,
+                           const char *service);
 
 G_DEFINE_FINAL_TYPE (AfWindow, af_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -45,12 +77,1007 @@ on_first_frame_painted_cb (GdkFrameClock *clock,
     }
 }
 
+/* Names other parts of the app use for views (notifications say
+ * "connections" and "activity"), mapped to the page that shows them. */
+static const char *
+canonical_view (const char *view)
+{
+  if (g_strcmp0 (view, "connections") == 0)
+    return "integrations";
+  if (g_strcmp0 (view, "activity") == 0)
+    return "dashboard";
+  return view;
+}
+
 static void
-on_new_agent_response_cb (AdwMessageDialog *dialog,
-                          const char       *response,
-                          gpointer          user_data)
+select_sidebar_row (AfWindow   *self,
+                    const char *name)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), name) == 0)
+      {
+        gtk_list_box_select_row (self->sidebar_list, GTK_LIST_BOX_ROW (row));
+        return;
+      }
+}
+
+static void
+on_stack_visible_child_cb (AfWindow *self)
+{
+  const char   *name;
+  GtkStackPage *page;
+
+  /* Signals from the template arrive before it is complete. */
+  if (self->stack == NULL || self->back_button == NULL || self->content_title == NULL)
+    return;
+  name = gtk_stack_get_visible_child_name (self->stack);
+  if (name == NULL)
+    return;
+
+  page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
+  adw_window_title_set_title (self->content_title, gtk_stack_page_get_title (page));
+  /* An agent's page belongs to Agents, and leads back to it. */
+  select_sidebar_row (self, g_str_equal (name, "agent") ? "agents" : name);
+  gtk_widget_set_visible (self->back_button,
+                          adw_leaflet_get_folded (self->leaflet) || g_str_equal (name, "agent"));
+}
+
+static void
+on_sidebar_row_activated_cb (AfWindow      *self,
+                             GtkListBoxRow *row)
+{
+  gtk_stack_set_visible_child_name (self->stack, gtk_widget_get_name (GTK_WIDGET (row)));
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+on_leaflet_folded_cb (AfWindow *self)
+{
+  on_stack_visible_child_cb (self);
+
+  /* Folded, the sidebar is a list of places to go: no row stays selected. */
+  if (adw_leaflet_get_folded (self->leaflet))
+    gtk_list_box_set_selection_mode (self->sidebar_list, GTK_SELECTION_NONE);
+  else
+    {
+      gtk_list_box_set_selection_mode (self->sidebar_list, GTK_SELECTION_SINGLE);
+      select_sidebar_row (self, gtk_stack_get_visible_child_name (self->stack));
+    }
+}
+
+static void
+on_n_pending_cb (AfWindow *self)
+{
+  guint            n = af_approvals_page_get_n_pending (self->approvals_page);
+  g_autofree char *text = g_strdup_printf ("%u", n);
+
+  gtk_label_set_label (self->approvals_badge, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->approvals_badge), n > 0);
+}
+
+static GStrv
+dup_connected_services (AfWindow *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (const char *const *s = (const char *const[]){ "gmail", "calendar", "slack", "oidc", NULL }; *s; s++)
+    if (af_integrations_page_get_state (self->integrations_page, *s) == AF_INTEGRATION_CONNECTED)
+      g_strv_builder_add (builder, *s);
+  return g_strv_builder_end (builder);
+}
+
+static void
+update_metrics (AfWindow *self)
+{
+  GListModel *agents;
+  AfMetrics   m = { 0 };
+  guint       active = 0;
+
+  if (self->engine == NULL)
+    return;
+
+  agents = af_engine_get_agents (self->engine);
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+
+      if (af_agent_get_state (agent) == AF_AGENT_STATE_ACTIVE)
+        active++;
+    }
+
+  af_engine_get_metrics (self->engine, NULL, &m);
+  af_dashboard_page_set_metrics (self->dashboard_page, active, m.actions,
+                                 m.runs_7d > 0 ? m.success_rate_7d : -1,
+                                 (guint)(m.minutes_saved + 0.5));
+}
+
+static gboolean
+on_metrics_timeout_cb (gpointer user_data)
+{
+  AfWindow *self = user_data;
+
+  self->metrics_id = 0;
+  update_metrics (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Activity can arrive in bursts; the tiles follow within a second. */
+static void
+queue_metrics (AfWindow *self)
+{
+  if (self->metrics_id == 0)
+    self->metrics_id = g_timeout_add (500, on_metrics_timeout_cb, self);
+}
+
+static void
+on_agents_changed_cb (AfWindow *self)
+{
+  GListModel *agents = af_engine_get_agents (self->engine);
+  guint       n = g_list_model_get_n_items (agents);
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  g_auto (GStrv) strv = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+
+      g_strv_builder_add (names, af_agent_get_name (agent));
+    }
+  strv = g_strv_builder_end (names);
+  af_dashboard_page_set_agent_names (self->dashboard_page, (const char *const *)strv);
+  af_dashboard_page_set_has_agents (self->dashboard_page, n > 0);
+  queue_metrics (self);
+  refresh_connections (self);
+}
+
+static char *
+resolve_agent_name_cb (const char *agent_id,
+                       gpointer    user_data)
+{
+  AfWindow *self = user_data;
+  AfAgent  *agent = self->engine ? af_engine_lookup_agent (self->engine, agent_id) : NULL;
+
+  return agent ? g_strdup (af_agent_get_name (agent)) : NULL;
+}
+
+static char *
+agent_detail_cb (GObject *item,
+                 gpointer user_data)
+{
+  AfWindow *self = user_data;
+  AfMetrics m = { 0 };
+
+  if (self->engine == NULL || !AF_IS_AGENT (item))
+    return NULL;
+
+  af_engine_get_metrics (self->engine, af_agent_get_id (AF_AGENT (item)), &m);
+  if (m.runs == 0)
+    return g_strdup (_ ("Has not run yet"));
+  /* Translators: an agent's actions, then its success rate */
+  return g_strdup_printf (ngettext ("%u action · %.0f %% of runs successful", "%u actions · %.0f %% of runs successful", m.actions),
+                          m.actions, m.success_rate * 100);
+}
+
+static GListModel *
+create_agent_activity_cb (const char *agent_name,
+                          gboolean    errors_only,
+                          gpointer    user_data)
+{
+  AfWindow   *self = user_data;
+  GListModel *agents;
+  /* The engine records failures as "action-failed". */
+  const char *kind = errors_only ? "action-failed" : NULL;
+
+  if (self->engine == NULL)
+    return NULL;
+  if (agent_name == NULL)
+    return G_LIST_MODEL (af_engine_create_activity_model (self->engine, NULL, kind));
+
+  agents = af_engine_get_agents (self->engine);
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+
+      if (g_strcmp0 (af_agent_get_name (agent), agent_name) == 0)
+        return G_LIST_MODEL (af_engine_create_activity_model (self->engine, af_agent_get_id (agent), kind));
+    }
+  return NULL;
+}
+
+/* Toast titles are markup in libadwaita 1.2; names and messages are not. */
+static AdwToast *
+text_toast (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  return adw_toast_new (escaped);
+}
+
+static void
+on_error_details_response_cb (AdwMessageDialog *dialog,
+                              const char       *response,
+                              gpointer          user_data)
 {
   gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+on_error_details_cb (AdwToast *toast,
+                     AfWindow *self)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), g_object_get_data (G_OBJECT (toast), "what"),
+                                              g_object_get_data (G_OBJECT (toast), "message"));
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_error_details_response_cb), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Toasts hold one short line: the error says what failed, and Details
+ * shows the core's full sentence (often with what to do). */
+static void
+show_error_toast (AfWindow     *self,
+                  const char   *what,
+                  const GError *error)
+{
+  AdwToast *toast = text_toast (what);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_button_label (toast, _ ("_Details"));
+  g_object_set_data_full (G_OBJECT (toast), "message", g_strdup (error->message), g_free);
+  g_object_set_data_full (G_OBJECT (toast), "what", g_strdup (what), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_error_details_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+set_agent_active (AfWindow   *self,
+                  const char *id,
+                  gboolean    active,
+                  gboolean    offer_undo);
+
+static void
+on_undo_pause_cb (AdwToast *toast,
+                  AfWindow *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (toast), "agent-id");
+  gboolean    active = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (toast), "active"));
+
+  set_agent_active (self, id, !active, FALSE);
+}
+
+static void
+set_agent_active (AfWindow   *self,
+                  const char *id,
+                  gboolean    active,
+                  gboolean    offer_undo)
+{
+  g_autoptr (GError) error = NULL;
+  AfAgent         *agent = af_engine_lookup_agent (self->engine, id);
+  g_autofree char *title = NULL;
+  AdwToast        *toast;
+  gboolean         ok;
+
+  if (agent == NULL)
+    return;
+
+  ok = active ? af_engine_resume_agent (self->engine, id, &error)
+              : af_engine_pause_agent (self->engine, id, &error);
+  if (!ok)
+    {
+      g_autofree char *what = g_strdup_printf (active ? _ ("Could not resume “%s”") : _ ("Could not pause “%s”"),
+                                               af_agent_get_name (agent));
+
+      show_error_toast (self, what, error);
+      return;
+    }
+
+  title = g_strdup_printf (active ? _ ("“%s” resumed") : _ ("“%s” paused"), af_agent_get_name (agent));
+  toast = text_toast (title);
+  if (offer_undo)
+    {
+      adw_toast_set_button_label (toast, _ ("_Undo"));
+      g_object_set_data_full (G_OBJECT (toast), "agent-id", g_strdup (id), g_free);
+      g_object_set_data (G_OBJECT (toast), "active", GINT_TO_POINTER (active));
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_pause_cb), self, 0);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  queue_metrics (self);
+}
+
+static void
+on_agent_set_active_cb (AfAgentsPage *page,
+                        AfAgent      *agent,
+                        gboolean      active,
+                        AfWindow     *self)
+{
+  set_agent_active (self, af_agent_get_id (agent), active, TRUE);
+}
+
+static void
+on_run_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autofree char *name = user_data;
+  GApplication    *app = g_application_get_default ();
+  AfWindow        *self = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) outcome = af_engine_run_agent_finish (AF_ENGINE (source), result, &error);
+  g_autofree char *title = NULL;
+
+  /* The window may have closed while the agent ran. */
+  for (GList *l = app ? gtk_application_get_windows (GTK_APPLICATION (app)) : NULL; l; l = l->next)
+    if (AF_IS_WINDOW (l->data))
+      self = l->data;
+  if (self == NULL)
+    return;
+
+  if (outcome == NULL)
+    {
+      g_autofree char *what = g_strdup_printf (_ ("“%s” could not run"), name);
+
+      show_error_toast (self, what, error);
+      return;
+    }
+
+  if (g_strcmp0 (json_object_get_string_member_with_default (outcome, "outcome", NULL), "succeeded") == 0)
+    {
+      guint done = json_object_get_int_member_with_default (outcome, "done", 0);
+      guint waiting = json_object_get_int_member_with_default (outcome, "waiting", 0);
+
+      if (waiting > 0)
+        /* Translators: an agent ran; %u actions wait in Approvals */
+        title = g_strdup_printf (ngettext ("“%s” ran: %u action waits for your approval",
+                                           "“%s” ran: %u actions wait for your approval", waiting),
+                                 name, waiting);
+      else
+        title = g_strdup_printf (ngettext ("“%s” ran: %u action done", "“%s” ran: %u actions done", done),
+                                 name, done);
+    }
+  else
+    title = g_strdup_printf (_ ("“%s” did not finish its run: see its activity"), name);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+  queue_metrics (self);
+}
+
+static void
+on_agent_run_cb (AfAgentsPage *page,
+                 AfAgent      *agent,
+                 AfWindow     *self)
+{
+  g_autofree char *title = g_strdup_printf (_ ("Running “%s”…"), af_agent_get_name (agent));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+  af_engine_run_agent_async (self->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL,
+                             on_run_done_cb, g_strdup (af_agent_get_name (agent)));
+}
+
+static void
+on_export_response_cb (GtkNativeDialog *chooser,
+                       int              response,
+                       AfWindow        *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (chooser), "agent-id");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autoptr (GError) error = NULL;
+
+      if (af_engine_export_agent (self->engine, id, file, &error))
+        {
+          g_autofree char *basename = g_file_get_basename (file);
+          g_autofree char *title = g_strdup_printf (_ ("Exported to %s"), basename);
+
+          adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+        }
+      else
+        show_error_toast (self, _ ("Could not export the agent"), error);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+on_agent_export_cb (AfAgentsPage *page,
+                    AfAgent      *agent,
+                    AfWindow     *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autofree char      *name = g_strdup_printf ("%s.json", af_agent_get_name (agent));
+
+  chooser = gtk_file_chooser_native_new (_ ("Export Agent"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _ ("_Export"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "agent-id", g_strdup (af_agent_get_id (agent)), g_free);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_delete_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       AfWindow         *self)
+{
+  g_autofree char *id = g_strdup (g_object_get_data (G_OBJECT (dialog), "agent-id"));
+  g_autofree char *name = g_strdup (g_object_get_data (G_OBJECT (dialog), "agent-name"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  if (g_str_equal (response, "delete"))
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (af_engine_delete_agent (self->engine, id, &error))
+        {
+          AfAgent *shown = af_agent_page_get_agent (self->agent_page);
+
+          if (shown != NULL && g_strcmp0 (af_agent_get_id (shown), id) == 0)
+            {
+              gtk_stack_set_visible_child_name (self->stack, "agents");
+              af_agent_page_set_agent (self->agent_page, NULL, NULL);
+            }
+          g_autofree char *title = g_strdup_printf (_ ("“%s” deleted"), name);
+
+          adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+        }
+      else
+        show_error_toast (self, _ ("Could not delete the agent"), error);
+    }
+}
+
+static void
+on_agent_delete_cb (AfAgentsPage *page,
+                    AfAgent      *agent,
+                    AfWindow     *self)
+{
+  g_autofree char *heading = g_strdup_printf (_ ("Delete “%s”?"), af_agent_get_name (agent));
+  GtkWidget       *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _ ("The agent stops at once, its schedule and settings are removed, and "
+                                      "actions waiting for your approval are dropped. What it already did "
+                                      "stays in the activity log. This cannot be undone."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _ ("_Cancel"),
+                                    "delete", _ ("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "agent-id", g_strdup (af_agent_get_id (agent)), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "agent-name", g_strdup (af_agent_get_name (agent)), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_approve_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (AfWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!af_engine_approve_finish (AF_ENGINE (source), result, &error))
+    show_error_toast (self, _ ("The approved action failed"), error);
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_ ("Approved and done")));
+  queue_metrics (self);
+}
+
+static void
+on_approval_decide_cb (AfApprovalsPage *page,
+                       GObject         *item,
+                       gboolean         approve,
+                       AfWindow        *self)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 id;
+
+  if (self->engine == NULL || !AF_IS_APPROVAL (item))
+    return;
+
+  id = af_approval_get_id (AF_APPROVAL (item));
+  if (approve)
+    af_engine_approve_async (self->engine, id, NULL, on_approve_done_cb, g_object_ref (self));
+  else if (af_engine_deny (self->engine, id, &error))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_ ("Denied: nothing was done")));
+  else
+    show_error_toast (self, _ ("Could not deny the action"), error);
+}
+
+/* The editor speaks in simple rules (one condition, one action); the engine
+ * in rule groups. The template's own rules stay unless the user edited. */
+static JsonObject *
+engine_rule_from_editor (JsonObject *rule)
+{
+  static const char *const field_map[][2] = {
+    { "label", "labels" },
+    { "has-attachment", "has_attachment" },
+    { "event-title", "event_title" },
+  };
+  static const char *const action_map[][2] = {
+    { "draft-reply", "draft" },
+    { "send-reply", "send" },
+    { "post-slack", "post" },
+  };
+  const char *field = json_object_get_string_member_with_default (rule, "field", "subject");
+  const char *op = json_object_get_string_member_with_default (rule, "op", "contains");
+  const char *action = json_object_get_string_member_with_default (rule, "action", "label");
+  const char *argument = json_object_get_string_member_with_default (rule, "argument", "");
+  JsonObject *out = json_object_new ();
+  JsonObject *condition = json_object_new ();
+  JsonObject *act = json_object_new ();
+  JsonArray  *conditions = json_array_new ();
+  JsonArray  *actions = json_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
+    if (g_str_equal (field, field_map[i][0]))
+      field = field_map[i][1];
+  for (guint i = 0; i < G_N_ELEMENTS (action_map); i++)
+    if (g_str_equal (action, action_map[i][0]))
+      action = action_map[i][1];
+
+  json_object_set_string_member (condition, "field", field);
+  json_object_set_string_member (condition, "op", g_str_equal (op, "older-than") ? "older_than" : op);
+  json_object_set_string_member (condition, "value", json_object_get_string_member_with_default (rule, "value", ""));
+  json_array_add_object_element (conditions, condition);
+
+  json_object_set_string_member (act, "action", action);
+  if (g_str_equal (action, "label") || g_str_equal (action, "post"))
+    {
+      JsonObject *params = json_object_new ();
+
+      json_object_set_string_member (params, g_str_equal (action, "label") ? "label" : "channel", argument);
+      json_object_set_object_member (act, "params", params);
+    }
+  json_array_add_object_element (actions, act);
+
+  json_object_set_string_member (out, "name", field);
+  json_object_set_string_member (out, "match", "all");
+  json_object_set_array_member (out, "conditions", conditions);
+  json_object_set_array_member (out, "actions", actions);
+  return out;
+}
+
+/* The account a new agent uses for @service: the connected account, or
+ * the one other agents already use (the sandbox's sample workspace). */
+static char *
+find_account (AfWindow   *self,
+              const char *service)
+{
+  GListModel *agents = af_engine_get_agents (self->engine);
+
+  if (self->accounts != NULL)
+    {
+      g_autoptr (GPtrArray) connections = af_account_manager_list_connections (self->accounts, NULL);
+
+      for (guint i = 0; connections != NULL && i < connections->len; i++)
+        {
+          AfConnection *c = g_ptr_array_index (connections, i);
+
+          if (g_strcmp0 (c->service, service) == 0)
+            return g_strdup (c->account);
+        }
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+      JsonObject *definition = af_agent_get_definition (agent);
+      JsonArray  *connections = definition && json_object_has_member (definition, "connections")
+                                    ? json_object_get_array_member (definition, "connections")
+                                    : NULL;
+
+      for (guint j = 0; connections != NULL && j < json_array_get_length (connections); j++)
+        {
+          JsonObject *c = json_array_get_object_element (connections, j);
+
+          if (g_strcmp0 (json_object_get_string_member_with_default (c, "service", NULL), service) == 0)
+            return g_strdup (json_object_get_string_member_with_default (c, "account", NULL));
+        }
+    }
+  return NULL;
+}
+
+static JsonArray *
+engine_connections_from_editor (AfWindow   *self,
+                                JsonObject *permissions)
+{
+  static const char *const permission_map[][2] = {
+    { "read", "read" },
+    { "modify", "modify" },
+    { "draft", "compose" },
+    { "send", "send" },
+    { "write", "write" },
+    { "post", "post" },
+  };
+  JsonArray *connections = json_array_new ();
+  g_autoptr (GList) services = json_object_get_members (permissions);
+
+  for (const GList *l = services; l != NULL; l = l->next)
+    {
+      const char      *service = l->data;
+      g_autofree char *account = find_account (self, service);
+      JsonArray       *in = json_object_get_array_member (permissions, service);
+      JsonArray       *out = json_array_new ();
+      JsonObject      *c = json_object_new ();
+
+      for (guint i = 0; i < json_array_get_length (in); i++)
+        for (guint k = 0; k < G_N_ELEMENTS (permission_map); k++)
+          if (g_strcmp0 (json_array_get_string_element (in, i), permission_map[k][0]) == 0)
+            {
+              g_autofree char *name = g_strdup_printf ("%s.%s", service, permission_map[k][1]);
+
+              json_array_add_string_element (out, name);
+            }
+      json_object_set_string_member (c, "service", service);
+      json_object_set_string_member (c, "account", account ? account : "");
+      json_object_set_array_member (c, "permissions", out);
+      json_array_add_object_element (connections, c);
+    }
+  return connections;
+}
+
+static gboolean
+apply_editor_json (AfWindow   *self,
+                   AfAgent    *agent,
+                   JsonObject *editor,
+                   GError    **error)
+{
+  /* A deep copy: the agent's definition is only replaced once valid. */
+  g_autoptr (JsonNode) original = json_node_init_object (json_node_alloc (), af_agent_get_definition (agent));
+  g_autofree char *text = json_to_string (original, FALSE);
+  g_autoptr (JsonNode) copy = json_from_string (text, NULL);
+  JsonObject *definition = json_node_get_object (copy);
+  JsonObject *in = json_object_get_object_member (editor, "trigger");
+  JsonObject *trigger = json_object_new ();
+  const char *kind = json_object_get_string_member_with_default (in, "kind", "interval");
+
+  if (g_str_equal (kind, "new-mail"))
+    kind = "new_mail";
+  else if (g_str_equal (kind, "before-event"))
+    kind = "upcoming_event";
+  json_object_set_string_member (trigger, "type", kind);
+  json_object_set_int_member (trigger, "minutes", json_object_get_int_member_with_default (in, "minutes", 30));
+  if (g_str_equal (kind, "daily") || g_str_equal (kind, "weekly"))
+    json_object_set_string_member (trigger, "at", json_object_get_string_member_with_default (in, "time", "08:00"));
+  if (g_str_equal (kind, "weekly"))
+    json_object_set_int_member (trigger, "weekday", json_object_get_int_member_with_default (in, "weekday", 1));
+  json_object_set_object_member (definition, "trigger", trigger);
+
+  if (json_object_get_boolean_member_with_default (editor, "rules_modified", FALSE))
+    {
+      JsonArray *rules = json_array_new ();
+      JsonArray *in_rules = json_object_get_array_member (editor, "rules");
+
+      for (guint i = 0; in_rules != NULL && i < json_array_get_length (in_rules); i++)
+        json_array_add_object_element (rules, engine_rule_from_editor (json_array_get_object_element (in_rules, i)));
+      json_object_set_array_member (definition, "rules", rules);
+    }
+
+  if (json_object_has_member (editor, "permissions"))
+    json_object_set_array_member (definition, "connections",
+                                  engine_connections_from_editor (self, json_object_get_object_member (editor, "permissions")));
+
+  if (json_object_has_member (editor, "approval"))
+    {
+      JsonObject *in_policy = json_object_get_object_member (editor, "approval");
+      JsonObject *policy = json_object_new ();
+
+      json_object_set_string_member (policy, "send", json_object_get_string_member_with_default (in_policy, "send", "ask"));
+      json_object_set_string_member (policy, "post", json_object_get_string_member_with_default (in_policy, "post", "ask"));
+      json_object_set_string_member (policy, "create_event",
+                                     json_object_get_string_member_with_default (in_policy, "create-event", "ask"));
+      json_object_set_object_member (definition, "approvals", policy);
+    }
+
+  if (!af_agent_validate_definition (definition, error))
+    return FALSE;
+  af_agent_set_definition (agent, definition);
+  return TRUE;
+}
+
+static void
+on_editor_saved_cb (AfAgentEditor *editor,
+                    const char    *json,
+                    AfWindow      *self)
+{
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+  const char      *name = NULL;
+  g_autofree char *title = NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    name = json_object_get_string_member_with_default (json_node_get_object (node), "name", NULL);
+
+  if (self->engine != NULL && name != NULL && json_object_has_member (json_node_get_object (node), "agent_id"))
+    {
+      JsonObject *obj = json_node_get_object (node);
+      AfAgent    *agent = af_engine_lookup_agent (self->engine, json_object_get_string_member (obj, "agent_id"));
+      g_autoptr (GError) error = NULL;
+
+      if (agent != NULL)
+        {
+          af_agent_set_name (agent, name);
+          af_agent_set_description (agent, json_object_get_string_member_with_default (obj, "description", ""));
+        }
+      if (agent == NULL || !apply_editor_json (self, agent, obj, &error) || !af_engine_save_agent (self->engine, agent, &error))
+        {
+          g_autofree char *what = g_strdup_printf (_ ("Could not save “%s”"), name);
+
+          if (error == NULL)
+            g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _ ("The agent no longer exists."));
+          show_error_toast (self, what, error);
+          return;
+        }
+      title = g_strdup_printf (_ ("“%s” saved"), name);
+      adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+      return;
+    }
+
+  if (self->engine != NULL && name != NULL)
+    {
+      JsonObject *obj = json_node_get_object (node);
+      const char *template_id = json_object_get_string_member_with_default (obj, "template", "custom");
+      AfTemplate *template = af_template_lookup (template_id);
+      g_autoptr (AfAgent) agent = NULL;
+      g_autoptr (GError) error = NULL;
+
+      if (template == NULL)
+        template = af_template_lookup ("custom");
+      agent = af_template_create_agent (template, name, NULL);
+      af_agent_set_description (agent, json_object_get_string_member_with_default (obj, "description", ""));
+      if (!apply_editor_json (self, agent, obj, &error) || !af_engine_add_agent (self->engine, agent, &error))
+        {
+          g_autofree char *what = g_strdup_printf (_ ("Could not save “%s”"), name);
+
+          show_error_toast (self, what, error);
+          return;
+        }
+      title = g_strdup_printf (_ ("“%s” created"), name);
+      adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+      gtk_stack_set_visible_child_name (self->stack, "agents");
+      return;
+    }
+
+  /* The engine (issue 5) stores and runs agents; until it is linked in,
+   * say plainly that nothing was stored rather than pretend. */
+  title = g_strdup_printf (_ ("“%s” could not be saved: this version of AgentFlow cannot store agents yet"),
+                           name ? name : "");
+  adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+}
+
+/* "Email Assistant, Calendar Manager": the agents that use @service. */
+static char *
+dup_agents_using (AfWindow   *self,
+                  const char *service)
+{
+  g_autoptr (GString) names = g_string_new (NULL);
+  GListModel *agents;
+
+  if (self->engine == NULL)
+    return NULL;
+
+  agents = af_engine_get_agents (self->engine);
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+      JsonObject *definition = af_agent_get_definition (agent);
+      JsonArray  *connections = definition && json_object_has_member (definition, "connections")
+                                    ? json_object_get_array_member (definition, "connections")
+                                    : NULL;
+
+      for (guint j = 0; connections != NULL && j < json_array_get_length (connections); j++)
+        if (g_strcmp0 (json_object_get_string_member_with_default (json_array_get_object_element (connections, j), "service", NULL),
+                       service) == 0)
+          {
+            if (names->len > 0)
+              g_string_append (names, ", ");
+            g_string_append (names, af_agent_get_name (agent));
+            break;
+          }
+    }
+  return names->len > 0 ? g_string_free (g_steal_pointer (&names), FALSE) : NULL;
+}
+
+static void
+refresh_connections (AfWindow *self)
+{
+  g_autoptr (GPtrArray) connections = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Without an accounts service (the sandbox), the accounts are the ones
+   * the agents were set up with. */
+  if (self->accounts == NULL)
+    {
+      for (const char *const *s = (const char *const[]){ "gmail", "calendar", "slack", NULL }; self->engine && *s; s++)
+        {
+          g_autofree char *account = find_account (self, *s);
+          g_autofree char *used_by = dup_agents_using (self, *s);
+
+          if (account != NULL && *account != '\0')
+            af_integrations_page_set_state (self->integrations_page, *s, AF_INTEGRATION_CONNECTED, account, used_by);
+        }
+      return;
+    }
+
+  connections = af_account_manager_list_connections (self->accounts, &error);
+  if (connections == NULL)
+    {
+      show_error_toast (self, _ ("Could not read your connected accounts"), error);
+      return;
+    }
+
+  for (const char *const *s = (const char *const[]){ "gmail", "calendar", "slack", "oidc", NULL }; *s; s++)
+    {
+      AfConnection *found = NULL;
+
+      if (g_hash_table_contains (self->connecting, *s))
+        continue;
+      for (guint i = 0; i < connections->len && found == NULL; i++)
+        {
+          AfConnection *c = g_ptr_array_index (connections, i);
+
+          if (g_strcmp0 (c->service, *s) == 0 && g_strcmp0 (c->status, AF_CONNECTION_REVOKING) != 0)
+            found = c;
+        }
+
+      if (found == NULL)
+        af_integrations_page_set_state (self->integrations_page, *s, AF_INTEGRATION_DISCONNECTED, NULL, NULL);
+      else
+        {
+          g_autofree char *used_by = dup_agents_using (self, *s);
+          /* Translators: a person's name, then their account */
+          g_autofree char *who = found->display_name && g_strcmp0 (found->display_name, found->account) != 0
+                                     ? g_strdup_printf (_ ("%s (%s)"), found->display_name, found->account)
+                                     : g_strdup (found->account);
+
+          af_integrations_page_set_state (self->integrations_page, *s,
+                                          g_strcmp0 (found->status, AF_CONNECTION_NEEDS_RECONNECT) == 0
+                                              ? AF_INTEGRATION_NEEDS_RECONNECT
+                                              : AF_INTEGRATION_CONNECTED,
+                                          who, used_by);
+        }
+    }
+}
+
+static void
+on_connect_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (GCancellable) attempt = user_data;
+  g_autoptr (AfWindow) self = g_object_steal_data (G_OBJECT (attempt), "window");
+  g_autofree char *service = g_strdup (g_object_get_data (G_OBJECT (attempt), "service"));
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) missing = NULL;
+  AfConnection    *connection;
+  g_autofree char *title = NULL;
+
+  connection = af_account_manager_connect_finish (AF_ACCOUNT_MANAGER (source), result, &missing, &error);
+  /* Only forget the attempt this result belongs to. */
+  if (g_hash_table_lookup (self->connecting, service) == (gpointer)attempt)
+    g_hash_table_remove (self->connecting, service);
+
+  if (connection == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *what = g_strdup_printf (_ ("Could not connect %s"),
+                                                   af_integrations_page_get_service_title (service));
+
+          show_error_toast (self, what, error);
+        }
+      refresh_connections (self);
+      return;
+    }
+
+  if (missing != NULL && missing[0] != NULL)
+    title = g_strdup_printf (_ ("%s connected, but some permissions were not granted: agents that need them will ask you to reconnect"),
+                             af_integrations_page_get_service_title (connection->service));
+  else
+    title = g_strdup_printf (_ ("%s connected as %s"), af_integrations_page_get_service_title (connection->service),
+                             connection->account);
+  adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+  af_connection_free (connection);
+  refresh_connections (self);
+}
+
+static void
+on_integration_connect_cb (AfIntegrationsPage *page,
+                           const char         *service,
+                           AfWindow           *self)
+{
+  g_autofree char *title = NULL;
+  GCancellable    *cancellable;
+
+  if (self->accounts == NULL)
+    {
+      /* Without the accounts service (a window made without one), say
+       * so rather than wait forever. */
+      af_integrations_page_set_state (page, service, AF_INTEGRATION_DISCONNECTED, NULL, NULL);
+      title = g_strdup_printf (_ ("%s could not be connected: accounts are not available in this window"),
+                               af_integrations_page_get_service_title (service));
+      adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+      return;
+    }
+
+  /* The cancellable also carries the attempt's window and service to the
+   * callback. */
+  cancellable = g_cancellable_new ();
+  g_object_set_data (G_OBJECT (cancellable), "window", g_object_ref (self));
+  g_object_set_data_full (G_OBJECT (cancellable), "service", g_strdup (service), g_free);
+  g_hash_table_replace (self->connecting, g_strdup (service), g_object_ref (cancellable));
+  af_account_manager_connect_async (self->accounts, service, cancellable, on_connect_done_cb, cancellable);
+}
+
+static void
+on_integration_cancel_cb (AfIntegrationsPage *page,
+                          const char         *service,
+                          AfWindow           *self)
+{
+  GCancellable *cancellable = g_hash_table_lookup (self->connecting, service);
+
+  if (cancellable != NULL)
+    g_cancellable_cancel (cancellable);
+}
+
+static void
+on_disconnect_done_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr (AfWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean revoked = FALSE;
+
+  if (!af_account_manager_disconnect_finish (AF_ACCOUNT_MANAGER (source), result, &revoked, &error))
+    show_error_toast (self, _ ("Could not disconnect"), error);
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay,
+                                 adw_toast_new (revoked ? _ ("Disconnected and signed out")
+                                                        : _ ("Disconnected; signing out will be retried when you are online")));
+  refresh_connections (self);
+}
+
+static void
+on_integration_disconnect_cb (AfIntegrationsPage *page,
+                              const char         *service,
+                              AfWindow           *self)
+{
+  g_autoptr (GPtrArray) connections = NULL;
+  g_autofree char *title = NULL;
+
+  if (self->accounts == NULL)
+    {
+      af_integrations_page_set_state (page, service, AF_INTEGRATION_DISCONNECTED, NULL, NULL);
+      title = g_strdup_printf (_ ("%s disconnected"), af_integrations_page_get_service_title (service));
+      adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+      return;
+    }
+
+  connections = af_account_manager_list_connections (self->accounts, NULL);
+  for (guint i = 0; connections != NULL && i < connections->len; i++)
+    {
+      AfConnection *c = g_ptr_array_index (connections, i);
+
+      if (g_strcmp0 (c->service, service) == 0)
+        af_account_manager_disconnect_async (self->accounts, c->service, c->account, NULL,
+                                             on_disconnect_done_cb, g_object_ref (self));
+    }
+}
+
+static void
+on_editor_opened_cb (AfTemplatePicker *picker,
+                     AfAgentEditor    *editor,
+                     AfWindow         *self)
+{
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved_cb), self, 0);
 }
 
 static void
@@ -58,18 +1085,145 @@ af_window_new_agent (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  AfWindow  *self = AF_WINDOW (widget);
+  AfWindow *self = AF_WINDOW (widget);
+  g_auto (GStrv) connected = dup_connected_services (self);
+  AfTemplatePicker *picker;
+
+  picker = af_template_picker_new (GTK_WINDOW (self), (const char *const *)connected);
+  g_signal_connect_object (picker, "editor-opened", G_CALLBACK (on_editor_opened_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (picker));
+}
+
+static void
+af_window_show_view (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AfWindow   *self = AF_WINDOW (widget);
+  const char *view = canonical_view (g_variant_get_string (parameter, NULL));
+
+  if (gtk_stack_get_child_by_name (self->stack, view) == NULL)
+    return;
+
+  gtk_stack_set_visible_child_name (self->stack, view);
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
+static void
+af_window_go_back (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "agent") == 0)
+    gtk_stack_set_visible_child_name (self->stack, "agents");
+  else
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+on_agent_edit_cb (AfAgentsPage *page,
+                  AfAgent      *agent,
+                  AfWindow     *self)
+{
+  g_auto (GStrv) connected = dup_connected_services (self);
+  const char    *template_id = af_agent_get_template_id (agent);
+  AfAgentEditor *editor;
+
+  if (template_id == NULL || af_template_lookup (template_id) == NULL)
+    template_id = "custom";
+  editor = af_agent_editor_new (GTK_WINDOW (self), template_id, (const char *const *)connected);
+  af_agent_editor_load_agent (editor, af_agent_get_id (agent), af_agent_get_name (agent),
+                              af_agent_get_description (agent), af_agent_get_definition (agent));
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+on_agent_open_cb (AfAgentsPage *page,
+                  AfAgent      *agent,
+                  AfWindow     *self)
+{
+  if (self->engine == NULL)
+    return;
+
+  af_agent_page_set_agent (self->agent_page, self->engine, agent);
+  gtk_stack_page_set_title (self->agent_stack_page, af_agent_get_name (agent));
+  gtk_stack_set_visible_child_name (self->stack, "agent");
+  on_stack_visible_child_cb (self);
+}
+
+static void
+on_test_run_response_cb (AdwMessageDialog *dialog,
+                         const char       *response,
+                         gpointer          user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+on_test_run_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (AfWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) outcome = af_engine_run_agent_finish (AF_ENGINE (source), result, &error);
+  g_autoptr (GString) body = g_string_new (NULL);
+  JsonArray *actions;
+  GtkWindow *parent = gtk_application_get_active_window (gtk_window_get_application (GTK_WINDOW (self)));
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self),
-                                   _ ("Create an Agent"),
-                                   _ ("Templates for an Email Assistant, a Calendar Manager, "
-                                      "a Slack Notifier and custom agents arrive with the "
-                                      "agent editor. Connect your accounts first from the "
-                                      "command line with “agentflow connect”."));
+  if (outcome == NULL)
+    g_string_append_printf (body, _ ("The test run failed: %s"), error->message);
+  else
+    {
+      actions = json_object_has_member (outcome, "actions") ? json_object_get_array_member (outcome, "actions") : NULL;
+      if (actions == NULL || json_array_get_length (actions) == 0)
+        g_string_append (body, _ ("Right now the agent would do nothing: no item matches its rules."));
+      else
+        g_string_append_printf (body, ngettext ("Right now the agent would take %u action:\n", "Right now the agent would take %u actions:\n", json_array_get_length (actions)),
+                                json_array_get_length (actions));
+      for (guint i = 0; actions != NULL && i < json_array_get_length (actions); i++)
+        {
+          JsonObject *a = json_array_get_object_element (actions, i);
+
+          g_string_append_printf (body, "\n• %s", json_object_get_string_member_with_default (a, "summary", ""));
+          if (g_strcmp0 (json_object_get_string_member_with_default (a, "policy", NULL), "ask") == 0)
+            g_string_append_printf (body, " (%s)", _ ("asks you first"));
+        }
+      g_string_append_printf (body, "\n\n%s", _ ("Nothing was changed."));
+    }
+
+  dialog = adw_message_dialog_new (parent ? parent : GTK_WINDOW (self), _ ("Test Run"), body->str);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_new_agent_response_cb), NULL);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_test_run_response_cb), NULL);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+af_window_test_run_agent (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+
+  if (self->engine == NULL)
+    return;
+  af_engine_run_agent_async (self->engine, g_variant_get_string (parameter, NULL), AF_RUN_FLAGS_DRY_RUN, NULL,
+                             on_test_run_done_cb, g_object_ref (self));
+}
+
+static void
+af_window_connect_service (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+
+  af_window_show_view (widget, NULL, g_variant_new_string ("integrations"));
+  g_signal_emit_by_name (self->integrations_page, "connect", g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -127,7 +1281,19 @@ af_window_constructed (GObject *object)
 static void
 af_window_dispose (GObject *object)
 {
-  AfWindow *self = (AfWindow *)object;
+  AfWindow      *self = (AfWindow *)object;
+  GHashTableIter iter;
+  gpointer       cancellable;
+
+  g_hash_table_iter_init (&iter, self->connecting);
+  while (g_hash_table_iter_next (&iter, NULL, &cancellable))
+    g_cancellable_cancel (cancellable);
+
+  g_clear_handle_id (&self->metrics_id, g_source_remove);
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (af_engine_get_agents (self->engine), self);
+  if (self->activity != NULL)
+    g_signal_handlers_disconnect_by_data (self->activity, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AF_TYPE_WINDOW);
 
@@ -140,6 +1306,10 @@ af_window_finalize (GObject *object)
   AfWindow *self = (AfWindow *)object;
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->activity);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->accounts);
+  g_clear_pointer (&self->connecting, g_hash_table_unref);
 
   G_OBJECT_CLASS (af_window_parent_class)->finalize (object);
 }
@@ -159,19 +1329,60 @@ af_window_class_init (AfWindowClass *klass)
 
   window_class->close_request = af_window_close_request;
 
+  g_type_ensure (AF_TYPE_AGENT_PAGE);
+  g_type_ensure (AF_TYPE_AGENTS_PAGE);
+  g_type_ensure (AF_TYPE_APPROVALS_PAGE);
+  g_type_ensure (AF_TYPE_DASHBOARD_PAGE);
+  g_type_ensure (AF_TYPE_INTEGRATIONS_PAGE);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, approvals_badge);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, AfWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, dashboard_page);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, agents_page);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, approvals_page);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, integrations_page);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_page);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, back_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_stack_visible_child_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_n_pending_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-agent", NULL, af_window_new_agent);
+  gtk_widget_class_install_action (widget_class, "win.show-view", "s", af_window_show_view);
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, af_window_go_back);
+  gtk_widget_class_install_action (widget_class, "win.connect-service", "s", af_window_connect_service);
+  gtk_widget_class_install_action (widget_class, "win.test-run-agent", "s", af_window_test_run_agent);
 }
 
 static void
 af_window_init (AfWindow *self)
 {
   self->settings = g_settings_new ("org.agentflow.App");
+  self->connecting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->integrations_page, "connect", G_CALLBACK (on_integration_connect_cb), self, 0);
+  g_signal_connect_object (self->integrations_page, "disconnect", G_CALLBACK (on_integration_disconnect_cb), self, 0);
+  g_signal_connect_object (self->integrations_page, "cancel", G_CALLBACK (on_integration_cancel_cb), self, 0);
+  g_signal_connect_object (self->agents_page, "set-active", G_CALLBACK (on_agent_set_active_cb), self, 0);
+  g_signal_connect_object (self->agents_page, "run", G_CALLBACK (on_agent_run_cb), self, 0);
+  g_signal_connect_object (self->agents_page, "export", G_CALLBACK (on_agent_export_cb), self, 0);
+  g_signal_connect_object (self->agents_page, "delete", G_CALLBACK (on_agent_delete_cb), self, 0);
+  g_signal_connect_object (self->agents_page, "open", G_CALLBACK (on_agent_open_cb), self, 0);
+  g_signal_connect_object (self->agents_page, "edit", G_CALLBACK (on_agent_edit_cb), self, 0);
+  g_signal_connect_object (self->approvals_page, "decide", G_CALLBACK (on_approval_decide_cb), self, 0);
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  on_stack_visible_child_cb (self);
+  on_leaflet_folded_cb (self);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -191,7 +1402,8 @@ af_window_new (AfApplication *application)
 /**
  * af_window_get_visible_page:
  *
- * The name of the page the window shows ("empty" when there are no agents).
+ * The name of the page the window shows: "dashboard", "agents", "approvals"
+ * or "integrations".
  */
 const char *
 af_window_get_visible_page (AfWindow *self)
@@ -199,4 +1411,160 @@ af_window_get_visible_page (AfWindow *self)
   g_return_val_if_fail (AF_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/**
+ * af_window_add_toast:
+ * @toast: (transfer full): the toast
+ *
+ * Shows @toast over the window's pages.
+ */
+void
+af_window_add_toast (AfWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (AF_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
+ * af_window_get_page:
+ * @name: "dashboard", "agents", "approvals" or "integrations"
+ *
+ * Returns: (transfer none) (nullable): the page widget
+ */
+GtkWidget *
+af_window_get_page (AfWindow   *self,
+                    const char *name)
+{
+  g_return_val_if_fail (AF_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_child_by_name (self->stack, name);
+}
+
+/**
+ * af_window_get_folded:
+ *
+ * Whether the window is narrow enough to show one column at a time.
+ */
+gboolean
+af_window_get_folded (AfWindow *self)
+{
+  g_return_val_if_fail (AF_IS_WINDOW (self), FALSE);
+
+  return adw_leaflet_get_folded (self->leaflet);
+}
+
+/**
+ * af_window_get_sidebar_visible:
+ *
+ * Whether the sidebar is on screen (always when unfolded).
+ */
+gboolean
+af_window_get_sidebar_visible (AfWindow *self)
+{
+  g_return_val_if_fail (AF_IS_WINDOW (self), FALSE);
+
+  return !adw_leaflet_get_folded (self->leaflet) || g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "sidebar") == 0;
+}
+
+/**
+ * af_window_set_engine:
+ * @engine: (nullable): the running engine
+ *
+ * Binds the pages to @engine: the agents, the pending approvals, the live
+ * activity and the metrics.
+ */
+void
+af_window_set_engine (AfWindow *self,
+                      AfEngine *engine)
+{
+  g_return_if_fail (AF_IS_WINDOW (self));
+  g_return_if_fail (engine == NULL || AF_IS_ENGINE (engine));
+
+  if (self->engine == engine)
+    return;
+
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (af_engine_get_agents (self->engine), self);
+  if (self->activity != NULL)
+    g_signal_handlers_disconnect_by_data (self->activity, self);
+  g_clear_object (&self->activity);
+  g_set_object (&self->engine, engine);
+
+  if (engine == NULL)
+    {
+      af_dashboard_page_set_activity (self->dashboard_page, NULL);
+      af_dashboard_page_set_has_agents (self->dashboard_page, FALSE);
+      af_agents_page_set_model (self->agents_page, NULL);
+      af_approvals_page_set_model (self->approvals_page, NULL);
+      af_agent_page_set_agent (self->agent_page, NULL, NULL);
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "agent") == 0)
+        gtk_stack_set_visible_child_name (self->stack, "agents");
+      return;
+    }
+
+  self->activity = af_engine_create_activity_model (engine, NULL, NULL);
+  g_signal_connect_swapped (self->activity, "items-changed", G_CALLBACK (queue_metrics), self);
+  af_dashboard_page_set_agent_resolver (self->dashboard_page, resolve_agent_name_cb, self, NULL);
+  af_dashboard_page_set_activity_factory (self->dashboard_page, create_agent_activity_cb, self);
+  af_approvals_page_set_agent_resolver (self->approvals_page, resolve_agent_name_cb, self);
+  af_agents_page_set_detail_func (self->agents_page, agent_detail_cb, self);
+  af_dashboard_page_set_activity (self->dashboard_page, G_LIST_MODEL (self->activity));
+
+  g_signal_connect_swapped (af_engine_get_agents (engine), "items-changed", G_CALLBACK (on_agents_changed_cb), self);
+  af_agents_page_set_model (self->agents_page, af_engine_get_agents (engine));
+  af_approvals_page_set_model (self->approvals_page, af_engine_get_approvals (engine));
+  on_agents_changed_cb (self);
+  update_metrics (self);
+}
+
+/**
+ * af_window_get_engine:
+ *
+ * Returns: (transfer none) (nullable): the engine the pages show
+ */
+AfEngine *
+af_window_get_engine (AfWindow *self)
+{
+  g_return_val_if_fail (AF_IS_WINDOW (self), NULL);
+
+  return self->engine;
+}
+
+/**
+ * af_window_set_account_manager:
+ * @accounts: (nullable): the accounts service
+ *
+ * Binds the Integrations page to @accounts: status, Connect with a
+ * waiting state, Cancel, Disconnect and Reconnect.
+ */
+void
+af_window_set_account_manager (AfWindow         *self,
+                               AfAccountManager *accounts)
+{
+  g_return_if_fail (AF_IS_WINDOW (self));
+  g_return_if_fail (accounts == NULL || AF_IS_ACCOUNT_MANAGER (accounts));
+
+  if (!g_set_object (&self->accounts, accounts))
+    return;
+  refresh_connections (self);
+}
+
+/**
+ * af_window_set_sandbox:
+ *
+ * Marks the window as showing the sample workspace, so nobody mistakes it
+ * for their real accounts.
+ */
+void
+af_window_set_sandbox (AfWindow *self,
+                       gboolean  sandbox)
+{
+  g_return_if_fail (AF_IS_WINDOW (self));
+
+  adw_window_title_set_subtitle (self->sidebar_title, sandbox ? _ ("Sandbox") : NULL);
+  gtk_window_set_title (GTK_WINDOW (self), sandbox ? _ ("AgentFlow (Sandbox)") : _ ("AgentFlow"));
 }

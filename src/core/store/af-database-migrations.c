@@ -106,6 +106,26 @@ const char *const af_database_migrations[] = {
   "  seen_at INTEGER NOT NULL,"
   "  PRIMARY KEY (agent_id, item_id)"
   ") WITHOUT ROWID;",
+  /* 2: activity counters, so a list model over millions of rows knows its
+   * length without a COUNT(*) scan; the run outbox key per run step */
+  "CREATE TABLE activity_counts ("
+  "  agent_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  n INTEGER NOT NULL,"
+  "  PRIMARY KEY (agent_id, kind)"
+  ") WITHOUT ROWID;"
+  "INSERT INTO activity_counts (agent_id, kind, n)"
+  "  SELECT coalesce (agent_id, ''), kind, count (*) FROM activity GROUP BY 1, 2;"
+  "CREATE TRIGGER activity_counts_insert AFTER INSERT ON activity BEGIN"
+  "  INSERT INTO activity_counts (agent_id, kind, n)"
+  "    VALUES (coalesce (NEW.agent_id, ''), NEW.kind, 1)"
+  "    ON CONFLICT (agent_id, kind) DO UPDATE SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER activity_counts_delete AFTER DELETE ON activity BEGIN"
+  "  UPDATE activity_counts SET n = n - 1"
+  "    WHERE agent_id = coalesce (OLD.agent_id, '') AND kind = OLD.kind;"
+  "END;"
+  "CREATE INDEX outbox_by_agent ON outbox (agent_id, id);",
 };
 
 const guint af_database_n_migrations = G_N_ELEMENTS (af_database_migrations);

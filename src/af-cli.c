@@ -1,0 +1,337 @@
+/* af-cli.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "agentflow-cli"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "af-account-manager.h"
+#include "af-cli.h"
+#include "af-error.h"
+#include "af-paths.h"
+#include "af-sandbox-oauth.h"
+
+/* `agentflow connect | accounts | disconnect`: accounts on machines
+ * without a display (SSH) and for tests. No GTK here: it runs before the
+ * GApplication and works without a display or a window.
+ *
+ * `--sandbox URL` (or AGENTFLOW_SANDBOX_URL) points every provider at a
+ * running sandbox, uses the sandbox's client IDs and the sandbox's own
+ * database, like `agentflow --sandbox`. */
+
+typedef struct
+{
+  GMainLoop        *loop;
+  AfAccountManager *manager;
+  GCancellable     *cancellable;
+  gboolean          open_browser;
+  int               status;
+} Cli;
+
+static const char *const commands[] = { "connect", "accounts", "disconnect", NULL };
+
+gboolean
+af_cli_handles (const char *command)
+{
+  return command != NULL && g_strv_contains (commands, command);
+}
+
+static void
+print_error (const GError *error)
+{
+  g_printerr ("agentflow: %s\n", error->message);
+}
+
+static void
+on_browser_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_app_info_launch_default_for_uri_finish (result, NULL);
+}
+
+static void
+show_uri (const char *uri,
+          gpointer    user_data)
+{
+  Cli *cli = user_data;
+
+  /* Line-buffered for whoever reads our stdout (a person, a test). */
+  g_print (_ ("Open this address in a web browser to sign in:\n"));
+  g_print ("%s\n", uri);
+  g_print (_ ("Waiting for the browser… (Ctrl+C cancels)\n"));
+  fflush (stdout);
+
+  if (cli->open_browser)
+    g_app_info_launch_default_for_uri_async (uri, NULL, NULL, on_browser_cb, NULL);
+}
+
+static gboolean
+on_sigint_cb (gpointer user_data)
+{
+  Cli *cli = user_data;
+
+  g_cancellable_cancel (cli->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_connected_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) connection = NULL;
+  g_auto (GStrv) missing = NULL;
+
+  connection = af_account_manager_connect_finish (AF_ACCOUNT_MANAGER (object), result, &missing, &error);
+  if (connection == NULL)
+    {
+      print_error (error);
+      cli->status = 1;
+    }
+  else
+    {
+      g_print (_ ("Connected as %s\n"), connection->account);
+      if (missing != NULL && missing[0] != NULL)
+        {
+          g_autofree char *list = g_strjoinv (", ", missing);
+
+          g_print (_ ("Not granted, so AgentFlow cannot use: %s. Connect again and allow them to use them.\n"), list);
+        }
+    }
+  g_main_loop_quit (cli->loop);
+}
+
+static void
+on_token_connected_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) connection = NULL;
+
+  connection = af_account_manager_connect_token_finish (AF_ACCOUNT_MANAGER (object), result, &error);
+  if (connection == NULL)
+    {
+      print_error (error);
+      cli->status = 1;
+    }
+  else
+    g_print (_ ("Connected as %s\n"), connection->account);
+  g_main_loop_quit (cli->loop);
+}
+
+static void
+on_disconnected_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean revoked = FALSE;
+
+  if (!af_account_manager_disconnect_finish (AF_ACCOUNT_MANAGER (object), result, &revoked, &error))
+    {
+      print_error (error);
+      cli->status = 1;
+    }
+  else if (revoked)
+    g_print (_ ("Disconnected. AgentFlow’s access was revoked and its keyring item removed.\n"));
+  else
+    g_print (_ ("Disconnected. The provider could not be reached to revoke AgentFlow’s access; AgentFlow will retry and then remove the keyring item.\n"));
+  g_main_loop_quit (cli->loop);
+}
+
+static GSettings *
+maybe_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  /* An uninstalled build has no schema: settings are optional. */
+  if (source == NULL || (schema = g_settings_schema_source_lookup (source, "org.agentflow.App", TRUE)) == NULL)
+    return NULL;
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static char *
+read_token_from_stdin (void)
+{
+  char buf[4096];
+
+  if (isatty (fileno (stdin)))
+    g_printerr (_ ("Paste the token and press Enter: "));
+  if (fgets (buf, sizeof buf, stdin) == NULL)
+    return NULL;
+
+  return g_strstrip (g_strdup (buf));
+}
+
+static AfAccountManager *
+open_manager (const char *sandbox_url,
+              GError    **error)
+{
+  g_autoptr (AfDatabase) database = NULL;
+  g_autoptr (GSettings) settings = NULL;
+  g_autofree char  *dir = af_paths_get_data_dir (sandbox_url != NULL);
+  g_autofree char  *path = af_paths_get_database_path (sandbox_url != NULL);
+  AfAccountManager *manager;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_DATABASE, _ ("Could not create %s"), dir);
+      return NULL;
+    }
+  if ((database = af_database_open (path, error)) == NULL)
+    return NULL;
+
+  settings = maybe_settings ();
+  manager = af_account_manager_new (database, settings);
+  if (sandbox_url != NULL)
+    {
+      af_account_manager_set_base_url (manager, sandbox_url);
+      af_account_manager_set_client_id (manager, "gmail", AF_SANDBOX_GOOGLE_CLIENT_ID);
+      af_account_manager_set_client_id (manager, "calendar", AF_SANDBOX_GOOGLE_CLIENT_ID);
+      af_account_manager_set_client_id (manager, "slack", AF_SANDBOX_SLACK_CLIENT_ID);
+      af_account_manager_set_client_id (manager, "oidc", AF_SANDBOX_OIDC_CLIENT_ID);
+    }
+
+  return manager;
+}
+
+int
+af_cli_run (int    argc,
+            char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (GCancellable) cancellable = NULL;
+  g_autoptr (AfAccountManager) manager = NULL;
+  g_autofree char   *sandbox_url = NULL;
+  g_autofree char   *command = NULL;
+  gboolean           no_browser = FALSE;
+  gboolean           bot_token = FALSE;
+  int                timeout = 300;
+  Cli                cli = { 0 };
+  guint              sigint_id;
+  const GOptionEntry entries[] = {
+    { "sandbox", 0, 0, G_OPTION_ARG_STRING, &sandbox_url, N_ ("Use the sandbox running at URL"), "URL" },
+    { "no-browser", 0, 0, G_OPTION_ARG_NONE, &no_browser, N_ ("Only print the sign-in address"), NULL },
+    { "bot-token", 0, 0, G_OPTION_ARG_NONE, &bot_token, N_ ("Connect Slack with a bot token read from standard input"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_ ("Seconds to wait for the browser (default 300)"), "SECONDS" },
+    { NULL },
+  };
+
+  g_return_val_if_fail (argc > 1 && af_cli_handles (argv[1]), 2);
+
+  command = g_strdup (argv[1]);
+  if (g_str_equal (command, "connect"))
+    context = g_option_context_new (_ ("SERVICE — connect gmail, calendar, slack or oidc"));
+  else if (g_str_equal (command, "disconnect"))
+    context = g_option_context_new (_ ("SERVICE ACCOUNT — revoke AgentFlow’s access and forget the account"));
+  else
+    context = g_option_context_new (_ ("— list connected accounts"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  /* Parse "agentflow connect …" as if "agentflow connect" were the program. */
+  {
+    g_autofree char *prgname = g_strconcat ("agentflow ", command, NULL);
+
+    g_set_prgname (prgname);
+  }
+  argc--;
+  argv++;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      print_error (error);
+      return 2;
+    }
+
+  if (sandbox_url == NULL && g_getenv ("AGENTFLOW_SANDBOX_URL") != NULL && g_getenv ("AGENTFLOW_SANDBOX_URL")[0] != '\0')
+    sandbox_url = g_strdup (g_getenv ("AGENTFLOW_SANDBOX_URL"));
+
+  if ((g_str_equal (command, "connect") && argc != 2) || (g_str_equal (command, "disconnect") && argc != 3) ||
+      (g_str_equal (command, "accounts") && argc != 1) || timeout <= 0)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+      g_printerr ("%s", help);
+      return 2;
+    }
+
+  if ((manager = open_manager (sandbox_url, &error)) == NULL)
+    {
+      print_error (error);
+      return 1;
+    }
+
+  if (g_str_equal (command, "accounts"))
+    {
+      g_autoptr (GPtrArray) list = af_account_manager_list_connections (manager, &error);
+
+      if (list == NULL)
+        {
+          print_error (error);
+          return 1;
+        }
+      if (list->len == 0)
+        g_print (_ ("No accounts are connected.\n"));
+      for (guint i = 0; i < list->len; i++)
+        {
+          AfConnection *c = list->pdata[i];
+
+          g_print ("%-10s %-40s %s\n", c->service, c->account, c->status);
+        }
+      return 0;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  cancellable = g_cancellable_new ();
+  cli.loop = loop;
+  cli.manager = manager;
+  cli.cancellable = cancellable;
+  cli.open_browser = !no_browser && (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL);
+  sigint_id = g_unix_signal_add (SIGINT, on_sigint_cb, &cli);
+
+  if (g_str_equal (command, "connect") && bot_token)
+    {
+      g_autofree char *token = read_token_from_stdin ();
+
+      if (token == NULL || token[0] == '\0')
+        {
+          g_printerr ("agentflow: %s\n", _ ("No token was given."));
+          g_source_remove (sigint_id);
+          return 1;
+        }
+      af_account_manager_connect_token_async (manager, argv[1], token, cancellable, on_token_connected_cb, &cli);
+      explicit_bzero (token, strlen (token));
+    }
+  else if (g_str_equal (command, "connect"))
+    {
+      af_account_manager_set_uri_handler (manager, show_uri, &cli, NULL);
+      af_account_manager_set_timeout (manager, timeout);
+      af_account_manager_connect_async (manager, argv[1], cancellable, on_connected_cb, &cli);
+    }
+  else
+    af_account_manager_disconnect_async (manager, argv[1], argv[2], cancellable, on_disconnected_cb, &cli);
+
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+
+  return cli.status;
+}

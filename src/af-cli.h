@@ -1,0 +1,16 @@
+/* af-cli.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+gboolean af_cli_handles (const char *command);
+int      af_cli_run (int    argc,
+                     char **argv);
+
+G_END_DECLS

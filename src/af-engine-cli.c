@@ -1,0 +1,343 @@
+/* af-engine-cli.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-engine-cli"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "af-engine-cli.h"
+#include "af-engine.h"
+#include "af-paths.h"
+#include "af-sandbox.h"
+#include "af-services-executor.h"
+#include "af-static-token-source.h"
+
+/* The engine from a terminal: no window, no GTK initialised. */
+
+static const char *const engine_options[] = {
+  "--list-agents",
+  "--run-agent",
+  "--pause",
+  "--resume",
+  "--export",
+  "--import",
+  "--headless",
+  NULL,
+};
+
+typedef struct
+{
+  GMainLoop  *loop;
+  JsonObject *result;
+  GError     *error;
+  const char *agent_id;
+} Cli;
+
+gboolean
+af_engine_cli_wants (int    argc,
+                     char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    for (guint j = 0; engine_options[j]; j++)
+      if (g_str_equal (argv[i], engine_options[j]) || (g_str_has_prefix (argv[i], engine_options[j]) && argv[i][strlen (engine_options[j])] == '='))
+        return TRUE;
+  return FALSE;
+}
+
+static char *
+format_time (gint64 usec)
+{
+  g_autoptr (GDateTime) dt = NULL;
+
+  if (usec <= 0)
+    return g_strdup ("—");
+  dt = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+  return g_date_time_format (dt, "%Y-%m-%d %H:%M");
+}
+
+static void
+on_appended_cb (AfActivityLog   *log,
+                AfActivityEntry *entry,
+                Cli             *cli)
+{
+  g_autoptr (GDateTime) dt = NULL;
+  g_autofree char *time = NULL;
+
+  if (cli->agent_id != NULL && g_strcmp0 (cli->agent_id, af_activity_entry_get_agent_id (entry)) != 0)
+    return;
+  dt = g_date_time_new_from_unix_local (af_activity_entry_get_timestamp (entry) / G_USEC_PER_SEC);
+  time = g_date_time_format (dt, "%H:%M:%S");
+  g_print ("%s  %-18s %s\n", time, af_activity_entry_get_kind (entry), af_activity_entry_get_summary (entry));
+}
+
+static void
+on_run_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  cli->result = af_engine_run_agent_finish (AF_ENGINE (source), result, &cli->error);
+  g_main_loop_quit (cli->loop);
+}
+
+static gboolean
+on_signal_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static AfEngine *
+open_engine (gboolean sandbox,
+             GError **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (AfDatabase) db = NULL;
+
+  if (sandbox)
+    {
+      g_autoptr (AfSandbox) server = af_sandbox_new ();
+      g_autoptr (AfHttpClient) http = af_http_client_new ();
+      g_autofree char *google = NULL, *slack_token = NULL, *calendar_base = NULL, *slack_base = NULL;
+      g_autoptr (AfTokenSource) google_tokens = NULL;
+      g_autoptr (AfTokenSource) slack_tokens = NULL;
+      g_autoptr (AfGmailClient) gmail = NULL;
+      g_autoptr (AfCalendarClient) calendar = NULL;
+      g_autoptr (AfSlackClient) slack = NULL;
+      g_autoptr (AfServicesExecutor) executor = NULL;
+      g_autofree char *llm_token = NULL, *llm_base = NULL;
+      g_autoptr (AfTokenSource) llm_tokens = NULL;
+      g_autoptr (AfLlmClient) llm = NULL;
+      AfEngine *engine;
+
+      /* The local simulation of Google and Slack, in this process, with
+       * the sample workspace connected: no account, no risk. */
+      af_sandbox_seed_sample (server);
+      af_sandbox_add_default_tokens (server, &google, &slack_token, &llm_token);
+      if (!af_sandbox_start (server, error))
+        return NULL;
+      google_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (google));
+      slack_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (slack_token));
+      calendar_base = g_strconcat (af_sandbox_get_base_url (server), "/calendar/v3", NULL);
+      slack_base = g_strconcat (af_sandbox_get_base_url (server), "/api", NULL);
+      gmail = af_gmail_client_new (http, google_tokens, af_sandbox_get_base_url (server));
+      calendar = af_calendar_client_new (http, google_tokens, calendar_base);
+      slack = af_slack_client_new (http, slack_tokens, slack_base);
+      executor = af_services_executor_new (gmail, calendar, slack);
+
+      engine = af_engine_new_for_sandbox_with_executor (AF_EXECUTOR (executor), error);
+      if (engine == NULL)
+        return NULL;
+      /* The sandbox's scripted model, for agents with "ai": { "enabled": true }. */
+      llm_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (llm_token));
+      llm_base = g_strconcat (af_sandbox_get_base_url (server), "/v1", NULL);
+      llm = af_llm_client_new (http, llm_tokens, llm_base, "sandbox-model");
+      af_engine_set_llm_client (engine, llm);
+      g_object_set_data_full (G_OBJECT (engine), "af-sandbox", g_steal_pointer (&server), g_object_unref);
+      return engine;
+    }
+
+  dir = af_paths_get_data_dir (FALSE);
+  path = af_paths_get_database_path (FALSE);
+  g_mkdir_with_parents (dir, 0700);
+  db = af_database_open (path, error);
+  if (db == NULL)
+    return NULL;
+  /* Real accounts run through the service clients, which are not wired
+   * to the engine yet: the agents can be managed, not run. */
+  return af_engine_new (db, NULL);
+}
+
+static int
+list_agents (AfEngine *engine)
+{
+  GListModel *agents = af_engine_get_agents (engine);
+
+  if (g_list_model_get_n_items (agents) == 0)
+    {
+      g_print ("%s\n", _ ("No agents yet."));
+      return 0;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+      g_autofree char *next = format_time (af_agent_get_next_run (agent));
+      g_autofree char *last = format_time (af_agent_get_last_run (agent));
+
+      g_print ("%s  %-16s %-17s %-20s %s: %s  %s: %s\n", af_agent_get_id (agent),
+               af_agent_state_to_string (af_agent_get_state (agent)), af_agent_get_template_id (agent),
+               af_agent_get_name (agent), _ ("last run"), last, _ ("next run"), next);
+    }
+  return 0;
+}
+
+static int
+run_agent (AfEngine   *engine,
+           const char *id,
+           gboolean    dry_run)
+{
+  Cli cli = { 0 };
+  int status = 0;
+
+  cli.loop = g_main_loop_new (NULL, FALSE);
+  cli.agent_id = id;
+  g_signal_connect (af_engine_get_activity_log (engine), "appended", G_CALLBACK (on_appended_cb), &cli);
+  af_engine_run_agent_async (engine, id, dry_run ? AF_RUN_FLAGS_DRY_RUN : AF_RUN_FLAGS_NONE, NULL, on_run_cb, &cli);
+  g_main_loop_run (cli.loop);
+  g_signal_handlers_disconnect_by_data (af_engine_get_activity_log (engine), &cli);
+
+  if (cli.error != NULL)
+    {
+      g_printerr ("%s\n", cli.error->message);
+      g_clear_error (&cli.error);
+      status = 1;
+    }
+  else if (dry_run)
+    {
+      JsonArray *actions = json_object_get_array_member (cli.result, "actions");
+
+      g_print ("%s\n", _ ("A real run would:"));
+      for (guint i = 0; i < json_array_get_length (actions); i++)
+        {
+          JsonObject *a = json_array_get_object_element (actions, i);
+
+          g_print ("  • %s (%s)\n", json_object_get_string_member (a, "summary"),
+                   json_object_get_string_member (a, "policy"));
+        }
+    }
+  g_clear_pointer (&cli.result, json_object_unref);
+  g_main_loop_unref (cli.loop);
+  return status;
+}
+
+static int
+headless (AfEngine *engine)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GError) error = NULL;
+  Cli   cli = { 0 };
+  guint sigint, sigterm;
+
+  if (!af_engine_start (engine, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  g_signal_connect (af_engine_get_activity_log (engine), "appended", G_CALLBACK (on_appended_cb), &cli);
+  g_print ("%s\n", _ ("AgentFlow engine running against the sample workspace. Press Ctrl+C to stop."));
+  list_agents (engine);
+
+  sigint = g_unix_signal_add (SIGINT, on_signal_cb, loop);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_signal_handlers_disconnect_by_data (af_engine_get_activity_log (engine), &cli);
+  af_engine_shutdown (engine);
+  return 0;
+}
+
+int
+af_engine_cli_run (int    argc,
+                   char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfEngine) engine = NULL;
+  gboolean         sandbox = FALSE, headless_mode = FALSE, list = FALSE, dry_run = FALSE;
+  g_autofree char *run_id = NULL, *pause_id = NULL, *resume_id = NULL, *export_id = NULL, *import_file = NULL;
+  g_auto (GStrv) rest = NULL;
+  GOptionEntry entries[] = {
+    { "sandbox", 0, 0, G_OPTION_ARG_NONE, &sandbox, N_ ("Use the sample workspace and a separate data directory"), NULL },
+    { "headless", 0, 0, G_OPTION_ARG_NONE, &headless_mode, N_ ("Run the agents without a window"), NULL },
+    { "list-agents", 0, 0, G_OPTION_ARG_NONE, &list, N_ ("List the agents"), NULL },
+    { "run-agent", 0, 0, G_OPTION_ARG_STRING, &run_id, N_ ("Run an agent now and print its activity"), N_ ("ID") },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_ ("With --run-agent: only show what it would do"), NULL },
+    { "pause", 0, 0, G_OPTION_ARG_STRING, &pause_id, N_ ("Pause an agent"), N_ ("ID") },
+    { "resume", 0, 0, G_OPTION_ARG_STRING, &resume_id, N_ ("Resume an agent"), N_ ("ID") },
+    { "export", 0, 0, G_OPTION_ARG_STRING, &export_id, N_ ("Export an agent to FILE"), N_ ("ID FILE") },
+    { "import", 0, 0, G_OPTION_ARG_FILENAME, &import_file, N_ ("Import an agent from a file"), N_ ("FILE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
+    { NULL },
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (export_id != NULL && (rest == NULL || rest[0] == NULL))
+    {
+      g_printerr ("%s\n", _ ("--export needs an agent id and a file name"));
+      return 2;
+    }
+
+  engine = open_engine (sandbox, &error);
+  if (engine == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  if (headless_mode)
+    {
+      if (!sandbox)
+        {
+          g_printerr ("%s\n", _ ("--headless needs --sandbox until real accounts can run agents"));
+          return 2;
+        }
+      return headless (engine);
+    }
+  if (list)
+    return list_agents (engine);
+  if (run_id != NULL)
+    return run_agent (engine, run_id, dry_run);
+  if (pause_id != NULL || resume_id != NULL)
+    {
+      gboolean ok = pause_id ? af_engine_pause_agent (engine, pause_id, &error)
+                             : af_engine_resume_agent (engine, resume_id, &error);
+
+      if (!ok)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      return 0;
+    }
+  if (export_id != NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (rest[0]);
+
+      if (!af_engine_export_agent (engine, export_id, file, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      return 0;
+    }
+  if (import_file != NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (import_file);
+      AfAgent *agent = af_engine_import_agent (engine, file, &error);
+
+      if (agent == NULL)
+        {
+          g_printerr (_ ("Could not import %s: %s\n"), import_file, error->message);
+          return 1;
+        }
+      g_print ("%s\n", af_agent_get_id (agent));
+      return 0;
+    }
+  return 0;
+}

@@ -1,0 +1,1208 @@
+/* af-account-manager.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-account-manager"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "af-account-manager.h"
+#include "af-credential.h"
+#include "af-error.h"
+#include "af-oauth-http.h"
+
+/* The accounts layer's front door: connect (OAuth or a pasted token),
+ * list, disconnect, and hand out token sources to the services layer.
+ *
+ * Disconnecting is two steps so that the UI never shows as gone a token
+ * that still works somewhere: the row turns "revoking" at once (its
+ * credential stops handing out tokens in this process), then the token is
+ * revoked at the provider (RFC 7009) and only after that are the keyring
+ * item and the row removed. A revocation that fails (offline, 5xx) keeps
+ * the row "revoking" and is retried with backoff, and on the next start
+ * (af_account_manager_retry_revocations_async ()). */
+
+#define RETRY_MIN_SECONDS 30
+#define RETRY_MAX_SECONDS 3600
+
+struct _AfAccountManager
+{
+  GObject parent_instance;
+
+  AfConnectionStore *store;
+  AfVault           *vault;
+  SoupSession       *session;
+  GSettings         *settings;
+  GHashTable        *providers;   /* service → AfProvider */
+  GHashTable        *credentials; /* "service\naccount\nagent" → AfCredential */
+  char              *base_url;
+  char              *oidc_issuer;
+  GHashTable        *client_ids; /* service → client id */
+
+  AfUriHandler   handler;
+  gpointer       handler_data;
+  GDestroyNotify handler_destroy;
+  guint          timeout;
+  guint          margin;
+
+  guint retry_id;
+  guint retry_delay;
+};
+
+G_DEFINE_FINAL_TYPE (AfAccountManager, af_account_manager, G_TYPE_OBJECT)
+
+enum
+{
+  CONNECTION_CHANGED,
+  NEEDS_RECONNECT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void schedule_retry (AfAccountManager *self);
+
+static char *
+credential_key (const char *service,
+                const char *account,
+                const char *agent)
+{
+  return g_strjoin ("\n", service, account, agent ? agent : "", NULL);
+}
+
+static void
+emit_changed (AfAccountManager *self,
+              const char       *service,
+              const char       *account)
+{
+  g_signal_emit (self, signals[CONNECTION_CHANGED], 0, service, account);
+}
+
+static void
+on_credential_needs_reconnect_cb (AfCredential     *credential,
+                                  const char       *reason,
+                                  AfAccountManager *self)
+{
+  const char *service = af_credential_get_service (credential);
+  const char *account = af_credential_get_account (credential);
+
+  g_signal_emit (self, signals[NEEDS_RECONNECT], 0, service, account, reason);
+  emit_changed (self, service, account);
+}
+
+/* Helpers over the provider table */
+
+static AfProvider *
+lookup_provider (AfAccountManager *self,
+                 const char       *service,
+                 GError          **error)
+{
+  AfProvider *provider = g_hash_table_lookup (self->providers, service);
+  const char *client_id;
+
+  if (provider != NULL)
+    return g_object_ref (provider);
+
+  if (g_strcmp0 (service, "oidc") == 0)
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_NOT_CONFIGURED,
+                   _ ("No OpenID Connect provider is configured. Set its issuer URL in the AGENTFLOW_OIDC_ISSUER environment variable."));
+      return NULL;
+    }
+
+  provider = af_provider_new_for_service (service, self->settings, error);
+  if (provider == NULL)
+    return NULL;
+
+  if (self->base_url != NULL)
+    af_provider_set_base_url (provider, self->base_url);
+  if ((client_id = g_hash_table_lookup (self->client_ids, service)) != NULL)
+    af_provider_set_client_id (provider, client_id);
+
+  g_hash_table_insert (self->providers, g_strdup (service), g_object_ref (provider));
+  return provider;
+}
+
+static AfCredential *
+ensure_credential (AfAccountManager *self,
+                   AfProvider       *provider,
+                   const char       *account,
+                   const char       *agent)
+{
+  const char      *service = af_provider_get_service (provider);
+  g_autofree char *key = credential_key (service, account, agent);
+  AfCredential    *credential = g_hash_table_lookup (self->credentials, key);
+
+  if (credential != NULL)
+    return g_object_ref (credential);
+
+  credential = af_credential_new (provider, self->session, self->vault, self->store, account, agent);
+  af_credential_set_refresh_margin (credential, self->margin);
+  g_signal_connect_object (credential, "needs-reconnect", G_CALLBACK (on_credential_needs_reconnect_cb), self, 0);
+  g_hash_table_insert (self->credentials, g_steal_pointer (&key), g_object_ref (credential));
+
+  return credential;
+}
+
+static void
+forget_credential (AfAccountManager *self,
+                   const char       *service,
+                   const char       *account,
+                   const char       *agent)
+{
+  g_autofree char *key = credential_key (service, account, agent);
+  AfCredential    *credential = g_hash_table_lookup (self->credentials, key);
+
+  /* Holders of the old object learn that it is gone; a reconnect hands
+   * out a fresh one. */
+  if (credential != NULL)
+    {
+      af_credential_invalidate (credential);
+      g_hash_table_remove (self->credentials, key);
+    }
+}
+
+/* Connect */
+
+typedef struct
+{
+  AfProvider  *provider;
+  AfOAuthFlow *flow;
+  AfTokenSet  *tokens;
+  char        *account;
+  char        *display_name;
+  GStrv        missing;
+} ConnectData;
+
+static void
+connect_data_free (ConnectData *data)
+{
+  g_clear_object (&data->provider);
+  g_clear_object (&data->flow);
+  g_clear_pointer (&data->tokens, af_token_set_free);
+  g_free (data->account);
+  g_free (data->display_name);
+  g_strfreev (data->missing);
+  g_free (data);
+}
+
+static void
+on_connect_stored_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AfAccountManager *self = g_task_get_source_object (task);
+  ConnectData      *data = g_task_get_task_data (task);
+  const char       *service = af_provider_get_service (data->provider);
+  g_autoptr (AfConnection) connection = NULL;
+  GError *error = NULL;
+
+  if (!af_vault_store_finish (AF_VAULT (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!af_connection_store_save (self->store, service, data->account, data->display_name,
+                                 data->tokens->scope ? data->tokens->scope : "", &error))
+    {
+      /* No half connection: without its row the secret is an orphan. */
+      af_vault_clear_async (self->vault, service, data->account, NULL, NULL, NULL, NULL);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  forget_credential (self, service, data->account, NULL);
+  connection = af_connection_store_get (self->store, service, data->account, &error);
+  if (connection == NULL)
+    {
+      g_task_return_error (task, error ? error : g_error_new_literal (AF_ERROR, AF_ERROR_DATABASE, "Connection vanished"));
+      return;
+    }
+
+  g_message ("Connected %s account %s", service, data->account);
+  emit_changed (self, service, data->account);
+  g_task_return_pointer (task, g_steal_pointer (&connection), (GDestroyNotify)af_connection_free);
+}
+
+static void
+store_connection (GTask *task)
+{
+  AfAccountManager *self = g_task_get_source_object (task);
+  ConnectData      *data = g_task_get_task_data (task);
+  g_autofree char  *label = NULL;
+
+  label = g_strdup_printf ("AgentFlow: %s (%s)", af_provider_get_display_name (data->provider), data->account);
+  af_vault_store_async (self->vault, af_provider_get_service (data->provider), data->account, NULL, label,
+                        data->tokens, g_task_get_cancellable (task), on_connect_stored_cb, task);
+}
+
+static void
+on_flow_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask       *task = user_data;
+  ConnectData *data = g_task_get_task_data (task);
+  AfOAuthFlow *flow = AF_OAUTH_FLOW (object);
+  GError      *error = NULL;
+
+  if (!af_oauth_flow_run_finish (flow, result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  data->tokens = af_token_set_copy (af_oauth_flow_get_tokens (flow));
+  data->account = g_strdup (af_oauth_flow_get_account (flow));
+  data->display_name = g_strdup (af_oauth_flow_get_display_name (flow));
+  data->missing = g_strdupv ((GStrv)af_oauth_flow_get_missing_capabilities (flow));
+  store_connection (task);
+}
+
+static void
+on_flow_uri_cb (const char *uri,
+                gpointer    user_data)
+{
+  AfAccountManager *self = user_data;
+
+  self->handler (uri, self->handler_data);
+}
+
+static void
+start_flow (GTask *task)
+{
+  AfAccountManager *self = g_task_get_source_object (task);
+  ConnectData      *data = g_task_get_task_data (task);
+
+  data->flow = af_oauth_flow_new (data->provider, self->session);
+  af_oauth_flow_set_timeout (data->flow, self->timeout);
+  if (self->handler != NULL)
+    af_oauth_flow_set_uri_handler (data->flow, on_flow_uri_cb, g_object_ref (self), g_object_unref);
+  af_oauth_flow_run_async (data->flow, g_task_get_cancellable (task), on_flow_done_cb, task);
+}
+
+static void
+on_discovered_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask            *task = user_data;
+  AfAccountManager *self = g_task_get_source_object (task);
+  ConnectData      *data = g_task_get_task_data (task);
+  GError           *error = NULL;
+
+  data->provider = af_provider_discover_finish (result, &error);
+  if (data->provider == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  g_hash_table_replace (self->providers, g_strdup ("oidc"), g_object_ref (data->provider));
+  start_flow (task);
+}
+
+/**
+ * af_account_manager_connect_async:
+ * @service: "gmail", "calendar", "slack" or "oidc"
+ *
+ * Runs the OAuth sign-in in the browser (or whatever the URI handler
+ * does) and stores the result: tokens in the keyring, metadata in the
+ * database. Cancelling, or the timeout, ends the attempt.
+ */
+void
+af_account_manager_connect_async (AfAccountManager   *self,
+                                  const char         *service,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
+{
+  GTask       *task;
+  ConnectData *data;
+  GError      *error = NULL;
+
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (service != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_account_manager_connect_async);
+  data = g_new0 (ConnectData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify)connect_data_free);
+
+  if (g_str_equal (service, "oidc") && !g_hash_table_contains (self->providers, "oidc") && self->oidc_issuer != NULL)
+    {
+      af_provider_discover_async (self->oidc_issuer, g_hash_table_lookup (self->client_ids, "oidc"), self->session,
+                                  cancellable, on_discovered_cb, task);
+      return;
+    }
+
+  data->provider = lookup_provider (self, service, &error);
+  if (data->provider == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  start_flow (task);
+}
+
+/**
+ * af_account_manager_connect_finish:
+ * @missing_capabilities: (out) (optional) (transfer full): capabilities
+ *   the person did not grant, e.g. "gmail.send"
+ *
+ * Returns: (transfer full): the new connection, or %NULL with an #AF_ERROR
+ */
+AfConnection *
+af_account_manager_connect_finish (AfAccountManager *self,
+                                   GAsyncResult     *result,
+                                   GStrv            *missing_capabilities,
+                                   GError          **error)
+{
+  AfConnection *connection;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  connection = g_task_propagate_pointer (G_TASK (result), error);
+  if (connection != NULL && missing_capabilities != NULL)
+    {
+      ConnectData *data = g_task_get_task_data (G_TASK (result));
+
+      *missing_capabilities = data->missing ? g_strdupv (data->missing) : g_new0 (char *, 1);
+    }
+
+  return connection;
+}
+
+static void
+on_token_identity_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GTask       *task = user_data;
+  ConnectData *data = g_task_get_task_data (task);
+  GError      *error = NULL;
+
+  if (!af_oauth_fetch_identity_finish (result, &data->account, &data->display_name, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  store_connection (task);
+}
+
+/**
+ * af_account_manager_connect_token_async:
+ * @service: "slack"
+ * @token: a bot token the person pasted
+ *
+ * Validates @token with the provider (Slack: auth.test) and stores it as
+ * a connection that cannot be refreshed.
+ */
+void
+af_account_manager_connect_token_async (AfAccountManager   *self,
+                                        const char         *service,
+                                        const char         *token,
+                                        GCancellable       *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer            user_data)
+{
+  GTask           *task;
+  ConnectData     *data;
+  GError          *error = NULL;
+  g_autofree char *trimmed = NULL;
+
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (service != NULL && token != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_account_manager_connect_token_async);
+  data = g_new0 (ConnectData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify)connect_data_free);
+
+  trimmed = g_strstrip (g_strdup (token));
+  if (trimmed[0] == '\0' || strchr (trimmed, ' ') != NULL)
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, _ ("That does not look like a token."));
+      g_object_unref (task);
+      return;
+    }
+
+  data->provider = lookup_provider (self, service, &error);
+  if (data->provider == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  data->tokens = af_token_set_new ();
+  data->tokens->access_token = g_strdup (trimmed);
+  data->tokens->token_type = g_strdup ("Bearer");
+  explicit_bzero (trimmed, strlen (trimmed));
+  af_oauth_fetch_identity_async (data->provider, self->session, data->tokens->access_token, cancellable,
+                                 on_token_identity_cb, task);
+}
+
+AfConnection *
+af_account_manager_connect_token_finish (AfAccountManager *self,
+                                         GAsyncResult     *result,
+                                         GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Revocation */
+
+typedef struct
+{
+  char       *service;
+  char       *account;
+  AfTokenSet *tokens;
+  AfProvider *provider;
+  gboolean    revoked;
+} RevokeData;
+
+static void
+revoke_data_free (RevokeData *data)
+{
+  g_free (data->service);
+  g_free (data->account);
+  g_clear_pointer (&data->tokens, af_token_set_free);
+  g_clear_object (&data->provider);
+  g_free (data);
+}
+
+static void
+on_revoke_cleared_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AfAccountManager *self = g_task_get_source_object (task);
+  RevokeData       *data = g_task_get_task_data (task);
+  GError           *error = NULL;
+
+  if (!af_vault_clear_finish (AF_VAULT (object), result, &error) ||
+      !af_connection_store_remove (self->store, data->service, data->account, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_message ("Disconnected %s account %s", data->service, data->account);
+  emit_changed (self, data->service, data->account);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+finish_revoked (GTask *task)
+{
+  AfAccountManager *self = g_task_get_source_object (task);
+  RevokeData       *data = g_task_get_task_data (task);
+
+  data->revoked = TRUE;
+  af_vault_clear_async (self->vault, data->service, data->account, NULL, NULL, on_revoke_cleared_cb, task);
+}
+
+static void
+on_revoke_sent_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask            *task = user_data;
+  AfAccountManager *self = g_task_get_source_object (task);
+  RevokeData       *data = g_task_get_task_data (task);
+  SoupMessage      *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *code = NULL;
+  gboolean    done = FALSE;
+  guint       status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  status = body ? soup_message_get_status (msg) : 0;
+
+  if (body != NULL && g_bytes_get_size (body) > 0 && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      JsonObject *obj = json_node_get_object (json_parser_get_root (parser));
+
+      if (af_provider_get_dialect (data->provider) == AF_PROVIDER_DIALECT_SLACK &&
+          json_object_get_boolean_member_with_default (obj, "ok", FALSE))
+        done = TRUE;
+      code = json_object_get_string_member_with_default (obj, "error", NULL);
+    }
+
+  if (af_provider_get_dialect (data->provider) == AF_PROVIDER_DIALECT_OIDC && status == 200)
+    done = TRUE;
+  /* A token the provider no longer knows is as revoked as it gets. */
+  if (g_strcmp0 (code, "invalid_token") == 0 || g_strcmp0 (code, "invalid_auth") == 0 ||
+      g_strcmp0 (code, "token_revoked") == 0 || g_strcmp0 (code, "token_expired") == 0)
+    done = TRUE;
+
+  if (done)
+    {
+      finish_revoked (task);
+      return;
+    }
+
+  g_message ("Could not revoke the %s token of %s yet (%s); will retry", data->service, data->account,
+             error ? error->message : soup_status_get_phrase (status));
+  schedule_retry (self);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+on_revoke_lookup_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask            *task = user_data;
+  AfAccountManager *self = g_task_get_source_object (task);
+  RevokeData       *data = g_task_get_task_data (task);
+  g_autoptr (SoupMessage) msg = NULL;
+  GError     *error = NULL;
+  const char *url;
+
+  data->tokens = af_vault_lookup_finish (AF_VAULT (object), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  data->provider = lookup_provider (self, data->service, NULL);
+  url = data->provider ? af_provider_get_endpoint (data->provider, AF_PROVIDER_REVOKE) : NULL;
+
+  if (data->tokens == NULL || (data->provider != NULL && url == NULL))
+    {
+      /* Nothing to revoke, or nowhere to: clearing is all there is. */
+      finish_revoked (task);
+      return;
+    }
+
+  if (data->provider == NULL)
+    {
+      schedule_retry (self);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  if (af_provider_get_dialect (data->provider) == AF_PROVIDER_DIALECT_SLACK)
+    msg = af_oauth_http_new_bearer ("POST", url, data->tokens->access_token);
+  else
+    {
+      g_autoptr (GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
+
+      /* Revoking the refresh token ends the whole grant (RFC 7009 §2.1). */
+      if (data->tokens->refresh_token != NULL)
+        {
+          g_hash_table_insert (form, (char *)"token", data->tokens->refresh_token);
+          g_hash_table_insert (form, (char *)"token_type_hint", (char *)"refresh_token");
+        }
+      else
+        {
+          g_hash_table_insert (form, (char *)"token", data->tokens->access_token);
+          g_hash_table_insert (form, (char *)"token_type_hint", (char *)"access_token");
+        }
+      g_hash_table_insert (form, (char *)"client_id", (char *)af_provider_get_client_id (data->provider));
+      msg = af_oauth_http_new_form_post (url, form);
+    }
+
+  if (msg == NULL)
+    {
+      finish_revoked (task);
+      return;
+    }
+
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, on_revoke_sent_cb, task);
+}
+
+static void
+revoke_one_async (AfAccountManager   *self,
+                  const char         *service,
+                  const char         *account,
+                  GAsyncReadyCallback callback,
+                  gpointer            user_data)
+{
+  GTask      *task = g_task_new (self, NULL, callback, user_data);
+  RevokeData *data = g_new0 (RevokeData, 1);
+
+  g_task_set_source_tag (task, revoke_one_async);
+  data->service = g_strdup (service);
+  data->account = g_strdup (account);
+  g_task_set_task_data (task, data, (GDestroyNotify)revoke_data_free);
+  af_vault_lookup_async (self->vault, service, account, NULL, NULL, on_revoke_lookup_cb, task);
+}
+
+static gboolean
+revoke_one_finish (AfAccountManager *self,
+                   GAsyncResult     *result,
+                   gboolean         *revoked,
+                   GError          **error)
+{
+  RevokeData *data = g_task_get_task_data (G_TASK (result));
+
+  if (revoked != NULL)
+    *revoked = data->revoked;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_disconnect_revoked_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError  *error = NULL;
+  gboolean revoked = FALSE;
+
+  if (!revoke_one_finish (AF_ACCOUNT_MANAGER (object), result, &revoked, &error))
+    g_task_return_error (task, error);
+  else
+    {
+      g_object_set_data (G_OBJECT (task), "revoked", GINT_TO_POINTER (revoked));
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+/**
+ * af_account_manager_disconnect_async:
+ *
+ * Stops using the account at once (status "revoking"), revokes its token
+ * at the provider, then removes the keyring item and the row. When the
+ * provider cannot be reached the row stays "revoking" and the revocation
+ * is retried later.
+ */
+void
+af_account_manager_disconnect_async (AfAccountManager   *self,
+                                     const char         *service,
+                                     const char         *account,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (AfConnection) connection = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (service != NULL && account != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_account_manager_disconnect_async);
+
+  connection = af_connection_store_get (self->store, service, account, &error);
+  if (connection == NULL)
+    {
+      g_task_return_error (task, error ? error : g_error_new (AF_ERROR, AF_ERROR_NOT_FOUND, _ ("No %s account “%s” is connected."), service, account));
+      return;
+    }
+
+  if (!af_connection_store_set_status (self->store, service, account, AF_CONNECTION_REVOKING, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  forget_credential (self, service, account, NULL);
+  emit_changed (self, service, account);
+
+  revoke_one_async (self, service, account, on_disconnect_revoked_cb, g_steal_pointer (&task));
+}
+
+/**
+ * af_account_manager_disconnect_finish:
+ * @revoked: (out) (optional): %TRUE when the provider confirmed and the
+ *   keyring item is gone; %FALSE when the revocation will be retried
+ *
+ * Returns: %TRUE when the account is no longer used
+ */
+gboolean
+af_account_manager_disconnect_finish (AfAccountManager *self,
+                                      GAsyncResult     *result,
+                                      gboolean         *revoked,
+                                      GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (revoked != NULL)
+    *revoked = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "revoked"));
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  GPtrArray *pending;
+  guint      index;
+  guint      left;
+} RetryData;
+
+static void
+retry_data_free (RetryData *data)
+{
+  g_ptr_array_unref (data->pending);
+  g_free (data);
+}
+
+static void retry_next (GTask *task);
+
+static void
+on_retry_revoked_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask     *task = user_data;
+  RetryData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  gboolean revoked = FALSE;
+
+  if (!revoke_one_finish (AF_ACCOUNT_MANAGER (object), result, &revoked, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (!revoked)
+    data->left++;
+  retry_next (task);
+}
+
+static void
+retry_next (GTask *task)
+{
+  AfAccountManager *self = g_task_get_source_object (task);
+  RetryData        *data = g_task_get_task_data (task);
+  AfConnection     *c;
+
+  if (data->index >= data->pending->len)
+    {
+      if (data->left == 0)
+        self->retry_delay = 0;
+      g_task_return_int (task, data->left);
+      g_object_unref (task);
+      return;
+    }
+
+  c = data->pending->pdata[data->index++];
+  revoke_one_async (self, c->service, c->account, on_retry_revoked_cb, task);
+}
+
+/**
+ * af_account_manager_retry_revocations_async:
+ *
+ * Tries again to revoke every connection left "revoking". The app calls
+ * it at startup; the manager also calls it with backoff after a failure.
+ */
+void
+af_account_manager_retry_revocations_async (AfAccountManager   *self,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data)
+{
+  GTask     *task;
+  RetryData *data;
+  GError    *error = NULL;
+  GPtrArray *pending;
+
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_account_manager_retry_revocations_async);
+
+  pending = af_connection_store_list (self->store, AF_CONNECTION_REVOKING, &error);
+  if (pending == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  data = g_new0 (RetryData, 1);
+  data->pending = pending;
+  g_task_set_task_data (task, data, (GDestroyNotify)retry_data_free);
+  retry_next (task);
+}
+
+/**
+ * af_account_manager_retry_revocations_finish:
+ *
+ * Returns: how many revocations are still pending, or -1 (as guint) …
+ *   check @error
+ */
+guint
+af_account_manager_retry_revocations_finish (AfAccountManager *self,
+                                             GAsyncResult     *result,
+                                             GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  return (guint)g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+on_retry_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  af_account_manager_retry_revocations_finish (AF_ACCOUNT_MANAGER (object), result, &error);
+  if (error != NULL)
+    g_message ("Retrying revocations failed: %s", error->message);
+}
+
+static gboolean
+on_retry_timeout_cb (gpointer user_data)
+{
+  AfAccountManager *self = user_data;
+
+  self->retry_id = 0;
+  af_account_manager_retry_revocations_async (self, NULL, on_retry_done_cb, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (AfAccountManager *self)
+{
+  if (self->retry_id != 0)
+    return;
+
+  self->retry_delay = self->retry_delay ? MIN (self->retry_delay * 2, RETRY_MAX_SECONDS) : RETRY_MIN_SECONDS;
+  self->retry_id = g_timeout_add_seconds (self->retry_delay, on_retry_timeout_cb, self);
+}
+
+/* GObject */
+
+static void
+af_account_manager_dispose (GObject *object)
+{
+  AfAccountManager *self = (AfAccountManager *)object;
+
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->handler_destroy != NULL)
+    g_clear_pointer (&self->handler_data, self->handler_destroy);
+  self->handler = NULL;
+  g_clear_pointer (&self->credentials, g_hash_table_unref);
+
+  G_OBJECT_CLASS (af_account_manager_parent_class)->dispose (object);
+}
+
+static void
+af_account_manager_finalize (GObject *object)
+{
+  AfAccountManager *self = (AfAccountManager *)object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->vault);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->providers, g_hash_table_unref);
+  g_clear_pointer (&self->client_ids, g_hash_table_unref);
+  g_free (self->base_url);
+  g_free (self->oidc_issuer);
+
+  G_OBJECT_CLASS (af_account_manager_parent_class)->finalize (object);
+}
+
+static void
+af_account_manager_class_init (AfAccountManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = af_account_manager_dispose;
+  object_class->finalize = af_account_manager_finalize;
+
+  /**
+   * AfAccountManager::connection-changed:
+   * @service: the service
+   * @account: the account
+   *
+   * A connection was added, changed state or was removed.
+   */
+  signals[CONNECTION_CHANGED] = g_signal_new ("connection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                              NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * AfAccountManager::needs-reconnect:
+   * @service: the service
+   * @account: the account
+   * @reason: a sentence for the person
+   *
+   * The provider refused the connection's credential for good; agents
+   * that use it should pause until the person reconnects.
+   */
+  signals[NEEDS_RECONNECT] = g_signal_new ("needs-reconnect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                           NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+af_account_manager_init (AfAccountManager *self)
+{
+  self->providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->credentials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->client_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->vault = af_vault_new ();
+  self->session = soup_session_new_with_options ("timeout", 30, "user-agent", "AgentFlow/" PACKAGE_VERSION, NULL);
+  self->timeout = 5 * 60;
+  self->margin = 5 * 60;
+}
+
+/**
+ * af_account_manager_new:
+ * @settings: (nullable): the app's GSettings, for the client-ID keys;
+ *   %NULL uses only the environment and the build options
+ */
+AfAccountManager *
+af_account_manager_new (AfDatabase *database,
+                        GSettings  *settings)
+{
+  AfAccountManager *self;
+  const char       *issuer;
+
+  g_return_val_if_fail (AF_IS_DATABASE (database), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (AF_TYPE_ACCOUNT_MANAGER, NULL);
+  self->store = af_connection_store_new (database);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+  if ((issuer = g_getenv ("AGENTFLOW_OIDC_ISSUER")) != NULL && issuer[0] != '\0')
+    self->oidc_issuer = g_strdup (issuer);
+
+  return self;
+}
+
+/**
+ * af_account_manager_get_session:
+ *
+ * Returns: (transfer none): the session used for OAuth calls (30 s timeout)
+ */
+SoupSession *
+af_account_manager_get_session (AfAccountManager *self)
+{
+  g_return_val_if_fail (AF_IS_ACCOUNT_MANAGER (self), NULL);
+  return self->session;
+}
+
+AfConnectionStore *
+af_account_manager_get_store (AfAccountManager *self)
+{
+  g_return_val_if_fail (AF_IS_ACCOUNT_MANAGER (self), NULL);
+  return self->store;
+}
+
+/**
+ * af_account_manager_set_base_url:
+ * @base_url: e.g. the sandbox's base URL
+ *
+ * Sends every provider's endpoints to @base_url (same paths). Used by
+ * `--sandbox` and tests.
+ */
+void
+af_account_manager_set_base_url (AfAccountManager *self,
+                                 const char       *base_url)
+{
+  GHashTableIter iter;
+  gpointer       value;
+
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+
+  g_free (self->base_url);
+  self->base_url = g_strdup (base_url);
+  g_free (self->oidc_issuer);
+  self->oidc_issuer = g_strdup (base_url);
+
+  g_hash_table_iter_init (&iter, self->providers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    af_provider_set_base_url (value, base_url);
+}
+
+/**
+ * af_account_manager_set_client_id:
+ *
+ * Overrides the client ID of @service ("gmail", "calendar", "slack",
+ * "oidc") above every other source.
+ */
+void
+af_account_manager_set_client_id (AfAccountManager *self,
+                                  const char       *service,
+                                  const char       *client_id)
+{
+  AfProvider *provider;
+
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (service != NULL && client_id != NULL);
+
+  g_hash_table_replace (self->client_ids, g_strdup (service), g_strdup (client_id));
+  if ((provider = g_hash_table_lookup (self->providers, service)) != NULL)
+    af_provider_set_client_id (provider, client_id);
+}
+
+void
+af_account_manager_set_oidc_issuer (AfAccountManager *self,
+                                    const char       *issuer)
+{
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+
+  g_free (self->oidc_issuer);
+  self->oidc_issuer = g_strdup (issuer);
+  g_hash_table_remove (self->providers, "oidc");
+}
+
+/**
+ * af_account_manager_add_provider:
+ *
+ * Uses @provider for its service, replacing the built-in one.
+ */
+void
+af_account_manager_add_provider (AfAccountManager *self,
+                                 AfProvider       *provider)
+{
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (AF_IS_PROVIDER (provider));
+
+  g_hash_table_replace (self->providers, g_strdup (af_provider_get_service (provider)), g_object_ref (provider));
+}
+
+/**
+ * af_account_manager_get_provider:
+ *
+ * Returns: (transfer full): the provider of @service
+ */
+AfProvider *
+af_account_manager_get_provider (AfAccountManager *self,
+                                 const char       *service,
+                                 GError          **error)
+{
+  g_return_val_if_fail (AF_IS_ACCOUNT_MANAGER (self), NULL);
+  g_return_val_if_fail (service != NULL, NULL);
+
+  return lookup_provider (self, service, error);
+}
+
+/**
+ * af_account_manager_set_uri_handler:
+ * @handler: (nullable): shows the authorization URL; %NULL opens the
+ *   default browser
+ */
+void
+af_account_manager_set_uri_handler (AfAccountManager *self,
+                                    AfUriHandler      handler,
+                                    gpointer          user_data,
+                                    GDestroyNotify    destroy)
+{
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+
+  if (self->handler_destroy != NULL)
+    g_clear_pointer (&self->handler_data, self->handler_destroy);
+  self->handler = handler;
+  self->handler_data = user_data;
+  self->handler_destroy = destroy;
+}
+
+/**
+ * af_account_manager_set_timeout:
+ * @seconds: how long a sign-in may wait for the browser (default 300)
+ */
+void
+af_account_manager_set_timeout (AfAccountManager *self,
+                                guint             seconds)
+{
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (seconds > 0);
+
+  self->timeout = seconds;
+}
+
+/**
+ * af_account_manager_set_refresh_margin:
+ * @seconds: refresh access tokens this long before they expire (300)
+ */
+void
+af_account_manager_set_refresh_margin (AfAccountManager *self,
+                                       guint             seconds)
+{
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+  self->margin = seconds;
+}
+
+/**
+ * af_account_manager_list_connections:
+ *
+ * Returns: (transfer container) (element-type AfConnection): every
+ *   connection, "revoking" ones included (show them as disconnecting)
+ */
+GPtrArray *
+af_account_manager_list_connections (AfAccountManager *self,
+                                     GError          **error)
+{
+  g_return_val_if_fail (AF_IS_ACCOUNT_MANAGER (self), NULL);
+  return af_connection_store_list (self->store, NULL, error);
+}
+
+/**
+ * af_account_manager_get_token_source:
+ * @agent: (nullable): an agent id for its own credential
+ *
+ * The services layer's only way to bearer tokens: refresh before expiry
+ * and on a 401 (force_refresh), single-flight per credential.
+ *
+ * Returns: (transfer full): the token source, or %NULL with
+ *   %AF_ERROR_NOT_FOUND / %AF_ERROR_NEEDS_RECONNECT
+ */
+AfTokenSource *
+af_account_manager_get_token_source (AfAccountManager *self,
+                                     const char       *service,
+                                     const char       *account,
+                                     const char       *agent,
+                                     GError          **error)
+{
+  g_autoptr (AfConnection) connection = NULL;
+  g_autoptr (AfProvider) provider = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (AF_IS_ACCOUNT_MANAGER (self), NULL);
+  g_return_val_if_fail (service != NULL && account != NULL, NULL);
+
+  connection = af_connection_store_get (self->store, service, account, &local_error);
+  if (connection == NULL)
+    {
+      if (local_error == NULL)
+        local_error = g_error_new (AF_ERROR, AF_ERROR_NOT_FOUND, _ ("No %s account “%s” is connected."), service, account);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
+  if (g_str_equal (connection->status, AF_CONNECTION_REVOKING))
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("%s is disconnected."), account);
+      return NULL;
+    }
+  if (g_str_equal (connection->status, AF_CONNECTION_NEEDS_RECONNECT))
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT, _ ("%s needs to be connected again."), account);
+      return NULL;
+    }
+
+  provider = lookup_provider (self, service, error);
+  if (provider == NULL)
+    return NULL;
+
+  return AF_TOKEN_SOURCE (ensure_credential (self, provider, account, agent));
+}

@@ -1,0 +1,91 @@
+/* af-account-manager.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "af-connection-store.h"
+#include "af-database.h"
+#include "af-oauth-flow.h"
+#include "af-provider.h"
+#include "af-token-source.h"
+#include "af-vault.h"
+
+G_BEGIN_DECLS
+
+#define AF_TYPE_ACCOUNT_MANAGER (af_account_manager_get_type ())
+
+G_DECLARE_FINAL_TYPE (AfAccountManager, af_account_manager, AF, ACCOUNT_MANAGER, GObject)
+
+AfAccountManager  *af_account_manager_new (AfDatabase *database,
+                                           GSettings  *settings);
+SoupSession       *af_account_manager_get_session (AfAccountManager *self);
+AfConnectionStore *af_account_manager_get_store (AfAccountManager *self);
+void               af_account_manager_set_base_url (AfAccountManager *self,
+                                                    const char       *base_url);
+void               af_account_manager_set_client_id (AfAccountManager *self,
+                                                     const char       *service,
+                                                     const char       *client_id);
+void               af_account_manager_set_oidc_issuer (AfAccountManager *self,
+                                                       const char       *issuer);
+void               af_account_manager_add_provider (AfAccountManager *self,
+                                                    AfProvider       *provider);
+AfProvider        *af_account_manager_get_provider (AfAccountManager *self,
+                                                    const char       *service,
+                                                    GError          **error);
+void               af_account_manager_set_uri_handler (AfAccountManager *self,
+                                                       AfUriHandler      handler,
+                                                       gpointer          user_data,
+                                                       GDestroyNotify    destroy);
+void               af_account_manager_set_timeout (AfAccountManager *self,
+                                                   guint             seconds);
+void               af_account_manager_set_refresh_margin (AfAccountManager *self,
+                                                          guint             seconds);
+
+void           af_account_manager_connect_async (AfAccountManager   *self,
+                                                 const char         *service,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+AfConnection  *af_account_manager_connect_finish (AfAccountManager *self,
+                                                  GAsyncResult     *result,
+                                                  GStrv            *missing_capabilities,
+                                                  GError          **error);
+void           af_account_manager_connect_token_async (AfAccountManager   *self,
+                                                       const char         *service,
+                                                       const char         *token,
+                                                       GCancellable       *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
+AfConnection  *af_account_manager_connect_token_finish (AfAccountManager *self,
+                                                        GAsyncResult     *result,
+                                                        GError          **error);
+void           af_account_manager_disconnect_async (AfAccountManager   *self,
+                                                    const char         *service,
+                                                    const char         *account,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean       af_account_manager_disconnect_finish (AfAccountManager *self,
+                                                     GAsyncResult     *result,
+                                                     gboolean         *revoked,
+                                                     GError          **error);
+void           af_account_manager_retry_revocations_async (AfAccountManager   *self,
+                                                           GCancellable       *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer            user_data);
+guint          af_account_manager_retry_revocations_finish (AfAccountManager *self,
+                                                            GAsyncResult     *result,
+                                                            GError          **error);
+GPtrArray     *af_account_manager_list_connections (AfAccountManager *self,
+                                                    GError          **error);
+AfTokenSource *af_account_manager_get_token_source (AfAccountManager *self,
+                                                    const char       *service,
+                                                    const char       *account,
+                                                    const char       *agent,
+                                                    GError          **error);
+
+G_END_DECLS

@@ -1,0 +1,512 @@
+/* af-credential.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-credential"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "af-credential.h"
+#include "af-error.h"
+#include "af-oauth-http.h"
+
+/* One connected account's tokens, as an AfTokenSource. The token set is
+ * read from the vault on first use and kept in memory. Refreshes happen a
+ * margin before expiry, or when a caller saw a 401 (force_refresh); they
+ * are single-flight: every caller that asks while one is running waits
+ * for it. A refresh token that is refused (invalid_grant) marks the
+ * connection needs-reconnect, emits ::needs-reconnect once and from then
+ * on fails without touching the network, so nothing loops. */
+
+/* A 401 right after a refresh is not the old token's fault: hand out the
+ * new one instead of refreshing again. */
+#define RECENT_REFRESH_USEC (10 * G_USEC_PER_SEC)
+
+struct _AfCredential
+{
+  GObject parent_instance;
+
+  AfProvider        *provider;
+  SoupSession       *session;
+  AfVault           *vault;
+  AfConnectionStore *store;
+  char              *account;
+  char              *agent;
+  guint              margin;
+
+  AfTokenSet *tokens;
+  GQueue      waiters; /* GTask, task data = force_refresh */
+  gboolean    busy;
+  gboolean    invalid;
+  gint64      refreshed_at;
+  gint64      touched_at;
+};
+
+static void token_source_iface_init (AfTokenSourceInterface *iface);
+static void pump (AfCredential *self);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AfCredential, af_credential, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (AF_TYPE_TOKEN_SOURCE, token_source_iface_init))
+
+enum
+{
+  NEEDS_RECONNECT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+fail_waiters (AfCredential *self,
+              const GError *error)
+{
+  GTask *task;
+
+  while ((task = g_queue_pop_head (&self->waiters)))
+    {
+      g_task_return_error (task, g_error_copy (error));
+      g_object_unref (task);
+    }
+}
+
+static void
+serve_waiters (AfCredential *self)
+{
+  GTask *task;
+
+  if (self->store != NULL && self->agent[0] == '\0' && g_get_real_time () - self->touched_at > 60 * G_USEC_PER_SEC)
+    {
+      self->touched_at = g_get_real_time ();
+      af_connection_store_touch (self->store, af_provider_get_service (self->provider), self->account, NULL);
+    }
+
+  while ((task = g_queue_pop_head (&self->waiters)))
+    {
+      g_task_return_pointer (task, g_strdup (self->tokens->access_token), g_free);
+      g_object_unref (task);
+    }
+}
+
+static void
+mark_invalid (AfCredential *self,
+              const char   *reason)
+{
+  if (self->invalid)
+    return;
+
+  self->invalid = TRUE;
+  g_clear_pointer (&self->tokens, af_token_set_free);
+  if (self->store != NULL && self->agent[0] == '\0')
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!af_connection_store_set_status (self->store, af_provider_get_service (self->provider), self->account,
+                                           AF_CONNECTION_NEEDS_RECONNECT, reason, &error))
+        g_warning ("Could not record that %s needs reconnecting: %s", self->account, error->message);
+    }
+  g_signal_emit (self, signals[NEEDS_RECONNECT], 0, reason);
+}
+
+static gboolean
+needs_refresh (AfCredential *self)
+{
+  gint64 now = g_get_real_time ();
+
+  if (self->tokens->expires_at != 0 && self->tokens->expires_at - (gint64)self->margin * G_USEC_PER_SEC <= now)
+    return TRUE;
+
+  for (GList *l = self->waiters.head; l != NULL; l = l->next)
+    if (GPOINTER_TO_INT (g_task_get_task_data (l->data)) && now - self->refreshed_at > RECENT_REFRESH_USEC)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+on_stored_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (AfCredential) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->busy = FALSE;
+  if (!af_vault_store_finish (AF_VAULT (object), result, &error))
+    {
+      /* The new tokens stay in memory for this session; the person has
+       * to fix the keyring for them to survive a restart. */
+      g_warning ("Could not save refreshed tokens for %s: %s", self->account, error->message);
+      fail_waiters (self, error);
+      return;
+    }
+
+  pump (self);
+}
+
+static void
+on_refreshed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (AfCredential) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) obj = NULL;
+  g_autoptr (AfTokenSet) fresh = NULL;
+  g_autofree char *label = NULL;
+  guint            status = 0;
+
+  obj = af_oauth_http_request_finish (result, &status, &error);
+  if (obj != NULL)
+    fresh = af_oauth_parse_token_response (self->provider, obj, status, &error);
+
+  if (self->invalid)
+    {
+      /* Disconnected meanwhile: the new token must not be stored. */
+      self->busy = FALSE;
+      return;
+    }
+
+  if (fresh == NULL)
+    {
+      self->busy = FALSE;
+      if (g_error_matches (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT))
+        {
+          g_message ("%s refused to refresh the token of %s; it needs reconnecting",
+                     af_provider_get_display_name (self->provider), self->account);
+          mark_invalid (self, error->message);
+          fail_waiters (self, error);
+          return;
+        }
+
+      /* A transient failure: callers who did not see a 401 can go on with
+       * the current token while it lasts. */
+      if (self->tokens->expires_at > g_get_real_time ())
+        {
+          for (GList *l = self->waiters.head; l != NULL;)
+            {
+              GList *next = l->next;
+              GTask *task = l->data;
+
+              if (!GPOINTER_TO_INT (g_task_get_task_data (task)))
+                {
+                  g_queue_delete_link (&self->waiters, l);
+                  g_task_return_pointer (task, g_strdup (self->tokens->access_token), g_free);
+                  g_object_unref (task);
+                }
+              l = next;
+            }
+        }
+      fail_waiters (self, error);
+      return;
+    }
+
+  /* Providers that do not rotate return no refresh token: keep ours. */
+  if (fresh->refresh_token == NULL)
+    fresh->refresh_token = g_strdup (self->tokens->refresh_token);
+  if (fresh->scope == NULL)
+    fresh->scope = g_strdup (self->tokens->scope);
+
+  af_token_set_free (self->tokens);
+  self->tokens = g_steal_pointer (&fresh);
+  self->refreshed_at = g_get_real_time ();
+
+  label = af_credential_dup_label (self);
+  af_vault_store_async (self->vault, af_provider_get_service (self->provider), self->account, self->agent, label,
+                        self->tokens, NULL, on_stored_cb, g_object_ref (self));
+}
+
+static void
+start_refresh (AfCredential *self)
+{
+  g_autoptr (GHashTable) form = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->tokens->refresh_token == NULL)
+    {
+      /* A token that cannot be refreshed was rejected or has expired. */
+      error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
+                           _ ("%s no longer accepts AgentFlow’s authorization. Connect the account again."),
+                           af_provider_get_display_name (self->provider));
+      mark_invalid (self, error->message);
+      fail_waiters (self, error);
+      return;
+    }
+
+  form = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (form, (char *)"grant_type", (char *)"refresh_token");
+  g_hash_table_insert (form, (char *)"refresh_token", self->tokens->refresh_token);
+  g_hash_table_insert (form, (char *)"client_id", (char *)af_provider_get_client_id (self->provider));
+  msg = af_oauth_http_new_form_post (af_provider_get_endpoint (self->provider, AF_PROVIDER_TOKEN), form);
+  if (msg == NULL)
+    {
+      error = g_error_new (AF_ERROR, AF_ERROR_NOT_CONFIGURED, _ ("%s has no valid token address."),
+                           af_provider_get_display_name (self->provider));
+      fail_waiters (self, error);
+      return;
+    }
+
+  self->busy = TRUE;
+  af_oauth_http_request_async (self->session, msg, af_provider_get_display_name (self->provider), NULL,
+                               on_refreshed_cb, g_object_ref (self));
+}
+
+static void
+on_loaded_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (AfCredential) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfTokenSet) tokens = NULL;
+
+  self->busy = FALSE;
+  tokens = af_vault_lookup_finish (AF_VAULT (object), result, &error);
+  if (self->invalid)
+    {
+      error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT, _ ("%s is disconnected."), self->account);
+      fail_waiters (self, error);
+      return;
+    }
+  if (error != NULL)
+    {
+      fail_waiters (self, error);
+      return;
+    }
+  if (tokens == NULL)
+    {
+      /* Also what a locked keyring looks like to a lookup. */
+      error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
+                           _ ("AgentFlow found no saved sign-in for %s in the keyring. Unlock the keyring or connect the account again."),
+                           self->account);
+      fail_waiters (self, error);
+      return;
+    }
+
+  self->tokens = g_steal_pointer (&tokens);
+  pump (self);
+}
+
+static void
+pump (AfCredential *self)
+{
+  if (self->busy || g_queue_is_empty (&self->waiters))
+    return;
+
+  if (self->invalid)
+    {
+      g_autoptr (GError) error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
+                                              _ ("%s needs to be connected again."), self->account);
+      fail_waiters (self, error);
+      return;
+    }
+
+  if (self->tokens == NULL)
+    {
+      self->busy = TRUE;
+      af_vault_lookup_async (self->vault, af_provider_get_service (self->provider), self->account, self->agent,
+                             NULL, on_loaded_cb, g_object_ref (self));
+      return;
+    }
+
+  if (needs_refresh (self))
+    start_refresh (self);
+  else
+    serve_waiters (self);
+}
+
+static void
+af_credential_get_token_async (AfTokenSource      *source,
+                               gboolean            force_refresh,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  AfCredential *self = AF_CREDENTIAL (source);
+  GTask        *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, af_credential_get_token_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (!!force_refresh), NULL);
+  /* A caller that gives up still gets its answer delivered and dropped:
+   * the refresh it joined must finish for the others. */
+  g_task_set_check_cancellable (task, TRUE);
+  g_queue_push_tail (&self->waiters, task);
+  pump (self);
+}
+
+static char *
+af_credential_get_token_finish (AfTokenSource *source,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+token_source_iface_init (AfTokenSourceInterface *iface)
+{
+  iface->get_token_async = af_credential_get_token_async;
+  iface->get_token_finish = af_credential_get_token_finish;
+}
+
+static void
+af_credential_dispose (GObject *object)
+{
+  AfCredential *self = (AfCredential *)object;
+  g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Shutting down");
+
+  fail_waiters (self, error);
+
+  G_OBJECT_CLASS (af_credential_parent_class)->dispose (object);
+}
+
+static void
+af_credential_finalize (GObject *object)
+{
+  AfCredential *self = (AfCredential *)object;
+
+  g_clear_object (&self->provider);
+  g_clear_object (&self->session);
+  g_clear_object (&self->vault);
+  g_clear_object (&self->store);
+  g_free (self->account);
+  g_free (self->agent);
+  g_clear_pointer (&self->tokens, af_token_set_free);
+
+  G_OBJECT_CLASS (af_credential_parent_class)->finalize (object);
+}
+
+static void
+af_credential_class_init (AfCredentialClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = af_credential_dispose;
+  object_class->finalize = af_credential_finalize;
+
+  /**
+   * AfCredential::needs-reconnect:
+   * @reason: a sentence for the person
+   *
+   * The provider refused the credential for good (invalid_grant, revoked):
+   * the connection is marked needs-reconnect. Emitted once.
+   */
+  signals[NEEDS_RECONNECT] = g_signal_new ("needs-reconnect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                           NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+af_credential_init (AfCredential *self)
+{
+  self->margin = 5 * 60;
+  g_queue_init (&self->waiters);
+}
+
+/**
+ * af_credential_new:
+ * @store: (nullable): where to record status changes
+ * @agent: (nullable): the agent id for an agent-specific credential
+ */
+AfCredential *
+af_credential_new (AfProvider        *provider,
+                   SoupSession       *session,
+                   AfVault           *vault,
+                   AfConnectionStore *store,
+                   const char        *account,
+                   const char        *agent)
+{
+  AfCredential *self;
+
+  g_return_val_if_fail (AF_IS_PROVIDER (provider), NULL);
+  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+  g_return_val_if_fail (AF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (store == NULL || AF_IS_CONNECTION_STORE (store), NULL);
+  g_return_val_if_fail (account != NULL, NULL);
+
+  self = g_object_new (AF_TYPE_CREDENTIAL, NULL);
+  self->provider = g_object_ref (provider);
+  self->session = g_object_ref (session);
+  self->vault = g_object_ref (vault);
+  self->store = store ? g_object_ref (store) : NULL;
+  self->account = g_strdup (account);
+  self->agent = g_strdup (agent ? agent : "");
+
+  return self;
+}
+
+const char *
+af_credential_get_service (AfCredential *self)
+{
+  g_return_val_if_fail (AF_IS_CREDENTIAL (self), NULL);
+  return af_provider_get_service (self->provider);
+}
+
+const char *
+af_credential_get_account (AfCredential *self)
+{
+  g_return_val_if_fail (AF_IS_CREDENTIAL (self), NULL);
+  return self->account;
+}
+
+const char *
+af_credential_get_agent (AfCredential *self)
+{
+  g_return_val_if_fail (AF_IS_CREDENTIAL (self), NULL);
+  return self->agent;
+}
+
+/**
+ * af_credential_dup_label:
+ *
+ * Returns: (transfer full): the keyring label, e.g.
+ *   "AgentFlow: Gmail (alice@example.com)"
+ */
+char *
+af_credential_dup_label (AfCredential *self)
+{
+  g_return_val_if_fail (AF_IS_CREDENTIAL (self), NULL);
+
+  if (self->agent[0] != '\0')
+    return g_strdup_printf ("AgentFlow: %s (%s, agent %s)", af_provider_get_display_name (self->provider),
+                            self->account, self->agent);
+  return g_strdup_printf ("AgentFlow: %s (%s)", af_provider_get_display_name (self->provider), self->account);
+}
+
+/**
+ * af_credential_set_refresh_margin:
+ * @seconds: refresh this long before the access token expires (300)
+ */
+void
+af_credential_set_refresh_margin (AfCredential *self,
+                                  guint         seconds)
+{
+  g_return_if_fail (AF_IS_CREDENTIAL (self));
+  self->margin = seconds;
+}
+
+/**
+ * af_credential_invalidate:
+ *
+ * Stops handing out tokens, for good: the account was disconnected.
+ */
+void
+af_credential_invalidate (AfCredential *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (AF_IS_CREDENTIAL (self));
+
+  self->invalid = TRUE;
+  g_clear_pointer (&self->tokens, af_token_set_free);
+  error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT, _ ("%s is disconnected."), self->account);
+  fail_waiters (self, error);
+}
+
+gboolean
+af_credential_is_valid (AfCredential *self)
+{
+  g_return_val_if_fail (AF_IS_CREDENTIAL (self), FALSE);
+  return !self->invalid;
+}

@@ -1,0 +1,374 @@
+/* af-oauth-http.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-oauth-http"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "af-error.h"
+#include "af-oauth-http.h"
+
+/* The few HTTP calls the accounts layer makes itself (token endpoint,
+ * userinfo, revocation, discovery), each turned into an AF_ERROR a person
+ * can act on. Bodies may carry tokens: they are never logged. */
+
+#define MAX_BODY (256 * 1024)
+
+static void
+on_send_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  const char  *peer = g_task_get_task_data (task);
+  SoupSession *session = SOUP_SESSION (object);
+  SoupMessage *msg = soup_session_get_async_result_message (session, result);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  JsonNode *root;
+  guint     status;
+
+  body = soup_session_send_and_read_finish (session, result, &error);
+  if (body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        g_task_return_new_error (task, AF_ERROR, AF_ERROR_TIMED_OUT,
+                                 _ ("%s did not answer in time. Try again later."), peer);
+      else
+        g_task_return_new_error (task, AF_ERROR, AF_ERROR_NETWORK,
+                                 _ ("Could not reach %s: %s"), peer, error->message);
+      return;
+    }
+
+  status = soup_message_get_status (msg);
+
+  if (status >= 500)
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_SERVICE_UNAVAILABLE,
+                               _ ("%s is having problems (HTTP %u). Try again later."), peer, status);
+      return;
+    }
+  if (status == 429)
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_RATE_LIMITED,
+                               _ ("%s asks AgentFlow to slow down. Try again in a few minutes."), peer);
+      return;
+    }
+
+  parser = json_parser_new ();
+  if (g_bytes_get_size (body) == 0 || g_bytes_get_size (body) > MAX_BODY ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_BAD_RESPONSE,
+                               _ ("%s sent an answer AgentFlow does not understand (HTTP %u, not JSON). Try again later."),
+                               peer, status);
+      return;
+    }
+
+  g_object_set_data (G_OBJECT (task), "af-status", GUINT_TO_POINTER (status));
+  g_task_return_pointer (task, json_object_ref (json_node_get_object (root)), (GDestroyNotify)json_object_unref);
+}
+
+/**
+ * af_oauth_http_request_async:
+ * @peer_name: who is called, for error messages ("Gmail")
+ *
+ * Sends @msg and parses a JSON object from the answer. Network errors,
+ * timeouts, 5xx, 429 and non-JSON bodies become AF_ERRORs; a 4xx with a
+ * JSON body is returned for the caller to interpret.
+ */
+void
+af_oauth_http_request_async (SoupSession        *session,
+                             SoupMessage        *msg,
+                             const char         *peer_name,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (SOUP_IS_MESSAGE (msg));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_oauth_http_request_async);
+  g_task_set_task_data (task, g_strdup (peer_name), g_free);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, cancellable, on_send_cb,
+                                    g_steal_pointer (&task));
+}
+
+/**
+ * af_oauth_http_request_finish:
+ * @status: (out) (optional): the HTTP status
+ *
+ * Returns: (transfer full): the JSON object, or %NULL with an error
+ */
+JsonObject *
+af_oauth_http_request_finish (GAsyncResult *result,
+                              guint        *status,
+                              GError      **error)
+{
+  JsonObject *obj;
+
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  obj = g_task_propagate_pointer (G_TASK (result), error);
+  if (obj != NULL && status != NULL)
+    *status = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "af-status"));
+
+  return obj;
+}
+
+SoupMessage *
+af_oauth_http_new_form_post (const char *url,
+                             GHashTable *form)
+{
+  g_autoptr (GBytes) body = NULL;
+  SoupMessage *msg;
+  char        *encoded;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  msg = soup_message_new ("POST", url);
+  if (msg == NULL)
+    return NULL;
+
+  encoded = soup_form_encode_hash (form);
+  body = g_bytes_new_take (encoded, strlen (encoded));
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+
+  return msg;
+}
+
+SoupMessage *
+af_oauth_http_new_bearer (const char *method,
+                          const char *url,
+                          const char *token)
+{
+  g_autofree char *auth = NULL;
+  SoupMessage     *msg;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  msg = soup_message_new (method, url);
+  if (msg == NULL)
+    return NULL;
+
+  auth = g_strconcat ("Bearer ", token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+
+  return msg;
+}
+
+static gboolean
+is_reconnect_error (const char *code)
+{
+  static const char *const codes[] = {
+    "invalid_grant", "invalid_code", "invalid_refresh_token", "token_revoked",
+    "token_expired", "invalid_auth", "account_inactive", NULL
+  };
+
+  return code != NULL && g_strv_contains (codes, code);
+}
+
+/**
+ * af_oauth_parse_token_response:
+ *
+ * Reads a token endpoint answer in @provider's dialect: RFC 6749 §5.1/5.2,
+ * or Slack's `{"ok": …}` with user tokens under `authed_user`.
+ *
+ * Returns: (transfer full): the tokens, or %NULL with an #AF_ERROR:
+ *   %AF_ERROR_NEEDS_RECONNECT for invalid_grant and its Slack cousins
+ */
+AfTokenSet *
+af_oauth_parse_token_response (AfProvider *provider,
+                               JsonObject *obj,
+                               guint       status,
+                               GError    **error)
+{
+  g_autoptr (AfTokenSet) tokens = NULL;
+  const char *name = af_provider_get_display_name (provider);
+  const char *code = NULL;
+  JsonObject *src = obj;
+  gint64      expires_in;
+
+  if (af_provider_get_dialect (provider) == AF_PROVIDER_DIALECT_SLACK)
+    {
+      if (!json_object_get_boolean_member_with_default (obj, "ok", FALSE))
+        code = json_object_get_string_member_with_default (obj, "error", "unknown_error");
+      else if (json_object_has_member (obj, "authed_user") &&
+               JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "authed_user")) &&
+               json_object_has_member (json_object_get_object_member (obj, "authed_user"), "access_token"))
+        src = json_object_get_object_member (obj, "authed_user");
+    }
+  else if (status != 200 || json_object_has_member (obj, "error"))
+    code = json_object_get_string_member_with_default (obj, "error", "unknown_error");
+
+  if (code != NULL)
+    {
+      if (is_reconnect_error (code))
+        g_set_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
+                     _ ("%s no longer accepts AgentFlow’s authorization (%s). Connect the account again."), name, code);
+      else
+        g_set_error (error, AF_ERROR, AF_ERROR_AUTH_FAILED,
+                     _ ("%s refused the sign-in (%s)."), name, code);
+      return NULL;
+    }
+
+  if (!json_object_has_member (src, "access_token") ||
+      json_node_get_value_type (json_object_get_member (src, "access_token")) != G_TYPE_STRING ||
+      json_object_get_string_member (src, "access_token")[0] == '\0')
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE,
+                   _ ("%s sent an answer without an access token. Try again later."), name);
+      return NULL;
+    }
+
+  tokens = af_token_set_new ();
+  tokens->access_token = g_strdup (json_object_get_string_member (src, "access_token"));
+  tokens->refresh_token = g_strdup (json_object_get_string_member_with_default (src, "refresh_token", NULL));
+  if (tokens->refresh_token != NULL && tokens->refresh_token[0] == '\0')
+    g_clear_pointer (&tokens->refresh_token, g_free);
+  tokens->token_type = g_strdup (json_object_get_string_member_with_default (src, "token_type", "Bearer"));
+  tokens->scope = g_strdup (json_object_get_string_member_with_default (src, "scope", NULL));
+  expires_in = json_object_get_int_member_with_default (src, "expires_in", 0);
+  tokens->expires_at = expires_in > 0 ? g_get_real_time () + expires_in * G_USEC_PER_SEC : 0;
+
+  return g_steal_pointer (&tokens);
+}
+
+static char *
+slack_host (const char *url)
+{
+  g_autoptr (GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return uri && g_uri_get_host (uri) ? g_strdup (g_uri_get_host (uri)) : NULL;
+}
+
+static void
+on_identity_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AfProvider *provider = g_task_get_task_data (task);
+  const char *name = af_provider_get_display_name (provider);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) obj = NULL;
+  g_auto (GStrv) identity = g_new0 (char *, 3);
+  guint status = 0;
+
+  obj = af_oauth_http_request_finish (result, &status, &error);
+  if (obj == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (af_provider_get_dialect (provider) == AF_PROVIDER_DIALECT_SLACK)
+    {
+      const char      *user = json_object_get_string_member_with_default (obj, "user", NULL);
+      const char      *user_id = json_object_get_string_member_with_default (obj, "user_id", NULL);
+      const char      *team = json_object_get_string_member_with_default (obj, "team", NULL);
+      g_autofree char *host = slack_host (json_object_get_string_member_with_default (obj, "url", NULL));
+
+      if (!json_object_get_boolean_member_with_default (obj, "ok", FALSE) || (user == NULL && user_id == NULL))
+        {
+          g_task_return_new_error (task, AF_ERROR, AF_ERROR_AUTH_FAILED,
+                                   _ ("%s did not accept the token (%s)."), name,
+                                   json_object_get_string_member_with_default (obj, "error", "unknown_error"));
+          return;
+        }
+
+      identity[0] = g_strdup_printf ("%s@%s", user ? user : user_id,
+                                     host ? host : json_object_get_string_member_with_default (obj, "team_id", "slack"));
+      identity[1] = team ? g_strdup_printf ("%s (%s)", user ? user : user_id, team) : g_strdup (identity[0]);
+    }
+  else
+    {
+      const char *email = json_object_get_string_member_with_default (obj, "email", NULL);
+      const char *sub = json_object_get_string_member_with_default (obj, "sub", NULL);
+
+      if (status != 200 || (email == NULL && sub == NULL))
+        {
+          g_task_return_new_error (task, AF_ERROR, AF_ERROR_AUTH_FAILED,
+                                   _ ("%s did not say which account was connected (HTTP %u)."), name, status);
+          return;
+        }
+
+      identity[0] = g_strdup (email ? email : sub);
+      identity[1] = g_strdup (json_object_get_string_member_with_default (obj, "name", identity[0]));
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&identity), (GDestroyNotify)g_strfreev);
+}
+
+/**
+ * af_oauth_fetch_identity_async:
+ *
+ * Asks who @access_token belongs to: OpenID userinfo `email` (Google,
+ * OpenID Connect) or Slack's `auth.test`.
+ */
+void
+af_oauth_fetch_identity_async (AfProvider         *provider,
+                               SoupSession        *session,
+                               const char         *access_token,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  const char *url;
+
+  g_return_if_fail (AF_IS_PROVIDER (provider));
+  g_return_if_fail (access_token != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_oauth_fetch_identity_async);
+  g_task_set_task_data (task, g_object_ref (provider), g_object_unref);
+
+  url = af_provider_get_endpoint (provider, AF_PROVIDER_USERINFO);
+  if (url == NULL || (msg = af_oauth_http_new_bearer (af_provider_get_dialect (provider) == AF_PROVIDER_DIALECT_SLACK ? "POST" : "GET",
+                                                      url, access_token)) == NULL)
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_NOT_CONFIGURED,
+                               _ ("%s has no usable address to ask which account was connected."),
+                               af_provider_get_display_name (provider));
+      return;
+    }
+
+  af_oauth_http_request_async (session, msg, af_provider_get_display_name (provider), cancellable,
+                               on_identity_cb, g_steal_pointer (&task));
+}
+
+gboolean
+af_oauth_fetch_identity_finish (GAsyncResult *result,
+                                char        **account,
+                                char        **display_name,
+                                GError      **error)
+{
+  g_auto (GStrv) identity = NULL;
+
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+
+  identity = g_task_propagate_pointer (G_TASK (result), error);
+  if (identity == NULL)
+    return FALSE;
+
+  if (account)
+    *account = g_strdup (identity[0]);
+  if (display_name)
+    *display_name = g_strdup (identity[1]);
+
+  return TRUE;
+}

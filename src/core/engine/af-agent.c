@@ -1,0 +1,779 @@
+/* af-agent.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-agent"
+
+#include "config.h"
+
+#include "af-agent.h"
+#include "af-error.h"
+#include "af-rules.h"
+
+#include <stdio.h>
+
+struct _AfAgent
+{
+  GObject parent_instance;
+
+  char        *id;
+  char        *name;
+  char        *description;
+  char        *template_id;
+  JsonObject  *definition;
+  AfAgentState state;
+  char        *state_reason;
+  gint64       created_at;
+  gint64       updated_at;
+  gint64       last_run;
+  gint64       next_run;
+};
+
+G_DEFINE_FINAL_TYPE (AfAgent, af_agent, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_ID,
+  PROP_NAME,
+  PROP_DESCRIPTION,
+  PROP_TEMPLATE_ID,
+  PROP_STATE,
+  PROP_STATE_REASON,
+  PROP_LAST_RUN,
+  PROP_NEXT_RUN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  const char *action;
+  const char *permission;
+  gboolean    side_effect;
+  gboolean    ask_after_untrusted;
+} ActionInfo;
+
+/* The permission gate's table: which permission each action needs. */
+static const ActionInfo actions[] = {
+  { "read_mail", "gmail.read", FALSE, FALSE },
+  { "label", "gmail.modify", TRUE, FALSE },
+  { "archive", "gmail.modify", TRUE, FALSE },
+  { "star", "gmail.modify", TRUE, FALSE },
+  { "mark_read", "gmail.modify", TRUE, FALSE },
+  { "draft", "gmail.compose", TRUE, FALSE },
+  { "send", "gmail.send", TRUE, TRUE },
+  { "list_events", "calendar.read", FALSE, FALSE },
+  { "create_event", "calendar.write", TRUE, TRUE },
+  { "delete_event", "calendar.write", TRUE, TRUE },
+  { "post", "slack.post", TRUE, TRUE },
+};
+
+static const char *const permissions[] = {
+  "gmail.read",
+  "gmail.modify",
+  "gmail.compose",
+  "gmail.send",
+  "calendar.read",
+  "calendar.write",
+  "slack.read",
+  "slack.post",
+  NULL,
+};
+
+static const char *const trigger_types[] = {
+  "manual",
+  "interval",
+  "daily",
+  "weekly",
+  "new_mail",
+  "upcoming_event",
+  NULL,
+};
+
+/* g_set_str() is GLib 2.76, above our floor. */
+static gboolean
+set_str (char      **dest,
+         const char *value)
+{
+  if (g_strcmp0 (*dest, value) == 0)
+    return FALSE;
+  g_free (*dest);
+  *dest = g_strdup (value);
+  return TRUE;
+}
+
+static const ActionInfo *
+lookup_action (const char *action)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (g_strcmp0 (actions[i].action, action) == 0)
+      return &actions[i];
+  return NULL;
+}
+
+static gboolean
+fail (GError    **error,
+      const char *path,
+      const char *message)
+{
+  g_set_error (error, AF_ERROR, AF_ERROR_INVALID_DATA, "%s: %s", path, message);
+  return FALSE;
+}
+
+static void
+af_agent_finalize (GObject *object)
+{
+  AfAgent *self = (AfAgent *)object;
+
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->description, g_free);
+  g_clear_pointer (&self->template_id, g_free);
+  g_clear_pointer (&self->definition, json_object_unref);
+  g_clear_pointer (&self->state_reason, g_free);
+
+  G_OBJECT_CLASS (af_agent_parent_class)->finalize (object);
+}
+
+static void
+af_agent_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  AfAgent *self = AF_AGENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_DESCRIPTION:
+      g_value_set_string (value, self->description);
+      break;
+    case PROP_TEMPLATE_ID:
+      g_value_set_string (value, self->template_id);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_STATE_REASON:
+      g_value_set_string (value, self->state_reason);
+      break;
+    case PROP_LAST_RUN:
+      g_value_set_int64 (value, self->last_run);
+      break;
+    case PROP_NEXT_RUN:
+      g_value_set_int64 (value, self->next_run);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+af_agent_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  AfAgent *self = AF_AGENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      af_agent_set_name (self, g_value_get_string (value));
+      break;
+    case PROP_DESCRIPTION:
+      af_agent_set_description (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+af_agent_class_init (AfAgentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags   ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  GParamFlags   rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = af_agent_finalize;
+  object_class->get_property = af_agent_get_property;
+  object_class->set_property = af_agent_set_property;
+
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, ro);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, rw);
+  properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, rw);
+  properties[PROP_TEMPLATE_ID] = g_param_spec_string ("template-id", NULL, NULL, NULL, ro);
+  /* AfAgentState */
+  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, 0, AF_AGENT_STATE_NEEDS_ATTENTION, 0, ro);
+  properties[PROP_STATE_REASON] = g_param_spec_string ("state-reason", NULL, NULL, NULL, ro);
+  properties[PROP_LAST_RUN] = g_param_spec_int64 ("last-run", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_NEXT_RUN] = g_param_spec_int64 ("next-run", NULL, NULL, 0, G_MAXINT64, 0, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+af_agent_init (AfAgent *self)
+{
+  self->description = g_strdup ("");
+}
+
+/**
+ * af_agent_new:
+ * @id: (nullable): a new UUID when %NULL
+ */
+AfAgent *
+af_agent_new (const char *id,
+              const char *name,
+              const char *template_id,
+              JsonObject *definition)
+{
+  AfAgent *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (template_id != NULL, NULL);
+
+  self = g_object_new (AF_TYPE_AGENT, NULL);
+  self->id = id ? g_strdup (id) : g_uuid_string_random ();
+  self->name = g_strdup (name);
+  self->template_id = g_strdup (template_id);
+  self->definition = definition ? json_object_ref (definition) : json_object_new ();
+  self->created_at = self->updated_at = g_get_real_time ();
+  return self;
+}
+
+const char *
+af_agent_get_id (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  return self->id;
+}
+
+const char *
+af_agent_get_name (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  return self->name;
+}
+
+void
+af_agent_set_name (AfAgent    *self,
+                   const char *name)
+{
+  g_return_if_fail (AF_IS_AGENT (self));
+  g_return_if_fail (name != NULL);
+
+  if (set_str (&self->name, name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+const char *
+af_agent_get_description (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  return self->description;
+}
+
+void
+af_agent_set_description (AfAgent    *self,
+                          const char *description)
+{
+  g_return_if_fail (AF_IS_AGENT (self));
+
+  if (set_str (&self->description, description ? description : ""))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
+}
+
+const char *
+af_agent_get_template_id (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  return self->template_id;
+}
+
+JsonObject *
+af_agent_get_definition (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  return self->definition;
+}
+
+void
+af_agent_set_definition (AfAgent    *self,
+                         JsonObject *definition)
+{
+  g_return_if_fail (AF_IS_AGENT (self));
+  g_return_if_fail (definition != NULL);
+
+  json_object_ref (definition);
+  g_clear_pointer (&self->definition, json_object_unref);
+  self->definition = definition;
+}
+
+JsonObject *
+af_agent_get_trigger (AfAgent *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  node = json_object_get_member (self->definition, "trigger");
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+af_agent_get_rules (AfAgent *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  node = json_object_get_member (self->definition, "rules");
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+JsonObject *
+af_agent_get_ai (AfAgent *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  node = json_object_get_member (self->definition, "ai");
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+AfAgentState
+af_agent_get_state (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), AF_AGENT_STATE_ACTIVE);
+  return self->state;
+}
+
+const char *
+af_agent_get_state_reason (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  return self->state_reason;
+}
+
+void
+af_agent_set_state (AfAgent     *self,
+                    AfAgentState state,
+                    const char  *reason)
+{
+  g_return_if_fail (AF_IS_AGENT (self));
+
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  if (set_str (&self->state_reason, reason))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_REASON]);
+}
+
+gint64
+af_agent_get_created_at (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), 0);
+  return self->created_at;
+}
+
+gint64
+af_agent_get_updated_at (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), 0);
+  return self->updated_at;
+}
+
+void
+af_agent_set_timestamps (AfAgent *self,
+                         gint64   created_at,
+                         gint64   updated_at)
+{
+  g_return_if_fail (AF_IS_AGENT (self));
+  self->created_at = created_at;
+  self->updated_at = updated_at;
+}
+
+gint64
+af_agent_get_last_run (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), 0);
+  return self->last_run;
+}
+
+void
+af_agent_set_last_run (AfAgent *self,
+                       gint64   last_run)
+{
+  g_return_if_fail (AF_IS_AGENT (self));
+  if (self->last_run == last_run)
+    return;
+  self->last_run = last_run;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_RUN]);
+}
+
+gint64
+af_agent_get_next_run (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), 0);
+  return self->next_run;
+}
+
+void
+af_agent_set_next_run (AfAgent *self,
+                       gint64   next_run)
+{
+  g_return_if_fail (AF_IS_AGENT (self));
+  if (self->next_run == next_run)
+    return;
+  self->next_run = next_run;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_RUN]);
+}
+
+/**
+ * af_agent_has_permission:
+ *
+ * The permission gate: %TRUE only when one of the agent's connections
+ * grants @permission. Enforced in code before every call, whatever a rule
+ * or a model asked for.
+ */
+gboolean
+af_agent_has_permission (AfAgent    *self,
+                         const char *permission)
+{
+  JsonArray *connections;
+
+  g_return_val_if_fail (AF_IS_AGENT (self), FALSE);
+
+  if (permission == NULL || !json_object_has_member (self->definition, "connections"))
+    return FALSE;
+
+  connections = json_object_get_array_member (self->definition, "connections");
+  for (guint i = 0; i < json_array_get_length (connections); i++)
+    {
+      JsonObject *c = json_array_get_object_element (connections, i);
+      JsonArray  *granted;
+
+      if (c == NULL || !json_object_has_member (c, "permissions"))
+        continue;
+      granted = json_object_get_array_member (c, "permissions");
+      for (guint j = 0; j < json_array_get_length (granted); j++)
+        if (g_strcmp0 (json_array_get_string_element (granted, j), permission) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+AfApprovalPolicy
+af_agent_get_approval_policy (AfAgent    *self,
+                              const char *action,
+                              gboolean    read_untrusted)
+{
+  const ActionInfo *info = lookup_action (action);
+  JsonObject       *approvals = NULL;
+
+  g_return_val_if_fail (AF_IS_AGENT (self), AF_APPROVAL_POLICY_NEVER);
+
+  if (json_object_has_member (self->definition, "approvals"))
+    approvals = json_object_get_object_member (self->definition, "approvals");
+  if (approvals != NULL && json_object_has_member (approvals, action))
+    {
+      const char *policy = json_object_get_string_member (approvals, action);
+
+      if (g_strcmp0 (policy, "auto") == 0)
+        return AF_APPROVAL_POLICY_AUTO;
+      if (g_strcmp0 (policy, "never") == 0)
+        return AF_APPROVAL_POLICY_NEVER;
+      return AF_APPROVAL_POLICY_ASK;
+    }
+
+  /* Default: ask first for send, post and events once untrusted content
+   * (a mail body, a message) has been read in this run. */
+  if (info != NULL && info->ask_after_untrusted && read_untrusted)
+    return AF_APPROVAL_POLICY_ASK;
+  return AF_APPROVAL_POLICY_AUTO;
+}
+
+const char *
+af_agent_state_to_string (AfAgentState state)
+{
+  switch (state)
+    {
+    case AF_AGENT_STATE_PAUSED:
+      return "paused";
+    case AF_AGENT_STATE_NEEDS_ATTENTION:
+      return "needs-attention";
+    case AF_AGENT_STATE_ACTIVE:
+    default:
+      return "active";
+    }
+}
+
+AfAgentState
+af_agent_state_from_string (const char *state)
+{
+  if (g_strcmp0 (state, "paused") == 0)
+    return AF_AGENT_STATE_PAUSED;
+  if (g_strcmp0 (state, "needs-attention") == 0)
+    return AF_AGENT_STATE_NEEDS_ATTENTION;
+  return AF_AGENT_STATE_ACTIVE;
+}
+
+const char *
+af_action_get_permission (const char *action)
+{
+  const ActionInfo *info = lookup_action (action);
+
+  return info ? info->permission : NULL;
+}
+
+gboolean
+af_action_is_side_effect (const char *action)
+{
+  const ActionInfo *info = lookup_action (action);
+
+  return info ? info->side_effect : FALSE;
+}
+
+static gboolean
+validate_trigger (JsonNode *node,
+                  GError  **error)
+{
+  JsonObject *t;
+  const char *type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, "trigger", "must be an object");
+  t = json_node_get_object (node);
+  type = json_object_get_string_member_with_default (t, "type", NULL);
+  if (type == NULL || !g_strv_contains (trigger_types, type))
+    return fail (error, "trigger.type", "must be one of manual, interval, daily, weekly, new_mail, upcoming_event");
+
+  if (g_str_equal (type, "interval") || g_str_equal (type, "new_mail") || g_str_equal (type, "upcoming_event"))
+    {
+      gint64 minutes = json_object_get_int_member_with_default (t, "minutes", g_str_equal (type, "interval") ? 0 : 5);
+
+      if (minutes < 1 || minutes > 7 * 24 * 60)
+        return fail (error, "trigger.minutes", "must be between 1 and 10080");
+    }
+  if (g_str_equal (type, "daily") || g_str_equal (type, "weekly"))
+    {
+      const char *at = json_object_get_string_member_with_default (t, "at", NULL);
+      guint       h, m;
+
+      if (at == NULL || sscanf (at, "%u:%u", &h, &m) != 2 || h > 23 || m > 59)
+        return fail (error, "trigger.at", "must be a time such as “08:30”");
+    }
+  if (g_str_equal (type, "weekly"))
+    {
+      gint64 day = json_object_get_int_member_with_default (t, "weekday", 0);
+
+      if (day < 1 || day > 7)
+        return fail (error, "trigger.weekday", "must be 1 (Monday) to 7 (Sunday)");
+    }
+  return TRUE;
+}
+
+gboolean
+af_agent_validate_definition (JsonObject *definition,
+                              GError    **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (definition != NULL, FALSE);
+
+  if (!validate_trigger (json_object_get_member (definition, "trigger"), error))
+    return FALSE;
+
+  node = json_object_get_member (definition, "connections");
+  if (node != NULL)
+    {
+      JsonArray *connections;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return fail (error, "connections", "must be a list");
+      connections = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (connections); i++)
+        {
+          g_autofree char *path = g_strdup_printf ("connections[%u]", i);
+          JsonNode        *cn = json_array_get_element (connections, i);
+          JsonObject      *c;
+          JsonNode        *perms;
+
+          if (!JSON_NODE_HOLDS_OBJECT (cn))
+            return fail (error, path, "must be an object");
+          c = json_node_get_object (cn);
+          if (json_object_get_string_member_with_default (c, "service", NULL) == NULL)
+            {
+              g_autofree char *p = g_strconcat (path, ".service", NULL);
+              return fail (error, p, "is missing");
+            }
+          /* Exports carry no secrets, and imports must not smuggle any in. */
+          for (const char *const *k = (const char *const[]){ "token", "access_token", "refresh_token", "secret", "password", "api_key", NULL }; *k; k++)
+            if (json_object_has_member (c, *k))
+              {
+                g_autofree char *p = g_strdup_printf ("%s.%s", path, *k);
+                return fail (error, p, "secrets are not allowed in an agent file");
+              }
+          perms = json_object_get_member (c, "permissions");
+          if (perms == NULL || !JSON_NODE_HOLDS_ARRAY (perms))
+            {
+              g_autofree char *p = g_strconcat (path, ".permissions", NULL);
+              return fail (error, p, "must be a list");
+            }
+          for (guint j = 0; j < json_array_get_length (json_node_get_array (perms)); j++)
+            {
+              const char *perm = json_array_get_string_element (json_node_get_array (perms), j);
+
+              if (perm == NULL || !g_strv_contains (permissions, perm))
+                {
+                  g_autofree char *p = g_strdup_printf ("%s.permissions[%u]", path, j);
+                  g_autofree char *m = g_strdup_printf ("unknown permission “%s”", perm ? perm : "");
+                  return fail (error, p, m);
+                }
+            }
+        }
+    }
+
+  node = json_object_get_member (definition, "rules");
+  if (node != NULL)
+    {
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return fail (error, "rules", "must be a list");
+      if (!af_rules_validate (json_node_get_array (node), "rules", error))
+        return FALSE;
+    }
+
+  node = json_object_get_member (definition, "approvals");
+  if (node != NULL)
+    {
+      g_autoptr (GList) members = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return fail (error, "approvals", "must be an object");
+      members = json_object_get_members (json_node_get_object (node));
+      for (GList *l = members; l; l = l->next)
+        {
+          const char      *v = json_object_get_string_member_with_default (json_node_get_object (node), l->data, "");
+          g_autofree char *p = g_strdup_printf ("approvals.%s", (const char *)l->data);
+
+          if (lookup_action (l->data) == NULL)
+            return fail (error, p, "unknown action");
+          if (!g_str_equal (v, "auto") && !g_str_equal (v, "ask") && !g_str_equal (v, "never"))
+            return fail (error, p, "must be “auto”, “ask” or “never”");
+        }
+    }
+
+  node = json_object_get_member (definition, "ai");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonObject *ai;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return fail (error, "ai", "must be an object");
+      ai = json_node_get_object (node);
+      if (json_object_has_member (ai, "api_key"))
+        return fail (error, "ai.api_key", "secrets are not allowed in an agent file");
+      if (json_object_get_int_member_with_default (ai, "max_steps", 8) < 1 || json_object_get_int_member_with_default (ai, "max_steps", 8) > 50)
+        return fail (error, "ai.max_steps", "must be between 1 and 50");
+    }
+
+  return TRUE;
+}
+
+JsonNode *
+af_agent_to_json (AfAgent *self)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  static const char *const keys[] = { "trigger", "connections", "rules", "ai", "approvals", NULL };
+
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, AF_AGENT_EXPORT_VERSION);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, self->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, self->name);
+  json_builder_set_member_name (b, "description");
+  json_builder_add_string_value (b, self->description);
+  json_builder_set_member_name (b, "template");
+  json_builder_add_string_value (b, self->template_id);
+  /* Only known members: whatever else might sit in the definition stays home. */
+  for (guint i = 0; keys[i]; i++)
+    if (json_object_has_member (self->definition, keys[i]))
+      {
+        json_builder_set_member_name (b, keys[i]);
+        json_builder_add_value (b, af_json_deep_copy (json_object_get_member (self->definition, keys[i])));
+      }
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+AfAgent *
+af_agent_new_from_json (JsonNode *node,
+                        GError  **error)
+{
+  g_autoptr (JsonObject) definition = NULL;
+  JsonObject              *o;
+  const char              *name, *template_id, *id;
+  static const char *const keys[] = { "trigger", "connections", "rules", "ai", "approvals", NULL };
+  AfAgent                 *agent;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, "(top)", "an agent file is a JSON object"), NULL;
+  o = json_node_get_object (node);
+
+  if (!json_object_has_member (o, "version") || json_node_get_value_type (json_object_get_member (o, "version")) != G_TYPE_INT64)
+    return fail (error, "version", "is missing"), NULL;
+  if (json_object_get_int_member (o, "version") != AF_AGENT_EXPORT_VERSION)
+    {
+      g_autofree char *m = g_strdup_printf ("version %" G_GINT64_FORMAT " is not supported (this AgentFlow reads version %d)",
+                                            json_object_get_int_member (o, "version"), AF_AGENT_EXPORT_VERSION);
+      return fail (error, "version", m), NULL;
+    }
+  name = json_object_get_string_member_with_default (o, "name", NULL);
+  if (name == NULL || *name == '\0')
+    return fail (error, "name", "must be a non-empty string"), NULL;
+  template_id = json_object_get_string_member_with_default (o, "template", NULL);
+  if (template_id == NULL || *template_id == '\0')
+    return fail (error, "template", "must be a non-empty string"), NULL;
+  id = json_object_get_string_member_with_default (o, "id", NULL);
+
+  definition = json_object_new ();
+  for (guint i = 0; keys[i]; i++)
+    if (json_object_has_member (o, keys[i]))
+      json_object_set_member (definition, keys[i], af_json_deep_copy (json_object_get_member (o, keys[i])));
+
+  if (!af_agent_validate_definition (definition, error))
+    return NULL;
+
+  agent = af_agent_new (id, name, template_id, definition);
+  af_agent_set_description (agent, json_object_get_string_member_with_default (o, "description", ""));
+  return agent;
+}
+
+JsonNode *
+af_json_deep_copy (JsonNode *node)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  text = json_to_string (node, FALSE);
+  return json_from_string (text, NULL);
+}

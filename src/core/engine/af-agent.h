@@ -1,0 +1,94 @@
+/* af-agent.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define AF_TYPE_AGENT (af_agent_get_type ())
+
+G_DECLARE_FINAL_TYPE (AfAgent, af_agent, AF, AGENT, GObject)
+
+#define AF_AGENT_EXPORT_VERSION 1
+
+typedef enum
+{
+  AF_AGENT_STATE_ACTIVE,
+  AF_AGENT_STATE_PAUSED,
+  AF_AGENT_STATE_NEEDS_ATTENTION,
+} AfAgentState;
+
+typedef enum
+{
+  AF_APPROVAL_POLICY_AUTO,
+  AF_APPROVAL_POLICY_ASK,
+  AF_APPROVAL_POLICY_NEVER,
+} AfApprovalPolicy;
+
+/* @definition holds the trigger, connections (service, account,
+ * permissions), rules, ai settings and approval policies; see
+ * af_agent_validate_definition(). */
+AfAgent     *af_agent_new (const char *id,
+                           const char *name,
+                           const char *template_id,
+                           JsonObject *definition);
+const char  *af_agent_get_id (AfAgent *self);
+const char  *af_agent_get_name (AfAgent *self);
+void         af_agent_set_name (AfAgent    *self,
+                                const char *name);
+const char  *af_agent_get_description (AfAgent *self);
+void         af_agent_set_description (AfAgent    *self,
+                                       const char *description);
+const char  *af_agent_get_template_id (AfAgent *self);
+JsonObject  *af_agent_get_definition (AfAgent *self);
+void         af_agent_set_definition (AfAgent    *self,
+                                      JsonObject *definition);
+JsonObject  *af_agent_get_trigger (AfAgent *self);
+JsonArray   *af_agent_get_rules (AfAgent *self);
+JsonObject  *af_agent_get_ai (AfAgent *self);
+AfAgentState af_agent_get_state (AfAgent *self);
+const char  *af_agent_get_state_reason (AfAgent *self);
+void         af_agent_set_state (AfAgent     *self,
+                                 AfAgentState state,
+                                 const char  *reason);
+gint64       af_agent_get_created_at (AfAgent *self);
+gint64       af_agent_get_updated_at (AfAgent *self);
+void         af_agent_set_timestamps (AfAgent *self,
+                                      gint64   created_at,
+                                      gint64   updated_at);
+gint64       af_agent_get_last_run (AfAgent *self);
+void         af_agent_set_last_run (AfAgent *self,
+                                    gint64   last_run);
+gint64       af_agent_get_next_run (AfAgent *self);
+void         af_agent_set_next_run (AfAgent *self,
+                                    gint64   next_run);
+
+gboolean         af_agent_has_permission (AfAgent    *self,
+                                          const char *permission);
+AfApprovalPolicy af_agent_get_approval_policy (AfAgent    *self,
+                                               const char *action,
+                                               gboolean    read_untrusted);
+
+const char  *af_agent_state_to_string (AfAgentState state);
+AfAgentState af_agent_state_from_string (const char *state);
+
+/* Export without secrets (there are none in an agent) and with a version. */
+JsonNode *af_agent_to_json (AfAgent *self);
+/* Validates everything and fails with AF_ERROR_INVALID_DATA naming the
+ * path of the first problem, e.g. “rules[1].conditions[0].op”. */
+AfAgent *af_agent_new_from_json (JsonNode *node,
+                                 GError  **error);
+gboolean af_agent_validate_definition (JsonObject *definition,
+                                       GError    **error);
+
+/* json_node_copy() shares objects and arrays; this does not. */
+JsonNode *af_json_deep_copy (JsonNode *node);
+
+const char *af_action_get_permission (const char *action);
+gboolean    af_action_is_side_effect (const char *action);
+
+G_END_DECLS

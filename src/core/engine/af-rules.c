@@ -1,0 +1,367 @@
+/* af-rules.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-rules"
+
+#include "config.h"
+
+#include "af-agent.h"
+#include "af-error.h"
+#include "af-rules.h"
+
+static const char *const fields[] = {
+  "from",
+  "to",
+  "subject",
+  "body",
+  "labels",
+  "has_attachment",
+  "event_title",
+  "event_start",
+  "date",
+  "agenda",
+  "has_conflicts",
+  "conflicts",
+  "digest",
+  NULL,
+};
+static const char *const ops[] = { "equals", "contains", "matches", "older_than", "is", NULL };
+
+static gboolean
+parse_duration (const char *text,
+                gint64     *seconds)
+{
+  char  *end = NULL;
+  gint64 n;
+
+  if (text == NULL || !g_ascii_isdigit (*text))
+    return FALSE;
+  n = g_ascii_strtoll (text, &end, 10);
+  if (g_str_equal (end, "m"))
+    *seconds = n * 60;
+  else if (g_str_equal (end, "h"))
+    *seconds = n * 3600;
+  else if (g_str_equal (end, "d"))
+    *seconds = n * 86400;
+  else if (g_str_equal (end, "s") || *end == '\0')
+    *seconds = n;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+fail (GError    **error,
+      const char *path,
+      const char *what)
+{
+  g_set_error (error, AF_ERROR, AF_ERROR_INVALID_DATA, "%s: %s", path, what);
+  return FALSE;
+}
+
+static gboolean
+validate_condition (JsonNode   *node,
+                    const char *path,
+                    GError    **error)
+{
+  JsonObject *c;
+  const char *field, *op;
+  JsonNode   *value;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, path, "must be an object");
+  c = json_node_get_object (node);
+  field = json_object_get_string_member_with_default (c, "field", NULL);
+  op = json_object_get_string_member_with_default (c, "op", NULL);
+  value = json_object_get_member (c, "value");
+
+  if (field == NULL || !g_strv_contains (fields, field))
+    {
+      g_autofree char *p = g_strconcat (path, ".field", NULL);
+      g_autofree char *m = g_strdup_printf ("unknown field “%s”", field ? field : "");
+      return fail (error, p, m);
+    }
+  if (op == NULL || !g_strv_contains (ops, op))
+    {
+      g_autofree char *p = g_strconcat (path, ".op", NULL);
+      g_autofree char *m = g_strdup_printf ("unknown operator “%s”", op ? op : "");
+      return fail (error, p, m);
+    }
+  if (value == NULL)
+    {
+      g_autofree char *p = g_strconcat (path, ".value", NULL);
+      return fail (error, p, "is missing");
+    }
+  if (g_str_equal (op, "is"))
+    {
+      if (json_node_get_value_type (value) != G_TYPE_BOOLEAN)
+        {
+          g_autofree char *p = g_strconcat (path, ".value", NULL);
+          return fail (error, p, "must be true or false");
+        }
+      return TRUE;
+    }
+  if (json_node_get_value_type (value) != G_TYPE_STRING)
+    {
+      g_autofree char *p = g_strconcat (path, ".value", NULL);
+      return fail (error, p, "must be a string");
+    }
+  if (g_str_equal (op, "older_than"))
+    {
+      gint64 s;
+
+      if (!parse_duration (json_node_get_string (value), &s))
+        {
+          g_autofree char *p = g_strconcat (path, ".value", NULL);
+          return fail (error, p, "must be a duration such as “30m”, “2h” or “7d”");
+        }
+    }
+  if (g_str_equal (op, "matches"))
+    {
+      const char *pattern = json_node_get_string (value);
+      g_autoptr (GError) local = NULL;
+      g_autoptr (GRegex) regex = NULL;
+
+      if (strlen (pattern) > AF_RULES_MAX_PATTERN)
+        {
+          g_autofree char *p = g_strconcat (path, ".value", NULL);
+          return fail (error, p, "the pattern is too long");
+        }
+      regex = g_regex_new (pattern, G_REGEX_CASELESS, 0, &local);
+      if (regex == NULL)
+        {
+          g_autofree char *p = g_strconcat (path, ".value", NULL);
+          return fail (error, p, local->message);
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+af_rules_validate (JsonArray  *rules,
+                   const char *path,
+                   GError    **error)
+{
+  g_return_val_if_fail (rules != NULL, FALSE);
+
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    {
+      g_autofree char *rp = g_strdup_printf ("%s[%u]", path, i);
+      JsonNode        *node = json_array_get_element (rules, i);
+      JsonObject      *rule;
+      JsonArray       *conditions, *actions;
+      const char      *match;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return fail (error, rp, "must be an object");
+      rule = json_node_get_object (node);
+
+      match = json_object_get_string_member_with_default (rule, "match", "all");
+      if (!g_str_equal (match, "all") && !g_str_equal (match, "any"))
+        {
+          g_autofree char *p = g_strconcat (rp, ".match", NULL);
+          return fail (error, p, "must be “all” or “any”");
+        }
+
+      if (!json_object_has_member (rule, "conditions") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (rule, "conditions")))
+        {
+          g_autofree char *p = g_strconcat (rp, ".conditions", NULL);
+          return fail (error, p, "must be a list");
+        }
+      conditions = json_object_get_array_member (rule, "conditions");
+      for (guint j = 0; j < json_array_get_length (conditions); j++)
+        {
+          g_autofree char *cp = g_strdup_printf ("%s.conditions[%u]", rp, j);
+
+          if (!validate_condition (json_array_get_element (conditions, j), cp, error))
+            return FALSE;
+        }
+
+      if (!json_object_has_member (rule, "actions") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (rule, "actions")))
+        {
+          g_autofree char *p = g_strconcat (rp, ".actions", NULL);
+          return fail (error, p, "must be a list");
+        }
+      actions = json_object_get_array_member (rule, "actions");
+      for (guint j = 0; j < json_array_get_length (actions); j++)
+        {
+          g_autofree char *ap = g_strdup_printf ("%s.actions[%u]", rp, j);
+          JsonNode        *an = json_array_get_element (actions, j);
+          const char      *action;
+
+          if (!JSON_NODE_HOLDS_OBJECT (an))
+            return fail (error, ap, "must be an object");
+          action = json_object_get_string_member_with_default (json_node_get_object (an), "action", NULL);
+          if (action == NULL || af_action_get_permission (action) == NULL)
+            {
+              g_autofree char *p = g_strconcat (ap, ".action", NULL);
+              g_autofree char *m = g_strdup_printf ("unknown action “%s”", action ? action : "");
+              return fail (error, p, m);
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+static char *
+field_text (JsonObject *item,
+            const char *field)
+{
+  JsonNode *node = json_object_get_member (item, field);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      /* labels: one per line, so "equals" can match any single label. */
+      JsonArray *array = json_node_get_array (node);
+      GString   *s = g_string_new (NULL);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          if (i > 0)
+            g_string_append_c (s, '\n');
+          g_string_append (s, json_array_get_string_element (array, i));
+        }
+      return g_string_free (s, FALSE);
+    }
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+
+      /* Bounded input: a huge body is matched on its first 64 KiB only. */
+      if (strlen (text) > AF_RULES_MAX_SUBJECT)
+        return g_utf8_make_valid (text, AF_RULES_MAX_SUBJECT);
+      return g_strdup (text);
+    }
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+  return NULL;
+}
+
+gboolean
+af_rules_condition_matches (JsonObject *condition,
+                            JsonObject *item,
+                            gint64      now)
+{
+  const char      *field = json_object_get_string_member_with_default (condition, "field", "");
+  const char      *op = json_object_get_string_member_with_default (condition, "op", "");
+  JsonNode        *value = json_object_get_member (condition, "value");
+  g_autofree char *text = NULL;
+
+  if (value == NULL)
+    return FALSE;
+
+  if (g_str_equal (op, "is"))
+    {
+      JsonNode *node = json_object_get_member (item, field);
+      gboolean  actual = node != NULL && json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+
+      return actual == json_node_get_boolean (value);
+    }
+
+  if (g_str_equal (op, "older_than"))
+    {
+      gint64 seconds = 0;
+
+      if (!json_object_has_member (item, field) || !parse_duration (json_node_get_string (value), &seconds))
+        return FALSE;
+      return json_object_get_int_member (item, field) < now / G_USEC_PER_SEC - seconds;
+    }
+
+  text = field_text (item, field);
+  if (text == NULL || json_node_get_value_type (value) != G_TYPE_STRING)
+    return FALSE;
+
+  if (g_str_equal (op, "equals"))
+    {
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (g_utf8_collate (lines[i], json_node_get_string (value)) == 0 || g_ascii_strcasecmp (lines[i], json_node_get_string (value)) == 0)
+          return TRUE;
+      return FALSE;
+    }
+
+  if (g_str_equal (op, "contains"))
+    {
+      g_autofree char *hay = g_utf8_casefold (text, -1);
+      g_autofree char *needle = g_utf8_casefold (json_node_get_string (value), -1);
+
+      return strstr (hay, needle) != NULL;
+    }
+
+  if (g_str_equal (op, "matches"))
+    {
+      g_autoptr (GRegex) regex = NULL;
+      const char *pattern = json_node_get_string (value);
+
+      if (strlen (pattern) > AF_RULES_MAX_PATTERN)
+        return FALSE;
+      regex = g_regex_new (pattern, G_REGEX_CASELESS, 0, NULL);
+      return regex != NULL && g_regex_match (regex, text, 0, NULL);
+    }
+
+  return FALSE;
+}
+
+void
+af_rules_evaluate (JsonArray  *rules,
+                   JsonObject *item,
+                   gint64      now,
+                   GPtrArray  *actions)
+{
+  g_return_if_fail (rules != NULL);
+  g_return_if_fail (item != NULL);
+  g_return_if_fail (actions != NULL);
+
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    {
+      JsonObject *rule = json_array_get_object_element (rules, i);
+      JsonArray  *conditions = json_object_get_array_member (rule, "conditions");
+      JsonArray  *rule_actions = json_object_get_array_member (rule, "actions");
+      gboolean    any = g_str_equal (json_object_get_string_member_with_default (rule, "match", "all"), "any");
+      guint       n = json_array_get_length (conditions);
+      gboolean    matched = !any || n == 0;
+
+      for (guint j = 0; j < n; j++)
+        {
+          gboolean ok = af_rules_condition_matches (json_array_get_object_element (conditions, j), item, now);
+
+          if (any && ok)
+            {
+              matched = TRUE;
+              break;
+            }
+          if (!any && !ok)
+            {
+              matched = FALSE;
+              break;
+            }
+        }
+
+      if (!matched)
+        continue;
+
+      for (guint j = 0; j < json_array_get_length (rule_actions); j++)
+        {
+          JsonNode   *copy = af_json_deep_copy (json_array_get_element (rule_actions, j));
+          JsonObject *action = json_node_get_object (copy);
+
+          json_object_set_string_member (action, "rule",
+                                         json_object_get_string_member_with_default (rule, "name", ""));
+          if (!json_object_has_member (action, "params"))
+            json_object_set_object_member (action, "params", json_object_new ());
+          g_ptr_array_add (actions, json_object_ref (action));
+          json_node_unref (copy);
+        }
+
+      if (json_object_get_boolean_member_with_default (rule, "stop", FALSE))
+        break;
+    }
+}

@@ -1,0 +1,41 @@
+/* af-rules.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Rules are data:
+ *   { "name": "…", "match": "all" | "any",
+ *     "conditions": [ { "field": "from", "op": "contains", "value": "…" } ],
+ *     "actions": [ { "action": "label", "params": { "label": "Work" } } ],
+ *     "stop": false }
+ * Fields: from, to, subject, body, labels, has_attachment, event_title,
+ * event_start (Unix seconds), date (Unix seconds). Operators: equals,
+ * contains, matches (a bounded regular expression), older_than ("30m",
+ * "2h", "7d"), and "is" for booleans. */
+
+#define AF_RULES_MAX_PATTERN 256
+#define AF_RULES_MAX_SUBJECT (64 * 1024)
+
+gboolean af_rules_validate (JsonArray  *rules,
+                            const char *path,
+                            GError    **error);
+
+/* Appends to @actions (element-type JsonObject, each a copy of the rule's
+ * action with a "rule" member) the actions of every matching rule, in
+ * order, stopping after a matching rule with "stop". */
+void af_rules_evaluate (JsonArray  *rules,
+                        JsonObject *item,
+                        gint64      now,
+                        GPtrArray  *actions);
+
+gboolean af_rules_condition_matches (JsonObject *condition,
+                                     JsonObject *item,
+                                     gint64      now);
+
+G_END_DECLS

@@ -1,0 +1,704 @@
+/* af-services-executor.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-services-executor"
+
+#include "config.h"
+
+#include "af-error.h"
+#include "af-services-executor.h"
+
+/* Reads go through the clients' incremental sync; writes map one action
+ * to one client call. Label names are resolved (and created) once. */
+struct _AfServicesExecutor
+{
+  GObject parent_instance;
+
+  AfGmailClient    *gmail;
+  AfCalendarClient *calendar;
+  AfSlackClient    *slack;
+  char             *history_id;
+  GHashTable       *label_ids; /* name → id, NULL until listed */
+};
+
+static void af_services_executor_iface_init (AfExecutorInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AfServicesExecutor, af_services_executor, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (AF_TYPE_EXECUTOR, af_services_executor_iface_init))
+
+typedef struct
+{
+  char       *source;
+  GPtrArray  *ids;
+  guint       next;
+  GPtrArray  *items;
+  char       *action;
+  JsonObject *params;
+  JsonObject *item;
+} Op;
+
+static void
+op_free (Op *op)
+{
+  g_free (op->source);
+  g_clear_pointer (&op->ids, g_ptr_array_unref);
+  g_clear_pointer (&op->items, g_ptr_array_unref);
+  g_free (op->action);
+  g_clear_pointer (&op->params, json_object_unref);
+  g_clear_pointer (&op->item, json_object_unref);
+  g_free (op);
+}
+
+static gboolean
+need (GTask      *task,
+      gpointer    client,
+      const char *service)
+{
+  if (client != NULL)
+    return TRUE;
+  g_task_return_new_error (task, AF_ERROR, AF_ERROR_NOT_CONFIGURED, "No %s connection", service);
+  g_object_unref (task);
+  return FALSE;
+}
+
+static JsonObject *
+item_from_message (AfGmailMessage *m)
+{
+  JsonObject *item = json_object_new ();
+  JsonArray  *labels = json_array_new ();
+
+  json_object_set_string_member (item, "id", m->id);
+  json_object_set_string_member (item, "thread_id", m->thread_id);
+  json_object_set_string_member (item, "from", m->from ? m->from : "");
+  json_object_set_string_member (item, "to", m->to ? m->to : "");
+  json_object_set_string_member (item, "subject", m->subject ? m->subject : "");
+  json_object_set_string_member (item, "body", m->body_text ? m->body_text : (m->snippet ? m->snippet : ""));
+  json_object_set_string_member (item, "message_id", m->message_id ? m->message_id : "");
+  json_object_set_string_member (item, "references", m->references ? m->references : "");
+  json_object_set_int_member (item, "date", m->internal_date / 1000);
+  json_object_set_boolean_member (item, "has_attachment", FALSE);
+  for (guint i = 0; m->label_ids && m->label_ids[i]; i++)
+    json_array_add_string_element (labels, m->label_ids[i]);
+  json_object_set_array_member (item, "labels", labels);
+  /* Someone else wrote it: data, never instructions. */
+  json_object_set_boolean_member (item, "untrusted", TRUE);
+  return item;
+}
+
+static char *
+today_id (const char *prefix)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
+
+  return g_strconcat (prefix, day, NULL);
+}
+
+/* Fetch: mail. */
+
+static void fetch_next_message (GTask *task);
+
+static void
+on_get_message_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op    *op = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailMessage) m = af_gmail_client_get_message_finish (AF_GMAIL_CLIENT (source), result, &error);
+
+  if (m != NULL)
+    g_ptr_array_add (op->items, item_from_message (m));
+  else if (!g_error_matches (error, AF_ERROR, AF_ERROR_NOT_FOUND))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  fetch_next_message (task);
+}
+
+static void
+fetch_next_message (GTask *task)
+{
+  AfServicesExecutor *self = g_task_get_source_object (task);
+  Op                 *op = g_task_get_task_data (task);
+
+  if (op->next >= op->ids->len)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
+      g_object_unref (task);
+      return;
+    }
+  af_gmail_client_get_message_async (self->gmail, g_ptr_array_index (op->ids, op->next++),
+                                     g_task_get_cancellable (task), on_get_message_cb, task);
+}
+
+static void
+on_sync_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask              *task = user_data;
+  AfServicesExecutor *self = g_task_get_source_object (task);
+  Op                 *op = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailSyncResult) sync = af_gmail_client_sync_finish (AF_GMAIL_CLIENT (source), result, &error);
+
+  if (sync == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  g_free (self->history_id);
+  self->history_id = g_strdup (sync->history_id);
+  op->ids = g_ptr_array_ref (sync->message_ids);
+  fetch_next_message (task);
+}
+
+/* Fetch: digest (inbox subjects). */
+
+static void
+on_digest_metadata_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op    *op = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) messages = af_gmail_client_get_metadata_finish (AF_GMAIL_CLIENT (source), result, &error);
+  g_autofree char *id = today_id ("digest-");
+  JsonObject      *item;
+  GString         *digest;
+
+  if (messages == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  digest = g_string_new (NULL);
+  g_string_append_printf (digest, "Inbox digest: %u messages: ", messages->len);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      AfGmailMessage *m = g_ptr_array_index (messages, i);
+
+      g_string_append_printf (digest, "%s“%s”", i ? ", " : "", m->subject ? m->subject : "");
+    }
+  item = json_object_new ();
+  json_object_set_string_member (item, "id", id);
+  json_object_set_string_member (item, "digest", digest->str);
+  g_string_free (digest, TRUE);
+  g_ptr_array_add (op->items, item);
+  g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
+  g_object_unref (task);
+}
+
+static void
+on_digest_list_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) ids = af_gmail_client_list_messages_finish (AF_GMAIL_CLIENT (source), result, NULL, &error);
+
+  if (ids == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  g_ptr_array_add (ids, NULL);
+  af_gmail_client_get_metadata_async (AF_GMAIL_CLIENT (source), (const char *const *)ids->pdata,
+                                      g_task_get_cancellable (task), on_digest_metadata_cb, task);
+}
+
+/* Fetch: today's agenda. */
+
+static char *
+hhmm (GDateTime *dt)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr (GDateTime) local = dt ? g_date_time_to_timezone (dt, tz) : NULL;
+
+  return local ? g_date_time_format (local, "%H:%M") : g_strdup ("all day");
+}
+
+static void
+on_agenda_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op    *op = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) events = af_calendar_client_list_events_finish (AF_CALENDAR_CLIENT (source), result, &error);
+  g_autofree char *id = today_id ("agenda-");
+  GString         *agenda, *conflicts;
+  JsonObject      *item;
+
+  if (events == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  agenda = g_string_new (NULL);
+  conflicts = g_string_new (NULL);
+  for (guint i = 0; i < events->len; i++)
+    {
+      AfCalendarEvent *e = g_ptr_array_index (events, i);
+      g_autofree char *start = hhmm (e->start);
+
+      g_string_append_printf (agenda, "%s%s %s", i ? "; " : "", start, e->summary ? e->summary : "");
+      for (guint j = i + 1; j < events->len && !e->all_day; j++)
+        {
+          AfCalendarEvent *f = g_ptr_array_index (events, j);
+
+          if (!f->all_day && e->start && e->end && f->start && f->end && g_date_time_compare (f->start, e->end) < 0 && g_date_time_compare (e->start, f->end) < 0)
+            g_string_append_printf (conflicts, "%s%s and %s", conflicts->len ? "; " : "", e->summary, f->summary);
+        }
+    }
+  item = json_object_new ();
+  json_object_set_string_member (item, "id", id);
+  json_object_set_string_member (item, "agenda", agenda->len ? agenda->str : "no events");
+  json_object_set_boolean_member (item, "has_conflicts", conflicts->len > 0);
+  json_object_set_string_member (item, "conflicts", conflicts->str);
+  json_object_set_boolean_member (item, "untrusted", TRUE);
+  if (events->len > 0)
+    json_object_set_string_member (item, "event_title",
+                                   ((AfCalendarEvent *)g_ptr_array_index (events, 0))->summary);
+  g_string_free (agenda, TRUE);
+  g_string_free (conflicts, TRUE);
+  g_ptr_array_add (op->items, item);
+  g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
+  g_object_unref (task);
+}
+
+static void
+services_fetch_async (AfExecutor         *executor,
+                      AfAgent            *agent,
+                      const char         *source,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
+{
+  AfServicesExecutor *self = AF_SERVICES_EXECUTOR (executor);
+  GTask              *task = g_task_new (self, cancellable, callback, user_data);
+  Op                 *op = g_new0 (Op, 1);
+
+  g_task_set_source_tag (task, services_fetch_async);
+  op->source = g_strdup (source);
+  op->items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  g_task_set_task_data (task, op, (GDestroyNotify)op_free);
+
+  if (g_strcmp0 (source, "agenda") == 0)
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+      g_autoptr (GDateTime) start = NULL;
+      g_autoptr (GDateTime) end = NULL;
+
+      if (!need (task, self->calendar, "Calendar"))
+        return;
+      start = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                     g_date_time_get_day_of_month (now), 0, 0, 0);
+      end = g_date_time_add_days (start, 1);
+      af_calendar_client_list_events_async (self->calendar, "primary", start, end, cancellable, on_agenda_cb, task);
+    }
+  else if (g_strcmp0 (source, "digest") == 0)
+    {
+      if (!need (task, self->gmail, "Gmail"))
+        return;
+      af_gmail_client_list_messages_async (self->gmail, "in:inbox", NULL, 20, cancellable, on_digest_list_cb, task);
+    }
+  else
+    {
+      if (!need (task, self->gmail, "Gmail"))
+        return;
+      /* Incremental from the last historyId; the first time a bounded listing. */
+      af_gmail_client_sync_async (self->gmail, self->history_id, 50, cancellable, on_sync_cb, task);
+    }
+}
+
+static GPtrArray *
+services_fetch_finish (AfExecutor   *executor,
+                       GAsyncResult *result,
+                       GError      **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Execute. */
+
+static void
+return_result (GTask      *task,
+               const char *id)
+{
+  g_task_return_pointer (task, g_strdup_printf ("{\"id\":\"%s\"}", id ? id : ""), g_free);
+  g_object_unref (task);
+}
+
+static void
+on_modify_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op    *op = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!af_gmail_client_modify_finish (AF_GMAIL_CLIENT (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  return_result (task, json_object_get_string_member_with_default (op->item, "id", ""));
+}
+
+static void
+apply_label (GTask *task)
+{
+  AfServicesExecutor *self = g_task_get_source_object (task);
+  Op                 *op = g_task_get_task_data (task);
+  const char         *name = json_object_get_string_member_with_default (op->params, "label", "AgentFlow");
+  const char         *label_id = g_hash_table_lookup (self->label_ids, name);
+  const char         *ids[] = { json_object_get_string_member_with_default (op->item, "id", ""), NULL };
+  const char         *add[] = { label_id, NULL };
+
+  af_gmail_client_modify_async (self->gmail, ids, add, NULL, g_task_get_cancellable (task), on_modify_cb, task);
+}
+
+static void
+on_create_label_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask              *task = user_data;
+  AfServicesExecutor *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailLabel) label = af_gmail_client_create_label_finish (AF_GMAIL_CLIENT (source), result, &error);
+
+  if (label == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  g_hash_table_insert (self->label_ids, g_strdup (label->name), g_strdup (label->id));
+  apply_label (task);
+}
+
+static void
+ensure_label (GTask *task)
+{
+  AfServicesExecutor *self = g_task_get_source_object (task);
+  Op                 *op = g_task_get_task_data (task);
+  const char         *name = json_object_get_string_member_with_default (op->params, "label", "AgentFlow");
+
+  if (g_hash_table_contains (self->label_ids, name))
+    apply_label (task);
+  else
+    af_gmail_client_create_label_async (self->gmail, name, g_task_get_cancellable (task), on_create_label_cb, task);
+}
+
+static void
+on_list_labels_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask              *task = user_data;
+  AfServicesExecutor *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) labels = af_gmail_client_list_labels_finish (AF_GMAIL_CLIENT (source), result, &error);
+
+  if (labels == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (self->label_ids == NULL)
+    {
+      self->label_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint i = 0; i < labels->len; i++)
+        {
+          AfGmailLabel *l = g_ptr_array_index (labels, i);
+
+          g_hash_table_insert (self->label_ids, g_strdup (l->name), g_strdup (l->id));
+        }
+    }
+  ensure_label (task);
+}
+
+static void
+on_draft_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = af_gmail_client_create_draft_finish (AF_GMAIL_CLIENT (source), result, &error);
+
+  if (id == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  return_result (task, id);
+}
+
+static void
+on_send_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailMessage) sent = af_gmail_client_send_finish (AF_GMAIL_CLIENT (source), result, &error);
+
+  if (sent == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  return_result (task, sent->id);
+}
+
+static void
+on_post_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ts = af_slack_client_post_message_finish (AF_SLACK_CLIENT (source), result, &error);
+
+  if (ts == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  return_result (task, ts);
+}
+
+static void
+on_insert_event_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfCalendarEvent) event =
+      af_calendar_client_insert_event_finish (AF_CALENDAR_CLIENT (source), result, &error);
+
+  if (event == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  return_result (task, event->id);
+}
+
+static void
+services_execute_async (AfExecutor         *executor,
+                        AfAgent            *agent,
+                        const char         *action,
+                        JsonObject         *params,
+                        JsonObject         *item,
+                        const char         *key,
+                        GCancellable       *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer            user_data)
+{
+  AfServicesExecutor *self = AF_SERVICES_EXECUTOR (executor);
+  GTask              *task = g_task_new (self, cancellable, callback, user_data);
+  Op                 *op = g_new0 (Op, 1);
+  const char         *item_id;
+  const char         *ids[2] = { NULL, NULL };
+
+  g_task_set_source_tag (task, services_execute_async);
+  op->action = g_strdup (action);
+  op->params = params ? json_object_ref (params) : json_object_new ();
+  op->item = item ? json_object_ref (item) : json_object_new ();
+  g_task_set_task_data (task, op, (GDestroyNotify)op_free);
+  item_id = json_object_get_string_member_with_default (op->item, "id", "");
+  ids[0] = item_id;
+
+  if (g_str_equal (action, "post"))
+    {
+      if (need (task, self->slack, "Slack"))
+        af_slack_client_post_message_async (self->slack,
+                                            json_object_get_string_member_with_default (op->params, "channel", "#general"),
+                                            json_object_get_string_member_with_default (op->params, "text", ""), NULL,
+                                            NULL, cancellable, on_post_cb, task);
+      return;
+    }
+  if (g_str_equal (action, "create_event"))
+    {
+      g_autoptr (AfCalendarEvent) event = af_calendar_event_new ();
+      g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+
+      if (!need (task, self->calendar, "Calendar"))
+        return;
+      event->summary = g_strdup (json_object_get_string_member_with_default (op->params, "summary", "Event"));
+      event->status = g_strdup ("tentative");
+      event->start = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (op->params, "start", ""), tz);
+      event->end = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (op->params, "end", ""), tz);
+      if (event->start == NULL || event->end == NULL)
+        {
+          g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, "An event needs a start and an end");
+          g_object_unref (task);
+          return;
+        }
+      af_calendar_client_insert_event_async (self->calendar, "primary", event, cancellable, on_insert_event_cb, task);
+      return;
+    }
+
+  if (!need (task, self->gmail, "Gmail"))
+    return;
+
+  if (g_str_equal (action, "label"))
+    {
+      if (self->label_ids == NULL)
+        af_gmail_client_list_labels_async (self->gmail, cancellable, on_list_labels_cb, task);
+      else
+        ensure_label (task);
+    }
+  else if (g_str_equal (action, "archive"))
+    af_gmail_client_archive_async (self->gmail, ids, cancellable, on_modify_cb, task);
+  else if (g_str_equal (action, "star"))
+    af_gmail_client_star_async (self->gmail, ids, cancellable, on_modify_cb, task);
+  else if (g_str_equal (action, "mark_read"))
+    af_gmail_client_mark_read_async (self->gmail, ids, cancellable, on_modify_cb, task);
+  else if (g_str_equal (action, "draft") || g_str_equal (action, "send"))
+    {
+      const char      *subject = json_object_get_string_member_with_default (op->item, "subject", "");
+      g_autofree char *re = g_str_has_prefix (subject, "Re:") ? g_strdup (subject) : g_strconcat ("Re: ", subject, NULL);
+      gboolean         reply = g_str_equal (action, "draft") || !json_object_has_member (op->params, "to");
+      AfGmailOutgoing  out = { 0 };
+
+      out.to = json_object_get_string_member_with_default (op->params, "to",
+                                                           json_object_get_string_member_with_default (op->item, "from", ""));
+      out.subject = json_object_get_string_member_with_default (op->params, "subject", re);
+      out.body_text = json_object_get_string_member_with_default (op->params, "body", "");
+      if (reply)
+        {
+          out.thread_id = json_object_get_string_member_with_default (op->item, "thread_id", NULL);
+          out.in_reply_to = json_object_get_string_member_with_default (op->item, "message_id", NULL);
+          out.references = out.in_reply_to;
+        }
+      if (g_str_equal (action, "draft"))
+        af_gmail_client_create_draft_async (self->gmail, &out, cancellable, on_draft_cb, task);
+      else
+        af_gmail_client_send_async (self->gmail, &out, cancellable, on_send_cb, task);
+    }
+  else
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, "Unknown action “%s”", action);
+      g_object_unref (task);
+    }
+}
+
+static char *
+services_execute_finish (AfExecutor   *executor,
+                         GAsyncResult *result,
+                         GError      **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+services_reconcile_async (AfExecutor         *executor,
+                          const char         *action,
+                          const char         *key,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
+{
+  g_autoptr (GTask) task = g_task_new (executor, cancellable, callback, user_data);
+  gboolean idempotent = g_strv_contains ((const char *const[]){ "label", "archive", "star", "mark_read", NULL }, action);
+
+  g_task_set_source_tag (task, services_reconcile_async);
+  /* Label changes are idempotent: "not done" lets the engine repeat them
+   * safely. For a send, draft, post or event the outcome cannot be looked
+   * up yet, so it counts as done: at most once, never twice. */
+  g_task_return_boolean (task, !idempotent);
+}
+
+static gboolean
+services_reconcile_finish (AfExecutor   *executor,
+                           GAsyncResult *result,
+                           GError      **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+af_services_executor_iface_init (AfExecutorInterface *iface)
+{
+  iface->fetch_async = services_fetch_async;
+  iface->fetch_finish = services_fetch_finish;
+  iface->execute_async = services_execute_async;
+  iface->execute_finish = services_execute_finish;
+  iface->reconcile_async = services_reconcile_async;
+  iface->reconcile_finish = services_reconcile_finish;
+}
+
+static void
+af_services_executor_dispose (GObject *object)
+{
+  AfServicesExecutor *self = (AfServicesExecutor *)object;
+
+  g_clear_object (&self->gmail);
+  g_clear_object (&self->calendar);
+  g_clear_object (&self->slack);
+
+  G_OBJECT_CLASS (af_services_executor_parent_class)->dispose (object);
+}
+
+static void
+af_services_executor_finalize (GObject *object)
+{
+  AfServicesExecutor *self = (AfServicesExecutor *)object;
+
+  g_clear_pointer (&self->history_id, g_free);
+  g_clear_pointer (&self->label_ids, g_hash_table_unref);
+
+  G_OBJECT_CLASS (af_services_executor_parent_class)->finalize (object);
+}
+
+static void
+af_services_executor_class_init (AfServicesExecutorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = af_services_executor_dispose;
+  object_class->finalize = af_services_executor_finalize;
+}
+
+static void
+af_services_executor_init (AfServicesExecutor *self)
+{
+}
+
+AfServicesExecutor *
+af_services_executor_new (AfGmailClient    *gmail,
+                          AfCalendarClient *calendar,
+                          AfSlackClient    *slack)
+{
+  AfServicesExecutor *self = g_object_new (AF_TYPE_SERVICES_EXECUTOR, NULL);
+
+  self->gmail = gmail ? g_object_ref (gmail) : NULL;
+  self->calendar = calendar ? g_object_ref (calendar) : NULL;
+  self->slack = slack ? g_object_ref (slack) : NULL;
+  return self;
+}

@@ -1,0 +1,221 @@
+/* af-gmail-client.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "af-http-client.h"
+
+G_BEGIN_DECLS
+
+#define AF_GMAIL_DEFAULT_BASE_URL "https://gmail.googleapis.com"
+
+#define AF_TYPE_GMAIL_CLIENT (af_gmail_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (AfGmailClient, af_gmail_client, AF, GMAIL_CLIENT, GObject)
+
+/**
+ * AfGmailMessage:
+ * @body_text: (nullable): only after af_gmail_client_get_message_async();
+ *   text/plain preferred, else HTML converted to text
+ */
+typedef struct
+{
+  char  *id;
+  char  *thread_id;
+  char  *history_id;
+  char **label_ids;
+  char  *snippet;
+  gint64 internal_date; /* ms since the epoch */
+  char  *from;
+  char  *to;
+  char  *subject;
+  char  *date;
+  char  *message_id; /* the Message-ID header */
+  char  *references;
+  char  *body_text;
+} AfGmailMessage;
+
+typedef struct
+{
+  char *id;
+  char *name;
+  char *type; /* "system" or "user" */
+} AfGmailLabel;
+
+/**
+ * AfGmailSyncResult:
+ * @message_ids: (element-type utf8): new message ids, deduplicated
+ * @history_id: the cursor to store for the next sync
+ * @full_resync: %TRUE when the stored cursor had expired (or there was
+ *   none) and the mailbox was listed instead
+ * @truncated: %TRUE when a full resync stopped at its bound
+ */
+typedef struct
+{
+  GPtrArray *message_ids;
+  char      *history_id;
+  gboolean   full_resync;
+  gboolean   truncated;
+} AfGmailSyncResult;
+
+/**
+ * AfGmailOutgoing:
+ * @thread_id: (nullable): set for a reply, with @in_reply_to and @references
+ */
+typedef struct
+{
+  const char *from;
+  const char *to;
+  const char *cc;
+  const char *subject;
+  const char *body_text;
+  const char *thread_id;
+  const char *in_reply_to;
+  const char *references;
+} AfGmailOutgoing;
+
+void af_gmail_message_free (AfGmailMessage *message);
+void af_gmail_label_free (AfGmailLabel *label);
+void af_gmail_sync_result_free (AfGmailSyncResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfGmailMessage, af_gmail_message_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfGmailLabel, af_gmail_label_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfGmailSyncResult, af_gmail_sync_result_free)
+
+AfGmailClient *af_gmail_client_new (AfHttpClient  *http,
+                                    AfTokenSource *tokens,
+                                    const char    *base_url);
+
+/* Pure helpers, exposed for tests and the engine. */
+char           *af_gmail_build_mime (const AfGmailOutgoing *outgoing);
+char           *af_gmail_payload_to_text (JsonObject *payload);
+char           *af_gmail_html_to_text (const char *html);
+AfGmailMessage *af_gmail_message_from_json (JsonObject *object);
+
+/* users.getProfile → the current historyId (transfer full). */
+void  af_gmail_client_get_history_id_async (AfGmailClient      *self,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+char *af_gmail_client_get_history_id_finish (AfGmailClient *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+
+/* messages.list, one page (≤ 500) → (element-type utf8) ids. */
+void       af_gmail_client_list_messages_async (AfGmailClient      *self,
+                                                const char         *query,
+                                                const char         *page_token,
+                                                guint               max_results,
+                                                GCancellable       *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer            user_data);
+GPtrArray *af_gmail_client_list_messages_finish (AfGmailClient *self,
+                                                 GAsyncResult  *result,
+                                                 char         **next_page_token,
+                                                 GError       **error);
+
+/* Incremental sync: history.list from @start_history_id; with no cursor,
+ * or when history.list answers 404, a full listing bounded by @max_full
+ * (0: no bound). */
+void               af_gmail_client_sync_async (AfGmailClient      *self,
+                                               const char         *start_history_id,
+                                               guint               max_full,
+                                               GCancellable       *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer            user_data);
+AfGmailSyncResult *af_gmail_client_sync_finish (AfGmailClient *self,
+                                                GAsyncResult  *result,
+                                                GError       **error);
+
+/* format=metadata for many ids through /batch/gmail/v1 (≤ 50 per batch);
+ * ids that no longer exist are left out. → (element-type AfGmailMessage) */
+void       af_gmail_client_get_metadata_async (AfGmailClient      *self,
+                                               const char *const  *ids,
+                                               GCancellable       *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer            user_data);
+GPtrArray *af_gmail_client_get_metadata_finish (AfGmailClient *self,
+                                                GAsyncResult  *result,
+                                                GError       **error);
+
+/* format=full, with body_text filled in. */
+void            af_gmail_client_get_message_async (AfGmailClient      *self,
+                                                   const char         *id,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+AfGmailMessage *af_gmail_client_get_message_finish (AfGmailClient *self,
+                                                    GAsyncResult  *result,
+                                                    GError       **error);
+
+/* → (element-type AfGmailLabel) */
+void       af_gmail_client_list_labels_async (AfGmailClient      *self,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+GPtrArray *af_gmail_client_list_labels_finish (AfGmailClient *self,
+                                               GAsyncResult  *result,
+                                               GError       **error);
+
+void          af_gmail_client_create_label_async (AfGmailClient      *self,
+                                                  const char         *name,
+                                                  GCancellable       *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer            user_data);
+AfGmailLabel *af_gmail_client_create_label_finish (AfGmailClient *self,
+                                                   GAsyncResult  *result,
+                                                   GError       **error);
+
+/* messages.batchModify in chunks of ≤ 1000 ids. Archive, star and mark
+ * read are modifications: archive = remove INBOX, star = add STARRED,
+ * mark read = remove UNREAD. */
+void     af_gmail_client_modify_async (AfGmailClient      *self,
+                                       const char *const  *ids,
+                                       const char *const  *add_label_ids,
+                                       const char *const  *remove_label_ids,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+gboolean af_gmail_client_modify_finish (AfGmailClient *self,
+                                        GAsyncResult  *result,
+                                        GError       **error);
+void     af_gmail_client_archive_async (AfGmailClient      *self,
+                                        const char *const  *ids,
+                                        GCancellable       *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer            user_data);
+void     af_gmail_client_star_async (AfGmailClient      *self,
+                                     const char *const  *ids,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data);
+void     af_gmail_client_mark_read_async (AfGmailClient      *self,
+                                          const char *const  *ids,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+/* archive/star/mark_read finish with af_gmail_client_modify_finish(). */
+
+/* drafts.create → the draft id. */
+void  af_gmail_client_create_draft_async (AfGmailClient         *self,
+                                          const AfGmailOutgoing *outgoing,
+                                          GCancellable          *cancellable,
+                                          GAsyncReadyCallback    callback,
+                                          gpointer               user_data);
+char *af_gmail_client_create_draft_finish (AfGmailClient *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
+
+/* messages.send → the sent message (id, thread_id, label_ids). Never
+ * retried after a 5xx or a dropped connection. */
+void            af_gmail_client_send_async (AfGmailClient         *self,
+                                            const AfGmailOutgoing *outgoing,
+                                            GCancellable          *cancellable,
+                                            GAsyncReadyCallback    callback,
+                                            gpointer               user_data);
+AfGmailMessage *af_gmail_client_send_finish (AfGmailClient *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,712 @@
+/* af-slack-client.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-slack-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "af-error.h"
+#include "af-slack-client.h"
+
+#define DEFAULT_POST_INTERVAL_MS 1000
+#define PAGE_LIMIT               200
+
+struct _AfSlackClient
+{
+  GObject parent_instance;
+
+  AfHttpClient  *http;
+  AfTokenSource *tokens;
+  char          *base_url;
+  GHashTable    *next_post; /* channel → monotonic µs of the next allowed post */
+  guint          post_interval_ms;
+};
+
+G_DEFINE_FINAL_TYPE (AfSlackClient, af_slack_client, G_TYPE_OBJECT)
+
+void
+af_slack_identity_free (AfSlackIdentity *identity)
+{
+  if (identity == NULL)
+    return;
+
+  g_free (identity->team_id);
+  g_free (identity->team);
+  g_free (identity->user_id);
+  g_free (identity->user);
+  g_free (identity->url);
+  g_free (identity);
+}
+
+void
+af_slack_channel_free (AfSlackChannel *channel)
+{
+  if (channel == NULL)
+    return;
+
+  g_free (channel->id);
+  g_free (channel->name);
+  g_free (channel);
+}
+
+void
+af_slack_user_free (AfSlackUser *user)
+{
+  if (user == NULL)
+    return;
+
+  g_free (user->id);
+  g_free (user->name);
+  g_free (user->real_name);
+  g_free (user->email);
+  g_free (user);
+}
+
+static const char *
+str (JsonObject *object,
+     const char *member)
+{
+  return object != NULL ? json_object_get_string_member_with_default (object, member, NULL) : NULL;
+}
+
+/* Slack answers HTTP 200 with {"ok": false, "error": "code"}. */
+static GError *
+slack_error (const AfServiceMethod *method,
+             const char            *code,
+             const char            *target)
+{
+  const char *t = target ? target : "";
+
+  if (g_strcmp0 (code, "channel_not_found") == 0)
+    return g_error_new (AF_ERROR, AF_ERROR_NOT_FOUND,
+                        _ ("Slack could not find the channel “%s” to “%s”. Check the channel, or invite the app to it."),
+                        t, _ (method->label));
+  if (g_strcmp0 (code, "not_in_channel") == 0)
+    return g_error_new (AF_ERROR, AF_ERROR_PERMISSION_DENIED,
+                        _ ("The AgentFlow app is not a member of “%s”, so it cannot “%s”. Invite it with /invite in that channel."),
+                        t, _ (method->label));
+  if (g_strcmp0 (code, "invalid_auth") == 0 || g_strcmp0 (code, "not_authed") == 0 ||
+      g_strcmp0 (code, "token_revoked") == 0 || g_strcmp0 (code, "token_expired") == 0 ||
+      g_strcmp0 (code, "account_inactive") == 0)
+    return g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
+                        _ ("Slack did not accept the connection to “%s” (%s). Reconnect Slack in Preferences."),
+                        _ (method->label), code);
+  if (g_strcmp0 (code, "missing_scope") == 0)
+    return g_error_new (AF_ERROR, AF_ERROR_PERMISSION_DENIED,
+                        _ ("The Slack connection lacks the permission to “%s”. Reconnect Slack and allow it."),
+                        _ (method->label));
+  if (g_strcmp0 (code, "ratelimited") == 0)
+    return g_error_new (AF_ERROR, AF_ERROR_RATE_LIMITED,
+                        _ ("Slack limits how often the app may “%s”. Try again in a minute."), _ (method->label));
+  if (g_strcmp0 (code, "users_not_found") == 0 || g_strcmp0 (code, "user_not_found") == 0 ||
+      g_strcmp0 (code, "message_not_found") == 0)
+    return g_error_new (AF_ERROR, AF_ERROR_NOT_FOUND,
+                        _ ("Slack could not find “%s” to “%s”."), t, _ (method->label));
+
+  return g_error_new (AF_ERROR, AF_ERROR_FAILED, _ ("Slack refused to “%s” (%s)."),
+                      _ (method->label), code ? code : "unknown_error");
+}
+
+typedef gpointer (*ParseFunc) (JsonObject *object);
+
+typedef struct
+{
+  const AfServiceMethod *method;
+  ParseFunc              parse;
+  char                  *target;
+} CallData;
+
+static void
+call_data_free (gpointer data)
+{
+  CallData *call = data;
+
+  g_free (call->target);
+  g_free (call);
+}
+
+static void
+on_call_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  CallData *call = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = af_http_client_json_finish (AF_HTTP_CLIENT (object), result, &error);
+  JsonObject *o;
+  gpointer    value;
+
+  if (root == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (root) || !json_object_has_member (json_node_get_object (root), "ok"))
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_BAD_RESPONSE,
+                               _ ("Slack sent an unexpected answer to “%s”. Try again later."), _ (call->method->label));
+      return;
+    }
+
+  o = json_node_get_object (root);
+  if (!json_object_get_boolean_member_with_default (o, "ok", FALSE))
+    {
+      g_task_return_error (task, slack_error (call->method, str (o, "error"), call->target));
+      return;
+    }
+
+  value = call->parse (o);
+  if (value == NULL)
+    g_task_return_new_error (task, AF_ERROR, AF_ERROR_BAD_RESPONSE,
+                             _ ("Slack sent an unexpected answer to “%s”. Try again later."), _ (call->method->label));
+  else
+    g_task_return_pointer (task, value, NULL);
+}
+
+/* GET for reads (query string), POST with a JSON body for writes. */
+static void
+call_api (AfSlackClient      *self,
+          const char         *method_id,
+          const char         *query,
+          JsonNode           *body,
+          const char         *target,
+          ParseFunc           parse,
+          gpointer            source_tag,
+          GCancellable       *cancellable,
+          GAsyncReadyCallback callback,
+          gpointer            user_data)
+{
+  GTask           *task = g_task_new (self, cancellable, callback, user_data);
+  CallData        *call = g_new0 (CallData, 1);
+  g_autofree char *url = NULL;
+
+  call->method = af_service_method_lookup (method_id);
+  call->parse = parse;
+  call->target = g_strdup (target);
+  g_assert (call->method != NULL);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, call_data_free);
+
+  url = g_strdup_printf ("%s/%s%s%s", self->base_url, method_id + strlen ("slack."),
+                         query ? "?" : "", query ? query : "");
+  af_http_client_json_async (self->http, call->method, self->tokens, body ? "POST" : "GET", url, body,
+                             cancellable, on_call_cb, task);
+}
+
+static gpointer
+finish_pointer (gpointer      self,
+                GAsyncResult *result,
+                GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* auth.test */
+
+static gpointer
+parse_identity (JsonObject *o)
+{
+  AfSlackIdentity *identity = g_new0 (AfSlackIdentity, 1);
+
+  identity->team_id = g_strdup (str (o, "team_id"));
+  identity->team = g_strdup (str (o, "team"));
+  identity->user_id = g_strdup (str (o, "user_id"));
+  identity->user = g_strdup (str (o, "user"));
+  identity->url = g_strdup (str (o, "url"));
+
+  return identity;
+}
+
+void
+af_slack_client_auth_test_async (AfSlackClient      *self,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
+{
+  g_autoptr (JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+
+  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
+
+  json_object_unref (json_node_get_object (body));
+  call_api (self, "slack.auth.test", NULL, body, NULL, parse_identity,
+            af_slack_client_auth_test_async, cancellable, callback, user_data);
+}
+
+/**
+ * af_slack_client_auth_test_finish:
+ *
+ * Returns: (transfer full): who the token belongs to
+ */
+AfSlackIdentity *
+af_slack_client_auth_test_finish (AfSlackClient *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_pointer (self, result, error);
+}
+
+/* conversations.list */
+
+typedef struct
+{
+  GPtrArray *channels;
+  char      *next_cursor;
+} ChannelPage;
+
+static gpointer
+parse_channel_page (JsonObject *o)
+{
+  ChannelPage *page = g_new0 (ChannelPage, 1);
+  JsonArray   *array = json_object_has_member (o, "channels") ? json_object_get_array_member (o, "channels") : NULL;
+
+  page->channels = g_ptr_array_new_with_free_func ((GDestroyNotify)af_slack_channel_free);
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject     *c = json_array_get_object_element (array, i);
+      AfSlackChannel *channel = g_new0 (AfSlackChannel, 1);
+
+      channel->id = g_strdup (str (c, "id"));
+      channel->name = g_strdup (str (c, "name"));
+      channel->is_private = json_object_get_boolean_member_with_default (c, "is_private", FALSE);
+      channel->is_member = json_object_get_boolean_member_with_default (c, "is_member", FALSE);
+      channel->is_im = json_object_get_boolean_member_with_default (c, "is_im", FALSE);
+      g_ptr_array_add (page->channels, channel);
+    }
+
+  if (json_object_has_member (o, "response_metadata"))
+    {
+      const char *cursor = str (json_object_get_object_member (o, "response_metadata"), "next_cursor");
+
+      /* The last page says "next_cursor": "". */
+      if (cursor != NULL && *cursor != '\0')
+        page->next_cursor = g_strdup (cursor);
+    }
+
+  return page;
+}
+
+typedef struct
+{
+  char      *types;
+  GPtrArray *channels;
+} ListOp;
+
+static void
+list_op_free (gpointer data)
+{
+  ListOp *op = data;
+
+  g_free (op->types);
+  g_clear_pointer (&op->channels, g_ptr_array_unref);
+  g_free (op);
+}
+
+static void list_page (GTask      *task,
+                       const char *cursor);
+
+static void
+on_list_page_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ListOp      *op = g_task_get_task_data (task);
+  GError      *error = NULL;
+  ChannelPage *page = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (page == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_ptr_array_extend_and_steal (op->channels, g_steal_pointer (&page->channels));
+  if (page->next_cursor != NULL)
+    list_page (g_steal_pointer (&task), page->next_cursor);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&op->channels), (GDestroyNotify)g_ptr_array_unref);
+
+  g_free (page->next_cursor);
+  g_free (page);
+}
+
+static void
+list_page (GTask      *task,
+           const char *cursor)
+{
+  AfSlackClient   *self = g_task_get_source_object (task);
+  ListOp          *op = g_task_get_task_data (task);
+  g_autofree char *types = g_uri_escape_string (op->types, NULL, FALSE);
+  g_autofree char *query = NULL;
+
+  if (cursor != NULL)
+    {
+      g_autofree char *c = g_uri_escape_string (cursor, NULL, FALSE);
+      query = g_strdup_printf ("types=%s&exclude_archived=true&limit=%u&cursor=%s", types, PAGE_LIMIT, c);
+    }
+  else
+    query = g_strdup_printf ("types=%s&exclude_archived=true&limit=%u", types, PAGE_LIMIT);
+
+  call_api (self, "slack.conversations.list", query, NULL, NULL, parse_channel_page, list_page,
+            g_task_get_cancellable (task), on_list_page_cb, task);
+}
+
+void
+af_slack_client_list_conversations_async (AfSlackClient      *self,
+                                          const char         *types,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data)
+{
+  GTask  *task;
+  ListOp *op;
+
+  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_slack_client_list_conversations_async);
+  op = g_new0 (ListOp, 1);
+  op->types = g_strdup (types ? types : "public_channel,private_channel");
+  op->channels = g_ptr_array_new_with_free_func ((GDestroyNotify)af_slack_channel_free);
+  g_task_set_task_data (task, op, list_op_free);
+  list_page (task, NULL);
+}
+
+/**
+ * af_slack_client_list_conversations_finish:
+ *
+ * Returns: (transfer full) (element-type AfSlackChannel): every page
+ */
+GPtrArray *
+af_slack_client_list_conversations_finish (AfSlackClient *self,
+                                           GAsyncResult  *result,
+                                           GError       **error)
+{
+  return finish_pointer (self, result, error);
+}
+
+/* conversations.open */
+
+static gpointer
+parse_open (JsonObject *o)
+{
+  JsonObject *channel = json_object_has_member (o, "channel") ? json_object_get_object_member (o, "channel") : NULL;
+
+  return g_strdup (str (channel, "id"));
+}
+
+void
+af_slack_client_open_conversation_async (AfSlackClient      *self,
+                                         const char         *user_id,
+                                         GCancellable       *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer            user_data)
+{
+  g_autoptr (JsonNode) body = NULL;
+  JsonObject *o;
+
+  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
+  g_return_if_fail (user_id != NULL);
+
+  o = json_object_new ();
+  json_object_set_string_member (o, "users", user_id);
+  body = json_node_init_object (json_node_alloc (), o);
+  json_object_unref (o);
+  call_api (self, "slack.conversations.open", NULL, body, user_id, parse_open,
+            af_slack_client_open_conversation_async, cancellable, callback, user_data);
+}
+
+/**
+ * af_slack_client_open_conversation_finish:
+ *
+ * Returns: (transfer full): the DM channel id ("D…")
+ */
+char *
+af_slack_client_open_conversation_finish (AfSlackClient *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  return finish_pointer (self, result, error);
+}
+
+/* users.lookupByEmail */
+
+static gpointer
+parse_user (JsonObject *o)
+{
+  JsonObject  *u = json_object_has_member (o, "user") ? json_object_get_object_member (o, "user") : NULL;
+  JsonObject  *profile = u && json_object_has_member (u, "profile") ? json_object_get_object_member (u, "profile") : NULL;
+  AfSlackUser *user;
+
+  if (u == NULL || str (u, "id") == NULL)
+    return NULL;
+
+  user = g_new0 (AfSlackUser, 1);
+  user->id = g_strdup (str (u, "id"));
+  user->name = g_strdup (str (u, "name"));
+  user->real_name = g_strdup (str (u, "real_name") ? str (u, "real_name") : str (profile, "real_name"));
+  user->email = g_strdup (str (profile, "email"));
+
+  return user;
+}
+
+void
+af_slack_client_lookup_user_by_email_async (AfSlackClient      *self,
+                                            const char         *email,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *query = NULL;
+
+  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
+  g_return_if_fail (email != NULL);
+
+  escaped = g_uri_escape_string (email, NULL, FALSE);
+  query = g_strdup_printf ("email=%s", escaped);
+  call_api (self, "slack.users.lookupByEmail", query, NULL, email, parse_user,
+            af_slack_client_lookup_user_by_email_async, cancellable, callback, user_data);
+}
+
+/**
+ * af_slack_client_lookup_user_by_email_finish:
+ *
+ * Returns: (transfer full): the user (AF_ERROR_NOT_FOUND: users_not_found)
+ */
+AfSlackUser *
+af_slack_client_lookup_user_by_email_finish (AfSlackClient *self,
+                                             GAsyncResult  *result,
+                                             GError       **error)
+{
+  return finish_pointer (self, result, error);
+}
+
+/* chat.postMessage */
+
+static gpointer
+parse_post (JsonObject *o)
+{
+  return g_strdup (str (o, "ts"));
+}
+
+typedef struct
+{
+  AfSlackClient *self;
+  JsonNode      *body;
+  char          *channel;
+  GTask         *task;
+} PendingPost;
+
+static void
+on_post_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  char   *ts = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (ts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, ts, g_free);
+}
+
+static gboolean
+on_post_due_cb (gpointer user_data)
+{
+  PendingPost *post = user_data;
+
+  call_api (post->self, "slack.chat.postMessage", NULL, post->body, post->channel, parse_post,
+            on_post_due_cb, g_task_get_cancellable (post->task), on_post_cb, post->task);
+
+  json_node_unref (post->body);
+  g_free (post->channel);
+  g_object_unref (post->self);
+  g_free (post);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+af_slack_client_post_message_async (AfSlackClient      *self,
+                                    const char         *channel,
+                                    const char         *text,
+                                    JsonNode           *blocks,
+                                    const char         *thread_ts,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  PendingPost *post;
+  JsonObject  *o;
+  gint64       now = g_get_monotonic_time ();
+  gint64       due;
+  gpointer     stored;
+
+  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
+  g_return_if_fail (channel != NULL);
+  g_return_if_fail (text != NULL);
+
+  o = json_object_new ();
+  json_object_set_string_member (o, "channel", channel);
+  /* Always a text: it is the notification and accessibility fallback. */
+  json_object_set_string_member (o, "text", text);
+  if (blocks != NULL)
+    json_object_set_member (o, "blocks", json_node_copy (blocks));
+  if (thread_ts != NULL)
+    json_object_set_string_member (o, "thread_ts", thread_ts);
+
+  post = g_new0 (PendingPost, 1);
+  post->self = g_object_ref (self);
+  post->body = json_node_init_object (json_node_alloc (), o);
+  json_object_unref (o);
+  post->channel = g_strdup (channel);
+  post->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (post->task, af_slack_client_post_message_async);
+
+  /* Slack allows about one message per second per channel: pace here
+   * rather than collect 429s. */
+  stored = g_hash_table_lookup (self->next_post, channel);
+  due = stored ? *(gint64 *)stored : now;
+  if (due < now)
+    due = now;
+  {
+    gint64 *next = g_new (gint64, 1);
+
+    *next = due + (gint64)self->post_interval_ms * 1000;
+    g_hash_table_replace (self->next_post, g_strdup (channel), next);
+  }
+
+  if (due <= now)
+    on_post_due_cb (post);
+  else
+    g_timeout_add ((guint)((due - now + 999) / 1000), on_post_due_cb, post);
+}
+
+/**
+ * af_slack_client_post_message_finish:
+ *
+ * Returns: (transfer full): the message's ts
+ */
+char *
+af_slack_client_post_message_finish (AfSlackClient *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return finish_pointer (self, result, error);
+}
+
+/* chat.getPermalink */
+
+static gpointer
+parse_permalink (JsonObject *o)
+{
+  return g_strdup (str (o, "permalink"));
+}
+
+void
+af_slack_client_get_permalink_async (AfSlackClient      *self,
+                                     const char         *channel,
+                                     const char         *ts,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data)
+{
+  g_autofree char *c = NULL;
+  g_autofree char *t = NULL;
+  g_autofree char *query = NULL;
+
+  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
+  g_return_if_fail (channel != NULL && ts != NULL);
+
+  c = g_uri_escape_string (channel, NULL, FALSE);
+  t = g_uri_escape_string (ts, NULL, FALSE);
+  query = g_strdup_printf ("channel=%s&message_ts=%s", c, t);
+  call_api (self, "slack.chat.getPermalink", query, NULL, channel, parse_permalink,
+            af_slack_client_get_permalink_async, cancellable, callback, user_data);
+}
+
+/**
+ * af_slack_client_get_permalink_finish:
+ *
+ * Returns: (transfer full): the message's permalink
+ */
+char *
+af_slack_client_get_permalink_finish (AfSlackClient *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return finish_pointer (self, result, error);
+}
+
+/* GObject */
+
+static void
+af_slack_client_finalize (GObject *object)
+{
+  AfSlackClient *self = (AfSlackClient *)object;
+
+  g_clear_object (&self->http);
+  g_clear_object (&self->tokens);
+  g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->next_post, g_hash_table_unref);
+
+  G_OBJECT_CLASS (af_slack_client_parent_class)->finalize (object);
+}
+
+static void
+af_slack_client_class_init (AfSlackClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = af_slack_client_finalize;
+}
+
+static void
+af_slack_client_init (AfSlackClient *self)
+{
+  self->next_post = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->post_interval_ms = DEFAULT_POST_INTERVAL_MS;
+}
+
+/**
+ * af_slack_client_new:
+ * @base_url: (nullable): %NULL for https://slack.com/api
+ */
+AfSlackClient *
+af_slack_client_new (AfHttpClient  *http,
+                     AfTokenSource *tokens,
+                     const char    *base_url)
+{
+  AfSlackClient *self;
+
+  g_return_val_if_fail (AF_IS_HTTP_CLIENT (http), NULL);
+  g_return_val_if_fail (AF_IS_TOKEN_SOURCE (tokens), NULL);
+
+  self = g_object_new (AF_TYPE_SLACK_CLIENT, NULL);
+  self->http = g_object_ref (http);
+  self->tokens = g_object_ref (tokens);
+  self->base_url = g_strdup (base_url ? base_url : AF_SLACK_DEFAULT_BASE_URL);
+  if (g_str_has_suffix (self->base_url, "/"))
+    self->base_url[strlen (self->base_url) - 1] = '\0';
+
+  return self;
+}
+
+void
+af_slack_client_set_post_interval (AfSlackClient *self,
+                                   guint          interval_ms)
+{
+  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
+
+  self->post_interval_ms = interval_ms;
+}

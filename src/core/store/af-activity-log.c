@@ -1,0 +1,350 @@
+/* af-activity-log.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-activity"
+
+#include "config.h"
+
+#include "af-activity-log.h"
+#include "af-error.h"
+
+/* The append-only activity table. Counting is O(1)-ish through the
+ * activity_counts table that triggers maintain (migration 2), so a list
+ * model over a million rows opens as fast as over none. */
+struct _AfActivityLog
+{
+  GObject parent_instance;
+
+  AfDatabase *db;
+  guint       retention_days;
+};
+
+G_DEFINE_FINAL_TYPE (AfActivityLog, af_activity_log, G_TYPE_OBJECT)
+
+enum
+{
+  APPENDED,
+  PRUNED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define WALK_CHUNK 512
+
+static const char *
+filter_sql (const char *agent_id,
+            const char *kind)
+{
+  if (agent_id != NULL && kind != NULL)
+    return " agent_id = ?2 AND kind = ?3 ";
+  if (agent_id != NULL)
+    return " agent_id = ?2 ";
+  if (kind != NULL)
+    return " kind = ?3 ";
+  return " 1 ";
+}
+
+static sqlite3_stmt *
+prepare_filtered (AfActivityLog *self,
+                  const char    *head,
+                  const char    *tail,
+                  const char    *agent_id,
+                  const char    *kind,
+                  GError       **error)
+{
+  g_autofree char *sql = NULL;
+  sqlite3_stmt    *stmt;
+
+  /* Four shapes per query at most; the database caches each. */
+  sql = g_strconcat (head, filter_sql (agent_id, kind), tail, NULL);
+  stmt = af_database_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  if (agent_id != NULL)
+    sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
+  if (kind != NULL)
+    sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_TRANSIENT);
+  return stmt;
+}
+
+static AfActivityEntry *
+entry_from_row (sqlite3_stmt *stmt)
+{
+  return af_activity_entry_new (sqlite3_column_int64 (stmt, 0),
+                                sqlite3_column_int64 (stmt, 1),
+                                (const char *)sqlite3_column_text (stmt, 2),
+                                sqlite3_column_int64 (stmt, 3),
+                                (const char *)sqlite3_column_text (stmt, 4),
+                                (const char *)sqlite3_column_text (stmt, 5),
+                                (const char *)sqlite3_column_text (stmt, 6),
+                                (const char *)sqlite3_column_text (stmt, 7));
+}
+
+static void
+af_activity_log_dispose (GObject *object)
+{
+  AfActivityLog *self = (AfActivityLog *)object;
+
+  g_clear_object (&self->db);
+
+  G_OBJECT_CLASS (af_activity_log_parent_class)->dispose (object);
+}
+
+static void
+af_activity_log_class_init (AfActivityLogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = af_activity_log_dispose;
+
+  /**
+   * AfActivityLog::appended:
+   * @entry: the new row
+   */
+  signals[APPENDED] = g_signal_new ("appended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, AF_TYPE_ACTIVITY_ENTRY);
+  /**
+   * AfActivityLog::pruned:
+   *
+   * Old rows were removed; models reload.
+   */
+  signals[PRUNED] = g_signal_new ("pruned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+af_activity_log_init (AfActivityLog *self)
+{
+  self->retention_days = AF_ACTIVITY_DEFAULT_RETENTION_DAYS;
+}
+
+AfActivityLog *
+af_activity_log_new (AfDatabase *db)
+{
+  AfActivityLog *self;
+
+  g_return_val_if_fail (AF_IS_DATABASE (db), NULL);
+
+  self = g_object_new (AF_TYPE_ACTIVITY_LOG, NULL);
+  self->db = g_object_ref (db);
+  return self;
+}
+
+AfDatabase *
+af_activity_log_get_database (AfActivityLog *self)
+{
+  g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), NULL);
+  return self->db;
+}
+
+gint64
+af_activity_log_append (AfActivityLog *self,
+                        const char    *agent_id,
+                        gint64         run_id,
+                        const char    *kind,
+                        const char    *summary,
+                        const char    *details,
+                        const char    *outcome,
+                        GError       **error)
+{
+  g_autoptr (AfActivityEntry) entry = NULL;
+  sqlite3_stmt *stmt;
+  gint64        now = g_get_real_time ();
+  gint64        id;
+
+  g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), 0);
+  g_return_val_if_fail (kind != NULL, 0);
+  g_return_val_if_fail (summary != NULL, 0);
+
+  stmt = af_database_prepare (self->db,
+                              "INSERT INTO activity (ts, agent_id, run_id, kind, summary, details, outcome)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                              error);
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
+  if (run_id > 0)
+    sqlite3_bind_int64 (stmt, 3, run_id);
+  sqlite3_bind_text (stmt, 4, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, summary, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, details, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 7, outcome, -1, SQLITE_TRANSIENT);
+
+  if (!af_database_step_done (self->db, stmt, error))
+    return 0;
+
+  id = sqlite3_last_insert_rowid (af_database_get_handle (self->db));
+  entry = af_activity_entry_new (id, now, agent_id, run_id, kind, summary, details, outcome);
+  g_signal_emit (self, signals[APPENDED], 0, entry);
+
+  return id;
+}
+
+guint
+af_activity_log_count (AfActivityLog *self,
+                       const char    *agent_id,
+                       const char    *kind)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *agent_sql = NULL;
+  sqlite3_stmt    *stmt;
+  guint            n = 0;
+
+  g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), 0);
+
+  stmt = prepare_filtered (self, "SELECT total (n) FROM activity_counts WHERE", "", agent_id, kind, &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Could not count activity: %s", error->message);
+      return 0;
+    }
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = (guint)sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return n;
+}
+
+GPtrArray *
+af_activity_log_query (AfActivityLog *self,
+                       const char    *agent_id,
+                       const char    *kind,
+                       gint64         bound_id,
+                       gboolean       descending,
+                       guint          limit,
+                       GError       **error)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), NULL);
+
+  if (descending)
+    stmt = prepare_filtered (self,
+                             "SELECT id, ts, agent_id, run_id, kind, summary, details, outcome"
+                             " FROM activity WHERE",
+                             "AND id < ?1 ORDER BY id DESC LIMIT ?4",
+                             agent_id, kind, error);
+  else
+    stmt = prepare_filtered (self,
+                             "SELECT id, ts, agent_id, run_id, kind, summary, details, outcome"
+                             " FROM activity WHERE",
+                             "AND id > ?1 ORDER BY id ASC LIMIT ?4",
+                             agent_id, kind, error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, bound_id);
+  sqlite3_bind_int64 (stmt, 4, limit);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, entry_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      af_database_set_error (self->db, rc, error, "read the activity");
+      return NULL;
+    }
+
+  return g_steal_pointer (&rows);
+}
+
+gint64
+af_activity_log_walk (AfActivityLog *self,
+                      const char    *agent_id,
+                      const char    *kind,
+                      gint64         from_id,
+                      gboolean       descending,
+                      guint          steps,
+                      guint         *walked)
+{
+  guint done = 0;
+
+  g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), from_id);
+
+  while (done < steps)
+    {
+      g_autoptr (GError) error = NULL;
+      sqlite3_stmt *stmt;
+      guint         chunk = MIN (steps - done, WALK_CHUNK);
+      guint         got = 0;
+      int           rc;
+
+      /* Keyset, never OFFSET: each chunk starts where the last one ended. */
+      if (descending)
+        stmt = prepare_filtered (self,
+                                 "SELECT id FROM activity WHERE", "AND id < ?1 ORDER BY id DESC LIMIT ?4",
+                                 agent_id, kind, &error);
+      else
+        stmt = prepare_filtered (self,
+                                 "SELECT id FROM activity WHERE", "AND id > ?1 ORDER BY id ASC LIMIT ?4",
+                                 agent_id, kind, &error);
+      if (stmt == NULL)
+        break;
+      sqlite3_bind_int64 (stmt, 1, from_id);
+      sqlite3_bind_int64 (stmt, 4, chunk);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          from_id = sqlite3_column_int64 (stmt, 0);
+          got++;
+        }
+      sqlite3_reset (stmt);
+      done += got;
+      if (got < chunk)
+        break;
+    }
+
+  if (walked != NULL)
+    *walked = done;
+
+  return from_id;
+}
+
+void
+af_activity_log_set_retention_days (AfActivityLog *self,
+                                    guint          days)
+{
+  g_return_if_fail (AF_IS_ACTIVITY_LOG (self));
+  self->retention_days = days;
+}
+
+guint
+af_activity_log_get_retention_days (AfActivityLog *self)
+{
+  g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), 0);
+  return self->retention_days;
+}
+
+guint
+af_activity_log_prune (AfActivityLog *self,
+                       gint64         now,
+                       GError       **error)
+{
+  sqlite3_stmt *stmt;
+  guint         n;
+
+  g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), 0);
+
+  if (self->retention_days == 0)
+    return 0;
+
+  stmt = af_database_prepare (self->db, "DELETE FROM activity WHERE ts < ?1", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, now - (gint64)self->retention_days * G_TIME_SPAN_DAY);
+  if (!af_database_step_done (self->db, stmt, error))
+    return 0;
+
+  n = sqlite3_changes (af_database_get_handle (self->db));
+  if (n > 0)
+    g_signal_emit (self, signals[PRUNED], 0);
+
+  return n;
+}

@@ -1,0 +1,68 @@
+/* af-activity-log.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "af-activity-entry.h"
+#include "af-database.h"
+
+G_BEGIN_DECLS
+
+#define AF_TYPE_ACTIVITY_LOG (af_activity_log_get_type ())
+
+G_DECLARE_FINAL_TYPE (AfActivityLog, af_activity_log, AF, ACTIVITY_LOG, GObject)
+
+#define AF_ACTIVITY_DEFAULT_RETENTION_DAYS 90
+
+AfActivityLog *af_activity_log_new (AfDatabase *db);
+AfDatabase    *af_activity_log_get_database (AfActivityLog *self);
+
+/* Appends one row; emits AfActivityLog::appended. @details is JSON text
+ * that the caller has already stripped of secrets. Returns the row id. */
+gint64 af_activity_log_append (AfActivityLog *self,
+                               const char    *agent_id,
+                               gint64         run_id,
+                               const char    *kind,
+                               const char    *summary,
+                               const char    *details,
+                               const char    *outcome,
+                               GError       **error);
+
+/* Exact count from the counters kept by triggers: O(agents × kinds), not
+ * O(rows). @agent_id and @kind may be %NULL (no filter). */
+guint af_activity_log_count (AfActivityLog *self,
+                             const char    *agent_id,
+                             const char    *kind);
+
+/* A keyset page: rows with id < @before_id (descending) or id > @after_id
+ * (ascending), newest first in the returned array either way when
+ * @descending. → (element-type AfActivityEntry) */
+GPtrArray *af_activity_log_query (AfActivityLog *self,
+                                  const char    *agent_id,
+                                  const char    *kind,
+                                  gint64         bound_id,
+                                  gboolean       descending,
+                                  guint          limit,
+                                  GError       **error);
+
+/* The id @steps rows beyond @from_id in the given direction (a keyset
+ * walk, in chunks); returns the last id reached and sets @walked. */
+gint64 af_activity_log_walk (AfActivityLog *self,
+                             const char    *agent_id,
+                             const char    *kind,
+                             gint64         from_id,
+                             gboolean       descending,
+                             guint          steps,
+                             guint         *walked);
+
+void  af_activity_log_set_retention_days (AfActivityLog *self,
+                                          guint          days);
+guint af_activity_log_get_retention_days (AfActivityLog *self);
+/* Deletes rows older than the retention; returns how many. */
+guint af_activity_log_prune (AfActivityLog *self,
+                             gint64         now,
+                             GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,240 @@
+/* af-outbox.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-outbox"
+
+#include "config.h"
+
+#include "af-outbox.h"
+
+/* Every side effect is written here, under an idempotency key, before it
+ * is executed; that is what makes a retry or a crash safe. */
+struct _AfOutbox
+{
+  GObject parent_instance;
+
+  AfDatabase *db;
+};
+
+G_DEFINE_FINAL_TYPE (AfOutbox, af_outbox, G_TYPE_OBJECT)
+
+#define COLUMNS "id, idempotency_key, agent_id, run_id, action, params, state, result"
+
+static AfOutboxEntry *
+entry_from_row (sqlite3_stmt *stmt)
+{
+  AfOutboxEntry *e = g_new0 (AfOutboxEntry, 1);
+
+  e->id = sqlite3_column_int64 (stmt, 0);
+  e->key = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+  e->agent_id = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+  e->run_id = sqlite3_column_int64 (stmt, 3);
+  e->action = g_strdup ((const char *)sqlite3_column_text (stmt, 4));
+  e->params = g_strdup ((const char *)sqlite3_column_text (stmt, 5));
+  e->state = g_strdup ((const char *)sqlite3_column_text (stmt, 6));
+  e->result = g_strdup ((const char *)sqlite3_column_text (stmt, 7));
+  return e;
+}
+
+void
+af_outbox_entry_free (AfOutboxEntry *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->key);
+  g_free (e->agent_id);
+  g_free (e->action);
+  g_free (e->params);
+  g_free (e->state);
+  g_free (e->result);
+  g_free (e);
+}
+
+static void
+af_outbox_dispose (GObject *object)
+{
+  AfOutbox *self = (AfOutbox *)object;
+
+  g_clear_object (&self->db);
+
+  G_OBJECT_CLASS (af_outbox_parent_class)->dispose (object);
+}
+
+static void
+af_outbox_class_init (AfOutboxClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = af_outbox_dispose;
+}
+
+static void
+af_outbox_init (AfOutbox *self)
+{
+}
+
+AfOutbox *
+af_outbox_new (AfDatabase *db)
+{
+  AfOutbox *self;
+
+  g_return_val_if_fail (AF_IS_DATABASE (db), NULL);
+
+  self = g_object_new (AF_TYPE_OUTBOX, NULL);
+  self->db = g_object_ref (db);
+  return self;
+}
+
+static AfOutboxEntry *
+get_by_key (AfOutbox   *self,
+            const char *key,
+            GError    **error)
+{
+  sqlite3_stmt  *stmt;
+  AfOutboxEntry *e = NULL;
+  int            rc;
+
+  stmt = af_database_prepare (self->db, "SELECT " COLUMNS " FROM outbox WHERE idempotency_key = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    e = entry_from_row (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    af_database_set_error (self->db, rc, error, "read the outbox");
+  return e;
+}
+
+AfOutboxEntry *
+af_outbox_reserve (AfOutbox   *self,
+                   const char *key,
+                   const char *agent_id,
+                   gint64      run_id,
+                   const char *action,
+                   const char *params,
+                   const char *state,
+                   GError    **error)
+{
+  sqlite3_stmt *stmt;
+  gint64        now = g_get_real_time ();
+
+  g_return_val_if_fail (AF_IS_OUTBOX (self), NULL);
+  g_return_val_if_fail (key != NULL && agent_id != NULL && action != NULL, NULL);
+
+  stmt = af_database_prepare (self->db,
+                              "INSERT INTO outbox (idempotency_key, agent_id, run_id, action, params, state,"
+                              " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)"
+                              " ON CONFLICT (idempotency_key) DO NOTHING",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
+  if (run_id > 0)
+    sqlite3_bind_int64 (stmt, 3, run_id);
+  sqlite3_bind_text (stmt, 4, action, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, params ? params : "{}", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, state ? state : AF_OUTBOX_PENDING, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 7, now);
+  if (!af_database_step_done (self->db, stmt, error))
+    return NULL;
+
+  return get_by_key (self, key, error);
+}
+
+AfOutboxEntry *
+af_outbox_get (AfOutbox *self,
+               gint64    id,
+               GError  **error)
+{
+  sqlite3_stmt  *stmt;
+  AfOutboxEntry *e = NULL;
+
+  g_return_val_if_fail (AF_IS_OUTBOX (self), NULL);
+
+  stmt = af_database_prepare (self->db, "SELECT " COLUMNS " FROM outbox WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    e = entry_from_row (stmt);
+  sqlite3_reset (stmt);
+  return e;
+}
+
+gboolean
+af_outbox_set_state (AfOutbox   *self,
+                     gint64      id,
+                     const char *state,
+                     const char *result,
+                     GError    **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AF_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  stmt = af_database_prepare (self->db,
+                              "UPDATE outbox SET state = ?2, result = coalesce (?3, result), updated_at = ?4"
+                              " WHERE id = ?1",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, result, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+  return af_database_step_done (self->db, stmt, error);
+}
+
+GPtrArray *
+af_outbox_list (AfOutbox   *self,
+                const char *state,
+                GError    **error)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)af_outbox_entry_free);
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (AF_IS_OUTBOX (self), NULL);
+
+  stmt = af_database_prepare (self->db, "SELECT " COLUMNS " FROM outbox WHERE state = ?1 ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, state, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, entry_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      af_database_set_error (self->db, rc, error, "read the outbox");
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+guint
+af_outbox_count (AfOutbox   *self,
+                 const char *agent_id,
+                 const char *state)
+{
+  sqlite3_stmt *stmt;
+  guint         n = 0;
+
+  g_return_val_if_fail (AF_IS_OUTBOX (self), 0);
+
+  stmt = af_database_prepare (self->db,
+                              "SELECT count (*) FROM outbox WHERE (?1 IS NULL OR agent_id = ?1)"
+                              " AND (?2 IS NULL OR state = ?2)",
+                              NULL);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, agent_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}

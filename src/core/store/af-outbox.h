@@ -1,0 +1,69 @@
+/* af-outbox.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "af-database.h"
+
+G_BEGIN_DECLS
+
+#define AF_TYPE_OUTBOX (af_outbox_get_type ())
+
+G_DECLARE_FINAL_TYPE (AfOutbox, af_outbox, AF, OUTBOX, GObject)
+
+/* States of an outbox entry. "executing" is written before the side
+ * effect starts: finding it after a restart means the outcome is unknown
+ * and must be reconciled, not blindly repeated. */
+#define AF_OUTBOX_PENDING   "pending"
+#define AF_OUTBOX_WAITING   "waiting"
+#define AF_OUTBOX_EXECUTING "executing"
+#define AF_OUTBOX_DONE      "done"
+#define AF_OUTBOX_FAILED    "failed"
+#define AF_OUTBOX_DENIED    "denied"
+#define AF_OUTBOX_EXPIRED   "expired"
+
+typedef struct
+{
+  gint64 id;
+  char  *key;
+  char  *agent_id;
+  gint64 run_id;
+  char  *action;
+  char  *params;
+  char  *state;
+  char  *result;
+} AfOutboxEntry;
+
+void af_outbox_entry_free (AfOutboxEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfOutboxEntry, af_outbox_entry_free)
+
+AfOutbox *af_outbox_new (AfDatabase *db);
+
+/* Inserts the entry unless one with @key exists; either way returns it. */
+AfOutboxEntry *af_outbox_reserve (AfOutbox   *self,
+                                  const char *key,
+                                  const char *agent_id,
+                                  gint64      run_id,
+                                  const char *action,
+                                  const char *params,
+                                  const char *state,
+                                  GError    **error);
+AfOutboxEntry *af_outbox_get (AfOutbox *self,
+                              gint64    id,
+                              GError  **error);
+gboolean       af_outbox_set_state (AfOutbox   *self,
+                                    gint64      id,
+                                    const char *state,
+                                    const char *result,
+                                    GError    **error);
+/* → (element-type AfOutboxEntry) entries in @state, oldest first. */
+GPtrArray *af_outbox_list (AfOutbox   *self,
+                           const char *state,
+                           GError    **error);
+guint      af_outbox_count (AfOutbox   *self,
+                            const char *agent_id,
+                            const char *state);
+
+G_END_DECLS

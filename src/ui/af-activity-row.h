@@ -1,0 +1,35 @@
+/* af-activity-row.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define AF_TYPE_ACTIVITY_ROW (af_activity_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (AfActivityRow, af_activity_row, AF, ACTIVITY_ROW, GtkWidget)
+
+GtkWidget  *af_activity_row_new (void);
+void        af_activity_row_bind (AfActivityRow *self,
+                                  GObject       *item);
+void        af_activity_row_unbind (AfActivityRow *self);
+void        af_activity_row_update_time (AfActivityRow *self);
+const char *af_activity_row_get_summary (AfActivityRow *self);
+void        af_activity_row_set_agent_name (AfActivityRow *self,
+                                            const char    *name);
+
+const char *af_activity_kind_icon_name (const char *kind);
+gboolean    af_activity_kind_is_error (const char *kind);
+char       *af_activity_item_dup_string (GObject    *item,
+                                         const char *property);
+gint64      af_activity_item_get_time (GObject *item);
+gint64      af_activity_item_get_int64 (GObject    *item,
+                                        const char *property);
+char       *af_format_relative_time (gint64 unix_time,
+                                     gint64 now);
+
+G_END_DECLS

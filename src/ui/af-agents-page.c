@@ -1,0 +1,410 @@
+/* af-agents-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-agents-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "af-activity-row.h"
+#include "af-agents-page.h"
+
+struct _AfAgentsPage
+{
+  GtkWidget parent_instance;
+
+  GListModel       *agents;
+  AfAgentDetailFunc detail_func;
+  gpointer          detail_data;
+
+  /* Template widgets */
+  GtkStack    *stack;
+  GtkListView *list_view;
+};
+
+G_DEFINE_FINAL_TYPE (AfAgentsPage, af_agents_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  SIGNAL_SET_ACTIVE,
+  SIGNAL_RUN,
+  SIGNAL_EXPORT,
+  SIGNAL_DELETE,
+  SIGNAL_OPEN,
+  SIGNAL_EDIT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+update_visible (AfAgentsPage *self)
+{
+  gboolean empty = self->agents == NULL || g_list_model_get_n_items (self->agents) == 0;
+
+  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
+}
+
+static AfAgentsPage *
+page_of (GtkWidget *widget)
+{
+  return AF_AGENTS_PAGE (gtk_widget_get_ancestor (widget, AF_TYPE_AGENTS_PAGE));
+}
+
+static GObject *
+item_of (GtkWidget *widget)
+{
+  GtkWidget *box = gtk_widget_get_ancestor (widget, GTK_TYPE_BOX);
+
+  /* The row's outer box carries the item. */
+  while (box != NULL && g_object_get_data (G_OBJECT (box), "item") == NULL)
+    box = gtk_widget_get_ancestor (gtk_widget_get_parent (box), GTK_TYPE_BOX);
+  return box ? g_object_get_data (G_OBJECT (box), "item") : NULL;
+}
+
+static void
+emit_for (GtkWidget *widget,
+          guint      signal_id)
+{
+  AfAgentsPage *self = page_of (widget);
+  GObject      *item = item_of (widget);
+
+  if (self != NULL && item != NULL)
+    g_signal_emit (self, signals[signal_id], 0, item);
+}
+
+static void
+on_run_clicked_cb (GtkButton *button)
+{
+  emit_for (GTK_WIDGET (button), SIGNAL_RUN);
+}
+
+static void
+on_edit_clicked_cb (GtkButton *button)
+{
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_MENU_BUTTON)));
+  emit_for (GTK_WIDGET (button), SIGNAL_EDIT);
+}
+
+static void
+on_export_clicked_cb (GtkButton *button)
+{
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_MENU_BUTTON)));
+  emit_for (GTK_WIDGET (button), SIGNAL_EXPORT);
+}
+
+static void
+on_delete_clicked_cb (GtkButton *button)
+{
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_MENU_BUTTON)));
+  emit_for (GTK_WIDGET (button), SIGNAL_DELETE);
+}
+
+static gboolean
+on_switch_state_set_cb (GtkSwitch *toggle,
+                        gboolean   state)
+{
+  AfAgentsPage *self = page_of (GTK_WIDGET (toggle));
+  GObject      *item = item_of (GTK_WIDGET (toggle));
+
+  if (self != NULL && item != NULL && !GPOINTER_TO_INT (g_object_get_data (G_OBJECT (toggle), "binding")))
+    g_signal_emit (self, signals[SIGNAL_SET_ACTIVE], 0, item, state);
+  return FALSE;
+}
+
+static GtkWidget *
+menu_item (const char *label,
+           GCallback   callback)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_halign (gtk_button_get_child (GTK_BUTTON (button)), GTK_ALIGN_START);
+  g_signal_connect (button, "clicked", callback, NULL);
+  return button;
+}
+
+static void
+on_factory_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *status = gtk_label_new (NULL);
+  GtkWidget *toggle = gtk_switch_new ();
+  GtkWidget *run = gtk_button_new_from_icon_name ("media-playback-start-symbolic");
+  GtkWidget *more = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *menu = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (name, "heading");
+  gtk_label_set_xalign (GTK_LABEL (status), 0);
+  gtk_label_set_wrap (GTK_LABEL (status), TRUE);
+  gtk_widget_add_css_class (status, "caption");
+  gtk_widget_add_css_class (status, "dim-label");
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_box_append (GTK_BOX (labels), name);
+  gtk_box_append (GTK_BOX (labels), status);
+  gtk_box_append (GTK_BOX (box), labels);
+
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (toggle, _ ("Pause or resume the agent"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Active"), -1);
+  g_signal_connect (toggle, "state-set", G_CALLBACK (on_switch_state_set_cb), NULL);
+  gtk_box_append (GTK_BOX (box), toggle);
+
+  gtk_widget_set_valign (run, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (run, "flat");
+  gtk_widget_set_tooltip_text (run, _ ("Run Now"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (run), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Run Now"), -1);
+  g_signal_connect (run, "clicked", G_CALLBACK (on_run_clicked_cb), NULL);
+  gtk_box_append (GTK_BOX (box), run);
+
+  gtk_box_append (GTK_BOX (menu), menu_item (_ ("_Edit…"), G_CALLBACK (on_edit_clicked_cb)));
+  gtk_box_append (GTK_BOX (menu), menu_item (_ ("_Export…"), G_CALLBACK (on_export_clicked_cb)));
+  gtk_box_append (GTK_BOX (menu), menu_item (_ ("_Delete…"), G_CALLBACK (on_delete_clicked_cb)));
+  gtk_popover_set_child (GTK_POPOVER (popover), menu);
+  gtk_widget_add_css_class (popover, "menu");
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (more), popover);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (more), "view-more-symbolic");
+  gtk_widget_set_valign (more, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (more, "flat");
+  gtk_widget_set_tooltip_text (more, _ ("More Actions"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (more), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("More Actions"), -1);
+  gtk_box_append (GTK_BOX (box), more);
+
+  gtk_list_item_set_child (list_item, box);
+}
+
+static char *
+format_time (gint64 t)
+{
+  g_autoptr (GDateTime) dt = NULL;
+
+  if (t <= 0)
+    return NULL;
+  if (t > G_GINT64_CONSTANT (100000000000))
+    t /= G_USEC_PER_SEC;
+  dt = g_date_time_new_from_unix_local (t);
+  if (t > g_get_real_time () / G_USEC_PER_SEC)
+    /* Translators: when the next run is, see g_date_time_format() */
+    return g_date_time_format (dt, _ ("%a %H:%M"));
+  return af_format_relative_time (t, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+static void
+update_row (GtkWidget *box,
+            GObject   *item)
+{
+  GtkWidget       *labels = gtk_widget_get_first_child (box);
+  GtkWidget       *name = gtk_widget_get_first_child (labels);
+  GtkWidget       *toggle = gtk_widget_get_next_sibling (labels);
+  g_autofree char *text = af_activity_item_dup_string (item, "name");
+  g_autofree char *status = af_activity_item_dup_string (item, "status-text");
+  g_autofree char *reason = af_activity_item_dup_string (item, "state-reason");
+  g_autofree char *last = format_time (af_activity_item_get_int64 (item, "last-run"));
+  g_autofree char *next = format_time (af_activity_item_get_int64 (item, "next-run"));
+  int              state = (int)af_activity_item_get_int64 (item, "state");
+  g_autoptr (GString) line = g_string_new (status);
+
+  g_object_set_data_full (G_OBJECT (box), "item", g_object_ref (item), g_object_unref);
+  gtk_label_set_label (GTK_LABEL (name), text ? text : "");
+
+  /* Matches AfAgentState: active, paused, needs attention. */
+  if (status == NULL)
+    {
+      g_string_append (line, state == 1 ? _ ("Paused") : state == 2 ? _ ("Needs attention")
+                                                                    : _ ("Active"));
+      if (state == 2 && reason != NULL)
+        g_string_append_printf (line, ": %s", reason);
+      if (last != NULL)
+        /* Translators: "Last run 5 min ago" */
+        g_string_append_printf (line, " · %s %s", _ ("Last run"), last);
+      if (next != NULL && state == 0)
+        g_string_append_printf (line, " · %s %s", _ ("Next run"), next);
+    }
+  {
+    AfAgentsPage *self = AF_AGENTS_PAGE (gtk_widget_get_ancestor (box, AF_TYPE_AGENTS_PAGE));
+
+    if (self != NULL && self->detail_func != NULL)
+      {
+        g_autofree char *detail = self->detail_func (item, self->detail_data);
+
+        if (detail != NULL)
+          g_string_append_printf (line, "\n%s", detail);
+      }
+  }
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_next_sibling (name)), line->str);
+
+  g_object_set_data (G_OBJECT (toggle), "binding", GINT_TO_POINTER (TRUE));
+  gtk_switch_set_active (GTK_SWITCH (toggle), state != 1);
+  gtk_switch_set_state (GTK_SWITCH (toggle), state != 1);
+  g_object_set_data (G_OBJECT (toggle), "binding", GINT_TO_POINTER (FALSE));
+}
+
+/* The engine changes an agent in place (paused, ran, needs attention). */
+static void
+on_item_notify_cb (GObject    *item,
+                   GParamSpec *pspec,
+                   GtkWidget  *box)
+{
+  update_row (box, item);
+}
+
+static void
+on_factory_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    gpointer                  user_data)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GObject   *item = gtk_list_item_get_item (list_item);
+
+  update_row (box, item);
+  g_signal_connect_object (item, "notify", G_CALLBACK (on_item_notify_cb), box, 0);
+}
+
+static void
+on_factory_unbind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item,
+                      gpointer                  user_data)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GObject   *item = gtk_list_item_get_item (list_item);
+
+  g_signal_handlers_disconnect_by_func (item, on_item_notify_cb, box);
+  g_object_set_data (G_OBJECT (box), "item", NULL);
+}
+
+static void
+on_list_view_activate_cb (AfAgentsPage *self,
+                          guint         position)
+{
+  g_autoptr (GObject) item = self->agents ? g_list_model_get_item (self->agents, position) : NULL;
+
+  if (item != NULL)
+    g_signal_emit (self, signals[SIGNAL_OPEN], 0, item);
+}
+
+static void
+af_agents_page_dispose (GObject *object)
+{
+  AfAgentsPage *self = (AfAgentsPage *)object;
+
+  if (self->agents != NULL)
+    g_signal_handlers_disconnect_by_func (self->agents, update_visible, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AF_TYPE_AGENTS_PAGE);
+  g_clear_object (&self->agents);
+
+  G_OBJECT_CLASS (af_agents_page_parent_class)->dispose (object);
+}
+
+static void
+af_agents_page_class_init (AfAgentsPageClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = af_agents_page_dispose;
+
+  /**
+   * AfAgentsPage::set-active:
+   * @agent: the agent
+   * @active: %FALSE to pause it, %TRUE to resume it
+   */
+  signals[SIGNAL_SET_ACTIVE] = g_signal_new ("set-active", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                             0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_OBJECT, G_TYPE_BOOLEAN);
+  signals[SIGNAL_RUN] = g_signal_new ("run", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_OBJECT);
+  signals[SIGNAL_EXPORT] = g_signal_new ("export", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_OBJECT);
+  /**
+   * AfAgentsPage::open:
+   *
+   * The user chose an agent to see its own page.
+   */
+  signals[SIGNAL_OPEN] = g_signal_new ("open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_OBJECT);
+  signals[SIGNAL_EDIT] = g_signal_new ("edit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_OBJECT);
+  signals[SIGNAL_DELETE] = g_signal_new ("delete", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_OBJECT);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-agents-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfAgentsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentsPage, list_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_view_activate_cb);
+}
+
+static void
+af_agents_page_init (AfAgentsPage *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+}
+
+/**
+ * af_agents_page_set_model:
+ * @agents: (nullable): the engine's agents
+ *
+ * Items are #AfAgent (or anything with "name", "state", "state-reason",
+ * "last-run" and "next-run").
+ */
+void
+af_agents_page_set_model (AfAgentsPage *self,
+                          GListModel   *agents)
+{
+  g_return_if_fail (AF_IS_AGENTS_PAGE (self));
+
+  if (self->agents == agents)
+    return;
+  if (self->agents != NULL)
+    g_signal_handlers_disconnect_by_func (self->agents, update_visible, self);
+  g_set_object (&self->agents, agents);
+  if (agents != NULL)
+    {
+      g_autoptr (GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (agents));
+
+      g_signal_connect_swapped (agents, "items-changed", G_CALLBACK (update_visible), self);
+      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+    }
+  else
+    gtk_list_view_set_model (self->list_view, NULL);
+  update_visible (self);
+}
+
+/**
+ * af_agents_page_set_detail_func:
+ * @func: (nullable): a second line for each agent, e.g. its metrics
+ */
+void
+af_agents_page_set_detail_func (AfAgentsPage     *self,
+                                AfAgentDetailFunc func,
+                                gpointer          user_data)
+{
+  g_return_if_fail (AF_IS_AGENTS_PAGE (self));
+
+  self->detail_func = func;
+  self->detail_data = user_data;
+}

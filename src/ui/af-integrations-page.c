@@ -1,0 +1,463 @@
+/* af-integrations-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-integrations-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "af-integrations-page.h"
+
+struct _AfIntegrationsPage
+{
+  GtkWidget parent_instance;
+
+  GHashTable   *rows; /* service → AdwActionRow */
+  SoupSession  *session;
+  GCancellable *test_cancellable;
+
+  /* Template widgets */
+  GtkWidget           *child;
+  AdwPreferencesGroup *accounts_group;
+  AdwEntryRow         *endpoint_row;
+  AdwEntryRow         *model_row;
+  AdwPasswordEntryRow *key_row;
+  AdwActionRow        *test_row;
+  GtkSpinner          *test_spinner;
+  GtkButton           *test_button;
+};
+
+G_DEFINE_FINAL_TYPE (AfIntegrationsPage, af_integrations_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  SIGNAL_CONNECT,
+  SIGNAL_CANCEL,
+  SIGNAL_DISCONNECT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const struct
+{
+  const char *service;
+  const char *icon_name;
+  const char *title;
+} services[] = {
+  { "gmail", "mail-unread-symbolic", N_ ("Gmail") },
+  { "calendar", "x-office-calendar-symbolic", N_ ("Google Calendar") },
+  { "slack", "chat-message-new-symbolic", N_ ("Slack") },
+  { "oidc", "channel-secure-symbolic", N_ ("OpenID Connect") },
+};
+
+/**
+ * af_integrations_page_get_service_title:
+ *
+ * The translated name of @service ("Gmail"), or @service itself.
+ */
+const char *
+af_integrations_page_get_service_title (const char *service)
+{
+  for (guint i = 0; service != NULL && i < G_N_ELEMENTS (services); i++)
+    if (g_str_equal (services[i].service, service))
+      return _ (services[i].title);
+  return service;
+}
+
+static const char *
+state_page_name (AfIntegrationState state)
+{
+  switch (state)
+    {
+    case AF_INTEGRATION_WAITING:
+      return "waiting";
+    case AF_INTEGRATION_CONNECTED:
+      return "connected";
+    case AF_INTEGRATION_NEEDS_RECONNECT:
+      return "reconnect";
+    case AF_INTEGRATION_DISCONNECTED:
+    default:
+      return "disconnected";
+    }
+}
+
+static void
+on_connect_clicked_cb (GtkButton          *button,
+                       AfIntegrationsPage *self)
+{
+  const char *service = g_object_get_data (G_OBJECT (button), "service");
+
+  af_integrations_page_set_state (self, service, AF_INTEGRATION_WAITING, NULL, NULL);
+  g_signal_emit (self, signals[SIGNAL_CONNECT], 0, service);
+}
+
+static void
+on_cancel_clicked_cb (GtkButton          *button,
+                      AfIntegrationsPage *self)
+{
+  const char *service = g_object_get_data (G_OBJECT (button), "service");
+
+  af_integrations_page_set_state (self, service, AF_INTEGRATION_DISCONNECTED, NULL, NULL);
+  g_signal_emit (self, signals[SIGNAL_CANCEL], 0, service);
+}
+
+static void
+on_disconnect_response_cb (AdwMessageDialog   *dialog,
+                           const char         *response,
+                           AfIntegrationsPage *self)
+{
+  g_autofree char *service = g_strdup (g_object_get_data (G_OBJECT (dialog), "service"));
+
+  if (g_str_equal (response, "disconnect"))
+    g_signal_emit (self, signals[SIGNAL_DISCONNECT], 0, service);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+on_disconnect_clicked_cb (GtkButton          *button,
+                          AfIntegrationsPage *self)
+{
+  const char      *service = g_object_get_data (G_OBJECT (button), "service");
+  const char      *title = af_integrations_page_get_service_title (service);
+  g_autofree char *heading = g_strdup_printf (_ ("Disconnect %s?"), title);
+  g_autofree char *body = g_strdup_printf (_ ("Agents that use %s stop until you connect it again. "
+                                              "AgentFlow signs out of the account and removes "
+                                              "its sign-in from your keyring."),
+                                           title);
+  GtkWidget       *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _ ("_Cancel"),
+                                    "disconnect", _ ("_Disconnect"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "disconnect",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "service", g_strdup (service), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_disconnect_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkWidget *
+make_button (AfIntegrationsPage *self,
+             const char         *service,
+             const char         *label,
+             const char         *style,
+             GCallback           callback)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  if (style != NULL)
+    gtk_widget_add_css_class (button, style);
+  g_object_set_data_full (G_OBJECT (button), "service", g_strdup (service), g_free);
+  g_signal_connect (button, "clicked", callback, self);
+  return button;
+}
+
+static GtkWidget *
+make_service_row (AfIntegrationsPage *self,
+                  guint               i)
+{
+  const char *service = services[i].service;
+  GtkWidget  *row = adw_action_row_new ();
+  GtkWidget  *stack = gtk_stack_new ();
+  GtkWidget  *waiting = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget  *spinner = gtk_spinner_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (services[i].title));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ ("Not connected"));
+  adw_action_row_set_icon_name (ADW_ACTION_ROW (row), services[i].icon_name);
+
+  gtk_stack_set_hhomogeneous (GTK_STACK (stack), FALSE);
+  gtk_widget_set_valign (stack, GTK_ALIGN_CENTER);
+  gtk_stack_add_named (GTK_STACK (stack),
+                       make_button (self, service, _ ("_Connect"), NULL, G_CALLBACK (on_connect_clicked_cb)),
+                       "disconnected");
+  gtk_widget_set_valign (waiting, GTK_ALIGN_CENTER);
+  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
+  gtk_box_append (GTK_BOX (waiting), spinner);
+  gtk_box_append (GTK_BOX (waiting),
+                  make_button (self, service, _ ("_Cancel"), NULL, G_CALLBACK (on_cancel_clicked_cb)));
+  gtk_stack_add_named (GTK_STACK (stack), waiting, "waiting");
+  gtk_stack_add_named (GTK_STACK (stack),
+                       make_button (self, service, _ ("_Disconnect"), NULL, G_CALLBACK (on_disconnect_clicked_cb)),
+                       "connected");
+  gtk_stack_add_named (GTK_STACK (stack),
+                       make_button (self, service, _ ("_Reconnect"), "suggested-action",
+                                    G_CALLBACK (on_connect_clicked_cb)),
+                       "reconnect");
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "disconnected");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), stack);
+
+  g_object_set_data (G_OBJECT (row), "state-stack", stack);
+  g_object_set_data (G_OBJECT (row), "state", GINT_TO_POINTER (AF_INTEGRATION_DISCONNECTED));
+  return row;
+}
+
+static void
+set_test_result (AfIntegrationsPage *self,
+                 const char         *text,
+                 gboolean            ok)
+{
+  /* Row subtitles are markup; server messages are not. */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  gtk_spinner_set_spinning (self->test_spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), TRUE);
+  adw_action_row_set_subtitle (self->test_row, escaped);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->test_row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  (void)ok;
+}
+
+static void
+on_test_response_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (AfIntegrationsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  g_autofree char *text = NULL;
+  SoupMessage     *message;
+  guint            status;
+  JsonNode        *root;
+  guint            n_models = 0;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (bytes == NULL)
+    {
+      text = g_strdup_printf (_ ("Could not reach the server: %s. Check the endpoint and that the server is running."),
+                              error->message);
+      set_test_result (self, text, FALSE);
+      return;
+    }
+
+  message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  status = soup_message_get_status (message);
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    {
+      set_test_result (self, _ ("The server refused the API key. Check the key and try again."), FALSE);
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      text = g_strdup_printf (_ ("The server answered with error %u. Check that the endpoint ends with “/v1”."),
+                              status);
+      set_test_result (self, text, FALSE);
+      return;
+    }
+
+  parser = json_parser_new ();
+  if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *obj = json_node_get_object (root);
+
+      if (json_object_has_member (obj, "data") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "data")))
+        n_models = json_array_get_length (json_object_get_array_member (obj, "data"));
+    }
+
+  text = g_strdup_printf (ngettext ("Connected, %u model available", "Connected, %u models available", n_models),
+                          n_models);
+  set_test_result (self, text, TRUE);
+}
+
+static void
+on_test_clicked_cb (AfIntegrationsPage *self)
+{
+  const char      *endpoint = gtk_editable_get_text (GTK_EDITABLE (self->endpoint_row));
+  const char      *key = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
+  g_autofree char *base = g_strdup (endpoint);
+  g_autofree char *url = NULL;
+  g_autoptr (SoupMessage) message = NULL;
+
+  g_strstrip (base);
+  while (g_str_has_suffix (base, "/"))
+    base[strlen (base) - 1] = '\0';
+  url = g_strconcat (base, "/models", NULL);
+
+  if (!g_str_has_prefix (base, "http://") && !g_str_has_prefix (base, "https://"))
+    {
+      set_test_result (self, _ ("Enter an endpoint that starts with http:// or https://."), FALSE);
+      return;
+    }
+  message = soup_message_new (SOUP_METHOD_GET, url);
+  if (message == NULL)
+    {
+      set_test_result (self, _ ("The endpoint is not a valid address."), FALSE);
+      return;
+    }
+  if (key != NULL && *key != '\0')
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", key, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", auth);
+    }
+
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
+  self->test_cancellable = g_cancellable_new ();
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), TRUE);
+  gtk_spinner_set_spinning (self->test_spinner, TRUE);
+  adw_action_row_set_subtitle (self->test_row, _ ("Testing…"));
+
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, self->test_cancellable,
+                                    on_test_response_cb, g_object_ref (self));
+}
+
+static void
+af_integrations_page_dispose (GObject *object)
+{
+  AfIntegrationsPage *self = (AfIntegrationsPage *)object;
+
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AF_TYPE_INTEGRATIONS_PAGE);
+
+  g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (af_integrations_page_parent_class)->dispose (object);
+}
+
+static void
+af_integrations_page_class_init (AfIntegrationsPageClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = af_integrations_page_dispose;
+
+  /**
+   * AfIntegrationsPage::connect:
+   * @service: "gmail", "calendar", "slack" or "oidc"
+   *
+   * The user asked to connect (or reconnect) @service; the row waits until
+   * af_integrations_page_set_state() tells it how that went.
+   */
+  signals[SIGNAL_CONNECT] = g_signal_new ("connect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_CANCEL] = g_signal_new ("cancel", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * AfIntegrationsPage::disconnect:
+   *
+   * The user confirmed disconnecting @service.
+   */
+  signals[SIGNAL_DISCONNECT] = g_signal_new ("disconnect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                             0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-integrations-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, child);
+  gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, endpoint_row);
+  gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, model_row);
+  gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, key_row);
+  gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, test_row);
+  gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, test_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, test_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_test_clicked_cb);
+}
+
+static void
+af_integrations_page_init (AfIntegrationsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->rows = g_hash_table_new (g_str_hash, g_str_equal);
+  self->session = soup_session_new_with_options ("timeout", 15, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+    {
+      GtkWidget *row = make_service_row (self, i);
+
+      adw_preferences_group_add (self->accounts_group, row);
+      g_hash_table_insert (self->rows, (gpointer)services[i].service, row);
+    }
+}
+
+/**
+ * af_integrations_page_set_state:
+ * @service: "gmail", "calendar", "slack" or "oidc"
+ * @account: (nullable): the account, e.g. an e-mail address
+ * @used_by: (nullable): which agents use it, ready to show
+ *
+ * Shows the connection state of @service.
+ */
+void
+af_integrations_page_set_state (AfIntegrationsPage *self,
+                                const char         *service,
+                                AfIntegrationState  state,
+                                const char         *account,
+                                const char         *used_by)
+{
+  GtkWidget       *row;
+  g_autofree char *subtitle = NULL;
+
+  g_return_if_fail (AF_IS_INTEGRATIONS_PAGE (self));
+  g_return_if_fail (service != NULL);
+
+  row = g_hash_table_lookup (self->rows, service);
+  g_return_if_fail (row != NULL);
+
+  switch (state)
+    {
+    case AF_INTEGRATION_WAITING:
+      subtitle = g_strdup (_ ("Waiting for you to sign in with your browser…"));
+      break;
+    case AF_INTEGRATION_CONNECTED:
+      if (used_by != NULL && *used_by != '\0')
+        /* Translators: an account, then the agents that use it */
+        subtitle = g_strdup_printf (_ ("%s · Used by %s"), account ? account : _ ("Connected"), used_by);
+      else
+        subtitle = g_strdup (account ? account : _ ("Connected"));
+      break;
+    case AF_INTEGRATION_NEEDS_RECONNECT:
+      /* Translators: %s is an account */
+      subtitle = g_strdup_printf (_ ("%s needs to sign in again"), account ? account : _ ("The account"));
+      break;
+    case AF_INTEGRATION_DISCONNECTED:
+    default:
+      subtitle = g_strdup (_ ("Not connected"));
+      break;
+    }
+
+  {
+    g_autofree char *escaped = g_markup_escape_text (subtitle, -1);
+
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+  }
+  gtk_stack_set_visible_child_name (g_object_get_data (G_OBJECT (row), "state-stack"), state_page_name (state));
+  g_object_set_data (G_OBJECT (row), "state", GINT_TO_POINTER (state));
+}
+
+AfIntegrationState
+af_integrations_page_get_state (AfIntegrationsPage *self,
+                                const char         *service)
+{
+  GtkWidget *row;
+
+  g_return_val_if_fail (AF_IS_INTEGRATIONS_PAGE (self), AF_INTEGRATION_DISCONNECTED);
+
+  row = g_hash_table_lookup (self->rows, service);
+  g_return_val_if_fail (row != NULL, AF_INTEGRATION_DISCONNECTED);
+
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "state"));
+}

@@ -1,0 +1,331 @@
+/* af-rule-row.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-rule-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "af-rule-row.h"
+
+/* One "if … then …" rule in the agent editor. */
+struct _AfRuleRow
+{
+  GtkListBoxRow parent_instance;
+
+  /* Template widgets */
+  GtkDropDown *field_dropdown;
+  GtkDropDown *op_dropdown;
+  GtkEntry    *value_entry;
+  GtkDropDown *action_dropdown;
+  GtkEntry    *argument_entry;
+};
+
+G_DEFINE_FINAL_TYPE (AfRuleRow, af_rule_row, GTK_TYPE_LIST_BOX_ROW)
+
+enum
+{
+  SIGNAL_CHANGED,
+  SIGNAL_MOVE,
+  SIGNAL_REMOVE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  const char *id;
+  const char *label;
+} Choice;
+
+static const Choice fields[] = {
+  { "from", N_ ("From") },
+  { "to", N_ ("To") },
+  { "subject", N_ ("Subject") },
+  { "body", N_ ("Body") },
+  { "label", N_ ("Label") },
+  { "has-attachment", N_ ("Attachment") },
+  { "event-title", N_ ("Event title") },
+};
+
+static const Choice ops[] = {
+  { "contains", N_ ("contains") },
+  { "equals", N_ ("is") },
+  { "matches", N_ ("matches") },
+  { "older-than", N_ ("older than (days)") },
+};
+
+static const Choice actions[] = {
+  { "label", N_ ("Add label") },
+  { "archive", N_ ("Archive") },
+  { "star", N_ ("Star") },
+  { "draft-reply", N_ ("Draft a reply") },
+  { "send-reply", N_ ("Send a reply") },
+  { "post-slack", N_ ("Post to Slack") },
+  { "notify", N_ ("Notify me") },
+};
+
+static GListModel *
+choices_model (const Choice *choices,
+               guint         n)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    gtk_string_list_append (list, _ (choices[i].label));
+  return G_LIST_MODEL (list);
+}
+
+static guint
+choice_index (const Choice *choices,
+              guint         n,
+              const char   *id)
+{
+  for (guint i = 0; id != NULL && i < n; i++)
+    if (g_str_equal (choices[i].id, id))
+      return i;
+  return 0;
+}
+
+/* A drop-down has no selection while its model is being set. */
+static guint
+selected (GtkDropDown *dropdown,
+          guint        n)
+{
+  guint pos = gtk_drop_down_get_selected (dropdown);
+
+  return pos < n ? pos : 0;
+}
+
+static gboolean
+action_needs_argument (guint action)
+{
+  const char *id = actions[action].id;
+
+  return g_str_equal (id, "label") || g_str_equal (id, "post-slack");
+}
+
+static void
+update_argument (AfRuleRow *self)
+{
+  guint       action = selected (self->action_dropdown, G_N_ELEMENTS (actions));
+  const char *id = actions[action].id;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->argument_entry), action_needs_argument (action));
+  if (g_str_equal (id, "label"))
+    gtk_entry_set_placeholder_text (self->argument_entry, _ ("Label name"));
+  else if (g_str_equal (id, "post-slack"))
+    gtk_entry_set_placeholder_text (self->argument_entry, _ ("#channel"));
+}
+
+static void
+on_changed_cb (AfRuleRow *self)
+{
+  guint field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
+
+  update_argument (self);
+  /* "Has attachment" needs no value. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->value_entry),
+                            !g_str_equal (fields[field].id, "has-attachment"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->op_dropdown),
+                            !g_str_equal (fields[field].id, "has-attachment"));
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+on_up_clicked_cb (AfRuleRow *self)
+{
+  g_signal_emit (self, signals[SIGNAL_MOVE], 0, -1);
+}
+
+static void
+on_down_clicked_cb (AfRuleRow *self)
+{
+  g_signal_emit (self, signals[SIGNAL_MOVE], 0, 1);
+}
+
+static void
+on_remove_clicked_cb (AfRuleRow *self)
+{
+  g_signal_emit (self, signals[SIGNAL_REMOVE], 0);
+}
+
+static void
+af_rule_row_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), AF_TYPE_RULE_ROW);
+
+  G_OBJECT_CLASS (af_rule_row_parent_class)->dispose (object);
+}
+
+static void
+af_rule_row_class_init (AfRuleRowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = af_rule_row_dispose;
+
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * AfRuleRow::move:
+   * @delta: -1 to move up, 1 to move down
+   */
+  signals[SIGNAL_MOVE] = g_signal_new ("move", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  signals[SIGNAL_REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-rule-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, AfRuleRow, field_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AfRuleRow, op_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AfRuleRow, value_entry);
+  gtk_widget_class_bind_template_child (widget_class, AfRuleRow, action_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AfRuleRow, argument_entry);
+  gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_up_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_down_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked_cb);
+}
+
+static void
+af_rule_row_init (AfRuleRow *self)
+{
+  g_autoptr (GListModel) field_model = choices_model (fields, G_N_ELEMENTS (fields));
+  g_autoptr (GListModel) op_model = choices_model (ops, G_N_ELEMENTS (ops));
+  g_autoptr (GListModel) action_model = choices_model (actions, G_N_ELEMENTS (actions));
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_drop_down_set_model (self->field_dropdown, field_model);
+  gtk_drop_down_set_model (self->op_dropdown, op_model);
+  gtk_drop_down_set_model (self->action_dropdown, action_model);
+  update_argument (self);
+}
+
+GtkWidget *
+af_rule_row_new (const char *field,
+                 const char *op,
+                 const char *value,
+                 const char *action,
+                 const char *argument)
+{
+  AfRuleRow *self = g_object_new (AF_TYPE_RULE_ROW, NULL);
+
+  gtk_drop_down_set_selected (self->field_dropdown, choice_index (fields, G_N_ELEMENTS (fields), field));
+  gtk_drop_down_set_selected (self->op_dropdown, choice_index (ops, G_N_ELEMENTS (ops), op));
+  gtk_editable_set_text (GTK_EDITABLE (self->value_entry), value ? value : "");
+  gtk_drop_down_set_selected (self->action_dropdown, choice_index (actions, G_N_ELEMENTS (actions), action));
+  gtk_editable_set_text (GTK_EDITABLE (self->argument_entry), argument ? argument : "");
+  update_argument (self);
+
+  return GTK_WIDGET (self);
+}
+
+/**
+ * af_rule_row_validate:
+ *
+ * Marks the fields a rule cannot run without.
+ *
+ * Returns: %TRUE when the rule is complete
+ */
+gboolean
+af_rule_row_validate (AfRuleRow *self)
+{
+  guint       field, action;
+  const char *value;
+  const char *argument;
+  gboolean    value_ok, argument_ok;
+
+  g_return_val_if_fail (AF_IS_RULE_ROW (self), FALSE);
+
+  field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
+  action = selected (self->action_dropdown, G_N_ELEMENTS (actions));
+  value = gtk_editable_get_text (GTK_EDITABLE (self->value_entry));
+  argument = gtk_editable_get_text (GTK_EDITABLE (self->argument_entry));
+
+  value_ok = g_str_equal (fields[field].id, "has-attachment") || *value != '\0';
+  argument_ok = !action_needs_argument (action) || *argument != '\0';
+
+  if (value_ok)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->value_entry), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->value_entry), "error");
+  if (argument_ok)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->argument_entry), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->argument_entry), "error");
+
+  return value_ok && argument_ok;
+}
+
+/**
+ * af_rule_row_describe:
+ *
+ * The rule in words, for the test run.
+ */
+char *
+af_rule_row_describe (AfRuleRow *self)
+{
+  guint       field, op, action;
+  const char *value;
+  const char *argument;
+
+  g_return_val_if_fail (AF_IS_RULE_ROW (self), NULL);
+
+  field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
+  op = selected (self->op_dropdown, G_N_ELEMENTS (ops));
+  action = selected (self->action_dropdown, G_N_ELEMENTS (actions));
+  value = gtk_editable_get_text (GTK_EDITABLE (self->value_entry));
+  argument = gtk_editable_get_text (GTK_EDITABLE (self->argument_entry));
+
+  if (g_str_equal (fields[field].id, "has-attachment"))
+    /* Translators: a rule in words: "If it has an attachment: Star" */
+    return g_strdup_printf (_ ("If it has an attachment: %s %s"), _ (actions[action].label),
+                            action_needs_argument (action) ? argument : "");
+
+  /* Translators: a rule in words: "If Subject contains “invoice”: Add label Finance" */
+  return g_strdup_printf (_ ("If %s %s “%s”: %s %s"), _ (fields[field].label), _ (ops[op].label), value,
+                          _ (actions[action].label), action_needs_argument (action) ? argument : "");
+}
+
+/**
+ * af_rule_row_to_json:
+ *
+ * The rule as a JSON object, the shape the engine imports.
+ */
+char *
+af_rule_row_to_json (AfRuleRow *self)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  guint field, op, action;
+
+  g_return_val_if_fail (AF_IS_RULE_ROW (self), NULL);
+
+  field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
+  op = selected (self->op_dropdown, G_N_ELEMENTS (ops));
+  action = selected (self->action_dropdown, G_N_ELEMENTS (actions));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "field");
+  json_builder_add_string_value (builder, fields[field].id);
+  json_builder_set_member_name (builder, "op");
+  json_builder_add_string_value (builder, ops[op].id);
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->value_entry)));
+  json_builder_set_member_name (builder, "action");
+  json_builder_add_string_value (builder, actions[action].id);
+  json_builder_set_member_name (builder, "argument");
+  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->argument_entry)));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}

@@ -1,0 +1,559 @@
+/* test-account-manager.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The whole connect / refresh / revoke cycle against the sandbox's
+ * authorization server, with the real gnome-keyring, plus every failure a
+ * person can meet on the way.
+ */
+
+#include "config.h"
+
+#include "af-test-auth.h"
+
+typedef struct
+{
+  char             *dir;
+  AfDatabase       *db;
+  AfSandbox        *sandbox;
+  AfSandboxOAuth   *oauth;
+  AfTestBrowser     browser;
+  AfAccountManager *manager;
+} Fixture;
+
+static void
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
+{
+  f->db = af_test_database_new (&f->dir);
+  f->sandbox = af_test_sandbox_new ();
+  f->oauth = af_sandbox_oauth_get (f->sandbox);
+  f->browser.follow = TRUE;
+  f->manager = af_test_manager_new (f->db, NULL, f->sandbox, &f->browser);
+}
+
+static void
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (GPtrArray) list = af_account_manager_list_connections (f->manager, NULL);
+
+  /* Leave the keyring as we found it. */
+  for (guint i = 0; list && i < list->len; i++)
+    {
+      AfConnection *c = list->pdata[i];
+
+      secret_password_clear_sync (af_vault_get_schema (), NULL, NULL, "service", c->service, "account", c->account, NULL);
+    }
+  g_clear_object (&f->manager);
+  g_clear_object (&f->sandbox);
+  g_clear_object (&f->db);
+  af_test_browser_clear (&f->browser);
+  g_free (f->dir);
+}
+
+static guint
+count (Fixture    *f,
+       const char *method)
+{
+  return af_sandbox_get_count (f->sandbox, method);
+}
+
+static void
+test_full_cycle_google (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autoptr (AfTokenSource) source = NULL;
+  g_autoptr (AfAccountManager) m2 = NULL;
+  g_autoptr (AfTokenSource) source2 = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_auto (GStrv) missing = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *access0 = NULL;
+  g_autofree char *refresh0 = NULL;
+  g_autofree char *access1 = NULL;
+  g_autofree char *access2 = NULL;
+  g_autofree char *after = NULL;
+  GAsyncResult    *results[5] = { NULL };
+  char            *tokens[5];
+  guint            n;
+  gboolean         revoked = FALSE;
+
+  /* Short-lived first token: the first use must refresh it ahead of time. */
+  af_sandbox_oauth_set_access_token_lifetime (f->oauth, 60);
+
+  c = af_test_connect (f->manager, "gmail", &missing, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->account, ==, "alice@example.com");
+  g_assert_cmpstr (c->status, ==, AF_CONNECTION_CONNECTED);
+  g_assert_cmpstrv (missing, ((const char *const[]){ NULL }));
+  g_assert_nonnull (strstr (c->scopes, "gmail.modify"));
+
+  /* The browser saw the plain-words page. */
+  while (!f->browser.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (f->browser.status, ==, 200);
+  g_assert_nonnull (strstr (f->browser.body, "return to AgentFlow"));
+  g_assert_nonnull (strstr (f->browser.last_url, "code_challenge_method=S256"));
+  g_assert_nonnull (strstr (f->browser.last_url, "access_type=offline"));
+  g_assert_nonnull (strstr (f->browser.last_url, "redirect_uri=http%3A%2F%2F127.0.0.1%3A"));
+
+  /* The token set is in gnome-keyring, with a human label. */
+  secret = af_test_keyring_lookup ("gmail", "alice@example.com");
+  g_assert_nonnull (secret);
+  access0 = af_test_json_member (secret, "access_token");
+  refresh0 = af_test_json_member (secret, "refresh_token");
+  g_assert_true (g_str_has_prefix (access0, "ya29."));
+  g_assert_nonnull (refresh0);
+  g_assert_true (af_sandbox_oauth_is_token_live (f->oauth, refresh0));
+  {
+    g_autoptr (SecretService) service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+    g_autoptr (GHashTable) attrs = secret_attributes_build (af_vault_get_schema (), "service", "gmail", "account", "alice@example.com", NULL);
+    GList           *items = secret_service_search_sync (service, af_vault_get_schema (), attrs, SECRET_SEARCH_ALL, NULL, &error);
+    g_autofree char *label = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_length (items), ==, 1);
+    label = secret_item_get_label (items->data);
+    g_assert_cmpstr (label, ==, "AgentFlow: Gmail (alice@example.com)");
+    g_list_free_full (items, g_object_unref);
+  }
+
+  /* Refresh before expiry (60 s left < 5 min margin); Google keeps the
+   * refresh token. */
+  af_sandbox_oauth_set_access_token_lifetime (f->oauth, 3599);
+  source = af_account_manager_get_token_source (f->manager, "gmail", "alice@example.com", NULL, &error);
+  g_assert_no_error (error);
+  n = count (f, "google.oauth2.token");
+  access1 = af_test_get_token (source, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (access1, !=, access0);
+  g_assert_cmpuint (count (f, "google.oauth2.token"), ==, n + 1);
+  g_clear_pointer (&secret, g_free);
+  secret = af_test_keyring_lookup ("gmail", "alice@example.com");
+  g_assert_true (strstr (secret, access1) != NULL);
+  g_assert_true (strstr (secret, refresh0) != NULL);
+
+  /* A fresh token is handed out without asking. */
+  after = af_test_get_token (source, FALSE, &error);
+  g_assert_cmpstr (after, ==, access1);
+  g_assert_cmpuint (count (f, "google.oauth2.token"), ==, n + 1);
+
+  /* A 401 right after a refresh does not refresh again. */
+  g_clear_pointer (&after, g_free);
+  after = af_test_get_token (source, TRUE, &error);
+  g_assert_cmpstr (after, ==, access1);
+  g_assert_cmpuint (count (f, "google.oauth2.token"), ==, n + 1);
+
+  /* Five requests see a 401 at once (in a later session: another
+   * manager): one refresh serves them all. */
+  m2 = af_test_manager_new (f->db, NULL, f->sandbox, NULL);
+  source2 = af_account_manager_get_token_source (m2, "gmail", "alice@example.com", NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 5; i++)
+    af_token_source_get_token_async (source2, TRUE, NULL, af_test_on_result_cb, &results[i]);
+  for (guint i = 0; i < 5; i++)
+    {
+      tokens[i] = af_token_source_get_token_finish (source2, af_test_wait (&results[i]), &error);
+      g_assert_no_error (error);
+      g_object_unref (results[i]);
+    }
+  g_assert_cmpuint (count (f, "google.oauth2.token"), ==, n + 2);
+  for (guint i = 1; i < 5; i++)
+    g_assert_cmpstr (tokens[i], ==, tokens[0]);
+  access2 = tokens[0];
+  for (guint i = 1; i < 5; i++)
+    g_free (tokens[i]);
+  g_assert_cmpstr (access2, !=, access1);
+
+  /* Revoke: at the provider first, then the keyring, then the row. */
+  g_assert_true (af_test_disconnect (f->manager, "gmail", "alice@example.com", &revoked, &error));
+  g_assert_no_error (error);
+  g_assert_true (revoked);
+  g_assert_cmpuint (count (f, "google.oauth2.revoke"), ==, 1);
+  g_assert_false (af_sandbox_oauth_is_token_live (f->oauth, refresh0));
+  g_assert_false (af_sandbox_oauth_is_token_live (f->oauth, access2));
+  g_clear_pointer (&secret, g_free);
+  secret = af_test_keyring_lookup ("gmail", "alice@example.com");
+  g_assert_null (secret);
+  list = af_account_manager_list_connections (f->manager, &error);
+  g_assert_cmpuint (list->len, ==, 0);
+
+  /* The old token source is dead, without a network call. */
+  n = count (f, "google.oauth2.token");
+  g_clear_pointer (&after, g_free);
+  after = af_test_get_token (source, TRUE, &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
+  g_assert_cmpuint (count (f, "google.oauth2.token"), ==, n);
+}
+
+static void
+test_slack_rotation (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autoptr (AfTokenSource) source = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *refresh0 = NULL;
+  g_autofree char *refresh1 = NULL;
+  g_autofree char *token = NULL;
+  gboolean         revoked = FALSE;
+
+  c = af_test_connect (f->manager, "slack", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->account, ==, AF_SANDBOX_SLACK_ACCOUNT);
+  g_assert_cmpstr (c->display_name, ==, "alice (Example Workspace)");
+  /* Slack's desktop redirect rule: http://localhost:PORT/… */
+  g_assert_nonnull (strstr (f->browser.last_url, "redirect_uri=http%3A%2F%2Flocalhost%3A"));
+  g_assert_nonnull (strstr (f->browser.last_url, "user_scope="));
+
+  secret = af_test_keyring_lookup ("slack", AF_SANDBOX_SLACK_ACCOUNT);
+  refresh0 = af_test_json_member (secret, "refresh_token");
+  source = af_account_manager_get_token_source (f->manager, "slack", AF_SANDBOX_SLACK_ACCOUNT, NULL, &error);
+  token = af_test_get_token (source, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (token, "xoxe.xoxp-"));
+
+  /* Rotation: the new refresh token replaced the spent one. */
+  g_clear_pointer (&secret, g_free);
+  secret = af_test_keyring_lookup ("slack", AF_SANDBOX_SLACK_ACCOUNT);
+  refresh1 = af_test_json_member (secret, "refresh_token");
+  g_assert_cmpstr (refresh1, !=, refresh0);
+  g_assert_false (af_sandbox_oauth_is_token_live (f->oauth, refresh0));
+  g_assert_true (af_sandbox_oauth_is_token_live (f->oauth, refresh1));
+
+  g_assert_true (af_test_disconnect (f->manager, "slack", AF_SANDBOX_SLACK_ACCOUNT, &revoked, &error));
+  g_assert_true (revoked);
+  g_assert_cmpuint (count (f, "slack.auth.revoke"), ==, 1);
+  g_assert_false (af_sandbox_oauth_is_token_live (f->oauth, refresh1));
+  g_clear_pointer (&secret, g_free);
+  g_assert_null ((secret = af_test_keyring_lookup ("slack", AF_SANDBOX_SLACK_ACCOUNT)));
+}
+
+static void
+test_slack_bot_token (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result2 = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autoptr (AfConnection) bad = NULL;
+  g_autoptr (AfTokenSource) source = NULL;
+  g_autofree char *token = NULL;
+
+  af_account_manager_connect_token_async (f->manager, "slack", "  " AF_SANDBOX_SLACK_BOT_TOKEN "\n", NULL,
+                                          af_test_on_result_cb, &result);
+  c = af_account_manager_connect_token_finish (f->manager, af_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->account, ==, "agentflow@example-workspace.slack.com");
+
+  source = af_account_manager_get_token_source (f->manager, "slack", c->account, NULL, &error);
+  token = af_test_get_token (source, FALSE, &error);
+  g_assert_cmpstr (token, ==, AF_SANDBOX_SLACK_BOT_TOKEN);
+
+  af_account_manager_connect_token_async (f->manager, "slack", "xoxb-not-a-real-token", NULL, af_test_on_result_cb, &result2);
+  bad = af_account_manager_connect_token_finish (f->manager, af_test_wait (&result2), &error);
+  g_assert_null (bad);
+  g_assert_error (error, AF_ERROR, AF_ERROR_AUTH_FAILED);
+  g_assert_nonnull (strstr (error->message, "invalid_auth"));
+}
+
+static void
+test_oidc_discovery (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autofree char *secret = NULL;
+
+  c = af_test_connect (f->manager, "oidc", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->service, ==, "oidc");
+  g_assert_cmpstr (c->account, ==, "alice@example.com");
+  g_assert_nonnull (strstr (f->browser.last_url, "client_id=" AF_SANDBOX_OIDC_CLIENT_ID));
+  secret = af_test_keyring_lookup ("oidc", "alice@example.com");
+  g_assert_nonnull (secret);
+}
+
+static void
+test_missing_scopes (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_auto (GStrv) missing = NULL;
+
+  af_sandbox_oauth_set_withheld_scopes (f->oauth, "https://www.googleapis.com/auth/gmail.send");
+  c = af_test_connect (f->manager, "gmail", &missing, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (missing, ((const char *const[]){ "gmail.send", NULL }));
+}
+
+static void
+test_declined (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+
+  af_sandbox_oauth_set_consent (f->oauth, AF_SANDBOX_CONSENT_DENY);
+  c = af_test_connect (f->manager, "gmail", NULL, &error);
+  g_assert_null (c);
+  g_assert_error (error, AF_ERROR, AF_ERROR_ACCESS_DENIED);
+  g_assert_cmpstr (error->message, ==, "You declined access");
+  while (!f->browser.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (strstr (f->browser.body, "You declined access"));
+  list = af_account_manager_list_connections (f->manager, NULL);
+  g_assert_cmpuint (list->len, ==, 0);
+}
+
+static void
+test_consent_page (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autofree char *allow = NULL;
+  const char      *href;
+
+  /* A human clicks Allow on the consent page. */
+  af_sandbox_oauth_set_consent (f->oauth, AF_SANDBOX_CONSENT_ASK);
+  af_account_manager_connect_async (f->manager, "calendar", NULL, af_test_on_result_cb, &result);
+  while (!f->browser.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull ((href = strstr (f->browser.body, "/sandbox/consent?ticket=")));
+  allow = g_strndup (href, strchr (href, '&') - href);
+  f->browser.done = FALSE;
+  {
+    g_autofree char *url = g_strconcat (af_sandbox_get_base_url (f->sandbox), allow, "&decision=allow", NULL);
+
+    af_test_browser_open (url, &f->browser);
+  }
+  c = af_account_manager_connect_finish (f->manager, af_test_wait (&result), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->service, ==, "calendar");
+}
+
+typedef struct
+{
+  AfSandboxOAuthFault fault;
+  AfError             code;
+  const char         *words;
+} FaultCase;
+
+static void
+test_token_endpoint_fault (Fixture      *f,
+                           gconstpointer data)
+{
+  const FaultCase *fc = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autofree char *secret = NULL;
+
+  soup_session_set_timeout (af_account_manager_get_session (f->manager), 2);
+  af_sandbox_oauth_set_token_fault (f->oauth, fc->fault);
+  c = af_test_connect (f->manager, "gmail", NULL, &error);
+  g_assert_null (c);
+  g_assert_error (error, AF_ERROR, fc->code);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, fc->words));
+
+  /* Nothing stored anywhere. */
+  list = af_account_manager_list_connections (f->manager, NULL);
+  g_assert_cmpuint (list->len, ==, 0);
+  secret = af_test_keyring_lookup ("gmail", "alice@example.com");
+  g_assert_null (secret);
+}
+
+static void
+on_needs_reconnect_cb (AfAccountManager *m,
+                       const char       *service,
+                       const char       *account,
+                       const char       *reason,
+                       guint            *n)
+{
+  (*n)++;
+}
+
+static void
+test_invalid_grant_on_refresh (Fixture      *f,
+                               gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autoptr (AfConnection) after = NULL;
+  g_autoptr (AfTokenSource) source = NULL;
+  g_autoptr (AfTokenSource) again = NULL;
+  g_autofree char *token = NULL;
+  guint            signalled = 0;
+  guint            n;
+
+  c = af_test_connect (f->manager, "gmail", NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (f->manager, "needs-reconnect", G_CALLBACK (on_needs_reconnect_cb), &signalled);
+  source = af_account_manager_get_token_source (f->manager, "gmail", c->account, NULL, &error);
+
+  af_sandbox_oauth_set_token_fault (f->oauth, AF_SANDBOX_FAULT_INVALID_GRANT);
+  n = count (f, "google.oauth2.token");
+  token = af_test_get_token (source, TRUE, &error);
+  g_assert_null (token);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
+  g_assert_nonnull (strstr (error->message, "Connect the account again"));
+  g_assert_cmpuint (signalled, ==, 1);
+  g_assert_cmpuint (count (f, "google.oauth2.token"), ==, n + 1);
+
+  after = af_connection_store_get (af_account_manager_get_store (f->manager), "gmail", c->account, NULL);
+  g_assert_cmpstr (after->status, ==, AF_CONNECTION_NEEDS_RECONNECT);
+
+  /* Never loops: later calls fail at once, without the network. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_clear_error (&error);
+      token = af_test_get_token (source, i % 2, &error);
+      g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
+    }
+  g_assert_cmpuint (count (f, "google.oauth2.token"), ==, n + 1);
+  g_assert_cmpuint (signalled, ==, 1);
+  g_clear_error (&error);
+  again = af_account_manager_get_token_source (f->manager, "gmail", c->account, NULL, &error);
+  g_assert_null (again);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
+
+  /* Reconnecting heals it. */
+  af_sandbox_oauth_set_token_fault (f->oauth, AF_SANDBOX_FAULT_NONE);
+  g_clear_error (&error);
+  g_clear_pointer (&after, af_connection_free);
+  after = af_test_connect (f->manager, "gmail", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after->status, ==, AF_CONNECTION_CONNECTED);
+}
+
+static void
+test_revocation_retried (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autoptr (AfConnection) pending = NULL;
+  g_autoptr (AfTokenSource) source = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *secret = NULL;
+  gboolean         revoked = TRUE;
+  guint            left;
+
+  c = af_test_connect (f->manager, "gmail", NULL, &error);
+  g_assert_no_error (error);
+
+  af_sandbox_oauth_set_revoke_failing (f->oauth, TRUE);
+  g_assert_true (af_test_disconnect (f->manager, "gmail", c->account, &revoked, &error));
+  g_assert_no_error (error);
+  g_assert_false (revoked);
+
+  /* Disconnected for the app: no token source, listed as revoking. */
+  pending = af_connection_store_get (af_account_manager_get_store (f->manager), "gmail", c->account, NULL);
+  g_assert_cmpstr (pending->status, ==, AF_CONNECTION_REVOKING);
+  source = af_account_manager_get_token_source (f->manager, "gmail", c->account, NULL, &error);
+  g_assert_null (source);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The provider is back: the retry revokes and clears. */
+  af_sandbox_oauth_set_revoke_failing (f->oauth, FALSE);
+  af_account_manager_retry_revocations_async (f->manager, NULL, af_test_on_result_cb, &result);
+  left = af_account_manager_retry_revocations_finish (f->manager, af_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (left, ==, 0);
+  secret = af_test_keyring_lookup ("gmail", c->account);
+  g_assert_null (secret);
+  g_clear_pointer (&pending, af_connection_free);
+  pending = af_connection_store_get (af_account_manager_get_store (f->manager), "gmail", c->account, NULL);
+  g_assert_null (pending);
+}
+
+static void
+test_no_client_id (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autoptr (AfAccountManager) m = af_account_manager_new (f->db, NULL);
+
+  g_unsetenv ("AGENTFLOW_GOOGLE_CLIENT_ID");
+  af_account_manager_set_uri_handler (m, af_test_browser_open, &f->browser, NULL);
+  if (GOOGLE_CLIENT_ID[0] != '\0')
+    {
+      g_test_skip ("built with a Google client ID");
+      return;
+    }
+  c = af_test_connect (m, "gmail", NULL, &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NOT_CONFIGURED);
+  g_assert_nonnull (strstr (error->message, "gsettings set org.agentflow.App google-client-id"));
+  g_assert_cmpuint (f->browser.visits, ==, 0);
+}
+
+static void
+test_timeout_and_cancel (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+
+  /* Nobody finishes in the browser. */
+  f->browser.follow = FALSE;
+  af_account_manager_set_timeout (f->manager, 1);
+  c = af_test_connect (f->manager, "gmail", NULL, &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_TIMED_OUT);
+  g_assert_nonnull (strstr (error->message, "1 second"));
+  g_clear_error (&error);
+
+  af_account_manager_set_timeout (f->manager, 300);
+  af_account_manager_connect_async (f->manager, "gmail", cancellable, af_test_on_result_cb, &result);
+  g_cancellable_cancel (cancellable);
+  c = af_account_manager_connect_finish (f->manager, af_test_wait (&result), NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static const FaultCase fault_html = { AF_SANDBOX_FAULT_HTML, AF_ERROR_BAD_RESPONSE, "does not understand" };
+static const FaultCase fault_json = { AF_SANDBOX_FAULT_MALFORMED_JSON, AF_ERROR_BAD_RESPONSE, "not JSON" };
+static const FaultCase fault_5xx = { AF_SANDBOX_FAULT_SERVER_ERROR, AF_ERROR_SERVICE_UNAVAILABLE, "HTTP 503" };
+static const FaultCase fault_hang = { AF_SANDBOX_FAULT_HANG, AF_ERROR_TIMED_OUT, "did not answer in time" };
+static const FaultCase fault_grant = { AF_SANDBOX_FAULT_INVALID_GRANT, AF_ERROR_AUTH_FAILED, "did not accept the sign-in" };
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, data) g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  ADD ("/accounts/google/full-cycle", test_full_cycle_google, NULL);
+  ADD ("/accounts/slack/rotation", test_slack_rotation, NULL);
+  ADD ("/accounts/slack/bot-token", test_slack_bot_token, NULL);
+  ADD ("/accounts/oidc/discovery", test_oidc_discovery, NULL);
+  ADD ("/accounts/google/missing-scopes", test_missing_scopes, NULL);
+  ADD ("/accounts/declined", test_declined, NULL);
+  ADD ("/accounts/consent-page", test_consent_page, NULL);
+  ADD ("/accounts/token-endpoint/html", test_token_endpoint_fault, &fault_html);
+  ADD ("/accounts/token-endpoint/malformed-json", test_token_endpoint_fault, &fault_json);
+  ADD ("/accounts/token-endpoint/5xx", test_token_endpoint_fault, &fault_5xx);
+  ADD ("/accounts/token-endpoint/hang", test_token_endpoint_fault, &fault_hang);
+  ADD ("/accounts/token-endpoint/invalid-grant", test_token_endpoint_fault, &fault_grant);
+  ADD ("/accounts/refresh/invalid-grant", test_invalid_grant_on_refresh, NULL);
+  ADD ("/accounts/revocation-retried", test_revocation_retried, NULL);
+  ADD ("/accounts/no-client-id", test_no_client_id, NULL);
+  ADD ("/accounts/timeout-and-cancel", test_timeout_and_cancel, NULL);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,131 @@
+/* test-agent.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "af-agent.h"
+#include "af-error.h"
+#include "af-template.h"
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+test_templates (void)
+{
+  GListModel *all = af_template_get_all ();
+  AfTemplate *email;
+
+  g_assert_cmpuint (g_list_model_get_n_items (all), ==, 4);
+  email = af_template_lookup ("email-assistant");
+  g_assert_nonnull (email);
+  g_assert_cmpstr (af_template_get_name (email), ==, "Email Assistant");
+  g_assert_true (g_strv_contains (af_template_get_services (email), "gmail"));
+  g_assert_true (g_strv_contains (af_template_get_permissions (email), "gmail.modify"));
+  g_assert_cmpfloat (af_template_get_minutes_saved (email, "draft"), ==, 3);
+  g_assert_nonnull (af_template_lookup ("calendar-manager"));
+  g_assert_nonnull (af_template_lookup ("slack-notifier"));
+  g_assert_nonnull (af_template_lookup ("custom"));
+  g_assert_null (af_template_lookup ("nope"));
+
+  /* Every shipped definition is valid. */
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr (AfTemplate) t = g_list_model_get_item (all, i);
+      g_autoptr (AfAgent) agent = af_template_create_agent (t, NULL, NULL);
+      g_autoptr (GError) error = NULL;
+
+      af_agent_validate_definition (af_agent_get_definition (agent), &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr (JsonNode) connections = parse ("[{\"service\":\"gmail\",\"account\":\"me@example.com\","
+                                            "\"permissions\":[\"gmail.read\",\"gmail.modify\"]}]");
+  g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup ("email-assistant"), "Mail",
+                                                        json_node_get_array (connections));
+  g_autoptr (JsonNode) exported = af_agent_to_json (agent);
+  g_autoptr (AfAgent) imported = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = json_to_string (exported, FALSE);
+
+  g_assert_nonnull (strstr (text, "\"version\":1"));
+  g_assert_null (strstr (text, "token"));
+  imported = af_agent_new_from_json (exported, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (af_agent_get_id (imported), ==, af_agent_get_id (agent));
+  g_assert_cmpstr (af_agent_get_name (imported), ==, "Mail");
+  g_assert_true (af_agent_has_permission (imported, "gmail.modify"));
+  g_assert_false (af_agent_has_permission (imported, "gmail.send"));
+  g_assert_cmpuint (json_array_get_length (af_agent_get_rules (imported)), ==, 5);
+
+  /* Default approval policy: ask for send once untrusted mail was read. */
+  g_assert_cmpint (af_agent_get_approval_policy (imported, "label", TRUE), ==, AF_APPROVAL_POLICY_AUTO);
+  g_assert_cmpint (af_agent_get_approval_policy (imported, "send", TRUE), ==, AF_APPROVAL_POLICY_ASK);
+  g_assert_cmpint (af_agent_get_approval_policy (imported, "create_event", TRUE), ==, AF_APPROVAL_POLICY_ASK);
+  g_assert_cmpint (af_agent_get_approval_policy (imported, "create_event", FALSE), ==, AF_APPROVAL_POLICY_AUTO);
+}
+
+static void
+check_import_error (const char *json,
+                    const char *prefix)
+{
+  g_autoptr (JsonNode) node = parse (json);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfAgent) agent = af_agent_new_from_json (node, &error);
+
+  g_assert_null (agent);
+  g_assert_error (error, AF_ERROR, AF_ERROR_INVALID_DATA);
+  if (!g_str_has_prefix (error->message, prefix))
+    g_error ("“%s” does not start with “%s”", error->message, prefix);
+}
+
+static void
+test_import_errors (void)
+{
+  check_import_error ("{\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"manual\"}}", "version: is missing");
+  check_import_error ("{\"version\":2,\"name\":\"x\",\"template\":\"custom\"}", "version: version 2 is not supported");
+  check_import_error ("{\"version\":1,\"name\":\"\",\"template\":\"custom\"}", "name:");
+  check_import_error ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"hourly\"}}",
+                      "trigger.type:");
+  check_import_error ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"daily\",\"at\":\"25:00\"}}",
+                      "trigger.at:");
+  check_import_error ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"manual\"},"
+                      "\"connections\":[{\"service\":\"gmail\",\"permissions\":[\"gmail.everything\"]}]}",
+                      "connections[0].permissions[0]: unknown permission");
+  check_import_error ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"manual\"},"
+                      "\"connections\":[{\"service\":\"gmail\",\"token\":\"ya29.x\",\"permissions\":[]}]}",
+                      "connections[0].token: secrets are not allowed");
+  check_import_error ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"manual\"},"
+                      "\"approvals\":{\"send\":\"sometimes\"}}",
+                      "approvals.send:");
+  check_import_error ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"manual\"},"
+                      "\"rules\":[{\"conditions\":[],\"actions\":[{\"action\":\"launch\"}]}]}",
+                      "rules[0].actions[0].action: unknown action");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/agent/templates", test_templates);
+  g_test_add_func ("/agent/round-trip", test_round_trip);
+  g_test_add_func ("/agent/import-errors", test_import_errors);
+
+  return g_test_run ();
+}

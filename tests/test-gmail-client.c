@@ -1,0 +1,680 @@
+/* test-gmail-client.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "af-error.h"
+#include "af-gmail-client.h"
+#include "af-sandbox.h"
+#include "af-static-token-source.h"
+
+typedef struct
+{
+  AfSandbox     *sandbox;
+  AfHttpClient  *http;
+  AfTokenSource *tokens;
+  AfGmailClient *gmail;
+} Fixture;
+
+static void
+on_ready (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+await (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  f->sandbox = af_sandbox_new ();
+  if (data == NULL)
+    af_sandbox_seed_sample (f->sandbox);
+  af_sandbox_add_default_tokens (f->sandbox, &token, NULL, NULL);
+  g_assert_true (af_sandbox_start (f->sandbox, &error));
+  g_assert_no_error (error);
+
+  f->http = af_http_client_new ();
+  af_http_client_set_retry_policy (f->http, 4, 10, 50);
+  f->tokens = AF_TOKEN_SOURCE (af_static_token_source_new (token));
+  f->gmail = af_gmail_client_new (f->http, f->tokens, af_sandbox_get_base_url (f->sandbox));
+}
+
+static void
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
+{
+  g_clear_object (&f->gmail);
+  g_clear_object (&f->tokens);
+  g_clear_object (&f->http);
+  g_clear_object (&f->sandbox);
+}
+
+static AfGmailSyncResult *
+do_sync (Fixture    *f,
+         const char *history_id,
+         GError    **error)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+
+  af_gmail_client_sync_async (f->gmail, history_id, 0, NULL, on_ready, &r);
+  return af_gmail_client_sync_finish (f->gmail, await (&r), error);
+}
+
+static GPtrArray *
+list_page (Fixture *f,
+           GError **error)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+
+  af_gmail_client_list_messages_async (f->gmail, NULL, NULL, 10, NULL, on_ready, &r);
+  return af_gmail_client_list_messages_finish (f->gmail, await (&r), NULL, error);
+}
+
+static AfGmailMessage *
+do_send (Fixture               *f,
+         const AfGmailOutgoing *out,
+         GError               **error)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+
+  af_gmail_client_send_async (f->gmail, out, NULL, on_ready, &r);
+  return af_gmail_client_send_finish (f->gmail, await (&r), error);
+}
+
+static AfGmailMessage *
+get_full (Fixture    *f,
+          const char *subject_prefix)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) ids = list_page (f, &error);
+  const char *id = NULL;
+
+  g_assert_no_error (error);
+  /* Find one by subject among the metadata of the first 300. */
+  {
+    g_autoptr (GAsyncResult) r2 = NULL;
+    g_autoptr (AfGmailSyncResult) all = do_sync (f, NULL, &error);
+    g_autoptr (GPtrArray) meta = NULL;
+
+    g_assert_no_error (error);
+    g_ptr_array_add (all->message_ids, NULL);
+    af_gmail_client_get_metadata_async (f->gmail, (const char *const *)all->message_ids->pdata, NULL, on_ready, &r2);
+    meta = af_gmail_client_get_metadata_finish (f->gmail, await (&r2), &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < meta->len && id == NULL; i++)
+      {
+        AfGmailMessage *m = meta->pdata[i];
+
+        if (g_str_has_prefix (m->subject, subject_prefix))
+          id = g_strdup (m->id);
+      }
+  }
+  g_assert_nonnull (id);
+
+  af_gmail_client_get_message_async (f->gmail, id, NULL, on_ready, &r);
+  {
+    AfGmailMessage *m = af_gmail_client_get_message_finish (f->gmail, await (&r), &error);
+
+    g_assert_no_error (error);
+    g_free ((char *)id);
+    return m;
+  }
+}
+
+/* sync */
+
+static void
+test_full_then_incremental (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailSyncResult) full = do_sync (f, NULL, &error);
+  g_autoptr (AfGmailSyncResult) inc = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (full->full_resync);
+  g_assert_cmpuint (full->message_ids->len, ==, 300);
+  g_assert_nonnull (full->history_id);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.getProfile"), ==, 1);
+
+  a = af_sandbox_gmail_deliver (f->sandbox, "Bob <bob@example.org>", "New one", "Hello");
+  b = af_sandbox_gmail_deliver (f->sandbox, "Carol <carol@example.org>", "Another", "Hi");
+  inc = do_sync (f, full->history_id, &error);
+  g_assert_no_error (error);
+  g_assert_false (inc->full_resync);
+  g_assert_cmpuint (inc->message_ids->len, ==, 2);
+  g_assert_cmpstr (inc->message_ids->pdata[0], ==, a);
+  g_assert_cmpstr (inc->message_ids->pdata[1], ==, b);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.history.list"), ==, 1);
+  /* Never listed again by timestamp: one list page in all. */
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_quota_units (f->sandbox, "gmail.users.history.list"), ==, 2);
+}
+
+static void
+test_expired_history (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailSyncResult) full = do_sync (f, NULL, &error);
+  g_autoptr (AfGmailSyncResult) again = NULL;
+
+  g_assert_no_error (error);
+  af_sandbox_add_fault (f->sandbox, "gmail.users.history.list", AF_SANDBOX_ROUTE_EXPIRE_CURSOR, 1, 0);
+  again = do_sync (f, full->history_id, &error);
+  g_assert_no_error (error);
+  /* 404 → a full resync, not an error. */
+  g_assert_true (again->full_resync);
+  g_assert_cmpuint (again->message_ids->len, ==, 300);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.history.list"), ==, 1);
+}
+
+static void
+test_bounded_resync (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (AfGmailSyncResult) bounded = NULL;
+
+  /* A resync after a long absence stops at its bound, newest first. */
+  af_gmail_client_sync_async (f->gmail, NULL, 120, NULL, on_ready, &r);
+  bounded = af_gmail_client_sync_finish (f->gmail, await (&r), &error);
+  g_assert_no_error (error);
+  g_assert_true (bounded->full_resync);
+  g_assert_true (bounded->truncated);
+  g_assert_cmpuint (bounded->message_ids->len, ==, 120);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 1);
+}
+
+static void
+test_metadata_batch (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailSyncResult) full = do_sync (f, NULL, &error);
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GPtrArray) meta = NULL;
+  gboolean non_ascii = FALSE;
+
+  g_assert_no_error (error);
+  g_ptr_array_set_size (full->message_ids, 120);
+  g_ptr_array_add (full->message_ids, NULL);
+  af_gmail_client_get_metadata_async (f->gmail, (const char *const *)full->message_ids->pdata, NULL, on_ready, &r);
+  meta = af_gmail_client_get_metadata_finish (f->gmail, await (&r), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (meta->len, ==, 120);
+  /* ≤ 50 per batch: 3 HTTP requests for 120 messages. */
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.batch"), ==, 3);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.get"), ==, 120);
+  for (guint i = 0; i < meta->len; i++)
+    {
+      AfGmailMessage *m = meta->pdata[i];
+
+      g_assert_nonnull (m->from);
+      g_assert_nonnull (m->subject);
+      g_assert_nonnull (m->date);
+      g_assert_nonnull (m->message_id);
+      g_assert_nonnull (m->snippet);
+      g_assert_null (m->body_text);
+      g_assert_true (g_strv_contains ((const char *const *)m->label_ids, "INBOX"));
+      if (strstr (m->subject, "Réunion") != NULL && strstr (m->from, "Zoë") != NULL)
+        non_ascii = TRUE;
+    }
+  g_assert_true (non_ascii);
+}
+
+static void
+test_metadata_batch_faults (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailSyncResult) full = do_sync (f, NULL, &error);
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GPtrArray) meta = NULL;
+
+  g_assert_no_error (error);
+  g_ptr_array_set_size (full->message_ids, 100);
+  g_ptr_array_add (full->message_ids, g_strdup ("ffffdeadbeef"));
+  g_ptr_array_add (full->message_ids, NULL);
+  /* A 503, a truncated body and a dropped connection: all recovered. */
+  af_sandbox_add_fault (f->sandbox, "gmail.batch", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
+  af_sandbox_add_fault (f->sandbox, "gmail.batch", AF_SANDBOX_ROUTE_TRUNCATED, 1, 0);
+  af_sandbox_add_fault (f->sandbox, "gmail.batch", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
+  af_gmail_client_get_metadata_async (f->gmail, (const char *const *)full->message_ids->pdata, NULL, on_ready, &r);
+  meta = af_gmail_client_get_metadata_finish (f->gmail, await (&r), &error);
+  g_assert_no_error (error);
+  /* The unknown id (a 404 inside the batch) is left out. */
+  g_assert_cmpuint (meta->len, ==, 100);
+}
+
+/* bodies */
+
+static void
+test_body_plain_html_charset (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autoptr (AfGmailMessage) invoice = get_full (f, "Invoice INV-");
+  g_autoptr (AfGmailMessage) news = NULL;
+  g_autoptr (AfGmailMessage) latin = NULL;
+  g_autoptr (AfGmailMessage) zoe = NULL;
+
+  /* Nested multipart/mixed → alternative: the text/plain part wins. */
+  g_assert_nonnull (invoice->body_text);
+  g_assert_true (g_str_has_prefix (invoice->body_text, "Dear customer,\n\nyour invoice INV-"));
+  g_assert_null (strstr (invoice->body_text, "<b>"));
+
+  news = get_full (f, "GNOME Weekly");
+  g_assert_nonnull (news->body_text);
+  g_assert_null (strchr (news->body_text, '<'));
+  g_assert_null (strstr (news->body_text, "color:#333"));
+  g_assert_nonnull (strstr (news->body_text, "Top stories this week & more"));
+  g_assert_nonnull (strstr (news->body_text, "• One"));
+
+  latin = get_full (f, "Ihre Ausleihe");
+  g_assert_nonnull (strstr (latin->body_text, "»Größe und Maß«"));
+  g_assert_nonnull (strstr (latin->body_text, "2,50 €"));
+
+  zoe = get_full (f, "Réunion demain");
+  g_assert_nonnull (strstr (zoe->body_text, "日本語のテキスト. 🎉"));
+}
+
+static void
+test_html_to_text (void)
+{
+  g_autofree char *text = af_gmail_html_to_text ("<html><head><title>x</title></head><body><script>var a = '<p>';</script>"
+                                                 "<p>Hello&nbsp;<b>World</b> &amp; caf&#233; &#x1F600;</p><p>Two<br>lines</p></body></html>");
+
+  g_assert_cmpstr (text, ==, "Hello World & café 😀\n\nTwo\nlines");
+}
+
+/* labels and modifications */
+
+static void
+test_labels (Fixture      *f,
+             gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (GAsyncResult) r3 = NULL;
+  g_autoptr (GPtrArray) labels = NULL;
+  g_autoptr (AfGmailLabel) label = NULL;
+  g_autoptr (AfGmailLabel) dup = NULL;
+  gboolean inbox = FALSE;
+
+  af_gmail_client_list_labels_async (f->gmail, NULL, on_ready, &r1);
+  labels = af_gmail_client_list_labels_finish (f->gmail, await (&r1), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_str_equal (((AfGmailLabel *)labels->pdata[i])->id, "INBOX"))
+      inbox = g_str_equal (((AfGmailLabel *)labels->pdata[i])->type, "system");
+  g_assert_true (inbox);
+
+  af_gmail_client_create_label_async (f->gmail, "Rechnungen/Ärzte", NULL, on_ready, &r2);
+  label = af_gmail_client_create_label_finish (f->gmail, await (&r2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (label->name, ==, "Rechnungen/Ärzte");
+  g_assert_cmpstr (label->type, ==, "user");
+  g_assert_true (g_str_has_prefix (label->id, "Label_"));
+
+  af_gmail_client_create_label_async (f->gmail, "Rechnungen/Ärzte", NULL, on_ready, &r3);
+  dup = af_gmail_client_create_label_finish (f->gmail, await (&r3), &error);
+  g_assert_null (dup);
+  g_assert_error (error, AF_ERROR, AF_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "Gmail"));
+  g_assert_nonnull (strstr (error->message, "Create a label"));
+}
+
+static void
+test_modify (Fixture      *f,
+             gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) ids = list_page (f, &error);
+  guint inbox = af_sandbox_gmail_count_with_label (f->sandbox, "INBOX");
+  guint unread = af_sandbox_gmail_count_with_label (f->sandbox, "UNREAD");
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (GAsyncResult) r3 = NULL;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (ids, NULL);
+
+  af_gmail_client_archive_async (f->gmail, (const char *const *)ids->pdata, NULL, on_ready, &r1);
+  g_assert_true (af_gmail_client_modify_finish (f->gmail, await (&r1), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, "INBOX"), ==, inbox - 10);
+
+  af_gmail_client_star_async (f->gmail, (const char *const *)ids->pdata, NULL, on_ready, &r2);
+  g_assert_true (af_gmail_client_modify_finish (f->gmail, await (&r2), &error));
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, "STARRED"), ==, 10);
+
+  /* A 503 on batchModify is retried: adding labels twice is harmless. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.batchModify", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
+  af_gmail_client_mark_read_async (f->gmail, (const char *const *)ids->pdata, NULL, on_ready, &r3);
+  g_assert_true (af_gmail_client_modify_finish (f->gmail, await (&r3), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, "UNREAD"), <=, unread);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.batchModify"), ==, 4);
+  g_assert_cmpuint (af_sandbox_get_quota_units (f->sandbox, "gmail.users.messages.batchModify"), ==, 200);
+}
+
+/* sending */
+
+static void
+test_mime (void)
+{
+  AfGmailOutgoing out = {
+    .from = "Alice <alice@example.com>",
+    .to = "Zoë Müller <zoe@example.de>, bob@example.org",
+    .subject = "Grüße — ein sehr langer Betreff, der über mehrere encoded words gehen muss 日本",
+    .body_text = "Hallo Zoë,\nbis morgen!",
+    .in_reply_to = "<abc@mail.example.com>",
+    .references = "<abc@mail.example.com>",
+  };
+  g_autofree char   *mime = af_gmail_build_mime (&out);
+  const char        *body;
+  g_autofree guchar *decoded = NULL;
+  gsize              length;
+
+  g_assert_nonnull (strstr (mime, "To: =?UTF-8?B?"));
+  g_assert_nonnull (strstr (mime, "<zoe@example.de>"));
+  g_assert_nonnull (strstr (mime, "Subject: =?UTF-8?B?"));
+  g_assert_nonnull (strstr (mime, "?=\r\n =?UTF-8?B?"));
+  g_assert_nonnull (strstr (mime, "In-Reply-To: <abc@mail.example.com>\r\n"));
+  g_assert_nonnull (strstr (mime, "References: <abc@mail.example.com>\r\n"));
+  g_assert_nonnull (strstr (mime, "Content-Type: text/plain; charset=\"UTF-8\"\r\n"));
+  for (const char *p = mime; *p; p++)
+    g_assert_cmpint ((guchar)*p, <, 0x80);
+  /* No header line longer than 78 characters. */
+  for (const char *p = mime, *e; (e = strstr (p, "\r\n")) != NULL && e != p; p = e + 2)
+    g_assert_cmpint (e - p, <=, 78);
+
+  body = strstr (mime, "\r\n\r\n") + 4;
+  decoded = g_base64_decode (body, &length);
+  g_assert_cmpmem (decoded, length, out.body_text, strlen (out.body_text));
+}
+
+static void
+test_send_reply_and_draft (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  const char     *original = af_sandbox_gmail_find_by_subject (f->sandbox, "About lunch on Friday");
+  AfGmailOutgoing out = {
+    .to = "Bob <bob@example.org>",
+    .subject = "Re: About lunch on Friday",
+    .body_text = "Sounds good — see you there.",
+    .thread_id = original,
+    .in_reply_to = "<x@mail.example.com>",
+    .references = "<x@mail.example.com>",
+  };
+  g_autoptr (AfGmailMessage) sent = NULL;
+  g_autofree char *mime = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autofree char *draft = NULL;
+
+  g_assert_nonnull (original);
+  sent = do_send (f, &out, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sent->id);
+  g_assert_cmpstr (sent->thread_id, ==, original);
+  g_assert_true (g_strv_contains ((const char *const *)sent->label_ids, "SENT"));
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 1);
+  g_assert_cmpstr (af_sandbox_gmail_get_sent_thread (f->sandbox, 0), ==, original);
+  mime = af_sandbox_gmail_get_sent_mime (f->sandbox, 0);
+  g_assert_nonnull (strstr (mime, "In-Reply-To: <x@mail.example.com>"));
+  g_assert_cmpuint (af_sandbox_get_quota_units (f->sandbox, "gmail.users.messages.send"), ==, 100);
+
+  af_gmail_client_create_draft_async (f->gmail, &out, NULL, on_ready, &r);
+  draft = af_gmail_client_create_draft_finish (f->gmail, await (&r), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (draft, "r-"));
+}
+
+static void
+test_send_faults (Fixture      *f,
+                  gconstpointer data)
+{
+  AfGmailOutgoing out = { .to = "bob@example.org", .subject = "Once", .body_text = "Only once." };
+  g_autoptr (GError) error = NULL;
+  AfGmailMessage *m;
+
+  /* The connection drops after Gmail sent it: never sent twice. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
+  m = do_send (f, &out, &error);
+  g_assert_null (m);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NETWORK);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.send"), ==, 1);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 1);
+  g_clear_error (&error);
+
+  /* A 500 is not retried for a send either. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_SERVER_ERROR, 1, 0);
+  m = do_send (f, &out, &error);
+  g_assert_null (m);
+  g_assert_error (error, AF_ERROR, AF_ERROR_SERVICE_UNAVAILABLE);
+  g_assert_nonnull (strstr (error->message, "Send an email"));
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.send"), ==, 2);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 1);
+  g_clear_error (&error);
+
+  /* A 429 was refused unprocessed: retried after Retry-After. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_RATE_LIMIT, 1, 1);
+  m = do_send (f, &out, &error);
+  g_assert_no_error (error);
+  af_gmail_message_free (m);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.send"), ==, 4);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 2);
+
+  /* Malformed JSON after a send: a clear error, still sent once. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_MALFORMED_JSON, 1, 0);
+  m = do_send (f, &out, &error);
+  g_assert_null (m);
+  g_assert_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 3);
+}
+
+static void
+test_read_faults (Fixture      *f,
+                  gconstpointer data)
+{
+  struct
+  {
+    AfSandboxRouteFault fault;
+    guint               value;
+    guint               requests;
+  } cases[] = {
+    { AF_SANDBOX_ROUTE_UNAVAILABLE, 0, 2 },
+    { AF_SANDBOX_ROUTE_SERVER_ERROR, 0, 2 },
+    { AF_SANDBOX_ROUTE_TRUNCATED, 0, 2 },
+    { AF_SANDBOX_ROUTE_DROP_CONNECTION, 0, 2 },
+    { AF_SANDBOX_ROUTE_LATENCY, 200, 1 },
+    { AF_SANDBOX_ROUTE_RATE_LIMIT, 1, 2 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) ids = NULL;
+
+      af_sandbox_reset_counts (f->sandbox);
+      af_sandbox_add_fault (f->sandbox, "gmail.users.messages.list", cases[i].fault, 1, cases[i].value);
+      ids = list_page (f, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (ids->len, ==, 10);
+      g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, cases[i].requests);
+    }
+
+  /* Malformed JSON on a read: a clear error naming service and call. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) ids = NULL;
+
+    af_sandbox_add_fault (f->sandbox, "gmail.users.messages.list", AF_SANDBOX_ROUTE_MALFORMED_JSON, 1, 0);
+    ids = list_page (f, &error);
+    g_assert_null (ids);
+    g_assert_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE);
+    g_assert_nonnull (strstr (error->message, "Gmail"));
+    g_assert_nonnull (strstr (error->message, "List messages"));
+  }
+
+  /* Persistent 503: gives up after the attempts with a clear error. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) ids = NULL;
+
+    af_sandbox_reset_counts (f->sandbox);
+    af_sandbox_add_fault (f->sandbox, "gmail.users.messages.list", AF_SANDBOX_ROUTE_UNAVAILABLE, 10, 0);
+    ids = list_page (f, &error);
+    g_assert_error (error, AF_ERROR, AF_ERROR_SERVICE_UNAVAILABLE);
+    g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 4);
+    af_sandbox_clear_faults (f->sandbox);
+  }
+}
+
+static void
+test_auth_errors (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfTokenSource) readonly = NULL;
+  g_autoptr (AfTokenSource) bogus = NULL;
+  g_autoptr (AfGmailClient) gmail = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+  AfGmailOutgoing out = { .to = "bob@example.org", .subject = "x", .body_text = "y" };
+  AfGmailMessage *m;
+
+  af_sandbox_add_token (f->sandbox, "ya29.readonly", "google", AF_SANDBOX_ACCOUNT,
+                        "https://www.googleapis.com/auth/gmail.readonly", 0);
+  readonly = AF_TOKEN_SOURCE (af_static_token_source_new ("ya29.readonly"));
+  gmail = af_gmail_client_new (f->http, readonly, af_sandbox_get_base_url (f->sandbox));
+  af_gmail_client_send_async (gmail, &out, NULL, on_ready, &r);
+  m = af_gmail_client_send_finish (gmail, await (&r), &error);
+  g_assert_null (m);
+  /* 403 insufficientPermissions → the user must grant more access. */
+  g_assert_error (error, AF_ERROR, AF_ERROR_PERMISSION_DENIED);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 0);
+  g_clear_error (&error);
+  g_clear_object (&gmail);
+  g_clear_object (&r);
+
+  /* 401: one forced refresh; a static token cannot refresh → reconnect. */
+  bogus = AF_TOKEN_SOURCE (af_static_token_source_new ("ya29.revoked"));
+  gmail = af_gmail_client_new (f->http, bogus, af_sandbox_get_base_url (f->sandbox));
+  af_gmail_client_list_messages_async (gmail, NULL, NULL, 5, NULL, on_ready, &r);
+  g_assert_null (af_gmail_client_list_messages_finish (gmail, await (&r), NULL, &error));
+  g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 1);
+}
+
+/* The measured criterion. */
+static void
+test_backlog_10000 (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailSyncResult) full = NULL;
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (GAsyncResult) r3 = NULL;
+  g_autoptr (GPtrArray) meta = NULL;
+  g_autoptr (AfGmailLabel) label = NULL;
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  const char *add[2] = { NULL, NULL };
+  guint       minimum, total;
+  gint64      start = g_get_monotonic_time ();
+
+  af_sandbox_generate_messages (f->sandbox, 10000, 42);
+
+  full = do_sync (f, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (full->message_ids->len, ==, 10000);
+
+  g_ptr_array_add (full->message_ids, NULL);
+  af_gmail_client_get_metadata_async (f->gmail, (const char *const *)full->message_ids->pdata, NULL, on_ready, &r1);
+  meta = af_gmail_client_get_metadata_finish (f->gmail, await (&r1), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (meta->len, ==, 10000);
+
+  af_gmail_client_create_label_async (f->gmail, "AgentFlow/Processed", NULL, on_ready, &r2);
+  label = af_gmail_client_create_label_finish (f->gmail, await (&r2), &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < meta->len; i++)
+    g_ptr_array_add (ids, ((AfGmailMessage *)meta->pdata[i])->id);
+  g_ptr_array_add (ids, NULL);
+  add[0] = label->id;
+  af_gmail_client_modify_async (f->gmail, (const char *const *)ids->pdata, add, NULL, NULL, on_ready, &r3);
+  g_assert_true (af_gmail_client_modify_finish (f->gmail, await (&r3), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, label->id), ==, 10000);
+
+  /* The API minimum: 20 list pages of 500, 200 batches of 50, 10
+   * batchModify calls of 1000. */
+  minimum = 10000 / 500 + 10000 / 50 + 10000 / 1000;
+  total = af_sandbox_get_total_requests (f->sandbox);
+  g_test_message ("10,000 messages: %u HTTP requests (list %u, profile %u, batch %u, labels.create %u, batchModify %u); "
+                  "API minimum %u; %u quota units; %.1f s",
+                  total,
+                  af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"),
+                  af_sandbox_get_count (f->sandbox, "gmail.users.getProfile"),
+                  af_sandbox_get_count (f->sandbox, "gmail.batch"),
+                  af_sandbox_get_count (f->sandbox, "gmail.users.labels.create"),
+                  af_sandbox_get_count (f->sandbox, "gmail.users.messages.batchModify"),
+                  minimum, af_sandbox_get_total_quota_units (f->sandbox),
+                  (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 20);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.batch"), ==, 200);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.batchModify"), ==, 10);
+  g_assert_cmpuint (total, <=, minimum + minimum / 10);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add ("/gmail/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("sync/full-then-incremental", test_full_then_incremental);
+  ADD ("sync/expired-history", test_expired_history);
+  ADD ("sync/bounded-resync", test_bounded_resync);
+  ADD ("metadata/batch", test_metadata_batch);
+  ADD ("metadata/batch-faults", test_metadata_batch_faults);
+  ADD ("body/plain-html-charset", test_body_plain_html_charset);
+  ADD ("labels", test_labels);
+  ADD ("modify", test_modify);
+  ADD ("send/reply-and-draft", test_send_reply_and_draft);
+  ADD ("send/faults", test_send_faults);
+  ADD ("read/faults", test_read_faults);
+  ADD ("auth/errors", test_auth_errors);
+  g_test_add ("/gmail/backlog-10000", Fixture, GINT_TO_POINTER (1), fixture_set_up, test_backlog_10000, fixture_tear_down);
+  g_test_add_func ("/gmail/html-to-text", test_html_to_text);
+  g_test_add_func ("/gmail/mime", test_mime);
+#undef ADD
+
+  return g_test_run ();
+}

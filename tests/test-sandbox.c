@@ -1,0 +1,375 @@
+/* test-sandbox.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "af-sandbox.h"
+
+/* The wire format, pinned to the shapes the APIs' documentation shows. */
+
+typedef struct
+{
+  AfSandbox   *sandbox;
+  SoupSession *session;
+  char        *google;
+  char        *slack;
+  char        *llm;
+} Fixture;
+
+typedef struct
+{
+  guint               status;
+  GBytes             *body;
+  SoupMessageHeaders *headers;
+} Reply;
+
+static void
+reply_free (Reply *reply)
+{
+  g_bytes_unref (reply->body);
+  soup_message_headers_unref (reply->headers);
+  g_free (reply);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+static void
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->sandbox = af_sandbox_new ();
+  af_sandbox_seed_sample (f->sandbox);
+  af_sandbox_add_default_tokens (f->sandbox, &f->google, &f->slack, &f->llm);
+  g_assert_true (af_sandbox_start (f->sandbox, &error));
+  f->session = soup_session_new ();
+}
+
+static void
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
+{
+  g_clear_object (&f->session);
+  g_clear_object (&f->sandbox);
+  g_free (f->google);
+  g_free (f->slack);
+  g_free (f->llm);
+}
+
+static void
+on_ready (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static Reply *
+request (Fixture    *f,
+         const char *method,
+         const char *path,
+         const char *token,
+         const char *content_type,
+         const char *body)
+{
+  g_autofree char *url = g_strconcat (af_sandbox_get_base_url (f->sandbox), path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  Reply *reply = g_new0 (Reply, 1);
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  if (body != NULL)
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
+    }
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_ready, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reply->body = soup_session_send_and_read_finish (f->session, result, &error);
+  g_assert_no_error (error);
+  reply->status = soup_message_get_status (msg);
+  reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  return reply;
+}
+
+static JsonNode *
+json (Reply *reply)
+{
+  JsonNode *node = json_from_string (g_bytes_get_data (reply->body, NULL) ? (const char *)g_bytes_get_data (reply->body, NULL) : "", NULL);
+
+  g_assert_nonnull (node);
+  return node;
+}
+
+static void
+assert_json_equal (Reply      *reply,
+                   const char *expected)
+{
+  g_autofree char *text = g_strndup (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body));
+  g_autoptr (JsonNode) got = json_from_string (text, NULL);
+  g_autoptr (JsonNode) want = json_from_string (expected, NULL);
+
+  g_assert_nonnull (want);
+  if (got == NULL || !json_node_equal (got, want))
+    g_error ("got %s\nwant %s", text, expected);
+}
+
+static void
+test_google_errors (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (Reply) unauth = request (f, "GET", "/gmail/v1/users/me/messages", "ya29.nope", NULL, NULL);
+  g_autoptr (Reply) missing = request (f, "GET", "/gmail/v1/users/me/messages/0000", f->google, NULL, NULL);
+  g_autoptr (Reply) gone = NULL;
+  g_autoptr (Reply) scope = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *error;
+
+  /* developers.google.com/gmail/api/guides/handle-errors, 401 sample */
+  g_assert_cmpuint (unauth->status, ==, 401);
+  assert_json_equal (unauth, "{\"error\":{\"errors\":[{\"domain\":\"global\",\"reason\":\"authError\","
+                             "\"message\":\"Invalid Credentials\",\"locationType\":\"header\",\"location\":\"Authorization\"}],"
+                             "\"code\":401,\"message\":\"Invalid Credentials\"}}");
+  g_assert_nonnull (soup_message_headers_get_one (unauth->headers, "WWW-Authenticate"));
+
+  g_assert_cmpuint (missing->status, ==, 404);
+  node = json (missing);
+  error = json_object_get_object_member (json_node_get_object (node), "error");
+  g_assert_cmpint (json_object_get_int_member (error, "code"), ==, 404);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (error, "errors"), 0), "reason"), ==, "notFound");
+
+  /* Calendar "Handle API errors", 410 sample */
+  af_sandbox_add_fault (f->sandbox, "calendar.events.list", AF_SANDBOX_ROUTE_EXPIRE_CURSOR, 1, 0);
+  gone = request (f, "GET", "/calendar/v3/calendars/primary/events?syncToken=sb-sync-1", f->google, NULL, NULL);
+  g_assert_cmpuint (gone->status, ==, 410);
+  assert_json_equal (gone, "{\"error\":{\"errors\":[{\"domain\":\"global\",\"reason\":\"fullSyncRequired\","
+                           "\"message\":\"Sync token is no longer valid, a full sync is required.\","
+                           "\"locationType\":\"parameter\",\"location\":\"syncToken\"}],"
+                           "\"code\":410,\"message\":\"Sync token is no longer valid, a full sync is required.\"}}");
+
+  af_sandbox_add_token (f->sandbox, "ya29.ro", "google", AF_SANDBOX_ACCOUNT, "https://www.googleapis.com/auth/gmail.readonly", 0);
+  scope = request (f, "POST", "/gmail/v1/users/me/messages/batchModify", "ya29.ro", "application/json", "{\"ids\":[\"1\"]}");
+  g_assert_cmpuint (scope->status, ==, 403);
+}
+
+static void
+test_gmail_shapes (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (Reply) list = request (f, "GET", "/gmail/v1/users/me/messages?maxResults=2", f->google, NULL, NULL);
+  g_autoptr (Reply) profile = request (f, "GET", "/gmail/v1/users/me/profile", f->google, NULL, NULL);
+  g_autoptr (Reply) modify = NULL;
+  g_autoptr (JsonNode) node = json (list);
+  g_autoptr (JsonNode) pnode = json (profile);
+  JsonObject *o = json_node_get_object (node);
+  JsonObject *first;
+
+  /* {"messages": [{"id", "threadId"}], "nextPageToken", "resultSizeEstimate"} */
+  g_assert_cmpuint (list->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "messages")), ==, 2);
+  first = json_array_get_object_element (json_object_get_array_member (o, "messages"), 0);
+  g_assert_cmpuint (json_object_get_size (first), ==, 2);
+  g_assert_true (json_object_has_member (first, "threadId"));
+  g_assert_nonnull (json_object_get_string_member (o, "nextPageToken"));
+  g_assert_true (json_object_has_member (o, "resultSizeEstimate"));
+
+  /* historyId is a string, as in the Users resource. */
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (pnode), "emailAddress"), ==, AF_SANDBOX_ACCOUNT);
+  g_assert_nonnull (json_object_get_string_member (json_node_get_object (pnode), "historyId"));
+
+  /* batchModify: 204 and no body. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"ids\":[\"%s\"],\"addLabelIds\":[\"STARRED\"]}",
+                                             json_object_get_string_member (first, "id"));
+
+    modify = request (f, "POST", "/gmail/v1/users/me/messages/batchModify", f->google, "application/json", body);
+    g_assert_cmpuint (modify->status, ==, 204);
+    g_assert_cmpuint (g_bytes_get_size (modify->body), ==, 0);
+  }
+
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_quota_units (f->sandbox, "gmail.users.messages.list"), ==, 5);
+  g_assert_cmpuint (af_sandbox_get_quota_units (f->sandbox, "gmail.users.messages.batchModify"), ==, 50);
+}
+
+static void
+test_gmail_batch (Fixture      *f,
+                  gconstpointer data)
+{
+  const char      *id = af_sandbox_gmail_find_by_subject (f->sandbox, "About lunch on Friday");
+  g_autofree char *body = g_strdup_printf ("--batch_foo\r\nContent-Type: application/http\r\nContent-ID: <item1>\r\n\r\n"
+                                           "GET /gmail/v1/users/me/messages/%s?format=metadata&metadataHeaders=Subject\r\n\r\n"
+                                           "--batch_foo\r\nContent-Type: application/http\r\nContent-ID: <item2>\r\n\r\n"
+                                           "GET /gmail/v1/users/me/messages/doesnotexist\r\n\r\n"
+                                           "--batch_foo--\r\n",
+                                           id);
+  g_autoptr (Reply) reply = request (f, "POST", "/batch/gmail/v1", f->google, "multipart/mixed; boundary=batch_foo", body);
+  g_autoptr (SoupMultipart) multipart = NULL;
+  SoupMessageHeaders *headers;
+  GBytes             *part;
+  g_autofree char    *text = NULL;
+
+  g_assert_nonnull (id);
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_one (reply->headers, "Content-Type"), "multipart/mixed"));
+  multipart = soup_multipart_new_from_message (reply->headers, reply->body);
+  g_assert_cmpint (soup_multipart_get_length (multipart), ==, 2);
+
+  g_assert_true (soup_multipart_get_part (multipart, 0, &headers, &part));
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "Content-Type"), ==, "application/http");
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "Content-ID"), ==, "<response-item1>");
+  text = g_strndup (g_bytes_get_data (part, NULL), g_bytes_get_size (part));
+  g_assert_true (g_str_has_prefix (text, "HTTP/1.1 200 OK\r\n"));
+  g_assert_nonnull (strstr (text, "\"name\":\"Subject\""));
+  g_assert_null (strstr (text, "\"name\":\"From\""));
+  g_clear_pointer (&text, g_free);
+
+  g_assert_true (soup_multipart_get_part (multipart, 1, &headers, &part));
+  text = g_strndup (g_bytes_get_data (part, NULL), g_bytes_get_size (part));
+  g_assert_true (g_str_has_prefix (text, "HTTP/1.1 404"));
+
+  /* One HTTP request; each inner request is charged as messages.get. */
+  g_assert_cmpuint (af_sandbox_get_total_requests (f->sandbox), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.get"), ==, 2);
+  g_assert_cmpuint (af_sandbox_get_quota_units (f->sandbox, "gmail.users.messages.get"), ==, 10);
+}
+
+static void
+test_slack_shapes (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (Reply) post = request (f, "POST", "/api/chat.postMessage", f->slack, "application/json; charset=utf-8",
+                                    "{\"channel\":\"C0GENERAL\",\"text\":\"Here's a message for you\"}");
+  g_autoptr (Reply) again = request (f, "POST", "/api/chat.postMessage", f->slack, "application/json; charset=utf-8",
+                                     "{\"channel\":\"C0GENERAL\",\"text\":\"too fast\"}");
+  g_autoptr (Reply) missing = request (f, "POST", "/api/chat.postMessage", f->slack, "application/x-www-form-urlencoded",
+                                       "channel=C0NOPE&text=x");
+  g_autoptr (Reply) noauth = request (f, "GET", "/api/auth.test", NULL, NULL, NULL);
+  g_autoptr (Reply) bad = request (f, "GET", "/api/auth.test", "xoxb-bad", NULL, NULL);
+  g_autoptr (JsonNode) node = json (post);
+  JsonObject *o = json_node_get_object (node);
+  JsonObject *message = json_object_get_object_member (o, "message");
+  g_autoptr (GRegex) ts = g_regex_new ("^[0-9]+\\.[0-9]{6}$", 0, 0, NULL);
+  guint            pages = 0, channels = 0;
+  g_autofree char *cursor = NULL;
+
+  /* api.slack.com/methods/chat.postMessage, example response */
+  g_assert_true (json_object_get_boolean_member (o, "ok"));
+  g_assert_cmpstr (json_object_get_string_member (o, "channel"), ==, "C0GENERAL");
+  g_assert_true (g_regex_match (ts, json_object_get_string_member (o, "ts"), 0, NULL));
+  g_assert_cmpstr (json_object_get_string_member (message, "type"), ==, "message");
+  g_assert_cmpstr (json_object_get_string_member (message, "text"), ==, "Here's a message for you");
+  g_assert_cmpstr (json_object_get_string_member (message, "ts"), ==, json_object_get_string_member (o, "ts"));
+
+  /* More than one per second: 429, Retry-After, {"ok":false,"error":"ratelimited"} */
+  g_assert_cmpuint (again->status, ==, 429);
+  g_assert_cmpstr (soup_message_headers_get_one (again->headers, "Retry-After"), ==, "1");
+  assert_json_equal (again, "{\"ok\":false,\"error\":\"ratelimited\"}");
+
+  g_assert_cmpuint (missing->status, ==, 200);
+  assert_json_equal (missing, "{\"ok\":false,\"error\":\"channel_not_found\"}");
+  assert_json_equal (noauth, "{\"ok\":false,\"error\":\"not_authed\"}");
+  assert_json_equal (bad, "{\"ok\":false,\"error\":\"invalid_auth\"}");
+
+  /* Cursor pagination: response_metadata.next_cursor, "" on the last page. */
+  do
+    {
+      g_autofree char *path = NULL;
+      g_autoptr (Reply) page = NULL;
+      g_autoptr (JsonNode) pnode = NULL;
+      JsonObject *p;
+
+      if (cursor != NULL)
+        {
+          g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+          path = g_strdup_printf ("/api/conversations.list?limit=5&types=public_channel,private_channel&cursor=%s", escaped);
+        }
+      else
+        path = g_strdup ("/api/conversations.list?limit=5&types=public_channel,private_channel");
+      page = request (f, "GET", path, f->slack, NULL, NULL);
+      pnode = json (page);
+      p = json_node_get_object (pnode);
+      channels += json_array_get_length (json_object_get_array_member (p, "channels"));
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (json_object_get_object_member (p, "response_metadata"), "next_cursor"));
+      pages++;
+    }
+  while (cursor[0] != '\0');
+  g_assert_cmpuint (pages, ==, 3);
+  g_assert_cmpuint (channels, ==, 12);
+}
+
+static void
+test_llm_script (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autoptr (Reply) unauth = request (f, "POST", "/v1/chat/completions", "sk-wrong", "application/json", "{\"model\":\"m\",\"messages\":[]}");
+  g_autoptr (Reply) reply = NULL;
+  g_autoptr (Reply) fallback = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) fnode = NULL;
+  JsonObject *choice;
+
+  g_assert_cmpuint (unauth->status, ==, 401);
+  assert_json_equal (unauth, "{\"error\":{\"message\":\"Incorrect API key provided.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
+
+  af_sandbox_llm_push_tool_call (f->sandbox, "archive", "{\"ids\":[\"1\"]}");
+  reply = request (f, "POST", "/v1/chat/completions", f->llm, "application/json",
+                   "{\"model\":\"llama3.2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+  node = json (reply);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "object"), ==, "chat.completion");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "model"), ==, "llama3.2");
+  choice = json_array_get_object_element (json_object_get_array_member (json_node_get_object (node), "choices"), 0);
+  g_assert_cmpstr (json_object_get_string_member (choice, "finish_reason"), ==, "tool_calls");
+
+  /* Nothing scripted: the same fixed answer every time. */
+  fallback = request (f, "POST", "/v1/chat/completions", f->llm, "application/json", "{\"model\":\"m\",\"messages\":[]}");
+  fnode = json (fallback);
+  choice = json_array_get_object_element (json_object_get_array_member (json_node_get_object (fnode), "choices"), 0);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (choice, "message"), "content"), ==,
+                   "Nothing is scripted for this turn.");
+}
+
+static void
+test_seed (Fixture      *f,
+           gconstpointer data)
+{
+  g_autoptr (AfSandbox) big = af_sandbox_new ();
+
+  g_assert_cmpuint (af_sandbox_gmail_get_n_messages (f->sandbox), ==, 300);
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, "CATEGORY_PROMOTIONS"), >, 10);
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, "IMPORTANT"), >, 10);
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, "UNREAD"), >, 100);
+  g_assert_cmpuint (af_sandbox_calendar_get_n_events (f->sandbox), >=, 6);
+
+  af_sandbox_generate_messages (big, 10000, 7);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_messages (big), ==, 10000);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add ("/sandbox/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("google-errors", test_google_errors);
+  ADD ("gmail-shapes", test_gmail_shapes);
+  ADD ("gmail-batch", test_gmail_batch);
+  ADD ("slack-shapes", test_slack_shapes);
+  ADD ("llm-script", test_llm_script);
+  ADD ("seed", test_seed);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,303 @@
+/* test-slack-client.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "af-error.h"
+#include "af-sandbox.h"
+#include "af-slack-client.h"
+#include "af-static-token-source.h"
+
+typedef struct
+{
+  AfSandbox     *sandbox;
+  AfHttpClient  *http;
+  AfTokenSource *tokens;
+  AfSlackClient *slack;
+  char          *base;
+} Fixture;
+
+static void
+on_ready (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+await (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  f->sandbox = af_sandbox_new ();
+  af_sandbox_seed_sample (f->sandbox);
+  af_sandbox_add_default_tokens (f->sandbox, NULL, &token, NULL);
+  g_assert_true (af_sandbox_start (f->sandbox, &error));
+
+  f->http = af_http_client_new ();
+  af_http_client_set_retry_policy (f->http, 4, 10, 50);
+  f->tokens = AF_TOKEN_SOURCE (af_static_token_source_new (token));
+  f->base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/api", NULL);
+  f->slack = af_slack_client_new (f->http, f->tokens, f->base);
+  /* Pacing is tested on its own; the others need not wait. */
+  af_slack_client_set_post_interval (f->slack, 1000);
+}
+
+static void
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
+{
+  g_clear_object (&f->slack);
+  g_clear_object (&f->tokens);
+  g_clear_object (&f->http);
+  g_clear_object (&f->sandbox);
+  g_clear_pointer (&f->base, g_free);
+}
+
+static char *
+post (Fixture    *f,
+      const char *channel,
+      const char *text,
+      GError    **error)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+
+  af_slack_client_post_message_async (f->slack, channel, text, NULL, NULL, NULL, on_ready, &r);
+  return af_slack_client_post_message_finish (f->slack, await (&r), error);
+}
+
+static void
+test_auth_test (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (AfSlackIdentity) id = NULL;
+
+  af_slack_client_auth_test_async (f->slack, NULL, on_ready, &r);
+  id = af_slack_client_auth_test_finish (f->slack, await (&r), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id->team_id, ==, AF_SANDBOX_SLACK_TEAM);
+  g_assert_cmpstr (id->url, ==, "https://example-workspace.slack.com/");
+}
+
+static void
+test_invalid_auth (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (AfTokenSource) bad = AF_TOKEN_SOURCE (af_static_token_source_new ("xoxb-revoked"));
+  g_autoptr (AfSlackClient) slack = af_slack_client_new (f->http, bad, f->base);
+  g_autoptr (AfSlackIdentity) id = NULL;
+
+  af_slack_client_auth_test_async (slack, NULL, on_ready, &r);
+  id = af_slack_client_auth_test_finish (slack, await (&r), &error);
+  g_assert_null (id);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
+  g_assert_nonnull (strstr (error->message, "Reconnect Slack"));
+}
+
+static void
+test_conversations (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (GPtrArray) channels = NULL;
+  g_autoptr (GPtrArray) public_only = NULL;
+  gboolean private_seen = FALSE;
+
+  /* 12 channels, 200 per page by default: one page; the sandbox pages
+   * by cursor when asked for fewer (see test-sandbox). */
+  af_slack_client_list_conversations_async (f->slack, "public_channel,private_channel", NULL, on_ready, &r1);
+  channels = af_slack_client_list_conversations_finish (f->slack, await (&r1), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (channels->len, ==, 12);
+  for (guint i = 0; i < channels->len; i++)
+    if (((AfSlackChannel *)channels->pdata[i])->is_private)
+      private_seen = TRUE;
+  g_assert_true (private_seen);
+
+  af_slack_client_list_conversations_async (f->slack, "public_channel", NULL, on_ready, &r2);
+  public_only = af_slack_client_list_conversations_finish (f->slack, await (&r2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (public_only->len, ==, 11);
+}
+
+static void
+test_open_and_lookup (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (GAsyncResult) r3 = NULL;
+  g_autoptr (AfSlackUser) user = NULL;
+  g_autoptr (AfSlackUser) nobody = NULL;
+  g_autofree char *dm = NULL;
+
+  af_slack_client_lookup_user_by_email_async (f->slack, "zoe@example.de", NULL, on_ready, &r1);
+  user = af_slack_client_lookup_user_by_email_finish (f->slack, await (&r1), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (user->id, ==, "U0ZOE");
+  g_assert_cmpstr (user->real_name, ==, "Zoë Müller");
+
+  af_slack_client_lookup_user_by_email_async (f->slack, "nobody@example.com", NULL, on_ready, &r2);
+  nobody = af_slack_client_lookup_user_by_email_finish (f->slack, await (&r2), &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  af_slack_client_open_conversation_async (f->slack, user->id, NULL, on_ready, &r3);
+  dm = af_slack_client_open_conversation_finish (f->slack, await (&r3), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (dm, "D"));
+}
+
+static void
+test_post_and_permalink (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (JsonNode) blocks = json_from_string ("[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*Invoice* due\"}}]", NULL);
+  g_autofree char *ts = NULL;
+  g_autofree char *ts2 = NULL;
+  g_autofree char *link = NULL;
+
+  ts = post (f, "C0GENERAL", "Hello from AgentFlow", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ts);
+
+  af_slack_client_post_message_async (f->slack, "C0ALERTS", "Invoice due", blocks, NULL, NULL, on_ready, &r1);
+  ts2 = af_slack_client_post_message_finish (f->slack, await (&r1), &error);
+  g_assert_no_error (error);
+
+  af_slack_client_get_permalink_async (f->slack, "C0GENERAL", ts, NULL, on_ready, &r2);
+  link = af_slack_client_get_permalink_finish (f->slack, await (&r2), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (link, "https://example-workspace.slack.com/archives/C0GENERAL/p"));
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "C0GENERAL"), ==, 1);
+}
+
+static void
+test_post_errors (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ts = NULL;
+
+  ts = post (f, "C0NOPE", "x", &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "C0NOPE"));
+  g_clear_error (&error);
+
+  ts = post (f, "C0DESIGN", "x", &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "/invite"));
+}
+
+static void
+test_post_pacing (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *results[3] = { NULL, NULL, NULL };
+  gint64        start = g_get_monotonic_time ();
+
+  /* Three posts at once to one channel: paced, no 429 from Slack. */
+  for (guint i = 0; i < 3; i++)
+    af_slack_client_post_message_async (f->slack, "C0RANDOM", "tick", NULL, NULL, NULL, on_ready, &results[i]);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *ts = af_slack_client_post_message_finish (f->slack, await (&results[i]), &error);
+
+      g_assert_no_error (error);
+      g_clear_object (&results[i]);
+    }
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 2 * G_USEC_PER_SEC - 50000);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.chat.postMessage"), ==, 3);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "C0RANDOM"), ==, 3);
+}
+
+static void
+test_post_faults (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  char *ts;
+
+  /* 429 + Retry-After: retried, posted once. */
+  af_sandbox_add_fault (f->sandbox, "slack.chat.postMessage", AF_SANDBOX_ROUTE_RATE_LIMIT, 1, 1);
+  ts = post (f, "C0GENERAL", "one", &error);
+  g_assert_no_error (error);
+  g_free (ts);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.chat.postMessage"), ==, 2);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "C0GENERAL"), ==, 1);
+
+  /* Dropped after posting: reported, never posted twice. */
+  af_sandbox_add_fault (f->sandbox, "slack.chat.postMessage", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
+  ts = post (f, "C0ALERTS", "two", &error);
+  g_assert_null (ts);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NETWORK);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "C0ALERTS"), ==, 1);
+  g_clear_error (&error);
+
+  /* 503: not retried for a post. */
+  af_sandbox_add_fault (f->sandbox, "slack.chat.postMessage", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
+  ts = post (f, "G0LEADS", "three", &error);
+  g_assert_null (ts);
+  g_assert_error (error, AF_ERROR, AF_ERROR_SERVICE_UNAVAILABLE);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "G0LEADS"), ==, 0);
+  g_clear_error (&error);
+
+  /* A read recovers from truncation and a 500. */
+  {
+    g_autoptr (GAsyncResult) r = NULL;
+    g_autoptr (GPtrArray) channels = NULL;
+
+    af_sandbox_add_fault (f->sandbox, "slack.conversations.list", AF_SANDBOX_ROUTE_TRUNCATED, 1, 0);
+    af_sandbox_add_fault (f->sandbox, "slack.conversations.list", AF_SANDBOX_ROUTE_SERVER_ERROR, 1, 0);
+    af_slack_client_list_conversations_async (f->slack, NULL, NULL, on_ready, &r);
+    channels = af_slack_client_list_conversations_finish (f->slack, await (&r), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (channels->len, ==, 12);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add ("/slack/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("auth-test", test_auth_test);
+  ADD ("invalid-auth", test_invalid_auth);
+  ADD ("conversations", test_conversations);
+  ADD ("open-and-lookup", test_open_and_lookup);
+  ADD ("post-and-permalink", test_post_and_permalink);
+  ADD ("post-errors", test_post_errors);
+  ADD ("post-pacing", test_post_pacing);
+  ADD ("post-faults", test_post_faults);
+#undef ADD
+
+  return g_test_run ();
+}
