@@ -9,7 +9,12 @@
 
 #include <glib/gi18n.h>
 
+#include "af-account-manager.h"
 #include "af-application.h"
+#include "af-database.h"
+#include "af-engine-setup.h"
+#include "af-error.h"
+#include "af-paths.h"
 #include "af-preferences-window.h"
 #include "af-window.h"
 
@@ -42,6 +47,15 @@ struct _AfApplication
   GHashTable       *decided_approvals; /* id → GINT_TO_POINTER (approved + 1) */
   GPtrArray        *undelivered_approvals;
 
+  /* The agents: created at startup of the primary instance, running for
+   * as long as the process does, window or not. */
+  AfEngine         *engine;
+  AfAccountManager *accounts;
+  char             *startup_problem; /* told to the user with the first window */
+  GHashTable       *run_blockers;    /* run id → quit blocker id */
+  GHashTable       *notified;        /* approval ids with a notification */
+
+  guint sandbox : 1;
   guint start_in_background : 1;
   guint in_background : 1;
   guint quitting : 1;
@@ -69,6 +83,7 @@ static guint       signals[N_SIGNALS];
 static const GOptionEntry main_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Print the version and exit"), NULL },
   { "background", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Start without a window and keep running agents in the background"), NULL },
+  { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Try AgentFlow against a local simulation of Gmail, Calendar and Slack, with its own data"), NULL },
   { NULL }
 };
 
@@ -279,6 +294,296 @@ on_window_close_request_cb (GtkWindow     *window,
 }
 
 static void
+update_tray (AfApplication *self)
+{
+  GListModel *agents;
+  guint       running = 0, paused = 0;
+
+  g_assert (AF_IS_APPLICATION (self));
+
+  if (self->tray == NULL || self->engine == NULL)
+    return;
+
+  agents = af_engine_get_agents (self->engine);
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+
+      if (af_agent_get_state (agent) == AF_AGENT_STATE_PAUSED)
+        paused++;
+      else
+        running++;
+    }
+
+  af_tray_set_counts (self->tray, running, paused,
+                      g_list_model_get_n_items (af_engine_get_approvals (self->engine)));
+}
+
+static void
+on_agents_changed_cb (GListModel    *model,
+                      guint          position,
+                      guint          removed,
+                      guint          added,
+                      AfApplication *self)
+{
+  update_tray (self);
+}
+
+static void
+on_approvals_changed_cb (GListModel    *model,
+                         guint          position,
+                         guint          removed,
+                         guint          added,
+                         AfApplication *self)
+{
+  g_autoptr (GHashTable) current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer       key;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (AfApproval) approval = g_list_model_get_item (model, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, af_approval_get_id (approval));
+
+      if (!g_hash_table_contains (self->notified, id))
+        {
+          g_autoptr (AfAgent) agent = af_engine_lookup_agent (self->engine, af_approval_get_agent_id (approval));
+          g_autofree char *title = g_strdup_printf (_ ("%s Asks Before Acting"),
+                                                    agent ? af_agent_get_name (agent) : _ ("An Agent"));
+          g_autofree char *body = g_strdup_printf ("%s — %s", af_approval_get_action (approval),
+                                                   af_approval_get_target (approval) ? af_approval_get_target (approval) : "");
+
+          af_notifier_notify_approval (self->notifier, id, title, body);
+          g_hash_table_add (self->notified, g_strdup (id));
+        }
+      g_hash_table_add (current, g_steal_pointer (&id));
+    }
+
+  /* Decided in the window or expired: the notification goes too. */
+  g_hash_table_iter_init (&iter, self->notified);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      if (!g_hash_table_contains (current, key))
+        {
+          af_notifier_withdraw_approval (self->notifier, key);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+
+  update_tray (self);
+}
+
+static void
+on_run_started_cb (AfEngine      *engine,
+                   const char    *agent_id,
+                   gint64         run_id,
+                   AfApplication *self)
+{
+  guint blocker = af_application_add_quit_blocker (self, agent_id);
+
+  g_hash_table_insert (self->run_blockers, g_memdup2 (&run_id, sizeof run_id), GUINT_TO_POINTER (blocker));
+}
+
+static void
+on_run_finished_cb (AfEngine      *engine,
+                    const char    *agent_id,
+                    gint64         run_id,
+                    const char    *outcome,
+                    AfApplication *self)
+{
+  gpointer blocker;
+
+  if (g_hash_table_lookup_extended (self->run_blockers, &run_id, NULL, &blocker))
+    {
+      af_application_remove_quit_blocker (self, GPOINTER_TO_UINT (blocker));
+      g_hash_table_remove (self->run_blockers, &run_id);
+    }
+
+  update_tray (self);
+}
+
+static void
+set_all_paused (AfApplication *self,
+                gboolean       paused)
+{
+  GListModel *agents = af_engine_get_agents (self->engine);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  /* Pausing changes the model: collect the ids first. */
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+      gboolean is_paused = af_agent_get_state (agent) == AF_AGENT_STATE_PAUSED;
+
+      if (is_paused != paused)
+        g_ptr_array_add (ids, g_strdup (af_agent_get_id (agent)));
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (paused ? !af_engine_pause_agent (self->engine, ids->pdata[i], &error)
+                 : !af_engine_resume_agent (self->engine, ids->pdata[i], &error))
+        g_warning ("Could not change agent %s: %s", (char *)ids->pdata[i], error->message);
+    }
+
+  update_tray (self);
+}
+
+static void
+on_tray_pause_all_cb (AfApplication *self)
+{
+  set_all_paused (self, TRUE);
+}
+
+static void
+on_tray_resume_all_cb (AfApplication *self)
+{
+  set_all_paused (self, FALSE);
+}
+
+static void
+on_approve_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (AfApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+  AfWindow *window;
+
+  if (af_engine_approve_finish (AF_ENGINE (object), result, &error))
+    return;
+
+  window = get_main_window (self);
+  if (window != NULL)
+    af_window_add_toast (window, adw_toast_new (error->message));
+  else
+    g_warning ("Approved action failed: %s", error->message);
+}
+
+static void
+handle_approval (AfApplication *app,
+                 const char    *approval_id,
+                 gboolean       approved,
+                 gpointer       user_data)
+{
+  AfApplication *self = AF_APPLICATION (app);
+  gint64         id = g_ascii_strtoll (approval_id, NULL, 10);
+
+  if (self->engine == NULL)
+    return;
+
+  if (approved)
+    {
+      af_engine_approve_async (self->engine, id, self->shutdown_cancellable,
+                               on_approve_done_cb, g_object_ref (self));
+    }
+  else
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!af_engine_deny (self->engine, id, &error))
+        g_warning ("Could not deny approval %s: %s", approval_id, error->message);
+    }
+}
+
+static AfEngine *
+open_engine (AfApplication *self,
+             GError       **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *path = af_paths_get_database_path (self->sandbox);
+  g_autofree char *moved = NULL;
+  AfEngine        *engine;
+
+  engine = af_engine_setup_open (self->sandbox, &local_error);
+  if (engine != NULL)
+    return engine;
+
+  /* A damaged database is never written over: it is kept beside the new
+   * one, and the user is told where. */
+  if (!g_error_matches (local_error, AF_ERROR, AF_ERROR_DATABASE_CORRUPT) ||
+      !(moved = af_database_move_aside (path, NULL)))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  engine = af_engine_setup_open (self->sandbox, error);
+  if (engine != NULL)
+    self->startup_problem = g_strdup_printf (_ ("%s It was kept as “%s” and AgentFlow started with "
+                                                "an empty one: your agents need to be set up again."),
+                                             local_error->message, moved);
+  return engine;
+}
+
+static void
+start_engine (AfApplication *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert (AF_IS_APPLICATION (self));
+
+  self->engine = open_engine (self, &error);
+  if (self->engine == NULL || !af_engine_start (self->engine, &error))
+    {
+      g_clear_object (&self->engine);
+      self->startup_problem = g_strdup (error->message);
+      g_warning ("Agents are not running: %s", error->message);
+      return;
+    }
+
+  if (!self->sandbox)
+    {
+      self->accounts = af_account_manager_new (af_engine_get_database (self->engine), self->settings);
+      af_account_manager_retry_revocations_async (self->accounts, self->shutdown_cancellable, NULL, NULL);
+    }
+
+  g_signal_connect_object (af_engine_get_agents (self->engine), "items-changed",
+                           G_CALLBACK (on_agents_changed_cb), self, 0);
+  g_signal_connect_object (af_engine_get_approvals (self->engine), "items-changed",
+                           G_CALLBACK (on_approvals_changed_cb), self, 0);
+  g_signal_connect_object (self->engine, "run-started", G_CALLBACK (on_run_started_cb), self, 0);
+  g_signal_connect_object (self->engine, "run-finished", G_CALLBACK (on_run_finished_cb), self, 0);
+  if (self->tray != NULL)
+    {
+      g_signal_connect_object (self->tray, "pause-all", G_CALLBACK (on_tray_pause_all_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->tray, "resume-all", G_CALLBACK (on_tray_resume_all_cb), self, G_CONNECT_SWAPPED);
+    }
+  af_application_set_approval_handler (self, handle_approval, NULL, NULL);
+
+  update_tray (self);
+  on_approvals_changed_cb (af_engine_get_approvals (self->engine), 0, 0, 0, self);
+}
+
+static void
+on_startup_problem_response_cb (AdwMessageDialog *dialog,
+                                const char       *response,
+                                gpointer          user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+tell_startup_problem (AfApplication *self,
+                      AfWindow      *window)
+{
+  GtkWidget *dialog;
+
+  if (self->startup_problem == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (window),
+                                   self->engine ? _ ("Your Data Was Damaged") : _ ("Agents Cannot Run"),
+                                   self->startup_problem);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_startup_problem_response_cb), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_clear_pointer (&self->startup_problem, g_free);
+}
+
+static void
 present_main_window (AfApplication *self)
 {
   AfWindow *window = get_main_window (self);
@@ -286,12 +591,16 @@ present_main_window (AfApplication *self)
   if (window == NULL)
     {
       window = af_window_new (self);
+      af_window_set_sandbox (window, self->sandbox);
+      af_window_set_account_manager (window, self->accounts);
+      af_window_set_engine (window, self->engine);
       g_signal_connect_object (window, "close-request",
                                G_CALLBACK (on_window_close_request_cb), self,
                                G_CONNECT_AFTER);
     }
 
   gtk_window_present (GTK_WINDOW (window));
+  tell_startup_problem (self, window);
 }
 
 static void
@@ -420,6 +729,16 @@ af_application_handle_local_options (GApplication *app,
       return 0;
     }
 
+  /* The sandbox is its own instance, with its own data: it never mixes
+   * with a running real one. */
+  if (g_variant_dict_contains (options, "sandbox"))
+    {
+      g_autofree char *id = g_strconcat (APPLICATION_ID, ".Sandbox", NULL);
+
+      self->sandbox = TRUE;
+      g_application_set_application_id (app, id);
+    }
+
   if (g_variant_dict_contains (options, "background"))
     {
       g_autoptr (GError) error = NULL;
@@ -481,6 +800,8 @@ af_application_startup (GApplication *app)
                                G_CALLBACK (on_tray_quit_cb), self, G_CONNECT_SWAPPED);
     }
 
+  start_engine (self);
+
   /* Started by D-Bus activation (a notification button, the tray host): no
    * window unless asked for, but the agents run. */
   if ((g_application_get_flags (app) & G_APPLICATION_IS_SERVICE) != 0 &&
@@ -513,6 +834,8 @@ af_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->shutdown_cancellable);
   g_clear_handle_id (&self->quit_timeout_id, g_source_remove);
+  if (self->engine != NULL)
+    af_engine_shutdown (self->engine);
   g_clear_object (&self->tray);
   g_clear_object (&self->background);
 
@@ -528,6 +851,9 @@ af_application_dispose (GObject *object)
   g_clear_object (&self->tray);
   g_clear_object (&self->background);
   g_clear_object (&self->notifier);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->engine);
+  g_clear_pointer (&self->startup_problem, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->shutdown_cancellable);
   if (self->approval_destroy != NULL)
@@ -543,6 +869,8 @@ af_application_finalize (GObject *object)
   AfApplication *self = (AfApplication *)object;
 
   g_clear_pointer (&self->quit_blockers, g_hash_table_unref);
+  g_clear_pointer (&self->run_blockers, g_hash_table_unref);
+  g_clear_pointer (&self->notified, g_hash_table_unref);
   g_clear_pointer (&self->decided_approvals, g_hash_table_unref);
   g_clear_pointer (&self->undelivered_approvals, g_ptr_array_unref);
 
@@ -628,6 +956,8 @@ af_application_init (AfApplication *self)
   self->settings = g_settings_new ("org.agentflow.App");
   self->shutdown_cancellable = g_cancellable_new ();
   self->quit_blockers = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->run_blockers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->notified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->decided_approvals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->undelivered_approvals = g_ptr_array_new_with_free_func (g_free);
 

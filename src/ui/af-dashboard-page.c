@@ -140,19 +140,25 @@ on_filter_changed_cb (AfDashboardPage *self)
 
   /* With a factory, one agent's activity is its own lazy model (a keyset
    * query by agent), not a filter that reads every row. */
+  g_clear_object (&self->agent_activity);
   if (self->model_func != NULL && self->activity != NULL)
     {
       const char *agent = selected_agent (self);
       gboolean    errors = gtk_toggle_button_get_active (self->errors_button);
 
-      g_clear_object (&self->agent_activity);
       if (agent != NULL || errors)
         self->agent_activity = self->model_func (agent, errors, self->model_data);
-      gtk_filter_list_model_set_model (self->filtered, self->agent_activity ? self->agent_activity : self->activity);
+    }
+  if (self->agent_activity != NULL)
+    {
+      gtk_filter_list_model_set_model (self->filtered, self->agent_activity);
       active = FALSE;
     }
   else
-    active = gtk_toggle_button_get_active (self->errors_button) || selected_agent (self) != NULL;
+    {
+      gtk_filter_list_model_set_model (self->filtered, self->activity);
+      active = gtk_toggle_button_get_active (self->errors_button) || selected_agent (self) != NULL;
+    }
 
   /* Without a filter the lazy model passes straight through: nothing reads
    * every item to decide whether it is shown. */

@@ -1501,6 +1501,10 @@ af_window_set_engine (AfWindow *self,
       af_agents_page_set_model (self->agents_page, NULL);
       af_approvals_page_set_model (self->approvals_page, NULL);
       af_agent_page_set_agent (self->agent_page, NULL, NULL);
+      af_dashboard_page_set_activity_factory (self->dashboard_page, NULL, NULL);
+      af_dashboard_page_set_agent_resolver (self->dashboard_page, NULL, NULL, NULL);
+      af_approvals_page_set_agent_resolver (self->approvals_page, NULL, NULL);
+      af_agents_page_set_detail_func (self->agents_page, NULL, NULL);
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "agent") == 0)
         gtk_stack_set_visible_child_name (self->stack, "agents");
       return;

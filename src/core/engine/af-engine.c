@@ -1445,6 +1445,8 @@ af_engine_new_for_sandbox_with_executor (AfExecutor *executor,
           g_autoptr (JsonArray) connections = sample_connections ();
           g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup (ids[i]), NULL, connections);
 
+          /* Due at once, so someone trying the app sees them work. */
+          af_agent_set_next_run (agent, g_get_real_time ());
           if (!af_engine_add_agent (self, agent, error))
             {
               g_object_unref (self);
