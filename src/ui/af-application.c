@@ -293,6 +293,24 @@ on_window_close_request_cb (GtkWindow     *window,
   return FALSE;
 }
 
+#define REPEATED_FAILURES 3
+
+static void
+on_needs_reconnect_cb (AfAccountManager *accounts,
+                       const char       *service,
+                       const char       *account,
+                       const char       *reason,
+                       AfApplication    *self)
+{
+  g_autofree char *id = g_strdup_printf ("%s:%s", service, account);
+  g_autofree char *title = g_strdup_printf (_ ("Reconnect %s"), account);
+
+  af_notifier_notify_reconnect (self->notifier, id, title,
+                                reason != NULL && *reason != '\0'
+                                    ? reason
+                                    : _ ("AgentFlow lost access to this account. Agents that use it are paused until you reconnect it."));
+}
+
 static void
 update_tray (AfApplication *self)
 {
@@ -392,6 +410,17 @@ on_run_finished_cb (AfEngine      *engine,
                     AfApplication *self)
 {
   gpointer blocker;
+
+  /* A failure now and then is retried quietly; a run of them needs the
+   * user. Told once, when the third failure in a row happens. */
+  if (g_strcmp0 (outcome, "failed") == 0 && af_engine_get_failures (engine, agent_id) == REPEATED_FAILURES)
+    {
+      g_autoptr (AfAgent) agent = af_engine_lookup_agent (engine, agent_id);
+      g_autofree char *title = g_strdup_printf (_ ("%s Keeps Failing"), agent ? af_agent_get_name (agent) : _ ("An Agent"));
+
+      af_notifier_notify_agent_failed (self->notifier, agent_id, title,
+                                       _ ("Its last runs did not finish. Open its activity to see why."));
+    }
 
   if (g_hash_table_lookup_extended (self->run_blockers, &run_id, NULL, &blocker))
     {
@@ -538,6 +567,7 @@ start_engine (AfApplication *self)
     {
       self->accounts = af_account_manager_new (af_engine_get_database (self->engine), self->settings);
       af_account_manager_retry_revocations_async (self->accounts, self->shutdown_cancellable, NULL, NULL);
+      g_signal_connect_object (self->accounts, "needs-reconnect", G_CALLBACK (on_needs_reconnect_cb), self, 0);
     }
 
   g_signal_connect_object (af_engine_get_agents (self->engine), "items-changed",
