@@ -242,6 +242,33 @@ test_window_size_saved (void)
   }
 }
 
+static void
+on_idle_paint_cb (GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  (*(guint *)user_data)++;
+}
+
+static void
+test_idle_does_not_repaint (void)
+{
+  AfWindow      *window = main_window ();
+  GdkFrameClock *clock;
+  guint          paints = 0;
+  gulong         id;
+
+  /* An open window with nothing happening draws nothing: a running
+   * animation on a hidden widget once kept it at 60 frames a second. */
+  af_test_ui_wait_for_paint (GTK_WIDGET (window));
+  af_test_ui_iterate (1000);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_idle_paint_cb), &paints);
+  af_test_ui_iterate (1500);
+  g_signal_handler_disconnect (clock, id);
+
+  g_assert_cmpuint (paints, <=, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -261,6 +288,7 @@ main (int   argc,
   g_application_activate (G_APPLICATION (app));
 
   g_test_add_func ("/window/empty-state", test_empty_state);
+  g_test_add_func ("/window/idle-does-not-repaint", test_idle_does_not_repaint);
   g_test_add_func ("/window/accels", test_accels);
   g_test_add_func ("/window/about", test_about);
   g_test_add_func ("/window/preferences-style", test_preferences_style);

@@ -164,6 +164,14 @@ make_button (AfIntegrationsPage *self,
   return button;
 }
 
+static void
+on_row_stack_changed_cb (GtkStack   *stack,
+                         GParamSpec *pspec,
+                         GtkSpinner *spinner)
+{
+  gtk_spinner_set_spinning (spinner, g_strcmp0 (gtk_stack_get_visible_child_name (stack), "waiting") == 0);
+}
+
 static GtkWidget *
 make_service_row (AfIntegrationsPage *self,
                   guint               i)
@@ -184,7 +192,6 @@ make_service_row (AfIntegrationsPage *self,
                        make_button (self, service, _ ("_Connect"), NULL, G_CALLBACK (on_connect_clicked_cb)),
                        "disconnected");
   gtk_widget_set_valign (waiting, GTK_ALIGN_CENTER);
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
   gtk_box_append (GTK_BOX (waiting), spinner);
   gtk_box_append (GTK_BOX (waiting),
                   make_button (self, service, _ ("_Cancel"), NULL, G_CALLBACK (on_cancel_clicked_cb)));
@@ -196,6 +203,10 @@ make_service_row (AfIntegrationsPage *self,
                        make_button (self, service, _ ("_Reconnect"), "suggested-action",
                                     G_CALLBACK (on_connect_clicked_cb)),
                        "reconnect");
+  /* A spinning spinner animates even on a hidden page of a homogeneous
+   * stack, and would repaint the window 60 times a second: spin only while
+   * waiting. */
+  g_signal_connect (stack, "notify::visible-child-name", G_CALLBACK (on_row_stack_changed_cb), spinner);
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "disconnected");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), stack);
 
