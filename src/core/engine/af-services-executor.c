@@ -334,12 +334,37 @@ services_fetch_finish (AfExecutor   *executor,
 
 /* Execute. */
 
+/* Ends an action: its error, or {"id": …} naming what it made or changed
+ * (serialised by json-glib, so any id stays valid JSON). Drops the task. */
+static void
+complete (GTask      *task,
+          const char *id,
+          GError     *error)
+{
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+    }
+  else
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, id ? id : "");
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      g_task_return_pointer (task, json_to_string (root, FALSE), g_free);
+    }
+  g_object_unref (task);
+}
+
 static void
 return_result (GTask      *task,
                const char *id)
 {
-  g_task_return_pointer (task, g_strdup_printf ("{\"id\":\"%s\"}", id ? id : ""), g_free);
-  g_object_unref (task);
+  complete (task, id, NULL);
 }
 
 static void
@@ -444,13 +469,7 @@ on_draft_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autofree char *id = af_gmail_client_create_draft_finish (AF_GMAIL_CLIENT (source), result, &error);
 
-  if (id == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  return_result (task, id);
+  complete (task, id ? id : NULL, g_steal_pointer (&error));
 }
 
 static void
@@ -462,13 +481,7 @@ on_send_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autoptr (AfGmailMessage) sent = af_gmail_client_send_finish (AF_GMAIL_CLIENT (source), result, &error);
 
-  if (sent == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  return_result (task, sent->id);
+  complete (task, sent ? sent->id : NULL, g_steal_pointer (&error));
 }
 
 static void
@@ -480,13 +493,7 @@ on_post_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autofree char *ts = af_slack_client_post_message_finish (AF_SLACK_CLIENT (source), result, &error);
 
-  if (ts == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  return_result (task, ts);
+  complete (task, ts ? ts : NULL, g_steal_pointer (&error));
 }
 
 static void
@@ -499,13 +506,7 @@ on_insert_event_cb (GObject      *source,
   g_autoptr (AfCalendarEvent) event =
       af_calendar_client_insert_event_finish (AF_CALENDAR_CLIENT (source), result, &error);
 
-  if (event == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  return_result (task, event->id);
+  complete (task, event ? event->id : NULL, g_steal_pointer (&error));
 }
 
 static void
