@@ -9,51 +9,23 @@
 
 #include "af-calendar-client.h"
 #include "af-error.h"
-#include "af-sandbox.h"
-#include "af-static-token-source.h"
+#include "af-test-services.h"
 
 typedef struct
 {
-  AfSandbox        *sandbox;
-  AfHttpClient     *http;
-  AfTokenSource    *tokens;
+  AfTestServices    s;
   AfCalendarClient *calendar;
 } Fixture;
-
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
 
 static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *token = NULL;
   g_autofree char *base = NULL;
 
-  f->sandbox = af_sandbox_new ();
-  af_sandbox_seed_sample (f->sandbox);
-  af_sandbox_add_default_tokens (f->sandbox, &token, NULL, NULL);
-  g_assert_true (af_sandbox_start (f->sandbox, &error));
-
-  f->http = af_http_client_new ();
-  af_http_client_set_retry_policy (f->http, 4, 10, 50);
-  f->tokens = AF_TOKEN_SOURCE (af_static_token_source_new (token));
-  base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/calendar/v3", NULL);
-  f->calendar = af_calendar_client_new (f->http, f->tokens, base);
+  af_test_services_set_up (&f->s, AF_TEST_GOOGLE, TRUE, 4);
+  base = af_test_services_url (&f->s, "/calendar/v3");
+  f->calendar = af_calendar_client_new (f->s.http, f->s.tokens, base);
 }
 
 static void
@@ -61,9 +33,7 @@ fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
   g_clear_object (&f->calendar);
-  g_clear_object (&f->tokens);
-  g_clear_object (&f->http);
-  g_clear_object (&f->sandbox);
+  af_test_services_tear_down (&f->s);
 }
 
 static AfCalendarSyncResult *
@@ -76,8 +46,8 @@ do_sync (Fixture    *f,
   g_autoptr (GDateTime) min = g_date_time_add_days (now, -30);
   g_autoptr (GDateTime) max = g_date_time_add_days (now, 60);
 
-  af_calendar_client_sync_async (f->calendar, "primary", token, min, max, NULL, on_ready, &r);
-  return af_calendar_client_sync_finish (f->calendar, await (&r), error);
+  af_calendar_client_sync_async (f->calendar, "primary", token, min, max, NULL, af_test_ready_cb, &r);
+  return af_calendar_client_sync_finish (f->calendar, af_test_await (&r), error);
 }
 
 static AfCalendarEvent *
@@ -118,8 +88,8 @@ test_sync (Fixture      *f,
   review = find (full->events, "Design review");
   g_assert_cmpstr (g_date_time_get_timezone_abbreviation (review->start), !=, NULL);
 
-  added = af_sandbox_calendar_add_event (f->sandbox, "Dentist", "2030-01-10T10:00:00+01:00", "2030-01-10T11:00:00+01:00");
-  af_sandbox_calendar_cancel_event (f->sandbox, "sb000002evt");
+  added = af_sandbox_calendar_add_event (f->s.sandbox, "Dentist", "2030-01-10T10:00:00+01:00", "2030-01-10T11:00:00+01:00");
+  af_sandbox_calendar_cancel_event (f->s.sandbox, "sb000002evt");
   inc = do_sync (f, full->next_sync_token, &error);
   g_assert_no_error (error);
   g_assert_false (inc->full_resync);
@@ -129,7 +99,7 @@ test_sync (Fixture      *f,
   g_assert_cmpstr (((AfCalendarEvent *)inc->events->pdata[1])->id, ==, added);
 
   /* 410 Gone → a full resync with the time window. */
-  af_sandbox_add_fault (f->sandbox, "calendar.events.list", AF_SANDBOX_ROUTE_EXPIRE_CURSOR, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "calendar.events.list", AF_SANDBOX_ROUTE_EXPIRE_CURSOR, 1, 0);
   again = do_sync (f, inc->next_sync_token, &error);
   g_assert_no_error (error);
   g_assert_true (again->full_resync);
@@ -161,11 +131,11 @@ test_agenda (Fixture      *f,
   guint standups = 0;
 
   /* Reads recover from a 503, a cut-short body and a dropped connection. */
-  af_sandbox_add_fault (f->sandbox, "calendar.events.list", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
-  af_sandbox_add_fault (f->sandbox, "calendar.events.list", AF_SANDBOX_ROUTE_TRUNCATED, 1, 0);
-  af_sandbox_add_fault (f->sandbox, "calendar.events.list", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
-  af_calendar_client_list_events_async (f->calendar, "primary", min, max, NULL, on_ready, &r);
-  events = af_calendar_client_list_events_finish (f->calendar, await (&r), &error);
+  af_sandbox_add_fault (f->s.sandbox, "calendar.events.list", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "calendar.events.list", AF_SANDBOX_ROUTE_TRUNCATED, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "calendar.events.list", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
+  af_calendar_client_list_events_async (f->calendar, "primary", min, max, NULL, af_test_ready_cb, &r);
+  events = af_calendar_client_list_events_finish (f->calendar, af_test_await (&r), &error);
   g_assert_no_error (error);
   for (guint i = 0; i < events->len; i++)
     {
@@ -181,7 +151,7 @@ test_agenda (Fixture      *f,
     }
   /* singleEvents expands the weekly series into its 4 instances. */
   g_assert_cmpuint (standups, ==, 4);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "calendar.events.list"), ==, 4);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "calendar.events.list"), ==, 4);
 }
 
 static void
@@ -201,47 +171,47 @@ test_insert_patch_delete (Fixture      *f,
   g_autoptr (GAsyncResult) r4 = NULL;
   g_autoptr (GAsyncResult) r5 = NULL;
   g_autoptr (JsonObject) patch = json_object_new ();
-  guint n = af_sandbox_calendar_get_n_events (f->sandbox);
+  guint n = af_sandbox_calendar_get_n_events (f->s.sandbox);
 
   event->summary = g_strdup ("Call with Tokyo — Besprechung");
   event->start = g_date_time_new (tokyo, 2030, 3, 1, 9, 0, 0);
   event->end = g_date_time_new (tokyo, 2030, 3, 1, 10, 0, 0);
   event->time_zone = g_strdup ("Asia/Tokyo");
-  af_calendar_client_insert_event_async (f->calendar, "primary", event, NULL, on_ready, &r1);
-  created = af_calendar_client_insert_event_finish (f->calendar, await (&r1), &error);
+  af_calendar_client_insert_event_async (f->calendar, "primary", event, NULL, af_test_ready_cb, &r1);
+  created = af_calendar_client_insert_event_finish (f->calendar, af_test_await (&r1), &error);
   g_assert_no_error (error);
   g_assert_nonnull (created->id);
   g_assert_cmpstr (created->summary, ==, event->summary);
   g_assert_cmpstr (created->time_zone, ==, "Asia/Tokyo");
   g_assert_true (g_date_time_equal (created->start, event->start));
-  g_assert_cmpuint (af_sandbox_calendar_get_n_events (f->sandbox), ==, n + 1);
+  g_assert_cmpuint (af_sandbox_calendar_get_n_events (f->s.sandbox), ==, n + 1);
 
   allday->summary = g_strdup ("Holiday");
   allday->all_day = TRUE;
   allday->start_date = g_strdup ("2030-05-01");
   allday->end_date = g_strdup ("2030-05-02");
-  af_calendar_client_insert_event_async (f->calendar, "primary", allday, NULL, on_ready, &r5);
-  allday_created = af_calendar_client_insert_event_finish (f->calendar, await (&r5), &error);
+  af_calendar_client_insert_event_async (f->calendar, "primary", allday, NULL, af_test_ready_cb, &r5);
+  allday_created = af_calendar_client_insert_event_finish (f->calendar, af_test_await (&r5), &error);
   g_assert_no_error (error);
   g_assert_true (allday_created->all_day);
   g_assert_cmpstr (allday_created->start_date, ==, "2030-05-01");
 
   json_object_set_string_member (patch, "location", "Zoom");
-  af_calendar_client_patch_event_async (f->calendar, "primary", created->id, patch, NULL, on_ready, &r2);
-  patched = af_calendar_client_patch_event_finish (f->calendar, await (&r2), &error);
+  af_calendar_client_patch_event_async (f->calendar, "primary", created->id, patch, NULL, af_test_ready_cb, &r2);
+  patched = af_calendar_client_patch_event_finish (f->calendar, af_test_await (&r2), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (patched->location, ==, "Zoom");
   g_assert_cmpstr (patched->summary, ==, event->summary);
 
   /* The answer to a delete is lost; the retry finds it gone: success. */
-  af_sandbox_add_fault (f->sandbox, "calendar.events.delete", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
-  af_calendar_client_delete_event_async (f->calendar, "primary", created->id, NULL, on_ready, &r3);
-  g_assert_true (af_calendar_client_delete_event_finish (f->calendar, await (&r3), &error));
+  af_sandbox_add_fault (f->s.sandbox, "calendar.events.delete", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
+  af_calendar_client_delete_event_async (f->calendar, "primary", created->id, NULL, af_test_ready_cb, &r3);
+  g_assert_true (af_calendar_client_delete_event_finish (f->calendar, af_test_await (&r3), &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "calendar.events.delete"), ==, 2);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "calendar.events.delete"), ==, 2);
 
-  af_calendar_client_delete_event_async (f->calendar, "primary", "doesnotexist", NULL, on_ready, &r4);
-  g_assert_true (af_calendar_client_delete_event_finish (f->calendar, await (&r4), &error));
+  af_calendar_client_delete_event_async (f->calendar, "primary", "doesnotexist", NULL, af_test_ready_cb, &r4);
+  g_assert_true (af_calendar_client_delete_event_finish (f->calendar, af_test_await (&r4), &error));
 }
 
 static void
@@ -252,19 +222,19 @@ test_insert_faults (Fixture      *f,
   g_autoptr (AfCalendarEvent) event = af_calendar_event_new ();
   g_autoptr (GAsyncResult) r1 = NULL;
   g_autoptr (AfCalendarEvent) created = NULL;
-  guint n = af_sandbox_calendar_get_n_events (f->sandbox);
+  guint n = af_sandbox_calendar_get_n_events (f->s.sandbox);
 
   event->summary = g_strdup ("Once");
   event->start = g_date_time_new_utc (2030, 1, 1, 9, 0, 0);
   event->end = g_date_time_new_utc (2030, 1, 1, 10, 0, 0);
-  af_sandbox_add_fault (f->sandbox, "calendar.events.insert", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
-  af_calendar_client_insert_event_async (f->calendar, "primary", event, NULL, on_ready, &r1);
-  created = af_calendar_client_insert_event_finish (f->calendar, await (&r1), &error);
+  af_sandbox_add_fault (f->s.sandbox, "calendar.events.insert", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
+  af_calendar_client_insert_event_async (f->calendar, "primary", event, NULL, af_test_ready_cb, &r1);
+  created = af_calendar_client_insert_event_finish (f->calendar, af_test_await (&r1), &error);
   g_assert_null (created);
   g_assert_error (error, AF_ERROR, AF_ERROR_NETWORK);
   /* Created once, not twice. */
-  g_assert_cmpuint (af_sandbox_calendar_get_n_events (f->sandbox), ==, n + 1);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "calendar.events.insert"), ==, 1);
+  g_assert_cmpuint (af_sandbox_calendar_get_n_events (f->s.sandbox), ==, n + 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "calendar.events.insert"), ==, 1);
 }
 
 static void
@@ -284,9 +254,9 @@ test_free_busy (Fixture      *f,
   g_autoptr (GDateTime) nine = g_date_time_add_hours (min, 9);
   g_autoptr (GDateTime) eleven = g_date_time_add_hours (min, 11);
 
-  af_sandbox_add_fault (f->sandbox, "calendar.freebusy.query", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
-  af_calendar_client_free_busy_async (f->calendar, ids, min, max, NULL, on_ready, &r);
-  busy = af_calendar_client_free_busy_finish (f->calendar, await (&r), &error);
+  af_sandbox_add_fault (f->s.sandbox, "calendar.freebusy.query", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
+  af_calendar_client_free_busy_async (f->calendar, ids, min, max, NULL, af_test_ready_cb, &r);
+  busy = af_calendar_client_free_busy_finish (f->calendar, af_test_await (&r), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (busy->len, >=, 2);
   /* 9:00–10:00 and 9:30–11:00 overlap: one busy block 9:00–11:00
@@ -309,16 +279,16 @@ test_scope (Fixture      *f,
   g_autoptr (AfCalendarClient) calendar = NULL;
   g_autoptr (AfCalendarEvent) event = af_calendar_event_new ();
   g_autoptr (AfCalendarEvent) created = NULL;
-  g_autofree char *base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/calendar/v3", NULL);
+  g_autofree char *base = af_test_services_url (&f->s, "/calendar/v3");
 
-  af_sandbox_add_token (f->sandbox, "ya29.cal-ro", "google", AF_SANDBOX_ACCOUNT,
+  af_sandbox_add_token (f->s.sandbox, "ya29.cal-ro", "google", AF_SANDBOX_ACCOUNT,
                         "https://www.googleapis.com/auth/calendar.readonly", 0);
   readonly = AF_TOKEN_SOURCE (af_static_token_source_new ("ya29.cal-ro"));
-  calendar = af_calendar_client_new (f->http, readonly, base);
+  calendar = af_calendar_client_new (f->s.http, readonly, base);
   event->start = g_date_time_new_utc (2030, 1, 1, 9, 0, 0);
   event->end = g_date_time_new_utc (2030, 1, 1, 10, 0, 0);
-  af_calendar_client_insert_event_async (calendar, "primary", event, NULL, on_ready, &r);
-  created = af_calendar_client_insert_event_finish (calendar, await (&r), &error);
+  af_calendar_client_insert_event_async (calendar, "primary", event, NULL, af_test_ready_cb, &r);
+  created = af_calendar_client_insert_event_finish (calendar, af_test_await (&r), &error);
   g_assert_error (error, AF_ERROR, AF_ERROR_PERMISSION_DENIED);
   g_assert_nonnull (strstr (error->message, "Google Calendar"));
 }

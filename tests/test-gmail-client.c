@@ -8,52 +8,21 @@
 #include <string.h>
 
 #include "af-error.h"
+#include "af-test-services.h"
 #include "af-gmail-client.h"
-#include "af-sandbox.h"
-#include "af-static-token-source.h"
 
 typedef struct
 {
-  AfSandbox     *sandbox;
-  AfHttpClient  *http;
-  AfTokenSource *tokens;
+  AfTestServices s;
   AfGmailClient *gmail;
 } Fixture;
-
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
 
 static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *token = NULL;
-
-  f->sandbox = af_sandbox_new ();
-  if (data == NULL)
-    af_sandbox_seed_sample (f->sandbox);
-  af_sandbox_add_default_tokens (f->sandbox, &token, NULL, NULL);
-  g_assert_true (af_sandbox_start (f->sandbox, &error));
-  g_assert_no_error (error);
-
-  f->http = af_http_client_new ();
-  af_http_client_set_retry_policy (f->http, 4, 10, 50);
-  f->tokens = AF_TOKEN_SOURCE (af_static_token_source_new (token));
-  f->gmail = af_gmail_client_new (f->http, f->tokens, af_sandbox_get_base_url (f->sandbox));
+  af_test_services_set_up (&f->s, AF_TEST_GOOGLE, data == NULL, 4);
+  f->gmail = af_gmail_client_new (f->s.http, f->s.tokens, af_sandbox_get_base_url (f->s.sandbox));
 }
 
 static void
@@ -61,9 +30,7 @@ fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
   g_clear_object (&f->gmail);
-  g_clear_object (&f->tokens);
-  g_clear_object (&f->http);
-  g_clear_object (&f->sandbox);
+  af_test_services_tear_down (&f->s);
 }
 
 static AfGmailSyncResult *
@@ -73,8 +40,8 @@ do_sync (Fixture    *f,
 {
   g_autoptr (GAsyncResult) r = NULL;
 
-  af_gmail_client_sync_async (f->gmail, history_id, 0, NULL, on_ready, &r);
-  return af_gmail_client_sync_finish (f->gmail, await (&r), error);
+  af_gmail_client_sync_async (f->gmail, history_id, 0, NULL, af_test_ready_cb, &r);
+  return af_gmail_client_sync_finish (f->gmail, af_test_await (&r), error);
 }
 
 static GPtrArray *
@@ -83,8 +50,8 @@ list_page (Fixture *f,
 {
   g_autoptr (GAsyncResult) r = NULL;
 
-  af_gmail_client_list_messages_async (f->gmail, NULL, NULL, 10, NULL, on_ready, &r);
-  return af_gmail_client_list_messages_finish (f->gmail, await (&r), NULL, error);
+  af_gmail_client_list_messages_async (f->gmail, NULL, NULL, 10, NULL, af_test_ready_cb, &r);
+  return af_gmail_client_list_messages_finish (f->gmail, af_test_await (&r), NULL, error);
 }
 
 static AfGmailMessage *
@@ -94,8 +61,8 @@ do_send (Fixture               *f,
 {
   g_autoptr (GAsyncResult) r = NULL;
 
-  af_gmail_client_send_async (f->gmail, out, NULL, on_ready, &r);
-  return af_gmail_client_send_finish (f->gmail, await (&r), error);
+  af_gmail_client_send_async (f->gmail, out, NULL, af_test_ready_cb, &r);
+  return af_gmail_client_send_finish (f->gmail, af_test_await (&r), error);
 }
 
 static AfGmailMessage *
@@ -116,8 +83,8 @@ get_full (Fixture    *f,
 
     g_assert_no_error (error);
     g_ptr_array_add (all->message_ids, NULL);
-    af_gmail_client_get_metadata_async (f->gmail, (const char *const *)all->message_ids->pdata, NULL, on_ready, &r2);
-    meta = af_gmail_client_get_metadata_finish (f->gmail, await (&r2), &error);
+    af_gmail_client_get_metadata_async (f->gmail, (const char *const *)all->message_ids->pdata, NULL, af_test_ready_cb, &r2);
+    meta = af_gmail_client_get_metadata_finish (f->gmail, af_test_await (&r2), &error);
     g_assert_no_error (error);
     for (guint i = 0; i < meta->len && id == NULL; i++)
       {
@@ -129,9 +96,9 @@ get_full (Fixture    *f,
   }
   g_assert_nonnull (id);
 
-  af_gmail_client_get_message_async (f->gmail, id, NULL, on_ready, &r);
+  af_gmail_client_get_message_async (f->gmail, id, NULL, af_test_ready_cb, &r);
   {
-    AfGmailMessage *m = af_gmail_client_get_message_finish (f->gmail, await (&r), &error);
+    AfGmailMessage *m = af_gmail_client_get_message_finish (f->gmail, af_test_await (&r), &error);
 
     g_assert_no_error (error);
     g_free ((char *)id);
@@ -155,21 +122,21 @@ test_full_then_incremental (Fixture      *f,
   g_assert_true (full->full_resync);
   g_assert_cmpuint (full->message_ids->len, ==, 300);
   g_assert_nonnull (full->history_id);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 1);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.getProfile"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.list"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.getProfile"), ==, 1);
 
-  a = af_sandbox_gmail_deliver (f->sandbox, "Bob <bob@example.org>", "New one", "Hello");
-  b = af_sandbox_gmail_deliver (f->sandbox, "Carol <carol@example.org>", "Another", "Hi");
+  a = af_sandbox_gmail_deliver (f->s.sandbox, "Bob <bob@example.org>", "New one", "Hello");
+  b = af_sandbox_gmail_deliver (f->s.sandbox, "Carol <carol@example.org>", "Another", "Hi");
   inc = do_sync (f, full->history_id, &error);
   g_assert_no_error (error);
   g_assert_false (inc->full_resync);
   g_assert_cmpuint (inc->message_ids->len, ==, 2);
   g_assert_cmpstr (inc->message_ids->pdata[0], ==, a);
   g_assert_cmpstr (inc->message_ids->pdata[1], ==, b);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.history.list"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.history.list"), ==, 1);
   /* Never listed again by timestamp: one list page in all. */
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 1);
-  g_assert_cmpuint (af_sandbox_get_quota_units (f->sandbox, "gmail.users.history.list"), ==, 2);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.list"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_quota_units (f->s.sandbox, "gmail.users.history.list"), ==, 2);
 }
 
 static void
@@ -181,13 +148,13 @@ test_expired_history (Fixture      *f,
   g_autoptr (AfGmailSyncResult) again = NULL;
 
   g_assert_no_error (error);
-  af_sandbox_add_fault (f->sandbox, "gmail.users.history.list", AF_SANDBOX_ROUTE_EXPIRE_CURSOR, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.history.list", AF_SANDBOX_ROUTE_EXPIRE_CURSOR, 1, 0);
   again = do_sync (f, full->history_id, &error);
   g_assert_no_error (error);
   /* 404 → a full resync, not an error. */
   g_assert_true (again->full_resync);
   g_assert_cmpuint (again->message_ids->len, ==, 300);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.history.list"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.history.list"), ==, 1);
 }
 
 static void
@@ -199,13 +166,13 @@ test_bounded_resync (Fixture      *f,
   g_autoptr (AfGmailSyncResult) bounded = NULL;
 
   /* A resync after a long absence stops at its bound, newest first. */
-  af_gmail_client_sync_async (f->gmail, NULL, 120, NULL, on_ready, &r);
-  bounded = af_gmail_client_sync_finish (f->gmail, await (&r), &error);
+  af_gmail_client_sync_async (f->gmail, NULL, 120, NULL, af_test_ready_cb, &r);
+  bounded = af_gmail_client_sync_finish (f->gmail, af_test_await (&r), &error);
   g_assert_no_error (error);
   g_assert_true (bounded->full_resync);
   g_assert_true (bounded->truncated);
   g_assert_cmpuint (bounded->message_ids->len, ==, 120);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.list"), ==, 1);
 }
 
 static void
@@ -221,13 +188,13 @@ test_metadata_batch (Fixture      *f,
   g_assert_no_error (error);
   g_ptr_array_set_size (full->message_ids, 120);
   g_ptr_array_add (full->message_ids, NULL);
-  af_gmail_client_get_metadata_async (f->gmail, (const char *const *)full->message_ids->pdata, NULL, on_ready, &r);
-  meta = af_gmail_client_get_metadata_finish (f->gmail, await (&r), &error);
+  af_gmail_client_get_metadata_async (f->gmail, (const char *const *)full->message_ids->pdata, NULL, af_test_ready_cb, &r);
+  meta = af_gmail_client_get_metadata_finish (f->gmail, af_test_await (&r), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (meta->len, ==, 120);
   /* ≤ 50 per batch: 3 HTTP requests for 120 messages. */
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.batch"), ==, 3);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.get"), ==, 120);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.batch"), ==, 3);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.get"), ==, 120);
   for (guint i = 0; i < meta->len; i++)
     {
       AfGmailMessage *m = meta->pdata[i];
@@ -259,11 +226,11 @@ test_metadata_batch_faults (Fixture      *f,
   g_ptr_array_add (full->message_ids, g_strdup ("ffffdeadbeef"));
   g_ptr_array_add (full->message_ids, NULL);
   /* A 503, a truncated body and a dropped connection: all recovered. */
-  af_sandbox_add_fault (f->sandbox, "gmail.batch", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
-  af_sandbox_add_fault (f->sandbox, "gmail.batch", AF_SANDBOX_ROUTE_TRUNCATED, 1, 0);
-  af_sandbox_add_fault (f->sandbox, "gmail.batch", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
-  af_gmail_client_get_metadata_async (f->gmail, (const char *const *)full->message_ids->pdata, NULL, on_ready, &r);
-  meta = af_gmail_client_get_metadata_finish (f->gmail, await (&r), &error);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.batch", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.batch", AF_SANDBOX_ROUTE_TRUNCATED, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.batch", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
+  af_gmail_client_get_metadata_async (f->gmail, (const char *const *)full->message_ids->pdata, NULL, af_test_ready_cb, &r);
+  meta = af_gmail_client_get_metadata_finish (f->gmail, af_test_await (&r), &error);
   g_assert_no_error (error);
   /* The unknown id (a 404 inside the batch) is left out. */
   g_assert_cmpuint (meta->len, ==, 100);
@@ -324,23 +291,23 @@ test_labels (Fixture      *f,
   g_autoptr (AfGmailLabel) dup = NULL;
   gboolean inbox = FALSE;
 
-  af_gmail_client_list_labels_async (f->gmail, NULL, on_ready, &r1);
-  labels = af_gmail_client_list_labels_finish (f->gmail, await (&r1), &error);
+  af_gmail_client_list_labels_async (f->gmail, NULL, af_test_ready_cb, &r1);
+  labels = af_gmail_client_list_labels_finish (f->gmail, af_test_await (&r1), &error);
   g_assert_no_error (error);
   for (guint i = 0; i < labels->len; i++)
     if (g_str_equal (((AfGmailLabel *)labels->pdata[i])->id, "INBOX"))
       inbox = g_str_equal (((AfGmailLabel *)labels->pdata[i])->type, "system");
   g_assert_true (inbox);
 
-  af_gmail_client_create_label_async (f->gmail, "Rechnungen/Ärzte", NULL, on_ready, &r2);
-  label = af_gmail_client_create_label_finish (f->gmail, await (&r2), &error);
+  af_gmail_client_create_label_async (f->gmail, "Rechnungen/Ärzte", NULL, af_test_ready_cb, &r2);
+  label = af_gmail_client_create_label_finish (f->gmail, af_test_await (&r2), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (label->name, ==, "Rechnungen/Ärzte");
   g_assert_cmpstr (label->type, ==, "user");
   g_assert_true (g_str_has_prefix (label->id, "Label_"));
 
-  af_gmail_client_create_label_async (f->gmail, "Rechnungen/Ärzte", NULL, on_ready, &r3);
-  dup = af_gmail_client_create_label_finish (f->gmail, await (&r3), &error);
+  af_gmail_client_create_label_async (f->gmail, "Rechnungen/Ärzte", NULL, af_test_ready_cb, &r3);
+  dup = af_gmail_client_create_label_finish (f->gmail, af_test_await (&r3), &error);
   g_assert_null (dup);
   g_assert_error (error, AF_ERROR, AF_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "Gmail"));
@@ -353,8 +320,8 @@ test_modify (Fixture      *f,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) ids = list_page (f, &error);
-  guint inbox = af_sandbox_gmail_count_with_label (f->sandbox, "INBOX");
-  guint unread = af_sandbox_gmail_count_with_label (f->sandbox, "UNREAD");
+  guint inbox = af_sandbox_gmail_count_with_label (f->s.sandbox, "INBOX");
+  guint unread = af_sandbox_gmail_count_with_label (f->s.sandbox, "UNREAD");
   g_autoptr (GAsyncResult) r1 = NULL;
   g_autoptr (GAsyncResult) r2 = NULL;
   g_autoptr (GAsyncResult) r3 = NULL;
@@ -362,23 +329,23 @@ test_modify (Fixture      *f,
   g_assert_no_error (error);
   g_ptr_array_add (ids, NULL);
 
-  af_gmail_client_archive_async (f->gmail, (const char *const *)ids->pdata, NULL, on_ready, &r1);
-  g_assert_true (af_gmail_client_modify_finish (f->gmail, await (&r1), &error));
+  af_gmail_client_archive_async (f->gmail, (const char *const *)ids->pdata, NULL, af_test_ready_cb, &r1);
+  g_assert_true (af_gmail_client_modify_finish (f->gmail, af_test_await (&r1), &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, "INBOX"), ==, inbox - 10);
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->s.sandbox, "INBOX"), ==, inbox - 10);
 
-  af_gmail_client_star_async (f->gmail, (const char *const *)ids->pdata, NULL, on_ready, &r2);
-  g_assert_true (af_gmail_client_modify_finish (f->gmail, await (&r2), &error));
-  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, "STARRED"), ==, 10);
+  af_gmail_client_star_async (f->gmail, (const char *const *)ids->pdata, NULL, af_test_ready_cb, &r2);
+  g_assert_true (af_gmail_client_modify_finish (f->gmail, af_test_await (&r2), &error));
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->s.sandbox, "STARRED"), ==, 10);
 
   /* A 503 on batchModify is retried: adding labels twice is harmless. */
-  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.batchModify", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
-  af_gmail_client_mark_read_async (f->gmail, (const char *const *)ids->pdata, NULL, on_ready, &r3);
-  g_assert_true (af_gmail_client_modify_finish (f->gmail, await (&r3), &error));
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.messages.batchModify", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
+  af_gmail_client_mark_read_async (f->gmail, (const char *const *)ids->pdata, NULL, af_test_ready_cb, &r3);
+  g_assert_true (af_gmail_client_modify_finish (f->gmail, af_test_await (&r3), &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, "UNREAD"), <=, unread);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.batchModify"), ==, 4);
-  g_assert_cmpuint (af_sandbox_get_quota_units (f->sandbox, "gmail.users.messages.batchModify"), ==, 200);
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->s.sandbox, "UNREAD"), <=, unread);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.batchModify"), ==, 4);
+  g_assert_cmpuint (af_sandbox_get_quota_units (f->s.sandbox, "gmail.users.messages.batchModify"), ==, 200);
 }
 
 /* sending */
@@ -422,7 +389,7 @@ test_send_reply_and_draft (Fixture      *f,
                            gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  const char     *original = af_sandbox_gmail_find_by_subject (f->sandbox, "About lunch on Friday");
+  const char     *original = af_sandbox_gmail_find_by_subject (f->s.sandbox, "About lunch on Friday");
   AfGmailOutgoing out = {
     .to = "Bob <bob@example.org>",
     .subject = "Re: About lunch on Friday",
@@ -442,14 +409,14 @@ test_send_reply_and_draft (Fixture      *f,
   g_assert_nonnull (sent->id);
   g_assert_cmpstr (sent->thread_id, ==, original);
   g_assert_true (g_strv_contains ((const char *const *)sent->label_ids, "SENT"));
-  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 1);
-  g_assert_cmpstr (af_sandbox_gmail_get_sent_thread (f->sandbox, 0), ==, original);
-  mime = af_sandbox_gmail_get_sent_mime (f->sandbox, 0);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->s.sandbox), ==, 1);
+  g_assert_cmpstr (af_sandbox_gmail_get_sent_thread (f->s.sandbox, 0), ==, original);
+  mime = af_sandbox_gmail_get_sent_mime (f->s.sandbox, 0);
   g_assert_nonnull (strstr (mime, "In-Reply-To: <x@mail.example.com>"));
-  g_assert_cmpuint (af_sandbox_get_quota_units (f->sandbox, "gmail.users.messages.send"), ==, 100);
+  g_assert_cmpuint (af_sandbox_get_quota_units (f->s.sandbox, "gmail.users.messages.send"), ==, 100);
 
-  af_gmail_client_create_draft_async (f->gmail, &out, NULL, on_ready, &r);
-  draft = af_gmail_client_create_draft_finish (f->gmail, await (&r), &error);
+  af_gmail_client_create_draft_async (f->gmail, &out, NULL, af_test_ready_cb, &r);
+  draft = af_gmail_client_create_draft_finish (f->gmail, af_test_await (&r), &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (draft, "r-"));
 }
@@ -463,38 +430,38 @@ test_send_faults (Fixture      *f,
   AfGmailMessage *m;
 
   /* The connection drops after Gmail sent it: never sent twice. */
-  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
   m = do_send (f, &out, &error);
   g_assert_null (m);
   g_assert_error (error, AF_ERROR, AF_ERROR_NETWORK);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.send"), ==, 1);
-  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.send"), ==, 1);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->s.sandbox), ==, 1);
   g_clear_error (&error);
 
   /* A 500 is not retried for a send either. */
-  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_SERVER_ERROR, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_SERVER_ERROR, 1, 0);
   m = do_send (f, &out, &error);
   g_assert_null (m);
   g_assert_error (error, AF_ERROR, AF_ERROR_SERVICE_UNAVAILABLE);
   g_assert_nonnull (strstr (error->message, "Send an email"));
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.send"), ==, 2);
-  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.send"), ==, 2);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->s.sandbox), ==, 1);
   g_clear_error (&error);
 
   /* A 429 was refused unprocessed: retried after Retry-After. */
-  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_RATE_LIMIT, 1, 1);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_RATE_LIMIT, 1, 1);
   m = do_send (f, &out, &error);
   g_assert_no_error (error);
   af_gmail_message_free (m);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.send"), ==, 4);
-  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 2);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.send"), ==, 4);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->s.sandbox), ==, 2);
 
   /* Malformed JSON after a send: a clear error, still sent once. */
-  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_MALFORMED_JSON, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.messages.send", AF_SANDBOX_ROUTE_MALFORMED_JSON, 1, 0);
   m = do_send (f, &out, &error);
   g_assert_null (m);
   g_assert_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE);
-  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 3);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->s.sandbox), ==, 3);
 }
 
 static void
@@ -520,12 +487,12 @@ test_read_faults (Fixture      *f,
       g_autoptr (GError) error = NULL;
       g_autoptr (GPtrArray) ids = NULL;
 
-      af_sandbox_reset_counts (f->sandbox);
-      af_sandbox_add_fault (f->sandbox, "gmail.users.messages.list", cases[i].fault, 1, cases[i].value);
+      af_sandbox_reset_counts (f->s.sandbox);
+      af_sandbox_add_fault (f->s.sandbox, "gmail.users.messages.list", cases[i].fault, 1, cases[i].value);
       ids = list_page (f, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (ids->len, ==, 10);
-      g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, cases[i].requests);
+      g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.list"), ==, cases[i].requests);
     }
 
   /* Malformed JSON on a read: a clear error naming service and call. */
@@ -533,7 +500,7 @@ test_read_faults (Fixture      *f,
     g_autoptr (GError) error = NULL;
     g_autoptr (GPtrArray) ids = NULL;
 
-    af_sandbox_add_fault (f->sandbox, "gmail.users.messages.list", AF_SANDBOX_ROUTE_MALFORMED_JSON, 1, 0);
+    af_sandbox_add_fault (f->s.sandbox, "gmail.users.messages.list", AF_SANDBOX_ROUTE_MALFORMED_JSON, 1, 0);
     ids = list_page (f, &error);
     g_assert_null (ids);
     g_assert_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE);
@@ -546,12 +513,12 @@ test_read_faults (Fixture      *f,
     g_autoptr (GError) error = NULL;
     g_autoptr (GPtrArray) ids = NULL;
 
-    af_sandbox_reset_counts (f->sandbox);
-    af_sandbox_add_fault (f->sandbox, "gmail.users.messages.list", AF_SANDBOX_ROUTE_UNAVAILABLE, 10, 0);
+    af_sandbox_reset_counts (f->s.sandbox);
+    af_sandbox_add_fault (f->s.sandbox, "gmail.users.messages.list", AF_SANDBOX_ROUTE_UNAVAILABLE, 10, 0);
     ids = list_page (f, &error);
     g_assert_error (error, AF_ERROR, AF_ERROR_SERVICE_UNAVAILABLE);
-    g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 4);
-    af_sandbox_clear_faults (f->sandbox);
+    g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.list"), ==, 4);
+    af_sandbox_clear_faults (f->s.sandbox);
   }
 }
 
@@ -567,27 +534,27 @@ test_auth_errors (Fixture      *f,
   AfGmailOutgoing out = { .to = "bob@example.org", .subject = "x", .body_text = "y" };
   AfGmailMessage *m;
 
-  af_sandbox_add_token (f->sandbox, "ya29.readonly", "google", AF_SANDBOX_ACCOUNT,
+  af_sandbox_add_token (f->s.sandbox, "ya29.readonly", "google", AF_SANDBOX_ACCOUNT,
                         "https://www.googleapis.com/auth/gmail.readonly", 0);
   readonly = AF_TOKEN_SOURCE (af_static_token_source_new ("ya29.readonly"));
-  gmail = af_gmail_client_new (f->http, readonly, af_sandbox_get_base_url (f->sandbox));
-  af_gmail_client_send_async (gmail, &out, NULL, on_ready, &r);
-  m = af_gmail_client_send_finish (gmail, await (&r), &error);
+  gmail = af_gmail_client_new (f->s.http, readonly, af_sandbox_get_base_url (f->s.sandbox));
+  af_gmail_client_send_async (gmail, &out, NULL, af_test_ready_cb, &r);
+  m = af_gmail_client_send_finish (gmail, af_test_await (&r), &error);
   g_assert_null (m);
   /* 403 insufficientPermissions → the user must grant more access. */
   g_assert_error (error, AF_ERROR, AF_ERROR_PERMISSION_DENIED);
-  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 0);
+  g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->s.sandbox), ==, 0);
   g_clear_error (&error);
   g_clear_object (&gmail);
   g_clear_object (&r);
 
   /* 401: one forced refresh; a static token cannot refresh → reconnect. */
   bogus = AF_TOKEN_SOURCE (af_static_token_source_new ("ya29.revoked"));
-  gmail = af_gmail_client_new (f->http, bogus, af_sandbox_get_base_url (f->sandbox));
-  af_gmail_client_list_messages_async (gmail, NULL, NULL, 5, NULL, on_ready, &r);
-  g_assert_null (af_gmail_client_list_messages_finish (gmail, await (&r), NULL, &error));
+  gmail = af_gmail_client_new (f->s.http, bogus, af_sandbox_get_base_url (f->s.sandbox));
+  af_gmail_client_list_messages_async (gmail, NULL, NULL, 5, NULL, af_test_ready_cb, &r);
+  g_assert_null (af_gmail_client_list_messages_finish (gmail, af_test_await (&r), NULL, &error));
   g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.list"), ==, 1);
 }
 
 /* The measured criterion. */
@@ -607,48 +574,48 @@ test_backlog_10000 (Fixture      *f,
   guint       minimum, total;
   gint64      start = g_get_monotonic_time ();
 
-  af_sandbox_generate_messages (f->sandbox, 10000, 42);
+  af_sandbox_generate_messages (f->s.sandbox, 10000, 42);
 
   full = do_sync (f, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (full->message_ids->len, ==, 10000);
 
   g_ptr_array_add (full->message_ids, NULL);
-  af_gmail_client_get_metadata_async (f->gmail, (const char *const *)full->message_ids->pdata, NULL, on_ready, &r1);
-  meta = af_gmail_client_get_metadata_finish (f->gmail, await (&r1), &error);
+  af_gmail_client_get_metadata_async (f->gmail, (const char *const *)full->message_ids->pdata, NULL, af_test_ready_cb, &r1);
+  meta = af_gmail_client_get_metadata_finish (f->gmail, af_test_await (&r1), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (meta->len, ==, 10000);
 
-  af_gmail_client_create_label_async (f->gmail, "AgentFlow/Processed", NULL, on_ready, &r2);
-  label = af_gmail_client_create_label_finish (f->gmail, await (&r2), &error);
+  af_gmail_client_create_label_async (f->gmail, "AgentFlow/Processed", NULL, af_test_ready_cb, &r2);
+  label = af_gmail_client_create_label_finish (f->gmail, af_test_await (&r2), &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < meta->len; i++)
     g_ptr_array_add (ids, ((AfGmailMessage *)meta->pdata[i])->id);
   g_ptr_array_add (ids, NULL);
   add[0] = label->id;
-  af_gmail_client_modify_async (f->gmail, (const char *const *)ids->pdata, add, NULL, NULL, on_ready, &r3);
-  g_assert_true (af_gmail_client_modify_finish (f->gmail, await (&r3), &error));
+  af_gmail_client_modify_async (f->gmail, (const char *const *)ids->pdata, add, NULL, NULL, af_test_ready_cb, &r3);
+  g_assert_true (af_gmail_client_modify_finish (f->gmail, af_test_await (&r3), &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, label->id), ==, 10000);
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->s.sandbox, label->id), ==, 10000);
 
   /* The API minimum: 20 list pages of 500, 200 batches of 50, 10
    * batchModify calls of 1000. */
   minimum = 10000 / 500 + 10000 / 50 + 10000 / 1000;
-  total = af_sandbox_get_total_requests (f->sandbox);
+  total = af_sandbox_get_total_requests (f->s.sandbox);
   g_test_message ("10,000 messages: %u HTTP requests (list %u, profile %u, batch %u, labels.create %u, batchModify %u); "
                   "API minimum %u; %u quota units; %.1f s",
                   total,
-                  af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"),
-                  af_sandbox_get_count (f->sandbox, "gmail.users.getProfile"),
-                  af_sandbox_get_count (f->sandbox, "gmail.batch"),
-                  af_sandbox_get_count (f->sandbox, "gmail.users.labels.create"),
-                  af_sandbox_get_count (f->sandbox, "gmail.users.messages.batchModify"),
-                  minimum, af_sandbox_get_total_quota_units (f->sandbox),
+                  af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.list"),
+                  af_sandbox_get_count (f->s.sandbox, "gmail.users.getProfile"),
+                  af_sandbox_get_count (f->s.sandbox, "gmail.batch"),
+                  af_sandbox_get_count (f->s.sandbox, "gmail.users.labels.create"),
+                  af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.batchModify"),
+                  minimum, af_sandbox_get_total_quota_units (f->s.sandbox),
                   (g_get_monotonic_time () - start) / 1e6);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 20);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.batch"), ==, 200);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.batchModify"), ==, 10);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.list"), ==, 20);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.batch"), ==, 200);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.batchModify"), ==, 10);
   g_assert_cmpuint (total, <=, minimum + minimum / 10);
 }
 

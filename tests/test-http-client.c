@@ -8,11 +8,10 @@
 #include <string.h>
 
 #include "af-error.h"
+#include "af-test-services.h"
 #include "af-gmail-client.h"
 #include "af-http-client.h"
-#include "af-sandbox.h"
 #include "af-service-method.h"
-#include "af-static-token-source.h"
 
 /* A token source that hands out a stale token until asked to refresh. */
 #define TEST_TYPE_TOKENS (test_tokens_get_type ())
@@ -76,48 +75,20 @@ test_tokens_init (TestTokens *self)
 
 typedef struct
 {
-  AfSandbox     *sandbox;
-  AfHttpClient  *http;
-  AfTokenSource *tokens;
+  AfTestServices s;
   AfGmailClient *gmail;
 } Fixture;
-
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
 
 static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *token = NULL;
-
-  f->sandbox = af_sandbox_new ();
-  af_sandbox_seed_sample (f->sandbox);
-  af_sandbox_add_default_tokens (f->sandbox, &token, NULL, NULL);
-  af_sandbox_add_token (f->sandbox, "ya29.fresh", "google", AF_SANDBOX_ACCOUNT, AF_SANDBOX_GOOGLE_SCOPES, 0);
+  af_test_services_set_up (&f->s, AF_TEST_GOOGLE, TRUE, 4);
+  af_sandbox_add_token (f->s.sandbox, "ya29.fresh", "google", AF_SANDBOX_ACCOUNT, AF_SANDBOX_GOOGLE_SCOPES, 0);
   /* Expired a second ago. */
-  af_sandbox_add_token (f->sandbox, "ya29.stale", "google", AF_SANDBOX_ACCOUNT, AF_SANDBOX_GOOGLE_SCOPES,
+  af_sandbox_add_token (f->s.sandbox, "ya29.stale", "google", AF_SANDBOX_ACCOUNT, AF_SANDBOX_GOOGLE_SCOPES,
                         g_get_real_time () - G_USEC_PER_SEC);
-  g_assert_true (af_sandbox_start (f->sandbox, &error));
-
-  f->http = af_http_client_new ();
-  af_http_client_set_retry_policy (f->http, 4, 10, 50);
-  f->tokens = AF_TOKEN_SOURCE (af_static_token_source_new (token));
-  f->gmail = af_gmail_client_new (f->http, f->tokens, af_sandbox_get_base_url (f->sandbox));
+  f->gmail = af_gmail_client_new (f->s.http, f->s.tokens, af_sandbox_get_base_url (f->s.sandbox));
 }
 
 static void
@@ -125,9 +96,7 @@ fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
   g_clear_object (&f->gmail);
-  g_clear_object (&f->tokens);
-  g_clear_object (&f->http);
-  g_clear_object (&f->sandbox);
+  af_test_services_tear_down (&f->s);
 }
 
 static void
@@ -162,17 +131,17 @@ test_refresh_on_401 (Fixture      *f,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (TestTokens) tokens = g_object_new (TEST_TYPE_TOKENS, NULL);
-  g_autoptr (AfGmailClient) gmail = af_gmail_client_new (f->http, AF_TOKEN_SOURCE (tokens), af_sandbox_get_base_url (f->sandbox));
+  g_autoptr (AfGmailClient) gmail = af_gmail_client_new (f->s.http, AF_TOKEN_SOURCE (tokens), af_sandbox_get_base_url (f->s.sandbox));
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (GPtrArray) ids = NULL;
 
-  af_gmail_client_list_messages_async (gmail, NULL, NULL, 5, NULL, on_ready, &r);
-  ids = af_gmail_client_list_messages_finish (gmail, await (&r), NULL, &error);
+  af_gmail_client_list_messages_async (gmail, NULL, NULL, 5, NULL, af_test_ready_cb, &r);
+  ids = af_gmail_client_list_messages_finish (gmail, af_test_await (&r), NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ids->len, ==, 5);
   /* One 401, one forced refresh, one retry. */
   g_assert_cmpuint (tokens->n_forced, ==, 1);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 2);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.list"), ==, 2);
 }
 
 static void
@@ -183,15 +152,15 @@ test_concurrency_cap (Fixture      *f,
   guint         max_active = 0;
   gboolean      done = FALSE;
 
-  af_http_client_set_max_concurrent (f->http, "gmail", 2);
-  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.list", AF_SANDBOX_ROUTE_LATENCY, 6, 50);
+  af_http_client_set_max_concurrent (f->s.http, "gmail", 2);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.messages.list", AF_SANDBOX_ROUTE_LATENCY, 6, 50);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    af_gmail_client_list_messages_async (f->gmail, NULL, NULL, 5, NULL, on_ready, &results[i]);
+    af_gmail_client_list_messages_async (f->gmail, NULL, NULL, 5, NULL, af_test_ready_cb, &results[i]);
 
   while (!done)
     {
       g_main_context_iteration (NULL, TRUE);
-      max_active = MAX (max_active, af_http_client_get_active (f->http, "gmail"));
+      max_active = MAX (max_active, af_http_client_get_active (f->s.http, "gmail"));
       done = TRUE;
       for (guint i = 0; i < G_N_ELEMENTS (results); i++)
         done = done && results[i] != NULL;
@@ -206,7 +175,7 @@ test_concurrency_cap (Fixture      *f,
       g_assert_no_error (error);
       g_clear_object (&results[i]);
     }
-  g_assert_cmpuint (af_http_client_get_active (f->http, "gmail"), ==, 0);
+  g_assert_cmpuint (af_http_client_get_active (f->s.http, "gmail"), ==, 0);
 }
 
 static void
@@ -217,12 +186,12 @@ test_size_cap (Fixture      *f,
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (GPtrArray) ids = NULL;
 
-  af_http_client_set_max_response_size (f->http, 1024);
-  af_gmail_client_list_messages_async (f->gmail, NULL, NULL, 200, NULL, on_ready, &r);
-  ids = af_gmail_client_list_messages_finish (f->gmail, await (&r), NULL, &error);
+  af_http_client_set_max_response_size (f->s.http, 1024);
+  af_gmail_client_list_messages_async (f->gmail, NULL, NULL, 200, NULL, af_test_ready_cb, &r);
+  ids = af_gmail_client_list_messages_finish (f->gmail, af_test_await (&r), NULL, &error);
   g_assert_null (ids);
   g_assert_error (error, AF_ERROR, AF_ERROR_TOO_LARGE);
-  g_assert_cmpuint (af_http_client_get_active (f->http, "gmail"), ==, 0);
+  g_assert_cmpuint (af_http_client_get_active (f->s.http, "gmail"), ==, 0);
 }
 
 static gboolean
@@ -241,13 +210,13 @@ test_cancel (Fixture      *f,
   g_autoptr (GPtrArray) ids = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
 
-  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.list", AF_SANDBOX_ROUTE_LATENCY, 1, 2000);
-  af_gmail_client_list_messages_async (f->gmail, NULL, NULL, 5, cancellable, on_ready, &r);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.messages.list", AF_SANDBOX_ROUTE_LATENCY, 1, 2000);
+  af_gmail_client_list_messages_async (f->gmail, NULL, NULL, 5, cancellable, af_test_ready_cb, &r);
   g_timeout_add (50, on_cancel_cb, cancellable);
-  ids = af_gmail_client_list_messages_finish (f->gmail, await (&r), NULL, &error);
+  ids = af_gmail_client_list_messages_finish (f->gmail, af_test_await (&r), NULL, &error);
   g_assert_null (ids);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpuint (af_http_client_get_active (f->http, "gmail"), ==, 0);
+  g_assert_cmpuint (af_http_client_get_active (f->s.http, "gmail"), ==, 0);
 }
 
 static void
@@ -257,11 +226,11 @@ test_raw_request (Fixture      *f,
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (JsonNode) root = NULL;
-  g_autofree char *url = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/gmail/v1/users/me/profile", NULL);
+  g_autofree char *url = af_test_services_url (&f->s, "/gmail/v1/users/me/profile");
 
-  af_http_client_json_async (f->http, af_service_method_lookup ("gmail.users.getProfile"), f->tokens, "GET", url,
-                             NULL, NULL, on_ready, &r);
-  root = af_http_client_json_finish (f->http, await (&r), &error);
+  af_http_client_json_async (f->s.http, af_service_method_lookup ("gmail.users.getProfile"), f->s.tokens, "GET", url,
+                             NULL, NULL, af_test_ready_cb, &r);
+  root = af_http_client_json_finish (f->s.http, af_test_await (&r), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "emailAddress"), ==, AF_SANDBOX_ACCOUNT);
 }

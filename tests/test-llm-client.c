@@ -8,10 +8,9 @@
 #include <string.h>
 
 #include "af-error.h"
+#include "af-test-services.h"
 #include "af-json-schema.h"
 #include "af-llm-client.h"
-#include "af-sandbox.h"
-#include "af-static-token-source.h"
 
 #define SEND_SCHEMA "{\"type\":\"object\",\"properties\":{\"to\":{\"type\":\"string\",\"minLength\":3},"             \
                     "\"subject\":{\"type\":\"string\"},\"urgent\":{\"type\":\"boolean\"},"                           \
@@ -21,46 +20,20 @@
 
 typedef struct
 {
-  AfSandbox     *sandbox;
-  AfHttpClient  *http;
-  AfTokenSource *tokens;
+  AfTestServices s;
   AfLlmClient   *llm;
   GPtrArray     *tools;
 } Fixture;
 
 static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *token = NULL;
   g_autofree char *base = NULL;
 
-  f->sandbox = af_sandbox_new ();
-  af_sandbox_add_default_tokens (f->sandbox, NULL, NULL, &token);
-  g_assert_true (af_sandbox_start (f->sandbox, &error));
-
-  f->http = af_http_client_new ();
-  af_http_client_set_retry_policy (f->http, 3, 10, 50);
-  f->tokens = AF_TOKEN_SOURCE (af_static_token_source_new (token));
-  base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/v1", NULL);
-  f->llm = af_llm_client_new (f->http, f->tokens, base, "sandbox-model");
+  af_test_services_set_up (&f->s, AF_TEST_LLM, FALSE, 3);
+  base = af_test_services_url (&f->s, "/v1");
+  f->llm = af_llm_client_new (f->s.http, f->s.tokens, base, "sandbox-model");
   f->tools = g_ptr_array_new_with_free_func ((GDestroyNotify)af_llm_tool_free);
   g_ptr_array_add (f->tools, af_llm_tool_new ("send_email", "Send an email", SEND_SCHEMA));
 }
@@ -71,9 +44,7 @@ fixture_tear_down (Fixture      *f,
 {
   g_clear_pointer (&f->tools, g_ptr_array_unref);
   g_clear_object (&f->llm);
-  g_clear_object (&f->tokens);
-  g_clear_object (&f->http);
-  g_clear_object (&f->sandbox);
+  af_test_services_tear_down (&f->s);
 }
 
 static AfLlmResponse *
@@ -84,8 +55,8 @@ chat (Fixture   *f,
 {
   g_autoptr (GAsyncResult) r = NULL;
 
-  af_llm_client_chat_async (f->llm, messages, f->tools, "auto", json_mode, NULL, on_ready, &r);
-  return af_llm_client_chat_finish (f->llm, await (&r), error);
+  af_llm_client_chat_async (f->llm, messages, f->tools, "auto", json_mode, NULL, af_test_ready_cb, &r);
+  return af_llm_client_chat_finish (f->llm, af_test_await (&r), error);
 }
 
 static GPtrArray *
@@ -120,8 +91,8 @@ test_tool_loop (Fixture      *f,
   JsonObject    *o;
   AfLlmMessage  *echo;
 
-  af_sandbox_llm_push_tool_call (f->sandbox, "send_email", "{\"to\":\"bob@example.org\",\"subject\":\"Hi\"}");
-  af_sandbox_llm_push_reply (f->sandbox, "{\"role\":\"assistant\",\"content\":\"Sent.\"}");
+  af_sandbox_llm_push_tool_call (f->s.sandbox, "send_email", "{\"to\":\"bob@example.org\",\"subject\":\"Hi\"}");
+  af_sandbox_llm_push_reply (f->s.sandbox, "{\"role\":\"assistant\",\"content\":\"Sent.\"}");
 
   first = chat (f, messages, FALSE, &error);
   g_assert_no_error (error);
@@ -134,7 +105,7 @@ test_tool_loop (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (call->parsed), "to"), ==, "bob@example.org");
 
   /* The request carried the tools, the choice and the limits. */
-  request = af_sandbox_llm_get_last_request (f->sandbox);
+  request = af_sandbox_llm_get_last_request (f->s.sandbox);
   o = json_node_get_object (request);
   g_assert_cmpstr (json_object_get_string_member (o, "model"), ==, "sandbox-model");
   g_assert_cmpstr (json_object_get_string_member (o, "tool_choice"), ==, "auto");
@@ -160,7 +131,7 @@ test_tool_loop (Fixture      *f,
   g_assert_cmpstr (second->finish_reason, ==, "stop");
   g_assert_cmpuint (second->prompt_tokens, ==, 42);
 
-  request = af_sandbox_llm_get_last_request (f->sandbox);
+  request = af_sandbox_llm_get_last_request (f->s.sandbox);
   {
     JsonArray  *sent = json_object_get_array_member (json_node_get_object (request), "messages");
     JsonObject *tool = json_array_get_object_element (sent, 3);
@@ -187,7 +158,7 @@ test_invalid_arguments (Fixture      *f,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    af_sandbox_llm_push_tool_call (f->sandbox, bad[i][0], bad[i][1]);
+    af_sandbox_llm_push_tool_call (f->s.sandbox, bad[i][0], bad[i][1]);
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -214,16 +185,16 @@ test_json_mode_and_faults (Fixture      *f,
   g_autoptr (AfLlmResponse) failed = NULL;
   JsonObject *format;
 
-  af_sandbox_add_fault (f->sandbox, "llm.chat.completions", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
-  af_sandbox_add_fault (f->sandbox, "llm.chat.completions", AF_SANDBOX_ROUTE_RATE_LIMIT, 1, 1);
+  af_sandbox_add_fault (f->s.sandbox, "llm.chat.completions", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "llm.chat.completions", AF_SANDBOX_ROUTE_RATE_LIMIT, 1, 1);
   response = chat (f, messages, TRUE, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (response->message->content, ==, "{}");
-  format = json_object_get_object_member (json_node_get_object (af_sandbox_llm_get_last_request (f->sandbox)), "response_format");
+  format = json_object_get_object_member (json_node_get_object (af_sandbox_llm_get_last_request (f->s.sandbox)), "response_format");
   g_assert_cmpstr (json_object_get_string_member (format, "type"), ==, "json_object");
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "llm.chat.completions"), ==, 3);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "llm.chat.completions"), ==, 3);
 
-  af_sandbox_add_fault (f->sandbox, "llm.chat.completions", AF_SANDBOX_ROUTE_MALFORMED_JSON, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "llm.chat.completions", AF_SANDBOX_ROUTE_MALFORMED_JSON, 1, 0);
   failed = chat (f, messages, FALSE, &error);
   g_assert_null (failed);
   g_assert_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE);
@@ -238,8 +209,8 @@ test_timeout (Fixture      *f,
   g_autoptr (AfLlmResponse) response = NULL;
 
   af_llm_client_set_timeout (f->llm, 1);
-  af_http_client_set_retry_policy (f->http, 1, 10, 10);
-  af_sandbox_add_fault (f->sandbox, "llm.chat.completions", AF_SANDBOX_ROUTE_LATENCY, 1, 2500);
+  af_http_client_set_retry_policy (f->s.http, 1, 10, 10);
+  af_sandbox_add_fault (f->s.sandbox, "llm.chat.completions", AF_SANDBOX_ROUTE_LATENCY, 1, 2500);
   response = chat (f, messages, FALSE, &error);
   g_assert_null (response);
   g_assert_error (error, AF_ERROR, AF_ERROR_TIMED_OUT);
@@ -253,16 +224,16 @@ test_bad_key (Fixture      *f,
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) messages = conversation ();
   g_autoptr (AfTokenSource) bad = AF_TOKEN_SOURCE (af_static_token_source_new ("sk-wrong"));
-  g_autofree char *base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/v1", NULL);
-  g_autoptr (AfLlmClient) llm = af_llm_client_new (f->http, bad, base, "m");
+  g_autofree char *base = af_test_services_url (&f->s, "/v1");
+  g_autoptr (AfLlmClient) llm = af_llm_client_new (f->s.http, bad, base, "m");
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (AfLlmResponse) response = NULL;
 
-  af_llm_client_chat_async (llm, messages, NULL, NULL, FALSE, NULL, on_ready, &r);
-  response = af_llm_client_chat_finish (llm, await (&r), &error);
+  af_llm_client_chat_async (llm, messages, NULL, NULL, FALSE, NULL, af_test_ready_cb, &r);
+  response = af_llm_client_chat_finish (llm, af_test_await (&r), &error);
   g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
   g_assert_nonnull (strstr (error->message, "the AI model"));
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "llm.chat.completions"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "llm.chat.completions"), ==, 1);
 }
 
 static void

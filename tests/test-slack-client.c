@@ -8,52 +8,23 @@
 #include <string.h>
 
 #include "af-error.h"
-#include "af-sandbox.h"
+#include "af-test-services.h"
 #include "af-slack-client.h"
-#include "af-static-token-source.h"
 
 typedef struct
 {
-  AfSandbox     *sandbox;
-  AfHttpClient  *http;
-  AfTokenSource *tokens;
+  AfTestServices s;
   AfSlackClient *slack;
   char          *base;
 } Fixture;
 
 static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *token = NULL;
-
-  f->sandbox = af_sandbox_new ();
-  af_sandbox_seed_sample (f->sandbox);
-  af_sandbox_add_default_tokens (f->sandbox, NULL, &token, NULL);
-  g_assert_true (af_sandbox_start (f->sandbox, &error));
-
-  f->http = af_http_client_new ();
-  af_http_client_set_retry_policy (f->http, 4, 10, 50);
-  f->tokens = AF_TOKEN_SOURCE (af_static_token_source_new (token));
-  f->base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/api", NULL);
-  f->slack = af_slack_client_new (f->http, f->tokens, f->base);
+  af_test_services_set_up (&f->s, AF_TEST_SLACK, TRUE, 4);
+  f->base = af_test_services_url (&f->s, "/api");
+  f->slack = af_slack_client_new (f->s.http, f->s.tokens, f->base);
   /* Pacing is tested on its own; the others need not wait. */
   af_slack_client_set_post_interval (f->slack, 1000);
 }
@@ -63,9 +34,7 @@ fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
   g_clear_object (&f->slack);
-  g_clear_object (&f->tokens);
-  g_clear_object (&f->http);
-  g_clear_object (&f->sandbox);
+  af_test_services_tear_down (&f->s);
   g_clear_pointer (&f->base, g_free);
 }
 
@@ -77,8 +46,8 @@ post (Fixture    *f,
 {
   g_autoptr (GAsyncResult) r = NULL;
 
-  af_slack_client_post_message_async (f->slack, channel, text, NULL, NULL, NULL, on_ready, &r);
-  return af_slack_client_post_message_finish (f->slack, await (&r), error);
+  af_slack_client_post_message_async (f->slack, channel, text, NULL, NULL, NULL, af_test_ready_cb, &r);
+  return af_slack_client_post_message_finish (f->slack, af_test_await (&r), error);
 }
 
 static void
@@ -89,8 +58,8 @@ test_auth_test (Fixture      *f,
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (AfSlackIdentity) id = NULL;
 
-  af_slack_client_auth_test_async (f->slack, NULL, on_ready, &r);
-  id = af_slack_client_auth_test_finish (f->slack, await (&r), &error);
+  af_slack_client_auth_test_async (f->slack, NULL, af_test_ready_cb, &r);
+  id = af_slack_client_auth_test_finish (f->slack, af_test_await (&r), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (id->team_id, ==, AF_SANDBOX_SLACK_TEAM);
   g_assert_cmpstr (id->url, ==, "https://example-workspace.slack.com/");
@@ -103,11 +72,11 @@ test_invalid_auth (Fixture      *f,
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (AfTokenSource) bad = AF_TOKEN_SOURCE (af_static_token_source_new ("xoxb-revoked"));
-  g_autoptr (AfSlackClient) slack = af_slack_client_new (f->http, bad, f->base);
+  g_autoptr (AfSlackClient) slack = af_slack_client_new (f->s.http, bad, f->base);
   g_autoptr (AfSlackIdentity) id = NULL;
 
-  af_slack_client_auth_test_async (slack, NULL, on_ready, &r);
-  id = af_slack_client_auth_test_finish (slack, await (&r), &error);
+  af_slack_client_auth_test_async (slack, NULL, af_test_ready_cb, &r);
+  id = af_slack_client_auth_test_finish (slack, af_test_await (&r), &error);
   g_assert_null (id);
   g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
   g_assert_nonnull (strstr (error->message, "Reconnect Slack"));
@@ -126,8 +95,8 @@ test_conversations (Fixture      *f,
 
   /* 12 channels, 200 per page by default: one page; the sandbox pages
    * by cursor when asked for fewer (see test-sandbox). */
-  af_slack_client_list_conversations_async (f->slack, "public_channel,private_channel", NULL, on_ready, &r1);
-  channels = af_slack_client_list_conversations_finish (f->slack, await (&r1), &error);
+  af_slack_client_list_conversations_async (f->slack, "public_channel,private_channel", NULL, af_test_ready_cb, &r1);
+  channels = af_slack_client_list_conversations_finish (f->slack, af_test_await (&r1), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (channels->len, ==, 12);
   for (guint i = 0; i < channels->len; i++)
@@ -135,8 +104,8 @@ test_conversations (Fixture      *f,
       private_seen = TRUE;
   g_assert_true (private_seen);
 
-  af_slack_client_list_conversations_async (f->slack, "public_channel", NULL, on_ready, &r2);
-  public_only = af_slack_client_list_conversations_finish (f->slack, await (&r2), &error);
+  af_slack_client_list_conversations_async (f->slack, "public_channel", NULL, af_test_ready_cb, &r2);
+  public_only = af_slack_client_list_conversations_finish (f->slack, af_test_await (&r2), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (public_only->len, ==, 11);
 }
@@ -153,19 +122,19 @@ test_open_and_lookup (Fixture      *f,
   g_autoptr (AfSlackUser) nobody = NULL;
   g_autofree char *dm = NULL;
 
-  af_slack_client_lookup_user_by_email_async (f->slack, "zoe@example.de", NULL, on_ready, &r1);
-  user = af_slack_client_lookup_user_by_email_finish (f->slack, await (&r1), &error);
+  af_slack_client_lookup_user_by_email_async (f->slack, "zoe@example.de", NULL, af_test_ready_cb, &r1);
+  user = af_slack_client_lookup_user_by_email_finish (f->slack, af_test_await (&r1), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (user->id, ==, "U0ZOE");
   g_assert_cmpstr (user->real_name, ==, "Zoë Müller");
 
-  af_slack_client_lookup_user_by_email_async (f->slack, "nobody@example.com", NULL, on_ready, &r2);
-  nobody = af_slack_client_lookup_user_by_email_finish (f->slack, await (&r2), &error);
+  af_slack_client_lookup_user_by_email_async (f->slack, "nobody@example.com", NULL, af_test_ready_cb, &r2);
+  nobody = af_slack_client_lookup_user_by_email_finish (f->slack, af_test_await (&r2), &error);
   g_assert_error (error, AF_ERROR, AF_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  af_slack_client_open_conversation_async (f->slack, user->id, NULL, on_ready, &r3);
-  dm = af_slack_client_open_conversation_finish (f->slack, await (&r3), &error);
+  af_slack_client_open_conversation_async (f->slack, user->id, NULL, af_test_ready_cb, &r3);
+  dm = af_slack_client_open_conversation_finish (f->slack, af_test_await (&r3), &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (dm, "D"));
 }
@@ -186,15 +155,15 @@ test_post_and_permalink (Fixture      *f,
   g_assert_no_error (error);
   g_assert_nonnull (ts);
 
-  af_slack_client_post_message_async (f->slack, "C0ALERTS", "Invoice due", blocks, NULL, NULL, on_ready, &r1);
-  ts2 = af_slack_client_post_message_finish (f->slack, await (&r1), &error);
+  af_slack_client_post_message_async (f->slack, "C0ALERTS", "Invoice due", blocks, NULL, NULL, af_test_ready_cb, &r1);
+  ts2 = af_slack_client_post_message_finish (f->slack, af_test_await (&r1), &error);
   g_assert_no_error (error);
 
-  af_slack_client_get_permalink_async (f->slack, "C0GENERAL", ts, NULL, on_ready, &r2);
-  link = af_slack_client_get_permalink_finish (f->slack, await (&r2), &error);
+  af_slack_client_get_permalink_async (f->slack, "C0GENERAL", ts, NULL, af_test_ready_cb, &r2);
+  link = af_slack_client_get_permalink_finish (f->slack, af_test_await (&r2), &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (link, "https://example-workspace.slack.com/archives/C0GENERAL/p"));
-  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "C0GENERAL"), ==, 1);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->s.sandbox, "C0GENERAL"), ==, 1);
 }
 
 static void
@@ -224,17 +193,17 @@ test_post_pacing (Fixture      *f,
 
   /* Three posts at once to one channel: paced, no 429 from Slack. */
   for (guint i = 0; i < 3; i++)
-    af_slack_client_post_message_async (f->slack, "C0RANDOM", "tick", NULL, NULL, NULL, on_ready, &results[i]);
+    af_slack_client_post_message_async (f->slack, "C0RANDOM", "tick", NULL, NULL, NULL, af_test_ready_cb, &results[i]);
   for (guint i = 0; i < 3; i++)
     {
-      g_autofree char *ts = af_slack_client_post_message_finish (f->slack, await (&results[i]), &error);
+      g_autofree char *ts = af_slack_client_post_message_finish (f->slack, af_test_await (&results[i]), &error);
 
       g_assert_no_error (error);
       g_clear_object (&results[i]);
     }
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 2 * G_USEC_PER_SEC - 50000);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.chat.postMessage"), ==, 3);
-  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "C0RANDOM"), ==, 3);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "slack.chat.postMessage"), ==, 3);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->s.sandbox, "C0RANDOM"), ==, 3);
 }
 
 static void
@@ -245,27 +214,27 @@ test_post_faults (Fixture      *f,
   char *ts;
 
   /* 429 + Retry-After: retried, posted once. */
-  af_sandbox_add_fault (f->sandbox, "slack.chat.postMessage", AF_SANDBOX_ROUTE_RATE_LIMIT, 1, 1);
+  af_sandbox_add_fault (f->s.sandbox, "slack.chat.postMessage", AF_SANDBOX_ROUTE_RATE_LIMIT, 1, 1);
   ts = post (f, "C0GENERAL", "one", &error);
   g_assert_no_error (error);
   g_free (ts);
-  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.chat.postMessage"), ==, 2);
-  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "C0GENERAL"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "slack.chat.postMessage"), ==, 2);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->s.sandbox, "C0GENERAL"), ==, 1);
 
   /* Dropped after posting: reported, never posted twice. */
-  af_sandbox_add_fault (f->sandbox, "slack.chat.postMessage", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "slack.chat.postMessage", AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
   ts = post (f, "C0ALERTS", "two", &error);
   g_assert_null (ts);
   g_assert_error (error, AF_ERROR, AF_ERROR_NETWORK);
-  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "C0ALERTS"), ==, 1);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->s.sandbox, "C0ALERTS"), ==, 1);
   g_clear_error (&error);
 
   /* 503: not retried for a post. */
-  af_sandbox_add_fault (f->sandbox, "slack.chat.postMessage", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "slack.chat.postMessage", AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
   ts = post (f, "G0LEADS", "three", &error);
   g_assert_null (ts);
   g_assert_error (error, AF_ERROR, AF_ERROR_SERVICE_UNAVAILABLE);
-  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "G0LEADS"), ==, 0);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->s.sandbox, "G0LEADS"), ==, 0);
   g_clear_error (&error);
 
   /* A read recovers from truncation and a 500. */
@@ -273,10 +242,10 @@ test_post_faults (Fixture      *f,
     g_autoptr (GAsyncResult) r = NULL;
     g_autoptr (GPtrArray) channels = NULL;
 
-    af_sandbox_add_fault (f->sandbox, "slack.conversations.list", AF_SANDBOX_ROUTE_TRUNCATED, 1, 0);
-    af_sandbox_add_fault (f->sandbox, "slack.conversations.list", AF_SANDBOX_ROUTE_SERVER_ERROR, 1, 0);
-    af_slack_client_list_conversations_async (f->slack, NULL, NULL, on_ready, &r);
-    channels = af_slack_client_list_conversations_finish (f->slack, await (&r), &error);
+    af_sandbox_add_fault (f->s.sandbox, "slack.conversations.list", AF_SANDBOX_ROUTE_TRUNCATED, 1, 0);
+    af_sandbox_add_fault (f->s.sandbox, "slack.conversations.list", AF_SANDBOX_ROUTE_SERVER_ERROR, 1, 0);
+    af_slack_client_list_conversations_async (f->slack, NULL, NULL, af_test_ready_cb, &r);
+    channels = af_slack_client_list_conversations_finish (f->slack, af_test_await (&r), &error);
     g_assert_no_error (error);
     g_assert_cmpuint (channels->len, ==, 12);
   }
