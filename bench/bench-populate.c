@@ -46,7 +46,7 @@ populate (AfDatabase *db,
       sqlite3_bind_int64 (stmt, 3, now);
       sqlite3_bind_int64 (stmt, 4, now);
       /* none due for an hour */
-      sqlite3_bind_int64 (stmt, 5, now + G_USEC_PER_SEC * (3600 + i));
+      sqlite3_bind_int64 (stmt, 5, now + G_USEC_PER_SEC * (gint64)(3600 + i));
       if (!af_database_step_done (db, stmt, error))
         return FALSE;
     }

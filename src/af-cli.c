@@ -102,7 +102,10 @@ on_connected_cb (GObject      *object,
     }
   else
     {
-      g_print (_ ("Connected as %s\n"), connection->account);
+      if (connection->agent != NULL && connection->agent[0] != '\0')
+        g_print (_ ("Connected as %s for agent %s\n"), connection->account, connection->agent);
+      else
+        g_print (_ ("Connected as %s\n"), connection->account);
       if (missing != NULL && missing[0] != NULL)
         {
           g_autofree char *list = g_strjoinv (", ", missing);
@@ -223,6 +226,7 @@ af_cli_run (int    argc,
   g_autoptr (AfAccountManager) manager = NULL;
   g_autofree char   *sandbox_url = NULL;
   g_autofree char   *command = NULL;
+  g_autofree char   *agent_id = NULL;
   gboolean           no_browser = FALSE;
   gboolean           bot_token = FALSE;
   int                timeout = 300;
@@ -233,6 +237,7 @@ af_cli_run (int    argc,
     { "no-browser", 0, 0, G_OPTION_ARG_NONE, &no_browser, N_ ("Only print the sign-in address"), NULL },
     { "bot-token", 0, 0, G_OPTION_ARG_NONE, &bot_token, N_ ("Connect Slack with a bot token read from standard input"), NULL },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_ ("Seconds to wait for the browser (default 300)"), "SECONDS" },
+    { "agent", 0, 0, G_OPTION_ARG_STRING, &agent_id, N_ ("Connect an account for this agent only"), "ID" },
     { NULL },
   };
 
@@ -240,7 +245,7 @@ af_cli_run (int    argc,
 
   command = g_strdup (argv[1]);
   if (g_str_equal (command, "connect"))
-    context = g_option_context_new (_ ("SERVICE — connect gmail, calendar, slack or oidc"));
+    context = g_option_context_new (_ ("SERVICE — connect gmail, calendar, slack or oidc (for every agent, or one with --agent)"));
   else if (g_str_equal (command, "disconnect"))
     context = g_option_context_new (_ ("SERVICE ACCOUNT — revoke AgentFlow’s access and forget the account"));
   else
@@ -266,7 +271,8 @@ af_cli_run (int    argc,
     sandbox_url = g_strdup (g_getenv ("AGENTFLOW_SANDBOX_URL"));
 
   if ((g_str_equal (command, "connect") && argc != 2) || (g_str_equal (command, "disconnect") && argc != 3) ||
-      (g_str_equal (command, "accounts") && argc != 1) || timeout <= 0)
+      (g_str_equal (command, "accounts") && argc != 1) || timeout <= 0 ||
+      (agent_id != NULL && (!g_str_equal (command, "connect") || bot_token || agent_id[0] == '\0')))
     {
       g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
 
@@ -283,19 +289,29 @@ af_cli_run (int    argc,
   if (g_str_equal (command, "accounts"))
     {
       g_autoptr (GPtrArray) list = af_account_manager_list_connections (manager, &error);
+      g_autoptr (GPtrArray) own = list ? af_account_manager_list_agent_connections (manager, NULL, &error) : NULL;
 
-      if (list == NULL)
+      if (list == NULL || own == NULL)
         {
           print_error (error);
           return 1;
         }
-      if (list->len == 0)
+      if (list->len == 0 && own->len == 0)
         g_print (_ ("No accounts are connected.\n"));
       for (guint i = 0; i < list->len; i++)
         {
           AfConnection *c = list->pdata[i];
 
           g_print ("%-10s %-40s %s\n", c->service, c->account, c->status);
+        }
+      for (guint i = 0; i < own->len; i++)
+        {
+          AfConnection *c = own->pdata[i];
+
+          /* Translators: an account connected for one agent only */
+          g_autofree char *whose = g_strdup_printf (_ ("(agent %s)"), c->agent);
+
+          g_print ("%-10s %-40s %s %s\n", c->service, c->account, c->status, whose);
         }
       return 0;
     }
@@ -325,7 +341,7 @@ af_cli_run (int    argc,
     {
       af_account_manager_set_uri_handler (manager, show_uri, &cli, NULL);
       af_account_manager_set_timeout (manager, timeout);
-      af_account_manager_connect_async (manager, argv[1], cancellable, on_connected_cb, &cli);
+      af_account_manager_connect_for_agent_async (manager, argv[1], agent_id, cancellable, on_connected_cb, &cli);
     }
   else
     af_account_manager_disconnect_async (manager, argv[1], argv[2], cancellable, on_disconnected_cb, &cli);

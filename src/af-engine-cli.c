@@ -14,6 +14,7 @@
 #include "af-engine-cli.h"
 #include "af-engine-setup.h"
 #include "af-engine.h"
+#include "af-model-settings.h"
 
 /* The engine from a terminal: no window, no GTK initialised. */
 
@@ -154,7 +155,8 @@ run_agent (AfEngine   *engine,
 }
 
 static int
-headless (AfEngine *engine)
+headless (AfEngine *engine,
+          gboolean  sandbox)
 {
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (GError) error = NULL;
@@ -167,7 +169,8 @@ headless (AfEngine *engine)
       return 1;
     }
   g_signal_connect (af_engine_get_activity_log (engine), "appended", G_CALLBACK (on_appended_cb), &cli);
-  g_print ("%s\n", _ ("AgentFlow engine running against the sample workspace. Press Ctrl+C to stop."));
+  g_print ("%s\n", sandbox ? _ ("AgentFlow engine running against the sample workspace. Press Ctrl+C to stop.")
+                           : _ ("AgentFlow engine running with your connected accounts. Press Ctrl+C to stop."));
   list_agents (engine);
 
   sigint = g_unix_signal_add (SIGINT, on_signal_cb, loop);
@@ -187,6 +190,8 @@ af_engine_cli_run (int    argc,
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AfEngine) engine = NULL;
+  g_autoptr (GSettings) settings = NULL;
+  g_autoptr (AfAccountManager) accounts = NULL;
   gboolean         sandbox = FALSE, headless_mode = FALSE, list = FALSE, dry_run = FALSE;
   g_autofree char *run_id = NULL, *pause_id = NULL, *resume_id = NULL, *export_id = NULL, *import_file = NULL;
   g_auto (GStrv) rest = NULL;
@@ -218,22 +223,28 @@ af_engine_cli_run (int    argc,
       return 2;
     }
 
-  engine = af_engine_setup_open (sandbox, &error);
+  engine = af_engine_setup_open (sandbox, NULL, &error);
   if (engine == NULL)
     {
       g_printerr ("%s\n", error->message);
       return 1;
     }
+  if (!sandbox)
+    {
+      /* The accounts live in the engine's database: the same connections,
+       * client IDs and AI model as the app. */
+      g_autoptr (GSettingsSchema) schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
+                                                                            "org.agentflow.App", TRUE);
+
+      settings = schema ? g_settings_new ("org.agentflow.App") : NULL;
+      accounts = af_account_manager_new (af_engine_get_database (engine), settings);
+      af_engine_setup_connect_accounts (engine, accounts);
+      if (settings != NULL)
+        af_model_settings_bind (engine, settings);
+    }
 
   if (headless_mode)
-    {
-      if (!sandbox)
-        {
-          g_printerr ("%s\n", _ ("--headless needs --sandbox until real accounts can run agents"));
-          return 2;
-        }
-      return headless (engine);
-    }
+    return headless (engine, sandbox);
   if (list)
     return list_agents (engine);
   if (run_id != NULL)

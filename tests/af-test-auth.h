@@ -204,3 +204,49 @@ af_test_json_member (const char *json,
   obj = json_node_get_object (json_parser_get_root (parser));
   return g_strdup (json_object_get_string_member_with_default (obj, member, NULL));
 }
+
+G_GNUC_UNUSED static char *
+af_test_keyring_lookup_agent (const char *service,
+                              const char *account,
+                              const char *agent)
+{
+  g_autoptr (GError) error = NULL;
+  char *secret = secret_password_lookup_sync (af_vault_get_schema (), NULL, &error,
+                                              "service", service, "account", account, "agent", agent, NULL);
+
+  g_assert_no_error (error);
+  return secret;
+}
+
+G_GNUC_UNUSED static AfConnection *
+af_test_connect_for_agent (AfAccountManager *m,
+                           const char       *service,
+                           const char       *agent,
+                           GError          **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  af_account_manager_connect_for_agent_async (m, service, agent, NULL, af_test_on_result_cb, &result);
+  return af_account_manager_connect_finish (m, af_test_wait (&result), NULL, error);
+}
+
+G_GNUC_UNUSED static gboolean
+af_test_forget_agent (AfAccountManager *m,
+                      const char       *agent,
+                      GError          **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  af_account_manager_forget_agent_async (m, agent, NULL, af_test_on_result_cb, &result);
+  return af_account_manager_forget_agent_finish (m, af_test_wait (&result), error);
+}
+
+G_GNUC_UNUSED static guint
+af_test_retry_revocations (AfAccountManager *m,
+                           GError          **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  af_account_manager_retry_revocations_async (m, NULL, af_test_on_result_cb, &result);
+  return af_account_manager_retry_revocations_finish (m, af_test_wait (&result), error);
+}

@@ -524,6 +524,352 @@ test_timeout_and_cancel (Fixture      *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Agent-specific credentials */
+
+static char *
+keyring_label (const char *service,
+               const char *account,
+               const char *agent)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SecretService) ss = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  g_autoptr (GHashTable) attrs = secret_attributes_build (af_vault_get_schema (), "service", service, "account", account,
+                                                          "agent", agent, NULL);
+  GList *items = secret_service_search_sync (ss, af_vault_get_schema (), attrs, SECRET_SEARCH_ALL, NULL, &error);
+  char  *label;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  label = secret_item_get_label (items->data);
+  g_list_free_full (items, g_object_unref);
+  return label;
+}
+
+static void
+test_agent_connect_and_fallback (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) shared = NULL;
+  g_autoptr (AfConnection) own = NULL;
+  g_autoptr (AfConnection) row = NULL;
+  g_autoptr (AfTokenSource) for_a = NULL;
+  g_autoptr (AfTokenSource) for_b = NULL;
+  g_autoptr (AfTokenSource) for_none = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GPtrArray) agents = NULL;
+  g_autofree char *shared_secret = NULL;
+  g_autofree char *own_secret = NULL;
+  g_autofree char *shared_access = NULL;
+  g_autofree char *own_access = NULL;
+  g_autofree char *token_a = NULL;
+  g_autofree char *token_b = NULL;
+  g_autofree char *token_none = NULL;
+  g_autofree char *label = NULL;
+
+  shared = af_test_connect (f->manager, "gmail", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (shared->agent, ==, "");
+  own = af_test_connect_for_agent (f->manager, "gmail", "agent-a", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (own->account, ==, "alice@example.com");
+  g_assert_cmpstr (own->agent, ==, "agent-a");
+  g_assert_cmpstr (own->status, ==, AF_CONNECTION_CONNECTED);
+
+  /* Two keyring items: the agent's carries its id, and says so. */
+  shared_secret = af_test_keyring_lookup ("gmail", "alice@example.com");
+  own_secret = af_test_keyring_lookup_agent ("gmail", "alice@example.com", "agent-a");
+  g_assert_nonnull (shared_secret);
+  g_assert_nonnull (own_secret);
+  shared_access = af_test_json_member (shared_secret, "access_token");
+  own_access = af_test_json_member (own_secret, "access_token");
+  g_assert_cmpstr (shared_access, !=, own_access);
+  label = keyring_label ("gmail", "alice@example.com", "agent-a");
+  g_assert_cmpstr (label, ==, "AgentFlow: Gmail (alice@example.com, agent agent-a)");
+
+  /* The row says whose it is; the shared list is unchanged. */
+  row = af_connection_store_get_for_agent (af_account_manager_get_store (f->manager), "gmail", "alice@example.com",
+                                           "agent-a", &error);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (row->agent, ==, "agent-a");
+  list = af_account_manager_list_connections (f->manager, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((AfConnection *)list->pdata[0])->agent, ==, "");
+  agents = af_account_manager_list_agent_connections (f->manager, NULL, &error);
+  g_assert_cmpuint (agents->len, ==, 1);
+  g_assert_cmpstr (((AfConnection *)agents->pdata[0])->agent, ==, "agent-a");
+
+  /* agent-a gets its own token, agent-b (none of its own) and nobody
+   * in particular get the shared one. */
+  for_a = af_account_manager_get_token_source (f->manager, "gmail", "alice@example.com", "agent-a", &error);
+  g_assert_no_error (error);
+  for_b = af_account_manager_get_token_source (f->manager, "gmail", "alice@example.com", "agent-b", &error);
+  g_assert_no_error (error);
+  for_none = af_account_manager_get_token_source (f->manager, "gmail", "alice@example.com", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (for_b == for_none);
+  token_a = af_test_get_token (for_a, FALSE, &error);
+  g_assert_no_error (error);
+  token_b = af_test_get_token (for_b, FALSE, &error);
+  g_assert_no_error (error);
+  token_none = af_test_get_token (for_none, FALSE, &error);
+  g_assert_cmpstr (token_a, ==, own_access);
+  g_assert_cmpstr (token_b, ==, shared_access);
+  g_assert_cmpstr (token_none, ==, shared_access);
+
+  /* The agent's credential refreshes into its own item. */
+  g_clear_pointer (&token_a, g_free);
+  token_a = af_test_get_token (for_a, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token_a, !=, own_access);
+  g_clear_pointer (&own_secret, g_free);
+  own_secret = af_test_keyring_lookup_agent ("gmail", "alice@example.com", "agent-a");
+  g_assert_nonnull (strstr (own_secret, token_a));
+  g_clear_pointer (&shared_secret, g_free);
+  shared_secret = af_test_keyring_lookup ("gmail", "alice@example.com");
+  g_assert_null (strstr (shared_secret, token_a));
+
+  secret_password_clear_sync (af_vault_get_schema (), NULL, NULL, "agent", "agent-a", NULL);
+}
+
+static void
+test_agent_forget (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) shared = NULL;
+  g_autoptr (AfConnection) own = NULL;
+  g_autoptr (AfConnection) own_slack = NULL;
+  g_autoptr (AfConnection) other = NULL;
+  g_autoptr (AfTokenSource) before = NULL;
+  g_autoptr (AfTokenSource) after = NULL;
+  g_autoptr (GPtrArray) left = NULL;
+  g_autofree char *own_secret = NULL;
+  g_autofree char *slack_secret = NULL;
+  g_autofree char *other_secret = NULL;
+  g_autofree char *shared_secret = NULL;
+  g_autofree char *own_refresh = NULL;
+  g_autofree char *slack_refresh = NULL;
+  g_autofree char *shared_refresh = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *gone = NULL;
+  guint            revokes, slack_revokes;
+
+  shared = af_test_connect (f->manager, "gmail", NULL, &error);
+  g_assert_no_error (error);
+  own = af_test_connect_for_agent (f->manager, "gmail", "agent-a", &error);
+  g_assert_no_error (error);
+  own_slack = af_test_connect_for_agent (f->manager, "slack", "agent-a", &error);
+  g_assert_no_error (error);
+  other = af_test_connect_for_agent (f->manager, "gmail", "agent-b", &error);
+  g_assert_no_error (error);
+
+  own_secret = af_test_keyring_lookup_agent ("gmail", own->account, "agent-a");
+  own_refresh = af_test_json_member (own_secret, "refresh_token");
+  slack_secret = af_test_keyring_lookup_agent ("slack", own_slack->account, "agent-a");
+  slack_refresh = af_test_json_member (slack_secret, "refresh_token");
+  shared_secret = af_test_keyring_lookup ("gmail", shared->account);
+  shared_refresh = af_test_json_member (shared_secret, "refresh_token");
+  before = af_account_manager_get_token_source (f->manager, "gmail", own->account, "agent-a", &error);
+  g_assert_no_error (error);
+
+  revokes = count (f, "google.oauth2.revoke");
+  slack_revokes = count (f, "slack.auth.revoke");
+  g_assert_true (af_test_forget_agent (f->manager, "agent-a", &error));
+  g_assert_no_error (error);
+
+  /* Revoked at each provider, then gone from the keyring and the store. */
+  g_assert_cmpuint (count (f, "google.oauth2.revoke"), ==, revokes + 1);
+  g_assert_cmpuint (count (f, "slack.auth.revoke"), ==, slack_revokes + 1);
+  g_assert_false (af_sandbox_oauth_is_token_live (f->oauth, own_refresh));
+  g_assert_false (af_sandbox_oauth_is_token_live (f->oauth, slack_refresh));
+  g_assert_null ((gone = af_test_keyring_lookup_agent ("gmail", own->account, "agent-a")));
+  g_assert_null ((gone = af_test_keyring_lookup_agent ("slack", own_slack->account, "agent-a")));
+  left = af_account_manager_list_agent_connections (f->manager, "agent-a", &error);
+  g_assert_cmpuint (left->len, ==, 0);
+
+  /* Nobody else lost anything. */
+  g_assert_true (af_sandbox_oauth_is_token_live (f->oauth, shared_refresh));
+  other_secret = af_test_keyring_lookup_agent ("gmail", other->account, "agent-b");
+  g_assert_nonnull (other_secret);
+  g_clear_pointer (&left, g_ptr_array_unref);
+  left = af_account_manager_list_connections (f->manager, &error);
+  g_assert_cmpuint (left->len, ==, 1);
+
+  /* The old source is dead; the agent name now reaches the shared one. */
+  token = af_test_get_token (before, FALSE, &error);
+  g_assert_null (token);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
+  g_clear_error (&error);
+  after = af_account_manager_get_token_source (f->manager, "gmail", own->account, "agent-a", &error);
+  g_assert_no_error (error);
+  token = af_test_get_token (after, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (shared_secret, token));
+
+  /* An agent with nothing of its own: nothing happens, no error. */
+  revokes = count (f, "google.oauth2.revoke");
+  g_assert_true (af_test_forget_agent (f->manager, "agent-without-accounts", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count (f, "google.oauth2.revoke"), ==, revokes);
+
+  secret_password_clear_sync (af_vault_get_schema (), NULL, NULL, "agent", "agent-b", NULL);
+}
+
+static void
+test_agent_forget_offline (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) own = NULL;
+  g_autoptr (AfConnection) row = NULL;
+  g_autoptr (AfTokenSource) source = NULL;
+  g_autoptr (GPtrArray) left = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *refresh = NULL;
+
+  own = af_test_connect_for_agent (f->manager, "gmail", "agent-a", &error);
+  g_assert_no_error (error);
+  secret = af_test_keyring_lookup_agent ("gmail", own->account, "agent-a");
+  refresh = af_test_json_member (secret, "refresh_token");
+
+  /* The provider is down: the agent is forgotten for the app at once... */
+  af_sandbox_oauth_set_revoke_failing (f->oauth, TRUE);
+  g_assert_true (af_test_forget_agent (f->manager, "agent-a", &error));
+  g_assert_no_error (error);
+  row = af_connection_store_get_for_agent (af_account_manager_get_store (f->manager), "gmail", own->account, "agent-a", NULL);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (row->status, ==, AF_CONNECTION_REVOKING);
+  source = af_account_manager_get_token_source (f->manager, "gmail", own->account, "agent-a", &error);
+  g_assert_null (source);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* ...but its token is neither dropped from the keyring unrevoked nor
+   * left alive without a row that says so. */
+  g_clear_pointer (&secret, g_free);
+  secret = af_test_keyring_lookup_agent ("gmail", own->account, "agent-a");
+  g_assert_nonnull (secret);
+  g_assert_true (af_sandbox_oauth_is_token_live (f->oauth, refresh));
+
+  /* The retry still fails while the provider is down, then succeeds. */
+  g_assert_cmpuint (af_test_retry_revocations (f->manager, &error), ==, 1);
+  g_assert_no_error (error);
+  af_sandbox_oauth_set_revoke_failing (f->oauth, FALSE);
+  g_assert_cmpuint (af_test_retry_revocations (f->manager, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_false (af_sandbox_oauth_is_token_live (f->oauth, refresh));
+  g_clear_pointer (&secret, g_free);
+  g_assert_null ((secret = af_test_keyring_lookup_agent ("gmail", own->account, "agent-a")));
+  left = af_account_manager_list_agent_connections (f->manager, NULL, &error);
+  g_assert_cmpuint (left->len, ==, 0);
+}
+
+static void
+test_agent_forget_orphan (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfTokenSet) tokens = af_token_set_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) left = NULL;
+  g_autoptr (AfVault) vault = af_vault_new ();
+  g_autofree char *secret = NULL;
+
+  /* A keyring item of the agent without a row (a crash between the
+   * keyring and the database): forgetting the agent finds it too. */
+  tokens->access_token = g_strdup ("ya29.orphan-access");
+  tokens->refresh_token = g_strdup ("1//orphan-refresh");
+  af_vault_store_async (vault, "gmail", "orphan@example.com", "agent-o", "AgentFlow: Gmail (orphan@example.com, agent agent-o)",
+                        tokens, NULL, af_test_on_result_cb, &result);
+  g_assert_true (af_vault_store_finish (vault, af_test_wait (&result), &error));
+
+  g_assert_true (af_test_forget_agent (f->manager, "agent-o", &error));
+  g_assert_no_error (error);
+  /* The sandbox does not know the token: as revoked as it gets. */
+  g_assert_cmpuint (count (f, "google.oauth2.revoke"), ==, 1);
+  g_assert_null ((secret = af_test_keyring_lookup_agent ("gmail", "orphan@example.com", "agent-o")));
+  left = af_account_manager_list_agent_connections (f->manager, NULL, &error);
+  g_assert_cmpuint (left->len, ==, 0);
+}
+
+/* OpenID Connect after a restart */
+
+static void
+test_oidc_restart (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+  g_autoptr (AfConnection) row = NULL;
+  g_autoptr (AfAccountManager) later = NULL;
+  g_autoptr (AfTokenSource) source = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *access0 = NULL;
+  g_autofree char *refresh0 = NULL;
+  g_autofree char *token = NULL;
+  gboolean         revoked = FALSE;
+  guint            n;
+
+  g_unsetenv ("AGENTFLOW_OIDC_ISSUER");
+  g_unsetenv ("AGENTFLOW_OIDC_CLIENT_ID");
+  c = af_test_connect (f->manager, "oidc", NULL, &error);
+  g_assert_no_error (error);
+  secret = af_test_keyring_lookup ("oidc", c->account);
+  access0 = af_test_json_member (secret, "access_token");
+  refresh0 = af_test_json_member (secret, "refresh_token");
+
+  /* The row remembers the issuer's public endpoints, never a token. */
+  row = af_connection_store_get (af_account_manager_get_store (f->manager), "oidc", c->account, NULL);
+  g_assert_nonnull (row->provider);
+  g_assert_nonnull (strstr (row->provider, "\"token_endpoint\""));
+  g_assert_nonnull (strstr (row->provider, AF_SANDBOX_OIDC_CLIENT_ID));
+  g_assert_null (strstr (row->provider, access0));
+  g_assert_null (strstr (row->provider, refresh0));
+
+  /* Restart: a new manager on the same database and keyring, with no
+   * issuer or client configured and no discovery. */
+  g_clear_object (&f->manager);
+  f->manager = af_account_manager_new (f->db, NULL);
+  n = count (f, "google.oauth2.token");
+  source = af_account_manager_get_token_source (f->manager, "oidc", c->account, NULL, &error);
+  g_assert_no_error (error);
+  token = af_test_get_token (source, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, !=, access0);
+  g_assert_cmpuint (count (f, "google.oauth2.token"), ==, n + 1);
+
+  /* And the same memory serves the revocation. */
+  g_assert_true (af_test_disconnect (f->manager, "oidc", c->account, &revoked, &error));
+  g_assert_no_error (error);
+  g_assert_true (revoked);
+  g_assert_false (af_sandbox_oauth_is_token_live (f->oauth, refresh0));
+}
+
+/* Google's ID token */
+
+static void
+test_google_id_token (Fixture      *f,
+                      gconstpointer data)
+{
+  const AfSandboxIdTokenFault *fault = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) c = NULL;
+
+  af_sandbox_oauth_set_id_token_fault (f->oauth, *fault);
+  c = af_test_connect (f->manager, "gmail", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->account, ==, AF_SANDBOX_GOOGLE_ACCOUNT);
+  /* A good ID token saves the userinfo round trip; any other falls back. */
+  g_assert_cmpuint (count (f, "google.oauth2.userinfo"), ==, *fault == AF_SANDBOX_ID_TOKEN_FAULT_NONE ? 0 : 1);
+}
+
+static const AfSandboxIdTokenFault id_none = AF_SANDBOX_ID_TOKEN_FAULT_NONE;
+static const AfSandboxIdTokenFault id_omit = AF_SANDBOX_ID_TOKEN_FAULT_OMIT;
+static const AfSandboxIdTokenFault id_not_jwt = AF_SANDBOX_ID_TOKEN_FAULT_NOT_JWT;
+static const AfSandboxIdTokenFault id_bad_payload = AF_SANDBOX_ID_TOKEN_FAULT_BAD_PAYLOAD;
+static const AfSandboxIdTokenFault id_wrong_aud = AF_SANDBOX_ID_TOKEN_FAULT_WRONG_AUDIENCE;
+
 static const FaultCase fault_html = { AF_SANDBOX_FAULT_HTML, AF_ERROR_BAD_RESPONSE, "does not understand" };
 static const FaultCase fault_json = { AF_SANDBOX_FAULT_MALFORMED_JSON, AF_ERROR_BAD_RESPONSE, "not JSON" };
 static const FaultCase fault_5xx = { AF_SANDBOX_FAULT_SERVER_ERROR, AF_ERROR_SERVICE_UNAVAILABLE, "HTTP 503" };
@@ -553,6 +899,16 @@ main (int   argc,
   ADD ("/accounts/revocation-retried", test_revocation_retried, NULL);
   ADD ("/accounts/no-client-id", test_no_client_id, NULL);
   ADD ("/accounts/timeout-and-cancel", test_timeout_and_cancel, NULL);
+  ADD ("/accounts/agent/connect-and-fallback", test_agent_connect_and_fallback, NULL);
+  ADD ("/accounts/agent/forget", test_agent_forget, NULL);
+  ADD ("/accounts/agent/forget-offline", test_agent_forget_offline, NULL);
+  ADD ("/accounts/agent/forget-orphan", test_agent_forget_orphan, NULL);
+  ADD ("/accounts/oidc/restart", test_oidc_restart, NULL);
+  ADD ("/accounts/google/id-token", test_google_id_token, &id_none);
+  ADD ("/accounts/google/id-token/absent", test_google_id_token, &id_omit);
+  ADD ("/accounts/google/id-token/not-jwt", test_google_id_token, &id_not_jwt);
+  ADD ("/accounts/google/id-token/bad-payload", test_google_id_token, &id_bad_payload);
+  ADD ("/accounts/google/id-token/wrong-audience", test_google_id_token, &id_wrong_aud);
 #undef ADD
 
   return g_test_run ();

@@ -115,6 +115,38 @@ test_import_errors (void)
   check_import_error ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"manual\"},"
                       "\"rules\":[{\"conditions\":[],\"actions\":[{\"action\":\"launch\"}]}]}",
                       "rules[0].actions[0].action: unknown action");
+  check_import_error ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"manual\"},"
+                      "\"ai\":{\"enabled\":true,\"model\":[\"a\"]}}",
+                      "ai.model:");
+  check_import_error ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"manual\"},"
+                      "\"ai\":{\"enabled\":true,\"temperature\":\"hot\"}}",
+                      "ai.temperature:");
+  check_import_error ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"manual\"},"
+                      "\"ai\":{\"enabled\":true,\"temperature\":-0.5}}",
+                      "ai.temperature:");
+}
+
+static void
+test_accounts_and_model (void)
+{
+  g_autoptr (JsonNode) node = parse ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\","
+                                     "\"trigger\":{\"type\":\"manual\"},"
+                                     "\"connections\":[{\"service\":\"gmail\",\"account\":\"me@example.com\","
+                                     "\"permissions\":[\"gmail.read\"]},"
+                                     "{\"service\":\"google\",\"account\":\"work@example.com\","
+                                     "\"permissions\":[\"calendar.read\"]},"
+                                     "{\"service\":\"slack\",\"account\":\"\",\"permissions\":[\"slack.post\"]}],"
+                                     "\"ai\":{\"enabled\":true,\"model\":\"llama3.2\",\"temperature\":0}}");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfAgent) agent = af_agent_new_from_json (node, &error);
+
+  g_assert_no_error (error);
+  /* By service, else by a permission of that service; an empty account
+   * is one still to be connected. */
+  g_assert_cmpstr (af_agent_get_account (agent, "gmail"), ==, "me@example.com");
+  g_assert_cmpstr (af_agent_get_account (agent, "calendar"), ==, "work@example.com");
+  g_assert_null (af_agent_get_account (agent, "slack"));
+  g_assert_cmpstr (json_object_get_string_member (af_agent_get_ai (agent), "model"), ==, "llama3.2");
 }
 
 int
@@ -126,6 +158,7 @@ main (int   argc,
   g_test_add_func ("/agent/templates", test_templates);
   g_test_add_func ("/agent/round-trip", test_round_trip);
   g_test_add_func ("/agent/import-errors", test_import_errors);
+  g_test_add_func ("/agent/accounts-and-model", test_accounts_and_model);
 
   return g_test_run ();
 }

@@ -293,6 +293,77 @@ test_scope (Fixture      *f,
   g_assert_nonnull (strstr (error->message, "Google Calendar"));
 }
 
+/* A client-chosen id: a repeat is 409 "duplicate", which the client
+ * takes as "already created"; events.get finds it. */
+static void
+test_insert_with_id (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfCalendarEvent) event = af_calendar_event_new ();
+  g_autoptr (AfCalendarEvent) first = NULL;
+  g_autoptr (AfCalendarEvent) again = NULL;
+  g_autoptr (AfCalendarEvent) got = NULL;
+  g_autoptr (AfCalendarEvent) missing = NULL;
+  g_autoptr (AfCalendarEvent) invalid = NULL;
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (GAsyncResult) r3 = NULL;
+  g_autoptr (GAsyncResult) r4 = NULL;
+  g_autoptr (GAsyncResult) r5 = NULL;
+  g_autofree char *id = af_calendar_event_id_for_key ("agent-1/run-2/m3/create_event");
+  g_autofree char *other = af_calendar_event_id_for_key ("agent-1/run-2/m4/create_event");
+  guint            n = af_sandbox_calendar_get_n_events (f->s.sandbox);
+
+  /* Deterministic, base32hex, within 5–1024 characters. */
+  g_assert_cmpstr (id, !=, other);
+  g_assert_cmpuint (strlen (id), >=, 5);
+  for (const char *p = id; *p; p++)
+    g_assert_true (g_ascii_isdigit (*p) || (*p >= 'a' && *p <= 'v'));
+  {
+    g_autofree char *same = af_calendar_event_id_for_key ("agent-1/run-2/m3/create_event");
+
+    g_assert_cmpstr (id, ==, same);
+  }
+
+  event->id = g_strdup (id);
+  event->summary = g_strdup ("Planning");
+  event->start = g_date_time_new_utc (2030, 4, 1, 9, 0, 0);
+  event->end = g_date_time_new_utc (2030, 4, 1, 10, 0, 0);
+  af_calendar_client_insert_event_async (f->calendar, "primary", event, NULL, af_test_ready_cb, &r1);
+  first = af_calendar_client_insert_event_finish (f->calendar, af_test_await (&r1), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first->id, ==, id);
+  g_assert_cmpuint (af_sandbox_calendar_get_n_events (f->s.sandbox), ==, n + 1);
+
+  af_calendar_client_insert_event_async (f->calendar, "primary", event, NULL, af_test_ready_cb, &r2);
+  again = af_calendar_client_insert_event_finish (f->calendar, af_test_await (&r2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->id, ==, id);
+  g_assert_cmpuint (af_sandbox_calendar_get_n_events (f->s.sandbox), ==, n + 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "calendar.events.insert"), ==, 2);
+
+  af_calendar_client_get_event_async (f->calendar, "primary", id, NULL, af_test_ready_cb, &r3);
+  got = af_calendar_client_get_event_finish (f->calendar, af_test_await (&r3), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->summary, ==, "Planning");
+
+  af_calendar_client_get_event_async (f->calendar, "primary", other, NULL, af_test_ready_cb, &r4);
+  missing = af_calendar_client_get_event_finish (f->calendar, af_test_await (&r4), &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NOT_FOUND);
+  g_assert_null (missing);
+  g_clear_error (&error);
+
+  /* "w" is not base32hex: 400, not a conflict. */
+  g_free (event->id);
+  event->id = g_strdup ("wwwwww");
+  af_calendar_client_insert_event_async (f->calendar, "primary", event, NULL, af_test_ready_cb, &r5);
+  invalid = af_calendar_client_insert_event_finish (f->calendar, af_test_await (&r5), &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_INVALID_ARGUMENT);
+  g_assert_null (invalid);
+  g_assert_cmpuint (af_sandbox_calendar_get_n_events (f->s.sandbox), ==, n + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -304,6 +375,7 @@ main (int   argc,
   ADD ("agenda", test_agenda);
   ADD ("insert-patch-delete", test_insert_patch_delete);
   ADD ("insert-faults", test_insert_faults);
+  ADD ("insert-with-id", test_insert_with_id);
   ADD ("free-busy", test_free_busy);
   ADD ("scope", test_scope);
 #undef ADD

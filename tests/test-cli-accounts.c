@@ -131,14 +131,15 @@ run (Fixture    *f,
   for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
     g_ptr_array_add (args, (gpointer)a);
   va_end (ap);
-  while (args->len < 4)
+  while (args->len < 6)
     g_ptr_array_add (args, NULL);
 
   g_clear_object (&f->proc);
   g_clear_object (&f->out);
   g_string_truncate (f->stdout_text, 0);
   f->eof = f->exited = FALSE;
-  f->proc = spawn (f, &error, args->pdata[0], args->pdata[1], args->pdata[2], args->pdata[3], NULL);
+  f->proc = spawn (f, &error, args->pdata[0], args->pdata[1], args->pdata[2], args->pdata[3], args->pdata[4],
+                   args->pdata[5], NULL);
   g_assert_no_error (error);
   f->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->proc));
   read_next (f);
@@ -178,6 +179,33 @@ test_connect_accounts_disconnect (Fixture      *f,
 }
 
 static void
+test_connect_for_agent (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autofree char *shared = NULL;
+  g_autofree char *own = NULL;
+
+  g_assert_cmpint (run (f, "connect", "gmail", "--agent", "inbox-triage", "--no-browser", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->stdout_text->str, "Connected as alice@example.com for agent inbox-triage"));
+
+  /* The keyring item is the agent's, not a shared one. */
+  own = af_test_keyring_lookup_agent ("gmail", "alice@example.com", "inbox-triage");
+  g_assert_nonnull (own);
+  shared = af_test_keyring_lookup ("gmail", "alice@example.com");
+  g_assert_null (shared);
+
+  g_assert_cmpint (run (f, "accounts", NULL), ==, 0);
+  g_assert_true (g_regex_match_simple ("^gmail +alice@example.com +connected \\(agent inbox-triage\\)$",
+                                       f->stdout_text->str, G_REGEX_MULTILINE, 0));
+
+  /* --agent only makes sense for connect, and needs an id. */
+  g_assert_cmpint (run (f, "accounts", "--agent", "inbox-triage", NULL), ==, 2);
+  g_assert_cmpint (run (f, "connect", "gmail", "--agent", "", NULL), ==, 2);
+
+  secret_password_clear_sync (af_vault_get_schema (), NULL, NULL, "agent", "inbox-triage", NULL);
+}
+
+static void
 test_errors (Fixture      *f,
              gconstpointer data)
 {
@@ -201,6 +229,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/cli/connect-accounts-disconnect", Fixture, NULL, fixture_set_up, test_connect_accounts_disconnect, fixture_tear_down);
+  g_test_add ("/cli/connect-for-agent", Fixture, NULL, fixture_set_up, test_connect_for_agent, fixture_tear_down);
   g_test_add ("/cli/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
 
   return g_test_run ();

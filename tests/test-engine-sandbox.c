@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 
 #include "af-engine.h"
+#include "af-error.h"
+#include "af-outbox.h"
 #include "af-sandbox.h"
 #include "af-services-executor.h"
 #include "af-static-token-source.h"
@@ -22,7 +24,24 @@ typedef struct
   AfServicesExecutor *executor;
   AfDatabase         *db;
   AfEngine           *engine;
+  char               *google_token;
+  char               *slack_token;
 } Fixture;
+
+/* A fresh executor over the sandbox, as after a restart of the app. */
+static AfServicesExecutor *
+new_executor (Fixture *f)
+{
+  g_autoptr (AfTokenSource) google_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (f->google_token));
+  g_autoptr (AfTokenSource) slack_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (f->slack_token));
+  g_autofree char *calendar_base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/calendar/v3", NULL);
+  g_autofree char *slack_base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/api", NULL);
+  g_autoptr (AfGmailClient) gmail = af_gmail_client_new (f->http, google_tokens, af_sandbox_get_base_url (f->sandbox));
+  g_autoptr (AfCalendarClient) calendar = af_calendar_client_new (f->http, google_tokens, calendar_base);
+  g_autoptr (AfSlackClient) slack = af_slack_client_new (f->http, slack_tokens, slack_base);
+
+  return af_services_executor_new (gmail, calendar, slack);
+}
 
 static void
 fixture_setup (Fixture      *f,
@@ -42,6 +61,8 @@ fixture_setup (Fixture      *f,
   f->sandbox = af_sandbox_new ();
   af_sandbox_seed_sample (f->sandbox);
   af_sandbox_add_default_tokens (f->sandbox, &google, &slack_token, &llm_token);
+  f->google_token = g_strdup (google);
+  f->slack_token = g_strdup (slack_token);
   g_assert_true (af_sandbox_start (f->sandbox, &error));
   g_assert_no_error (error);
 
@@ -81,6 +102,8 @@ fixture_teardown (Fixture      *f,
   g_clear_object (&f->executor);
   g_clear_object (&f->http);
   g_clear_object (&f->sandbox);
+  g_free (f->google_token);
+  g_free (f->slack_token);
   dir = g_dir_open (f->dir, 0, NULL);
   while (dir && (name = g_dir_read_name (dir)))
     {
@@ -288,6 +311,357 @@ test_ai_tools (Fixture      *f,
   g_assert_null (strstr (request_text, "\"name\":\"send\""));
 }
 
+static void
+test_ai_model_per_agent (Fixture      *f,
+                         gconstpointer data)
+{
+  AfAgent *own = add_agent (f, "custom", "gmail.read gmail.modify", "[]", NULL);
+  AfAgent *plain = add_agent (f, "custom", "gmail.read gmail.modify", "[]", NULL);
+  g_autoptr (JsonObject) r1 = NULL;
+  g_autoptr (JsonObject) r2 = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonObject *ai = json_object_new ();
+  JsonObject *plain_ai = json_object_new ();
+  JsonObject *request;
+
+  json_object_set_boolean_member (ai, "enabled", TRUE);
+  json_object_set_int_member (ai, "max_steps", 1);
+  json_object_set_string_member (ai, "model", "tiny-local-model");
+  json_object_set_double_member (ai, "temperature", 0.7);
+  json_object_set_object_member (af_agent_get_definition (own), "ai", ai);
+  af_engine_save_agent (f->engine, own, &error);
+  g_assert_no_error (error);
+  json_object_set_boolean_member (plain_ai, "enabled", TRUE);
+  json_object_set_int_member (plain_ai, "max_steps", 1);
+  json_object_set_object_member (af_agent_get_definition (plain), "ai", plain_ai);
+
+  /* The agent's own model and temperature reach the server… */
+  r1 = run_sync (f, own);
+  request = json_node_get_object (af_sandbox_llm_get_last_request (f->sandbox));
+  g_assert_cmpstr (json_object_get_string_member (request, "model"), ==, "tiny-local-model");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (request, "temperature"), 0.7, 1e-9);
+
+  /* …and the app-wide defaults stay for the others. */
+  r2 = run_sync (f, plain);
+  request = json_node_get_object (af_sandbox_llm_get_last_request (f->sandbox));
+  g_assert_cmpstr (json_object_get_string_member (request, "model"), ==, "sandbox-model");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (request, "temperature"), 0.2, 1e-9);
+
+  /* Bad settings are refused with their path. */
+  json_object_set_double_member (ai, "temperature", 7);
+  g_assert_false (af_engine_save_agent (f->engine, own, &error));
+  g_assert_error (error, AF_ERROR, AF_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "ai.temperature"));
+  g_clear_error (&error);
+  json_object_set_double_member (ai, "temperature", 1);
+  json_object_set_int_member (ai, "model", 42);
+  g_assert_false (af_engine_save_agent (f->engine, own, &error));
+  g_assert_nonnull (strstr (error->message, "ai.model"));
+}
+
+static guint
+count_cursors (Fixture *f)
+{
+  sqlite3_stmt *stmt = af_database_prepare (f->db,
+                                            "SELECT count (*) FROM sync_cursors WHERE service = 'gmail'"
+                                            " AND kind = 'historyId'",
+                                            NULL);
+  guint         n = 0;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+static void
+test_gmail_cursor_restart (Fixture      *f,
+                           gconstpointer data)
+{
+  AfAgent         *agent = add_agent (f, "email-assistant", "gmail.read gmail.modify gmail.compose", NULL, NULL);
+  g_autofree char *agent_id = g_strdup (af_agent_get_id (agent));
+  g_autoptr (JsonObject) first = NULL;
+  g_autoptr (JsonObject) dry = NULL;
+  g_autoptr (JsonObject) second = NULL;
+  g_autoptr (JsonObject) third = NULL;
+  g_autoptr (GError) error = NULL;
+  Wait w = { 0 };
+
+  af_services_executor_set_database (f->executor, f->db);
+  first = run_sync (f, agent);
+  g_assert_cmpuint (count_cursors (f), ==, 1);
+
+  /* A restart: new executor, new engine, the same database. */
+  g_clear_object (&f->engine);
+  g_clear_object (&f->executor);
+  f->executor = new_executor (f);
+  af_services_executor_set_database (f->executor, f->db);
+  f->engine = af_engine_new (f->db, AF_EXECUTOR (f->executor));
+  af_engine_set_network_monitor (f->engine, NULL);
+  agent = af_engine_lookup_agent (f->engine, agent_id);
+  g_free (af_sandbox_gmail_deliver (f->sandbox, "Boss <boss@example.com>", "URGENT: sign today",
+                                    "Could you sign the contract?"));
+  af_sandbox_reset_counts (f->sandbox);
+
+  /* A test run reads it but does not move the cursor on… */
+  af_engine_run_agent_async (f->engine, agent_id, AF_RUN_FLAGS_DRY_RUN, NULL, on_run_cb, &w);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (w.error);
+  dry = w.result;
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (dry, "actions")), ==, 4);
+
+  /* …so the real run finds it, incrementally: history.list, no listing. */
+  second = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (second, "done"), ==, 4);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.history.list"), ==, 2);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), ==, 0);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.get"), ==, 2);
+
+  /* The cursor expired (404): a full resync, and still nothing twice. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.history.list", AF_SANDBOX_ROUTE_EXPIRE_CURSOR, 1, 0);
+  g_free (af_sandbox_gmail_deliver (f->sandbox, "Accounts <billing@vendor.example>", "Invoice 77", "Attached."));
+  third = run_sync (f, agent);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.list"), >=, 1);
+  /* Only the invoice is new: one Finance label. */
+  g_assert_cmpint (json_object_get_int_member (third, "done"), ==, 1);
+  g_assert_cmpuint (count_cursors (f), ==, 1);
+
+  /* Deleted, the agent takes its cursor along. */
+  af_engine_delete_agent (f->engine, agent_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_cursors (f), ==, 0);
+}
+
+static void
+on_test_run_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Wait *w = data;
+
+  w->result = af_engine_test_agent_finish (AF_ENGINE (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+test_gmail_cursor_test_run_meanwhile (Fixture      *f,
+                                      gconstpointer data)
+{
+  AfAgent *agent = add_agent (f, "email-assistant", "gmail.read gmail.modify gmail.compose", NULL, NULL);
+  g_autoptr (JsonObject) first = NULL;
+  g_autoptr (JsonObject) second = NULL;
+  Wait real = { 0 }, test = { 0 };
+
+  af_services_executor_set_database (f->executor, f->db);
+  first = run_sync (f, agent);
+
+  /* A real run fetches; a test run of the same agent fetches after it,
+   * seeing a mail the real run did not. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.batchModify", AF_SANDBOX_ROUTE_LATENCY, 1, 300);
+  g_free (af_sandbox_gmail_deliver (f->sandbox, "Boss <boss@example.com>", "URGENT: first", "Please sign."));
+  af_sandbox_reset_counts (f->sandbox);
+  af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_cb, &real);
+  while (af_sandbox_get_count (f->sandbox, "gmail.users.messages.batchModify") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_free (af_sandbox_gmail_deliver (f->sandbox, "Boss <boss@example.com>", "URGENT: second", "Please sign."));
+  af_engine_test_agent_async (f->engine, agent, NULL, on_test_run_cb, &test);
+  while (!real.done || !test.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (real.error);
+  g_assert_no_error (test.error);
+  g_assert_cmpint (json_object_get_int_member (real.result, "done"), ==, 3);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (test.result, "actions")), ==, 6);
+
+  /* The real run did not move the cursor past the second mail: the next
+   * run handles it, and nothing twice. */
+  second = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (second, "done"), ==, 3);
+  g_clear_pointer (&real.result, json_object_unref);
+  g_clear_pointer (&test.result, json_object_unref);
+}
+
+/* Exactly once across a crash, through the real clients: each kind of
+ * side effect is found again by what it carries (a Message-ID, an event
+ * id, Slack metadata). */
+typedef struct
+{
+  const char *action;
+  const char *permissions;
+  const char *params;
+  const char *method;
+  const char *lookup; /* how reconcile finds it */
+} CrashCase;
+
+static const CrashCase crash_cases[] = {
+  { "send", "gmail.read gmail.send", "{\"to\":\"boss@example.com\",\"body\":\"On it\"}", "gmail.users.messages.send",
+    "gmail.users.messages.list" },
+  { "draft", "gmail.read gmail.compose", "{\"body\":\"Will do\"}", "gmail.users.drafts.create", "gmail.users.drafts.list" },
+  { "post", "gmail.read slack.post", "{\"channel\":\"#general\",\"text\":\"Crash drill: {{subject}}\"}", "slack.chat.postMessage",
+    "slack.conversations.history" },
+  { "create_event", "gmail.read calendar.write",
+    "{\"summary\":\"Handle: {{subject}}\",\"start\":\"2030-01-02T10:00:00Z\",\"end\":\"2030-01-02T10:30:00Z\"}",
+    "calendar.events.insert", "calendar.events.get" },
+};
+
+static guint
+side_effects (Fixture         *f,
+              const CrashCase *c)
+{
+  if (g_str_equal (c->action, "send"))
+    return af_sandbox_gmail_get_n_sent (f->sandbox);
+  if (g_str_equal (c->action, "draft"))
+    return af_sandbox_gmail_get_n_drafts (f->sandbox);
+  if (g_str_equal (c->action, "post"))
+    return af_sandbox_slack_get_n_posts (f->sandbox, "general");
+  return af_sandbox_calendar_get_n_events (f->sandbox);
+}
+
+static AfAgent *
+add_crash_agent (Fixture         *f,
+                 const CrashCase *c)
+{
+  g_autofree char *rules = g_strdup_printf ("[{\"name\":\"Drill\",\"conditions\":[{\"field\":\"subject\","
+                                            "\"op\":\"contains\",\"value\":\"Crash drill\"}],\"actions\":"
+                                            "[{\"action\":\"%s\",\"params\":%s}]}]",
+                                            c->action, c->params);
+  g_autofree char *approvals = g_strdup_printf ("{\"%s\":\"auto\"}", c->action);
+
+  g_free (af_sandbox_gmail_deliver (f->sandbox, "Boss <boss@example.com>", "Crash drill 7", "Please handle."));
+  return add_agent (f, "custom", c->permissions, rules, approvals);
+}
+
+/* Runs without asserting the outcome: an action may fail on purpose. */
+static JsonObject *
+run_any (Fixture *f,
+         AfAgent *agent)
+{
+  Wait w = { 0 };
+
+  af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_cb, &w);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (w.error);
+  return w.result;
+}
+
+/* The agent's one outbox entry for @action. */
+static AfOutboxEntry *
+crash_entry (Fixture    *f,
+             AfAgent    *agent,
+             const char *action,
+             const char *state)
+{
+  g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
+  g_autoptr (GPtrArray) entries = af_outbox_list (outbox, state, NULL);
+  AfOutboxEntry *found = NULL;
+
+  for (guint i = 0; entries && i < entries->len; i++)
+    {
+      AfOutboxEntry *e = g_ptr_array_index (entries, i);
+
+      if (g_str_equal (e->agent_id, af_agent_get_id (agent)) && g_str_equal (e->action, action))
+        {
+          g_assert_null (found);
+          found = g_ptr_array_steal_index (entries, i--);
+        }
+    }
+  return found;
+}
+
+/* The app died between the call and the outbox's "done" (or "failed"):
+ * the entry says "executing". Restart: new clients, new engine. */
+static AfOutboxEntry *
+crash_and_restart (Fixture       *f,
+                   AfOutboxEntry *entry)
+{
+  g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
+  g_autoptr (GError) error = NULL;
+  gint64         deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  AfOutboxEntry *after = NULL;
+
+  g_assert_true (af_outbox_set_state (outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->engine);
+  g_clear_object (&f->executor);
+  af_sandbox_reset_counts (f->sandbox);
+  f->executor = new_executor (f);
+  f->engine = af_engine_new (f->db, AF_EXECUTOR (f->executor));
+  af_engine_set_network_monitor (f->engine, NULL);
+  af_engine_start (f->engine, &error);
+  g_assert_no_error (error);
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_clear_pointer (&after, af_outbox_entry_free);
+      after = af_outbox_get (outbox, entry->id, &error);
+      g_assert_no_error (error);
+      if (!g_str_equal (after->state, AF_OUTBOX_EXECUTING))
+        break;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * 1000);
+    }
+  /* Let any stray second attempt show up before counting. */
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  return after;
+}
+
+static void
+test_crash_after_call (Fixture      *f,
+                       gconstpointer data)
+{
+  const CrashCase *c = data;
+  AfAgent         *agent = add_crash_agent (f, c);
+  guint            before = side_effects (f, c);
+  g_autoptr (JsonObject) result = run_sync (f, agent);
+  g_autoptr (AfOutboxEntry) entry = NULL;
+  g_autoptr (AfOutboxEntry) after = NULL;
+
+  g_assert_cmpint (json_object_get_int_member (result, "done"), ==, 1);
+  g_assert_cmpuint (side_effects (f, c), ==, before + 1);
+  entry = crash_entry (f, agent, c->action, AF_OUTBOX_DONE);
+  g_assert_nonnull (entry);
+
+  /* It reached the service; the outbox never heard. Found, not redone. */
+  after = crash_and_restart (f, entry);
+  g_assert_cmpstr (after->state, ==, AF_OUTBOX_DONE);
+  g_assert_nonnull (strstr (after->result, "reconciled"));
+  g_assert_cmpuint (side_effects (f, c), ==, before + 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->method), ==, 0);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->lookup), >=, 1);
+}
+
+static void
+test_crash_before_call (Fixture      *f,
+                        gconstpointer data)
+{
+  const CrashCase *c = data;
+  AfAgent         *agent = add_crash_agent (f, c);
+  guint            before = side_effects (f, c);
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (AfOutboxEntry) entry = NULL;
+  g_autoptr (AfOutboxEntry) after = NULL;
+
+  /* The call never reaches the service (500: nothing happens)… */
+  af_sandbox_add_fault (f->sandbox, c->method, AF_SANDBOX_ROUTE_SERVER_ERROR, 100, 0);
+  result = run_any (f, agent);
+  g_assert_cmpint (json_object_get_int_member (result, "done"), ==, 0);
+  g_assert_cmpuint (side_effects (f, c), ==, before);
+  af_sandbox_clear_faults (f->sandbox);
+  entry = crash_entry (f, agent, c->action, AF_OUTBOX_FAILED);
+  g_assert_nonnull (entry);
+
+  /* …and the app died with the entry "executing": not found, so done
+   * now, exactly once. */
+  after = crash_and_restart (f, entry);
+  g_assert_cmpstr (after->state, ==, AF_OUTBOX_DONE);
+  g_assert_null (strstr (after->result, "reconciled"));
+  g_assert_cmpuint (side_effects (f, c), ==, before + 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->method), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->lookup), >=, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -301,7 +675,18 @@ main (int   argc,
   ADD ("/engine-sandbox/calendar-manager", test_calendar_manager);
   ADD ("/engine-sandbox/custom-events-and-gate", test_custom_events_and_gate);
   ADD ("/engine-sandbox/ai-tools", test_ai_tools);
+  ADD ("/engine-sandbox/ai-model-per-agent", test_ai_model_per_agent);
+  ADD ("/engine-sandbox/gmail-cursor-restart", test_gmail_cursor_restart);
+  ADD ("/engine-sandbox/gmail-cursor-test-run-meanwhile", test_gmail_cursor_test_run_meanwhile);
 #undef ADD
+  for (guint i = 0; i < G_N_ELEMENTS (crash_cases); i++)
+    {
+      g_autofree char *after = g_strdup_printf ("/engine-sandbox/crash/%s/reached-service", crash_cases[i].action);
+      g_autofree char *before = g_strdup_printf ("/engine-sandbox/crash/%s/never-sent", crash_cases[i].action);
+
+      g_test_add (after, Fixture, &crash_cases[i], fixture_setup, test_crash_after_call, fixture_teardown);
+      g_test_add (before, Fixture, &crash_cases[i], fixture_setup, test_crash_before_call, fixture_teardown);
+    }
 
   return g_test_run ();
 }

@@ -604,6 +604,475 @@ test_export_import (Fixture      *f,
   g_assert_cmpuint (g_list_model_get_n_items (af_engine_get_agents (f->engine)), ==, 2);
 }
 
+static guint
+count_sql (Fixture    *f,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = af_database_prepare (f->db, sql, NULL);
+  guint         n = 0;
+
+  g_assert_nonnull (stmt);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+static void
+on_agent_deleted_cb (AfEngine   *engine,
+                     const char *agent_id,
+                     char      **deleted)
+{
+  g_free (*deleted);
+  *deleted = g_strdup (agent_id);
+}
+
+/* The counters the activity model reads agree with the rows. */
+static void
+assert_counts_consistent (Fixture *f)
+{
+  g_assert_cmpuint (count (f, NULL, NULL), ==, count_sql (f, "SELECT count (*) FROM activity"));
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM (SELECT coalesce (agent_id, '') a, kind, count (*) c"
+                                  " FROM activity GROUP BY 1, 2) x LEFT JOIN activity_counts k"
+                                  " ON k.agent_id = x.a AND k.kind = x.kind WHERE k.n IS NOT x.c"),
+                    ==, 0);
+}
+
+static void
+test_delete_keeps_activity (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr (AfAgent) agent = g_object_ref (add_template_agent (f, "email-assistant",
+                                                                "gmail.read gmail.modify gmail.compose"));
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *deleted = NULL;
+  guint            logged;
+  AfMetrics        m;
+
+  result = run_sync (f, agent, AF_RUN_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  logged = count (f, agent, NULL);
+  g_assert_cmpuint (logged, >, 0);
+
+  g_signal_connect (f->engine, "agent-deleted", G_CALLBACK (on_agent_deleted_cb), &deleted);
+  af_engine_delete_agent (f->engine, af_agent_get_id (agent), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (deleted, ==, af_agent_get_id (agent));
+  g_assert_null (af_engine_lookup_agent (f->engine, af_agent_get_id (agent)));
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM agents"), ==, 0);
+
+  /* The history stays: what it did is still told. */
+  g_assert_cmpuint (count (f, agent, NULL), ==, logged);
+  af_engine_get_metrics (f->engine, NULL, &m);
+  g_assert_cmpuint (m.runs, ==, 1);
+  g_assert_cmpuint (m.actions, ==, 9);
+  assert_counts_consistent (f);
+
+  /* Deleting it again is a clear error, and no second signal. */
+  g_clear_pointer (&deleted, g_free);
+  g_assert_false (af_engine_delete_agent (f->engine, af_agent_get_id (agent), &error));
+  g_assert_error (error, AF_ERROR, AF_ERROR_NOT_FOUND);
+  g_assert_null (deleted);
+}
+
+static void
+test_delete_removes_activity (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autoptr (AfAgent) gone = g_object_ref (add_template_agent (f, "email-assistant",
+                                                               "gmail.read gmail.modify gmail.compose"));
+  AfAgent *kept = add_template_agent (f, "calendar-manager", "calendar.read slack.post");
+  g_autoptr (JsonObject) r1 = NULL;
+  g_autoptr (JsonObject) r2 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *deleted = NULL;
+  guint            kept_logged;
+  AfMetrics        m;
+
+  r1 = run_sync (f, gone, AF_RUN_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  r2 = run_sync (f, kept, AF_RUN_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  kept_logged = count (f, kept, NULL);
+  af_engine_get_metrics (f->engine, NULL, &m);
+  g_assert_cmpuint (m.runs, ==, 2);
+  g_assert_cmpuint (m.actions, ==, 11);
+
+  g_signal_connect (f->engine, "agent-deleted", G_CALLBACK (on_agent_deleted_cb), &deleted);
+  af_engine_delete_agent_full (f->engine, af_agent_get_id (gone), TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (deleted, ==, af_agent_get_id (gone));
+
+  /* Its activity, runs, outbox and seen items are gone; the other's stay. */
+  g_assert_cmpuint (count (f, gone, NULL), ==, 0);
+  g_assert_cmpuint (count (f, kept, NULL), ==, kept_logged);
+  g_assert_cmpuint (count (f, NULL, NULL), ==, kept_logged);
+  assert_counts_consistent (f);
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM outbox WHERE agent_id != 'x' AND agent_id NOT IN"
+                                  " (SELECT id FROM agents)"),
+                    ==, 0);
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM runs WHERE agent_id NOT IN (SELECT id FROM agents)"), ==,
+                    0);
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM seen_items WHERE agent_id NOT IN (SELECT id FROM agents)"),
+                    ==, 0);
+
+  /* …and the metrics drop with them. */
+  af_engine_get_metrics (f->engine, NULL, &m);
+  g_assert_cmpuint (m.runs, ==, 1);
+  g_assert_cmpuint (m.actions, ==, 2);
+  g_assert_cmpuint (m.drafts_created, ==, 0);
+  g_assert_cmpuint (m.messages_posted, ==, 2);
+
+  /* A new activity row after the delete still counts right. */
+  af_activity_log_append (af_engine_get_activity_log (f->engine), af_agent_get_id (gone), 0, "note", "x", NULL, NULL,
+                          &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count (f, gone, NULL), ==, 1);
+  assert_counts_consistent (f);
+}
+
+static void
+test_delete_running_agent (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autoptr (AfAgent) agent = g_object_ref (add_template_agent (f, "email-assistant",
+                                                                "gmail.read gmail.modify gmail.compose"));
+  g_autoptr (GError) error = NULL;
+  Wait w = { 0 };
+
+  af_sample_executor_set_delay (f->executor, 50);
+  af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_cb, &w);
+  while (af_sample_executor_get_count (f->executor, NULL) < 1)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The cancelled run neither writes the agent back nor logs after it. */
+  af_engine_delete_agent_full (f->engine, af_agent_get_id (agent), TRUE, &error);
+  g_assert_no_error (error);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&w.error);
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM agents"), ==, 0);
+  g_assert_cmpuint (count (f, agent, NULL), ==, 0);
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM runs"), ==, 0);
+  assert_counts_consistent (f);
+  g_assert_false (af_engine_is_running (f->engine, af_agent_get_id (agent)));
+}
+
+static void
+test_delete_withdraws_approvals (Fixture      *f,
+                                 gconstpointer data)
+{
+  AfAgent *agent = add_custom_agent (f,
+                                     "[{\"conditions\":[{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"dinner\"}],"
+                                     "\"actions\":[{\"action\":\"send\",\"params\":{\"to\":\"sam@mail.example\"}}]}]",
+                                     "gmail.read gmail.send", NULL);
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  result = run_sync (f, agent, AF_RUN_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (af_engine_get_approvals (f->engine)), ==, 1);
+  af_engine_delete_agent (f->engine, af_agent_get_id (agent), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (af_engine_get_approvals (f->engine)), ==, 0);
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM approvals WHERE state = 'pending'"), ==, 0);
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM outbox WHERE state = 'waiting'"), ==, 0);
+  g_assert_cmpuint (af_sample_executor_get_count (f->executor, "send"), ==, 0);
+}
+
+static void
+on_test_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Wait *w = data;
+
+  w->result = af_engine_test_agent_finish (AF_ENGINE (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+test_test_run_unsaved (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autoptr (JsonArray) conn = connections ("gmail", "gmail.read gmail.modify gmail.compose");
+  g_autoptr (AfAgent) draft = af_template_create_agent (af_template_lookup ("email-assistant"), "Draft", conn);
+  g_autoptr (AfAgent) broken = af_template_create_agent (af_template_lookup ("email-assistant"), "Broken", conn);
+  g_autoptr (JsonObject) real = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonArray *actions, *steps;
+  Wait       w = { 0 };
+  AfMetrics  m;
+
+  /* The editor's definition, never added to the engine. */
+  af_engine_test_agent_async (f->engine, draft, NULL, on_test_cb, &w);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (w.error);
+  g_assert_cmpstr (json_object_get_string_member (w.result, "outcome"), ==, "succeeded");
+  actions = json_object_get_array_member (w.result, "actions");
+  g_assert_cmpuint (json_array_get_length (actions), ==, 9);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (actions, 0), "action"), ==, "label");
+  steps = json_object_get_array_member (w.result, "steps");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, 0), "kind"), ==,
+                   "run-started");
+  g_assert_cmpuint (json_array_get_length (steps), >=, 7);
+
+  /* No side effect and no trace: service, outbox, activity, runs, metrics. */
+  g_assert_cmpuint (af_sample_executor_get_count (f->executor, NULL), ==, 0);
+  g_assert_cmpuint (count (f, NULL, NULL), ==, 0);
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM outbox"), ==, 0);
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM runs"), ==, 0);
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM seen_items"), ==, 0);
+  g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM agents"), ==, 0);
+  g_assert_false (af_engine_is_running (f->engine, af_agent_get_id (draft)));
+  af_engine_get_metrics (f->engine, NULL, &m);
+  g_assert_cmpuint (m.runs, ==, 0);
+  g_assert_cmpuint (m.actions, ==, 0);
+
+  /* Saved afterwards, it does all of it for real. */
+  af_engine_add_agent (f->engine, draft, &error);
+  g_assert_no_error (error);
+  real = run_sync (f, draft, AF_RUN_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (real, "done"), ==, 9);
+
+  /* An invalid definition is refused with the path of the problem. */
+  g_clear_pointer (&w.result, json_object_unref);
+  w.done = FALSE;
+  json_object_set_string_member (af_agent_get_definition (broken), "trigger", "soon");
+  af_engine_test_agent_async (f->engine, broken, NULL, on_test_cb, &w);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (w.error, AF_ERROR, AF_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (w.error->message, "trigger"));
+  g_clear_error (&w.error);
+}
+
+static void
+test_metrics_today_and_week (Fixture      *f,
+                             gconstpointer data)
+{
+  AfAgent *agent = add_template_agent (f, "email-assistant", "gmail.read gmail.modify gmail.compose");
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = NULL;
+  AfMetrics        m;
+
+  result = run_sync (f, agent, AF_RUN_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  af_engine_get_metrics (f->engine, NULL, &m);
+  g_assert_cmpuint (m.actions_today, ==, 9);
+  g_assert_cmpfloat_with_epsilon (m.minutes_saved_7d, 7.75, 0.001);
+
+  /* The drafts were done yesterday, the labels ten days ago. */
+  sql = g_strdup_printf ("UPDATE outbox SET updated_at = %" G_GINT64_FORMAT " WHERE action = 'draft';"
+                         "UPDATE outbox SET updated_at = %" G_GINT64_FORMAT " WHERE action = 'label'",
+                         g_get_real_time () - G_TIME_SPAN_DAY - G_TIME_SPAN_HOUR,
+                         g_get_real_time () - 10 * G_TIME_SPAN_DAY);
+  af_database_exec (f->db, sql, &error);
+  g_assert_no_error (error);
+  af_engine_get_metrics (f->engine, NULL, &m);
+  g_assert_cmpuint (m.actions_today, ==, 2);
+  /* 2 drafts × 3 + archive and star × ¼ within the week. */
+  g_assert_cmpfloat_with_epsilon (m.minutes_saved_7d, 6.5, 0.001);
+  g_assert_cmpfloat_with_epsilon (m.minutes_saved, 7.75, 0.001);
+  af_engine_get_metrics (f->engine, af_agent_get_id (agent), &m);
+  g_assert_cmpuint (m.actions_today, ==, 2);
+}
+
+/* A network monitor the test switches on and off. */
+#define TEST_TYPE_NETWORK (test_network_get_type ())
+G_DECLARE_FINAL_TYPE (TestNetwork, test_network, TEST, NETWORK, GObject)
+
+struct _TestNetwork
+{
+  GObject  parent_instance;
+  gboolean available;
+};
+
+enum
+{
+  NET_PROP_0,
+  NET_PROP_AVAILABLE,
+  NET_PROP_METERED,
+  NET_PROP_CONNECTIVITY,
+};
+
+static void test_network_iface_init (GNetworkMonitorInterface *iface);
+static void test_network_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestNetwork, test_network, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, test_network_initable_iface_init) G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, test_network_iface_init))
+
+static gboolean
+test_network_initable_init (GInitable    *initable,
+                            GCancellable *cancellable,
+                            GError      **error)
+{
+  return TRUE;
+}
+
+static void
+test_network_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = test_network_initable_init;
+}
+
+static gboolean
+test_network_can_reach (GNetworkMonitor    *monitor,
+                        GSocketConnectable *connectable,
+                        GCancellable       *cancellable,
+                        GError            **error)
+{
+  return TEST_NETWORK (monitor)->available;
+}
+
+static void
+test_network_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = test_network_can_reach;
+}
+
+static void
+test_network_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TestNetwork *self = TEST_NETWORK (object);
+
+  switch (prop_id)
+    {
+    case NET_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case NET_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case NET_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_network_class_init (TestNetworkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_network_get_property;
+  g_object_class_override_property (object_class, NET_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, NET_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, NET_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+test_network_init (TestNetwork *self)
+{
+}
+
+static void
+test_network_set_available (TestNetwork *self,
+                            gboolean     available)
+{
+  self->available = available;
+  g_object_notify (G_OBJECT (self), "network-available");
+  g_signal_emit_by_name (self, "network-changed", available);
+}
+
+static void
+set_interval_due (Fixture *f,
+                  AfAgent *agent,
+                  gint64   due)
+{
+  g_autoptr (GError) error = NULL;
+  JsonObject *trigger = json_object_new ();
+
+  json_object_set_string_member (trigger, "type", "interval");
+  json_object_set_int_member (trigger, "minutes", 60);
+  json_object_set_object_member (af_agent_get_definition (agent), "trigger", trigger);
+  af_engine_save_agent (f->engine, agent, &error);
+  g_assert_no_error (error);
+  af_agent_set_next_run (agent, due);
+  af_engine_save_agent (f->engine, agent, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_offline_deferral (Fixture      *f,
+                       gconstpointer data)
+{
+  AfAgent *agent = add_template_agent (f, "email-assistant", "gmail.read gmail.modify gmail.compose");
+  g_autoptr (TestNetwork) network = g_object_new (TEST_TYPE_NETWORK, NULL);
+  g_autoptr (GError) error = NULL;
+  guint  finished = 0;
+  gint64 now = g_get_real_time ();
+
+  /* Due now (and missed twice over while the laptop was off), but offline. */
+  set_interval_due (f, agent, now - (gint64)2 * 3600 * G_USEC_PER_SEC);
+  af_engine_set_network_monitor (f->engine, G_NETWORK_MONITOR (network));
+  g_signal_connect (f->engine, "run-finished", G_CALLBACK (on_run_finished_cb), &finished);
+  af_engine_start (f->engine, &error);
+  g_assert_no_error (error);
+  spin (300);
+
+  /* Deferred, not run, not dropped, not retried in a loop. */
+  g_assert_cmpuint (finished, ==, 0);
+  g_assert_cmpuint (count_runs (f), ==, 0);
+  g_assert_cmpuint (count (f, agent, "deferred"), ==, 1);
+  g_assert_cmpuint (af_sample_executor_get_count (f->executor, NULL), ==, 0);
+
+  /* A flapping network: "changed" while still offline does nothing. */
+  test_network_set_available (network, FALSE);
+  spin (100);
+  g_assert_cmpuint (count_runs (f), ==, 0);
+
+  /* Back online: one run, however many were missed, even if the network
+   * reports itself twice. */
+  test_network_set_available (network, TRUE);
+  test_network_set_available (network, TRUE);
+  while (finished < 1)
+    g_main_context_iteration (NULL, TRUE);
+  spin (200);
+  g_assert_cmpuint (finished, ==, 1);
+  g_assert_cmpuint (count_runs (f), ==, 1);
+  g_assert_cmpuint (af_sample_executor_get_count (f->executor, NULL), ==, 9);
+
+  /* …and the next one is an hour on, on the one timer. */
+  g_assert_cmpint (af_agent_get_next_run (agent), >, now + (gint64)59 * 60 * G_USEC_PER_SEC);
+  g_assert_cmpint (af_scheduler_get_due (af_engine_get_scheduler (f->engine), af_agent_get_id (agent)), ==,
+                   af_agent_get_next_run (agent));
+}
+
+static void
+test_offline_manual_run (Fixture      *f,
+                         gconstpointer data)
+{
+  AfAgent *agent = add_template_agent (f, "email-assistant", "gmail.read gmail.modify gmail.compose");
+  g_autoptr (TestNetwork) network = g_object_new (TEST_TYPE_NETWORK, NULL);
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Deferral applies to the schedule; a paused agent is never run when
+   * the network returns. */
+  set_interval_due (f, agent, g_get_real_time () - G_USEC_PER_SEC);
+  af_engine_set_network_monitor (f->engine, G_NETWORK_MONITOR (network));
+  af_engine_start (f->engine, &error);
+  g_assert_no_error (error);
+  spin (200);
+  g_assert_cmpuint (count (f, agent, "deferred"), ==, 1);
+  af_engine_pause_agent (f->engine, af_agent_get_id (agent), &error);
+  g_assert_no_error (error);
+  test_network_set_available (network, TRUE);
+  spin (300);
+  g_assert_cmpuint (count_runs (f), ==, 0);
+  g_assert_cmpuint (af_sample_executor_get_count (f->executor, NULL), ==, 0);
+}
+
 /* The crash test: a child process runs the Email Assistant with slow
  * actions and is killed with SIGKILL in the middle; a restart must finish
  * the work with every side effect done exactly once. */
@@ -740,6 +1209,14 @@ main (int   argc,
   ADD ("/engine/concurrency-and-cancel", test_concurrency_and_cancel);
   ADD ("/engine/export-import", test_export_import);
   ADD ("/engine/crash", test_crash);
+  ADD ("/engine/delete-keeps-activity", test_delete_keeps_activity);
+  ADD ("/engine/delete-removes-activity", test_delete_removes_activity);
+  ADD ("/engine/delete-running-agent", test_delete_running_agent);
+  ADD ("/engine/delete-withdraws-approvals", test_delete_withdraws_approvals);
+  ADD ("/engine/test-run-unsaved", test_test_run_unsaved);
+  ADD ("/engine/metrics-today-and-week", test_metrics_today_and_week);
+  ADD ("/engine/offline-deferral", test_offline_deferral);
+  ADD ("/engine/offline-paused", test_offline_manual_run);
 #undef ADD
 
   return g_test_run ();

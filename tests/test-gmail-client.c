@@ -309,7 +309,7 @@ test_labels (Fixture      *f,
   af_gmail_client_create_label_async (f->gmail, "Rechnungen/Ärzte", NULL, af_test_ready_cb, &r3);
   dup = af_gmail_client_create_label_finish (f->gmail, af_test_await (&r3), &error);
   g_assert_null (dup);
-  g_assert_error (error, AF_ERROR, AF_ERROR_FAILED);
+  g_assert_error (error, AF_ERROR, AF_ERROR_CONFLICT);
   g_assert_nonnull (strstr (error->message, "Gmail"));
   g_assert_nonnull (strstr (error->message, "Create a label"));
 }
@@ -419,6 +419,73 @@ test_send_reply_and_draft (Fixture      *f,
   draft = af_gmail_client_create_draft_finish (f->gmail, af_test_await (&r), &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (draft, "r-"));
+}
+
+static char *
+find_message_id (Fixture    *f,
+                 const char *message_id,
+                 gboolean    in_drafts,
+                 GError    **error)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+
+  af_gmail_client_find_by_message_id_async (f->gmail, message_id, in_drafts, NULL, af_test_ready_cb, &r);
+  return af_gmail_client_find_by_message_id_finish (f->gmail, af_test_await (&r), error);
+}
+
+/* A stable Message-ID from the idempotency key, kept by Gmail and found
+ * again with rfc822msgid:, among sent mail and among drafts. */
+static void
+test_find_by_message_id (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autofree char *sent_id = af_gmail_message_id_for_key ("agent-1/run-1/m1/send");
+  g_autofree char *draft_id = af_gmail_message_id_for_key ("agent-1/run-1/m1/draft");
+  g_autofree char *unused_id = af_gmail_message_id_for_key ("agent-1/run-1/m2/send");
+  g_autofree char *again = af_gmail_message_id_for_key ("agent-1/run-1/m1/send");
+  AfGmailOutgoing  out = { .to = "bob@example.org", .subject = "Once", .body_text = "Only once.", .message_id = sent_id };
+  AfGmailOutgoing  draft = { .to = "bob@example.org", .subject = "Later", .body_text = "Draft.", .message_id = draft_id };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailMessage) sent = NULL;
+  g_autofree char *mime = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *found_draft = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *sent_not_draft = NULL;
+  g_autofree char *draft_not_sent = NULL;
+  g_autofree char *draft_made = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+
+  g_assert_cmpstr (sent_id, ==, again);
+  g_assert_true (g_str_has_prefix (sent_id, "<") && g_str_has_suffix (sent_id, "@agentflow>"));
+  g_assert_cmpstr (sent_id, !=, draft_id);
+
+  sent = do_send (f, &out, &error);
+  g_assert_no_error (error);
+  mime = af_sandbox_gmail_get_sent_mime (f->s.sandbox, 0);
+  g_assert_nonnull (strstr (mime, "Message-ID: "));
+  g_assert_nonnull (strstr (mime, sent_id));
+
+  found = find_message_id (f, sent_id, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, sent->id);
+  none = find_message_id (f, unused_id, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+  sent_not_draft = find_message_id (f, sent_id, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_null (sent_not_draft);
+
+  af_gmail_client_create_draft_async (f->gmail, &draft, NULL, af_test_ready_cb, &r);
+  draft_made = af_gmail_client_create_draft_finish (f->gmail, af_test_await (&r), &error);
+  g_assert_no_error (error);
+  found_draft = find_message_id (f, draft_id, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found_draft, ==, draft_made);
+  draft_not_sent = find_message_id (f, draft_id, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (draft_not_sent);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.drafts.list"), ==, 2);
 }
 
 static void
@@ -636,6 +703,7 @@ main (int   argc,
   ADD ("modify", test_modify);
   ADD ("send/reply-and-draft", test_send_reply_and_draft);
   ADD ("send/faults", test_send_faults);
+  ADD ("send/find-by-message-id", test_find_by_message_id);
   ADD ("read/faults", test_read_faults);
   ADD ("auth/errors", test_auth_errors);
   g_test_add ("/gmail/backlog-10000", Fixture, GINT_TO_POINTER (1), fixture_set_up, test_backlog_10000, fixture_tear_down);

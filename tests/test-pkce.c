@@ -102,7 +102,7 @@ test_slack_url (void)
   url = af_provider_build_auth_url (p, "http://localhost:4242/oauth/callback", "S", "C");
   g_assert_true (g_str_has_prefix (url, "https://slack.com/oauth/v2/authorize?"));
   q = query_of (url);
-  g_assert_cmpstr (g_hash_table_lookup (q, "user_scope"), ==, "chat:write channels:read im:write users:read");
+  g_assert_cmpstr (g_hash_table_lookup (q, "user_scope"), ==, "chat:write channels:read channels:history im:write users:read");
   g_assert_false (g_hash_table_contains (q, "scope"));
   g_assert_cmpstr (g_hash_table_lookup (q, "code_challenge_method"), ==, "S256");
 }
@@ -118,7 +118,7 @@ test_missing_capabilities (void)
 
   g_assert_cmpstrv (none, ((const char *const[]){ NULL }));
   g_assert_cmpstrv (send, ((const char *const[]){ "gmail.send", NULL }));
-  g_assert_cmpstrv (slack_missing, ((const char *const[]){ "slack.dm", "slack.users", NULL }));
+  g_assert_cmpstrv (slack_missing, ((const char *const[]){ "slack.history", "slack.dm", "slack.users", NULL }));
 }
 
 static void

@@ -166,6 +166,59 @@ test_post_and_permalink (Fixture      *f,
   g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->s.sandbox, "C0GENERAL"), ==, 1);
 }
 
+static char *
+find_tagged (Fixture    *f,
+             const char *channel,
+             const char *key,
+             GError    **error)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+
+  af_slack_client_find_by_metadata_async (f->slack, channel, "agentflow_action", "key", key,
+                                          g_get_real_time () / G_USEC_PER_SEC - 3600, NULL, af_test_ready_cb, &r);
+  return af_slack_client_find_by_metadata_finish (f->slack, af_test_await (&r), error);
+}
+
+/* Message metadata goes out with the post and comes back from
+ * conversations.history (include_all_metadata), by channel id or name. */
+static void
+test_post_metadata (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (JsonObject) payload = json_object_new ();
+  g_autofree char *ts = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *by_id = NULL;
+  g_autofree char *by_name = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *elsewhere = NULL;
+
+  json_object_set_string_member (payload, "key", "agent-1/run-1/m1/post");
+  af_slack_client_post_message_with_metadata_async (f->slack, "#general", "Tagged", NULL, NULL, "agentflow_action",
+                                                    payload, NULL, af_test_ready_cb, &r1);
+  ts = af_slack_client_post_message_finish (f->slack, af_test_await (&r1), &error);
+  g_assert_no_error (error);
+  plain = post (f, "C0ALERTS", "Untagged", &error);
+  g_assert_no_error (error);
+
+  by_id = find_tagged (f, "C0GENERAL", "agent-1/run-1/m1/post", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (by_id, ==, ts);
+  by_name = find_tagged (f, "#general", "agent-1/run-1/m1/post", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (by_name, ==, ts);
+  other = find_tagged (f, "C0GENERAL", "agent-1/run-1/m2/post", &error);
+  g_assert_no_error (error);
+  g_assert_null (other);
+  elsewhere = find_tagged (f, "C0ALERTS", "agent-1/run-1/m1/post", &error);
+  g_assert_no_error (error);
+  g_assert_null (elsewhere);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "slack.conversations.history"), ==, 4);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->s.sandbox, "C0GENERAL"), ==, 1);
+}
+
 static void
 test_post_errors (Fixture      *f,
                   gconstpointer data)
@@ -264,6 +317,7 @@ main (int   argc,
   ADD ("open-and-lookup", test_open_and_lookup);
   ADD ("post-and-permalink", test_post_and_permalink);
   ADD ("post-errors", test_post_errors);
+  ADD ("post-metadata", test_post_metadata);
   ADD ("post-pacing", test_post_pacing);
   ADD ("post-faults", test_post_faults);
 #undef ADD

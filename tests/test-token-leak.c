@@ -103,6 +103,10 @@ test_no_leak (void)
   g_autoptr (AfAccountManager) m = NULL;
   g_autoptr (AfConnection) c = NULL;
   g_autoptr (AfTokenSource) source = NULL;
+  g_autoptr (AfConnection) agent_c = NULL;
+  g_autoptr (AfConnection) oidc_c = NULL;
+  g_autofree char       *agent_secret = NULL;
+  g_autofree char       *oidc_secret = NULL;
   g_autofree char       *secret = NULL;
   g_autofree char       *access0 = NULL;
   g_autofree char       *refresh0 = NULL;
@@ -143,6 +147,26 @@ test_no_leak (void)
   /* The log did record the work, so the check above means something. */
   g_assert_nonnull (strstr (captured->str, "Connected gmail account alice@example.com"));
 
+  /* An agent's own credential, and an OpenID provider whose endpoints
+   * the database keeps: still no token in either. */
+  af_account_manager_set_client_id (m, "oidc", AF_SANDBOX_OIDC_CLIENT_ID);
+  agent_c = af_test_connect_for_agent (m, "gmail", "agent-leak", &error);
+  g_assert_no_error (error);
+  oidc_c = af_test_connect (m, "oidc", NULL, &error);
+  g_assert_no_error (error);
+  agent_secret = af_test_keyring_lookup_agent ("gmail", agent_c->account, "agent-leak");
+  oidc_secret = af_test_keyring_lookup ("oidc", oidc_c->account);
+  for (const char *const *member = (const char *const[]){ "access_token", "refresh_token", NULL }; *member; member++)
+    {
+      g_autofree char *a = af_test_json_member (agent_secret, *member);
+      g_autofree char *o = af_test_json_member (oidc_secret, *member);
+
+      assert_nowhere (dir, settings, a);
+      assert_nowhere (dir, settings, o);
+    }
+
+  g_assert_true (af_test_forget_agent (m, "agent-leak", &error));
+  g_assert_true (af_test_disconnect (m, "oidc", oidc_c->account, &revoked, &error));
   g_assert_true (af_test_disconnect (m, "gmail", c->account, &revoked, &error));
   assert_nowhere (dir, settings, access1);
   assert_nowhere (dir, settings, refresh0);

@@ -70,6 +70,7 @@ check_no_keyring (void)
   g_autoptr (AfTokenSet) tokens = af_token_set_new ();
   g_autoptr (GAsyncResult) r1 = NULL;
   g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (GAsyncResult) r3 = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AfTokenSet) none = NULL;
   g_autoptr (AfSandbox) sandbox = af_test_sandbox_new ();
@@ -91,6 +92,12 @@ check_no_keyring (void)
   g_assert_error (error, AF_ERROR, AF_ERROR_NO_KEYRING);
   g_clear_error (&error);
 
+  /* Nothing was cleared either, and saying so is not "cleared". */
+  af_vault_clear_async (vault, "gmail", "a@example.com", NULL, NULL, af_test_on_result_cb, &r3);
+  g_assert_false (af_vault_clear_finish (vault, af_test_wait (&r3), &error));
+  g_assert_error (error, AF_ERROR, AF_ERROR_NO_KEYRING);
+  g_clear_error (&error);
+
   /* A whole connect: the error reaches the person, and no fallback
    * stores anything (the database has no row). */
   c = af_test_connect (m, "gmail", NULL, &error);
@@ -109,6 +116,7 @@ test_no_secret_service (void)
   g_autoptr (GDataInputStream) out = NULL;
   g_autofree char *config = NULL;
   g_autofree char *address = NULL;
+  g_autofree char *dbus_daemon = NULL;
   int              fd;
 
   if (g_test_subprocess ())
@@ -118,7 +126,8 @@ test_no_secret_service (void)
       return;
     }
 
-  if (g_find_program_in_path ("dbus-daemon") == NULL)
+  dbus_daemon = g_find_program_in_path ("dbus-daemon");
+  if (dbus_daemon == NULL)
     {
       g_test_skip ("dbus-daemon is not installed");
       return;

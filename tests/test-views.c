@@ -17,6 +17,9 @@
 #include "af-rule-row.h"
 #include "af-dashboard-page.h"
 #include "af-integrations-page.h"
+#include "af-model-settings.h"
+#include "af-services-executor.h"
+#include "af-static-token-source.h"
 #include "af-template-picker.h"
 #include "af-test-ui.h"
 #include "af-window.h"
@@ -577,7 +580,14 @@ test_templates (void)
           af_agent_editor_add_rule (AF_AGENT_EDITOR (editor));
           af_agent_editor_add_rule (AF_AGENT_EDITOR (editor));
           g_assert_cmpuint (af_agent_editor_get_n_rules (AF_AGENT_EDITOR (editor)), ==, 2);
+          /* The AI model needs instructions to follow. */
+          gtk_switch_set_active (GTK_SWITCH (af_test_ui_find_widget (
+                                     af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, "Use the AI Model"),
+                                     GTK_TYPE_SWITCH, NULL)),
+                                 TRUE);
           af_agent_editor_validate (AF_AGENT_EDITOR (editor));
+          g_assert_true (gtk_widget_get_visible (af_test_ui_find_widget (GTK_WIDGET (editor), GTK_TYPE_LABEL,
+                                                                         "Write what the AI model should do, or turn the model off.")));
           assert_rendered (GTK_WIDGET (editor), "editor-custom-errors");
 
           /* Remove a rule with its button. */
@@ -720,6 +730,52 @@ test_connect_sandbox (void)
   dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "disconnect");
   af_test_ui_wait_until (gmail_state_is_cond, GINT_TO_POINTER (AF_INTEGRATION_DISCONNECTED), 30000);
+
+  /* Connect from the agent editor: the same flow, waiting with Cancel,
+   * and the row says when it is done. */
+  {
+    GtkWindow *picker;
+    GtkWindow *editor;
+    GtkWidget *gmail_row;
+
+    browser.follow = FALSE;
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.new-agent", NULL);
+    picker = wait_for_toplevel (AF_TYPE_TEMPLATE_PICKER);
+    af_template_picker_choose (AF_TEMPLATE_PICKER (picker), "email-assistant");
+    editor = wait_for_toplevel (AF_TYPE_AGENT_EDITOR);
+    gmail_row = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_EXPANDER_ROW, "Gmail");
+    g_assert_cmpint (af_agent_editor_get_service_state (AF_AGENT_EDITOR (editor), "gmail"), ==, AF_INTEGRATION_DISCONNECTED);
+    g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (gmail_row)), ==,
+                     "Not connected");
+
+    click (af_test_ui_find_widget (gmail_row, GTK_TYPE_BUTTON, "_Connect"));
+    g_assert_cmpint (af_agent_editor_get_service_state (AF_AGENT_EDITOR (editor), "gmail"), ==, AF_INTEGRATION_WAITING);
+    g_assert_cmpint (af_integrations_page_get_state (page, "gmail"), ==, AF_INTEGRATION_WAITING);
+    af_test_ui_iterate (300);
+    assert_rendered (GTK_WIDGET (editor), "editor-connect-waiting");
+
+    /* Cancel gives up the sign-in everywhere. */
+    click (af_test_ui_find_widget (gmail_row, GTK_TYPE_BUTTON, "_Cancel"));
+    af_test_ui_wait_until (gmail_state_is_cond, GINT_TO_POINTER (AF_INTEGRATION_DISCONNECTED), 10000);
+    af_test_ui_iterate (200);
+    g_assert_cmpint (af_agent_editor_get_service_state (AF_AGENT_EDITOR (editor), "gmail"), ==, AF_INTEGRATION_DISCONNECTED);
+
+    browser.follow = TRUE;
+    click (af_test_ui_find_widget (gmail_row, GTK_TYPE_BUTTON, "_Connect"));
+    af_test_ui_wait_until (gmail_state_is_cond, GINT_TO_POINTER (AF_INTEGRATION_CONNECTED), 30000);
+    g_assert_cmpint (af_agent_editor_get_service_state (AF_AGENT_EDITOR (editor), "gmail"), ==, AF_INTEGRATION_CONNECTED);
+    g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (gmail_row)), ==, "Connected");
+    g_assert_false (af_agent_editor_get_modified (AF_AGENT_EDITOR (editor)));
+
+    gtk_window_close (editor);
+    af_test_ui_wait_until (no_toplevel_of_type_cond, GSIZE_TO_POINTER (AF_TYPE_AGENT_EDITOR), 5000);
+
+    row = af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW, "Gmail");
+    click (af_test_ui_find_widget (row, GTK_TYPE_BUTTON, "_Disconnect"));
+    dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "disconnect");
+    af_test_ui_wait_until (gmail_state_is_cond, GINT_TO_POINTER (AF_INTEGRATION_DISCONNECTED), 30000);
+  }
 
   /* Leave the keyring as we found it. */
   list = af_account_manager_list_connections (accounts, NULL);
@@ -907,9 +963,55 @@ test_engine (void)
       picker = wait_for_toplevel (AF_TYPE_TEMPLATE_PICKER);
       af_template_picker_choose (AF_TEMPLATE_PICKER (picker), *id);
       editor = wait_for_toplevel (AF_TYPE_AGENT_EDITOR);
+
+      /* Test Run before saving: the engine tries the form as it is. */
+      if (g_str_equal (*id, "email-assistant"))
+        {
+          GtkWindow  *plan;
+          const char *body;
+
+          af_agent_editor_set_name (AF_AGENT_EDITOR (editor), "Unsaved Sorter");
+          gtk_widget_activate_action (GTK_WIDGET (editor), "editor.test-run", NULL);
+          plan = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+          body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (plan));
+          g_test_message ("unsaved dry run: %s", body);
+          g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (plan)), ==, "Test Run");
+          g_assert_nonnull (strstr (body, "would take"));
+          g_assert_nonnull (strstr (body, "Nothing was changed."));
+          /* One row an action, in words. */
+          g_assert_nonnull (af_test_ui_find_widget (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (plan)),
+                                                    ADW_TYPE_ACTION_ROW, NULL));
+          assert_rendered (GTK_WIDGET (plan), "dialog-test-run-unsaved");
+          adw_message_dialog_response (ADW_MESSAGE_DIALOG (plan), "close");
+          af_test_ui_wait_until (no_toplevel_of_type_cond, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000);
+          g_assert_cmpuint (n_agents (), ==, before);
+
+          /* The AI model is the user's choice, per agent. */
+          gtk_switch_set_active (GTK_SWITCH (af_test_ui_find_widget (
+                                     af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, "Use the AI Model"),
+                                     GTK_TYPE_SWITCH, NULL)),
+                                 TRUE);
+        }
+
       gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
       af_test_ui_wait_until (no_toplevel_of_type_cond, GSIZE_TO_POINTER (AF_TYPE_AGENT_EDITOR), 5000);
       g_assert_cmpuint (n_agents (), ==, before + 1);
+      {
+        g_autoptr (AfAgent) created = g_list_model_get_item (af_engine_get_agents (engine), before);
+        JsonObject *ai = af_agent_get_ai (created);
+
+        /* A second agent from a template gets a name of its own. */
+        g_assert_cmpstr (af_agent_get_name (created), !=, "Email Assistant");
+        g_assert_cmpstr (af_agent_get_name (created), !=, "Calendar Manager");
+        g_assert_cmpstr (af_agent_get_name (created), !=, "Slack Notifier");
+        if (g_str_equal (*id, "email-assistant"))
+          {
+            g_assert_cmpstr (af_agent_get_name (created), ==, "Unsaved Sorter");
+            g_assert_true (json_object_get_boolean_member_with_default (ai, "enabled", FALSE));
+          }
+        else
+          g_assert_false (ai && json_object_get_boolean_member_with_default (ai, "enabled", FALSE));
+      }
     }
   g_assert_cmpstr (af_window_get_visible_page (window), ==, "agents");
 
@@ -994,14 +1096,201 @@ test_engine (void)
 
     g_signal_emit_by_name (agents_page, "delete", last);
     dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    /* The activity stays unless the user asks otherwise. */
+    g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (
+        adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)))));
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
     af_test_ui_iterate (100);
     g_assert_cmpuint (n_agents (), ==, before - 1);
+    g_assert_null (af_engine_lookup_agent (engine, af_agent_get_id (last)));
+  }
+
+  /* Deleting an agent with its history, from its own page: the page goes,
+   * and so does its activity. */
+  before = n_agents ();
+  {
+    g_autofree char *id = g_strdup (af_agent_get_id (agent));
+    g_autoptr (AfActivityModel) kept = af_engine_create_activity_model (engine, id, NULL);
+    g_autoptr (AfActivityModel) after = NULL;
+    GtkWindow *dialog;
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (kept)), >, 0);
+    g_signal_emit_by_name (agents_page, "open", agent);
+    af_test_ui_iterate (200);
+    g_assert_cmpstr (af_window_get_visible_page (window), ==, "agent");
+
+    g_signal_emit_by_name (agents_page, "delete", agent);
+    dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))),
+                                 TRUE);
+    assert_rendered (GTK_WIDGET (dialog), "dialog-delete-agent-history");
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+    af_test_ui_iterate (200);
+    g_assert_cmpuint (n_agents (), ==, before - 1);
+    g_assert_cmpstr (af_window_get_visible_page (window), ==, "agents");
+    after = af_engine_create_activity_model (engine, id, NULL);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (after)), ==, 0);
   }
 
   af_window_set_engine (window, NULL);
   af_engine_shutdown (engine);
   show_view ("dashboard");
+}
+
+static gboolean
+model_active_cond (gpointer data)
+{
+  return af_model_settings_get_active (data);
+}
+
+static gboolean
+model_inactive_cond (gpointer data)
+{
+  return !af_model_settings_get_active (data);
+}
+
+static void
+on_key_saved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (af_model_settings_set_api_key_finish (AF_MODEL_SETTINGS (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *)user_data = TRUE;
+}
+
+/* The AI model of the settings reaches the engine, with its key from the
+ * keyring, and an AI agent's run talks to it. */
+static void
+test_model_settings (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr (AfDatabase) db = af_test_database_new (&dir);
+  g_autoptr (AfSandbox) sandbox = af_sandbox_new ();
+  g_autoptr (AfHttpClient) http = af_http_client_new ();
+  g_autofree char *google = NULL, *slack_token = NULL, *llm_token = NULL;
+  g_autofree char *calendar_base = NULL, *slack_base = NULL, *endpoint = NULL, *typed = NULL;
+  g_autoptr (AfTokenSource) google_tokens = NULL;
+  g_autoptr (AfTokenSource) slack_tokens = NULL;
+  g_autoptr (AfGmailClient) gmail = NULL;
+  g_autoptr (AfCalendarClient) calendar = NULL;
+  g_autoptr (AfSlackClient) slack = NULL;
+  g_autoptr (AfServicesExecutor) executor = NULL;
+  g_autoptr (AfEngine) engine = NULL;
+  g_autoptr (AfAgent) agent = NULL;
+  GSettings          *settings = af_application_get_settings (app);
+  AfWindow           *window = main_window ();
+  AfIntegrationsPage *page = AF_INTEGRATIONS_PAGE (af_window_get_page (window, "integrations"));
+  AfModelSettings    *model;
+  JsonArray          *connections = json_array_new ();
+  JsonObject         *c = json_object_new ();
+  JsonArray          *perms = json_array_new ();
+  JsonObject         *ai = json_object_new ();
+  gboolean            saved = FALSE, ran = FALSE;
+
+  af_sandbox_seed_sample (sandbox);
+  af_sandbox_add_default_tokens (sandbox, &google, &slack_token, &llm_token);
+  g_assert_true (af_sandbox_start (sandbox, &error));
+  g_assert_no_error (error);
+  google_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (google));
+  slack_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (slack_token));
+  calendar_base = g_strconcat (af_sandbox_get_base_url (sandbox), "/calendar/v3", NULL);
+  slack_base = g_strconcat (af_sandbox_get_base_url (sandbox), "/api", NULL);
+  gmail = af_gmail_client_new (http, google_tokens, af_sandbox_get_base_url (sandbox));
+  calendar = af_calendar_client_new (http, google_tokens, calendar_base);
+  slack = af_slack_client_new (http, slack_tokens, slack_base);
+  executor = af_services_executor_new (gmail, calendar, slack);
+  engine = af_engine_new (db, AF_EXECUTOR (executor));
+  af_engine_set_network_monitor (engine, NULL);
+
+  /* Nothing set: no model, and no model is a valid state for the engine. */
+  g_settings_reset (settings, "ai-endpoint");
+  g_settings_reset (settings, "ai-model");
+  model = af_model_settings_bind (engine, settings);
+  g_assert_true (af_model_settings_get_for_engine (engine) == model);
+  g_assert_false (af_model_settings_get_active (model));
+
+  /* The key goes to the keyring, under the endpoint as typed or not. */
+  endpoint = g_strconcat (af_sandbox_get_base_url (sandbox), "/v1", NULL);
+  typed = g_strconcat (" ", endpoint, "/ ", NULL);
+  af_model_settings_set_api_key_async (model, typed, llm_token, NULL, on_key_saved_cb, &saved);
+  af_test_ui_wait_until (flag_cond, &saved, 10000);
+  {
+    g_autofree char *stored = secret_password_lookup_sync (af_vault_get_schema (), NULL, &error, "service", "llm",
+                                                           "account", endpoint, "agent", "", NULL);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (stored);
+    g_assert_nonnull (strstr (stored, llm_token));
+  }
+  {
+    g_autoptr (GVariant) value = g_settings_get_user_value (settings, "ai-endpoint");
+    g_autofree char *all = NULL;
+
+    /* Never in GSettings. */
+    g_assert_null (value);
+    all = g_settings_get_string (settings, "ai-model");
+    g_assert_null (strstr (all, llm_token));
+  }
+
+  /* The Integrations page saves what the user types. */
+  af_window_set_engine (window, engine);
+  show_view ("integrations");
+  {
+    GtkWidget       *endpoint_row = af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW, "Endpoint");
+    GtkWidget       *model_row = af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW, "Model");
+    g_autofree char *saved_endpoint = NULL;
+
+    gtk_editable_set_text (GTK_EDITABLE (endpoint_row), typed);
+    g_signal_emit_by_name (endpoint_row, "apply");
+    gtk_editable_set_text (GTK_EDITABLE (model_row), "sandbox-model");
+    g_signal_emit_by_name (model_row, "apply");
+    saved_endpoint = g_settings_get_string (settings, "ai-endpoint");
+    g_assert_cmpstr (saved_endpoint, ==, endpoint);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (endpoint_row)), ==, endpoint);
+  }
+  af_test_ui_wait_until (model_active_cond, model, 10000);
+  assert_rendered (GTK_WIDGET (window), "view-integrations-model");
+
+  /* An AI agent's run reaches the model with the stored key. */
+  json_array_add_string_element (perms, "gmail.read");
+  json_array_add_string_element (perms, "gmail.modify");
+  json_object_set_string_member (c, "service", "google");
+  json_object_set_string_member (c, "account", AF_SANDBOX_ACCOUNT);
+  json_object_set_array_member (c, "permissions", perms);
+  json_array_add_object_element (connections, c);
+  agent = af_template_create_agent (af_template_lookup ("custom"), "AI Sorter", connections);
+  json_array_unref (connections);
+  json_object_set_boolean_member (ai, "enabled", TRUE);
+  json_object_set_string_member (ai, "instructions", "Label mail about work as AI-Work.");
+  json_object_set_int_member (ai, "max_steps", 2);
+  json_object_set_object_member (af_agent_get_definition (agent), "ai", ai);
+  g_assert_true (af_engine_add_agent (engine, agent, &error));
+  g_assert_no_error (error);
+  af_sandbox_llm_push_tool_call (sandbox, "label", "{\"label\":\"AI-Work\"}");
+  af_engine_run_agent_async (engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_finished_cb, &ran);
+  af_test_ui_wait_until (flag_cond, &ran, 30000);
+  g_assert_nonnull (af_sandbox_llm_get_last_request (sandbox));
+  g_assert_cmpuint (af_sandbox_get_count (sandbox, "gmail.users.labels.create"), ==, 1);
+
+  /* Clearing the endpoint takes the model away again. */
+  g_settings_set_string (settings, "ai-endpoint", "");
+  af_test_ui_wait_until (model_inactive_cond, model, 5000);
+
+  secret_password_clear_sync (af_vault_get_schema (), NULL, NULL, "service", "llm", "account", endpoint, NULL);
+  g_settings_reset (settings, "ai-model");
+  af_window_set_engine (window, NULL);
+  af_engine_shutdown (engine);
+  show_view ("dashboard");
+}
+
+static gboolean
+window_has_engine_cond (gpointer data)
+{
+  return af_window_get_engine (main_window ()) != NULL;
 }
 
 int
@@ -1019,6 +1308,8 @@ main (int   argc,
   g_assert_no_error (error);
   g_application_hold (G_APPLICATION (app));
   g_application_activate (G_APPLICATION (app));
+  /* The application binds its engine after the window's first frame. */
+  af_test_ui_wait_until (window_has_engine_cond, NULL, 10000);
 
   /* The pages start without the application's engine and accounts;
    * /views/engine and /views/accounts bind their own. */
@@ -1035,6 +1326,7 @@ main (int   argc,
   g_test_add_func ("/views/connect-sandbox", test_connect_sandbox);
   g_test_add_func ("/views/engine", test_engine);
   g_test_add_func ("/views/templates", test_templates);
+  g_test_add_func ("/views/model-settings", test_model_settings);
 
   ret = g_test_run ();
 

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "af-application.h"
+#include "af-model-settings.h"
 #include "af-preferences-window.h"
 #include "af-template-picker.h"
 #include "af-test-ui.h"
@@ -64,6 +65,12 @@ toplevel_of_type_cond (gpointer data)
   return find_toplevel_of_type ((GType)GPOINTER_TO_SIZE (data)) != NULL;
 }
 
+static gboolean
+agents_loaded_cond (gpointer data)
+{
+  return af_window_get_engine (data) != NULL;
+}
+
 static void
 test_empty_state (void)
 {
@@ -73,6 +80,9 @@ test_empty_state (void)
   double     stddev;
 
   g_assert_nonnull (window);
+  af_test_ui_wait_for_paint (GTK_WIDGET (window));
+  /* The agents load after the first frame; until then the page is blank. */
+  af_test_ui_wait_until (agents_loaded_cond, window, 10000);
   af_test_ui_wait_for_paint (GTK_WIDGET (window));
 
   g_assert_cmpstr (af_window_get_visible_page (window), ==, "dashboard");
@@ -269,6 +279,49 @@ test_idle_does_not_repaint (void)
   g_assert_cmpuint (paints, <=, 3);
 }
 
+static gboolean
+engine_bound_cond (gpointer data)
+{
+  return main_window () != NULL && af_window_get_engine (main_window ()) != NULL;
+}
+
+static gboolean
+model_active_is_cond (gpointer data)
+{
+  AfModelSettings *model = af_model_settings_get_for_engine (af_window_get_engine (main_window ()));
+
+  return af_model_settings_get_active (model) == GPOINTER_TO_INT (data);
+}
+
+static void
+test_model_settings_bound (void)
+{
+  GSettings       *settings = af_application_get_settings (app);
+  AfEngine        *engine;
+  AfModelSettings *model;
+  GtkWidget       *endpoint;
+
+  /* The app gives its engine the user's AI model, and follows changes. */
+  af_test_ui_wait_until (engine_bound_cond, NULL, 10000);
+  engine = af_window_get_engine (main_window ());
+  model = af_model_settings_get_for_engine (engine);
+  g_assert_nonnull (model);
+  g_assert_false (af_model_settings_get_active (model));
+
+  g_settings_set_string (settings, "ai-endpoint", "http://127.0.0.1:9/v1");
+  g_settings_set_string (settings, "ai-model", "llama3.2");
+  af_test_ui_wait_until (model_active_is_cond, GINT_TO_POINTER (TRUE), 10000);
+
+  /* Integrations shows what is saved. */
+  endpoint = af_test_ui_find_widget (af_window_get_page (main_window (), "integrations"), ADW_TYPE_ENTRY_ROW,
+                                     "Endpoint");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (endpoint)), ==, "http://127.0.0.1:9/v1");
+
+  g_settings_reset (settings, "ai-endpoint");
+  g_settings_reset (settings, "ai-model");
+  af_test_ui_wait_until (model_active_is_cond, GINT_TO_POINTER (FALSE), 10000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -295,6 +348,7 @@ main (int   argc,
   g_test_add_func ("/window/new-agent-dialog", test_new_agent_dialog);
   g_test_add_func ("/window/single-instance", test_single_instance);
   g_test_add_func ("/window/size-saved", test_window_size_saved);
+  g_test_add_func ("/window/model-settings-bound", test_model_settings_bound);
 
   ret = g_test_run ();
 

@@ -465,6 +465,7 @@ handle_insert (AfSandbox         *self,
   g_autoptr (JsonNode) body = af_sandbox_parse_body (msg);
   JsonObject *o = body && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
   char       *dt = NULL, *date = NULL, *zone = NULL;
+  const char *requested;
   SbEvent    *e;
 
   if (o == NULL || !read_when (o, "start", &dt, &date, &zone) || !read_when (o, "end", &dt, &date, &zone))
@@ -479,8 +480,37 @@ handle_insert (AfSandbox         *self,
   g_free (date);
   g_free (zone);
 
+  /* A client-chosen id: base32hex (0-9, a-v), 5 to 1024 characters, and
+   * unique — a second insert with it is 409 "duplicate", even after the
+   * event was deleted. */
+  requested = json_object_get_string_member_with_default (o, "id", NULL);
+  if (requested != NULL)
+    {
+      gsize    n = strlen (requested);
+      gboolean valid = n >= 5 && n <= 1024;
+
+      for (const char *p = requested; valid && *p; p++)
+        valid = g_ascii_isdigit (*p) || (*p >= 'a' && *p <= 'v');
+      if (!valid)
+        {
+          af_sandbox_respond_google_error (msg, 400, "invalid", "Invalid resource id value.");
+          return;
+        }
+      if (find_event (calendar, requested) != NULL)
+        {
+          af_sandbox_respond_google_error (msg, 409, "duplicate", "The requested identifier already exists.");
+          return;
+        }
+    }
+
   e = new_event (calendar);
+  if (requested != NULL)
+    {
+      g_free (e->id);
+      e->id = g_strdup (requested);
+    }
   apply_fields (e, o);
+  af_sandbox_log_side_effect (self, "calendar.events.insert", e->summary);
   respond_event (msg, e);
 }
 

@@ -47,12 +47,21 @@ typedef struct
   char *thread_id;
 } SbSent;
 
+typedef struct
+{
+  char *id;
+  char *message_id; /* the Gmail id of its message */
+  char *thread_id;
+  char *rfc822_id; /* its Message-ID header, if it had one */
+} SbDraft;
+
 struct _SbGmail
 {
   GPtrArray  *messages; /* oldest first */
   GHashTable *by_id;
   GPtrArray  *labels;
   GPtrArray  *sent;
+  GPtrArray  *drafts;
   guint       n_drafts;
   guint64     next_history_id;
   guint64     history_floor; /* older startHistoryIds get 404 */
@@ -82,6 +91,7 @@ static const char *const modify_scopes[] = { "https://mail.google.com/", "gmail.
 static const char *const label_scopes[] = { "https://mail.google.com/", "gmail.modify", "gmail.labels", NULL };
 static const char *const send_scopes[] = { "https://mail.google.com/", "gmail.modify", "gmail.compose", "gmail.send", NULL };
 static const char *const compose_scopes[] = { "https://mail.google.com/", "gmail.modify", "gmail.compose", NULL };
+static const char *const draft_read_scopes[] = { "https://mail.google.com/", "gmail.modify", "gmail.compose", "gmail.readonly", NULL };
 
 static void
 sb_message_free (gpointer data)
@@ -115,6 +125,18 @@ sb_label_free (gpointer data)
 }
 
 static void
+sb_draft_free (gpointer data)
+{
+  SbDraft *d = data;
+
+  g_free (d->id);
+  g_free (d->message_id);
+  g_free (d->thread_id);
+  g_free (d->rfc822_id);
+  g_free (d);
+}
+
+static void
 sb_sent_free (gpointer data)
 {
   SbSent *s = data;
@@ -133,6 +155,7 @@ sb_gmail_new (void)
   gmail->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   gmail->labels = g_ptr_array_new_with_free_func (sb_label_free);
   gmail->sent = g_ptr_array_new_with_free_func (sb_sent_free);
+  gmail->drafts = g_ptr_array_new_with_free_func (sb_draft_free);
   gmail->next_history_id = 100000;
   gmail->next_id = 0x18c0a1b2c3d40000;
   gmail->next_label = 1;
@@ -157,6 +180,7 @@ sb_gmail_free (SbGmail *gmail)
   g_hash_table_unref (gmail->by_id);
   g_ptr_array_unref (gmail->labels);
   g_ptr_array_unref (gmail->sent);
+  g_ptr_array_unref (gmail->drafts);
   g_free (gmail);
 }
 
@@ -598,6 +622,45 @@ parse_max_results (GHashTable *query,
   return CLAMP (n, 1, limit);
 }
 
+/* Message-IDs compare without their angle brackets, as Gmail's
+ * rfc822msgid: takes them. */
+static gboolean
+same_message_id (const char *header,
+                 const char *wanted)
+{
+  gsize hlen, wlen;
+
+  if (header == NULL || wanted == NULL)
+    return FALSE;
+  if (*header == '<')
+    header++;
+  if (*wanted == '<')
+    wanted++;
+  hlen = strlen (header);
+  wlen = strlen (wanted);
+  if (hlen > 0 && header[hlen - 1] == '>')
+    hlen--;
+  if (wlen > 0 && wanted[wlen - 1] == '>')
+    wlen--;
+  return hlen == wlen && strncmp (header, wanted, hlen) == 0;
+}
+
+/* The search box, as far as the app uses it: "rfc822msgid:<id>" matches
+ * the Message-ID header exactly; anything else is looked for in the
+ * subject and the sender. */
+static gboolean
+query_matches (const char *q,
+               const char *subject,
+               const char *from,
+               const char *rfc822_id)
+{
+  if (q == NULL || *q == '\0')
+    return TRUE;
+  if (g_str_has_prefix (q, "rfc822msgid:"))
+    return same_message_id (rfc822_id, q + strlen ("rfc822msgid:"));
+  return (subject != NULL && strstr (subject, q) != NULL) || (from != NULL && strstr (from, q) != NULL);
+}
+
 static void
 handle_list (AfSandbox         *self,
              SbGmail           *gmail,
@@ -624,8 +687,7 @@ handle_list (AfSandbox         *self,
 
       if (label != NULL && !has_label (m, label))
         continue;
-      if (q != NULL && (m->subject == NULL || strstr (m->subject, q) == NULL) &&
-          (m->from == NULL || strstr (m->from, q) == NULL))
+      if (!query_matches (q, m->subject, m->from, m->message_id))
         continue;
       if (seen++ < offset)
         continue;
@@ -1022,6 +1084,33 @@ mime_header (const char *mime,
   return NULL;
 }
 
+/* For the side-effect log: the subject and the text, decoded. */
+static void
+log_mail (AfSandbox  *self,
+          const char *method_id,
+          const char *mime)
+{
+  const char      *body = strstr (mime, "\r\n\r\n");
+  g_autofree char *subject = mime_header (mime, "Subject");
+  g_autofree char *encoding = mime_header (mime, "Content-Transfer-Encoding");
+  g_autofree char *text = NULL;
+  g_autofree char *entry = NULL;
+
+  body = body ? body + 4 : "";
+  if (g_strcmp0 (encoding, "base64") == 0)
+    {
+      gsize   length = 0;
+      guchar *data = g_base64_decode (body, &length);
+
+      text = g_strndup ((const char *)data, length);
+      g_free (data);
+    }
+  else
+    text = g_strdup (body);
+  entry = g_strdup_printf ("%s\n%s", subject ? subject : "", text);
+  af_sandbox_log_side_effect (self, method_id, entry);
+}
+
 /* messages.send and drafts.create: {"raw": base64url, "threadId"?} */
 static gboolean
 read_raw (SoupServerMessage *msg,
@@ -1075,7 +1164,18 @@ handle_send (AfSandbox         *self,
   m = insert_message (gmail, AF_SANDBOX_ACCOUNT, to, subject, "", NULL, NULL, FALSE, thread_id,
                       g_get_real_time () / 1000);
   add_label (m, "SENT");
+  /* The sender's own Message-ID stays, as Gmail keeps it. */
+  {
+    g_autofree char *rfc822_id = mime_header (mime, "Message-ID");
 
+    if (rfc822_id != NULL)
+      {
+        g_free (m->message_id);
+        m->message_id = g_steal_pointer (&rfc822_id);
+      }
+  }
+
+  log_mail (self, "gmail.users.messages.send", mime);
   sent = g_new0 (SbSent, 1);
   sent->raw_mime = g_steal_pointer (&mime);
   sent->thread_id = g_strdup (m->thread_id);
@@ -1105,8 +1205,18 @@ handle_draft (AfSandbox         *self,
     return;
 
   gmail->n_drafts++;
+  log_mail (self, "gmail.users.drafts.create", mime);
   draft_id = g_strdup_printf ("r-%u", 4000000 + gmail->n_drafts);
   message_id = g_strdup_printf ("%" G_GINT64_MODIFIER "x", gmail->next_id++);
+  {
+    SbDraft *d = g_new0 (SbDraft, 1);
+
+    d->id = g_strdup (draft_id);
+    d->message_id = g_strdup (message_id);
+    d->thread_id = g_strdup (thread_id ? thread_id : message_id);
+    d->rfc822_id = mime_header (mime, "Message-ID");
+    g_ptr_array_add (gmail->drafts, d);
+  }
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
@@ -1124,6 +1234,51 @@ handle_draft (AfSandbox         *self,
   json_builder_end_object (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
+  af_sandbox_respond_json (msg, 200, root);
+}
+
+/* drafts.list: {"drafts": [{"id", "message": {"id", "threadId"}}]},
+ * newest first; q as in messages.list. */
+static void
+handle_drafts_list (SbGmail           *gmail,
+                    SoupServerMessage *msg,
+                    GHashTable        *query)
+{
+  guint       max = parse_max_results (query, 100, 500);
+  const char *q = query ? g_hash_table_lookup (query, "q") : NULL;
+  guint       added = 0;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "drafts");
+  json_builder_begin_array (b);
+  for (guint i = gmail->drafts->len; i > 0 && added < max; i--)
+    {
+      SbDraft *d = gmail->drafts->pdata[i - 1];
+
+      if (!query_matches (q, NULL, NULL, d->rfc822_id))
+        continue;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, d->id);
+      json_builder_set_member_name (b, "message");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, d->message_id);
+      json_builder_set_member_name (b, "threadId");
+      json_builder_add_string_value (b, d->thread_id);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      added++;
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "resultSizeEstimate");
+  json_builder_add_int_value (b, added);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  if (added == 0)
+    json_object_remove_member (json_node_get_object (root), "drafts");
   af_sandbox_respond_json (msg, 200, root);
 }
 
@@ -1173,6 +1328,11 @@ sb_gmail_handle (AfSandbox         *self,
       if (af_sandbox_begin (self, msg, get ? "gmail.users.labels.list" : "gmail.users.labels.create") &&
           check_auth (self, msg, get ? read_scopes : label_scopes))
         handle_labels (self, gmail, msg, post);
+    }
+  else if (get && g_str_equal (path, "drafts"))
+    {
+      if (af_sandbox_begin (self, msg, "gmail.users.drafts.list") && check_auth (self, msg, draft_read_scopes))
+        handle_drafts_list (gmail, msg, query);
     }
   else if (post && g_str_equal (path, "drafts"))
     {
@@ -1397,4 +1557,17 @@ af_sandbox_gmail_find_by_subject (AfSandbox  *self,
         return m->id;
     }
   return NULL;
+}
+
+/**
+ * af_sandbox_gmail_get_n_drafts:
+ *
+ * Returns: how many drafts were saved
+ */
+guint
+af_sandbox_gmail_get_n_drafts (AfSandbox *self)
+{
+  g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
+
+  return af_sandbox_get_gmail (self)->drafts->len;
 }

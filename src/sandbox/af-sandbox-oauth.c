@@ -66,12 +66,13 @@ struct _AfSandboxOAuth
 {
   GObject parent_instance;
 
-  AfSandbox          *sandbox; /* owns us */
-  AfSandboxConsent    consent;
-  AfSandboxOAuthFault fault;
-  gboolean            revoke_failing;
-  guint               lifetime;
-  char              **withheld;
+  AfSandbox            *sandbox; /* owns us */
+  AfSandboxConsent      consent;
+  AfSandboxOAuthFault   fault;
+  gboolean              revoke_failing;
+  AfSandboxIdTokenFault id_token_fault;
+  guint                 lifetime;
+  char                **withheld;
 
   GHashTable *codes;   /* code → Code */
   GHashTable *grants;  /* refresh token → Grant */
@@ -498,6 +499,134 @@ issue_access (AfSandboxOAuth *self,
   return access;
 }
 
+static char *
+base64url (const guchar *data,
+           gsize         len)
+{
+  char *b64 = g_base64_encode (data, len);
+  char *w = b64;
+
+  for (char *p = b64; *p; p++)
+    {
+      if (*p == '=')
+        continue;
+      *w++ = *p == '+' ? '-' : *p == '/' ? '_'
+                                         : *p;
+    }
+  *w = '\0';
+
+  return b64;
+}
+
+static char *
+json_base64url (JsonBuilder *b)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  g_autofree char *json = json_to_string (root, FALSE);
+
+  return base64url ((const guchar *)json, strlen (json));
+}
+
+static gboolean
+scope_has (const char *scope,
+           const char *wanted)
+{
+  g_auto (GStrv) scopes = g_strsplit_set (scope ? scope : "", " ,", -1);
+
+  return g_strv_contains ((const char *const *)scopes, wanted);
+}
+
+/* An ID token shaped like Google's (RS256 JWS, claims iss, azp, aud, sub,
+ * email, email_verified, at_hash, iat, exp; name only with "profile").
+ * The sandbox holds no key: the signature is random bytes, which is all
+ * a client that got the token straight from the token endpoint may rely
+ * on (OpenID Connect Core 3.1.3.7). The OpenID client's issuer is the
+ * sandbox's own URL, as its discovery document says. */
+static char *
+make_id_token (AfSandboxOAuth *self,
+               Grant          *grant,
+               const char     *access)
+{
+  g_autoptr (JsonBuilder) header = json_builder_new ();
+  g_autoptr (JsonBuilder) claims = json_builder_new ();
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *h = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *sig = NULL;
+  g_autofree char *at_hash = NULL;
+  gboolean         oidc = g_strcmp0 (grant->client_id, AF_SANDBOX_OIDC_CLIENT_ID) == 0;
+  gint64           now = g_get_real_time () / G_USEC_PER_SEC;
+  guint8           digest[32];
+  gsize            len = sizeof digest;
+  guint8           random[256];
+
+  switch (self->id_token_fault)
+    {
+    case AF_SANDBOX_ID_TOKEN_FAULT_NOT_JWT:
+      return g_strdup ("this-is-not-a-jwt");
+    case AF_SANDBOX_ID_TOKEN_FAULT_BAD_PAYLOAD:
+      return g_strdup ("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2FjY291bnRz!!.c2ln");
+    case AF_SANDBOX_ID_TOKEN_FAULT_NONE:
+    case AF_SANDBOX_ID_TOKEN_FAULT_OMIT:
+    case AF_SANDBOX_ID_TOKEN_FAULT_WRONG_AUDIENCE:
+    default:
+      break;
+    }
+
+  json_builder_begin_object (header);
+  json_builder_set_member_name (header, "alg");
+  json_builder_add_string_value (header, "RS256");
+  json_builder_set_member_name (header, "kid");
+  json_builder_add_string_value (header, "sandbox-1");
+  json_builder_set_member_name (header, "typ");
+  json_builder_add_string_value (header, "JWT");
+  json_builder_end_object (header);
+
+  /* at_hash: the left half of SHA-256 of the access token. */
+  g_checksum_update (checksum, (const guchar *)access, strlen (access));
+  g_checksum_get_digest (checksum, digest, &len);
+  at_hash = base64url (digest, len / 2);
+
+  json_builder_begin_object (claims);
+  json_builder_set_member_name (claims, "iss");
+  json_builder_add_string_value (claims, oidc ? af_sandbox_get_base_url (self->sandbox) : "https://accounts.google.com");
+  json_builder_set_member_name (claims, "azp");
+  json_builder_add_string_value (claims, grant->client_id);
+  json_builder_set_member_name (claims, "aud");
+  json_builder_add_string_value (claims, self->id_token_fault == AF_SANDBOX_ID_TOKEN_FAULT_WRONG_AUDIENCE
+                                             ? "someone-else.apps.googleusercontent.com"
+                                             : grant->client_id);
+  json_builder_set_member_name (claims, "sub");
+  json_builder_add_string_value (claims, "100000000000000000001");
+  if (scope_has (grant->scope, "email"))
+    {
+      json_builder_set_member_name (claims, "email");
+      json_builder_add_string_value (claims, grant->account);
+      json_builder_set_member_name (claims, "email_verified");
+      json_builder_add_boolean_value (claims, TRUE);
+    }
+  if (scope_has (grant->scope, "profile"))
+    {
+      json_builder_set_member_name (claims, "name");
+      json_builder_add_string_value (claims, "Alice Example");
+    }
+  json_builder_set_member_name (claims, "at_hash");
+  json_builder_add_string_value (claims, at_hash);
+  json_builder_set_member_name (claims, "iat");
+  json_builder_add_int_value (claims, now);
+  json_builder_set_member_name (claims, "exp");
+  json_builder_add_int_value (claims, now + 3600);
+  json_builder_end_object (claims);
+
+  for (guint i = 0; i < sizeof random; i++)
+    random[i] = g_random_int_range (0, 256);
+
+  h = json_base64url (header);
+  c = json_base64url (claims);
+  sig = base64url (random, sizeof random);
+  return g_strconcat (h, ".", c, ".", sig, NULL);
+}
+
 static void
 send_tokens (AfSandboxOAuth    *self,
              SoupServerMessage *msg,
@@ -536,6 +665,15 @@ send_tokens (AfSandboxOAuth    *self,
   json_builder_add_string_value (b, grant->scope);
   json_builder_set_member_name (b, "token_type");
   json_builder_add_string_value (b, grant->kind == KIND_SLACK ? "user" : "Bearer");
+  /* Google answers with an ID token whenever "openid" was granted. */
+  if (grant->kind == KIND_GOOGLE && scope_has (grant->scope, "openid") &&
+      self->id_token_fault != AF_SANDBOX_ID_TOKEN_FAULT_OMIT)
+    {
+      g_autofree char *id_token = make_id_token (self, grant, access);
+
+      json_builder_set_member_name (b, "id_token");
+      json_builder_add_string_value (b, id_token);
+    }
   if (grant->kind == KIND_SLACK)
     {
       if (initial)
@@ -614,7 +752,13 @@ token_endpoint (AfSandboxOAuth    *self,
           send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_code" : "invalid_grant", "Malformed auth code.");
           return;
         }
-      g_hash_table_steal (self->codes, code_str);
+      {
+        gpointer key = NULL;
+
+        /* The table owns its key copy: free it with the entry. */
+        g_hash_table_steal_extended (self->codes, code_str, &key, NULL);
+        g_free (key);
+      }
 
       if (g_strcmp0 (code->client_id, client_id) != 0)
         {
@@ -1012,7 +1156,7 @@ af_sandbox_oauth_register (AfSandbox *sandbox)
     soup_server_add_handler (server, paths[i], on_request_cb, self, NULL);
 
   af_sandbox_add_token (sandbox, AF_SANDBOX_SLACK_BOT_TOKEN, "slack", "U0AGENTFLOW",
-                        "chat:write channels:read im:write users:read", 0);
+                        "chat:write channels:read channels:history im:write users:read", 0);
 }
 
 /**
@@ -1105,4 +1249,48 @@ af_sandbox_oauth_is_token_live (AfSandboxOAuth *self,
     return TRUE;
   grant = find_grant (self, token_str);
   return grant != NULL && !grant->revoked;
+}
+
+/**
+ * af_sandbox_oauth_add_grant:
+ * @scope: the granted scopes, space-separated
+ *
+ * Seeds a Google grant for the seeded person, as if they had consented to
+ * the sandbox client, without the browser round trip.
+ *
+ * Returns: (transfer full): its refresh token
+ */
+char *
+af_sandbox_oauth_add_grant (AfSandboxOAuth *self,
+                            const char     *scope)
+{
+  char  *refresh;
+  Grant *grant;
+
+  g_return_val_if_fail (AF_IS_SANDBOX_OAUTH (self), NULL);
+
+  grant = g_new0 (Grant, 1);
+  grant->kind = KIND_GOOGLE;
+  grant->client_id = g_strdup (AF_SANDBOX_GOOGLE_CLIENT_ID);
+  grant->account = g_strdup (AF_SANDBOX_GOOGLE_ACCOUNT);
+  grant->scope = g_strdup (scope);
+  grant->access_tokens = g_ptr_array_new_with_free_func (g_free);
+  refresh = random_token ("1//sandbox-");
+  g_hash_table_insert (self->grants, g_strdup (refresh), grant);
+
+  return refresh;
+}
+
+/**
+ * af_sandbox_oauth_set_id_token_fault:
+ *
+ * What the Google token endpoint does with the `id_token` of its answers
+ * until set back to %AF_SANDBOX_ID_TOKEN_FAULT_NONE.
+ */
+void
+af_sandbox_oauth_set_id_token_fault (AfSandboxOAuth       *self,
+                                     AfSandboxIdTokenFault fault)
+{
+  g_return_if_fail (AF_IS_SANDBOX_OAUTH (self));
+  self->id_token_fault = fault;
 }

@@ -54,6 +54,23 @@ typedef enum
   AF_SANDBOX_FAULT_INVALID_GRANT,
 } AfSandboxOAuthFault;
 
+/**
+ * AfSandboxIdTokenFault:
+ * @AF_SANDBOX_ID_TOKEN_FAULT_NONE: a well-formed ID token, like Google's
+ * @AF_SANDBOX_ID_TOKEN_FAULT_OMIT: no `id_token` member
+ * @AF_SANDBOX_ID_TOKEN_FAULT_NOT_JWT: a string that is not a JWT
+ * @AF_SANDBOX_ID_TOKEN_FAULT_BAD_PAYLOAD: a JWT whose claims do not decode
+ * @AF_SANDBOX_ID_TOKEN_FAULT_WRONG_AUDIENCE: issued to another client
+ */
+typedef enum
+{
+  AF_SANDBOX_ID_TOKEN_FAULT_NONE,
+  AF_SANDBOX_ID_TOKEN_FAULT_OMIT,
+  AF_SANDBOX_ID_TOKEN_FAULT_NOT_JWT,
+  AF_SANDBOX_ID_TOKEN_FAULT_BAD_PAYLOAD,
+  AF_SANDBOX_ID_TOKEN_FAULT_WRONG_AUDIENCE,
+} AfSandboxIdTokenFault;
+
 void            af_sandbox_oauth_register (AfSandbox *sandbox);
 AfSandboxOAuth *af_sandbox_oauth_get (AfSandbox *sandbox);
 void            af_sandbox_oauth_set_consent (AfSandboxOAuth  *self,
@@ -66,7 +83,11 @@ void            af_sandbox_oauth_set_access_token_lifetime (AfSandboxOAuth *self
                                                             guint           seconds);
 void            af_sandbox_oauth_set_withheld_scopes (AfSandboxOAuth *self,
                                                       const char     *scopes);
+char           *af_sandbox_oauth_add_grant (AfSandboxOAuth *self,
+                                            const char     *scope);
 gboolean        af_sandbox_oauth_is_token_live (AfSandboxOAuth *self,
                                                 const char     *token);
+void            af_sandbox_oauth_set_id_token_fault (AfSandboxOAuth       *self,
+                                                     AfSandboxIdTokenFault fault);
 
 G_END_DECLS

@@ -27,6 +27,10 @@ gboolean af_sandbox_begin (AfSandbox         *self,
 /* A request inside a Gmail batch: counted and charged, no HTTP request. */
 void af_sandbox_count_inner (AfSandbox  *self,
                              const char *method_id);
+/* Appends to the side-effect log (af_sandbox_get_side_effects ()). */
+void af_sandbox_log_side_effect (AfSandbox  *self,
+                                 const char *method_id,
+                                 const char *text);
 /* TRUE once (and clears it) when EXPIRE_CURSOR was injected for the method. */
 gboolean af_sandbox_take_cursor_expiry (AfSandbox  *self,
                                         const char *method_id);

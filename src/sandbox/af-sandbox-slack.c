@@ -33,6 +33,7 @@ typedef struct
   char      *im_user;
   gint64     last_post; /* monotonic µs */
   GPtrArray *posts;     /* ts strings */
+  GPtrArray *messages;  /* JsonObject, as conversations.history shows them, oldest first */
 } SbChannel;
 
 struct _SbSlack
@@ -63,6 +64,7 @@ sb_channel_free (gpointer data)
   g_free (c->name);
   g_free (c->im_user);
   g_ptr_array_unref (c->posts);
+  g_ptr_array_unref (c->messages);
   g_free (c);
 }
 
@@ -115,6 +117,7 @@ add_channel (SbSlack    *slack,
   c->is_private = is_private;
   c->is_member = is_member;
   c->posts = g_ptr_array_new_with_free_func (g_free);
+  c->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
   g_ptr_array_add (slack->channels, c);
   return c;
 }
@@ -384,7 +387,8 @@ handle_lookup (SbSlack           *slack,
 }
 
 static void
-handle_post (SbSlack           *slack,
+handle_post (AfSandbox         *self,
+             SbSlack           *slack,
              SoupServerMessage *msg,
              GHashTable        *query,
              JsonNode          *body)
@@ -396,10 +400,34 @@ handle_post (SbSlack           *slack,
   gint64           now = g_get_monotonic_time ();
   g_autofree char *ts = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) metadata = NULL;
+  gboolean    has_metadata = FALSE;
+  JsonObject *stored;
 
   if (c == NULL)
     {
       respond_error (msg, "channel_not_found");
+      return;
+    }
+  /* metadata: {"event_type", "event_payload"}, an object in a JSON body
+   * or JSON text in a form. */
+  if (body && JSON_NODE_HOLDS_OBJECT (body) && json_object_has_member (json_node_get_object (body), "metadata"))
+    {
+      has_metadata = TRUE;
+      metadata = json_node_copy (json_object_get_member (json_node_get_object (body), "metadata"));
+    }
+  else if (af_sandbox_param (msg, query, body, "metadata") != NULL)
+    {
+      has_metadata = TRUE;
+      metadata = json_from_string (af_sandbox_param (msg, query, body, "metadata"), NULL);
+    }
+  if (has_metadata &&
+      (metadata == NULL || !JSON_NODE_HOLDS_OBJECT (metadata) ||
+       json_object_get_string_member_with_default (json_node_get_object (metadata), "event_type", NULL) == NULL ||
+       !json_object_has_member (json_node_get_object (metadata), "event_payload") ||
+       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (metadata), "event_payload"))))
+    {
+      respond_error (msg, "invalid_metadata_format");
       return;
     }
   if (!c->is_member)
@@ -429,6 +457,16 @@ handle_post (SbSlack           *slack,
   ts = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GUINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC,
                         slack->ts_counter++);
   g_ptr_array_add (c->posts, g_strdup (ts));
+  stored = json_object_new ();
+  json_object_set_string_member (stored, "type", "message");
+  json_object_set_string_member (stored, "user", "U0AGENTFLOW");
+  json_object_set_string_member (stored, "bot_id", "B0AGENTFLOW");
+  json_object_set_string_member (stored, "text", text ? text : "");
+  json_object_set_string_member (stored, "ts", ts);
+  if (metadata != NULL)
+    json_object_set_member (stored, "metadata", json_node_ref (metadata));
+  g_ptr_array_add (c->messages, stored);
+  af_sandbox_log_side_effect (self, "slack.chat.postMessage", text ? text : "");
 
   begin_ok (b);
   json_builder_set_member_name (b, "channel");
@@ -447,6 +485,103 @@ handle_post (SbSlack           *slack,
   json_builder_add_string_value (b, "B0AGENTFLOW");
   json_builder_set_member_name (b, "ts");
   json_builder_add_string_value (b, ts);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  respond_ok (msg, b);
+}
+
+/* conversations.history: newest first, between oldest and latest
+ * (exclusive), metadata only with include_all_metadata. Takes ids only. */
+static void
+handle_history (SbSlack           *slack,
+                SoupServerMessage *msg,
+                GHashTable        *query,
+                JsonNode          *body)
+{
+  const char *channel = af_sandbox_param (msg, query, body, "channel");
+  const char *cursor = af_sandbox_param (msg, query, body, "cursor");
+  const char *limit_text = af_sandbox_param (msg, query, body, "limit");
+  const char *oldest_text = af_sandbox_param (msg, query, body, "oldest");
+  const char *latest_text = af_sandbox_param (msg, query, body, "latest");
+  const char *metadata_text = af_sandbox_param (msg, query, body, "include_all_metadata");
+  gboolean    with_metadata = metadata_text != NULL && (g_str_equal (metadata_text, "true") || g_str_equal (metadata_text, "1"));
+  guint       limit = limit_text ? CLAMP ((guint)g_ascii_strtoull (limit_text, NULL, 10), 1, 999) : 100;
+  double      oldest = oldest_text ? g_ascii_strtod (oldest_text, NULL) : 0;
+  double      latest = latest_text ? g_ascii_strtod (latest_text, NULL) : G_MAXDOUBLE;
+  guint       offset = 0, seen = 0, added = 0;
+  gboolean    more = FALSE;
+  SbChannel  *c = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  for (guint i = 0; channel && i < slack->channels->len && c == NULL; i++)
+    if (g_str_equal (((SbChannel *)slack->channels->pdata[i])->id, channel))
+      c = slack->channels->pdata[i];
+  if (c == NULL)
+    {
+      respond_error (msg, "channel_not_found");
+      return;
+    }
+  if (!c->is_member)
+    {
+      respond_error (msg, "not_in_channel");
+      return;
+    }
+  if (cursor != NULL && *cursor != '\0')
+    {
+      gsize            length;
+      g_autofree char *decoded = (char *)g_base64_decode (cursor, &length);
+
+      if (decoded == NULL || !g_str_has_prefix (decoded, "offset:"))
+        {
+          respond_error (msg, "invalid_cursor");
+          return;
+        }
+      offset = (guint)g_ascii_strtoull (decoded + strlen ("offset:"), NULL, 10);
+    }
+
+  begin_ok (b);
+  json_builder_set_member_name (b, "messages");
+  json_builder_begin_array (b);
+  for (guint i = c->messages->len; i > 0; i--)
+    {
+      JsonObject *m = c->messages->pdata[i - 1];
+      double      ts = g_ascii_strtod (json_object_get_string_member (m, "ts"), NULL);
+      g_autoptr (GList) members = NULL;
+      JsonObject *shown;
+
+      if (ts <= oldest || ts >= latest)
+        continue;
+      if (seen++ < offset)
+        continue;
+      if (added == limit)
+        {
+          more = TRUE;
+          break;
+        }
+      shown = json_object_new ();
+      members = json_object_get_members (m);
+      for (GList *l = members; l != NULL; l = l->next)
+        if (with_metadata || !g_str_equal (l->data, "metadata"))
+          json_object_set_member (shown, l->data, json_node_copy (json_object_get_member (m, l->data)));
+      json_builder_add_value (b, json_node_init_object (json_node_alloc (), shown));
+      json_object_unref (shown);
+      added++;
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "has_more");
+  json_builder_add_boolean_value (b, more);
+  json_builder_set_member_name (b, "response_metadata");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "next_cursor");
+  if (more)
+    {
+      g_autofree char *plain = g_strdup_printf ("offset:%u", offset + added);
+      g_autofree char *next = g_base64_encode ((const guchar *)plain, strlen (plain));
+
+      json_builder_add_string_value (b, next);
+    }
+  else
+    json_builder_add_string_value (b, "");
   json_builder_end_object (b);
   json_builder_end_object (b);
   respond_ok (msg, b);
@@ -523,6 +658,7 @@ static const struct
 } routes[] = {
   { "auth.test", NULL },
   { "conversations.list", "channels:read" },
+  { "conversations.history", "channels:history" },
   { "conversations.open", "im:write" },
   { "users.lookupByEmail", "users:read.email" },
   { "chat.postMessage", "chat:write" },
@@ -588,7 +724,9 @@ sb_slack_handle (AfSandbox         *self,
   else if (g_str_equal (method, "users.lookupByEmail"))
     handle_lookup (slack, msg, query, body);
   else if (g_str_equal (method, "chat.postMessage"))
-    handle_post (slack, msg, query, body);
+    handle_post (self, slack, msg, query, body);
+  else if (g_str_equal (method, "conversations.history"))
+    handle_history (slack, msg, query, body);
   else
     handle_permalink (slack, msg, query, body);
 }

@@ -44,6 +44,7 @@ struct _AfSandbox
   SbCalendar *calendar;
   SbSlack    *slack;
   SbLlm      *llm;
+  GPtrArray  *side_effects; /* "method id\ttext", in order */
 };
 
 /* Gmail API quota units per method, from the Gmail API usage limits. */
@@ -127,17 +128,42 @@ on_wrote_headers_drop_cb (SoupServerMessage *msg,
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
 }
 
-/* The announced length is never reached: the server would wait for the
- * rest, so hang up once what there is has gone out. */
-static gboolean
-on_truncate_timeout_cb (gpointer user_data)
+static void
+append_header_cb (const char *name,
+                  const char *value,
+                  gpointer    user_data)
 {
-  SoupServerMessage *msg = user_data;
+  if (g_ascii_strcasecmp (name, "Content-Length") != 0 && g_ascii_strcasecmp (name, "Connection") != 0 &&
+      g_ascii_strcasecmp (name, "Transfer-Encoding") != 0)
+    g_string_append_printf (user_data, "%s: %s\r\n", name, value);
+}
 
-  on_wrote_headers_drop_cb (msg, NULL);
-  g_object_unref (msg);
+/* The answer announces twice the body it carries, then the connection
+ * closes. Written by hand on the stolen connection: libsoup's server would
+ * wait for the missing bytes for ever and keep the socket (and its
+ * descriptor) open. */
+static void
+respond_truncated (SoupServerMessage *msg)
+{
+  g_autoptr (GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  g_autoptr (GString) head = g_string_new (NULL);
+  g_autoptr (GIOStream) stream = NULL;
+  GOutputStream *out;
+  gsize          length = g_bytes_get_size (body);
 
-  return G_SOURCE_REMOVE;
+  g_string_append_printf (head, "HTTP/1.1 %u %s\r\n", soup_server_message_get_status (msg),
+                          soup_server_message_get_reason_phrase (msg) ? soup_server_message_get_reason_phrase (msg) : "OK");
+  soup_message_headers_foreach (soup_server_message_get_response_headers (msg), append_header_cb, head);
+  g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n", MAX (length, 16) * 2);
+
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    return;
+  out = g_io_stream_get_output_stream (stream);
+  /* A few KB on a loopback socket: the kernel buffer takes it at once. */
+  if (g_output_stream_write_all (out, head->str, head->len, NULL, NULL, NULL))
+    g_output_stream_write_all (out, g_bytes_get_data (body, NULL), length, NULL, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
 }
 
 static gboolean
@@ -171,14 +197,7 @@ apply_post_fault (SoupServerMessage *msg)
                                         "{\"id\": \"oops\", <html>Internal", strlen ("{\"id\": \"oops\", <html>Internal"));
       break;
     case AF_SANDBOX_ROUTE_TRUNCATED:
-      {
-        SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-        goffset             length = soup_server_message_get_response_body (msg)->length;
-
-        /* Promise more than is sent, then hang up. */
-        soup_message_headers_set_content_length (headers, MAX (length, 16) * 2);
-        g_timeout_add (100, on_truncate_timeout_cb, g_object_ref (msg));
-      }
+      respond_truncated (msg);
       break;
     case AF_SANDBOX_ROUTE_DROP_CONNECTION:
       on_wrote_headers_drop_cb (msg, NULL);
@@ -246,6 +265,7 @@ af_sandbox_finalize (GObject *object)
   g_clear_pointer (&self->calendar, sb_calendar_free);
   g_clear_pointer (&self->slack, sb_slack_free);
   g_clear_pointer (&self->llm, sb_llm_free);
+  g_clear_pointer (&self->side_effects, g_ptr_array_unref);
   g_clear_pointer (&self->base_url, g_free);
 
   G_OBJECT_CLASS (af_sandbox_parent_class)->finalize (object);
@@ -271,12 +291,26 @@ af_sandbox_init (AfSandbox *self)
   self->calendar = sb_calendar_new ();
   self->slack = sb_slack_new ();
   self->llm = sb_llm_new ();
+  self->side_effects = g_ptr_array_new_with_free_func (g_free);
 }
 
 AfSandbox *
 af_sandbox_new (void)
 {
   return g_object_new (AF_TYPE_SANDBOX, NULL);
+}
+
+/* libsoup before 3.3 never notices a client closing an idle keep-alive
+ * connection (GNOME/libsoup commit d20c6601, "Don't leak idle
+ * connections closed by the client"): each one stays in CLOSE_WAIT and
+ * keeps its descriptor. A sandbox running for days under `--sandbox` or
+ * the soak would run out of them, so close after every answer there. */
+static void
+on_request_started_cb (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       gpointer           user_data)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 }
 
 /**
@@ -301,6 +335,9 @@ af_sandbox_start (AfSandbox *self,
       g_clear_object (&self->server);
       return FALSE;
     }
+
+  if (soup_get_major_version () == 3 && soup_get_minor_version () < 3)
+    g_signal_connect (self->server, "request-started", G_CALLBACK (on_request_started_cb), NULL);
 
   /* The four APIs; more specific handlers (the OAuth server) win. */
   soup_server_add_handler (self->server, NULL, on_request_cb, self, NULL);
@@ -534,6 +571,14 @@ af_sandbox_count_inner (AfSandbox  *self,
 
   g_hash_table_replace (self->counts, g_strdup (method_id), GUINT_TO_POINTER (n + 1));
   add_quota (self, method_id);
+}
+
+void
+af_sandbox_log_side_effect (AfSandbox  *self,
+                            const char *method_id,
+                            const char *text)
+{
+  g_ptr_array_add (self->side_effects, g_strdup_printf ("%s\t%s", method_id, text ? text : ""));
 }
 
 gboolean
@@ -887,6 +932,25 @@ af_sandbox_get_total_quota_units (AfSandbox *self)
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
 
   return self->total_quota;
+}
+
+/**
+ * af_sandbox_get_side_effects:
+ *
+ * Every side effect the APIs carried out (a message sent, a draft saved, a
+ * Slack post, an event created), in order, as "method id<TAB>text": the
+ * text of the post, the summary of the event, the subject and decoded body
+ * of the mail. Answers that never arrived (a dropped connection) still
+ * count: the call happened.
+ *
+ * Returns: (transfer none) (element-type utf8): the log
+ */
+GPtrArray *
+af_sandbox_get_side_effects (AfSandbox *self)
+{
+  g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);
+
+  return self->side_effects;
 }
 
 /**

@@ -90,7 +90,7 @@ typedef enum
 #define AF_SANDBOX_SLACK_USER    "U0ALICE"
 #define AF_SANDBOX_SLACK_TEAM    "T0EXAMPLE"
 #define AF_SANDBOX_GOOGLE_SCOPES "https://www.googleapis.com/auth/gmail.modify https://www.googleapis.com/auth/gmail.send https://www.googleapis.com/auth/gmail.compose https://www.googleapis.com/auth/gmail.labels https://www.googleapis.com/auth/calendar.events"
-#define AF_SANDBOX_SLACK_SCOPES  "channels:read groups:read im:write users:read users:read.email chat:write"
+#define AF_SANDBOX_SLACK_SCOPES  "channels:read channels:history groups:read im:write users:read users:read.email chat:write"
 
 void  af_sandbox_add_fault (AfSandbox          *self,
                             const char         *method_id,
@@ -123,6 +123,7 @@ char       *af_sandbox_gmail_deliver (AfSandbox  *self,
                                       const char *subject,
                                       const char *text);
 guint       af_sandbox_gmail_get_n_sent (AfSandbox *self);
+guint       af_sandbox_gmail_get_n_drafts (AfSandbox *self);
 char       *af_sandbox_gmail_get_sent_mime (AfSandbox *self,
                                             guint      index);
 const char *af_sandbox_gmail_get_sent_thread (AfSandbox *self,
@@ -138,6 +139,9 @@ const char *af_sandbox_calendar_add_event (AfSandbox  *self,
                                            const char *end_rfc3339);
 void        af_sandbox_calendar_cancel_event (AfSandbox  *self,
                                               const char *event_id);
+
+/* What the APIs did, for exactly-once checks. */
+GPtrArray *af_sandbox_get_side_effects (AfSandbox *self);
 
 /* Slack state. */
 guint af_sandbox_slack_get_n_posts (AfSandbox  *self,

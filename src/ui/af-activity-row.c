@@ -19,6 +19,7 @@ struct _AfActivityRow
   GtkWidget parent_instance;
 
   gint64 time;
+  gint64 tooltip_time; /* what the time tooltip shows */
   char  *summary;
 
   /* Template widgets */
@@ -268,15 +269,24 @@ af_activity_row_update_time (AfActivityRow *self)
   g_return_if_fail (AF_IS_ACTIVITY_ROW (self));
 
   text = af_format_relative_time (self->time, g_get_real_time () / G_USEC_PER_SEC);
-  gtk_label_set_label (self->time_label, text);
+  if (g_strcmp0 (gtk_label_get_label (self->time_label), text) != 0)
+    gtk_label_set_label (self->time_label, text);
 
-  if (self->time > 0)
+  /* The full date only changes with the entry: setting it on every tick
+   * would cost a round trip to the display server per visible row. */
+  if (self->time > 0 && self->time != self->tooltip_time)
     {
       g_autofree char *full = NULL;
 
       dt = g_date_time_new_from_unix_local (self->time);
       full = g_date_time_format (dt, "%c");
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), full);
+      self->tooltip_time = self->time;
+    }
+  else if (self->time <= 0 && self->tooltip_time != 0)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), NULL);
+      self->tooltip_time = 0;
     }
 }
 

@@ -11,25 +11,31 @@
 #include <json-glib/json-glib.h>
 
 #include "af-agent-editor.h"
+#include "af-connect-button.h"
 #include "af-integrations-page.h"
 #include "af-rule-row.h"
+#include "af-template.h"
 
 struct _AfAgentEditor
 {
   AdwWindow parent_instance;
 
-  char      *template_id;
-  char      *agent_id;
-  GStrv      connected;
-  gboolean   modified;
-  gboolean   rules_modified;
-  gboolean   loading;
-  GPtrArray *service_rows;    /* AdwExpanderRow, one per service */
-  GPtrArray *permission_rows; /* GtkSwitch, one per permission */
-  GPtrArray *approval_rows;   /* AdwComboRow, one per action kind */
+  AfTemplate *template;
+  char         *template_id;
+  char         *agent_id;
+  GStrv         connected;
+  gboolean      modified;
+  gboolean      rules_modified;
+  gboolean      loading;
+  GPtrArray    *service_rows;    /* AdwExpanderRow, one per service */
+  GPtrArray    *permission_rows; /* GtkSwitch, one per permission */
+  GPtrArray    *approval_rows;   /* AdwComboRow, one per action kind */
+  GCancellable *test_cancellable;
+  JsonArray    *kept_rules; /* rules the rule rows cannot show faithfully */
 
   /* Template widgets */
   AdwWindowTitle      *window_title;
+  GtkSpinner          *test_spinner;
   AdwToastOverlay     *toast_overlay;
   AdwEntryRow         *name_row;
   AdwEntryRow         *description_row;
@@ -45,8 +51,11 @@ struct _AfAgentEditor
   AdwPreferencesGroup *services_group;
   GtkLabel            *services_error;
   GtkListBox          *rules_list;
+  GtkLabel            *kept_rules_label;
   GtkLabel            *rules_error;
   GtkTextView         *instructions_view;
+  GtkSwitch           *ai_switch;
+  GtkLabel            *ai_error;
   AdwPreferencesGroup *approval_group;
 };
 
@@ -55,6 +64,9 @@ G_DEFINE_FINAL_TYPE (AfAgentEditor, af_agent_editor, ADW_TYPE_WINDOW)
 enum
 {
   SIGNAL_SAVED,
+  SIGNAL_TEST_RUN,
+  SIGNAL_CONNECT,
+  SIGNAL_CANCEL,
   N_SIGNALS
 };
 
@@ -106,32 +118,6 @@ typedef struct
   const char *field, *op, *value, *action, *argument;
 } RuleSeed;
 
-static const struct
-{
-  const char *id;
-  const char *name;
-  const char *description;
-  guint       trigger;
-  const char *permissions; /* "service:permission" separated by spaces */
-  const char *ask;         /* action kinds that ask first */
-  RuleSeed    rules[4];
-  const char *instructions;
-} seeds[] = {
-  { "email-assistant", N_ ("Email Assistant"), N_ ("Sorts my mail and drafts replies"), TRIGGER_NEW_MAIL, "gmail:read gmail:modify gmail:draft", "send post create-event", { { "from", "contains", "newsletter", "archive", NULL }, { "subject", "contains", "invoice", "label", "Finance" }, { "subject", "contains", "urgent", "star", NULL } }, N_ ("Label each new message as Work, Personal, Newsletters, Finance or Urgent. Draft a short, friendly reply to mail that asks me a question.") },
-  { "calendar-manager", N_ ("Calendar Manager"), N_ ("Sends me the day’s agenda every morning"), TRIGGER_DAILY, "calendar:read gmail:draft", "send post create-event", { { NULL } }, N_ ("Each morning, summarise today’s events and point out any that overlap.") },
-  { "slack-notifier", N_ ("Slack Notifier"), N_ ("Posts a digest to Slack"), TRIGGER_DAILY, "slack:post", "post", { { NULL } }, N_ ("Post a short digest of what happened today to the channel.") },
-  { "custom", "", "", TRIGGER_INTERVAL, "", "send post create-event", { { NULL } }, NULL },
-};
-
-static int
-find_seed (const char *id)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (seeds); i++)
-    if (g_str_equal (seeds[i].id, id))
-      return i;
-  return -1;
-}
-
 static gboolean
 is_connected (AfAgentEditor *self,
               const char    *service)
@@ -170,17 +156,50 @@ on_trigger_changed_cb (AfAgentEditor *self)
   set_modified (self);
 }
 
+/* The accounts flow is the window's: the editor asks for it and shows
+ * the waiting state until af_agent_editor_set_service_state() reports. */
 static void
-on_connect_clicked_cb (GtkButton     *button,
-                       AfAgentEditor *self)
+on_connect_cb (AfConnectButton *button,
+               AfAgentEditor   *self)
 {
-  GtkWindow  *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-  const char *service = g_object_get_data (G_OBJECT (button), "service");
+  const char *service = af_connect_button_get_service (button);
 
-  /* The accounts flow belongs to the main window's Integrations page; it
-   * reports back through af_agent_editor's connected services next time. */
-  if (parent != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (parent), "win.connect-service", "s", service);
+  if (!g_signal_has_handler_pending (self, signals[SIGNAL_CONNECT], 0, FALSE))
+    {
+      af_connect_button_set_state (button, AF_INTEGRATION_DISCONNECTED);
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_ ("Connect the account in Integrations")));
+      return;
+    }
+  af_agent_editor_set_service_state (self, service, AF_INTEGRATION_WAITING);
+  g_signal_emit (self, signals[SIGNAL_CONNECT], 0, service);
+}
+
+static void
+on_cancel_cb (AfConnectButton *button,
+              AfAgentEditor   *self)
+{
+  const char *service = af_connect_button_get_service (button);
+
+  af_agent_editor_set_service_state (self, service, AF_INTEGRATION_DISCONNECTED);
+  g_signal_emit (self, signals[SIGNAL_CANCEL], 0, service);
+}
+
+static const char *
+service_state_text (AfIntegrationState state)
+{
+  switch (state)
+    {
+    case AF_INTEGRATION_WAITING:
+      return _ ("Waiting for you to sign in with your browser…");
+    case AF_INTEGRATION_CONNECTED:
+      return _ ("Connected");
+    case AF_INTEGRATION_NEEDS_RECONNECT:
+      return _ ("Needs you to sign in again");
+    case AF_INTEGRATION_DISCONNECTED:
+    default:
+      return _ ("Not connected");
+    }
 }
 
 static void
@@ -190,24 +209,23 @@ build_services (AfAgentEditor *self)
     {
       const char *service = editor_services[s];
       GtkWidget  *row = adw_expander_row_new ();
+      GtkWidget  *button;
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), af_integrations_page_get_service_title (service));
       adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
       adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
-      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row),
-                                     is_connected (self, service) ? _ ("Connected") : _ ("Not connected"));
       g_signal_connect_swapped (row, "notify::enable-expansion", G_CALLBACK (on_changed_cb), self);
       g_object_set_data (G_OBJECT (row), "service", (gpointer)service);
 
-      if (!is_connected (self, service))
-        {
-          GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Connect"));
-
-          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          g_object_set_data (G_OBJECT (button), "service", (gpointer)service);
-          g_signal_connect (button, "clicked", G_CALLBACK (on_connect_clicked_cb), self);
-          adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
-        }
+      button = af_connect_button_new (service, FALSE);
+      g_signal_connect (button, "connect", G_CALLBACK (on_connect_cb), self);
+      g_signal_connect (button, "cancel", G_CALLBACK (on_cancel_cb), self);
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
+      g_object_set_data (G_OBJECT (row), "connect-button", button);
+      g_ptr_array_add (self->service_rows, row);
+      af_agent_editor_set_service_state (self, service,
+                                         is_connected (self, service) ? AF_INTEGRATION_CONNECTED
+                                                                      : AF_INTEGRATION_DISCONNECTED);
 
       for (guint p = 0; p < G_N_ELEMENTS (permissions); p++)
         {
@@ -230,7 +248,6 @@ build_services (AfAgentEditor *self)
         }
 
       adw_preferences_group_add (self->services_group, row);
-      g_ptr_array_add (self->service_rows, row);
     }
 }
 
@@ -333,53 +350,243 @@ parse_time (const char *text,
   return TRUE;
 }
 
-static void
-load_seed (AfAgentEditor *self,
-           int            i)
+static const char *
+map_back (const char *const (*map)[2],
+          guint       n,
+          const char *id)
 {
-  g_auto (GStrv) perms = g_strsplit (seeds[i].permissions, " ", -1);
-  g_auto (GStrv) ask = g_strsplit (seeds[i].ask, " ", -1);
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->instructions_view);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (map[i][1], id) == 0)
+      return map[i][0];
+  return id;
+}
 
-  self->loading = TRUE;
-
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), *seeds[i].name ? _ (seeds[i].name) : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->description_row),
-                         *seeds[i].description ? _ (seeds[i].description) : "");
-  adw_combo_row_set_selected (self->trigger_row, seeds[i].trigger);
-
+/* "gmail.compose" → the editor's switch for gmail "draft". */
+static void
+set_permission (AfAgentEditor *self,
+                const char    *engine_permission)
+{
   for (guint p = 0; p < self->permission_rows->len; p++)
     {
       GtkSwitch       *toggle = g_ptr_array_index (self->permission_rows, p);
       guint            index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "index"));
-      g_autofree char *key = g_strdup_printf ("%s:%s", permissions[index].service, permissions[index].permission);
+      const char      *scope = g_str_equal (permissions[index].permission, "draft") ? "compose" : permissions[index].permission;
+      g_autofree char *key = g_strdup_printf ("%s.%s", permissions[index].service, scope);
 
-      gtk_switch_set_active (toggle, g_strv_contains ((const char *const *)perms, key));
+      if (g_strcmp0 (key, engine_permission) == 0)
+        {
+          gtk_switch_set_active (toggle, TRUE);
+          for (guint s = 0; s < self->service_rows->len; s++)
+            {
+              AdwExpanderRow *row = g_ptr_array_index (self->service_rows, s);
+
+              if (g_str_equal (g_object_get_data (G_OBJECT (row), "service"), permissions[index].service))
+                adw_expander_row_set_enable_expansion (row, TRUE);
+            }
+        }
+    }
+}
+
+static gboolean
+rule_fits_row (JsonObject *rule,
+               JsonObject *condition,
+               JsonObject *action,
+               JsonObject *params)
+{
+  static const char *const fields[] = { "from", "to", "subject", "body", "labels", "has_attachment", "event_title", NULL };
+  static const char *const ops[] = { "contains", "equals", "matches", "older_than", NULL };
+  static const char *const acts[] = { "label", "archive", "star", "draft", "send", "post", "notify", NULL };
+  JsonNode                *value;
+  const char              *name;
+  guint                    n_params = params ? json_object_get_size (params) : 0;
+
+  if (condition == NULL || action == NULL || json_object_get_boolean_member_with_default (rule, "stop", FALSE))
+    return FALSE;
+  value = json_object_get_member (condition, "value");
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+    return FALSE;
+  if (!g_strv_contains (fields, json_object_get_string_member_with_default (condition, "field", "")) ||
+      !g_strv_contains (ops, json_object_get_string_member_with_default (condition, "op", "")))
+    return FALSE;
+  name = json_object_get_string_member_with_default (action, "action", "");
+  if (!g_strv_contains (acts, name))
+    return FALSE;
+  if (g_str_equal (name, "label"))
+    return n_params == 1 && json_object_has_member (params, "label");
+  if (g_str_equal (name, "post"))
+    return n_params == 1 && json_object_has_member (params, "channel");
+  return n_params == 0;
+}
+
+static void
+update_kept_rules (AfAgentEditor *self)
+{
+  g_autoptr (GString) names = g_string_new (NULL);
+  guint            n = self->kept_rules ? json_array_get_length (self->kept_rules) : 0;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *rule = json_array_get_object_element (self->kept_rules, i);
+
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append_printf (names, "“%s”", json_object_get_string_member_with_default (rule, "name", _ ("Unnamed")));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->kept_rules_label), n > 0);
+  if (n == 0)
+    return;
+  /* Translators: %s is a list of rule names */
+  text = g_strdup_printf (ngettext ("Built-in rule %s stays as it is and is checked first.",
+                                    "Built-in rules %s stay as they are and are checked first.", n),
+                          names->str);
+  gtk_label_set_label (self->kept_rules_label, text);
+}
+
+/* Fills the form from an engine definition (an agent's, or a template's
+ * with its @template_permissions). */
+static void
+load_definition (AfAgentEditor     *self,
+                 JsonObject        *definition,
+                 const char *const *template_permissions)
+{
+  static const char *const field_map[][2] = {
+    { "label", "labels" },
+    { "has-attachment", "has_attachment" },
+    { "event-title", "event_title" },
+    { "older-than", "older_than" },
+  };
+  static const char *const action_map[][2] = {
+    { "draft-reply", "draft" },
+    { "send-reply", "send" },
+    { "post-slack", "post" },
+  };
+  JsonObject *trigger;
+  JsonObject *approvals;
+  JsonObject *ai;
+  JsonArray  *rules;
+  GtkWidget  *row;
+
+  g_assert (self->loading);
+
+  trigger = definition && json_object_has_member (definition, "trigger") ? json_object_get_object_member (definition, "trigger") : NULL;
+  if (trigger != NULL)
+    {
+      const char *type = json_object_get_string_member_with_default (trigger, "type", "interval");
+      const char *at = json_object_get_string_member_with_default (trigger, "at", NULL);
+
+      for (guint i = 0; i < G_N_ELEMENTS (trigger_ids); i++)
+        {
+          g_autofree char *id = g_strdelimit (g_strdup (trigger_ids[i]), "-", '_');
+
+          if (g_str_equal (id, type) || (i == TRIGGER_BEFORE_EVENT && g_str_equal (type, "upcoming_event")))
+            adw_combo_row_set_selected (self->trigger_row, i);
+        }
+      if (at != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->time_row), at);
+      if (json_object_has_member (trigger, "minutes"))
+        {
+          gtk_spin_button_set_value (self->interval_spin, json_object_get_int_member (trigger, "minutes"));
+          gtk_spin_button_set_value (self->lead_spin, json_object_get_int_member (trigger, "minutes"));
+        }
+      if (json_object_has_member (trigger, "weekday"))
+        adw_combo_row_set_selected (self->weekday_row, MAX (1, json_object_get_int_member (trigger, "weekday")) - 1);
+    }
+
+  for (guint s = 0; s < self->service_rows->len; s++)
+    adw_expander_row_set_enable_expansion (g_ptr_array_index (self->service_rows, s), FALSE);
+  for (guint p = 0; p < self->permission_rows->len; p++)
+    gtk_switch_set_active (g_ptr_array_index (self->permission_rows, p), FALSE);
+
+  for (guint k = 0; template_permissions != NULL && template_permissions[k] != NULL; k++)
+    set_permission (self, template_permissions[k]);
+
+  if (definition != NULL && json_object_has_member (definition, "connections"))
+    {
+      JsonArray *connections = json_object_get_array_member (definition, "connections");
+
+      for (guint c = 0; c < json_array_get_length (connections); c++)
+        {
+          JsonObject *connection = json_array_get_object_element (connections, c);
+          const char *service = json_object_get_string_member_with_default (connection, "service", "");
+          JsonArray  *perms = json_object_has_member (connection, "permissions") ? json_object_get_array_member (connection, "permissions") : NULL;
+
+          for (guint s = 0; s < self->service_rows->len; s++)
+            {
+              AdwExpanderRow *service_row = g_ptr_array_index (self->service_rows, s);
+
+              if (g_str_equal (g_object_get_data (G_OBJECT (service_row), "service"), service))
+                adw_expander_row_set_enable_expansion (service_row, TRUE);
+            }
+          for (guint k = 0; perms != NULL && k < json_array_get_length (perms); k++)
+            set_permission (self, json_array_get_string_element (perms, k));
+        }
     }
   for (guint s = 0; s < self->service_rows->len; s++)
     {
-      AdwExpanderRow  *row = g_ptr_array_index (self->service_rows, s);
-      const char      *service = g_object_get_data (G_OBJECT (row), "service");
-      g_autofree char *prefix = g_strconcat (service, ":", NULL);
-      gboolean         used = FALSE;
+      AdwExpanderRow *service_row = g_ptr_array_index (self->service_rows, s);
 
-      for (guint k = 0; perms[k] != NULL; k++)
-        used |= g_str_has_prefix (perms[k], prefix);
-      adw_expander_row_set_enable_expansion (row, used);
-      adw_expander_row_set_expanded (row, used);
+      adw_expander_row_set_expanded (service_row, adw_expander_row_get_enable_expansion (service_row));
     }
+
+  /* A rule row holds one condition and one action. Rules with more (or
+   * with settings a row has no field for) are kept as they are, and said
+   * so, rather than cut down. */
+  while ((row = nth_rule (self, 0)) != NULL)
+    gtk_list_box_remove (self->rules_list, row);
+  g_clear_pointer (&self->kept_rules, json_array_unref);
+  self->kept_rules = json_array_new ();
+  rules = definition && json_object_has_member (definition, "rules") ? json_object_get_array_member (definition, "rules") : NULL;
+  for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
+    {
+      JsonObject *rule = json_array_get_object_element (rules, i);
+      JsonArray  *conditions = json_object_has_member (rule, "conditions") ? json_object_get_array_member (rule, "conditions") : NULL;
+      JsonArray  *actions = json_object_has_member (rule, "actions") ? json_object_get_array_member (rule, "actions") : NULL;
+      JsonObject *condition = conditions && json_array_get_length (conditions) == 1 ? json_array_get_object_element (conditions, 0) : NULL;
+      JsonObject *action = actions && json_array_get_length (actions) == 1 ? json_array_get_object_element (actions, 0) : NULL;
+      JsonObject *params = action && json_object_has_member (action, "params") ? json_object_get_object_member (action, "params") : NULL;
+      RuleSeed    seed = { 0 };
+
+      if (!rule_fits_row (rule, condition, action, params))
+        {
+          json_array_add_element (self->kept_rules, json_node_copy (json_array_get_element (rules, i)));
+          continue;
+        }
+      seed.field = map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "field", NULL));
+      seed.op = map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "op", NULL));
+      seed.value = JSON_NODE_HOLDS_VALUE (json_object_get_member (condition, "value")) &&
+                           json_node_get_value_type (json_object_get_member (condition, "value")) == G_TYPE_STRING
+                       ? json_object_get_string_member (condition, "value")
+                       : NULL;
+      seed.action = map_back (action_map, G_N_ELEMENTS (action_map), json_object_get_string_member_with_default (action, "action", NULL));
+      seed.argument = params ? json_object_get_string_member_with_default (params, "label",
+                                                                           json_object_get_string_member_with_default (params, "channel", NULL))
+                             : NULL;
+      append_rule (self, &seed);
+    }
+  update_kept_rules (self);
+
+  /* Unset, the engine asks first for what leaves the account (send, post,
+   * events) once the agent read untrusted text: the editor shows that. */
+  approvals = definition && json_object_has_member (definition, "approvals") ? json_object_get_object_member (definition, "approvals") : NULL;
   for (guint a = 0; a < self->approval_rows->len; a++)
-    adw_combo_row_set_selected (g_ptr_array_index (self->approval_rows, a),
-                                g_strv_contains ((const char *const *)ask, action_kinds[a].kind) ? 1 : 0);
+    {
+      g_autofree char *key = g_strdelimit (g_strdup (g_str_equal (action_kinds[a].kind, "modify") ? "label" : action_kinds[a].kind), "-", '_');
+      const char      *policy = approvals ? json_object_get_string_member_with_default (approvals, key, NULL) : NULL;
+      guint            selected = g_str_equal (action_kinds[a].kind, "modify") ? 0 : 1;
 
-  for (guint r = 0; r < G_N_ELEMENTS (seeds[i].rules) && seeds[i].rules[r].field != NULL; r++)
-    append_rule (self, &seeds[i].rules[r]);
+      for (guint i = 0; policy != NULL && i < G_N_ELEMENTS (policy_ids); i++)
+        if (g_str_equal (policy, policy_ids[i]))
+          selected = i;
+      adw_combo_row_set_selected (g_ptr_array_index (self->approval_rows, a), selected);
+    }
 
-  gtk_text_buffer_set_text (buffer, seeds[i].instructions ? _ (seeds[i].instructions) : "", -1);
+  ai = definition && json_object_has_member (definition, "ai") ? json_object_get_object_member (definition, "ai") : NULL;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->instructions_view),
+                            ai ? json_object_get_string_member_with_default (ai, "instructions", "") : "", -1);
+  gtk_switch_set_active (self->ai_switch, ai ? json_object_get_boolean_member_with_default (ai, "enabled", FALSE) : FALSE);
 
   update_trigger_rows (self);
-  self->loading = FALSE;
-  self->modified = FALSE;
 }
 
 static void
@@ -470,6 +677,15 @@ on_test_response_cb (AdwMessageDialog *dialog,
 }
 
 static void
+set_testing (AfAgentEditor *self,
+             gboolean       testing)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.test-run", !testing);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), testing);
+  gtk_spinner_set_spinning (self->test_spinner, testing);
+}
+
+static void
 editor_test_run (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
@@ -485,12 +701,17 @@ editor_test_run (GtkWidget  *widget,
       return;
     }
 
-  /* A saved agent is tried for real by the engine: reads and decisions,
-   * no side effect. */
-  if (self->agent_id != NULL && !self->modified && gtk_window_get_transient_for (GTK_WINDOW (self)) != NULL)
+  /* Tried for real by the engine, saved or not: reads and decisions, no
+   * side effect. */
+  if (g_signal_has_handler_pending (self, signals[SIGNAL_TEST_RUN], 0, FALSE))
     {
-      gtk_widget_activate_action (GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (self))),
-                                  "win.test-run-agent", "s", self->agent_id);
+      g_autofree char *json = af_agent_editor_to_json (self);
+
+      g_cancellable_cancel (self->test_cancellable);
+      g_clear_object (&self->test_cancellable);
+      self->test_cancellable = g_cancellable_new ();
+      set_testing (self, TRUE);
+      g_signal_emit (self, signals[SIGNAL_TEST_RUN], 0, json, self->test_cancellable);
       return;
     }
 
@@ -526,6 +747,10 @@ af_agent_editor_close_request (GtkWindow *window)
 static void
 af_agent_editor_dispose (GObject *object)
 {
+  AfAgentEditor *self = (AfAgentEditor *)object;
+
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), AF_TYPE_AGENT_EDITOR);
 
   G_OBJECT_CLASS (af_agent_editor_parent_class)->dispose (object);
@@ -536,6 +761,8 @@ af_agent_editor_finalize (GObject *object)
 {
   AfAgentEditor *self = (AfAgentEditor *)object;
 
+  g_clear_object (&self->template);
+  g_clear_pointer (&self->kept_rules, json_array_unref);
   g_clear_pointer (&self->template_id, g_free);
   g_clear_pointer (&self->agent_id, g_free);
   g_clear_pointer (&self->connected, g_strfreev);
@@ -565,9 +792,36 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
    */
   signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * AfAgentEditor::test-run:
+   * @json: the agent as the editor holds it now, saved or not
+   * @cancellable: cancelled when the editor closes or a new test starts
+   *
+   * The user asked what the agent would do. The handler tries it and
+   * calls af_agent_editor_show_test_result(). Without a handler, the
+   * editor describes the plan in words.
+   */
+  /**
+   * AfAgentEditor::connect:
+   * @service: "gmail", "calendar" or "slack"
+   *
+   * The user asked to connect @service from the editor; the handler runs
+   * the accounts flow and reports with af_agent_editor_set_service_state().
+   */
+  signals[SIGNAL_CONNECT] = g_signal_new ("connect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * AfAgentEditor::cancel:
+   * @service: the service whose sign-in the user gave up on
+   */
+  signals[SIGNAL_CANCEL] = g_signal_new ("cancel", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_TEST_RUN] = g_signal_new ("test-run", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_CANCELLABLE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-agent-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, test_spinner);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, name_row);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, description_row);
@@ -583,8 +837,11 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, services_group);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, services_error);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, rules_list);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, kept_rules_label);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, rules_error);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, instructions_view);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, ai_switch);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, ai_error);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, approval_group);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_trigger_changed_cb);
@@ -601,6 +858,7 @@ af_agent_editor_init (AfAgentEditor *self)
   self->service_rows = g_ptr_array_new ();
   self->permission_rows = g_ptr_array_new ();
   self->approval_rows = g_ptr_array_new ();
+  self->kept_rules = json_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -610,37 +868,42 @@ af_agent_editor_init (AfAgentEditor *self)
 
 /**
  * af_agent_editor_new:
- * @template_id: the template to start from
+ * @template: the template to start from
  * @connected_services: (nullable): services with an account
  *
- * An editor for a new agent, filled in from @template_id.
+ * An editor for a new agent, filled in from @template.
  */
 AfAgentEditor *
-af_agent_editor_new (GtkWindow         *parent,
-                     const char        *template_id,
+af_agent_editor_new (GtkWindow *parent,
+                     AfTemplate *template,
                      const char *const *connected_services)
 {
   AfAgentEditor *self;
-  int            seed;
+  gboolean       custom;
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (template_id != NULL, NULL);
-
-  seed = find_seed (template_id);
-  g_return_val_if_fail (seed >= 0, NULL);
+  g_return_val_if_fail (AF_IS_TEMPLATE (template), NULL);
 
   self = g_object_new (AF_TYPE_AGENT_EDITOR, "transient-for", parent, NULL);
-  self->template_id = g_strdup (template_id);
+  self->template = g_object_ref (template);
+  self->template_id = g_strdup (af_template_get_id (template));
   self->connected = g_strdupv ((char **)connected_services);
+  custom = g_str_equal (self->template_id, "custom");
 
   build_services (self);
   build_approvals (self);
-  load_seed (self, seed);
 
-  if (*seeds[seed].name != '\0')
-    adw_window_title_set_subtitle (self->window_title, _ (seeds[seed].name));
-  else
-    adw_window_title_set_subtitle (self->window_title, _ ("Custom Agent"));
+  /* A custom agent starts blank: its template's text says how to fill
+   * it in, it does not describe an agent. */
+  self->loading = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), custom ? "" : af_template_get_name (template));
+  gtk_editable_set_text (GTK_EDITABLE (self->description_row), custom ? "" : af_template_get_description (template));
+  load_definition (self, af_template_get_definition (template), af_template_get_permissions (template));
+  self->loading = FALSE;
+  self->modified = FALSE;
+  self->rules_modified = FALSE;
+
+  adw_window_title_set_subtitle (self->window_title, custom ? _ ("Custom Agent") : af_template_get_name (template));
 
   return self;
 }
@@ -698,6 +961,34 @@ af_agent_editor_set_name (AfAgentEditor *self,
   g_return_if_fail (AF_IS_AGENT_EDITOR (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+}
+
+const char *
+af_agent_editor_get_name (AfAgentEditor *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT_EDITOR (self), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+}
+
+/**
+ * af_agent_editor_set_default_name:
+ *
+ * Proposes @name without counting it as a change of the user's.
+ */
+void
+af_agent_editor_set_default_name (AfAgentEditor *self,
+                                  const char    *name)
+{
+  gboolean loading;
+
+  g_return_if_fail (AF_IS_AGENT_EDITOR (self));
+  g_return_if_fail (name != NULL);
+
+  loading = self->loading;
+  self->loading = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  self->loading = loading;
 }
 
 /**
@@ -771,6 +1062,25 @@ af_agent_editor_validate (AfAgentEditor *self)
       ok = FALSE;
     }
 
+  {
+    GtkTextBuffer   *buffer = gtk_text_view_get_buffer (self->instructions_view);
+    GtkTextIter      start, end;
+    g_autofree char *instructions = NULL;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    instructions = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+    if (gtk_switch_get_active (self->ai_switch) && *instructions == '\0')
+      {
+        show_error (GTK_WIDGET (self->instructions_view), self->ai_error,
+                    _ ("Write what the AI model should do, or turn the model off."));
+        if (first_invalid == NULL)
+          first_invalid = GTK_WIDGET (self->instructions_view);
+        ok = FALSE;
+      }
+    else
+      show_error (GTK_WIDGET (self->instructions_view), self->ai_error, NULL);
+  }
+
   if (first_invalid != NULL)
     gtk_widget_grab_focus (first_invalid);
 
@@ -780,8 +1090,8 @@ af_agent_editor_validate (AfAgentEditor *self)
 /**
  * af_agent_editor_describe_plan:
  *
- * What the agent will do, in words: the test run until the engine's dry
- * run is available.
+ * What the agent will do, in words: the test run of an editor nobody
+ * tries agents for (no engine is running).
  */
 char *
 af_agent_editor_describe_plan (AfAgentEditor *self)
@@ -829,7 +1139,7 @@ af_agent_editor_describe_plan (AfAgentEditor *self)
         break;
       }
 
-  g_string_append_printf (plan, "\n\n%s", _ ("Save the agent to try it on your accounts without changing anything."));
+  g_string_append_printf (plan, "\n\n%s", _ ("Agents are not running, so it cannot be tried on your accounts now."));
 
   return g_string_free (g_steal_pointer (&plan), FALSE);
 }
@@ -921,8 +1231,13 @@ af_agent_editor_to_json (AfAgentEditor *self)
     }
   json_builder_end_array (builder);
 
+  json_builder_set_member_name (builder, "kept_rules");
+  json_builder_add_value (builder, json_node_init_array (json_node_alloc (), self->kept_rules));
+
   json_builder_set_member_name (builder, "instructions");
   json_builder_add_string_value (builder, instructions);
+  json_builder_set_member_name (builder, "use_ai");
+  json_builder_add_boolean_value (builder, gtk_switch_get_active (self->ai_switch));
 
   json_builder_set_member_name (builder, "approval");
   json_builder_begin_object (builder);
@@ -940,17 +1255,6 @@ af_agent_editor_to_json (AfAgentEditor *self)
   return json_to_string (root, TRUE);
 }
 
-static const char *
-map_back (const char *const (*map)[2],
-          guint       n,
-          const char *id)
-{
-  for (guint i = 0; i < n; i++)
-    if (g_strcmp0 (map[i][1], id) == 0)
-      return map[i][0];
-  return id;
-}
-
 /**
  * af_agent_editor_load_agent:
  * @agent_id: the agent being edited
@@ -965,21 +1269,6 @@ af_agent_editor_load_agent (AfAgentEditor *self,
                             const char    *description,
                             JsonObject    *definition)
 {
-  static const char *const field_map[][2] = {
-    { "label", "labels" },
-    { "has-attachment", "has_attachment" },
-    { "event-title", "event_title" },
-    { "older-than", "older_than" },
-  };
-  static const char *const action_map[][2] = {
-    { "draft-reply", "draft" },
-    { "send-reply", "send" },
-    { "post-slack", "post" },
-  };
-  JsonObject *trigger;
-  JsonArray  *rules;
-  GtkWidget  *row;
-
   g_return_if_fail (AF_IS_AGENT_EDITOR (self));
   g_return_if_fail (agent_id != NULL);
 
@@ -990,99 +1279,199 @@ af_agent_editor_load_agent (AfAgentEditor *self,
   adw_window_title_set_subtitle (self->window_title, name);
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
   gtk_editable_set_text (GTK_EDITABLE (self->description_row), description ? description : "");
-
-  trigger = definition && json_object_has_member (definition, "trigger") ? json_object_get_object_member (definition, "trigger") : NULL;
-  if (trigger != NULL)
-    {
-      const char *type = json_object_get_string_member_with_default (trigger, "type", "interval");
-      const char *at = json_object_get_string_member_with_default (trigger, "at", NULL);
-
-      for (guint i = 0; i < G_N_ELEMENTS (trigger_ids); i++)
-        {
-          g_autofree char *id = g_strdelimit (g_strdup (trigger_ids[i]), "-", '_');
-
-          if (g_str_equal (id, type) || (i == TRIGGER_BEFORE_EVENT && g_str_equal (type, "upcoming_event")))
-            adw_combo_row_set_selected (self->trigger_row, i);
-        }
-      if (at != NULL)
-        gtk_editable_set_text (GTK_EDITABLE (self->time_row), at);
-      if (json_object_has_member (trigger, "minutes"))
-        {
-          gtk_spin_button_set_value (self->interval_spin, json_object_get_int_member (trigger, "minutes"));
-          gtk_spin_button_set_value (self->lead_spin, json_object_get_int_member (trigger, "minutes"));
-        }
-      if (json_object_has_member (trigger, "weekday"))
-        adw_combo_row_set_selected (self->weekday_row, MAX (1, json_object_get_int_member (trigger, "weekday")) - 1);
-    }
-
-  if (definition != NULL && json_object_has_member (definition, "connections"))
-    {
-      JsonArray *connections = json_object_get_array_member (definition, "connections");
-
-      for (guint s = 0; s < self->service_rows->len; s++)
-        adw_expander_row_set_enable_expansion (g_ptr_array_index (self->service_rows, s), FALSE);
-      for (guint p = 0; p < self->permission_rows->len; p++)
-        gtk_switch_set_active (g_ptr_array_index (self->permission_rows, p), FALSE);
-
-      for (guint c = 0; c < json_array_get_length (connections); c++)
-        {
-          JsonObject *connection = json_array_get_object_element (connections, c);
-          const char *service = json_object_get_string_member_with_default (connection, "service", "");
-          JsonArray  *perms = json_object_has_member (connection, "permissions") ? json_object_get_array_member (connection, "permissions") : NULL;
-
-          for (guint s = 0; s < self->service_rows->len; s++)
-            {
-              AdwExpanderRow *service_row = g_ptr_array_index (self->service_rows, s);
-
-              if (g_str_equal (g_object_get_data (G_OBJECT (service_row), "service"), service))
-                adw_expander_row_set_enable_expansion (service_row, TRUE);
-            }
-          for (guint k = 0; perms != NULL && k < json_array_get_length (perms); k++)
-            {
-              const char *perm = json_array_get_string_element (perms, k);
-
-              for (guint p = 0; p < self->permission_rows->len; p++)
-                {
-                  GtkSwitch       *toggle = g_ptr_array_index (self->permission_rows, p);
-                  guint            index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "index"));
-                  const char      *scope = g_str_equal (permissions[index].permission, "draft") ? "compose" : permissions[index].permission;
-                  g_autofree char *key = g_strdup_printf ("%s.%s", permissions[index].service, scope);
-
-                  if (g_strcmp0 (key, perm) == 0)
-                    gtk_switch_set_active (toggle, TRUE);
-                }
-            }
-        }
-    }
-
-  /* The editor shows each rule's first condition and first action. */
-  while ((row = nth_rule (self, 0)) != NULL)
-    gtk_list_box_remove (self->rules_list, row);
-  rules = definition && json_object_has_member (definition, "rules") ? json_object_get_array_member (definition, "rules") : NULL;
-  for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
-    {
-      JsonObject *rule = json_array_get_object_element (rules, i);
-      JsonArray  *conditions = json_object_has_member (rule, "conditions") ? json_object_get_array_member (rule, "conditions") : NULL;
-      JsonArray  *actions = json_object_has_member (rule, "actions") ? json_object_get_array_member (rule, "actions") : NULL;
-      JsonObject *condition = conditions && json_array_get_length (conditions) ? json_array_get_object_element (conditions, 0) : NULL;
-      JsonObject *action = actions && json_array_get_length (actions) ? json_array_get_object_element (actions, 0) : NULL;
-      JsonObject *params = action && json_object_has_member (action, "params") ? json_object_get_object_member (action, "params") : NULL;
-      RuleSeed    seed = { 0 };
-
-      if (condition == NULL || action == NULL)
-        continue;
-      seed.field = map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "field", NULL));
-      seed.op = map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "op", NULL));
-      seed.value = json_object_get_string_member_with_default (condition, "value", NULL);
-      seed.action = map_back (action_map, G_N_ELEMENTS (action_map), json_object_get_string_member_with_default (action, "action", NULL));
-      seed.argument = params ? json_object_get_string_member_with_default (params, "label",
-                                                                           json_object_get_string_member_with_default (params, "channel", NULL))
-                             : NULL;
-      append_rule (self, &seed);
-    }
-
-  update_trigger_rows (self);
+  load_definition (self, definition, NULL);
   self->loading = FALSE;
   self->modified = FALSE;
   self->rules_modified = FALSE;
+}
+
+/* At most this many rows: a first run can see a whole inbox. */
+#define MAX_RESULT_ROWS 50
+
+static void
+add_result_row (GtkListBox *list,
+                const char *title,
+                const char *subtitle,
+                gboolean    problem)
+{
+  GtkWidget       *row = adw_action_row_new ();
+  g_autofree char *escaped = g_markup_escape_text (title ? title : "", -1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (problem)
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  gtk_list_box_append (list, row);
+}
+
+/**
+ * af_agent_editor_show_test_result:
+ * @result: (nullable): what af_engine_test_agent_finish() returned
+ * @error: (nullable): why the test could not run
+ *
+ * Ends the test run's waiting state and shows what the agent would do,
+ * one action a line, or why it could not be tried.
+ */
+void
+af_agent_editor_show_test_result (AfAgentEditor *self,
+                                  JsonObject    *result,
+                                  const GError  *error)
+{
+  g_autoptr (GString) body = g_string_new (NULL);
+  JsonArray *actions = NULL;
+  JsonArray *steps = NULL;
+  GtkWidget *dialog;
+  GtkWidget *list;
+  guint      n_rows = 0, n_actions = 0;
+
+  g_return_if_fail (AF_IS_AGENT_EDITOR (self));
+  g_return_if_fail (result != NULL || error != NULL);
+
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_testing (self, FALSE);
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+
+  if (result == NULL)
+    g_string_append_printf (body, _ ("The agent could not be tried: %s"), error->message);
+  else
+    {
+      actions = json_object_has_member (result, "actions") ? json_object_get_array_member (result, "actions") : NULL;
+      steps = json_object_has_member (result, "steps") ? json_object_get_array_member (result, "steps") : NULL;
+      n_actions = actions ? json_array_get_length (actions) : 0;
+
+      if (n_actions == 0)
+        g_string_append (body, _ ("Right now the agent would do nothing: nothing it read matches what it looks for."));
+      else
+        g_string_append_printf (body, ngettext ("Right now the agent would take %u action.", "Right now the agent would take %u actions.", n_actions),
+                                n_actions);
+
+      for (guint i = 0; i < n_actions && n_rows < MAX_RESULT_ROWS; i++, n_rows++)
+        {
+          JsonObject *a = json_array_get_object_element (actions, i);
+          const char *policy = json_object_get_string_member_with_default (a, "policy", "auto");
+
+          add_result_row (GTK_LIST_BOX (list), json_object_get_string_member_with_default (a, "summary", ""),
+                          g_str_equal (policy, "ask")     ? _ ("Waits for your approval first")
+                          : g_str_equal (policy, "never") ? _ ("Turned off: it would not do this")
+                                                          : NULL,
+                          FALSE);
+        }
+
+      /* Nothing to do: what it looked at says why. */
+      for (guint i = 0; n_actions == 0 && steps != NULL && i < json_array_get_length (steps) && n_rows < MAX_RESULT_ROWS; i++)
+        {
+          JsonObject *step = json_array_get_object_element (steps, i);
+          const char *outcome = json_object_get_string_member_with_default (step, "outcome", NULL);
+
+          if (g_strcmp0 (outcome, "denied") != 0 && g_strcmp0 (outcome, "failed") != 0)
+            {
+              add_result_row (GTK_LIST_BOX (list), json_object_get_string_member_with_default (step, "summary", ""),
+                              NULL, FALSE);
+              n_rows++;
+            }
+        }
+
+      /* What went wrong matters as much as what it would do. */
+      for (guint i = 0; steps != NULL && i < json_array_get_length (steps) && n_rows < MAX_RESULT_ROWS; i++)
+        {
+          JsonObject *step = json_array_get_object_element (steps, i);
+          const char *outcome = json_object_get_string_member_with_default (step, "outcome", NULL);
+          const char *kind = json_object_get_string_member_with_default (step, "kind", "");
+
+          if (g_strcmp0 (outcome, "denied") == 0 || g_strcmp0 (outcome, "failed") == 0 || g_str_has_suffix (kind, "error") ||
+              g_str_has_suffix (kind, "rejected"))
+            {
+              add_result_row (GTK_LIST_BOX (list), json_object_get_string_member_with_default (step, "summary", ""),
+                              NULL, TRUE);
+              n_rows++;
+            }
+        }
+      if (n_actions > MAX_RESULT_ROWS)
+        g_string_append_printf (body, " %s", _ ("The first ones are listed."));
+    }
+  g_string_append_printf (body, "\n\n%s", _ ("Nothing was changed."));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Test Run"), body->str);
+  if (n_rows > 0)
+    {
+      GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+      /* Room for a few rows even in a small dialog; the rest scroll. */
+      gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), MIN (n_rows, 3) * 56);
+      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+    }
+  else
+    {
+      g_object_ref_sink (list);
+      g_object_unref (list);
+    }
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_test_response_cb), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * af_agent_editor_set_service_state:
+ * @service: "gmail", "calendar" or "slack"
+ *
+ * Shows whether @service has an account, or is waiting for one.
+ */
+void
+af_agent_editor_set_service_state (AfAgentEditor     *self,
+                                   const char        *service,
+                                   AfIntegrationState state)
+{
+  g_autoptr (GStrvBuilder) builder = NULL;
+
+  g_return_if_fail (AF_IS_AGENT_EDITOR (self));
+  g_return_if_fail (service != NULL);
+
+  for (guint s = 0; s < self->service_rows->len; s++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (self->service_rows, s);
+
+      if (g_str_equal (g_object_get_data (G_OBJECT (row), "service"), service))
+        {
+          adw_expander_row_set_subtitle (row, service_state_text (state));
+          af_connect_button_set_state (g_object_get_data (G_OBJECT (row), "connect-button"), state);
+        }
+    }
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; self->connected != NULL && self->connected[i] != NULL; i++)
+    if (!g_str_equal (self->connected[i], service))
+      g_strv_builder_add (builder, self->connected[i]);
+  if (state == AF_INTEGRATION_CONNECTED)
+    g_strv_builder_add (builder, service);
+  g_strfreev (self->connected);
+  self->connected = g_strv_builder_end (builder);
+}
+
+/**
+ * af_agent_editor_get_service_state:
+ */
+AfIntegrationState
+af_agent_editor_get_service_state (AfAgentEditor *self,
+                                   const char    *service)
+{
+  g_return_val_if_fail (AF_IS_AGENT_EDITOR (self), AF_INTEGRATION_DISCONNECTED);
+
+  for (guint s = 0; s < self->service_rows->len; s++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (self->service_rows, s);
+
+      if (g_str_equal (g_object_get_data (G_OBJECT (row), "service"), service))
+        return af_connect_button_get_state (g_object_get_data (G_OBJECT (row), "connect-button"));
+    }
+  return AF_INTEGRATION_DISCONNECTED;
 }

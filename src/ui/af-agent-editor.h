@@ -8,28 +8,42 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "af-connect-button.h"
+#include "af-template.h"
+
 G_BEGIN_DECLS
 
 #define AF_TYPE_AGENT_EDITOR (af_agent_editor_get_type ())
 
 G_DECLARE_FINAL_TYPE (AfAgentEditor, af_agent_editor, AF, AGENT_EDITOR, AdwWindow)
 
-AfAgentEditor *af_agent_editor_new (GtkWindow         *parent,
-                                    const char        *template_id,
-                                    const char *const *connected_services);
-const char    *af_agent_editor_get_template_id (AfAgentEditor *self);
-gboolean       af_agent_editor_get_modified (AfAgentEditor *self);
-gboolean       af_agent_editor_validate (AfAgentEditor *self);
-char          *af_agent_editor_to_json (AfAgentEditor *self);
-guint          af_agent_editor_get_n_rules (AfAgentEditor *self);
-void           af_agent_editor_add_rule (AfAgentEditor *self);
-void           af_agent_editor_set_name (AfAgentEditor *self,
-                                         const char    *name);
-char          *af_agent_editor_describe_plan (AfAgentEditor *self);
-void           af_agent_editor_load_agent (AfAgentEditor *self,
-                                           const char    *agent_id,
-                                           const char    *name,
-                                           const char    *description,
-                                           JsonObject    *definition);
+AfAgentEditor     *af_agent_editor_new (GtkWindow *parent,
+                                        AfTemplate *template,
+                                        const char *const *connected_services);
+const char        *af_agent_editor_get_template_id (AfAgentEditor *self);
+gboolean           af_agent_editor_get_modified (AfAgentEditor *self);
+gboolean           af_agent_editor_validate (AfAgentEditor *self);
+char              *af_agent_editor_to_json (AfAgentEditor *self);
+guint              af_agent_editor_get_n_rules (AfAgentEditor *self);
+void               af_agent_editor_add_rule (AfAgentEditor *self);
+void               af_agent_editor_set_name (AfAgentEditor *self,
+                                             const char    *name);
+const char        *af_agent_editor_get_name (AfAgentEditor *self);
+void               af_agent_editor_set_default_name (AfAgentEditor *self,
+                                                     const char    *name);
+char              *af_agent_editor_describe_plan (AfAgentEditor *self);
+void               af_agent_editor_load_agent (AfAgentEditor *self,
+                                               const char    *agent_id,
+                                               const char    *name,
+                                               const char    *description,
+                                               JsonObject    *definition);
+void               af_agent_editor_set_service_state (AfAgentEditor     *self,
+                                                      const char        *service,
+                                                      AfIntegrationState state);
+AfIntegrationState af_agent_editor_get_service_state (AfAgentEditor *self,
+                                                      const char    *service);
+void               af_agent_editor_show_test_result (AfAgentEditor *self,
+                                                     JsonObject    *result,
+                                                     const GError  *error);
 
 G_END_DECLS

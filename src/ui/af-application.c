@@ -8,12 +8,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "af-account-manager.h"
 #include "af-application.h"
 #include "af-database.h"
 #include "af-engine-setup.h"
 #include "af-error.h"
+#include "af-model-settings.h"
 #include "af-paths.h"
 #include "af-preferences-window.h"
 #include "af-window.h"
@@ -22,6 +24,11 @@
  * anyway: long enough for a run to reach a safe point, short enough that
  * Quit still feels like quitting. */
 #define QUIT_TIMEOUT_SECONDS 10
+
+/* The engine starts once the window's first frame is on screen; should no
+ * frame come (a window closed at once, no display to paint on), it starts
+ * anyway after this long. */
+#define ENGINE_START_FALLBACK_MS 3000
 
 struct _AfApplication
 {
@@ -54,12 +61,16 @@ struct _AfApplication
   char             *startup_problem; /* told to the user with the first window */
   GHashTable       *run_blockers;    /* run id → quit blocker id */
   GHashTable       *notified;        /* approval ids with a notification */
+  guint             engine_start_id; /* idle or fallback timeout */
 
   guint sandbox : 1;
+  guint engine_started : 1;
   guint start_in_background : 1;
   guint in_background : 1;
   guint quitting : 1;
 };
+
+static void ensure_engine (AfApplication *self);
 
 G_DEFINE_FINAL_TYPE (AfApplication, af_application, ADW_TYPE_APPLICATION)
 
@@ -311,6 +322,43 @@ on_needs_reconnect_cb (AfAccountManager *accounts,
                                     : _ ("AgentFlow lost access to this account. Agents that use it are paused until you reconnect it."));
 }
 
+typedef struct
+{
+  AfApplication *app;
+  guint          blocker;
+} ForgetData;
+
+static void
+on_agent_forgotten_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  ForgetData *data = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* A revocation that could not reach the provider stays queued and is
+   * retried at the next start; the agent's tokens are unusable already. */
+  if (!af_account_manager_forget_agent_finish (AF_ACCOUNT_MANAGER (object), result, &error))
+    g_warning ("The deleted agent's own sign-ins are not revoked yet: %s", error->message);
+  af_application_remove_quit_blocker (data->app, data->blocker);
+  g_object_unref (data->app);
+  g_free (data);
+}
+
+/* A deleted agent's own credentials are revoked at the provider and
+ * removed from the keyring; shared connections stay. Quit waits for it. */
+static void
+on_agent_deleted_cb (AfEngine      *engine,
+                     const char    *agent_id,
+                     AfApplication *self)
+{
+  ForgetData *data = g_new0 (ForgetData, 1);
+
+  data->app = g_object_ref (self);
+  data->blocker = af_application_add_quit_blocker (self, agent_id);
+  af_account_manager_forget_agent_async (self->accounts, agent_id, NULL, on_agent_forgotten_cb, data);
+}
+
 static void
 update_tray (AfApplication *self)
 {
@@ -365,7 +413,7 @@ on_approvals_changed_cb (GListModel    *model,
 
       if (!g_hash_table_contains (self->notified, id))
         {
-          g_autoptr (AfAgent) agent = af_engine_lookup_agent (self->engine, af_approval_get_agent_id (approval));
+          AfAgent         *agent = af_engine_lookup_agent (self->engine, af_approval_get_agent_id (approval));
           g_autofree char *title = g_strdup_printf (_ ("%s Asks Before Acting"),
                                                     agent ? af_agent_get_name (agent) : _ ("An Agent"));
           g_autofree char *body = g_strdup_printf ("%s — %s", af_approval_get_action (approval),
@@ -415,7 +463,7 @@ on_run_finished_cb (AfEngine      *engine,
    * user. Told once, when the third failure in a row happens. */
   if (g_strcmp0 (outcome, "failed") == 0 && af_engine_get_failures (engine, agent_id) == REPEATED_FAILURES)
     {
-      g_autoptr (AfAgent) agent = af_engine_lookup_agent (engine, agent_id);
+      AfAgent         *agent = af_engine_lookup_agent (engine, agent_id); /* (transfer none) */
       g_autofree char *title = g_strdup_printf (_ ("%s Keeps Failing"), agent ? af_agent_get_name (agent) : _ ("An Agent"));
 
       af_notifier_notify_agent_failed (self->notifier, agent_id, title,
@@ -500,6 +548,9 @@ handle_approval (AfApplication *app,
   AfApplication *self = AF_APPLICATION (app);
   gint64         id = g_ascii_strtoll (approval_id, NULL, 10);
 
+  /* A decision can arrive (from a notification) before the engine has
+   * started: it is what the user asked for, so start it now. */
+  ensure_engine (self);
   if (self->engine == NULL)
     return;
 
@@ -526,7 +577,7 @@ open_engine (AfApplication *self,
   g_autofree char *moved = NULL;
   AfEngine        *engine;
 
-  engine = af_engine_setup_open (self->sandbox, &local_error);
+  engine = af_engine_setup_open (self->sandbox, NULL, &local_error);
   if (engine != NULL)
     return engine;
 
@@ -539,7 +590,7 @@ open_engine (AfApplication *self,
       return NULL;
     }
 
-  engine = af_engine_setup_open (self->sandbox, error);
+  engine = af_engine_setup_open (self->sandbox, NULL, error);
   if (engine != NULL)
     self->startup_problem = g_strdup_printf (_ ("%s It was kept as “%s” and AgentFlow started with "
                                                 "an empty one: your agents need to be set up again."),
@@ -566,8 +617,12 @@ start_engine (AfApplication *self)
   if (!self->sandbox)
     {
       self->accounts = af_account_manager_new (af_engine_get_database (self->engine), self->settings);
+      af_engine_setup_connect_accounts (self->engine, self->accounts);
       af_account_manager_retry_revocations_async (self->accounts, self->shutdown_cancellable, NULL, NULL);
       g_signal_connect_object (self->accounts, "needs-reconnect", G_CALLBACK (on_needs_reconnect_cb), self, 0);
+      g_signal_connect_object (self->engine, "agent-deleted", G_CALLBACK (on_agent_deleted_cb), self, 0);
+      /* The user's AI model; the sandbox brings its own scripted one. */
+      af_model_settings_bind (self->engine, self->settings);
     }
 
   g_signal_connect_object (af_engine_get_agents (self->engine), "items-changed",
@@ -581,8 +636,6 @@ start_engine (AfApplication *self)
       g_signal_connect_object (self->tray, "pause-all", G_CALLBACK (on_tray_pause_all_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->tray, "resume-all", G_CALLBACK (on_tray_resume_all_cb), self, G_CONNECT_SWAPPED);
     }
-  af_application_set_approval_handler (self, handle_approval, NULL, NULL);
-
   update_tray (self);
   on_approvals_changed_cb (af_engine_get_approvals (self->engine), 0, 0, 0, self);
 }
@@ -613,6 +666,99 @@ tell_startup_problem (AfApplication *self,
   g_clear_pointer (&self->startup_problem, g_free);
 }
 
+/* Benchmarks (bench/) set AGENTFLOW_BENCH_T0: the first frame that shows
+ * the agents prints how long it took since then, next to the window's
+ * own "first-frame-us". */
+static void
+on_content_painted_cb (GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  const char *t0 = g_getenv ("AGENTFLOW_BENCH_T0");
+
+  g_signal_handlers_disconnect_by_func (clock, on_content_painted_cb, user_data);
+  g_print ("content-frame-us %" G_GINT64_FORMAT "\n",
+           g_get_monotonic_time () - g_ascii_strtoll (t0, NULL, 10));
+  fflush (stdout);
+}
+
+static void
+bind_window (AfApplication *self,
+             AfWindow      *window)
+{
+  g_assert (AF_IS_APPLICATION (self));
+  g_assert (AF_IS_WINDOW (window));
+
+  af_window_set_account_manager (window, self->accounts);
+  af_window_set_engine (window, self->engine);
+
+  if (g_getenv ("AGENTFLOW_BENCH_T0") != NULL && gtk_widget_get_realized (GTK_WIDGET (window)))
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+      g_signal_connect (clock, "after-paint", G_CALLBACK (on_content_painted_cb), NULL);
+      gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+    }
+}
+
+/* Opens the database and starts the agents, once; binds a window that
+ * was shown before. */
+static void
+ensure_engine (AfApplication *self)
+{
+  AfWindow *window;
+
+  g_assert (AF_IS_APPLICATION (self));
+
+  g_clear_handle_id (&self->engine_start_id, g_source_remove);
+  if (self->engine_started)
+    return;
+  self->engine_started = TRUE;
+
+  start_engine (self);
+
+  window = get_main_window (self);
+  if (window != NULL)
+    {
+      bind_window (self, window);
+      tell_startup_problem (self, window);
+    }
+}
+
+static gboolean
+on_start_engine_cb (gpointer user_data)
+{
+  AfApplication *self = user_data;
+
+  self->engine_start_id = 0;
+  if (!self->quitting)
+    ensure_engine (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_frame_painted_cb (GdkFrameClock *clock,
+                           AfApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted_cb, self);
+
+  /* From an idle: the frame is finished and flushed before the agents
+   * load and the lists fill in. */
+  if (!self->engine_started)
+    {
+      g_clear_handle_id (&self->engine_start_id, g_source_remove);
+      self->engine_start_id = g_idle_add (on_start_engine_cb, self);
+    }
+}
+
+static void
+on_window_realize_cb (GtkWidget     *window,
+                      AfApplication *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
+                           G_CALLBACK (on_first_frame_painted_cb), self, 0);
+}
+
 static void
 present_main_window (AfApplication *self)
 {
@@ -622,11 +768,21 @@ present_main_window (AfApplication *self)
     {
       window = af_window_new (self);
       af_window_set_sandbox (window, self->sandbox);
-      af_window_set_account_manager (window, self->accounts);
-      af_window_set_engine (window, self->engine);
       g_signal_connect_object (window, "close-request",
                                G_CALLBACK (on_window_close_request_cb), self,
                                G_CONNECT_AFTER);
+
+      /* The first window of the process shows before the database is
+       * read: the engine starts after its first frame, then the pages
+       * fill in. */
+      if (self->engine_started)
+        bind_window (self, window);
+      else
+        {
+          g_signal_connect_object (window, "realize", G_CALLBACK (on_window_realize_cb), self, 0);
+          g_clear_handle_id (&self->engine_start_id, g_source_remove);
+          self->engine_start_id = g_timeout_add (ENGINE_START_FALLBACK_MS, on_start_engine_cb, self);
+        }
     }
 
   gtk_window_present (GTK_WINDOW (window));
@@ -830,7 +986,14 @@ af_application_startup (GApplication *app)
                                G_CALLBACK (on_tray_quit_cb), self, G_CONNECT_SWAPPED);
     }
 
-  start_engine (self);
+  /* Decisions from notifications reach the engine, which starts on
+   * demand if it has not yet. */
+  af_application_set_approval_handler (self, handle_approval, NULL, NULL);
+
+  /* Nothing here reads the database: the engine starts from the main
+   * loop, after the first window's first frame if one is shown (see
+   * present_main_window()), else at once (--background, D-Bus activation). */
+  self->engine_start_id = g_idle_add (on_start_engine_cb, self);
 
   /* Started by D-Bus activation (a notification button, the tray host): no
    * window unless asked for, but the agents run. */
@@ -864,6 +1027,7 @@ af_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->shutdown_cancellable);
   g_clear_handle_id (&self->quit_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->engine_start_id, g_source_remove);
   if (self->engine != NULL)
     af_engine_shutdown (self->engine);
   g_clear_object (&self->tray);
@@ -878,6 +1042,7 @@ af_application_dispose (GObject *object)
   AfApplication *self = (AfApplication *)object;
 
   g_clear_handle_id (&self->quit_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->engine_start_id, g_source_remove);
   g_clear_object (&self->tray);
   g_clear_object (&self->background);
   g_clear_object (&self->notifier);
@@ -1043,6 +1208,20 @@ af_application_get_notifier (AfApplication *self)
   g_return_val_if_fail (AF_IS_APPLICATION (self), NULL);
 
   return self->notifier;
+}
+
+/**
+ * af_application_get_account_manager:
+ *
+ * Returns: (transfer none) (nullable): the accounts of a real (not
+ *   sandbox) session once its engine runs, else %NULL
+ */
+AfAccountManager *
+af_application_get_account_manager (AfApplication *self)
+{
+  g_return_val_if_fail (AF_IS_APPLICATION (self), NULL);
+
+  return self->accounts;
 }
 
 /**

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "af-account-manager.h"
 #include "af-background.h"
 #include "af-notifier.h"
 #include "af-tray.h"
@@ -32,12 +33,13 @@ typedef void (*AfApprovalHandler) (AfApplication *app,
                                    gboolean       approved,
                                    gpointer       user_data);
 
-AfApplication *af_application_new (void);
-GSettings     *af_application_get_settings (AfApplication *self);
-AfTray        *af_application_get_tray (AfApplication *self);
-AfNotifier    *af_application_get_notifier (AfApplication *self);
-AfBackground  *af_application_get_background (AfApplication *self);
-gboolean       af_application_get_in_background (AfApplication *self);
+AfApplication    *af_application_new (void);
+GSettings        *af_application_get_settings (AfApplication *self);
+AfTray           *af_application_get_tray (AfApplication *self);
+AfNotifier       *af_application_get_notifier (AfApplication *self);
+AfAccountManager *af_application_get_account_manager (AfApplication *self);
+AfBackground     *af_application_get_background (AfApplication *self);
+gboolean          af_application_get_in_background (AfApplication *self);
 
 void          af_application_request_quit (AfApplication *self);
 gboolean      af_application_get_quitting (AfApplication *self);

@@ -281,14 +281,24 @@ on_list_view_activate_cb (AfDashboardPage *self,
 }
 
 static void
+on_row_tick_cb (AfActivityRow *row)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (row)))
+    af_activity_row_update_time (row);
+}
+
+static void
 on_factory_setup_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      AfDashboardPage          *self)
 {
   GtkWidget *row = af_activity_row_new ();
 
-  g_signal_connect_object (self, "tick", G_CALLBACK (af_activity_row_update_time), row,
-                           G_CONNECT_SWAPPED);
+  /* Only rows on screen follow the tick, and a row coming on screen
+   * catches up: a list view keeps far more rows than it shows, and each
+   * update asks the display server where the pointer is (the tooltip). */
+  g_signal_connect_object (self, "tick", G_CALLBACK (on_row_tick_cb), row, G_CONNECT_SWAPPED);
+  g_signal_connect (row, "map", G_CALLBACK (af_activity_row_update_time), NULL);
   gtk_list_item_set_child (list_item, row);
 }
 

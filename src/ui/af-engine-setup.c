@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "af-accounts-executor.h"
 #include "af-engine-setup.h"
 #include "af-paths.h"
 #include "af-sandbox.h"
@@ -16,9 +17,98 @@
 #include "af-static-token-source.h"
 
 /**
+ * af_engine_setup_connect_accounts:
+ * @accounts: the connected accounts, over the engine's database
+ *
+ * Lets the engine's agents reach their services: each call goes to the
+ * account its agent names, with tokens from @accounts. For callers that
+ * make the account manager once the engine's database is open.
+ */
+/* Whether @agent names @account in one of its connections, or names no
+ * account at all for some service (it takes whichever is connected). */
+static gboolean
+agent_may_use (AfAgent    *agent,
+               const char *account)
+{
+  JsonObject *definition = af_agent_get_definition (agent);
+  JsonArray  *connections;
+
+  if (definition == NULL || !json_object_has_member (definition, "connections"))
+    return TRUE;
+  connections = json_object_get_array_member (definition, "connections");
+  if (connections == NULL)
+    return TRUE;
+  for (guint i = 0; i < json_array_get_length (connections); i++)
+    {
+      JsonNode   *node = json_array_get_element (connections, i);
+      const char *named;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      named = json_object_get_string_member_with_default (json_node_get_object (node), "account", NULL);
+      if (named == NULL || *named == '\0' || g_str_equal (named, account))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Agents wait in needs-attention only for a missing or refused
+ * connection: once the person connects (or reconnects) the account they
+ * use, they go back to work by themselves. */
+static void
+on_connection_changed_cb (AfAccountManager *accounts,
+                          const char       *service,
+                          const char       *account,
+                          AfEngine         *engine)
+{
+  g_autoptr (AfConnection) connection = NULL;
+  g_autoptr (GPtrArray) waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *agents = af_engine_get_agents (engine);
+
+  connection = af_connection_store_get (af_account_manager_get_store (accounts), service, account, NULL);
+  if (connection == NULL || g_strcmp0 (connection->status, AF_CONNECTION_CONNECTED) != 0)
+    return;
+
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+
+      if (af_agent_get_state (agent) == AF_AGENT_STATE_NEEDS_ATTENTION && agent_may_use (agent, account))
+        g_ptr_array_add (waiting, g_steal_pointer (&agent));
+    }
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      const char *id = af_agent_get_id (g_ptr_array_index (waiting, i));
+      g_autoptr (GError) error = NULL;
+
+      if (!af_engine_resume_agent (engine, id, &error))
+        g_warning ("Could not resume agent %s after %s was connected: %s", id, service, error->message);
+    }
+}
+
+void
+af_engine_setup_connect_accounts (AfEngine         *engine,
+                                  AfAccountManager *accounts)
+{
+  g_autoptr (AfHttpClient) http = NULL;
+  g_autoptr (AfAccountsExecutor) executor = NULL;
+
+  g_return_if_fail (AF_IS_ENGINE (engine));
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (accounts));
+
+  http = af_http_client_new ();
+  executor = af_accounts_executor_new (accounts, http, af_engine_get_database (engine));
+  af_engine_set_executor (engine, AF_EXECUTOR (executor));
+  g_signal_connect_object (accounts, "connection-changed", G_CALLBACK (on_connection_changed_cb), engine, 0);
+}
+
+/**
  * af_engine_setup_open:
  * @sandbox: run against an in-process sandbox with the sample workspace
  *   connected, in the sandbox's own data directory
+ * @accounts: (nullable): real mode: the connected accounts agents use;
+ *   without them agents can be managed but not run until
+ *   af_engine_setup_connect_accounts()
  * @error: return location for a #GError
  *
  * Opens the database and builds the engine the app and the command line
@@ -27,12 +117,16 @@
  * Returns: (transfer full): the engine, not started yet
  */
 AfEngine *
-af_engine_setup_open (gboolean sandbox,
-                      GError **error)
+af_engine_setup_open (gboolean          sandbox,
+                      AfAccountManager *accounts,
+                      GError          **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autoptr (AfDatabase) db = NULL;
+  AfEngine *engine;
+
+  g_return_val_if_fail (accounts == NULL || AF_IS_ACCOUNT_MANAGER (accounts), NULL);
 
   if (sandbox)
     {
@@ -48,7 +142,6 @@ af_engine_setup_open (gboolean sandbox,
       g_autofree char *llm_token = NULL, *llm_base = NULL;
       g_autoptr (AfTokenSource) llm_tokens = NULL;
       g_autoptr (AfLlmClient) llm = NULL;
-      AfEngine *engine;
 
       /* The local simulation of Google and Slack, in this process, with
        * the sample workspace connected: no account, no risk. */
@@ -68,6 +161,8 @@ af_engine_setup_open (gboolean sandbox,
       engine = af_engine_new_for_sandbox_with_executor (AF_EXECUTOR (executor), error);
       if (engine == NULL)
         return NULL;
+      /* Each agent's Gmail cursor survives a restart of the sandbox app. */
+      af_services_executor_set_database (executor, af_engine_get_database (engine));
       /* The sandbox's scripted model, for agents with "ai": { "enabled": true }. */
       llm_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (llm_token));
       llm_base = g_strconcat (af_sandbox_get_base_url (server), "/v1", NULL);
@@ -83,7 +178,8 @@ af_engine_setup_open (gboolean sandbox,
   db = af_database_open (path, error);
   if (db == NULL)
     return NULL;
-  /* Real accounts run through the service clients, which are not wired
-   * to the engine yet: the agents can be managed, not run. */
-  return af_engine_new (db, NULL);
+  engine = af_engine_new (db, NULL);
+  if (accounts != NULL)
+    af_engine_setup_connect_accounts (engine, accounts);
+  return engine;
 }

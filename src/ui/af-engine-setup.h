@@ -5,11 +5,15 @@
 
 #pragma once
 
+#include "af-account-manager.h"
 #include "af-engine.h"
 
 G_BEGIN_DECLS
 
-AfEngine *af_engine_setup_open (gboolean sandbox,
-                                GError **error);
+AfEngine *af_engine_setup_open (gboolean          sandbox,
+                                AfAccountManager *accounts,
+                                GError          **error);
+void      af_engine_setup_connect_accounts (AfEngine         *engine,
+                                            AfAccountManager *accounts);
 
 G_END_DECLS

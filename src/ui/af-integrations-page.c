@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "af-integrations-page.h"
+#include "af-model-settings.h"
 
 struct _AfIntegrationsPage
 {
@@ -22,9 +23,14 @@ struct _AfIntegrationsPage
   SoupSession  *session;
   GCancellable *test_cancellable;
 
+  /* The AI model the agents use; NULL when it is not the user's to set. */
+  AfModelSettings *model;
+  GCancellable    *key_cancellable;
+
   /* Template widgets */
   GtkWidget           *child;
   AdwPreferencesGroup *accounts_group;
+  AdwPreferencesGroup *model_group;
   AdwEntryRow         *endpoint_row;
   AdwEntryRow         *model_row;
   AdwPasswordEntryRow *key_row;
@@ -71,41 +77,20 @@ af_integrations_page_get_service_title (const char *service)
   return service;
 }
 
-static const char *
-state_page_name (AfIntegrationState state)
+static void
+on_connect_cb (AfConnectButton    *button,
+               AfIntegrationsPage *self)
 {
-  switch (state)
-    {
-    case AF_INTEGRATION_WAITING:
-      return "waiting";
-    case AF_INTEGRATION_CONNECTED:
-      return "connected";
-    case AF_INTEGRATION_NEEDS_RECONNECT:
-      return "reconnect";
-    case AF_INTEGRATION_DISCONNECTED:
-    default:
-      return "disconnected";
-    }
+  af_integrations_page_set_state (self, af_connect_button_get_service (button), AF_INTEGRATION_WAITING, NULL, NULL);
+  g_signal_emit (self, signals[SIGNAL_CONNECT], 0, af_connect_button_get_service (button));
 }
 
 static void
-on_connect_clicked_cb (GtkButton          *button,
-                       AfIntegrationsPage *self)
+on_cancel_cb (AfConnectButton    *button,
+              AfIntegrationsPage *self)
 {
-  const char *service = g_object_get_data (G_OBJECT (button), "service");
-
-  af_integrations_page_set_state (self, service, AF_INTEGRATION_WAITING, NULL, NULL);
-  g_signal_emit (self, signals[SIGNAL_CONNECT], 0, service);
-}
-
-static void
-on_cancel_clicked_cb (GtkButton          *button,
-                      AfIntegrationsPage *self)
-{
-  const char *service = g_object_get_data (G_OBJECT (button), "service");
-
-  af_integrations_page_set_state (self, service, AF_INTEGRATION_DISCONNECTED, NULL, NULL);
-  g_signal_emit (self, signals[SIGNAL_CANCEL], 0, service);
+  af_integrations_page_set_state (self, af_connect_button_get_service (button), AF_INTEGRATION_DISCONNECTED, NULL, NULL);
+  g_signal_emit (self, signals[SIGNAL_CANCEL], 0, af_connect_button_get_service (button));
 }
 
 static void
@@ -121,10 +106,10 @@ on_disconnect_response_cb (AdwMessageDialog   *dialog,
 }
 
 static void
-on_disconnect_clicked_cb (GtkButton          *button,
-                          AfIntegrationsPage *self)
+on_disconnect_cb (AfConnectButton    *button,
+                  AfIntegrationsPage *self)
 {
-  const char      *service = g_object_get_data (G_OBJECT (button), "service");
+  const char      *service = af_connect_button_get_service (button);
   const char      *title = af_integrations_page_get_service_title (service);
   g_autofree char *heading = g_strdup_printf (_ ("Disconnect %s?"), title);
   g_autofree char *body = g_strdup_printf (_ ("Agents that use %s stop until you connect it again. "
@@ -148,70 +133,23 @@ on_disconnect_clicked_cb (GtkButton          *button,
 }
 
 static GtkWidget *
-make_button (AfIntegrationsPage *self,
-             const char         *service,
-             const char         *label,
-             const char         *style,
-             GCallback           callback)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  if (style != NULL)
-    gtk_widget_add_css_class (button, style);
-  g_object_set_data_full (G_OBJECT (button), "service", g_strdup (service), g_free);
-  g_signal_connect (button, "clicked", callback, self);
-  return button;
-}
-
-static void
-on_row_stack_changed_cb (GtkStack   *stack,
-                         GParamSpec *pspec,
-                         GtkSpinner *spinner)
-{
-  gtk_spinner_set_spinning (spinner, g_strcmp0 (gtk_stack_get_visible_child_name (stack), "waiting") == 0);
-}
-
-static GtkWidget *
 make_service_row (AfIntegrationsPage *self,
                   guint               i)
 {
   const char *service = services[i].service;
   GtkWidget  *row = adw_action_row_new ();
-  GtkWidget  *stack = gtk_stack_new ();
-  GtkWidget  *waiting = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget  *spinner = gtk_spinner_new ();
+  GtkWidget  *button = af_connect_button_new (service, TRUE);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (services[i].title));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ ("Not connected"));
   adw_action_row_set_icon_name (ADW_ACTION_ROW (row), services[i].icon_name);
 
-  gtk_stack_set_hhomogeneous (GTK_STACK (stack), FALSE);
-  gtk_widget_set_valign (stack, GTK_ALIGN_CENTER);
-  gtk_stack_add_named (GTK_STACK (stack),
-                       make_button (self, service, _ ("_Connect"), NULL, G_CALLBACK (on_connect_clicked_cb)),
-                       "disconnected");
-  gtk_widget_set_valign (waiting, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (waiting), spinner);
-  gtk_box_append (GTK_BOX (waiting),
-                  make_button (self, service, _ ("_Cancel"), NULL, G_CALLBACK (on_cancel_clicked_cb)));
-  gtk_stack_add_named (GTK_STACK (stack), waiting, "waiting");
-  gtk_stack_add_named (GTK_STACK (stack),
-                       make_button (self, service, _ ("_Disconnect"), NULL, G_CALLBACK (on_disconnect_clicked_cb)),
-                       "connected");
-  gtk_stack_add_named (GTK_STACK (stack),
-                       make_button (self, service, _ ("_Reconnect"), "suggested-action",
-                                    G_CALLBACK (on_connect_clicked_cb)),
-                       "reconnect");
-  /* A spinning spinner animates even on a hidden page of a homogeneous
-   * stack, and would repaint the window 60 times a second: spin only while
-   * waiting. */
-  g_signal_connect (stack, "notify::visible-child-name", G_CALLBACK (on_row_stack_changed_cb), spinner);
-  gtk_stack_set_visible_child_name (GTK_STACK (stack), "disconnected");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), stack);
+  g_signal_connect (button, "connect", G_CALLBACK (on_connect_cb), self);
+  g_signal_connect (button, "cancel", G_CALLBACK (on_cancel_cb), self);
+  g_signal_connect (button, "disconnect", G_CALLBACK (on_disconnect_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
 
-  g_object_set_data (G_OBJECT (row), "state-stack", stack);
-  g_object_set_data (G_OBJECT (row), "state", GINT_TO_POINTER (AF_INTEGRATION_DISCONNECTED));
+  g_object_set_data (G_OBJECT (row), "connect-button", button);
   return row;
 }
 
@@ -331,6 +269,161 @@ on_test_clicked_cb (AfIntegrationsPage *self)
                                     on_test_response_cb, g_object_ref (self));
 }
 
+/* Shows @text in @row without offering to apply it: it is what is saved. */
+static void
+set_row_text (AdwEntryRow *row,
+              const char  *text)
+{
+  gboolean show_apply = adw_entry_row_get_show_apply_button (row);
+
+  adw_entry_row_set_show_apply_button (row, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
+  adw_entry_row_set_show_apply_button (row, show_apply);
+}
+
+static void
+on_key_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (AfIntegrationsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *key = af_model_settings_lookup_api_key_finish (AF_MODEL_SETTINGS (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->model == NULL)
+    return;
+  if (key == NULL)
+    {
+      set_test_result (self, error->message, FALSE);
+      return;
+    }
+  set_row_text (ADW_ENTRY_ROW (self->key_row), key);
+}
+
+static void
+load_key (AfIntegrationsPage *self)
+{
+  g_autofree char *endpoint = NULL;
+
+  g_cancellable_cancel (self->key_cancellable);
+  g_clear_object (&self->key_cancellable);
+  if (self->model == NULL)
+    return;
+
+  self->key_cancellable = g_cancellable_new ();
+  endpoint = g_settings_get_string (af_model_settings_get_settings (self->model), "ai-endpoint");
+  af_model_settings_lookup_api_key_async (self->model, endpoint, self->key_cancellable, on_key_read_cb,
+                                          g_object_ref (self));
+}
+
+static void
+sync_row (AdwEntryRow *row,
+          const char  *text)
+{
+  GtkRoot   *root = gtk_widget_get_root (GTK_WIDGET (row));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && (focus == GTK_WIDGET (row) || gtk_widget_is_ancestor (focus, GTK_WIDGET (row))))
+    return;
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), text) != 0)
+    set_row_text (row, text);
+}
+
+static void
+on_model_applied_cb (AfIntegrationsPage *self)
+{
+  GSettings       *settings = af_model_settings_get_settings (self->model);
+  g_autofree char *endpoint = g_settings_get_string (settings, "ai-endpoint");
+  g_autofree char *model = g_settings_get_string (settings, "ai-model");
+  g_autofree char *text = NULL;
+
+  /* Changed elsewhere (another window, the command line): show it,
+   * unless the user is typing in that row. */
+  sync_row (self->endpoint_row, endpoint);
+  sync_row (self->model_row, model);
+
+  if (af_model_settings_get_active (self->model))
+    /* Translators: a model name, then the server address */
+    text = g_strdup_printf (_ ("Saved: agents set to use the AI model ask %s at %s"), model, endpoint);
+  else if (*endpoint != '\0' && *model == '\0')
+    text = g_strdup (_ ("Enter the name of a model to use it"));
+  else
+    text = g_strdup (_ ("No model: agents follow their rules"));
+  set_test_result (self, text, TRUE);
+}
+
+static void
+on_key_stored_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (AfIntegrationsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!af_model_settings_set_api_key_finish (AF_MODEL_SETTINGS (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_ ("The API key could not be saved: %s"), error->message);
+
+      set_test_result (self, text, FALSE);
+    }
+}
+
+static void
+save_endpoint (AfIntegrationsPage *self)
+{
+  g_autofree char *endpoint = af_model_settings_normalize_endpoint (
+      g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->endpoint_row))));
+  GSettings       *settings = af_model_settings_get_settings (self->model);
+  g_autofree char *saved = g_settings_get_string (settings, "ai-endpoint");
+
+  if (g_strcmp0 (saved, endpoint) != 0)
+    g_settings_set_string (settings, "ai-endpoint", endpoint);
+  set_row_text (self->endpoint_row, endpoint);
+}
+
+static void
+on_endpoint_apply_cb (AfIntegrationsPage *self)
+{
+  if (self->model == NULL)
+    return;
+  save_endpoint (self);
+  /* Another endpoint has its own key, if any. */
+  load_key (self);
+}
+
+static void
+on_model_apply_cb (AfIntegrationsPage *self)
+{
+  g_autofree char *model = NULL;
+
+  if (self->model == NULL)
+    return;
+  model = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->model_row))));
+  g_settings_set_string (af_model_settings_get_settings (self->model), "ai-model", model);
+  set_row_text (self->model_row, model);
+}
+
+static void
+on_key_apply_cb (AfIntegrationsPage *self)
+{
+  g_autofree char *endpoint = NULL;
+
+  if (self->model == NULL)
+    return;
+  save_endpoint (self);
+  endpoint = g_settings_get_string (af_model_settings_get_settings (self->model), "ai-endpoint");
+  if (*endpoint == '\0')
+    {
+      set_test_result (self, _ ("Enter the endpoint first: the key is saved for it."), FALSE);
+      return;
+    }
+  g_cancellable_cancel (self->key_cancellable);
+  g_clear_object (&self->key_cancellable);
+  af_model_settings_set_api_key_async (self->model, endpoint, gtk_editable_get_text (GTK_EDITABLE (self->key_row)),
+                                       NULL, on_key_stored_cb, g_object_ref (self));
+}
+
 static void
 af_integrations_page_dispose (GObject *object)
 {
@@ -338,6 +431,11 @@ af_integrations_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->test_cancellable);
   g_clear_object (&self->test_cancellable);
+  g_cancellable_cancel (self->key_cancellable);
+  g_clear_object (&self->key_cancellable);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AF_TYPE_INTEGRATIONS_PAGE);
 
@@ -378,6 +476,7 @@ af_integrations_page_class_init (AfIntegrationsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-integrations-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, child);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, model_group);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, endpoint_row);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, model_row);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, key_row);
@@ -385,6 +484,9 @@ af_integrations_page_class_init (AfIntegrationsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, test_spinner);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, test_button);
   gtk_widget_class_bind_template_callback (widget_class, on_test_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_endpoint_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_model_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_apply_cb);
 }
 
 static void
@@ -455,8 +557,7 @@ af_integrations_page_set_state (AfIntegrationsPage *self,
 
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
   }
-  gtk_stack_set_visible_child_name (g_object_get_data (G_OBJECT (row), "state-stack"), state_page_name (state));
-  g_object_set_data (G_OBJECT (row), "state", GINT_TO_POINTER (state));
+  af_connect_button_set_state (g_object_get_data (G_OBJECT (row), "connect-button"), state);
 }
 
 AfIntegrationState
@@ -470,5 +571,73 @@ af_integrations_page_get_state (AfIntegrationsPage *self,
   row = g_hash_table_lookup (self->rows, service);
   g_return_val_if_fail (row != NULL, AF_INTEGRATION_DISCONNECTED);
 
-  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "state"));
+  return af_connect_button_get_state (g_object_get_data (G_OBJECT (row), "connect-button"));
+}
+
+/**
+ * af_integrations_page_set_model_settings:
+ * @model: (nullable): where the AI model rows are saved; %NULL when the
+ *   model is not the user's to choose (the sandbox has its own)
+ */
+void
+af_integrations_page_set_model_settings (AfIntegrationsPage *self,
+                                         AfModelSettings    *model)
+{
+  g_return_if_fail (AF_IS_INTEGRATIONS_PAGE (self));
+  g_return_if_fail (model == NULL || AF_IS_MODEL_SETTINGS (model));
+
+  if (self->model == model)
+    return;
+
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_set_object (&self->model, model);
+
+  adw_entry_row_set_show_apply_button (self->endpoint_row, model != NULL);
+  adw_entry_row_set_show_apply_button (self->model_row, model != NULL);
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (self->key_row), model != NULL);
+
+  if (model == NULL)
+    {
+      g_cancellable_cancel (self->key_cancellable);
+      return;
+    }
+
+  {
+    GSettings       *settings = af_model_settings_get_settings (model);
+    g_autofree char *endpoint = g_settings_get_string (settings, "ai-endpoint");
+    g_autofree char *name = g_settings_get_string (settings, "ai-model");
+
+    set_row_text (self->endpoint_row, endpoint);
+    set_row_text (self->model_row, name);
+    set_row_text (ADW_ENTRY_ROW (self->key_row), "");
+  }
+  g_signal_connect_swapped (model, "applied", G_CALLBACK (on_model_applied_cb), self);
+  on_model_applied_cb (self);
+  load_key (self);
+}
+
+/**
+ * af_integrations_page_set_sandbox:
+ *
+ * In the sandbox, agents use the sandbox's simulated model: the AI model
+ * rows say so instead of offering a choice.
+ */
+void
+af_integrations_page_set_sandbox (AfIntegrationsPage *self,
+                                  gboolean            sandbox)
+{
+  g_return_if_fail (AF_IS_INTEGRATIONS_PAGE (self));
+
+  adw_preferences_group_set_description (self->model_group,
+                                         sandbox
+                                             ? _ ("In the sandbox, agents set to use the AI model talk to a simulated one. "
+                                                  "Choose your own model when you use AgentFlow with your accounts.")
+                                             : _ ("Optional. Any OpenAI-compatible server works, such as Ollama "
+                                                  "(http://127.0.0.1:11434/v1) or llama.cpp on this computer. "
+                                                  "Without a model, agents follow their rules."));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->endpoint_row), !sandbox);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->model_row), !sandbox);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), !sandbox);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_row), !sandbox);
 }

@@ -7,26 +7,14 @@
 
 #include <gtk/gtk.h>
 
+#include "af-connect-button.h"
+#include "af-model-settings.h"
+
 G_BEGIN_DECLS
 
 #define AF_TYPE_INTEGRATIONS_PAGE (af_integrations_page_get_type ())
 
 G_DECLARE_FINAL_TYPE (AfIntegrationsPage, af_integrations_page, AF, INTEGRATIONS_PAGE, GtkWidget)
-
-/**
- * AfIntegrationState:
- * @AF_INTEGRATION_DISCONNECTED: no account
- * @AF_INTEGRATION_WAITING: the sign-in runs in the browser
- * @AF_INTEGRATION_CONNECTED: an account is connected
- * @AF_INTEGRATION_NEEDS_RECONNECT: the account must sign in again
- */
-typedef enum
-{
-  AF_INTEGRATION_DISCONNECTED,
-  AF_INTEGRATION_WAITING,
-  AF_INTEGRATION_CONNECTED,
-  AF_INTEGRATION_NEEDS_RECONNECT,
-} AfIntegrationState;
 
 void               af_integrations_page_set_state (AfIntegrationsPage *self,
                                                    const char         *service,
@@ -36,5 +24,9 @@ void               af_integrations_page_set_state (AfIntegrationsPage *self,
 AfIntegrationState af_integrations_page_get_state (AfIntegrationsPage *self,
                                                    const char         *service);
 const char        *af_integrations_page_get_service_title (const char *service);
+void               af_integrations_page_set_model_settings (AfIntegrationsPage *self,
+                                                            AfModelSettings    *model);
+void               af_integrations_page_set_sandbox (AfIntegrationsPage *self,
+                                                     gboolean            sandbox);
 
 G_END_DECLS

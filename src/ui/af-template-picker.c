@@ -17,8 +17,8 @@ struct _AfTemplatePicker
 {
   AdwWindow parent_instance;
 
-  GStrv          connected;
-  GtkStringList *templates;
+  GStrv       connected;
+  GListStore *templates; /* AfTemplate, "custom" last */
 
   /* Template widgets */
   GtkListBox *list_box;
@@ -34,40 +34,30 @@ enum
 
 static guint signals[N_SIGNALS];
 
-/* Until the engine ships its templates in the GResource, the picker lists
- * the four it is specified to have. */
-static const struct
+static AfTemplate *
+find_template (AfTemplatePicker *self,
+               const char       *id)
 {
-  const char *id;
-  const char *icon_name;
-  const char *title;
-  const char *description;
-  const char *services[3];
-} templates[] = {
-  { "email-assistant", "mail-unread-symbolic", N_ ("Email Assistant"), N_ ("Sorts new mail into labels, archives newsletters, stars urgent mail and drafts replies for you to review"), { "gmail", NULL } },
-  { "calendar-manager", "x-office-calendar-symbolic", N_ ("Calendar Manager"), N_ ("Sends you the day’s agenda each morning and warns you about conflicts"), { "calendar", "gmail", NULL } },
-  { "slack-notifier", "chat-message-new-symbolic", N_ ("Slack Notifier"), N_ ("Posts scheduled messages and digests of your mail or calendar to a Slack channel"), { "slack", NULL } },
-  { "custom", "document-edit-symbolic", N_ ("Custom Agent"), N_ ("Choose the trigger, the services, the rules and the AI instructions yourself"), { NULL } },
-};
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->templates)); i++)
+    {
+      g_autoptr (AfTemplate) template = g_list_model_get_item (G_LIST_MODEL (self->templates), i);
 
-static int
-find_template (const char *id)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (templates); i++)
-    if (g_str_equal (templates[i].id, id))
-      return i;
-  return -1;
+      if (g_strcmp0 (af_template_get_id (template), id) == 0)
+        return template;
+    }
+  return NULL;
 }
 
 static char *
 describe_services (AfTemplatePicker *self,
-                   guint             i)
+                   AfTemplate *template)
 {
   g_autoptr (GString) str = g_string_new (NULL);
+  const char *const *services = af_template_get_services (template);
 
-  for (guint s = 0; templates[i].services[s] != NULL; s++)
+  for (guint s = 0; services != NULL && services[s] != NULL; s++)
     {
-      const char *service = templates[i].services[s];
+      const char *service = services[s];
       gboolean    connected = self->connected && g_strv_contains ((const char *const *)self->connected, service);
 
       if (str->len > 0)
@@ -91,15 +81,17 @@ create_row_cb (gpointer item,
                gpointer user_data)
 {
   AfTemplatePicker *self = user_data;
-  const char       *id = gtk_string_object_get_string (item);
-  int               i = find_template (id);
-  GtkWidget        *row = adw_action_row_new ();
-  GtkWidget        *icon = gtk_image_new_from_icon_name (templates[i].icon_name);
-  g_autofree char  *needs = describe_services (self, i);
-  g_autofree char  *subtitle = NULL;
+  AfTemplate *template = item;
+  const char      *id = af_template_get_id (template);
+  gboolean         custom = g_str_equal (id, "custom");
+  GtkWidget       *row = adw_action_row_new ();
+  GtkWidget       *icon = gtk_image_new_from_icon_name (af_template_get_icon_name (template));
+  g_autofree char *needs = describe_services (self, template);
+  g_autofree char *subtitle = NULL;
 
   gtk_widget_set_name (row, id);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (templates[i].title));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 custom ? _ ("Custom Agent") : af_template_get_name (template));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
 
   gtk_image_set_icon_size (GTK_IMAGE (icon), GTK_ICON_SIZE_LARGE);
@@ -107,7 +99,7 @@ create_row_cb (gpointer item,
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
 
-  subtitle = g_markup_printf_escaped ("%s\n<small>%s</small>", _ (templates[i].description), needs);
+  subtitle = g_markup_printf_escaped ("%s\n<small>%s</small>", af_template_get_description (template), needs);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   gtk_widget_add_css_class (row, "af-template-row");
@@ -169,26 +161,40 @@ af_template_picker_init (AfTemplatePicker *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->templates = gtk_string_list_new (NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (templates); i++)
-    gtk_string_list_append (self->templates, templates[i].id);
+  self->templates = g_list_store_new (AF_TYPE_TEMPLATE);
 }
 
 /**
  * af_template_picker_new:
+ * @templates: (element-type AfTemplate): the engine's templates
  * @connected_services: (nullable): the services with an account, to say
  *   which templates can run straight away
  */
 AfTemplatePicker *
 af_template_picker_new (GtkWindow         *parent,
+                        GListModel        *templates,
                         const char *const *connected_services)
 {
   AfTemplatePicker *self;
+  g_autoptr (AfTemplate) custom = NULL;
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (G_IS_LIST_MODEL (templates), NULL);
 
   self = g_object_new (AF_TYPE_TEMPLATE_PICKER, "transient-for", parent, NULL);
   self->connected = g_strdupv ((char **)connected_services);
+  /* Ready-made agents first; the blank one closes the list. */
+  for (guint i = 0; i < g_list_model_get_n_items (templates); i++)
+    {
+      g_autoptr (AfTemplate) template = g_list_model_get_item (templates, i);
+
+      if (g_str_equal (af_template_get_id (template), "custom"))
+        g_set_object (&custom, template);
+      else
+        g_list_store_append (self->templates, template);
+    }
+  if (custom != NULL)
+    g_list_store_append (self->templates, custom);
   gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->templates), create_row_cb, self, NULL);
 
   return self;
@@ -196,8 +202,8 @@ af_template_picker_new (GtkWindow         *parent,
 
 /**
  * af_template_picker_choose:
- * @template_id: "email-assistant", "calendar-manager", "slack-notifier" or
- *   "custom"
+ * @template_id: the id of one of the picker's templates, e.g.
+ *   "email-assistant" or "custom"
  *
  * Opens the agent editor filled in from @template_id and closes the picker.
  */
@@ -207,12 +213,15 @@ af_template_picker_choose (AfTemplatePicker *self,
 {
   GtkWindow     *parent;
   AfAgentEditor *editor;
+  AfTemplate *template;
 
   g_return_if_fail (AF_IS_TEMPLATE_PICKER (self));
-  g_return_if_fail (find_template (template_id) >= 0);
+
+  template = find_template (self, template_id);
+  g_return_if_fail (template != NULL);
 
   parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-  editor = af_agent_editor_new (parent, template_id, (const char *const *)self->connected);
+  editor = af_agent_editor_new (parent, template, (const char *const *)self->connected);
   g_signal_emit (self, signals[SIGNAL_EDITOR_OPENED], 0, editor);
   gtk_window_present (GTK_WINDOW (editor));
   gtk_window_destroy (GTK_WINDOW (self));

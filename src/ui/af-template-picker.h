@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AfTemplatePicker, af_template_picker, AF, TEMPLATE_PICKER, AdwWindow)
 
 AfTemplatePicker *af_template_picker_new (GtkWindow         *parent,
+                                          GListModel        *templates,
                                           const char *const *connected_services);
 void              af_template_picker_choose (AfTemplatePicker *self,
                                              const char       *template_id);

@@ -19,6 +19,7 @@
 #include "af-dashboard-page.h"
 #include "af-engine.h"
 #include "af-integrations-page.h"
+#include "af-model-settings.h"
 #include "af-template-picker.h"
 #include "af-window.h"
 
@@ -32,7 +33,9 @@ struct _AfWindow
   AfAccountManager *accounts;
   GHashTable       *connecting; /* service → GCancellable */
   AfActivityModel  *activity;
+  gboolean          agents_page_bound;
   guint             metrics_id;
+  guint             midnight_id;
 
   /* Template widgets */
   AdwToastOverlay    *toast_overlay;
@@ -52,6 +55,7 @@ struct _AfWindow
 };
 
 static void  refresh_connections (AfWindow *self);
+static void  update_editors (AfWindow *self);
 static char *find_account (AfWindow   *self,
                            const char *service);
 
@@ -103,6 +107,26 @@ select_sidebar_row (AfWindow   *self,
       }
 }
 
+/* The agents list gets its model when it is first shown: a GtkListView
+ * builds rows (each with its metrics) for its first items even while its
+ * page is hidden, which would delay the window with many agents. */
+static void
+bind_agents_page (AfWindow *self)
+{
+  if (self->agents_page_bound || self->engine == NULL)
+    return;
+  self->agents_page_bound = TRUE;
+  af_agents_page_set_model (self->agents_page, af_engine_get_agents (self->engine));
+}
+
+static gboolean
+showing_agents (AfWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  return g_strcmp0 (name, "agents") == 0 || g_strcmp0 (name, "agent") == 0;
+}
+
 static void
 on_stack_visible_child_cb (AfWindow *self)
 {
@@ -118,6 +142,8 @@ on_stack_visible_child_cb (AfWindow *self)
 
   page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
   adw_window_title_set_title (self->content_title, gtk_stack_page_get_title (page));
+  if (showing_agents (self))
+    bind_agents_page (self);
   /* An agent's page belongs to Agents, and leads back to it. */
   select_sidebar_row (self, g_str_equal (name, "agent") ? "agents" : name);
   gtk_widget_set_visible (self->back_button,
@@ -168,6 +194,18 @@ dup_connected_services (AfWindow *self)
   return g_strv_builder_end (builder);
 }
 
+static void update_metrics (AfWindow *self);
+
+static gboolean
+on_midnight_cb (gpointer user_data)
+{
+  AfWindow *self = user_data;
+
+  self->midnight_id = 0;
+  update_metrics (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 update_metrics (AfWindow *self)
 {
@@ -188,9 +226,21 @@ update_metrics (AfWindow *self)
     }
 
   af_engine_get_metrics (self->engine, NULL, &m);
-  af_dashboard_page_set_metrics (self->dashboard_page, active, m.actions,
+  /* "Actions today" starts again at midnight, whether or not anything
+   * happens then. */
+  if (self->midnight_id == 0)
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+      g_autoptr (GDateTime) today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                           g_date_time_get_day_of_month (now), 0, 0, 0);
+      g_autoptr (GDateTime) tomorrow = g_date_time_add_days (today, 1);
+
+      self->midnight_id = g_timeout_add_seconds (g_date_time_difference (tomorrow, now) / G_USEC_PER_SEC + 1,
+                                                 on_midnight_cb, self);
+    }
+  af_dashboard_page_set_metrics (self->dashboard_page, active, m.actions_today,
                                  m.runs_7d > 0 ? m.success_rate_7d : -1,
-                                 (guint)(m.minutes_saved + 0.5));
+                                 (guint)(m.minutes_saved_7d + 0.5));
 }
 
 static gboolean
@@ -401,12 +451,16 @@ on_run_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autofree char *name = user_data;
+  g_autoptr (AdwToast) running = user_data;
+  g_autofree char *name = g_strdup (g_object_get_data (G_OBJECT (running), "agent-name"));
   GApplication    *app = g_application_get_default ();
   AfWindow        *self = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) outcome = af_engine_run_agent_finish (AF_ENGINE (source), result, &error);
   g_autofree char *title = NULL;
+
+  /* The result replaces "Running…" rather than queue behind it. */
+  adw_toast_dismiss (running);
 
   /* The window may have closed while the agent ran. */
   for (GList *l = app ? gtk_application_get_windows (GTK_APPLICATION (app)) : NULL; l; l = l->next)
@@ -450,10 +504,11 @@ on_agent_run_cb (AfAgentsPage *page,
                  AfWindow     *self)
 {
   g_autofree char *title = g_strdup_printf (_ ("Running “%s”…"), af_agent_get_name (agent));
+  AdwToast        *toast = text_toast (title);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
-  af_engine_run_agent_async (self->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL,
-                             on_run_done_cb, g_strdup (af_agent_get_name (agent)));
+  g_object_set_data_full (G_OBJECT (toast), "agent-name", g_strdup (af_agent_get_name (agent)), g_free);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
+  af_engine_run_agent_async (self->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_done_cb, toast);
 }
 
 static void
@@ -505,29 +560,25 @@ on_delete_response_cb (AdwMessageDialog *dialog,
 {
   g_autofree char *id = g_strdup (g_object_get_data (G_OBJECT (dialog), "agent-id"));
   g_autofree char *name = g_strdup (g_object_get_data (G_OBJECT (dialog), "agent-name"));
+  GtkWidget       *check = adw_message_dialog_get_extra_child (dialog);
+  gboolean         remove_activity = gtk_check_button_get_active (GTK_CHECK_BUTTON (check));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *title = NULL;
 
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  if (g_str_equal (response, "delete"))
+  if (!g_str_equal (response, "delete") || self->engine == NULL)
+    return;
+
+  if (!af_engine_delete_agent_full (self->engine, id, remove_activity, &error))
     {
-      g_autoptr (GError) error = NULL;
-
-      if (af_engine_delete_agent (self->engine, id, &error))
-        {
-          AfAgent *shown = af_agent_page_get_agent (self->agent_page);
-
-          if (shown != NULL && g_strcmp0 (af_agent_get_id (shown), id) == 0)
-            {
-              gtk_stack_set_visible_child_name (self->stack, "agents");
-              af_agent_page_set_agent (self->agent_page, NULL, NULL);
-            }
-          g_autofree char *title = g_strdup_printf (_ ("“%s” deleted"), name);
-
-          adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
-        }
-      else
-        show_error_toast (self, _ ("Could not delete the agent"), error);
+      show_error_toast (self, _ ("Could not delete the agent"), error);
+      return;
     }
+
+  title = g_strdup_printf (_ ("“%s” deleted"), name);
+  adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+  queue_metrics (self);
 }
 
 static void
@@ -536,12 +587,33 @@ on_agent_delete_cb (AfAgentsPage *page,
                     AfWindow     *self)
 {
   g_autofree char *heading = g_strdup_printf (_ ("Delete “%s”?"), af_agent_get_name (agent));
-  GtkWidget       *dialog;
+  g_autoptr (GPtrArray) own = NULL;
+  GString   *body;
+  GtkWidget *dialog;
+  GtkWidget *check;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
-                                   _ ("The agent stops at once, its schedule and settings are removed, and "
-                                      "actions waiting for your approval are dropped. What it already did "
-                                      "stays in the activity log. This cannot be undone."));
+  body = g_string_new (_ ("The agent stops at once, its schedule and settings are removed, and "
+                          "actions waiting for your approval are dropped. What it already did in "
+                          "your accounts stays done. This cannot be undone."));
+  /* Accounts connected for this agent alone go with it. */
+  if (self->accounts != NULL)
+    own = af_account_manager_list_agent_connections (self->accounts, af_agent_get_id (agent), NULL);
+  for (guint i = 0; own != NULL && i < own->len; i++)
+    {
+      AfConnection *connection = g_ptr_array_index (own, i);
+
+      g_string_append (body, "\n\n");
+      g_string_append_printf (body, _ ("AgentFlow signs out of %s, which was connected for this agent only."),
+                              connection->account);
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body->str);
+  g_string_free (body, TRUE);
+  /* What it did is the user's record: kept unless asked otherwise. */
+  check = gtk_check_button_new_with_mnemonic (_ ("Also delete its _activity history"));
+  gtk_widget_set_halign (check, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (check, _ ("Its entries in the activity log and its numbers on the dashboard "
+                                         "go too. Otherwise they stay, under its name."));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), check);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _ ("_Cancel"),
                                     "delete", _ ("_Delete"),
@@ -553,6 +625,22 @@ on_agent_delete_cb (AfAgentsPage *page,
   g_object_set_data_full (G_OBJECT (dialog), "agent-name", g_strdup (af_agent_get_name (agent)), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Wherever the agent was deleted from, its page does not stay open. */
+static void
+on_agent_deleted_cb (AfEngine   *engine,
+                     const char *agent_id,
+                     AfWindow   *self)
+{
+  AfAgent *shown = af_agent_page_get_agent (self->agent_page);
+
+  if (shown == NULL || g_strcmp0 (af_agent_get_id (shown), agent_id) != 0)
+    return;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "agent") == 0)
+    gtk_stack_set_visible_child_name (self->stack, "agents");
+  af_agent_page_set_agent (self->agent_page, NULL, NULL);
 }
 
 static void
@@ -755,6 +843,11 @@ apply_editor_json (AfWindow   *self,
     {
       JsonArray *rules = json_array_new ();
       JsonArray *in_rules = json_object_get_array_member (editor, "rules");
+      JsonArray *kept = json_object_has_member (editor, "kept_rules") ? json_object_get_array_member (editor, "kept_rules") : NULL;
+
+      /* The rules the editor could not show stay, first, as they were. */
+      for (guint i = 0; kept != NULL && i < json_array_get_length (kept); i++)
+        json_array_add_element (rules, json_node_copy (json_array_get_element (kept, i)));
 
       for (guint i = 0; in_rules != NULL && i < json_array_get_length (in_rules); i++)
         json_array_add_object_element (rules, engine_rule_from_editor (json_array_get_object_element (in_rules, i)));
@@ -774,13 +867,68 @@ apply_editor_json (AfWindow   *self,
       json_object_set_string_member (policy, "post", json_object_get_string_member_with_default (in_policy, "post", "ask"));
       json_object_set_string_member (policy, "create_event",
                                      json_object_get_string_member_with_default (in_policy, "create-event", "ask"));
+      /* "Label and archive mail" covers every change to a message. */
+      for (const char *const *a = (const char *const[]){ "label", "archive", "star", "mark_read", NULL }; *a; a++)
+        json_object_set_string_member (policy, *a, json_object_get_string_member_with_default (in_policy, "modify", "auto"));
       json_object_set_object_member (definition, "approvals", policy);
+    }
+
+  /* The instructions are kept either way; the model follows them only
+   * when the user turned it on (and an AI model is set up). */
+  if (json_object_has_member (editor, "instructions"))
+    {
+      g_autofree char *instructions = g_strstrip (g_strdup (json_object_get_string_member_with_default (editor, "instructions", "")));
+      JsonObject      *ai = json_object_has_member (definition, "ai") ? json_object_get_object_member (definition, "ai") : NULL;
+
+      if (ai == NULL && *instructions != '\0')
+        {
+          ai = json_object_new ();
+          json_object_set_object_member (definition, "ai", ai);
+        }
+      if (ai != NULL)
+        {
+          json_object_set_string_member (ai, "instructions", instructions);
+          json_object_set_boolean_member (ai, "enabled",
+                                          *instructions != '\0' &&
+                                              json_object_get_boolean_member_with_default (editor, "use_ai", FALSE));
+        }
     }
 
   if (!af_agent_validate_definition (definition, error))
     return FALSE;
   af_agent_set_definition (agent, definition);
   return TRUE;
+}
+
+/* A new agent, not added to the engine, from what the editor holds: the
+ * template's defaults (or the edited agent's definition) with the
+ * editor's changes. */
+static AfAgent *
+create_agent_from_editor (AfWindow   *self,
+                          JsonObject *obj,
+                          GError    **error)
+{
+  const char *template_id = json_object_get_string_member_with_default (obj, "template", "custom");
+  const char *agent_id = json_object_get_string_member_with_default (obj, "agent_id", NULL);
+  const char *name = json_object_get_string_member_with_default (obj, "name", "");
+  AfTemplate *template = af_template_lookup (template_id);
+  AfAgent *existing = agent_id && self->engine ? af_engine_lookup_agent (self->engine, agent_id) : NULL;
+  g_autoptr (AfAgent) agent = NULL;
+
+  if (template == NULL)
+    template = af_template_lookup ("custom");
+  agent = af_template_create_agent (template, name, NULL);
+  af_agent_set_description (agent, json_object_get_string_member_with_default (obj, "description", ""));
+  if (existing != NULL)
+    {
+      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), af_agent_get_definition (existing));
+      g_autoptr (JsonNode) copy = af_json_deep_copy (node);
+
+      af_agent_set_definition (agent, json_node_get_object (copy));
+    }
+  if (!apply_editor_json (self, agent, obj, error))
+    return NULL;
+  return g_steal_pointer (&agent);
 }
 
 static void
@@ -823,16 +971,10 @@ on_editor_saved_cb (AfAgentEditor *editor,
   if (self->engine != NULL && name != NULL)
     {
       JsonObject *obj = json_node_get_object (node);
-      const char *template_id = json_object_get_string_member_with_default (obj, "template", "custom");
-      AfTemplate *template = af_template_lookup (template_id);
-      g_autoptr (AfAgent) agent = NULL;
       g_autoptr (GError) error = NULL;
+      g_autoptr (AfAgent) agent = create_agent_from_editor (self, obj, &error);
 
-      if (template == NULL)
-        template = af_template_lookup ("custom");
-      agent = af_template_create_agent (template, name, NULL);
-      af_agent_set_description (agent, json_object_get_string_member_with_default (obj, "description", ""));
-      if (!apply_editor_json (self, agent, obj, &error) || !af_engine_add_agent (self->engine, agent, &error))
+      if (agent == NULL || !af_engine_add_agent (self->engine, agent, &error))
         {
           g_autofree char *what = g_strdup_printf (_ ("Could not save “%s”"), name);
 
@@ -885,6 +1027,24 @@ dup_agents_using (AfWindow   *self,
   return names->len > 0 ? g_string_free (g_steal_pointer (&names), FALSE) : NULL;
 }
 
+/* Open editors show the same connection states as Integrations. */
+static void
+update_editors (AfWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (!AF_IS_AGENT_EDITOR (window) || gtk_window_get_transient_for (window) != GTK_WINDOW (self))
+        continue;
+      for (const char *const *s = (const char *const[]){ "gmail", "calendar", "slack", NULL }; *s; s++)
+        af_agent_editor_set_service_state (AF_AGENT_EDITOR (window), *s,
+                                           af_integrations_page_get_state (self->integrations_page, *s));
+    }
+}
+
 static void
 refresh_connections (AfWindow *self)
 {
@@ -903,6 +1063,7 @@ refresh_connections (AfWindow *self)
           if (account != NULL && *account != '\0')
             af_integrations_page_set_state (self->integrations_page, *s, AF_INTEGRATION_CONNECTED, account, used_by);
         }
+      update_editors (self);
       return;
     }
 
@@ -944,6 +1105,7 @@ refresh_connections (AfWindow *self)
                                           who, used_by);
         }
     }
+  update_editors (self);
 }
 
 static void
@@ -988,19 +1150,25 @@ on_connect_done_cb (GObject      *source,
   refresh_connections (self);
 }
 
+/* The accounts flow for @service, from Integrations or from an editor:
+ * one at a time per service, shown as waiting in both. */
 static void
-on_integration_connect_cb (AfIntegrationsPage *page,
-                           const char         *service,
-                           AfWindow           *self)
+start_connect (AfWindow   *self,
+               const char *service)
 {
-  g_autofree char *title = NULL;
-  GCancellable    *cancellable;
+  AfIntegrationsPage *page = self->integrations_page;
+  g_autofree char    *title = NULL;
+  GCancellable       *cancellable;
+
+  if (g_hash_table_contains (self->connecting, service))
+    return;
 
   if (self->accounts == NULL)
     {
       /* Without the accounts service (a window made without one), say
        * so rather than wait forever. */
       af_integrations_page_set_state (page, service, AF_INTEGRATION_DISCONNECTED, NULL, NULL);
+      update_editors (self);
       title = g_strdup_printf (_ ("%s could not be connected: accounts are not available in this window"),
                                af_integrations_page_get_service_title (service));
       adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
@@ -1013,7 +1181,43 @@ on_integration_connect_cb (AfIntegrationsPage *page,
   g_object_set_data (G_OBJECT (cancellable), "window", g_object_ref (self));
   g_object_set_data_full (G_OBJECT (cancellable), "service", g_strdup (service), g_free);
   g_hash_table_replace (self->connecting, g_strdup (service), g_object_ref (cancellable));
+  af_integrations_page_set_state (page, service, AF_INTEGRATION_WAITING, NULL, NULL);
+  update_editors (self);
   af_account_manager_connect_async (self->accounts, service, cancellable, on_connect_done_cb, cancellable);
+}
+
+static void
+on_integration_connect_cb (AfIntegrationsPage *page,
+                           const char         *service,
+                           AfWindow           *self)
+{
+  start_connect (self, service);
+}
+
+static void
+cancel_connect (AfWindow   *self,
+                const char *service)
+{
+  GCancellable *cancellable = g_hash_table_lookup (self->connecting, service);
+
+  if (cancellable != NULL)
+    g_cancellable_cancel (cancellable);
+}
+
+static void
+on_editor_connect_cb (AfAgentEditor *editor,
+                      const char    *service,
+                      AfWindow      *self)
+{
+  start_connect (self, service);
+}
+
+static void
+on_editor_cancel_cb (AfAgentEditor *editor,
+                     const char    *service,
+                     AfWindow      *self)
+{
+  cancel_connect (self, service);
 }
 
 static void
@@ -1021,10 +1225,7 @@ on_integration_cancel_cb (AfIntegrationsPage *page,
                           const char         *service,
                           AfWindow           *self)
 {
-  GCancellable *cancellable = g_hash_table_lookup (self->connecting, service);
-
-  if (cancellable != NULL)
-    g_cancellable_cancel (cancellable);
+  cancel_connect (self, service);
 }
 
 static void
@@ -1073,11 +1274,95 @@ on_integration_disconnect_cb (AfIntegrationsPage *page,
 }
 
 static void
+on_editor_test_done_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr (AfAgentEditor) editor = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) outcome = af_engine_test_agent_finish (AF_ENGINE (source), result, &error);
+
+  af_agent_editor_show_test_result (editor, outcome, error);
+}
+
+/* "Test Run" in the editor: the agent as it is in the form, saved or not. */
+static void
+on_editor_test_run_cb (AfAgentEditor *editor,
+                       const char    *json,
+                       GCancellable  *cancellable,
+                       AfWindow      *self)
+{
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfAgent) agent = NULL;
+
+  if (self->engine == NULL || node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _ ("Agents are not running."));
+      af_agent_editor_show_test_result (editor, NULL, error);
+      return;
+    }
+
+  agent = create_agent_from_editor (self, json_node_get_object (node), &error);
+  if (agent == NULL)
+    {
+      af_agent_editor_show_test_result (editor, NULL, error);
+      return;
+    }
+  af_engine_test_agent_async (self->engine, agent, cancellable, on_editor_test_done_cb, g_object_ref (editor));
+}
+
+static void
+watch_editor (AfWindow      *self,
+              AfAgentEditor *editor)
+{
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved_cb), self, 0);
+  g_signal_connect_object (editor, "connect", G_CALLBACK (on_editor_connect_cb), self, 0);
+  g_signal_connect_object (editor, "cancel", G_CALLBACK (on_editor_cancel_cb), self, 0);
+  /* Without an engine the editor describes its plan in words instead. */
+  if (self->engine != NULL)
+    g_signal_connect_object (editor, "test-run", G_CALLBACK (on_editor_test_run_cb), self, 0);
+}
+
+static gboolean
+agent_name_taken (AfWindow   *self,
+                  const char *name)
+{
+  GListModel *agents = af_engine_get_agents (self->engine);
+
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+
+      if (g_strcmp0 (af_agent_get_name (agent), name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
 on_editor_opened_cb (AfTemplatePicker *picker,
                      AfAgentEditor    *editor,
                      AfWindow         *self)
 {
-  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved_cb), self, 0);
+  watch_editor (self, editor);
+
+  /* Two agents of one name cannot be told apart in the activity: a
+   * second agent from a template gets a number. */
+  if (self->engine != NULL && agent_name_taken (self, af_agent_editor_get_name (editor)))
+    {
+      for (guint n = 2; n < 100; n++)
+        {
+          /* Translators: an agent's name and a number, e.g. "Email Assistant 2" */
+          g_autofree char *name = g_strdup_printf (_ ("%s %u"), af_agent_editor_get_name (editor), n);
+
+          if (!agent_name_taken (self, name))
+            {
+              af_agent_editor_set_default_name (editor, name);
+              break;
+            }
+        }
+    }
 }
 
 static void
@@ -1089,7 +1374,9 @@ af_window_new_agent (GtkWidget  *widget,
   g_auto (GStrv) connected = dup_connected_services (self);
   AfTemplatePicker *picker;
 
-  picker = af_template_picker_new (GTK_WINDOW (self), (const char *const *)connected);
+  picker = af_template_picker_new (GTK_WINDOW (self),
+                                   self->engine ? af_engine_get_templates (self->engine) : af_template_get_all (),
+                                   (const char *const *)connected);
   g_signal_connect_object (picker, "editor-opened", G_CALLBACK (on_editor_opened_cb), self, 0);
   gtk_window_present (GTK_WINDOW (picker));
 }
@@ -1128,15 +1415,16 @@ on_agent_edit_cb (AfAgentsPage *page,
                   AfWindow     *self)
 {
   g_auto (GStrv) connected = dup_connected_services (self);
-  const char    *template_id = af_agent_get_template_id (agent);
+  const char *template_id = af_agent_get_template_id (agent);
+  AfTemplate *template = template_id ? af_template_lookup (template_id) : NULL;
   AfAgentEditor *editor;
 
-  if (template_id == NULL || af_template_lookup (template_id) == NULL)
-    template_id = "custom";
-  editor = af_agent_editor_new (GTK_WINDOW (self), template_id, (const char *const *)connected);
+  if (template == NULL)
+    template = af_template_lookup ("custom");
+  editor = af_agent_editor_new (GTK_WINDOW (self), template, (const char *const *)connected);
   af_agent_editor_load_agent (editor, af_agent_get_id (agent), af_agent_get_name (agent),
                               af_agent_get_description (agent), af_agent_get_definition (agent));
-  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved_cb), self, 0);
+  watch_editor (self, editor);
   gtk_window_present (GTK_WINDOW (editor));
 }
 
@@ -1155,67 +1443,6 @@ on_agent_open_cb (AfAgentsPage *page,
 }
 
 static void
-on_test_run_response_cb (AdwMessageDialog *dialog,
-                         const char       *response,
-                         gpointer          user_data)
-{
-  gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
-static void
-on_test_run_done_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr (AfWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) outcome = af_engine_run_agent_finish (AF_ENGINE (source), result, &error);
-  g_autoptr (GString) body = g_string_new (NULL);
-  JsonArray *actions;
-  GtkWindow *parent = gtk_application_get_active_window (gtk_window_get_application (GTK_WINDOW (self)));
-  GtkWidget *dialog;
-
-  if (outcome == NULL)
-    g_string_append_printf (body, _ ("The test run failed: %s"), error->message);
-  else
-    {
-      actions = json_object_has_member (outcome, "actions") ? json_object_get_array_member (outcome, "actions") : NULL;
-      if (actions == NULL || json_array_get_length (actions) == 0)
-        g_string_append (body, _ ("Right now the agent would do nothing: no item matches its rules."));
-      else
-        g_string_append_printf (body, ngettext ("Right now the agent would take %u action:\n", "Right now the agent would take %u actions:\n", json_array_get_length (actions)),
-                                json_array_get_length (actions));
-      for (guint i = 0; actions != NULL && i < json_array_get_length (actions); i++)
-        {
-          JsonObject *a = json_array_get_object_element (actions, i);
-
-          g_string_append_printf (body, "\n• %s", json_object_get_string_member_with_default (a, "summary", ""));
-          if (g_strcmp0 (json_object_get_string_member_with_default (a, "policy", NULL), "ask") == 0)
-            g_string_append_printf (body, " (%s)", _ ("asks you first"));
-        }
-      g_string_append_printf (body, "\n\n%s", _ ("Nothing was changed."));
-    }
-
-  dialog = adw_message_dialog_new (parent ? parent : GTK_WINDOW (self), _ ("Test Run"), body->str);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_test_run_response_cb), NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-af_window_test_run_agent (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  AfWindow *self = AF_WINDOW (widget);
-
-  if (self->engine == NULL)
-    return;
-  af_engine_run_agent_async (self->engine, g_variant_get_string (parameter, NULL), AF_RUN_FLAGS_DRY_RUN, NULL,
-                             on_test_run_done_cb, g_object_ref (self));
-}
-
-static void
 af_window_connect_service (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *parameter)
@@ -1223,7 +1450,7 @@ af_window_connect_service (GtkWidget  *widget,
   AfWindow *self = AF_WINDOW (widget);
 
   af_window_show_view (widget, NULL, g_variant_new_string ("integrations"));
-  g_signal_emit_by_name (self->integrations_page, "connect", g_variant_get_string (parameter, NULL));
+  start_connect (self, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -1290,8 +1517,12 @@ af_window_dispose (GObject *object)
     g_cancellable_cancel (cancellable);
 
   g_clear_handle_id (&self->metrics_id, g_source_remove);
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
   if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (af_engine_get_agents (self->engine), self);
+    {
+      g_signal_handlers_disconnect_by_data (af_engine_get_agents (self->engine), self);
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+    }
   if (self->activity != NULL)
     g_signal_handlers_disconnect_by_data (self->activity, self);
 
@@ -1359,7 +1590,6 @@ af_window_class_init (AfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", af_window_show_view);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, af_window_go_back);
   gtk_widget_class_install_action (widget_class, "win.connect-service", "s", af_window_connect_service);
-  gtk_widget_class_install_action (widget_class, "win.test-run-agent", "s", af_window_test_run_agent);
 }
 
 static void
@@ -1488,11 +1718,16 @@ af_window_set_engine (AfWindow *self,
     return;
 
   if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (af_engine_get_agents (self->engine), self);
+    {
+      g_signal_handlers_disconnect_by_data (af_engine_get_agents (self->engine), self);
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+    }
   if (self->activity != NULL)
     g_signal_handlers_disconnect_by_data (self->activity, self);
   g_clear_object (&self->activity);
   g_set_object (&self->engine, engine);
+  af_integrations_page_set_model_settings (self->integrations_page,
+                                           engine ? af_model_settings_get_for_engine (engine) : NULL);
 
   if (engine == NULL)
     {
@@ -1519,7 +1754,12 @@ af_window_set_engine (AfWindow *self,
   af_dashboard_page_set_activity (self->dashboard_page, G_LIST_MODEL (self->activity));
 
   g_signal_connect_swapped (af_engine_get_agents (engine), "items-changed", G_CALLBACK (on_agents_changed_cb), self);
-  af_agents_page_set_model (self->agents_page, af_engine_get_agents (engine));
+  g_signal_connect (engine, "agent-deleted", G_CALLBACK (on_agent_deleted_cb), self);
+  g_signal_connect_swapped (engine, "run-finished", G_CALLBACK (queue_metrics), self);
+  self->agents_page_bound = FALSE;
+  af_agents_page_set_model (self->agents_page, NULL);
+  if (showing_agents (self))
+    bind_agents_page (self);
   af_approvals_page_set_model (self->approvals_page, af_engine_get_approvals (engine));
   on_agents_changed_cb (self);
   update_metrics (self);
@@ -1570,5 +1810,6 @@ af_window_set_sandbox (AfWindow *self,
   g_return_if_fail (AF_IS_WINDOW (self));
 
   adw_window_title_set_subtitle (self->sidebar_title, sandbox ? _ ("Sandbox") : NULL);
+  af_integrations_page_set_sandbox (self->integrations_page, sandbox);
   gtk_window_set_title (GTK_WINDOW (self), sandbox ? _ ("AgentFlow (Sandbox)") : _ ("AgentFlow"));
 }

@@ -24,7 +24,17 @@
  * revoked at the provider (RFC 7009) and only after that are the keyring
  * item and the row removed. A revocation that fails (offline, 5xx) keeps
  * the row "revoking" and is retried with backoff, and on the next start
- * (af_account_manager_retry_revocations_async ()). */
+ * (af_account_manager_retry_revocations_async ()).
+ *
+ * A connection is shared by every agent, or belongs to one agent (made
+ * with af_account_manager_connect_for_agent_async (); its keyring item
+ * and row carry the agent id). An agent gets its own credential when it
+ * has one and the shared one otherwise. Deleting an agent revokes its own
+ * credentials the same two-step way (af_account_manager_forget_agent_async ()).
+ *
+ * A discovered OpenID Connect provider is remembered in its connection
+ * row (issuer, endpoints, client ID: nothing secret), so its tokens keep
+ * working after a restart without discovery or configuration. */
 
 #define RETRY_MIN_SECONDS 30
 #define RETRY_MAX_SECONDS 3600
@@ -127,6 +137,19 @@ lookup_provider (AfAccountManager *self,
   return provider;
 }
 
+/* The provider a stored connection was made with: a discovered one is
+ * rebuilt from what its row remembers. */
+static AfProvider *
+provider_for_connection (AfAccountManager   *self,
+                         const AfConnection *connection,
+                         GError            **error)
+{
+  if (connection->provider != NULL && connection->provider[0] != '\0')
+    return af_provider_new_from_metadata (connection->service, connection->provider, error);
+
+  return lookup_provider (self, connection->service, error);
+}
+
 static AfCredential *
 ensure_credential (AfAccountManager *self,
                    AfProvider       *provider,
@@ -175,6 +198,7 @@ typedef struct
   AfTokenSet  *tokens;
   char        *account;
   char        *display_name;
+  char        *agent; /* "" for a shared connection */
   GStrv        missing;
 } ConnectData;
 
@@ -186,6 +210,7 @@ connect_data_free (ConnectData *data)
   g_clear_pointer (&data->tokens, af_token_set_free);
   g_free (data->account);
   g_free (data->display_name);
+  g_free (data->agent);
   g_strfreev (data->missing);
   g_free (data);
 }
@@ -200,7 +225,8 @@ on_connect_stored_cb (GObject      *object,
   ConnectData      *data = g_task_get_task_data (task);
   const char       *service = af_provider_get_service (data->provider);
   g_autoptr (AfConnection) connection = NULL;
-  GError *error = NULL;
+  g_autofree char *metadata = NULL;
+  GError          *error = NULL;
 
   if (!af_vault_store_finish (AF_VAULT (object), result, &error))
     {
@@ -208,24 +234,28 @@ on_connect_stored_cb (GObject      *object,
       return;
     }
 
-  if (!af_connection_store_save (self->store, service, data->account, data->display_name,
-                                 data->tokens->scope ? data->tokens->scope : "", &error))
+  metadata = af_provider_dup_metadata (data->provider);
+  if (!af_connection_store_save_for_agent (self->store, service, data->account, data->agent, data->display_name,
+                                           data->tokens->scope ? data->tokens->scope : "", metadata, &error))
     {
       /* No half connection: without its row the secret is an orphan. */
-      af_vault_clear_async (self->vault, service, data->account, NULL, NULL, NULL, NULL);
+      af_vault_clear_async (self->vault, service, data->account, data->agent, NULL, NULL, NULL);
       g_task_return_error (task, error);
       return;
     }
 
-  forget_credential (self, service, data->account, NULL);
-  connection = af_connection_store_get (self->store, service, data->account, &error);
+  forget_credential (self, service, data->account, data->agent);
+  connection = af_connection_store_get_for_agent (self->store, service, data->account, data->agent, &error);
   if (connection == NULL)
     {
       g_task_return_error (task, error ? error : g_error_new_literal (AF_ERROR, AF_ERROR_DATABASE, "Connection vanished"));
       return;
     }
 
-  g_message ("Connected %s account %s", service, data->account);
+  if (data->agent[0] != '\0')
+    g_message ("Connected %s account %s for agent %s", service, data->account, data->agent);
+  else
+    g_message ("Connected %s account %s", service, data->account);
   emit_changed (self, service, data->account);
   g_task_return_pointer (task, g_steal_pointer (&connection), (GDestroyNotify)af_connection_free);
 }
@@ -237,8 +267,12 @@ store_connection (GTask *task)
   ConnectData      *data = g_task_get_task_data (task);
   g_autofree char  *label = NULL;
 
-  label = g_strdup_printf ("AgentFlow: %s (%s)", af_provider_get_display_name (data->provider), data->account);
-  af_vault_store_async (self->vault, af_provider_get_service (data->provider), data->account, NULL, label,
+  if (data->agent[0] != '\0')
+    label = g_strdup_printf ("AgentFlow: %s (%s, agent %s)", af_provider_get_display_name (data->provider),
+                             data->account, data->agent);
+  else
+    label = g_strdup_printf ("AgentFlow: %s (%s)", af_provider_get_display_name (data->provider), data->account);
+  af_vault_store_async (self->vault, af_provider_get_service (data->provider), data->account, data->agent, label,
                         data->tokens, g_task_get_cancellable (task), on_connect_stored_cb, task);
 }
 
@@ -315,8 +349,9 @@ on_discovered_cb (GObject      *object,
  * @service: "gmail", "calendar", "slack" or "oidc"
  *
  * Runs the OAuth sign-in in the browser (or whatever the URI handler
- * does) and stores the result: tokens in the keyring, metadata in the
- * database. Cancelling, or the timeout, ends the attempt.
+ * does) and stores the result as a shared connection: tokens in the
+ * keyring, metadata in the database. Cancelling, or the timeout, ends the
+ * attempt. Finish with af_account_manager_connect_finish().
  */
 void
 af_account_manager_connect_async (AfAccountManager   *self,
@@ -324,6 +359,30 @@ af_account_manager_connect_async (AfAccountManager   *self,
                                   GCancellable       *cancellable,
                                   GAsyncReadyCallback callback,
                                   gpointer            user_data)
+{
+  af_account_manager_connect_for_agent_async (self, service, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * af_account_manager_connect_for_agent_async:
+ * @service: "gmail", "calendar", "slack" or "oidc"
+ * @agent_id: (nullable): the agent the connection is for; %NULL or ""
+ *   connects a shared one, like af_account_manager_connect_async()
+ *
+ * Like af_account_manager_connect_async(), but the credential belongs to
+ * @agent_id alone: its keyring item carries the agent id, its row says
+ * which agent it is for, and af_account_manager_get_token_source() hands
+ * it to that agent instead of the shared one. Deleting the agent revokes
+ * it (af_account_manager_forget_agent_async()). Finish with
+ * af_account_manager_connect_finish().
+ */
+void
+af_account_manager_connect_for_agent_async (AfAccountManager   *self,
+                                            const char         *service,
+                                            const char         *agent_id,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data)
 {
   GTask       *task;
   ConnectData *data;
@@ -335,6 +394,7 @@ af_account_manager_connect_async (AfAccountManager   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_account_manager_connect_async);
   data = g_new0 (ConnectData, 1);
+  data->agent = g_strdup (agent_id ? agent_id : "");
   g_task_set_task_data (task, data, (GDestroyNotify)connect_data_free);
 
   if (g_str_equal (service, "oidc") && !g_hash_table_contains (self->providers, "oidc") && self->oidc_issuer != NULL)
@@ -429,6 +489,7 @@ af_account_manager_connect_token_async (AfAccountManager   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_account_manager_connect_token_async);
   data = g_new0 (ConnectData, 1);
+  data->agent = g_strdup ("");
   g_task_set_task_data (task, data, (GDestroyNotify)connect_data_free);
 
   trimmed = g_strstrip (g_strdup (token));
@@ -470,6 +531,7 @@ typedef struct
 {
   char       *service;
   char       *account;
+  char       *agent;
   AfTokenSet *tokens;
   AfProvider *provider;
   gboolean    revoked;
@@ -480,6 +542,7 @@ revoke_data_free (RevokeData *data)
 {
   g_free (data->service);
   g_free (data->account);
+  g_free (data->agent);
   g_clear_pointer (&data->tokens, af_token_set_free);
   g_clear_object (&data->provider);
   g_free (data);
@@ -495,14 +558,21 @@ on_revoke_cleared_cb (GObject      *object,
   RevokeData       *data = g_task_get_task_data (task);
   GError           *error = NULL;
 
+  /* The row goes only once the keyring item is gone (a locked keyring
+   * keeps both, and the retry comes back). */
   if (!af_vault_clear_finish (AF_VAULT (object), result, &error) ||
-      !af_connection_store_remove (self->store, data->service, data->account, &error))
+      !af_connection_store_remove_for_agent (self->store, data->service, data->account, data->agent, &error))
     {
+      data->revoked = FALSE;
+      schedule_retry (self);
       g_task_return_error (task, error);
       return;
     }
 
-  g_message ("Disconnected %s account %s", data->service, data->account);
+  if (data->agent[0] != '\0')
+    g_message ("Disconnected %s account %s of agent %s", data->service, data->account, data->agent);
+  else
+    g_message ("Disconnected %s account %s", data->service, data->account);
   emit_changed (self, data->service, data->account);
   g_task_return_boolean (task, TRUE);
 }
@@ -514,7 +584,7 @@ finish_revoked (GTask *task)
   RevokeData       *data = g_task_get_task_data (task);
 
   data->revoked = TRUE;
-  af_vault_clear_async (self->vault, data->service, data->account, NULL, NULL, on_revoke_cleared_cb, task);
+  af_vault_clear_async (self->vault, data->service, data->account, data->agent, NULL, on_revoke_cleared_cb, task);
 }
 
 static void
@@ -576,18 +646,24 @@ on_revoke_lookup_cb (GObject      *object,
   AfAccountManager *self = g_task_get_source_object (task);
   RevokeData       *data = g_task_get_task_data (task);
   g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (AfConnection) connection = NULL;
   GError     *error = NULL;
   const char *url;
 
   data->tokens = af_vault_lookup_finish (AF_VAULT (object), result, &error);
   if (error != NULL)
     {
+      /* A locked keyring, or none: the token is still there, so the row
+       * stays "revoking" and we come back. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        schedule_retry (self);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
 
-  data->provider = lookup_provider (self, data->service, NULL);
+  connection = af_connection_store_get_for_agent (self->store, data->service, data->account, data->agent, NULL);
+  data->provider = connection ? provider_for_connection (self, connection, NULL) : lookup_provider (self, data->service, NULL);
   url = data->provider ? af_provider_get_endpoint (data->provider, AF_PROVIDER_REVOKE) : NULL;
 
   if (data->tokens == NULL || (data->provider != NULL && url == NULL))
@@ -639,6 +715,7 @@ static void
 revoke_one_async (AfAccountManager   *self,
                   const char         *service,
                   const char         *account,
+                  const char         *agent,
                   GAsyncReadyCallback callback,
                   gpointer            user_data)
 {
@@ -648,8 +725,9 @@ revoke_one_async (AfAccountManager   *self,
   g_task_set_source_tag (task, revoke_one_async);
   data->service = g_strdup (service);
   data->account = g_strdup (account);
+  data->agent = g_strdup (agent ? agent : "");
   g_task_set_task_data (task, data, (GDestroyNotify)revoke_data_free);
-  af_vault_lookup_async (self->vault, service, account, NULL, NULL, on_revoke_lookup_cb, task);
+  af_vault_lookup_async (self->vault, service, account, data->agent, NULL, on_revoke_lookup_cb, task);
 }
 
 static gboolean
@@ -686,10 +764,10 @@ on_disconnect_revoked_cb (GObject      *object,
 /**
  * af_account_manager_disconnect_async:
  *
- * Stops using the account at once (status "revoking"), revokes its token
- * at the provider, then removes the keyring item and the row. When the
- * provider cannot be reached the row stays "revoking" and the revocation
- * is retried later.
+ * Stops using the shared connection at once (status "revoking"), revokes
+ * its token at the provider, then removes the keyring item and the row.
+ * When the provider (or the keyring) cannot be reached the row stays
+ * "revoking" and the revocation is retried later.
  */
 void
 af_account_manager_disconnect_async (AfAccountManager   *self,
@@ -724,7 +802,7 @@ af_account_manager_disconnect_async (AfAccountManager   *self,
   forget_credential (self, service, account, NULL);
   emit_changed (self, service, account);
 
-  revoke_one_async (self, service, account, on_disconnect_revoked_cb, g_steal_pointer (&task));
+  revoke_one_async (self, service, account, NULL, on_disconnect_revoked_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -747,45 +825,47 @@ af_account_manager_disconnect_finish (AfAccountManager *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Revoking a list of connections one after the other: the retry and
+ * forgetting an agent. A failure is counted and left for the retry. */
+
 typedef struct
 {
-  GPtrArray *pending;
+  GPtrArray *pending; /* AfConnection */
   guint      index;
   guint      left;
+  char      *agent;
 } RetryData;
 
 static void
 retry_data_free (RetryData *data)
 {
-  g_ptr_array_unref (data->pending);
+  g_clear_pointer (&data->pending, g_ptr_array_unref);
+  g_free (data->agent);
   g_free (data);
 }
 
-static void retry_next (GTask *task);
+static void revoke_next (GTask *task);
 
 static void
-on_retry_revoked_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_next_revoked_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  GTask     *task = user_data;
-  RetryData *data = g_task_get_task_data (task);
+  GTask        *task = user_data;
+  RetryData    *data = g_task_get_task_data (task);
+  AfConnection *c = data->pending->pdata[data->index - 1];
   g_autoptr (GError) error = NULL;
   gboolean revoked = FALSE;
 
   if (!revoke_one_finish (AF_ACCOUNT_MANAGER (object), result, &revoked, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
+    g_message ("Could not finish revoking the %s token of %s: %s", c->service, c->account, error->message);
   if (!revoked)
     data->left++;
-  retry_next (task);
+  revoke_next (task);
 }
 
 static void
-retry_next (GTask *task)
+revoke_next (GTask *task)
 {
   AfAccountManager *self = g_task_get_source_object (task);
   RetryData        *data = g_task_get_task_data (task);
@@ -793,22 +873,31 @@ retry_next (GTask *task)
 
   if (data->index >= data->pending->len)
     {
-      if (data->left == 0)
-        self->retry_delay = 0;
-      g_task_return_int (task, data->left);
+      if (g_task_get_source_tag (task) == af_account_manager_forget_agent_async)
+        {
+          g_object_set_data (G_OBJECT (task), "left", GUINT_TO_POINTER (data->left));
+          g_task_return_boolean (task, TRUE);
+        }
+      else
+        {
+          if (data->left == 0)
+            self->retry_delay = 0;
+          g_task_return_int (task, data->left);
+        }
       g_object_unref (task);
       return;
     }
 
   c = data->pending->pdata[data->index++];
-  revoke_one_async (self, c->service, c->account, on_retry_revoked_cb, task);
+  revoke_one_async (self, c->service, c->account, c->agent, on_next_revoked_cb, task);
 }
 
 /**
  * af_account_manager_retry_revocations_async:
  *
- * Tries again to revoke every connection left "revoking". The app calls
- * it at startup; the manager also calls it with backoff after a failure.
+ * Tries again to revoke every connection left "revoking", shared and
+ * agent-specific. The app calls it at startup; the manager also calls it
+ * with backoff after a failure.
  */
 void
 af_account_manager_retry_revocations_async (AfAccountManager   *self,
@@ -826,7 +915,7 @@ af_account_manager_retry_revocations_async (AfAccountManager   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_account_manager_retry_revocations_async);
 
-  pending = af_connection_store_list (self->store, AF_CONNECTION_REVOKING, &error);
+  pending = af_connection_store_list_for_agent (self->store, NULL, AF_CONNECTION_REVOKING, &error);
   if (pending == NULL)
     {
       g_task_return_error (task, error);
@@ -837,14 +926,14 @@ af_account_manager_retry_revocations_async (AfAccountManager   *self,
   data = g_new0 (RetryData, 1);
   data->pending = pending;
   g_task_set_task_data (task, data, (GDestroyNotify)retry_data_free);
-  retry_next (task);
+  revoke_next (task);
 }
 
 /**
  * af_account_manager_retry_revocations_finish:
  *
- * Returns: how many revocations are still pending, or -1 (as guint) …
- *   check @error
+ * Returns: how many revocations are still pending (and retried later),
+ *   or -1 (as guint) … check @error
  */
 guint
 af_account_manager_retry_revocations_finish (AfAccountManager *self,
@@ -853,6 +942,143 @@ af_account_manager_retry_revocations_finish (AfAccountManager *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
   return (guint)g_task_propagate_int (G_TASK (result), error);
+}
+
+/* Forgetting an agent */
+
+static gboolean
+has_connection (GPtrArray  *list,
+                const char *service,
+                const char *account)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      AfConnection *c = list->pdata[i];
+
+      if (g_str_equal (c->service, service) && g_str_equal (c->account, account))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+on_forget_found_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask            *task = user_data;
+  AfAccountManager *self = g_task_get_source_object (task);
+  RetryData        *data = g_task_get_task_data (task);
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Items in the keyring without a row (a crash between the two writes)
+   * are the agent's too: give them a "revoking" row so that the retry
+   * owns them like the others. */
+  found = af_vault_find_finish (AF_VAULT (object), result, &error);
+  if (found == NULL)
+    g_message ("Could not look for other keyring items of agent %s: %s", data->agent, error->message);
+
+  for (guint i = 0; found != NULL && i < found->len; i++)
+    {
+      char **triple = found->pdata[i];
+      g_autoptr (GError) local_error = NULL;
+      AfConnection *c;
+
+      if (!g_str_equal (triple[2], data->agent) || has_connection (data->pending, triple[0], triple[1]))
+        continue;
+      if (!af_connection_store_save_for_agent (self->store, triple[0], triple[1], data->agent, triple[1], "", NULL, &local_error) ||
+          !af_connection_store_set_status_for_agent (self->store, triple[0], triple[1], data->agent,
+                                                     AF_CONNECTION_REVOKING, NULL, &local_error) ||
+          (c = af_connection_store_get_for_agent (self->store, triple[0], triple[1], data->agent, &local_error)) == NULL)
+        {
+          g_warning ("Could not record the %s credential of agent %s for revocation: %s", triple[0], data->agent,
+                     local_error ? local_error->message : "vanished");
+          continue;
+        }
+      g_ptr_array_add (data->pending, c);
+    }
+
+  revoke_next (task);
+}
+
+/**
+ * af_account_manager_forget_agent_async:
+ * @agent_id: the deleted agent
+ *
+ * Ends every credential that belongs to @agent_id alone: each connection
+ * row turns "revoking" at once (its token source stops handing out
+ * tokens), each token is revoked at its provider (RFC 7009, Slack's
+ * auth.revoke), then its keyring item and row are removed. A revocation
+ * that fails (offline, 5xx, a locked keyring) keeps its row "revoking"
+ * and goes to the retry (af_account_manager_retry_revocations_async()),
+ * so no token stays in the keyring unaccounted for. Shared connections
+ * are not touched.
+ */
+void
+af_account_manager_forget_agent_async (AfAccountManager   *self,
+                                       const char         *agent_id,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data)
+{
+  GTask     *task;
+  RetryData *data;
+  GError    *error = NULL;
+  GPtrArray *rows;
+
+  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (agent_id != NULL && agent_id[0] != '\0');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_account_manager_forget_agent_async);
+
+  rows = af_connection_store_list_for_agent (self->store, agent_id, NULL, &error);
+  if (rows == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  /* First nobody uses them any more; the network comes after. */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AfConnection *c = rows->pdata[i];
+
+      if (!af_connection_store_set_status_for_agent (self->store, c->service, c->account, agent_id,
+                                                     AF_CONNECTION_REVOKING, NULL, &error))
+        {
+          g_ptr_array_unref (rows);
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
+      forget_credential (self, c->service, c->account, agent_id);
+      emit_changed (self, c->service, c->account);
+    }
+
+  data = g_new0 (RetryData, 1);
+  data->pending = rows;
+  data->agent = g_strdup (agent_id);
+  g_task_set_task_data (task, data, (GDestroyNotify)retry_data_free);
+  af_vault_find_async (self->vault, agent_id, NULL, on_forget_found_cb, task);
+}
+
+/**
+ * af_account_manager_forget_agent_finish:
+ *
+ * Returns: %TRUE when none of the agent's credentials is used any more
+ *   (revoked and removed, or waiting for the retry), %FALSE with an
+ *   error when the database could not be changed
+ */
+gboolean
+af_account_manager_forget_agent_finish (AfAccountManager *self,
+                                        GAsyncResult     *result,
+                                        GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -1146,7 +1372,9 @@ af_account_manager_set_refresh_margin (AfAccountManager *self,
  * af_account_manager_list_connections:
  *
  * Returns: (transfer container) (element-type AfConnection): every
- *   connection, "revoking" ones included (show them as disconnecting)
+ *   shared connection, "revoking" ones included (show them as
+ *   disconnecting); agent-specific ones are in
+ *   af_account_manager_list_agent_connections()
  */
 GPtrArray *
 af_account_manager_list_connections (AfAccountManager *self,
@@ -1157,8 +1385,39 @@ af_account_manager_list_connections (AfAccountManager *self,
 }
 
 /**
+ * af_account_manager_list_agent_connections:
+ * @agent_id: (nullable): an agent id for that agent's own connections,
+ *   %NULL for every agent-specific connection
+ *
+ * Returns: (transfer container) (element-type AfConnection): the
+ *   agent-specific connections ("revoking" ones included), by service,
+ *   account and agent; `agent` says whose each one is
+ */
+GPtrArray *
+af_account_manager_list_agent_connections (AfAccountManager *self,
+                                           const char       *agent_id,
+                                           GError          **error)
+{
+  g_autoptr (GPtrArray) list = NULL;
+
+  g_return_val_if_fail (AF_IS_ACCOUNT_MANAGER (self), NULL);
+
+  if (agent_id != NULL && agent_id[0] != '\0')
+    return af_connection_store_list_for_agent (self->store, agent_id, NULL, error);
+
+  if ((list = af_connection_store_list_for_agent (self->store, NULL, NULL, error)) == NULL)
+    return NULL;
+  for (guint i = list->len; i > 0; i--)
+    if (((AfConnection *)list->pdata[i - 1])->agent[0] == '\0')
+      g_ptr_array_remove_index (list, i - 1);
+
+  return g_steal_pointer (&list);
+}
+
+/**
  * af_account_manager_get_token_source:
- * @agent: (nullable): an agent id for its own credential
+ * @agent: (nullable): the agent asking; it gets its own credential for
+ *   @service and @account when it has one, else the shared one
  *
  * The services layer's only way to bearer tokens: refresh before expiry
  * and on a 401 (force_refresh), single-flight per credential.
@@ -1180,7 +1439,21 @@ af_account_manager_get_token_source (AfAccountManager *self,
   g_return_val_if_fail (AF_IS_ACCOUNT_MANAGER (self), NULL);
   g_return_val_if_fail (service != NULL && account != NULL, NULL);
 
-  connection = af_connection_store_get (self->store, service, account, &local_error);
+  if (agent != NULL && agent[0] != '\0')
+    {
+      connection = af_connection_store_get_for_agent (self->store, service, account, agent, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+    }
+  /* No credential of its own: the agent uses the shared one. */
+  if (connection == NULL)
+    {
+      agent = NULL;
+      connection = af_connection_store_get (self->store, service, account, &local_error);
+    }
   if (connection == NULL)
     {
       if (local_error == NULL)
@@ -1200,7 +1473,7 @@ af_account_manager_get_token_source (AfAccountManager *self,
       return NULL;
     }
 
-  provider = lookup_provider (self, service, error);
+  provider = provider_for_connection (self, connection, error);
   if (provider == NULL)
     return NULL;
 

@@ -50,6 +50,12 @@ void           af_account_manager_connect_async (AfAccountManager   *self,
                                                  GCancellable       *cancellable,
                                                  GAsyncReadyCallback callback,
                                                  gpointer            user_data);
+void           af_account_manager_connect_for_agent_async (AfAccountManager   *self,
+                                                           const char         *service,
+                                                           const char         *agent_id,
+                                                           GCancellable       *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer            user_data);
 AfConnection  *af_account_manager_connect_finish (AfAccountManager *self,
                                                   GAsyncResult     *result,
                                                   GStrv            *missing_capabilities,
@@ -80,8 +86,19 @@ void           af_account_manager_retry_revocations_async (AfAccountManager   *s
 guint          af_account_manager_retry_revocations_finish (AfAccountManager *self,
                                                             GAsyncResult     *result,
                                                             GError          **error);
+void           af_account_manager_forget_agent_async (AfAccountManager   *self,
+                                                      const char         *agent_id,
+                                                      GCancellable       *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer            user_data);
+gboolean       af_account_manager_forget_agent_finish (AfAccountManager *self,
+                                                       GAsyncResult     *result,
+                                                       GError          **error);
 GPtrArray     *af_account_manager_list_connections (AfAccountManager *self,
                                                     GError          **error);
+GPtrArray     *af_account_manager_list_agent_connections (AfAccountManager *self,
+                                                          const char       *agent_id,
+                                                          GError          **error);
 AfTokenSource *af_account_manager_get_token_source (AfAccountManager *self,
                                                     const char       *service,
                                                     const char       *account,

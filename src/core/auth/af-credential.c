@@ -76,10 +76,11 @@ serve_waiters (AfCredential *self)
 {
   GTask *task;
 
-  if (self->store != NULL && self->agent[0] == '\0' && g_get_real_time () - self->touched_at > 60 * G_USEC_PER_SEC)
+  if (self->store != NULL && g_get_real_time () - self->touched_at > 60 * G_USEC_PER_SEC)
     {
       self->touched_at = g_get_real_time ();
-      af_connection_store_touch (self->store, af_provider_get_service (self->provider), self->account, NULL);
+      af_connection_store_touch_for_agent (self->store, af_provider_get_service (self->provider), self->account,
+                                           self->agent, NULL);
     }
 
   while ((task = g_queue_pop_head (&self->waiters)))
@@ -98,12 +99,12 @@ mark_invalid (AfCredential *self,
 
   self->invalid = TRUE;
   g_clear_pointer (&self->tokens, af_token_set_free);
-  if (self->store != NULL && self->agent[0] == '\0')
+  if (self->store != NULL)
     {
       g_autoptr (GError) error = NULL;
 
-      if (!af_connection_store_set_status (self->store, af_provider_get_service (self->provider), self->account,
-                                           AF_CONNECTION_NEEDS_RECONNECT, reason, &error))
+      if (!af_connection_store_set_status_for_agent (self->store, af_provider_get_service (self->provider), self->account,
+                                                     self->agent, AF_CONNECTION_NEEDS_RECONNECT, reason, &error))
         g_warning ("Could not record that %s needs reconnecting: %s", self->account, error->message);
     }
   g_signal_emit (self, signals[NEEDS_RECONNECT], 0, reason);
@@ -277,9 +278,10 @@ on_loaded_cb (GObject      *object,
     }
   if (tokens == NULL)
     {
-      /* Also what a locked keyring looks like to a lookup. */
+      /* A locked keyring is an error of its own (AF_ERROR_KEYRING_LOCKED):
+       * this is a keyring that really has no item. */
       error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
-                           _ ("AgentFlow found no saved sign-in for %s in the keyring. Unlock the keyring or connect the account again."),
+                           _ ("AgentFlow found no saved sign-in for %s in the keyring. Connect the account again."),
                            self->account);
       fail_waiters (self, error);
       return;

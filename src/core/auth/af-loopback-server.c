@@ -12,6 +12,7 @@
 
 #include "af-error.h"
 #include "af-loopback-server.h"
+#include "af-loopback-server-private.h"
 #include "af-pkce.h"
 
 /* The RFC 8252 loopback redirect: a SoupServer on 127.0.0.1 (or [::1])
@@ -133,6 +134,53 @@ finish_after_response (AfLoopbackServer  *self,
   g_signal_connect (msg, "finished", G_CALLBACK (on_message_finished_cb), pending);
 }
 
+/**
+ * af_loopback_read_callback:
+ * @query: (nullable): the decoded query of a request to the redirect path
+ * @expected_state: the state this attempt sent
+ *
+ * Reads an authorization response (RFC 6749 §4.1.2). A wrong or missing
+ * state is someone else's redirect, or a forged one: it never yields a
+ * code or an error, and the code is never logged.
+ */
+AfLoopbackCallback
+af_loopback_read_callback (GHashTable *query,
+                           const char *expected_state,
+                           char      **code_out,
+                           GError    **error_out)
+{
+  const char *state, *code, *error;
+
+  state = query ? g_hash_table_lookup (query, "state") : NULL;
+  if (!af_pkce_equal (state, expected_state))
+    {
+      g_message ("Rejected a sign-in callback with a %s state", state ? "wrong" : "missing");
+      return AF_LOOPBACK_CALLBACK_FOREIGN;
+    }
+
+  error = g_hash_table_lookup (query, "error");
+  code = g_hash_table_lookup (query, "code");
+
+  if (g_strcmp0 (error, "access_denied") == 0)
+    {
+      g_set_error_literal (error_out, AF_ERROR, AF_ERROR_ACCESS_DENIED, _ ("You declined access"));
+      return AF_LOOPBACK_CALLBACK_DENIED;
+    }
+
+  if (error != NULL || code == NULL || code[0] == '\0')
+    {
+      g_autofree char *safe = g_strndup (error ? error : "no_code", 64);
+
+      g_strcanon (safe, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", '_');
+      g_set_error (error_out, AF_ERROR, AF_ERROR_AUTH_FAILED,
+                   _ ("The provider ended the sign-in with an error (%s)."), safe);
+      return AF_LOOPBACK_CALLBACK_FAILED;
+    }
+
+  *code_out = g_strdup (code);
+  return AF_LOOPBACK_CALLBACK_CODE;
+}
+
 static void
 on_request_cb (SoupServer        *server,
                SoupServerMessage *msg,
@@ -143,7 +191,8 @@ on_request_cb (SoupServer        *server,
   AfLoopbackServer *self = user_data;
   GUri             *uri = soup_server_message_get_uri (msg);
   const char       *raw_query = g_uri_get_query (uri);
-  const char       *state, *code, *error;
+  char             *code = NULL;
+  GError           *error = NULL;
 
   if (g_strcmp0 (path, self->path) != 0 || !g_str_equal (soup_server_message_get_method (msg), "GET"))
     {
@@ -167,44 +216,29 @@ on_request_cb (SoupServer        *server,
       return;
     }
 
-  state = query ? g_hash_table_lookup (query, "state") : NULL;
-  if (!af_pkce_equal (state, self->state))
+  switch (af_loopback_read_callback (query, self->state, &code, &error))
     {
-      /* Someone else's redirect, or a forged one: never log the code. */
-      g_message ("Rejected a sign-in callback with a %s state", state ? "wrong" : "missing");
+    case AF_LOOPBACK_CALLBACK_FOREIGN:
       respond (msg, SOUP_STATUS_BAD_REQUEST, _ ("Sign-in not recognised"),
                _ ("This page does not belong to the sign-in AgentFlow started. Go back to AgentFlow and use the link it opened."));
-      return;
-    }
-
-  error = g_hash_table_lookup (query, "error");
-  code = g_hash_table_lookup (query, "code");
-
-  if (g_strcmp0 (error, "access_denied") == 0)
-    {
+      break;
+    case AF_LOOPBACK_CALLBACK_DENIED:
       respond (msg, SOUP_STATUS_OK, _ ("Access declined"),
                _ ("You declined access. Nothing was connected. You can close this tab and return to AgentFlow."));
-      finish_after_response (self, msg, NULL,
-                             g_error_new_literal (AF_ERROR, AF_ERROR_ACCESS_DENIED, _ ("You declined access")));
-      return;
-    }
-
-  if (error != NULL || code == NULL || code[0] == '\0')
-    {
-      g_autofree char *safe = g_strndup (error ? error : "no_code", 64);
-
-      g_strcanon (safe, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", '_');
+      finish_after_response (self, msg, NULL, g_steal_pointer (&error));
+      break;
+    case AF_LOOPBACK_CALLBACK_FAILED:
       respond (msg, SOUP_STATUS_OK, _ ("Sign-in failed"),
                _ ("The sign-in did not complete. You can close this tab and return to AgentFlow."));
-      finish_after_response (self, msg, NULL,
-                             g_error_new (AF_ERROR, AF_ERROR_AUTH_FAILED,
-                                          _ ("The provider ended the sign-in with an error (%s)."), safe));
-      return;
+      finish_after_response (self, msg, NULL, g_steal_pointer (&error));
+      break;
+    case AF_LOOPBACK_CALLBACK_CODE:
+    default:
+      respond (msg, SOUP_STATUS_OK, _ ("You can return to AgentFlow"),
+               _ ("AgentFlow received your authorization and is finishing the connection. You can close this tab and return to AgentFlow."));
+      finish_after_response (self, msg, g_steal_pointer (&code), NULL);
+      break;
     }
-
-  respond (msg, SOUP_STATUS_OK, _ ("You can return to AgentFlow"),
-           _ ("AgentFlow received your authorization and is finishing the connection. You can close this tab and return to AgentFlow."));
-  finish_after_response (self, msg, g_strdup (code), NULL);
 }
 
 static gboolean

@@ -110,6 +110,31 @@ on_token_cb (GObject      *object,
       return;
     }
 
+  /* Google and OpenID providers say who signed in in the ID token: no
+   * userinfo round trip. Anything odd about it and we ask userinfo. */
+  if (af_provider_get_dialect (self->provider) == AF_PROVIDER_DIALECT_OIDC &&
+      json_object_has_member (obj, "id_token"))
+    {
+      g_autoptr (GError) id_error = NULL;
+      const char *id_token = NULL;
+      JsonNode   *node = json_object_get_member (obj, "id_token");
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        id_token = json_node_get_string (node);
+      if (af_oauth_parse_id_token (id_token, af_provider_get_client_id (self->provider),
+                                   af_provider_get_issuer (self->provider), &self->account, &self->display_name,
+                                   &id_error))
+        {
+          if (self->display_name == NULL)
+            self->display_name = g_strdup (self->account);
+          self->missing = af_provider_get_missing_capabilities (self->provider, self->tokens->scope);
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
+      g_message ("Not using the ID token from %s (%s); asking its userinfo endpoint",
+                 af_provider_get_display_name (self->provider), id_error->message);
+    }
+
   cancellable = g_task_get_cancellable (task);
   af_oauth_fetch_identity_async (self->provider, self->session, self->tokens->access_token,
                                  cancellable, on_identity_cb, g_steal_pointer (&task));

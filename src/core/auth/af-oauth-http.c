@@ -11,6 +11,7 @@
 
 #include "af-error.h"
 #include "af-oauth-http.h"
+#include "af-oauth-http-private.h"
 
 /* The few HTTP calls the accounts layer makes itself (token endpoint,
  * userinfo, revocation, discovery), each turned into an AF_ERROR a person
@@ -240,7 +241,9 @@ af_oauth_parse_token_response (AfProvider *provider,
     g_clear_pointer (&tokens->refresh_token, g_free);
   tokens->token_type = g_strdup (json_object_get_string_member_with_default (src, "token_type", "Bearer"));
   tokens->scope = g_strdup (json_object_get_string_member_with_default (src, "scope", NULL));
+  /* Capped at a year: a server's huge value must not overflow the clock. */
   expires_in = json_object_get_int_member_with_default (src, "expires_in", 0);
+  expires_in = MIN (expires_in, 365 * 24 * 3600);
   tokens->expires_at = expires_in > 0 ? g_get_real_time () + expires_in * G_USEC_PER_SEC : 0;
 
   return g_steal_pointer (&tokens);
@@ -254,25 +257,20 @@ slack_host (const char *url)
   return uri && g_uri_get_host (uri) ? g_strdup (g_uri_get_host (uri)) : NULL;
 }
 
-static void
-on_identity_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+/**
+ * af_oauth_parse_identity:
+ * @obj: the userinfo answer (Slack: auth.test)
+ *
+ * Returns: (transfer full): { account, display name }, or %NULL and @error
+ */
+GStrv
+af_oauth_parse_identity (AfProvider *provider,
+                         JsonObject *obj,
+                         guint       status,
+                         GError    **error)
 {
-  g_autoptr (GTask) task = user_data;
-  AfProvider *provider = g_task_get_task_data (task);
   const char *name = af_provider_get_display_name (provider);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) obj = NULL;
   g_auto (GStrv) identity = g_new0 (char *, 3);
-  guint status = 0;
-
-  obj = af_oauth_http_request_finish (result, &status, &error);
-  if (obj == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   if (af_provider_get_dialect (provider) == AF_PROVIDER_DIALECT_SLACK)
     {
@@ -283,10 +281,10 @@ on_identity_cb (GObject      *object,
 
       if (!json_object_get_boolean_member_with_default (obj, "ok", FALSE) || (user == NULL && user_id == NULL))
         {
-          g_task_return_new_error (task, AF_ERROR, AF_ERROR_AUTH_FAILED,
-                                   _ ("%s did not accept the token (%s)."), name,
-                                   json_object_get_string_member_with_default (obj, "error", "unknown_error"));
-          return;
+          g_set_error (error, AF_ERROR, AF_ERROR_AUTH_FAILED,
+                       _ ("%s did not accept the token (%s)."), name,
+                       json_object_get_string_member_with_default (obj, "error", "unknown_error"));
+          return NULL;
         }
 
       identity[0] = g_strdup_printf ("%s@%s", user ? user : user_id,
@@ -300,16 +298,42 @@ on_identity_cb (GObject      *object,
 
       if (status != 200 || (email == NULL && sub == NULL))
         {
-          g_task_return_new_error (task, AF_ERROR, AF_ERROR_AUTH_FAILED,
-                                   _ ("%s did not say which account was connected (HTTP %u)."), name, status);
-          return;
+          g_set_error (error, AF_ERROR, AF_ERROR_AUTH_FAILED,
+                       _ ("%s did not say which account was connected (HTTP %u)."), name, status);
+          return NULL;
         }
 
       identity[0] = g_strdup (email ? email : sub);
       identity[1] = g_strdup (json_object_get_string_member_with_default (obj, "name", identity[0]));
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&identity), (GDestroyNotify)g_strfreev);
+  return g_steal_pointer (&identity);
+}
+
+static void
+on_identity_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AfProvider *provider = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) obj = NULL;
+  GStrv identity;
+  guint status = 0;
+
+  obj = af_oauth_http_request_finish (result, &status, &error);
+  if (obj == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  identity = af_oauth_parse_identity (provider, obj, status, &error);
+  if (identity == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, identity, (GDestroyNotify)g_strfreev);
 }
 
 /**
@@ -369,6 +393,183 @@ af_oauth_fetch_identity_finish (GAsyncResult *result,
     *account = g_strdup (identity[0]);
   if (display_name)
     *display_name = g_strdup (identity[1]);
+
+  return TRUE;
+}
+
+#define MAX_ID_TOKEN (64 * 1024)
+/* Clock skew tolerated on `exp`. */
+#define ID_TOKEN_LEEWAY_SECONDS 300
+
+static GBytes *
+base64url_decode (const char *text,
+                  gsize       len)
+{
+  g_autoptr (GString) b64 = g_string_sized_new (len + 4);
+  guchar *data;
+  gsize   out_len = 0;
+
+  if (len == 0 || len % 4 == 1)
+    return NULL;
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (g_ascii_isalnum (c))
+        g_string_append_c (b64, c);
+      else if (c == '-')
+        g_string_append_c (b64, '+');
+      else if (c == '_')
+        g_string_append_c (b64, '/');
+      else
+        return NULL;
+    }
+  while (b64->len % 4 != 0)
+    g_string_append_c (b64, '=');
+
+  data = g_base64_decode (b64->str, &out_len);
+  return g_bytes_new_take (data, out_len);
+}
+
+static gboolean
+audience_matches (JsonObject *claims,
+                  const char *client_id)
+{
+  JsonNode *aud = json_object_get_member (claims, "aud");
+
+  if (aud == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_VALUE (aud) && json_node_get_value_type (aud) == G_TYPE_STRING)
+    return g_strcmp0 (json_node_get_string (aud), client_id) == 0;
+  if (JSON_NODE_HOLDS_ARRAY (aud))
+    {
+      JsonArray *array = json_node_get_array (aud);
+      gboolean   found = FALSE;
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *e = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING &&
+              g_strcmp0 (json_node_get_string (e), client_id) == 0)
+            found = TRUE;
+        }
+      /* Several audiences: we must be the authorized party (OIDC Core
+       * 3.1.3.7, items 3 to 5). */
+      if (found && json_array_get_length (array) > 1)
+        found = g_strcmp0 (json_object_get_string_member_with_default (claims, "azp", NULL), client_id) == 0;
+      return found;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+issuer_matches (const char *iss,
+                const char *issuer)
+{
+  if (iss == NULL || issuer == NULL)
+    return FALSE;
+  /* Google also issues the legacy scheme-less "accounts.google.com". */
+  return g_str_equal (iss, issuer) || (g_str_has_prefix (issuer, "https://") && g_str_equal (iss, issuer + 8));
+}
+
+static const char *
+string_claim (JsonObject *claims,
+              const char *name)
+{
+  JsonNode *node = json_object_get_member (claims, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/**
+ * af_oauth_parse_id_token:
+ * @id_token: the `id_token` of a token endpoint answer
+ * @client_id: our client ID: the audience the token must be for
+ * @issuer: (nullable): the issuer it must come from
+ * @email: (out) (optional): the verified e-mail address
+ * @name: (out) (optional) (nullable): the person's name, when given
+ *
+ * Reads who signed in from an OpenID Connect ID token. The signature is
+ * not checked: the token came straight from the token endpoint over TLS
+ * (OpenID Connect Core 3.1.3.7, item 6), but the issuer, the audience
+ * and the expiry are, and an unverified address is not used.
+ *
+ * Returns: %TRUE with @email set; %FALSE with %AF_ERROR_INVALID_DATA
+ *   saying what was wrong (never the token), so the caller can ask the
+ *   userinfo endpoint instead
+ */
+gboolean
+af_oauth_parse_id_token (const char *id_token,
+                         const char *client_id,
+                         const char *issuer,
+                         char      **email,
+                         char      **name,
+                         GError    **error)
+{
+  g_autoptr (GBytes) payload = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  const char *dot1, *dot2;
+  const char *address;
+  JsonObject *claims;
+  JsonNode   *root, *verified, *exp;
+
+  g_return_val_if_fail (client_id != NULL, FALSE);
+
+  if (id_token == NULL || strlen (id_token) > MAX_ID_TOKEN || (dot1 = strchr (id_token, '.')) == NULL ||
+      (dot2 = strchr (dot1 + 1, '.')) == NULL || strchr (dot2 + 1, '.') != NULL ||
+      (payload = base64url_decode (dot1 + 1, dot2 - dot1 - 1)) == NULL)
+    {
+      g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_DATA, "The ID token is not a JSON Web Token");
+      return FALSE;
+    }
+
+  parser = json_parser_new ();
+  if (!g_utf8_validate (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), NULL) ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_DATA, "The ID token's claims are not a JSON object");
+      return FALSE;
+    }
+  claims = json_node_get_object (root);
+
+  if (!issuer_matches (string_claim (claims, "iss"), issuer))
+    {
+      g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_DATA, "The ID token comes from another issuer");
+      return FALSE;
+    }
+  if (!audience_matches (claims, client_id))
+    {
+      g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_DATA, "The ID token is for another client");
+      return FALSE;
+    }
+  exp = json_object_get_member (claims, "exp");
+  if (exp == NULL || !JSON_NODE_HOLDS_VALUE (exp) ||
+      (json_node_get_value_type (exp) != G_TYPE_INT64 && json_node_get_value_type (exp) != G_TYPE_DOUBLE) ||
+      json_node_get_double (exp) + ID_TOKEN_LEEWAY_SECONDS < (double)(g_get_real_time () / G_USEC_PER_SEC))
+    {
+      g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_DATA, "The ID token has expired");
+      return FALSE;
+    }
+
+  address = string_claim (claims, "email");
+  verified = json_object_get_member (claims, "email_verified");
+  if (address == NULL || address[0] == '\0' || verified == NULL || !JSON_NODE_HOLDS_VALUE (verified) ||
+      !((json_node_get_value_type (verified) == G_TYPE_BOOLEAN && json_node_get_boolean (verified)) ||
+        (json_node_get_value_type (verified) == G_TYPE_STRING && g_strcmp0 (json_node_get_string (verified), "true") == 0)))
+    {
+      g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_DATA, "The ID token has no verified e-mail address");
+      return FALSE;
+    }
+
+  if (email != NULL)
+    *email = g_strdup (address);
+  if (name != NULL)
+    *name = g_strdup (string_claim (claims, "name"));
 
   return TRUE;
 }

@@ -33,6 +33,12 @@ AfTokenSet *af_oauth_parse_token_response (AfProvider *provider,
                                            JsonObject *obj,
                                            guint       status,
                                            GError    **error);
+gboolean    af_oauth_parse_id_token (const char *id_token,
+                                     const char *client_id,
+                                     const char *issuer,
+                                     char      **email,
+                                     char      **name,
+                                     GError    **error);
 
 G_END_DECLS
 

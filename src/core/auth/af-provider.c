@@ -13,6 +13,7 @@
 #include "af-error.h"
 #include "af-oauth-http.h"
 #include "af-provider.h"
+#include "af-provider-private.h"
 
 /* Providers are data. Every endpoint can be pointed elsewhere without
  * recompiling, through the environment (checked once, when the provider
@@ -43,6 +44,7 @@ struct _AfProvider
   AfProviderDialect dialect;
   char             *endpoints[AF_PROVIDER_N_ENDPOINTS];
   char             *client_id;
+  char             *issuer;
   char             *redirect_host;
   char             *redirect_path;
   GPtrArray        *base_scopes;  /* scopes every connection needs */
@@ -134,6 +136,7 @@ af_provider_finalize (GObject *object)
   for (guint i = 0; i < AF_PROVIDER_N_ENDPOINTS; i++)
     g_free (self->endpoints[i]);
   g_free (self->client_id);
+  g_free (self->issuer);
   g_free (self->redirect_host);
   g_free (self->redirect_path);
   g_ptr_array_unref (self->base_scopes);
@@ -199,6 +202,8 @@ new_google (const char *service,
   self->endpoints[AF_PROVIDER_TOKEN] = g_strdup ("https://oauth2.googleapis.com/token");
   self->endpoints[AF_PROVIDER_REVOKE] = g_strdup ("https://oauth2.googleapis.com/revoke");
   self->endpoints[AF_PROVIDER_USERINFO] = g_strdup ("https://openidconnect.googleapis.com/v1/userinfo");
+  /* What Google's ID tokens carry in `iss` (also "accounts.google.com"). */
+  self->issuer = g_strdup ("https://accounts.google.com");
   af_provider_add_base_scope (self, "openid");
   af_provider_add_base_scope (self, "email");
   /* A refresh token, and again on reconnect (Google only returns one on
@@ -254,6 +259,9 @@ af_provider_new_for_service (const char *service,
       af_provider_set_redirect_host (self, "localhost");
       af_provider_add_capability (self, "slack.post", "chat:write");
       af_provider_add_capability (self, "slack.channels", "channels:read");
+      /* Reading back a channel confirms whether a post interrupted by a
+       * crash went out, so it is never posted twice. */
+      af_provider_add_capability (self, "slack.history", "channels:history");
       af_provider_add_capability (self, "slack.dm", "im:write");
       af_provider_add_capability (self, "slack.users", "users:read");
       apply_overrides (self, settings, SLACK_CLIENT_ID, "slack-client-id");
@@ -552,6 +560,55 @@ discover_data_free (DiscoverData *data)
   g_free (data);
 }
 
+static AfProvider *
+new_oidc (JsonObject *obj,
+          const char *issuer,
+          const char *client_id,
+          GError    **error)
+{
+  g_autoptr (AfProvider) self = NULL;
+  const char *auth = json_object_get_string_member_with_default (obj, "authorization_endpoint", NULL);
+  const char *token = json_object_get_string_member_with_default (obj, "token_endpoint", NULL);
+
+  if (auth == NULL || token == NULL)
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE,
+                   _ ("%s does not look like an OpenID Connect provider (no usable discovery document)."), issuer);
+      return NULL;
+    }
+
+  self = af_provider_new ("oidc", _ ("OpenID Connect"), AF_PROVIDER_DIALECT_OIDC);
+  self->endpoints[AF_PROVIDER_AUTH] = g_strdup (auth);
+  self->endpoints[AF_PROVIDER_TOKEN] = g_strdup (token);
+  self->endpoints[AF_PROVIDER_REVOKE] = g_strdup (json_object_get_string_member_with_default (obj, "revocation_endpoint", NULL));
+  self->endpoints[AF_PROVIDER_USERINFO] = g_strdup (json_object_get_string_member_with_default (obj, "userinfo_endpoint", NULL));
+  self->issuer = g_strdup (json_object_get_string_member_with_default (obj, "issuer", issuer));
+  af_provider_add_base_scope (self, "openid");
+  af_provider_add_base_scope (self, "email");
+  af_provider_add_base_scope (self, "offline_access");
+  apply_overrides (self, NULL, client_id, NULL);
+
+  return g_steal_pointer (&self);
+}
+
+/* The parser behind on_discovery_cb(), for the fuzz harness. */
+AfProvider *
+af_provider_new_from_discovery (JsonObject *obj,
+                                guint       status,
+                                const char *issuer,
+                                const char *client_id,
+                                GError    **error)
+{
+  if (status != 200)
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE,
+                   _ ("%s does not look like an OpenID Connect provider (no usable discovery document)."), issuer);
+      return NULL;
+    }
+
+  return new_oidc (obj, issuer, client_id, error);
+}
+
 static void
 on_discovery_cb (GObject      *object,
                  GAsyncResult *result,
@@ -561,8 +618,7 @@ on_discovery_cb (GObject      *object,
   DiscoverData *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) obj = NULL;
-  g_autoptr (AfProvider) self = NULL;
-  const char *auth, *token;
+  AfProvider *self;
   guint       status = 0;
 
   obj = af_oauth_http_request_finish (result, &status, &error);
@@ -572,9 +628,7 @@ on_discovery_cb (GObject      *object,
       return;
     }
 
-  auth = json_object_get_string_member_with_default (obj, "authorization_endpoint", NULL);
-  token = json_object_get_string_member_with_default (obj, "token_endpoint", NULL);
-  if (status != 200 || auth == NULL || token == NULL)
+  if (status != 200)
     {
       g_task_return_new_error (task, AF_ERROR, AF_ERROR_BAD_RESPONSE,
                                _ ("%s does not look like an OpenID Connect provider (no usable discovery document)."),
@@ -582,17 +636,11 @@ on_discovery_cb (GObject      *object,
       return;
     }
 
-  self = af_provider_new ("oidc", _ ("OpenID Connect"), AF_PROVIDER_DIALECT_OIDC);
-  self->endpoints[AF_PROVIDER_AUTH] = g_strdup (auth);
-  self->endpoints[AF_PROVIDER_TOKEN] = g_strdup (token);
-  self->endpoints[AF_PROVIDER_REVOKE] = g_strdup (json_object_get_string_member_with_default (obj, "revocation_endpoint", NULL));
-  self->endpoints[AF_PROVIDER_USERINFO] = g_strdup (json_object_get_string_member_with_default (obj, "userinfo_endpoint", NULL));
-  af_provider_add_base_scope (self, "openid");
-  af_provider_add_base_scope (self, "email");
-  af_provider_add_base_scope (self, "offline_access");
-  apply_overrides (self, NULL, data->client_id, NULL);
-
-  g_task_return_pointer (task, g_steal_pointer (&self), g_object_unref);
+  self = new_oidc (obj, data->issuer, data->client_id, &error);
+  if (self == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, self, g_object_unref);
 }
 
 /**
@@ -643,4 +691,100 @@ af_provider_discover_finish (GAsyncResult *result,
 {
   g_return_val_if_fail (G_IS_TASK (result), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * af_provider_get_issuer:
+ *
+ * Returns: (nullable): the OpenID issuer whose ID tokens this provider
+ *   accepts (`iss`), or %NULL for a provider without ID tokens
+ */
+const char *
+af_provider_get_issuer (AfProvider *self)
+{
+  g_return_val_if_fail (AF_IS_PROVIDER (self), NULL);
+  return self->issuer;
+}
+
+/**
+ * af_provider_dup_metadata:
+ *
+ * What a discovered provider found out, as JSON in the keys of a
+ * discovery document (issuer, endpoints) plus the client ID: all public,
+ * so it can be kept with the connection and the provider rebuilt after a
+ * restart without the network. Built-in providers need none.
+ *
+ * Returns: (transfer full) (nullable): JSON, or %NULL for built-in ones
+ */
+char *
+af_provider_dup_metadata (AfProvider *self)
+{
+  static const char *const names[] = { "authorization_endpoint", "token_endpoint", "revocation_endpoint", "userinfo_endpoint" };
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  g_return_val_if_fail (AF_IS_PROVIDER (self), NULL);
+
+  if (!g_str_equal (self->service, "oidc"))
+    return NULL;
+
+  json_builder_begin_object (b);
+  if (self->issuer != NULL)
+    {
+      json_builder_set_member_name (b, "issuer");
+      json_builder_add_string_value (b, self->issuer);
+    }
+  for (guint i = 0; i < AF_PROVIDER_N_ENDPOINTS; i++)
+    if (self->endpoints[i] != NULL)
+      {
+        json_builder_set_member_name (b, names[i]);
+        json_builder_add_string_value (b, self->endpoints[i]);
+      }
+  json_builder_set_member_name (b, "client_id");
+  json_builder_add_string_value (b, self->client_id);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/**
+ * af_provider_new_from_metadata:
+ * @service: "oidc"
+ * @metadata: what af_provider_dup_metadata() gave at connect time
+ *
+ * Rebuilds a discovered provider. The environment's overrides still win.
+ *
+ * Returns: (transfer full): the provider, or %NULL with an error
+ */
+AfProvider *
+af_provider_new_from_metadata (const char *service,
+                               const char *metadata,
+                               GError    **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode   *root;
+  JsonObject *obj;
+  AfProvider *self;
+  const char *client_id;
+
+  g_return_val_if_fail (service != NULL, NULL);
+
+  if (!g_str_equal (service, "oidc") || metadata == NULL ||
+      !json_parser_load_from_data (parser, metadata, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_NOT_CONFIGURED,
+                   _ ("AgentFlow does not remember how to reach this %s provider. Connect the account again."), service);
+      return NULL;
+    }
+
+  obj = json_node_get_object (root);
+  client_id = json_object_get_string_member_with_default (obj, "client_id", NULL);
+  self = new_oidc (obj, json_object_get_string_member_with_default (obj, "issuer", ""), client_id, error);
+  /* The grant belongs to the client that got it: refresh and revoke as it. */
+  if (self != NULL && client_id != NULL && client_id[0] != '\0')
+    af_provider_set_client_id (self, client_id);
+
+  return self;
 }

@@ -92,5 +92,10 @@ char              *af_provider_build_auth_url (AfProvider *self,
                                                const char *state,
                                                const char *code_challenge);
 const char *const *af_provider_list_services (void);
+const char        *af_provider_get_issuer (AfProvider *self);
+char              *af_provider_dup_metadata (AfProvider *self);
+AfProvider        *af_provider_new_from_metadata (const char *service,
+                                                  const char *metadata,
+                                                  GError    **error);
 
 G_END_DECLS

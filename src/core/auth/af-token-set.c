@@ -114,7 +114,8 @@ af_token_set_new_from_json (const char *json,
   self->scope = g_strdup (json_object_get_string_member_with_default (obj, "scope", ""));
   self->expires_at = json_object_get_int_member_with_default (obj, "expires_at", 0);
 
-  if (self->access_token[0] == '\0')
+  /* Not a string (a damaged or hand-edited secret): no token either. */
+  if (self->access_token == NULL || self->access_token[0] == '\0')
     {
       g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_DATA,
                            "The stored credential is damaged");

@@ -50,5 +50,13 @@ void        af_vault_clear_async (AfVault            *self,
 gboolean    af_vault_clear_finish (AfVault      *self,
                                    GAsyncResult *result,
                                    GError      **error);
+void        af_vault_find_async (AfVault            *self,
+                                 const char         *agent,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data);
+GPtrArray  *af_vault_find_finish (AfVault      *self,
+                                  GAsyncResult *result,
+                                  GError      **error);
 
 G_END_DECLS

@@ -350,6 +350,49 @@ af_agent_get_ai (AfAgent *self)
   return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+/**
+ * af_agent_get_account:
+ * @service: "gmail", "calendar" or "slack"
+ *
+ * The account the agent uses for @service: its connection for that
+ * service, else one that grants a "@service.…" permission.
+ *
+ * Returns: (nullable): the account, %NULL when there is none (or it is
+ *   empty: chosen but not connected yet)
+ */
+const char *
+af_agent_get_account (AfAgent    *self,
+                      const char *service)
+{
+  g_autofree char *prefix = NULL;
+  JsonArray       *connections;
+  const char      *found = NULL;
+
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  g_return_val_if_fail (service != NULL, NULL);
+
+  if (!json_object_has_member (self->definition, "connections"))
+    return NULL;
+  connections = json_object_get_array_member (self->definition, "connections");
+  prefix = g_strconcat (service, ".", NULL);
+  for (guint i = 0; connections != NULL && i < json_array_get_length (connections); i++)
+    {
+      JsonObject *c = json_array_get_object_element (connections, i);
+      const char *account = c ? json_object_get_string_member_with_default (c, "account", NULL) : NULL;
+      JsonArray  *granted;
+
+      if (c == NULL || account == NULL || *account == '\0')
+        continue;
+      if (g_strcmp0 (json_object_get_string_member_with_default (c, "service", NULL), service) == 0)
+        return account;
+      granted = json_object_has_member (c, "permissions") ? json_object_get_array_member (c, "permissions") : NULL;
+      for (guint j = 0; found == NULL && granted != NULL && j < json_array_get_length (granted); j++)
+        if (g_str_has_prefix (json_array_get_string_element (granted, j), prefix))
+          found = account;
+    }
+  return found;
+}
+
 AfAgentState
 af_agent_get_state (AfAgent *self)
 {
@@ -669,7 +712,8 @@ af_agent_validate_definition (JsonObject *definition,
 
           if (lookup_action (l->data) == NULL)
             return fail (error, p, "unknown action");
-          if (!g_str_equal (v, "auto") && !g_str_equal (v, "ask") && !g_str_equal (v, "never"))
+          /* Not a string ("send": 1) reads as NULL. */
+          if (v == NULL || (!g_str_equal (v, "auto") && !g_str_equal (v, "ask") && !g_str_equal (v, "never")))
             return fail (error, p, "must be “auto”, “ask” or “never”");
         }
     }
@@ -686,6 +730,22 @@ af_agent_validate_definition (JsonObject *definition,
         return fail (error, "ai.api_key", "secrets are not allowed in an agent file");
       if (json_object_get_int_member_with_default (ai, "max_steps", 8) < 1 || json_object_get_int_member_with_default (ai, "max_steps", 8) > 50)
         return fail (error, "ai.max_steps", "must be between 1 and 50");
+      node = json_object_get_member (ai, "model");
+      if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+        {
+          const char *model = json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+
+          if (model == NULL || strlen (model) > 200 || !g_utf8_validate (model, -1, NULL))
+            return fail (error, "ai.model", "must be a model name");
+        }
+      node = json_object_get_member (ai, "temperature");
+      if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+        {
+          GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+          if ((type != G_TYPE_DOUBLE && type != G_TYPE_INT64) || json_node_get_double (node) < 0 || json_node_get_double (node) > 2)
+            return fail (error, "ai.temperature", "must be a number from 0 to 2");
+        }
     }
 
   return TRUE;
@@ -732,9 +792,8 @@ af_agent_new_from_json (JsonNode *node,
   static const char *const keys[] = { "trigger", "connections", "rules", "ai", "approvals", NULL };
   AfAgent                 *agent;
 
-  g_return_val_if_fail (node != NULL, NULL);
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  /* An empty or blank file parses to no node at all. */
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return fail (error, "(top)", "an agent file is a JSON object"), NULL;
   o = json_node_get_object (node);
 
@@ -770,10 +829,46 @@ af_agent_new_from_json (JsonNode *node,
 JsonNode *
 af_json_deep_copy (JsonNode *node)
 {
-  g_autofree char *text = NULL;
+  JsonNode *copy;
 
   g_return_val_if_fail (node != NULL, NULL);
 
-  text = json_to_string (node, FALSE);
-  return json_from_string (text, NULL);
+  /* A walk, not a round trip through text: json-glib reads "\ud800" into
+   * a string it then refuses to read back, and the copy would be lost. */
+  copy = json_node_alloc ();
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autoptr (JsonObject) object = json_object_new ();
+      JsonObjectIter iter;
+      const char    *name;
+      JsonNode      *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &member))
+        json_object_set_member (object, name, af_json_deep_copy (member));
+      return json_node_init_object (copy, object);
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_autoptr (JsonArray) array = json_array_new ();
+      JsonArray *source = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (source); i++)
+        json_array_add_element (array, af_json_deep_copy (json_array_get_element (source, i)));
+      return json_node_init_array (copy, array);
+    }
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      return json_node_init_int (copy, json_node_get_int (node));
+    case G_TYPE_DOUBLE:
+      return json_node_init_double (copy, json_node_get_double (node));
+    case G_TYPE_BOOLEAN:
+      return json_node_init_boolean (copy, json_node_get_boolean (node));
+    case G_TYPE_STRING:
+      return json_node_init_string (copy, json_node_get_string (node));
+    default:
+      return json_node_init_null (copy);
+    }
 }

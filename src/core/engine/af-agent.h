@@ -50,6 +50,8 @@ void         af_agent_set_definition (AfAgent    *self,
 JsonObject  *af_agent_get_trigger (AfAgent *self);
 JsonArray   *af_agent_get_rules (AfAgent *self);
 JsonObject  *af_agent_get_ai (AfAgent *self);
+const char  *af_agent_get_account (AfAgent    *self,
+                                   const char *service);
 AfAgentState af_agent_get_state (AfAgent *self);
 const char  *af_agent_get_state_reason (AfAgent *self);
 void         af_agent_set_state (AfAgent     *self,

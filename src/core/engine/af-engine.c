@@ -40,6 +40,7 @@ struct _AfEngine
   GListStore      *agents;
   GListStore      *approvals;
   GHashTable      *running;  /* agent id → Run */
+  GPtrArray       *tests;    /* Run: test runs of (maybe unsaved) agents */
   GQueue          *queue;    /* Run waiting for a slot */
   GHashTable      *failures; /* agent id → consecutive failures */
   GHashTable      *inflight; /* idempotency keys being executed */
@@ -47,6 +48,7 @@ struct _AfEngine
   GNetworkMonitor *monitor;
   gulong           monitor_handler;
   AfLlmClient     *llm;
+  GHashTable      *llm_variants; /* "model\ntemperature" → AfLlmClient */
   guint            max_concurrent;
   guint            run_timeout_s;
   guint            approval_ttl_s;
@@ -59,6 +61,7 @@ enum
 {
   RUN_STARTED,
   RUN_FINISHED,
+  AGENT_DELETED,
   N_SIGNALS
 };
 
@@ -85,6 +88,9 @@ typedef struct
   GCancellable *caller_cancellable;
   gint64        run_id;
   gboolean      dry_run;
+  gboolean      test_only; /* an editor's "Test run": leaves no trace */
+  gboolean      deleted;   /* the agent was deleted during the run */
+  JsonArray    *steps;     /* a test run's activity, returned instead */
   gboolean      read_untrusted;
   gboolean      timed_out;
   guint         timeout_id;
@@ -126,6 +132,7 @@ run_free (Run *run)
     g_queue_free_full (run->planned, (GDestroyNotify)planned_free);
   g_clear_pointer (&run->current, planned_free);
   g_clear_pointer (&run->would_do, json_array_unref);
+  g_clear_pointer (&run->steps, json_array_unref);
   g_clear_pointer (&run->items, g_ptr_array_unref);
   g_free (run);
 }
@@ -205,6 +212,32 @@ details_new (const char *first_key,
     }
   va_end (args);
   return o;
+}
+
+/* A step of @run: into the activity log, or for a test run into the
+ * result, so a definition that is not saved leaves nothing behind. */
+static void
+run_log (Run        *run,
+         const char *kind,
+         const char *summary,
+         JsonObject *details,
+         const char *outcome)
+{
+  JsonObject *step;
+
+  if (run->deleted)
+    return;
+  if (!run->test_only)
+    {
+      log_step (run->engine, af_agent_get_id (run->agent), run->run_id, kind, summary, details, outcome);
+      return;
+    }
+  step = json_object_new ();
+  json_object_set_string_member (step, "kind", kind);
+  json_object_set_string_member (step, "summary", summary);
+  if (outcome != NULL)
+    json_object_set_string_member (step, "outcome", outcome);
+  json_array_add_object_element (run->steps, step);
 }
 
 static char *
@@ -293,31 +326,36 @@ item_title (JsonObject *item)
   return json_object_get_string_member_with_default (item, "id", "");
 }
 
+/* One line for the activity log: what was done (@done), or what is to be
+ * done — waiting for approval, or what a test run would do. */
 static char *
 describe_action (const char *action,
                  JsonObject *params,
-                 JsonObject *item)
+                 JsonObject *item,
+                 gboolean    done)
 {
   const char *title = item_title (item);
+  const char *label = json_object_get_string_member_with_default (params, "label", "");
+  const char *to = json_object_get_string_member_with_default (params, "to", "");
+  const char *channel = json_object_get_string_member_with_default (params, "channel", "");
+  const char *summary = json_object_get_string_member_with_default (params, "summary", title);
 
   if (g_str_equal (action, "label"))
-    return g_strdup_printf (_ ("Labelled “%s” as %s"), title,
-                            json_object_get_string_member_with_default (params, "label", ""));
+    return g_strdup_printf (done ? _ ("Labelled “%s” as %s") : _ ("Label “%s” as %s"), title, label);
   if (g_str_equal (action, "archive"))
-    return g_strdup_printf (_ ("Archived “%s”"), title);
+    return g_strdup_printf (done ? _ ("Archived “%s”") : _ ("Archive “%s”"), title);
   if (g_str_equal (action, "star"))
-    return g_strdup_printf (_ ("Starred “%s”"), title);
+    return g_strdup_printf (done ? _ ("Starred “%s”") : _ ("Star “%s”"), title);
   if (g_str_equal (action, "mark_read"))
-    return g_strdup_printf (_ ("Marked “%s” as read"), title);
+    return g_strdup_printf (done ? _ ("Marked “%s” as read") : _ ("Mark “%s” as read"), title);
   if (g_str_equal (action, "draft"))
-    return g_strdup_printf (_ ("Drafted a reply to “%s”"), title);
+    return g_strdup_printf (done ? _ ("Drafted a reply to “%s”") : _ ("Draft a reply to “%s”"), title);
   if (g_str_equal (action, "send"))
-    return g_strdup_printf (_ ("Sent a mail to %s"), json_object_get_string_member_with_default (params, "to", ""));
+    return g_strdup_printf (done ? _ ("Sent a mail to %s") : _ ("Send a mail to %s"), to);
   if (g_str_equal (action, "post"))
-    return g_strdup_printf (_ ("Posted to %s"), json_object_get_string_member_with_default (params, "channel", ""));
+    return g_strdup_printf (done ? _ ("Posted to %s") : _ ("Post to %s"), channel);
   if (g_str_equal (action, "create_event"))
-    return g_strdup_printf (_ ("Created the event “%s”"),
-                            json_object_get_string_member_with_default (params, "summary", title));
+    return g_strdup_printf (done ? _ ("Created the event “%s”") : _ ("Create the event “%s”"), summary);
   return g_strdup (action);
 }
 
@@ -480,9 +518,11 @@ finish_run (Run        *run,
 
   g_clear_handle_id (&run->timeout_id, g_source_remove);
 
-  stmt = af_database_prepare (self->db,
-                              "UPDATE runs SET finished_at = ?2, outcome = ?3, actions = ?4, error = ?5 WHERE id = ?1",
-                              &db_error);
+  stmt = run->test_only ? NULL
+                        : af_database_prepare (self->db,
+                                               "UPDATE runs SET finished_at = ?2, outcome = ?3, actions = ?4, error = ?5"
+                                               " WHERE id = ?1",
+                                               &db_error);
   if (stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, run->run_id);
@@ -501,20 +541,30 @@ finish_run (Run        *run,
     json_object_set_string_member (details, "error", error->message);
 
   if (succeeded)
-    summary = g_strdup_printf (run->dry_run ? _ ("Test run finished: %u actions would be taken")
-                                            : _ ("Run finished: %u actions done"),
-                               run->dry_run ? json_array_get_length (run->would_do) : run->n_done);
+    {
+      guint n = run->dry_run ? json_array_get_length (run->would_do) : run->n_done;
+
+      summary = g_strdup_printf (run->dry_run ? ngettext ("Test run finished: %u action would be taken",
+                                                          "Test run finished: %u actions would be taken", n)
+                                              : ngettext ("Run finished: %u action done", "Run finished: %u actions done", n),
+                                 n);
+    }
   else
     summary = g_strdup_printf (_ ("Run %s: %s"), outcome, error ? error->message : outcome);
-  log_step (self, agent_id, run->run_id, succeeded ? "run-finished" : "error", summary, details, outcome);
+  run_log (run, succeeded ? "run-finished" : "error", summary, details, outcome);
 
-  if (!run->dry_run)
+  if (!run->dry_run && !run->deleted)
     {
       guint failures = GPOINTER_TO_UINT (g_hash_table_lookup (self->failures, agent_id));
 
       af_agent_set_last_run (agent, now);
       if (succeeded)
-        g_hash_table_remove (self->failures, agent_id);
+        {
+          g_hash_table_remove (self->failures, agent_id);
+          /* Every fetched item was dealt with: the sync cursor may move on. */
+          if (run->items != NULL)
+            af_executor_commit_fetch (self->executor, agent, run->items);
+        }
       else if (!g_str_equal (outcome, "cancelled"))
         g_hash_table_insert (self->failures, g_strdup (agent_id), GUINT_TO_POINTER (failures + 1));
 
@@ -537,9 +587,16 @@ finish_run (Run        *run,
   json_object_set_int_member (result, "denied", run->n_denied);
   if (run->dry_run)
     json_object_set_array_member (result, "actions", json_array_ref (run->would_do));
-
-  g_hash_table_remove (self->running, agent_id);
-  g_signal_emit (self, signals[RUN_FINISHED], 0, agent_id, run->run_id, outcome);
+  if (run->test_only)
+    {
+      json_object_set_array_member (result, "steps", json_array_ref (run->steps));
+      g_ptr_array_remove (self->tests, run);
+    }
+  else
+    {
+      g_hash_table_remove (self->running, agent_id);
+      g_signal_emit (self, signals[RUN_FINISHED], 0, agent_id, run->run_id, outcome);
+    }
 
   if (succeeded)
     g_task_return_pointer (task, json_object_ref (result), (GDestroyNotify)json_object_unref);
@@ -594,7 +651,7 @@ on_execute_cb (GObject      *source,
         af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_FAILED, error->message, NULL);
       json_object_set_string_member (details, "error", error->message);
       summary = g_strdup_printf (_ ("Could not %s: %s"), p->action, error->message);
-      log_step (self, af_agent_get_id (run->agent), run->run_id, "action-failed", summary, details, "failed");
+      run_log (run, "action-failed", summary, details, "failed");
       run->n_failed++;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -605,8 +662,8 @@ on_execute_cb (GObject      *source,
   else
     {
       af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
-      summary = describe_action (p->action, p->params, p->item);
-      log_step (self, af_agent_get_id (run->agent), run->run_id, "action-done", summary, details, "done");
+      summary = describe_action (p->action, p->params, p->item, TRUE);
+      run_log (run, "action-done", summary, details, "done");
       run->n_done++;
     }
 
@@ -671,9 +728,9 @@ request_approval (Run           *run,
 
   details = details_new ("action", p->action, "target", target, "key", p->key, NULL);
   json_object_set_int_member (details, "approval_id", af_approval_get_id (approval));
-  what = describe_action (p->action, p->params, p->item);
+  what = describe_action (p->action, p->params, p->item, FALSE);
   summary = g_strdup_printf (_ ("Waiting for approval: %s"), what);
-  log_step (self, af_agent_get_id (run->agent), run->run_id, "approval-requested", summary, details, "waiting");
+  run_log (run, "approval-requested", summary, details, "waiting");
   run->n_waiting++;
 }
 
@@ -723,7 +780,7 @@ run_next_action (Run *run)
       g_autoptr (JsonObject) details = details_new ("action", p->action, "permission", permission, "rule", p->rule,
                                                     NULL);
 
-      log_step (self, agent_id, run->run_id, "action-denied", summary, details, "denied");
+      run_log (run, "action-denied", summary, details, "denied");
       run->n_denied++;
       g_clear_pointer (&run->current, planned_free);
       run_next_action (run);
@@ -735,7 +792,7 @@ run_next_action (Run *run)
   if (run->dry_run)
     {
       JsonObject      *would = json_object_new ();
-      g_autofree char *summary = describe_action (p->action, p->params, p->item);
+      g_autofree char *summary = describe_action (p->action, p->params, p->item, FALSE);
 
       json_object_set_string_member (would, "action", p->action);
       json_object_set_object_member (would, "params", json_object_ref (p->params));
@@ -753,7 +810,7 @@ run_next_action (Run *run)
     {
       g_autofree char *summary = g_strdup_printf (_ ("Skipped %s: this agent never does it"), p->action);
 
-      log_step (self, agent_id, run->run_id, "action-skipped", summary, NULL, "skipped");
+      run_log (run, "action-skipped", summary, NULL, "skipped");
       g_clear_pointer (&run->current, planned_free);
       run_next_action (run);
       return;
@@ -810,7 +867,6 @@ plan_actions (Run        *run,
               GPtrArray  *actions,
               const char *decided_by)
 {
-  AfEngine   *self = run->engine;
   const char *item_id = json_object_get_string_member_with_default (item, "id", "");
   GString    *decided = g_string_new (NULL);
   Planned    *seen;
@@ -837,7 +893,7 @@ plan_actions (Run        *run,
     g_autoptr (JsonObject) d = details_new ("item", item_id, "by", decided_by, NULL);
 
     json_object_set_int_member (d, "actions", actions->len);
-    log_step (self, af_agent_get_id (run->agent), run->run_id, "decided", line, d, NULL);
+    run_log (run, "decided", line, d, NULL);
   }
   g_string_free (decided, TRUE);
 
@@ -845,6 +901,35 @@ plan_actions (Run        *run,
   seen->mark_seen = TRUE;
   seen->item = json_object_ref (item);
   g_queue_push_tail (run->planned, seen);
+}
+
+/* The app-wide model, or the agent's own model and temperature on the
+ * same server ("ai": { "model", "temperature" }). */
+static AfLlmClient *
+llm_for_agent (AfEngine *self,
+               AfAgent  *agent)
+{
+  JsonObject      *ai = af_agent_get_ai (agent);
+  const char      *model = ai ? json_object_get_string_member_with_default (ai, "model", NULL) : NULL;
+  JsonNode        *temperature = ai ? json_object_get_member (ai, "temperature") : NULL;
+  g_autofree char *key = NULL;
+  AfLlmClient     *variant;
+
+  if (temperature != NULL && !JSON_NODE_HOLDS_VALUE (temperature))
+    temperature = NULL;
+  if ((model == NULL || *model == '\0') && temperature == NULL)
+    return self->llm;
+
+  key = g_strdup_printf ("%s\n%g", model ? model : "", temperature ? json_node_get_double (temperature) : -1.0);
+  variant = g_hash_table_lookup (self->llm_variants, key);
+  if (variant == NULL)
+    {
+      variant = af_llm_client_copy_with_model (self->llm, model);
+      if (temperature != NULL)
+        af_llm_client_set_temperature (variant, json_node_get_double (temperature));
+      g_hash_table_insert (self->llm_variants, g_steal_pointer (&key), variant);
+    }
+  return variant;
 }
 
 static gboolean
@@ -861,7 +946,6 @@ on_tool_loop_cb (GObject      *source,
                  gpointer      user_data)
 {
   Run        *run = user_data;
-  AfEngine   *self = run->engine;
   JsonObject *item = g_ptr_array_index (run->items, run->item_index - 1);
   g_autoptr (GError) error = NULL;
   g_autoptr (AfToolLoopResult) loop = af_tool_loop_run_finish (result, &error);
@@ -875,15 +959,18 @@ on_tool_loop_cb (GObject      *source,
     }
 
   for (guint i = 0; i < loop->rejected->len; i++)
-    log_step (self, af_agent_get_id (run->agent), run->run_id, "ai-rejected", g_ptr_array_index (loop->rejected, i),
-              NULL, "rejected");
+    run_log (run, "ai-rejected", g_ptr_array_index (loop->rejected, i),
+             NULL, "rejected");
 
   details = details_new ("item", json_object_get_string_member_with_default (item, "id", ""), "stopped",
                          loop->stopped, NULL);
   json_object_set_int_member (details, "steps", loop->steps);
   json_object_set_int_member (details, "tokens", loop->tokens);
-  summary = g_strdup_printf (_ ("The AI model took %u steps and proposed %u actions"), loop->steps, loop->actions->len);
-  log_step (self, af_agent_get_id (run->agent), run->run_id, "ai-step", summary, details, NULL);
+  /* The number of steps is in the details. */
+  summary = g_strdup_printf (ngettext ("The AI model proposed %u action", "The AI model proposed %u actions",
+                                       loop->actions->len),
+                             loop->actions->len);
+  run_log (run, "ai-step", summary, details, NULL);
 
   plan_actions (run, item, loop->actions, "AI");
   decide_next_item (run);
@@ -904,7 +991,8 @@ decide_next_item (Run *run)
 
       if (uses_ai (run))
         {
-          af_tool_loop_run_async (run->engine->llm, run->agent, item, run->cancellable, on_tool_loop_cb, run);
+          af_tool_loop_run_async (llm_for_agent (run->engine, run->agent), run->agent, item, run->cancellable,
+                                  on_tool_loop_cb, run);
           return;
         }
 
@@ -954,7 +1042,7 @@ on_fetch_cb (GObject      *source,
                                  json_object_get_string_member_with_default (af_agent_get_definition (run->agent),
                                                                              "source", "mail"));
   summary = g_strdup_printf (_ ("Fetched %u new items"), n_new);
-  log_step (self, agent_id, run->run_id, "fetched", summary, details, NULL);
+  run_log (run, "fetched", summary, details, NULL);
 
   run->items = g_steal_pointer (&items);
   run->item_index = 0;
@@ -981,9 +1069,18 @@ start_run (Run *run)
   sqlite3_stmt *stmt;
   const char   *source;
 
-  g_hash_table_insert (self->running, g_strdup (agent_id), run);
-
-  stmt = af_database_prepare (self->db, "INSERT INTO runs (agent_id, started_at, dry_run) VALUES (?1, ?2, ?3)", &error);
+  if (run->test_only)
+    {
+      /* Not a run of a saved agent: no slot, no row, no signal. */
+      g_ptr_array_add (self->tests, run);
+      stmt = NULL;
+    }
+  else
+    {
+      g_hash_table_insert (self->running, g_strdup (agent_id), run);
+      stmt = af_database_prepare (self->db, "INSERT INTO runs (agent_id, started_at, dry_run) VALUES (?1, ?2, ?3)",
+                                  &error);
+    }
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, agent_id, -1, SQLITE_TRANSIENT);
@@ -998,9 +1095,9 @@ start_run (Run *run)
       return;
     }
 
-  log_step (self, agent_id, run->run_id, "run-started",
-            run->dry_run ? _ ("Test run started") : _ ("Run started"), NULL, NULL);
-  g_signal_emit (self, signals[RUN_STARTED], 0, agent_id, run->run_id);
+  run_log (run, "run-started", run->dry_run ? _ ("Test run started") : _ ("Run started"), NULL, NULL);
+  if (!run->test_only)
+    g_signal_emit (self, signals[RUN_STARTED], 0, agent_id, run->run_id);
 
   if (self->run_timeout_s > 0)
     run->timeout_id = g_timeout_add_seconds (self->run_timeout_s, on_run_timeout_cb, run);
@@ -1119,11 +1216,18 @@ on_network_changed_cb (GNetworkMonitor *monitor,
   if (!available || g_hash_table_size (self->deferred) == 0)
     return;
 
+  /* Steal the set first: a run that fails at once may defer again. */
   ids = g_hash_table_get_keys (self->deferred);
+  g_hash_table_steal_all (self->deferred);
   for (GList *l = ids; l; l = l->next)
-    if (!af_engine_is_running (self, l->data))
-      af_engine_run_agent_async (self, l->data, AF_RUN_FLAGS_NONE, NULL, on_scheduled_run_cb, NULL);
-  g_hash_table_remove_all (self->deferred);
+    {
+      AfAgent *agent = af_engine_lookup_agent (self, l->data);
+
+      /* Paused, deleted or waiting for a reconnect since: not now. */
+      if (agent != NULL && af_agent_get_state (agent) == AF_AGENT_STATE_ACTIVE && !af_engine_is_running (self, l->data))
+        af_engine_run_agent_async (self, l->data, AF_RUN_FLAGS_NONE, NULL, on_scheduled_run_cb, NULL);
+      g_free (l->data);
+    }
 }
 
 /* Reconciliation after a crash. */
@@ -1253,11 +1357,18 @@ reconcile_outbox (AfEngine *self)
   for (guint i = 0; executing && i < executing->len; i++)
     {
       Reconcile *r = g_new0 (Reconcile, 1);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonObject *stored = NULL;
 
       r->engine = g_object_ref (self);
       r->entry = g_ptr_array_steal_index (executing, i--);
       g_hash_table_add (self->inflight, g_strdup (r->entry->key));
-      af_executor_reconcile_async (self->executor, r->entry->action, r->entry->key, NULL, on_reconcile_cb, r);
+      if (json_parser_load_from_data (parser, r->entry->params, -1, NULL) && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        stored = json_node_get_object (json_parser_get_root (parser));
+      af_executor_reconcile_async (self->executor, af_engine_lookup_agent (self, r->entry->agent_id), r->entry->action,
+                                   stored ? json_object_get_object_member (stored, "params") : NULL,
+                                   stored ? json_object_get_object_member (stored, "item") : NULL, r->entry->key, NULL,
+                                   on_reconcile_cb, r);
     }
   /* "pending": written but never started; safe to do now. */
   for (guint i = 0; pending && i < pending->len; i++)
@@ -1277,6 +1388,8 @@ af_engine_dispose (GObject *object)
   self->monitor_handler = 0;
   g_clear_object (&self->monitor);
   g_clear_object (&self->llm);
+  if (self->llm_variants != NULL)
+    g_hash_table_remove_all (self->llm_variants);
   if (self->scheduler != NULL)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
   g_clear_object (&self->scheduler);
@@ -1299,6 +1412,8 @@ af_engine_finalize (GObject *object)
   g_clear_pointer (&self->failures, g_hash_table_unref);
   g_clear_pointer (&self->inflight, g_hash_table_unref);
   g_clear_pointer (&self->deferred, g_hash_table_unref);
+  g_clear_pointer (&self->tests, g_ptr_array_unref);
+  g_clear_pointer (&self->llm_variants, g_hash_table_unref);
   g_queue_free (self->queue);
 
   G_OBJECT_CLASS (af_engine_parent_class)->finalize (object);
@@ -1327,6 +1442,15 @@ af_engine_class_init (AfEngineClass *klass)
    */
   signals[RUN_FINISHED] = g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                         NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_STRING);
+  /**
+   * AfEngine::agent-deleted:
+   * @agent_id: the agent that is gone
+   *
+   * Emitted after the agent was deleted, e.g. to revoke credentials
+   * that belonged to it alone.
+   */
+  signals[AGENT_DELETED] = g_signal_new ("agent-deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                         NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -1338,6 +1462,8 @@ af_engine_init (AfEngine *self)
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->inflight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->deferred = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->tests = g_ptr_array_new ();
+  self->llm_variants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->queue = g_queue_new ();
   self->max_concurrent = DEFAULT_MAX_CONCURRENT;
   self->run_timeout_s = DEFAULT_RUN_TIMEOUT_S;
@@ -1551,6 +1677,8 @@ af_engine_shutdown (AfEngine *self)
       while (g_hash_table_iter_next (&iter, NULL, &run))
         g_cancellable_cancel (((Run *)run)->cancellable);
     }
+  for (guint i = 0; self->tests != NULL && i < self->tests->len; i++)
+    g_cancellable_cancel (((Run *)g_ptr_array_index (self->tests, i))->cancellable);
 }
 
 AfDatabase *
@@ -1695,31 +1823,130 @@ cancel_agent_runs (AfEngine   *self,
     }
 }
 
+/* Statements of a delete, in order: approvals before the outbox rows
+ * they point at. ?1 is the agent id. */
+static const char *const forget_sql[] = {
+  "DELETE FROM approvals WHERE agent_id = ?1 AND state != 'pending'",
+  "DELETE FROM outbox WHERE agent_id = ?1 AND state IN ('done', 'failed', 'denied', 'expired')"
+  " AND id NOT IN (SELECT outbox_id FROM approvals)",
+  /* A run still going is being cancelled and writes nothing more. */
+  "DELETE FROM runs WHERE agent_id = ?1",
+  "DELETE FROM seen_items WHERE agent_id = ?1",
+  /* The activity_counts trigger keeps the counters right row by row;
+   * the agent's emptied counters go too. */
+  "DELETE FROM activity WHERE agent_id = ?1",
+  "DELETE FROM activity_counts WHERE agent_id = ?1 AND n <= 0",
+};
+
+static gboolean
+exec_for_agent (AfEngine   *self,
+                const char *sql,
+                const char *id,
+                GError    **error)
+{
+  sqlite3_stmt *stmt = af_database_prepare (self->db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_bind_parameter_count (stmt) >= 2)
+    sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+  return af_database_step_done (self->db, stmt, error);
+}
+
+/* Pending approvals of a deleted agent can never be carried out. */
+static void
+withdraw_approvals (AfEngine   *self,
+                    const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->approvals));)
+    {
+      g_autoptr (AfApproval) a = g_list_model_get_item (G_LIST_MODEL (self->approvals), i);
+
+      if (g_strcmp0 (af_approval_get_agent_id (a), id) == 0)
+        {
+          g_list_store_remove (self->approvals, i);
+          continue;
+        }
+      i++;
+    }
+}
+
 gboolean
 af_engine_delete_agent (AfEngine   *self,
                         const char *id,
                         GError    **error)
 {
-  sqlite3_stmt *stmt;
-  guint         position;
+  return af_engine_delete_agent_full (self, id, FALSE, error);
+}
+
+/**
+ * af_engine_delete_agent_full:
+ * @remove_activity: %FALSE keeps the agent's history (the activity log
+ *   still tells what it did); %TRUE forgets it: its activity, finished
+ *   runs, finished outbox entries and seen items, so metrics drop too
+ *
+ * Cancels the agent's run, withdraws its pending approvals and deletes
+ * it, all in one transaction. Emits #AfEngine::agent-deleted after.
+ */
+gboolean
+af_engine_delete_agent_full (AfEngine   *self,
+                             const char *id,
+                             gboolean    remove_activity,
+                             GError    **error)
+{
+  g_autofree char *agent_id = NULL;
+  guint            position;
 
   g_return_val_if_fail (AF_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
 
   if (!find_agent (self, id, &position))
     {
       g_set_error (error, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("No agent “%s”"), id);
       return FALSE;
     }
-  cancel_agent_runs (self, id);
-  af_scheduler_remove (self->scheduler, id);
+  /* @id may belong to the agent about to be dropped. */
+  agent_id = g_strdup (id);
 
-  stmt = af_database_prepare (self->db, "DELETE FROM agents WHERE id = ?1", error);
-  if (stmt == NULL)
+  if (!af_database_begin (self->db, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  if (!af_database_step_done (self->db, stmt, error))
+  if (!exec_for_agent (self,
+                       "UPDATE outbox SET state = 'expired', updated_at = ?2"
+                       " WHERE id IN (SELECT outbox_id FROM approvals WHERE agent_id = ?1 AND state = 'pending')",
+                       agent_id, error) ||
+      !exec_for_agent (self, "UPDATE approvals SET state = 'expired' WHERE agent_id = ?1 AND state = 'pending'",
+                       agent_id, error) ||
+      /* Its own sync cursors (scope: the agent) serve no one else. */
+      !exec_for_agent (self, "DELETE FROM sync_cursors WHERE scope = ?1", agent_id, error) ||
+      !exec_for_agent (self, "DELETE FROM agents WHERE id = ?1", agent_id, error))
+    {
+      af_database_rollback (self->db);
+      return FALSE;
+    }
+  for (guint i = 0; remove_activity && i < G_N_ELEMENTS (forget_sql); i++)
+    if (!exec_for_agent (self, forget_sql[i], agent_id, error))
+      {
+        af_database_rollback (self->db);
+        return FALSE;
+      }
+  if (!af_database_commit (self->db, error))
     return FALSE;
+
+  {
+    Run *run = g_hash_table_lookup (self->running, agent_id);
+
+    /* Its cancellation must not write the agent or its steps back. */
+    if (run != NULL)
+      run->deleted = TRUE;
+  }
+  cancel_agent_runs (self, agent_id);
+  af_scheduler_remove (self->scheduler, agent_id);
+  g_hash_table_remove (self->failures, agent_id);
+  g_hash_table_remove (self->deferred, agent_id);
+  withdraw_approvals (self, agent_id);
   g_list_store_remove (self->agents, position);
+  g_signal_emit (self, signals[AGENT_DELETED], 0, agent_id);
   return TRUE;
 }
 
@@ -1741,6 +1968,7 @@ af_engine_pause_agent (AfEngine   *self,
   af_agent_set_state (agent, AF_AGENT_STATE_PAUSED, NULL);
   af_agent_set_next_run (agent, 0);
   af_scheduler_remove (self->scheduler, id);
+  g_hash_table_remove (self->deferred, id);
   cancel_agent_runs (self, id);
   log_step (self, id, 0, "paused", _ ("Agent paused"), NULL, NULL);
   return save_agent_row (self, agent, error);
@@ -1860,6 +2088,31 @@ af_engine_import_agent (AfEngine *self,
   return agent;
 }
 
+static Run *
+run_new (AfEngine     *self,
+         AfAgent      *agent,
+         GTask        *task,
+         AfRunFlags    flags,
+         GCancellable *cancellable)
+{
+  Run *run = g_new0 (Run, 1);
+
+  run->engine = self;
+  run->agent = g_object_ref (agent);
+  run->task = g_object_ref (task);
+  run->cancellable = g_cancellable_new ();
+  run->dry_run = (flags & AF_RUN_FLAGS_DRY_RUN) != 0;
+  run->planned = g_queue_new ();
+  run->would_do = json_array_new ();
+  if (cancellable != NULL)
+    {
+      run->caller_cancellable = g_object_ref (cancellable);
+      run->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled_cb), run, NULL);
+    }
+  g_task_set_task_data (task, run, (GDestroyNotify)run_free);
+  return run;
+}
+
 void
 af_engine_run_agent_async (AfEngine           *self,
                            const char         *id,
@@ -1897,21 +2150,7 @@ af_engine_run_agent_async (AfEngine           *self,
       return;
     }
 
-  run = g_new0 (Run, 1);
-  run->engine = self;
-  run->agent = g_object_ref (agent);
-  run->task = g_object_ref (task);
-  run->cancellable = g_cancellable_new ();
-  run->dry_run = (flags & AF_RUN_FLAGS_DRY_RUN) != 0;
-  run->planned = g_queue_new ();
-  run->would_do = json_array_new ();
-  if (cancellable != NULL)
-    {
-      run->caller_cancellable = g_object_ref (cancellable);
-      run->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled_cb), run, NULL);
-    }
-  g_task_set_task_data (task, run, (GDestroyNotify)run_free);
-
+  run = run_new (self, agent, task, flags, cancellable);
   if (g_hash_table_size (self->running) >= self->max_concurrent)
     g_queue_push_tail (self->queue, run);
   else
@@ -1929,6 +2168,64 @@ af_engine_run_agent_finish (AfEngine     *self,
                             GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * af_engine_test_agent_async:
+ * @agent: the definition to try, saved or not
+ *
+ * A "Test run": fetches and decides for real and reports the actions it
+ * would take. Nothing reaches a service's write side, the outbox, the
+ * activity log or the run history, and it does not count in metrics.
+ */
+void
+af_engine_test_agent_async (AfEngine           *self,
+                            AfAgent            *agent,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+  Run *run;
+
+  g_return_if_fail (AF_IS_ENGINE (self));
+  g_return_if_fail (AF_IS_AGENT (agent));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_engine_test_agent_async);
+
+  if (!af_agent_validate_definition (af_agent_get_definition (agent), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (self->executor == NULL)
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_NOT_CONFIGURED,
+                               _ ("Agents cannot run yet: no service connections are set up"));
+      return;
+    }
+
+  run = run_new (self, agent, task, AF_RUN_FLAGS_DRY_RUN, cancellable);
+  run->test_only = TRUE;
+  run->steps = json_array_new ();
+  start_run (run);
+}
+
+/**
+ * af_engine_test_agent_finish:
+ *
+ * Returns: (transfer full): the test run's result
+ */
+JsonObject *
+af_engine_test_agent_finish (AfEngine     *self,
+                             GAsyncResult *result,
+                             GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == af_engine_test_agent_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -2154,6 +2451,17 @@ count_query (AfEngine   *self,
   return n;
 }
 
+/* Since when "today" counts, in the user's time zone. */
+static gint64
+local_midnight (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                          g_date_time_get_day_of_month (now), 0, 0, 0);
+
+  return g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
+}
+
 void
 af_engine_get_metrics (AfEngine   *self,
                        const char *agent_id,
@@ -2183,23 +2491,32 @@ af_engine_get_metrics (AfEngine   *self,
 
   /* Actions done, per agent and kind, weighted by the agent's template. */
   stmt = af_database_prepare (self->db,
-                              "SELECT o.agent_id, o.action, count (*), a.template FROM outbox o"
+                              "SELECT o.agent_id, o.action, count (*), a.template,"
+                              " sum (o.updated_at >= ?2), sum (o.updated_at >= ?3) FROM outbox o"
                               " LEFT JOIN agents a ON a.id = o.agent_id"
                               " WHERE o.state = 'done' AND (?1 IS NULL OR o.agent_id = ?1) GROUP BY 1, 2",
                               NULL);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, agent_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, local_midnight ());
+      sqlite3_bind_int64 (stmt, 3, week);
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
           const char *action = (const char *)sqlite3_column_text (stmt, 1);
           guint       n = sqlite3_column_int (stmt, 2);
           const char *template_id = (const char *)sqlite3_column_text (stmt, 3);
+          guint       n_today = sqlite3_column_int (stmt, 4);
+          guint       n_7d = sqlite3_column_int (stmt, 5);
           AfTemplate *t = template_id ? af_template_lookup (template_id) : NULL;
 
           m->actions += n;
+          m->actions_today += n_today;
           if (t != NULL)
-            m->minutes_saved += n * af_template_get_minutes_saved (t, action);
+            {
+              m->minutes_saved += n * af_template_get_minutes_saved (t, action);
+              m->minutes_saved_7d += n_7d * af_template_get_minutes_saved (t, action);
+            }
           if (g_strcmp0 (action, "draft") == 0)
             m->drafts_created += n;
           else if (g_strcmp0 (action, "post") == 0)
@@ -2267,6 +2584,27 @@ af_engine_set_network_monitor (AfEngine        *self,
 }
 
 /**
+ * af_engine_set_executor:
+ * @executor: (nullable): how agents reach their services
+ *
+ * For a caller that can only build the executor once the engine's
+ * database is open (the accounts live in it). On a started engine, the
+ * outbox is reconciled through the new executor at once.
+ */
+void
+af_engine_set_executor (AfEngine   *self,
+                        AfExecutor *executor)
+{
+  g_return_if_fail (AF_IS_ENGINE (self));
+  g_return_if_fail (executor == NULL || AF_IS_EXECUTOR (executor));
+
+  if (!g_set_object (&self->executor, executor))
+    return;
+  if (self->started && executor != NULL)
+    reconcile_outbox (self);
+}
+
+/**
  * af_engine_set_llm_client:
  * @llm: (nullable): the model agents with "ai": { "enabled": true } use
  */
@@ -2277,5 +2615,7 @@ af_engine_set_llm_client (AfEngine    *self,
   g_return_if_fail (AF_IS_ENGINE (self));
   g_return_if_fail (llm == NULL || AF_IS_LLM_CLIENT (llm));
 
-  g_set_object (&self->llm, llm);
+  /* Agents' own models are variants of this one: made again from it. */
+  if (g_set_object (&self->llm, llm))
+    g_hash_table_remove_all (self->llm_variants);
 }

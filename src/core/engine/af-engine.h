@@ -35,6 +35,8 @@ typedef enum
  * @success_rate_7d: successful / finished runs over the last 7 days
  *   (0 when none finished)
  * @minutes_saved: Σ actions × the template's minutes per action kind
+ * @actions_today: actions done since local midnight
+ * @minutes_saved_7d: @minutes_saved over the actions done in the last 7 days
  */
 typedef struct
 {
@@ -51,6 +53,8 @@ typedef struct
   guint  messages_posted;
   guint  events_created;
   guint  approvals_pending;
+  guint  actions_today;
+  double minutes_saved_7d;
 } AfMetrics;
 
 /* @executor: (nullable): without one, agents can be managed but not run. */
@@ -94,6 +98,12 @@ gboolean af_engine_save_agent (AfEngine *self,
 gboolean af_engine_delete_agent (AfEngine   *self,
                                  const char *id,
                                  GError    **error);
+/* @remove_activity: also forget the agent's activity, finished runs and
+ * finished outbox entries (its metrics go with them). */
+gboolean af_engine_delete_agent_full (AfEngine   *self,
+                                      const char *id,
+                                      gboolean    remove_activity,
+                                      GError    **error);
 gboolean af_engine_pause_agent (AfEngine   *self,
                                 const char *id,
                                 GError    **error);
@@ -124,6 +134,20 @@ JsonObject *af_engine_run_agent_finish (AfEngine     *self,
                                         GAsyncResult *result,
                                         GError      **error);
 
+/* A "Test run" of @agent, which need not be saved (the editor's unsaved
+ * definition): reads and decisions for real, no side effect, nothing in
+ * the outbox, the activity or the run history. The result has the shape
+ * of af_engine_run_agent_finish() with %AF_RUN_FLAGS_DRY_RUN ("actions"),
+ * plus "steps": what it did, one line each. */
+void        af_engine_test_agent_async (AfEngine           *self,
+                                        AfAgent            *agent,
+                                        GCancellable       *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer            user_data);
+JsonObject *af_engine_test_agent_finish (AfEngine     *self,
+                                         GAsyncResult *result,
+                                         GError      **error);
+
 /* Approve executes the action exactly once; deny drops it. */
 void     af_engine_approve_async (AfEngine           *self,
                                   gint64              approval_id,
@@ -151,6 +175,8 @@ void  af_engine_set_approval_lifetime (AfEngine *self,
                                        guint     seconds);
 guint af_engine_get_failures (AfEngine   *self,
                               const char *id);
+void  af_engine_set_executor (AfEngine   *self,
+                              AfExecutor *executor);
 void  af_engine_set_llm_client (AfEngine    *self,
                                 AfLlmClient *llm);
 /* Replaces the network monitor (tests). */

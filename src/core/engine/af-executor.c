@@ -68,14 +68,19 @@ af_executor_execute_finish (AfExecutor   *self,
 
 void
 af_executor_reconcile_async (AfExecutor         *self,
+                             AfAgent            *agent,
                              const char         *action,
+                             JsonObject         *params,
+                             JsonObject         *item,
                              const char         *key,
                              GCancellable       *cancellable,
                              GAsyncReadyCallback callback,
                              gpointer            user_data)
 {
   g_return_if_fail (AF_IS_EXECUTOR (self));
-  AF_EXECUTOR_GET_IFACE (self)->reconcile_async (self, action, key, cancellable, callback, user_data);
+  g_return_if_fail (agent == NULL || AF_IS_AGENT (agent));
+  AF_EXECUTOR_GET_IFACE (self)->reconcile_async (self, agent, action, params, item, key, cancellable, callback,
+                                                 user_data);
 }
 
 gboolean
@@ -85,4 +90,16 @@ af_executor_reconcile_finish (AfExecutor   *self,
 {
   g_return_val_if_fail (AF_IS_EXECUTOR (self), FALSE);
   return AF_EXECUTOR_GET_IFACE (self)->reconcile_finish (self, result, error);
+}
+
+void
+af_executor_commit_fetch (AfExecutor *self,
+                          AfAgent    *agent,
+                          GPtrArray  *items)
+{
+  g_return_if_fail (AF_IS_EXECUTOR (self));
+  g_return_if_fail (AF_IS_AGENT (agent));
+  g_return_if_fail (items != NULL);
+  if (AF_EXECUTOR_GET_IFACE (self)->commit_fetch != NULL)
+    AF_EXECUTOR_GET_IFACE (self)->commit_fetch (self, agent, items);
 }

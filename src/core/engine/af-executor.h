@@ -25,7 +25,13 @@ G_DECLARE_INTERFACE (AfExecutor, af_executor, AF, EXECUTOR, GObject)
  * @execute_async: performs one side effect. @key is the idempotency key;
  *   an implementation stamps it on what it creates (a header, metadata)
  *   so that @reconcile_async can find it after a crash.
- * @reconcile_async: whether the side effect with @key already happened.
+ * @reconcile_async: whether the side effect with @key already happened;
+ *   @agent (nullable when it was deleted since), @params and @item are
+ *   what @execute_async was given.
+ * @commit_fetch: (optional): the run that fetched @items (as
+ *   @fetch_finish returned them) finished with every item dealt with, so
+ *   an incremental cursor may move past them; never called for a dry run.
+ *   A later fetch for the same agent (a test run meanwhile) voids it.
  *
  * The engine talks to services only through this interface, so tests and
  * the sample workspace can stand in for Gmail, Calendar and Slack.
@@ -56,7 +62,10 @@ struct _AfExecutorInterface
                            GAsyncResult *result,
                            GError      **error);
   void (*reconcile_async) (AfExecutor         *self,
+                           AfAgent            *agent,
                            const char         *action,
+                           JsonObject         *params,
+                           JsonObject         *item,
                            const char         *key,
                            GCancellable       *cancellable,
                            GAsyncReadyCallback callback,
@@ -64,6 +73,9 @@ struct _AfExecutorInterface
   gboolean (*reconcile_finish) (AfExecutor   *self,
                                 GAsyncResult *result,
                                 GError      **error);
+  void (*commit_fetch) (AfExecutor *self,
+                        AfAgent    *agent,
+                        GPtrArray  *items);
 };
 
 void af_executor_fetch_async (AfExecutor         *self,
@@ -90,7 +102,10 @@ char *af_executor_execute_finish (AfExecutor   *self,
                                   GAsyncResult *result,
                                   GError      **error);
 void  af_executor_reconcile_async (AfExecutor         *self,
+                                   AfAgent            *agent,
                                    const char         *action,
+                                   JsonObject         *params,
+                                   JsonObject         *item,
                                    const char         *key,
                                    GCancellable       *cancellable,
                                    GAsyncReadyCallback callback,
@@ -99,5 +114,8 @@ void  af_executor_reconcile_async (AfExecutor         *self,
 gboolean af_executor_reconcile_finish (AfExecutor   *self,
                                        GAsyncResult *result,
                                        GError      **error);
+void     af_executor_commit_fetch (AfExecutor *self,
+                                   AfAgent    *agent,
+                                   GPtrArray  *items);
 
 G_END_DECLS

@@ -39,6 +39,9 @@ parse_duration (const char *text,
   if (text == NULL || !g_ascii_isdigit (*text))
     return FALSE;
   n = g_ascii_strtoll (text, &end, 10);
+  /* Longer than any clock: would overflow in seconds. */
+  if (n > G_MAXINT64 / 86400)
+    return FALSE;
   if (g_str_equal (end, "m"))
     *seconds = n * 60;
   else if (g_str_equal (end, "h"))
@@ -158,8 +161,9 @@ af_rules_validate (JsonArray  *rules,
         return fail (error, rp, "must be an object");
       rule = json_node_get_object (node);
 
+      /* "match": false reads as NULL. */
       match = json_object_get_string_member_with_default (rule, "match", "all");
-      if (!g_str_equal (match, "all") && !g_str_equal (match, "any"))
+      if (match == NULL || (!g_str_equal (match, "all") && !g_str_equal (match, "any")))
         {
           g_autofree char *p = g_strconcat (rp, ".match", NULL);
           return fail (error, p, "must be “all” or “any”");
@@ -325,7 +329,7 @@ af_rules_evaluate (JsonArray  *rules,
       JsonObject *rule = json_array_get_object_element (rules, i);
       JsonArray  *conditions = json_object_get_array_member (rule, "conditions");
       JsonArray  *rule_actions = json_object_get_array_member (rule, "actions");
-      gboolean    any = g_str_equal (json_object_get_string_member_with_default (rule, "match", "all"), "any");
+      gboolean    any = g_strcmp0 (json_object_get_string_member_with_default (rule, "match", "all"), "any") == 0;
       guint       n = json_array_get_length (conditions);
       gboolean    matched = !any || n == 0;
 

@@ -352,7 +352,10 @@ sample_execute_finish (AfExecutor   *executor,
 
 static void
 sample_reconcile_async (AfExecutor         *executor,
+                        AfAgent            *agent,
                         const char         *action,
+                        JsonObject         *params,
+                        JsonObject         *item,
                         const char         *key,
                         GCancellable       *cancellable,
                         GAsyncReadyCallback callback,

@@ -19,16 +19,22 @@ struct _AfServicesExecutor
   AfGmailClient    *gmail;
   AfCalendarClient *calendar;
   AfSlackClient    *slack;
-  char             *history_id;
+  AfDatabase       *db;
+  GHashTable       *history;   /* agent id → its committed Gmail historyId */
+  GHashTable       *pending;   /* agent id → Pending: its last fetch, not committed yet */
   GHashTable       *label_ids; /* name → id, NULL until listed */
 };
 
 static void af_services_executor_iface_init (AfExecutorInterface *iface);
 
+/* The Slack metadata event_type stamped on every post. */
+#define ACTION_EVENT_TYPE "agentflow_action"
+
 G_DEFINE_FINAL_TYPE_WITH_CODE (AfServicesExecutor, af_services_executor, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (AF_TYPE_EXECUTOR, af_services_executor_iface_init))
 
 typedef struct
 {
+  AfAgent    *agent;
   char       *source;
   GPtrArray  *ids;
   guint       next;
@@ -41,6 +47,7 @@ typedef struct
 static void
 op_free (Op *op)
 {
+  g_clear_object (&op->agent);
   g_free (op->source);
   g_clear_pointer (&op->ids, g_ptr_array_unref);
   g_clear_pointer (&op->items, g_ptr_array_unref);
@@ -95,6 +102,97 @@ today_id (const char *prefix)
   return g_strconcat (prefix, day, NULL);
 }
 
+/* Sync cursors: one Gmail historyId per agent, in sync_cursors (service,
+ * account, kind, scope = the agent id) when there is a database. */
+
+typedef struct
+{
+  gconstpointer items; /* identifies the fetch: the array it returned */
+  char         *history_id;
+} Pending;
+
+static void
+pending_free (Pending *p)
+{
+  g_free (p->history_id);
+  g_free (p);
+}
+
+static const char *
+cursor_account (AfAgent *agent)
+{
+  const char *account = af_agent_get_account (agent, "gmail");
+
+  return account ? account : "";
+}
+
+static const char *
+committed_history (AfServicesExecutor *self,
+                   AfAgent            *agent)
+{
+  const char   *agent_id = af_agent_get_id (agent);
+  sqlite3_stmt *stmt;
+  char         *value = NULL;
+
+  if (g_hash_table_contains (self->history, agent_id))
+    return g_hash_table_lookup (self->history, agent_id);
+  if (self->db == NULL)
+    return NULL;
+  stmt = af_database_prepare (self->db,
+                              "SELECT value FROM sync_cursors WHERE service = 'gmail' AND account = ?1"
+                              " AND kind = 'historyId' AND scope = ?2",
+                              NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, cursor_account (agent), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  g_hash_table_insert (self->history, g_strdup (agent_id), value);
+  return value;
+}
+
+static void
+services_commit_fetch (AfExecutor *executor,
+                       AfAgent    *agent,
+                       GPtrArray  *items)
+{
+  AfServicesExecutor *self = AF_SERVICES_EXECUTOR (executor);
+  const char         *agent_id = af_agent_get_id (agent);
+  Pending            *pending = g_hash_table_lookup (self->pending, agent_id);
+  g_autofree char    *history_id = NULL;
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  /* Only the run's own fetch: after a later one (a test run) the
+   * cursor stays, and the next sync reads again what it must. */
+  if (pending == NULL || pending->items != items)
+    return;
+  history_id = g_steal_pointer (&pending->history_id);
+  g_hash_table_remove (self->pending, agent_id);
+  g_hash_table_insert (self->history, g_strdup (agent_id), g_strdup (history_id));
+  if (self->db == NULL)
+    return;
+  stmt = af_database_prepare (self->db,
+                              "INSERT INTO sync_cursors (service, account, kind, scope, value, updated_at)"
+                              " VALUES ('gmail', ?1, 'historyId', ?2, ?3, ?4)"
+                              " ON CONFLICT (service, account, kind, scope) DO UPDATE SET value = ?3, updated_at = ?4",
+                              &error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, cursor_account (agent), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, history_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+      af_database_step_done (self->db, stmt, &error);
+    }
+  /* Not fatal: the next sync starts from the older cursor and the engine
+   * skips what it has seen. */
+  if (error != NULL)
+    g_warning ("Could not store the Gmail sync cursor: %s", error->message);
+}
+
 /* Fetch: mail. */
 
 static void fetch_next_message (GTask *task);
@@ -110,7 +208,14 @@ on_get_message_cb (GObject      *source,
   g_autoptr (AfGmailMessage) m = af_gmail_client_get_message_finish (AF_GMAIL_CLIENT (source), result, &error);
 
   if (m != NULL)
-    g_ptr_array_add (op->items, item_from_message (m));
+    {
+      /* The account's own outgoing mail shows up in the history too: an
+       * agent must not act on what it (or another agent) sent, or a rule
+       * that answers mail answers its own answers, forever. */
+      if (m->label_ids == NULL || !g_strv_contains ((const char *const *)m->label_ids, "SENT") ||
+          g_strv_contains ((const char *const *)m->label_ids, "INBOX"))
+        g_ptr_array_add (op->items, item_from_message (m));
+    }
   else if (!g_error_matches (error, AF_ERROR, AF_ERROR_NOT_FOUND))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -153,8 +258,17 @@ on_sync_cb (GObject      *source,
       g_object_unref (task);
       return;
     }
-  g_free (self->history_id);
-  self->history_id = g_strdup (sync->history_id);
+  if (sync->full_resync)
+    g_debug ("Gmail listed afresh for %s (no cursor, or it expired)", af_agent_get_id (op->agent));
+  /* Moves on only once the run dealt with these messages (commit_fetch),
+   * so a crash or a dry run never skips mail. */
+  {
+    Pending *pending = g_new0 (Pending, 1);
+
+    pending->items = op->items;
+    pending->history_id = g_strdup (sync->history_id);
+    g_hash_table_insert (self->pending, g_strdup (af_agent_get_id (op->agent)), pending);
+  }
   op->ids = g_ptr_array_ref (sync->message_ids);
   fetch_next_message (task);
 }
@@ -292,6 +406,7 @@ services_fetch_async (AfExecutor         *executor,
   Op                 *op = g_new0 (Op, 1);
 
   g_task_set_source_tag (task, services_fetch_async);
+  op->agent = g_object_ref (agent);
   op->source = g_strdup (source);
   op->items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
   g_task_set_task_data (task, op, (GDestroyNotify)op_free);
@@ -319,8 +434,9 @@ services_fetch_async (AfExecutor         *executor,
     {
       if (!need (task, self->gmail, "Gmail"))
         return;
-      /* Incremental from the last historyId; the first time a bounded listing. */
-      af_gmail_client_sync_async (self->gmail, self->history_id, 50, cancellable, on_sync_cb, task);
+      /* Incremental from the agent's last historyId; the first time (or
+       * when it expired: 404) a bounded listing. */
+      af_gmail_client_sync_async (self->gmail, committed_history (self, agent), 50, cancellable, on_sync_cb, task);
     }
 }
 
@@ -536,11 +652,15 @@ services_execute_async (AfExecutor         *executor,
 
   if (g_str_equal (action, "post"))
     {
+      g_autoptr (JsonObject) payload = json_object_new ();
+
+      /* The key rides along as message metadata: reconcile finds it. */
+      json_object_set_string_member (payload, "key", key);
       if (need (task, self->slack, "Slack"))
-        af_slack_client_post_message_async (self->slack,
-                                            json_object_get_string_member_with_default (op->params, "channel", "#general"),
-                                            json_object_get_string_member_with_default (op->params, "text", ""), NULL,
-                                            NULL, cancellable, on_post_cb, task);
+        af_slack_client_post_message_with_metadata_async (
+            self->slack, json_object_get_string_member_with_default (op->params, "channel", "#general"),
+            json_object_get_string_member_with_default (op->params, "text", ""), NULL, NULL, ACTION_EVENT_TYPE,
+            payload, cancellable, on_post_cb, task);
       return;
     }
   if (g_str_equal (action, "create_event"))
@@ -550,6 +670,8 @@ services_execute_async (AfExecutor         *executor,
 
       if (!need (task, self->calendar, "Calendar"))
         return;
+      /* Our own id: a repeat is a 409, and reconcile can look it up. */
+      event->id = af_calendar_event_id_for_key (key);
       event->summary = g_strdup (json_object_get_string_member_with_default (op->params, "summary", "Event"));
       event->status = g_strdup ("tentative");
       event->start = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (op->params, "start", ""), tz);
@@ -585,8 +707,11 @@ services_execute_async (AfExecutor         *executor,
       const char      *subject = json_object_get_string_member_with_default (op->item, "subject", "");
       g_autofree char *re = g_str_has_prefix (subject, "Re:") ? g_strdup (subject) : g_strconcat ("Re: ", subject, NULL);
       gboolean         reply = g_str_equal (action, "draft") || !json_object_has_member (op->params, "to");
+      g_autofree char *message_id = af_gmail_message_id_for_key (key);
       AfGmailOutgoing  out = { 0 };
 
+      /* Found again after a crash by rfc822msgid:. */
+      out.message_id = message_id;
       out.to = json_object_get_string_member_with_default (op->params, "to",
                                                            json_object_get_string_member_with_default (op->item, "from", ""));
       out.subject = json_object_get_string_member_with_default (op->params, "subject", re);
@@ -617,22 +742,120 @@ services_execute_finish (AfExecutor   *executor,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Reconcile: each side effect carries its key (a Message-ID, an event
+ * id, Slack metadata), so after a crash it is looked up, not repeated. */
+
+/* How far back a Slack post is looked for. */
+#define RECONCILE_SLACK_WINDOW_DAYS 7
+
+static void
+on_found_id_cb (GTask  *task,
+                char   *id,
+                GError *error)
+{
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, id != NULL);
+  g_free (id);
+  g_object_unref (task);
+}
+
+static void
+on_find_mail_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError *error = NULL;
+  char   *id = af_gmail_client_find_by_message_id_finish (AF_GMAIL_CLIENT (source), result, &error);
+
+  on_found_id_cb (user_data, id, error);
+}
+
+static void
+on_find_post_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError *error = NULL;
+  char   *ts = af_slack_client_find_by_metadata_finish (AF_SLACK_CLIENT (source), result, &error);
+
+  on_found_id_cb (user_data, ts, error);
+}
+
+static void
+on_get_event_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfCalendarEvent) event = af_calendar_client_get_event_finish (AF_CALENDAR_CLIENT (source), result, &error);
+
+  /* Found even if deleted since ("cancelled"): it was created. */
+  if (event != NULL)
+    g_task_return_boolean (task, TRUE);
+  else if (g_error_matches (error, AF_ERROR, AF_ERROR_NOT_FOUND))
+    g_task_return_boolean (task, FALSE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+  g_object_unref (task);
+}
+
 static void
 services_reconcile_async (AfExecutor         *executor,
+                          AfAgent            *agent,
                           const char         *action,
+                          JsonObject         *params,
+                          JsonObject         *item,
                           const char         *key,
                           GCancellable       *cancellable,
                           GAsyncReadyCallback callback,
                           gpointer            user_data)
 {
-  g_autoptr (GTask) task = g_task_new (executor, cancellable, callback, user_data);
-  gboolean idempotent = g_strv_contains ((const char *const[]){ "label", "archive", "star", "mark_read", NULL }, action);
+  AfServicesExecutor *self = AF_SERVICES_EXECUTOR (executor);
+  GTask              *task = g_task_new (executor, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, services_reconcile_async);
+
   /* Label changes are idempotent: "not done" lets the engine repeat them
-   * safely. For a send, draft, post or event the outcome cannot be looked
-   * up yet, so it counts as done: at most once, never twice. */
-  g_task_return_boolean (task, !idempotent);
+   * safely. */
+  if (g_strv_contains ((const char *const[]){ "label", "archive", "star", "mark_read", NULL }, action))
+    {
+      g_task_return_boolean (task, FALSE);
+      g_object_unref (task);
+    }
+  else if (g_str_equal (action, "send") || g_str_equal (action, "draft"))
+    {
+      g_autofree char *message_id = af_gmail_message_id_for_key (key);
+
+      if (need (task, self->gmail, "Gmail"))
+        af_gmail_client_find_by_message_id_async (self->gmail, message_id, g_str_equal (action, "draft"), cancellable,
+                                                  on_find_mail_cb, task);
+    }
+  else if (g_str_equal (action, "create_event"))
+    {
+      g_autofree char *event_id = af_calendar_event_id_for_key (key);
+
+      if (need (task, self->calendar, "Calendar"))
+        af_calendar_client_get_event_async (self->calendar, "primary", event_id, cancellable, on_get_event_cb, task);
+    }
+  else if (g_str_equal (action, "post"))
+    {
+      const char *channel = params ? json_object_get_string_member_with_default (params, "channel", "#general")
+                                   : "#general";
+      gint64      oldest = g_get_real_time () / G_USEC_PER_SEC - RECONCILE_SLACK_WINDOW_DAYS * 24 * 3600;
+
+      if (need (task, self->slack, "Slack"))
+        af_slack_client_find_by_metadata_async (self->slack, channel, ACTION_EVENT_TYPE, "key", key, oldest,
+                                                cancellable, on_find_post_cb, task);
+    }
+  else
+    {
+      /* Nothing to look it up by: counts as done, at most once. */
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
 }
 
 static gboolean
@@ -652,6 +875,7 @@ af_services_executor_iface_init (AfExecutorInterface *iface)
   iface->execute_finish = services_execute_finish;
   iface->reconcile_async = services_reconcile_async;
   iface->reconcile_finish = services_reconcile_finish;
+  iface->commit_fetch = services_commit_fetch;
 }
 
 static void
@@ -662,6 +886,7 @@ af_services_executor_dispose (GObject *object)
   g_clear_object (&self->gmail);
   g_clear_object (&self->calendar);
   g_clear_object (&self->slack);
+  g_clear_object (&self->db);
 
   G_OBJECT_CLASS (af_services_executor_parent_class)->dispose (object);
 }
@@ -671,7 +896,8 @@ af_services_executor_finalize (GObject *object)
 {
   AfServicesExecutor *self = (AfServicesExecutor *)object;
 
-  g_clear_pointer (&self->history_id, g_free);
+  g_clear_pointer (&self->history, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->label_ids, g_hash_table_unref);
 
   G_OBJECT_CLASS (af_services_executor_parent_class)->finalize (object);
@@ -689,6 +915,8 @@ af_services_executor_class_init (AfServicesExecutorClass *klass)
 static void
 af_services_executor_init (AfServicesExecutor *self)
 {
+  self->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)pending_free);
 }
 
 AfServicesExecutor *
@@ -702,4 +930,20 @@ af_services_executor_new (AfGmailClient    *gmail,
   self->calendar = calendar ? g_object_ref (calendar) : NULL;
   self->slack = slack ? g_object_ref (slack) : NULL;
   return self;
+}
+
+/**
+ * af_services_executor_set_database:
+ * @db: (nullable): where each agent's Gmail sync cursor is kept, so a
+ *   restart syncs incrementally
+ */
+void
+af_services_executor_set_database (AfServicesExecutor *self,
+                                   AfDatabase         *db)
+{
+  g_return_if_fail (AF_IS_SERVICES_EXECUTOR (self));
+  g_return_if_fail (db == NULL || AF_IS_DATABASE (db));
+
+  g_set_object (&self->db, db);
+  g_hash_table_remove_all (self->history);
 }

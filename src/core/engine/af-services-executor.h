@@ -6,6 +6,7 @@
 #pragma once
 
 #include "af-calendar-client.h"
+#include "af-database.h"
 #include "af-executor.h"
 #include "af-gmail-client.h"
 #include "af-slack-client.h"
@@ -22,5 +23,7 @@ G_DECLARE_FINAL_TYPE (AfServicesExecutor, af_services_executor, AF, SERVICES_EXE
 AfServicesExecutor *af_services_executor_new (AfGmailClient    *gmail,
                                               AfCalendarClient *calendar,
                                               AfSlackClient    *slack);
+void                af_services_executor_set_database (AfServicesExecutor *self,
+                                                       AfDatabase         *db);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "af-calendar-client.h"
+#include "af-calendar-client-private.h"
 #include "af-error.h"
 
 struct _AfCalendarClient
@@ -128,9 +129,11 @@ read_when (JsonObject *when,
 AfCalendarEvent *
 af_calendar_event_from_json (JsonObject *object)
 {
-  AfCalendarEvent *event = af_calendar_event_new ();
+  AfCalendarEvent *event;
 
   g_return_val_if_fail (object != NULL, NULL);
+
+  event = af_calendar_event_new ();
 
   event->id = g_strdup (str (object, "id"));
   event->status = g_strdup (str (object, "status") ? str (object, "status") : "confirmed");
@@ -183,6 +186,9 @@ af_calendar_event_to_json (const AfCalendarEvent *event)
 
   g_return_val_if_fail (event != NULL, NULL);
 
+  /* A client-chosen id (base32hex) makes a repeated insert a 409. */
+  if (event->id != NULL)
+    json_object_set_string_member (o, "id", event->id);
   if (event->summary != NULL)
     json_object_set_string_member (o, "summary", event->summary);
   if (event->description != NULL)
@@ -207,14 +213,20 @@ calendar_url (AfCalendarClient *self,
   return g_strconcat (self->base_url, "/calendars/", escaped, "/events", tail ? tail : "", NULL);
 }
 
-static GPtrArray *
-parse_items (JsonObject *o)
+GPtrArray *
+af_calendar_parse_items (JsonObject *o)
 {
   GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify)af_calendar_event_free);
   JsonArray *items = json_object_has_member (o, "items") ? json_object_get_array_member (o, "items") : NULL;
 
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    g_ptr_array_add (events, af_calendar_event_from_json (json_array_get_object_element (items, i)));
+    {
+      JsonNode *item = json_array_get_element (items, i);
+
+      /* Callers walk every event: an item that is not an object is none. */
+      if (JSON_NODE_HOLDS_OBJECT (item))
+        g_ptr_array_add (events, af_calendar_event_from_json (json_node_get_object (item)));
+    }
 
   return events;
 }
@@ -288,7 +300,7 @@ on_list_cb (GObject      *object,
     }
 
   o = json_node_get_object (root);
-  g_ptr_array_extend_and_steal (op->result->events, parse_items (o));
+  g_ptr_array_extend_and_steal (op->result->events, af_calendar_parse_items (o));
 
   next = str (o, "nextPageToken");
   if (next != NULL)
@@ -461,6 +473,66 @@ on_event_cb (GObject      *object,
                            (GDestroyNotify)af_calendar_event_free);
 }
 
+static AfCalendarEvent *
+event_copy_basic (const AfCalendarEvent *event)
+{
+  AfCalendarEvent *copy = af_calendar_event_new ();
+
+  copy->id = g_strdup (event->id);
+  copy->summary = g_strdup (event->summary);
+  copy->start = event->start ? g_date_time_ref (event->start) : NULL;
+  copy->end = event->end ? g_date_time_ref (event->end) : NULL;
+  copy->all_day = event->all_day;
+  copy->start_date = g_strdup (event->start_date);
+  copy->end_date = g_strdup (event->end_date);
+  copy->time_zone = g_strdup (event->time_zone);
+  return copy;
+}
+
+static void
+on_insert_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AfCalendarEvent *requested = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = af_http_client_json_finish (AF_HTTP_CLIENT (object), result, &error);
+
+  /* With our own id, 409 "duplicate" means an earlier attempt (whose
+   * answer was lost) created it: the same event, done. */
+  if (root == NULL && requested->id != NULL && g_error_matches (error, AF_ERROR, AF_ERROR_CONFLICT))
+    g_task_return_pointer (task, event_copy_basic (requested), (GDestroyNotify)af_calendar_event_free);
+  else if (root == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (!JSON_NODE_HOLDS_OBJECT (root) || str (json_node_get_object (root), "id") == NULL)
+    g_task_return_error (task, bad_response (_ ("Create a calendar event")));
+  else
+    g_task_return_pointer (task, af_calendar_event_from_json (json_node_get_object (root)),
+                           (GDestroyNotify)af_calendar_event_free);
+}
+
+/**
+ * af_calendar_event_id_for_key:
+ * @key: an idempotency key
+ *
+ * An event id Calendar accepts on insert (base32hex: 0-9 and a-v, 5 to
+ * 1024 characters), the same for the same key.
+ *
+ * Returns: (transfer full): the id
+ */
+char *
+af_calendar_event_id_for_key (const char *key)
+{
+  g_autofree char *digest = NULL;
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  /* Hex digits are a subset of base32hex. */
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  return g_strconcat ("af", digest, NULL);
+}
+
 void
 af_calendar_client_insert_event_async (AfCalendarClient      *self,
                                        const char            *calendar_id,
@@ -478,10 +550,52 @@ af_calendar_client_insert_event_async (AfCalendarClient      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_calendar_client_insert_event_async);
+  g_task_set_task_data (task, event_copy_basic (event), (GDestroyNotify)af_calendar_event_free);
   body = af_calendar_event_to_json (event);
   url = calendar_url (self, calendar_id, NULL);
   af_http_client_json_async (self->http, af_service_method_lookup ("calendar.events.insert"), self->tokens,
-                             "POST", url, body, cancellable, on_event_cb, task);
+                             "POST", url, body, cancellable, on_insert_cb, task);
+}
+
+void
+af_calendar_client_get_event_async (AfCalendarClient   *self,
+                                    const char         *calendar_id,
+                                    const char         *event_id,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  GTask           *task;
+  g_autofree char *escaped = NULL;
+  g_autofree char *tail = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (AF_IS_CALENDAR_CLIENT (self));
+  g_return_if_fail (event_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_calendar_client_get_event_async);
+  escaped = g_uri_escape_string (event_id, NULL, FALSE);
+  tail = g_strconcat ("/", escaped, NULL);
+  url = calendar_url (self, calendar_id, tail);
+  af_http_client_json_async (self->http, af_service_method_lookup ("calendar.events.get"), self->tokens, "GET",
+                             url, NULL, cancellable, on_event_cb, task);
+}
+
+/**
+ * af_calendar_client_get_event_finish:
+ *
+ * Returns: (transfer full): the event (a deleted one has status
+ *   "cancelled"); %AF_ERROR_NOT_FOUND when there is none with that id
+ */
+AfCalendarEvent *
+af_calendar_client_get_event_finish (AfCalendarClient *self,
+                                     GAsyncResult     *result,
+                                     GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -591,27 +705,24 @@ af_calendar_client_delete_event_finish (AfCalendarClient *self,
 
 /* freeBusy.query */
 
-static void
-on_free_busy_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+/**
+ * af_calendar_parse_free_busy:
+ *
+ * Returns: (transfer full) (element-type AfCalendarBusy): the busy
+ *   intervals of a freeBusy.query answer, or %NULL and @error
+ */
+GPtrArray *
+af_calendar_parse_free_busy (JsonNode *root,
+                             GError  **error)
 {
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) root = af_http_client_json_finish (AF_HTTP_CLIENT (object), result, &error);
   g_autoptr (GPtrArray) busy = NULL;
   JsonObject *calendars;
   g_autoptr (GList) ids = NULL;
 
-  if (root == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   if (!JSON_NODE_HOLDS_OBJECT (root) || !json_object_has_member (json_node_get_object (root), "calendars"))
     {
-      g_task_return_error (task, bad_response (_ ("Check free/busy times")));
-      return;
+      g_propagate_error (error, bad_response (_ ("Check free/busy times")));
+      return NULL;
     }
 
   busy = g_ptr_array_new_with_free_func ((GDestroyNotify)af_calendar_busy_free);
@@ -637,7 +748,30 @@ on_free_busy_cb (GObject      *object,
         }
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&busy), (GDestroyNotify)g_ptr_array_unref);
+  return g_steal_pointer (&busy);
+}
+
+static void
+on_free_busy_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = af_http_client_json_finish (AF_HTTP_CLIENT (object), result, &error);
+  GPtrArray *busy;
+
+  if (root == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  busy = af_calendar_parse_free_busy (root, &error);
+  if (busy == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, busy, (GDestroyNotify)g_ptr_array_unref);
 }
 
 void

@@ -69,6 +69,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfCalendarSyncResult, af_calendar_sync_result_fre
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfCalendarBusy, af_calendar_busy_free)
 
 AfCalendarEvent *af_calendar_event_from_json (JsonObject *object);
+char            *af_calendar_event_id_for_key (const char *key);
 JsonNode        *af_calendar_event_to_json (const AfCalendarEvent *event);
 
 AfCalendarClient *af_calendar_client_new (AfHttpClient  *http,
@@ -111,6 +112,17 @@ void             af_calendar_client_insert_event_async (AfCalendarClient      *s
 AfCalendarEvent *af_calendar_client_insert_event_finish (AfCalendarClient *self,
                                                          GAsyncResult     *result,
                                                          GError          **error);
+
+/* events.get. */
+void             af_calendar_client_get_event_async (AfCalendarClient   *self,
+                                                     const char         *calendar_id,
+                                                     const char         *event_id,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+AfCalendarEvent *af_calendar_client_get_event_finish (AfCalendarClient *self,
+                                                      GAsyncResult     *result,
+                                                      GError          **error);
 
 /* @patch: a JSON object with only the fields to change. */
 void             af_calendar_client_patch_event_async (AfCalendarClient   *self,

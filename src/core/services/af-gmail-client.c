@@ -12,6 +12,7 @@
 
 #include "af-error.h"
 #include "af-gmail-client.h"
+#include "af-gmail-client-private.h"
 
 #define LIST_PAGE_MAX    500
 #define BATCH_MAX        50
@@ -233,7 +234,7 @@ append_address_header (GString    *out,
   g_string_append_printf (out, "%s: ", name);
   for (guint i = 0; addresses[i] != NULL; i++)
     {
-      g_autofree char *address = g_strstrip (g_strdup (addresses[i]));
+      g_autofree char *address = g_strstrip (g_strdelimit (g_strdup (addresses[i]), "\r\n", ' '));
       char            *lt = strchr (address, '<');
 
       if (i > 0)
@@ -281,6 +282,7 @@ af_gmail_build_mime (const AfGmailOutgoing *outgoing)
   append_address_header (out, "To", outgoing->to);
   append_address_header (out, "Cc", outgoing->cc);
   append_header (out, "Subject", outgoing->subject ? outgoing->subject : "");
+  append_header (out, "Message-ID", outgoing->message_id);
   append_header (out, "In-Reply-To", outgoing->in_reply_to);
   append_header (out, "References", outgoing->references);
   g_string_append (out, "MIME-Version: 1.0\r\n");
@@ -1172,9 +1174,9 @@ typedef struct
 static void meta_round (GTask *task);
 
 /* One part of a batch answer: "HTTP/1.1 200 OK\r\nheaders\r\n\r\nbody". */
-static guint
-parse_batch_part (GBytes    *bytes,
-                  JsonNode **json)
+guint
+af_gmail_parse_batch_part (GBytes    *bytes,
+                           JsonNode **json)
 {
   gsize            size = 0;
   const char      *data = g_bytes_get_data (bytes, &size);
@@ -1205,6 +1207,140 @@ parse_batch_part (GBytes    *bytes,
   return status;
 }
 
+void
+af_gmail_batch_part_free (AfGmailBatchPart *part)
+{
+  g_free (part->content_id);
+  g_clear_pointer (&part->body, g_bytes_unref);
+  g_free (part);
+}
+
+/* memmem() for a delimiter that starts a line. */
+static const char *
+find_delimiter (const char *p,
+                const char *end,
+                const char *delimiter,
+                gsize       length)
+{
+  for (const char *start = p; end - p >= (gssize)length; p++)
+    {
+      p = memchr (p, delimiter[0], end - p - length + 1);
+      if (p == NULL)
+        return NULL;
+      if (memcmp (p, delimiter, length) == 0 && (p == start || p[-1] == '\n'))
+        return p;
+    }
+  return NULL;
+}
+
+static char *
+part_content_id (const char *headers,
+                 gsize       length)
+{
+  g_autofree char *text = g_strndup (headers, length);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_ascii_strncasecmp (lines[i], "Content-ID:", strlen ("Content-ID:")) == 0)
+      return g_strstrip (g_strdup (lines[i] + strlen ("Content-ID:")));
+  return NULL;
+}
+
+/**
+ * af_gmail_split_batch:
+ *
+ * Splits a multipart/mixed /batch answer (RFC 2046) into its parts. Not
+ * with soup_multipart_new_from_message(): libsoup up to 3.6 reads out of
+ * bounds on some malformed bodies (CVE-2025-32914, CVE-2025-4948). An
+ * unterminated last part is left out.
+ *
+ * Returns: (transfer full) (element-type AfGmailBatchPart) (nullable):
+ *   the parts, %NULL if the answer is not multipart
+ */
+GPtrArray *
+af_gmail_split_batch (SoupMessageHeaders *headers,
+                      GBytes             *body)
+{
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (GPtrArray) parts = NULL;
+  g_autofree char *delimiter = NULL;
+  const char      *content_type, *boundary, *data, *end, *p;
+  gsize            size = 0, length;
+
+  content_type = soup_message_headers_get_content_type (headers, &params);
+  boundary = params != NULL ? g_hash_table_lookup (params, "boundary") : NULL;
+  if (content_type == NULL || !g_str_has_prefix (content_type, "multipart/") || boundary == NULL || *boundary == '\0' || body == NULL)
+    return NULL;
+
+  delimiter = g_strconcat ("--", boundary, NULL);
+  length = strlen (delimiter);
+  data = g_bytes_get_data (body, &size);
+  if (data == NULL)
+    return NULL;
+  end = data + size;
+
+  parts = g_ptr_array_new_with_free_func ((GDestroyNotify)af_gmail_batch_part_free);
+  p = find_delimiter (data, end, delimiter, length);
+  if (p == NULL)
+    return NULL;
+
+  for (;;)
+    {
+      const char       *start, *next, *stop, *blank;
+      gsize             header_length;
+      AfGmailBatchPart *part;
+
+      p += length;
+      /* "--boundary--" closes the body. */
+      if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+        break;
+      start = memchr (p, '\n', end - p);
+      if (start == NULL)
+        break;
+      start++;
+      next = find_delimiter (start, end, delimiter, length);
+      if (next == NULL)
+        break;
+
+      /* The CRLF before a delimiter belongs to the delimiter. */
+      stop = next;
+      if (stop > start && stop[-1] == '\n')
+        stop--;
+      if (stop > start && stop[-1] == '\r')
+        stop--;
+
+      /* The part's own headers end at its first blank line. */
+      blank = NULL;
+      header_length = 0;
+      if (stop - start >= 2 && start[0] == '\r' && start[1] == '\n')
+        blank = start, header_length = 0;
+      else if (stop - start >= 1 && start[0] == '\n')
+        blank = start, header_length = 0;
+      for (const char *q = start; blank == NULL && q < stop; q++)
+        if (*q == '\n' && ((stop - q >= 2 && q[1] == '\n') || (stop - q >= 3 && q[1] == '\r' && q[2] == '\n')))
+          {
+            blank = q + 1;
+            header_length = q + 1 - start;
+          }
+
+      part = g_new0 (AfGmailBatchPart, 1);
+      if (blank != NULL)
+        {
+          const char *content = blank + (blank[0] == '\r' ? 2 : 1);
+
+          part->content_id = part_content_id (start, header_length);
+          part->body = g_bytes_new (content, stop - content);
+        }
+      else
+        part->body = g_bytes_new (start, stop - start);
+      g_ptr_array_add (parts, part);
+
+      p = next;
+    }
+
+  return g_steal_pointer (&parts);
+}
+
 static void
 on_batch_cb (GObject      *object,
              GAsyncResult *result,
@@ -1216,7 +1352,7 @@ on_batch_cb (GObject      *object,
   MetaOp *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (AfHttpResponse) response = af_http_client_request_finish (AF_HTTP_CLIENT (object), result, &error);
-  SoupMultipart *multipart = NULL;
+  g_autoptr (GPtrArray) parts = NULL;
   g_autoptr (GHashTable) answered = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_free (call);
@@ -1229,24 +1365,21 @@ on_batch_cb (GObject      *object,
     }
   else
     {
-      multipart = soup_multipart_new_from_message (response->headers, response->body);
-      if (multipart == NULL)
+      parts = af_gmail_split_batch (response->headers, response->body);
+      if (parts == NULL)
         {
           if (op->error == NULL)
             op->error = bad_response (_ ("Read messages in a batch"));
         }
       else
         {
-          for (int i = 0; i < soup_multipart_get_length (multipart); i++)
+          for (guint i = 0; i < parts->len; i++)
             {
-              SoupMessageHeaders *headers = NULL;
-              GBytes             *body = NULL;
+              AfGmailBatchPart *part = parts->pdata[i];
               g_autoptr (JsonNode) json = NULL;
               guint status;
 
-              if (!soup_multipart_get_part (multipart, i, &headers, &body))
-                continue;
-              status = parse_batch_part (body, &json);
+              status = af_gmail_parse_batch_part (part->body, &json);
 
               if (status == 200 && json != NULL && JSON_NODE_HOLDS_OBJECT (json))
                 {
@@ -1264,7 +1397,7 @@ on_batch_cb (GObject      *object,
                 {
                   /* Deleted since it was listed: nothing to read. The id is
                    * known from the Content-ID "response-<id>". */
-                  const char *cid = soup_message_headers_get_one (headers, "Content-ID");
+                  const char *cid = part->content_id;
 
                   if (cid != NULL && (cid = strstr (cid, "response-")) != NULL)
                     {
@@ -1277,7 +1410,6 @@ on_batch_cb (GObject      *object,
                     }
                 }
             }
-          soup_multipart_free (multipart);
         }
 
       /* Everything asked but not answered (429, 5xx inside the batch)
@@ -1460,9 +1592,9 @@ label_from_json (JsonObject *object)
   return label;
 }
 
-static gpointer
-parse_labels (JsonNode *root,
-              GError  **error)
+gpointer
+af_gmail_parse_labels (JsonNode *root,
+                       GError  **error)
 {
   GPtrArray *labels;
   JsonArray *array = NULL;
@@ -1493,7 +1625,7 @@ af_gmail_client_list_labels_async (AfGmailClient      *self,
   g_return_if_fail (AF_IS_GMAIL_CLIENT (self));
 
   url = api_url (self, "labels");
-  call_json (self, "gmail.users.labels.list", "GET", url, NULL, parse_labels,
+  call_json (self, "gmail.users.labels.list", "GET", url, NULL, af_gmail_parse_labels,
              af_gmail_client_list_labels_async, cancellable, callback, user_data);
 }
 
@@ -1557,7 +1689,7 @@ af_gmail_client_create_label_async (AfGmailClient      *self,
  * af_gmail_client_create_label_finish:
  *
  * Returns: (transfer full): the new label (an existing name is a 409,
- *   AF_ERROR_FAILED)
+ *   AF_ERROR_CONFLICT)
  */
 AfGmailLabel *
 af_gmail_client_create_label_finish (AfGmailClient *self,
@@ -1833,6 +1965,124 @@ af_gmail_client_send_finish (AfGmailClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* finding what was sent before a crash */
+
+/**
+ * af_gmail_message_id_for_key:
+ * @key: an idempotency key
+ *
+ * The same key always gives the same Message-ID, so a mail sent (or a
+ * draft saved) for an action can be looked up by it later.
+ *
+ * Returns: (transfer full): "<hex@agentflow>"
+ */
+char *
+af_gmail_message_id_for_key (const char *key)
+{
+  g_autofree char *digest = NULL;
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  return g_strdup_printf ("<%s@agentflow>", digest);
+}
+
+/* The first id under @member ("messages" or "drafts"), "" if none. */
+static gpointer
+parse_first (JsonNode   *root,
+             const char *member,
+             GError    **error)
+{
+  JsonObject *object;
+  JsonArray  *array;
+  JsonObject *first;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_propagate_error (error, bad_response (_ ("List messages")));
+      return NULL;
+    }
+  object = json_node_get_object (root);
+  /* No match: no member at all, as with an empty mailbox. */
+  if (!json_object_has_member (object, member))
+    return g_strdup ("");
+  array = json_object_get_array_member (object, member);
+  first = array && json_array_get_length (array) > 0 ? json_array_get_object_element (array, 0) : NULL;
+  return g_strdup (first ? json_object_get_string_member_with_default (first, "id", "") : "");
+}
+
+static gpointer
+parse_first_message (JsonNode *root,
+                     GError  **error)
+{
+  return parse_first (root, "messages", error);
+}
+
+static gpointer
+parse_first_draft (JsonNode *root,
+                   GError  **error)
+{
+  return parse_first (root, "drafts", error);
+}
+
+void
+af_gmail_client_find_by_message_id_async (AfGmailClient      *self,
+                                          const char         *message_id,
+                                          gboolean            in_drafts,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data)
+{
+  g_autofree char *bare = NULL;
+  g_autofree char *query = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (AF_IS_GMAIL_CLIENT (self));
+  g_return_if_fail (message_id != NULL);
+
+  /* rfc822msgid: takes the id without its angle brackets. */
+  bare = g_strdup (message_id[0] == '<' ? message_id + 1 : message_id);
+  if (*bare && bare[strlen (bare) - 1] == '>')
+    bare[strlen (bare) - 1] = '\0';
+  query = g_strconcat ("rfc822msgid:", bare, NULL);
+  escaped = g_uri_escape_string (query, NULL, FALSE);
+  if (in_drafts)
+    {
+      url = api_url (self, "drafts?maxResults=1&q=%s", escaped);
+      call_json (self, "gmail.users.drafts.list", "GET", url, NULL, parse_first_draft,
+                 af_gmail_client_find_by_message_id_async, cancellable, callback, user_data);
+    }
+  else
+    {
+      /* Trashed since still counts as sent. */
+      url = api_url (self, "messages?maxResults=1&includeSpamTrash=true&q=%s", escaped);
+      call_json (self, "gmail.users.messages.list", "GET", url, NULL, parse_first_message,
+                 af_gmail_client_find_by_message_id_async, cancellable, callback, user_data);
+    }
+}
+
+/**
+ * af_gmail_client_find_by_message_id_finish:
+ *
+ * Returns: (transfer full) (nullable): the message or draft id; %NULL
+ *   with @error unset when nothing carries that Message-ID
+ */
+char *
+af_gmail_client_find_by_message_id_finish (AfGmailClient *self,
+                                           GAsyncResult  *result,
+                                           GError       **error)
+{
+  char *id;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  id = g_task_propagate_pointer (G_TASK (result), error);
+  if (id != NULL && *id == '\0')
+    g_clear_pointer (&id, g_free);
+  return id;
 }
 
 /* GObject */

@@ -74,6 +74,7 @@ typedef struct
   const char *thread_id;
   const char *in_reply_to;
   const char *references;
+  const char *message_id; /* nullable: "<…>", lets the mail be found again */
 } AfGmailOutgoing;
 
 void af_gmail_message_free (AfGmailMessage *message);
@@ -89,6 +90,7 @@ AfGmailClient *af_gmail_client_new (AfHttpClient  *http,
 
 /* Pure helpers, exposed for tests and the engine. */
 char           *af_gmail_build_mime (const AfGmailOutgoing *outgoing);
+char           *af_gmail_message_id_for_key (const char *key);
 char           *af_gmail_payload_to_text (JsonObject *payload);
 char           *af_gmail_html_to_text (const char *html);
 AfGmailMessage *af_gmail_message_from_json (JsonObject *object);
@@ -217,5 +219,18 @@ void            af_gmail_client_send_async (AfGmailClient         *self,
 AfGmailMessage *af_gmail_client_send_finish (AfGmailClient *self,
                                              GAsyncResult  *result,
                                              GError       **error);
+
+/* messages.list (or drafts.list with @in_drafts) with q=rfc822msgid:
+ * → the id of the message (or draft) with that Message-ID, or %NULL
+ * with no error when there is none. */
+void  af_gmail_client_find_by_message_id_async (AfGmailClient      *self,
+                                                const char         *message_id,
+                                                gboolean            in_drafts,
+                                                GCancellable       *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer            user_data);
+char *af_gmail_client_find_by_message_id_finish (AfGmailClient *self,
+                                                 GAsyncResult  *result,
+                                                 GError       **error);
 
 G_END_DECLS

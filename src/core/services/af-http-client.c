@@ -12,6 +12,7 @@
 
 #include "af-error.h"
 #include "af-http-client.h"
+#include "af-http-client-private.h"
 
 #define DEFAULT_MAX_CONCURRENT  4
 #define DEFAULT_MAX_RESPONSE    (32 * 1024 * 1024)
@@ -173,24 +174,27 @@ extract_reason (GBytes *body)
   if ((error = json_object_get_member (object, "error")) == NULL)
     return NULL;
 
+  /* json-glib lets "\ud800" through as invalid UTF-8; the reason ends up
+   * in a sentence on screen. */
   if (JSON_NODE_HOLDS_VALUE (error) && json_node_get_value_type (error) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (error));
+    return g_utf8_make_valid (json_node_get_string (error), -1);
 
   if (JSON_NODE_HOLDS_OBJECT (error))
     {
       JsonObject *e = json_node_get_object (error);
+      const char *message = json_object_get_string_member_with_default (e, "message", NULL);
 
-      if (json_object_has_member (e, "message"))
-        return g_strdup (json_object_get_string_member_with_default (e, "message", NULL));
+      if (message != NULL)
+        return g_utf8_make_valid (message, -1);
     }
 
   return NULL;
 }
 
-static GError *
-error_for_status (const AfServiceMethod *method,
-                  guint                  status,
-                  GBytes                *body)
+GError *
+af_http_client_error_for_status (const AfServiceMethod *method,
+                                 guint                  status,
+                                 GBytes                *body)
 {
   g_autofree char *reason = extract_reason (body);
   const char      *name = service_display_name (method->service);
@@ -217,6 +221,10 @@ error_for_status (const AfServiceMethod *method,
     case 404:
       code = AF_ERROR_NOT_FOUND;
       advice = _ ("It may have been deleted.");
+      break;
+    case 409:
+      code = AF_ERROR_CONFLICT;
+      advice = _ ("It exists already.");
       break;
     case 410:
       code = AF_ERROR_GONE;
@@ -396,7 +404,7 @@ handle_response (GTask *task)
 
   if (status < 200 || status >= 300)
     {
-      request_complete (task, NULL, error_for_status (req->method, status, body));
+      request_complete (task, NULL, af_http_client_error_for_status (req->method, status, body));
       return;
     }
 

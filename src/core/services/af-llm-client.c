@@ -13,6 +13,7 @@
 #include "af-error.h"
 #include "af-json-schema.h"
 #include "af-llm-client.h"
+#include "af-llm-client-private.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 120
 #define DEFAULT_MAX_TOKENS      1024
@@ -344,9 +345,9 @@ chat_op_free (gpointer data)
   g_free (op);
 }
 
-static AfLlmResponse *
-parse_response (JsonNode  *root,
-                GPtrArray *tools)
+AfLlmResponse *
+af_llm_parse_response (JsonNode  *root,
+                       GPtrArray *tools)
 {
   JsonObject    *o, *choice, *message, *usage;
   JsonArray     *choices;
@@ -429,7 +430,7 @@ on_chat_cb (GObject      *object,
       return;
     }
 
-  response = parse_response (root, op->tools);
+  response = af_llm_parse_response (root, op->tools);
   if (response == NULL)
     g_task_return_new_error (task, AF_ERROR, AF_ERROR_BAD_RESPONSE,
                              _ ("The AI model sent an answer that is not a chat completion. Check the model’s address in Preferences."));
@@ -538,6 +539,35 @@ af_llm_client_new (AfHttpClient  *http,
   af_llm_client_set_timeout (self, DEFAULT_TIMEOUT_SECONDS);
 
   return self;
+}
+
+/**
+ * af_llm_client_copy_with_model:
+ * @model: (nullable): another model on the same server, %NULL for the same
+ *
+ * A client for one agent's own model settings: same server, key, token
+ * budget and temperature as @self (change them on the copy), sharing the
+ * HTTP layer and its timeout.
+ *
+ * Returns: (transfer full): the new client
+ */
+AfLlmClient *
+af_llm_client_copy_with_model (AfLlmClient *self,
+                               const char  *model)
+{
+  AfLlmClient *copy;
+
+  g_return_val_if_fail (AF_IS_LLM_CLIENT (self), NULL);
+
+  copy = g_object_new (AF_TYPE_LLM_CLIENT, NULL);
+  copy->http = g_object_ref (self->http);
+  copy->tokens = self->tokens ? g_object_ref (self->tokens) : NULL;
+  copy->base_url = g_strdup (self->base_url);
+  copy->model = g_strdup (model != NULL && *model != '\0' ? model : self->model);
+  copy->max_tokens = self->max_tokens;
+  copy->temperature = self->temperature;
+
+  return copy;
 }
 
 void

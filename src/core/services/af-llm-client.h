@@ -95,6 +95,8 @@ AfLlmClient *af_llm_client_new (AfHttpClient  *http,
                                 AfTokenSource *tokens,
                                 const char    *base_url,
                                 const char    *model);
+AfLlmClient *af_llm_client_copy_with_model (AfLlmClient *self,
+                                            const char  *model);
 void         af_llm_client_set_max_tokens (AfLlmClient *self,
                                            guint        max_tokens);
 void         af_llm_client_set_timeout (AfLlmClient *self,

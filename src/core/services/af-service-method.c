@@ -33,7 +33,9 @@ static const AfServiceMethod methods[] = {
   { "gmail", "gmail.users.messages.batchModify", N_ ("Label, archive, star or mark messages read"), GMAIL_MODIFY, TRUE, TRUE },
   { "gmail", "gmail.users.drafts.create", N_ ("Create a draft"), GMAIL_COMPOSE, TRUE, FALSE },
   { "gmail", "gmail.users.messages.send", N_ ("Send an email"), GMAIL_SEND, TRUE, FALSE },
+  { "gmail", "gmail.users.drafts.list", N_ ("List drafts"), GMAIL_READ, FALSE, TRUE },
   { "calendar", "calendar.events.list", N_ ("Read calendar events"), CALENDAR_READ, FALSE, TRUE },
+  { "calendar", "calendar.events.get", N_ ("Read a calendar event"), CALENDAR_READ, FALSE, TRUE },
   { "calendar", "calendar.events.insert", N_ ("Create a calendar event"), CALENDAR_WRITE, TRUE, FALSE },
   { "calendar", "calendar.events.patch", N_ ("Change a calendar event"), CALENDAR_WRITE, TRUE, TRUE },
   { "calendar", "calendar.events.delete", N_ ("Delete a calendar event"), CALENDAR_WRITE, TRUE, TRUE },
@@ -44,6 +46,7 @@ static const AfServiceMethod methods[] = {
   { "slack", "slack.users.lookupByEmail", N_ ("Find a Slack user by email"), "users:read.email", FALSE, TRUE },
   { "slack", "slack.chat.postMessage", N_ ("Post a Slack message"), "chat:write", TRUE, FALSE },
   { "slack", "slack.chat.getPermalink", N_ ("Link to a Slack message"), NULL, FALSE, TRUE },
+  { "slack", "slack.conversations.history", N_ ("Read a Slack channel’s messages"), "channels:history", FALSE, TRUE },
   /* A completion has no side effect, but it costs: retry only on 429/5xx. */
   { "llm", "llm.chat.completions", N_ ("Ask the AI model"), NULL, FALSE, TRUE },
 };

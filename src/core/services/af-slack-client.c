@@ -12,6 +12,7 @@
 
 #include "af-error.h"
 #include "af-slack-client.h"
+#include "af-slack-client-private.h"
 
 #define DEFAULT_POST_INTERVAL_MS 1000
 #define PAGE_LIMIT               200
@@ -112,12 +113,10 @@ slack_error (const AfServiceMethod *method,
                       _ (method->label), code ? code : "unknown_error");
 }
 
-typedef gpointer (*ParseFunc) (JsonObject *object);
-
 typedef struct
 {
   const AfServiceMethod *method;
-  ParseFunc              parse;
+  AfSlackParseFunc       parse;
   char                  *target;
 } CallData;
 
@@ -130,6 +129,45 @@ call_data_free (gpointer data)
   g_free (call);
 }
 
+/**
+ * af_slack_parse_answer:
+ * @parse: reads the method's own members from an "ok" answer
+ *
+ * Slack answers HTTP 200 with {"ok": false, "error": "code"} on failure.
+ *
+ * Returns: (transfer full): what @parse returned, or %NULL and @error
+ */
+gpointer
+af_slack_parse_answer (JsonNode              *root,
+                       const AfServiceMethod *method,
+                       const char            *target,
+                       AfSlackParseFunc       parse,
+                       GError               **error)
+{
+  JsonObject *o;
+  gpointer    value;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root) || !json_object_has_member (json_node_get_object (root), "ok"))
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE,
+                   _ ("Slack sent an unexpected answer to “%s”. Try again later."), _ (method->label));
+      return NULL;
+    }
+
+  o = json_node_get_object (root);
+  if (!json_object_get_boolean_member_with_default (o, "ok", FALSE))
+    {
+      g_propagate_error (error, slack_error (method, str (o, "error"), target));
+      return NULL;
+    }
+
+  value = parse (o);
+  if (value == NULL)
+    g_set_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE,
+                 _ ("Slack sent an unexpected answer to “%s”. Try again later."), _ (method->label));
+  return value;
+}
+
 static void
 on_call_cb (GObject      *object,
             GAsyncResult *result,
@@ -139,8 +177,7 @@ on_call_cb (GObject      *object,
   CallData *call = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) root = af_http_client_json_finish (AF_HTTP_CLIENT (object), result, &error);
-  JsonObject *o;
-  gpointer    value;
+  gpointer value;
 
   if (root == NULL)
     {
@@ -148,24 +185,9 @@ on_call_cb (GObject      *object,
       return;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (root) || !json_object_has_member (json_node_get_object (root), "ok"))
-    {
-      g_task_return_new_error (task, AF_ERROR, AF_ERROR_BAD_RESPONSE,
-                               _ ("Slack sent an unexpected answer to “%s”. Try again later."), _ (call->method->label));
-      return;
-    }
-
-  o = json_node_get_object (root);
-  if (!json_object_get_boolean_member_with_default (o, "ok", FALSE))
-    {
-      g_task_return_error (task, slack_error (call->method, str (o, "error"), call->target));
-      return;
-    }
-
-  value = call->parse (o);
+  value = af_slack_parse_answer (root, call->method, call->target, call->parse, &error);
   if (value == NULL)
-    g_task_return_new_error (task, AF_ERROR, AF_ERROR_BAD_RESPONSE,
-                             _ ("Slack sent an unexpected answer to “%s”. Try again later."), _ (call->method->label));
+    g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, value, NULL);
 }
@@ -177,7 +199,7 @@ call_api (AfSlackClient      *self,
           const char         *query,
           JsonNode           *body,
           const char         *target,
-          ParseFunc           parse,
+          AfSlackParseFunc    parse,
           gpointer            source_tag,
           GCancellable       *cancellable,
           GAsyncReadyCallback callback,
@@ -212,8 +234,8 @@ finish_pointer (gpointer      self,
 
 /* auth.test */
 
-static gpointer
-parse_identity (JsonObject *o)
+gpointer
+af_slack_parse_identity (JsonObject *o)
 {
   AfSlackIdentity *identity = g_new0 (AfSlackIdentity, 1);
 
@@ -237,7 +259,7 @@ af_slack_client_auth_test_async (AfSlackClient      *self,
   g_return_if_fail (AF_IS_SLACK_CLIENT (self));
 
   json_object_unref (json_node_get_object (body));
-  call_api (self, "slack.auth.test", NULL, body, NULL, parse_identity,
+  call_api (self, "slack.auth.test", NULL, body, NULL, af_slack_parse_identity,
             af_slack_client_auth_test_async, cancellable, callback, user_data);
 }
 
@@ -256,17 +278,11 @@ af_slack_client_auth_test_finish (AfSlackClient *self,
 
 /* conversations.list */
 
-typedef struct
+gpointer
+af_slack_parse_channel_page (JsonObject *o)
 {
-  GPtrArray *channels;
-  char      *next_cursor;
-} ChannelPage;
-
-static gpointer
-parse_channel_page (JsonObject *o)
-{
-  ChannelPage *page = g_new0 (ChannelPage, 1);
-  JsonArray   *array = json_object_has_member (o, "channels") ? json_object_get_array_member (o, "channels") : NULL;
+  AfSlackChannelPage *page = g_new0 (AfSlackChannelPage, 1);
+  JsonArray          *array = json_object_has_member (o, "channels") ? json_object_get_array_member (o, "channels") : NULL;
 
   page->channels = g_ptr_array_new_with_free_func ((GDestroyNotify)af_slack_channel_free);
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
@@ -319,9 +335,9 @@ on_list_page_cb (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
-  ListOp      *op = g_task_get_task_data (task);
-  GError      *error = NULL;
-  ChannelPage *page = g_task_propagate_pointer (G_TASK (result), &error);
+  ListOp             *op = g_task_get_task_data (task);
+  GError             *error = NULL;
+  AfSlackChannelPage *page = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (page == NULL)
     {
@@ -356,7 +372,7 @@ list_page (GTask      *task,
   else
     query = g_strdup_printf ("types=%s&exclude_archived=true&limit=%u", types, PAGE_LIMIT);
 
-  call_api (self, "slack.conversations.list", query, NULL, NULL, parse_channel_page, list_page,
+  call_api (self, "slack.conversations.list", query, NULL, NULL, af_slack_parse_channel_page, list_page,
             g_task_get_cancellable (task), on_list_page_cb, task);
 }
 
@@ -396,8 +412,8 @@ af_slack_client_list_conversations_finish (AfSlackClient *self,
 
 /* conversations.open */
 
-static gpointer
-parse_open (JsonObject *o)
+gpointer
+af_slack_parse_open (JsonObject *o)
 {
   JsonObject *channel = json_object_has_member (o, "channel") ? json_object_get_object_member (o, "channel") : NULL;
 
@@ -421,7 +437,7 @@ af_slack_client_open_conversation_async (AfSlackClient      *self,
   json_object_set_string_member (o, "users", user_id);
   body = json_node_init_object (json_node_alloc (), o);
   json_object_unref (o);
-  call_api (self, "slack.conversations.open", NULL, body, user_id, parse_open,
+  call_api (self, "slack.conversations.open", NULL, body, user_id, af_slack_parse_open,
             af_slack_client_open_conversation_async, cancellable, callback, user_data);
 }
 
@@ -440,8 +456,8 @@ af_slack_client_open_conversation_finish (AfSlackClient *self,
 
 /* users.lookupByEmail */
 
-static gpointer
-parse_user (JsonObject *o)
+gpointer
+af_slack_parse_user (JsonObject *o)
 {
   JsonObject  *u = json_object_has_member (o, "user") ? json_object_get_object_member (o, "user") : NULL;
   JsonObject  *profile = u && json_object_has_member (u, "profile") ? json_object_get_object_member (u, "profile") : NULL;
@@ -474,7 +490,7 @@ af_slack_client_lookup_user_by_email_async (AfSlackClient      *self,
 
   escaped = g_uri_escape_string (email, NULL, FALSE);
   query = g_strdup_printf ("email=%s", escaped);
-  call_api (self, "slack.users.lookupByEmail", query, NULL, email, parse_user,
+  call_api (self, "slack.users.lookupByEmail", query, NULL, email, af_slack_parse_user,
             af_slack_client_lookup_user_by_email_async, cancellable, callback, user_data);
 }
 
@@ -493,8 +509,8 @@ af_slack_client_lookup_user_by_email_finish (AfSlackClient *self,
 
 /* chat.postMessage */
 
-static gpointer
-parse_post (JsonObject *o)
+gpointer
+af_slack_parse_post (JsonObject *o)
 {
   return g_strdup (str (o, "ts"));
 }
@@ -527,7 +543,7 @@ on_post_due_cb (gpointer user_data)
 {
   PendingPost *post = user_data;
 
-  call_api (post->self, "slack.chat.postMessage", NULL, post->body, post->channel, parse_post,
+  call_api (post->self, "slack.chat.postMessage", NULL, post->body, post->channel, af_slack_parse_post,
             on_post_due_cb, g_task_get_cancellable (post->task), on_post_cb, post->task);
 
   json_node_unref (post->body);
@@ -537,6 +553,17 @@ on_post_due_cb (gpointer user_data)
 
   return G_SOURCE_REMOVE;
 }
+
+static void post_message (AfSlackClient      *self,
+                          const char         *channel,
+                          const char         *text,
+                          JsonNode           *blocks,
+                          const char         *thread_ts,
+                          const char         *event_type,
+                          JsonObject         *event_payload,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data);
 
 void
 af_slack_client_post_message_async (AfSlackClient      *self,
@@ -548,15 +575,60 @@ af_slack_client_post_message_async (AfSlackClient      *self,
                                     GAsyncReadyCallback callback,
                                     gpointer            user_data)
 {
+  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
+  g_return_if_fail (channel != NULL);
+  g_return_if_fail (text != NULL);
+
+  post_message (self, channel, text, blocks, thread_ts, NULL, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * af_slack_client_post_message_with_metadata_async:
+ * @event_type: the metadata's event_type, e.g. "agentflow_action"
+ * @event_payload: its event_payload
+ *
+ * chat.postMessage with message metadata, which conversations.history
+ * returns with include_all_metadata=true. Finish with
+ * af_slack_client_post_message_finish().
+ */
+void
+af_slack_client_post_message_with_metadata_async (AfSlackClient      *self,
+                                                  const char         *channel,
+                                                  const char         *text,
+                                                  JsonNode           *blocks,
+                                                  const char         *thread_ts,
+                                                  const char         *event_type,
+                                                  JsonObject         *event_payload,
+                                                  GCancellable       *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer            user_data)
+{
+  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
+  g_return_if_fail (channel != NULL);
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (event_type != NULL && event_payload != NULL);
+
+  post_message (self, channel, text, blocks, thread_ts, event_type, event_payload, cancellable, callback,
+                user_data);
+}
+
+static void
+post_message (AfSlackClient      *self,
+              const char         *channel,
+              const char         *text,
+              JsonNode           *blocks,
+              const char         *thread_ts,
+              const char         *event_type,
+              JsonObject         *event_payload,
+              GCancellable       *cancellable,
+              GAsyncReadyCallback callback,
+              gpointer            user_data)
+{
   PendingPost *post;
   JsonObject  *o;
   gint64       now = g_get_monotonic_time ();
   gint64       due;
   gpointer     stored;
-
-  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
-  g_return_if_fail (channel != NULL);
-  g_return_if_fail (text != NULL);
 
   o = json_object_new ();
   json_object_set_string_member (o, "channel", channel);
@@ -566,6 +638,14 @@ af_slack_client_post_message_async (AfSlackClient      *self,
     json_object_set_member (o, "blocks", json_node_copy (blocks));
   if (thread_ts != NULL)
     json_object_set_string_member (o, "thread_ts", thread_ts);
+  if (event_type != NULL)
+    {
+      JsonObject *metadata = json_object_new ();
+
+      json_object_set_string_member (metadata, "event_type", event_type);
+      json_object_set_object_member (metadata, "event_payload", json_object_ref (event_payload));
+      json_object_set_object_member (o, "metadata", metadata);
+    }
 
   post = g_new0 (PendingPost, 1);
   post->self = g_object_ref (self);
@@ -607,10 +687,251 @@ af_slack_client_post_message_finish (AfSlackClient *self,
   return finish_pointer (self, result, error);
 }
 
-/* chat.getPermalink */
+/* conversations.history: finding a message by its metadata */
+
+typedef struct
+{
+  JsonArray *messages;
+  char      *next_cursor;
+} HistoryPage;
+
+static void
+history_page_free (HistoryPage *page)
+{
+  g_clear_pointer (&page->messages, json_array_unref);
+  g_free (page->next_cursor);
+  g_free (page);
+}
 
 static gpointer
-parse_permalink (JsonObject *o)
+parse_history (JsonObject *o)
+{
+  HistoryPage *page = g_new0 (HistoryPage, 1);
+
+  page->messages = json_object_has_member (o, "messages") && json_object_get_array_member (o, "messages")
+                       ? json_array_ref (json_object_get_array_member (o, "messages"))
+                       : json_array_new ();
+  if (json_object_has_member (o, "response_metadata"))
+    {
+      const char *cursor = str (json_object_get_object_member (o, "response_metadata"), "next_cursor");
+
+      if (cursor != NULL && *cursor != '\0')
+        page->next_cursor = g_strdup (cursor);
+    }
+  return page;
+}
+
+/* Enough for any channel's last days of messages, and bounded. */
+#define HISTORY_MAX_PAGES 25
+
+typedef struct
+{
+  char  *channel;
+  char  *event_type;
+  char  *member;
+  char  *value;
+  gint64 oldest;
+  guint  pages;
+} FindOp;
+
+static void
+find_op_free (gpointer data)
+{
+  FindOp *op = data;
+
+  g_free (op->channel);
+  g_free (op->event_type);
+  g_free (op->member);
+  g_free (op->value);
+  g_free (op);
+}
+
+static void history_page (GTask      *task,
+                          const char *channel_id,
+                          const char *cursor);
+
+static gboolean
+message_matches (FindOp     *op,
+                 JsonObject *message)
+{
+  JsonObject *metadata, *payload;
+
+  if (message == NULL || !json_object_has_member (message, "metadata"))
+    return FALSE;
+  metadata = json_object_get_object_member (message, "metadata");
+  if (metadata == NULL || g_strcmp0 (str (metadata, "event_type"), op->event_type) != 0 ||
+      !json_object_has_member (metadata, "event_payload"))
+    return FALSE;
+  payload = json_object_get_object_member (metadata, "event_payload");
+  return payload != NULL && g_strcmp0 (str (payload, op->member), op->value) == 0;
+}
+
+static void
+on_history_page_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FindOp      *op = g_task_get_task_data (task);
+  GError      *error = NULL;
+  HistoryPage *page = g_task_propagate_pointer (G_TASK (result), &error);
+  const char  *channel_id = g_object_get_data (G_OBJECT (task), "channel-id");
+
+  if (page == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (page->messages); i++)
+    {
+      JsonObject *message = json_array_get_object_element (page->messages, i);
+
+      if (message_matches (op, message))
+        {
+          g_task_return_pointer (task, g_strdup (str (message, "ts") ? str (message, "ts") : ""), g_free);
+          history_page_free (page);
+          return;
+        }
+    }
+  if (page->next_cursor != NULL && ++op->pages < HISTORY_MAX_PAGES)
+    history_page (g_steal_pointer (&task), channel_id, page->next_cursor);
+  else
+    g_task_return_pointer (task, NULL, NULL);
+  history_page_free (page);
+}
+
+static void
+history_page (GTask      *task,
+              const char *channel_id,
+              const char *cursor)
+{
+  AfSlackClient   *self = g_task_get_source_object (task);
+  FindOp          *op = g_task_get_task_data (task);
+  g_autofree char *c = g_uri_escape_string (channel_id, NULL, FALSE);
+  GString         *query = g_string_new (NULL);
+
+  g_string_append_printf (query, "channel=%s&include_all_metadata=true&limit=%u", c, PAGE_LIMIT);
+  if (op->oldest > 0)
+    g_string_append_printf (query, "&oldest=%" G_GINT64_FORMAT ".000000", op->oldest);
+  if (cursor != NULL)
+    {
+      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+
+      g_string_append_printf (query, "&cursor=%s", escaped);
+    }
+  call_api (self, "slack.conversations.history", query->str, NULL, op->channel, parse_history, history_page,
+            g_task_get_cancellable (task), on_history_page_cb, task);
+  g_string_free (query, TRUE);
+}
+
+static void
+on_find_channels_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FindOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (GPtrArray) channels = af_slack_client_list_conversations_finish (AF_SLACK_CLIENT (object), result, &error);
+  const char *name = op->channel[0] == '#' ? op->channel + 1 : op->channel;
+
+  if (channels == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < channels->len; i++)
+    {
+      AfSlackChannel *c = g_ptr_array_index (channels, i);
+
+      if (g_strcmp0 (c->name, name) == 0)
+        {
+          g_object_set_data_full (G_OBJECT (task), "channel-id", g_strdup (c->id), g_free);
+          history_page (g_steal_pointer (&task), c->id, NULL);
+          return;
+        }
+    }
+  g_task_return_new_error (task, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("Slack could not find “%s”."), op->channel);
+}
+
+static gboolean
+is_conversation_id (const char *channel)
+{
+  if (channel[0] != 'C' && channel[0] != 'G' && channel[0] != 'D')
+    return FALSE;
+  for (const char *p = channel; *p; p++)
+    if (!g_ascii_isupper (*p) && !g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * af_slack_client_find_by_metadata_async:
+ * @channel: a conversation id, or a channel name ("#general")
+ * @event_type: the metadata's event_type
+ * @member: a member of its event_payload, e.g. "key"
+ * @value: the value @member must have
+ * @oldest: (optional): look no further back than this (Unix seconds), 0
+ *   for no bound
+ *
+ * Reads @channel's history with include_all_metadata=true, newest first,
+ * for a message whose metadata matches.
+ */
+void
+af_slack_client_find_by_metadata_async (AfSlackClient      *self,
+                                        const char         *channel,
+                                        const char         *event_type,
+                                        const char         *member,
+                                        const char         *value,
+                                        gint64              oldest,
+                                        GCancellable       *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer            user_data)
+{
+  GTask  *task;
+  FindOp *op;
+
+  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
+  g_return_if_fail (channel != NULL && event_type != NULL && member != NULL && value != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_slack_client_find_by_metadata_async);
+  op = g_new0 (FindOp, 1);
+  op->channel = g_strdup (channel);
+  op->event_type = g_strdup (event_type);
+  op->member = g_strdup (member);
+  op->value = g_strdup (value);
+  op->oldest = oldest;
+  g_task_set_task_data (task, op, find_op_free);
+
+  /* conversations.history takes only ids; chat.postMessage names too. */
+  if (is_conversation_id (channel))
+    {
+      g_object_set_data_full (G_OBJECT (task), "channel-id", g_strdup (channel), g_free);
+      history_page (task, channel, NULL);
+    }
+  else
+    af_slack_client_list_conversations_async (self, NULL, cancellable, on_find_channels_cb, task);
+}
+
+/**
+ * af_slack_client_find_by_metadata_finish:
+ *
+ * Returns: (transfer full) (nullable): the matching message's ts; %NULL
+ *   with @error unset when there is none
+ */
+char *
+af_slack_client_find_by_metadata_finish (AfSlackClient *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return finish_pointer (self, result, error);
+}
+
+/* chat.getPermalink */
+
+gpointer
+af_slack_parse_permalink (JsonObject *o)
 {
   return g_strdup (str (o, "permalink"));
 }
@@ -633,7 +954,7 @@ af_slack_client_get_permalink_async (AfSlackClient      *self,
   c = g_uri_escape_string (channel, NULL, FALSE);
   t = g_uri_escape_string (ts, NULL, FALSE);
   query = g_strdup_printf ("channel=%s&message_ts=%s", c, t);
-  call_api (self, "slack.chat.getPermalink", query, NULL, channel, parse_permalink,
+  call_api (self, "slack.chat.getPermalink", query, NULL, channel, af_slack_parse_permalink,
             af_slack_client_get_permalink_async, cancellable, callback, user_data);
 }
 

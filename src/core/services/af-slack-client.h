@@ -108,6 +108,32 @@ char *af_slack_client_post_message_finish (AfSlackClient *self,
                                            GAsyncResult  *result,
                                            GError       **error);
 
+void af_slack_client_post_message_with_metadata_async (AfSlackClient      *self,
+                                                       const char         *channel,
+                                                       const char         *text,
+                                                       JsonNode           *blocks,
+                                                       const char         *thread_ts,
+                                                       const char         *event_type,
+                                                       JsonObject         *event_payload,
+                                                       GCancellable       *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
+
+/* conversations.history (include_all_metadata=true) → the ts of the
+ * newest message whose metadata has @event_type and @member = @value. */
+void  af_slack_client_find_by_metadata_async (AfSlackClient      *self,
+                                              const char         *channel,
+                                              const char         *event_type,
+                                              const char         *member,
+                                              const char         *value,
+                                              gint64              oldest,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+char *af_slack_client_find_by_metadata_finish (AfSlackClient *self,
+                                               GAsyncResult  *result,
+                                               GError       **error);
+
 void  af_slack_client_get_permalink_async (AfSlackClient      *self,
                                            const char         *channel,
                                            const char         *ts,

@@ -11,7 +11,10 @@
 #include "af-error.h"
 
 /* The connections table: who is connected to what, with which scopes and
- * in which state. Tokens are in the Secret Service, never here. */
+ * in which state. Tokens are in the Secret Service, never here.
+ *
+ * A connection is shared (agent "") or belongs to one agent (agent = its
+ * id). The functions without an agent argument work on shared ones. */
 
 struct _AfConnectionStore
 {
@@ -22,7 +25,7 @@ struct _AfConnectionStore
 
 G_DEFINE_FINAL_TYPE (AfConnectionStore, af_connection_store, G_TYPE_OBJECT)
 
-#define COLUMNS "service, account, display_name, scopes, status, status_reason, connected_at, last_used_at"
+#define COLUMNS "service, account, display_name, scopes, status, status_reason, connected_at, last_used_at, agent, provider"
 
 static char *
 column_text (sqlite3_stmt *stmt,
@@ -44,6 +47,10 @@ row_to_connection (sqlite3_stmt *stmt)
   c->status_reason = column_text (stmt, 5);
   c->connected_at = sqlite3_column_int64 (stmt, 6);
   c->last_used_at = sqlite3_column_int64 (stmt, 7);
+  c->agent = column_text (stmt, 8);
+  c->provider = column_text (stmt, 9);
+  if (c->agent == NULL)
+    c->agent = g_strdup ("");
 
   return c;
 }
@@ -111,7 +118,7 @@ af_connection_store_new (AfDatabase *database)
  * af_connection_store_save:
  * @scopes: the granted scopes, space-separated
  *
- * Records a (re)connected account as connected, now.
+ * Records a (re)connected shared account as connected, now.
  */
 gboolean
 af_connection_store_save (AfConnectionStore *self,
@@ -121,16 +128,38 @@ af_connection_store_save (AfConnectionStore *self,
                           const char        *scopes,
                           GError           **error)
 {
+  return af_connection_store_save_for_agent (self, service, account, NULL, display_name, scopes, NULL, error);
+}
+
+/**
+ * af_connection_store_save_for_agent:
+ * @agent: (nullable): the agent id; %NULL or "" for a shared connection
+ * @scopes: the granted scopes, space-separated
+ * @provider: (nullable): JSON describing the provider (public endpoints),
+ *   never a secret
+ *
+ * Records a (re)connected account as connected, now.
+ */
+gboolean
+af_connection_store_save_for_agent (AfConnectionStore *self,
+                                    const char        *service,
+                                    const char        *account,
+                                    const char        *agent,
+                                    const char        *display_name,
+                                    const char        *scopes,
+                                    const char        *provider,
+                                    GError           **error)
+{
   sqlite3_stmt *stmt; /* cached by the database: never finalized */
 
   g_return_val_if_fail (AF_IS_CONNECTION_STORE (self), FALSE);
   g_return_val_if_fail (service != NULL && account != NULL, FALSE);
 
   stmt = af_database_prepare (self->database,
-                              "INSERT INTO connections (service, account, display_name, scopes, status, connected_at)"
-                              " VALUES (?1, ?2, ?3, ?4, 'connected', ?5)"
-                              " ON CONFLICT (service, account) DO UPDATE SET display_name = ?3, scopes = ?4,"
-                              " status = 'connected', status_reason = NULL, connected_at = ?5",
+                              "INSERT INTO connections (service, account, agent, display_name, scopes, status, connected_at, provider)"
+                              " VALUES (?1, ?2, ?6, ?3, ?4, 'connected', ?5, ?7)"
+                              " ON CONFLICT (service, account, agent) DO UPDATE SET display_name = ?3, scopes = ?4,"
+                              " status = 'connected', status_reason = NULL, connected_at = ?5, provider = ?7",
                               error);
   if (stmt == NULL)
     return FALSE;
@@ -140,6 +169,8 @@ af_connection_store_save (AfConnectionStore *self,
   sqlite3_bind_text (stmt, 3, display_name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, scopes ? scopes : "", -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time ());
+  sqlite3_bind_text (stmt, 6, agent ? agent : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 7, provider, -1, SQLITE_TRANSIENT);
 
   return af_database_step_done (self->database, stmt, error);
 }
@@ -152,11 +183,27 @@ af_connection_store_set_status (AfConnectionStore *self,
                                 const char        *reason,
                                 GError           **error)
 {
+  return af_connection_store_set_status_for_agent (self, service, account, NULL, status, reason, error);
+}
+
+/**
+ * af_connection_store_set_status_for_agent:
+ * @agent: (nullable): the agent id; %NULL or "" for a shared connection
+ */
+gboolean
+af_connection_store_set_status_for_agent (AfConnectionStore *self,
+                                          const char        *service,
+                                          const char        *account,
+                                          const char        *agent,
+                                          const char        *status,
+                                          const char        *reason,
+                                          GError           **error)
+{
   g_return_val_if_fail (AF_IS_CONNECTION_STORE (self), FALSE);
   g_return_val_if_fail (status != NULL, FALSE);
 
-  return run (self, "UPDATE connections SET status = ?3, status_reason = ?4 WHERE service = ?1 AND account = ?2",
-              error, 4, service, account, status, reason);
+  return run (self, "UPDATE connections SET status = ?3, status_reason = ?4 WHERE service = ?1 AND account = ?2 AND agent = ?5",
+              error, 5, service, account, status, reason, agent ? agent : "");
 }
 
 gboolean
@@ -165,17 +212,34 @@ af_connection_store_touch (AfConnectionStore *self,
                            const char        *account,
                            GError           **error)
 {
+  return af_connection_store_touch_for_agent (self, service, account, NULL, error);
+}
+
+/**
+ * af_connection_store_touch_for_agent:
+ * @agent: (nullable): the agent id; %NULL or "" for a shared connection
+ *
+ * Records that the connection was used now.
+ */
+gboolean
+af_connection_store_touch_for_agent (AfConnectionStore *self,
+                                     const char        *service,
+                                     const char        *account,
+                                     const char        *agent,
+                                     GError           **error)
+{
   sqlite3_stmt *stmt; /* cached by the database: never finalized */
 
   g_return_val_if_fail (AF_IS_CONNECTION_STORE (self), FALSE);
 
   stmt = af_database_prepare (self->database,
-                              "UPDATE connections SET last_used_at = ?3 WHERE service = ?1 AND account = ?2", error);
+                              "UPDATE connections SET last_used_at = ?3 WHERE service = ?1 AND account = ?2 AND agent = ?4", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, service, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, account, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
+  sqlite3_bind_text (stmt, 4, agent ? agent : "", -1, SQLITE_TRANSIENT);
 
   return af_database_step_done (self->database, stmt, error);
 }
@@ -186,16 +250,31 @@ af_connection_store_remove (AfConnectionStore *self,
                             const char        *account,
                             GError           **error)
 {
+  return af_connection_store_remove_for_agent (self, service, account, NULL, error);
+}
+
+/**
+ * af_connection_store_remove_for_agent:
+ * @agent: (nullable): the agent id; %NULL or "" for a shared connection
+ */
+gboolean
+af_connection_store_remove_for_agent (AfConnectionStore *self,
+                                      const char        *service,
+                                      const char        *account,
+                                      const char        *agent,
+                                      GError           **error)
+{
   g_return_val_if_fail (AF_IS_CONNECTION_STORE (self), FALSE);
 
-  return run (self, "DELETE FROM connections WHERE service = ?1 AND account = ?2", error, 2, service, account);
+  return run (self, "DELETE FROM connections WHERE service = ?1 AND account = ?2 AND agent = ?3", error, 3, service,
+              account, agent ? agent : "");
 }
 
 /**
  * af_connection_store_get:
  *
- * Returns: (transfer full) (nullable): the connection; %NULL without an
- *   error when there is none
+ * Returns: (transfer full) (nullable): the shared connection; %NULL
+ *   without an error when there is none
  */
 AfConnection *
 af_connection_store_get (AfConnectionStore *self,
@@ -203,17 +282,35 @@ af_connection_store_get (AfConnectionStore *self,
                          const char        *account,
                          GError           **error)
 {
+  return af_connection_store_get_for_agent (self, service, account, NULL, error);
+}
+
+/**
+ * af_connection_store_get_for_agent:
+ * @agent: (nullable): the agent id; %NULL or "" for a shared connection
+ *
+ * Returns: (transfer full) (nullable): the connection; %NULL without an
+ *   error when there is none
+ */
+AfConnection *
+af_connection_store_get_for_agent (AfConnectionStore *self,
+                                   const char        *service,
+                                   const char        *account,
+                                   const char        *agent,
+                                   GError           **error)
+{
   sqlite3_stmt *stmt; /* cached by the database: never finalized */
   int           rc;
 
   g_return_val_if_fail (AF_IS_CONNECTION_STORE (self), NULL);
 
   stmt = af_database_prepare (self->database,
-                              "SELECT " COLUMNS " FROM connections WHERE service = ?1 AND account = ?2", error);
+                              "SELECT " COLUMNS " FROM connections WHERE service = ?1 AND account = ?2 AND agent = ?3", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, service, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, account, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, agent ? agent : "", -1, SQLITE_TRANSIENT);
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -234,13 +331,31 @@ af_connection_store_get (AfConnectionStore *self,
  * af_connection_store_list:
  * @status: (nullable): only connections in this state
  *
- * Returns: (transfer container) (element-type AfConnection): the
+ * Returns: (transfer container) (element-type AfConnection): the shared
  *   connections by service and account, or %NULL with an error
  */
 GPtrArray *
 af_connection_store_list (AfConnectionStore *self,
                           const char        *status,
                           GError           **error)
+{
+  return af_connection_store_list_for_agent (self, "", status, error);
+}
+
+/**
+ * af_connection_store_list_for_agent:
+ * @agent: (nullable): "" for shared connections, an agent id for that
+ *   agent's own, %NULL for every connection
+ * @status: (nullable): only connections in this state
+ *
+ * Returns: (transfer container) (element-type AfConnection): the
+ *   connections by service, account and agent, or %NULL with an error
+ */
+GPtrArray *
+af_connection_store_list_for_agent (AfConnectionStore *self,
+                                    const char        *agent,
+                                    const char        *status,
+                                    GError           **error)
 {
   sqlite3_stmt *stmt; /* cached by the database: never finalized */
   g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)af_connection_free);
@@ -249,11 +364,13 @@ af_connection_store_list (AfConnectionStore *self,
   g_return_val_if_fail (AF_IS_CONNECTION_STORE (self), NULL);
 
   stmt = af_database_prepare (self->database,
-                              "SELECT " COLUMNS " FROM connections WHERE ?1 IS NULL OR status = ?1 ORDER BY service, account",
+                              "SELECT " COLUMNS " FROM connections WHERE (?1 IS NULL OR status = ?1)"
+                              " AND (?2 IS NULL OR agent = ?2) ORDER BY service, account, agent",
                               error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, status, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, agent, -1, SQLITE_TRANSIENT);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (list, row_to_connection (stmt));

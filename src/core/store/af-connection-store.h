@@ -43,4 +43,39 @@ GPtrArray         *af_connection_store_list (AfConnectionStore *self,
                                              const char        *status,
                                              GError           **error);
 
+gboolean      af_connection_store_save_for_agent (AfConnectionStore *self,
+                                                  const char        *service,
+                                                  const char        *account,
+                                                  const char        *agent,
+                                                  const char        *display_name,
+                                                  const char        *scopes,
+                                                  const char        *provider,
+                                                  GError           **error);
+gboolean      af_connection_store_set_status_for_agent (AfConnectionStore *self,
+                                                        const char        *service,
+                                                        const char        *account,
+                                                        const char        *agent,
+                                                        const char        *status,
+                                                        const char        *reason,
+                                                        GError           **error);
+gboolean      af_connection_store_touch_for_agent (AfConnectionStore *self,
+                                                   const char        *service,
+                                                   const char        *account,
+                                                   const char        *agent,
+                                                   GError           **error);
+gboolean      af_connection_store_remove_for_agent (AfConnectionStore *self,
+                                                    const char        *service,
+                                                    const char        *account,
+                                                    const char        *agent,
+                                                    GError           **error);
+AfConnection *af_connection_store_get_for_agent (AfConnectionStore *self,
+                                                 const char        *service,
+                                                 const char        *account,
+                                                 const char        *agent,
+                                                 GError           **error);
+GPtrArray    *af_connection_store_list_for_agent (AfConnectionStore *self,
+                                                  const char        *agent,
+                                                  const char        *status,
+                                                  GError           **error);
+
 G_END_DECLS

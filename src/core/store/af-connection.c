@@ -27,6 +27,8 @@ af_connection_copy (const AfConnection *self)
   copy->status_reason = g_strdup (self->status_reason);
   copy->connected_at = self->connected_at;
   copy->last_used_at = self->last_used_at;
+  copy->agent = g_strdup (self->agent);
+  copy->provider = g_strdup (self->provider);
 
   return copy;
 }
@@ -43,5 +45,7 @@ af_connection_free (AfConnection *self)
   g_free (self->scopes);
   g_free (self->status);
   g_free (self->status_reason);
+  g_free (self->agent);
+  g_free (self->provider);
   g_free (self);
 }

@@ -33,6 +33,8 @@ typedef struct
   char  *status_reason;
   gint64 connected_at;
   gint64 last_used_at;
+  char  *agent;    /* the agent id of an agent-specific connection, else "" */
+  char  *provider; /* (nullable) JSON: what the provider was at connect time */
 } AfConnection;
 
 GType         af_connection_get_type (void) G_GNUC_CONST;

@@ -126,6 +126,32 @@ const char *const af_database_migrations[] = {
   "    WHERE agent_id = coalesce (OLD.agent_id, '') AND kind = OLD.kind;"
   "END;"
   "CREATE INDEX outbox_by_agent ON outbox (agent_id, id);",
+  /* 3: agent-specific connections (agent = the agent id, '' for a shared
+   * one) may sit beside a shared connection of the same account, so the
+   * uniqueness covers the agent; provider holds what a provider found out
+   * at connect time (an OpenID issuer's endpoints), never a secret.
+   * SQLite cannot change a UNIQUE constraint in place: rebuild. */
+  "CREATE TABLE connections_new ("
+  "  id INTEGER PRIMARY KEY,"
+  "  service TEXT NOT NULL,"
+  "  account TEXT NOT NULL,"
+  "  agent TEXT NOT NULL DEFAULT '',"
+  "  display_name TEXT,"
+  "  scopes TEXT NOT NULL DEFAULT '',"
+  "  status TEXT NOT NULL DEFAULT 'connected',"
+  "  status_reason TEXT,"
+  "  connected_at INTEGER NOT NULL,"
+  "  last_used_at INTEGER,"
+  "  provider TEXT,"
+  "  UNIQUE (service, account, agent)"
+  ");"
+  "INSERT INTO connections_new (id, service, account, display_name, scopes, status, status_reason,"
+  "    connected_at, last_used_at)"
+  "  SELECT id, service, account, display_name, scopes, status, status_reason, connected_at, last_used_at"
+  "  FROM connections;"
+  "DROP TABLE connections;"
+  "ALTER TABLE connections_new RENAME TO connections;"
+  "CREATE INDEX connections_by_agent ON connections (agent);",
 };
 
 const guint af_database_n_migrations = G_N_ELEMENTS (af_database_migrations);

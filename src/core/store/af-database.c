@@ -63,6 +63,18 @@ af_database_set_error (AfDatabase *self,
   int         code = map_sqlite_code (rc);
   const char *detail = self != NULL && self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
 
+  /* A plain I/O error whose cause is the disk: opening a WAL database on a
+   * full disk fails as "disk I/O error" (the -shm file cannot grow). */
+  if (code == AF_ERROR_DATABASE && (rc & 0xff) == SQLITE_IOERR && self != NULL && self->db != NULL)
+    {
+      int errsv = sqlite3_system_errno (self->db);
+
+      if (errsv == ENOSPC || errsv == EDQUOT)
+        code = AF_ERROR_DISK_FULL;
+      else if (errsv == EROFS)
+        code = AF_ERROR_READ_ONLY;
+    }
+
   switch (code)
     {
     case AF_ERROR_DISK_FULL:

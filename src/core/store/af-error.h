@@ -43,6 +43,7 @@ typedef enum
   AF_ERROR_INVALID_ARGUMENT,
   AF_ERROR_TOO_LARGE,
   AF_ERROR_INVALID_DATA,
+  AF_ERROR_CONFLICT,
 } AfError;
 
 GQuark af_error_quark (void);

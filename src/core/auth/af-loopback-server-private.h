@@ -1,0 +1,27 @@
+/* af-loopback-server-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The reader of the redirect's query, for the fuzz harness.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AF_LOOPBACK_CALLBACK_FOREIGN, /* wrong or missing state: not ours */
+  AF_LOOPBACK_CALLBACK_DENIED,  /* the user declined */
+  AF_LOOPBACK_CALLBACK_FAILED,  /* the provider sent an error, or no code */
+  AF_LOOPBACK_CALLBACK_CODE,    /* an authorization code */
+} AfLoopbackCallback;
+
+AfLoopbackCallback af_loopback_read_callback (GHashTable *query,
+                                              const char *expected_state,
+                                              char      **code_out,
+                                              GError    **error_out);
+
+G_END_DECLS

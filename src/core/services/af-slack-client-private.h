@@ -1,0 +1,38 @@
+/* af-slack-client-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Parsers behind the async calls, for the fuzz harnesses.
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "af-service-method.h"
+
+G_BEGIN_DECLS
+
+typedef gpointer (*AfSlackParseFunc) (JsonObject *object);
+
+/* conversations.list, one page */
+typedef struct
+{
+  GPtrArray *channels; /* (element-type AfSlackChannel) */
+  char      *next_cursor;
+} AfSlackChannelPage;
+
+gpointer af_slack_parse_answer (JsonNode              *root,
+                                const AfServiceMethod *method,
+                                const char            *target,
+                                AfSlackParseFunc       parse,
+                                GError               **error);
+
+gpointer af_slack_parse_identity (JsonObject *o);     /* AfSlackIdentity */
+gpointer af_slack_parse_channel_page (JsonObject *o); /* AfSlackChannelPage */
+gpointer af_slack_parse_open (JsonObject *o);         /* char *, channel id */
+gpointer af_slack_parse_user (JsonObject *o);         /* AfSlackUser */
+gpointer af_slack_parse_post (JsonObject *o);         /* char *, ts */
+gpointer af_slack_parse_permalink (JsonObject *o);    /* char * */
+
+G_END_DECLS

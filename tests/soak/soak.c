@@ -1,0 +1,1031 @@
+/* soak.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs the engine with 200 agents of every template against the
+ * in-process sandbox for an hour (or --quick: two minutes) while faults
+ * rain on every route: rate limits, 5xx, malformed and truncated bodies,
+ * dropped connections, expired and revoked access tokens, invalid_grant
+ * on refresh, an expired historyId / syncToken and a model answering
+ * garbage. At the end it checks that nothing leaked, every run was
+ * recorded, no side effect happened twice and none that was approved got
+ * lost, and that the database is sound. Exit status 1 on any violation.
+ */
+
+#define G_LOG_DOMAIN "af-soak"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "af-engine.h"
+#include "af-error.h"
+#include "af-sandbox-oauth.h"
+#include "af-sandbox.h"
+#include "af-services-executor.h"
+#include "af-static-token-source.h"
+
+#define N_AGENTS 200
+
+/* A refreshing Google token source against the sandbox's token endpoint,
+ * so expired and revoked access tokens (401) and invalid_grant go through
+ * the same path as a real account (without the keyring). */
+#define SOAK_TYPE_TOKEN_SOURCE (soak_token_source_get_type ())
+G_DECLARE_FINAL_TYPE (SoakTokenSource, soak_token_source, SOAK, TOKEN_SOURCE, GObject)
+
+struct _SoakTokenSource
+{
+  GObject      parent_instance;
+  SoupSession *session;
+  char        *token_url;
+  char        *refresh_token;
+  char        *access_token;
+  gint64       expires_at;
+  guint        refreshes;
+  guint        refresh_failures;
+};
+
+static void soak_token_source_iface_init (AfTokenSourceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SoakTokenSource, soak_token_source, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (AF_TYPE_TOKEN_SOURCE, soak_token_source_iface_init))
+
+static void
+on_refresh_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  SoakTokenSource *self = g_task_get_source_object (task);
+  SoupMessage     *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o = NULL;
+
+  if (body != NULL && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    o = json_node_get_object (json_parser_get_root (parser));
+
+  if (error == NULL && soup_message_get_status (msg) == 200 && o != NULL &&
+      json_object_get_string_member_with_default (o, "access_token", NULL) != NULL)
+    {
+      g_free (self->access_token);
+      self->access_token = g_strdup (json_object_get_string_member (o, "access_token"));
+      self->expires_at = g_get_real_time () + json_object_get_int_member_with_default (o, "expires_in", 60) * G_USEC_PER_SEC;
+      self->refreshes++;
+      g_task_return_pointer (task, g_strdup (self->access_token), g_free);
+      return;
+    }
+
+  self->refresh_failures++;
+  g_clear_pointer (&self->access_token, g_free);
+  if (error != NULL)
+    g_task_return_new_error (task, AF_ERROR, AF_ERROR_NETWORK, "Token refresh failed: %s", error->message);
+  else if (o != NULL && g_strcmp0 (json_object_get_string_member_with_default (o, "error", ""), "invalid_grant") == 0)
+    g_task_return_new_error (task, AF_ERROR, AF_ERROR_NEEDS_RECONNECT, "Google: invalid_grant");
+  else
+    g_task_return_new_error (task, AF_ERROR, AF_ERROR_BAD_RESPONSE, "Token refresh failed (HTTP %u)",
+                             soup_message_get_status (msg));
+}
+
+static void
+soak_get_token_async (AfTokenSource      *source,
+                      gboolean            force_refresh,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
+{
+  SoakTokenSource *self = SOAK_TOKEN_SOURCE (source);
+  GTask           *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *form = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+
+  if (!force_refresh && self->access_token != NULL && self->expires_at - 10 * G_USEC_PER_SEC > g_get_real_time ())
+    {
+      g_task_return_pointer (task, g_strdup (self->access_token), g_free);
+      g_object_unref (task);
+      return;
+    }
+
+  form = soup_form_encode ("grant_type", "refresh_token", "client_id", AF_SANDBOX_GOOGLE_CLIENT_ID, "refresh_token",
+                           self->refresh_token, NULL);
+  msg = soup_message_new ("POST", self->token_url);
+  bytes = g_bytes_new (form, strlen (form));
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, on_refresh_cb, task);
+}
+
+static char *
+soak_get_token_finish (AfTokenSource *source,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+soak_token_source_iface_init (AfTokenSourceInterface *iface)
+{
+  iface->get_token_async = soak_get_token_async;
+  iface->get_token_finish = soak_get_token_finish;
+}
+
+static void
+soak_token_source_finalize (GObject *object)
+{
+  SoakTokenSource *self = SOAK_TOKEN_SOURCE (object);
+
+  g_clear_object (&self->session);
+  g_free (self->token_url);
+  g_free (self->refresh_token);
+  g_free (self->access_token);
+
+  G_OBJECT_CLASS (soak_token_source_parent_class)->finalize (object);
+}
+
+static void
+soak_token_source_class_init (SoakTokenSourceClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = soak_token_source_finalize;
+}
+
+static void
+soak_token_source_init (SoakTokenSource *self)
+{
+  self->session = soup_session_new ();
+}
+
+/* The soak itself */
+
+typedef struct
+{
+  guint  duration;
+  guint  interval;
+  guint  warmup;
+  char  *dir;
+  gint64 start;
+
+  AfSandbox       *sandbox;
+  AfHttpClient    *http;
+  SoakTokenSource *google_tokens;
+  AfEngine        *engine;
+  GPtrArray       *agents; /* AfAgent */
+  GRand           *rand;
+  GMainLoop       *loop;
+  GArray          *timers;
+
+  guint       runs_started;
+  guint       runs_finished;
+  guint       runs_failed;
+  guint       runs_refused;
+  guint       approvals_in_flight;
+  guint       approved;
+  guint       approve_failed;
+  guint       denied;
+  guint       faults;
+  guint       revocations;
+  guint       invalid_grants;
+  guint       llm_pushed;
+  guint       mails;
+  guint       criticals;
+  guint       warnings;
+  GHashTable *approved_outbox; /* outbox id (gint64 *) set */
+
+  /* samples */
+  GArray *t, *mem, *fds, *retained, *requests;
+} Soak;
+
+static Soak soak;
+
+static gsize
+private_memory (void)
+{
+  g_autofree char *text = NULL;
+  gsize            total = 0;
+
+  if (!g_file_get_contents ("/proc/self/smaps_rollup", &text, NULL, NULL))
+    return 0;
+  for (char *line = text; line && *line; line = strchr (line, '\n') ? strchr (line, '\n') + 1 : NULL)
+    if (g_str_has_prefix (line, "Private_Clean:") || g_str_has_prefix (line, "Private_Dirty:"))
+      total += g_ascii_strtoull (line + 14, NULL, 10) * 1024;
+  return total;
+}
+
+static guint
+open_fds (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  while (dir && g_dir_read_name (dir))
+    n++;
+  return n - 1; /* the directory being read */
+}
+
+/* What the simulated services keep by design (every mail, post, draft,
+ * event): the memory it may legitimately grow by. */
+static guint
+retained_items (void)
+{
+  return af_sandbox_gmail_get_n_messages (soak.sandbox) + af_sandbox_get_side_effects (soak.sandbox)->len +
+         af_sandbox_calendar_get_n_events (soak.sandbox);
+}
+
+static guint
+elapsed (void)
+{
+  return (g_get_monotonic_time () - soak.start) / G_USEC_PER_SEC;
+}
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  if (level & G_LOG_LEVEL_CRITICAL)
+    soak.criticals++;
+  else if (level & G_LOG_LEVEL_WARNING)
+    soak.warnings++;
+  if (level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_ERROR))
+    return g_log_writer_standard_streams (level, fields, n_fields, user_data);
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static gboolean
+sample_cb (gpointer data)
+{
+  guint  t = elapsed ();
+  gsize  mem = private_memory ();
+  guint  fds = open_fds ();
+  guint  retained = retained_items ();
+  guint  requests = af_sandbox_get_total_requests (soak.sandbox);
+  double m = mem / (1024.0 * 1024.0);
+
+  g_array_append_val (soak.t, t);
+  g_array_append_val (soak.mem, m);
+  g_array_append_val (soak.fds, fds);
+  g_array_append_val (soak.retained, retained);
+  g_array_append_val (soak.requests, requests);
+  g_print ("soak: t=%5us private=%7.1f MiB fds=%3u runs=%u/%u failed=%u faults=%u approvals=%u/%u "
+           "side-effects=%u retained=%u requests=%u criticals=%u\n",
+           t, m, fds, soak.runs_finished, soak.runs_started, soak.runs_failed, soak.faults, soak.approved, soak.denied,
+           af_sandbox_get_side_effects (soak.sandbox)->len, retained, requests, soak.criticals);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_run_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) r = af_engine_run_agent_finish (AF_ENGINE (source), result, &error);
+
+  soak.runs_finished++;
+  if (r == NULL)
+    soak.runs_refused++; /* already running, paused: not a run */
+  else if (g_strcmp0 (json_object_get_string_member_with_default (r, "outcome", ""), "succeeded") != 0)
+    soak.runs_failed++;
+}
+
+static gboolean
+run_cb (gpointer data)
+{
+  AfAgent *agent;
+
+  if (soak.runs_started - soak.runs_finished >= 24)
+    return G_SOURCE_CONTINUE;
+  agent = g_ptr_array_index (soak.agents, g_rand_int_range (soak.rand, 0, soak.agents->len));
+  if (af_engine_is_running (soak.engine, af_agent_get_id (agent)))
+    return G_SOURCE_CONTINUE;
+  if (af_agent_get_state (agent) == AF_AGENT_STATE_PAUSED)
+    af_engine_resume_agent (soak.engine, af_agent_get_id (agent), NULL);
+  soak.runs_started++;
+  af_engine_run_agent_async (soak.engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_cb, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+mail_cb (gpointer data)
+{
+  static const char *subjects[] = {
+    "URGENT: sign the contract",
+    "Invoice for November",
+    "Weekly digest",
+    "ping: lunch?",
+    "meet: planning",
+    "report attached",
+    "Hello",
+    "Re: your question",
+  };
+  static const char *bodies[] = {
+    "Could you take a look today?",
+    "Please confirm you got this.",
+    "Nothing to do, just so you know.",
+    "To unsubscribe click here.",
+  };
+  g_autofree char *subject = NULL;
+  const char      *from = g_rand_boolean (soak.rand) ? "Boss <boss@example.com>" : "News <newsletter@news.example>";
+
+  subject = g_strdup_printf ("%s %u", subjects[g_rand_int_range (soak.rand, 0, G_N_ELEMENTS (subjects))], soak.mails);
+  g_free (af_sandbox_gmail_deliver (soak.sandbox, from, subject, bodies[g_rand_int_range (soak.rand, 0, G_N_ELEMENTS (bodies))]));
+  soak.mails++;
+  if (soak.mails % 10 == 0)
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr (GDateTime) start = g_date_time_add_minutes (now, 30 + g_rand_int_range (soak.rand, 0, 300));
+      g_autoptr (GDateTime) end = g_date_time_add_minutes (start, 30);
+      g_autofree char *s = g_date_time_format_iso8601 (start);
+      g_autofree char *e = g_date_time_format_iso8601 (end);
+
+      af_sandbox_calendar_add_event (soak.sandbox, "Sync", s, e);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+fault_cb (gpointer data)
+{
+  static const char *methods[] = {
+    "gmail.users.history.list",
+    "gmail.users.messages.list",
+    "gmail.users.messages.get",
+    "gmail.batch",
+    "gmail.users.labels.list",
+    "gmail.users.labels.create",
+    "gmail.users.messages.batchModify",
+    "gmail.users.drafts.create",
+    "gmail.users.messages.send",
+    "calendar.events.list",
+    "calendar.events.insert",
+    "slack.chat.postMessage",
+    "slack.conversations.list",
+    "llm.chat.completions",
+  };
+  const char         *method = methods[g_rand_int_range (soak.rand, 0, G_N_ELEMENTS (methods))];
+  AfSandboxRouteFault fault = g_rand_int_range (soak.rand, AF_SANDBOX_ROUTE_LATENCY, AF_SANDBOX_ROUTE_EXPIRE_CURSOR + 1);
+  guint               value = fault == AF_SANDBOX_ROUTE_LATENCY ? 1500 : 1;
+
+  if (fault == AF_SANDBOX_ROUTE_EXPIRE_CURSOR)
+    method = g_rand_boolean (soak.rand) ? "gmail.users.history.list" : "calendar.events.list";
+  af_sandbox_add_fault (soak.sandbox, method, fault, 1 + g_rand_int_range (soak.rand, 0, 2), value);
+  soak.faults++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+clear_faults_cb (gpointer data)
+{
+  /* Faults on a route nobody calls would pile up. */
+  af_sandbox_clear_faults (soak.sandbox);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+revoke_cb (gpointer data)
+{
+  /* The access token dies early (revoked, password changed): 401. */
+  if (soak.google_tokens->access_token != NULL)
+    {
+      af_sandbox_revoke_token (soak.sandbox, soak.google_tokens->access_token);
+      soak.revocations++;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+grant_back_cb (gpointer data)
+{
+  af_sandbox_oauth_set_token_fault (af_sandbox_oauth_get (soak.sandbox), AF_SANDBOX_FAULT_NONE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+invalid_grant_cb (gpointer data)
+{
+  /* The token endpoint says invalid_grant for a few seconds (as it does
+   * for a revoked consent), then the person reconnects. */
+  af_sandbox_oauth_set_token_fault (af_sandbox_oauth_get (soak.sandbox), AF_SANDBOX_FAULT_INVALID_GRANT);
+  af_sandbox_revoke_token (soak.sandbox, soak.google_tokens->access_token ? soak.google_tokens->access_token : "");
+  soak.invalid_grants++;
+  g_timeout_add_seconds (3, grant_back_cb, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+llm_cb (gpointer data)
+{
+  static const char *garbage[] = {
+    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":{"
+    "\"name\":\"label\",\"arguments\":\"{\\\"label\\\": \"}}]}",
+    "{\"role\":\"assistant\",\"content\":\"\\u0000\\ufffd```json {\\\"tool\\\": [[[\"}",
+    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c2\",\"type\":\"function\",\"function\":{"
+    "\"name\":\"rm -rf /\",\"arguments\":\"{}\"}}]}",
+    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":\"not an array\"}",
+    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c3\",\"type\":\"function\",\"function\":{"
+    "\"name\":\"label\",\"arguments\":\"[1,2,3]\"}}]}",
+    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c4\",\"type\":\"function\",\"function\":{"
+    "\"name\":\"send\",\"arguments\":\"{\\\"to\\\":\\\"evil@example.com\\\",\\\"body\\\":\\\"all your mail\\\"}\"}}]}",
+    "{}",
+    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c5\"}]}",
+  };
+  guint consumed = af_sandbox_get_count (soak.sandbox, "llm.chat.completions");
+
+  /* Keep a short script queued; never let it pile up unanswered. */
+  while (soak.llm_pushed < consumed + 8)
+    {
+      if (g_rand_int_range (soak.rand, 0, 3) == 0)
+        af_sandbox_llm_push_reply (soak.sandbox, garbage[g_rand_int_range (soak.rand, 0, G_N_ELEMENTS (garbage))]);
+      else if (g_rand_boolean (soak.rand))
+        af_sandbox_llm_push_tool_call (soak.sandbox, "label", "{\"label\":\"AI-Work\"}");
+      else
+        af_sandbox_llm_push_reply (soak.sandbox, "{\"role\":\"assistant\",\"content\":\"Done.\"}");
+      soak.llm_pushed++;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_approve_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autofree gint64 *outbox_id = data;
+  g_autoptr (GError) error = NULL;
+
+  soak.approvals_in_flight--;
+  if (af_engine_approve_finish (AF_ENGINE (source), result, &error))
+    {
+      soak.approved++;
+      g_hash_table_add (soak.approved_outbox, g_steal_pointer (&outbox_id));
+    }
+  else
+    {
+      if (soak.approve_failed++ < 5)
+        g_print ("soak: approving failed: %s\n", error->message);
+    }
+}
+
+static gboolean
+approvals_cb (gpointer data)
+{
+  GListModel *approvals = af_engine_get_approvals (soak.engine);
+  guint       n = MIN (g_list_model_get_n_items (approvals), 4);
+  g_autoptr (GPtrArray) picked = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (soak.approvals_in_flight > 0)
+    return G_SOURCE_CONTINUE;
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (picked, g_list_model_get_item (approvals, i));
+  for (guint i = 0; i < picked->len; i++)
+    {
+      AfApproval *a = g_ptr_array_index (picked, i);
+
+      if (g_rand_int_range (soak.rand, 0, 5) == 0)
+        {
+          if (af_engine_deny (soak.engine, af_approval_get_id (a), NULL))
+            soak.denied++;
+        }
+      else
+        {
+          gint64 *outbox_id = g_new (gint64, 1);
+
+          *outbox_id = af_approval_get_outbox_id (a);
+          soak.approvals_in_flight++;
+          af_engine_approve_async (soak.engine, af_approval_get_id (a), NULL, on_approve_cb, outbox_id);
+        }
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+end_cb (gpointer data)
+{
+  g_main_loop_quit (soak.loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+add_timer (guint       ms,
+           GSourceFunc func)
+{
+  guint id = g_timeout_add (ms, func, NULL);
+
+  g_array_append_val (soak.timers, id);
+}
+
+/* Each side effect carries a marker naming the agent and the item, so the
+ * sandbox's log tells a repeat from two different actions. */
+static void
+mark_params (JsonObject *definition,
+             guint       index)
+{
+  JsonArray *rules = json_object_get_array_member (definition, "rules");
+
+  for (guint r = 0; rules && r < json_array_get_length (rules); r++)
+    {
+      JsonArray *actions = json_object_get_array_member (json_array_get_object_element (rules, r), "actions");
+
+      for (guint a = 0; actions && a < json_array_get_length (actions); a++)
+        {
+          JsonObject *action = json_array_get_object_element (actions, a);
+          JsonObject *params = json_object_has_member (action, "params") ? json_object_get_object_member (action, "params") : NULL;
+          const char *keys[] = { "text", "body", "summary" };
+
+          for (guint k = 0; params && k < G_N_ELEMENTS (keys); k++)
+            if (json_object_has_member (params, keys[k]))
+              {
+                g_autofree char *v = g_strdup_printf ("%s [soak:%u:%u:%u:{{id}}]",
+                                                      json_object_get_string_member (params, keys[k]), index, r, a);
+
+                json_object_set_string_member (params, keys[k], v);
+              }
+        }
+    }
+}
+
+static const char *custom_rules =
+    "[{\"name\":\"Ping\",\"conditions\":[{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"ping\"}],"
+    "\"actions\":[{\"action\":\"post\",\"params\":{\"channel\":\"#general\",\"text\":\"Ping: {{subject}}\"}}]},"
+    "{\"name\":\"Meet\",\"conditions\":[{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"meet\"}],"
+    "\"actions\":[{\"action\":\"create_event\",\"params\":{\"summary\":\"{{subject}}\",\"start\":\"2030-01-02T10:00:00Z\","
+    "\"end\":\"2030-01-02T10:30:00Z\"}}]},"
+    "{\"name\":\"Report\",\"conditions\":[{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"report\"}],"
+    "\"actions\":[{\"action\":\"send\",\"params\":{\"to\":\"bob@example.com\",\"body\":\"Got {{subject}}\"}}]}]";
+
+static void
+add_agents (void)
+{
+  static const char *templates[] = { "email-assistant", "slack-notifier", "calendar-manager", "custom" };
+  const char        *permissions =
+      "gmail.read gmail.modify gmail.compose gmail.send calendar.read calendar.write slack.post";
+
+  for (guint i = 0; i < N_AGENTS; i++)
+    {
+      const char *template_id = templates[i % G_N_ELEMENTS (templates)];
+      JsonArray  *connections = json_array_new ();
+      JsonObject *c = json_object_new ();
+      JsonArray  *perms = json_array_new ();
+      g_auto (GStrv) names = g_strsplit (permissions, " ", -1);
+      g_autoptr (AfAgent) agent = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("Soak %s %u", template_id, i);
+      JsonObject      *def;
+
+      for (guint k = 0; names[k]; k++)
+        json_array_add_string_element (perms, names[k]);
+      json_object_set_string_member (c, "service", "google");
+      json_object_set_string_member (c, "account", AF_SANDBOX_ACCOUNT);
+      json_object_set_array_member (c, "permissions", perms);
+      json_array_add_object_element (connections, c);
+      agent = af_template_create_agent (af_template_lookup (template_id), name, connections);
+      json_array_unref (connections);
+      def = af_agent_get_definition (agent);
+      if (g_str_equal (template_id, "custom"))
+        {
+          json_object_set_member (def, "rules", json_from_string (custom_rules, NULL));
+          if (i % 8 == 3)
+            json_object_set_member (def, "approvals",
+                                    json_from_string ("{\"post\":\"ask\",\"create_event\":\"ask\",\"send\":\"ask\"}", NULL));
+          else
+            json_object_set_member (def, "approvals",
+                                    json_from_string ("{\"post\":\"auto\",\"create_event\":\"auto\",\"send\":\"auto\"}", NULL));
+        }
+      if (g_str_equal (template_id, "email-assistant") && i % 8 == 4)
+        json_object_set_member (def, "approvals", json_from_string ("{\"draft\":\"ask\"}", NULL));
+      if (i % 10 == 0 || i % 10 == 7)
+        {
+          JsonObject *ai = json_object_has_member (def, "ai") ? json_object_get_object_member (def, "ai") : NULL;
+
+          if (ai == NULL)
+            {
+              ai = json_object_new ();
+              json_object_set_string_member (ai, "instructions", "Label mail about work as AI-Work.");
+              json_object_set_object_member (def, "ai", ai);
+            }
+          json_object_set_boolean_member (ai, "enabled", TRUE);
+          json_object_set_int_member (ai, "max_steps", 3);
+        }
+      mark_params (def, i);
+      if (!af_engine_add_agent (soak.engine, agent, &error))
+        g_error ("adding agent %u: %s", i, error->message);
+      g_ptr_array_add (soak.agents, g_object_ref (agent));
+    }
+}
+
+static void
+setup (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *google = NULL, *slack_token = NULL, *llm_token = NULL, *path = NULL;
+  g_autofree char *calendar_base = NULL, *slack_base = NULL, *llm_base = NULL;
+  g_autoptr (AfTokenSource) slack_tokens = NULL;
+  g_autoptr (AfTokenSource) llm_tokens = NULL;
+  g_autoptr (AfGmailClient) gmail = NULL;
+  g_autoptr (AfCalendarClient) calendar = NULL;
+  g_autoptr (AfSlackClient) slack = NULL;
+  g_autoptr (AfServicesExecutor) executor = NULL;
+  g_autoptr (AfLlmClient) llm = NULL;
+  g_autoptr (AfDatabase) db = NULL;
+  AfSandboxOAuth *oauth;
+
+  soak.sandbox = af_sandbox_new ();
+  af_sandbox_seed_sample (soak.sandbox);
+  af_sandbox_add_default_tokens (soak.sandbox, &google, &slack_token, &llm_token);
+  if (!af_sandbox_start (soak.sandbox, &error))
+    g_error ("sandbox: %s", error->message);
+  oauth = af_sandbox_oauth_get (soak.sandbox);
+  /* Short-lived access tokens: they expire many times an hour. */
+  af_sandbox_oauth_set_access_token_lifetime (oauth, 45);
+
+  soak.google_tokens = g_object_new (SOAK_TYPE_TOKEN_SOURCE, NULL);
+  soak.google_tokens->token_url = g_strconcat (af_sandbox_get_base_url (soak.sandbox), "/token", NULL);
+  soak.google_tokens->refresh_token = af_sandbox_oauth_add_grant (oauth, AF_SANDBOX_GOOGLE_SCOPES);
+
+  soak.http = af_http_client_new ();
+  slack_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (slack_token));
+  calendar_base = g_strconcat (af_sandbox_get_base_url (soak.sandbox), "/calendar/v3", NULL);
+  slack_base = g_strconcat (af_sandbox_get_base_url (soak.sandbox), "/api", NULL);
+  gmail = af_gmail_client_new (soak.http, AF_TOKEN_SOURCE (soak.google_tokens), af_sandbox_get_base_url (soak.sandbox));
+  calendar = af_calendar_client_new (soak.http, AF_TOKEN_SOURCE (soak.google_tokens), calendar_base);
+  slack = af_slack_client_new (soak.http, slack_tokens, slack_base);
+  executor = af_services_executor_new (gmail, calendar, slack);
+
+  path = g_build_filename (soak.dir, "agentflow.db", NULL);
+  db = af_database_open (path, &error);
+  if (db == NULL)
+    g_error ("database: %s", error->message);
+  soak.engine = af_engine_new (db, AF_EXECUTOR (executor));
+  af_engine_set_network_monitor (soak.engine, NULL);
+  af_engine_set_max_concurrent (soak.engine, 12);
+  af_engine_set_run_timeout (soak.engine, 90);
+  llm_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (llm_token));
+  llm_base = g_strconcat (af_sandbox_get_base_url (soak.sandbox), "/v1", NULL);
+  llm = af_llm_client_new (soak.http, llm_tokens, llm_base, "sandbox-model");
+  af_engine_set_llm_client (soak.engine, llm);
+
+  add_agents ();
+  if (!af_engine_start (soak.engine, &error))
+    g_error ("engine: %s", error->message);
+}
+
+/* Checks */
+
+static guint violations;
+
+static void
+violation (const char *format,
+           ...) G_GNUC_PRINTF (1, 2);
+
+static void
+violation (const char *format,
+           ...)
+{
+  va_list          args;
+  g_autofree char *text = NULL;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_print ("soak: VIOLATION: %s\n", text);
+  violations++;
+}
+
+static gint64
+query_int (sqlite3    *db,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64        v = -1;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return v;
+}
+
+static const char *
+method_for_action (const char *action)
+{
+  if (g_str_equal (action, "post"))
+    return "slack.chat.postMessage";
+  if (g_str_equal (action, "create_event"))
+    return "calendar.events.insert";
+  if (g_str_equal (action, "send"))
+    return "gmail.users.messages.send";
+  if (g_str_equal (action, "draft"))
+    return "gmail.users.drafts.create";
+  return NULL;
+}
+
+static char *
+find_marker (const char *text)
+{
+  const char *p = text ? strstr (text, "[soak:") : NULL;
+  const char *end = p ? strchr (p, ']') : NULL;
+
+  return end ? g_strndup (p, end - p + 1) : NULL;
+}
+
+/* Both ends of every connection live in this process (the engine's
+ * session and the sandbox's server): at most 8 per host in the engine's
+ * pool, 2 in the token source's, each twice. More than that over the
+ * descriptors open before any traffic is a leak, however slow. */
+#define FD_CEILING_MARGIN (2 * 8 + 2 * 2 + 4)
+
+static void
+check_memory (void)
+{
+  double mem_base = 0, worst_excess = -1e9;
+  guint  fd_start = g_array_index (soak.fds, guint, 0);
+  guint  fd_base = 0, fd_max = 0, retained_base = 0, requests_base = 0, worst_t = 0;
+  /* libsoup 3.2's server never frees the GSocket of a connection it
+   * accepted (336 bytes + malloc's header; LeakSanitizer shows it, see
+   * build-aux/lsan.supp), and the sandbox closes every connection after
+   * one answer there (af-sandbox.c): a library leak of the simulated
+   * server, charged per request so that it does not hide the engine's. */
+  double per_request_kib = soup_get_major_version () == 3 && soup_get_minor_version () < 3 ? 352.0 / 1024 : 0;
+  guint  n_after = 0;
+
+  for (guint i = 0; i < soak.t->len; i++)
+    {
+      guint  t = g_array_index (soak.t, guint, i);
+      double m = g_array_index (soak.mem, double, i);
+      guint  f = g_array_index (soak.fds, guint, i);
+      guint  r = g_array_index (soak.retained, guint, i);
+      guint  q = g_array_index (soak.requests, guint, i);
+
+      fd_max = MAX (fd_max, f);
+      if (t <= soak.warmup)
+        {
+          mem_base = MAX (mem_base, m);
+          fd_base = MAX (fd_base, f);
+          retained_base = r;
+          requests_base = q;
+          continue;
+        }
+      n_after++;
+      {
+        /* Flat: within 4 MiB of the warm-up peak, plus 2 KiB for each item
+         * the simulated services keep by design (a mail, a post, a draft,
+         * an event: about 1 KiB each in the sandbox, doubled for
+         * allocator slack). */
+        double allowed = mem_base + 4.0 + 2.0 * (r - MIN (r, retained_base)) / 1024.0 +
+                         per_request_kib * (q - MIN (q, requests_base)) / 1024.0;
+
+        if (m - allowed > worst_excess)
+          {
+            worst_excess = m - allowed;
+            worst_t = t;
+          }
+      }
+    }
+  if (n_after < 2)
+    {
+      violation ("too few samples after the warm-up (%u)", n_after);
+      return;
+    }
+  g_print ("soak: memory: warm-up peak %.1f MiB; allowance 4 MiB + 2 KiB per retained item + %.2f KiB per request "
+           "(libsoup server leak); worst sample %+.1f MiB against it (t=%us)\n",
+           mem_base, per_request_kib, worst_excess, worst_t);
+  g_print ("soak: fds: %u before traffic, warm-up peak %u, overall peak %u (ceiling %u)\n", fd_start, fd_base, fd_max,
+           fd_start + FD_CEILING_MARGIN);
+  if (worst_excess > 0)
+    violation ("private memory grew %.1f MiB beyond the allowance at t=%us", worst_excess, worst_t);
+  if (fd_max > fd_start + FD_CEILING_MARGIN)
+    violation ("open file descriptors reached %u (%u before traffic)", fd_max, fd_start);
+}
+
+static void
+check_database (void)
+{
+  g_autofree char *path = g_build_filename (soak.dir, "agentflow.db", NULL);
+  sqlite3         *db = NULL;
+  sqlite3_stmt    *stmt = NULL;
+  GPtrArray       *log = af_sandbox_get_side_effects (soak.sandbox);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 runs, finished;
+  guint  done = 0, phantom = 0, unmarked = 0, approved_checked = 0;
+
+  /* The sandbox's log: a marker twice means a side effect ran twice. */
+  for (guint i = 0; i < log->len; i++)
+    {
+      g_autofree char *marker = find_marker (g_ptr_array_index (log, i));
+      guint            n;
+
+      if (marker == NULL)
+        {
+          if (unmarked < 3)
+            g_print ("soak: unmarked side effect: %.120s\n", (char *)g_ptr_array_index (log, i));
+          unmarked++;
+          continue;
+        }
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (seen, marker)) + 1;
+      if (n == 2)
+        violation ("executed twice: %s", (char *)g_ptr_array_index (log, i));
+      g_hash_table_replace (seen, g_steal_pointer (&marker), GUINT_TO_POINTER (n));
+    }
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      violation ("cannot open %s: %s", path, sqlite3_errmsg (db));
+      sqlite3_close (db);
+      return;
+    }
+  sqlite3_busy_timeout (db, 5000);
+
+  runs = query_int (db, "SELECT count(*) FROM runs");
+  finished = query_int (db, "SELECT count(*) FROM runs WHERE finished_at IS NOT NULL AND outcome != 'running'");
+  g_print ("soak: runs in the database: %" G_GINT64_FORMAT " started, %" G_GINT64_FORMAT " finished\n", runs, finished);
+  if (runs != finished)
+    violation ("%" G_GINT64_FORMAT " runs never recorded as finished", runs - finished);
+  if (soak.runs_started != soak.runs_finished)
+    violation ("%u of the soak's runs never returned", soak.runs_started - soak.runs_finished);
+
+  /* Every outbox entry against the log. */
+  sqlite3_prepare_v2 (db, "SELECT id, action, params, state FROM outbox", -1, &stmt, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64           id = sqlite3_column_int64 (stmt, 0);
+      const char      *action = (const char *)sqlite3_column_text (stmt, 1);
+      const char      *state = (const char *)sqlite3_column_text (stmt, 3);
+      g_autofree char *marker = find_marker ((const char *)sqlite3_column_text (stmt, 2));
+      guint            n = marker ? GPOINTER_TO_UINT (g_hash_table_lookup (seen, marker)) : 0;
+      gboolean         approved = g_hash_table_contains (soak.approved_outbox, &id);
+
+      if (method_for_action (action) == NULL || marker == NULL)
+        continue;
+      if (approved)
+        approved_checked++;
+      if (g_str_equal (state, "done"))
+        {
+          done++;
+          if (n == 0)
+            violation ("lost: outbox %" G_GINT64_FORMAT " (%s %s) is done, the service never saw it", id, action, marker);
+        }
+      else if (g_str_equal (state, "failed"))
+        {
+          /* A dropped connection after the call: it did happen, the engine
+           * could not know. Counted, and never repeated. */
+          if (n > 0)
+            phantom++;
+        }
+      else if (n > 0 && !g_str_equal (state, "executing"))
+        violation ("outbox %" G_GINT64_FORMAT " (%s) executed while %s", id, marker, state);
+      if (approved && !g_str_equal (state, "done") && !g_str_equal (state, "failed"))
+        violation ("lost: approved outbox %" G_GINT64_FORMAT " (%s) ended %s", id, marker, state);
+    }
+  sqlite3_finalize (stmt);
+
+  /* An approval the soak approved must have left "waiting". */
+  if (query_int (db, "SELECT count(*) FROM approvals a JOIN outbox o ON o.id = a.outbox_id "
+                     "WHERE a.state = 'approved' AND o.state IN ('waiting', 'pending')") > 0)
+    violation ("approved actions still waiting in the outbox");
+
+  sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL);
+  if (sqlite3_step (stmt) != SQLITE_ROW || g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), "ok") != 0)
+    violation ("integrity_check: %s", sqlite3_column_text (stmt, 0));
+  else
+    g_print ("soak: integrity_check ok\n");
+  sqlite3_finalize (stmt);
+
+  g_print ("soak: side effects: %u in the service log (%u marked, %u unmarked), %u done in the outbox, %u approved "
+           "checked, %u happened though the engine saw an error\n",
+           log->len, g_hash_table_size (seen), unmarked, done, approved_checked, phantom);
+  sqlite3_close (db);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *p = g_build_filename (path, name, NULL);
+
+      g_unlink (p);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (GOptionContext) context = g_option_context_new ("— soak the engine under faults");
+  g_autoptr (GError) error = NULL;
+  gboolean     quick = FALSE, keep = FALSE, no_faults = FALSE;
+  int          duration = 3600, interval = 0, seed = 0;
+  GOptionEntry entries[] = {
+    { "duration", 0, 0, G_OPTION_ARG_INT, &duration, "Seconds to run (default 3600)", "SECONDS" },
+    { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Two minutes (CI)", NULL },
+    { "interval", 0, 0, G_OPTION_ARG_INT, &interval, "Seconds between samples", "SECONDS" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed (default: time)", "N" },
+    { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the data directory", NULL },
+    { "no-faults", 0, 0, G_OPTION_ARG_NONE, &no_faults, "Inject no faults (to tell a fault's effect)", NULL },
+    { NULL },
+  };
+
+  g_setenv ("AGENTFLOW_NO_SYSTEM_BUS", "1", TRUE);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (quick)
+    duration = 120;
+  if (duration < 20)
+    duration = 20;
+  soak.duration = duration;
+  soak.interval = interval > 0 ? interval : (duration >= 1800 ? 60 : 5);
+  /* The first minutes fill caches, pools and the page cache. */
+  soak.warmup = duration >= 1800 ? 600 : duration / 3;
+  if (seed == 0)
+    seed = (int)(g_get_real_time () % G_MAXINT);
+  soak.rand = g_rand_new_with_seed (seed);
+  soak.dir = g_dir_make_tmp ("af-soak-XXXXXX", &error);
+  g_assert_no_error (error);
+  soak.agents = g_ptr_array_new_with_free_func (g_object_unref);
+  soak.timers = g_array_new (FALSE, FALSE, sizeof (guint));
+  soak.t = g_array_new (FALSE, FALSE, sizeof (guint));
+  soak.mem = g_array_new (FALSE, FALSE, sizeof (double));
+  soak.fds = g_array_new (FALSE, FALSE, sizeof (guint));
+  soak.retained = g_array_new (FALSE, FALSE, sizeof (guint));
+  soak.requests = g_array_new (FALSE, FALSE, sizeof (guint));
+  soak.approved_outbox = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_log_set_writer_func (log_writer, NULL, NULL);
+
+  g_print ("soak: %u agents, %d s, sample every %u s, warm-up %u s, seed %d, data in %s\n", N_AGENTS, duration,
+           soak.interval, soak.warmup, seed, soak.dir);
+  soak.start = g_get_monotonic_time ();
+  setup ();
+
+  soak.loop = g_main_loop_new (NULL, FALSE);
+  add_timer (150, run_cb);
+  add_timer (3000, mail_cb);
+  if (!no_faults)
+    {
+      add_timer (700, fault_cb);
+      add_timer (60000, clear_faults_cb);
+      add_timer (20000, revoke_cb);
+      add_timer (97000, invalid_grant_cb);
+    }
+  add_timer (500, llm_cb);
+  add_timer (1000, approvals_cb);
+  add_timer (soak.interval * 1000, sample_cb);
+  sample_cb (NULL);
+  g_timeout_add_seconds (duration, end_cb, NULL);
+  g_main_loop_run (soak.loop);
+
+  /* Quiesce: no new faults or runs; let what is in flight land. */
+  for (guint i = 0; i < soak.timers->len; i++)
+    g_source_remove (g_array_index (soak.timers, guint, i));
+  sample_cb (NULL);
+  af_sandbox_clear_faults (soak.sandbox);
+  af_sandbox_oauth_set_token_fault (af_sandbox_oauth_get (soak.sandbox), AF_SANDBOX_FAULT_NONE);
+  {
+    gint64 deadline = g_get_monotonic_time () + 180 * G_USEC_PER_SEC;
+
+    while ((soak.runs_started != soak.runs_finished || soak.approvals_in_flight > 0) &&
+           g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  af_engine_shutdown (soak.engine);
+  {
+    gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time () < deadline)
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (10000);
+  }
+
+  g_print ("soak: %u runs asked (%u failed under faults, %u refused), %u faults, %u token revocations, %u invalid_grant "
+           "windows, %u token refreshes (%u failed), %u mails, %u approved (%u approve calls failed), %u denied, "
+           "%u warnings, %u criticals\n",
+           soak.runs_started, soak.runs_failed, soak.runs_refused, soak.faults, soak.revocations, soak.invalid_grants,
+           soak.google_tokens->refreshes, soak.google_tokens->refresh_failures, soak.mails, soak.approved,
+           soak.approve_failed, soak.denied, soak.warnings, soak.criticals);
+  check_memory ();
+  check_database ();
+  if (soak.criticals > 0)
+    violation ("%u critical warnings", soak.criticals);
+
+  g_clear_object (&soak.engine);
+  g_ptr_array_unref (soak.agents);
+  g_clear_object (&soak.http);
+  g_clear_object (&soak.google_tokens);
+  g_clear_object (&soak.sandbox);
+  if (violations == 0 && !keep)
+    remove_dir (soak.dir);
+  else
+    g_print ("soak: data kept in %s\n", soak.dir);
+  g_print ("soak: %s (%u violations)\n", violations == 0 ? "PASS" : "FAIL", violations);
+  return violations == 0 ? 0 : 1;
+}
