@@ -387,6 +387,55 @@ accounts_execute_finish (AfExecutor   *executor,
 }
 
 static void
+on_execute_batch_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!af_executor_execute_batch_finish (AF_EXECUTOR (source), result, &error))
+    g_task_return_error (task, translate_error (g_task_get_task_data (task), g_steal_pointer (&error)));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+accounts_execute_batch_async (AfExecutor         *executor,
+                              AfAgent            *agent,
+                              const char         *action,
+                              JsonObject         *params,
+                              GPtrArray          *items,
+                              GPtrArray          *keys,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  AfAccountsExecutor *self = AF_ACCOUNTS_EXECUTOR (executor);
+  Service             service = service_for_action (action);
+  g_autoptr (GTask) task = call_new (self, agent, service, cancellable, callback, user_data,
+                                     accounts_execute_batch_async);
+  g_autoptr (GError) error = NULL;
+  AfServicesExecutor *route = ensure_route (self, agent, service, &error);
+
+  if (route == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  af_executor_execute_batch_async (AF_EXECUTOR (route), agent, action, params, items, keys, cancellable,
+                                   on_execute_batch_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+accounts_execute_batch_finish (AfExecutor   *executor,
+                               GAsyncResult *result,
+                               GError      **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
 on_reconcile_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -461,6 +510,8 @@ af_accounts_executor_iface_init (AfExecutorInterface *iface)
   iface->fetch_async = accounts_fetch_async;
   iface->fetch_finish = accounts_fetch_finish;
   iface->execute_async = accounts_execute_async;
+  iface->execute_batch_async = accounts_execute_batch_async;
+  iface->execute_batch_finish = accounts_execute_batch_finish;
   iface->execute_finish = accounts_execute_finish;
   iface->reconcile_async = accounts_reconcile_async;
   iface->reconcile_finish = accounts_reconcile_finish;

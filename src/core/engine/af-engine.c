@@ -100,7 +100,32 @@ typedef struct
   guint         item_index;
   JsonArray    *would_do;
   guint         n_done, n_failed, n_waiting, n_denied;
+  /* Label-type actions go out in batches (one batchModify for up to
+   * AF_EXECUTOR_BATCH_MAX messages); each keeps its own outbox entry. */
+  GHashTable *groups;       /* "action\nparams" → Group, not sent yet */
+  GHashTable *unsettled;    /* item id → its batched actions not finished */
+  GHashTable *seen_later;   /* item ids whose marker waits for those */
+  GHashTable *failed_items; /* item ids with a failed batched action */
+  guint       n_batches;    /* batches in flight */
+  gboolean    keep_cursor;  /* a batch failed: read those items again */
+  gboolean    writing;      /* in a transaction: see begin_writes() */
+  GError     *write_error;  /* a batch's results could not be recorded */
 } Run;
+
+typedef struct
+{
+  char       *key; /* in Run.groups */
+  char       *action;
+  JsonObject *params;
+  GPtrArray  *planned; /* Planned */
+} Group;
+
+typedef struct
+{
+  Run       *run;
+  char      *action;
+  GPtrArray *planned; /* Planned */
+} Batch;
 
 static void run_next_action (Run *run);
 static void decide_next_item (Run *run);
@@ -120,8 +145,23 @@ planned_free (Planned *p)
 }
 
 static void
+group_free (Group *g)
+{
+  g_free (g->key);
+  g_free (g->action);
+  json_object_unref (g->params);
+  g_ptr_array_unref (g->planned);
+  g_free (g);
+}
+
+static void
 run_free (Run *run)
 {
+  g_clear_pointer (&run->groups, g_hash_table_unref);
+  g_clear_pointer (&run->unsettled, g_hash_table_unref);
+  g_clear_pointer (&run->seen_later, g_hash_table_unref);
+  g_clear_pointer (&run->failed_items, g_hash_table_unref);
+  g_clear_error (&run->write_error);
   g_clear_handle_id (&run->timeout_id, g_source_remove);
   if (run->caller_cancellable != NULL && run->cancel_handler != 0)
     g_cancellable_disconnect (run->caller_cancellable, run->cancel_handler);
@@ -499,6 +539,49 @@ mark_seen (AfEngine   *self,
 static void
 start_queued (AfEngine *self);
 
+/* The bookkeeping of many actions in a row (outbox entries, the log, seen
+ * items) goes into one transaction, not one each; it is committed before
+ * anything leaves the process (a call, the end of the run), so an outbox
+ * entry is always on disk before its side effect. */
+static void
+begin_writes (Run *run)
+{
+  if (!run->writing && !run->dry_run && sqlite3_get_autocommit (af_database_get_handle (run->engine->db)))
+    run->writing = af_database_begin (run->engine->db, NULL);
+}
+
+static gboolean
+end_writes (Run     *run,
+            GError **error)
+{
+  if (!run->writing)
+    return TRUE;
+  run->writing = FALSE;
+  return af_database_commit (run->engine->db, error);
+}
+
+/* A run that ends early (cancelled, an error) with actions still waiting
+ * for their batch: never started, so back to "pending" for a later run or
+ * the next start. */
+static void
+drop_groups (Run *run)
+{
+  AfEngine      *self = run->engine;
+  GHashTableIter iter;
+  Group         *g;
+
+  g_hash_table_iter_init (&iter, run->groups);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&g))
+    for (guint i = 0; i < g->planned->len; i++)
+      {
+        Planned *p = g_ptr_array_index (g->planned, i);
+
+        g_hash_table_remove (self->inflight, p->key);
+        af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_PENDING, NULL, NULL);
+      }
+  g_hash_table_remove_all (run->groups);
+}
+
 static void
 finish_run (Run        *run,
             const char *outcome,
@@ -511,12 +594,23 @@ finish_run (Run        *run,
   g_autoptr (JsonObject) details = json_object_new ();
   g_autofree char *summary = NULL;
   g_autoptr (GError) db_error = NULL;
+  g_autoptr (GError) record_error = NULL;
   sqlite3_stmt *stmt;
   gboolean      succeeded = g_str_equal (outcome, "succeeded");
   gint64        now = g_get_real_time ();
   GTask        *task = run->task;
 
   g_clear_handle_id (&run->timeout_id, g_source_remove);
+  /* What the run did and could not record makes it a failed run, with
+   * the reason (a full disk, say) in its outcome: never a success. */
+  if (!end_writes (run, &record_error) && succeeded)
+    {
+      g_warning ("Could not record a run's actions: %s", record_error->message);
+      outcome = "failed";
+      error = record_error;
+      succeeded = FALSE;
+    }
+  drop_groups (run);
 
   stmt = run->test_only ? NULL
                         : af_database_prepare (self->db,
@@ -561,8 +655,9 @@ finish_run (Run        *run,
       if (succeeded)
         {
           g_hash_table_remove (self->failures, agent_id);
-          /* Every fetched item was dealt with: the sync cursor may move on. */
-          if (run->items != NULL)
+          /* Every fetched item was dealt with: the sync cursor may move on.
+           * Not after a failed batch: its items are read again next time. */
+          if (run->items != NULL && !run->keep_cursor)
             af_executor_commit_fetch (self->executor, agent, run->items);
         }
       else if (!g_str_equal (outcome, "cancelled"))
@@ -734,129 +829,341 @@ request_approval (Run           *run,
   run->n_waiting++;
 }
 
+static char *
+id_answer (const char *id)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id ? id : "");
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* One of @item_id's batched actions finished: once they all have, its
+ * marker (if it came meanwhile) records it as seen, unless one failed. */
+static void
+settle_item (Run        *run,
+             const char *item_id)
+{
+  guint left = GPOINTER_TO_UINT (g_hash_table_lookup (run->unsettled, item_id));
+
+  g_assert (left > 0);
+  if (left > 1)
+    {
+      g_hash_table_insert (run->unsettled, g_strdup (item_id), GUINT_TO_POINTER (left - 1));
+      return;
+    }
+  g_hash_table_remove (run->unsettled, item_id);
+  if (g_hash_table_remove (run->seen_later, item_id) && !g_hash_table_contains (run->failed_items, item_id))
+    mark_seen (run->engine, af_agent_get_id (run->agent), item_id);
+}
+
+static void
+on_batch_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Batch    *batch = user_data;
+  Run      *run = batch->run;
+  AfEngine *self = run->engine;
+  g_autoptr (GError) error = NULL;
+  gboolean cancelled;
+
+  af_executor_execute_batch_finish (AF_EXECUTOR (source), result, &error);
+  cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_debug ("A batch of %u “%s” actions %s", batch->planned->len, batch->action, error ? "failed" : "done");
+
+  /* Every action of the batch has its own outcome, as if done alone. */
+  begin_writes (run);
+  for (guint i = 0; i < batch->planned->len; i++)
+    {
+      Planned         *p = g_ptr_array_index (batch->planned, i);
+      const char      *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+      g_autofree char *summary = NULL;
+      g_autoptr (JsonObject) details = details_new ("action", p->action, "item", item_id, "rule", p->rule, "key",
+                                                    p->key, NULL);
+
+      g_hash_table_remove (self->inflight, p->key);
+      if (error != NULL)
+        {
+          /* Cancelled: the outcome is unknown, the entry stays "executing"
+           * and is reconciled (repeated: it is idempotent) on the next
+           * start. Failed: "failed", and the item is read again and its
+           * action repeated by the next run. */
+          if (!cancelled)
+            {
+              af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_FAILED, error->message, NULL);
+              g_hash_table_add (run->failed_items, g_strdup (item_id));
+              run->keep_cursor = TRUE;
+            }
+          json_object_set_string_member (details, "error", error->message);
+          summary = g_strdup_printf (_ ("Could not %s: %s"), p->action, error->message);
+          run_log (run, "action-failed", summary, details, "failed");
+          run->n_failed++;
+        }
+      else
+        {
+          g_autofree char *answer = id_answer (item_id);
+
+          af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
+          summary = describe_action (p->action, p->params, p->item, TRUE);
+          run_log (run, "action-done", summary, details, "done");
+          run->n_done++;
+        }
+      settle_item (run, item_id);
+    }
+
+  if (!end_writes (run, &error))
+    {
+      g_warning ("Could not record a batch of actions: %s", error->message);
+      if (run->write_error == NULL)
+        run->write_error = g_steal_pointer (&error);
+    }
+  g_ptr_array_unref (batch->planned);
+  g_free (batch->action);
+  g_free (batch);
+  if (--run->n_batches > 0)
+    return;
+  /* The actions went out but their results are not on disk: they stay
+   * "executing" and are reconciled at the next start. */
+  if (run->write_error != NULL)
+    finish_run_with_error (run, run->write_error);
+  else
+    run_next_action (run);
+}
+
+static void
+send_group (Run   *run,
+            Group *g)
+{
+  AfEngine *self = run->engine;
+  Batch    *batch = g_new0 (Batch, 1);
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+
+  batch->run = run;
+  batch->action = g_strdup (g->action);
+  batch->planned = g_steal_pointer (&g->planned);
+  g->planned = g_ptr_array_new_with_free_func ((GDestroyNotify)planned_free);
+  for (guint i = 0; i < batch->planned->len; i++)
+    {
+      Planned *p = g_ptr_array_index (batch->planned, i);
+
+      g_ptr_array_add (items, p->item);
+      g_ptr_array_add (keys, p->key);
+    }
+  run->n_batches++;
+  af_executor_execute_batch_async (self->executor, run->agent, g->action, g->params, items, keys, run->cancellable,
+                                   on_batch_cb, batch);
+}
+
+/* Queues @p (through the gates, its outbox entry "executing") for a batch
+ * with the same change; → that batch when it is full. */
+static Group *
+add_to_group (Run     *run,
+              Planned *p)
+{
+  g_autofree char *params = json_object_to_text (p->params);
+  g_autofree char *group_key = g_strconcat (p->action, "\n", params, NULL);
+  const char      *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+  Group           *g = g_hash_table_lookup (run->groups, group_key);
+
+  if (g == NULL)
+    {
+      g = g_new0 (Group, 1);
+      g->key = g_strdup (group_key);
+      g->action = g_strdup (p->action);
+      g->params = json_object_ref (p->params);
+      g->planned = g_ptr_array_new_with_free_func ((GDestroyNotify)planned_free);
+      g_hash_table_insert (run->groups, g_strdup (group_key), g);
+    }
+  g_ptr_array_add (g->planned, p);
+  g_hash_table_insert (run->unsettled, g_strdup (item_id),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (run->unsettled, item_id)) + 1));
+  return g->planned->len < AF_EXECUTOR_BATCH_MAX ? NULL : g;
+}
+
+/* Sends every batch still filling; %TRUE when there was one. */
+static gboolean
+send_groups (Run *run)
+{
+  GHashTableIter iter;
+  Group         *g;
+  gboolean       sent = FALSE;
+
+  g_hash_table_iter_init (&iter, run->groups);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&g))
+    {
+      if (g->planned->len > 0)
+        {
+          send_group (run, g);
+          sent = TRUE;
+        }
+      g_hash_table_iter_remove (&iter);
+    }
+  return sent;
+}
+
+/* Takes the planned actions in turn. Most go out one at a time; label-type
+ * ones are gathered per change and go out in batches, the run waiting for
+ * a batch when it is full and for the rest at the end. A loop, not a
+ * recursion: a backlog is tens of thousands of steps. */
 static void
 run_next_action (Run *run)
 {
   AfEngine   *self = run->engine;
   AfAgent    *agent = run->agent;
   const char *agent_id = af_agent_get_id (agent);
-  Planned    *p;
-  const char *permission;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AfOutboxEntry) entry = NULL;
-  g_autoptr (JsonObject) stored = NULL;
-  g_autofree char *stored_text = NULL;
-  AfApprovalPolicy policy;
 
-  if (g_cancellable_set_error_if_cancelled (run->cancellable, &error))
+  for (;;)
     {
-      finish_run_with_error (run, error);
+      Planned    *p;
+      const char *permission;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AfOutboxEntry) entry = NULL;
+      g_autoptr (JsonObject) stored = NULL;
+      g_autofree char *stored_text = NULL;
+      AfApprovalPolicy policy;
+      Group           *full = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, &error))
+        {
+          finish_run_with_error (run, error);
+          return;
+        }
+
+      p = g_queue_pop_head (run->planned);
+      if (p == NULL)
+        {
+          if (!end_writes (run, &error))
+            finish_run_with_error (run, error);
+          /* The last batches; on_batch_cb comes back here. */
+          else if (!send_groups (run))
+            finish_run (run, "succeeded", NULL);
+          return;
+        }
+      begin_writes (run);
+      run->current = p;
+
+      if (p->mark_seen)
+        {
+          const char *item_id = json_object_get_string_member (p->item, "id");
+
+          if (run->dry_run)
+            ;
+          else if (g_hash_table_contains (run->unsettled, item_id))
+            g_hash_table_add (run->seen_later, g_strdup (item_id));
+          else if (!g_hash_table_contains (run->failed_items, item_id))
+            mark_seen (self, agent_id, item_id);
+          g_clear_pointer (&run->current, planned_free);
+          continue;
+        }
+
+      /* The permission gate, in code: no permission, no call. */
+      permission = af_action_get_permission (p->action);
+      if (!af_agent_has_permission (agent, permission))
+        {
+          g_autofree char *summary = g_strdup_printf (_ ("Not allowed to %s: the agent lacks the “%s” permission"),
+                                                      p->action, permission ? permission : "?");
+          g_autoptr (JsonObject) details = details_new ("action", p->action, "permission", permission, "rule",
+                                                        p->rule, NULL);
+
+          run_log (run, "action-denied", summary, details, "denied");
+          run->n_denied++;
+          g_clear_pointer (&run->current, planned_free);
+          continue;
+        }
+
+      policy = af_agent_get_approval_policy (agent, p->action, run->read_untrusted);
+
+      if (run->dry_run)
+        {
+          JsonObject      *would = json_object_new ();
+          g_autofree char *summary = describe_action (p->action, p->params, p->item, FALSE);
+
+          json_object_set_string_member (would, "action", p->action);
+          json_object_set_object_member (would, "params", json_object_ref (p->params));
+          json_object_set_string_member (would, "item", json_object_get_string_member_with_default (p->item, "id", ""));
+          json_object_set_string_member (would, "summary", summary);
+          json_object_set_string_member (would, "policy", policy == AF_APPROVAL_POLICY_ASK ? "ask" : policy == AF_APPROVAL_POLICY_NEVER ? "never"
+                                                                                                                                        : "auto");
+          json_array_add_object_element (run->would_do, would);
+          g_clear_pointer (&run->current, planned_free);
+          continue;
+        }
+
+      if (policy == AF_APPROVAL_POLICY_NEVER)
+        {
+          g_autofree char *summary = g_strdup_printf (_ ("Skipped %s: this agent never does it"), p->action);
+
+          run_log (run, "action-skipped", summary, NULL, "skipped");
+          g_clear_pointer (&run->current, planned_free);
+          continue;
+        }
+
+      /* Outbox first, side effect second. */
+      stored = json_object_new ();
+      json_object_set_object_member (stored, "params", json_object_ref (p->params));
+      json_object_set_object_member (stored, "item", json_object_ref (p->item));
+      json_object_set_string_member (stored, "rule", p->rule ? p->rule : "");
+      stored_text = json_object_to_text (stored);
+      entry = af_outbox_reserve (self->outbox, p->key, agent_id, run->run_id, p->action, stored_text,
+                                 policy == AF_APPROVAL_POLICY_ASK ? AF_OUTBOX_WAITING : AF_OUTBOX_PENDING, &error);
+      if (entry == NULL)
+        {
+          finish_run_with_error (run, error);
+          return;
+        }
+
+      if (policy == AF_APPROVAL_POLICY_ASK)
+        {
+          /* A new entry (created by this reserve) has no approval yet. */
+          if (g_str_equal (entry->state, AF_OUTBOX_WAITING) && entry->run_id == run->run_id)
+            request_approval (run, p, entry);
+          g_clear_pointer (&run->current, planned_free);
+          continue;
+        }
+
+      if (g_str_equal (entry->state, AF_OUTBOX_DONE) || g_str_equal (entry->state, AF_OUTBOX_WAITING) || g_str_equal (entry->state, AF_OUTBOX_DENIED) || g_str_equal (entry->state, AF_OUTBOX_EXPIRED) || g_str_equal (entry->state, AF_OUTBOX_EXECUTING) || g_hash_table_contains (self->inflight, p->key))
+        {
+          /* Done before (a retry, a crash) or its outcome is being reconciled. */
+          g_clear_pointer (&run->current, planned_free);
+          continue;
+        }
+
+      if (!af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, &error))
+        {
+          finish_run_with_error (run, error);
+          return;
+        }
+      p->outbox_id = entry->id;
+      g_hash_table_add (self->inflight, g_strdup (p->key));
+
+      if (af_executor_is_batchable (p->action) && (full = add_to_group (run, g_steal_pointer (&run->current))) == NULL)
+        continue;
+      if (!end_writes (run, &error))
+        {
+          finish_run_with_error (run, error);
+          return;
+        }
+      if (full != NULL)
+        {
+          /* A full batch goes out: on_batch_cb comes back here. */
+          g_autofree char *key = g_strdup (full->key);
+
+          send_group (run, full);
+          g_hash_table_remove (run->groups, key);
+          return;
+        }
+
+      af_executor_execute_async (self->executor, agent, p->action, p->params, p->item, p->key, run->cancellable,
+                                 on_execute_cb, run);
       return;
     }
-
-  p = g_queue_pop_head (run->planned);
-  if (p == NULL)
-    {
-      finish_run (run, "succeeded", NULL);
-      return;
-    }
-  run->current = p;
-
-  if (p->mark_seen)
-    {
-      if (!run->dry_run)
-        mark_seen (self, agent_id, json_object_get_string_member (p->item, "id"));
-      g_clear_pointer (&run->current, planned_free);
-      run_next_action (run);
-      return;
-    }
-
-  /* The permission gate, in code: no permission, no call. */
-  permission = af_action_get_permission (p->action);
-  if (!af_agent_has_permission (agent, permission))
-    {
-      g_autofree char *summary = g_strdup_printf (_ ("Not allowed to %s: the agent lacks the “%s” permission"),
-                                                  p->action, permission ? permission : "?");
-      g_autoptr (JsonObject) details = details_new ("action", p->action, "permission", permission, "rule", p->rule,
-                                                    NULL);
-
-      run_log (run, "action-denied", summary, details, "denied");
-      run->n_denied++;
-      g_clear_pointer (&run->current, planned_free);
-      run_next_action (run);
-      return;
-    }
-
-  policy = af_agent_get_approval_policy (agent, p->action, run->read_untrusted);
-
-  if (run->dry_run)
-    {
-      JsonObject      *would = json_object_new ();
-      g_autofree char *summary = describe_action (p->action, p->params, p->item, FALSE);
-
-      json_object_set_string_member (would, "action", p->action);
-      json_object_set_object_member (would, "params", json_object_ref (p->params));
-      json_object_set_string_member (would, "item", json_object_get_string_member_with_default (p->item, "id", ""));
-      json_object_set_string_member (would, "summary", summary);
-      json_object_set_string_member (would, "policy", policy == AF_APPROVAL_POLICY_ASK ? "ask" : policy == AF_APPROVAL_POLICY_NEVER ? "never"
-                                                                                                                                    : "auto");
-      json_array_add_object_element (run->would_do, would);
-      g_clear_pointer (&run->current, planned_free);
-      run_next_action (run);
-      return;
-    }
-
-  if (policy == AF_APPROVAL_POLICY_NEVER)
-    {
-      g_autofree char *summary = g_strdup_printf (_ ("Skipped %s: this agent never does it"), p->action);
-
-      run_log (run, "action-skipped", summary, NULL, "skipped");
-      g_clear_pointer (&run->current, planned_free);
-      run_next_action (run);
-      return;
-    }
-
-  /* Outbox first, side effect second. */
-  stored = json_object_new ();
-  json_object_set_object_member (stored, "params", json_object_ref (p->params));
-  json_object_set_object_member (stored, "item", json_object_ref (p->item));
-  json_object_set_string_member (stored, "rule", p->rule ? p->rule : "");
-  stored_text = json_object_to_text (stored);
-  entry = af_outbox_reserve (self->outbox, p->key, agent_id, run->run_id, p->action, stored_text,
-                             policy == AF_APPROVAL_POLICY_ASK ? AF_OUTBOX_WAITING : AF_OUTBOX_PENDING, &error);
-  if (entry == NULL)
-    {
-      finish_run_with_error (run, error);
-      return;
-    }
-
-  if (policy == AF_APPROVAL_POLICY_ASK)
-    {
-      /* A new entry (created by this reserve) has no approval yet. */
-      if (g_str_equal (entry->state, AF_OUTBOX_WAITING) && entry->run_id == run->run_id)
-        request_approval (run, p, entry);
-      g_clear_pointer (&run->current, planned_free);
-      run_next_action (run);
-      return;
-    }
-
-  if (g_str_equal (entry->state, AF_OUTBOX_DONE) || g_str_equal (entry->state, AF_OUTBOX_WAITING) || g_str_equal (entry->state, AF_OUTBOX_DENIED) || g_str_equal (entry->state, AF_OUTBOX_EXPIRED) || g_str_equal (entry->state, AF_OUTBOX_EXECUTING) || g_hash_table_contains (self->inflight, p->key))
-    {
-      /* Done before (a retry, a crash) or its outcome is being reconciled. */
-      g_clear_pointer (&run->current, planned_free);
-      run_next_action (run);
-      return;
-    }
-
-  if (!af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, &error))
-    {
-      finish_run_with_error (run, error);
-      return;
-    }
-  p->outbox_id = entry->id;
-  g_hash_table_add (self->inflight, g_strdup (p->key));
-  af_executor_execute_async (self->executor, agent, p->action, p->params, p->item, p->key, run->cancellable,
-                             on_execute_cb, run);
 }
 
 /* Queues @actions (JsonObject: action, params, rule) for @item, then a
@@ -981,6 +1288,7 @@ decide_next_item (Run *run)
 {
   JsonArray *rules = af_agent_get_rules (run->agent);
 
+  begin_writes (run);
   while (run->item_index < run->items->len)
     {
       JsonObject *item = g_ptr_array_index (run->items, run->item_index++);
@@ -991,6 +1299,13 @@ decide_next_item (Run *run)
 
       if (uses_ai (run))
         {
+          g_autoptr (GError) error = NULL;
+
+          if (!end_writes (run, &error))
+            {
+              finish_run_with_error (run, error);
+              return;
+            }
           af_tool_loop_run_async (llm_for_agent (run->engine, run->agent), run->agent, item, run->cancellable,
                                   on_tool_loop_cb, run);
           return;
@@ -2104,6 +2419,10 @@ run_new (AfEngine     *self,
   run->dry_run = (flags & AF_RUN_FLAGS_DRY_RUN) != 0;
   run->planned = g_queue_new ();
   run->would_do = json_array_new ();
+  run->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)group_free);
+  run->unsettled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->seen_later = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->failed_items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (cancellable != NULL)
     {
       run->caller_cancellable = g_object_ref (cancellable);

@@ -32,6 +32,11 @@ G_DECLARE_INTERFACE (AfExecutor, af_executor, AF, EXECUTOR, GObject)
  *   @fetch_finish returned them) finished with every item dealt with, so
  *   an incremental cursor may move past them; never called for a dry run.
  *   A later fetch for the same agent (a test run meanwhile) voids it.
+ * @execute_batch_async: (optional): performs the same @action with the
+ *   same @params on many @items (JsonObject) at once, @keys (utf8) being
+ *   their idempotency keys, all or nothing: one error fails them all. Only
+ *   for actions that are safe to repeat (label, archive, star, mark_read).
+ *   Without it each item goes through @execute_async in turn.
  *
  * The engine talks to services only through this interface, so tests and
  * the sample workspace can stand in for Gmail, Calendar and Slack.
@@ -76,7 +81,23 @@ struct _AfExecutorInterface
   void (*commit_fetch) (AfExecutor *self,
                         AfAgent    *agent,
                         GPtrArray  *items);
+  void (*execute_batch_async) (AfExecutor         *self,
+                               AfAgent            *agent,
+                               const char         *action,
+                               JsonObject         *params,
+                               GPtrArray          *items,
+                               GPtrArray          *keys,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data);
+  gboolean (*execute_batch_finish) (AfExecutor   *self,
+                                    GAsyncResult *result,
+                                    GError      **error);
 };
+
+/* The most items af_executor_execute_batch_async() is given at once: what
+ * one users.messages.batchModify takes. */
+#define AF_EXECUTOR_BATCH_MAX 1000
 
 void af_executor_fetch_async (AfExecutor         *self,
                               AfAgent            *agent,
@@ -117,5 +138,18 @@ gboolean af_executor_reconcile_finish (AfExecutor   *self,
 void     af_executor_commit_fetch (AfExecutor *self,
                                    AfAgent    *agent,
                                    GPtrArray  *items);
+gboolean af_executor_is_batchable (const char *action);
+void     af_executor_execute_batch_async (AfExecutor         *self,
+                                          AfAgent            *agent,
+                                          const char         *action,
+                                          JsonObject         *params,
+                                          GPtrArray          *items,
+                                          GPtrArray          *keys,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+gboolean af_executor_execute_batch_finish (AfExecutor   *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
 
 G_END_DECLS

@@ -10,8 +10,9 @@
 #include "af-error.h"
 #include "af-services-executor.h"
 
-/* Reads go through the clients' incremental sync; writes map one action
- * to one client call. Label names are resolved (and created) once. */
+/* Reads go through the clients' incremental sync, new mail read in
+ * batches; writes map one action to one client call, or many label-type
+ * actions to one batchModify. Label names are resolved (and created) once. */
 struct _AfServicesExecutor
 {
   GObject parent_instance;
@@ -42,6 +43,7 @@ typedef struct
   char       *action;
   JsonObject *params;
   JsonObject *item;
+  gboolean    batch; /* execute_batch: @ids are the messages */
 } Op;
 
 static void
@@ -195,50 +197,109 @@ services_commit_fetch (AfExecutor *executor,
 
 /* Fetch: mail. */
 
-static void fetch_next_message (GTask *task);
+/* Whether the agent looks at mail bodies (a rule on "body", "{{body}}"
+ * in an action, or the AI model reading the message): only then is each
+ * message read in full, else its headers are enough. */
+static gboolean
+node_mentions_body (JsonNode *node)
+{
+  if (node == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+      g_autoptr (GList) members = json_object_get_members (o);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, "field", NULL), "body") == 0)
+        return TRUE;
+      for (GList *l = members; l; l = l->next)
+        if (node_mentions_body (json_object_get_member (o, l->data)))
+          return TRUE;
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        if (node_mentions_body (json_array_get_element (a, i)))
+          return TRUE;
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return strstr (json_node_get_string (node), "{{body}}") != NULL;
+  return FALSE;
+}
+
+static gboolean
+needs_body (AfAgent *agent)
+{
+  JsonObject *ai = af_agent_get_ai (agent);
+  JsonObject *definition = af_agent_get_definition (agent);
+
+  if (ai != NULL && json_object_get_boolean_member_with_default (ai, "enabled", FALSE))
+    return TRUE;
+  return definition != NULL && json_object_has_member (definition, "rules") &&
+         node_mentions_body (json_object_get_member (definition, "rules"));
+}
 
 static void
-on_get_message_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+on_get_messages_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   GTask *task = user_data;
   Op    *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AfGmailMessage) m = af_gmail_client_get_message_finish (AF_GMAIL_CLIENT (source), result, &error);
+  g_autoptr (GPtrArray) messages = af_gmail_client_get_messages_finish (AF_GMAIL_CLIENT (source), result, &error);
+  g_autoptr (GHashTable) by_id = NULL;
 
-  if (m != NULL)
-    {
-      /* The account's own outgoing mail shows up in the history too: an
-       * agent must not act on what it (or another agent) sent, or a rule
-       * that answers mail answers its own answers, forever. */
-      if (m->label_ids == NULL || !g_strv_contains ((const char *const *)m->label_ids, "SENT") ||
-          g_strv_contains ((const char *const *)m->label_ids, "INBOX"))
-        g_ptr_array_add (op->items, item_from_message (m));
-    }
-  else if (!g_error_matches (error, AF_ERROR, AF_ERROR_NOT_FOUND))
+  if (messages == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
-  fetch_next_message (task);
+  /* In the order the sync listed them; the ones deleted since are left out. */
+  by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      AfGmailMessage *m = g_ptr_array_index (messages, i);
+
+      g_hash_table_insert (by_id, m->id, m);
+    }
+  for (guint i = 0; i < op->ids->len; i++)
+    {
+      AfGmailMessage *m = g_hash_table_lookup (by_id, g_ptr_array_index (op->ids, i));
+
+      /* The account's own outgoing mail shows up in the history too: an
+       * agent must not act on what it (or another agent) sent, or a rule
+       * that answers mail answers its own answers, forever. */
+      if (m != NULL && (m->label_ids == NULL || !g_strv_contains ((const char *const *)m->label_ids, "SENT") ||
+                        g_strv_contains ((const char *const *)m->label_ids, "INBOX")))
+        g_ptr_array_add (op->items, item_from_message (m));
+    }
+  g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
+  g_object_unref (task);
 }
 
 static void
-fetch_next_message (GTask *task)
+fetch_messages (GTask *task)
 {
   AfServicesExecutor *self = g_task_get_source_object (task);
   Op                 *op = g_task_get_task_data (task);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
 
-  if (op->next >= op->ids->len)
+  if (op->ids->len == 0)
     {
       g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
       g_object_unref (task);
       return;
     }
-  af_gmail_client_get_message_async (self->gmail, g_ptr_array_index (op->ids, op->next++),
-                                     g_task_get_cancellable (task), on_get_message_cb, task);
+  /* Through the batch endpoint: one request per 50 messages, not one each. */
+  for (guint i = 0; i < op->ids->len; i++)
+    g_ptr_array_add (ids, g_ptr_array_index (op->ids, i));
+  g_ptr_array_add (ids, NULL);
+  af_gmail_client_get_messages_async (self->gmail, (const char *const *)ids->pdata, needs_body (op->agent),
+                                      g_task_get_cancellable (task), on_get_messages_cb, task);
 }
 
 static void
@@ -270,7 +331,7 @@ on_sync_cb (GObject      *source,
     g_hash_table_insert (self->pending, g_strdup (af_agent_get_id (op->agent)), pending);
   }
   op->ids = g_ptr_array_ref (sync->message_ids);
-  fetch_next_message (task);
+  fetch_messages (task);
 }
 
 /* Fetch: digest (inbox subjects). */
@@ -498,6 +559,12 @@ on_modify_cb (GObject      *source,
       g_object_unref (task);
       return;
     }
+  if (op->batch)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
   return_result (task, json_object_get_string_member_with_default (op->item, "id", ""));
 }
 
@@ -508,7 +575,8 @@ apply_label (GTask *task)
   Op                 *op = g_task_get_task_data (task);
   const char         *name = json_object_get_string_member_with_default (op->params, "label", "AgentFlow");
   const char         *label_id = g_hash_table_lookup (self->label_ids, name);
-  const char         *ids[] = { json_object_get_string_member_with_default (op->item, "id", ""), NULL };
+  const char         *one[] = { json_object_get_string_member_with_default (op->item, "id", ""), NULL };
+  const char *const  *ids = op->batch ? (const char *const *)op->ids->pdata : one;
   const char         *add[] = { label_id, NULL };
 
   af_gmail_client_modify_async (self->gmail, ids, add, NULL, g_task_get_cancellable (task), on_modify_cb, task);
@@ -734,6 +802,65 @@ services_execute_async (AfExecutor         *executor,
     }
 }
 
+/* Label-type actions on many messages: one batchModify per 1000. */
+static void
+services_execute_batch_async (AfExecutor         *executor,
+                              AfAgent            *agent,
+                              const char         *action,
+                              JsonObject         *params,
+                              GPtrArray          *items,
+                              GPtrArray          *keys,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  AfServicesExecutor *self = AF_SERVICES_EXECUTOR (executor);
+  GTask              *task = g_task_new (self, cancellable, callback, user_data);
+  Op                 *op = g_new0 (Op, 1);
+  const char *const  *ids;
+
+  g_task_set_source_tag (task, services_execute_batch_async);
+  op->batch = TRUE;
+  op->action = g_strdup (action);
+  op->params = params ? json_object_ref (params) : json_object_new ();
+  op->item = json_object_new ();
+  op->ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (op->ids, g_strdup (json_object_get_string_member_with_default (g_ptr_array_index (items, i), "id", "")));
+  g_ptr_array_add (op->ids, NULL);
+  g_task_set_task_data (task, op, (GDestroyNotify)op_free);
+  ids = (const char *const *)op->ids->pdata;
+
+  if (!need (task, self->gmail, "Gmail"))
+    return;
+  if (g_str_equal (action, "label"))
+    {
+      if (self->label_ids == NULL)
+        af_gmail_client_list_labels_async (self->gmail, cancellable, on_list_labels_cb, task);
+      else
+        ensure_label (task);
+    }
+  else if (g_str_equal (action, "archive"))
+    af_gmail_client_archive_async (self->gmail, ids, cancellable, on_modify_cb, task);
+  else if (g_str_equal (action, "star"))
+    af_gmail_client_star_async (self->gmail, ids, cancellable, on_modify_cb, task);
+  else if (g_str_equal (action, "mark_read"))
+    af_gmail_client_mark_read_async (self->gmail, ids, cancellable, on_modify_cb, task);
+  else
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, "“%s” cannot be batched", action);
+      g_object_unref (task);
+    }
+}
+
+static gboolean
+services_execute_batch_finish (AfExecutor   *executor,
+                               GAsyncResult *result,
+                               GError      **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static char *
 services_execute_finish (AfExecutor   *executor,
                          GAsyncResult *result,
@@ -876,6 +1003,8 @@ af_services_executor_iface_init (AfExecutorInterface *iface)
   iface->reconcile_async = services_reconcile_async;
   iface->reconcile_finish = services_reconcile_finish;
   iface->commit_fetch = services_commit_fetch;
+  iface->execute_batch_async = services_execute_batch_async;
+  iface->execute_batch_finish = services_execute_batch_finish;
 }
 
 static void

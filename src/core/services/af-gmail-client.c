@@ -1150,6 +1150,7 @@ typedef struct
   GPtrArray *round;    /* ids of this round */
   guint      pending;
   guint      rounds;
+  gboolean   full; /* format=full: headers and body */
   GError    *error;
 } MetaOp;
 
@@ -1471,8 +1472,10 @@ meta_round (GTask *task)
           g_autoptr (SoupMessageHeaders) part_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
           g_autofree char *cid = g_strdup_printf ("<%s>", id);
           g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
-          g_autofree char *request = g_strdup_printf ("GET %s/gmail/v1/users/me/messages/%s?format=metadata&" METADATA_HEADERS "\r\n\r\n",
-                                                      self->base_path, escaped);
+          g_autofree char *request = op->full ? g_strdup_printf ("GET %s/gmail/v1/users/me/messages/%s?format=full\r\n\r\n",
+                                                                 self->base_path, escaped)
+                                              : g_strdup_printf ("GET %s/gmail/v1/users/me/messages/%s?format=metadata&" METADATA_HEADERS "\r\n\r\n",
+                                                                 self->base_path, escaped);
           g_autoptr (GBytes) part_body = g_bytes_new (request, strlen (request));
 
           soup_message_headers_replace (part_headers, "Content-Type", "application/http");
@@ -1494,8 +1497,9 @@ meta_round (GTask *task)
 }
 
 void
-af_gmail_client_get_metadata_async (AfGmailClient      *self,
+af_gmail_client_get_messages_async (AfGmailClient      *self,
                                     const char *const  *ids,
+                                    gboolean            full,
                                     GCancellable       *cancellable,
                                     GAsyncReadyCallback callback,
                                     gpointer            user_data)
@@ -1507,8 +1511,9 @@ af_gmail_client_get_metadata_async (AfGmailClient      *self,
   g_return_if_fail (ids != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_gmail_client_get_metadata_async);
+  g_task_set_source_tag (task, af_gmail_client_get_messages_async);
   op = g_new0 (MetaOp, 1);
+  op->full = full;
   op->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)af_gmail_message_free);
   op->retry = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; ids[i] != NULL; i++)
@@ -1516,6 +1521,32 @@ af_gmail_client_get_metadata_async (AfGmailClient      *self,
   g_task_set_task_data (task, op, meta_op_free);
 
   meta_round (task);
+}
+
+/**
+ * af_gmail_client_get_messages_finish:
+ *
+ * Returns: (transfer full) (element-type AfGmailMessage): the messages
+ *   that still exist, in no particular order
+ */
+GPtrArray *
+af_gmail_client_get_messages_finish (AfGmailClient *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+af_gmail_client_get_metadata_async (AfGmailClient      *self,
+                                    const char *const  *ids,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  af_gmail_client_get_messages_async (self, ids, FALSE, cancellable, callback, user_data);
 }
 
 /**

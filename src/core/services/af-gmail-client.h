@@ -141,6 +141,19 @@ GPtrArray *af_gmail_client_get_metadata_finish (AfGmailClient *self,
                                                 GAsyncResult  *result,
                                                 GError       **error);
 
+/* The same through the batch endpoint, with @full: format=full, so
+ * body_text is filled in. Finish with af_gmail_client_get_messages_finish(),
+ * or af_gmail_client_get_metadata_finish(): they are the same. */
+void       af_gmail_client_get_messages_async (AfGmailClient      *self,
+                                               const char *const  *ids,
+                                               gboolean            full,
+                                               GCancellable       *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer            user_data);
+GPtrArray *af_gmail_client_get_messages_finish (AfGmailClient *self,
+                                                GAsyncResult  *result,
+                                                GError       **error);
+
 /* format=full, with body_text filled in. */
 void            af_gmail_client_get_message_async (AfGmailClient      *self,
                                                    const char         *id,
