@@ -12,6 +12,7 @@
 #include "af-accounts-executor.h"
 #include "af-engine.h"
 #include "af-test-auth.h"
+#include "af-test-engine.h"
 
 typedef struct
 {
@@ -104,41 +105,13 @@ add_agent (Fixture    *f,
            const char *account,
            const char *permissions)
 {
-  g_autoptr (JsonArray) connections = json_array_new ();
-  JsonObject *c = json_object_new ();
-  JsonArray  *perms = json_array_new ();
-  g_auto (GStrv) names = g_strsplit (permissions, " ", -1);
-  g_autoptr (AfAgent) agent = NULL;
+  g_autoptr (JsonArray) connections = af_test_connections (service, account, permissions);
+  g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup (template_id), NULL, connections);
   g_autoptr (GError) error = NULL;
 
-  for (guint i = 0; names[i]; i++)
-    json_array_add_string_element (perms, names[i]);
-  json_object_set_string_member (c, "service", service);
-  json_object_set_string_member (c, "account", account);
-  json_object_set_array_member (c, "permissions", perms);
-  json_array_add_object_element (connections, c);
-  agent = af_template_create_agent (af_template_lookup (template_id), NULL, connections);
   af_engine_add_agent (f->engine, agent, &error);
   g_assert_no_error (error);
   return agent;
-}
-
-typedef struct
-{
-  JsonObject *result;
-  GError     *error;
-  gboolean    done;
-} Wait;
-
-static void
-on_run_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  Wait *w = data;
-
-  w->result = af_engine_run_agent_finish (AF_ENGINE (source), result, &w->error);
-  w->done = TRUE;
 }
 
 static JsonObject *
@@ -146,14 +119,7 @@ run_sync (Fixture *f,
           AfAgent *agent,
           GError **error)
 {
-  Wait w = { 0 };
-
-  af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_cb, &w);
-  while (!w.done)
-    g_main_context_iteration (NULL, TRUE);
-  if (w.error != NULL)
-    g_propagate_error (error, w.error);
-  return w.result;
+  return af_test_run_agent (f->engine, agent, error);
 }
 
 static guint

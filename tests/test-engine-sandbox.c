@@ -13,6 +13,7 @@
 #include "af-sandbox.h"
 #include "af-services-executor.h"
 #include "af-static-token-source.h"
+#include "af-test-engine.h"
 
 /* Every template end to end against the in-process sandbox (the local
  * Google and Slack simulation), through the real service clients. */
@@ -121,21 +122,10 @@ add_agent (Fixture    *f,
            const char *rules_json,
            const char *approvals_json)
 {
-  JsonArray  *connections = json_array_new ();
-  JsonObject *c = json_object_new ();
-  JsonArray  *perms = json_array_new ();
-  g_auto (GStrv) names = g_strsplit (permissions, " ", -1);
-  g_autoptr (AfAgent) agent = NULL;
+  g_autoptr (JsonArray) connections = af_test_connections ("google", AF_SANDBOX_ACCOUNT, permissions);
+  g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup (template_id), NULL, connections);
   g_autoptr (GError) error = NULL;
 
-  for (guint i = 0; names[i]; i++)
-    json_array_add_string_element (perms, names[i]);
-  json_object_set_string_member (c, "service", "google");
-  json_object_set_string_member (c, "account", AF_SANDBOX_ACCOUNT);
-  json_object_set_array_member (c, "permissions", perms);
-  json_array_add_object_element (connections, c);
-  agent = af_template_create_agent (af_template_lookup (template_id), NULL, connections);
-  json_array_unref (connections);
   if (rules_json != NULL)
     json_object_set_member (af_agent_get_definition (agent), "rules", json_from_string (rules_json, NULL));
   if (approvals_json != NULL)
@@ -145,36 +135,16 @@ add_agent (Fixture    *f,
   return agent;
 }
 
-typedef struct
-{
-  JsonObject *result;
-  GError     *error;
-  gboolean    done;
-} Wait;
-
-static void
-on_run_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  Wait *w = data;
-
-  w->result = af_engine_run_agent_finish (AF_ENGINE (source), result, &w->error);
-  w->done = TRUE;
-}
-
 static JsonObject *
 run_sync (Fixture *f,
           AfAgent *agent)
 {
-  Wait w = { 0 };
+  g_autoptr (GError) error = NULL;
+  JsonObject *result = af_test_run_agent (f->engine, agent, &error);
 
-  af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_cb, &w);
-  while (!w.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (w.error);
-  g_assert_cmpstr (json_object_get_string_member (w.result, "outcome"), ==, "succeeded");
-  return w.result;
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "succeeded");
+  return result;
 }
 
 static guint
@@ -388,7 +358,7 @@ test_gmail_cursor_restart (Fixture      *f,
   g_autoptr (JsonObject) second = NULL;
   g_autoptr (JsonObject) third = NULL;
   g_autoptr (GError) error = NULL;
-  Wait w = { 0 };
+  AfTestRun w = { 0 };
 
   af_services_executor_set_database (f->executor, f->db);
   first = run_sync (f, agent);
@@ -407,7 +377,7 @@ test_gmail_cursor_restart (Fixture      *f,
   af_sandbox_reset_counts (f->sandbox);
 
   /* A test run reads it but does not move the cursor on… */
-  af_engine_run_agent_async (f->engine, agent_id, AF_RUN_FLAGS_DRY_RUN, NULL, on_run_cb, &w);
+  af_engine_run_agent_async (f->engine, agent_id, AF_RUN_FLAGS_DRY_RUN, NULL, af_test_run_cb, &w);
   while (!w.done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_no_error (w.error);
@@ -441,7 +411,7 @@ on_test_run_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      data)
 {
-  Wait *w = data;
+  AfTestRun *w = data;
 
   w->result = af_engine_test_agent_finish (AF_ENGINE (source), result, &w->error);
   w->done = TRUE;
@@ -454,7 +424,7 @@ test_gmail_cursor_test_run_meanwhile (Fixture      *f,
   AfAgent *agent = add_agent (f, "email-assistant", "gmail.read gmail.modify gmail.compose", NULL, NULL);
   g_autoptr (JsonObject) first = NULL;
   g_autoptr (JsonObject) second = NULL;
-  Wait real = { 0 }, test = { 0 };
+  AfTestRun real = { 0 }, test = { 0 };
 
   af_services_executor_set_database (f->executor, f->db);
   first = run_sync (f, agent);
@@ -464,7 +434,7 @@ test_gmail_cursor_test_run_meanwhile (Fixture      *f,
   af_sandbox_add_fault (f->sandbox, "gmail.users.messages.batchModify", AF_SANDBOX_ROUTE_LATENCY, 1, 300);
   g_free (af_sandbox_gmail_deliver (f->sandbox, "Boss <boss@example.com>", "URGENT: first", "Please sign."));
   af_sandbox_reset_counts (f->sandbox);
-  af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_cb, &real);
+  af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, af_test_run_cb, &real);
   while (af_sandbox_get_count (f->sandbox, "gmail.users.messages.batchModify") == 0)
     g_main_context_iteration (NULL, TRUE);
   g_free (af_sandbox_gmail_deliver (f->sandbox, "Boss <boss@example.com>", "URGENT: second", "Please sign."));
@@ -539,9 +509,9 @@ static JsonObject *
 run_any (Fixture *f,
          AfAgent *agent)
 {
-  Wait w = { 0 };
+  AfTestRun w = { 0 };
 
-  af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_cb, &w);
+  af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, af_test_run_cb, &w);
   while (!w.done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_no_error (w.error);

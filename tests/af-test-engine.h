@@ -1,0 +1,68 @@
+/* af-test-engine.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by the engine tests: a connection list for a new agent, and one
+ * run of an agent waited for on the main context. Header-only so every
+ * test stays one file.
+ */
+
+#pragma once
+
+#include "af-engine.h"
+#include "af-template.h"
+
+/* A JSON array with one connection: @service, @account and the
+ * space-separated @permissions. */
+G_GNUC_UNUSED static JsonArray *
+af_test_connections (const char *service,
+                     const char *account,
+                     const char *permissions)
+{
+  JsonArray  *connections = json_array_new ();
+  JsonObject *c = json_object_new ();
+  JsonArray  *perms = json_array_new ();
+  g_auto (GStrv) names = g_strsplit (permissions, " ", -1);
+
+  for (guint i = 0; names[i]; i++)
+    json_array_add_string_element (perms, names[i]);
+  json_object_set_string_member (c, "service", service);
+  json_object_set_string_member (c, "account", account);
+  json_object_set_array_member (c, "permissions", perms);
+  json_array_add_object_element (connections, c);
+  return connections;
+}
+
+typedef struct
+{
+  JsonObject *result;
+  GError     *error;
+  gboolean    done;
+} AfTestRun;
+
+static void
+af_test_run_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  AfTestRun *run = data;
+
+  run->result = af_engine_run_agent_finish (AF_ENGINE (source), result, &run->error);
+  run->done = TRUE;
+}
+
+/* One run of @agent now; the result as af_engine_run_agent_finish(). */
+G_GNUC_UNUSED static JsonObject *
+af_test_run_agent (AfEngine *engine,
+                   AfAgent  *agent,
+                   GError  **error)
+{
+  AfTestRun run = { 0 };
+
+  af_engine_run_agent_async (engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, af_test_run_cb, &run);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (run.error != NULL)
+    g_propagate_error (error, run.error);
+  return run.result;
+}
