@@ -1134,6 +1134,15 @@ run_next_action (Run *run)
           g_clear_pointer (&run->current, planned_free);
           continue;
         }
+      if (g_str_equal (entry->state, AF_OUTBOX_FAILED) && !af_executor_is_batchable (p->action))
+        {
+          /* A send, draft, post or event that failed may still have
+           * reached the service (a dropped connection): it is reported,
+           * never repeated by a later run. Label changes are safe to
+           * repeat and are. */
+          g_clear_pointer (&run->current, planned_free);
+          continue;
+        }
 
       if (!af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, &error))
         {
