@@ -213,6 +213,18 @@ calendar_url (AfCalendarClient *self,
   return g_strconcat (self->base_url, "/calendars/", escaped, "/events", tail ? tail : "", NULL);
 }
 
+/* One event's URL: …/events/EVENT_ID. */
+static char *
+event_url (AfCalendarClient *self,
+           const char       *calendar_id,
+           const char       *event_id)
+{
+  g_autofree char *escaped = g_uri_escape_string (event_id, NULL, FALSE);
+  g_autofree char *tail = g_strconcat ("/", escaped, NULL);
+
+  return calendar_url (self, calendar_id, tail);
+}
+
 GPtrArray *
 af_calendar_parse_items (JsonObject *o)
 {
@@ -566,8 +578,6 @@ af_calendar_client_get_event_async (AfCalendarClient   *self,
                                     gpointer            user_data)
 {
   GTask           *task;
-  g_autofree char *escaped = NULL;
-  g_autofree char *tail = NULL;
   g_autofree char *url = NULL;
 
   g_return_if_fail (AF_IS_CALENDAR_CLIENT (self));
@@ -575,9 +585,7 @@ af_calendar_client_get_event_async (AfCalendarClient   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_calendar_client_get_event_async);
-  escaped = g_uri_escape_string (event_id, NULL, FALSE);
-  tail = g_strconcat ("/", escaped, NULL);
-  url = calendar_url (self, calendar_id, tail);
+  url = event_url (self, calendar_id, event_id);
   af_http_client_json_async (self->http, af_service_method_lookup ("calendar.events.get"), self->tokens, "GET",
                              url, NULL, cancellable, on_event_cb, task);
 }
@@ -623,8 +631,6 @@ af_calendar_client_patch_event_async (AfCalendarClient   *self,
                                       gpointer            user_data)
 {
   GTask           *task;
-  g_autofree char *escaped = NULL;
-  g_autofree char *tail = NULL;
   g_autofree char *url = NULL;
   g_autoptr (JsonNode) body = NULL;
 
@@ -633,9 +639,7 @@ af_calendar_client_patch_event_async (AfCalendarClient   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_calendar_client_patch_event_async);
-  escaped = g_uri_escape_string (event_id, NULL, FALSE);
-  tail = g_strconcat ("/", escaped, NULL);
-  url = calendar_url (self, calendar_id, tail);
+  url = event_url (self, calendar_id, event_id);
   body = json_node_init_object (json_node_alloc (), patch);
   af_http_client_json_async (self->http, af_service_method_lookup ("calendar.events.patch"), self->tokens,
                              "PATCH", url, body, cancellable, on_event_cb, task);
@@ -677,8 +681,6 @@ af_calendar_client_delete_event_async (AfCalendarClient   *self,
                                        gpointer            user_data)
 {
   GTask           *task;
-  g_autofree char *escaped = NULL;
-  g_autofree char *tail = NULL;
   g_autofree char *url = NULL;
 
   g_return_if_fail (AF_IS_CALENDAR_CLIENT (self));
@@ -686,9 +688,7 @@ af_calendar_client_delete_event_async (AfCalendarClient   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_calendar_client_delete_event_async);
-  escaped = g_uri_escape_string (event_id, NULL, FALSE);
-  tail = g_strconcat ("/", escaped, NULL);
-  url = calendar_url (self, calendar_id, tail);
+  url = event_url (self, calendar_id, event_id);
   af_http_client_request_async (self->http, af_service_method_lookup ("calendar.events.delete"), self->tokens,
                                 "DELETE", url, NULL, NULL, cancellable, on_delete_cb, task);
 }
