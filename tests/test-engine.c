@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include "af-engine.h"
@@ -1081,15 +1082,20 @@ crash_child (const char *dir)
 {
   Fixture f = { 0 };
   g_autoptr (GError) error = NULL;
-  Wait w = { 0 };
+  Wait   w = { 0 };
+  gint64 deadline;
 
   f.dir = g_strdup (dir);
   fixture_open (&f);
   af_sample_executor_set_delay (f.executor, 100);
   af_engine_run_agent_async (f.engine, "crash-agent", AF_RUN_FLAGS_NONE, NULL, on_run_cb, &w);
-  while (TRUE)
-    g_main_context_iteration (NULL, TRUE);
-  return 0;
+  /* Killed long before this; bounded so that a failed test leaves no
+   * process behind. */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10 * 1000);
+  return 1;
 }
 
 static guint
@@ -1185,6 +1191,94 @@ test_crash (Fixture      *f,
   g_assert_no_error (error);
 }
 
+static char *
+run_outcome (Fixture *f,
+             gint64  *finished_at)
+{
+  sqlite3_stmt *stmt = NULL;
+  char         *outcome = NULL;
+
+  sqlite3_prepare_v2 (af_database_get_handle (f->db),
+                      "SELECT outcome, coalesce (finished_at, 0) FROM runs WHERE agent_id = 'crash-agent'", -1, &stmt,
+                      NULL);
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  outcome = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  *finished_at = sqlite3_column_int64 (stmt, 1);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  return outcome;
+}
+
+/* A run left "running" by a process that died is interrupted, also for
+ * `agentflow --run-agent` (which never calls af_engine_start()); one a
+ * live process is doing stays running. */
+static void
+test_interrupted_runs (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autoptr (JsonArray) conn = connections ("gmail", "gmail.read gmail.modify gmail.compose");
+  g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup ("email-assistant"), NULL, NULL);
+  g_autoptr (AfAgent) crashing = NULL;
+  g_autoptr (AfAgent) other = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) result = NULL;
+  g_autofree char *journal = g_build_filename (f->dir, "journal", NULL);
+  g_autofree char *locks = g_build_filename (f->dir, "running", NULL);
+  g_autofree char *outcome = NULL;
+  const char      *argv[] = { self_path, "--crash-child", f->dir, NULL };
+  gint64           deadline, finished_at = -1;
+  GPid             pid;
+  int              status;
+
+  json_object_set_array_member (af_agent_get_definition (agent), "connections", json_array_ref (conn));
+  crashing = af_agent_new ("crash-agent", "Crash", "email-assistant", af_agent_get_definition (agent));
+  other = af_agent_new ("other-agent", "Other", "email-assistant", af_agent_get_definition (agent));
+  af_engine_add_agent (f->engine, crashing, &error);
+  g_assert_no_error (error);
+  af_engine_add_agent (f->engine, other, &error);
+  g_assert_no_error (error);
+  fixture_close (f);
+
+  g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                 &pid, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (journal_lines (journal, NULL) < 2 && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (journal_lines (journal, NULL), >=, 2);
+
+  /* The other process is alive and in the middle of its run. */
+  fixture_open (f);
+  result = run_sync (f, other, AF_RUN_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&result, json_object_unref);
+  outcome = run_outcome (f, &finished_at);
+  g_assert_cmpstr (outcome, ==, "running");
+  g_assert_cmpint (finished_at, ==, 0);
+  g_clear_pointer (&outcome, g_free);
+  fixture_close (f);
+
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFSIGNALED (status));
+  /* Its lock file outlives it; the lock does not. */
+  g_assert_true (g_file_test (locks, G_FILE_TEST_IS_DIR));
+
+  /* Gone: the next run from the command line says so. */
+  fixture_open (f);
+  result = run_sync (f, other, AF_RUN_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  outcome = run_outcome (f, &finished_at);
+  g_assert_cmpstr (outcome, ==, "interrupted");
+  g_assert_cmpint (finished_at, >, 0);
+  fixture_close (f);
+  /* The dead owner's lock file went with the check, ours with the engine. */
+  g_assert_false (g_file_test (locks, G_FILE_TEST_EXISTS));
+  fixture_open (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1209,6 +1303,7 @@ main (int   argc,
   ADD ("/engine/concurrency-and-cancel", test_concurrency_and_cancel);
   ADD ("/engine/export-import", test_export_import);
   ADD ("/engine/crash", test_crash);
+  ADD ("/engine/interrupted-runs", test_interrupted_runs);
   ADD ("/engine/delete-keeps-activity", test_delete_keeps_activity);
   ADD ("/engine/delete-removes-activity", test_delete_removes_activity);
   ADD ("/engine/delete-running-agent", test_delete_running_agent);

@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Runs the engine with 200 agents of every template against the
- * in-process sandbox for an hour (or --quick: two minutes) while faults
+ * Runs the engine with 200 agents of every template against the sandbox
+ * (in a process of its own, soak-sandbox.c) for an hour (or --quick: two minutes) while faults
  * rain on every route: rate limits, 5xx, malformed and truncated bodies,
  * dropped connections, expired and revoked access tokens, invalid_grant
  * on refresh, an expired historyId / syncToken and a model answering
@@ -16,9 +16,13 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "af-engine.h"
 #include "af-error.h"
@@ -26,6 +30,7 @@
 #include "af-sandbox.h"
 #include "af-services-executor.h"
 #include "af-static-token-source.h"
+#include "soak-sandbox.h"
 
 #define N_AGENTS 200
 
@@ -168,7 +173,9 @@ typedef struct
   char  *dir;
   gint64 start;
 
-  AfSandbox       *sandbox;
+  int              control; /* the sandbox process's command socket */
+  GPid             sandbox_pid;
+  char            *base_url;
   AfHttpClient    *http;
   SoakTokenSource *google_tokens;
   AfEngine        *engine;
@@ -191,47 +198,111 @@ typedef struct
   guint       llm_pushed;
   guint       mails;
   guint       criticals;
+  guint       sandbox_criticals;
   guint       warnings;
   GHashTable *approved_outbox; /* outbox id (gint64 *) set */
 
   /* samples */
-  GArray *t, *mem, *fds, *retained, *requests;
+  GArray *t, *mem, *fds, *sandbox_mem;
 } Soak;
 
 static Soak soak;
 
-static gsize
-private_memory (void)
+static guint violations;
+
+static void
+violation (const char *format,
+           ...) G_GNUC_PRINTF (1, 2);
+
+static void
+violation (const char *format,
+           ...)
 {
+  va_list          args;
   g_autofree char *text = NULL;
-  gsize            total = 0;
 
-  if (!g_file_get_contents ("/proc/self/smaps_rollup", &text, NULL, NULL))
-    return 0;
-  for (char *line = text; line && *line; line = strchr (line, '\n') ? strchr (line, '\n') + 1 : NULL)
-    if (g_str_has_prefix (line, "Private_Clean:") || g_str_has_prefix (line, "Private_Dirty:"))
-      total += g_ascii_strtoull (line + 14, NULL, 10) * 1024;
-  return total;
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_print ("soak: VIOLATION: %s\n", text);
+  violations++;
 }
 
-static guint
-open_fds (void)
+static char *
+read_line (int fd)
 {
-  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  guint n = 0;
+  g_autoptr (GString) line = g_string_new (NULL);
+  char c;
 
-  while (dir && g_dir_read_name (dir))
-    n++;
-  return n - 1; /* the directory being read */
+  for (;;)
+    {
+      ssize_t n = read (fd, &c, 1);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return NULL;
+      if (c == '\n')
+        return g_string_free (g_steal_pointer (&line), FALSE);
+      g_string_append_c (line, c);
+    }
 }
 
-/* What the simulated services keep by design (every mail, post, draft,
- * event): the memory it may legitimately grow by. */
-static guint
-retained_items (void)
+/* One command to the sandbox process and its one-line answer. The soak
+ * cannot go on without it: a sandbox that died is the end. */
+static char *
+sandbox_call (const char *format,
+              ...) G_GNUC_PRINTF (1, 2);
+
+static char *
+sandbox_call (const char *format,
+              ...)
 {
-  return af_sandbox_gmail_get_n_messages (soak.sandbox) + af_sandbox_get_side_effects (soak.sandbox)->len +
-         af_sandbox_calendar_get_n_events (soak.sandbox);
+  va_list          args;
+  g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
+  char            *answer;
+  gsize            off = 0, len;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  line = g_strconcat (text, "\n", NULL);
+  len = strlen (line);
+  while (off < len)
+    {
+      ssize_t n = write (soak.control, line + off, len - off);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        g_error ("the sandbox process is gone (sending %s)", text);
+      off += n;
+    }
+  answer = read_line (soak.control);
+  if (answer == NULL)
+    g_error ("the sandbox process is gone (waiting for an answer to %s)", text);
+  if (g_str_has_prefix (answer, "error"))
+    violation ("sandbox: %s: %s", text, answer);
+  return answer;
+}
+
+typedef struct
+{
+  guint   requests, retained, side_effects, fds, mails, faults, criticals;
+  guint64 private_kib;
+} SandboxSample;
+
+static SandboxSample
+sandbox_sample (void)
+{
+  g_autofree char *answer = sandbox_call ("sample");
+  SandboxSample    s = { 0 };
+
+  if (sscanf (answer, "%u %u %u %" G_GUINT64_FORMAT " %u %u %u %u", &s.requests, &s.retained, &s.side_effects,
+              &s.private_kib, &s.fds, &s.mails, &s.faults, &s.criticals) != 8)
+    violation ("sandbox: bad sample: %s", answer);
+  return s;
 }
 
 static guint
@@ -258,22 +329,24 @@ log_writer (GLogLevelFlags   level,
 static gboolean
 sample_cb (gpointer data)
 {
-  guint  t = elapsed ();
-  gsize  mem = private_memory ();
-  guint  fds = open_fds ();
-  guint  retained = retained_items ();
-  guint  requests = af_sandbox_get_total_requests (soak.sandbox);
-  double m = mem / (1024.0 * 1024.0);
+  guint         t = elapsed ();
+  gsize         mem = soak_private_memory ();
+  guint         fds = soak_open_fds ();
+  SandboxSample s = sandbox_sample ();
+  double        m = mem / (1024.0 * 1024.0);
+  double        sm = s.private_kib / 1024.0;
 
   g_array_append_val (soak.t, t);
   g_array_append_val (soak.mem, m);
   g_array_append_val (soak.fds, fds);
-  g_array_append_val (soak.retained, retained);
-  g_array_append_val (soak.requests, requests);
+  g_array_append_val (soak.sandbox_mem, sm);
+  soak.mails = s.mails;
+  soak.faults = s.faults;
+  soak.sandbox_criticals = s.criticals;
   g_print ("soak: t=%5us private=%7.1f MiB fds=%3u runs=%u/%u failed=%u faults=%u approvals=%u/%u "
-           "side-effects=%u retained=%u requests=%u criticals=%u\n",
+           "side-effects=%u requests=%u criticals=%u | sandbox: private=%7.1f MiB fds=%3u retained=%u\n",
            t, m, fds, soak.runs_finished, soak.runs_started, soak.runs_failed, soak.faults, soak.approved, soak.denied,
-           af_sandbox_get_side_effects (soak.sandbox)->len, retained, requests, soak.criticals);
+           s.side_effects, s.requests, soak.criticals + s.criticals, sm, s.fds, s.retained);
   return G_SOURCE_CONTINUE;
 }
 
@@ -310,98 +383,15 @@ run_cb (gpointer data)
 }
 
 static gboolean
-mail_cb (gpointer data)
-{
-  static const char *subjects[] = {
-    "URGENT: sign the contract",
-    "Invoice for November",
-    "Weekly digest",
-    "ping: lunch?",
-    "meet: planning",
-    "report attached",
-    "Hello",
-    "Re: your question",
-  };
-  static const char *bodies[] = {
-    "Could you take a look today?",
-    "Please confirm you got this.",
-    "Nothing to do, just so you know.",
-    "To unsubscribe click here.",
-  };
-  g_autofree char *subject = NULL;
-  const char      *from = g_rand_boolean (soak.rand) ? "Boss <boss@example.com>" : "News <newsletter@news.example>";
-
-  subject = g_strdup_printf ("%s %u", subjects[g_rand_int_range (soak.rand, 0, G_N_ELEMENTS (subjects))], soak.mails);
-  g_free (af_sandbox_gmail_deliver (soak.sandbox, from, subject, bodies[g_rand_int_range (soak.rand, 0, G_N_ELEMENTS (bodies))]));
-  soak.mails++;
-  if (soak.mails % 10 == 0)
-    {
-      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-      g_autoptr (GDateTime) start = g_date_time_add_minutes (now, 30 + g_rand_int_range (soak.rand, 0, 300));
-      g_autoptr (GDateTime) end = g_date_time_add_minutes (start, 30);
-      g_autofree char *s = g_date_time_format_iso8601 (start);
-      g_autofree char *e = g_date_time_format_iso8601 (end);
-
-      af_sandbox_calendar_add_event (soak.sandbox, "Sync", s, e);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-fault_cb (gpointer data)
-{
-  static const char *methods[] = {
-    "gmail.users.history.list",
-    "gmail.users.messages.list",
-    "gmail.users.messages.get",
-    "gmail.batch",
-    "gmail.users.labels.list",
-    "gmail.users.labels.create",
-    "gmail.users.messages.batchModify",
-    "gmail.users.drafts.create",
-    "gmail.users.messages.send",
-    "calendar.events.list",
-    "calendar.events.insert",
-    "slack.chat.postMessage",
-    "slack.conversations.list",
-    "llm.chat.completions",
-  };
-  const char         *method = methods[g_rand_int_range (soak.rand, 0, G_N_ELEMENTS (methods))];
-  AfSandboxRouteFault fault = g_rand_int_range (soak.rand, AF_SANDBOX_ROUTE_LATENCY, AF_SANDBOX_ROUTE_EXPIRE_CURSOR + 1);
-  guint               value = fault == AF_SANDBOX_ROUTE_LATENCY ? 1500 : 1;
-
-  if (fault == AF_SANDBOX_ROUTE_EXPIRE_CURSOR)
-    method = g_rand_boolean (soak.rand) ? "gmail.users.history.list" : "calendar.events.list";
-  af_sandbox_add_fault (soak.sandbox, method, fault, 1 + g_rand_int_range (soak.rand, 0, 2), value);
-  soak.faults++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-clear_faults_cb (gpointer data)
-{
-  /* Faults on a route nobody calls would pile up. */
-  af_sandbox_clear_faults (soak.sandbox);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
 revoke_cb (gpointer data)
 {
   /* The access token dies early (revoked, password changed): 401. */
   if (soak.google_tokens->access_token != NULL)
     {
-      af_sandbox_revoke_token (soak.sandbox, soak.google_tokens->access_token);
+      g_free (sandbox_call ("revoke %s", soak.google_tokens->access_token));
       soak.revocations++;
     }
   return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-grant_back_cb (gpointer data)
-{
-  af_sandbox_oauth_set_token_fault (af_sandbox_oauth_get (soak.sandbox), AF_SANDBOX_FAULT_NONE);
-  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -409,43 +399,8 @@ invalid_grant_cb (gpointer data)
 {
   /* The token endpoint says invalid_grant for a few seconds (as it does
    * for a revoked consent), then the person reconnects. */
-  af_sandbox_oauth_set_token_fault (af_sandbox_oauth_get (soak.sandbox), AF_SANDBOX_FAULT_INVALID_GRANT);
-  af_sandbox_revoke_token (soak.sandbox, soak.google_tokens->access_token ? soak.google_tokens->access_token : "");
+  g_free (sandbox_call ("invalid-grant %s", soak.google_tokens->access_token ? soak.google_tokens->access_token : "-"));
   soak.invalid_grants++;
-  g_timeout_add_seconds (3, grant_back_cb, NULL);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-llm_cb (gpointer data)
-{
-  static const char *garbage[] = {
-    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":{"
-    "\"name\":\"label\",\"arguments\":\"{\\\"label\\\": \"}}]}",
-    "{\"role\":\"assistant\",\"content\":\"\\u0000\\ufffd```json {\\\"tool\\\": [[[\"}",
-    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c2\",\"type\":\"function\",\"function\":{"
-    "\"name\":\"rm -rf /\",\"arguments\":\"{}\"}}]}",
-    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":\"not an array\"}",
-    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c3\",\"type\":\"function\",\"function\":{"
-    "\"name\":\"label\",\"arguments\":\"[1,2,3]\"}}]}",
-    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c4\",\"type\":\"function\",\"function\":{"
-    "\"name\":\"send\",\"arguments\":\"{\\\"to\\\":\\\"evil@example.com\\\",\\\"body\\\":\\\"all your mail\\\"}\"}}]}",
-    "{}",
-    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c5\"}]}",
-  };
-  guint consumed = af_sandbox_get_count (soak.sandbox, "llm.chat.completions");
-
-  /* Keep a short script queued; never let it pile up unanswered. */
-  while (soak.llm_pushed < consumed + 8)
-    {
-      if (g_rand_int_range (soak.rand, 0, 3) == 0)
-        af_sandbox_llm_push_reply (soak.sandbox, garbage[g_rand_int_range (soak.rand, 0, G_N_ELEMENTS (garbage))]);
-      else if (g_rand_boolean (soak.rand))
-        af_sandbox_llm_push_tool_call (soak.sandbox, "label", "{\"label\":\"AI-Work\"}");
-      else
-        af_sandbox_llm_push_reply (soak.sandbox, "{\"role\":\"assistant\",\"content\":\"Done.\"}");
-      soak.llm_pushed++;
-    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -621,7 +576,8 @@ static void
 setup (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *google = NULL, *slack_token = NULL, *llm_token = NULL, *path = NULL;
+  g_autofree char *ready = NULL, *path = NULL;
+  g_auto (GStrv) words = NULL;
   g_autofree char *calendar_base = NULL, *slack_base = NULL, *llm_base = NULL;
   g_autoptr (AfTokenSource) slack_tokens = NULL;
   g_autoptr (AfTokenSource) llm_tokens = NULL;
@@ -631,26 +587,27 @@ setup (void)
   g_autoptr (AfServicesExecutor) executor = NULL;
   g_autoptr (AfLlmClient) llm = NULL;
   g_autoptr (AfDatabase) db = NULL;
-  AfSandboxOAuth *oauth;
+  const char *slack_token, *llm_token;
 
-  soak.sandbox = af_sandbox_new ();
-  af_sandbox_seed_sample (soak.sandbox);
-  af_sandbox_add_default_tokens (soak.sandbox, &google, &slack_token, &llm_token);
-  if (!af_sandbox_start (soak.sandbox, &error))
-    g_error ("sandbox: %s", error->message);
-  oauth = af_sandbox_oauth_get (soak.sandbox);
-  /* Short-lived access tokens: they expire many times an hour. */
-  af_sandbox_oauth_set_access_token_lifetime (oauth, 45);
+  /* The sandbox process says where it listens, and hands out its own
+   * fixture tokens (they open nothing but it). */
+  ready = read_line (soak.control);
+  words = ready ? g_strsplit (ready, " ", -1) : NULL;
+  if (words == NULL || g_strv_length (words) != 5 || !g_str_equal (words[0], "ready"))
+    g_error ("the sandbox process did not start: %s", ready ? ready : "(it exited)");
+  soak.base_url = g_strdup (words[1]);
+  slack_token = words[3];
+  llm_token = words[4];
 
   soak.google_tokens = g_object_new (SOAK_TYPE_TOKEN_SOURCE, NULL);
-  soak.google_tokens->token_url = g_strconcat (af_sandbox_get_base_url (soak.sandbox), "/token", NULL);
-  soak.google_tokens->refresh_token = af_sandbox_oauth_add_grant (oauth, AF_SANDBOX_GOOGLE_SCOPES);
+  soak.google_tokens->token_url = g_strconcat (soak.base_url, "/token", NULL);
+  soak.google_tokens->refresh_token = g_strdup (words[2]);
 
   soak.http = af_http_client_new ();
   slack_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (slack_token));
-  calendar_base = g_strconcat (af_sandbox_get_base_url (soak.sandbox), "/calendar/v3", NULL);
-  slack_base = g_strconcat (af_sandbox_get_base_url (soak.sandbox), "/api", NULL);
-  gmail = af_gmail_client_new (soak.http, AF_TOKEN_SOURCE (soak.google_tokens), af_sandbox_get_base_url (soak.sandbox));
+  calendar_base = g_strconcat (soak.base_url, "/calendar/v3", NULL);
+  slack_base = g_strconcat (soak.base_url, "/api", NULL);
+  gmail = af_gmail_client_new (soak.http, AF_TOKEN_SOURCE (soak.google_tokens), soak.base_url);
   calendar = af_calendar_client_new (soak.http, AF_TOKEN_SOURCE (soak.google_tokens), calendar_base);
   slack = af_slack_client_new (soak.http, slack_tokens, slack_base);
   executor = af_services_executor_new (gmail, calendar, slack);
@@ -664,7 +621,7 @@ setup (void)
   af_engine_set_max_concurrent (soak.engine, 12);
   af_engine_set_run_timeout (soak.engine, 90);
   llm_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (llm_token));
-  llm_base = g_strconcat (af_sandbox_get_base_url (soak.sandbox), "/v1", NULL);
+  llm_base = g_strconcat (soak.base_url, "/v1", NULL);
   llm = af_llm_client_new (soak.http, llm_tokens, llm_base, "sandbox-model");
   af_engine_set_llm_client (soak.engine, llm);
 
@@ -674,26 +631,6 @@ setup (void)
 }
 
 /* Checks */
-
-static guint violations;
-
-static void
-violation (const char *format,
-           ...) G_GNUC_PRINTF (1, 2);
-
-static void
-violation (const char *format,
-           ...)
-{
-  va_list          args;
-  g_autofree char *text = NULL;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_print ("soak: VIOLATION: %s\n", text);
-  violations++;
-}
 
 static gint64
 query_int (sqlite3    *db,
@@ -731,69 +668,56 @@ find_marker (const char *text)
   return end ? g_strndup (p, end - p + 1) : NULL;
 }
 
-/* Both ends of every connection live in this process (the engine's
- * session and the sandbox's server): at most 8 per host in the engine's
- * pool, 2 in the token source's, each twice. More than that over the
- * descriptors open before any traffic is a leak, however slow. */
-#define FD_CEILING_MARGIN (2 * 8 + 2 * 2 + 4)
+/* The engine's end of every connection: at most 8 per host in its
+ * session's pool and 2 in the token source's, plus the sandbox's command
+ * socket. More than that over the descriptors open before any traffic is
+ * a leak, however slow. */
+#define FD_CEILING_MARGIN (8 + 2 + 4)
 
 static void
 check_memory (void)
 {
-  double mem_base = 0, worst_excess = -1e9;
+  double mem_base = 0, worst_excess = -1e9, mem_last = 0;
+  double sandbox_first = g_array_index (soak.sandbox_mem, double, 0);
+  double sandbox_last = g_array_index (soak.sandbox_mem, double, soak.sandbox_mem->len - 1);
   guint  fd_start = g_array_index (soak.fds, guint, 0);
-  guint  fd_base = 0, fd_max = 0, retained_base = 0, requests_base = 0, worst_t = 0;
-  /* libsoup 3.2's server never frees the GSocket of a connection it
-   * accepted (336 bytes + malloc's header; LeakSanitizer shows it, see
-   * build-aux/lsan.supp), and the sandbox closes every connection after
-   * one answer there (af-sandbox.c): a library leak of the simulated
-   * server, charged per request so that it does not hide the engine's. */
-  double per_request_kib = soup_get_major_version () == 3 && soup_get_minor_version () < 3 ? 352.0 / 1024 : 0;
-  guint  n_after = 0;
+  guint  fd_base = 0, fd_max = 0, worst_t = 0, n_after = 0;
 
   for (guint i = 0; i < soak.t->len; i++)
     {
       guint  t = g_array_index (soak.t, guint, i);
       double m = g_array_index (soak.mem, double, i);
       guint  f = g_array_index (soak.fds, guint, i);
-      guint  r = g_array_index (soak.retained, guint, i);
-      guint  q = g_array_index (soak.requests, guint, i);
 
       fd_max = MAX (fd_max, f);
+      mem_last = m;
       if (t <= soak.warmup)
         {
           mem_base = MAX (mem_base, m);
           fd_base = MAX (fd_base, f);
-          retained_base = r;
-          requests_base = q;
           continue;
         }
       n_after++;
-      {
-        /* Flat: within 4 MiB of the warm-up peak, plus 2 KiB for each item
-         * the simulated services keep by design (a mail, a post, a draft,
-         * an event: about 1 KiB each in the sandbox, doubled for
-         * allocator slack). */
-        double allowed = mem_base + 4.0 + 2.0 * (r - MIN (r, retained_base)) / 1024.0 +
-                         per_request_kib * (q - MIN (q, requests_base)) / 1024.0;
-
-        if (m - allowed > worst_excess)
-          {
-            worst_excess = m - allowed;
-            worst_t = t;
-          }
-      }
+      /* Flat: within 4 MiB of the warm-up peak. The engine keeps its
+       * history in the database, not in memory. */
+      if (m - (mem_base + 4.0) > worst_excess)
+        {
+          worst_excess = m - (mem_base + 4.0);
+          worst_t = t;
+        }
     }
   if (n_after < 2)
     {
       violation ("too few samples after the warm-up (%u)", n_after);
       return;
     }
-  g_print ("soak: memory: warm-up peak %.1f MiB; allowance 4 MiB + 2 KiB per retained item + %.2f KiB per request "
-           "(libsoup server leak); worst sample %+.1f MiB against it (t=%us)\n",
-           mem_base, per_request_kib, worst_excess, worst_t);
-  g_print ("soak: fds: %u before traffic, warm-up peak %u, overall peak %u (ceiling %u)\n", fd_start, fd_base, fd_max,
-           fd_start + FD_CEILING_MARGIN);
+  g_print ("soak: engine memory: warm-up peak %.1f MiB, last %.1f MiB, worst sample %+.1f MiB against the "
+           "warm-up peak + 4 MiB (t=%us)\n",
+           mem_base, mem_last, worst_excess, worst_t);
+  g_print ("soak: sandbox process memory (for reference; it keeps every item): %.1f MiB at the start, %.1f MiB at the end\n", sandbox_first,
+           sandbox_last);
+  g_print ("soak: engine fds: %u before traffic, warm-up peak %u, overall peak %u (ceiling %u)\n", fd_start, fd_base,
+           fd_max, fd_start + FD_CEILING_MARGIN);
   if (worst_excess > 0)
     violation ("private memory grew %.1f MiB beyond the allowance at t=%us", worst_excess, worst_t);
   if (fd_max > fd_start + FD_CEILING_MARGIN)
@@ -806,10 +730,24 @@ check_database (void)
   g_autofree char *path = g_build_filename (soak.dir, "agentflow.db", NULL);
   sqlite3         *db = NULL;
   sqlite3_stmt    *stmt = NULL;
-  GPtrArray       *log = af_sandbox_get_side_effects (soak.sandbox);
+  g_autofree char *log_path = g_build_filename (soak.dir, "side-effects.json", NULL);
+  g_autofree char *answer = sandbox_call ("log %s", log_path);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GPtrArray) log = g_ptr_array_new ();
+  JsonArray *array = NULL;
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gint64 runs, finished;
   guint  done = 0, phantom = 0, unmarked = 0, approved_checked = 0;
+
+  if (json_parser_load_from_mapped_file (parser, log_path, NULL) && JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    array = json_node_get_array (json_parser_get_root (parser));
+  if (array == NULL)
+    {
+      violation ("no side-effect log from the sandbox (%s)", answer);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (log, (gpointer)json_array_get_string_element (array, i));
 
   /* The sandbox's log: a marker twice means a side effect ran twice. */
   for (guint i = 0; i < log->len; i++)
@@ -950,6 +888,27 @@ main (int   argc,
   if (seed == 0)
     seed = (int)(g_get_real_time () % G_MAXINT);
   soak.rand = g_rand_new_with_seed (seed);
+
+  /* The simulated services run in a child forked before this process
+   * has any thread, talking over a socket pair. */
+  {
+    int   pair[2];
+    pid_t pid;
+
+    if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+      g_error ("socketpair: %s", g_strerror (errno));
+    pid = fork ();
+    if (pid < 0)
+      g_error ("fork: %s", g_strerror (errno));
+    if (pid == 0)
+      {
+        close (pair[0]);
+        _exit (soak_sandbox_serve (pair[1], (guint32)seed + 1, !no_faults));
+      }
+    close (pair[1]);
+    soak.control = pair[0];
+    soak.sandbox_pid = pid;
+  }
   soak.dir = g_dir_make_tmp ("af-soak-XXXXXX", &error);
   g_assert_no_error (error);
   soak.agents = g_ptr_array_new_with_free_func (g_object_unref);
@@ -957,8 +916,7 @@ main (int   argc,
   soak.t = g_array_new (FALSE, FALSE, sizeof (guint));
   soak.mem = g_array_new (FALSE, FALSE, sizeof (double));
   soak.fds = g_array_new (FALSE, FALSE, sizeof (guint));
-  soak.retained = g_array_new (FALSE, FALSE, sizeof (guint));
-  soak.requests = g_array_new (FALSE, FALSE, sizeof (guint));
+  soak.sandbox_mem = g_array_new (FALSE, FALSE, sizeof (double));
   soak.approved_outbox = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_log_set_writer_func (log_writer, NULL, NULL);
 
@@ -969,15 +927,11 @@ main (int   argc,
 
   soak.loop = g_main_loop_new (NULL, FALSE);
   add_timer (150, run_cb);
-  add_timer (3000, mail_cb);
   if (!no_faults)
     {
-      add_timer (700, fault_cb);
-      add_timer (60000, clear_faults_cb);
       add_timer (20000, revoke_cb);
       add_timer (97000, invalid_grant_cb);
     }
-  add_timer (500, llm_cb);
   add_timer (1000, approvals_cb);
   add_timer (soak.interval * 1000, sample_cb);
   sample_cb (NULL);
@@ -988,8 +942,7 @@ main (int   argc,
   for (guint i = 0; i < soak.timers->len; i++)
     g_source_remove (g_array_index (soak.timers, guint, i));
   sample_cb (NULL);
-  af_sandbox_clear_faults (soak.sandbox);
-  af_sandbox_oauth_set_token_fault (af_sandbox_oauth_get (soak.sandbox), AF_SANDBOX_FAULT_NONE);
+  g_free (sandbox_call ("quiesce"));
   {
     gint64 deadline = g_get_monotonic_time () + 180 * G_USEC_PER_SEC;
 
@@ -1016,12 +969,22 @@ main (int   argc,
   check_database ();
   if (soak.criticals > 0)
     violation ("%u critical warnings", soak.criticals);
+  if (soak.sandbox_criticals > 0)
+    violation ("%u critical warnings in the sandbox process", soak.sandbox_criticals);
+  {
+    g_autofree char *bye = sandbox_call ("quit");
+    int              status = 0;
+
+    if (waitpid (soak.sandbox_pid, &status, 0) != soak.sandbox_pid || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+      violation ("the sandbox process ended badly (status %d)", status);
+    close (soak.control);
+  }
 
   g_clear_object (&soak.engine);
   g_ptr_array_unref (soak.agents);
   g_clear_object (&soak.http);
   g_clear_object (&soak.google_tokens);
-  g_clear_object (&soak.sandbox);
+  g_free (soak.base_url);
   if (violations == 0 && !keep)
     remove_dir (soak.dir);
   else

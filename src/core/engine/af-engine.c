@@ -14,7 +14,9 @@
 #include "af-outbox.h"
 #include "af-paths.h"
 #include "af-rules.h"
+#include "af-run-owner.h"
 #include "af-sample-executor.h"
+#include "af-template-expand-private.h"
 #include "af-tool-loop.h"
 
 #define DEFAULT_MAX_CONCURRENT 4
@@ -39,9 +41,11 @@ struct _AfEngine
   AfScheduler     *scheduler;
   GListStore      *agents;
   GListStore      *approvals;
-  GHashTable      *running;  /* agent id → Run */
-  GPtrArray       *tests;    /* Run: test runs of (maybe unsaved) agents */
-  GQueue          *queue;    /* Run waiting for a slot */
+  GHashTable      *running; /* agent id → Run */
+  GPtrArray       *tests;   /* Run: test runs of (maybe unsaved) agents */
+  GQueue          *queue;   /* Run waiting for a slot */
+  AfRunOwner      *owner;   /* whose runs this engine's are; made at the first run */
+  gboolean         runs_recovered;
   GHashTable      *failures; /* agent id → consecutive failures */
   GHashTable      *inflight; /* idempotency keys being executed */
   GHashTable      *deferred; /* agent ids due while offline */
@@ -1402,7 +1406,10 @@ start_run (Run *run)
   else
     {
       g_hash_table_insert (self->running, g_strdup (agent_id), run);
-      stmt = af_database_prepare (self->db, "INSERT INTO runs (agent_id, started_at, dry_run) VALUES (?1, ?2, ?3)",
+      if (self->owner == NULL)
+        self->owner = af_run_owner_new (af_database_get_path (self->db));
+      stmt = af_database_prepare (self->db,
+                                  "INSERT INTO runs (agent_id, started_at, dry_run, owner) VALUES (?1, ?2, ?3, ?4)",
                                   &error);
     }
   if (stmt != NULL)
@@ -1410,6 +1417,7 @@ start_run (Run *run)
       sqlite3_bind_text (stmt, 1, agent_id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
       sqlite3_bind_int (stmt, 3, run->dry_run);
+      sqlite3_bind_text (stmt, 4, af_run_owner_get_id (self->owner), -1, SQLITE_TRANSIENT);
       if (af_database_step_done (self->db, stmt, &error))
         run->run_id = sqlite3_last_insert_rowid (af_database_get_handle (self->db));
     }
@@ -1738,6 +1746,7 @@ af_engine_finalize (GObject *object)
   g_clear_pointer (&self->deferred, g_hash_table_unref);
   g_clear_pointer (&self->tests, g_ptr_array_unref);
   g_clear_pointer (&self->llm_variants, g_hash_table_unref);
+  g_clear_pointer (&self->owner, af_run_owner_free);
   g_queue_free (self->queue);
 
   G_OBJECT_CLASS (af_engine_parent_class)->finalize (object);
@@ -1907,6 +1916,54 @@ af_engine_new_for_sandbox_with_executor (AfExecutor *executor,
   return self;
 }
 
+/* Runs left "running" by a process that is gone (a crash, a kill, a full
+ * disk): finished, not successful. A run another live process is doing
+ * (the app while `agentflow --run-agent` runs, or the other way round)
+ * stays as it is. */
+static gboolean
+recover_runs (AfEngine *self,
+              GError  **error)
+{
+  const char *path = af_database_get_path (self->db);
+  g_autoptr (GArray) ended = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  gint64        now = g_get_real_time ();
+
+  stmt = af_database_prepare (self->db, "SELECT id, owner FROM runs WHERE outcome = 'running'", error);
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64      id = sqlite3_column_int64 (stmt, 0);
+      const char *owner = (const char *)sqlite3_column_text (stmt, 1);
+
+      if (self->owner != NULL && g_strcmp0 (owner, af_run_owner_get_id (self->owner)) == 0)
+        continue;
+      if (owner != NULL && af_run_owner_is_alive (path, owner))
+        continue;
+      g_array_append_val (ended, id);
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < ended->len; i++)
+    {
+      stmt = af_database_prepare (self->db,
+                                  "UPDATE runs SET outcome = 'interrupted', finished_at = ?1"
+                                  " WHERE id = ?2 AND outcome = 'running'",
+                                  error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, now);
+      sqlite3_bind_int64 (stmt, 2, g_array_index (ended, gint64, i));
+      if (!af_database_step_done (self->db, stmt, error))
+        return FALSE;
+    }
+  if (ended->len > 0)
+    g_debug ("%u interrupted runs recorded as such", ended->len);
+  self->runs_recovered = TRUE;
+  return TRUE;
+}
+
 gboolean
 af_engine_start (AfEngine *self,
                  GError  **error)
@@ -1946,18 +2003,8 @@ af_engine_start (AfEngine *self,
   af_activity_log_prune (self->log, now, NULL);
   af_scheduler_set (self->scheduler, RETENTION_KEY, now + G_TIME_SPAN_DAY);
 
-  /* Runs cut short by a crash or a kill: finished, not successful. */
-  {
-    sqlite3_stmt *stmt = af_database_prepare (self->db,
-                                              "UPDATE runs SET outcome = 'interrupted', finished_at = ?1"
-                                              " WHERE outcome = 'running'",
-                                              error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, now);
-    if (!af_database_step_done (self->db, stmt, error))
-      return FALSE;
-  }
+  if (!recover_runs (self, error))
+    return FALSE;
   if (self->executor != NULL)
     reconcile_outbox (self);
 
@@ -2450,6 +2497,7 @@ af_engine_run_agent_async (AfEngine           *self,
                            gpointer            user_data)
 {
   g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
   AfAgent *agent;
   Run     *run;
 
@@ -2475,6 +2523,13 @@ af_engine_run_agent_async (AfEngine           *self,
     {
       g_task_return_new_error (task, AF_ERROR, AF_ERROR_FAILED, _ ("“%s” is already running"),
                                af_agent_get_name (agent));
+      return;
+    }
+
+  /* A run from the command line, without af_engine_start(). */
+  if (!self->runs_recovered && !recover_runs (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -2946,4 +3001,19 @@ af_engine_set_llm_client (AfEngine    *self,
   /* Agents' own models are variants of this one: made again from it. */
   if (g_set_object (&self->llm, llm))
     g_hash_table_remove_all (self->llm_variants);
+}
+
+/* For the fuzz harness (af-template-expand-private.h). */
+char *
+af_engine_expand_text (const char *text,
+                       JsonObject *item)
+{
+  return expand (text, item);
+}
+
+JsonObject *
+af_engine_expand_params (JsonObject *params,
+                         JsonObject *item)
+{
+  return expand_params (params, item);
 }

@@ -152,6 +152,9 @@ const char *const af_database_migrations[] = {
   "DROP TABLE connections;"
   "ALTER TABLE connections_new RENAME TO connections;"
   "CREATE INDEX connections_by_agent ON connections (agent);",
+  /* 4: which process a run belongs to (af-run-owner.c), so that a run
+   * another live process is doing is not taken for an interrupted one */
+  "ALTER TABLE runs ADD COLUMN owner TEXT;",
 };
 
 const guint af_database_n_migrations = G_N_ELEMENTS (af_database_migrations);
