@@ -63,12 +63,17 @@ checksum () {
   sha256sum "$db" | cut -d' ' -f1
 }
 
-integrity () {
-  /usr/bin/python3 - "$db" <<'EOF'
+# sql QUERY: the first column of the first row
+sql () {
+  /usr/bin/python3 - "$db" "$1" <<'EOF'
 import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
-print(con.execute("PRAGMA integrity_check").fetchone()[0])
+print(con.execute(sys.argv[2]).fetchone()[0])
 EOF
+}
+
+integrity () {
+  sql "PRAGMA integrity_check"
 }
 
 # fill KIB: leaves KIB free on the tmpfs
@@ -131,6 +136,10 @@ run after --list-agents
 grep -q "$agent" "$tmp/after.out" || fail "after: the agent is gone"
 run after-run --run-agent "$agent"
 [ $rc -eq 0 ] || { fail "after-run: exit status $rc"; sed 's/^/  /' "$tmp/after-run.err"; }
+# A run the full disk cut short reads as interrupted, never as running.
+left=$(sql "SELECT count(*) FROM runs WHERE outcome = 'running'")
+[ "$left" = 0 ] || fail "after-run: $left runs still recorded as running, though no process runs them"
+echo "runs: $(sql "SELECT group_concat(outcome || ' ' || n, ', ') FROM (SELECT outcome, count(*) AS n FROM runs GROUP BY 1)")"
 
 [ $failed -eq 0 ] && echo "disk faults ok: read-only folder, full disk at open and during a run"
 exit $failed
