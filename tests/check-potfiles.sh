@@ -11,7 +11,7 @@ for f in $listed; do
     status=1
   fi
 done
-found=$( (grep -rlE '\b(N?_|C_|NC_|g_dngettext|ngettext)\(' --include='*.c' src
+found=$( (grep -rlE '\b(N?_|C_|NC_|g_dngettext|ngettext) ?\(' --include='*.c' src
           grep -rl 'translatable="yes"' --include='*.ui' src
           ls data/*.desktop.in* data/*.metainfo.xml.in* data/*.gschema.xml 2>/dev/null) | sort -u)
 for f in $found; do
