@@ -430,8 +430,10 @@ update_kept_rules (AfAgentEditor *self)
       JsonObject *rule = json_array_get_object_element (self->kept_rules, i);
 
       if (names->len > 0)
-        g_string_append (names, ", ");
-      g_string_append_printf (names, "“%s”", json_object_get_string_member_with_default (rule, "name", _ ("Unnamed")));
+        g_string_append (names, C_ ("list separator", ", "));
+      /* Translators: a rule's name in a list of them, quoted */
+      g_string_append_printf (names, C_ ("rule name", "“%s”"),
+                              json_object_get_string_member_with_default (rule, "name", _ ("Unnamed")));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->kept_rules_label), n > 0);
   if (n == 0)
@@ -1105,7 +1107,11 @@ af_agent_editor_describe_plan (AfAgentEditor *self)
   switch (trigger)
     {
     case TRIGGER_INTERVAL:
-      g_string_append_printf (plan, _ ("Runs every %d minutes."), gtk_spin_button_get_value_as_int (self->interval_spin));
+      {
+        int n = gtk_spin_button_get_value_as_int (self->interval_spin);
+
+        g_string_append_printf (plan, ngettext ("Runs every minute.", "Runs every %d minutes.", n), n);
+      }
       break;
     case TRIGGER_DAILY:
       g_string_append_printf (plan, _ ("Runs every day at %s."), gtk_editable_get_text (GTK_EDITABLE (self->time_row)));
@@ -1118,7 +1124,12 @@ af_agent_editor_describe_plan (AfAgentEditor *self)
       break;
     case TRIGGER_BEFORE_EVENT:
     default:
-      g_string_append_printf (plan, _ ("Runs %d minutes before each event."), gtk_spin_button_get_value_as_int (self->lead_spin));
+      {
+        int n = gtk_spin_button_get_value_as_int (self->lead_spin);
+
+        g_string_append_printf (plan, ngettext ("Runs %d minute before each event.", "Runs %d minutes before each event.", n),
+                                n);
+      }
       break;
     }
   g_string_append (plan, "\n\n");

@@ -52,9 +52,16 @@ update (AfAgentPage *self)
                        reason ? reason : _ ("This agent cannot run until a connection is fixed."));
 
   af_engine_get_metrics (self->engine, af_agent_get_id (self->agent), &m);
-  /* Translators: an agent's numbers: runs, success rate, actions, minutes saved */
-  metrics = g_strdup_printf (_ ("%u runs · %.0f %% successful · %u actions · %.0f min saved"),
-                             m.runs, m.success_rate * 100, m.actions, m.minutes_saved);
+  {
+    g_autofree char *runs = g_strdup_printf (ngettext ("%u run", "%u runs", m.runs), m.runs);
+    g_autofree char *actions = g_strdup_printf (ngettext ("%u action", "%u actions", m.actions), m.actions);
+
+    /* Translators: an agent's numbers: "12 runs · 92 % successful · 40
+     * actions · 15 min saved" (the runs and the actions come first as
+     * their own plural strings) */
+    metrics = g_strdup_printf (_ ("%s · %.0f %% successful · %s · %.0f min saved"), runs, m.success_rate * 100, actions,
+                               m.minutes_saved);
+  }
   gtk_label_set_label (self->metrics_label, metrics);
 }
 

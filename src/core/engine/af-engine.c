@@ -403,6 +403,18 @@ describe_action (const char *action,
   return g_strdup (action);
 }
 
+/* An action's failure, as the activity feed shows it. */
+static char *
+action_failed_summary (Planned *p,
+                       GError  *error)
+{
+  g_autofree char *what = describe_action (p->action, p->params, p->item, FALSE);
+
+  /* Translators: the first %s is an action ("Label “Invoice” as
+   * Finance"), the second what went wrong */
+  return g_strdup_printf (_ ("%s — failed: %s"), what, error->message);
+}
+
 /* Database helpers for agents and runs. */
 
 static gboolean
@@ -648,7 +660,13 @@ finish_run (Run        *run,
                                  n);
     }
   else
-    summary = g_strdup_printf (_ ("Run %s: %s"), outcome, error ? error->message : outcome);
+    {
+      const char *title = g_str_equal (outcome, "timed-out")   ? _ ("Run timed out")
+                          : g_str_equal (outcome, "cancelled") ? _ ("Run cancelled")
+                                                               : _ ("Run failed");
+
+      summary = error ? g_strdup_printf ("%s: %s", title, error->message) : g_strdup (title);
+    }
   run_log (run, succeeded ? "run-finished" : "error", summary, details, outcome);
 
   if (!run->dry_run && !run->deleted)
@@ -749,7 +767,7 @@ on_execute_cb (GObject      *source,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_FAILED, error->message, NULL);
       json_object_set_string_member (details, "error", error->message);
-      summary = g_strdup_printf (_ ("Could not %s: %s"), p->action, error->message);
+      summary = action_failed_summary (p, error);
       run_log (run, "action-failed", summary, details, "failed");
       run->n_failed++;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -905,7 +923,7 @@ on_batch_cb (GObject      *source,
               run->keep_cursor = TRUE;
             }
           json_object_set_string_member (details, "error", error->message);
-          summary = g_strdup_printf (_ ("Could not %s: %s"), p->action, error->message);
+          summary = action_failed_summary (p, error);
           run_log (run, "action-failed", summary, details, "failed");
           run->n_failed++;
         }
@@ -1071,8 +1089,11 @@ run_next_action (Run *run)
       permission = af_action_get_permission (p->action);
       if (!af_agent_has_permission (agent, permission))
         {
-          g_autofree char *summary = g_strdup_printf (_ ("Not allowed to %s: the agent lacks the “%s” permission"),
-                                                      p->action, permission ? permission : "?");
+          g_autofree char *what = describe_action (p->action, p->params, p->item, FALSE);
+          /* Translators: the first %s is an action ("Label “Invoice” as
+           * Finance"), the second a permission ("gmail.modify") */
+          g_autofree char *summary = g_strdup_printf (_ ("%s — not allowed: the agent lacks the “%s” permission"),
+                                                      what, permission ? permission : "?");
           g_autoptr (JsonObject) details = details_new ("action", p->action, "permission", permission, "rule",
                                                         p->rule, NULL);
 
@@ -1102,7 +1123,9 @@ run_next_action (Run *run)
 
       if (policy == AF_APPROVAL_POLICY_NEVER)
         {
-          g_autofree char *summary = g_strdup_printf (_ ("Skipped %s: this agent never does it"), p->action);
+          g_autofree char *what = describe_action (p->action, p->params, p->item, FALSE);
+          /* Translators: %s is an action ("Label “Invoice” as Finance") */
+          g_autofree char *summary = g_strdup_printf (_ ("%s — skipped: this agent never does it"), what);
 
           run_log (run, "action-skipped", summary, NULL, "skipped");
           g_clear_pointer (&run->current, planned_free);
@@ -1369,7 +1392,7 @@ on_fetch_cb (GObject      *source,
   json_object_set_string_member (details, "source",
                                  json_object_get_string_member_with_default (af_agent_get_definition (run->agent),
                                                                              "source", "mail"));
-  summary = g_strdup_printf (_ ("Fetched %u new items"), n_new);
+  summary = g_strdup_printf (ngettext ("Fetched %u new item", "Fetched %u new items", n_new), n_new);
   run_log (run, "fetched", summary, details, NULL);
 
   run->items = g_steal_pointer (&items);
