@@ -18,10 +18,25 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
 
+/* Whether a message comes from AgentFlow's own code (G_LOG_DOMAIN
+ * "af-…") rather than from a library. */
+static inline gboolean
+af_fuzz_from_project (const GLogField *fields,
+                      gsize            n_fields)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0 && fields[i].value != NULL)
+      return fields[i].length < 0 ? g_str_has_prefix (fields[i].value, "af-")
+                                  : fields[i].length >= 3 && memcmp (fields[i].value, "af-", 3) == 0;
+  return FALSE;
+}
+
 /* Parsers of untrusted input see hostile data all the time: their
- * messages are noise here. A critical is a caller's contract broken by
- * such data; AF_FUZZ_FATAL_CRITICALS=1 turns them into crashes to find
- * where. */
+ * messages are noise here. With AF_FUZZ_FATAL_CRITICALS=1 (the fuzz
+ * suite sets it) a critical from any domain (json-glib's come from a
+ * getter we called with the wrong type: a contract broken by such data)
+ * and a warning of our own (a case left unhandled) abort, so libFuzzer
+ * keeps the input and the corpus replay fails. */
 static GLogWriterOutput
 af_fuzz_log_writer (GLogLevelFlags   log_level,
                     const GLogField *fields,
@@ -29,21 +44,21 @@ af_fuzz_log_writer (GLogLevelFlags   log_level,
                     gpointer         user_data)
 {
   static int fatal = -1;
+  gboolean   abort_now;
 
   if (fatal < 0)
-    fatal = g_getenv ("AF_FUZZ_FATAL_CRITICALS") != NULL;
+    fatal = g_getenv ("AF_FUZZ_FATAL_CRITICALS") != NULL && g_strcmp0 (g_getenv ("AF_FUZZ_FATAL_CRITICALS"), "0") != 0;
 
-  if (g_getenv ("AF_FUZZ_VERBOSE") != NULL || (fatal && (log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))))
-    g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-  if (fatal && (log_level & G_LOG_LEVEL_CRITICAL))
-    abort ();
+  abort_now = fatal && ((log_level & G_LOG_LEVEL_CRITICAL) ||
+                        ((log_level & G_LOG_LEVEL_WARNING) && af_fuzz_from_project (fields, n_fields)));
   /* g_error() and failed allocations would end in SIGTRAP, which
    * libFuzzer does not catch: abort so the input is kept. */
-  if (log_level & (G_LOG_LEVEL_ERROR | G_LOG_FLAG_FATAL))
-    {
-      g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-      abort ();
-    }
+  abort_now |= (log_level & (G_LOG_LEVEL_ERROR | G_LOG_FLAG_FATAL)) != 0;
+
+  if (abort_now || g_getenv ("AF_FUZZ_VERBOSE") != NULL)
+    g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
+  if (abort_now)
+    abort ();
 
   return G_LOG_WRITER_HANDLED;
 }

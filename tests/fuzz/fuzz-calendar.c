@@ -48,6 +48,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     g_autoptr (JsonNode) back = NULL;
 
     g_assert (event != NULL);
+    /* Invites are written by anyone; the window shows them. */
+    g_assert (event->summary == NULL || g_utf8_validate (event->summary, -1, NULL));
+    g_assert (event->description == NULL || g_utf8_validate (event->description, -1, NULL));
+    g_assert (event->location == NULL || g_utf8_validate (event->location, -1, NULL));
     /* An event read may be written back (patch, copy to another day). */
     back = af_calendar_event_to_json (event);
     g_assert (back != NULL);

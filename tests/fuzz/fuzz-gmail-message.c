@@ -38,6 +38,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
       g_assert (message != NULL);
       g_assert (message->label_ids != NULL);
+      /* What the engine, the model and the window read: UTF-8 only. */
+      g_assert (message->from == NULL || g_utf8_validate (message->from, -1, NULL));
+      g_assert (message->to == NULL || g_utf8_validate (message->to, -1, NULL));
+      g_assert (message->subject == NULL || g_utf8_validate (message->subject, -1, NULL));
+      g_assert (message->snippet == NULL || g_utf8_validate (message->snippet, -1, NULL));
+      g_assert (message->message_id == NULL || g_utf8_validate (message->message_id, -1, NULL));
+      g_assert (message->references == NULL || g_utf8_validate (message->references, -1, NULL));
+      for (guint i = 0; message->label_ids[i] != NULL; i++)
+        g_assert (g_utf8_validate (message->label_ids[i], -1, NULL));
       if (message->body_text != NULL)
         g_assert (g_utf8_validate (message->body_text, -1, NULL));
 

@@ -4,7 +4,9 @@
  *
  * Slack Web API answers ({"ok": …}) for every method the client calls:
  * auth.test, conversations.list/open, users.lookupByEmail,
- * chat.postMessage, chat.getPermalink; and the errors it explains.
+ * chat.postMessage, chat.getPermalink, conversations.history (searched
+ * for the message AgentFlow posted, by its metadata); and the errors it
+ * explains.
  */
 
 #include "config.h"
@@ -24,6 +26,19 @@ channel_page_free (gpointer data)
   g_free (page);
 }
 
+static void
+history_page_free (gpointer data)
+{
+  AfSlackHistoryPage *page = data;
+  const char         *ts;
+
+  /* As af_slack_client_find_by_metadata_async() searches a page. */
+  ts = af_slack_history_page_find (page, "agentflow_action", "key", "agent-1:msg-1:post:0123456789abcdef");
+  g_assert (ts == NULL || g_utf8_validate (ts, -1, NULL));
+  af_slack_history_page_find (page, "agentflow_action", "key", "");
+  af_slack_history_page_free (page);
+}
+
 static const struct
 {
   const char      *method;
@@ -36,6 +51,7 @@ static const struct
   { "slack.users.lookupByEmail", af_slack_parse_user, (GDestroyNotify)af_slack_user_free },
   { "slack.chat.postMessage", af_slack_parse_post, g_free },
   { "slack.chat.getPermalink", af_slack_parse_permalink, g_free },
+  { "slack.conversations.history", af_slack_parse_history, history_page_free },
 };
 
 int

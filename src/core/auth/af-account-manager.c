@@ -11,8 +11,10 @@
 #include <json-glib/json-glib.h>
 
 #include "af-account-manager.h"
+#include "af-account-manager-private.h"
 #include "af-credential.h"
 #include "af-error.h"
+#include "af-json-private.h"
 #include "af-oauth-http.h"
 
 /* The accounts layer's front door: connect (OAuth or a pasted token),
@@ -587,6 +589,41 @@ finish_revoked (GTask *task)
   af_vault_clear_async (self->vault, data->service, data->account, data->agent, NULL, on_revoke_cleared_cb, task);
 }
 
+/**
+ * af_account_manager_revoke_answer_done:
+ * @body: (nullable): what the revocation endpoint answered
+ *
+ * Returns: whether the token is revoked, by this answer or before
+ */
+gboolean
+af_account_manager_revoke_answer_done (AfProviderDialect dialect,
+                                       GBytes           *body,
+                                       guint             status)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *code = NULL;
+  gboolean    done = FALSE;
+
+  if (body != NULL && g_bytes_get_size (body) > 0 && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) &&
+      json_parser_get_root (parser) != NULL && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      JsonObject *obj = json_node_get_object (json_parser_get_root (parser));
+
+      if (dialect == AF_PROVIDER_DIALECT_SLACK && af_json_get_boolean (obj, "ok", FALSE))
+        done = TRUE;
+      code = af_json_get_string (obj, "error", NULL);
+    }
+
+  if (dialect == AF_PROVIDER_DIALECT_OIDC && status == 200)
+    done = TRUE;
+  /* A token the provider no longer knows is as revoked as it gets. */
+  if (g_strcmp0 (code, "invalid_token") == 0 || g_strcmp0 (code, "invalid_auth") == 0 ||
+      g_strcmp0 (code, "token_revoked") == 0 || g_strcmp0 (code, "token_expired") == 0)
+    done = TRUE;
+
+  return done;
+}
+
 static void
 on_revoke_sent_cb (GObject      *object,
                    GAsyncResult *result,
@@ -598,33 +635,12 @@ on_revoke_sent_cb (GObject      *object,
   SoupMessage      *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) body = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  const char *code = NULL;
-  gboolean    done = FALSE;
-  guint       status;
+  guint status;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   status = body ? soup_message_get_status (msg) : 0;
 
-  if (body != NULL && g_bytes_get_size (body) > 0 && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      JsonObject *obj = json_node_get_object (json_parser_get_root (parser));
-
-      if (af_provider_get_dialect (data->provider) == AF_PROVIDER_DIALECT_SLACK &&
-          json_object_get_boolean_member_with_default (obj, "ok", FALSE))
-        done = TRUE;
-      code = json_object_get_string_member_with_default (obj, "error", NULL);
-    }
-
-  if (af_provider_get_dialect (data->provider) == AF_PROVIDER_DIALECT_OIDC && status == 200)
-    done = TRUE;
-  /* A token the provider no longer knows is as revoked as it gets. */
-  if (g_strcmp0 (code, "invalid_token") == 0 || g_strcmp0 (code, "invalid_auth") == 0 ||
-      g_strcmp0 (code, "token_revoked") == 0 || g_strcmp0 (code, "token_expired") == 0)
-    done = TRUE;
-
-  if (done)
+  if (af_account_manager_revoke_answer_done (af_provider_get_dialect (data->provider), body, status))
     {
       finish_revoked (task);
       return;

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "af-error.h"
+#include "af-json-private.h"
 #include "af-oauth-http.h"
 #include "af-oauth-http-private.h"
 
@@ -204,15 +205,15 @@ af_oauth_parse_token_response (AfProvider *provider,
 
   if (af_provider_get_dialect (provider) == AF_PROVIDER_DIALECT_SLACK)
     {
-      if (!json_object_get_boolean_member_with_default (obj, "ok", FALSE))
-        code = json_object_get_string_member_with_default (obj, "error", "unknown_error");
+      if (!af_json_get_boolean (obj, "ok", FALSE))
+        code = af_json_get_string (obj, "error", "unknown_error");
       else if (json_object_has_member (obj, "authed_user") &&
                JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "authed_user")) &&
                json_object_has_member (json_object_get_object_member (obj, "authed_user"), "access_token"))
         src = json_object_get_object_member (obj, "authed_user");
     }
   else if (status != 200 || json_object_has_member (obj, "error"))
-    code = json_object_get_string_member_with_default (obj, "error", "unknown_error");
+    code = af_json_get_string (obj, "error", "unknown_error");
 
   if (code != NULL)
     {
@@ -225,9 +226,7 @@ af_oauth_parse_token_response (AfProvider *provider,
       return NULL;
     }
 
-  if (!json_object_has_member (src, "access_token") ||
-      json_node_get_value_type (json_object_get_member (src, "access_token")) != G_TYPE_STRING ||
-      json_object_get_string_member (src, "access_token")[0] == '\0')
+  if (af_json_get_string (src, "access_token", "")[0] == '\0')
     {
       g_set_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE,
                    _ ("%s sent an answer without an access token. Try again later."), name);
@@ -235,14 +234,14 @@ af_oauth_parse_token_response (AfProvider *provider,
     }
 
   tokens = af_token_set_new ();
-  tokens->access_token = g_strdup (json_object_get_string_member (src, "access_token"));
-  tokens->refresh_token = g_strdup (json_object_get_string_member_with_default (src, "refresh_token", NULL));
+  tokens->access_token = g_strdup (af_json_get_string (src, "access_token", NULL));
+  tokens->refresh_token = g_strdup (af_json_get_string (src, "refresh_token", NULL));
   if (tokens->refresh_token != NULL && tokens->refresh_token[0] == '\0')
     g_clear_pointer (&tokens->refresh_token, g_free);
-  tokens->token_type = g_strdup (json_object_get_string_member_with_default (src, "token_type", "Bearer"));
-  tokens->scope = g_strdup (json_object_get_string_member_with_default (src, "scope", NULL));
+  tokens->token_type = g_strdup (af_json_get_string (src, "token_type", "Bearer"));
+  tokens->scope = g_strdup (af_json_get_string (src, "scope", NULL));
   /* Capped at a year: a server's huge value must not overflow the clock. */
-  expires_in = json_object_get_int_member_with_default (src, "expires_in", 0);
+  expires_in = af_json_get_int (src, "expires_in", 0);
   expires_in = MIN (expires_in, 365 * 24 * 3600);
   tokens->expires_at = expires_in > 0 ? g_get_real_time () + expires_in * G_USEC_PER_SEC : 0;
 
@@ -274,27 +273,27 @@ af_oauth_parse_identity (AfProvider *provider,
 
   if (af_provider_get_dialect (provider) == AF_PROVIDER_DIALECT_SLACK)
     {
-      const char      *user = json_object_get_string_member_with_default (obj, "user", NULL);
-      const char      *user_id = json_object_get_string_member_with_default (obj, "user_id", NULL);
-      const char      *team = json_object_get_string_member_with_default (obj, "team", NULL);
-      g_autofree char *host = slack_host (json_object_get_string_member_with_default (obj, "url", NULL));
+      const char      *user = af_json_get_string (obj, "user", NULL);
+      const char      *user_id = af_json_get_string (obj, "user_id", NULL);
+      const char      *team = af_json_get_string (obj, "team", NULL);
+      g_autofree char *host = slack_host (af_json_get_string (obj, "url", NULL));
 
-      if (!json_object_get_boolean_member_with_default (obj, "ok", FALSE) || (user == NULL && user_id == NULL))
+      if (!af_json_get_boolean (obj, "ok", FALSE) || (user == NULL && user_id == NULL))
         {
           g_set_error (error, AF_ERROR, AF_ERROR_AUTH_FAILED,
                        _ ("%s did not accept the token (%s)."), name,
-                       json_object_get_string_member_with_default (obj, "error", "unknown_error"));
+                       af_json_get_string (obj, "error", "unknown_error"));
           return NULL;
         }
 
       identity[0] = g_strdup_printf ("%s@%s", user ? user : user_id,
-                                     host ? host : json_object_get_string_member_with_default (obj, "team_id", "slack"));
+                                     host ? host : af_json_get_string (obj, "team_id", "slack"));
       identity[1] = team ? g_strdup_printf ("%s (%s)", user ? user : user_id, team) : g_strdup (identity[0]);
     }
   else
     {
-      const char *email = json_object_get_string_member_with_default (obj, "email", NULL);
-      const char *sub = json_object_get_string_member_with_default (obj, "sub", NULL);
+      const char *email = af_json_get_string (obj, "email", NULL);
+      const char *sub = af_json_get_string (obj, "sub", NULL);
 
       if (status != 200 || (email == NULL && sub == NULL))
         {
@@ -304,7 +303,7 @@ af_oauth_parse_identity (AfProvider *provider,
         }
 
       identity[0] = g_strdup (email ? email : sub);
-      identity[1] = g_strdup (json_object_get_string_member_with_default (obj, "name", identity[0]));
+      identity[1] = g_strdup (af_json_get_string (obj, "name", identity[0]));
     }
 
   return g_steal_pointer (&identity);
@@ -457,7 +456,7 @@ audience_matches (JsonObject *claims,
       /* Several audiences: we must be the authorized party (OIDC Core
        * 3.1.3.7, items 3 to 5). */
       if (found && json_array_get_length (array) > 1)
-        found = g_strcmp0 (json_object_get_string_member_with_default (claims, "azp", NULL), client_id) == 0;
+        found = g_strcmp0 (af_json_get_string (claims, "azp", NULL), client_id) == 0;
       return found;
     }
 
@@ -478,11 +477,7 @@ static const char *
 string_claim (JsonObject *claims,
               const char *name)
 {
-  JsonNode *node = json_object_get_member (claims, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return af_json_get_string (claims, name, NULL);
 }
 
 /**

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "af-error.h"
+#include "af-json-private.h"
 #include "af-oauth-http.h"
 #include "af-provider.h"
 #include "af-provider-private.h"
@@ -567,8 +568,8 @@ new_oidc (JsonObject *obj,
           GError    **error)
 {
   g_autoptr (AfProvider) self = NULL;
-  const char *auth = json_object_get_string_member_with_default (obj, "authorization_endpoint", NULL);
-  const char *token = json_object_get_string_member_with_default (obj, "token_endpoint", NULL);
+  const char *auth = af_json_get_string (obj, "authorization_endpoint", NULL);
+  const char *token = af_json_get_string (obj, "token_endpoint", NULL);
 
   if (auth == NULL || token == NULL)
     {
@@ -580,9 +581,9 @@ new_oidc (JsonObject *obj,
   self = af_provider_new ("oidc", _ ("OpenID Connect"), AF_PROVIDER_DIALECT_OIDC);
   self->endpoints[AF_PROVIDER_AUTH] = g_strdup (auth);
   self->endpoints[AF_PROVIDER_TOKEN] = g_strdup (token);
-  self->endpoints[AF_PROVIDER_REVOKE] = g_strdup (json_object_get_string_member_with_default (obj, "revocation_endpoint", NULL));
-  self->endpoints[AF_PROVIDER_USERINFO] = g_strdup (json_object_get_string_member_with_default (obj, "userinfo_endpoint", NULL));
-  self->issuer = g_strdup (json_object_get_string_member_with_default (obj, "issuer", issuer));
+  self->endpoints[AF_PROVIDER_REVOKE] = g_strdup (af_json_get_string (obj, "revocation_endpoint", NULL));
+  self->endpoints[AF_PROVIDER_USERINFO] = g_strdup (af_json_get_string (obj, "userinfo_endpoint", NULL));
+  self->issuer = g_strdup (af_json_get_string (obj, "issuer", issuer));
   af_provider_add_base_scope (self, "openid");
   af_provider_add_base_scope (self, "email");
   af_provider_add_base_scope (self, "offline_access");
@@ -780,8 +781,8 @@ af_provider_new_from_metadata (const char *service,
     }
 
   obj = json_node_get_object (root);
-  client_id = json_object_get_string_member_with_default (obj, "client_id", NULL);
-  self = new_oidc (obj, json_object_get_string_member_with_default (obj, "issuer", ""), client_id, error);
+  client_id = af_json_get_string (obj, "client_id", NULL);
+  self = new_oidc (obj, af_json_get_string (obj, "issuer", ""), client_id, error);
   /* The grant belongs to the client that got it: refresh and revoke as it. */
   if (self != NULL && client_id != NULL && client_id[0] != '\0')
     af_provider_set_client_id (self, client_id);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "af-error.h"
+#include "af-json-private.h"
 #include "af-token-set.h"
 
 G_DEFINE_BOXED_TYPE (AfTokenSet, af_token_set, af_token_set_copy, af_token_set_free)
@@ -97,7 +98,7 @@ af_token_set_new_from_json (const char *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+  if (!json_parser_load_from_data (parser, json, -1, NULL) || json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_DATA,
@@ -107,12 +108,12 @@ af_token_set_new_from_json (const char *json,
 
   obj = json_node_get_object (json_parser_get_root (parser));
   self = af_token_set_new ();
-  self->access_token = g_strdup (json_object_get_string_member_with_default (obj, "access_token", ""));
+  self->access_token = g_strdup (af_json_get_string (obj, "access_token", ""));
   if (json_object_has_member (obj, "refresh_token"))
-    self->refresh_token = g_strdup (json_object_get_string_member_with_default (obj, "refresh_token", NULL));
-  self->token_type = g_strdup (json_object_get_string_member_with_default (obj, "token_type", "Bearer"));
-  self->scope = g_strdup (json_object_get_string_member_with_default (obj, "scope", ""));
-  self->expires_at = json_object_get_int_member_with_default (obj, "expires_at", 0);
+    self->refresh_token = g_strdup (af_json_get_string (obj, "refresh_token", NULL));
+  self->token_type = g_strdup (af_json_get_string (obj, "token_type", "Bearer"));
+  self->scope = g_strdup (af_json_get_string (obj, "scope", ""));
+  self->expires_at = af_json_get_int (obj, "expires_at", 0);
 
   /* Not a string (a damaged or hand-edited secret): no token either. */
   if (self->access_token == NULL || self->access_token[0] == '\0')

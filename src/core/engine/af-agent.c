@@ -9,6 +9,7 @@
 
 #include "af-agent.h"
 #include "af-error.h"
+#include "af-json-private.h"
 #include "af-rules.h"
 
 #include <stdio.h>
@@ -378,16 +379,16 @@ af_agent_get_account (AfAgent    *self,
   for (guint i = 0; connections != NULL && i < json_array_get_length (connections); i++)
     {
       JsonObject *c = json_array_get_object_element (connections, i);
-      const char *account = c ? json_object_get_string_member_with_default (c, "account", NULL) : NULL;
+      const char *account = c ? af_json_get_string (c, "account", NULL) : NULL;
       JsonArray  *granted;
 
       if (c == NULL || account == NULL || *account == '\0')
         continue;
-      if (g_strcmp0 (json_object_get_string_member_with_default (c, "service", NULL), service) == 0)
+      if (g_strcmp0 (af_json_get_string (c, "service", NULL), service) == 0)
         return account;
       granted = json_object_has_member (c, "permissions") ? json_object_get_array_member (c, "permissions") : NULL;
       for (guint j = 0; found == NULL && granted != NULL && j < json_array_get_length (granted); j++)
-        if (g_str_has_prefix (json_array_get_string_element (granted, j), prefix))
+        if (g_str_has_prefix (af_json_array_get_string (granted, j), prefix))
           found = account;
     }
   return found;
@@ -511,7 +512,7 @@ af_agent_has_permission (AfAgent    *self,
         continue;
       granted = json_object_get_array_member (c, "permissions");
       for (guint j = 0; j < json_array_get_length (granted); j++)
-        if (g_strcmp0 (json_array_get_string_element (granted, j), permission) == 0)
+        if (g_strcmp0 (af_json_array_get_string (granted, j), permission) == 0)
           return TRUE;
     }
   return FALSE;
@@ -598,20 +599,20 @@ validate_trigger (JsonNode *node,
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return fail (error, "trigger", "must be an object");
   t = json_node_get_object (node);
-  type = json_object_get_string_member_with_default (t, "type", NULL);
+  type = af_json_get_string (t, "type", NULL);
   if (type == NULL || !g_strv_contains (trigger_types, type))
     return fail (error, "trigger.type", "must be one of manual, interval, daily, weekly, new_mail, upcoming_event");
 
   if (g_str_equal (type, "interval") || g_str_equal (type, "new_mail") || g_str_equal (type, "upcoming_event"))
     {
-      gint64 minutes = json_object_get_int_member_with_default (t, "minutes", g_str_equal (type, "interval") ? 0 : 5);
+      gint64 minutes = af_json_get_int (t, "minutes", g_str_equal (type, "interval") ? 0 : 5);
 
       if (minutes < 1 || minutes > 7 * 24 * 60)
         return fail (error, "trigger.minutes", "must be between 1 and 10080");
     }
   if (g_str_equal (type, "daily") || g_str_equal (type, "weekly"))
     {
-      const char *at = json_object_get_string_member_with_default (t, "at", NULL);
+      const char *at = af_json_get_string (t, "at", NULL);
       guint       h, m;
 
       if (at == NULL || sscanf (at, "%u:%u", &h, &m) != 2 || h > 23 || m > 59)
@@ -619,7 +620,7 @@ validate_trigger (JsonNode *node,
     }
   if (g_str_equal (type, "weekly"))
     {
-      gint64 day = json_object_get_int_member_with_default (t, "weekday", 0);
+      gint64 day = af_json_get_int (t, "weekday", 0);
 
       if (day < 1 || day > 7)
         return fail (error, "trigger.weekday", "must be 1 (Monday) to 7 (Sunday)");
@@ -656,7 +657,7 @@ af_agent_validate_definition (JsonObject *definition,
           if (!JSON_NODE_HOLDS_OBJECT (cn))
             return fail (error, path, "must be an object");
           c = json_node_get_object (cn);
-          if (json_object_get_string_member_with_default (c, "service", NULL) == NULL)
+          if (af_json_get_string (c, "service", NULL) == NULL)
             {
               g_autofree char *p = g_strconcat (path, ".service", NULL);
               return fail (error, p, "is missing");
@@ -676,7 +677,7 @@ af_agent_validate_definition (JsonObject *definition,
             }
           for (guint j = 0; j < json_array_get_length (json_node_get_array (perms)); j++)
             {
-              const char *perm = json_array_get_string_element (json_node_get_array (perms), j);
+              const char *perm = af_json_array_get_string (json_node_get_array (perms), j);
 
               if (perm == NULL || !g_strv_contains (permissions, perm))
                 {
@@ -707,7 +708,7 @@ af_agent_validate_definition (JsonObject *definition,
       members = json_object_get_members (json_node_get_object (node));
       for (GList *l = members; l; l = l->next)
         {
-          const char      *v = json_object_get_string_member_with_default (json_node_get_object (node), l->data, "");
+          const char      *v = af_json_get_string (json_node_get_object (node), l->data, "");
           g_autofree char *p = g_strdup_printf ("approvals.%s", (const char *)l->data);
 
           if (lookup_action (l->data) == NULL)
@@ -728,7 +729,7 @@ af_agent_validate_definition (JsonObject *definition,
       ai = json_node_get_object (node);
       if (json_object_has_member (ai, "api_key"))
         return fail (error, "ai.api_key", "secrets are not allowed in an agent file");
-      if (json_object_get_int_member_with_default (ai, "max_steps", 8) < 1 || json_object_get_int_member_with_default (ai, "max_steps", 8) > 50)
+      if (af_json_get_int (ai, "max_steps", 8) < 1 || af_json_get_int (ai, "max_steps", 8) > 50)
         return fail (error, "ai.max_steps", "must be between 1 and 50");
       node = json_object_get_member (ai, "model");
       if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
@@ -805,13 +806,13 @@ af_agent_new_from_json (JsonNode *node,
                                             json_object_get_int_member (o, "version"), AF_AGENT_EXPORT_VERSION);
       return fail (error, "version", m), NULL;
     }
-  name = json_object_get_string_member_with_default (o, "name", NULL);
+  name = af_json_get_string (o, "name", NULL);
   if (name == NULL || *name == '\0')
     return fail (error, "name", "must be a non-empty string"), NULL;
-  template_id = json_object_get_string_member_with_default (o, "template", NULL);
+  template_id = af_json_get_string (o, "template", NULL);
   if (template_id == NULL || *template_id == '\0')
     return fail (error, "template", "must be a non-empty string"), NULL;
-  id = json_object_get_string_member_with_default (o, "id", NULL);
+  id = af_json_get_string (o, "id", NULL);
 
   definition = json_object_new ();
   for (guint i = 0; keys[i]; i++)
@@ -822,7 +823,7 @@ af_agent_new_from_json (JsonNode *node,
     return NULL;
 
   agent = af_agent_new (id, name, template_id, definition);
-  af_agent_set_description (agent, json_object_get_string_member_with_default (o, "description", ""));
+  af_agent_set_description (agent, af_json_get_string (o, "description", ""));
   return agent;
 }
 

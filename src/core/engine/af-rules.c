@@ -9,6 +9,7 @@
 
 #include "af-agent.h"
 #include "af-error.h"
+#include "af-json-private.h"
 #include "af-rules.h"
 
 static const char *const fields[] = {
@@ -76,8 +77,8 @@ validate_condition (JsonNode   *node,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return fail (error, path, "must be an object");
   c = json_node_get_object (node);
-  field = json_object_get_string_member_with_default (c, "field", NULL);
-  op = json_object_get_string_member_with_default (c, "op", NULL);
+  field = af_json_get_string (c, "field", NULL);
+  op = af_json_get_string (c, "op", NULL);
   value = json_object_get_member (c, "value");
 
   if (field == NULL || !g_strv_contains (fields, field))
@@ -162,7 +163,7 @@ af_rules_validate (JsonArray  *rules,
       rule = json_node_get_object (node);
 
       /* "match": false reads as NULL. */
-      match = json_object_get_string_member_with_default (rule, "match", "all");
+      match = af_json_get_string (rule, "match", "all");
       if (match == NULL || (!g_str_equal (match, "all") && !g_str_equal (match, "any")))
         {
           g_autofree char *p = g_strconcat (rp, ".match", NULL);
@@ -197,7 +198,7 @@ af_rules_validate (JsonArray  *rules,
 
           if (!JSON_NODE_HOLDS_OBJECT (an))
             return fail (error, ap, "must be an object");
-          action = json_object_get_string_member_with_default (json_node_get_object (an), "action", NULL);
+          action = af_json_get_string (json_node_get_object (an), "action", NULL);
           if (action == NULL || af_action_get_permission (action) == NULL)
             {
               g_autofree char *p = g_strconcat (ap, ".action", NULL);
@@ -228,7 +229,7 @@ field_text (JsonObject *item,
         {
           if (i > 0)
             g_string_append_c (s, '\n');
-          g_string_append (s, json_array_get_string_element (array, i));
+          g_string_append (s, af_json_array_get_string (array, i));
         }
       return g_string_free (s, FALSE);
     }
@@ -253,8 +254,8 @@ af_rules_condition_matches (JsonObject *condition,
                             JsonObject *item,
                             gint64      now)
 {
-  const char      *field = json_object_get_string_member_with_default (condition, "field", "");
-  const char      *op = json_object_get_string_member_with_default (condition, "op", "");
+  const char      *field = af_json_get_string (condition, "field", "");
+  const char      *op = af_json_get_string (condition, "op", "");
   JsonNode        *value = json_object_get_member (condition, "value");
   g_autofree char *text = NULL;
 
@@ -329,7 +330,7 @@ af_rules_evaluate (JsonArray  *rules,
       JsonObject *rule = json_array_get_object_element (rules, i);
       JsonArray  *conditions = json_object_get_array_member (rule, "conditions");
       JsonArray  *rule_actions = json_object_get_array_member (rule, "actions");
-      gboolean    any = g_strcmp0 (json_object_get_string_member_with_default (rule, "match", "all"), "any") == 0;
+      gboolean    any = g_strcmp0 (af_json_get_string (rule, "match", "all"), "any") == 0;
       guint       n = json_array_get_length (conditions);
       gboolean    matched = !any || n == 0;
 
@@ -358,14 +359,14 @@ af_rules_evaluate (JsonArray  *rules,
           JsonObject *action = json_node_get_object (copy);
 
           json_object_set_string_member (action, "rule",
-                                         json_object_get_string_member_with_default (rule, "name", ""));
+                                         af_json_get_string (rule, "name", ""));
           if (!json_object_has_member (action, "params"))
             json_object_set_object_member (action, "params", json_object_new ());
           g_ptr_array_add (actions, json_object_ref (action));
           json_node_unref (copy);
         }
 
-      if (json_object_get_boolean_member_with_default (rule, "stop", FALSE))
+      if (af_json_get_boolean (rule, "stop", FALSE))
         break;
     }
 }

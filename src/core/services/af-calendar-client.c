@@ -13,6 +13,7 @@
 #include "af-calendar-client.h"
 #include "af-calendar-client-private.h"
 #include "af-error.h"
+#include "af-json-private.h"
 
 struct _AfCalendarClient
 {
@@ -79,7 +80,7 @@ static const char *
 str (JsonObject *object,
      const char *member)
 {
-  return object != NULL ? json_object_get_string_member_with_default (object, member, NULL) : NULL;
+  return af_json_get_string (object, member, NULL);
 }
 
 static char *
@@ -143,10 +144,8 @@ af_calendar_event_from_json (JsonObject *object)
   event->recurring_event_id = g_strdup (str (object, "recurringEventId"));
   event->updated = g_strdup (str (object, "updated"));
 
-  if (json_object_has_member (object, "start"))
-    read_when (json_object_get_object_member (object, "start"), &event->start, &event->start_date, &event->time_zone);
-  if (json_object_has_member (object, "end"))
-    read_when (json_object_get_object_member (object, "end"), &event->end, &event->end_date, &event->time_zone);
+  read_when (af_json_get_object (object, "start"), &event->start, &event->start_date, &event->time_zone);
+  read_when (af_json_get_object (object, "end"), &event->end, &event->end_date, &event->time_zone);
   event->all_day = event->start_date != NULL;
 
   return event;
@@ -229,7 +228,7 @@ GPtrArray *
 af_calendar_parse_items (JsonObject *o)
 {
   GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify)af_calendar_event_free);
-  JsonArray *items = json_object_has_member (o, "items") ? json_object_get_array_member (o, "items") : NULL;
+  JsonArray *items = af_json_get_array (o, "items");
 
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
@@ -719,28 +718,31 @@ af_calendar_parse_free_busy (JsonNode *root,
   JsonObject *calendars;
   g_autoptr (GList) ids = NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (root) || !json_object_has_member (json_node_get_object (root), "calendars"))
+  if (!JSON_NODE_HOLDS_OBJECT (root) || (calendars = af_json_get_object (json_node_get_object (root), "calendars")) == NULL)
     {
       g_propagate_error (error, bad_response (_ ("Check free/busy times")));
       return NULL;
     }
 
   busy = g_ptr_array_new_with_free_func ((GDestroyNotify)af_calendar_busy_free);
-  calendars = json_object_get_object_member (json_node_get_object (root), "calendars");
   ids = json_object_get_members (calendars);
   for (GList *l = ids; l != NULL; l = l->next)
     {
-      JsonObject *calendar = json_object_get_object_member (calendars, l->data);
-      JsonArray  *intervals = json_object_has_member (calendar, "busy") ? json_object_get_array_member (calendar, "busy") : NULL;
+      JsonArray *intervals = af_json_get_array (af_json_get_object (calendars, l->data), "busy");
 
       for (guint i = 0; intervals != NULL && i < json_array_get_length (intervals); i++)
         {
-          JsonObject     *interval = json_array_get_object_element (intervals, i);
-          AfCalendarBusy *b = g_new0 (AfCalendarBusy, 1);
+          JsonObject     *interval = af_json_array_get_object (intervals, i);
+          const char     *start = str (interval, "start");
+          const char     *end = str (interval, "end");
+          AfCalendarBusy *b;
 
+          if (start == NULL || end == NULL)
+            continue;
+          b = g_new0 (AfCalendarBusy, 1);
           b->calendar_id = g_strdup (l->data);
-          b->start = g_date_time_new_from_iso8601 (str (interval, "start"), NULL);
-          b->end = g_date_time_new_from_iso8601 (str (interval, "end"), NULL);
+          b->start = g_date_time_new_from_iso8601 (start, NULL);
+          b->end = g_date_time_new_from_iso8601 (end, NULL);
           if (b->start == NULL || b->end == NULL)
             af_calendar_busy_free (b);
           else

@@ -12,9 +12,47 @@
 
 G_BEGIN_DECLS
 
-/* users.labels.list → (element-type AfGmailLabel), or NULL and @error. */
+/* Each reads one answer and returns what the async call returns, or
+ * NULL and @error. */
+
+/* users.labels.list → (element-type AfGmailLabel) */
 gpointer af_gmail_parse_labels (JsonNode *root,
                                 GError  **error);
+/* users.labels.create → AfGmailLabel */
+gpointer af_gmail_parse_label (JsonNode *root,
+                               GError  **error);
+/* users.getProfile → its historyId */
+gpointer af_gmail_parse_profile (JsonNode *root,
+                                 GError  **error);
+/* users.messages.get and .send → AfGmailMessage */
+gpointer af_gmail_parse_message (JsonNode *root,
+                                 GError  **error);
+/* users.drafts.create → the draft's id */
+gpointer af_gmail_parse_draft (JsonNode *root,
+                               GError  **error);
+/* users.messages.list and users.drafts.list, searched by Message-ID: the
+ * first id, "" if none */
+gpointer af_gmail_parse_first_message (JsonNode *root,
+                                       GError  **error);
+gpointer af_gmail_parse_first_draft (JsonNode *root,
+                                     GError  **error);
+
+/* A users.messages.list page. */
+typedef struct
+{
+  GPtrArray *ids; /* (element-type utf8) */
+  char      *next_page_token;
+} AfGmailListPage;
+
+void     af_gmail_list_page_free (gpointer data);
+gpointer af_gmail_parse_list (JsonNode *root,
+                              GError  **error);
+
+gboolean af_gmail_parse_history (JsonNode  *root,
+                                 GPtrArray *ids,
+                                 char     **history_id,
+                                 char     **next_page_token,
+                                 GError   **error);
 
 /* One part of a /batch answer: its HTTP status (0 if not a response) and
  * its JSON body, if any (transfer full). */

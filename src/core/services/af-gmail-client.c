@@ -13,6 +13,7 @@
 #include "af-error.h"
 #include "af-gmail-client.h"
 #include "af-gmail-client-private.h"
+#include "af-json-private.h"
 
 #define LIST_PAGE_MAX    500
 #define BATCH_MAX        50
@@ -307,17 +308,14 @@ header_value (JsonObject *payload,
 {
   JsonArray *headers;
 
-  if (payload == NULL || !json_object_has_member (payload, "headers"))
-    return NULL;
-
-  headers = json_object_get_array_member (payload, "headers");
+  headers = af_json_get_array (payload, "headers");
   for (guint i = 0; headers != NULL && i < json_array_get_length (headers); i++)
     {
-      JsonObject *header = json_array_get_object_element (headers, i);
-      const char *hname = json_object_get_string_member_with_default (header, "name", "");
+      JsonObject *header = af_json_array_get_object (headers, i);
+      const char *hname = af_json_get_string (header, "name", "");
 
       if (g_ascii_strcasecmp (hname, name) == 0)
-        return json_object_get_string_member_with_default (header, "value", NULL);
+        return af_json_get_string (header, "value", NULL);
     }
 
   return NULL;
@@ -354,10 +352,8 @@ part_text (JsonObject *part)
   gsize            length;
   char            *text;
 
-  if (!json_object_has_member (part, "body"))
-    return NULL;
-  body = json_object_get_object_member (part, "body");
-  data = json_object_get_string_member_with_default (body, "data", NULL);
+  body = af_json_get_object (part, "body");
+  data = af_json_get_string (body, "data", NULL);
   if (data == NULL)
     return NULL;
 
@@ -381,7 +377,13 @@ static JsonObject *
 find_part (JsonObject *part,
            const char *mime_type)
 {
-  const char *type = json_object_get_string_member_with_default (part, "mimeType", "");
+  const char *type;
+  JsonArray  *parts;
+
+  if (part == NULL)
+    return NULL;
+
+  type = af_json_get_string (part, "mimeType", "");
 
   if (g_ascii_strcasecmp (type, mime_type) == 0)
     {
@@ -391,17 +393,13 @@ find_part (JsonObject *part,
         return part;
     }
 
-  if (json_object_has_member (part, "parts"))
+  parts = af_json_get_array (part, "parts");
+  for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
     {
-      JsonArray *parts = json_object_get_array_member (part, "parts");
+      JsonObject *found = find_part (af_json_array_get_object (parts, i), mime_type);
 
-      for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
-        {
-          JsonObject *found = find_part (json_array_get_object_element (parts, i), mime_type);
-
-          if (found != NULL)
-            return found;
-        }
+      if (found != NULL)
+        return found;
     }
 
   return NULL;
@@ -589,27 +587,25 @@ af_gmail_message_from_json (JsonObject *object)
   g_return_val_if_fail (object != NULL, NULL);
 
   message = g_new0 (AfGmailMessage, 1);
-  message->id = g_strdup (json_object_get_string_member_with_default (object, "id", NULL));
-  message->thread_id = g_strdup (json_object_get_string_member_with_default (object, "threadId", NULL));
-  message->history_id = g_strdup (json_object_get_string_member_with_default (object, "historyId", NULL));
-  message->snippet = g_strdup (json_object_get_string_member_with_default (object, "snippet", NULL));
-  message->internal_date = g_ascii_strtoll (json_object_get_string_member_with_default (object, "internalDate", "0"), NULL, 10);
+  message->id = g_strdup (af_json_get_string (object, "id", NULL));
+  message->thread_id = g_strdup (af_json_get_string (object, "threadId", NULL));
+  message->history_id = g_strdup (af_json_get_string (object, "historyId", NULL));
+  message->snippet = g_strdup (af_json_get_string (object, "snippet", NULL));
+  message->internal_date = g_ascii_strtoll (af_json_get_string (object, "internalDate", "0"), NULL, 10);
 
-  if (json_object_has_member (object, "labelIds"))
-    {
-      JsonArray    *labels = json_object_get_array_member (object, "labelIds");
-      GStrvBuilder *builder = g_strv_builder_new ();
+  {
+    JsonArray    *labels = af_json_get_array (object, "labelIds");
+    GStrvBuilder *builder = g_strv_builder_new ();
 
-      for (guint i = 0; labels != NULL && i < json_array_get_length (labels); i++)
-        g_strv_builder_add (builder, json_array_get_string_element (labels, i));
-      message->label_ids = g_strv_builder_end (builder);
-      g_strv_builder_unref (builder);
-    }
-  else
-    message->label_ids = g_new0 (char *, 1);
+    /* A NULL in the middle would end the vector and leak the rest. */
+    for (guint i = 0; labels != NULL && i < json_array_get_length (labels); i++)
+      if (af_json_array_get_string (labels, i) != NULL)
+        g_strv_builder_add (builder, af_json_array_get_string (labels, i));
+    message->label_ids = g_strv_builder_end (builder);
+    g_strv_builder_unref (builder);
+  }
 
-  if (json_object_has_member (object, "payload"))
-    payload = json_object_get_object_member (object, "payload");
+  payload = af_json_get_object (object, "payload");
 
   if (payload != NULL)
     {
@@ -675,14 +671,14 @@ call_json (AfGmailClient      *self,
                              cancellable, on_json_cb, task);
 }
 
-static gpointer
-parse_profile (JsonNode *root,
-               GError  **error)
+gpointer
+af_gmail_parse_profile (JsonNode *root,
+                        GError  **error)
 {
   const char *history_id = NULL;
 
   if (JSON_NODE_HOLDS_OBJECT (root))
-    history_id = json_object_get_string_member_with_default (json_node_get_object (root), "historyId", NULL);
+    history_id = af_json_get_string (json_node_get_object (root), "historyId", NULL);
   if (history_id == NULL)
     {
       g_propagate_error (error, bad_response (_ ("Read the mailbox profile")));
@@ -702,7 +698,7 @@ af_gmail_client_get_history_id_async (AfGmailClient      *self,
   g_return_if_fail (AF_IS_GMAIL_CLIENT (self));
 
   url = api_url (self, "profile");
-  call_json (self, "gmail.users.getProfile", "GET", url, NULL, parse_profile,
+  call_json (self, "gmail.users.getProfile", "GET", url, NULL, af_gmail_parse_profile,
              af_gmail_client_get_history_id_async, cancellable, callback, user_data);
 }
 
@@ -721,28 +717,23 @@ af_gmail_client_get_history_id_finish (AfGmailClient *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-typedef struct
+void
+af_gmail_list_page_free (gpointer data)
 {
-  GPtrArray *ids;
-  char      *next_page_token;
-} ListPage;
-
-static void
-list_page_free (gpointer data)
-{
-  ListPage *page = data;
+  AfGmailListPage *page = data;
 
   g_clear_pointer (&page->ids, g_ptr_array_unref);
   g_free (page->next_page_token);
   g_free (page);
 }
 
-static gpointer
-parse_list (JsonNode *root,
-            GError  **error)
+gpointer
+af_gmail_parse_list (JsonNode *root,
+                     GError  **error)
 {
-  ListPage   *page;
-  JsonObject *object;
+  AfGmailListPage *page;
+  JsonObject      *object;
+  JsonArray       *messages;
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -751,23 +742,18 @@ parse_list (JsonNode *root,
     }
 
   object = json_node_get_object (root);
-  page = g_new0 (ListPage, 1);
+  page = g_new0 (AfGmailListPage, 1);
   page->ids = g_ptr_array_new_with_free_func (g_free);
-  page->next_page_token = g_strdup (json_object_get_string_member_with_default (object, "nextPageToken", NULL));
+  page->next_page_token = g_strdup (af_json_get_string (object, "nextPageToken", NULL));
 
   /* An empty mailbox has no "messages" member at all. */
-  if (json_object_has_member (object, "messages"))
+  messages = af_json_get_array (object, "messages");
+  for (guint i = 0; messages != NULL && i < json_array_get_length (messages); i++)
     {
-      JsonArray *messages = json_object_get_array_member (object, "messages");
+      const char *id = af_json_get_string (af_json_array_get_object (messages, i), "id", NULL);
 
-      for (guint i = 0; messages != NULL && i < json_array_get_length (messages); i++)
-        {
-          JsonObject *m = json_array_get_object_element (messages, i);
-          const char *id = m ? json_object_get_string_member_with_default (m, "id", NULL) : NULL;
-
-          if (id != NULL)
-            g_ptr_array_add (page->ids, g_strdup (id));
-        }
+      if (id != NULL)
+        g_ptr_array_add (page->ids, g_strdup (id));
     }
 
   return page;
@@ -779,13 +765,13 @@ on_list_page_cb (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
-  GError   *error = NULL;
-  ListPage *page = g_task_propagate_pointer (G_TASK (result), &error);
+  GError          *error = NULL;
+  AfGmailListPage *page = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (page == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, page, list_page_free);
+    g_task_return_pointer (task, page, af_gmail_list_page_free);
 }
 
 static void
@@ -814,12 +800,12 @@ list_page_async (AfGmailClient      *self,
       g_string_append_printf (url, "&pageToken=%s", t);
     }
 
-  call_json (self, "gmail.users.messages.list", "GET", url->str, NULL, parse_list,
+  call_json (self, "gmail.users.messages.list", "GET", url->str, NULL, af_gmail_parse_list,
              list_page_async, cancellable, on_list_page_cb, task);
   g_string_free (url, TRUE);
 }
 
-static ListPage *
+static AfGmailListPage *
 list_page_finish (AfGmailClient *self,
                   GAsyncResult  *result,
                   GError       **error)
@@ -833,13 +819,13 @@ on_list_messages_cb (GObject      *object,
                      gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
-  GError   *error = NULL;
-  ListPage *page = list_page_finish (AF_GMAIL_CLIENT (object), result, &error);
+  GError          *error = NULL;
+  AfGmailListPage *page = list_page_finish (AF_GMAIL_CLIENT (object), result, &error);
 
   if (page == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, page, list_page_free);
+    g_task_return_pointer (task, page, af_gmail_list_page_free);
 }
 
 void
@@ -872,8 +858,8 @@ af_gmail_client_list_messages_finish (AfGmailClient *self,
                                       char         **next_page_token,
                                       GError       **error)
 {
-  ListPage  *page;
-  GPtrArray *ids;
+  AfGmailListPage *page;
+  GPtrArray       *ids;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
@@ -884,7 +870,7 @@ af_gmail_client_list_messages_finish (AfGmailClient *self,
   ids = g_steal_pointer (&page->ids);
   if (next_page_token != NULL)
     *next_page_token = g_steal_pointer (&page->next_page_token);
-  list_page_free (page);
+  af_gmail_list_page_free (page);
 
   return ids;
 }
@@ -927,9 +913,9 @@ on_sync_list_cb (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
-  SyncOp   *op = g_task_get_task_data (task);
-  GError   *error = NULL;
-  ListPage *page = list_page_finish (AF_GMAIL_CLIENT (object), result, &error);
+  SyncOp          *op = g_task_get_task_data (task);
+  GError          *error = NULL;
+  AfGmailListPage *page = list_page_finish (AF_GMAIL_CLIENT (object), result, &error);
 
   if (page == NULL)
     {
@@ -945,11 +931,11 @@ on_sync_list_cb (GObject      *object,
   else if (page->next_page_token != NULL)
     {
       sync_full_page (g_steal_pointer (&task), page->next_page_token);
-      list_page_free (page);
+      af_gmail_list_page_free (page);
       return;
     }
 
-  list_page_free (page);
+  af_gmail_list_page_free (page);
   g_task_return_pointer (task, g_steal_pointer (&op->result), (GDestroyNotify)af_gmail_sync_result_free);
 }
 
@@ -1004,6 +990,55 @@ sync_full (GTask *task)
 static void sync_history_page (GTask      *task,
                                const char *page_token);
 
+/**
+ * af_gmail_parse_history:
+ * @ids: (element-type utf8): receives the ids of the messages added
+ * @history_id: (out) (transfer full) (nullable): the mailbox's historyId
+ * @next_page_token: (out) (transfer full) (nullable): %NULL on the last page
+ *
+ * Reads a users.history.list page.
+ *
+ * Returns: %FALSE with @error if it is not an answer at all
+ */
+gboolean
+af_gmail_parse_history (JsonNode  *root,
+                        GPtrArray *ids,
+                        char     **history_id,
+                        char     **next_page_token,
+                        GError   **error)
+{
+  JsonObject *object;
+  JsonArray  *history;
+
+  *history_id = NULL;
+  *next_page_token = NULL;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_propagate_error (error, bad_response (_ ("List mailbox changes")));
+      return FALSE;
+    }
+
+  object = json_node_get_object (root);
+  history = af_json_get_array (object, "history");
+  for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
+    {
+      JsonArray *added = af_json_get_array (af_json_array_get_object (history, i), "messagesAdded");
+
+      for (guint j = 0; added != NULL && j < json_array_get_length (added); j++)
+        {
+          JsonObject *message = af_json_get_object (af_json_array_get_object (added, j), "message");
+          const char *id = af_json_get_string (message, "id", NULL);
+
+          if (id != NULL)
+            g_ptr_array_add (ids, g_strdup (id));
+        }
+    }
+
+  *history_id = g_strdup (af_json_get_string (object, "historyId", NULL));
+  *next_page_token = g_strdup (af_json_get_string (object, "nextPageToken", NULL));
+  return TRUE;
+}
+
 static void
 on_sync_history_cb (GObject      *object,
                     GAsyncResult *result,
@@ -1013,8 +1048,9 @@ on_sync_history_cb (GObject      *object,
   SyncOp *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) root = af_http_client_json_finish (AF_HTTP_CLIENT (object), result, &error);
-  JsonObject *object_;
-  const char *next;
+  g_autoptr (GPtrArray) ids = NULL;
+  g_autofree char *history_id = NULL;
+  g_autofree char *next = NULL;
 
   if (root == NULL)
     {
@@ -1026,45 +1062,21 @@ on_sync_history_cb (GObject      *object,
       return;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  ids = g_ptr_array_new_with_free_func (g_free);
+  if (!af_gmail_parse_history (root, ids, &history_id, &next, &error))
     {
-      g_task_return_error (task, bad_response (_ ("List mailbox changes")));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  object_ = json_node_get_object (root);
-  if (json_object_has_member (object_, "history"))
-    {
-      JsonArray *history = json_object_get_array_member (object_, "history");
-
-      for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
-        {
-          JsonObject *record = json_array_get_object_element (history, i);
-          JsonArray  *added;
-
-          if (record == NULL || !json_object_has_member (record, "messagesAdded"))
-            continue;
-          added = json_object_get_array_member (record, "messagesAdded");
-          for (guint j = 0; added != NULL && j < json_array_get_length (added); j++)
-            {
-              JsonObject *entry = json_array_get_object_element (added, j);
-              JsonObject *message = entry && json_object_has_member (entry, "message")
-                                        ? json_object_get_object_member (entry, "message")
-                                        : NULL;
-
-              if (message != NULL)
-                sync_add_id (op, json_object_get_string_member_with_default (message, "id", NULL));
-            }
-        }
-    }
-
-  if (json_object_has_member (object_, "historyId"))
+  for (guint i = 0; i < ids->len; i++)
+    sync_add_id (op, ids->pdata[i]);
+  if (history_id != NULL)
     {
       g_free (op->result->history_id);
-      op->result->history_id = g_strdup (json_object_get_string_member_with_default (object_, "historyId", NULL));
+      op->result->history_id = g_steal_pointer (&history_id);
     }
 
-  next = json_object_get_string_member_with_default (object_, "nextPageToken", NULL);
   if (next != NULL)
     {
       sync_history_page (g_steal_pointer (&task), next);
@@ -1565,9 +1577,9 @@ af_gmail_client_get_metadata_finish (AfGmailClient *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static gpointer
-parse_message (JsonNode *root,
-               GError  **error)
+gpointer
+af_gmail_parse_message (JsonNode *root,
+                        GError  **error)
 {
   if (!JSON_NODE_HOLDS_OBJECT (root) || !json_object_has_member (json_node_get_object (root), "id"))
     {
@@ -1592,7 +1604,7 @@ af_gmail_client_get_message_async (AfGmailClient      *self,
 
   escaped = g_uri_escape_string (id, NULL, FALSE);
   url = api_url (self, "messages/%s?format=full", escaped);
-  call_json (self, "gmail.users.messages.get", "GET", url, NULL, parse_message,
+  call_json (self, "gmail.users.messages.get", "GET", url, NULL, af_gmail_parse_message,
              af_gmail_client_get_message_async, cancellable, callback, user_data);
 }
 
@@ -1616,9 +1628,9 @@ label_from_json (JsonObject *object)
 {
   AfGmailLabel *label = g_new0 (AfGmailLabel, 1);
 
-  label->id = g_strdup (json_object_get_string_member_with_default (object, "id", NULL));
-  label->name = g_strdup (json_object_get_string_member_with_default (object, "name", NULL));
-  label->type = g_strdup (json_object_get_string_member_with_default (object, "type", "user"));
+  label->id = g_strdup (af_json_get_string (object, "id", NULL));
+  label->name = g_strdup (af_json_get_string (object, "name", NULL));
+  label->type = g_strdup (af_json_get_string (object, "type", "user"));
 
   return label;
 }
@@ -1637,10 +1649,15 @@ af_gmail_parse_labels (JsonNode *root,
     }
 
   labels = g_ptr_array_new_with_free_func ((GDestroyNotify)af_gmail_label_free);
-  if (json_object_has_member (json_node_get_object (root), "labels"))
-    array = json_object_get_array_member (json_node_get_object (root), "labels");
+  array = af_json_get_array (json_node_get_object (root), "labels");
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    g_ptr_array_add (labels, label_from_json (json_array_get_object_element (array, i)));
+    {
+      JsonObject *object = af_json_array_get_object (array, i);
+
+      /* A label is found by name and used by id: one without is none. */
+      if (af_json_get_string (object, "id", NULL) != NULL && af_json_get_string (object, "name", NULL) != NULL)
+        g_ptr_array_add (labels, label_from_json (object));
+    }
 
   return labels;
 }
@@ -1675,9 +1692,9 @@ af_gmail_client_list_labels_finish (AfGmailClient *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static gpointer
-parse_label (JsonNode *root,
-             GError  **error)
+gpointer
+af_gmail_parse_label (JsonNode *root,
+                      GError  **error)
 {
   if (!JSON_NODE_HOLDS_OBJECT (root) || !json_object_has_member (json_node_get_object (root), "id"))
     {
@@ -1712,7 +1729,7 @@ af_gmail_client_create_label_async (AfGmailClient      *self,
   body = json_builder_get_root (builder);
 
   url = api_url (self, "labels");
-  call_json (self, "gmail.users.labels.create", "POST", url, body, parse_label,
+  call_json (self, "gmail.users.labels.create", "POST", url, body, af_gmail_parse_label,
              af_gmail_client_create_label_async, cancellable, callback, user_data);
 }
 
@@ -1909,14 +1926,14 @@ raw_message_json (const AfGmailOutgoing *outgoing)
   return json_builder_get_root (builder);
 }
 
-static gpointer
-parse_draft (JsonNode *root,
-             GError  **error)
+gpointer
+af_gmail_parse_draft (JsonNode *root,
+                      GError  **error)
 {
   const char *id = NULL;
 
   if (JSON_NODE_HOLDS_OBJECT (root))
-    id = json_object_get_string_member_with_default (json_node_get_object (root), "id", NULL);
+    id = af_json_get_string (json_node_get_object (root), "id", NULL);
   if (id == NULL)
     {
       g_propagate_error (error, bad_response (_ ("Create a draft")));
@@ -1945,7 +1962,7 @@ af_gmail_client_create_draft_async (AfGmailClient         *self,
   json_object_unref (object);
 
   url = api_url (self, "drafts");
-  call_json (self, "gmail.users.drafts.create", "POST", url, body, parse_draft,
+  call_json (self, "gmail.users.drafts.create", "POST", url, body, af_gmail_parse_draft,
              af_gmail_client_create_draft_async, cancellable, callback, user_data);
 }
 
@@ -1979,7 +1996,7 @@ af_gmail_client_send_async (AfGmailClient         *self,
 
   body = raw_message_json (outgoing);
   url = api_url (self, "messages/send");
-  call_json (self, "gmail.users.messages.send", "POST", url, body, parse_message,
+  call_json (self, "gmail.users.messages.send", "POST", url, body, af_gmail_parse_message,
              af_gmail_client_send_async, cancellable, callback, user_data);
 }
 
@@ -2037,23 +2054,21 @@ parse_first (JsonNode   *root,
     }
   object = json_node_get_object (root);
   /* No match: no member at all, as with an empty mailbox. */
-  if (!json_object_has_member (object, member))
-    return g_strdup ("");
-  array = json_object_get_array_member (object, member);
-  first = array && json_array_get_length (array) > 0 ? json_array_get_object_element (array, 0) : NULL;
-  return g_strdup (first ? json_object_get_string_member_with_default (first, "id", "") : "");
+  array = af_json_get_array (object, member);
+  first = af_json_array_get_object (array, 0);
+  return g_strdup (af_json_get_string (first, "id", ""));
 }
 
-static gpointer
-parse_first_message (JsonNode *root,
-                     GError  **error)
+gpointer
+af_gmail_parse_first_message (JsonNode *root,
+                              GError  **error)
 {
   return parse_first (root, "messages", error);
 }
 
-static gpointer
-parse_first_draft (JsonNode *root,
-                   GError  **error)
+gpointer
+af_gmail_parse_first_draft (JsonNode *root,
+                            GError  **error)
 {
   return parse_first (root, "drafts", error);
 }
@@ -2083,14 +2098,14 @@ af_gmail_client_find_by_message_id_async (AfGmailClient      *self,
   if (in_drafts)
     {
       url = api_url (self, "drafts?maxResults=1&q=%s", escaped);
-      call_json (self, "gmail.users.drafts.list", "GET", url, NULL, parse_first_draft,
+      call_json (self, "gmail.users.drafts.list", "GET", url, NULL, af_gmail_parse_first_draft,
                  af_gmail_client_find_by_message_id_async, cancellable, callback, user_data);
     }
   else
     {
       /* Trashed since still counts as sent. */
       url = api_url (self, "messages?maxResults=1&includeSpamTrash=true&q=%s", escaped);
-      call_json (self, "gmail.users.messages.list", "GET", url, NULL, parse_first_message,
+      call_json (self, "gmail.users.messages.list", "GET", url, NULL, af_gmail_parse_first_message,
                  af_gmail_client_find_by_message_id_async, cancellable, callback, user_data);
     }
 }

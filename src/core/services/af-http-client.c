@@ -13,6 +13,7 @@
 #include "af-error.h"
 #include "af-http-client.h"
 #include "af-http-client-private.h"
+#include "af-json-private.h"
 
 #define DEFAULT_MAX_CONCURRENT  4
 #define DEFAULT_MAX_RESPONSE    (32 * 1024 * 1024)
@@ -166,8 +167,9 @@ extract_reason (GBytes *body)
   if (size == 0 || size > 65536 || !json_parser_load_from_data (parser, data, size, NULL))
     return NULL;
 
+  /* NULL for a body of spaces. */
   root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 
   object = json_node_get_object (root);
@@ -182,7 +184,7 @@ extract_reason (GBytes *body)
   if (JSON_NODE_HOLDS_OBJECT (error))
     {
       JsonObject *e = json_node_get_object (error);
-      const char *message = json_object_get_string_member_with_default (e, "message", NULL);
+      const char *message = af_json_get_string (e, "message", NULL);
 
       if (message != NULL)
         return g_utf8_make_valid (message, -1);

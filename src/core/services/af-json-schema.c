@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "af-error.h"
+#include "af-json-private.h"
 #include "af-json-schema.h"
 
 /* Model output is untrusted: arguments are checked against the tool's
@@ -47,6 +48,8 @@ type_matches (const char *wanted,
 {
   const char *actual = node_type_name (node);
 
+  if (wanted == NULL)
+    return FALSE;
   if (g_str_equal (wanted, actual))
     return TRUE;
   if (g_str_equal (wanted, "number") && g_str_equal (actual, "integer"))
@@ -95,7 +98,7 @@ validate (JsonObject *schema,
           JsonArray *types = json_node_get_array (type);
 
           for (guint i = 0; i < json_array_get_length (types) && !ok; i++)
-            ok = type_matches (json_array_get_string_element (types, i), node);
+            ok = type_matches (af_json_array_get_string (types, i), node);
         }
       else if (json_node_get_value_type (type) == G_TYPE_STRING)
         ok = type_matches (json_node_get_string (type), node);
@@ -114,7 +117,7 @@ validate (JsonObject *schema,
 
   if (json_object_has_member (schema, "enum"))
     {
-      JsonArray *values = json_object_get_array_member (schema, "enum");
+      JsonArray *values = af_json_get_array (schema, "enum");
       gboolean   found = FALSE;
 
       for (guint i = 0; values != NULL && i < json_array_get_length (values) && !found; i++)
@@ -132,13 +135,13 @@ validate (JsonObject *schema,
       glong length = g_utf8_strlen (json_node_get_string (node), -1);
 
       if (json_object_has_member (schema, "minLength") &&
-          length < json_object_get_int_member (schema, "minLength"))
+          length < af_json_get_int (schema, "minLength", 0))
         {
           g_set_error (error, AF_ERROR, AF_ERROR_INVALID_DATA, "%s: too short", path);
           return FALSE;
         }
       if (json_object_has_member (schema, "maxLength") &&
-          length > json_object_get_int_member (schema, "maxLength"))
+          length > af_json_get_int (schema, "maxLength", 0))
         {
           g_set_error (error, AF_ERROR, AF_ERROR_INVALID_DATA, "%s: too long", path);
           return FALSE;
@@ -151,13 +154,13 @@ validate (JsonObject *schema,
       double value = json_node_get_double (node);
 
       if (json_object_has_member (schema, "minimum") &&
-          value < json_object_get_double_member (schema, "minimum"))
+          value < af_json_get_double (schema, "minimum", 0))
         {
           g_set_error (error, AF_ERROR, AF_ERROR_INVALID_DATA, "%s: below the minimum", path);
           return FALSE;
         }
       if (json_object_has_member (schema, "maximum") &&
-          value > json_object_get_double_member (schema, "maximum"))
+          value > af_json_get_double (schema, "maximum", 0))
         {
           g_set_error (error, AF_ERROR, AF_ERROR_INVALID_DATA, "%s: above the maximum", path);
           return FALSE;
@@ -184,16 +187,15 @@ validate (JsonObject *schema,
       JsonObject *properties = NULL;
       JsonNode   *additional = json_object_get_member (schema, "additionalProperties");
 
-      if (json_object_has_member (schema, "properties"))
-        properties = json_object_get_object_member (schema, "properties");
+      properties = af_json_get_object (schema, "properties");
 
       if (json_object_has_member (schema, "required"))
         {
-          JsonArray *required = json_object_get_array_member (schema, "required");
+          JsonArray *required = af_json_get_array (schema, "required");
 
           for (guint i = 0; required != NULL && i < json_array_get_length (required); i++)
             {
-              const char *name = json_array_get_string_element (required, i);
+              const char *name = af_json_array_get_string (required, i);
 
               if (name != NULL && !json_object_has_member (object, name))
                 {

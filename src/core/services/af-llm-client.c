@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "af-error.h"
+#include "af-json-private.h"
 #include "af-json-schema.h"
 #include "af-llm-client.h"
 #include "af-llm-client-private.h"
@@ -357,45 +358,37 @@ af_llm_parse_response (JsonNode  *root,
   if (!JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   o = json_node_get_object (root);
-  if (!json_object_has_member (o, "choices"))
-    return NULL;
-  choices = json_object_get_array_member (o, "choices");
-  if (choices == NULL || json_array_get_length (choices) == 0)
-    return NULL;
-  choice = json_array_get_object_element (choices, 0);
-  if (choice == NULL || !json_object_has_member (choice, "message"))
-    return NULL;
-  message = json_object_get_object_member (choice, "message");
+  choices = af_json_get_array (o, "choices");
+  choice = af_json_array_get_object (choices, 0);
+  message = af_json_get_object (choice, "message");
   if (message == NULL)
     return NULL;
 
   response = g_new0 (AfLlmResponse, 1);
-  response->finish_reason = g_strdup (json_object_get_string_member_with_default (choice, "finish_reason", NULL));
-  response->message = af_llm_message_new (json_object_get_string_member_with_default (message, "role", "assistant"), NULL);
+  response->finish_reason = g_strdup (af_json_get_string (choice, "finish_reason", NULL));
+  response->message = af_llm_message_new (af_json_get_string (message, "role", "assistant"), NULL);
   content = json_object_get_member (message, "content");
-  if (content != NULL && JSON_NODE_HOLDS_VALUE (content) && json_node_get_value_type (content) == G_TYPE_STRING)
-    response->message->content = g_strdup (json_node_get_string (content));
+  response->message->content = g_strdup (af_json_node_string (content, NULL));
 
-  if (json_object_has_member (message, "tool_calls") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (message, "tool_calls")))
+  if (af_json_get_array (message, "tool_calls") != NULL)
     {
-      JsonArray *calls = json_object_get_array_member (message, "tool_calls");
+      JsonArray *calls = af_json_get_array (message, "tool_calls");
 
       response->message->tool_calls = g_ptr_array_new_with_free_func ((GDestroyNotify)af_llm_tool_call_free);
       for (guint i = 0; i < json_array_get_length (calls); i++)
         {
-          JsonObject    *c = json_array_get_object_element (calls, i);
-          JsonObject    *function = c && json_object_has_member (c, "function") ? json_object_get_object_member (c, "function") : NULL;
+          JsonObject    *c = af_json_array_get_object (calls, i);
+          JsonObject    *function = af_json_get_object (c, "function");
           AfLlmToolCall *call = g_new0 (AfLlmToolCall, 1);
           JsonNode      *args = function ? json_object_get_member (function, "arguments") : NULL;
 
-          call->id = g_strdup (c ? json_object_get_string_member_with_default (c, "id", NULL) : NULL);
+          call->id = g_strdup (af_json_get_string (c, "id", NULL));
           if (call->id == NULL)
             call->id = g_strdup_printf ("call_%u", i);
-          call->name = g_strdup (function ? json_object_get_string_member_with_default (function, "name", NULL) : NULL);
+          call->name = g_strdup (af_json_get_string (function, "name", NULL));
           /* OpenAI sends a string; some local servers send an object. */
-          if (args != NULL && JSON_NODE_HOLDS_VALUE (args) && json_node_get_value_type (args) == G_TYPE_STRING)
-            call->arguments = g_strdup (json_node_get_string (args));
+          if (af_json_node_string (args, NULL) != NULL)
+            call->arguments = g_strdup (af_json_node_string (args, NULL));
           else if (args != NULL && JSON_NODE_HOLDS_OBJECT (args))
             call->arguments = json_to_string (args, FALSE);
 
@@ -404,10 +397,10 @@ af_llm_parse_response (JsonNode  *root,
         }
     }
 
-  if (json_object_has_member (o, "usage") && (usage = json_object_get_object_member (o, "usage")) != NULL)
+  if ((usage = af_json_get_object (o, "usage")) != NULL)
     {
-      response->prompt_tokens = (guint)json_object_get_int_member_with_default (usage, "prompt_tokens", 0);
-      response->completion_tokens = (guint)json_object_get_int_member_with_default (usage, "completion_tokens", 0);
+      response->prompt_tokens = (guint)af_json_get_int (usage, "prompt_tokens", 0);
+      response->completion_tokens = (guint)af_json_get_int (usage, "completion_tokens", 0);
     }
 
   return response;

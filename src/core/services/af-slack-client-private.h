@@ -35,4 +35,19 @@ gpointer af_slack_parse_user (JsonObject *o);         /* AfSlackUser */
 gpointer af_slack_parse_post (JsonObject *o);         /* char *, ts */
 gpointer af_slack_parse_permalink (JsonObject *o);    /* char * */
 
+/* conversations.history, one page, searched for the message AgentFlow
+ * posted with some metadata */
+typedef struct
+{
+  JsonArray *messages;
+  char      *next_cursor;
+} AfSlackHistoryPage;
+
+gpointer    af_slack_parse_history (JsonObject *o); /* AfSlackHistoryPage */
+void        af_slack_history_page_free (AfSlackHistoryPage *page);
+const char *af_slack_history_page_find (AfSlackHistoryPage *page,
+                                        const char         *event_type,
+                                        const char         *member,
+                                        const char         *value);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "af-error.h"
+#include "af-json-private.h"
 #include "af-slack-client.h"
 #include "af-slack-client-private.h"
 
@@ -72,7 +73,7 @@ static const char *
 str (JsonObject *object,
      const char *member)
 {
-  return object != NULL ? json_object_get_string_member_with_default (object, member, NULL) : NULL;
+  return af_json_get_string (object, member, NULL);
 }
 
 /* Slack answers HTTP 200 with {"ok": false, "error": "code"}. */
@@ -155,7 +156,7 @@ af_slack_parse_answer (JsonNode              *root,
     }
 
   o = json_node_get_object (root);
-  if (!json_object_get_boolean_member_with_default (o, "ok", FALSE))
+  if (!af_json_get_boolean (o, "ok", FALSE))
     {
       g_propagate_error (error, slack_error (method, str (o, "error"), target));
       return NULL;
@@ -282,30 +283,31 @@ gpointer
 af_slack_parse_channel_page (JsonObject *o)
 {
   AfSlackChannelPage *page = g_new0 (AfSlackChannelPage, 1);
-  JsonArray          *array = json_object_has_member (o, "channels") ? json_object_get_array_member (o, "channels") : NULL;
+  JsonArray          *array = af_json_get_array (o, "channels");
+  const char         *cursor;
 
   page->channels = g_ptr_array_new_with_free_func ((GDestroyNotify)af_slack_channel_free);
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
-      JsonObject     *c = json_array_get_object_element (array, i);
-      AfSlackChannel *channel = g_new0 (AfSlackChannel, 1);
+      JsonObject     *c = af_json_array_get_object (array, i);
+      AfSlackChannel *channel;
 
+      /* Channels are posted to by id: one without is none. */
+      if (str (c, "id") == NULL)
+        continue;
+      channel = g_new0 (AfSlackChannel, 1);
       channel->id = g_strdup (str (c, "id"));
       channel->name = g_strdup (str (c, "name"));
-      channel->is_private = json_object_get_boolean_member_with_default (c, "is_private", FALSE);
-      channel->is_member = json_object_get_boolean_member_with_default (c, "is_member", FALSE);
-      channel->is_im = json_object_get_boolean_member_with_default (c, "is_im", FALSE);
+      channel->is_private = af_json_get_boolean (c, "is_private", FALSE);
+      channel->is_member = af_json_get_boolean (c, "is_member", FALSE);
+      channel->is_im = af_json_get_boolean (c, "is_im", FALSE);
       g_ptr_array_add (page->channels, channel);
     }
 
-  if (json_object_has_member (o, "response_metadata"))
-    {
-      const char *cursor = str (json_object_get_object_member (o, "response_metadata"), "next_cursor");
-
-      /* The last page says "next_cursor": "". */
-      if (cursor != NULL && *cursor != '\0')
-        page->next_cursor = g_strdup (cursor);
-    }
+  /* The last page says "next_cursor": "". */
+  cursor = str (af_json_get_object (o, "response_metadata"), "next_cursor");
+  if (cursor != NULL && *cursor != '\0')
+    page->next_cursor = g_strdup (cursor);
 
   return page;
 }
@@ -415,7 +417,7 @@ af_slack_client_list_conversations_finish (AfSlackClient *self,
 gpointer
 af_slack_parse_open (JsonObject *o)
 {
-  JsonObject *channel = json_object_has_member (o, "channel") ? json_object_get_object_member (o, "channel") : NULL;
+  JsonObject *channel = af_json_get_object (o, "channel");
 
   return g_strdup (str (channel, "id"));
 }
@@ -459,8 +461,8 @@ af_slack_client_open_conversation_finish (AfSlackClient *self,
 gpointer
 af_slack_parse_user (JsonObject *o)
 {
-  JsonObject  *u = json_object_has_member (o, "user") ? json_object_get_object_member (o, "user") : NULL;
-  JsonObject  *profile = u && json_object_has_member (u, "profile") ? json_object_get_object_member (u, "profile") : NULL;
+  JsonObject  *u = af_json_get_object (o, "user");
+  JsonObject  *profile = af_json_get_object (u, "profile");
   AfSlackUser *user;
 
   if (u == NULL || str (u, "id") == NULL)
@@ -689,36 +691,51 @@ af_slack_client_post_message_finish (AfSlackClient *self,
 
 /* conversations.history: finding a message by its metadata */
 
-typedef struct
-{
-  JsonArray *messages;
-  char      *next_cursor;
-} HistoryPage;
-
-static void
-history_page_free (HistoryPage *page)
+void
+af_slack_history_page_free (AfSlackHistoryPage *page)
 {
   g_clear_pointer (&page->messages, json_array_unref);
   g_free (page->next_cursor);
   g_free (page);
 }
 
-static gpointer
-parse_history (JsonObject *o)
+gpointer
+af_slack_parse_history (JsonObject *o)
 {
-  HistoryPage *page = g_new0 (HistoryPage, 1);
+  AfSlackHistoryPage *page = g_new0 (AfSlackHistoryPage, 1);
+  JsonArray          *messages = af_json_get_array (o, "messages");
+  const char         *cursor = str (af_json_get_object (o, "response_metadata"), "next_cursor");
 
-  page->messages = json_object_has_member (o, "messages") && json_object_get_array_member (o, "messages")
-                       ? json_array_ref (json_object_get_array_member (o, "messages"))
-                       : json_array_new ();
-  if (json_object_has_member (o, "response_metadata"))
-    {
-      const char *cursor = str (json_object_get_object_member (o, "response_metadata"), "next_cursor");
-
-      if (cursor != NULL && *cursor != '\0')
-        page->next_cursor = g_strdup (cursor);
-    }
+  page->messages = messages != NULL ? json_array_ref (messages) : json_array_new ();
+  if (cursor != NULL && *cursor != '\0')
+    page->next_cursor = g_strdup (cursor);
   return page;
+}
+
+/**
+ * af_slack_history_page_find:
+ *
+ * Returns: (nullable): the ts of the first message of @page whose
+ *   metadata is of @event_type with @member set to @value ("" if it has
+ *   no ts), or %NULL
+ */
+const char *
+af_slack_history_page_find (AfSlackHistoryPage *page,
+                            const char         *event_type,
+                            const char         *member,
+                            const char         *value)
+{
+  for (guint i = 0; i < json_array_get_length (page->messages); i++)
+    {
+      JsonObject *message = af_json_array_get_object (page->messages, i);
+      JsonObject *metadata = af_json_get_object (message, "metadata");
+      JsonObject *payload = af_json_get_object (metadata, "event_payload");
+
+      if (payload != NULL && g_strcmp0 (str (metadata, "event_type"), event_type) == 0 &&
+          g_strcmp0 (str (payload, member), value) == 0)
+        return str (message, "ts") ? str (message, "ts") : "";
+    }
+  return NULL;
 }
 
 /* Enough for any channel's last days of messages, and bounded. */
@@ -750,54 +767,31 @@ static void history_page (GTask      *task,
                           const char *channel_id,
                           const char *cursor);
 
-static gboolean
-message_matches (FindOp     *op,
-                 JsonObject *message)
-{
-  JsonObject *metadata, *payload;
-
-  if (message == NULL || !json_object_has_member (message, "metadata"))
-    return FALSE;
-  metadata = json_object_get_object_member (message, "metadata");
-  if (metadata == NULL || g_strcmp0 (str (metadata, "event_type"), op->event_type) != 0 ||
-      !json_object_has_member (metadata, "event_payload"))
-    return FALSE;
-  payload = json_object_get_object_member (metadata, "event_payload");
-  return payload != NULL && g_strcmp0 (str (payload, op->member), op->value) == 0;
-}
-
 static void
 on_history_page_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
-  FindOp      *op = g_task_get_task_data (task);
-  GError      *error = NULL;
-  HistoryPage *page = g_task_propagate_pointer (G_TASK (result), &error);
-  const char  *channel_id = g_object_get_data (G_OBJECT (task), "channel-id");
+  FindOp             *op = g_task_get_task_data (task);
+  GError             *error = NULL;
+  AfSlackHistoryPage *page = g_task_propagate_pointer (G_TASK (result), &error);
+  const char         *channel_id = g_object_get_data (G_OBJECT (task), "channel-id");
+  const char         *ts;
 
   if (page == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  for (guint i = 0; i < json_array_get_length (page->messages); i++)
-    {
-      JsonObject *message = json_array_get_object_element (page->messages, i);
-
-      if (message_matches (op, message))
-        {
-          g_task_return_pointer (task, g_strdup (str (message, "ts") ? str (message, "ts") : ""), g_free);
-          history_page_free (page);
-          return;
-        }
-    }
-  if (page->next_cursor != NULL && ++op->pages < HISTORY_MAX_PAGES)
+  ts = af_slack_history_page_find (page, op->event_type, op->member, op->value);
+  if (ts != NULL)
+    g_task_return_pointer (task, g_strdup (ts), g_free);
+  else if (page->next_cursor != NULL && ++op->pages < HISTORY_MAX_PAGES)
     history_page (g_steal_pointer (&task), channel_id, page->next_cursor);
   else
     g_task_return_pointer (task, NULL, NULL);
-  history_page_free (page);
+  af_slack_history_page_free (page);
 }
 
 static void
@@ -819,7 +813,7 @@ history_page (GTask      *task,
 
       g_string_append_printf (query, "&cursor=%s", escaped);
     }
-  call_api (self, "slack.conversations.history", query->str, NULL, op->channel, parse_history, history_page,
+  call_api (self, "slack.conversations.history", query->str, NULL, op->channel, af_slack_parse_history, history_page,
             g_task_get_cancellable (task), on_history_page_cb, task);
   g_string_free (query, TRUE);
 }

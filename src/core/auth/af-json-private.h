@@ -1,0 +1,113 @@
+/* af-json-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Typed readers of JSON that AgentFlow did not write (service answers,
+ * tokens). json-glib's getters emit a critical when a member has another
+ * type than asked for, which any server can cause: these return the
+ * default instead, as they do for a string that is not UTF-8. A NULL
+ * object or array reads as empty.
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* json-glib turns a lone "\ud800" into bytes that are not UTF-8: such a
+ * string is no string (it would reach labels, headers and the database). */
+static inline const char *
+af_json_node_string (JsonNode   *node,
+                     const char *default_value)
+{
+  const char *value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return default_value;
+  value = json_node_get_string (node);
+  return g_utf8_validate (value, -1, NULL) ? value : default_value;
+}
+
+static inline const char *
+af_json_get_string (JsonObject *object,
+                    const char *member,
+                    const char *default_value)
+{
+  return af_json_node_string (object != NULL ? json_object_get_member (object, member) : NULL, default_value);
+}
+
+static inline JsonObject *
+af_json_get_object (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static inline JsonArray *
+af_json_get_array (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* Any value, as json_node_get_int() reads it (a string is 0). */
+static inline gint64
+af_json_get_int (JsonObject *object,
+                 const char *member,
+                 gint64      default_value)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return default_value;
+  return json_node_get_int (node);
+}
+
+/* Any value, as json_node_get_double() reads it (a string is 0). */
+static inline double
+af_json_get_double (JsonObject *object,
+                    const char *member,
+                    double      default_value)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return default_value;
+  return json_node_get_double (node);
+}
+
+/* Any value, as json_node_get_boolean() reads it. */
+static inline gboolean
+af_json_get_boolean (JsonObject *object,
+                     const char *member,
+                     gboolean    default_value)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return default_value;
+  return json_node_get_boolean (node);
+}
+
+static inline JsonObject *
+af_json_array_get_object (JsonArray *array,
+                          guint      index)
+{
+  JsonNode *node = array != NULL && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static inline const char *
+af_json_array_get_string (JsonArray *array,
+                          guint      index)
+{
+  return af_json_node_string (array != NULL && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL, NULL);
+}
+
+G_END_DECLS

@@ -1,0 +1,103 @@
+/* fuzz-gmail-sync.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Gmail answers the mail sync and the actions read, besides the
+ * Message resource itself: users.history.list pages, users.messages.list
+ * pages, users.getProfile, the search for an earlier send or draft by
+ * Message-ID (messages.list, drafts.list), drafts.create, labels.create,
+ * messages.get and .send. Every answer goes to every reader.
+ */
+
+#include "config.h"
+
+#include "af-fuzz.h"
+#include "af-gmail-client.h"
+#include "af-gmail-client-private.h"
+
+typedef gpointer (*ParseFunc) (JsonNode *root,
+                               GError  **error);
+
+static const struct
+{
+  ParseFunc      parse;
+  GDestroyNotify free_func;
+} readers[] = {
+  { af_gmail_parse_profile, g_free },
+  { af_gmail_parse_first_message, g_free },
+  { af_gmail_parse_first_draft, g_free },
+  { af_gmail_parse_draft, g_free },
+  { af_gmail_parse_label, (GDestroyNotify)af_gmail_label_free },
+  { af_gmail_parse_labels, (GDestroyNotify)g_ptr_array_unref },
+  { af_gmail_parse_message, (GDestroyNotify)af_gmail_message_free },
+  { af_gmail_parse_list, af_gmail_list_page_free },
+};
+
+static void
+check_history (JsonNode *root)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *history_id = NULL;
+  g_autofree char *next = NULL;
+  gboolean         ok = af_gmail_parse_history (root, ids, &history_id, &next, &error);
+
+  g_assert (ok == (error == NULL));
+  g_assert (ok == JSON_NODE_HOLDS_OBJECT (root));
+  /* Each id is fetched and deduplicated: none may be NULL. */
+  for (guint i = 0; i < ids->len; i++)
+    g_assert (ids->pdata[i] != NULL);
+  if (!ok)
+    g_assert (ids->len == 0 && history_id == NULL && next == NULL);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr (JsonNode) root = NULL;
+
+  af_fuzz_init ();
+
+  root = af_fuzz_parse_json (data, size);
+  if (root == NULL)
+    return 0;
+
+  check_history (root);
+
+  for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      gpointer value = readers[i].parse (root, &error);
+
+      g_assert ((value == NULL) == (error != NULL));
+      if (value == NULL)
+        continue;
+
+      if (readers[i].parse == af_gmail_parse_list)
+        {
+          AfGmailListPage *page = value;
+
+          for (guint j = 0; j < page->ids->len; j++)
+            g_assert (page->ids->pdata[j] != NULL);
+        }
+      else if (readers[i].parse == af_gmail_parse_message)
+        g_assert (((AfGmailMessage *)value)->label_ids != NULL);
+      else if (readers[i].parse == af_gmail_parse_labels)
+        {
+          GPtrArray *labels = value;
+
+          /* Labels are looked up by name and applied by id. */
+          for (guint j = 0; j < labels->len; j++)
+            {
+              AfGmailLabel *label = labels->pdata[j];
+
+              g_assert (label->id != NULL && label->name != NULL);
+            }
+        }
+
+      readers[i].free_func (value);
+    }
+
+  return 0;
+}
