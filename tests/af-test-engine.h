@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Shared by the engine tests: a connection list for a new agent, and one
- * run of an agent waited for on the main context. Header-only so every
+ * Shared by the engine tests: a connection list for a new agent, one
+ * run of an agent and one approval, waited for on the main context. Header-only so every
  * test stays one file.
  */
 
@@ -65,4 +65,34 @@ af_test_run_agent (AfEngine *engine,
   if (run.error != NULL)
     g_propagate_error (error, run.error);
   return run.result;
+}
+
+static void
+af_test_approve_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  AfTestRun *run = data;
+
+  af_engine_approve_finish (AF_ENGINE (source), result, &run->error);
+  run->done = TRUE;
+}
+
+/* Approves @approval_id and waits for the approved action to finish. */
+G_GNUC_UNUSED static gboolean
+af_test_approve (AfEngine *engine,
+                 gint64    approval_id,
+                 GError  **error)
+{
+  AfTestRun run = { 0 };
+
+  af_engine_approve_async (engine, approval_id, NULL, af_test_approve_cb, &run);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (run.error != NULL)
+    {
+      g_propagate_error (error, run.error);
+      return FALSE;
+    }
+  return TRUE;
 }

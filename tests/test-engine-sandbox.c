@@ -490,15 +490,18 @@ side_effects (Fixture         *f,
   return af_sandbox_calendar_get_n_events (f->sandbox);
 }
 
+/* A custom agent doing @c's action on a new "Crash drill" mail, with
+ * @policy ("auto", "ask") for it. */
 static AfAgent *
 add_crash_agent (Fixture         *f,
-                 const CrashCase *c)
+                 const CrashCase *c,
+                 const char      *policy)
 {
   g_autofree char *rules = g_strdup_printf ("[{\"name\":\"Drill\",\"conditions\":[{\"field\":\"subject\","
                                             "\"op\":\"contains\",\"value\":\"Crash drill\"}],\"actions\":"
                                             "[{\"action\":\"%s\",\"params\":%s}]}]",
                                             c->action, c->params);
-  g_autofree char *approvals = g_strdup_printf ("{\"%s\":\"auto\"}", c->action);
+  g_autofree char *approvals = g_strdup_printf ("{\"%s\":\"%s\"}", c->action, policy);
 
   g_free (af_sandbox_gmail_deliver (f->sandbox, "Boss <boss@example.com>", "Crash drill 7", "Please handle."));
   return add_agent (f, "custom", c->permissions, rules, approvals);
@@ -585,7 +588,7 @@ test_crash_after_call (Fixture      *f,
                        gconstpointer data)
 {
   const CrashCase *c = data;
-  AfAgent         *agent = add_crash_agent (f, c);
+  AfAgent         *agent = add_crash_agent (f, c, "auto");
   guint            before = side_effects (f, c);
   g_autoptr (JsonObject) result = run_sync (f, agent);
   g_autoptr (AfOutboxEntry) entry = NULL;
@@ -610,7 +613,7 @@ test_crash_before_call (Fixture      *f,
                         gconstpointer data)
 {
   const CrashCase *c = data;
-  AfAgent         *agent = add_crash_agent (f, c);
+  AfAgent         *agent = add_crash_agent (f, c, "auto");
   guint            before = side_effects (f, c);
   g_autoptr (JsonObject) result = NULL;
   g_autoptr (AfOutboxEntry) entry = NULL;
@@ -633,6 +636,69 @@ test_crash_before_call (Fixture      *f,
   g_assert_cmpuint (side_effects (f, c), ==, before + 1);
   g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->method), ==, 1);
   g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->lookup), >=, 1);
+}
+
+/* The call reached the service and then its answer was lost (the
+ * connection dropped, or a body nobody can read): the engine asks the
+ * service, and the feed says done, because it is. */
+static void
+test_answer_lost (Fixture      *f,
+                  gconstpointer data)
+{
+  const CrashCase *c = data;
+  AfAgent         *agent = add_crash_agent (f, c, "auto");
+  guint            before = side_effects (f, c);
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (JsonObject) again = NULL;
+  g_autoptr (AfOutboxEntry) entry = NULL;
+
+  af_sandbox_add_fault (f->sandbox, c->method, AF_SANDBOX_ROUTE_DROP_CONNECTION, 1, 0);
+  result = run_any (f, agent);
+  g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "succeeded");
+  g_assert_cmpint (json_object_get_int_member (result, "done"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (result, "failed"), ==, 0);
+  g_assert_cmpuint (side_effects (f, c), ==, before + 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->method), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->lookup), >=, 1);
+  entry = crash_entry (f, agent, c->action, AF_OUTBOX_DONE);
+  g_assert_nonnull (entry);
+  g_assert_nonnull (strstr (entry->result, "confirmed"));
+
+  /* And the next run leaves it be. */
+  again = run_any (f, agent);
+  g_assert_cmpint (json_object_get_int_member (again, "done"), ==, 0);
+  g_assert_cmpuint (side_effects (f, c), ==, before + 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->method), ==, 1);
+}
+
+/* The same for an action the person approved: the answer to the send is
+ * lost, the mail went out, and the approval says done. */
+static void
+test_answer_lost_approved (Fixture      *f,
+                           gconstpointer data)
+{
+  const CrashCase *c = &crash_cases[0]; /* send */
+  AfAgent         *agent;
+  guint            before = side_effects (f, c);
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (AfApproval) approval = NULL;
+  g_autoptr (AfOutboxEntry) entry = NULL;
+  g_autoptr (GError) error = NULL;
+
+  agent = add_crash_agent (f, c, "ask");
+  result = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (result, "waiting"), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (af_engine_get_approvals (f->engine)), ==, 1);
+  approval = g_list_model_get_item (af_engine_get_approvals (f->engine), 0);
+
+  af_sandbox_add_fault (f->sandbox, c->method, AF_SANDBOX_ROUTE_MALFORMED_JSON, 1, 0);
+  af_test_approve (f->engine, af_approval_get_id (approval), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (side_effects (f, c), ==, before + 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->lookup), >=, 1);
+  entry = crash_entry (f, agent, c->action, AF_OUTBOX_DONE);
+  g_assert_nonnull (entry);
+  g_assert_nonnull (strstr (entry->result, "confirmed"));
 }
 
 static guint
@@ -726,7 +792,7 @@ test_mail_batch_failure (Fixture      *f,
                          gconstpointer data)
 {
   AfAgent *agent = add_agent (f, "email-assistant", "gmail.read gmail.modify gmail.compose", NULL, NULL);
-  guint    starred, stars, failed, drafts, failed_drafts, done_before;
+  guint    starred, stars, failed, drafts, done_drafts, done_before, lookups;
   g_autoptr (JsonObject) first = NULL;
   g_autoptr (JsonObject) broken = NULL;
   g_autoptr (JsonObject) again = NULL;
@@ -744,15 +810,20 @@ test_mail_batch_failure (Fixture      *f,
   /* Every batchModify fails (500: nothing happens): each action of the
    * batches fails, none counts as done. */
   af_sandbox_add_fault (f->sandbox, "gmail.users.messages.batchModify", AF_SANDBOX_ROUTE_SERVER_ERROR, 1000, 0);
-  /* And every draft is created but its answer is lost: to the engine a
-   * failure, to the person a draft. */
+  /* And every draft is created but its answer is lost: the engine asks
+   * Gmail (drafts.list by Message-ID) and counts them done, as they are. */
   af_sandbox_add_fault (f->sandbox, "gmail.users.drafts.create", AF_SANDBOX_ROUTE_MALFORMED_JSON, 1000, 0);
+  done_drafts = query_uint (f, "SELECT count (*) FROM outbox WHERE action = 'draft' AND state = 'done'");
+  lookups = af_sandbox_get_count (f->sandbox, "gmail.users.drafts.list");
   broken = run_sync (f, agent);
   failed = json_object_get_int_member (broken, "failed");
-  failed_drafts = query_uint (f, "SELECT count (*) FROM outbox WHERE action = 'draft' AND state = 'failed'");
-  g_assert_cmpuint (failed_drafts, ==, 2);
-  g_assert_cmpuint (failed, >, failed_drafts);
-  g_assert_cmpuint (count_entries (f, AF_OUTBOX_FAILED), ==, failed - failed_drafts);
+  g_assert_cmpuint (query_uint (f, "SELECT count (*) FROM outbox WHERE action = 'draft' AND state = 'done'"), ==,
+                    done_drafts + 2);
+  g_assert_cmpuint (query_uint (f, "SELECT count (*) FROM outbox WHERE action = 'draft' AND state = 'failed'"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (broken, "done"), ==, 2);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.drafts.list"), ==, lookups + 2);
+  g_assert_cmpuint (failed, >, 0);
+  g_assert_cmpuint (count_entries (f, AF_OUTBOX_FAILED), ==, failed);
   g_assert_cmpuint (count_entries (f, AF_OUTBOX_DONE), ==, done_before);
   g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, "STARRED"), ==, starred);
   drafts = af_sandbox_gmail_get_n_drafts (f->sandbox);
@@ -763,10 +834,10 @@ test_mail_batch_failure (Fixture      *f,
   af_sandbox_reset_counts (f->sandbox);
   again = run_sync (f, agent);
   g_assert_cmpuint (json_object_get_int_member (again, "failed"), ==, 0);
-  /* The label changes are repeated; the drafts, which may exist, are not. */
-  g_assert_cmpuint (json_object_get_int_member (again, "done"), ==, failed - failed_drafts);
+  /* The label changes are repeated; the drafts, which exist, are not. */
+  g_assert_cmpuint (json_object_get_int_member (again, "done"), ==, failed);
   g_assert_cmpuint (count_entries (f, AF_OUTBOX_FAILED), ==, 0);
-  g_assert_cmpuint (count_entries (f, AF_OUTBOX_DONE), ==, done_before + failed - failed_drafts);
+  g_assert_cmpuint (count_entries (f, AF_OUTBOX_DONE), ==, done_before + failed);
   g_assert_cmpuint (af_sandbox_gmail_get_n_drafts (f->sandbox), ==, drafts);
   g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.drafts.create"), ==, 0);
   stars = query_uint (f, "SELECT count (*) FROM outbox WHERE action = 'star' AND state = 'done'") - stars;
@@ -805,6 +876,14 @@ main (int   argc,
       g_test_add (after, Fixture, &crash_cases[i], fixture_setup, test_crash_after_call, fixture_teardown);
       g_test_add (before, Fixture, &crash_cases[i], fixture_setup, test_crash_before_call, fixture_teardown);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (crash_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/engine-sandbox/answer-lost/%s", crash_cases[i].action);
+
+      g_test_add (path, Fixture, &crash_cases[i], fixture_setup, test_answer_lost, fixture_teardown);
+    }
+  g_test_add ("/engine-sandbox/answer-lost/approved-send", Fixture, NULL, fixture_setup, test_answer_lost_approved,
+              fixture_teardown);
 
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include "af-error.h"
 #include "af-outbox.h"
 #include "af-sample-executor.h"
+#include "af-test-engine.h"
 
 static const char *self_path;
 
@@ -316,33 +317,12 @@ test_permission_gate (Fixture      *f,
   g_assert_cmpuint (g_list_model_get_n_items (af_engine_get_approvals (f->engine)), ==, 0);
 }
 
-static void
-on_approve_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      data)
-{
-  Wait *w = data;
-
-  af_engine_approve_finish (AF_ENGINE (source), result, &w->error);
-  w->done = TRUE;
-}
-
 static gboolean
 approve_sync (Fixture *f,
               gint64   id,
               GError **error)
 {
-  Wait w = { 0 };
-
-  af_engine_approve_async (f->engine, id, NULL, on_approve_cb, &w);
-  while (!w.done)
-    g_main_context_iteration (NULL, TRUE);
-  if (w.error)
-    {
-      g_propagate_error (error, w.error);
-      return FALSE;
-    }
-  return TRUE;
+  return af_test_approve (f->engine, id, error);
 }
 
 static void
@@ -1128,6 +1108,38 @@ journal_lines (const char *path,
   return n;
 }
 
+/* Starts crash_child() on @f's closed database and waits until its run of
+ * "crash-agent" has done @n side effects. */
+static GPid
+spawn_crash_child (Fixture *f,
+                   guint    n)
+{
+  g_autofree char *journal = g_build_filename (f->dir, "journal", NULL);
+  const char      *argv[] = { self_path, "--crash-child", f->dir, NULL };
+  g_autoptr (GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  GPid   pid;
+
+  g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                 &pid, &error);
+  g_assert_no_error (error);
+  while (journal_lines (journal, NULL) < n && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (journal_lines (journal, NULL), >=, n);
+  return pid;
+}
+
+static void
+kill_crash_child (GPid pid)
+{
+  int status;
+
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFSIGNALED (status));
+}
+
 static void
 test_crash (Fixture      *f,
             gconstpointer data)
@@ -1140,10 +1152,6 @@ test_crash (Fixture      *f,
   g_autofree char *journal = g_build_filename (f->dir, "journal", NULL);
   g_autoptr (JsonObject) result = NULL;
   g_autoptr (AfOutbox) outbox = NULL;
-  const char *argv[] = { self_path, "--crash-child", f->dir, NULL };
-  gint64      deadline;
-  GPid        pid;
-  int         status;
 
   json_object_set_array_member (af_agent_get_definition (agent), "connections", json_array_ref (conn));
   stored = af_agent_new ("crash-agent", "Crash", "email-assistant", af_agent_get_definition (agent));
@@ -1151,19 +1159,8 @@ test_crash (Fixture      *f,
   g_assert_no_error (error);
   fixture_close (f);
 
-  g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                 &pid, &error);
-  g_assert_no_error (error);
-
   /* Kill it with some side effects done and the rest not. */
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (journal_lines (journal, NULL) < 4 && g_get_monotonic_time () < deadline)
-    g_usleep (10 * 1000);
-  kill (pid, SIGKILL);
-  waitpid (pid, &status, 0);
-  g_spawn_close_pid (pid);
-  g_assert_true (WIFSIGNALED (status));
-  g_assert_cmpuint (journal_lines (journal, NULL), >=, 4);
+  kill_crash_child (spawn_crash_child (f, 4));
   g_assert_cmpuint (journal_lines (journal, NULL), <, 9);
 
   /* Restart: reconcile the interrupted action, then run again. */
@@ -1223,13 +1220,10 @@ test_interrupted_runs (Fixture      *f,
   g_autoptr (AfAgent) other = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) result = NULL;
-  g_autofree char *journal = g_build_filename (f->dir, "journal", NULL);
   g_autofree char *locks = g_build_filename (f->dir, "running", NULL);
   g_autofree char *outcome = NULL;
-  const char      *argv[] = { self_path, "--crash-child", f->dir, NULL };
-  gint64           deadline, finished_at = -1;
+  gint64           finished_at = -1;
   GPid             pid;
-  int              status;
 
   json_object_set_array_member (af_agent_get_definition (agent), "connections", json_array_ref (conn));
   crashing = af_agent_new ("crash-agent", "Crash", "email-assistant", af_agent_get_definition (agent));
@@ -1240,13 +1234,7 @@ test_interrupted_runs (Fixture      *f,
   g_assert_no_error (error);
   fixture_close (f);
 
-  g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                 &pid, &error);
-  g_assert_no_error (error);
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (journal_lines (journal, NULL) < 2 && g_get_monotonic_time () < deadline)
-    g_usleep (10 * 1000);
-  g_assert_cmpuint (journal_lines (journal, NULL), >=, 2);
+  pid = spawn_crash_child (f, 2);
 
   /* The other process is alive and in the middle of its run. */
   fixture_open (f);
@@ -1259,10 +1247,7 @@ test_interrupted_runs (Fixture      *f,
   g_clear_pointer (&outcome, g_free);
   fixture_close (f);
 
-  kill (pid, SIGKILL);
-  waitpid (pid, &status, 0);
-  g_spawn_close_pid (pid);
-  g_assert_true (WIFSIGNALED (status));
+  kill_crash_child (pid);
   /* Its lock file outlives it; the lock does not. */
   g_assert_true (g_file_test (locks, G_FILE_TEST_IS_DIR));
 

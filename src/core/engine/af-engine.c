@@ -114,6 +114,7 @@ typedef struct
   gboolean    keep_cursor;  /* a batch failed: read those items again */
   gboolean    writing;      /* in a transaction: see begin_writes() */
   GError     *write_error;  /* a batch's results could not be recorded */
+  GError     *unconfirmed;  /* the current action's error, while asking the service */
 } Run;
 
 typedef struct
@@ -166,6 +167,7 @@ run_free (Run *run)
   g_clear_pointer (&run->seen_later, g_hash_table_unref);
   g_clear_pointer (&run->failed_items, g_hash_table_unref);
   g_clear_error (&run->write_error);
+  g_clear_error (&run->unconfirmed);
   g_clear_handle_id (&run->timeout_id, g_source_remove);
   if (run->caller_cancellable != NULL && run->cancel_handler != 0)
     g_cancellable_disconnect (run->caller_cancellable, run->cancel_handler);
@@ -742,20 +744,28 @@ finish_run_with_error (Run    *run,
     finish_run (run, "failed", error);
 }
 
-static void
-on_execute_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+/* A side effect whose request may have reached the service: the
+ * connection dropped, or the answer could not be read. Only the service
+ * can tell whether it acted. */
+static gboolean
+outcome_unknown (const char *action,
+                 GError     *error)
 {
-  Run      *run = user_data;
-  AfEngine *self = run->engine;
-  Planned  *p = run->current;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *answer = NULL;
+  return af_action_is_side_effect (action) &&
+         (g_error_matches (error, AF_ERROR, AF_ERROR_NETWORK) || g_error_matches (error, AF_ERROR, AF_ERROR_BAD_RESPONSE));
+}
+
+/* Records the current action's end (@answer, or @error) and goes on. */
+static void
+action_finished (Run        *run,
+                 const char *answer,
+                 GError     *error)
+{
+  AfEngine        *self = run->engine;
+  Planned         *p = run->current;
   g_autofree char *summary = NULL;
   g_autoptr (JsonObject) details = NULL;
 
-  answer = af_executor_execute_finish (AF_EXECUTOR (source), result, &error);
   g_hash_table_remove (self->inflight, p->key);
   details = details_new ("action", p->action, "item", json_object_get_string_member_with_default (p->item, "id", NULL),
                          "rule", p->rule, "key", p->key, NULL);
@@ -786,6 +796,46 @@ on_execute_cb (GObject      *source,
 
   g_clear_pointer (&run->current, planned_free);
   run_next_action (run);
+}
+
+static void
+on_confirm_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) unconfirmed = g_steal_pointer (&run->unconfirmed);
+  gboolean happened = af_executor_reconcile_finish (AF_EXECUTOR (source), result, &error);
+
+  if (happened)
+    action_finished (run, "{\"confirmed\":true}", NULL);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    action_finished (run, NULL, error);
+  else
+    action_finished (run, NULL, unconfirmed); /* not done, or still unknown: never repeated */
+}
+
+static void
+on_execute_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Run     *run = user_data;
+  Planned *p = run->current;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *answer = af_executor_execute_finish (AF_EXECUTOR (source), result, &error);
+
+  if (error != NULL && outcome_unknown (p->action, error))
+    {
+      /* Ask before calling it failed: to the person, a mail that went out
+       * is sent, whatever became of the answer. */
+      run->unconfirmed = g_steal_pointer (&error);
+      af_executor_reconcile_async (AF_EXECUTOR (source), run->agent, p->action, p->params, p->item, p->key,
+                                   run->cancellable, on_confirm_cb, run);
+      return;
+    }
+  action_finished (run, answer, error);
 }
 
 static void
@@ -2680,6 +2730,70 @@ decide (AfEngine   *self,
   return TRUE;
 }
 
+/* What an outbox entry did, for the activity feed. */
+static char *
+describe_entry (AfOutboxEntry *entry)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonObject) empty = json_object_new ();
+  JsonObject *stored = NULL, *params = NULL, *item = NULL;
+
+  if (json_parser_load_from_data (parser, entry->params, -1, NULL) && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    stored = json_node_get_object (json_parser_get_root (parser));
+  if (stored != NULL && JSON_NODE_HOLDS_OBJECT (json_object_get_member (stored, "params")))
+    params = json_object_get_object_member (stored, "params");
+  if (stored != NULL && JSON_NODE_HOLDS_OBJECT (json_object_get_member (stored, "item")))
+    item = json_object_get_object_member (stored, "item");
+  return describe_action (entry->action, params ? params : empty, item, TRUE);
+}
+
+static void
+approved_finished (GTask      *task,
+                   const char *answer,
+                   GError     *error)
+{
+  AfEngine      *self = g_task_get_source_object (task);
+  AfOutboxEntry *entry = g_task_get_task_data (task);
+  g_autoptr (JsonObject) details = details_new ("action", entry->action, "key", entry->key, NULL);
+  g_autofree char *what = describe_entry (entry);
+
+  g_hash_table_remove (self->inflight, entry->key);
+  if (error != NULL)
+    {
+      g_autofree char *summary = g_strdup_printf (_ ("%s — failed: %s"), what, error->message);
+
+      af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_FAILED, error->message, NULL);
+      json_object_set_string_member (details, "error", error->message);
+      log_step (self, entry->agent_id, entry->run_id, "action-failed", summary, details, "failed");
+      g_task_return_error (task, g_error_copy (error));
+      return;
+    }
+  af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_DONE, answer, NULL);
+  {
+    /* Translators: %s is what was done ("Sent a mail to bob@example.com") */
+    g_autofree char *summary = g_strdup_printf (_ ("Approved and done: %s"), what);
+
+    log_step (self, entry->agent_id, entry->run_id, "action-done", summary, details, "done");
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_approved_confirm_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  GError  *unconfirmed = g_object_get_data (G_OBJECT (task), "unconfirmed");
+  gboolean happened = af_executor_reconcile_finish (AF_EXECUTOR (source), result, &error);
+
+  if (happened)
+    approved_finished (task, "{\"confirmed\":true}", NULL);
+  else
+    approved_finished (task, NULL, unconfirmed);
+}
+
 static void
 on_approved_execute_cb (GObject      *source,
                         GAsyncResult *result,
@@ -2688,25 +2802,24 @@ on_approved_execute_cb (GObject      *source,
   g_autoptr (GTask) task = user_data;
   AfEngine      *self = g_task_get_source_object (task);
   AfOutboxEntry *entry = g_task_get_task_data (task);
+  JsonObject    *stored = g_object_get_data (G_OBJECT (task), "stored");
+  AfAgent       *agent = af_engine_lookup_agent (self, entry->agent_id);
   g_autoptr (GError) error = NULL;
   g_autofree char *answer = af_executor_execute_finish (AF_EXECUTOR (source), result, &error);
-  g_autoptr (JsonObject) details = details_new ("action", entry->action, "key", entry->key, NULL);
 
-  g_hash_table_remove (self->inflight, entry->key);
-  if (answer == NULL)
+  if (answer == NULL && outcome_unknown (entry->action, error) && agent != NULL && stored != NULL)
     {
-      af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_FAILED, error->message, NULL);
-      log_step (self, entry->agent_id, entry->run_id, "action-failed", error->message, details, "failed");
-      g_task_return_error (task, g_steal_pointer (&error));
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      /* As for a run's own action: ask the service whether it acted. */
+      g_object_set_data_full (G_OBJECT (task), "unconfirmed", g_steal_pointer (&error), (GDestroyNotify)g_error_free);
+      af_executor_reconcile_async (AF_EXECUTOR (source), agent, entry->action,
+                                   json_object_get_object_member (stored, "params"),
+                                   json_object_get_object_member (stored, "item"), entry->key,
+                                   cancellable, on_approved_confirm_cb, g_steal_pointer (&task));
       return;
     }
-  af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_DONE, answer, NULL);
-  {
-    g_autofree char *summary = g_strdup_printf (_ ("Approved and done: %s"), entry->action);
-
-    log_step (self, entry->agent_id, entry->run_id, "action-done", summary, details, "done");
-  }
-  g_task_return_boolean (task, TRUE);
+  approved_finished (task, answer, error);
 }
 
 void
@@ -2770,6 +2883,7 @@ af_engine_approve_async (AfEngine           *self,
       return;
     }
   stored = json_node_get_object (json_parser_get_root (parser));
+  g_object_set_data_full (G_OBJECT (task), "stored", json_object_ref (stored), (GDestroyNotify)json_object_unref);
   af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, NULL);
   g_hash_table_add (self->inflight, g_strdup (entry->key));
   af_executor_execute_async (self->executor, agent, entry->action, json_object_get_object_member (stored, "params"),
