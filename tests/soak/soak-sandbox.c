@@ -80,33 +80,39 @@ static void
 reply (const char *format,
        ...) G_GNUC_PRINTF (1, 2);
 
+/* @text and a newline, all of it: FALSE when the other end is gone. */
+gboolean
+soak_write_line (int         fd,
+                 const char *text)
+{
+  g_autofree char *line = g_strconcat (text, "\n", NULL);
+  gsize            off = 0, len = strlen (line);
+
+  while (off < len)
+    {
+      ssize_t n = write (fd, line + off, len - off);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      off += n;
+    }
+  return TRUE;
+}
+
 static void
 reply (const char *format,
        ...)
 {
   va_list          args;
   g_autofree char *text = NULL;
-  g_autofree char *line = NULL;
-  gsize            off = 0, len;
 
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
-  line = g_strconcat (text, "\n", NULL);
-  len = strlen (line);
-  while (off < len)
-    {
-      ssize_t n = write (side.fd, line + off, len - off);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          g_main_loop_quit (side.loop);
-          return;
-        }
-      off += n;
-    }
+  if (!soak_write_line (side.fd, text))
+    g_main_loop_quit (side.loop);
 }
 
 /* The load */

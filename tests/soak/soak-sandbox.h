@@ -26,7 +26,9 @@ int soak_sandbox_serve (int      fd,
                         guint32  seed,
                         gboolean faults);
 
-gsize soak_private_memory (void);
-guint soak_open_fds (void);
+gboolean soak_write_line (int         fd,
+                          const char *text);
+gsize    soak_private_memory (void);
+guint    soak_open_fds (void);
 
 G_END_DECLS

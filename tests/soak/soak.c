@@ -259,25 +259,13 @@ sandbox_call (const char *format,
 {
   va_list          args;
   g_autofree char *text = NULL;
-  g_autofree char *line = NULL;
   char            *answer;
-  gsize            off = 0, len;
 
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
-  line = g_strconcat (text, "\n", NULL);
-  len = strlen (line);
-  while (off < len)
-    {
-      ssize_t n = write (soak.control, line + off, len - off);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        g_error ("the sandbox process is gone (sending %s)", text);
-      off += n;
-    }
+  if (!soak_write_line (soak.control, text))
+    g_error ("the sandbox process is gone (sending %s)", text);
   answer = read_line (soak.control);
   if (answer == NULL)
     g_error ("the sandbox process is gone (waiting for an answer to %s)", text);
