@@ -90,6 +90,23 @@ af_test_ui_iterate (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* At the end of a test program: LeakSanitizer sees what a window loses
+ * only once the window is gone. */
+void
+af_test_ui_destroy_windows (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 static void
 on_after_paint_cb (GdkFrameClock *clock,
                    gpointer       user_data)

@@ -16,6 +16,7 @@ void        af_test_ui_wait_until (gboolean (*condition) (gpointer),
                                    guint    timeout_ms);
 void        af_test_ui_wait_for_paint (GtkWidget *widget);
 void        af_test_ui_iterate (guint ms);
+void        af_test_ui_destroy_windows (void);
 GdkTexture *af_test_ui_render (GtkWidget *widget);
 double      af_test_ui_save_and_measure (GtkWidget  *widget,
                                          const char *name);

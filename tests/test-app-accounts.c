@@ -110,9 +110,9 @@ test_connect_resumes_agent (void)
   g_autoptr (AfConnection) connection = NULL;
   g_autoptr (JsonArray) connections = json_array_new ();
   g_autoptr (JsonArray) permissions = json_array_new ();
+  g_autoptr (AfAgent) agent = NULL;
   JsonObject *gmail = json_object_new ();
   AfEngine   *engine;
-  AfAgent    *agent;
   gboolean    ran = FALSE;
 
   configure_accounts ();
@@ -230,6 +230,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
+  af_test_ui_destroy_windows ();
   g_application_release (G_APPLICATION (app));
   g_clear_object (&app);
   af_test_browser_clear (&browser);

@@ -545,6 +545,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
+  af_test_ui_destroy_windows ();
   g_clear_object (&app);
 
   return ret;

@@ -388,6 +388,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
+  af_test_ui_destroy_windows ();
   g_application_release (G_APPLICATION (app));
   g_clear_object (&app);
 

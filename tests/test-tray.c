@@ -565,6 +565,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   if (!af_test_ui_init (&argc, &argv))
     return 0;
 
@@ -574,5 +576,9 @@ main (int   argc,
   g_test_add_func ("/tray/watcher-restart", test_watcher_restart);
   g_test_add_func ("/tray/application", test_application_tray);
 
-  return g_test_run ();
+  ret = g_test_run ();
+
+  af_test_ui_destroy_windows ();
+
+  return ret;
 }

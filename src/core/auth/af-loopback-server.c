@@ -114,8 +114,10 @@ on_message_finished_cb (SoupServerMessage *msg,
                         gpointer           user_data)
 {
   /* Only now, with the page delivered, may the owner close the port; and
-   * not from inside libsoup's own signal emission. */
-  g_idle_add (complete_pending_cb, user_data);
+   * not from inside libsoup's own signal emission. At the default
+   * priority, not an idle one: a busy window (a spinner on a slow
+   * machine) redraws ahead of every idle callback, forever. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, complete_pending_cb, user_data, NULL);
 }
 
 static void
