@@ -532,7 +532,7 @@ af_agent_get_approval_policy (AfAgent    *self,
     approvals = json_object_get_object_member (self->definition, "approvals");
   if (approvals != NULL && json_object_has_member (approvals, action))
     {
-      const char *policy = json_object_get_string_member (approvals, action);
+      const char *policy = af_json_get_string (approvals, action, NULL);
 
       if (g_strcmp0 (policy, "auto") == 0)
         return AF_APPROVAL_POLICY_AUTO;

@@ -11,6 +11,7 @@
 
 #include "af-engine.h"
 #include "af-error.h"
+#include "af-json-private.h"
 #include "af-outbox.h"
 #include "af-paths.h"
 #include "af-rules.h"
@@ -367,8 +368,8 @@ item_title (JsonObject *item)
 {
   if (item == NULL)
     return "";
-  if (json_object_has_member (item, "subject"))
-    return json_object_get_string_member (item, "subject");
+  if (af_json_get_string (item, "subject", NULL) != NULL)
+    return af_json_get_string (item, "subject", NULL);
   return json_object_get_string_member_with_default (item, "id", "");
 }
 

@@ -272,11 +272,14 @@ af_rules_condition_matches (JsonObject *condition,
 
   if (g_str_equal (op, "older_than"))
     {
-      gint64 seconds = 0;
+      JsonNode *when = json_object_get_member (item, field);
+      gint64    seconds = 0;
 
-      if (!json_object_has_member (item, field) || !parse_duration (json_node_get_string (value), &seconds))
+      /* A time is a number of seconds: anything else is no time. */
+      if (when == NULL || !JSON_NODE_HOLDS_VALUE (when) || json_node_get_value_type (when) != G_TYPE_INT64 ||
+          !parse_duration (json_node_get_string (value), &seconds))
         return FALSE;
-      return json_object_get_int_member (item, field) < now / G_USEC_PER_SEC - seconds;
+      return json_node_get_int (when) < now / G_USEC_PER_SEC - seconds;
     }
 
   text = field_text (item, field);
