@@ -1058,7 +1058,8 @@ test_offline_manual_run (Fixture      *f,
  * actions and is killed with SIGKILL in the middle; a restart must finish
  * the work with every side effect done exactly once. */
 static int
-crash_child (const char *dir)
+crash_child (const char *dir,
+             guint       delay_ms)
 {
   Fixture f = { 0 };
   g_autoptr (GError) error = NULL;
@@ -1067,7 +1068,7 @@ crash_child (const char *dir)
 
   f.dir = g_strdup (dir);
   fixture_open (&f);
-  af_sample_executor_set_delay (f.executor, 100);
+  af_sample_executor_set_delay (f.executor, delay_ms);
   af_engine_run_agent_async (f.engine, "crash-agent", AF_RUN_FLAGS_NONE, NULL, on_run_cb, &w);
   /* Killed long before this; bounded so that a failed test leaves no
    * process behind. */
@@ -1112,10 +1113,12 @@ journal_lines (const char *path,
  * "crash-agent" has done @n side effects. */
 static GPid
 spawn_crash_child (Fixture *f,
-                   guint    n)
+                   guint    n,
+                   guint    delay_ms)
 {
   g_autofree char *journal = g_build_filename (f->dir, "journal", NULL);
-  const char      *argv[] = { self_path, "--crash-child", f->dir, NULL };
+  g_autofree char *delay = g_strdup_printf ("%u", delay_ms);
+  const char      *argv[] = { self_path, "--crash-child", f->dir, delay, NULL };
   g_autoptr (GError) error = NULL;
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   GPid   pid;
@@ -1160,7 +1163,7 @@ test_crash (Fixture      *f,
   fixture_close (f);
 
   /* Kill it with some side effects done and the rest not. */
-  kill_crash_child (spawn_crash_child (f, 4));
+  kill_crash_child (spawn_crash_child (f, 4, 100));
   g_assert_cmpuint (journal_lines (journal, NULL), <, 9);
 
   /* Restart: reconcile the interrupted action, then run again. */
@@ -1234,7 +1237,9 @@ test_interrupted_runs (Fixture      *f,
   g_assert_no_error (error);
   fixture_close (f);
 
-  pid = spawn_crash_child (f, 2);
+  /* Slow actions: its run is still going whatever this process does
+   * meanwhile, however slow the machine. */
+  pid = spawn_crash_child (f, 2, 3000);
 
   /* The other process is alive and in the middle of its run. */
   fixture_open (f);
@@ -1270,8 +1275,8 @@ main (int   argc,
 {
   g_setenv ("AGENTFLOW_NO_SYSTEM_BUS", "1", TRUE);
   self_path = argv[0];
-  if (argc == 3 && g_str_equal (argv[1], "--crash-child"))
-    return crash_child (argv[2]);
+  if (argc == 4 && g_str_equal (argv[1], "--crash-child"))
+    return crash_child (argv[2], g_ascii_strtoull (argv[3], NULL, 10));
 
   g_test_init (&argc, &argv, NULL);
 

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <malloc.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -202,7 +203,7 @@ typedef struct
   GHashTable *approved_outbox; /* outbox id (gint64 *) set */
 
   /* samples */
-  GArray *t, *mem, *fds, *sandbox_mem;
+  GArray *t, *mem, *heap, *fds, *sandbox_mem;
 } Soak;
 
 static Soak soak;
@@ -322,17 +323,23 @@ sample_cb (gpointer data)
   SandboxSample s = sandbox_sample ();
   double        m = mem / (1024.0 * 1024.0);
   double        sm = s.private_kib / 1024.0;
+  /* What is allocated, apart from what malloc keeps free in its arenas
+   * (which private memory counts too): tells a leak from fragmentation. */
+  struct mallinfo2 mi = mallinfo2 ();
+  double           h = (mi.uordblks + mi.hblkhd) / (1024.0 * 1024.0);
+  double           q = sqlite3_memory_used () / (1024.0 * 1024.0);
 
   g_array_append_val (soak.t, t);
   g_array_append_val (soak.mem, m);
+  g_array_append_val (soak.heap, h);
   g_array_append_val (soak.fds, fds);
   g_array_append_val (soak.sandbox_mem, sm);
   soak.mails = s.mails;
   soak.faults = s.faults;
   soak.sandbox_criticals = s.criticals;
-  g_print ("soak: t=%5us private=%7.1f MiB fds=%3u runs=%u/%u failed=%u faults=%u approvals=%u/%u "
-           "side-effects=%u requests=%u criticals=%u | sandbox: private=%7.1f MiB fds=%3u retained=%u\n",
-           t, m, fds, soak.runs_finished, soak.runs_started, soak.runs_failed, soak.faults, soak.approved, soak.denied,
+  g_print ("soak: t=%5us private=%7.1f MiB heap=%6.1f MiB sqlite=%5.1f MiB fds=%3u runs=%u/%u failed=%u faults=%u "
+           "approvals=%u/%u side-effects=%u requests=%u criticals=%u | sandbox: private=%7.1f MiB fds=%3u retained=%u\n",
+           t, m, h, q, fds, soak.runs_finished, soak.runs_started, soak.runs_failed, soak.faults, soak.approved, soak.denied,
            s.side_effects, s.requests, soak.criticals + s.criticals, sm, s.fds, s.retained);
   return G_SOURCE_CONTINUE;
 }
@@ -664,7 +671,7 @@ find_marker (const char *text)
 static void
 check_memory (void)
 {
-  double mem_base = 0, worst_excess = -1e9, mem_last = 0;
+  double mem_base = 0, worst_excess = -1e9, mem_last = 0, heap_at_warmup = 0;
   double sandbox_first = g_array_index (soak.sandbox_mem, double, 0);
   double sandbox_last = g_array_index (soak.sandbox_mem, double, soak.sandbox_mem->len - 1);
   guint  fd_start = g_array_index (soak.fds, guint, 0);
@@ -680,6 +687,7 @@ check_memory (void)
       mem_last = m;
       if (t <= soak.warmup)
         {
+          heap_at_warmup = g_array_index (soak.heap, double, i);
           mem_base = MAX (mem_base, m);
           fd_base = MAX (fd_base, f);
           continue;
@@ -701,6 +709,8 @@ check_memory (void)
   g_print ("soak: engine memory: warm-up peak %.1f MiB, last %.1f MiB, worst sample %+.1f MiB against the "
            "warm-up peak + 4 MiB (t=%us)\n",
            mem_base, mem_last, worst_excess, worst_t);
+  g_print ("soak: engine heap in use: %.1f MiB at the end of the warm-up, %.1f MiB at the end\n",
+           heap_at_warmup, g_array_index (soak.heap, double, soak.heap->len - 1));
   g_print ("soak: sandbox process memory (for reference; it keeps every item): %.1f MiB at the start, %.1f MiB at the end\n", sandbox_first,
            sandbox_last);
   g_print ("soak: engine fds: %u before traffic, warm-up peak %u, overall peak %u (ceiling %u)\n", fd_start, fd_base,
@@ -904,6 +914,7 @@ main (int   argc,
   soak.mem = g_array_new (FALSE, FALSE, sizeof (double));
   soak.fds = g_array_new (FALSE, FALSE, sizeof (guint));
   soak.sandbox_mem = g_array_new (FALSE, FALSE, sizeof (double));
+  soak.heap = g_array_new (FALSE, FALSE, sizeof (double));
   soak.approved_outbox = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_log_set_writer_func (log_writer, NULL, NULL);
 
