@@ -279,3 +279,32 @@ af_test_ui_find_widget (GtkWidget  *root,
 
   return NULL;
 }
+
+typedef struct
+{
+  GtkWidget  *root;
+  GType       type;
+  const char *label_or_title;
+} FindData;
+
+static gboolean
+widget_found_cond (gpointer data)
+{
+  FindData *find = data;
+
+  return af_test_ui_find_widget (find->root, find->type, find->label_or_title) != NULL;
+}
+
+/* af_test_ui_find_widget(), once it is there: a list makes its rows at
+ * its next layout, which on a slow machine (a sanitizer build) may come
+ * several frames after the page switch. Up to 10 s. */
+GtkWidget *
+af_test_ui_wait_for_widget (GtkWidget  *root,
+                            GType       type,
+                            const char *label_or_title)
+{
+  FindData find = { root, type, label_or_title };
+
+  af_test_ui_wait_until (widget_found_cond, &find, 10000);
+  return af_test_ui_find_widget (root, type, label_or_title);
+}

@@ -23,5 +23,8 @@ double      af_test_ui_save_and_measure (GtkWidget  *widget,
 GtkWidget  *af_test_ui_find_widget (GtkWidget  *root,
                                     GType       type,
                                     const char *label_or_title);
+GtkWidget  *af_test_ui_wait_for_widget (GtkWidget  *root,
+                                        GType       type,
+                                        const char *label_or_title);
 
 G_END_DECLS

@@ -900,7 +900,7 @@ test_engine (void)
   /* The sample workspace's agents are listed. */
   g_assert_cmpuint (n_agents (), >=, 3);
   show_view ("agents");
-  g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (agents_page), GTK_TYPE_LABEL, "Email Assistant"));
+  g_assert_nonnull (af_test_ui_wait_for_widget (GTK_WIDGET (agents_page), GTK_TYPE_LABEL, "Email Assistant"));
   assert_rendered (GTK_WIDGET (window), "view-agents-sandbox");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   assert_rendered (GTK_WIDGET (window), "view-agents-sandbox-dark");
@@ -918,8 +918,8 @@ test_engine (void)
   g_assert_cmpstr (af_window_get_visible_page (window), ==, "agent");
   af_agent_set_state (agent, AF_AGENT_STATE_NEEDS_ATTENTION, "Gmail needs you to sign in again.");
   af_test_ui_iterate (200);
-  g_assert_true (gtk_widget_get_mapped (af_test_ui_find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL,
-                                                                "Gmail needs you to sign in again.")));
+  g_assert_true (gtk_widget_get_mapped (af_test_ui_wait_for_widget (GTK_WIDGET (window), GTK_TYPE_LABEL,
+                                                                    "Gmail needs you to sign in again.")));
   assert_rendered (GTK_WIDGET (window), "view-agent-page");
   af_agent_set_state (agent, AF_AGENT_STATE_ACTIVE, NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL);
@@ -1326,10 +1326,17 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr (GError) error = NULL;
-  int ret;
+  g_autofree char *data_dir = NULL;
+  int              ret;
 
   if (!af_test_ui_init (&argc, &argv))
     return 0;
+
+  /* A sample workspace of its own: the tests change its agents, and the
+   * same suite runs again in the sanitizer build. */
+  data_dir = g_dir_make_tmp ("af-views-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("AGENTFLOW_DATA_DIR", data_dir, TRUE);
 
   app = af_application_new ();
   g_application_register (G_APPLICATION (app), NULL, &error);
