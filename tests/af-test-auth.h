@@ -250,3 +250,36 @@ af_test_retry_revocations (AfAccountManager *m,
   af_account_manager_retry_revocations_async (m, NULL, af_test_on_result_cb, &result);
   return af_account_manager_retry_revocations_finish (m, af_test_wait (&result), error);
 }
+
+/* The account-manager fixture: a new database, the sandbox's
+ * authorization server and a browser that follows its redirects. */
+typedef struct
+{
+  char             *dir;
+  AfDatabase       *db;
+  AfSandbox        *sandbox;
+  AfSandboxOAuth   *oauth;
+  AfTestBrowser     browser;
+  AfAccountManager *manager;
+} AfTestManagerFixture;
+
+G_GNUC_UNUSED static void
+af_test_manager_fixture_set_up (AfTestManagerFixture *f)
+{
+  f->db = af_test_database_new (&f->dir);
+  f->sandbox = af_test_sandbox_new ();
+  f->oauth = af_sandbox_oauth_get (f->sandbox);
+  f->browser.follow = TRUE;
+  f->manager = af_test_manager_new (f->db, NULL, f->sandbox, &f->browser);
+}
+
+/* All but the keyring items, which each test clears its own way. */
+G_GNUC_UNUSED static void
+af_test_manager_fixture_clear (AfTestManagerFixture *f)
+{
+  g_clear_object (&f->manager);
+  g_clear_object (&f->sandbox);
+  g_clear_object (&f->db);
+  af_test_browser_clear (&f->browser);
+  g_free (f->dir);
+}

@@ -302,25 +302,13 @@ test_vault (void)
   secret_password_clear_sync (af_vault_get_schema (), NULL, NULL, "account", "vault@example.com", NULL);
 }
 
-typedef struct
-{
-  char             *dir;
-  AfDatabase       *db;
-  AfSandbox        *sandbox;
-  AfSandboxOAuth   *oauth;
-  AfTestBrowser     browser;
-  AfAccountManager *manager;
-} Fixture;
+typedef AfTestManagerFixture Fixture;
 
 static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  f->db = af_test_database_new (&f->dir);
-  f->sandbox = af_test_sandbox_new ();
-  f->oauth = af_sandbox_oauth_get (f->sandbox);
-  f->browser.follow = TRUE;
-  f->manager = af_test_manager_new (f->db, NULL, f->sandbox, &f->browser);
+  af_test_manager_fixture_set_up (f);
 }
 
 static void
@@ -329,11 +317,7 @@ fixture_tear_down (Fixture      *f,
 {
   unlock_keyring ();
   secret_password_clear_sync (af_vault_get_schema (), NULL, NULL, "service", "gmail", NULL);
-  g_clear_object (&f->manager);
-  g_clear_object (&f->sandbox);
-  g_clear_object (&f->db);
-  af_test_browser_clear (&f->browser);
-  g_free (f->dir);
+  af_test_manager_fixture_clear (f);
 }
 
 static void
