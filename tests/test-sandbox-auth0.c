@@ -507,6 +507,8 @@ test_authorization_code (Fixture      *f,
   g_assert_nonnull (str (tokens, "access_token"));
   g_assert_nonnull (str (tokens, "refresh_token"));
   g_assert_cmpint (json_object_get_int_member (obj (tokens), "expires_in"), ==, 86400);
+  /* Everything asked for was granted: no "scope" (RFC 6749 §5.1). */
+  g_assert_false (json_object_has_member (obj (tokens), "scope"));
   g_assert_cmpstr (soup_message_headers_get_one (tokens->headers, "Cache-Control"), ==, "no-store");
   claims = jwt_claims (str (tokens, "id_token"), &keep);
   g_assert_cmpstr (json_object_get_string_member (claims, "iss"), ==, issuer);
@@ -524,7 +526,7 @@ test_authorization_code (Fixture      *f,
     g_autofree char *c2 = get_code (f, AF_SANDBOX_AUTH0_CLIENT_ID, "openid", NULL);
     g_autofree char *c3 = get_code (f, AF_SANDBOX_AUTH0_CLIENT_ID, "openid", NULL);
     g_autofree char *c4 = get_code (f, AF_SANDBOX_AUTH0_CLIENT_ID, "openid", NULL);
-    g_autofree char *c5 = get_code (f, AF_SANDBOX_AUTH0_PUBLIC_CLIENT_ID, "openid profile", NULL);
+    g_autofree char *c5 = get_code (f, AF_SANDBOX_AUTH0_PUBLIC_CLIENT_ID, "openid profile read:me:connected_accounts", NULL);
     g_autoptr (Reply) wrong_verifier = redeem (f, AF_SANDBOX_AUTH0_CLIENT_ID, AF_SANDBOX_AUTH0_CLIENT_SECRET, c1, VERIFIER "x");
     g_autoptr (Reply) spent = redeem (f, AF_SANDBOX_AUTH0_CLIENT_ID, AF_SANDBOX_AUTH0_CLIENT_SECRET, c1, VERIFIER);
     g_autoptr (Reply) no_verifier = redeem (f, AF_SANDBOX_AUTH0_CLIENT_ID, AF_SANDBOX_AUTH0_CLIENT_SECRET, c2, NULL);
@@ -552,6 +554,8 @@ test_authorization_code (Fixture      *f,
     /* No offline_access, no refresh token. */
     g_assert_cmpuint (public->status, ==, 200);
     g_assert_null (str (public, "refresh_token"));
+    /* Less granted than asked: the answer says what. */
+    g_assert_cmpstr (str (public, "scope"), ==, "openid profile");
     assert_oauth_error (grant, 400, "unsupported_grant_type");
   }
 }

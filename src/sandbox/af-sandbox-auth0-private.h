@@ -34,7 +34,8 @@ typedef struct
   char  *client_id;
   char  *redirect_uri;
   char  *challenge;
-  char  *scope;
+  char  *scope; /* granted */
+  char  *requested;
   char  *audience;
   char  *nonce;
   gint64 expires_at;

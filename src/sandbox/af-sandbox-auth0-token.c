@@ -278,6 +278,22 @@ issue_refresh (AfSandboxAuth0 *self,
   return token;
 }
 
+static gboolean
+same_scopes (const char *a,
+             const char *b)
+{
+  g_auto (GStrv) as = g_strsplit (a ? a : "", " ", -1);
+  g_auto (GStrv) bs = g_strsplit (b ? b : "", " ", -1);
+
+  for (guint i = 0; as[i] != NULL; i++)
+    if (as[i][0] != '\0' && !g_strv_contains ((const char *const *)bs, as[i]))
+      return FALSE;
+  for (guint i = 0; bs[i] != NULL; i++)
+    if (bs[i][0] != '\0' && !g_strv_contains ((const char *const *)as, bs[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 send_tokens (AfSandboxAuth0    *self,
              SoupServerMessage *msg,
@@ -285,7 +301,8 @@ send_tokens (AfSandboxAuth0    *self,
              const char        *scope,
              const char        *audience,
              const char        *refresh,
-             const char        *nonce)
+             const char        *nonce,
+             gboolean           show_scope)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autofree char *access = issue_access (self, grant, scope, audience);
@@ -305,8 +322,11 @@ send_tokens (AfSandboxAuth0    *self,
       json_builder_set_member_name (b, "id_token");
       json_builder_add_string_value (b, id_token);
     }
-  json_builder_set_member_name (b, "scope");
-  json_builder_add_string_value (b, scope);
+  if (show_scope)
+    {
+      json_builder_set_member_name (b, "scope");
+      json_builder_add_string_value (b, scope);
+    }
   json_builder_set_member_name (b, "expires_in");
   json_builder_add_int_value (b, self->access_lifetime);
   json_builder_set_member_name (b, "token_type");
@@ -410,6 +430,7 @@ af_sandbox_auth0_authorize (AfSandboxAuth0    *self,
   code->redirect_uri = g_strdup (redirect_uri);
   code->challenge = g_strdup (challenge);
   code->scope = grantable_scope (self, g_hash_table_lookup (query, "scope"), audience);
+  code->requested = g_strdup (g_hash_table_lookup (query, "scope"));
   code->audience = g_strdup (audience);
   code->nonce = g_strdup (g_hash_table_lookup (query, "nonce"));
   code->expires_at = g_get_real_time () + CODE_LIFETIME_USEC;
@@ -505,7 +526,11 @@ grant_authorization_code (AfSandboxAuth0    *self,
   /* get-token-pkce: a refresh token only with offline_access. */
   if (af_sandbox_auth0_scope_has (grant->scope, "offline_access"))
     refresh = issue_refresh (self, grant);
-  send_tokens (self, msg, grant, grant->scope, grant->audience, refresh, code->nonce);
+  /* The code exchange's examples (call-your-api-using-the-authorization-
+   * code-flow-with-pkce) carry no "scope"; RFC 6749 §5.1 requires it when
+   * less was granted than asked for. */
+  send_tokens (self, msg, grant, grant->scope, grant->audience, refresh, code->nonce,
+               !same_scopes (grant->scope, code->requested));
   af_sandbox_auth0_code_free (code);
 }
 
@@ -590,7 +615,8 @@ grant_refresh_token (AfSandboxAuth0    *self,
       r->spent = TRUE;
       fresh = issue_refresh (self, r->grant);
     }
-  send_tokens (self, msg, r->grant, scope, audience, fresh, NULL);
+  /* refresh-token: the answer lists the access token's scopes. */
+  send_tokens (self, msg, r->grant, scope, audience, fresh, NULL, TRUE);
 }
 
 /* A short-lived access token of the connected account, from the tokenset:

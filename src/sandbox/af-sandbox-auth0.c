@@ -70,6 +70,7 @@ af_sandbox_auth0_code_free (gpointer data)
   g_free (c->redirect_uri);
   g_free (c->challenge);
   g_free (c->scope);
+  g_free (c->requested);
   g_free (c->audience);
   g_free (c->nonce);
   g_free (c);
