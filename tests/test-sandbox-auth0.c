@@ -479,6 +479,16 @@ test_list_and_delete (Fixture      *f,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (accounts, 0), "connection"), ==,
                    AF_SANDBOX_AUTH0_SLACK_CONNECTION);
 
+  /* "connection" as an exploded array */
+  {
+    g_autoptr (Reply) both = request (f, "GET", "/me/v1/connected-accounts/accounts?connection=google-oauth2&connection=sign-in-with-slack",
+                                      f->me_token, NULL, NULL);
+    g_autoptr (Reply) none = request (f, "GET", "/me/v1/connected-accounts/accounts?connection=github", f->me_token, NULL, NULL);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (both), "accounts")), ==, 2);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (none), "accounts")), ==, 0);
+  }
+
   /* take/from paging */
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (page1), "accounts")), ==, 1);
   page2_url = g_strdup_printf ("/me/v1/connected-accounts/accounts?take=1&from=%s", str (page1, "next"));

@@ -618,12 +618,43 @@ complete_request (AfSandboxAuth0    *self,
 
 /* GET /connected-accounts/accounts */
 
+/* "connection" is a string or an exploded array (?connection=a&connection=b);
+ * GLib's query table keeps one value, so the query is read here. */
+static GStrv
+connection_filter (SoupServerMessage *msg)
+{
+  const char *raw = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_auto (GStrv) pairs = NULL;
+  GPtrArray *out;
+
+  if (raw == NULL)
+    return NULL;
+
+  out = g_ptr_array_new ();
+  pairs = g_strsplit (raw, "&", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    if (g_str_has_prefix (pairs[i], "connection="))
+      {
+        char *value = g_uri_unescape_string (pairs[i] + strlen ("connection="), NULL);
+
+        if (value != NULL)
+          g_ptr_array_add (out, value);
+      }
+  if (out->len == 0)
+    {
+      g_ptr_array_free (out, TRUE);
+      return NULL;
+    }
+  g_ptr_array_add (out, NULL);
+  return (GStrv)g_ptr_array_free (out, FALSE);
+}
+
 static void
 list_accounts (AfSandboxAuth0    *self,
                SoupServerMessage *msg,
                GHashTable        *query)
 {
-  const char *connection = query ? g_hash_table_lookup (query, "connection") : NULL;
+  g_auto (GStrv) connections = connection_filter (msg);
   const char *from = query ? g_hash_table_lookup (query, "from") : NULL;
   const char *take_str = query ? g_hash_table_lookup (query, "take") : NULL;
   g_autoptr (JsonBuilder) b = NULL;
@@ -638,6 +669,11 @@ list_accounts (AfSandboxAuth0    *self,
     {
       send_problem (msg, SOUP_STATUS_BAD_REQUEST, "https://auth0.com/api-errors#A0E-400-0001", "Bad Request",
                     "take must be a number from 1 to 20.", NULL);
+      return;
+    }
+  if (connections != NULL && g_strv_length (connections) > 20)
+    {
+      send_validation (msg, "connection", "must name at most 20 connections");
       return;
     }
   if (from != NULL && (!g_str_has_prefix (from, "sb-") ||
@@ -655,7 +691,7 @@ list_accounts (AfSandboxAuth0    *self,
     {
       Auth0Account *account = self->accounts->pdata[i];
 
-      if (connection != NULL && !g_str_equal (account->connection, connection))
+      if (connections != NULL && !g_strv_contains ((const char *const *)connections, account->connection))
         continue;
       add_account (b, account);
       n++;
@@ -663,7 +699,7 @@ list_accounts (AfSandboxAuth0    *self,
   json_builder_end_array (b);
   /* A "next" only when more accounts of the filter follow. */
   for (guint j = i; j < self->accounts->len; j++)
-    if (connection == NULL || g_str_equal (((Auth0Account *)self->accounts->pdata[j])->connection, connection))
+    if (connections == NULL || g_strv_contains ((const char *const *)connections, ((Auth0Account *)self->accounts->pdata[j])->connection))
       {
         g_autofree char *next = g_strdup_printf ("sb-%u", i);
 
