@@ -422,6 +422,29 @@ test_complete_errors (Fixture      *f,
       assert_problem (after, 400, "Bad Request");
     }
 
+  /* Too slow: the ticket, then the connect_code, outlive their request. */
+  {
+    g_autoptr (Reply) start = connect_start (f, f->me_token, body);
+    g_autoptr (Reply) late = connect_start (f, f->me_token, body);
+    g_autofree char *url = g_strdup_printf ("%s?ticket=%s", str (start, "connect_uri"),
+                                            json_object_get_string_member (json_object_get_object_member (obj (start), "connect_params"), "ticket"));
+    g_autofree char *late_url = g_strdup_printf ("%s?ticket=%s", str (late, "connect_uri"),
+                                                 json_object_get_string_member (json_object_get_object_member (obj (late), "connect_params"), "ticket"));
+    g_autoptr (Reply) browser = request (f, "GET", url, NULL, NULL, NULL);
+    g_autoptr (GHashTable) q = location_query (browser, CALLBACK "?");
+    g_autofree char *complete = g_strdup_printf ("{\"auth_session\":\"%s\",\"connect_code\":\"%s\",\"redirect_uri\":\"" CALLBACK "\",\"code_verifier\":\"" VERIFIER "\"}",
+                                                 str (start, "auth_session"), (char *)g_hash_table_lookup (q, "connect_code"));
+    g_autoptr (Reply) expired_code = NULL;
+    g_autoptr (Reply) expired_ticket = NULL;
+
+    af_sandbox_auth0_expire_connect_requests (f->tenant);
+    expired_ticket = request (f, "GET", late_url, NULL, NULL, NULL);
+    g_assert_cmpuint (expired_ticket->status, ==, 400);
+    g_assert_null (soup_message_headers_get_one (expired_ticket->headers, "Location"));
+    expired_code = request (f, "POST", "/me/v1/connected-accounts/complete", f->me_token, "application/json", complete);
+    assert_problem (expired_code, 400, "Bad Request");
+  }
+
   /* The person refuses at the provider. */
   af_sandbox_auth0_set_connect_denied (f->tenant, TRUE);
   {

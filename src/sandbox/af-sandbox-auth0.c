@@ -642,6 +642,31 @@ af_sandbox_auth0_add_rate_limit (AfSandboxAuth0 *self,
 }
 
 /**
+ * af_sandbox_auth0_expire_connect_requests:
+ *
+ * Every pending Connected Accounts request outlives its ticket
+ * (`expires_in`, 300 s) and its connect_code, as when the person leaves
+ * the browser open.
+ */
+void
+af_sandbox_auth0_expire_connect_requests (AfSandboxAuth0 *self)
+{
+  GHashTableIter iter;
+  gpointer       value;
+
+  g_return_if_fail (AF_IS_SANDBOX_AUTH0 (self));
+
+  g_hash_table_iter_init (&iter, self->connects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Auth0Connect *c = value;
+
+      c->expires_at = 0;
+      c->code_expires_at = 0;
+    }
+}
+
+/**
  * af_sandbox_auth0_drop_token_set:
  *
  * Removes the connected account of @connection and its tokenset, as Auth0

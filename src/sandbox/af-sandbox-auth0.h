@@ -61,6 +61,7 @@ void  af_sandbox_auth0_add_rate_limit (AfSandboxAuth0 *self,
                                        const char     *method_id,
                                        guint           times,
                                        guint           retry_after);
+void  af_sandbox_auth0_expire_connect_requests (AfSandboxAuth0 *self);
 void  af_sandbox_auth0_drop_token_set (AfSandboxAuth0 *self,
                                        const char     *connection);
 guint af_sandbox_auth0_get_n_connected_accounts (AfSandboxAuth0 *self);
