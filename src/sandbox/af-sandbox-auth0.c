@@ -21,10 +21,15 @@
  * one set up for Token Vault, a public one); two connections are enabled
  * for Connected Accounts: google-oauth2 and sign-in-with-slack. The tokens
  * Token Vault hands out are registered with af_sandbox_add_token (), so the
- * sandbox's Gmail, Calendar and Slack APIs accept them.
+ * sandbox's Gmail, Calendar and Slack APIs accept them; its tokens are
+ * RS256 JWTs whose key /.well-known/jwks.json publishes (af-sandbox-jwt.c).
+ *
+ * This file holds the tenant's state, settings and discovery; the
+ * Authentication API is in af-sandbox-auth0-token.c, the My Account API
+ * and the browser step of Connected Accounts in af-sandbox-auth0-me.c.
  *
  * Pages it follows (auth0/docs-v2, the source of auth0.com/docs):
- * - Authentication API: /authorize with PKCE
+ * - Authentication API (af-sandbox-auth0-token.c): /authorize with PKCE
  *   https://auth0.com/docs/api/authentication/authorization-code-flow-with-pkce/authorize-with-pkce
  *   /oauth/token https://auth0.com/docs/api/authentication/authorization-code-flow-with-pkce/get-token-pkce
  *   refresh https://auth0.com/docs/api/authentication/refresh-token/refresh-token
