@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "af-sandbox-private.h"
+#include "af-sandbox-auth0.h"
 #include "af-sandbox-oauth.h"
 
 typedef struct
@@ -353,6 +354,7 @@ af_sandbox_start (AfSandbox *self,
   self->base_url = g_steal_pointer (&uri);
 
   af_sandbox_oauth_register (self);
+  af_sandbox_auth0_register (self);
 
   return TRUE;
 }

@@ -10,7 +10,7 @@
 #include <glib-unix.h>
 #include <locale.h>
 
-#include "af-sandbox.h"
+#include "af-sandbox-auth0.h"
 
 static gboolean
 on_signal_cb (gpointer user_data)
@@ -50,7 +50,8 @@ main (int   argc,
   g_print ("Gmail     %s/gmail/v1/users/me/messages   Bearer %s\n", base, google);
   g_print ("Calendar  %s/calendar/v3                  Bearer %s\n", base, google);
   g_print ("Slack     %s/api                          Bearer %s\n", base, slack);
-  g_print ("Model     %s/v1/chat/completions          Bearer %s\n\n", base, llm);
+  g_print ("Model     %s/v1/chat/completions          Bearer %s\n", base, llm);
+  g_print ("Auth0     %s%s/                        client %s\n\n", base, AF_SANDBOX_AUTH0_PATH, AF_SANDBOX_AUTH0_CLIENT_ID);
   g_print ("Press Ctrl+C to stop.\n");
 
   loop = g_main_loop_new (NULL, FALSE);
