@@ -307,14 +307,26 @@ check_mailbox (Fixture   *f,
     }
 }
 
+/* Every action is done and was done once: the activity shows as many
+ * done actions as the outbox has, and nothing is left to do. */
 static void
 check_outbox_settled (Fixture *f)
 {
   g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
+  sqlite3_stmt *stmt = NULL;
 
   g_assert_cmpuint (af_outbox_count (outbox, AGENT_ID, AF_OUTBOX_EXECUTING), ==, 0);
   g_assert_cmpuint (af_outbox_count (outbox, AGENT_ID, AF_OUTBOX_PENDING), ==, 0);
   g_assert_cmpuint (af_outbox_count (outbox, AGENT_ID, AF_OUTBOX_FAILED), ==, 0);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (af_database_get_handle (f->db),
+                                       "SELECT count (*) FROM activity WHERE agent_id = ?1 AND kind = 'action-done'", -1,
+                                       &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, AGENT_ID, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpuint (sqlite3_column_int (stmt, 0), ==, af_outbox_count (outbox, AGENT_ID, AF_OUTBOX_DONE));
+  sqlite3_finalize (stmt);
 }
 
 typedef struct
@@ -350,6 +362,51 @@ on_kill_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+spawn_cli (Fixture *f,
+           Child   *child)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autofree char *bin = g_build_filename (g_getenv ("AGENTFLOW_TOP_BUILDDIR") ? g_getenv ("AGENTFLOW_TOP_BUILDDIR") : "..",
+                                           "src", "agentflow", NULL);
+  g_autofree char *out = g_build_filename (f->dir, "agentflow.log", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "AGENTFLOW_DATA_DIR", f->dir, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_set_stdout_file_path (launcher, out);
+  g_subprocess_launcher_set_stderr_file_path (launcher, out);
+  child->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--run-agent", AGENT_ID, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (child->process, NULL, on_child_exited_cb, child);
+}
+
+/* Waits for @child to exit; whether it was killed before it finished
+ * (else it must have succeeded). */
+static gboolean
+wait_cli (Fixture *f,
+          Child   *child)
+{
+  g_autofree char *out = g_build_filename (f->dir, "agentflow.log", NULL);
+  gboolean         killed;
+
+  while (!child->exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_handle_id (&child->kill_id, g_source_remove);
+
+  killed = child->killed && g_subprocess_get_if_signaled (child->process);
+  if (!killed && (!g_subprocess_get_if_exited (child->process) || g_subprocess_get_exit_status (child->process) != 0))
+    {
+      g_autofree char *log = NULL;
+
+      g_file_get_contents (out, &log, NULL, NULL);
+      g_error ("agentflow --run-agent failed:\n%s", log);
+    }
+  g_clear_object (&child->process);
+  return killed;
+}
+
 /* `agentflow --run-agent` on the fixture's data; killed with SIGKILL after
  * @kill_ms when not 0. Returns when it has exited; whether it was killed
  * before it finished. */
@@ -357,39 +414,12 @@ static gboolean
 run_cli (Fixture *f,
          guint    kill_ms)
 {
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autofree char *bin = g_build_filename (g_getenv ("AGENTFLOW_TOP_BUILDDIR") ? g_getenv ("AGENTFLOW_TOP_BUILDDIR") : "..",
-                                           "src", "agentflow", NULL);
-  g_autofree char *out = g_build_filename (f->dir, "agentflow.log", NULL);
-  g_autoptr (GError) error = NULL;
   Child child = { 0 };
 
-  g_subprocess_launcher_setenv (launcher, "AGENTFLOW_DATA_DIR", f->dir, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_set_stdout_file_path (launcher, out);
-  g_subprocess_launcher_set_stderr_file_path (launcher, out);
-  child.process = g_subprocess_launcher_spawn (launcher, &error, bin, "--run-agent", AGENT_ID, NULL);
-  g_assert_no_error (error);
-  g_subprocess_wait_async (child.process, NULL, on_child_exited_cb, &child);
+  spawn_cli (f, &child);
   if (kill_ms > 0)
     child.kill_id = g_timeout_add (kill_ms, on_kill_cb, &child);
-  while (!child.exited)
-    g_main_context_iteration (NULL, TRUE);
-  g_clear_handle_id (&child.kill_id, g_source_remove);
-
-  if (!child.killed || !g_subprocess_get_if_signaled (child.process))
-    {
-      g_autofree char *log = NULL;
-
-      g_file_get_contents (out, &log, NULL, NULL);
-      if (!g_subprocess_get_if_exited (child.process) || g_subprocess_get_exit_status (child.process) != 0)
-        g_error ("agentflow --run-agent failed:\n%s", log);
-      g_clear_object (&child.process);
-      return FALSE;
-    }
-  g_clear_object (&child.process);
-  return TRUE;
+  return wait_cli (f, &child);
 }
 
 /* A whole run through @entry_point after a kill. */
@@ -471,6 +501,53 @@ test_killed_runs (Fixture      *f,
   g_assert_cmpuint (killed, >=, N_TRIALS / 2);
 }
 
+static gboolean
+on_tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* The app starts (or another `agentflow`) while `agentflow --run-agent`
+ * is in the middle of a run: its actions in flight, "executing", and its
+ * label changes waiting for their batch, "pending", are that process's
+ * own. Reconciling them would draft the reply a second time. */
+static void
+test_live_process (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
+  g_autoptr (AfAccountsExecutor) executor = NULL;
+  g_autoptr (AfEngine) engine = NULL;
+  g_autoptr (GPtrArray) expected = NULL;
+  g_autoptr (GError) error = NULL;
+  Child child = { 0 };
+  guint tick;
+
+  add_agent (f);
+  g_assert_false (run_cli (f, 0));
+
+  /* Slow enough that the other process's draft is surely in flight when
+   * this one starts. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.drafts.create", AF_SANDBOX_ROUTE_LATENCY, G_MAXUINT, 1000);
+  expected = deliver_mail (f, "L01");
+  spawn_cli (f, &child);
+  /* Its outbox entries are all the sign there is of where it is. */
+  tick = g_timeout_add (10, on_tick_cb, NULL);
+  while (!child.exited && af_outbox_count (outbox, AGENT_ID, AF_OUTBOX_EXECUTING) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_false (child.exited);
+
+  engine = open_engine (f, &executor);
+  af_engine_start (engine, &error);
+  g_assert_no_error (error);
+  g_assert_false (wait_cli (f, &child));
+  af_engine_shutdown (engine);
+
+  check_mailbox (f, expected);
+  check_outbox_settled (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -479,6 +556,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/killed-runs/nothing-lost-nothing-twice", Fixture, NULL, fixture_set_up, test_killed_runs,
+              fixture_tear_down);
+  g_test_add ("/killed-runs/live-process-left-alone", Fixture, NULL, fixture_set_up, test_live_process,
               fixture_tear_down);
 
   return g_test_run ();
