@@ -7,8 +7,8 @@
  * as `agentflow --run-agent` in its own process against a sandbox served
  * by this one, is killed with SIGKILL at a random point of its run, and is
  * started again through each entry point: `agentflow --run-agent` again,
- * af_engine_start() then a run in this process, or a run in this process
- * alone. Afterwards the sandbox's mailbox must show every effect the rules
+ * af_engine_start() then a run in this process, a run in this process
+ * alone, or a test run (the editor's) before it. Afterwards the sandbox's mailbox must show every effect the rules
  * call for exactly once: each label on each message, each draft once per
  * thread, each reply sent once.
  */
@@ -22,8 +22,8 @@
 #include "af-test-engine.h"
 
 #define AGENT_ID         "killed-agent"
-#define N_TRIALS         21
-#define N_ENTRY_POINTS   3
+#define N_TRIALS         24
+#define N_ENTRY_POINTS   4
 #define SLOW_CALL_MS     120
 #define SHORTEST_KILL_MS 50
 
@@ -444,6 +444,22 @@ recover (Fixture *f,
       af_engine_start (engine, &error);
       g_assert_no_error (error);
     }
+  if (entry_point == 3)
+    {
+      g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
+      g_autoptr (GAsyncResult) tested = NULL;
+      g_autoptr (JsonObject) would = NULL;
+
+      /* The editor's Test Run comes first: it settles what the killed
+       * process left, and does nothing of its own. */
+      af_engine_test_agent_async (engine, af_engine_lookup_agent (engine, AGENT_ID), NULL, af_test_on_result_cb,
+                                  &tested);
+      would = af_engine_test_agent_finish (engine, af_test_wait (&tested), &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (would);
+      g_assert_cmpuint (af_outbox_count (outbox, AGENT_ID, AF_OUTBOX_EXECUTING), ==, 0);
+      g_assert_cmpuint (af_outbox_count (outbox, AGENT_ID, AF_OUTBOX_PENDING), ==, 0);
+    }
   result = af_test_run_agent (engine, af_engine_lookup_agent (engine, AGENT_ID), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "succeeded");
@@ -454,7 +470,8 @@ static void
 test_killed_runs (Fixture      *f,
                   gconstpointer data)
 {
-  static const char *const entry_points[N_ENTRY_POINTS] = { "agentflow --run-agent", "af_engine_start", "a run" };
+  static const char *const entry_points[N_ENTRY_POINTS] = { "agentflow --run-agent", "af_engine_start", "a run",
+                                                            "a test run" };
   guint                    killed = 0;
   gint64                   start;
 

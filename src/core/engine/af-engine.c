@@ -3120,6 +3120,9 @@ af_engine_approve_async (AfEngine           *self,
     }
   stored = json_node_get_object (json_parser_get_root (parser));
   g_object_set_data_full (G_OBJECT (task), "stored", json_object_ref (stored), (GDestroyNotify)json_object_unref);
+  /* In flight, and this process's: another one starting meanwhile must
+   * not take it for interrupted. */
+  claim_owner (self);
   af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, NULL);
   g_hash_table_add (self->inflight, g_strdup (entry->key));
   af_executor_execute_async (self->executor, agent, entry->action, json_object_get_object_member (stored, "params"),
