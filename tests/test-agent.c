@@ -62,7 +62,7 @@ test_round_trip (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *text = json_to_string (exported, FALSE);
 
-  g_assert_nonnull (strstr (text, "\"version\":1"));
+  g_assert_nonnull (strstr (text, "\"version\":2"));
   g_assert_null (strstr (text, "token"));
   imported = af_agent_new_from_json (exported, &error);
   g_assert_no_error (error);
@@ -97,7 +97,7 @@ static void
 test_import_errors (void)
 {
   check_import_error ("{\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"manual\"}}", "version: is missing");
-  check_import_error ("{\"version\":2,\"name\":\"x\",\"template\":\"custom\"}", "version: version 2 is not supported");
+  check_import_error ("{\"version\":3,\"name\":\"x\",\"template\":\"custom\"}", "version: version 3 is not supported");
   check_import_error ("{\"version\":1,\"name\":\"\",\"template\":\"custom\"}", "name:");
   check_import_error ("{\"version\":1,\"name\":\"x\",\"template\":\"custom\",\"trigger\":{\"type\":\"hourly\"}}",
                       "trigger.type:");

@@ -11,6 +11,7 @@
 #include "af-error.h"
 #include "af-json-private.h"
 #include "af-rules.h"
+#include "af-template.h"
 
 #include <stdio.h>
 
@@ -81,6 +82,14 @@ static const char *const permissions[] = {
   "calendar.write",
   "slack.read",
   "slack.post",
+  NULL,
+};
+
+/* Where a run's items come from (AfExecutor's fetch). */
+static const char *const sources[] = {
+  "mail",
+  "agenda",
+  "digest",
   NULL,
 };
 
@@ -628,135 +637,220 @@ validate_trigger (JsonNode *node,
   return TRUE;
 }
 
+static gboolean
+validate_source (JsonNode *node,
+                 GError  **error)
+{
+  const char *source = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+                           ? json_node_get_string (node)
+                           : NULL;
+
+  if (source == NULL || !g_strv_contains (sources, source))
+    return fail (error, "source", "must be one of mail, agenda, digest");
+  return TRUE;
+}
+
+static gboolean
+validate_connections (JsonNode *node,
+                      GError  **error)
+{
+  JsonArray *connections;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return fail (error, "connections", "must be a list");
+  connections = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (connections); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("connections[%u]", i);
+      JsonNode        *cn = json_array_get_element (connections, i);
+      JsonObject      *c;
+      JsonNode        *perms;
+
+      if (!JSON_NODE_HOLDS_OBJECT (cn))
+        return fail (error, path, "must be an object");
+      c = json_node_get_object (cn);
+      if (af_json_get_string (c, "service", NULL) == NULL)
+        {
+          g_autofree char *p = g_strconcat (path, ".service", NULL);
+          return fail (error, p, "is missing");
+        }
+      /* Exports carry no secrets, and imports must not smuggle any in. */
+      for (const char *const *k = (const char *const[]){ "token", "access_token", "refresh_token", "secret", "password", "api_key", NULL }; *k; k++)
+        if (json_object_has_member (c, *k))
+          {
+            g_autofree char *p = g_strdup_printf ("%s.%s", path, *k);
+            return fail (error, p, "secrets are not allowed in an agent file");
+          }
+      perms = json_object_get_member (c, "permissions");
+      if (perms == NULL || !JSON_NODE_HOLDS_ARRAY (perms))
+        {
+          g_autofree char *p = g_strconcat (path, ".permissions", NULL);
+          return fail (error, p, "must be a list");
+        }
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (perms)); j++)
+        {
+          const char *perm = af_json_array_get_string (json_node_get_array (perms), j);
+
+          if (perm == NULL || !g_strv_contains (permissions, perm))
+            {
+              g_autofree char *p = g_strdup_printf ("%s.permissions[%u]", path, j);
+              g_autofree char *m = g_strdup_printf ("unknown permission “%s”", perm ? perm : "");
+              return fail (error, p, m);
+            }
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_rules (JsonNode *node,
+                GError  **error)
+{
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return fail (error, "rules", "must be a list");
+  return af_rules_validate (json_node_get_array (node), "rules", error);
+}
+
+static gboolean
+validate_approvals (JsonNode *node,
+                    GError  **error)
+{
+  g_autoptr (GList) members = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, "approvals", "must be an object");
+  members = json_object_get_members (json_node_get_object (node));
+  for (GList *l = members; l; l = l->next)
+    {
+      const char      *v = af_json_get_string (json_node_get_object (node), l->data, "");
+      g_autofree char *p = g_strdup_printf ("approvals.%s", (const char *)l->data);
+
+      if (lookup_action (l->data) == NULL)
+        return fail (error, p, "unknown action");
+      /* Not a string ("send": 1) reads as NULL. */
+      if (v == NULL || (!g_str_equal (v, "auto") && !g_str_equal (v, "ask") && !g_str_equal (v, "never")))
+        return fail (error, p, "must be “auto”, “ask” or “never”");
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_ai (JsonNode *node,
+             GError  **error)
+{
+  JsonObject *ai;
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, "ai", "must be an object");
+  ai = json_node_get_object (node);
+  if (json_object_has_member (ai, "api_key"))
+    return fail (error, "ai.api_key", "secrets are not allowed in an agent file");
+  if (af_json_get_int (ai, "max_steps", 8) < 1 || af_json_get_int (ai, "max_steps", 8) > 50)
+    return fail (error, "ai.max_steps", "must be between 1 and 50");
+  node = json_object_get_member (ai, "model");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      const char *model = json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+
+      if (model == NULL || strlen (model) > 200 || !g_utf8_validate (model, -1, NULL))
+        return fail (error, "ai.model", "must be a model name");
+    }
+  node = json_object_get_member (ai, "temperature");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+      if ((type != G_TYPE_DOUBLE && type != G_TYPE_INT64) || json_node_get_double (node) < 0 || json_node_get_double (node) > 2)
+        return fail (error, "ai.temperature", "must be a number from 0 to 2");
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  const char *name;
+  /* Required in an agent file of this version; a definition in the
+   * database may still lack it (made before the member existed). */
+  gboolean required;
+  gboolean (*validate) (JsonNode *node,
+                        GError  **error);
+} DefinitionMember;
+
+/* Every member an agent definition can hold: the one list that validation,
+ * export and import all read, so that an export carries the whole
+ * definition and an import accepts exactly what an export writes. A new
+ * member of the definition is a new row here. */
+static const DefinitionMember definition_members[] = {
+  { "source", TRUE, validate_source },
+  { "trigger", TRUE, validate_trigger },
+  { "connections", FALSE, validate_connections },
+  { "rules", FALSE, validate_rules },
+  { "ai", FALSE, validate_ai },
+  { "approvals", FALSE, validate_approvals },
+};
+
+/* The members of an agent file around the definition's. */
+static const char *const file_members[] = { "version", "id", "name", "description", "template", NULL };
+
+static const DefinitionMember *
+lookup_definition_member (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (definition_members); i++)
+    if (g_str_equal (definition_members[i].name, name))
+      return &definition_members[i];
+  return NULL;
+}
+
 gboolean
 af_agent_validate_definition (JsonObject *definition,
                               GError    **error)
 {
-  JsonNode *node;
+  JsonObjectIter iter;
+  const char    *name;
+  JsonNode      *node;
 
   g_return_val_if_fail (definition != NULL, FALSE);
 
+  /* The trigger first: a definition without one says so, whatever else
+   * is wrong with it. */
   if (!validate_trigger (json_object_get_member (definition, "trigger"), error))
     return FALSE;
-
-  node = json_object_get_member (definition, "connections");
-  if (node != NULL)
+  json_object_iter_init (&iter, definition);
+  while (json_object_iter_next (&iter, &name, &node))
     {
-      JsonArray *connections;
+      const DefinitionMember *member = lookup_definition_member (name);
 
-      if (!JSON_NODE_HOLDS_ARRAY (node))
-        return fail (error, "connections", "must be a list");
-      connections = json_node_get_array (node);
-      for (guint i = 0; i < json_array_get_length (connections); i++)
-        {
-          g_autofree char *path = g_strdup_printf ("connections[%u]", i);
-          JsonNode        *cn = json_array_get_element (connections, i);
-          JsonObject      *c;
-          JsonNode        *perms;
-
-          if (!JSON_NODE_HOLDS_OBJECT (cn))
-            return fail (error, path, "must be an object");
-          c = json_node_get_object (cn);
-          if (af_json_get_string (c, "service", NULL) == NULL)
-            {
-              g_autofree char *p = g_strconcat (path, ".service", NULL);
-              return fail (error, p, "is missing");
-            }
-          /* Exports carry no secrets, and imports must not smuggle any in. */
-          for (const char *const *k = (const char *const[]){ "token", "access_token", "refresh_token", "secret", "password", "api_key", NULL }; *k; k++)
-            if (json_object_has_member (c, *k))
-              {
-                g_autofree char *p = g_strdup_printf ("%s.%s", path, *k);
-                return fail (error, p, "secrets are not allowed in an agent file");
-              }
-          perms = json_object_get_member (c, "permissions");
-          if (perms == NULL || !JSON_NODE_HOLDS_ARRAY (perms))
-            {
-              g_autofree char *p = g_strconcat (path, ".permissions", NULL);
-              return fail (error, p, "must be a list");
-            }
-          for (guint j = 0; j < json_array_get_length (json_node_get_array (perms)); j++)
-            {
-              const char *perm = af_json_array_get_string (json_node_get_array (perms), j);
-
-              if (perm == NULL || !g_strv_contains (permissions, perm))
-                {
-                  g_autofree char *p = g_strdup_printf ("%s.permissions[%u]", path, j);
-                  g_autofree char *m = g_strdup_printf ("unknown permission “%s”", perm ? perm : "");
-                  return fail (error, p, m);
-                }
-            }
-        }
-    }
-
-  node = json_object_get_member (definition, "rules");
-  if (node != NULL)
-    {
-      if (!JSON_NODE_HOLDS_ARRAY (node))
-        return fail (error, "rules", "must be a list");
-      if (!af_rules_validate (json_node_get_array (node), "rules", error))
+      /* Nothing the export would leave behind. */
+      if (member == NULL)
+        return fail (error, name, "is not a field of an agent definition");
+      if (!member->validate (node, error))
         return FALSE;
     }
-
-  node = json_object_get_member (definition, "approvals");
-  if (node != NULL)
-    {
-      g_autoptr (GList) members = NULL;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        return fail (error, "approvals", "must be an object");
-      members = json_object_get_members (json_node_get_object (node));
-      for (GList *l = members; l; l = l->next)
-        {
-          const char      *v = af_json_get_string (json_node_get_object (node), l->data, "");
-          g_autofree char *p = g_strdup_printf ("approvals.%s", (const char *)l->data);
-
-          if (lookup_action (l->data) == NULL)
-            return fail (error, p, "unknown action");
-          /* Not a string ("send": 1) reads as NULL. */
-          if (v == NULL || (!g_str_equal (v, "auto") && !g_str_equal (v, "ask") && !g_str_equal (v, "never")))
-            return fail (error, p, "must be “auto”, “ask” or “never”");
-        }
-    }
-
-  node = json_object_get_member (definition, "ai");
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
-    {
-      JsonObject *ai;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        return fail (error, "ai", "must be an object");
-      ai = json_node_get_object (node);
-      if (json_object_has_member (ai, "api_key"))
-        return fail (error, "ai.api_key", "secrets are not allowed in an agent file");
-      if (af_json_get_int (ai, "max_steps", 8) < 1 || af_json_get_int (ai, "max_steps", 8) > 50)
-        return fail (error, "ai.max_steps", "must be between 1 and 50");
-      node = json_object_get_member (ai, "model");
-      if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
-        {
-          const char *model = json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
-
-          if (model == NULL || strlen (model) > 200 || !g_utf8_validate (model, -1, NULL))
-            return fail (error, "ai.model", "must be a model name");
-        }
-      node = json_object_get_member (ai, "temperature");
-      if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
-        {
-          GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
-
-          if ((type != G_TYPE_DOUBLE && type != G_TYPE_INT64) || json_node_get_double (node) < 0 || json_node_get_double (node) > 2)
-            return fail (error, "ai.temperature", "must be a number from 0 to 2");
-        }
-    }
-
   return TRUE;
+}
+
+/**
+ * af_agent_definition_member_names:
+ *
+ * Returns: (transfer container): the names of every member an agent
+ *   definition can hold, in export order, %NULL-terminated; free with g_free()
+ */
+const char **
+af_agent_definition_member_names (void)
+{
+  const char **names = g_new0 (const char *, G_N_ELEMENTS (definition_members) + 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (definition_members); i++)
+    names[i] = definition_members[i].name;
+  return names;
 }
 
 JsonNode *
 af_agent_to_json (AfAgent *self)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  static const char *const keys[] = { "trigger", "connections", "rules", "ai", "approvals", NULL };
 
   g_return_val_if_fail (AF_IS_AGENT (self), NULL);
 
@@ -771,12 +865,14 @@ af_agent_to_json (AfAgent *self)
   json_builder_add_string_value (b, self->description);
   json_builder_set_member_name (b, "template");
   json_builder_add_string_value (b, self->template_id);
-  /* Only known members: whatever else might sit in the definition stays home. */
-  for (guint i = 0; keys[i]; i++)
-    if (json_object_has_member (self->definition, keys[i]))
+  /* The definition holds nothing but these (af_agent_validate_definition()
+   * sees to it), so this is all of it. */
+  for (guint i = 0; i < G_N_ELEMENTS (definition_members); i++)
+    if (json_object_has_member (self->definition, definition_members[i].name))
       {
-        json_builder_set_member_name (b, keys[i]);
-        json_builder_add_value (b, af_json_deep_copy (json_object_get_member (self->definition, keys[i])));
+        json_builder_set_member_name (b, definition_members[i].name);
+        json_builder_add_value (b, af_json_deep_copy (json_object_get_member (self->definition,
+                                                                              definition_members[i].name)));
       }
   json_builder_end_object (b);
 
@@ -788,10 +884,13 @@ af_agent_new_from_json (JsonNode *node,
                         GError  **error)
 {
   g_autoptr (JsonObject) definition = NULL;
-  JsonObject              *o;
-  const char              *name, *template_id, *id;
-  static const char *const keys[] = { "trigger", "connections", "rules", "ai", "approvals", NULL };
-  AfAgent                 *agent;
+  JsonObject    *o;
+  const char    *name, *template_id, *id;
+  gint64         version;
+  JsonObjectIter iter;
+  const char    *member;
+  JsonNode      *value;
+  AfAgent       *agent;
 
   /* An empty or blank file parses to no node at all. */
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
@@ -800,10 +899,11 @@ af_agent_new_from_json (JsonNode *node,
 
   if (!json_object_has_member (o, "version") || json_node_get_value_type (json_object_get_member (o, "version")) != G_TYPE_INT64)
     return fail (error, "version", "is missing"), NULL;
-  if (json_object_get_int_member (o, "version") != AF_AGENT_EXPORT_VERSION)
+  version = json_object_get_int_member (o, "version");
+  if (version < 1 || version > AF_AGENT_EXPORT_VERSION)
     {
-      g_autofree char *m = g_strdup_printf ("version %" G_GINT64_FORMAT " is not supported (this AgentFlow reads version %d)",
-                                            json_object_get_int_member (o, "version"), AF_AGENT_EXPORT_VERSION);
+      g_autofree char *m = g_strdup_printf ("version %" G_GINT64_FORMAT " is not supported (this AgentFlow reads versions 1 to %d)",
+                                            version, AF_AGENT_EXPORT_VERSION);
       return fail (error, "version", m), NULL;
     }
   name = af_json_get_string (o, "name", NULL);
@@ -814,10 +914,31 @@ af_agent_new_from_json (JsonNode *node,
     return fail (error, "template", "must be a non-empty string"), NULL;
   id = af_json_get_string (o, "id", NULL);
 
+  /* Whatever this version cannot place is refused, not dropped. */
   definition = json_object_new ();
-  for (guint i = 0; keys[i]; i++)
-    if (json_object_has_member (o, keys[i]))
-      json_object_set_member (definition, keys[i], af_json_deep_copy (json_object_get_member (o, keys[i])));
+  json_object_iter_init (&iter, o);
+  while (json_object_iter_next (&iter, &member, &value))
+    {
+      if (g_strv_contains (file_members, member))
+        continue;
+      if (lookup_definition_member (member) == NULL)
+        return fail (error, member, "is not a field of an agent file"), NULL;
+      json_object_set_member (definition, member, af_json_deep_copy (value));
+    }
+
+  /* Version 1 files were written before "source" was exported; the agent
+   * read what its template reads (no editor changed it then). */
+  if (version == 1 && !json_object_has_member (definition, "source"))
+    {
+      AfTemplate *template = af_template_lookup (template_id);
+      JsonObject *defaults = template ? af_template_get_definition (template) : NULL;
+
+      if (defaults != NULL && json_object_has_member (defaults, "source"))
+        json_object_set_member (definition, "source", af_json_deep_copy (json_object_get_member (defaults, "source")));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (definition_members); i++)
+    if (definition_members[i].required && !json_object_has_member (definition, definition_members[i].name))
+      return fail (error, definition_members[i].name, "is missing"), NULL;
 
   if (!af_agent_validate_definition (definition, error))
     return NULL;

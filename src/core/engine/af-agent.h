@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AfAgent, af_agent, AF, AGENT, GObject)
 
-#define AF_AGENT_EXPORT_VERSION 1
+/* 2: the file carries the whole definition, "source" included; version 1
+ * files are still read. */
+#define AF_AGENT_EXPORT_VERSION 2
 
 typedef enum
 {
@@ -29,7 +31,7 @@ typedef enum
   AF_APPROVAL_POLICY_NEVER,
 } AfApprovalPolicy;
 
-/* @definition holds the trigger, connections (service, account,
+/* @definition holds the source, trigger, connections (service, account,
  * permissions), rules, ai settings and approval policies; see
  * af_agent_validate_definition(). */
 AfAgent     *af_agent_new (const char *id,
@@ -84,8 +86,11 @@ JsonNode *af_agent_to_json (AfAgent *self);
  * path of the first problem, e.g. “rules[1].conditions[0].op”. */
 AfAgent *af_agent_new_from_json (JsonNode *node,
                                  GError  **error);
-gboolean af_agent_validate_definition (JsonObject *definition,
-                                       GError    **error);
+/* Also refuses a member no agent definition has (see
+ * af_agent_definition_member_names()). */
+gboolean     af_agent_validate_definition (JsonObject *definition,
+                                           GError    **error);
+const char **af_agent_definition_member_names (void);
 
 /* json_node_copy() shares objects and arrays; this does not. */
 JsonNode *af_json_deep_copy (JsonNode *node);

@@ -47,9 +47,11 @@ struct _AfEngine
   GQueue          *queue;   /* Run waiting for a slot */
   AfRunOwner      *owner;   /* whose runs this engine's are; made at the first run */
   gboolean         runs_recovered;
-  GHashTable      *failures; /* agent id → consecutive failures */
-  GHashTable      *inflight; /* idempotency keys being executed */
-  GHashTable      *deferred; /* agent ids due while offline */
+  gboolean         outbox_reconciled; /* a pass over what others left ran */
+  guint            n_reconciling;     /* its entries not settled yet; runs wait */
+  GHashTable      *failures;          /* agent id → consecutive failures */
+  GHashTable      *inflight;          /* idempotency keys being executed */
+  GHashTable      *deferred;          /* agent ids due while offline */
   GNetworkMonitor *monitor;
   gulong           monitor_handler;
   AfLlmClient     *llm;
@@ -110,12 +112,14 @@ typedef struct
   GHashTable *groups;       /* "action\nparams" → Group, not sent yet */
   GHashTable *unsettled;    /* item id → its batched actions not finished */
   GHashTable *seen_later;   /* item ids whose marker waits for those */
-  GHashTable *failed_items; /* item ids with a failed batched action */
-  guint       n_batches;    /* batches in flight */
-  gboolean    keep_cursor;  /* a batch failed: read those items again */
-  gboolean    writing;      /* in a transaction: see begin_writes() */
-  GError     *write_error;  /* a batch's results could not be recorded */
-  GError     *unconfirmed;  /* the current action's error, while asking the service */
+  GHashTable *failed_items; /* item ids not to record as seen: a batched
+                             * action failed, or one is still held by
+                             * another process or of unknown outcome */
+  guint    n_batches;       /* batches in flight */
+  gboolean keep_cursor;     /* a batch failed: read those items again */
+  gboolean writing;         /* in a transaction: see begin_writes() */
+  GError  *write_error;     /* a batch's results could not be recorded */
+  GError  *unconfirmed;     /* the current action's error, while asking the service */
 } Run;
 
 typedef struct
@@ -553,10 +557,44 @@ mark_seen (AfEngine   *self,
     g_warning ("Could not remember an item: %s", error->message);
 }
 
+/* The owner stamped on the runs and outbox entries of this process. */
+static void
+claim_owner (AfEngine *self)
+{
+  if (self->owner != NULL)
+    return;
+  self->owner = af_run_owner_new (af_database_get_path (self->db));
+  af_outbox_set_owner (self->outbox, af_run_owner_get_id (self->owner));
+}
+
+/* Whether another live process holds @entry (its batch still filling, its
+ * request in flight): what became of it is that process's to record. */
+static gboolean
+held_elsewhere (AfEngine      *self,
+                AfOutboxEntry *entry)
+{
+  if (entry->owner == NULL)
+    return FALSE;
+  if (self->owner != NULL && g_str_equal (entry->owner, af_run_owner_get_id (self->owner)))
+    return FALSE;
+  return af_run_owner_is_alive (af_database_get_path (self->db), entry->owner);
+}
+
 /* Runs. */
 
 static void
 start_queued (AfEngine *self);
+
+/* @item_id has an action not done yet and not failed for good: it is not
+ * recorded as seen, and the sync cursor stays, so a later run reads it
+ * again and finishes it. */
+static void
+hold_item (Run        *run,
+           const char *item_id)
+{
+  g_hash_table_add (run->failed_items, g_strdup (item_id));
+  run->keep_cursor = TRUE;
+}
 
 /* The bookkeeping of many actions in a row (outbox entries, the log, seen
  * items) goes into one transaction, not one each; it is committed before
@@ -839,6 +877,44 @@ on_execute_cb (GObject      *source,
   action_finished (run, answer, error);
 }
 
+/* What became of an action a process that is gone left "executing". */
+static void
+on_recover_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Run        *run = user_data;
+  Planned    *p = run->current;
+  const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+  g_autoptr (GError) error = NULL;
+  gboolean happened = af_executor_reconcile_finish (AF_EXECUTOR (source), result, &error);
+
+  if (happened)
+    action_finished (run, "{\"reconciled\":true}", NULL);
+  else if (error == NULL)
+    /* It never reached the service: do it now. */
+    af_executor_execute_async (run->engine->executor, run->agent, p->action, p->params, p->item, p->key,
+                               run->cancellable, on_execute_cb, run);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    action_finished (run, NULL, error);
+  else
+    {
+      g_autoptr (JsonObject) details = details_new ("action", p->action, "item", item_id, "rule", p->rule, "key",
+                                                    p->key, "error", error->message, NULL);
+      g_autofree char *summary = action_failed_summary (p, error);
+
+      /* Still unknown: neither repeated nor taken for done; it stays
+       * "executing", and the item for a later run. */
+      g_warning ("Could not tell whether %s happened: %s", p->key, error->message);
+      g_hash_table_remove (run->engine->inflight, p->key);
+      hold_item (run, item_id);
+      run_log (run, "action-failed", summary, details, "failed");
+      run->n_failed++;
+      g_clear_pointer (&run->current, planned_free);
+      run_next_action (run);
+    }
+}
+
 static void
 request_approval (Run           *run,
                   Planned       *p,
@@ -1009,32 +1085,66 @@ on_batch_cb (GObject      *source,
     run_next_action (run);
 }
 
-static void
+/* Sends @g's actions as one batch. Their entries become "executing" only
+ * now, on disk before the request leaves: until then they were "pending",
+ * which a restart may simply do. %FALSE when that could not be written:
+ * nothing is sent, the error is the run's. */
+static gboolean
 send_group (Run   *run,
             Group *g)
 {
   AfEngine *self = run->engine;
-  Batch    *batch = g_new0 (Batch, 1);
+  g_autoptr (GPtrArray) planned = g_steal_pointer (&g->planned);
   g_autoptr (GPtrArray) items = g_ptr_array_new ();
   g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  Batch *batch;
 
-  batch->run = run;
-  batch->action = g_strdup (g->action);
-  batch->planned = g_steal_pointer (&g->planned);
   g->planned = g_ptr_array_new_with_free_func ((GDestroyNotify)planned_free);
-  for (guint i = 0; i < batch->planned->len; i++)
+  begin_writes (run);
+  for (guint i = 0; i < planned->len && error == NULL; i++)
     {
-      Planned *p = g_ptr_array_index (batch->planned, i);
+      Planned *p = g_ptr_array_index (planned, i);
 
+      af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_EXECUTING, NULL, &error);
       g_ptr_array_add (items, p->item);
       g_ptr_array_add (keys, p->key);
     }
+  if (error != NULL)
+    {
+      af_database_rollback (self->db);
+      run->writing = FALSE;
+    }
+  else
+    end_writes (run, &error);
+  if (error != NULL)
+    {
+      g_warning ("Could not record a batch of actions before sending it: %s", error->message);
+      for (guint i = 0; i < planned->len; i++)
+        {
+          Planned    *p = g_ptr_array_index (planned, i);
+          const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+
+          g_hash_table_remove (self->inflight, p->key);
+          hold_item (run, item_id);
+          settle_item (run, item_id);
+        }
+      if (run->write_error == NULL)
+        run->write_error = g_steal_pointer (&error);
+      return FALSE;
+    }
+
+  batch = g_new0 (Batch, 1);
+  batch->run = run;
+  batch->action = g_strdup (g->action);
+  batch->planned = g_steal_pointer (&planned);
   run->n_batches++;
   af_executor_execute_batch_async (self->executor, run->agent, g->action, g->params, items, keys, run->cancellable,
                                    on_batch_cb, batch);
+  return TRUE;
 }
 
-/* Queues @p (through the gates, its outbox entry "executing") for a batch
+/* Queues @p (through the gates, its outbox entry "pending") for a batch
  * with the same change; → that batch when it is full. */
 static Group *
 add_to_group (Run     *run,
@@ -1060,25 +1170,34 @@ add_to_group (Run     *run,
   return g->planned->len < AF_EXECUTOR_BATCH_MAX ? NULL : g;
 }
 
-/* Sends every batch still filling; %TRUE when there was one. */
+/* Sends every batch still filling; %TRUE when a batch is in flight. */
 static gboolean
 send_groups (Run *run)
 {
   GHashTableIter iter;
   Group         *g;
-  gboolean       sent = FALSE;
 
   g_hash_table_iter_init (&iter, run->groups);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&g))
     {
-      if (g->planned->len > 0)
+      if (g->planned->len > 0 && run->write_error == NULL)
+        send_group (run, g);
+      else if (g->planned->len > 0)
         {
-          send_group (run, g);
-          sent = TRUE;
+          /* Not sent: back to "pending" for a later run. */
+          for (guint i = 0; i < g->planned->len; i++)
+            {
+              Planned    *p = g_ptr_array_index (g->planned, i);
+              const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+
+              g_hash_table_remove (run->engine->inflight, p->key);
+              hold_item (run, item_id);
+              settle_item (run, item_id);
+            }
         }
       g_hash_table_iter_remove (&iter);
     }
-  return sent;
+  return run->n_batches > 0;
 }
 
 /* Takes the planned actions in turn. Most go out one at a time; label-type
@@ -1108,6 +1227,13 @@ run_next_action (Run *run)
           finish_run_with_error (run, error);
           return;
         }
+      if (run->write_error != NULL)
+        {
+          /* A batch could not be recorded: stop, once the others are back. */
+          if (run->n_batches == 0)
+            finish_run_with_error (run, run->write_error);
+          return;
+        }
 
       p = g_queue_pop_head (run->planned);
       if (p == NULL)
@@ -1116,7 +1242,12 @@ run_next_action (Run *run)
             finish_run_with_error (run, error);
           /* The last batches; on_batch_cb comes back here. */
           else if (!send_groups (run))
-            finish_run (run, "succeeded", NULL);
+            {
+              if (run->write_error != NULL)
+                finish_run_with_error (run, run->write_error);
+              else
+                finish_run (run, "succeeded", NULL);
+            }
           return;
         }
       begin_writes (run);
@@ -1206,9 +1337,22 @@ run_next_action (Run *run)
           continue;
         }
 
-      if (g_str_equal (entry->state, AF_OUTBOX_DONE) || g_str_equal (entry->state, AF_OUTBOX_WAITING) || g_str_equal (entry->state, AF_OUTBOX_DENIED) || g_str_equal (entry->state, AF_OUTBOX_EXPIRED) || g_str_equal (entry->state, AF_OUTBOX_EXECUTING) || g_hash_table_contains (self->inflight, p->key))
+      if (g_str_equal (entry->state, AF_OUTBOX_DONE) || g_str_equal (entry->state, AF_OUTBOX_WAITING) || g_str_equal (entry->state, AF_OUTBOX_DENIED) || g_str_equal (entry->state, AF_OUTBOX_EXPIRED))
         {
-          /* Done before (a retry, a crash) or its outcome is being reconciled. */
+          /* Done before (a retry, a crash), or up to the person. */
+          g_clear_pointer (&run->current, planned_free);
+          continue;
+        }
+      if (g_hash_table_contains (self->inflight, p->key) || ((g_str_equal (entry->state, AF_OUTBOX_EXECUTING) || g_str_equal (entry->state, AF_OUTBOX_PENDING)) && held_elsewhere (self, entry)))
+        {
+          const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+
+          /* Being done meanwhile, here (being reconciled, or in one of
+           * this run's batches) or by another live process: not done yet,
+           * so the item is not handled yet, unless this run's own batch
+           * settles it. */
+          if (!g_hash_table_contains (run->unsettled, item_id))
+            hold_item (run, item_id);
           g_clear_pointer (&run->current, planned_free);
           continue;
         }
@@ -1222,16 +1366,40 @@ run_next_action (Run *run)
           continue;
         }
 
-      if (!af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, &error))
+      p->outbox_id = entry->id;
+      g_hash_table_add (self->inflight, g_strdup (p->key));
+
+      if (g_str_equal (entry->state, AF_OUTBOX_EXECUTING))
+        {
+          /* Left "executing" by a process that is gone, and not settled
+           * when this one started (the service could not be asked then):
+           * ask it now, then do it or not. */
+          if (!af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, &error) || !end_writes (run, &error))
+            {
+              finish_run_with_error (run, error);
+              return;
+            }
+          af_executor_reconcile_async (self->executor, agent, p->action, p->params, p->item, p->key,
+                                       run->cancellable, on_recover_cb, run);
+          return;
+        }
+
+      if (af_executor_is_batchable (p->action))
+        {
+          /* "pending" (this process's) until its batch is sent. */
+          if ((!g_str_equal (entry->state, AF_OUTBOX_PENDING) || g_strcmp0 (entry->owner, af_run_owner_get_id (self->owner)) != 0) && !af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_PENDING, NULL, &error))
+            {
+              finish_run_with_error (run, error);
+              return;
+            }
+          if ((full = add_to_group (run, g_steal_pointer (&run->current))) == NULL)
+            continue;
+        }
+      else if (!af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, &error))
         {
           finish_run_with_error (run, error);
           return;
         }
-      p->outbox_id = entry->id;
-      g_hash_table_add (self->inflight, g_strdup (p->key));
-
-      if (af_executor_is_batchable (p->action) && (full = add_to_group (run, g_steal_pointer (&run->current))) == NULL)
-        continue;
       if (!end_writes (run, &error))
         {
           finish_run_with_error (run, error);
@@ -1241,9 +1409,11 @@ run_next_action (Run *run)
         {
           /* A full batch goes out: on_batch_cb comes back here. */
           g_autofree char *key = g_strdup (full->key);
+          gboolean         sent = send_group (run, full);
 
-          send_group (run, full);
           g_hash_table_remove (run->groups, key);
+          if (!sent && run->n_batches == 0)
+            finish_run_with_error (run, run->write_error);
           return;
         }
 
@@ -1480,8 +1650,7 @@ start_run (Run *run)
   else
     {
       g_hash_table_insert (self->running, g_strdup (agent_id), run);
-      if (self->owner == NULL)
-        self->owner = af_run_owner_new (af_database_get_path (self->db));
+      claim_owner (self);
       stmt = af_database_prepare (self->db,
                                   "INSERT INTO runs (agent_id, started_at, dry_run, owner) VALUES (?1, ?2, ?3, ?4)",
                                   &error);
@@ -1515,6 +1684,10 @@ start_run (Run *run)
 static void
 start_queued (AfEngine *self)
 {
+  /* Not before what an earlier process left unfinished is settled: a run
+   * would take those actions for done, or do them a second time. */
+  if (self->n_reconciling > 0)
+    return;
   while (g_hash_table_size (self->running) < self->max_concurrent && !g_queue_is_empty (self->queue))
     start_run (g_queue_pop_head (self->queue));
 }
@@ -1652,6 +1825,15 @@ reconcile_free (Reconcile *r)
   g_free (r);
 }
 
+/* One entry of a reconcile pass is settled (or left as it was). */
+static void
+reconcile_step_done (AfEngine *self)
+{
+  g_assert (self->n_reconciling > 0);
+  if (--self->n_reconciling == 0)
+    start_queued (self);
+}
+
 static void
 on_reexecute_cb (GObject      *source,
                  GAsyncResult *result,
@@ -1676,6 +1858,7 @@ on_reexecute_cb (GObject      *source,
       log_step (self, r->entry->agent_id, r->entry->run_id, "action-failed", error->message, details, "failed");
     }
   reconcile_free (r);
+  reconcile_step_done (self);
 }
 
 static void
@@ -1692,6 +1875,7 @@ execute_entry (AfEngine      *self,
     {
       af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_FAILED, "agent or parameters gone", NULL);
       af_outbox_entry_free (entry);
+      reconcile_step_done (self);
       return;
     }
   stored = json_node_get_object (json_parser_get_root (parser));
@@ -1703,6 +1887,7 @@ execute_entry (AfEngine      *self,
     {
       af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_DENIED, "permission withdrawn", NULL);
       af_outbox_entry_free (entry);
+      reconcile_step_done (self);
       return;
     }
 
@@ -1734,41 +1919,72 @@ on_reconcile_cb (GObject      *source,
       log_step (self, r->entry->agent_id, r->entry->run_id, "action-done",
                 _ ("Confirmed an action done before an interruption"), details, "done");
       reconcile_free (r);
+      reconcile_step_done (self);
     }
   else if (error == NULL)
     {
       AfOutboxEntry *entry = g_steal_pointer (&r->entry);
 
+      /* The engine stays alive: this step is not done yet. */
       g_hash_table_remove (self->inflight, entry->key);
-      r->entry = NULL;
       g_object_unref (r->engine);
       g_free (r);
       execute_entry (self, entry, TRUE);
     }
   else
     {
+      /* Left "executing": the next run of its agent asks again. */
       g_warning ("Could not reconcile %s: %s", r->entry->key, error->message);
       g_hash_table_remove (self->inflight, r->entry->key);
       reconcile_free (r);
+      reconcile_step_done (self);
     }
 }
 
+/* Settles what a process that is gone left unfinished in the outbox:
+ * "executing" (it may or may not have happened: ask the service, then do
+ * it or not) and "pending" (never started: do it). Entries another live
+ * process holds are its own. Runs wait until this is through. */
 static void
 reconcile_outbox (AfEngine *self)
 {
-  g_autoptr (GPtrArray) executing = af_outbox_list (self->outbox, AF_OUTBOX_EXECUTING, NULL);
-  g_autoptr (GPtrArray) pending = af_outbox_list (self->outbox, AF_OUTBOX_PENDING, NULL);
+  g_autoptr (GPtrArray) executing = NULL;
+  g_autoptr (GPtrArray) pending = NULL;
+  g_autoptr (GError) error = NULL;
 
-  /* "executing": it may or may not have happened; ask the service. */
-  for (guint i = 0; executing && i < executing->len; i++)
+  if (self->executor == NULL)
+    return;
+  self->outbox_reconciled = TRUE;
+  claim_owner (self);
+  executing = af_outbox_list (self->outbox, AF_OUTBOX_EXECUTING, &error);
+  if (executing != NULL)
+    pending = af_outbox_list (self->outbox, AF_OUTBOX_PENDING, &error);
+  if (error != NULL)
     {
-      Reconcile *r = g_new0 (Reconcile, 1);
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      JsonObject *stored = NULL;
+      /* Runs still check each entry they meet. */
+      g_warning ("Could not read the outbox: %s", error->message);
+      return;
+    }
 
+  /* Held until every entry is on its way: one settling at once must not
+   * let the runs start. */
+  self->n_reconciling++;
+  for (guint i = 0; i < executing->len; i++)
+    {
+      Reconcile *r;
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      AfOutboxEntry *entry = g_ptr_array_index (executing, i);
+      JsonObject    *stored = NULL;
+
+      if (g_hash_table_contains (self->inflight, entry->key) || held_elsewhere (self, entry))
+        continue;
+      r = g_new0 (Reconcile, 1);
       r->engine = g_object_ref (self);
-      r->entry = g_ptr_array_steal_index (executing, i--);
+      r->entry = g_steal_pointer (&executing->pdata[i]);
+      /* Ours now: another process starting meanwhile leaves it alone. */
+      af_outbox_set_state (self->outbox, r->entry->id, AF_OUTBOX_EXECUTING, NULL, NULL);
       g_hash_table_add (self->inflight, g_strdup (r->entry->key));
+      self->n_reconciling++;
       if (json_parser_load_from_data (parser, r->entry->params, -1, NULL) && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         stored = json_node_get_object (json_parser_get_root (parser));
       af_executor_reconcile_async (self->executor, af_engine_lookup_agent (self, r->entry->agent_id), r->entry->action,
@@ -1776,9 +1992,16 @@ reconcile_outbox (AfEngine *self)
                                    stored ? json_object_get_object_member (stored, "item") : NULL, r->entry->key, NULL,
                                    on_reconcile_cb, r);
     }
-  /* "pending": written but never started; safe to do now. */
-  for (guint i = 0; pending && i < pending->len; i++)
-    execute_entry (self, g_ptr_array_steal_index (pending, i--), FALSE);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      AfOutboxEntry *entry = g_ptr_array_index (pending, i);
+
+      if (g_hash_table_contains (self->inflight, entry->key) || held_elsewhere (self, entry))
+        continue;
+      self->n_reconciling++;
+      execute_entry (self, g_steal_pointer (&pending->pdata[i]), FALSE);
+    }
+  reconcile_step_done (self);
 }
 
 /* GObject. */
@@ -2453,7 +2676,7 @@ af_engine_is_running (AfEngine   *self,
   if (g_hash_table_contains (self->running, id))
     return TRUE;
   for (GList *l = self->queue->head; l; l = l->next)
-    if (g_strcmp0 (af_agent_get_id (((Run *)l->data)->agent), id) == 0)
+    if (!((Run *)l->data)->test_only && g_strcmp0 (af_agent_get_id (((Run *)l->data)->agent), id) == 0)
       return TRUE;
   return FALSE;
 }
@@ -2607,8 +2830,13 @@ af_engine_run_agent_async (AfEngine           *self,
       return;
     }
 
+  /* Whatever starts it (the app, --headless, --run-agent), a run comes
+   * after what an interrupted process left in the outbox is settled. */
+  if (!self->outbox_reconciled)
+    reconcile_outbox (self);
+
   run = run_new (self, agent, task, flags, cancellable);
-  if (g_hash_table_size (self->running) >= self->max_concurrent)
+  if (self->n_reconciling > 0 || g_hash_table_size (self->running) >= self->max_concurrent)
     g_queue_push_tail (self->queue, run);
   else
     start_run (run);
@@ -2665,10 +2893,17 @@ af_engine_test_agent_async (AfEngine           *self,
       return;
     }
 
+  if (!self->outbox_reconciled)
+    reconcile_outbox (self);
+
   run = run_new (self, agent, task, AF_RUN_FLAGS_DRY_RUN, cancellable);
   run->test_only = TRUE;
   run->steps = json_array_new ();
-  start_run (run);
+  /* It reads what a real run would find: after the reconcile. */
+  if (self->n_reconciling > 0)
+    g_queue_push_tail (self->queue, run);
+  else
+    start_run (run);
 }
 
 /**
@@ -2885,6 +3120,9 @@ af_engine_approve_async (AfEngine           *self,
     }
   stored = json_node_get_object (json_parser_get_root (parser));
   g_object_set_data_full (G_OBJECT (task), "stored", json_object_ref (stored), (GDestroyNotify)json_object_unref);
+  /* In flight, and this process's: another one starting meanwhile must
+   * not take it for interrupted. */
+  claim_owner (self);
   af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, NULL);
   g_hash_table_add (self->inflight, g_strdup (entry->key));
   af_executor_execute_async (self->executor, agent, entry->action, json_object_get_object_member (stored, "params"),

@@ -155,6 +155,10 @@ const char *const af_database_migrations[] = {
   /* 4: which process a run belongs to (af-run-owner.c), so that a run
    * another live process is doing is not taken for an interrupted one */
   "ALTER TABLE runs ADD COLUMN owner TEXT;",
+  /* 5: which process holds an outbox entry that is not finished (pending
+   * or executing), so that a restart reconciles what a process that is
+   * gone left behind and never what a live one is doing */
+  "ALTER TABLE outbox ADD COLUMN owner TEXT;",
 };
 
 const guint af_database_n_migrations = G_N_ELEMENTS (af_database_migrations);

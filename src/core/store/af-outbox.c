@@ -16,11 +16,12 @@ struct _AfOutbox
   GObject parent_instance;
 
   AfDatabase *db;
+  char       *owner;
 };
 
 G_DEFINE_FINAL_TYPE (AfOutbox, af_outbox, G_TYPE_OBJECT)
 
-#define COLUMNS "id, idempotency_key, agent_id, run_id, action, params, state, result"
+#define COLUMNS "id, idempotency_key, agent_id, run_id, action, params, state, result, owner"
 
 static AfOutboxEntry *
 entry_from_row (sqlite3_stmt *stmt)
@@ -35,6 +36,7 @@ entry_from_row (sqlite3_stmt *stmt)
   e->params = g_strdup ((const char *)sqlite3_column_text (stmt, 5));
   e->state = g_strdup ((const char *)sqlite3_column_text (stmt, 6));
   e->result = g_strdup ((const char *)sqlite3_column_text (stmt, 7));
+  e->owner = g_strdup ((const char *)sqlite3_column_text (stmt, 8));
   return e;
 }
 
@@ -49,6 +51,7 @@ af_outbox_entry_free (AfOutboxEntry *e)
   g_free (e->params);
   g_free (e->state);
   g_free (e->result);
+  g_free (e->owner);
   g_free (e);
 }
 
@@ -63,9 +66,20 @@ af_outbox_dispose (GObject *object)
 }
 
 static void
+af_outbox_finalize (GObject *object)
+{
+  AfOutbox *self = (AfOutbox *)object;
+
+  g_free (self->owner);
+
+  G_OBJECT_CLASS (af_outbox_parent_class)->finalize (object);
+}
+
+static void
 af_outbox_class_init (AfOutboxClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = af_outbox_dispose;
+  G_OBJECT_CLASS (klass)->finalize = af_outbox_finalize;
 }
 
 static void
@@ -83,6 +97,16 @@ af_outbox_new (AfDatabase *db)
   self = g_object_new (AF_TYPE_OUTBOX, NULL);
   self->db = g_object_ref (db);
   return self;
+}
+
+void
+af_outbox_set_owner (AfOutbox   *self,
+                     const char *owner)
+{
+  g_return_if_fail (AF_IS_OUTBOX (self));
+
+  g_free (self->owner);
+  self->owner = g_strdup (owner);
 }
 
 static AfOutboxEntry *
@@ -125,7 +149,7 @@ af_outbox_reserve (AfOutbox   *self,
 
   stmt = af_database_prepare (self->db,
                               "INSERT INTO outbox (idempotency_key, agent_id, run_id, action, params, state,"
-                              " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)"
+                              " created_at, updated_at, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)"
                               " ON CONFLICT (idempotency_key) DO NOTHING",
                               error);
   if (stmt == NULL)
@@ -138,6 +162,7 @@ af_outbox_reserve (AfOutbox   *self,
   sqlite3_bind_text (stmt, 5, params ? params : "{}", -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 6, state ? state : AF_OUTBOX_PENDING, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 7, now);
+  sqlite3_bind_text (stmt, 8, self->owner, -1, SQLITE_TRANSIENT);
   if (!af_database_step_done (self->db, stmt, error))
     return NULL;
 
@@ -177,8 +202,8 @@ af_outbox_set_state (AfOutbox   *self,
   g_return_val_if_fail (state != NULL, FALSE);
 
   stmt = af_database_prepare (self->db,
-                              "UPDATE outbox SET state = ?2, result = coalesce (?3, result), updated_at = ?4"
-                              " WHERE id = ?1",
+                              "UPDATE outbox SET state = ?2, result = coalesce (?3, result), updated_at = ?4,"
+                              " owner = ?5 WHERE id = ?1",
                               error);
   if (stmt == NULL)
     return FALSE;
@@ -186,6 +211,7 @@ af_outbox_set_state (AfOutbox   *self,
   sqlite3_bind_text (stmt, 2, state, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, result, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+  sqlite3_bind_text (stmt, 5, self->owner, -1, SQLITE_TRANSIENT);
   return af_database_step_done (self->db, stmt, error);
 }
 

@@ -34,12 +34,19 @@ typedef struct
   char  *params;
   char  *state;
   char  *result;
+  char  *owner; /* the process holding it (AfRunOwner id), or NULL */
 } AfOutboxEntry;
 
 void af_outbox_entry_free (AfOutboxEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfOutboxEntry, af_outbox_entry_free)
 
 AfOutbox *af_outbox_new (AfDatabase *db);
+
+/* The owner (an AfRunOwner id) stamped on the entries this process
+ * reserves or moves to a state: whoever finds one "pending" or
+ * "executing" knows which process holds it. */
+void af_outbox_set_owner (AfOutbox   *self,
+                          const char *owner);
 
 /* Inserts the entry unless one with @key exists; either way returns it. */
 AfOutboxEntry *af_outbox_reserve (AfOutbox   *self,
