@@ -19,6 +19,11 @@ typedef enum
   AF_LOOPBACK_CALLBACK_CODE,    /* an authorization code */
 } AfLoopbackCallback;
 
+/* At most this many connections at once; the oldest makes room. */
+#define AF_LOOPBACK_MAX_CONNECTIONS 16
+
+char *af_loopback_describe_timeout (guint seconds);
+
 AfLoopbackCallback af_loopback_read_callback (GHashTable *query,
                                               const char *expected_state,
                                               char      **code_out,
