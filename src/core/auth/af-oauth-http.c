@@ -243,7 +243,8 @@ af_oauth_parse_token_response (AfProvider *provider,
   /* Capped at a year: a server's huge value must not overflow the clock. */
   expires_in = af_json_get_int (src, "expires_in", 0);
   expires_in = MIN (expires_in, 365 * 24 * 3600);
-  tokens->expires_at = expires_in > 0 ? g_get_real_time () + expires_in * G_USEC_PER_SEC : 0;
+  tokens->issued_at = g_get_real_time ();
+  tokens->expires_at = expires_in > 0 ? tokens->issued_at + expires_in * G_USEC_PER_SEC : 0;
 
   return g_steal_pointer (&tokens);
 }
