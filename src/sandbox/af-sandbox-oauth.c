@@ -20,7 +20,21 @@
  * oauth.v2.access, auth.test and auth.revoke. Tokens it issues are
  * registered with af_sandbox_add_token () so the sandbox's APIs accept
  * them. Errors have the providers' documented shapes: Google answers
- * {"error": …} with 400/401, Slack {"ok": false, "error": …} with 200. */
+ * {"error": …} with 400/401, Slack {"ok": false, "error": …} with 200.
+ *
+ * The OpenID client (AF_SANDBOX_OIDC_CLIENT_ID) can meet a strict OpenID
+ * Connect provider (af_sandbox_oauth_set_strict_oidc ()), one that does
+ * by the letter what the specifications allow:
+ *  - offline_access without prompt=consent is ignored, so no refresh
+ *    token (OIDC Core §11,
+ *    https://openid.net/specs/openid-connect-core-1_0.html#OfflineAccess);
+ *  - no revocation endpoint (RFC 7009 is optional; OIDC Discovery §3 has
+ *    no revocation_endpoint at all);
+ *  - the issuer in every authorization response, advertised as
+ *    authorization_response_iss_parameter_supported (RFC 9207 §2 and §3,
+ *    https://www.rfc-editor.org/rfc/rfc9207).
+ * Every ID token carries the request's nonce (OIDC Core §3.1.2.1 and
+ * §2, "nonce": https://openid.net/specs/openid-connect-core-1_0.html#IDToken). */
 
 #define CODE_LIFETIME_USEC (60 * G_USEC_PER_SEC)
 #define REDIRECT_PATH      "/oauth/callback"
@@ -33,13 +47,15 @@ typedef enum
 
 typedef struct
 {
-  Kind   kind;
-  char  *client_id;
-  char  *redirect_uri;
-  char  *challenge;
-  char  *scope;
-  char  *account;
-  gint64 expires_at;
+  Kind     kind;
+  char    *client_id;
+  char    *redirect_uri;
+  char    *challenge;
+  char    *scope;
+  char    *account;
+  char    *nonce;
+  gboolean offline;
+  gint64   expires_at;
 } Code;
 
 typedef struct
@@ -49,17 +65,20 @@ typedef struct
   char      *account;
   char      *scope;
   gboolean   revoked;
+  gboolean   offline; /* a refresh token was issued */
   GPtrArray *access_tokens;
 } Grant;
 
 typedef struct
 {
-  Kind  kind;
-  char *redirect_uri;
-  char *state;
-  char *challenge;
-  char *client_id;
-  char *scope;
+  Kind     kind;
+  char    *redirect_uri;
+  char    *state;
+  char    *challenge;
+  char    *client_id;
+  char    *scope;
+  char    *nonce;
+  gboolean consent_prompt;
 } Ticket;
 
 struct _AfSandboxOAuth
@@ -73,6 +92,9 @@ struct _AfSandboxOAuth
   AfSandboxIdTokenFault id_token_fault;
   guint                 lifetime;
   char                **withheld;
+  gboolean              strict_oidc;
+  gboolean              email_verified;
+  GHashTable           *discovery_overrides; /* member → value ("" removes it) */
 
   GHashTable *codes;   /* code → Code */
   GHashTable *grants;  /* refresh token → Grant */
@@ -93,6 +115,7 @@ code_free (gpointer data)
   g_free (c->challenge);
   g_free (c->scope);
   g_free (c->account);
+  g_free (c->nonce);
   g_free (c);
 }
 
@@ -118,10 +141,14 @@ ticket_free (gpointer data)
   g_free (t->challenge);
   g_free (t->client_id);
   g_free (t->scope);
+  g_free (t->nonce);
   g_free (t);
 }
 
 /* Helpers */
+
+static gboolean scope_has (const char *scope,
+                           const char *wanted);
 
 static char *
 random_token (const char *prefix)
@@ -260,6 +287,13 @@ client_known (Kind        kind,
   return g_strcmp0 (client_id, AF_SANDBOX_GOOGLE_CLIENT_ID) == 0 || g_strcmp0 (client_id, AF_SANDBOX_OIDC_CLIENT_ID) == 0;
 }
 
+static gboolean
+strict_for (AfSandboxOAuth *self,
+            const char     *client_id)
+{
+  return self->strict_oidc && g_strcmp0 (client_id, AF_SANDBOX_OIDC_CLIENT_ID) == 0;
+}
+
 static void
 redirect_to (SoupServerMessage *msg,
              const char        *redirect_uri,
@@ -306,19 +340,41 @@ approve (AfSandboxOAuth    *self,
   code->challenge = g_strdup (t->challenge);
   code->scope = granted_scope (self, t->kind, t->scope);
   code->account = g_strdup (t->kind == KIND_SLACK ? AF_SANDBOX_SLACK_USER_ID : AF_SANDBOX_GOOGLE_ACCOUNT);
+  code->nonce = g_strdup (t->nonce);
+  code->offline = TRUE;
+  if (strict_for (self, t->client_id))
+    {
+      /* §11: "MUST ensure that the prompt parameter contains consent
+       * […] unless one or both of these conditions are fulfilled, then it
+       * MUST ignore the offline_access request". */
+      g_auto (GStrv) scopes = g_strsplit (code->scope, " ", -1);
+      g_autoptr (GStrvBuilder) kept = g_strv_builder_new ();
+      g_auto (GStrv) list = NULL;
+
+      for (guint i = 0; scopes[i]; i++)
+        if (!g_str_equal (scopes[i], "offline_access") || t->consent_prompt)
+          g_strv_builder_add (kept, scopes[i]);
+      list = g_strv_builder_end (kept);
+      g_free (code->scope);
+      code->scope = g_strjoinv (" ", list);
+      code->offline = scope_has (code->scope, "offline_access");
+    }
   code->expires_at = g_get_real_time () + CODE_LIFETIME_USEC;
   g_hash_table_insert (self->codes, g_strdup (code_str), code);
 
   g_hash_table_insert (params, (char *)"code", code_str);
   if (t->state)
     g_hash_table_insert (params, (char *)"state", t->state);
+  if (strict_for (self, t->client_id))
+    g_hash_table_insert (params, (char *)"iss", (char *)af_sandbox_get_base_url (self->sandbox));
   if (t->kind == KIND_GOOGLE)
     g_hash_table_insert (params, (char *)"scope", code->scope);
   redirect_to (msg, t->redirect_uri, params);
 }
 
 static void
-deny (SoupServerMessage *msg,
+deny (AfSandboxOAuth    *self,
+      SoupServerMessage *msg,
       Ticket            *t)
 {
   g_autoptr (GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
@@ -326,6 +382,8 @@ deny (SoupServerMessage *msg,
   g_hash_table_insert (params, (char *)"error", (char *)"access_denied");
   if (t->state)
     g_hash_table_insert (params, (char *)"state", t->state);
+  if (strict_for (self, t->client_id))
+    g_hash_table_insert (params, (char *)"iss", (char *)af_sandbox_get_base_url (self->sandbox));
   redirect_to (msg, t->redirect_uri, params);
 }
 
@@ -365,6 +423,12 @@ authorize (AfSandboxOAuth    *self,
   t->client_id = g_strdup (client_id);
   t->challenge = g_strdup (challenge);
   t->scope = g_strdup (scope);
+  t->nonce = g_strdup (g_hash_table_lookup (query, "nonce"));
+  {
+    g_auto (GStrv) prompts = g_strsplit (g_hash_table_lookup (query, "prompt") ? (char *)g_hash_table_lookup (query, "prompt") : "", " ", -1);
+
+    t->consent_prompt = g_strv_contains ((const char *const *)prompts, "consent");
+  }
 
   if (kind == KIND_GOOGLE && g_strcmp0 (g_hash_table_lookup (query, "response_type"), "code") != 0)
     {
@@ -399,7 +463,7 @@ authorize (AfSandboxOAuth    *self,
       break;
 
     case AF_SANDBOX_CONSENT_DENY:
-      deny (msg, t);
+      deny (self, msg, t);
       ticket_free (t);
       break;
 
@@ -439,7 +503,7 @@ consent_page (AfSandboxOAuth    *self,
   if (g_strcmp0 (g_hash_table_lookup (query, "decision"), "allow") == 0)
     approve (self, msg, t);
   else
-    deny (msg, t);
+    deny (self, msg, t);
   g_hash_table_remove (self->tickets, ticket);
 }
 
@@ -545,7 +609,8 @@ scope_has (const char *scope,
 static char *
 make_id_token (AfSandboxOAuth *self,
                Grant          *grant,
-               const char     *access)
+               const char     *access,
+               const char     *nonce)
 {
   g_autoptr (JsonBuilder) header = json_builder_new ();
   g_autoptr (JsonBuilder) claims = json_builder_new ();
@@ -603,7 +668,12 @@ make_id_token (AfSandboxOAuth *self,
       json_builder_set_member_name (claims, "email");
       json_builder_add_string_value (claims, grant->account);
       json_builder_set_member_name (claims, "email_verified");
-      json_builder_add_boolean_value (claims, TRUE);
+      json_builder_add_boolean_value (claims, self->email_verified);
+    }
+  if (nonce != NULL)
+    {
+      json_builder_set_member_name (claims, "nonce");
+      json_builder_add_string_value (claims, nonce);
     }
   if (scope_has (grant->scope, "profile"))
     {
@@ -633,7 +703,8 @@ send_tokens (AfSandboxOAuth    *self,
              Grant             *grant,
              const char        *access,
              const char        *refresh,
-             gboolean           initial)
+             gboolean           initial,
+             const char        *nonce)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
@@ -669,7 +740,7 @@ send_tokens (AfSandboxOAuth    *self,
   if (grant->kind == KIND_GOOGLE && scope_has (grant->scope, "openid") &&
       self->id_token_fault != AF_SANDBOX_ID_TOKEN_FAULT_OMIT)
     {
-      g_autofree char *id_token = make_id_token (self, grant, access);
+      g_autofree char *id_token = make_id_token (self, grant, access, nonce);
 
       json_builder_set_member_name (b, "id_token");
       json_builder_add_string_value (b, id_token);
@@ -786,13 +857,16 @@ token_endpoint (AfSandboxOAuth    *self,
       grant->client_id = g_strdup (client_id);
       grant->account = g_strdup (code->account);
       grant->scope = g_strdup (code->scope);
+      grant->offline = code->offline;
       grant->access_tokens = g_ptr_array_new_with_free_func (g_free);
-      code_free (code);
 
+      /* Without offline access the grant still has a key here, but the
+       * client never sees it. */
       refresh = random_token (kind == KIND_SLACK ? "xoxe-1-sandbox-" : "1//sandbox-");
       g_hash_table_insert (self->grants, g_strdup (refresh), grant);
       access = issue_access (self, grant, refresh);
-      send_tokens (self, msg, grant, access, refresh, TRUE);
+      send_tokens (self, msg, grant, access, grant->offline ? refresh : NULL, TRUE, code->nonce);
+      code_free (code);
       return;
     }
 
@@ -802,7 +876,8 @@ token_endpoint (AfSandboxOAuth    *self,
       Grant           *grant = refresh ? g_hash_table_lookup (self->grants, refresh) : NULL;
       g_autofree char *access = NULL;
 
-      if (grant == NULL || grant->revoked || grant->kind != kind || g_strcmp0 (grant->client_id, client_id) != 0)
+      if (grant == NULL || grant->revoked || !grant->offline || grant->kind != kind ||
+          g_strcmp0 (grant->client_id, client_id) != 0)
         {
           send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_refresh_token" : "invalid_grant",
                       "Token has been expired or revoked.");
@@ -820,12 +895,12 @@ token_endpoint (AfSandboxOAuth    *self,
           g_free (key);
           g_hash_table_insert (self->grants, g_strdup (fresh), value);
           access = issue_access (self, value, fresh);
-          send_tokens (self, msg, value, access, fresh, FALSE);
+          send_tokens (self, msg, value, access, fresh, FALSE, NULL);
           return;
         }
 
       access = issue_access (self, grant, refresh);
-      send_tokens (self, msg, grant, access, NULL, FALSE);
+      send_tokens (self, msg, grant, access, NULL, FALSE, NULL);
       return;
     }
 
@@ -908,7 +983,7 @@ userinfo (AfSandboxOAuth    *self,
   json_builder_set_member_name (b, "email");
   json_builder_add_string_value (b, account);
   json_builder_set_member_name (b, "email_verified");
-  json_builder_add_boolean_value (b, TRUE);
+  json_builder_add_boolean_value (b, self->email_verified);
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, "Alice Example");
   json_builder_end_object (b);
@@ -925,6 +1000,10 @@ discovery (AfSandboxOAuth    *self,
   g_autofree char *tok = g_strconcat (base, "/token", NULL);
   g_autofree char *rev = g_strconcat (base, "/revoke", NULL);
   g_autofree char *info = g_strconcat (base, "/v1/userinfo", NULL);
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+  GHashTableIter   iter;
+  gpointer         name, value;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "issuer");
@@ -933,10 +1012,18 @@ discovery (AfSandboxOAuth    *self,
   json_builder_add_string_value (b, auth);
   json_builder_set_member_name (b, "token_endpoint");
   json_builder_add_string_value (b, tok);
-  json_builder_set_member_name (b, "revocation_endpoint");
-  json_builder_add_string_value (b, rev);
+  if (!self->strict_oidc)
+    {
+      json_builder_set_member_name (b, "revocation_endpoint");
+      json_builder_add_string_value (b, rev);
+    }
   json_builder_set_member_name (b, "userinfo_endpoint");
   json_builder_add_string_value (b, info);
+  if (self->strict_oidc)
+    {
+      json_builder_set_member_name (b, "authorization_response_iss_parameter_supported");
+      json_builder_add_boolean_value (b, TRUE);
+    }
   json_builder_set_member_name (b, "response_types_supported");
   json_builder_begin_array (b);
   json_builder_add_string_value (b, "code");
@@ -950,9 +1037,23 @@ discovery (AfSandboxOAuth    *self,
   json_builder_add_string_value (b, "openid");
   json_builder_add_string_value (b, "email");
   json_builder_add_string_value (b, "profile");
+  json_builder_add_string_value (b, "offline_access");
   json_builder_end_array (b);
   json_builder_end_object (b);
-  send_json (msg, SOUP_STATUS_OK, b);
+
+  /* A test's changes: another issuer, another endpoint. */
+  root = json_builder_get_root (b);
+  g_hash_table_iter_init (&iter, self->discovery_overrides);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    {
+      json_object_remove_member (json_node_get_object (root), name);
+      if (((char *)value)[0] != '\0')
+        json_object_set_string_member (json_node_get_object (root), name, value);
+    }
+  body = json_to_string (root, FALSE);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control", "no-store");
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY, body, strlen (body));
 }
 
 static const char *
@@ -1093,6 +1194,7 @@ af_sandbox_oauth_finalize (GObject *object)
   g_hash_table_unref (self->tickets);
   g_ptr_array_unref (self->hung);
   g_strfreev (self->withheld);
+  g_hash_table_unref (self->discovery_overrides);
 
   G_OBJECT_CLASS (af_sandbox_oauth_parent_class)->finalize (object);
 }
@@ -1108,6 +1210,8 @@ af_sandbox_oauth_init (AfSandboxOAuth *self)
 {
   self->consent = AF_SANDBOX_CONSENT_ASK;
   self->lifetime = 3599;
+  self->email_verified = TRUE;
+  self->discovery_overrides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, code_free);
   self->grants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, grant_free);
   self->access = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -1293,4 +1397,76 @@ af_sandbox_oauth_set_id_token_fault (AfSandboxOAuth       *self,
 {
   g_return_if_fail (AF_IS_SANDBOX_OAUTH (self));
   self->id_token_fault = fault;
+}
+
+/**
+ * af_sandbox_oauth_set_strict_oidc:
+ *
+ * Makes the OpenID client's provider strict: offline_access only with
+ * prompt=consent, no revocation endpoint, `iss` in every authorization
+ * response (see the top of this file).
+ */
+void
+af_sandbox_oauth_set_strict_oidc (AfSandboxOAuth *self,
+                                  gboolean        strict)
+{
+  g_return_if_fail (AF_IS_SANDBOX_OAUTH (self));
+  self->strict_oidc = strict;
+}
+
+/**
+ * af_sandbox_oauth_set_email_verified:
+ *
+ * What ID tokens and userinfo say in `email_verified` (default %TRUE):
+ * providers that let people sign up with any address say %FALSE until
+ * the address is confirmed.
+ */
+void
+af_sandbox_oauth_set_email_verified (AfSandboxOAuth *self,
+                                     gboolean        verified)
+{
+  g_return_if_fail (AF_IS_SANDBOX_OAUTH (self));
+  self->email_verified = verified;
+}
+
+/**
+ * af_sandbox_oauth_set_discovery_member:
+ * @name: a member of the discovery document, e.g. "issuer"
+ * @value: (nullable): its value; "" removes it; %NULL restores it
+ *
+ * Serves a changed discovery document, like a misconfigured or an
+ * impostor provider.
+ */
+void
+af_sandbox_oauth_set_discovery_member (AfSandboxOAuth *self,
+                                       const char     *name,
+                                       const char     *value)
+{
+  g_return_if_fail (AF_IS_SANDBOX_OAUTH (self));
+  g_return_if_fail (name != NULL);
+
+  if (value == NULL)
+    g_hash_table_remove (self->discovery_overrides, name);
+  else
+    g_hash_table_replace (self->discovery_overrides, g_strdup (name), g_strdup (value));
+}
+
+/**
+ * af_sandbox_oauth_has_live_grant:
+ *
+ * Returns: whether any grant issued here is still valid
+ */
+gboolean
+af_sandbox_oauth_has_live_grant (AfSandboxOAuth *self)
+{
+  GHashTableIter iter;
+  gpointer       value;
+
+  g_return_val_if_fail (AF_IS_SANDBOX_OAUTH (self), FALSE);
+
+  g_hash_table_iter_init (&iter, self->grants);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!((Grant *)value)->revoked)
+      return TRUE;
+  return FALSE;
 }
