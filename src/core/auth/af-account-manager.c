@@ -202,6 +202,8 @@ typedef struct
   char        *display_name;
   char        *agent; /* "" for a shared connection */
   GStrv        missing;
+  char        *warning;
+  GError      *error; /* kept while revoking what cannot be kept */
 } ConnectData;
 
 static void
@@ -214,7 +216,43 @@ connect_data_free (ConnectData *data)
   g_free (data->display_name);
   g_free (data->agent);
   g_strfreev (data->missing);
+  g_free (data->warning);
+  g_clear_error (&data->error);
   g_free (data);
+}
+
+static void
+on_connect_revoked_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ConnectData *data = g_task_get_task_data (task);
+
+  af_oauth_revoke_finish (result);
+  g_task_return_error (task, g_steal_pointer (&data->error));
+}
+
+/* The provider issued tokens that AgentFlow cannot keep (the keyring
+ * refused them, the database too): they must not stay live at the
+ * provider with nobody holding them. Revoked first, best effort (RFC
+ * 7009), then @error is reported. A pasted bot token is the person's
+ * own: it is left alone. */
+static void
+fail_connect (GTask  *task,
+              GError *error)
+{
+  AfAccountManager *self = g_task_get_source_object (task);
+  ConnectData      *data = g_task_get_task_data (task);
+
+  if (data->flow == NULL || data->tokens == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  data->error = error;
+  af_oauth_revoke_async (data->provider, self->session, data->tokens, on_connect_revoked_cb, task);
 }
 
 static void
@@ -232,7 +270,7 @@ on_connect_stored_cb (GObject      *object,
 
   if (!af_vault_store_finish (AF_VAULT (object), result, &error))
     {
-      g_task_return_error (task, error);
+      fail_connect (g_steal_pointer (&task), error);
       return;
     }
 
@@ -242,7 +280,7 @@ on_connect_stored_cb (GObject      *object,
     {
       /* No half connection: without its row the secret is an orphan. */
       af_vault_clear_async (self->vault, service, data->account, data->agent, NULL, NULL, NULL);
-      g_task_return_error (task, error);
+      fail_connect (g_steal_pointer (&task), error);
       return;
     }
 
@@ -299,6 +337,21 @@ on_flow_done_cb (GObject      *object,
   data->account = g_strdup (af_oauth_flow_get_account (flow));
   data->display_name = g_strdup (af_oauth_flow_get_display_name (flow));
   data->missing = g_strdupv ((GStrv)af_oauth_flow_get_missing_capabilities (flow));
+  if (!af_oauth_flow_has_refresh_token (flow) && data->tokens->expires_at != 0)
+    {
+      gint64 minutes = MAX (1, (data->tokens->expires_at - g_get_real_time ()) / (60 * G_USEC_PER_SEC));
+
+      /* What a person wants here: the account works now, and they learn
+       * today, not at the first failure, that it will stop and when.
+       * The connection is kept; at expiry it turns "needs reconnect"
+       * with the same explanation (AfCredential). */
+      g_message ("%s gave no refresh token for %s", af_provider_get_display_name (data->provider), data->account);
+      data->warning = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "%s did not give AgentFlow lasting access: this connection stops working when the sign-in expires, in about %d minute. You will then have to connect the account again.",
+                                                    "%s did not give AgentFlow lasting access: this connection stops working when the sign-in expires, in about %d minutes. You will then have to connect the account again.",
+                                                    (gulong)minutes),
+                                       af_provider_get_display_name (data->provider), (int)minutes);
+    }
   store_connection (task);
 }
 
@@ -445,6 +498,28 @@ af_account_manager_connect_finish (AfAccountManager *self,
   return connection;
 }
 
+/**
+ * af_account_manager_connect_dup_warning:
+ * @result: the result of a connect call
+ *
+ * Something the person should know about a connection that did succeed,
+ * e.g. that the provider gave no refresh token, so that it ends when the
+ * sign-in expires.
+ *
+ * Returns: (transfer full) (nullable): a sentence, or %NULL
+ */
+char *
+af_account_manager_connect_dup_warning (AfAccountManager *self,
+                                        GAsyncResult     *result)
+{
+  ConnectData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return g_strdup (data->warning);
+}
+
 static void
 on_token_identity_cb (GObject      *object,
                       GAsyncResult *result,
@@ -531,12 +606,14 @@ af_account_manager_connect_token_finish (AfAccountManager *self,
 
 typedef struct
 {
-  char       *service;
-  char       *account;
-  char       *agent;
-  AfTokenSet *tokens;
-  AfProvider *provider;
-  gboolean    revoked;
+  char        *service;
+  char        *account;
+  char        *agent;
+  AfTokenSet  *tokens;
+  AfProvider  *provider;
+  gboolean     revoked;
+  AfRevocation outcome;
+  char        *manage_url;
 } RevokeData;
 
 static void
@@ -547,6 +624,7 @@ revoke_data_free (RevokeData *data)
   g_free (data->agent);
   g_clear_pointer (&data->tokens, af_token_set_free);
   g_clear_object (&data->provider);
+  g_free (data->manage_url);
   g_free (data);
 }
 
@@ -566,6 +644,7 @@ on_revoke_cleared_cb (GObject      *object,
       !af_connection_store_remove_for_agent (self->store, data->service, data->account, data->agent, &error))
     {
       data->revoked = FALSE;
+      data->outcome = AF_REVOCATION_PENDING;
       schedule_retry (self);
       g_task_return_error (task, error);
       return;
@@ -586,6 +665,7 @@ finish_revoked (GTask *task)
   RevokeData       *data = g_task_get_task_data (task);
 
   data->revoked = TRUE;
+  data->outcome = AF_REVOCATION_DONE;
   af_vault_clear_async (self->vault, data->service, data->account, data->agent, NULL, on_revoke_cleared_cb, task);
 }
 
@@ -682,10 +762,23 @@ on_revoke_lookup_cb (GObject      *object,
   data->provider = connection ? provider_for_connection (self, connection, NULL) : lookup_provider (self, data->service, NULL);
   url = data->provider ? af_provider_get_endpoint (data->provider, AF_PROVIDER_REVOKE) : NULL;
 
-  if (data->tokens == NULL || (data->provider != NULL && url == NULL))
+  if (data->tokens == NULL)
     {
-      /* Nothing to revoke, or nowhere to: clearing is all there is. */
+      /* Nothing to revoke: clearing is all there is. */
       finish_revoked (task);
+      return;
+    }
+
+  if (data->provider != NULL && url == NULL)
+    {
+      /* Nowhere to revoke it: forget it here, and say plainly that the
+       * grant is still live at the provider, not that it was revoked. */
+      g_message ("%s has no revocation endpoint: the %s grant of %s stays valid there",
+                 af_provider_get_display_name (data->provider), data->service, data->account);
+      data->outcome = AF_REVOCATION_UNSUPPORTED;
+      data->manage_url = g_strdup (af_provider_get_manage_url (data->provider) ? af_provider_get_manage_url (data->provider)
+                                                                               : af_provider_get_issuer (data->provider));
+      af_vault_clear_async (self->vault, data->service, data->account, data->agent, NULL, on_revoke_cleared_cb, task);
       return;
     }
 
@@ -697,27 +790,7 @@ on_revoke_lookup_cb (GObject      *object,
       return;
     }
 
-  if (af_provider_get_dialect (data->provider) == AF_PROVIDER_DIALECT_SLACK)
-    msg = af_oauth_http_new_bearer ("POST", url, data->tokens->access_token);
-  else
-    {
-      g_autoptr (GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
-
-      /* Revoking the refresh token ends the whole grant (RFC 7009 §2.1). */
-      if (data->tokens->refresh_token != NULL)
-        {
-          g_hash_table_insert (form, (char *)"token", data->tokens->refresh_token);
-          g_hash_table_insert (form, (char *)"token_type_hint", (char *)"refresh_token");
-        }
-      else
-        {
-          g_hash_table_insert (form, (char *)"token", data->tokens->access_token);
-          g_hash_table_insert (form, (char *)"token_type_hint", (char *)"access_token");
-        }
-      g_hash_table_insert (form, (char *)"client_id", (char *)af_provider_get_client_id (data->provider));
-      msg = af_oauth_http_new_form_post (url, form);
-    }
-
+  msg = af_oauth_http_new_revocation (data->provider, data->tokens);
   if (msg == NULL)
     {
       finish_revoked (task);
@@ -739,6 +812,7 @@ revoke_one_async (AfAccountManager   *self,
   RevokeData *data = g_new0 (RevokeData, 1);
 
   g_task_set_source_tag (task, revoke_one_async);
+  data->outcome = AF_REVOCATION_PENDING;
   data->service = g_strdup (service);
   data->account = g_strdup (account);
   data->agent = g_strdup (agent ? agent : "");
@@ -772,7 +846,11 @@ on_disconnect_revoked_cb (GObject      *object,
     g_task_return_error (task, error);
   else
     {
+      RevokeData *data = g_task_get_task_data (G_TASK (result));
+
       g_object_set_data (G_OBJECT (task), "revoked", GINT_TO_POINTER (revoked));
+      g_object_set_data (G_OBJECT (task), "outcome", GINT_TO_POINTER (data->outcome));
+      g_object_set_data_full (G_OBJECT (task), "manage-url", g_strdup (data->manage_url), g_free);
       g_task_return_boolean (task, TRUE);
     }
 }
@@ -838,6 +916,33 @@ af_account_manager_disconnect_finish (AfAccountManager *self,
 
   if (revoked != NULL)
     *revoked = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "revoked"));
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * af_account_manager_disconnect_finish_full:
+ * @revocation: (out) (optional): what became of AgentFlow's access at
+ *   the provider
+ * @manage_url: (out) (optional) (transfer full) (nullable): with
+ *   %AF_REVOCATION_UNSUPPORTED, the provider's page where the person can
+ *   remove AgentFlow's access themselves, when known
+ *
+ * Like af_account_manager_disconnect_finish(), saying honestly whether
+ * the access was revoked.
+ */
+gboolean
+af_account_manager_disconnect_finish_full (AfAccountManager *self,
+                                           GAsyncResult     *result,
+                                           AfRevocation     *revocation,
+                                           char            **manage_url,
+                                           GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (revocation != NULL)
+    *revocation = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "outcome"));
+  if (manage_url != NULL)
+    *manage_url = g_strdup (g_object_get_data (G_OBJECT (result), "manage-url"));
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

@@ -177,7 +177,10 @@ needs_refresh (AfCredential *self)
   if (in_backoff (self))
     return FALSE;
 
-  if (self->tokens->expires_at != 0 && self->tokens->expires_at - refresh_window (self) <= now (self))
+  /* Without a refresh token there is nothing to do ahead of time: the
+   * token is used up to its expiry. */
+  if (self->tokens->expires_at != 0 &&
+      self->tokens->expires_at - (self->tokens->refresh_token ? refresh_window (self) : 0) <= now (self))
     return TRUE;
 
   for (GList *l = self->waiters.head; l != NULL; l = l->next)
@@ -332,10 +335,16 @@ start_refresh (AfCredential *self)
 
   if (self->tokens->refresh_token == NULL)
     {
-      /* A token that cannot be refreshed was rejected or has expired. */
-      error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
-                           _ ("%s no longer accepts AgentFlow’s authorization. Connect the account again."),
-                           af_provider_get_display_name (self->provider));
+      /* A token that cannot be refreshed was rejected or has expired:
+       * the provider gave no refresh token (said at connect time). */
+      if (is_expired (self))
+        error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
+                             _ ("The sign-in to %s has expired, and %s gave AgentFlow no lasting access. Connect the account again."),
+                             self->account, af_provider_get_display_name (self->provider));
+      else
+        error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
+                             _ ("%s no longer accepts AgentFlow’s authorization. Connect the account again."),
+                             af_provider_get_display_name (self->provider));
       mark_invalid (self, error->message);
       fail_waiters (self, error);
       return;

@@ -22,7 +22,11 @@ typedef enum
 /* At most this many connections at once; the oldest makes room. */
 #define AF_LOOPBACK_MAX_CONNECTIONS 16
 
-char *af_loopback_describe_timeout (guint seconds);
+char    *af_loopback_describe_timeout (guint seconds);
+gboolean af_loopback_check_issuer (GHashTable *query,
+                                   const char *issuer,
+                                   gboolean    required,
+                                   GError    **error);
 
 AfLoopbackCallback af_loopback_read_callback (GHashTable *query,
                                               const char *expected_state,

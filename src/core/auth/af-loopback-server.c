@@ -53,6 +53,8 @@ struct _AfLoopbackServer
   char           *state;
   char           *redirect_uri;
   guint           port;
+  char           *issuer;
+  gboolean        issuer_required;
 
   GTask   *task;
   GSource *cancel_source;
@@ -335,6 +337,35 @@ on_incoming_cb (GSocketService    *service,
   return TRUE;
 }
 
+/**
+ * af_loopback_check_issuer:
+ * @issuer: (nullable): the provider's issuer, when it has one
+ * @required: whether the provider advertises
+ *   authorization_response_iss_parameter_supported
+ *
+ * RFC 9207 §2.4 (https://www.rfc-editor.org/rfc/rfc9207#section-2.4):
+ * an `iss` in the authorization response must be the issuer we asked,
+ * by simple string comparison, and one that the provider promised must
+ * be there; otherwise the response comes from another authorization
+ * server (a mix-up attack) and its code must not be redeemed.
+ */
+gboolean
+af_loopback_check_issuer (GHashTable *query,
+                          const char *issuer,
+                          gboolean    required,
+                          GError    **error)
+{
+  const char *iss = query ? g_hash_table_lookup (query, "iss") : NULL;
+
+  if (issuer == NULL || (iss == NULL && !required) || g_strcmp0 (iss, issuer) == 0)
+    return TRUE;
+
+  g_message ("Rejected a sign-in callback with %s issuer", iss ? "another" : "no");
+  g_set_error_literal (error, AF_ERROR, AF_ERROR_AUTH_FAILED,
+                       _ ("The sign-in answer did not come from the provider AgentFlow asked. Nothing was connected; try again."));
+  return FALSE;
+}
+
 static gboolean
 host_allowed (AfLoopbackServer *self,
               const char       *host)
@@ -360,11 +391,13 @@ on_request_cb (SoupServer        *server,
                GHashTable        *query,
                gpointer           user_data)
 {
-  AfLoopbackServer *self = user_data;
-  GUri             *uri = soup_server_message_get_uri (msg);
-  const char       *raw_query = g_uri_get_query (uri);
-  char             *code = NULL;
-  GError           *error = NULL;
+  AfLoopbackServer  *self = user_data;
+  GUri              *uri = soup_server_message_get_uri (msg);
+  const char        *raw_query = g_uri_get_query (uri);
+  char              *code = NULL;
+  GError            *error = NULL;
+  GError            *issuer_error = NULL;
+  AfLoopbackCallback kind;
 
   if (!host_allowed (self, soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Host")))
     {
@@ -398,7 +431,17 @@ on_request_cb (SoupServer        *server,
       return;
     }
 
-  switch (af_loopback_read_callback (query, self->state, &code, &error))
+  kind = af_loopback_read_callback (query, self->state, &code, &error);
+  if (kind != AF_LOOPBACK_CALLBACK_FOREIGN &&
+      !af_loopback_check_issuer (query, self->issuer, self->issuer_required, &issuer_error))
+    {
+      g_clear_pointer (&code, g_free);
+      g_clear_error (&error);
+      error = g_steal_pointer (&issuer_error);
+      kind = AF_LOOPBACK_CALLBACK_FAILED;
+    }
+
+  switch (kind)
     {
     case AF_LOOPBACK_CALLBACK_FOREIGN:
       respond (msg, SOUP_STATUS_BAD_REQUEST, _ ("Sign-in not recognised"),
@@ -492,6 +535,7 @@ af_loopback_server_finalize (GObject *object)
     explicit_bzero (self->state, strlen (self->state));
   g_free (self->state);
   g_free (self->redirect_uri);
+  g_free (self->issuer);
 
   G_OBJECT_CLASS (af_loopback_server_parent_class)->finalize (object);
 }
@@ -619,6 +663,25 @@ af_loopback_server_new (const char *host,
   self->redirect_uri = g_strdup_printf ("http://%s:%u%s", uri_host, self->port, path);
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * af_loopback_server_set_issuer:
+ * @issuer: (nullable): the authorization server's issuer identifier
+ * @required: whether every response must carry it (RFC 9207)
+ *
+ * Checks the `iss` parameter of the redirect against @issuer.
+ */
+void
+af_loopback_server_set_issuer (AfLoopbackServer *self,
+                               const char       *issuer,
+                               gboolean          required)
+{
+  g_return_if_fail (AF_IS_LOOPBACK_SERVER (self));
+
+  g_free (self->issuer);
+  self->issuer = g_strdup (issuer);
+  self->issuer_required = issuer != NULL && required;
 }
 
 const char *
