@@ -152,7 +152,7 @@ test_no_refresh_token (Fixture      *f,
   g_assert_null (refresh);
   g_assert_nonnull (warning);
   g_assert_nonnull (strstr (warning, "did not give AgentFlow lasting access"));
-  g_assert_nonnull (strstr (warning, "in about 4 minutes"));
+  g_assert_nonnull (strstr (warning, "in about 5 minutes"));
 
   source = af_account_manager_get_token_source (f->manager, "oidc", ACCOUNT, NULL, &error);
   g_assert_no_error (error);

@@ -339,7 +339,8 @@ on_flow_done_cb (GObject      *object,
   data->missing = g_strdupv ((GStrv)af_oauth_flow_get_missing_capabilities (flow));
   if (!af_oauth_flow_has_refresh_token (flow) && data->tokens->expires_at != 0)
     {
-      gint64 minutes = MAX (1, (data->tokens->expires_at - g_get_real_time ()) / (60 * G_USEC_PER_SEC));
+      /* To the nearest minute: a 300 s token is "about 5 minutes". */
+      gint64 minutes = MAX (1, (data->tokens->expires_at - g_get_real_time () + 30 * G_USEC_PER_SEC) / (60 * G_USEC_PER_SEC));
 
       /* What a person wants here: the account works now, and they learn
        * today, not at the first failure, that it will stop and when.
@@ -611,7 +612,6 @@ typedef struct
   char        *agent;
   AfTokenSet  *tokens;
   AfProvider  *provider;
-  gboolean     revoked;
   AfRevocation outcome;
   char        *manage_url;
 } RevokeData;
@@ -643,7 +643,6 @@ on_revoke_cleared_cb (GObject      *object,
   if (!af_vault_clear_finish (AF_VAULT (object), result, &error) ||
       !af_connection_store_remove_for_agent (self->store, data->service, data->account, data->agent, &error))
     {
-      data->revoked = FALSE;
       data->outcome = AF_REVOCATION_PENDING;
       schedule_retry (self);
       g_task_return_error (task, error);
@@ -664,7 +663,6 @@ finish_revoked (GTask *task)
   AfAccountManager *self = g_task_get_source_object (task);
   RevokeData       *data = g_task_get_task_data (task);
 
-  data->revoked = TRUE;
   data->outcome = AF_REVOCATION_DONE;
   af_vault_clear_async (self->vault, data->service, data->account, data->agent, NULL, on_revoke_cleared_cb, task);
 }
@@ -823,13 +821,13 @@ revoke_one_async (AfAccountManager   *self,
 static gboolean
 revoke_one_finish (AfAccountManager *self,
                    GAsyncResult     *result,
-                   gboolean         *revoked,
+                   AfRevocation     *outcome,
                    GError          **error)
 {
   RevokeData *data = g_task_get_task_data (G_TASK (result));
 
-  if (revoked != NULL)
-    *revoked = data->revoked;
+  if (outcome != NULL)
+    *outcome = data->outcome;
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -839,17 +837,18 @@ on_disconnect_revoked_cb (GObject      *object,
                           gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
-  GError  *error = NULL;
-  gboolean revoked = FALSE;
+  GError      *error = NULL;
+  AfRevocation outcome = AF_REVOCATION_PENDING;
 
-  if (!revoke_one_finish (AF_ACCOUNT_MANAGER (object), result, &revoked, &error))
+  if (!revoke_one_finish (AF_ACCOUNT_MANAGER (object), result, &outcome, &error))
     g_task_return_error (task, error);
   else
     {
       RevokeData *data = g_task_get_task_data (G_TASK (result));
 
-      g_object_set_data (G_OBJECT (task), "revoked", GINT_TO_POINTER (revoked));
-      g_object_set_data (G_OBJECT (task), "outcome", GINT_TO_POINTER (data->outcome));
+      /* Only a confirmed revocation is "revoked". */
+      g_object_set_data (G_OBJECT (task), "revoked", GINT_TO_POINTER (outcome == AF_REVOCATION_DONE));
+      g_object_set_data (G_OBJECT (task), "outcome", GINT_TO_POINTER (outcome));
       g_object_set_data_full (G_OBJECT (task), "manage-url", g_strdup (data->manage_url), g_free);
       g_task_return_boolean (task, TRUE);
     }
@@ -976,11 +975,12 @@ on_next_revoked_cb (GObject      *object,
   RetryData    *data = g_task_get_task_data (task);
   AfConnection *c = data->pending->pdata[data->index - 1];
   g_autoptr (GError) error = NULL;
-  gboolean revoked = FALSE;
+  AfRevocation outcome = AF_REVOCATION_PENDING;
 
-  if (!revoke_one_finish (AF_ACCOUNT_MANAGER (object), result, &revoked, &error))
+  if (!revoke_one_finish (AF_ACCOUNT_MANAGER (object), result, &outcome, &error))
     g_message ("Could not finish revoking the %s token of %s: %s", c->service, c->account, error->message);
-  if (!revoked)
+  /* Nothing left to do for one the provider cannot revoke. */
+  if (error != NULL || outcome == AF_REVOCATION_PENDING)
     data->left++;
   revoke_next (task);
 }
