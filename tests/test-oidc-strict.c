@@ -257,7 +257,8 @@ on_authorized_cb (GObject      *object,
   query = soup_form_decode (g_uri_get_query (location));
   g_assert_cmpstr (g_hash_table_lookup (query, "iss"), ==, af_sandbox_get_base_url (t->f->sandbox));
   if (t->what == ISS_WRONG)
-    g_hash_table_replace (query, g_strdup ("iss"), g_strdup ("https://attacker.example"));
+    /* soup_form_decode () tables free keys only. */
+    g_hash_table_replace (query, g_strdup ("iss"), (char *)"https://attacker.example");
   else
     g_hash_table_remove (query, "iss");
   encoded = soup_form_encode_hash (query);
