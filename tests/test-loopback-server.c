@@ -573,6 +573,51 @@ test_connection_flood (Fixture      *f,
   g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
 }
 
+static void
+on_idle_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  gssize *n = user_data;
+
+  *n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+}
+
+/* A connection that says nothing is closed after the idle timeout: it
+ * does not hold a descriptor for the rest of the attempt. */
+static void
+test_idle_connection_closed (Fixture      *f,
+                             gconstpointer data)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *code = NULL;
+  char             buf[16];
+  gssize           n = 1;
+
+  af_loopback_server_set_idle_timeout (f->server, 1);
+  g_socket_client_connect_to_host_async (client, "127.0.0.1", af_loopback_server_get_port (f->server), NULL,
+                                         on_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  conn = g_socket_client_connect_to_host_finish (client, result, &error);
+  g_assert_no_error (error);
+
+  /* EOF: the server hung up. */
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf, G_PRIORITY_DEFAULT,
+                             NULL, on_idle_read_cb, &n);
+  while (n == 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (n, ==, 0);
+
+  /* And the port still takes the redirect. */
+  g_assert_cmpuint (get (f, "/oauth/callback?code=after-idle&state=" STATE, NULL), ==, 200);
+  code = wait_code (f, &error);
+  g_assert_cmpstr (code, ==, "after-idle");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -591,6 +636,7 @@ main (int   argc,
   ADD ("/loopback/foreign-host", test_foreign_host);
   ADD ("/loopback/page-template", test_page_template);
   ADD ("/loopback/connection-flood", test_connection_flood);
+  ADD ("/loopback/idle-connection-closed", test_idle_connection_closed);
 #undef ADD
   g_test_add_func ("/loopback/port-taken", test_port_taken);
   g_test_add_func ("/loopback/localhost", test_localhost);

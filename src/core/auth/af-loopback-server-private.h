@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "af-loopback-server.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -22,7 +24,10 @@ typedef enum
 /* At most this many connections at once; the oldest makes room. */
 #define AF_LOOPBACK_MAX_CONNECTIONS 16
 
-char    *af_loopback_describe_timeout (guint seconds);
+char *af_loopback_describe_timeout (guint seconds);
+/* How long a connection may stay idle (10 s); tests shorten it. */
+void     af_loopback_server_set_idle_timeout (AfLoopbackServer *self,
+                                              guint             seconds);
 gboolean af_loopback_check_issuer (GHashTable *query,
                                    const char *issuer,
                                    gboolean    required,

@@ -55,6 +55,7 @@ struct _AfLoopbackServer
   guint           port;
   char           *issuer;
   gboolean        issuer_required;
+  guint           idle_seconds;
 
   GTask   *task;
   GSource *cancel_source;
@@ -283,7 +284,7 @@ static void
 connection_touch (Connection *c)
 {
   g_clear_handle_id (&c->idle_id, g_source_remove);
-  c->idle_id = g_timeout_add_seconds (AF_LOOPBACK_IDLE_SECONDS, on_connection_idle_cb, c);
+  c->idle_id = g_timeout_add_seconds (c->self->idle_seconds, on_connection_idle_cb, c);
 }
 
 static void
@@ -554,6 +555,7 @@ af_loopback_server_init (AfLoopbackServer *self)
 {
   g_queue_init (&self->connections);
   self->by_socket = g_hash_table_new (NULL, NULL);
+  self->idle_seconds = AF_LOOPBACK_IDLE_SECONDS;
 }
 
 static gboolean
@@ -663,6 +665,16 @@ af_loopback_server_new (const char *host,
   self->redirect_uri = g_strdup_printf ("http://%s:%u%s", uri_host, self->port, path);
 
   return g_steal_pointer (&self);
+}
+
+void
+af_loopback_server_set_idle_timeout (AfLoopbackServer *self,
+                                     guint             seconds)
+{
+  g_return_if_fail (AF_IS_LOOPBACK_SERVER (self));
+  g_return_if_fail (seconds > 0);
+
+  self->idle_seconds = seconds;
 }
 
 /**
