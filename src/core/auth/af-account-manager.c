@@ -1374,6 +1374,10 @@ af_account_manager_set_base_url (AfAccountManager *self,
   self->base_url = g_strdup (base_url);
   g_free (self->oidc_issuer);
   self->oidc_issuer = g_strdup (base_url);
+  /* The sandbox's issuer is its origin, written without a final slash;
+   * discovery compares issuers exactly. */
+  if (self->oidc_issuer != NULL && g_str_has_suffix (self->oidc_issuer, "/"))
+    self->oidc_issuer[strlen (self->oidc_issuer) - 1] = '\0';
 
   g_hash_table_iter_init (&iter, self->providers);
   while (g_hash_table_iter_next (&iter, NULL, &value))
