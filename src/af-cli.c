@@ -102,6 +102,8 @@ on_connected_cb (GObject      *object,
     }
   else
     {
+      g_autofree char *warning = af_account_manager_connect_dup_warning (AF_ACCOUNT_MANAGER (object), result);
+
       if (connection->agent != NULL && connection->agent[0] != '\0')
         g_print (_ ("Connected as %s for agent %s\n"), connection->account, connection->agent);
       else
@@ -112,6 +114,8 @@ on_connected_cb (GObject      *object,
 
           g_print (_ ("Not granted, so AgentFlow cannot use: %s. Connect again and allow them to use them.\n"), list);
         }
+      if (warning != NULL)
+        g_print (_ ("Warning: %s\n"), warning);
     }
   g_main_loop_quit (cli->loop);
 }
@@ -143,15 +147,29 @@ on_disconnected_cb (GObject      *object,
 {
   Cli *cli = user_data;
   g_autoptr (GError) error = NULL;
-  gboolean revoked = FALSE;
+  g_autofree char *manage_url = NULL;
+  AfRevocation     revocation = AF_REVOCATION_PENDING;
 
-  if (!af_account_manager_disconnect_finish (AF_ACCOUNT_MANAGER (object), result, &revoked, &error))
+  if (!af_account_manager_disconnect_finish_full (AF_ACCOUNT_MANAGER (object), result, &revocation, &manage_url, &error))
     {
       print_error (error);
       cli->status = 1;
     }
-  else if (revoked)
+  else if (revocation == AF_REVOCATION_DONE)
     g_print (_ ("Disconnected. AgentFlow’s access was revoked and its keyring item removed.\n"));
+  else if (revocation == AF_REVOCATION_UNSUPPORTED)
+    {
+      /* Not "revoked": the grant is still valid at the provider. */
+      g_print (_ ("Disconnected from AgentFlow, but AgentFlow’s access could not be revoked at the provider: it offers no way "
+                  "to do so, and the sign-in stays valid there until it expires. AgentFlow removed its keyring item.\n"));
+      if (manage_url != NULL)
+        g_print (_ ("To end that access now, remove AgentFlow from the apps connected to your account on the account’s "
+                    "security page: %s\n"),
+                 manage_url);
+      else
+        g_print (_ ("To end that access now, remove AgentFlow from the apps connected to your account on the account’s "
+                    "security page.\n"));
+    }
   else
     g_print (_ ("Disconnected. The provider could not be reached to revoke AgentFlow’s access; AgentFlow will retry and then remove the keyring item.\n"));
   g_main_loop_quit (cli->loop);

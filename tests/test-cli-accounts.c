@@ -41,6 +41,7 @@ fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
   secret_password_clear_sync (af_vault_get_schema (), NULL, NULL, "service", "gmail", NULL);
+  secret_password_clear_sync (af_vault_get_schema (), NULL, NULL, "service", "oidc", NULL);
   g_clear_object (&f->proc);
   g_clear_object (&f->out);
   g_clear_object (&f->sandbox);
@@ -222,6 +223,45 @@ test_errors (Fixture      *f,
   g_assert_cmpint (run (f, "connect", NULL), ==, 2);
 }
 
+/* A strict OpenID Connect provider: no revocation endpoint, so
+ * disconnecting must not claim a revocation, and must say where to end
+ * the access; no refresh token, so connecting warns. */
+static void
+test_strict_oidc (Fixture      *f,
+                  gconstpointer data)
+{
+  AfSandboxOAuth *oauth = af_sandbox_oauth_get (f->sandbox);
+
+  af_sandbox_oauth_set_strict_oidc (oauth, TRUE);
+  g_assert_cmpint (run (f, "connect", "oidc", "--no-browser", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->stdout_text->str, "Connected as alice@example.com"));
+  g_assert_null (strstr (f->stdout_text->str, "Warning"));
+
+  g_assert_cmpint (run (f, "disconnect", "oidc", "alice@example.com", NULL), ==, 0);
+  g_assert_null (strstr (f->stdout_text->str, "was revoked"));
+  g_assert_nonnull (strstr (f->stdout_text->str, "could not be revoked at the provider"));
+  g_assert_nonnull (strstr (f->stdout_text->str, af_sandbox_get_base_url (f->sandbox)));
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "google.oauth2.revoke"), ==, 0);
+
+  /* The person unticks offline access. */
+  af_sandbox_oauth_set_withheld_scopes (oauth, "offline_access");
+  g_assert_cmpint (run (f, "connect", "oidc", "--no-browser", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->stdout_text->str, "Connected as alice@example.com"));
+  g_assert_nonnull (strstr (f->stdout_text->str, "Warning: OpenID Connect did not give AgentFlow lasting access"));
+}
+
+/* Nobody opens the address: the attempt ends, says so in the right unit,
+ * and the process exits cleanly (it used to touch the freed server). */
+static void
+test_timeout (Fixture      *f,
+              gconstpointer data)
+{
+  f->browser.follow = FALSE;
+  g_assert_cmpint (run (f, "connect", "oidc", "--timeout", "2", "--no-browser", NULL), ==, 1);
+  g_assert_nonnull (strstr (f->stdout_text->str, "agentflow: The sign-in was not completed in the browser within 2 seconds."));
+  g_assert_cmpuint (f->browser.visits, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -231,6 +271,8 @@ main (int   argc,
   g_test_add ("/cli/connect-accounts-disconnect", Fixture, NULL, fixture_set_up, test_connect_accounts_disconnect, fixture_tear_down);
   g_test_add ("/cli/connect-for-agent", Fixture, NULL, fixture_set_up, test_connect_for_agent, fixture_tear_down);
   g_test_add ("/cli/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
+  g_test_add ("/cli/strict-oidc", Fixture, NULL, fixture_set_up, test_strict_oidc, fixture_tear_down);
+  g_test_add ("/cli/timeout", Fixture, NULL, fixture_set_up, test_timeout, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -210,6 +210,40 @@ test_malformed (void)
   }
 }
 
+/* OIDC Core §3.1.3.7, item 11: the nonce the request sent must come
+ * back, or the token answers some other sign-in (a replay). */
+static void
+test_nonce (void)
+{
+  const char *const cases[] = {
+    "\"nonce\":\"other-nonce\",",
+    "",
+    "\"nonce\":42,",
+  };
+  g_autofree char *good_claims = google_claims (GOOGLE, "\"" CLIENT "\"", in_an_hour (),
+                                                "\"email\":\"a@example.com\",\"email_verified\":true,\"nonce\":\"n-123\",");
+  g_autofree char *good = jwt (good_claims);
+  g_autofree char *email = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (af_oauth_parse_id_token_full (good, CLIENT, GOOGLE, "n-123", &email, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (email, ==, "a@example.com");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *part = g_strconcat ("\"email\":\"a@example.com\",\"email_verified\":true,", cases[i], NULL);
+      g_autofree char *claims = google_claims (GOOGLE, "\"" CLIENT "\"", in_an_hour (), part);
+      g_autofree char *token = jwt (claims);
+      g_autofree char *address = NULL;
+
+      g_clear_error (&error);
+      g_assert_false (af_oauth_parse_id_token_full (token, CLIENT, GOOGLE, "n-123", &address, NULL, &error));
+      g_assert_error (error, AF_ERROR, AF_ERROR_INVALID_DATA);
+      g_assert_null (address);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -220,6 +254,7 @@ main (int   argc,
   g_test_add_func ("/id-token/variants-accepted", test_variants_accepted);
   g_test_add_func ("/id-token/claims-refused", test_claims_refused);
   g_test_add_func ("/id-token/malformed", test_malformed);
+  g_test_add_func ("/id-token/nonce", test_nonce);
 
   return g_test_run ();
 }

@@ -383,6 +383,11 @@ test_connect (Fixture      *f,
   g_assert_error (error, AF_ERROR, AF_ERROR_KEYRING_LOCKED);
   g_assert_cmpstr (error->message, ==, LOCKED_MESSAGE);
 
+  /* The grant the provider issued is not left live with nobody holding
+   * it: revoked (RFC 7009) before the error was reported. */
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "google.oauth2.revoke"), ==, 1);
+  g_assert_false (af_sandbox_oauth_has_live_grant (f->oauth));
+
   /* No row, no item: no half connection and no fallback. */
   list = af_account_manager_list_connections (f->manager, NULL);
   g_assert_cmpuint (list->len, ==, 0);

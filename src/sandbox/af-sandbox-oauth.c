@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "af-sandbox-oauth.h"
+#include "af-sandbox-oauth-private.h"
 
 /* A local authorization server that behaves like Google's and Slack's as
  * far as AgentFlow can tell: PKCE S256 enforced, redirect URIs matched
@@ -20,66 +21,24 @@
  * oauth.v2.access, auth.test and auth.revoke. Tokens it issues are
  * registered with af_sandbox_add_token () so the sandbox's APIs accept
  * them. Errors have the providers' documented shapes: Google answers
- * {"error": …} with 400/401, Slack {"ok": false, "error": …} with 200. */
+ * {"error": …} with 400/401, Slack {"ok": false, "error": …} with 200.
+ *
+ * The OpenID client (AF_SANDBOX_OIDC_CLIENT_ID) can meet a strict OpenID
+ * Connect provider (af_sandbox_oauth_set_strict_oidc ()), one that does
+ * by the letter what the specifications allow:
+ *  - offline_access without prompt=consent is ignored, so no refresh
+ *    token (OIDC Core §11,
+ *    https://openid.net/specs/openid-connect-core-1_0.html#OfflineAccess);
+ *  - no revocation endpoint (RFC 7009 is optional; OIDC Discovery §3 has
+ *    no revocation_endpoint at all);
+ *  - the issuer in every authorization response, advertised as
+ *    authorization_response_iss_parameter_supported (RFC 9207 §2 and §3,
+ *    https://www.rfc-editor.org/rfc/rfc9207).
+ * Every ID token carries the request's nonce (OIDC Core §3.1.2.1 and
+ * §2, "nonce": https://openid.net/specs/openid-connect-core-1_0.html#IDToken). */
 
 #define CODE_LIFETIME_USEC (60 * G_USEC_PER_SEC)
 #define REDIRECT_PATH      "/oauth/callback"
-
-typedef enum
-{
-  KIND_GOOGLE,
-  KIND_SLACK,
-} Kind;
-
-typedef struct
-{
-  Kind   kind;
-  char  *client_id;
-  char  *redirect_uri;
-  char  *challenge;
-  char  *scope;
-  char  *account;
-  gint64 expires_at;
-} Code;
-
-typedef struct
-{
-  Kind       kind;
-  char      *client_id;
-  char      *account;
-  char      *scope;
-  gboolean   revoked;
-  GPtrArray *access_tokens;
-} Grant;
-
-typedef struct
-{
-  Kind  kind;
-  char *redirect_uri;
-  char *state;
-  char *challenge;
-  char *client_id;
-  char *scope;
-} Ticket;
-
-struct _AfSandboxOAuth
-{
-  GObject parent_instance;
-
-  AfSandbox            *sandbox; /* owns us */
-  AfSandboxConsent      consent;
-  AfSandboxOAuthFault   fault;
-  gboolean              revoke_failing;
-  AfSandboxIdTokenFault id_token_fault;
-  guint                 lifetime;
-  char                **withheld;
-
-  GHashTable *codes;   /* code → Code */
-  GHashTable *grants;  /* refresh token → Grant */
-  GHashTable *access;  /* access token → refresh token (not owned: key of grants) or "" */
-  GHashTable *tickets; /* consent ticket → Ticket */
-  GPtrArray  *hung;    /* SoupServerMessage kept paused */
-};
 
 G_DEFINE_FINAL_TYPE (AfSandboxOAuth, af_sandbox_oauth, G_TYPE_OBJECT)
 
@@ -93,6 +52,7 @@ code_free (gpointer data)
   g_free (c->challenge);
   g_free (c->scope);
   g_free (c->account);
+  g_free (c->nonce);
   g_free (c);
 }
 
@@ -118,6 +78,7 @@ ticket_free (gpointer data)
   g_free (t->challenge);
   g_free (t->client_id);
   g_free (t->scope);
+  g_free (t->nonce);
   g_free (t);
 }
 
@@ -159,10 +120,10 @@ s256 (const char *verifier)
   return b64;
 }
 
-static void
-send_json (SoupServerMessage *msg,
-           guint              status,
-           JsonBuilder       *builder)
+void
+af_sandbox_oauth_send_json (SoupServerMessage *msg,
+                            guint              status,
+                            JsonBuilder       *builder)
 {
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
   g_autofree char *body = json_to_string (root, FALSE);
@@ -172,12 +133,12 @@ send_json (SoupServerMessage *msg,
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY, body, strlen (body));
 }
 
-static void
-send_error (SoupServerMessage *msg,
-            Kind               kind,
-            guint              status,
-            const char        *error,
-            const char        *description)
+void
+af_sandbox_oauth_send_error (SoupServerMessage *msg,
+                             Kind               kind,
+                             guint              status,
+                             const char        *error,
+                             const char        *description)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
@@ -201,7 +162,7 @@ send_error (SoupServerMessage *msg,
         }
     }
   json_builder_end_object (b);
-  send_json (msg, status, b);
+  af_sandbox_oauth_send_json (msg, status, b);
 }
 
 static void
@@ -213,9 +174,9 @@ send_html (SoupServerMessage *msg,
   soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, html, strlen (html));
 }
 
-static GHashTable *
-read_form (SoupServerMessage *msg,
-           GHashTable        *query)
+GHashTable *
+af_sandbox_oauth_read_form (SoupServerMessage *msg,
+                            GHashTable        *query)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autoptr (GBytes) bytes = NULL;
@@ -258,6 +219,13 @@ client_known (Kind        kind,
   if (kind == KIND_SLACK)
     return g_strcmp0 (client_id, AF_SANDBOX_SLACK_CLIENT_ID) == 0;
   return g_strcmp0 (client_id, AF_SANDBOX_GOOGLE_CLIENT_ID) == 0 || g_strcmp0 (client_id, AF_SANDBOX_OIDC_CLIENT_ID) == 0;
+}
+
+static gboolean
+strict_for (AfSandboxOAuth *self,
+            const char     *client_id)
+{
+  return self->strict_oidc && g_strcmp0 (client_id, AF_SANDBOX_OIDC_CLIENT_ID) == 0;
 }
 
 static void
@@ -306,19 +274,41 @@ approve (AfSandboxOAuth    *self,
   code->challenge = g_strdup (t->challenge);
   code->scope = granted_scope (self, t->kind, t->scope);
   code->account = g_strdup (t->kind == KIND_SLACK ? AF_SANDBOX_SLACK_USER_ID : AF_SANDBOX_GOOGLE_ACCOUNT);
+  code->nonce = g_strdup (t->nonce);
+  code->offline = TRUE;
+  if (strict_for (self, t->client_id))
+    {
+      /* §11: "MUST ensure that the prompt parameter contains consent
+       * […] unless one or both of these conditions are fulfilled, then it
+       * MUST ignore the offline_access request". */
+      g_auto (GStrv) scopes = g_strsplit (code->scope, " ", -1);
+      g_autoptr (GStrvBuilder) kept = g_strv_builder_new ();
+      g_auto (GStrv) list = NULL;
+
+      for (guint i = 0; scopes[i]; i++)
+        if (!g_str_equal (scopes[i], "offline_access") || t->consent_prompt)
+          g_strv_builder_add (kept, scopes[i]);
+      list = g_strv_builder_end (kept);
+      g_free (code->scope);
+      code->scope = g_strjoinv (" ", list);
+      code->offline = af_sandbox_oauth_scope_has (code->scope, "offline_access");
+    }
   code->expires_at = g_get_real_time () + CODE_LIFETIME_USEC;
   g_hash_table_insert (self->codes, g_strdup (code_str), code);
 
   g_hash_table_insert (params, (char *)"code", code_str);
   if (t->state)
     g_hash_table_insert (params, (char *)"state", t->state);
+  if (strict_for (self, t->client_id))
+    g_hash_table_insert (params, (char *)"iss", (char *)af_sandbox_get_base_url (self->sandbox));
   if (t->kind == KIND_GOOGLE)
     g_hash_table_insert (params, (char *)"scope", code->scope);
   redirect_to (msg, t->redirect_uri, params);
 }
 
 static void
-deny (SoupServerMessage *msg,
+deny (AfSandboxOAuth    *self,
+      SoupServerMessage *msg,
       Ticket            *t)
 {
   g_autoptr (GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
@@ -326,6 +316,8 @@ deny (SoupServerMessage *msg,
   g_hash_table_insert (params, (char *)"error", (char *)"access_denied");
   if (t->state)
     g_hash_table_insert (params, (char *)"state", t->state);
+  if (strict_for (self, t->client_id))
+    g_hash_table_insert (params, (char *)"iss", (char *)af_sandbox_get_base_url (self->sandbox));
   redirect_to (msg, t->redirect_uri, params);
 }
 
@@ -365,6 +357,12 @@ authorize (AfSandboxOAuth    *self,
   t->client_id = g_strdup (client_id);
   t->challenge = g_strdup (challenge);
   t->scope = g_strdup (scope);
+  t->nonce = g_strdup (g_hash_table_lookup (query, "nonce"));
+  {
+    g_auto (GStrv) prompts = g_strsplit (g_hash_table_lookup (query, "prompt") ? (char *)g_hash_table_lookup (query, "prompt") : "", " ", -1);
+
+    t->consent_prompt = g_strv_contains ((const char *const *)prompts, "consent");
+  }
 
   if (kind == KIND_GOOGLE && g_strcmp0 (g_hash_table_lookup (query, "response_type"), "code") != 0)
     {
@@ -399,7 +397,7 @@ authorize (AfSandboxOAuth    *self,
       break;
 
     case AF_SANDBOX_CONSENT_DENY:
-      deny (msg, t);
+      deny (self, msg, t);
       ticket_free (t);
       break;
 
@@ -439,7 +437,7 @@ consent_page (AfSandboxOAuth    *self,
   if (g_strcmp0 (g_hash_table_lookup (query, "decision"), "allow") == 0)
     approve (self, msg, t);
   else
-    deny (msg, t);
+    deny (self, msg, t);
   g_hash_table_remove (self->tickets, ticket);
 }
 
@@ -476,7 +474,7 @@ apply_fault (AfSandboxOAuth    *self,
       return TRUE;
 
     case AF_SANDBOX_FAULT_INVALID_GRANT:
-      send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "Token has been expired or revoked.");
+      af_sandbox_oauth_send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "Token has been expired or revoked.");
       return TRUE;
 
     default:
@@ -499,132 +497,13 @@ issue_access (AfSandboxOAuth *self,
   return access;
 }
 
-static char *
-base64url (const guchar *data,
-           gsize         len)
-{
-  char *b64 = g_base64_encode (data, len);
-  char *w = b64;
-
-  for (char *p = b64; *p; p++)
-    {
-      if (*p == '=')
-        continue;
-      *w++ = *p == '+' ? '-' : *p == '/' ? '_'
-                                         : *p;
-    }
-  *w = '\0';
-
-  return b64;
-}
-
-static char *
-json_base64url (JsonBuilder *b)
-{
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  g_autofree char *json = json_to_string (root, FALSE);
-
-  return base64url ((const guchar *)json, strlen (json));
-}
-
-static gboolean
-scope_has (const char *scope,
-           const char *wanted)
+gboolean
+af_sandbox_oauth_scope_has (const char *scope,
+                            const char *wanted)
 {
   g_auto (GStrv) scopes = g_strsplit_set (scope ? scope : "", " ,", -1);
 
   return g_strv_contains ((const char *const *)scopes, wanted);
-}
-
-/* An ID token shaped like Google's (RS256 JWS, claims iss, azp, aud, sub,
- * email, email_verified, at_hash, iat, exp; name only with "profile").
- * The sandbox holds no key: the signature is random bytes, which is all
- * a client that got the token straight from the token endpoint may rely
- * on (OpenID Connect Core 3.1.3.7). The OpenID client's issuer is the
- * sandbox's own URL, as its discovery document says. */
-static char *
-make_id_token (AfSandboxOAuth *self,
-               Grant          *grant,
-               const char     *access)
-{
-  g_autoptr (JsonBuilder) header = json_builder_new ();
-  g_autoptr (JsonBuilder) claims = json_builder_new ();
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *h = NULL;
-  g_autofree char *c = NULL;
-  g_autofree char *sig = NULL;
-  g_autofree char *at_hash = NULL;
-  gboolean         oidc = g_strcmp0 (grant->client_id, AF_SANDBOX_OIDC_CLIENT_ID) == 0;
-  gint64           now = g_get_real_time () / G_USEC_PER_SEC;
-  guint8           digest[32];
-  gsize            len = sizeof digest;
-  guint8           random[256];
-
-  switch (self->id_token_fault)
-    {
-    case AF_SANDBOX_ID_TOKEN_FAULT_NOT_JWT:
-      return g_strdup ("this-is-not-a-jwt");
-    case AF_SANDBOX_ID_TOKEN_FAULT_BAD_PAYLOAD:
-      return g_strdup ("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2FjY291bnRz!!.c2ln");
-    case AF_SANDBOX_ID_TOKEN_FAULT_NONE:
-    case AF_SANDBOX_ID_TOKEN_FAULT_OMIT:
-    case AF_SANDBOX_ID_TOKEN_FAULT_WRONG_AUDIENCE:
-    default:
-      break;
-    }
-
-  json_builder_begin_object (header);
-  json_builder_set_member_name (header, "alg");
-  json_builder_add_string_value (header, "RS256");
-  json_builder_set_member_name (header, "kid");
-  json_builder_add_string_value (header, "sandbox-1");
-  json_builder_set_member_name (header, "typ");
-  json_builder_add_string_value (header, "JWT");
-  json_builder_end_object (header);
-
-  /* at_hash: the left half of SHA-256 of the access token. */
-  g_checksum_update (checksum, (const guchar *)access, strlen (access));
-  g_checksum_get_digest (checksum, digest, &len);
-  at_hash = base64url (digest, len / 2);
-
-  json_builder_begin_object (claims);
-  json_builder_set_member_name (claims, "iss");
-  json_builder_add_string_value (claims, oidc ? af_sandbox_get_base_url (self->sandbox) : "https://accounts.google.com");
-  json_builder_set_member_name (claims, "azp");
-  json_builder_add_string_value (claims, grant->client_id);
-  json_builder_set_member_name (claims, "aud");
-  json_builder_add_string_value (claims, self->id_token_fault == AF_SANDBOX_ID_TOKEN_FAULT_WRONG_AUDIENCE
-                                             ? "someone-else.apps.googleusercontent.com"
-                                             : grant->client_id);
-  json_builder_set_member_name (claims, "sub");
-  json_builder_add_string_value (claims, "100000000000000000001");
-  if (scope_has (grant->scope, "email"))
-    {
-      json_builder_set_member_name (claims, "email");
-      json_builder_add_string_value (claims, grant->account);
-      json_builder_set_member_name (claims, "email_verified");
-      json_builder_add_boolean_value (claims, TRUE);
-    }
-  if (scope_has (grant->scope, "profile"))
-    {
-      json_builder_set_member_name (claims, "name");
-      json_builder_add_string_value (claims, "Alice Example");
-    }
-  json_builder_set_member_name (claims, "at_hash");
-  json_builder_add_string_value (claims, at_hash);
-  json_builder_set_member_name (claims, "iat");
-  json_builder_add_int_value (claims, now);
-  json_builder_set_member_name (claims, "exp");
-  json_builder_add_int_value (claims, now + 3600);
-  json_builder_end_object (claims);
-
-  for (guint i = 0; i < sizeof random; i++)
-    random[i] = g_random_int_range (0, 256);
-
-  h = json_base64url (header);
-  c = json_base64url (claims);
-  sig = base64url (random, sizeof random);
-  return g_strconcat (h, ".", c, ".", sig, NULL);
 }
 
 static void
@@ -633,7 +512,8 @@ send_tokens (AfSandboxOAuth    *self,
              Grant             *grant,
              const char        *access,
              const char        *refresh,
-             gboolean           initial)
+             gboolean           initial,
+             const char        *nonce)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
@@ -666,10 +546,10 @@ send_tokens (AfSandboxOAuth    *self,
   json_builder_set_member_name (b, "token_type");
   json_builder_add_string_value (b, grant->kind == KIND_SLACK ? "user" : "Bearer");
   /* Google answers with an ID token whenever "openid" was granted. */
-  if (grant->kind == KIND_GOOGLE && scope_has (grant->scope, "openid") &&
+  if (grant->kind == KIND_GOOGLE && af_sandbox_oauth_scope_has (grant->scope, "openid") &&
       self->id_token_fault != AF_SANDBOX_ID_TOKEN_FAULT_OMIT)
     {
-      g_autofree char *id_token = make_id_token (self, grant, access);
+      g_autofree char *id_token = af_sandbox_oauth_make_id_token (self, grant, access, nonce);
 
       json_builder_set_member_name (b, "id_token");
       json_builder_add_string_value (b, id_token);
@@ -689,12 +569,12 @@ send_tokens (AfSandboxOAuth    *self,
       json_builder_add_boolean_value (b, FALSE);
     }
   json_builder_end_object (b);
-  send_json (msg, SOUP_STATUS_OK, b);
+  af_sandbox_oauth_send_json (msg, SOUP_STATUS_OK, b);
 }
 
-static void
-revoke_grant (AfSandboxOAuth *self,
-              Grant          *grant)
+void
+af_sandbox_oauth_revoke_grant (AfSandboxOAuth *self,
+                               Grant          *grant)
 {
   grant->revoked = TRUE;
   for (guint i = 0; i < grant->access_tokens->len; i++)
@@ -720,7 +600,7 @@ token_endpoint (AfSandboxOAuth    *self,
   if (apply_fault (self, msg, kind))
     return;
 
-  form = read_form (msg, query);
+  form = af_sandbox_oauth_read_form (msg, query);
   client_id = g_hash_table_lookup (form, "client_id");
   grant_type = g_hash_table_lookup (form, "grant_type");
   if (grant_type == NULL && kind == KIND_SLACK)
@@ -728,8 +608,8 @@ token_endpoint (AfSandboxOAuth    *self,
 
   if (!client_known (kind, client_id))
     {
-      send_error (msg, kind, SOUP_STATUS_UNAUTHORIZED, kind == KIND_SLACK ? "invalid_client_id" : "invalid_client",
-                  "The OAuth client was not found.");
+      af_sandbox_oauth_send_error (msg, kind, SOUP_STATUS_UNAUTHORIZED, kind == KIND_SLACK ? "invalid_client_id" : "invalid_client",
+                                   "The OAuth client was not found.");
       return;
     }
 
@@ -749,7 +629,7 @@ token_endpoint (AfSandboxOAuth    *self,
         {
           if (code != NULL)
             g_hash_table_remove (self->codes, code_str);
-          send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_code" : "invalid_grant", "Malformed auth code.");
+          af_sandbox_oauth_send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_code" : "invalid_grant", "Malformed auth code.");
           return;
         }
       {
@@ -762,21 +642,21 @@ token_endpoint (AfSandboxOAuth    *self,
 
       if (g_strcmp0 (code->client_id, client_id) != 0)
         {
-          send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_code" : "invalid_grant", "The code was issued to another client.");
+          af_sandbox_oauth_send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_code" : "invalid_grant", "The code was issued to another client.");
           code_free (code);
           return;
         }
       if (g_strcmp0 (code->redirect_uri, g_hash_table_lookup (form, "redirect_uri")) != 0)
         {
-          send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "bad_redirect_uri" : "redirect_uri_mismatch", "Bad Request");
+          af_sandbox_oauth_send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "bad_redirect_uri" : "redirect_uri_mismatch", "Bad Request");
           code_free (code);
           return;
         }
       challenge = verifier ? s256 (verifier) : NULL;
       if (verifier == NULL || strlen (verifier) < 43 || g_strcmp0 (challenge, code->challenge) != 0)
         {
-          send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_code_verifier" : "invalid_grant",
-                      verifier ? "Invalid code verifier." : "Missing code verifier.");
+          af_sandbox_oauth_send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_code_verifier" : "invalid_grant",
+                                       verifier ? "Invalid code verifier." : "Missing code verifier.");
           code_free (code);
           return;
         }
@@ -786,13 +666,16 @@ token_endpoint (AfSandboxOAuth    *self,
       grant->client_id = g_strdup (client_id);
       grant->account = g_strdup (code->account);
       grant->scope = g_strdup (code->scope);
+      grant->offline = code->offline;
       grant->access_tokens = g_ptr_array_new_with_free_func (g_free);
-      code_free (code);
 
+      /* Without offline access the grant still has a key here, but the
+       * client never sees it. */
       refresh = random_token (kind == KIND_SLACK ? "xoxe-1-sandbox-" : "1//sandbox-");
       g_hash_table_insert (self->grants, g_strdup (refresh), grant);
       access = issue_access (self, grant, refresh);
-      send_tokens (self, msg, grant, access, refresh, TRUE);
+      send_tokens (self, msg, grant, access, grant->offline ? refresh : NULL, TRUE, code->nonce);
+      code_free (code);
       return;
     }
 
@@ -802,10 +685,11 @@ token_endpoint (AfSandboxOAuth    *self,
       Grant           *grant = refresh ? g_hash_table_lookup (self->grants, refresh) : NULL;
       g_autofree char *access = NULL;
 
-      if (grant == NULL || grant->revoked || grant->kind != kind || g_strcmp0 (grant->client_id, client_id) != 0)
+      if (grant == NULL || grant->revoked || !grant->offline || grant->kind != kind ||
+          g_strcmp0 (grant->client_id, client_id) != 0)
         {
-          send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_refresh_token" : "invalid_grant",
-                      "Token has been expired or revoked.");
+          af_sandbox_oauth_send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_refresh_token" : "invalid_grant",
+                                       "Token has been expired or revoked.");
           return;
         }
 
@@ -820,23 +704,22 @@ token_endpoint (AfSandboxOAuth    *self,
           g_free (key);
           g_hash_table_insert (self->grants, g_strdup (fresh), value);
           access = issue_access (self, value, fresh);
-          send_tokens (self, msg, value, access, fresh, FALSE);
+          send_tokens (self, msg, value, access, fresh, FALSE, NULL);
           return;
         }
 
       access = issue_access (self, grant, refresh);
-      send_tokens (self, msg, grant, access, NULL, FALSE);
+      send_tokens (self, msg, grant, access, NULL, FALSE, NULL);
       return;
     }
 
-  send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_grant_type" : "unsupported_grant_type", NULL);
+  af_sandbox_oauth_send_error (msg, kind, SOUP_STATUS_BAD_REQUEST, kind == KIND_SLACK ? "invalid_grant_type" : "unsupported_grant_type", NULL);
 }
 
-/* Google revocation (RFC 7009) */
-
-static Grant *
-find_grant (AfSandboxOAuth *self,
-            const char     *token_str)
+/* The grant a refresh or an access token belongs to. */
+Grant *
+af_sandbox_oauth_find_grant (AfSandboxOAuth *self,
+                             const char     *token_str)
 {
   const char *refresh;
   Grant      *grant;
@@ -848,205 +731,6 @@ find_grant (AfSandboxOAuth *self,
   if ((refresh = g_hash_table_lookup (self->access, token_str)) != NULL)
     return g_hash_table_lookup (self->grants, refresh);
   return NULL;
-}
-
-static void
-revoke_endpoint (AfSandboxOAuth    *self,
-                 SoupServerMessage *msg,
-                 GHashTable        *query)
-{
-  g_autoptr (GHashTable) form = NULL;
-  g_autoptr (JsonBuilder) b = NULL;
-  Grant *grant;
-
-  af_sandbox_count (self->sandbox, "google.oauth2.revoke");
-
-  if (self->revoke_failing)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
-      return;
-    }
-
-  form = read_form (msg, query);
-  grant = find_grant (self, g_hash_table_lookup (form, "token"));
-  if (grant == NULL || grant->revoked)
-    {
-      send_error (msg, KIND_GOOGLE, SOUP_STATUS_BAD_REQUEST, "invalid_token", "Token expired or revoked");
-      return;
-    }
-
-  /* Google revokes the whole grant, whichever token names it. */
-  revoke_grant (self, grant);
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_end_object (b);
-  send_json (msg, SOUP_STATUS_OK, b);
-}
-
-/* Identity */
-
-static void
-userinfo (AfSandboxOAuth    *self,
-          SoupServerMessage *msg)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  const char *account = NULL;
-
-  af_sandbox_count (self->sandbox, "google.oauth2.userinfo");
-
-  if (af_sandbox_authorize (self->sandbox, msg, "google", NULL, &account) != AF_SANDBOX_AUTH_OK)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
-                                    "Bearer error=\"invalid_token\"");
-      send_error (msg, KIND_GOOGLE, SOUP_STATUS_UNAUTHORIZED, "invalid_token", "Invalid Credentials");
-      return;
-    }
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "sub");
-  json_builder_add_string_value (b, "100000000000000000001");
-  json_builder_set_member_name (b, "email");
-  json_builder_add_string_value (b, account);
-  json_builder_set_member_name (b, "email_verified");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, "Alice Example");
-  json_builder_end_object (b);
-  send_json (msg, SOUP_STATUS_OK, b);
-}
-
-static void
-discovery (AfSandboxOAuth    *self,
-           SoupServerMessage *msg)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  const char      *base = af_sandbox_get_base_url (self->sandbox);
-  g_autofree char *auth = g_strconcat (base, "/o/oauth2/v2/auth", NULL);
-  g_autofree char *tok = g_strconcat (base, "/token", NULL);
-  g_autofree char *rev = g_strconcat (base, "/revoke", NULL);
-  g_autofree char *info = g_strconcat (base, "/v1/userinfo", NULL);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "issuer");
-  json_builder_add_string_value (b, base);
-  json_builder_set_member_name (b, "authorization_endpoint");
-  json_builder_add_string_value (b, auth);
-  json_builder_set_member_name (b, "token_endpoint");
-  json_builder_add_string_value (b, tok);
-  json_builder_set_member_name (b, "revocation_endpoint");
-  json_builder_add_string_value (b, rev);
-  json_builder_set_member_name (b, "userinfo_endpoint");
-  json_builder_add_string_value (b, info);
-  json_builder_set_member_name (b, "response_types_supported");
-  json_builder_begin_array (b);
-  json_builder_add_string_value (b, "code");
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "code_challenge_methods_supported");
-  json_builder_begin_array (b);
-  json_builder_add_string_value (b, "S256");
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "scopes_supported");
-  json_builder_begin_array (b);
-  json_builder_add_string_value (b, "openid");
-  json_builder_add_string_value (b, "email");
-  json_builder_add_string_value (b, "profile");
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  send_json (msg, SOUP_STATUS_OK, b);
-}
-
-static const char *
-slack_bearer (SoupServerMessage *msg,
-              GHashTable        *form)
-{
-  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-
-  if (auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0)
-    return auth + 7;
-  return form ? g_hash_table_lookup (form, "token") : NULL;
-}
-
-static void
-auth_test (AfSandboxOAuth    *self,
-           SoupServerMessage *msg,
-           GHashTable        *query)
-{
-  g_autoptr (GHashTable) form = read_form (msg, query);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  const char *account = NULL;
-  const char *bearer = slack_bearer (msg, form);
-  gboolean    bot;
-
-  af_sandbox_count (self->sandbox, "slack.auth.test");
-
-  /* Slack takes the token as a bearer header or as a form field. */
-  if (bearer == NULL ||
-      (soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization") != NULL
-           ? af_sandbox_authorize (self->sandbox, msg, "slack", NULL, &account) != AF_SANDBOX_AUTH_OK
-           : !af_sandbox_oauth_is_token_live (self, bearer)))
-    {
-      send_error (msg, KIND_SLACK, SOUP_STATUS_OK, bearer ? "invalid_auth" : "not_authed", NULL);
-      return;
-    }
-
-  bot = g_str_equal (bearer, AF_SANDBOX_SLACK_BOT_TOKEN);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ok");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_set_member_name (b, "url");
-  json_builder_add_string_value (b, "https://example-workspace.slack.com/");
-  json_builder_set_member_name (b, "team");
-  json_builder_add_string_value (b, "Example Workspace");
-  json_builder_set_member_name (b, "user");
-  json_builder_add_string_value (b, bot ? "agentflow" : "alice");
-  json_builder_set_member_name (b, "team_id");
-  json_builder_add_string_value (b, AF_SANDBOX_SLACK_TEAM_ID);
-  json_builder_set_member_name (b, "user_id");
-  json_builder_add_string_value (b, bot ? "U0AGENTFLOW" : AF_SANDBOX_SLACK_USER_ID);
-  if (bot)
-    {
-      json_builder_set_member_name (b, "bot_id");
-      json_builder_add_string_value (b, "B0AGENTFLOW");
-    }
-  json_builder_end_object (b);
-  send_json (msg, SOUP_STATUS_OK, b);
-}
-
-static void
-auth_revoke (AfSandboxOAuth    *self,
-             SoupServerMessage *msg,
-             GHashTable        *query)
-{
-  g_autoptr (GHashTable) form = read_form (msg, query);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  const char *bearer = slack_bearer (msg, form);
-  Grant      *grant;
-
-  af_sandbox_count (self->sandbox, "slack.auth.revoke");
-
-  if (self->revoke_failing)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
-      return;
-    }
-  if (bearer == NULL || !af_sandbox_oauth_is_token_live (self, bearer))
-    {
-      send_error (msg, KIND_SLACK, SOUP_STATUS_OK, bearer ? "invalid_auth" : "not_authed", NULL);
-      return;
-    }
-
-  if ((grant = find_grant (self, bearer)) != NULL)
-    revoke_grant (self, grant);
-  else
-    af_sandbox_revoke_token (self->sandbox, bearer);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ok");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_set_member_name (b, "revoked");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_end_object (b);
-  send_json (msg, SOUP_STATUS_OK, b);
 }
 
 static void
@@ -1069,15 +753,15 @@ on_request_cb (SoupServer        *server,
   else if (g_str_equal (path, "/api/oauth.v2.access"))
     token_endpoint (self, msg, query, KIND_SLACK);
   else if (g_str_equal (path, "/revoke"))
-    revoke_endpoint (self, msg, query);
+    af_sandbox_oauth_revoke_endpoint (self, msg, query);
   else if (g_str_equal (path, "/v1/userinfo"))
-    userinfo (self, msg);
+    af_sandbox_oauth_userinfo (self, msg);
   else if (g_str_equal (path, "/.well-known/openid-configuration"))
-    discovery (self, msg);
+    af_sandbox_oauth_discovery (self, msg);
   else if (g_str_equal (path, "/api/auth.test"))
-    auth_test (self, msg, query);
+    af_sandbox_oauth_auth_test (self, msg, query);
   else if (g_str_equal (path, "/api/auth.revoke"))
-    auth_revoke (self, msg, query);
+    af_sandbox_oauth_auth_revoke (self, msg, query);
   else
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
 }
@@ -1093,6 +777,7 @@ af_sandbox_oauth_finalize (GObject *object)
   g_hash_table_unref (self->tickets);
   g_ptr_array_unref (self->hung);
   g_strfreev (self->withheld);
+  g_hash_table_unref (self->discovery_overrides);
 
   G_OBJECT_CLASS (af_sandbox_oauth_parent_class)->finalize (object);
 }
@@ -1108,6 +793,8 @@ af_sandbox_oauth_init (AfSandboxOAuth *self)
 {
   self->consent = AF_SANDBOX_CONSENT_ASK;
   self->lifetime = 3599;
+  self->email_verified = TRUE;
+  self->discovery_overrides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, code_free);
   self->grants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, grant_free);
   self->access = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -1233,25 +920,6 @@ af_sandbox_oauth_set_withheld_scopes (AfSandboxOAuth *self,
 }
 
 /**
- * af_sandbox_oauth_is_token_live:
- *
- * Returns: whether @token (access or refresh, issued here) still works
- */
-gboolean
-af_sandbox_oauth_is_token_live (AfSandboxOAuth *self,
-                                const char     *token_str)
-{
-  Grant *grant;
-
-  g_return_val_if_fail (AF_IS_SANDBOX_OAUTH (self), FALSE);
-
-  if (g_strcmp0 (token_str, AF_SANDBOX_SLACK_BOT_TOKEN) == 0)
-    return TRUE;
-  grant = find_grant (self, token_str);
-  return grant != NULL && !grant->revoked;
-}
-
-/**
  * af_sandbox_oauth_add_grant:
  * @scope: the granted scopes, space-separated
  *
@@ -1282,15 +950,36 @@ af_sandbox_oauth_add_grant (AfSandboxOAuth *self,
 }
 
 /**
- * af_sandbox_oauth_set_id_token_fault:
+ * af_sandbox_oauth_set_strict_oidc:
  *
- * What the Google token endpoint does with the `id_token` of its answers
- * until set back to %AF_SANDBOX_ID_TOKEN_FAULT_NONE.
+ * Makes the OpenID client's provider strict: offline_access only with
+ * prompt=consent, no revocation endpoint, `iss` in every authorization
+ * response (see the top of this file).
  */
 void
-af_sandbox_oauth_set_id_token_fault (AfSandboxOAuth       *self,
-                                     AfSandboxIdTokenFault fault)
+af_sandbox_oauth_set_strict_oidc (AfSandboxOAuth *self,
+                                  gboolean        strict)
 {
   g_return_if_fail (AF_IS_SANDBOX_OAUTH (self));
-  self->id_token_fault = fault;
+  self->strict_oidc = strict;
+}
+
+/**
+ * af_sandbox_oauth_has_live_grant:
+ *
+ * Returns: whether any grant issued here is still valid
+ */
+gboolean
+af_sandbox_oauth_has_live_grant (AfSandboxOAuth *self)
+{
+  GHashTableIter iter;
+  gpointer       value;
+
+  g_return_val_if_fail (AF_IS_SANDBOX_OAUTH (self), FALSE);
+
+  g_hash_table_iter_init (&iter, self->grants);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!((Grant *)value)->revoked)
+      return TRUE;
+  return FALSE;
 }

@@ -87,6 +87,14 @@ char           *af_sandbox_oauth_add_grant (AfSandboxOAuth *self,
                                             const char     *scope);
 gboolean        af_sandbox_oauth_is_token_live (AfSandboxOAuth *self,
                                                 const char     *token);
+gboolean        af_sandbox_oauth_has_live_grant (AfSandboxOAuth *self);
+void            af_sandbox_oauth_set_strict_oidc (AfSandboxOAuth *self,
+                                                  gboolean        strict);
+void            af_sandbox_oauth_set_email_verified (AfSandboxOAuth *self,
+                                                     gboolean        verified);
+void            af_sandbox_oauth_set_discovery_member (AfSandboxOAuth *self,
+                                                       const char     *name,
+                                                       const char     *value);
 void            af_sandbox_oauth_set_id_token_fault (AfSandboxOAuth       *self,
                                                      AfSandboxIdTokenFault fault);
 

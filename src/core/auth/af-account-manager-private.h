@@ -2,16 +2,60 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The reader of a revocation answer, for the fuzz harness.
+ * What af-account-manager.c and af-account-manager-revoke.c share, and
+ * the reader of a revocation answer, for the fuzz harness.
  */
 
 #pragma once
 
 #include <gio/gio.h>
 
+#include "af-account-manager.h"
 #include "af-provider.h"
 
 G_BEGIN_DECLS
+
+#define RETRY_MIN_SECONDS 30
+#define RETRY_MAX_SECONDS 3600
+
+struct _AfAccountManager
+{
+  GObject parent_instance;
+
+  AfConnectionStore *store;
+  AfVault           *vault;
+  SoupSession       *session;
+  GSettings         *settings;
+  GHashTable        *providers;   /* service → AfProvider */
+  GHashTable        *credentials; /* "service\naccount\nagent" → AfCredential */
+  char              *base_url;
+  char              *oidc_issuer;
+  GHashTable        *client_ids; /* service → client id */
+
+  AfUriHandler   handler;
+  gpointer       handler_data;
+  GDestroyNotify handler_destroy;
+  guint          timeout;
+  guint          margin;
+
+  guint retry_id;
+  guint retry_delay;
+};
+
+void        af_account_manager_emit_changed (AfAccountManager *self,
+                                             const char       *service,
+                                             const char       *account);
+AfProvider *af_account_manager_lookup_provider (AfAccountManager *self,
+                                                const char       *service,
+                                                GError          **error);
+AfProvider *af_account_manager_provider_for_connection (AfAccountManager   *self,
+                                                        const AfConnection *connection,
+                                                        GError            **error);
+void        af_account_manager_forget_credential (AfAccountManager *self,
+                                                  const char       *service,
+                                                  const char       *account,
+                                                  const char       *agent);
+void        af_account_manager_schedule_retry (AfAccountManager *self);
 
 gboolean af_account_manager_revoke_answer_done (AfProviderDialect dialect,
                                                 GBytes           *body,

@@ -8,13 +8,11 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 
 #include "af-account-manager.h"
 #include "af-account-manager-private.h"
 #include "af-credential.h"
 #include "af-error.h"
-#include "af-json-private.h"
 #include "af-oauth-http.h"
 
 /* The accounts layer's front door: connect (OAuth or a pasted token),
@@ -38,33 +36,6 @@
  * row (issuer, endpoints, client ID: nothing secret), so its tokens keep
  * working after a restart without discovery or configuration. */
 
-#define RETRY_MIN_SECONDS 30
-#define RETRY_MAX_SECONDS 3600
-
-struct _AfAccountManager
-{
-  GObject parent_instance;
-
-  AfConnectionStore *store;
-  AfVault           *vault;
-  SoupSession       *session;
-  GSettings         *settings;
-  GHashTable        *providers;   /* service → AfProvider */
-  GHashTable        *credentials; /* "service\naccount\nagent" → AfCredential */
-  char              *base_url;
-  char              *oidc_issuer;
-  GHashTable        *client_ids; /* service → client id */
-
-  AfUriHandler   handler;
-  gpointer       handler_data;
-  GDestroyNotify handler_destroy;
-  guint          timeout;
-  guint          margin;
-
-  guint retry_id;
-  guint retry_delay;
-};
-
 G_DEFINE_FINAL_TYPE (AfAccountManager, af_account_manager, G_TYPE_OBJECT)
 
 enum
@@ -76,8 +47,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-static void schedule_retry (AfAccountManager *self);
-
 static char *
 credential_key (const char *service,
                 const char *account,
@@ -86,10 +55,10 @@ credential_key (const char *service,
   return g_strjoin ("\n", service, account, agent ? agent : "", NULL);
 }
 
-static void
-emit_changed (AfAccountManager *self,
-              const char       *service,
-              const char       *account)
+void
+af_account_manager_emit_changed (AfAccountManager *self,
+                                 const char       *service,
+                                 const char       *account)
 {
   g_signal_emit (self, signals[CONNECTION_CHANGED], 0, service, account);
 }
@@ -103,15 +72,15 @@ on_credential_needs_reconnect_cb (AfCredential     *credential,
   const char *account = af_credential_get_account (credential);
 
   g_signal_emit (self, signals[NEEDS_RECONNECT], 0, service, account, reason);
-  emit_changed (self, service, account);
+  af_account_manager_emit_changed (self, service, account);
 }
 
 /* Helpers over the provider table */
 
-static AfProvider *
-lookup_provider (AfAccountManager *self,
-                 const char       *service,
-                 GError          **error)
+AfProvider *
+af_account_manager_lookup_provider (AfAccountManager *self,
+                                    const char       *service,
+                                    GError          **error)
 {
   AfProvider *provider = g_hash_table_lookup (self->providers, service);
   const char *client_id;
@@ -141,15 +110,15 @@ lookup_provider (AfAccountManager *self,
 
 /* The provider a stored connection was made with: a discovered one is
  * rebuilt from what its row remembers. */
-static AfProvider *
-provider_for_connection (AfAccountManager   *self,
-                         const AfConnection *connection,
-                         GError            **error)
+AfProvider *
+af_account_manager_provider_for_connection (AfAccountManager   *self,
+                                            const AfConnection *connection,
+                                            GError            **error)
 {
   if (connection->provider != NULL && connection->provider[0] != '\0')
     return af_provider_new_from_metadata (connection->service, connection->provider, error);
 
-  return lookup_provider (self, connection->service, error);
+  return af_account_manager_lookup_provider (self, connection->service, error);
 }
 
 static AfCredential *
@@ -173,11 +142,11 @@ ensure_credential (AfAccountManager *self,
   return credential;
 }
 
-static void
-forget_credential (AfAccountManager *self,
-                   const char       *service,
-                   const char       *account,
-                   const char       *agent)
+void
+af_account_manager_forget_credential (AfAccountManager *self,
+                                      const char       *service,
+                                      const char       *account,
+                                      const char       *agent)
 {
   g_autofree char *key = credential_key (service, account, agent);
   AfCredential    *credential = g_hash_table_lookup (self->credentials, key);
@@ -202,6 +171,8 @@ typedef struct
   char        *display_name;
   char        *agent; /* "" for a shared connection */
   GStrv        missing;
+  char        *warning;
+  GError      *error; /* kept while revoking what cannot be kept */
 } ConnectData;
 
 static void
@@ -214,7 +185,43 @@ connect_data_free (ConnectData *data)
   g_free (data->display_name);
   g_free (data->agent);
   g_strfreev (data->missing);
+  g_free (data->warning);
+  g_clear_error (&data->error);
   g_free (data);
+}
+
+static void
+on_connect_revoked_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ConnectData *data = g_task_get_task_data (task);
+
+  af_oauth_revoke_finish (result);
+  g_task_return_error (task, g_steal_pointer (&data->error));
+}
+
+/* The provider issued tokens that AgentFlow cannot keep (the keyring
+ * refused them, the database too): they must not stay live at the
+ * provider with nobody holding them. Revoked first, best effort (RFC
+ * 7009), then @error is reported. A pasted bot token is the person's
+ * own: it is left alone. */
+static void
+fail_connect (GTask  *task,
+              GError *error)
+{
+  AfAccountManager *self = g_task_get_source_object (task);
+  ConnectData      *data = g_task_get_task_data (task);
+
+  if (data->flow == NULL || data->tokens == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  data->error = error;
+  af_oauth_revoke_async (data->provider, self->session, data->tokens, on_connect_revoked_cb, task);
 }
 
 static void
@@ -232,7 +239,7 @@ on_connect_stored_cb (GObject      *object,
 
   if (!af_vault_store_finish (AF_VAULT (object), result, &error))
     {
-      g_task_return_error (task, error);
+      fail_connect (g_steal_pointer (&task), error);
       return;
     }
 
@@ -242,11 +249,11 @@ on_connect_stored_cb (GObject      *object,
     {
       /* No half connection: without its row the secret is an orphan. */
       af_vault_clear_async (self->vault, service, data->account, data->agent, NULL, NULL, NULL);
-      g_task_return_error (task, error);
+      fail_connect (g_steal_pointer (&task), error);
       return;
     }
 
-  forget_credential (self, service, data->account, data->agent);
+  af_account_manager_forget_credential (self, service, data->account, data->agent);
   connection = af_connection_store_get_for_agent (self->store, service, data->account, data->agent, &error);
   if (connection == NULL)
     {
@@ -258,7 +265,7 @@ on_connect_stored_cb (GObject      *object,
     g_message ("Connected %s account %s for agent %s", service, data->account, data->agent);
   else
     g_message ("Connected %s account %s", service, data->account);
-  emit_changed (self, service, data->account);
+  af_account_manager_emit_changed (self, service, data->account);
   g_task_return_pointer (task, g_steal_pointer (&connection), (GDestroyNotify)af_connection_free);
 }
 
@@ -299,6 +306,22 @@ on_flow_done_cb (GObject      *object,
   data->account = g_strdup (af_oauth_flow_get_account (flow));
   data->display_name = g_strdup (af_oauth_flow_get_display_name (flow));
   data->missing = g_strdupv ((GStrv)af_oauth_flow_get_missing_capabilities (flow));
+  if (!af_oauth_flow_has_refresh_token (flow) && data->tokens->expires_at != 0)
+    {
+      /* To the nearest minute: a 300 s token is "about 5 minutes". */
+      gint64 minutes = MAX (1, (data->tokens->expires_at - g_get_real_time () + 30 * G_USEC_PER_SEC) / (60 * G_USEC_PER_SEC));
+
+      /* What a person wants here: the account works now, and they learn
+       * today, not at the first failure, that it will stop and when.
+       * The connection is kept; at expiry it turns "needs reconnect"
+       * with the same explanation (AfCredential). */
+      g_message ("%s gave no refresh token for %s", af_provider_get_display_name (data->provider), data->account);
+      data->warning = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "%s did not give AgentFlow lasting access: this connection stops working when the sign-in expires, in about %d minute. You will then have to connect the account again.",
+                                                    "%s did not give AgentFlow lasting access: this connection stops working when the sign-in expires, in about %d minutes. You will then have to connect the account again.",
+                                                    (gulong)minutes),
+                                       af_provider_get_display_name (data->provider), (int)minutes);
+    }
   store_connection (task);
 }
 
@@ -406,7 +429,7 @@ af_account_manager_connect_for_agent_async (AfAccountManager   *self,
       return;
     }
 
-  data->provider = lookup_provider (self, service, &error);
+  data->provider = af_account_manager_lookup_provider (self, service, &error);
   if (data->provider == NULL)
     {
       g_task_return_error (task, error);
@@ -443,6 +466,28 @@ af_account_manager_connect_finish (AfAccountManager *self,
     }
 
   return connection;
+}
+
+/**
+ * af_account_manager_connect_dup_warning:
+ * @result: the result of a connect call
+ *
+ * Something the person should know about a connection that did succeed,
+ * e.g. that the provider gave no refresh token, so that it ends when the
+ * sign-in expires.
+ *
+ * Returns: (transfer full) (nullable): a sentence, or %NULL
+ */
+char *
+af_account_manager_connect_dup_warning (AfAccountManager *self,
+                                        GAsyncResult     *result)
+{
+  ConnectData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return g_strdup (data->warning);
 }
 
 static void
@@ -502,7 +547,7 @@ af_account_manager_connect_token_async (AfAccountManager   *self,
       return;
     }
 
-  data->provider = lookup_provider (self, service, &error);
+  data->provider = af_account_manager_lookup_provider (self, service, &error);
   if (data->provider == NULL)
     {
       g_task_return_error (task, error);
@@ -525,609 +570,6 @@ af_account_manager_connect_token_finish (AfAccountManager *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Revocation */
-
-typedef struct
-{
-  char       *service;
-  char       *account;
-  char       *agent;
-  AfTokenSet *tokens;
-  AfProvider *provider;
-  gboolean    revoked;
-} RevokeData;
-
-static void
-revoke_data_free (RevokeData *data)
-{
-  g_free (data->service);
-  g_free (data->account);
-  g_free (data->agent);
-  g_clear_pointer (&data->tokens, af_token_set_free);
-  g_clear_object (&data->provider);
-  g_free (data);
-}
-
-static void
-on_revoke_cleared_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  AfAccountManager *self = g_task_get_source_object (task);
-  RevokeData       *data = g_task_get_task_data (task);
-  GError           *error = NULL;
-
-  /* The row goes only once the keyring item is gone (a locked keyring
-   * keeps both, and the retry comes back). */
-  if (!af_vault_clear_finish (AF_VAULT (object), result, &error) ||
-      !af_connection_store_remove_for_agent (self->store, data->service, data->account, data->agent, &error))
-    {
-      data->revoked = FALSE;
-      schedule_retry (self);
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (data->agent[0] != '\0')
-    g_message ("Disconnected %s account %s of agent %s", data->service, data->account, data->agent);
-  else
-    g_message ("Disconnected %s account %s", data->service, data->account);
-  emit_changed (self, data->service, data->account);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-finish_revoked (GTask *task)
-{
-  AfAccountManager *self = g_task_get_source_object (task);
-  RevokeData       *data = g_task_get_task_data (task);
-
-  data->revoked = TRUE;
-  af_vault_clear_async (self->vault, data->service, data->account, data->agent, NULL, on_revoke_cleared_cb, task);
-}
-
-/**
- * af_account_manager_revoke_answer_done:
- * @body: (nullable): what the revocation endpoint answered
- *
- * Returns: whether the token is revoked, by this answer or before
- */
-gboolean
-af_account_manager_revoke_answer_done (AfProviderDialect dialect,
-                                       GBytes           *body,
-                                       guint             status)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  const char *code = NULL;
-  gboolean    done = FALSE;
-
-  if (body != NULL && g_bytes_get_size (body) > 0 && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) &&
-      json_parser_get_root (parser) != NULL && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      JsonObject *obj = json_node_get_object (json_parser_get_root (parser));
-
-      if (dialect == AF_PROVIDER_DIALECT_SLACK && af_json_get_boolean (obj, "ok", FALSE))
-        done = TRUE;
-      code = af_json_get_string (obj, "error", NULL);
-    }
-
-  if (dialect == AF_PROVIDER_DIALECT_OIDC && status == 200)
-    done = TRUE;
-  /* A token the provider no longer knows is as revoked as it gets. */
-  if (g_strcmp0 (code, "invalid_token") == 0 || g_strcmp0 (code, "invalid_auth") == 0 ||
-      g_strcmp0 (code, "token_revoked") == 0 || g_strcmp0 (code, "token_expired") == 0)
-    done = TRUE;
-
-  return done;
-}
-
-static void
-on_revoke_sent_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask            *task = user_data;
-  AfAccountManager *self = g_task_get_source_object (task);
-  RevokeData       *data = g_task_get_task_data (task);
-  SoupMessage      *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = NULL;
-  guint status;
-
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  status = body ? soup_message_get_status (msg) : 0;
-
-  if (af_account_manager_revoke_answer_done (af_provider_get_dialect (data->provider), body, status))
-    {
-      finish_revoked (task);
-      return;
-    }
-
-  g_message ("Could not revoke the %s token of %s yet (%s); will retry", data->service, data->account,
-             error ? error->message : soup_status_get_phrase (status));
-  schedule_retry (self);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
-
-static void
-on_revoke_lookup_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GTask            *task = user_data;
-  AfAccountManager *self = g_task_get_source_object (task);
-  RevokeData       *data = g_task_get_task_data (task);
-  g_autoptr (SoupMessage) msg = NULL;
-  g_autoptr (AfConnection) connection = NULL;
-  GError     *error = NULL;
-  const char *url;
-
-  data->tokens = af_vault_lookup_finish (AF_VAULT (object), result, &error);
-  if (error != NULL)
-    {
-      /* A locked keyring, or none: the token is still there, so the row
-       * stays "revoking" and we come back. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        schedule_retry (self);
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  connection = af_connection_store_get_for_agent (self->store, data->service, data->account, data->agent, NULL);
-  data->provider = connection ? provider_for_connection (self, connection, NULL) : lookup_provider (self, data->service, NULL);
-  url = data->provider ? af_provider_get_endpoint (data->provider, AF_PROVIDER_REVOKE) : NULL;
-
-  if (data->tokens == NULL || (data->provider != NULL && url == NULL))
-    {
-      /* Nothing to revoke, or nowhere to: clearing is all there is. */
-      finish_revoked (task);
-      return;
-    }
-
-  if (data->provider == NULL)
-    {
-      schedule_retry (self);
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-
-  if (af_provider_get_dialect (data->provider) == AF_PROVIDER_DIALECT_SLACK)
-    msg = af_oauth_http_new_bearer ("POST", url, data->tokens->access_token);
-  else
-    {
-      g_autoptr (GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
-
-      /* Revoking the refresh token ends the whole grant (RFC 7009 §2.1). */
-      if (data->tokens->refresh_token != NULL)
-        {
-          g_hash_table_insert (form, (char *)"token", data->tokens->refresh_token);
-          g_hash_table_insert (form, (char *)"token_type_hint", (char *)"refresh_token");
-        }
-      else
-        {
-          g_hash_table_insert (form, (char *)"token", data->tokens->access_token);
-          g_hash_table_insert (form, (char *)"token_type_hint", (char *)"access_token");
-        }
-      g_hash_table_insert (form, (char *)"client_id", (char *)af_provider_get_client_id (data->provider));
-      msg = af_oauth_http_new_form_post (url, form);
-    }
-
-  if (msg == NULL)
-    {
-      finish_revoked (task);
-      return;
-    }
-
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, on_revoke_sent_cb, task);
-}
-
-static void
-revoke_one_async (AfAccountManager   *self,
-                  const char         *service,
-                  const char         *account,
-                  const char         *agent,
-                  GAsyncReadyCallback callback,
-                  gpointer            user_data)
-{
-  GTask      *task = g_task_new (self, NULL, callback, user_data);
-  RevokeData *data = g_new0 (RevokeData, 1);
-
-  g_task_set_source_tag (task, revoke_one_async);
-  data->service = g_strdup (service);
-  data->account = g_strdup (account);
-  data->agent = g_strdup (agent ? agent : "");
-  g_task_set_task_data (task, data, (GDestroyNotify)revoke_data_free);
-  af_vault_lookup_async (self->vault, service, account, data->agent, NULL, on_revoke_lookup_cb, task);
-}
-
-static gboolean
-revoke_one_finish (AfAccountManager *self,
-                   GAsyncResult     *result,
-                   gboolean         *revoked,
-                   GError          **error)
-{
-  RevokeData *data = g_task_get_task_data (G_TASK (result));
-
-  if (revoked != NULL)
-    *revoked = data->revoked;
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_disconnect_revoked_cb (GObject      *object,
-                          GAsyncResult *result,
-                          gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  GError  *error = NULL;
-  gboolean revoked = FALSE;
-
-  if (!revoke_one_finish (AF_ACCOUNT_MANAGER (object), result, &revoked, &error))
-    g_task_return_error (task, error);
-  else
-    {
-      g_object_set_data (G_OBJECT (task), "revoked", GINT_TO_POINTER (revoked));
-      g_task_return_boolean (task, TRUE);
-    }
-}
-
-/**
- * af_account_manager_disconnect_async:
- *
- * Stops using the shared connection at once (status "revoking"), revokes
- * its token at the provider, then removes the keyring item and the row.
- * When the provider (or the keyring) cannot be reached the row stays
- * "revoking" and the revocation is retried later.
- */
-void
-af_account_manager_disconnect_async (AfAccountManager   *self,
-                                     const char         *service,
-                                     const char         *account,
-                                     GCancellable       *cancellable,
-                                     GAsyncReadyCallback callback,
-                                     gpointer            user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (AfConnection) connection = NULL;
-  GError *error = NULL;
-
-  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
-  g_return_if_fail (service != NULL && account != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_account_manager_disconnect_async);
-
-  connection = af_connection_store_get (self->store, service, account, &error);
-  if (connection == NULL)
-    {
-      g_task_return_error (task, error ? error : g_error_new (AF_ERROR, AF_ERROR_NOT_FOUND, _ ("No %s account “%s” is connected."), service, account));
-      return;
-    }
-
-  if (!af_connection_store_set_status (self->store, service, account, AF_CONNECTION_REVOKING, NULL, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  forget_credential (self, service, account, NULL);
-  emit_changed (self, service, account);
-
-  revoke_one_async (self, service, account, NULL, on_disconnect_revoked_cb, g_steal_pointer (&task));
-}
-
-/**
- * af_account_manager_disconnect_finish:
- * @revoked: (out) (optional): %TRUE when the provider confirmed and the
- *   keyring item is gone; %FALSE when the revocation will be retried
- *
- * Returns: %TRUE when the account is no longer used
- */
-gboolean
-af_account_manager_disconnect_finish (AfAccountManager *self,
-                                      GAsyncResult     *result,
-                                      gboolean         *revoked,
-                                      GError          **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  if (revoked != NULL)
-    *revoked = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "revoked"));
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Revoking a list of connections one after the other: the retry and
- * forgetting an agent. A failure is counted and left for the retry. */
-
-typedef struct
-{
-  GPtrArray *pending; /* AfConnection */
-  guint      index;
-  guint      left;
-  char      *agent;
-} RetryData;
-
-static void
-retry_data_free (RetryData *data)
-{
-  g_clear_pointer (&data->pending, g_ptr_array_unref);
-  g_free (data->agent);
-  g_free (data);
-}
-
-static void revoke_next (GTask *task);
-
-static void
-on_next_revoked_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GTask        *task = user_data;
-  RetryData    *data = g_task_get_task_data (task);
-  AfConnection *c = data->pending->pdata[data->index - 1];
-  g_autoptr (GError) error = NULL;
-  gboolean revoked = FALSE;
-
-  if (!revoke_one_finish (AF_ACCOUNT_MANAGER (object), result, &revoked, &error))
-    g_message ("Could not finish revoking the %s token of %s: %s", c->service, c->account, error->message);
-  if (!revoked)
-    data->left++;
-  revoke_next (task);
-}
-
-static void
-revoke_next (GTask *task)
-{
-  AfAccountManager *self = g_task_get_source_object (task);
-  RetryData        *data = g_task_get_task_data (task);
-  AfConnection     *c;
-
-  if (data->index >= data->pending->len)
-    {
-      if (g_task_get_source_tag (task) == af_account_manager_forget_agent_async)
-        {
-          g_object_set_data (G_OBJECT (task), "left", GUINT_TO_POINTER (data->left));
-          g_task_return_boolean (task, TRUE);
-        }
-      else
-        {
-          if (data->left == 0)
-            self->retry_delay = 0;
-          g_task_return_int (task, data->left);
-        }
-      g_object_unref (task);
-      return;
-    }
-
-  c = data->pending->pdata[data->index++];
-  revoke_one_async (self, c->service, c->account, c->agent, on_next_revoked_cb, task);
-}
-
-/**
- * af_account_manager_retry_revocations_async:
- *
- * Tries again to revoke every connection left "revoking", shared and
- * agent-specific. The app calls it at startup; the manager also calls it
- * with backoff after a failure.
- */
-void
-af_account_manager_retry_revocations_async (AfAccountManager   *self,
-                                            GCancellable       *cancellable,
-                                            GAsyncReadyCallback callback,
-                                            gpointer            user_data)
-{
-  GTask     *task;
-  RetryData *data;
-  GError    *error = NULL;
-  GPtrArray *pending;
-
-  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_account_manager_retry_revocations_async);
-
-  pending = af_connection_store_list_for_agent (self->store, NULL, AF_CONNECTION_REVOKING, &error);
-  if (pending == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  data = g_new0 (RetryData, 1);
-  data->pending = pending;
-  g_task_set_task_data (task, data, (GDestroyNotify)retry_data_free);
-  revoke_next (task);
-}
-
-/**
- * af_account_manager_retry_revocations_finish:
- *
- * Returns: how many revocations are still pending (and retried later),
- *   or -1 (as guint) … check @error
- */
-guint
-af_account_manager_retry_revocations_finish (AfAccountManager *self,
-                                             GAsyncResult     *result,
-                                             GError          **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), 0);
-  return (guint)g_task_propagate_int (G_TASK (result), error);
-}
-
-/* Forgetting an agent */
-
-static gboolean
-has_connection (GPtrArray  *list,
-                const char *service,
-                const char *account)
-{
-  for (guint i = 0; i < list->len; i++)
-    {
-      AfConnection *c = list->pdata[i];
-
-      if (g_str_equal (c->service, service) && g_str_equal (c->account, account))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-on_forget_found_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GTask            *task = user_data;
-  AfAccountManager *self = g_task_get_source_object (task);
-  RetryData        *data = g_task_get_task_data (task);
-  g_autoptr (GPtrArray) found = NULL;
-  g_autoptr (GError) error = NULL;
-
-  /* Items in the keyring without a row (a crash between the two writes)
-   * are the agent's too: give them a "revoking" row so that the retry
-   * owns them like the others. */
-  found = af_vault_find_finish (AF_VAULT (object), result, &error);
-  if (found == NULL)
-    g_message ("Could not look for other keyring items of agent %s: %s", data->agent, error->message);
-
-  for (guint i = 0; found != NULL && i < found->len; i++)
-    {
-      char **triple = found->pdata[i];
-      g_autoptr (GError) local_error = NULL;
-      AfConnection *c;
-
-      if (!g_str_equal (triple[2], data->agent) || has_connection (data->pending, triple[0], triple[1]))
-        continue;
-      if (!af_connection_store_save_for_agent (self->store, triple[0], triple[1], data->agent, triple[1], "", NULL, &local_error) ||
-          !af_connection_store_set_status_for_agent (self->store, triple[0], triple[1], data->agent,
-                                                     AF_CONNECTION_REVOKING, NULL, &local_error) ||
-          (c = af_connection_store_get_for_agent (self->store, triple[0], triple[1], data->agent, &local_error)) == NULL)
-        {
-          g_warning ("Could not record the %s credential of agent %s for revocation: %s", triple[0], data->agent,
-                     local_error ? local_error->message : "vanished");
-          continue;
-        }
-      g_ptr_array_add (data->pending, c);
-    }
-
-  revoke_next (task);
-}
-
-/**
- * af_account_manager_forget_agent_async:
- * @agent_id: the deleted agent
- *
- * Ends every credential that belongs to @agent_id alone: each connection
- * row turns "revoking" at once (its token source stops handing out
- * tokens), each token is revoked at its provider (RFC 7009, Slack's
- * auth.revoke), then its keyring item and row are removed. A revocation
- * that fails (offline, 5xx, a locked keyring) keeps its row "revoking"
- * and goes to the retry (af_account_manager_retry_revocations_async()),
- * so no token stays in the keyring unaccounted for. Shared connections
- * are not touched.
- */
-void
-af_account_manager_forget_agent_async (AfAccountManager   *self,
-                                       const char         *agent_id,
-                                       GCancellable       *cancellable,
-                                       GAsyncReadyCallback callback,
-                                       gpointer            user_data)
-{
-  GTask     *task;
-  RetryData *data;
-  GError    *error = NULL;
-  GPtrArray *rows;
-
-  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
-  g_return_if_fail (agent_id != NULL && agent_id[0] != '\0');
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_account_manager_forget_agent_async);
-
-  rows = af_connection_store_list_for_agent (self->store, agent_id, NULL, &error);
-  if (rows == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  /* First nobody uses them any more; the network comes after. */
-  for (guint i = 0; i < rows->len; i++)
-    {
-      AfConnection *c = rows->pdata[i];
-
-      if (!af_connection_store_set_status_for_agent (self->store, c->service, c->account, agent_id,
-                                                     AF_CONNECTION_REVOKING, NULL, &error))
-        {
-          g_ptr_array_unref (rows);
-          g_task_return_error (task, error);
-          g_object_unref (task);
-          return;
-        }
-      forget_credential (self, c->service, c->account, agent_id);
-      emit_changed (self, c->service, c->account);
-    }
-
-  data = g_new0 (RetryData, 1);
-  data->pending = rows;
-  data->agent = g_strdup (agent_id);
-  g_task_set_task_data (task, data, (GDestroyNotify)retry_data_free);
-  af_vault_find_async (self->vault, agent_id, NULL, on_forget_found_cb, task);
-}
-
-/**
- * af_account_manager_forget_agent_finish:
- *
- * Returns: %TRUE when none of the agent's credentials is used any more
- *   (revoked and removed, or waiting for the retry), %FALSE with an
- *   error when the database could not be changed
- */
-gboolean
-af_account_manager_forget_agent_finish (AfAccountManager *self,
-                                        GAsyncResult     *result,
-                                        GError          **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_retry_done_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr (GError) error = NULL;
-
-  af_account_manager_retry_revocations_finish (AF_ACCOUNT_MANAGER (object), result, &error);
-  if (error != NULL)
-    g_message ("Retrying revocations failed: %s", error->message);
-}
-
-static gboolean
-on_retry_timeout_cb (gpointer user_data)
-{
-  AfAccountManager *self = user_data;
-
-  self->retry_id = 0;
-  af_account_manager_retry_revocations_async (self, NULL, on_retry_done_cb, NULL);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_retry (AfAccountManager *self)
-{
-  if (self->retry_id != 0)
-    return;
-
-  self->retry_delay = self->retry_delay ? MIN (self->retry_delay * 2, RETRY_MAX_SECONDS) : RETRY_MIN_SECONDS;
-  self->retry_id = g_timeout_add_seconds (self->retry_delay, on_retry_timeout_cb, self);
 }
 
 /* GObject */
@@ -1269,6 +711,10 @@ af_account_manager_set_base_url (AfAccountManager *self,
   self->base_url = g_strdup (base_url);
   g_free (self->oidc_issuer);
   self->oidc_issuer = g_strdup (base_url);
+  /* The sandbox's issuer is its origin, written without a final slash;
+   * discovery compares issuers exactly. */
+  if (self->oidc_issuer != NULL && g_str_has_suffix (self->oidc_issuer, "/"))
+    self->oidc_issuer[strlen (self->oidc_issuer) - 1] = '\0';
 
   g_hash_table_iter_init (&iter, self->providers);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -1335,7 +781,7 @@ af_account_manager_get_provider (AfAccountManager *self,
   g_return_val_if_fail (AF_IS_ACCOUNT_MANAGER (self), NULL);
   g_return_val_if_fail (service != NULL, NULL);
 
-  return lookup_provider (self, service, error);
+  return af_account_manager_lookup_provider (self, service, error);
 }
 
 /**
@@ -1489,7 +935,7 @@ af_account_manager_get_token_source (AfAccountManager *self,
       return NULL;
     }
 
-  provider = provider_for_connection (self, connection, error);
+  provider = af_account_manager_provider_for_connection (self, connection, error);
   if (provider == NULL)
     return NULL;
 

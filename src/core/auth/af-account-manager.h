@@ -20,6 +20,23 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AfAccountManager, af_account_manager, AF, ACCOUNT_MANAGER, GObject)
 
+/**
+ * AfRevocation:
+ * @AF_REVOCATION_DONE: the provider confirmed (or never knew the token):
+ *   AgentFlow's access is gone
+ * @AF_REVOCATION_PENDING: the provider (or the keyring) could not be
+ *   reached; the revocation is retried later
+ * @AF_REVOCATION_UNSUPPORTED: the provider offers no way to revoke: the
+ *   account is forgotten here, but its grant stays valid at the provider
+ *   until it expires or the person removes it there
+ */
+typedef enum
+{
+  AF_REVOCATION_DONE,
+  AF_REVOCATION_PENDING,
+  AF_REVOCATION_UNSUPPORTED,
+} AfRevocation;
+
 AfAccountManager  *af_account_manager_new (AfDatabase *database,
                                            GSettings  *settings);
 SoupSession       *af_account_manager_get_session (AfAccountManager *self);
@@ -79,6 +96,13 @@ gboolean       af_account_manager_disconnect_finish (AfAccountManager *self,
                                                      GAsyncResult     *result,
                                                      gboolean         *revoked,
                                                      GError          **error);
+gboolean       af_account_manager_disconnect_finish_full (AfAccountManager *self,
+                                                          GAsyncResult     *result,
+                                                          AfRevocation     *revocation,
+                                                          char            **manage_url,
+                                                          GError          **error);
+char          *af_account_manager_connect_dup_warning (AfAccountManager *self,
+                                                       GAsyncResult     *result);
 void           af_account_manager_retry_revocations_async (AfAccountManager   *self,
                                                            GCancellable       *cancellable,
                                                            GAsyncReadyCallback callback,

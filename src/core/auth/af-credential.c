@@ -10,20 +10,37 @@
 #include <glib/gi18n-lib.h>
 
 #include "af-credential.h"
+#include "af-credential-private.h"
 #include "af-error.h"
 #include "af-oauth-http.h"
 
 /* One connected account's tokens, as an AfTokenSource. The token set is
- * read from the vault on first use and kept in memory. Refreshes happen a
- * margin before expiry, or when a caller saw a 401 (force_refresh); they
- * are single-flight: every caller that asks while one is running waits
- * for it. A refresh token that is refused (invalid_grant) marks the
- * connection needs-reconnect, emits ::needs-reconnect once and from then
- * on fails without touching the network, so nothing loops. */
+ * read from the vault on first use and kept in memory.
+ *
+ * When to refresh, as GNOME Online Accounts does it (goaoauth2provider.c:
+ * serialized per account, a fresh enough token is returned as is, and
+ * whatever a refresh brought is handed out without looking again), but
+ * relative to the token's own lifetime: in its last tenth, and at most
+ * `margin` (300 s) before it expires. A fixed 300 s margin made every
+ * token that lives 5 minutes or less due on arrival, and callers waited
+ * forever while the token endpoint and the keyring were hit in a loop.
+ * A caller that saw a 401 (force_refresh) also gets a refresh.
+ *
+ * Refreshes are single-flight: every caller that asks while one is
+ * running waits for it and gets its result. A failure (offline, 5xx)
+ * starts an exponential backoff (5 s doubling up to 10 minutes): until it
+ * has passed nobody touches the network; callers get the current token
+ * while it is valid and the failure after that. A refresh token that is
+ * refused (invalid_grant) marks the connection needs-reconnect, emits
+ * ::needs-reconnect once and from then on fails without the network. */
 
 /* A 401 right after a refresh is not the old token's fault: hand out the
  * new one instead of refreshing again. */
 #define RECENT_REFRESH_USEC (10 * G_USEC_PER_SEC)
+
+/* Refresh in the last 1/REFRESH_FRACTION of a token's lifetime. */
+#define REFRESH_FRACTION 10
+#define BACKOFF_MIN_USEC (5 * G_USEC_PER_SEC)
 
 struct _AfCredential
 {
@@ -43,6 +60,10 @@ struct _AfCredential
   gboolean    invalid;
   gint64      refreshed_at;
   gint64      touched_at;
+  gint64      clock_offset; /* tests move the clock instead of waiting */
+  gint64      retry_at;     /* no refresh before this, after a failure */
+  gint64      backoff;
+  GError     *last_error; /* why the last refresh failed */
 };
 
 static void token_source_iface_init (AfTokenSourceInterface *iface);
@@ -110,19 +131,89 @@ mark_invalid (AfCredential *self,
   g_signal_emit (self, signals[NEEDS_RECONNECT], 0, reason);
 }
 
+static gint64
+now (AfCredential *self)
+{
+  return g_get_real_time () + self->clock_offset;
+}
+
+/* How long before expiry a token is refreshed. */
+static gint64
+refresh_window (AfCredential *self)
+{
+  gint64 window = (gint64)self->margin * G_USEC_PER_SEC;
+  gint64 lifetime = self->tokens->expires_at - self->tokens->issued_at;
+
+  /* A token read back from an older keyring item does not say when it
+   * was issued: the margin alone, once; its successor will. */
+  if (self->tokens->issued_at > 0 && lifetime > 0)
+    window = MIN (window, lifetime / REFRESH_FRACTION);
+
+  return window;
+}
+
+static gboolean
+in_backoff (AfCredential *self)
+{
+  return self->retry_at != 0 && now (self) < self->retry_at;
+}
+
+static gboolean
+is_expired (AfCredential *self)
+{
+  return self->tokens->expires_at != 0 && self->tokens->expires_at <= now (self);
+}
+
+static gboolean
+wants_new_token (AfCredential *self,
+                 GTask        *task)
+{
+  return GPOINTER_TO_INT (g_task_get_task_data (task)) && now (self) - self->refreshed_at > RECENT_REFRESH_USEC;
+}
+
 static gboolean
 needs_refresh (AfCredential *self)
 {
-  gint64 now = g_get_real_time ();
+  if (in_backoff (self))
+    return FALSE;
 
-  if (self->tokens->expires_at != 0 && self->tokens->expires_at - (gint64)self->margin * G_USEC_PER_SEC <= now)
+  /* Without a refresh token there is nothing to do ahead of time: the
+   * token is used up to its expiry. */
+  if (self->tokens->expires_at != 0 &&
+      self->tokens->expires_at - (self->tokens->refresh_token ? refresh_window (self) : 0) <= now (self))
     return TRUE;
 
   for (GList *l = self->waiters.head; l != NULL; l = l->next)
-    if (GPOINTER_TO_INT (g_task_get_task_data (l->data)) && now - self->refreshed_at > RECENT_REFRESH_USEC)
+    if (wants_new_token (self, l->data))
       return TRUE;
 
   return FALSE;
+}
+
+/* Hands the current token to every waiter that can use it; during a
+ * backoff, those that cannot (expired token, or a 401 seen) get the last
+ * failure. */
+static void
+answer_waiters (AfCredential *self)
+{
+  gboolean backoff = in_backoff (self);
+  gboolean expired = is_expired (self);
+
+  for (GList *l = self->waiters.head; l != NULL;)
+    {
+      GList *next = l->next;
+      GTask *task = l->data;
+
+      if (backoff && self->last_error != NULL && (expired || wants_new_token (self, task)))
+        {
+          g_queue_delete_link (&self->waiters, l);
+          g_task_return_error (task, g_error_copy (self->last_error));
+          g_object_unref (task);
+        }
+      l = next;
+    }
+
+  serve_waiters (self);
 }
 
 static void
@@ -139,11 +230,17 @@ on_stored_cb (GObject      *object,
       /* The new tokens stay in memory for this session; the person has
        * to fix the keyring for them to survive a restart. */
       g_warning ("Could not save refreshed tokens for %s: %s", self->account, error->message);
-      fail_waiters (self, error);
+    }
+
+  if (self->invalid || self->tokens == NULL)
+    {
+      pump (self);
       return;
     }
 
-  pump (self);
+  /* Whatever the refresh brought is what the waiters get: looking again
+   * whether it is due could only ask for another, and another. */
+  serve_waiters (self);
 }
 
 static void
@@ -181,9 +278,16 @@ on_refreshed_cb (GObject      *object,
           return;
         }
 
-      /* A transient failure: callers who did not see a 401 can go on with
-       * the current token while it lasts. */
-      if (self->tokens->expires_at > g_get_real_time ())
+      /* A transient failure: no new attempt before the backoff has
+       * passed. Callers who did not see a 401 go on with the current
+       * token while it lasts. */
+      self->backoff = self->backoff ? MIN (self->backoff * 2, AF_CREDENTIAL_BACKOFF_MAX_USEC) : BACKOFF_MIN_USEC;
+      self->retry_at = now (self) + self->backoff;
+      g_clear_error (&self->last_error);
+      self->last_error = g_error_copy (error);
+      g_message ("Could not refresh the token of %s (%s); next attempt in %" G_GINT64_FORMAT " s", self->account,
+                 error->message, self->backoff / G_USEC_PER_SEC);
+      if (self->tokens->expires_at == 0 || !is_expired (self))
         {
           for (GList *l = self->waiters.head; l != NULL;)
             {
@@ -203,6 +307,10 @@ on_refreshed_cb (GObject      *object,
       return;
     }
 
+  self->backoff = 0;
+  self->retry_at = 0;
+  g_clear_error (&self->last_error);
+
   /* Providers that do not rotate return no refresh token: keep ours. */
   if (fresh->refresh_token == NULL)
     fresh->refresh_token = g_strdup (self->tokens->refresh_token);
@@ -211,7 +319,7 @@ on_refreshed_cb (GObject      *object,
 
   af_token_set_free (self->tokens);
   self->tokens = g_steal_pointer (&fresh);
-  self->refreshed_at = g_get_real_time ();
+  self->refreshed_at = now (self);
 
   label = af_credential_dup_label (self);
   af_vault_store_async (self->vault, af_provider_get_service (self->provider), self->account, self->agent, label,
@@ -227,10 +335,16 @@ start_refresh (AfCredential *self)
 
   if (self->tokens->refresh_token == NULL)
     {
-      /* A token that cannot be refreshed was rejected or has expired. */
-      error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
-                           _ ("%s no longer accepts AgentFlow’s authorization. Connect the account again."),
-                           af_provider_get_display_name (self->provider));
+      /* A token that cannot be refreshed was rejected or has expired:
+       * the provider gave no refresh token (said at connect time). */
+      if (is_expired (self))
+        error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
+                             _ ("The sign-in to %s has expired, and %s gave AgentFlow no lasting access. Connect the account again."),
+                             self->account, af_provider_get_display_name (self->provider));
+      else
+        error = g_error_new (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
+                             _ ("%s no longer accepts AgentFlow’s authorization. Connect the account again."),
+                             af_provider_get_display_name (self->provider));
       mark_invalid (self, error->message);
       fail_waiters (self, error);
       return;
@@ -316,7 +430,7 @@ pump (AfCredential *self)
   if (needs_refresh (self))
     start_refresh (self);
   else
-    serve_waiters (self);
+    answer_waiters (self);
 }
 
 static void
@@ -376,6 +490,7 @@ af_credential_finalize (GObject *object)
   g_free (self->account);
   g_free (self->agent);
   g_clear_pointer (&self->tokens, af_token_set_free);
+  g_clear_error (&self->last_error);
 
   G_OBJECT_CLASS (af_credential_parent_class)->finalize (object);
 }
@@ -478,7 +593,8 @@ af_credential_dup_label (AfCredential *self)
 
 /**
  * af_credential_set_refresh_margin:
- * @seconds: refresh this long before the access token expires (300)
+ * @seconds: refresh at most this long before the access token expires
+ *   (300); short-lived tokens are refreshed in their last tenth
  */
 void
 af_credential_set_refresh_margin (AfCredential *self,
@@ -511,4 +627,19 @@ af_credential_is_valid (AfCredential *self)
 {
   g_return_val_if_fail (AF_IS_CREDENTIAL (self), FALSE);
   return !self->invalid;
+}
+
+void
+af_credential_set_clock_offset (AfCredential *self,
+                                gint64        usec)
+{
+  g_return_if_fail (AF_IS_CREDENTIAL (self));
+  self->clock_offset = usec;
+}
+
+gint64
+af_credential_get_retry_at (AfCredential *self)
+{
+  g_return_val_if_fail (AF_IS_CREDENTIAL (self), 0);
+  return self->retry_at;
 }

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "af-loopback-server.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -18,6 +20,18 @@ typedef enum
   AF_LOOPBACK_CALLBACK_FAILED,  /* the provider sent an error, or no code */
   AF_LOOPBACK_CALLBACK_CODE,    /* an authorization code */
 } AfLoopbackCallback;
+
+/* At most this many connections at once; the oldest makes room. */
+#define AF_LOOPBACK_MAX_CONNECTIONS 16
+
+char *af_loopback_describe_timeout (guint seconds);
+/* How long a connection may stay idle (10 s); tests shorten it. */
+void     af_loopback_server_set_idle_timeout (AfLoopbackServer *self,
+                                              guint             seconds);
+gboolean af_loopback_check_issuer (GHashTable *query,
+                                   const char *issuer,
+                                   gboolean    required,
+                                   GError    **error);
 
 AfLoopbackCallback af_loopback_read_callback (GHashTable *query,
                                               const char *expected_state,

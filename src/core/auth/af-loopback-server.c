@@ -15,21 +15,47 @@
 #include "af-loopback-server-private.h"
 #include "af-pkce.h"
 
-/* The RFC 8252 loopback redirect: a SoupServer on 127.0.0.1 (or [::1])
- * and a random port, open for one sign-in attempt. Anything that is not
- * the real redirect (other paths, a wrong or missing state, an oversized
- * query, a replay after the attempt ended) gets an answer and changes
- * nothing; slow clients only hold their own connection. */
+/* The RFC 8252 loopback redirect (§7.3: "http://127.0.0.1:{port}/…",
+ * https://www.rfc-editor.org/rfc/rfc8252#section-7.3): a SoupServer on
+ * 127.0.0.1 (or [::1]) and a random port, open for one sign-in attempt.
+ * Anything that is not the real redirect (other paths, a wrong or missing
+ * state, an oversized query, a foreign Host, a replay after the attempt
+ * ended) gets an answer and changes nothing.
+ *
+ * We accept connections ourselves and hand them to libsoup, so that other
+ * programs on the machine cannot take the port down: at most
+ * AF_LOOPBACK_MAX_CONNECTIONS are open at once (a new one closes the
+ * oldest), and a connection that stays idle for
+ * AF_LOOPBACK_IDLE_SECONDS is closed. Without that, a loop of idle
+ * connections used up every file descriptor and the listener stopped
+ * accepting for good. */
+
+#define AF_LOOPBACK_IDLE_SECONDS 10
+#define AF_LOOPBACK_BACKLOG      64
+
+typedef struct
+{
+  AfLoopbackServer  *self;
+  GSocketConnection *connection; /* not owned: libsoup has it */
+  GList             *link;
+  guint              idle_id;
+} Connection;
 
 struct _AfLoopbackServer
 {
   GObject parent_instance;
 
-  SoupServer *server;
-  char       *path;
-  char       *state;
-  char       *redirect_uri;
-  guint       port;
+  SoupServer     *server;
+  GSocketService *service;
+  GQueue          connections; /* Connection, oldest first */
+  GHashTable     *by_socket;   /* GSocket → Connection */
+  char           *path;
+  char           *state;
+  char           *redirect_uri;
+  guint           port;
+  char           *issuer;
+  gboolean        issuer_required;
+  guint           idle_seconds;
 
   GTask   *task;
   GSource *cancel_source;
@@ -68,6 +94,9 @@ complete (AfLoopbackServer *self,
     g_task_return_pointer (task, code, g_free);
 }
 
+/* One page for every answer: the browser shows it after the redirect.
+ * Self-contained (no script, no image, no external style sheet), so it
+ * loads nothing from anywhere and works offline. */
 static void
 respond (SoupServerMessage *msg,
          guint              status,
@@ -76,16 +105,31 @@ respond (SoupServerMessage *msg,
 {
   g_autofree char    *t = g_markup_escape_text (title, -1);
   g_autofree char    *x = g_markup_escape_text (text, -1);
+  g_autofree char    *close = g_markup_escape_text (_ ("You can close this tab and return to AgentFlow."), -1);
   g_autofree char    *html = NULL;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  html = g_strdup_printf ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title>"
-                          "<style>body{font-family:sans-serif;max-width:36em;margin:4em auto;line-height:1.5}</style>"
-                          "</head><body><h1>%s</h1><p>%s</p></body></html>\n",
-                          t, t, x);
+  html = g_strdup_printf ("<!DOCTYPE html>\n"
+                          "<html><head><meta charset=\"utf-8\">"
+                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                          "<title>%s – AgentFlow</title>"
+                          "<style>"
+                          "body{font-family:Cantarell,system-ui,sans-serif;background:#fafafb;color:#2e3436;margin:0}"
+                          "main{max-width:34em;margin:6em auto;padding:2em;background:#fff;border-radius:12px;"
+                          "box-shadow:0 1px 3px rgba(0,0,0,.15);line-height:1.5}"
+                          ".app{font-weight:bold;color:#3584e4;margin:0}"
+                          "h1{font-size:1.5em;margin:.4em 0}"
+                          ".close{color:#5e5c64}"
+                          "@media (prefers-color-scheme:dark){body{background:#242424;color:#fff}main{background:#303030}"
+                          ".close{color:#c0bfbc}}"
+                          "</style></head>"
+                          "<body><main><p class=\"app\">AgentFlow</p><h1>%s</h1><p>%s</p><p class=\"close\">%s</p></main></body></html>\n",
+                          t, t, x, close);
   /* The URL carried a code: no caching, and no Referer to anywhere. */
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, html, strlen (html));
 }
@@ -183,6 +227,164 @@ af_loopback_read_callback (GHashTable *query,
   return AF_LOOPBACK_CALLBACK_CODE;
 }
 
+/* Connections */
+
+static void connection_forget (Connection *c);
+
+static void
+on_connection_finalized_cb (gpointer user_data,
+                            GObject *where_the_object_was)
+{
+  Connection *c = user_data;
+
+  /* libsoup let go of it: closed by the peer, by us, or finished. */
+  c->connection = NULL;
+  connection_forget (c);
+}
+
+static void
+connection_forget (Connection *c)
+{
+  AfLoopbackServer *self = c->self;
+
+  if (c->connection != NULL)
+    {
+      g_hash_table_remove (self->by_socket, g_socket_connection_get_socket (c->connection));
+      g_object_weak_unref (G_OBJECT (c->connection), on_connection_finalized_cb, c);
+    }
+  g_clear_handle_id (&c->idle_id, g_source_remove);
+  g_queue_delete_link (&self->connections, c->link);
+  g_free (c);
+}
+
+static void
+connection_drop (Connection *c)
+{
+  GSocket *socket = g_socket_connection_get_socket (c->connection);
+
+  /* Shutting the socket down makes libsoup read EOF and close the
+   * connection itself, from its own callbacks; we stop counting it now. */
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  connection_forget (c);
+}
+
+static gboolean
+on_connection_idle_cb (gpointer user_data)
+{
+  Connection *c = user_data;
+
+  c->idle_id = 0;
+  g_debug ("Closing an idle connection to the sign-in port");
+  connection_drop (c);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connection_touch (Connection *c)
+{
+  g_clear_handle_id (&c->idle_id, g_source_remove);
+  c->idle_id = g_timeout_add_seconds (c->self->idle_seconds, on_connection_idle_cb, c);
+}
+
+static void
+on_request_activity_cb (SoupServer        *server,
+                        SoupServerMessage *msg,
+                        AfLoopbackServer  *self)
+{
+  Connection *c = g_hash_table_lookup (self->by_socket, soup_server_message_get_socket (msg));
+
+  if (c != NULL)
+    connection_touch (c);
+}
+
+static gboolean
+on_incoming_cb (GSocketService    *service,
+                GSocketConnection *connection,
+                GObject           *source_object,
+                AfLoopbackServer  *self)
+{
+  g_autoptr (GSocketAddress) local = NULL;
+  g_autoptr (GSocketAddress) remote = NULL;
+  g_autoptr (GError) error = NULL;
+  Connection *c;
+
+  if (self->server == NULL)
+    return FALSE;
+
+  /* Full: the oldest connection makes room, so the browser's redirect
+   * always gets in, however many connections another program holds. */
+  while (self->connections.length >= AF_LOOPBACK_MAX_CONNECTIONS)
+    connection_drop (g_queue_peek_head (&self->connections));
+
+  local = g_socket_connection_get_local_address (connection, NULL);
+  remote = g_socket_connection_get_remote_address (connection, NULL);
+  if (local == NULL || remote == NULL ||
+      !soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
+    {
+      g_debug ("Could not take a connection to the sign-in port: %s", error ? error->message : "no address");
+      return FALSE;
+    }
+
+  c = g_new0 (Connection, 1);
+  c->self = self;
+  c->connection = connection;
+  g_queue_push_tail (&self->connections, c);
+  c->link = self->connections.tail;
+  g_hash_table_insert (self->by_socket, g_socket_connection_get_socket (connection), c);
+  g_object_weak_ref (G_OBJECT (connection), on_connection_finalized_cb, c);
+  connection_touch (c);
+
+  return TRUE;
+}
+
+/**
+ * af_loopback_check_issuer:
+ * @issuer: (nullable): the provider's issuer, when it has one
+ * @required: whether the provider advertises
+ *   authorization_response_iss_parameter_supported
+ *
+ * RFC 9207 §2.4 (https://www.rfc-editor.org/rfc/rfc9207#section-2.4):
+ * an `iss` in the authorization response must be the issuer we asked,
+ * by simple string comparison, and one that the provider promised must
+ * be there; otherwise the response comes from another authorization
+ * server (a mix-up attack) and its code must not be redeemed.
+ */
+gboolean
+af_loopback_check_issuer (GHashTable *query,
+                          const char *issuer,
+                          gboolean    required,
+                          GError    **error)
+{
+  const char *iss = query ? g_hash_table_lookup (query, "iss") : NULL;
+
+  if (issuer == NULL || (iss == NULL && !required) || g_strcmp0 (iss, issuer) == 0)
+    return TRUE;
+
+  g_message ("Rejected a sign-in callback with %s issuer", iss ? "another" : "no");
+  g_set_error_literal (error, AF_ERROR, AF_ERROR_AUTH_FAILED,
+                       _ ("The sign-in answer did not come from the provider AgentFlow asked. Nothing was connected; try again."));
+  return FALSE;
+}
+
+static gboolean
+host_allowed (AfLoopbackServer *self,
+              const char       *host)
+{
+  static const char *const names[] = { "127.0.0.1", "[::1]", "localhost" };
+
+  if (host == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("%s:%u", names[i], self->port);
+
+      if (g_ascii_strcasecmp (host, expected) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 on_request_cb (SoupServer        *server,
                SoupServerMessage *msg,
@@ -190,11 +392,23 @@ on_request_cb (SoupServer        *server,
                GHashTable        *query,
                gpointer           user_data)
 {
-  AfLoopbackServer *self = user_data;
-  GUri             *uri = soup_server_message_get_uri (msg);
-  const char       *raw_query = g_uri_get_query (uri);
-  char             *code = NULL;
-  GError           *error = NULL;
+  AfLoopbackServer  *self = user_data;
+  GUri              *uri = soup_server_message_get_uri (msg);
+  const char        *raw_query = g_uri_get_query (uri);
+  char              *code = NULL;
+  GError            *error = NULL;
+  GError            *issuer_error = NULL;
+  AfLoopbackCallback kind;
+
+  if (!host_allowed (self, soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Host")))
+    {
+      /* DNS rebinding: a web page whose name resolves to 127.0.0.1 must
+       * not be able to deliver, or read, anything here. */
+      g_message ("Rejected a sign-in request with a foreign Host header");
+      respond (msg, SOUP_STATUS_BAD_REQUEST, _ ("Sign-in not recognised"),
+               _ ("This request did not come through the address AgentFlow opened."));
+      return;
+    }
 
   if (g_strcmp0 (path, self->path) != 0 || !g_str_equal (soup_server_message_get_method (msg), "GET"))
     {
@@ -207,61 +421,76 @@ on_request_cb (SoupServer        *server,
     {
       g_message ("Rejected a sign-in callback with an oversized query (%zu bytes)", strlen (raw_query));
       respond (msg, SOUP_STATUS_REQUEST_URI_TOO_LONG, _ ("Request too long"),
-               _ ("AgentFlow did not accept this request. Go back to AgentFlow and try connecting again."));
+               _ ("AgentFlow did not accept this request. Try connecting again from AgentFlow."));
       return;
     }
 
   if (self->done)
     {
       respond (msg, SOUP_STATUS_OK, _ ("Sign-in already finished"),
-               _ ("This sign-in attempt is already finished. You can close this tab and return to AgentFlow."));
+               _ ("This sign-in attempt is already finished."));
       return;
     }
 
-  switch (af_loopback_read_callback (query, self->state, &code, &error))
+  kind = af_loopback_read_callback (query, self->state, &code, &error);
+  if (kind != AF_LOOPBACK_CALLBACK_FOREIGN &&
+      !af_loopback_check_issuer (query, self->issuer, self->issuer_required, &issuer_error))
+    {
+      g_clear_pointer (&code, g_free);
+      g_clear_error (&error);
+      error = g_steal_pointer (&issuer_error);
+      kind = AF_LOOPBACK_CALLBACK_FAILED;
+    }
+
+  switch (kind)
     {
     case AF_LOOPBACK_CALLBACK_FOREIGN:
       respond (msg, SOUP_STATUS_BAD_REQUEST, _ ("Sign-in not recognised"),
-               _ ("This page does not belong to the sign-in AgentFlow started. Go back to AgentFlow and use the link it opened."));
+               _ ("This page does not belong to the sign-in AgentFlow started. Use the link AgentFlow opened."));
       break;
     case AF_LOOPBACK_CALLBACK_DENIED:
       respond (msg, SOUP_STATUS_OK, _ ("Access declined"),
-               _ ("You declined access. Nothing was connected. You can close this tab and return to AgentFlow."));
+               _ ("You declined access. Nothing was connected."));
       finish_after_response (self, msg, NULL, g_steal_pointer (&error));
       break;
     case AF_LOOPBACK_CALLBACK_FAILED:
       respond (msg, SOUP_STATUS_OK, _ ("Sign-in failed"),
-               _ ("The sign-in did not complete. You can close this tab and return to AgentFlow."));
+               _ ("The sign-in did not complete. AgentFlow says what happened."));
       finish_after_response (self, msg, NULL, g_steal_pointer (&error));
       break;
     case AF_LOOPBACK_CALLBACK_CODE:
     default:
       respond (msg, SOUP_STATUS_OK, _ ("You can return to AgentFlow"),
-               _ ("AgentFlow received your authorization and is finishing the connection. You can close this tab and return to AgentFlow."));
+               _ ("AgentFlow received your authorization and is finishing the connection."));
       finish_after_response (self, msg, g_steal_pointer (&code), NULL);
       break;
     }
 }
 
+/* Whole minutes only when the timeout is whole minutes: 280 s is not
+ * "4 minutes". */
+char *
+af_loopback_describe_timeout (guint seconds)
+{
+  if (seconds >= 60 && seconds % 60 == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The sign-in was not completed in the browser within %u minute.",
+                                         "The sign-in was not completed in the browser within %u minutes.", seconds / 60),
+                            seconds / 60);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The sign-in was not completed in the browser within %u second.",
+                                       "The sign-in was not completed in the browser within %u seconds.", seconds),
+                          seconds);
+}
+
 static gboolean
 on_timeout_cb (gpointer user_data)
 {
-  AfLoopbackServer *self = user_data;
-  guint             minutes = self->timeout_seconds / 60;
+  /* The attempt's task may hold the last reference: completing it must
+   * not free us before we closed the port. */
+  g_autoptr (AfLoopbackServer) self = g_object_ref (user_data);
+  g_autofree char *text = af_loopback_describe_timeout (self->timeout_seconds);
 
   self->timeout_id = 0;
-  if (minutes > 0)
-    complete (self, NULL,
-              g_error_new (AF_ERROR, AF_ERROR_TIMED_OUT,
-                           g_dngettext (GETTEXT_PACKAGE, "The sign-in was not completed in the browser within %u minute.",
-                                        "The sign-in was not completed in the browser within %u minutes.", minutes),
-                           minutes));
-  else
-    complete (self, NULL,
-              g_error_new (AF_ERROR, AF_ERROR_TIMED_OUT,
-                           g_dngettext (GETTEXT_PACKAGE, "The sign-in was not completed in the browser within %u second.",
-                                        "The sign-in was not completed in the browser within %u seconds.", self->timeout_seconds),
-                           self->timeout_seconds));
+  complete (self, NULL, g_error_new_literal (AF_ERROR, AF_ERROR_TIMED_OUT, text));
   af_loopback_server_close (self);
 
   return G_SOURCE_REMOVE;
@@ -271,7 +500,7 @@ static gboolean
 on_cancelled_cb (GCancellable *cancellable,
                  gpointer      user_data)
 {
-  AfLoopbackServer *self = user_data;
+  g_autoptr (AfLoopbackServer) self = g_object_ref (user_data);
 
   complete (self, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("The sign-in was cancelled")));
   af_loopback_server_close (self);
@@ -286,6 +515,7 @@ af_loopback_server_dispose (GObject *object)
 
   af_loopback_server_close (self);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_pointer (&self->by_socket, g_hash_table_unref);
   if (self->cancel_source != NULL)
     {
       g_source_destroy (self->cancel_source);
@@ -306,6 +536,7 @@ af_loopback_server_finalize (GObject *object)
     explicit_bzero (self->state, strlen (self->state));
   g_free (self->state);
   g_free (self->redirect_uri);
+  g_free (self->issuer);
 
   G_OBJECT_CLASS (af_loopback_server_parent_class)->finalize (object);
 }
@@ -322,23 +553,47 @@ af_loopback_server_class_init (AfLoopbackServerClass *klass)
 static void
 af_loopback_server_init (AfLoopbackServer *self)
 {
+  g_queue_init (&self->connections);
+  self->by_socket = g_hash_table_new (NULL, NULL);
+  self->idle_seconds = AF_LOOPBACK_IDLE_SECONDS;
 }
 
 static gboolean
-listen_on (SoupServer             *server,
-           guint                   preferred_port,
-           SoupServerListenOptions options,
-           GError                **error)
+listen_on (GSocketListener *listener,
+           GSocketFamily    family,
+           guint            port,
+           guint           *port_out,
+           GError         **error)
+{
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (family);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr (GSocketAddress) effective = NULL;
+
+  if (!g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                      &effective, error))
+    return FALSE;
+  *port_out = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  return TRUE;
+}
+
+/* Listens on @family's loopback address, on @preferred_port when it is
+ * free, else on any free port. */
+static gboolean
+listen_any (GSocketListener *listener,
+            GSocketFamily    family,
+            guint            preferred_port,
+            guint           *port_out,
+            GError         **error)
 {
   g_autoptr (GError) local_error = NULL;
 
   /* A taken port is not an error: take any free one instead. */
-  if (preferred_port != 0 && soup_server_listen_local (server, preferred_port, options, &local_error))
+  if (preferred_port != 0 && listen_on (listener, family, preferred_port, port_out, &local_error))
     return TRUE;
   if (local_error != NULL)
     g_debug ("Port %u unavailable (%s); picking another", preferred_port, local_error->message);
 
-  return soup_server_listen_local (server, 0, options, error);
+  return listen_on (listener, family, 0, port_out, error);
 }
 
 /**
@@ -360,7 +615,6 @@ af_loopback_server_new (const char *host,
 {
   g_autoptr (AfLoopbackServer) self = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (GSList) uris = NULL;
   const char *uri_host = host;
 
   g_return_val_if_fail (host != NULL, NULL);
@@ -373,26 +627,31 @@ af_loopback_server_new (const char *host,
   self->timeout_seconds = 300;
   self->server = soup_server_new ("server-header", "AgentFlow", NULL);
   soup_server_add_handler (self->server, NULL, on_request_cb, self, NULL);
+  g_signal_connect_object (self->server, "request-started", G_CALLBACK (on_request_activity_cb), self, 0);
+  g_signal_connect_object (self->server, "request-finished", G_CALLBACK (on_request_activity_cb), self, 0);
+  self->service = g_socket_service_new ();
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), AF_LOOPBACK_BACKLOG);
+  g_signal_connect_object (self->service, "incoming", G_CALLBACK (on_incoming_cb), self, 0);
 
-  if (g_str_equal (host, "localhost"))
+  if (listen_any (G_SOCKET_LISTENER (self->service), G_SOCKET_FAMILY_IPV4, preferred_port, &self->port, &local_error))
     {
-      /* Browsers may resolve localhost to either family. */
-      if (!listen_on (self->server, preferred_port, 0, &local_error))
+      /* Browsers may resolve localhost to either family: the same port
+       * on [::1] too, where there is one. */
+      if (g_str_equal (host, "localhost"))
         {
-          g_clear_error (&local_error);
-          soup_server_disconnect (self->server);
-          if (!listen_on (self->server, preferred_port, SOUP_SERVER_LISTEN_IPV4_ONLY, &local_error))
-            {
-              g_clear_error (&local_error);
-              listen_on (self->server, preferred_port, SOUP_SERVER_LISTEN_IPV6_ONLY, &local_error);
-            }
+          guint v6_port;
+
+          if (!listen_on (G_SOCKET_LISTENER (self->service), G_SOCKET_FAMILY_IPV6, self->port, &v6_port, NULL))
+            g_debug ("No IPv6 loopback for the sign-in port");
         }
     }
-  else if (!listen_on (self->server, preferred_port, SOUP_SERVER_LISTEN_IPV4_ONLY, &local_error))
+  else
     {
+      /* No IPv4 loopback on this host. */
       g_clear_error (&local_error);
-      uri_host = "[::1]";
-      listen_on (self->server, preferred_port, SOUP_SERVER_LISTEN_IPV6_ONLY, &local_error);
+      if (!g_str_equal (host, "localhost"))
+        uri_host = "[::1]";
+      listen_any (G_SOCKET_LISTENER (self->service), G_SOCKET_FAMILY_IPV6, preferred_port, &self->port, &local_error);
     }
 
   if (local_error != NULL)
@@ -402,12 +661,39 @@ af_loopback_server_new (const char *host,
       return NULL;
     }
 
-  uris = soup_server_get_uris (self->server);
-  self->port = g_uri_get_port (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
+  g_socket_service_start (self->service);
   self->redirect_uri = g_strdup_printf ("http://%s:%u%s", uri_host, self->port, path);
 
   return g_steal_pointer (&self);
+}
+
+void
+af_loopback_server_set_idle_timeout (AfLoopbackServer *self,
+                                     guint             seconds)
+{
+  g_return_if_fail (AF_IS_LOOPBACK_SERVER (self));
+  g_return_if_fail (seconds > 0);
+
+  self->idle_seconds = seconds;
+}
+
+/**
+ * af_loopback_server_set_issuer:
+ * @issuer: (nullable): the authorization server's issuer identifier
+ * @required: whether every response must carry it (RFC 9207)
+ *
+ * Checks the `iss` parameter of the redirect against @issuer.
+ */
+void
+af_loopback_server_set_issuer (AfLoopbackServer *self,
+                               const char       *issuer,
+                               gboolean          required)
+{
+  g_return_if_fail (AF_IS_LOOPBACK_SERVER (self));
+
+  g_free (self->issuer);
+  self->issuer = g_strdup (issuer);
+  self->issuer_required = issuer != NULL && required;
 }
 
 const char *
@@ -489,6 +775,14 @@ af_loopback_server_close (AfLoopbackServer *self)
 {
   g_return_if_fail (AF_IS_LOOPBACK_SERVER (self));
 
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_clear_object (&self->service);
+    }
+  while (self->connections.head != NULL)
+    connection_drop (self->connections.head->data);
   if (self->server != NULL)
     {
       soup_server_disconnect (self->server);

@@ -20,6 +20,9 @@ AfLoopbackServer *af_loopback_server_new (const char *host,
                                           const char *state,
                                           guint       preferred_port,
                                           GError    **error);
+void              af_loopback_server_set_issuer (AfLoopbackServer *self,
+                                                 const char       *issuer,
+                                                 gboolean          required);
 const char       *af_loopback_server_get_redirect_uri (AfLoopbackServer *self);
 guint             af_loopback_server_get_port (AfLoopbackServer *self);
 void              af_loopback_server_wait_async (AfLoopbackServer   *self,

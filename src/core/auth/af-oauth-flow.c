@@ -33,6 +33,7 @@ struct _AfOAuthFlow
   guint             timeout;
 
   char       *verifier;
+  char       *nonce;
   char       *auth_url;
   AfTokenSet *tokens;
   char       *account;
@@ -63,6 +64,32 @@ default_uri_handler (const char *uri,
 }
 
 static void
+on_unwanted_revoked_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AfOAuthFlow *self = g_task_get_source_object (task);
+
+  af_oauth_revoke_finish (result);
+  g_clear_pointer (&self->tokens, af_token_set_free);
+  g_task_return_error (task, g_object_steal_data (G_OBJECT (task), "af-error"));
+}
+
+/* The attempt failed after the provider issued tokens: nobody will hold
+ * them, so they must not stay live at the provider (RFC 7009). Best
+ * effort, then @error. */
+static void
+fail_with_tokens (GTask  *task,
+                  GError *error)
+{
+  AfOAuthFlow *self = g_task_get_source_object (task);
+
+  g_object_set_data_full (G_OBJECT (task), "af-error", error, (GDestroyNotify)g_error_free);
+  af_oauth_revoke_async (self->provider, self->session, self->tokens, on_unwanted_revoked_cb, task);
+}
+
+static void
 on_identity_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -73,8 +100,7 @@ on_identity_cb (GObject      *object,
 
   if (!af_oauth_fetch_identity_finish (result, &self->account, &self->display_name, &error))
     {
-      g_clear_pointer (&self->tokens, af_token_set_free);
-      g_task_return_error (task, error);
+      fail_with_tokens (g_steal_pointer (&task), error);
       return;
     }
 
@@ -121,9 +147,9 @@ on_token_cb (GObject      *object,
 
       if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
         id_token = json_node_get_string (node);
-      if (af_oauth_parse_id_token (id_token, af_provider_get_client_id (self->provider),
-                                   af_provider_get_issuer (self->provider), &self->account, &self->display_name,
-                                   &id_error))
+      if (af_oauth_parse_id_token_full (id_token, af_provider_get_client_id (self->provider),
+                                        af_provider_get_issuer (self->provider), self->nonce, &self->account,
+                                        &self->display_name, &id_error))
         {
           if (self->display_name == NULL)
             self->display_name = g_strdup (self->account);
@@ -205,6 +231,7 @@ af_oauth_flow_finalize (GObject *object)
   if (self->verifier != NULL)
     explicit_bzero (self->verifier, strlen (self->verifier));
   g_free (self->verifier);
+  g_free (self->nonce);
   g_free (self->auth_url);
   g_clear_pointer (&self->tokens, af_token_set_free);
   g_free (self->account);
@@ -323,9 +350,13 @@ af_oauth_flow_run_async (AfOAuthFlow        *self,
       return;
     }
 
-  self->auth_url = af_provider_build_auth_url (self->provider,
-                                               af_loopback_server_get_redirect_uri (self->loopback),
-                                               state, challenge);
+  /* OIDC Core §3.1.2.1: a nonce ties the ID token to this attempt. */
+  self->nonce = af_pkce_new_state ();
+  af_loopback_server_set_issuer (self->loopback, af_provider_get_issuer (self->provider),
+                                 af_provider_get_iss_parameter_supported (self->provider));
+  self->auth_url = af_provider_build_auth_url_full (self->provider,
+                                                    af_loopback_server_get_redirect_uri (self->loopback),
+                                                    state, challenge, self->nonce);
   af_loopback_server_wait_async (self->loopback, self->timeout, cancellable, on_redirect_cb,
                                  g_steal_pointer (&task));
   self->handler (self->auth_url, self->handler_data);
@@ -392,4 +423,17 @@ af_oauth_flow_get_missing_capabilities (AfOAuthFlow *self)
 
   g_return_val_if_fail (AF_IS_OAUTH_FLOW (self), NULL);
   return self->missing ? (const char *const *)self->missing : none;
+}
+
+/**
+ * af_oauth_flow_has_refresh_token:
+ *
+ * Returns: whether the provider gave a refresh token: without one the
+ *   connection ends when the access token expires
+ */
+gboolean
+af_oauth_flow_has_refresh_token (AfOAuthFlow *self)
+{
+  g_return_val_if_fail (AF_IS_OAUTH_FLOW (self), FALSE);
+  return self->tokens != NULL && self->tokens->refresh_token != NULL;
 }

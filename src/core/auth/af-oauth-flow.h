@@ -47,5 +47,6 @@ const AfTokenSet  *af_oauth_flow_get_tokens (AfOAuthFlow *self);
 const char        *af_oauth_flow_get_account (AfOAuthFlow *self);
 const char        *af_oauth_flow_get_display_name (AfOAuthFlow *self);
 const char *const *af_oauth_flow_get_missing_capabilities (AfOAuthFlow *self);
+gboolean           af_oauth_flow_has_refresh_token (AfOAuthFlow *self);
 
 G_END_DECLS

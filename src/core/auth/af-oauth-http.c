@@ -243,9 +243,22 @@ af_oauth_parse_token_response (AfProvider *provider,
   /* Capped at a year: a server's huge value must not overflow the clock. */
   expires_in = af_json_get_int (src, "expires_in", 0);
   expires_in = MIN (expires_in, 365 * 24 * 3600);
-  tokens->expires_at = expires_in > 0 ? g_get_real_time () + expires_in * G_USEC_PER_SEC : 0;
+  tokens->issued_at = g_get_real_time ();
+  tokens->expires_at = expires_in > 0 ? tokens->issued_at + expires_in * G_USEC_PER_SEC : 0;
 
   return g_steal_pointer (&tokens);
+}
+
+/* email_verified is a boolean; some providers send the string "true". */
+gboolean
+af_oauth_claim_is_true (JsonObject *obj,
+                        const char *name)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         ((json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node)) ||
+          (json_node_get_value_type (node) == G_TYPE_STRING && g_strcmp0 (json_node_get_string (node), "true") == 0));
 }
 
 static char *
@@ -299,6 +312,18 @@ af_oauth_parse_identity (AfProvider *provider,
         {
           g_set_error (error, AF_ERROR, AF_ERROR_AUTH_FAILED,
                        _ ("%s did not say which account was connected (HTTP %u)."), name, status);
+          return NULL;
+        }
+
+      /* The same rule as for the ID token: an address the provider has
+       * not verified may belong to someone else, and is not what we call
+       * the account (OIDC Core §5.1, email_verified:
+       * https://openid.net/specs/openid-connect-core-1_0.html#StandardClaims). */
+      if (email != NULL && !af_oauth_claim_is_true (obj, "email_verified"))
+        {
+          g_set_error (error, AF_ERROR, AF_ERROR_AUTH_FAILED,
+                       _ ("%s has not verified the e-mail address %s. Verify it with %s, then connect again."), name,
+                       email, name);
           return NULL;
         }
 
@@ -482,20 +507,8 @@ string_claim (JsonObject *claims,
 
 /**
  * af_oauth_parse_id_token:
- * @id_token: the `id_token` of a token endpoint answer
- * @client_id: our client ID: the audience the token must be for
- * @issuer: (nullable): the issuer it must come from
- * @email: (out) (optional): the verified e-mail address
- * @name: (out) (optional) (nullable): the person's name, when given
  *
- * Reads who signed in from an OpenID Connect ID token. The signature is
- * not checked: the token came straight from the token endpoint over TLS
- * (OpenID Connect Core 3.1.3.7, item 6), but the issuer, the audience
- * and the expiry are, and an unverified address is not used.
- *
- * Returns: %TRUE with @email set; %FALSE with %AF_ERROR_INVALID_DATA
- *   saying what was wrong (never the token), so the caller can ask the
- *   userinfo endpoint instead
+ * af_oauth_parse_id_token_full() without a nonce.
  */
 gboolean
 af_oauth_parse_id_token (const char *id_token,
@@ -505,12 +518,47 @@ af_oauth_parse_id_token (const char *id_token,
                          char      **name,
                          GError    **error)
 {
+  return af_oauth_parse_id_token_full (id_token, client_id, issuer, NULL, email, name, error);
+}
+
+/**
+ * af_oauth_parse_id_token_full:
+ * @id_token: the `id_token` of a token endpoint answer
+ * @client_id: our client ID: the audience the token must be for
+ * @issuer: (nullable): the issuer it must come from
+ * @nonce: (nullable): the nonce the authorization request sent; the
+ *   token must carry it back
+ * @email: (out) (optional): the verified e-mail address
+ * @name: (out) (optional) (nullable): the person's name, when given
+ *
+ * Reads who signed in from an OpenID Connect ID token, validated as OIDC
+ * Core §3.1.3.7 asks
+ * (https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation):
+ * the issuer, the audience (and azp), the expiry and the nonce. The
+ * signature is not checked: item 6 allows TLS server validation instead
+ * when the token came straight from the token endpoint, and AgentFlow
+ * only talks to token endpoints over https (or the loopback interface,
+ * see af_provider_check_secure_url()). An unverified address is not used.
+ *
+ * Returns: %TRUE with @email set; %FALSE with %AF_ERROR_INVALID_DATA
+ *   saying what was wrong (never the token), so the caller can ask the
+ *   userinfo endpoint instead
+ */
+gboolean
+af_oauth_parse_id_token_full (const char *id_token,
+                              const char *client_id,
+                              const char *issuer,
+                              const char *nonce,
+                              char      **email,
+                              char      **name,
+                              GError    **error)
+{
   g_autoptr (GBytes) payload = NULL;
   g_autoptr (JsonParser) parser = NULL;
   const char *dot1, *dot2;
   const char *address;
   JsonObject *claims;
-  JsonNode   *root, *verified, *exp;
+  JsonNode   *root, *exp;
 
   g_return_val_if_fail (client_id != NULL, FALSE);
 
@@ -551,11 +599,15 @@ af_oauth_parse_id_token (const char *id_token,
       return FALSE;
     }
 
+  /* Item 11: the nonce we sent, or the token answers another request. */
+  if (nonce != NULL && g_strcmp0 (string_claim (claims, "nonce"), nonce) != 0)
+    {
+      g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_DATA, "The ID token does not carry this sign-in's nonce");
+      return FALSE;
+    }
+
   address = string_claim (claims, "email");
-  verified = json_object_get_member (claims, "email_verified");
-  if (address == NULL || address[0] == '\0' || verified == NULL || !JSON_NODE_HOLDS_VALUE (verified) ||
-      !((json_node_get_value_type (verified) == G_TYPE_BOOLEAN && json_node_get_boolean (verified)) ||
-        (json_node_get_value_type (verified) == G_TYPE_STRING && g_strcmp0 (json_node_get_string (verified), "true") == 0)))
+  if (address == NULL || address[0] == '\0' || !af_oauth_claim_is_true (claims, "email_verified"))
     {
       g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_DATA, "The ID token has no verified e-mail address");
       return FALSE;
@@ -567,4 +619,101 @@ af_oauth_parse_id_token (const char *id_token,
     *name = g_strdup (string_claim (claims, "name"));
 
   return TRUE;
+}
+
+/**
+ * af_oauth_http_new_revocation:
+ * @tokens: what to revoke
+ *
+ * The revocation request of @provider's dialect: RFC 7009 §2.1
+ * (https://www.rfc-editor.org/rfc/rfc7009#section-2.1), naming the
+ * refresh token when there is one (revoking it ends the whole grant), or
+ * Slack's auth.revoke with the token as bearer.
+ *
+ * Returns: (transfer full) (nullable): the message, or %NULL when the
+ *   provider has no (valid) revocation endpoint
+ */
+SoupMessage *
+af_oauth_http_new_revocation (AfProvider       *provider,
+                              const AfTokenSet *tokens)
+{
+  g_autoptr (GHashTable) form = NULL;
+  const char *url;
+
+  g_return_val_if_fail (AF_IS_PROVIDER (provider), NULL);
+  g_return_val_if_fail (tokens != NULL, NULL);
+
+  url = af_provider_get_endpoint (provider, AF_PROVIDER_REVOKE);
+  if (url == NULL)
+    return NULL;
+
+  if (af_provider_get_dialect (provider) == AF_PROVIDER_DIALECT_SLACK)
+    return af_oauth_http_new_bearer ("POST", url, tokens->access_token);
+
+  form = g_hash_table_new (g_str_hash, g_str_equal);
+  if (tokens->refresh_token != NULL)
+    {
+      g_hash_table_insert (form, (char *)"token", tokens->refresh_token);
+      g_hash_table_insert (form, (char *)"token_type_hint", (char *)"refresh_token");
+    }
+  else
+    {
+      g_hash_table_insert (form, (char *)"token", tokens->access_token);
+      g_hash_table_insert (form, (char *)"token_type_hint", (char *)"access_token");
+    }
+  g_hash_table_insert (form, (char *)"client_id", (char *)af_provider_get_client_id (provider));
+  return af_oauth_http_new_form_post (url, form);
+}
+
+static void
+on_revoked_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    g_message ("Could not revoke a grant AgentFlow cannot keep: %s", error->message);
+  else if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    g_message ("Could not revoke a grant AgentFlow cannot keep (HTTP %u)", soup_message_get_status (msg));
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * af_oauth_revoke_async:
+ *
+ * Best effort: revokes @tokens at @provider, for a grant AgentFlow just
+ * received but cannot keep (the keyring refused it, the identity was
+ * refused), so that it does not stay live at the provider with nobody
+ * holding it. Always succeeds; failures are logged.
+ */
+void
+af_oauth_revoke_async (AfProvider         *provider,
+                       SoupSession        *session,
+                       const AfTokenSet   *tokens,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, callback, user_data);
+  g_autoptr (SoupMessage) msg = NULL;
+
+  g_task_set_source_tag (task, af_oauth_revoke_async);
+  msg = tokens != NULL ? af_oauth_http_new_revocation (provider, tokens) : NULL;
+  if (msg == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_revoked_cb, g_steal_pointer (&task));
+}
+
+void
+af_oauth_revoke_finish (GAsyncResult *result)
+{
+  g_return_if_fail (G_IS_TASK (result));
+  g_task_propagate_boolean (G_TASK (result), NULL);
 }

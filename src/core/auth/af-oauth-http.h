@@ -29,16 +29,33 @@ SoupMessage *af_oauth_http_new_bearer (const char *method,
                                        const char *url,
                                        const char *token);
 
-AfTokenSet *af_oauth_parse_token_response (AfProvider *provider,
-                                           JsonObject *obj,
-                                           guint       status,
+AfTokenSet  *af_oauth_parse_token_response (AfProvider *provider,
+                                            JsonObject *obj,
+                                            guint       status,
+                                            GError    **error);
+gboolean     af_oauth_parse_id_token_full (const char *id_token,
+                                           const char *client_id,
+                                           const char *issuer,
+                                           const char *nonce,
+                                           char      **email,
+                                           char      **name,
                                            GError    **error);
-gboolean    af_oauth_parse_id_token (const char *id_token,
-                                     const char *client_id,
-                                     const char *issuer,
-                                     char      **email,
-                                     char      **name,
-                                     GError    **error);
+gboolean     af_oauth_claim_is_true (JsonObject *obj,
+                                     const char *name);
+SoupMessage *af_oauth_http_new_revocation (AfProvider       *provider,
+                                           const AfTokenSet *tokens);
+void         af_oauth_revoke_async (AfProvider         *provider,
+                                    SoupSession        *session,
+                                    const AfTokenSet   *tokens,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data);
+void         af_oauth_revoke_finish (GAsyncResult *result);
+gboolean     af_oauth_parse_id_token (const char *id_token,
+                                      const char *client_id,
+                                      const char *issuer,
+                                      char      **email,
+                                      char      **name,
+                                      GError    **error);
 
 G_END_DECLS
 

@@ -48,9 +48,11 @@ struct _AfProvider
   char             *issuer;
   char             *redirect_host;
   char             *redirect_path;
-  GPtrArray        *base_scopes;  /* scopes every connection needs */
-  GPtrArray        *capabilities; /* capability name, scope, name, scope… */
-  GPtrArray        *auth_params;  /* name, value, … */
+  GPtrArray        *base_scopes;   /* scopes every connection needs */
+  GPtrArray        *capabilities;  /* capability name, scope, name, scope… */
+  GPtrArray        *auth_params;   /* name, value, … */
+  gboolean          iss_parameter; /* RFC 9207: `iss` in the redirect */
+  char             *manage_url;    /* where people remove our access */
 };
 
 G_DEFINE_FINAL_TYPE (AfProvider, af_provider, G_TYPE_OBJECT)
@@ -140,6 +142,7 @@ af_provider_finalize (GObject *object)
   g_free (self->issuer);
   g_free (self->redirect_host);
   g_free (self->redirect_path);
+  g_free (self->manage_url);
   g_ptr_array_unref (self->base_scopes);
   g_ptr_array_unref (self->capabilities);
   g_ptr_array_unref (self->auth_params);
@@ -211,6 +214,9 @@ new_google (const char *service,
    * first consent otherwise). */
   af_provider_add_auth_param (self, "access_type", "offline");
   af_provider_add_auth_param (self, "prompt", "consent");
+  /* "Visit your Account permissions page […] click to Revoke Access"
+   * (https://support.google.com/accounts/answer/143031). */
+  self->manage_url = g_strdup ("https://myaccount.google.com/permissions");
   apply_overrides (self, settings, GOOGLE_CLIENT_ID, "google-client-id");
 
   return self;
@@ -258,6 +264,9 @@ af_provider_new_for_service (const char *service,
       self->endpoints[AF_PROVIDER_USERINFO] = g_strdup ("https://slack.com/api/auth.test");
       /* Slack's desktop (PKCE) redirects are http://localhost:PORT/… */
       af_provider_set_redirect_host (self, "localhost");
+      /* Installed apps, each with "Remove App" (Slack Help Center, "Manage
+       * your apps": https://slack.com/help/articles/360003125231). */
+      self->manage_url = g_strdup ("https://slack.com/apps/manage");
       af_provider_add_capability (self, "slack.post", "chat:write");
       af_provider_add_capability (self, "slack.channels", "channels:read");
       /* Reading back a channel confirms whether a post interrupted by a
@@ -372,6 +381,10 @@ af_provider_check_configured (AfProvider *self,
                               GError    **error)
 {
   g_return_val_if_fail (AF_IS_PROVIDER (self), FALSE);
+
+  for (guint i = 0; i < AF_PROVIDER_N_ENDPOINTS; i++)
+    if (self->endpoints[i] != NULL && !af_provider_check_secure_url (self->endpoints[i], self->display_name, error))
+      return FALSE;
 
   if (self->client_id[0] != '\0')
     return TRUE;
@@ -519,6 +532,24 @@ af_provider_build_auth_url (AfProvider *self,
                             const char *state,
                             const char *code_challenge)
 {
+  return af_provider_build_auth_url_full (self, redirect_uri, state, code_challenge, NULL);
+}
+
+/**
+ * af_provider_build_auth_url_full:
+ * @nonce: (nullable): the OpenID Connect `nonce` the ID token must carry
+ *   back (OIDC Core §3.1.2.1,
+ *   https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest)
+ *
+ * Returns: (transfer full): the URL to open in the browser
+ */
+char *
+af_provider_build_auth_url_full (AfProvider *self,
+                                 const char *redirect_uri,
+                                 const char *state,
+                                 const char *code_challenge,
+                                 const char *nonce)
+{
   g_autofree char *scope = NULL;
   g_autoptr (GHashTable) params = NULL;
   g_autofree char *query = NULL;
@@ -538,11 +569,52 @@ af_provider_build_auth_url (AfProvider *self,
   g_hash_table_insert (params, (char *)"state", (char *)state);
   g_hash_table_insert (params, (char *)"code_challenge", (char *)code_challenge);
   g_hash_table_insert (params, (char *)"code_challenge_method", (char *)"S256");
+  if (nonce != NULL && self->dialect == AF_PROVIDER_DIALECT_OIDC)
+    g_hash_table_insert (params, (char *)"nonce", (char *)nonce);
   for (guint i = 0; i + 1 < self->auth_params->len; i += 2)
     g_hash_table_insert (params, self->auth_params->pdata[i], self->auth_params->pdata[i + 1]);
 
   query = soup_form_encode_hash (params);
   return g_strconcat (auth, strchr (auth, '?') ? "&" : "?", query, NULL);
+}
+
+/**
+ * af_provider_check_secure_url:
+ * @who: the provider's name, for the message
+ *
+ * Tokens and codes only travel over TLS: @url must be https, except on
+ * the loopback interface (127.0.0.1, [::1], localhost), which never
+ * leaves the machine (a local test server, the sandbox).
+ *
+ * Returns: %FALSE with %AF_ERROR_NOT_CONFIGURED saying so
+ */
+gboolean
+af_provider_check_secure_url (const char *url,
+                              const char *who,
+                              GError    **error)
+{
+  g_autoptr (GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *scheme, *host;
+
+  if (uri == NULL)
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_NOT_CONFIGURED, _ ("%s gave an address AgentFlow cannot use (“%s”)."), who,
+                   url ? url : "");
+      return FALSE;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && host != NULL &&
+      (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1") || g_ascii_strcasecmp (host, "localhost") == 0))
+    return TRUE;
+
+  g_set_error (error, AF_ERROR, AF_ERROR_NOT_CONFIGURED,
+               _ ("%s uses an unencrypted address (%s). AgentFlow only signs in over HTTPS, so that nobody on the network can read your sign-in."),
+               who, url);
+  return FALSE;
 }
 
 /* OpenID Connect discovery */
@@ -578,16 +650,41 @@ new_oidc (JsonObject *obj,
       return NULL;
     }
 
+  /* "The issuer value returned MUST be identical to the Issuer URL that
+   * was used as the prefix to /.well-known/openid-configuration"
+   * (OpenID Connect Discovery §4.3,
+   * https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation):
+   * else whoever served the document could stand in for the provider. */
+  if (g_strcmp0 (af_json_get_string (obj, "issuer", NULL), issuer) != 0)
+    {
+      g_set_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE,
+                   _ ("%s is not the OpenID Connect provider it claims to be: its discovery document names the issuer “%s”. "
+                      "Check the issuer address."),
+                   issuer, af_json_get_string (obj, "issuer", ""));
+      return NULL;
+    }
+
   self = af_provider_new ("oidc", _ ("OpenID Connect"), AF_PROVIDER_DIALECT_OIDC);
   self->endpoints[AF_PROVIDER_AUTH] = g_strdup (auth);
   self->endpoints[AF_PROVIDER_TOKEN] = g_strdup (token);
   self->endpoints[AF_PROVIDER_REVOKE] = g_strdup (af_json_get_string (obj, "revocation_endpoint", NULL));
   self->endpoints[AF_PROVIDER_USERINFO] = g_strdup (af_json_get_string (obj, "userinfo_endpoint", NULL));
-  self->issuer = g_strdup (af_json_get_string (obj, "issuer", issuer));
+  self->issuer = g_strdup (issuer);
+  /* RFC 9207 §2.4 (https://www.rfc-editor.org/rfc/rfc9207#section-2.4):
+   * a provider that says it sends `iss` in the redirect must send it. */
+  self->iss_parameter = af_json_get_boolean (obj, "authorization_response_iss_parameter_supported", FALSE);
   af_provider_add_base_scope (self, "openid");
   af_provider_add_base_scope (self, "email");
+  /* A refresh token. A conforming provider ignores offline_access unless
+   * the request also says prompt=consent (OIDC Core §11,
+   * https://openid.net/specs/openid-connect-core-1_0.html#OfflineAccess). */
   af_provider_add_base_scope (self, "offline_access");
+  af_provider_add_auth_param (self, "prompt", "consent");
   apply_overrides (self, NULL, client_id, NULL);
+
+  for (guint i = 0; i < AF_PROVIDER_N_ENDPOINTS; i++)
+    if (self->endpoints[i] != NULL && !af_provider_check_secure_url (self->endpoints[i], issuer, error))
+      return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -661,6 +758,7 @@ af_provider_discover_async (const char         *issuer,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *url = NULL;
   DiscoverData    *data;
 
@@ -673,6 +771,12 @@ af_provider_discover_async (const char         *issuer,
   data->issuer = g_strdup (issuer);
   data->client_id = g_strdup (client_id);
   g_task_set_task_data (task, data, (GDestroyNotify)discover_data_free);
+
+  if (!af_provider_check_secure_url (issuer, issuer, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
   url = g_strconcat (issuer, g_str_has_suffix (issuer, "/") ? "" : "/", ".well-known/openid-configuration", NULL);
   msg = soup_message_new ("GET", url);
@@ -741,6 +845,8 @@ af_provider_dup_metadata (AfProvider *self)
         json_builder_set_member_name (b, names[i]);
         json_builder_add_string_value (b, self->endpoints[i]);
       }
+  json_builder_set_member_name (b, "authorization_response_iss_parameter_supported");
+  json_builder_add_boolean_value (b, self->iss_parameter);
   json_builder_set_member_name (b, "client_id");
   json_builder_add_string_value (b, self->client_id);
   json_builder_end_object (b);
@@ -788,4 +894,30 @@ af_provider_new_from_metadata (const char *service,
     af_provider_set_client_id (self, client_id);
 
   return self;
+}
+
+/**
+ * af_provider_get_iss_parameter_supported:
+ *
+ * Returns: whether the provider puts its issuer in the authorization
+ *   response (RFC 9207), so that one without it must be refused
+ */
+gboolean
+af_provider_get_iss_parameter_supported (AfProvider *self)
+{
+  g_return_val_if_fail (AF_IS_PROVIDER (self), FALSE);
+  return self->iss_parameter;
+}
+
+/**
+ * af_provider_get_manage_url:
+ *
+ * Returns: (nullable): the page where people see and remove the apps
+ *   that have access to their account, when known
+ */
+const char *
+af_provider_get_manage_url (AfProvider *self)
+{
+  g_return_val_if_fail (AF_IS_PROVIDER (self), NULL);
+  return self->manage_url;
 }

@@ -91,6 +91,16 @@ char              *af_provider_build_auth_url (AfProvider *self,
                                                const char *redirect_uri,
                                                const char *state,
                                                const char *code_challenge);
+char              *af_provider_build_auth_url_full (AfProvider *self,
+                                                    const char *redirect_uri,
+                                                    const char *state,
+                                                    const char *code_challenge,
+                                                    const char *nonce);
+gboolean           af_provider_check_secure_url (const char *url,
+                                                 const char *who,
+                                                 GError    **error);
+gboolean           af_provider_get_iss_parameter_supported (AfProvider *self);
+const char        *af_provider_get_manage_url (AfProvider *self);
 const char *const *af_provider_list_services (void);
 const char        *af_provider_get_issuer (AfProvider *self);
 char              *af_provider_dup_metadata (AfProvider *self);

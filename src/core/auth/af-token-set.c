@@ -43,6 +43,7 @@ af_token_set_copy (const AfTokenSet *self)
   copy->token_type = g_strdup (self->token_type);
   copy->scope = g_strdup (self->scope);
   copy->expires_at = self->expires_at;
+  copy->issued_at = self->issued_at;
 
   return copy;
 }
@@ -82,6 +83,11 @@ af_token_set_to_json (const AfTokenSet *self)
   json_builder_add_string_value (builder, self->scope ? self->scope : "");
   json_builder_set_member_name (builder, "expires_at");
   json_builder_add_int_value (builder, self->expires_at);
+  if (self->issued_at != 0)
+    {
+      json_builder_set_member_name (builder, "issued_at");
+      json_builder_add_int_value (builder, self->issued_at);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -114,6 +120,7 @@ af_token_set_new_from_json (const char *json,
   self->token_type = g_strdup (af_json_get_string (obj, "token_type", "Bearer"));
   self->scope = g_strdup (af_json_get_string (obj, "scope", ""));
   self->expires_at = af_json_get_int (obj, "expires_at", 0);
+  self->issued_at = af_json_get_int (obj, "issued_at", 0);
 
   /* Not a string (a damaged or hand-edited secret): no token either. */
   if (self->access_token == NULL || self->access_token[0] == '\0')

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * @token_type: usually "Bearer"
  * @scope: the granted scopes, space-separated
  * @expires_at: Unix microseconds, 0 when the token does not expire
+ * @issued_at: Unix microseconds when it was received, 0 when unknown
+ *   (with @expires_at, the token's lifetime)
  *
  * What the vault stores as the secret, serialized as JSON. It never goes
  * anywhere but the Secret Service and memory.
@@ -29,6 +31,7 @@ typedef struct
   char  *token_type;
   char  *scope;
   gint64 expires_at;
+  gint64 issued_at;
 } AfTokenSet;
 
 GType       af_token_set_get_type (void) G_GNUC_CONST;
