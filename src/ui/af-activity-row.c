@@ -41,6 +41,7 @@ static const struct
 } kinds[] = {
   { "run-started", "media-playback-start-symbolic", N_ ("Run started") },
   { "run-finished", "emblem-ok-symbolic", N_ ("Run finished") },
+  { "run-idle", "object-select-symbolic", N_ ("Nothing to do") },
   { "fetched", "document-open-recent-symbolic", N_ ("Fetched") },
   { "decided", "emblem-documents-symbolic", N_ ("Decided") },
   { "action-done", "emblem-default-symbolic", N_ ("Action done") },
@@ -66,8 +67,8 @@ af_activity_kind_icon_name (const char *kind)
   return "emblem-system-symbolic";
 }
 
-static const char *
-kind_label (const char *kind)
+const char *
+af_activity_kind_label (const char *kind)
 {
   for (guint i = 0; kind != NULL && i < G_N_ELEMENTS (kinds); i++)
     if (g_str_equal (kinds[i].kind, kind))
@@ -235,7 +236,7 @@ af_activity_row_bind (AfActivityRow *self,
   self->time = af_activity_item_get_time (item);
 
   gtk_image_set_from_icon_name (self->kind_image, af_activity_kind_icon_name (kind));
-  gtk_label_set_label (self->kind_label, kind_label (kind));
+  gtk_label_set_label (self->kind_label, af_activity_kind_label (kind));
   if (af_activity_kind_is_error (kind))
     gtk_widget_add_css_class (GTK_WIDGET (self->kind_image), "error");
   else

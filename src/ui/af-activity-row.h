@@ -23,6 +23,7 @@ void        af_activity_row_set_agent_name (AfActivityRow *self,
                                             const char    *name);
 
 const char *af_activity_kind_icon_name (const char *kind);
+const char *af_activity_kind_label (const char *kind);
 gboolean    af_activity_kind_is_error (const char *kind);
 char       *af_activity_item_dup_string (GObject    *item,
                                          const char *property);

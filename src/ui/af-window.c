@@ -36,6 +36,8 @@ struct _AfWindow
   gboolean          agents_page_bound;
   guint             metrics_id;
   guint             midnight_id;
+  /* The actions per day of the charts: past days cached. */
+  AfMetricsHistory *history;
 
   /* Template widgets */
   AdwToastOverlay    *toast_overlay;
@@ -313,12 +315,15 @@ agent_detail_cb (GObject *item,
 static GListModel *
 create_agent_activity_cb (const char *agent_name,
                           gboolean    errors_only,
+                          gboolean    with_idle,
                           gpointer    user_data)
 {
   AfWindow   *self = user_data;
   GListModel *agents;
-  /* The engine records failures as "action-failed". */
-  const char *kind = errors_only ? "action-failed" : NULL;
+  /* The engine records failures as "action-failed"; otherwise the feed:
+   * a row per run, not per step. */
+  const char *kind = errors_only ? "action-failed" : with_idle ? AF_ACTIVITY_FEED_WITH_IDLE
+                                                               : AF_ACTIVITY_FEED;
 
   if (self->engine == NULL)
     return NULL;
@@ -635,6 +640,9 @@ on_agent_deleted_cb (AfEngine   *engine,
 {
   AfAgent *shown = af_agent_page_get_agent (self->agent_page);
 
+  /* Its days may have gone with it. */
+  if (self->history != NULL)
+    af_metrics_history_invalidate (self->history);
   if (shown == NULL || g_strcmp0 (af_agent_get_id (shown), agent_id) != 0)
     return;
 
@@ -1538,6 +1546,7 @@ af_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->activity);
+  g_clear_object (&self->history);
   g_clear_object (&self->engine);
   g_clear_object (&self->accounts);
   g_clear_pointer (&self->connecting, g_hash_table_unref);
@@ -1725,6 +1734,7 @@ af_window_set_engine (AfWindow *self,
   if (self->activity != NULL)
     g_signal_handlers_disconnect_by_data (self->activity, self);
   g_clear_object (&self->activity);
+  g_clear_object (&self->history);
   g_set_object (&self->engine, engine);
   af_integrations_page_set_model_settings (self->integrations_page,
                                            engine ? af_model_settings_get_for_engine (engine) : NULL);
@@ -1737,6 +1747,8 @@ af_window_set_engine (AfWindow *self,
       af_approvals_page_set_model (self->approvals_page, NULL);
       af_agent_page_set_agent (self->agent_page, NULL, NULL);
       af_dashboard_page_set_activity_factory (self->dashboard_page, NULL, NULL);
+      af_dashboard_page_set_history (self->dashboard_page, NULL);
+      af_dashboard_page_set_activity_log (self->dashboard_page, NULL);
       af_dashboard_page_set_agent_resolver (self->dashboard_page, NULL, NULL, NULL);
       af_approvals_page_set_agent_resolver (self->approvals_page, NULL, NULL);
       af_agents_page_set_detail_func (self->agents_page, NULL, NULL);
@@ -1745,13 +1757,20 @@ af_window_set_engine (AfWindow *self,
       return;
     }
 
-  self->activity = af_engine_create_activity_model (engine, NULL, NULL);
+  self->activity = af_engine_create_activity_model (engine, NULL, AF_ACTIVITY_FEED);
   g_signal_connect_swapped (self->activity, "items-changed", G_CALLBACK (queue_metrics), self);
   af_dashboard_page_set_agent_resolver (self->dashboard_page, resolve_agent_name_cb, self, NULL);
   af_dashboard_page_set_activity_factory (self->dashboard_page, create_agent_activity_cb, self);
   af_approvals_page_set_agent_resolver (self->approvals_page, resolve_agent_name_cb, self);
   af_agents_page_set_detail_func (self->agents_page, agent_detail_cb, self);
   af_dashboard_page_set_activity (self->dashboard_page, G_LIST_MODEL (self->activity));
+  {
+    g_autoptr (AfMetricsStore) store = af_metrics_store_new (af_activity_log_get_database (af_engine_get_activity_log (engine)));
+
+    self->history = af_metrics_history_new (store);
+  }
+  af_dashboard_page_set_history (self->dashboard_page, self->history);
+  af_dashboard_page_set_activity_log (self->dashboard_page, af_engine_get_activity_log (engine));
 
   g_signal_connect_swapped (af_engine_get_agents (engine), "items-changed", G_CALLBACK (on_agents_changed_cb), self);
   g_signal_connect (engine, "agent-deleted", G_CALLBACK (on_agent_deleted_cb), self);
