@@ -482,6 +482,12 @@ af_dashboard_page_init (AfDashboardPage *self)
     gtk_widget_set_focusable (child, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (gtk_widget_get_parent (GTK_WIDGET (self->chart))), FALSE);
 
+  /* On a phone the filters share a line with the heading: their labels
+   * give way rather than the window growing wider than the screen. */
+  for (GtkToggleButton **b = (GtkToggleButton *[]){ self->errors_button, self->idle_button, NULL }; *b; b++)
+    if (GTK_IS_LABEL (gtk_button_get_child (GTK_BUTTON (*b))))
+      gtk_label_set_ellipsize (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (*b))), PANGO_ELLIPSIZE_END);
+
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, NULL);
   gtk_filter_list_model_set_incremental (self->filtered, TRUE);
