@@ -170,6 +170,48 @@ af_format_relative_time (gint64 unix_time,
   }
 }
 
+/**
+ * af_format_upcoming_time:
+ *
+ * Formats a time to come as "today at 07:22", "tomorrow at 07:22", a
+ * weekday within the week, or a date, as seen at @now.
+ */
+char *
+af_format_upcoming_time (gint64 unix_time,
+                         gint64 now)
+{
+  g_autoptr (GDateTime) dt = NULL;
+  g_autoptr (GDateTime) today = NULL;
+  g_autofree char *clock = NULL;
+  int              days;
+
+  if (unix_time <= 0)
+    return g_strdup ("");
+  dt = g_date_time_new_from_unix_local (unix_time);
+  {
+    g_autoptr (GDateTime) n = g_date_time_new_from_unix_local (now);
+
+    today = g_date_time_new_local (g_date_time_get_year (n), g_date_time_get_month (n), g_date_time_get_day_of_month (n),
+                                   0, 0, 0);
+  }
+  days = (int)(g_date_time_difference (dt, today) / G_TIME_SPAN_DAY);
+  if (g_date_time_difference (dt, today) < 0)
+    days = -1;
+  clock = g_date_time_format (dt, "%H:%M");
+
+  if (days == 0)
+    /* Translators: a time later today */
+    return g_strdup_printf (_ ("today at %s"), clock);
+  if (days == 1)
+    /* Translators: a time tomorrow */
+    return g_strdup_printf (_ ("tomorrow at %s"), clock);
+  if (days > 1 && days < 7)
+    /* Translators: a time within the coming week, see g_date_time_format() */
+    return g_date_time_format (dt, _ ("%A at %H:%M"));
+  /* Translators: a time further away, see g_date_time_format() */
+  return g_date_time_format (dt, _ ("%b %-e at %H:%M"));
+}
+
 static void
 af_activity_row_dispose (GObject *object)
 {
@@ -244,6 +286,7 @@ af_activity_row_bind (AfActivityRow *self,
   gtk_label_set_label (self->summary_label, self->summary ? self->summary : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), self->summary);
   gtk_label_set_label (self->agent_label, agent ? agent : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->agent_label), agent != NULL && *agent != '\0');
   af_activity_row_update_time (self);
 }
 
@@ -311,6 +354,7 @@ af_activity_row_set_agent_name (AfActivityRow *self,
   g_return_if_fail (AF_IS_ACTIVITY_ROW (self));
 
   gtk_label_set_label (self->agent_label, name ? name : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->agent_label), name != NULL && *name != '\0');
 }
 
 /**

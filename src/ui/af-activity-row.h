@@ -30,6 +30,8 @@ char       *af_activity_item_dup_string (GObject    *item,
 gint64      af_activity_item_get_time (GObject *item);
 gint64      af_activity_item_get_int64 (GObject    *item,
                                         const char *property);
+char       *af_format_upcoming_time (gint64 unix_time,
+                                     gint64 now);
 char       *af_format_relative_time (gint64 unix_time,
                                      gint64 now);
 

@@ -54,6 +54,8 @@ struct _AfWindow
   AfAgentPage        *agent_page;
   GtkStackPage       *agent_stack_page;
   GtkWidget          *back_button;
+  GtkWidget          *agent_actions;
+  GtkButton          *agent_pause_button;
 };
 
 static void  refresh_connections (AfWindow *self);
@@ -150,6 +152,9 @@ on_stack_visible_child_cb (AfWindow *self)
   select_sidebar_row (self, g_str_equal (name, "agent") ? "agents" : name);
   gtk_widget_set_visible (self->back_button,
                           adw_leaflet_get_folded (self->leaflet) || g_str_equal (name, "agent"));
+  /* The agent's page has the agent's actions in the header bar. */
+  if (self->agent_actions != NULL)
+    gtk_widget_set_visible (self->agent_actions, g_str_equal (name, "agent"));
 }
 
 static void
@@ -1436,6 +1441,124 @@ on_agent_edit_cb (AfAgentsPage *page,
   gtk_window_present (GTK_WINDOW (editor));
 }
 
+static void on_agent_open_cb (AfAgentsPage *page,
+                              AfAgent      *agent,
+                              AfWindow     *self);
+
+/* The agent page's header: Pause or Resume, as the agent is. */
+static void
+update_agent_actions (AfWindow *self)
+{
+  AfAgent *agent = af_agent_page_get_agent (self->agent_page);
+  gboolean paused = agent != NULL && af_agent_get_state (agent) == AF_AGENT_STATE_PAUSED;
+
+  gtk_button_set_label (self->agent_pause_button, paused ? _ ("_Resume") : _ ("_Pause"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->agent_pause_button),
+                               paused ? _ ("Run this agent on its schedule again")
+                                      : _ ("Stop running this agent until you resume it"));
+}
+
+static AfAgent *
+shown_agent (AfWindow *self)
+{
+  AfAgent *agent = af_agent_page_get_agent (self->agent_page);
+
+  return self->engine != NULL && agent != NULL ? agent : NULL;
+}
+
+static void
+af_window_agent_edit (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+
+  if (shown_agent (self) != NULL)
+    on_agent_edit_cb (self->agents_page, shown_agent (self), self);
+}
+
+static void
+af_window_agent_run (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+
+  if (shown_agent (self) != NULL)
+    on_agent_run_cb (self->agents_page, shown_agent (self), self);
+}
+
+static void
+af_window_agent_pause_resume (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+  AfAgent  *agent = shown_agent (self);
+
+  if (agent != NULL)
+    set_agent_active (self, af_agent_get_id (agent), af_agent_get_state (agent) == AF_AGENT_STATE_PAUSED, TRUE);
+  update_agent_actions (self);
+}
+
+static void
+af_window_agent_export (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+
+  if (shown_agent (self) != NULL)
+    on_agent_export_cb (self->agents_page, shown_agent (self), self);
+}
+
+static void
+af_window_agent_delete (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+
+  if (shown_agent (self) != NULL)
+    on_agent_delete_cb (self->agents_page, shown_agent (self), self);
+}
+
+static void
+af_window_agent_duplicate (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+  AfAgent  *agent = shown_agent (self);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfAgent) copy = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
+
+  if (agent == NULL)
+    return;
+  {
+    g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), af_agent_get_definition (agent));
+    g_autoptr (JsonNode) definition = af_json_deep_copy (node);
+
+    /* Translators: the name of a duplicated agent */
+    name = g_strdup_printf (_ ("%s (Copy)"), af_agent_get_name (agent));
+    copy = af_agent_new (NULL, name, af_agent_get_template_id (agent), json_node_get_object (definition));
+  }
+  af_agent_set_description (copy, af_agent_get_description (agent));
+  /* A copy starts paused: two agents acting on the same mail at once is
+   * rarely what anyone wants. */
+  af_agent_set_state (copy, AF_AGENT_STATE_PAUSED, NULL);
+  if (!af_engine_add_agent (self->engine, copy, &error))
+    {
+      show_error_toast (self, _ ("Could not duplicate the agent"), error);
+      return;
+    }
+  title = g_strdup_printf (_ ("“%s” created, paused"), name);
+  adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+  on_agent_open_cb (self->agents_page, copy, self);
+}
+
 static void
 on_agent_open_cb (AfAgentsPage *page,
                   AfAgent      *agent,
@@ -1444,7 +1567,11 @@ on_agent_open_cb (AfAgentsPage *page,
   if (self->engine == NULL)
     return;
 
+  if (af_agent_page_get_agent (self->agent_page) != NULL)
+    g_signal_handlers_disconnect_by_func (af_agent_page_get_agent (self->agent_page), update_agent_actions, self);
   af_agent_page_set_agent (self->agent_page, self->engine, agent);
+  g_signal_connect_object (agent, "notify::state", G_CALLBACK (update_agent_actions), self, G_CONNECT_SWAPPED);
+  update_agent_actions (self);
   gtk_stack_page_set_title (self->agent_stack_page, af_agent_get_name (agent));
   gtk_stack_set_visible_child_name (self->stack, "agent");
   on_stack_visible_child_cb (self);
@@ -1588,6 +1715,8 @@ af_window_class_init (AfWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfWindow, approvals_page);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, integrations_page);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_page);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_actions);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_pause_button);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_stack_page);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, back_button);
   gtk_widget_class_bind_template_callback (widget_class, on_stack_visible_child_cb);
@@ -1598,6 +1727,12 @@ af_window_class_init (AfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-agent", NULL, af_window_new_agent);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", af_window_show_view);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, af_window_go_back);
+  gtk_widget_class_install_action (widget_class, "win.agent-edit", NULL, af_window_agent_edit);
+  gtk_widget_class_install_action (widget_class, "win.agent-run", NULL, af_window_agent_run);
+  gtk_widget_class_install_action (widget_class, "win.agent-pause-resume", NULL, af_window_agent_pause_resume);
+  gtk_widget_class_install_action (widget_class, "win.agent-duplicate", NULL, af_window_agent_duplicate);
+  gtk_widget_class_install_action (widget_class, "win.agent-export", NULL, af_window_agent_export);
+  gtk_widget_class_install_action (widget_class, "win.agent-delete", NULL, af_window_agent_delete);
   gtk_widget_class_install_action (widget_class, "win.connect-service", "s", af_window_connect_service);
 }
 
@@ -1748,6 +1883,7 @@ af_window_set_engine (AfWindow *self,
       af_agent_page_set_agent (self->agent_page, NULL, NULL);
       af_dashboard_page_set_activity_factory (self->dashboard_page, NULL, NULL);
       af_dashboard_page_set_history (self->dashboard_page, NULL);
+      af_agent_page_set_history (self->agent_page, NULL);
       af_dashboard_page_set_activity_log (self->dashboard_page, NULL);
       af_dashboard_page_set_agent_resolver (self->dashboard_page, NULL, NULL, NULL);
       af_approvals_page_set_agent_resolver (self->approvals_page, NULL, NULL);
@@ -1770,6 +1906,7 @@ af_window_set_engine (AfWindow *self,
     self->history = af_metrics_history_new (store);
   }
   af_dashboard_page_set_history (self->dashboard_page, self->history);
+  af_agent_page_set_history (self->agent_page, self->history);
   af_dashboard_page_set_activity_log (self->dashboard_page, af_engine_get_activity_log (engine));
 
   g_signal_connect_swapped (af_engine_get_agents (engine), "items-changed", G_CALLBACK (on_agents_changed_cb), self);
