@@ -468,9 +468,7 @@ on_run_done_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) outcome = af_engine_run_agent_finish (AF_ENGINE (source), result, &error);
   g_autofree char *title = NULL;
-
-  /* The result replaces "Running…" rather than queue behind it. */
-  adw_toast_dismiss (running);
+  gboolean         running_shown = g_object_get_data (G_OBJECT (running), "af-dismissed") == NULL;
 
   /* The window may have closed while the agent ran. */
   for (GList *l = app ? gtk_application_get_windows (GTK_APPLICATION (app)) : NULL; l; l = l->next)
@@ -504,8 +502,24 @@ on_run_done_cb (GObject      *source,
   else
     title = g_strdup_printf (_ ("“%s” did not finish its run: see its activity"), name);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+  /* The result replaces "Running…" rather than queue behind it: the same
+   * toast says it. Dismissing a toast that is still appearing (a quick
+   * run) crashes libadwaita 1.2's overlay, and a new toast would flicker. */
+  if (running_shown)
+    {
+      g_autofree char *escaped = g_markup_escape_text (title, -1);
+
+      adw_toast_set_title (running, escaped);
+    }
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
   queue_metrics (self);
+}
+
+static void
+on_running_dismissed_cb (AdwToast *toast)
+{
+  g_object_set_data (G_OBJECT (toast), "af-dismissed", GINT_TO_POINTER (TRUE));
 }
 
 static void
@@ -517,6 +531,7 @@ on_agent_run_cb (AfAgentsPage *page,
   AdwToast        *toast = text_toast (title);
 
   g_object_set_data_full (G_OBJECT (toast), "agent-name", g_strdup (af_agent_get_name (agent)), g_free);
+  g_signal_connect (toast, "dismissed", G_CALLBACK (on_running_dismissed_cb), NULL);
   adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
   af_engine_run_agent_async (self->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_done_cb, toast);
 }
