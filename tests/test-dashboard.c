@@ -226,6 +226,20 @@ test_feed (void)
     }
   g_assert_cmpint (run_id, >, 0);
 
+  /* The tiles tell the same story as the chart, by the frame that shows
+   * the run: today's actions are today's bar. */
+  af_test_ui_wait_for_paint (GTK_WIDGET (window));
+  {
+    g_autoptr (AfMetricsStore) store = af_metrics_store_new (af_activity_log_get_database (af_engine_get_activity_log (engine)));
+    g_autoptr (AfMetricsHistory) history = af_metrics_history_new (store);
+    g_autofree AfDayActions *today = af_metrics_history_get_days (history, NULL, 1);
+    g_autofree char         *expected = g_strdup_printf ("%u", today[0].done);
+    GtkWidget               *caption = af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "Actions today");
+
+    g_assert_cmpuint (today[0].done, >, 0);
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_prev_sibling (caption))), ==, expected);
+  }
+
   /* The same poll again finds nothing new: nothing new to see. */
   n_idle = af_activity_log_count (af_engine_get_activity_log (engine), af_agent_get_id (agent), "run-idle");
   run_agent (engine, agent);

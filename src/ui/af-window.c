@@ -21,6 +21,7 @@
 #include "af-integrations-page.h"
 #include "af-model-settings.h"
 #include "af-template-picker.h"
+#include "af-time-saved-group.h"
 #include "af-window.h"
 
 struct _AfWindow
@@ -245,13 +246,37 @@ update_metrics (AfWindow *self)
       self->midnight_id = g_timeout_add_seconds (g_date_time_difference (tomorrow, now) / G_USEC_PER_SEC + 1,
                                                  on_midnight_cb, self);
     }
+  /* The tiles read what the chart and the feed read: today's actions
+   * from the same counters as today's bar; the success rate over runs
+   * that acted (a poll that found nothing is no success); the time saved
+   * from the estimates in Preferences, each item counted once. */
+  if (self->history != NULL)
+    {
+      g_autoptr (AfMetricsStore) store = af_metrics_store_new (af_activity_log_get_database (af_engine_get_activity_log (self->engine)));
+      g_autofree AfDayActions *today = af_metrics_history_get_days (self->history, NULL, 1);
+      g_autoptr (GHashTable) items = NULL;
+      g_autoptr (GError) error = NULL;
+      gint64 week = g_get_real_time () - 7 * G_TIME_SPAN_DAY;
+      guint  acted = 0, succeeded = 0;
+
+      if (!af_metrics_store_count_runs (store, NULL, week, &acted, &succeeded, &error))
+        g_warning ("Could not count the runs: %s", error->message);
+      g_clear_error (&error);
+      items = af_metrics_store_items_per_action (store, NULL, week, &error);
+      if (items == NULL)
+        g_warning ("Could not count the items acted on: %s", error->message);
+      af_dashboard_page_set_metrics (self->dashboard_page, active, today[0].done,
+                                     acted > 0 ? (double)succeeded / acted : -1,
+                                     (guint)(af_time_saved_estimate (self->settings, items) + 0.5));
+      return;
+    }
   af_dashboard_page_set_metrics (self->dashboard_page, active, m.actions_today,
                                  m.runs_7d > 0 ? m.success_rate_7d : -1,
                                  (guint)(m.minutes_saved_7d + 0.5));
 }
 
 static gboolean
-on_metrics_timeout_cb (gpointer user_data)
+on_metrics_idle_cb (gpointer user_data)
 {
   AfWindow *self = user_data;
 
@@ -260,12 +285,14 @@ on_metrics_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Activity can arrive in bursts; the tiles follow within a second. */
+/* Activity arrives in bursts (a run logs its steps at once, the feed
+ * hears of them together): the tiles are read once per burst, before the
+ * next frame draws the feed, so the two never disagree on screen. */
 static void
 queue_metrics (AfWindow *self)
 {
   if (self->metrics_id == 0)
-    self->metrics_id = g_timeout_add (500, on_metrics_timeout_cb, self);
+    self->metrics_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_metrics_idle_cb, self, NULL);
 }
 
 static void
@@ -1755,6 +1782,8 @@ static void
 af_window_init (AfWindow *self)
 {
   self->settings = g_settings_new ("org.agentflow.App");
+  g_signal_connect_object (self->settings, "changed::minutes-saved-per-action", G_CALLBACK (update_metrics), self,
+                           G_CONNECT_SWAPPED);
   self->connecting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));

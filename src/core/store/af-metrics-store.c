@@ -118,3 +118,83 @@ af_metrics_store_actions_per_day (AfMetricsStore *self,
     }
   return TRUE;
 }
+
+gboolean
+af_metrics_store_count_runs (AfMetricsStore *self,
+                             const char     *agent_id,
+                             gint64          since,
+                             guint          *acted,
+                             guint          *succeeded,
+                             GError        **error)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (AF_IS_METRICS_STORE (self), FALSE);
+  g_return_val_if_fail (acted != NULL && succeeded != NULL, FALSE);
+
+  *acted = *succeeded = 0;
+  /* A run that acted did something (its "actions" are those done) or
+   * failed; a poll that found nothing, or only asked for approvals, has
+   * not acted yet and says nothing about how well the agent works. */
+  stmt = af_database_prepare (self->db,
+                              "SELECT total (outcome <> 'succeeded' OR actions > 0),"
+                              " total (outcome = 'succeeded' AND actions > 0)"
+                              " FROM runs WHERE dry_run = 0 AND finished_at IS NOT NULL AND outcome <> 'cancelled'"
+                              " AND started_at >= ?1 AND (?2 IS NULL OR agent_id = ?2)",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *acted = (guint)sqlite3_column_int64 (stmt, 0);
+      *succeeded = (guint)sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      af_database_set_error (self->db, rc, error, "count the runs");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GHashTable *
+af_metrics_store_items_per_action (AfMetricsStore *self,
+                                   const char     *agent_id,
+                                   gint64          since,
+                                   GError        **error)
+{
+  g_autoptr (GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (AF_IS_METRICS_STORE (self), NULL);
+
+  stmt = af_database_prepare (self->db,
+                              "SELECT json_extract (details, '$.action'), count (DISTINCT json_extract (details, '$.item'))"
+                              " FROM activity WHERE ts >= ?1 AND kind = 'action-done' AND (?2 IS NULL OR agent_id = ?2)"
+                              " AND json_valid (details) GROUP BY 1",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *action = (const char *)sqlite3_column_text (stmt, 0);
+
+      if (action != NULL)
+        g_hash_table_insert (counts, g_strdup (action), GUINT_TO_POINTER ((guint)sqlite3_column_int64 (stmt, 1)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      af_database_set_error (self->db, rc, error, "count the items acted on");
+      return NULL;
+    }
+  return g_steal_pointer (&counts);
+}

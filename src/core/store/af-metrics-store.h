@@ -41,4 +41,22 @@ gboolean af_metrics_store_actions_per_day (AfMetricsStore *self,
                                            AfDayActions   *days,
                                            GError        **error);
 
+/* Runs finished since @since (µs) that acted (did something) or failed:
+ * @acted; of those, the successful ones: @succeeded. A poll that found
+ * nothing is neither. */
+gboolean af_metrics_store_count_runs (AfMetricsStore *self,
+                                      const char     *agent_id,
+                                      gint64          since,
+                                      guint          *acted,
+                                      guint          *succeeded,
+                                      GError        **error);
+
+/* For each action done since @since (µs), how many different items
+ * (messages, events) it was done to: an item relabelled three times
+ * counts once. → (element-type utf8 guint) action → count */
+GHashTable *af_metrics_store_items_per_action (AfMetricsStore *self,
+                                               const char     *agent_id,
+                                               gint64          since,
+                                               GError        **error);
+
 G_END_DECLS
