@@ -400,6 +400,28 @@ test_new_button (void)
   af_test_ui_wait_for_paint (GTK_WIDGET (window));
   g_assert_true (gtk_widget_get_mapped (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "New run 2")));
 
+  /* Tab leaves the feed at once rather than walking its 300 rows; the
+   * window's Tab moves the focus exactly so. */
+  {
+    GtkWidget *list_view = find_widget_with_class (GTK_WIDGET (page), "af-activity-list");
+    GtkWidget *focus;
+
+    g_assert_true (gtk_widget_child_focus (list_view, GTK_DIR_DOWN) || gtk_widget_grab_focus (list_view));
+    focus = gtk_root_get_focus (GTK_ROOT (window));
+    g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, list_view));
+    gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+    focus = gtk_root_get_focus (GTK_ROOT (window));
+    g_assert_true (focus == NULL || !gtk_widget_is_ancestor (focus, list_view));
+
+    /* Back: the filters above the feed. */
+    g_assert_true (gtk_widget_grab_focus (list_view));
+    gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_BACKWARD);
+    focus = gtk_root_get_focus (GTK_ROOT (window));
+    g_assert_nonnull (focus);
+    g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (page)));
+    g_assert_false (gtk_widget_is_ancestor (focus, list_view));
+  }
+
   /* At the top, new rows simply show. */
   {
     g_autoptr (AfActivityEntry) e = entry (310, "Run at the top");

@@ -370,6 +370,28 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
   af_activity_row_unbind (AF_ACTIVITY_ROW (gtk_list_item_get_child (list_item)));
 }
 
+/* Tab leaves the feed in one step instead of walking its hundreds of rows
+ * (arrows move between rows): forward out of the page, backward to the
+ * filters above it. */
+static gboolean
+af_dashboard_page_focus (GtkWidget       *widget,
+                         GtkDirectionType direction)
+{
+  AfDashboardPage *self = AF_DASHBOARD_PAGE (widget);
+  GtkRoot         *root = gtk_widget_get_root (widget);
+  GtkWidget       *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if ((direction == GTK_DIR_TAB_FORWARD || direction == GTK_DIR_TAB_BACKWARD) && focus != NULL &&
+      (focus == GTK_WIDGET (self->list_view) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view))))
+    {
+      if (direction == GTK_DIR_TAB_FORWARD)
+        return FALSE;
+      return gtk_widget_child_focus (gtk_widget_get_parent (GTK_WIDGET (self->idle_button)), direction);
+    }
+
+  return GTK_WIDGET_CLASS (af_dashboard_page_parent_class)->focus (widget, direction);
+}
+
 static void
 af_dashboard_page_map (GtkWidget *widget)
 {
@@ -429,6 +451,7 @@ af_dashboard_page_class_init (AfDashboardPageClass *klass)
   object_class->dispose = af_dashboard_page_dispose;
 
   widget_class->map = af_dashboard_page_map;
+  widget_class->focus = af_dashboard_page_focus;
   widget_class->unmap = af_dashboard_page_unmap;
 
   /**
@@ -481,6 +504,13 @@ af_dashboard_page_init (AfDashboardPage *self)
        child = gtk_widget_get_next_sibling (child))
     gtk_widget_set_focusable (child, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (gtk_widget_get_parent (GTK_WIDGET (self->chart))), FALSE);
+
+  /* The drop-down's own button is what takes the focus: name it. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->agent_dropdown)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _ ("Show the activity of: agent"), -1);
 
   /* On a phone the filters share a line with the heading: their labels
    * give way rather than the window growing wider than the screen. */
