@@ -15,6 +15,7 @@
 #include "af-dashboard-page.h"
 #include "af-engine.h"
 #include "af-metrics-history.h"
+#include "af-run-summary.h"
 #include "af-test-ui.h"
 #include "af-window.h"
 
@@ -222,6 +223,17 @@ test_feed (void)
           run_id = af_activity_entry_get_run_id (e);
           g_assert_true (g_str_has_prefix (af_activity_entry_get_summary (e), "Run finished: "));
           g_assert_null (strstr (af_activity_entry_get_summary (e), "actions done"));
+          /* The row says it in the current language, from the numbers. */
+          {
+            g_autoptr (JsonNode) node = json_from_string (af_activity_entry_get_details (e), NULL);
+            g_autofree char *did = af_run_summary_describe (json_node_get_object (node));
+            g_autofree char *shown = g_strdup (did);
+
+            g_assert_nonnull (strstr (did, "labelled "));
+            shown[0] = g_ascii_toupper (shown[0]);
+            af_test_ui_wait_for_paint (GTK_WIDGET (window));
+            g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, shown));
+          }
         }
     }
   g_assert_cmpint (run_id, >, 0);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "af-activity-row.h"
+#include "af-run-summary.h"
 
 /* One entry of the activity feed. The row reads the entry through
  * properties, so any activity item with "agent-name", "kind", "summary"
@@ -276,6 +277,28 @@ af_activity_row_bind (AfActivityRow *self,
   g_free (self->summary);
   self->summary = af_activity_item_dup_string (item, "summary");
   self->time = af_activity_item_get_time (item);
+
+  /* A run says what it did in the current language, from its numbers
+   * ("Labelled 5 messages · 2 drafts"), not in the words it was logged
+   * with. */
+  if (g_strcmp0 (kind, "run-finished") == 0)
+    {
+      g_autofree char *details = af_activity_item_dup_string (item, "details");
+      g_autoptr (JsonNode) node = details ? json_from_string (details, NULL) : NULL;
+      g_autofree char *did = node && JSON_NODE_HOLDS_OBJECT (node) ? af_run_summary_describe (json_node_get_object (node))
+                                                                   : NULL;
+
+      if (did != NULL)
+        {
+          gunichar         first = g_unichar_totitle (g_utf8_get_char (did));
+          char             buf[8] = { 0 };
+          g_autofree char *rest = g_strdup (g_utf8_next_char (did));
+
+          g_unichar_to_utf8 (first, buf);
+          g_free (self->summary);
+          self->summary = g_strconcat (buf, rest, NULL);
+        }
+    }
 
   gtk_image_set_from_icon_name (self->kind_image, af_activity_kind_icon_name (kind));
   gtk_label_set_label (self->kind_label, af_activity_kind_label (kind));

@@ -44,6 +44,10 @@ af_run_summary_count (JsonObject *counts,
   json_object_set_int_member (counts, action, json_object_get_int_member_with_default (counts, action, 0) + 1);
 }
 
+static const char *const action_order[] = {
+  "label", "archive", "star", "mark_read", "draft", "send", "create_event", "delete_event", "post", NULL
+};
+
 static char *
 describe_action (const char *action,
                  guint       n)
@@ -85,12 +89,13 @@ af_run_summary_describe (JsonObject *details)
     {
       g_autoptr (GList) names = json_object_get_members (done);
 
+      /* Mail first, in the order a person sorts it, then the rest. */
+      for (guint i = 0; action_order[i] != NULL; i++)
+        if ((n = json_object_get_int_member_with_default (done, action_order[i], 0)) > 0)
+          g_ptr_array_add (parts, describe_action (action_order[i], (guint)n));
       for (GList *l = names; l != NULL; l = l->next)
-        {
-          n = json_object_get_int_member_with_default (done, l->data, 0);
-          if (n > 0)
-            g_ptr_array_add (parts, describe_action (l->data, (guint)n));
-        }
+        if (!g_strv_contains (action_order, l->data) && (n = json_object_get_int_member_with_default (done, l->data, 0)) > 0)
+          g_ptr_array_add (parts, describe_action (l->data, (guint)n));
     }
   if ((n = json_object_get_int_member_with_default (details, "waiting_for_approval", 0)) > 0)
     g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u waits for you", "%u wait for you", (guint)n), (guint)n));
