@@ -74,6 +74,34 @@ af_test_ui_wait_until (gboolean (*condition) (gpointer),
 }
 
 static gboolean
+on_idle_reached_cb (gpointer user_data)
+{
+  *(gboolean *)user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flag_set_cond (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+/**
+ * af_test_ui_wait_for_idle:
+ *
+ * Iterates the main loop until every source that is ready, idles
+ * included, has run: what a widget deferred to an idle is done.
+ */
+void
+af_test_ui_wait_for_idle (void)
+{
+  gboolean reached = FALSE;
+
+  g_idle_add_full (G_PRIORITY_LOW, on_idle_reached_cb, &reached, NULL);
+  af_test_ui_wait_until (flag_set_cond, &reached, 10000);
+}
+
+static gboolean
 on_iterate_done_cb (gpointer user_data)
 {
   *(gboolean *)user_data = TRUE;

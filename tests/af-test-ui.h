@@ -15,6 +15,7 @@ void        af_test_ui_wait_until (gboolean (*condition) (gpointer),
                                    gpointer data,
                                    guint    timeout_ms);
 void        af_test_ui_wait_for_paint (GtkWidget *widget);
+void        af_test_ui_wait_for_idle (void);
 void        af_test_ui_iterate (guint ms);
 void        af_test_ui_destroy_windows (void);
 GdkTexture *af_test_ui_render (GtkWidget *widget);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "af-activity-row.h"
+#include "af-run-summary.h"
 
 /* One entry of the activity feed. The row reads the entry through
  * properties, so any activity item with "agent-name", "kind", "summary"
@@ -41,6 +42,7 @@ static const struct
 } kinds[] = {
   { "run-started", "media-playback-start-symbolic", N_ ("Run started") },
   { "run-finished", "emblem-ok-symbolic", N_ ("Run finished") },
+  { "run-idle", "object-select-symbolic", N_ ("Nothing to do") },
   { "fetched", "document-open-recent-symbolic", N_ ("Fetched") },
   { "decided", "emblem-documents-symbolic", N_ ("Decided") },
   { "action-done", "emblem-default-symbolic", N_ ("Action done") },
@@ -66,8 +68,8 @@ af_activity_kind_icon_name (const char *kind)
   return "emblem-system-symbolic";
 }
 
-static const char *
-kind_label (const char *kind)
+const char *
+af_activity_kind_label (const char *kind)
 {
   for (guint i = 0; kind != NULL && i < G_N_ELEMENTS (kinds); i++)
     if (g_str_equal (kinds[i].kind, kind))
@@ -169,6 +171,48 @@ af_format_relative_time (gint64 unix_time,
   }
 }
 
+/**
+ * af_format_upcoming_time:
+ *
+ * Formats a time to come as "today at 07:22", "tomorrow at 07:22", a
+ * weekday within the week, or a date, as seen at @now.
+ */
+char *
+af_format_upcoming_time (gint64 unix_time,
+                         gint64 now)
+{
+  g_autoptr (GDateTime) dt = NULL;
+  g_autoptr (GDateTime) today = NULL;
+  g_autofree char *clock = NULL;
+  int              days;
+
+  if (unix_time <= 0)
+    return g_strdup ("");
+  dt = g_date_time_new_from_unix_local (unix_time);
+  {
+    g_autoptr (GDateTime) n = g_date_time_new_from_unix_local (now);
+
+    today = g_date_time_new_local (g_date_time_get_year (n), g_date_time_get_month (n), g_date_time_get_day_of_month (n),
+                                   0, 0, 0);
+  }
+  days = (int)(g_date_time_difference (dt, today) / G_TIME_SPAN_DAY);
+  if (g_date_time_difference (dt, today) < 0)
+    days = -1;
+  clock = g_date_time_format (dt, "%H:%M");
+
+  if (days == 0)
+    /* Translators: a time later today */
+    return g_strdup_printf (_ ("today at %s"), clock);
+  if (days == 1)
+    /* Translators: a time tomorrow */
+    return g_strdup_printf (_ ("tomorrow at %s"), clock);
+  if (days > 1 && days < 7)
+    /* Translators: a time within the coming week, see g_date_time_format() */
+    return g_date_time_format (dt, _ ("%A at %H:%M"));
+  /* Translators: a time further away, see g_date_time_format() */
+  return g_date_time_format (dt, _ ("%b %-e at %H:%M"));
+}
+
 static void
 af_activity_row_dispose (GObject *object)
 {
@@ -234,8 +278,30 @@ af_activity_row_bind (AfActivityRow *self,
   self->summary = af_activity_item_dup_string (item, "summary");
   self->time = af_activity_item_get_time (item);
 
+  /* A run says what it did in the current language, from its numbers
+   * ("Labelled 5 messages · 2 drafts"), not in the words it was logged
+   * with. */
+  if (g_strcmp0 (kind, "run-finished") == 0)
+    {
+      g_autofree char *details = af_activity_item_dup_string (item, "details");
+      g_autoptr (JsonNode) node = details ? json_from_string (details, NULL) : NULL;
+      g_autofree char *did = node && JSON_NODE_HOLDS_OBJECT (node) ? af_run_summary_describe (json_node_get_object (node))
+                                                                   : NULL;
+
+      if (did != NULL)
+        {
+          gunichar         first = g_unichar_totitle (g_utf8_get_char (did));
+          char             buf[8] = { 0 };
+          g_autofree char *rest = g_strdup (g_utf8_next_char (did));
+
+          g_unichar_to_utf8 (first, buf);
+          g_free (self->summary);
+          self->summary = g_strconcat (buf, rest, NULL);
+        }
+    }
+
   gtk_image_set_from_icon_name (self->kind_image, af_activity_kind_icon_name (kind));
-  gtk_label_set_label (self->kind_label, kind_label (kind));
+  gtk_label_set_label (self->kind_label, af_activity_kind_label (kind));
   if (af_activity_kind_is_error (kind))
     gtk_widget_add_css_class (GTK_WIDGET (self->kind_image), "error");
   else
@@ -243,6 +309,7 @@ af_activity_row_bind (AfActivityRow *self,
   gtk_label_set_label (self->summary_label, self->summary ? self->summary : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), self->summary);
   gtk_label_set_label (self->agent_label, agent ? agent : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->agent_label), agent != NULL && *agent != '\0');
   af_activity_row_update_time (self);
 }
 
@@ -310,6 +377,7 @@ af_activity_row_set_agent_name (AfActivityRow *self,
   g_return_if_fail (AF_IS_ACTIVITY_ROW (self));
 
   gtk_label_set_label (self->agent_label, name ? name : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->agent_label), name != NULL && *name != '\0');
 }
 
 /**

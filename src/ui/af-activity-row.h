@@ -23,12 +23,15 @@ void        af_activity_row_set_agent_name (AfActivityRow *self,
                                             const char    *name);
 
 const char *af_activity_kind_icon_name (const char *kind);
+const char *af_activity_kind_label (const char *kind);
 gboolean    af_activity_kind_is_error (const char *kind);
 char       *af_activity_item_dup_string (GObject    *item,
                                          const char *property);
 gint64      af_activity_item_get_time (GObject *item);
 gint64      af_activity_item_get_int64 (GObject    *item,
                                         const char *property);
+char       *af_format_upcoming_time (gint64 unix_time,
+                                     gint64 now);
 char       *af_format_relative_time (gint64 unix_time,
                                      gint64 now);
 

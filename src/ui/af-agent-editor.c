@@ -1287,6 +1287,9 @@ af_agent_editor_load_agent (AfAgentEditor *self,
   g_free (self->agent_id);
   self->agent_id = g_strdup (agent_id);
   adw_window_title_set_title (self->window_title, _ ("Edit Agent"));
+  /* The window's own title too: it is what the window list and the
+   * screen reader announce. */
+  gtk_window_set_title (GTK_WINDOW (self), _ ("Edit Agent"));
   adw_window_title_set_subtitle (self->window_title, name);
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
   gtk_editable_set_text (GTK_EDITABLE (self->description_row), description ? description : "");

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "af-engine.h"
+#include "af-metrics-history.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,7 @@ void     af_agent_page_set_agent (AfAgentPage *self,
                                   AfEngine    *engine,
                                   AfAgent     *agent);
 AfAgent *af_agent_page_get_agent (AfAgentPage *self);
+void     af_agent_page_set_history (AfAgentPage      *self,
+                                    AfMetricsHistory *history);
 
 G_END_DECLS

@@ -24,6 +24,8 @@ struct _AfAgentsPage
   /* Template widgets */
   GtkStack    *stack;
   GtkListView *list_view;
+
+  guint tick_id;
 };
 
 G_DEFINE_FINAL_TYPE (AfAgentsPage, af_agents_page, GTK_TYPE_WIDGET)
@@ -83,25 +85,36 @@ on_run_clicked_cb (GtkButton *button)
   emit_for (GTK_WIDGET (button), SIGNAL_RUN);
 }
 
+/* The row's menu: "row.edit", "row.export" and "row.delete" act on the
+ * row's agent. */
 static void
-on_edit_clicked_cb (GtkButton *button)
+on_row_action_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
 {
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_MENU_BUTTON)));
-  emit_for (GTK_WIDGET (button), SIGNAL_EDIT);
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  emit_for (user_data, g_str_equal (name, "edit")     ? SIGNAL_EDIT
+                       : g_str_equal (name, "export") ? SIGNAL_EXPORT
+                                                      : SIGNAL_DELETE);
 }
 
-static void
-on_export_clicked_cb (GtkButton *button)
+static GMenuModel *
+row_menu (void)
 {
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_MENU_BUTTON)));
-  emit_for (GTK_WIDGET (button), SIGNAL_EXPORT);
-}
+  static GMenu *menu;
 
-static void
-on_delete_clicked_cb (GtkButton *button)
-{
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_MENU_BUTTON)));
-  emit_for (GTK_WIDGET (button), SIGNAL_DELETE);
+  if (menu == NULL)
+    {
+      g_autoptr (GMenu) danger = g_menu_new ();
+
+      menu = g_menu_new ();
+      g_menu_append (menu, _ ("_Edit…"), "row.edit");
+      g_menu_append (menu, _ ("_Export…"), "row.export");
+      g_menu_append (danger, _ ("_Delete…"), "row.delete");
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (danger));
+    }
+  return G_MENU_MODEL (menu);
 }
 
 static gboolean
@@ -116,18 +129,6 @@ on_switch_state_set_cb (GtkSwitch *toggle,
   return FALSE;
 }
 
-static GtkWidget *
-menu_item (const char *label,
-           GCallback   callback)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_halign (gtk_button_get_child (GTK_BUTTON (button)), GTK_ALIGN_START);
-  g_signal_connect (button, "clicked", callback, NULL);
-  return button;
-}
-
 static void
 on_factory_setup_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
@@ -140,8 +141,7 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *toggle = gtk_switch_new ();
   GtkWidget *run = gtk_button_new_from_icon_name ("media-playback-start-symbolic");
   GtkWidget *more = gtk_menu_button_new ();
-  GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *menu = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  g_autoptr (GSimpleActionGroup) actions = g_simple_action_group_new ();
 
   gtk_widget_set_margin_top (box, 12);
   gtk_widget_set_margin_bottom (box, 12);
@@ -172,12 +172,15 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
   g_signal_connect (run, "clicked", G_CALLBACK (on_run_clicked_cb), NULL);
   gtk_box_append (GTK_BOX (box), run);
 
-  gtk_box_append (GTK_BOX (menu), menu_item (_ ("_Edit…"), G_CALLBACK (on_edit_clicked_cb)));
-  gtk_box_append (GTK_BOX (menu), menu_item (_ ("_Export…"), G_CALLBACK (on_export_clicked_cb)));
-  gtk_box_append (GTK_BOX (menu), menu_item (_ ("_Delete…"), G_CALLBACK (on_delete_clicked_cb)));
-  gtk_popover_set_child (GTK_POPOVER (popover), menu);
-  gtk_widget_add_css_class (popover, "menu");
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (more), popover);
+  for (const char *const *a = (const char *const[]){ "edit", "export", "delete", NULL }; *a; a++)
+    {
+      g_autoptr (GSimpleAction) action = g_simple_action_new (*a, NULL);
+
+      g_signal_connect_object (action, "activate", G_CALLBACK (on_row_action_cb), box, 0);
+      g_action_map_add_action (G_ACTION_MAP (actions), G_ACTION (action));
+    }
+  gtk_widget_insert_action_group (box, "row", G_ACTION_GROUP (actions));
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (more), row_menu ());
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (more), "view-more-symbolic");
   gtk_widget_set_valign (more, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (more, "flat");
@@ -199,8 +202,7 @@ format_time (gint64 t)
     t /= G_USEC_PER_SEC;
   dt = g_date_time_new_from_unix_local (t);
   if (t > g_get_real_time () / G_USEC_PER_SEC)
-    /* Translators: when the next run is, see g_date_time_format() */
-    return g_date_time_format (dt, _ ("%a %H:%M"));
+    return af_format_upcoming_time (t, g_get_real_time () / G_USEC_PER_SEC);
   return af_format_relative_time (t, g_get_real_time () / G_USEC_PER_SEC);
 }
 
@@ -297,10 +299,51 @@ on_list_view_activate_cb (AfAgentsPage *self,
     g_signal_emit (self, signals[SIGNAL_OPEN], 0, item);
 }
 
+/* "Last run 5 min ago" moves on with the clock: once a minute, the rows
+ * on screen are read again (a label given the text it has does not
+ * redraw). */
+static gboolean
+on_tick_cb (gpointer user_data)
+{
+  AfAgentsPage *self = user_data;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = gtk_widget_get_first_child (row);
+      GObject   *item = box ? g_object_get_data (G_OBJECT (box), "item") : NULL;
+
+      if (item != NULL && gtk_widget_get_mapped (box))
+        update_row (box, item);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+af_agents_page_map (GtkWidget *widget)
+{
+  AfAgentsPage *self = AF_AGENTS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (af_agents_page_parent_class)->map (widget);
+  if (self->tick_id == 0)
+    self->tick_id = g_timeout_add_seconds (60, on_tick_cb, self);
+}
+
+static void
+af_agents_page_unmap (GtkWidget *widget)
+{
+  AfAgentsPage *self = AF_AGENTS_PAGE (widget);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  GTK_WIDGET_CLASS (af_agents_page_parent_class)->unmap (widget);
+}
+
 static void
 af_agents_page_dispose (GObject *object)
 {
   AfAgentsPage *self = (AfAgentsPage *)object;
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
 
   if (self->agents != NULL)
     g_signal_handlers_disconnect_by_func (self->agents, update_visible, self);
@@ -318,6 +361,8 @@ af_agents_page_class_init (AfAgentsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = af_agents_page_dispose;
+  widget_class->map = af_agents_page_map;
+  widget_class->unmap = af_agents_page_unmap;
 
   /**
    * AfAgentsPage::set-active:

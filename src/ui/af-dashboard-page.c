@@ -9,9 +9,10 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
+#include "af-activity-details.h"
 #include "af-activity-row.h"
+#include "af-chart.h"
 #include "af-dashboard-page.h"
 
 struct _AfDashboardPage
@@ -25,6 +26,9 @@ struct _AfDashboardPage
   guint               tick_id;
   guint               scroll_id;
   gboolean            at_top;
+  guint               n_new; /* rows that arrived above the reader */
+  AfMetricsHistory   *history;
+  AfActivityLog      *log; /* a run's steps, for its details */
   AfActivityModelFunc model_func;
   gpointer            model_data;
   GListModel         *agent_activity; /* the lazy model of one agent */
@@ -41,6 +45,11 @@ struct _AfDashboardPage
   GtkDropDown       *agent_dropdown;
   GtkStringList     *agent_names;
   GtkToggleButton   *errors_button;
+  GtkToggleButton   *idle_button;
+  GtkButton         *new_button;
+  GtkFlowBox        *tiles;
+  AfChart           *chart;
+  GtkToggleButton   *week_button;
   GtkLabel          *active_value;
   GtkLabel          *actions_value;
   GtkLabel          *success_value;
@@ -105,6 +114,13 @@ filter_func (gpointer item,
 }
 
 static void
+hide_new_button (AfDashboardPage *self)
+{
+  self->n_new = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->new_button), FALSE);
+}
+
+static void
 update_feed_visibility (AfDashboardPage *self)
 {
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0;
@@ -145,9 +161,10 @@ on_filter_changed_cb (AfDashboardPage *self)
     {
       const char *agent = selected_agent (self);
       gboolean    errors = gtk_toggle_button_get_active (self->errors_button);
+      gboolean    idle = gtk_toggle_button_get_active (self->idle_button);
 
-      if (agent != NULL || errors)
-        self->agent_activity = self->model_func (agent, errors, self->model_data);
+      if (agent != NULL || errors || idle)
+        self->agent_activity = self->model_func (agent, errors, idle, self->model_data);
     }
   if (self->agent_activity != NULL)
     {
@@ -170,7 +187,16 @@ on_filter_changed_cb (AfDashboardPage *self)
   else
     gtk_filter_list_model_set_filter (self->filtered, NULL);
 
+  hide_new_button (self);
   update_feed_visibility (self);
+}
+
+static void
+on_new_button_clicked_cb (AfDashboardPage *self)
+{
+  hide_new_button (self);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->feed_scroller), 0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
 static gboolean
@@ -189,6 +215,8 @@ on_vadjustment_value_cb (GtkAdjustment   *adjustment,
                          AfDashboardPage *self)
 {
   self->at_top = gtk_adjustment_get_value (adjustment) < 1.0;
+  if (self->at_top && self->n_new > 0)
+    hide_new_button (self);
 }
 
 static void
@@ -201,8 +229,47 @@ on_items_changed_cb (AfDashboardPage *self,
 
   /* New entries arrive at the top: a reader watching the top keeps seeing
    * the newest, a reader scrolled down keeps their place. */
+  self->at_top = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->feed_scroller)) < 1.0;
   if (position == 0 && added > 0 && self->at_top && self->scroll_id == 0)
     self->scroll_id = g_idle_add (scroll_to_top_cb, self);
+
+  /* ...and is told that there is more above, as chat applications do. */
+  if (position == 0 && removed == 0 && added > 0 && !self->at_top)
+    {
+      g_autofree char *label = NULL;
+
+      self->n_new += added;
+      /* Translators: a button over the activity: new rows above */
+      label = g_strdup_printf (ngettext ("%u New", "%u New", self->n_new), self->n_new);
+      gtk_button_set_label (self->new_button, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      /* Translators: the accessible name of the "N New" button */
+                                      ngettext ("Show %u new activity entry", "Show %u new activity entries", self->n_new),
+                                      -1);
+      gtk_widget_set_visible (GTK_WIDGET (self->new_button), TRUE);
+    }
+}
+
+static void
+update_chart (AfDashboardPage *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree AfDayActions *days = NULL;
+  guint                    n_days = gtk_toggle_button_get_active (self->week_button) ? 7 : 30;
+
+  gtk_widget_set_visible (GTK_WIDGET (gtk_widget_get_parent (GTK_WIDGET (self->chart))), self->history != NULL);
+  if (self->history == NULL)
+    return;
+  days = af_metrics_history_get_days (self->history, NULL, n_days);
+  af_chart_set_days (self->chart, days, n_days, now);
+}
+
+static void
+on_range_toggled_cb (AfDashboardPage *self,
+                     GtkToggleButton *button)
+{
+  if (gtk_toggle_button_get_active (button))
+    update_chart (self);
 }
 
 static gboolean
@@ -215,30 +282,18 @@ on_tick_cb (gpointer user_data)
 }
 
 static void
-on_details_response_cb (AdwMessageDialog *dialog,
-                        const char       *response,
-                        gpointer          user_data)
-{
-  gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
-static void
 on_list_view_activate_cb (AfDashboardPage *self,
                           guint            position)
 {
   g_autoptr (GObject) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
-  g_autofree char *summary = NULL;
+  g_autoptr (GPtrArray) steps = NULL;
   g_autofree char *agent = NULL;
-  g_autofree char *details = NULL;
-  g_autofree char *when = NULL;
-  g_autofree char *body = NULL;
-  GtkWidget       *dialog;
-  gint64           t;
+  g_autofree char *kind = NULL;
+  gint64           run_id;
 
   if (item == NULL)
     return;
 
-  summary = af_activity_item_dup_string (item, "summary");
   agent = af_activity_item_dup_string (item, "agent-name");
   if (agent == NULL && self->resolve_agent != NULL)
     {
@@ -246,38 +301,22 @@ on_list_view_activate_cb (AfDashboardPage *self,
 
       agent = id ? self->resolve_agent (id, self->resolve_data) : NULL;
     }
-  details = af_activity_item_dup_string (item, "details");
-  t = af_activity_item_get_time (item);
-  if (t > 0)
-    {
-      g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local (t);
 
-      when = g_date_time_format (dt, "%c");
+  /* A run's row opens onto the run's actions. */
+  kind = af_activity_item_dup_string (item, "kind");
+  run_id = af_activity_item_get_int64 (item, "run-id");
+  if (self->log != NULL && run_id > 0 &&
+      (g_strcmp0 (kind, "run-finished") == 0 || g_strcmp0 (kind, "run-idle") == 0 || g_strcmp0 (kind, "error") == 0))
+    {
+      g_autoptr (GError) error = NULL;
+
+      steps = af_activity_log_query_run (self->log, run_id, &error);
+      if (steps == NULL)
+        g_warning ("Could not read the run’s actions: %s", error->message);
     }
 
-  /* Details are JSON: show them indented, as text. */
-  if (details != NULL)
-    {
-      g_autoptr (JsonNode) node = json_from_string (details, NULL);
-
-      if (node != NULL)
-        {
-          g_free (details);
-          details = json_to_string (node, TRUE);
-        }
-    }
-
-  /* Translators: the activity details: agent, time, then what was recorded */
-  body = g_strdup_printf (_ ("Agent: %s\nTime: %s\n\n%s"),
-                          agent ? agent : _ ("Unknown"),
-                          when ? when : _ ("Unknown"),
-                          details ? details : _ ("No further details were recorded."));
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                   summary ? summary : _ ("Activity"), body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_details_response_cb), NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (af_activity_details_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                           item, agent, steps)));
 }
 
 static void
@@ -331,6 +370,28 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
   af_activity_row_unbind (AF_ACTIVITY_ROW (gtk_list_item_get_child (list_item)));
 }
 
+/* Tab leaves the feed in one step instead of walking its hundreds of rows
+ * (arrows move between rows): forward out of the page, backward to the
+ * filters above it. */
+static gboolean
+af_dashboard_page_focus (GtkWidget       *widget,
+                         GtkDirectionType direction)
+{
+  AfDashboardPage *self = AF_DASHBOARD_PAGE (widget);
+  GtkRoot         *root = gtk_widget_get_root (widget);
+  GtkWidget       *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if ((direction == GTK_DIR_TAB_FORWARD || direction == GTK_DIR_TAB_BACKWARD) && focus != NULL &&
+      (focus == GTK_WIDGET (self->list_view) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view))))
+    {
+      if (direction == GTK_DIR_TAB_FORWARD)
+        return FALSE;
+      return gtk_widget_child_focus (gtk_widget_get_parent (GTK_WIDGET (self->idle_button)), direction);
+    }
+
+  return GTK_WIDGET_CLASS (af_dashboard_page_parent_class)->focus (widget, direction);
+}
+
 static void
 af_dashboard_page_map (GtkWidget *widget)
 {
@@ -372,6 +433,8 @@ af_dashboard_page_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->activity);
   g_clear_object (&self->agent_activity);
+  g_clear_object (&self->history);
+  g_clear_object (&self->log);
   if (self->resolve_destroy != NULL)
     g_clear_pointer (&self->resolve_data, self->resolve_destroy);
   self->resolve_agent = NULL;
@@ -388,6 +451,7 @@ af_dashboard_page_class_init (AfDashboardPageClass *klass)
   object_class->dispose = af_dashboard_page_dispose;
 
   widget_class->map = af_dashboard_page_map;
+  widget_class->focus = af_dashboard_page_focus;
   widget_class->unmap = af_dashboard_page_unmap;
 
   /**
@@ -399,6 +463,7 @@ af_dashboard_page_class_init (AfDashboardPageClass *klass)
   signals[SIGNAL_TICK] = g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (AF_TYPE_CHART);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, stack);
@@ -409,12 +474,19 @@ af_dashboard_page_class_init (AfDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, agent_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, agent_names);
   gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, errors_button);
+  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, idle_button);
+  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, new_button);
+  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, tiles);
+  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, week_button);
   gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, active_value);
   gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, actions_value);
   gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, success_value);
   gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, saved_value);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_list_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_new_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_range_toggled_cb);
 }
 
 static void
@@ -425,6 +497,26 @@ af_dashboard_page_init (AfDashboardPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_string_list_append (self->agent_names, _ ("All Agents"));
+
+  /* The tiles are read, not used: the flow box's children must not take
+   * the keyboard focus (they have nothing to do and no name). */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->tiles)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (gtk_widget_get_parent (GTK_WIDGET (self->chart))), FALSE);
+
+  /* The drop-down's own button is what takes the focus: name it. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->agent_dropdown)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _ ("Show the activity of: agent"), -1);
+
+  /* On a phone the filters share a line with the heading: their labels
+   * give way rather than the window growing wider than the screen. */
+  for (GtkToggleButton **b = (GtkToggleButton *[]){ self->errors_button, self->idle_button, NULL }; *b; b++)
+    if (GTK_IS_LABEL (gtk_button_get_child (GTK_BUTTON (*b))))
+      gtk_label_set_ellipsize (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (*b))), PANGO_ELLIPSIZE_END);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, NULL);
@@ -566,6 +658,52 @@ af_dashboard_page_set_metrics (AfDashboardPage *self,
   gtk_label_set_label (self->actions_value, actions);
   gtk_label_set_label (self->success_value, success);
   gtk_label_set_label (self->saved_value, saved);
+
+  /* The tiles and the chart tell the same story at the same moment. */
+  update_chart (self);
+}
+
+/**
+ * af_dashboard_page_set_history:
+ * @history: (nullable): the actions per day
+ *
+ * Shows the actions-per-day chart (hidden without @history).
+ */
+void
+af_dashboard_page_set_history (AfDashboardPage  *self,
+                               AfMetricsHistory *history)
+{
+  g_return_if_fail (AF_IS_DASHBOARD_PAGE (self));
+  g_return_if_fail (history == NULL || AF_IS_METRICS_HISTORY (history));
+
+  g_set_object (&self->history, history);
+  update_chart (self);
+}
+
+/**
+ * af_dashboard_page_set_activity_log:
+ * @log: (nullable): where a run's steps are read from
+ */
+void
+af_dashboard_page_set_activity_log (AfDashboardPage *self,
+                                    AfActivityLog   *log)
+{
+  g_return_if_fail (AF_IS_DASHBOARD_PAGE (self));
+  g_return_if_fail (log == NULL || AF_IS_ACTIVITY_LOG (log));
+
+  g_set_object (&self->log, log);
+}
+
+/**
+ * af_dashboard_page_get_chart:
+ *
+ * Returns: (transfer none): the actions-per-day chart
+ */
+GtkWidget *
+af_dashboard_page_get_chart (AfDashboardPage *self)
+{
+  g_return_val_if_fail (AF_IS_DASHBOARD_PAGE (self), NULL);
+  return GTK_WIDGET (self->chart);
 }
 
 /**

@@ -7,6 +7,9 @@
 
 #include <gtk/gtk.h>
 
+#include "af-activity-log.h"
+#include "af-metrics-history.h"
+
 G_BEGIN_DECLS
 
 #define AF_TYPE_DASHBOARD_PAGE (af_dashboard_page_get_type ())
@@ -16,8 +19,10 @@ G_DECLARE_FINAL_TYPE (AfDashboardPage, af_dashboard_page, AF, DASHBOARD_PAGE, Gt
 typedef char *(*AfAgentNameFunc) (const char *agent_id,
                                   gpointer    user_data);
 
+/* @with_idle: include the runs that did nothing */
 typedef GListModel *(*AfActivityModelFunc) (const char *agent_name,
                                             gboolean    errors_only,
+                                            gboolean    with_idle,
                                             gpointer    user_data);
 
 void        af_dashboard_page_set_activity_factory (AfDashboardPage    *self,
@@ -42,5 +47,10 @@ void        af_dashboard_page_set_metrics (AfDashboardPage *self,
 void        af_dashboard_page_set_errors_only (AfDashboardPage *self,
                                                gboolean         errors_only);
 GListModel *af_dashboard_page_get_visible_activity (AfDashboardPage *self);
+void        af_dashboard_page_set_history (AfDashboardPage  *self,
+                                           AfMetricsHistory *history);
+GtkWidget  *af_dashboard_page_get_chart (AfDashboardPage *self);
+void        af_dashboard_page_set_activity_log (AfDashboardPage *self,
+                                                AfActivityLog   *log);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "af-background.h"
 #include "af-preferences-window.h"
+#include "af-time-saved-group.h"
 
 struct _AfPreferencesWindow
 {
@@ -143,6 +144,17 @@ af_preferences_window_constructed (GObject *object)
                    self->start_at_login_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "notifications",
                    self->notifications_switch, "active", G_SETTINGS_BIND_DEFAULT);
+
+  /* The estimates behind the dashboard's numbers, on a page of their own. */
+  {
+    GtkWidget *page = adw_preferences_page_new ();
+
+    adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _ ("Dashboard"));
+    adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "org.agentflow.App-symbolic");
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                              ADW_PREFERENCES_GROUP (af_time_saved_group_new (self->settings)));
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
+  }
 }
 
 static void

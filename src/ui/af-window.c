@@ -21,6 +21,7 @@
 #include "af-integrations-page.h"
 #include "af-model-settings.h"
 #include "af-template-picker.h"
+#include "af-time-saved-group.h"
 #include "af-window.h"
 
 struct _AfWindow
@@ -36,6 +37,8 @@ struct _AfWindow
   gboolean          agents_page_bound;
   guint             metrics_id;
   guint             midnight_id;
+  /* The actions per day of the charts: past days cached. */
+  AfMetricsHistory *history;
 
   /* Template widgets */
   AdwToastOverlay    *toast_overlay;
@@ -52,6 +55,8 @@ struct _AfWindow
   AfAgentPage        *agent_page;
   GtkStackPage       *agent_stack_page;
   GtkWidget          *back_button;
+  GtkWidget          *agent_actions;
+  GtkButton          *agent_pause_button;
 };
 
 static void  refresh_connections (AfWindow *self);
@@ -148,6 +153,9 @@ on_stack_visible_child_cb (AfWindow *self)
   select_sidebar_row (self, g_str_equal (name, "agent") ? "agents" : name);
   gtk_widget_set_visible (self->back_button,
                           adw_leaflet_get_folded (self->leaflet) || g_str_equal (name, "agent"));
+  /* The agent's page has the agent's actions in the header bar. */
+  if (self->agent_actions != NULL)
+    gtk_widget_set_visible (self->agent_actions, g_str_equal (name, "agent"));
 }
 
 static void
@@ -238,13 +246,37 @@ update_metrics (AfWindow *self)
       self->midnight_id = g_timeout_add_seconds (g_date_time_difference (tomorrow, now) / G_USEC_PER_SEC + 1,
                                                  on_midnight_cb, self);
     }
+  /* The tiles read what the chart and the feed read: today's actions
+   * from the same counters as today's bar; the success rate over runs
+   * that acted (a poll that found nothing is no success); the time saved
+   * from the estimates in Preferences, each item counted once. */
+  if (self->history != NULL)
+    {
+      g_autoptr (AfMetricsStore) store = af_metrics_store_new (af_activity_log_get_database (af_engine_get_activity_log (self->engine)));
+      g_autofree AfDayActions *today = af_metrics_history_get_days (self->history, NULL, 1);
+      g_autoptr (GHashTable) items = NULL;
+      g_autoptr (GError) error = NULL;
+      gint64 week = g_get_real_time () - 7 * G_TIME_SPAN_DAY;
+      guint  acted = 0, succeeded = 0;
+
+      if (!af_metrics_store_count_runs (store, NULL, week, &acted, &succeeded, &error))
+        g_warning ("Could not count the runs: %s", error->message);
+      g_clear_error (&error);
+      items = af_metrics_store_items_per_action (store, NULL, week, &error);
+      if (items == NULL)
+        g_warning ("Could not count the items acted on: %s", error->message);
+      af_dashboard_page_set_metrics (self->dashboard_page, active, today[0].done,
+                                     acted > 0 ? (double)succeeded / acted : -1,
+                                     (guint)(af_time_saved_estimate (self->settings, items) + 0.5));
+      return;
+    }
   af_dashboard_page_set_metrics (self->dashboard_page, active, m.actions_today,
                                  m.runs_7d > 0 ? m.success_rate_7d : -1,
                                  (guint)(m.minutes_saved_7d + 0.5));
 }
 
 static gboolean
-on_metrics_timeout_cb (gpointer user_data)
+on_metrics_idle_cb (gpointer user_data)
 {
   AfWindow *self = user_data;
 
@@ -253,12 +285,14 @@ on_metrics_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Activity can arrive in bursts; the tiles follow within a second. */
+/* Activity arrives in bursts (a run logs its steps at once, the feed
+ * hears of them together): the tiles are read once per burst, before the
+ * next frame draws the feed, so the two never disagree on screen. */
 static void
 queue_metrics (AfWindow *self)
 {
   if (self->metrics_id == 0)
-    self->metrics_id = g_timeout_add (500, on_metrics_timeout_cb, self);
+    self->metrics_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_metrics_idle_cb, self, NULL);
 }
 
 static void
@@ -313,12 +347,15 @@ agent_detail_cb (GObject *item,
 static GListModel *
 create_agent_activity_cb (const char *agent_name,
                           gboolean    errors_only,
+                          gboolean    with_idle,
                           gpointer    user_data)
 {
   AfWindow   *self = user_data;
   GListModel *agents;
-  /* The engine records failures as "action-failed". */
-  const char *kind = errors_only ? "action-failed" : NULL;
+  /* The engine records failures as "action-failed"; otherwise the feed:
+   * a row per run, not per step. */
+  const char *kind = errors_only ? "action-failed" : with_idle ? AF_ACTIVITY_FEED_WITH_IDLE
+                                                               : AF_ACTIVITY_FEED;
 
   if (self->engine == NULL)
     return NULL;
@@ -458,9 +495,7 @@ on_run_done_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) outcome = af_engine_run_agent_finish (AF_ENGINE (source), result, &error);
   g_autofree char *title = NULL;
-
-  /* The result replaces "Running…" rather than queue behind it. */
-  adw_toast_dismiss (running);
+  gboolean         running_shown = g_object_get_data (G_OBJECT (running), "af-dismissed") == NULL;
 
   /* The window may have closed while the agent ran. */
   for (GList *l = app ? gtk_application_get_windows (GTK_APPLICATION (app)) : NULL; l; l = l->next)
@@ -494,8 +529,24 @@ on_run_done_cb (GObject      *source,
   else
     title = g_strdup_printf (_ ("“%s” did not finish its run: see its activity"), name);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+  /* The result replaces "Running…" rather than queue behind it: the same
+   * toast says it. Dismissing a toast that is still appearing (a quick
+   * run) crashes libadwaita 1.2's overlay, and a new toast would flicker. */
+  if (running_shown)
+    {
+      g_autofree char *escaped = g_markup_escape_text (title, -1);
+
+      adw_toast_set_title (running, escaped);
+    }
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
   queue_metrics (self);
+}
+
+static void
+on_running_dismissed_cb (AdwToast *toast)
+{
+  g_object_set_data (G_OBJECT (toast), "af-dismissed", GINT_TO_POINTER (TRUE));
 }
 
 static void
@@ -507,6 +558,7 @@ on_agent_run_cb (AfAgentsPage *page,
   AdwToast        *toast = text_toast (title);
 
   g_object_set_data_full (G_OBJECT (toast), "agent-name", g_strdup (af_agent_get_name (agent)), g_free);
+  g_signal_connect (toast, "dismissed", G_CALLBACK (on_running_dismissed_cb), NULL);
   adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
   af_engine_run_agent_async (self->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_done_cb, toast);
 }
@@ -635,6 +687,9 @@ on_agent_deleted_cb (AfEngine   *engine,
 {
   AfAgent *shown = af_agent_page_get_agent (self->agent_page);
 
+  /* Its days may have gone with it. */
+  if (self->history != NULL)
+    af_metrics_history_invalidate (self->history);
   if (shown == NULL || g_strcmp0 (af_agent_get_id (shown), agent_id) != 0)
     return;
 
@@ -1428,6 +1483,124 @@ on_agent_edit_cb (AfAgentsPage *page,
   gtk_window_present (GTK_WINDOW (editor));
 }
 
+static void on_agent_open_cb (AfAgentsPage *page,
+                              AfAgent      *agent,
+                              AfWindow     *self);
+
+/* The agent page's header: Pause or Resume, as the agent is. */
+static void
+update_agent_actions (AfWindow *self)
+{
+  AfAgent *agent = af_agent_page_get_agent (self->agent_page);
+  gboolean paused = agent != NULL && af_agent_get_state (agent) == AF_AGENT_STATE_PAUSED;
+
+  gtk_button_set_label (self->agent_pause_button, paused ? _ ("_Resume") : _ ("_Pause"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->agent_pause_button),
+                               paused ? _ ("Run this agent on its schedule again")
+                                      : _ ("Stop running this agent until you resume it"));
+}
+
+static AfAgent *
+shown_agent (AfWindow *self)
+{
+  AfAgent *agent = af_agent_page_get_agent (self->agent_page);
+
+  return self->engine != NULL && agent != NULL ? agent : NULL;
+}
+
+static void
+af_window_agent_edit (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+
+  if (shown_agent (self) != NULL)
+    on_agent_edit_cb (self->agents_page, shown_agent (self), self);
+}
+
+static void
+af_window_agent_run (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+
+  if (shown_agent (self) != NULL)
+    on_agent_run_cb (self->agents_page, shown_agent (self), self);
+}
+
+static void
+af_window_agent_pause_resume (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+  AfAgent  *agent = shown_agent (self);
+
+  if (agent != NULL)
+    set_agent_active (self, af_agent_get_id (agent), af_agent_get_state (agent) == AF_AGENT_STATE_PAUSED, TRUE);
+  update_agent_actions (self);
+}
+
+static void
+af_window_agent_export (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+
+  if (shown_agent (self) != NULL)
+    on_agent_export_cb (self->agents_page, shown_agent (self), self);
+}
+
+static void
+af_window_agent_delete (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+
+  if (shown_agent (self) != NULL)
+    on_agent_delete_cb (self->agents_page, shown_agent (self), self);
+}
+
+static void
+af_window_agent_duplicate (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  AfWindow *self = AF_WINDOW (widget);
+  AfAgent  *agent = shown_agent (self);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfAgent) copy = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
+
+  if (agent == NULL)
+    return;
+  {
+    g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), af_agent_get_definition (agent));
+    g_autoptr (JsonNode) definition = af_json_deep_copy (node);
+
+    /* Translators: the name of a duplicated agent */
+    name = g_strdup_printf (_ ("%s (Copy)"), af_agent_get_name (agent));
+    copy = af_agent_new (NULL, name, af_agent_get_template_id (agent), json_node_get_object (definition));
+  }
+  af_agent_set_description (copy, af_agent_get_description (agent));
+  /* A copy starts paused: two agents acting on the same mail at once is
+   * rarely what anyone wants. */
+  af_agent_set_state (copy, AF_AGENT_STATE_PAUSED, NULL);
+  if (!af_engine_add_agent (self->engine, copy, &error))
+    {
+      show_error_toast (self, _ ("Could not duplicate the agent"), error);
+      return;
+    }
+  title = g_strdup_printf (_ ("“%s” created, paused"), name);
+  adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
+  on_agent_open_cb (self->agents_page, copy, self);
+}
+
 static void
 on_agent_open_cb (AfAgentsPage *page,
                   AfAgent      *agent,
@@ -1436,7 +1609,11 @@ on_agent_open_cb (AfAgentsPage *page,
   if (self->engine == NULL)
     return;
 
+  if (af_agent_page_get_agent (self->agent_page) != NULL)
+    g_signal_handlers_disconnect_by_func (af_agent_page_get_agent (self->agent_page), update_agent_actions, self);
   af_agent_page_set_agent (self->agent_page, self->engine, agent);
+  g_signal_connect_object (agent, "notify::state", G_CALLBACK (update_agent_actions), self, G_CONNECT_SWAPPED);
+  update_agent_actions (self);
   gtk_stack_page_set_title (self->agent_stack_page, af_agent_get_name (agent));
   gtk_stack_set_visible_child_name (self->stack, "agent");
   on_stack_visible_child_cb (self);
@@ -1538,6 +1715,7 @@ af_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->activity);
+  g_clear_object (&self->history);
   g_clear_object (&self->engine);
   g_clear_object (&self->accounts);
   g_clear_pointer (&self->connecting, g_hash_table_unref);
@@ -1579,6 +1757,8 @@ af_window_class_init (AfWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfWindow, approvals_page);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, integrations_page);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_page);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_actions);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_pause_button);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_stack_page);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, back_button);
   gtk_widget_class_bind_template_callback (widget_class, on_stack_visible_child_cb);
@@ -1589,6 +1769,12 @@ af_window_class_init (AfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-agent", NULL, af_window_new_agent);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", af_window_show_view);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, af_window_go_back);
+  gtk_widget_class_install_action (widget_class, "win.agent-edit", NULL, af_window_agent_edit);
+  gtk_widget_class_install_action (widget_class, "win.agent-run", NULL, af_window_agent_run);
+  gtk_widget_class_install_action (widget_class, "win.agent-pause-resume", NULL, af_window_agent_pause_resume);
+  gtk_widget_class_install_action (widget_class, "win.agent-duplicate", NULL, af_window_agent_duplicate);
+  gtk_widget_class_install_action (widget_class, "win.agent-export", NULL, af_window_agent_export);
+  gtk_widget_class_install_action (widget_class, "win.agent-delete", NULL, af_window_agent_delete);
   gtk_widget_class_install_action (widget_class, "win.connect-service", "s", af_window_connect_service);
 }
 
@@ -1596,6 +1782,8 @@ static void
 af_window_init (AfWindow *self)
 {
   self->settings = g_settings_new ("org.agentflow.App");
+  g_signal_connect_object (self->settings, "changed::minutes-saved-per-action", G_CALLBACK (update_metrics), self,
+                           G_CONNECT_SWAPPED);
   self->connecting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1725,6 +1913,7 @@ af_window_set_engine (AfWindow *self,
   if (self->activity != NULL)
     g_signal_handlers_disconnect_by_data (self->activity, self);
   g_clear_object (&self->activity);
+  g_clear_object (&self->history);
   g_set_object (&self->engine, engine);
   af_integrations_page_set_model_settings (self->integrations_page,
                                            engine ? af_model_settings_get_for_engine (engine) : NULL);
@@ -1737,6 +1926,9 @@ af_window_set_engine (AfWindow *self,
       af_approvals_page_set_model (self->approvals_page, NULL);
       af_agent_page_set_agent (self->agent_page, NULL, NULL);
       af_dashboard_page_set_activity_factory (self->dashboard_page, NULL, NULL);
+      af_dashboard_page_set_history (self->dashboard_page, NULL);
+      af_agent_page_set_history (self->agent_page, NULL);
+      af_dashboard_page_set_activity_log (self->dashboard_page, NULL);
       af_dashboard_page_set_agent_resolver (self->dashboard_page, NULL, NULL, NULL);
       af_approvals_page_set_agent_resolver (self->approvals_page, NULL, NULL);
       af_agents_page_set_detail_func (self->agents_page, NULL, NULL);
@@ -1745,13 +1937,21 @@ af_window_set_engine (AfWindow *self,
       return;
     }
 
-  self->activity = af_engine_create_activity_model (engine, NULL, NULL);
+  self->activity = af_engine_create_activity_model (engine, NULL, AF_ACTIVITY_FEED);
   g_signal_connect_swapped (self->activity, "items-changed", G_CALLBACK (queue_metrics), self);
   af_dashboard_page_set_agent_resolver (self->dashboard_page, resolve_agent_name_cb, self, NULL);
   af_dashboard_page_set_activity_factory (self->dashboard_page, create_agent_activity_cb, self);
   af_approvals_page_set_agent_resolver (self->approvals_page, resolve_agent_name_cb, self);
   af_agents_page_set_detail_func (self->agents_page, agent_detail_cb, self);
   af_dashboard_page_set_activity (self->dashboard_page, G_LIST_MODEL (self->activity));
+  {
+    g_autoptr (AfMetricsStore) store = af_metrics_store_new (af_activity_log_get_database (af_engine_get_activity_log (engine)));
+
+    self->history = af_metrics_history_new (store);
+  }
+  af_dashboard_page_set_history (self->dashboard_page, self->history);
+  af_agent_page_set_history (self->agent_page, self->history);
+  af_dashboard_page_set_activity_log (self->dashboard_page, af_engine_get_activity_log (engine));
 
   g_signal_connect_swapped (af_engine_get_agents (engine), "items-changed", G_CALLBACK (on_agents_changed_cb), self);
   g_signal_connect (engine, "agent-deleted", G_CALLBACK (on_agent_deleted_cb), self);

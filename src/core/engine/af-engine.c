@@ -16,6 +16,7 @@
 #include "af-paths.h"
 #include "af-rules.h"
 #include "af-run-owner.h"
+#include "af-run-summary.h"
 #include "af-sample-executor.h"
 #include "af-template-expand-private.h"
 #include "af-tool-loop.h"
@@ -107,6 +108,8 @@ typedef struct
   guint         item_index;
   JsonArray    *would_do;
   guint         n_done, n_failed, n_waiting, n_denied;
+  guint         n_left_alone;   /* items read that needed nothing */
+  JsonObject   *done_by_action; /* action → how many done */
   /* Label-type actions go out in batches (one batchModify for up to
    * AF_EXECUTOR_BATCH_MAX messages); each keeps its own outbox entry. */
   GHashTable *groups;       /* "action\nparams" → Group, not sent yet */
@@ -183,6 +186,7 @@ run_free (Run *run)
     g_queue_free_full (run->planned, (GDestroyNotify)planned_free);
   g_clear_pointer (&run->current, planned_free);
   g_clear_pointer (&run->would_do, json_array_unref);
+  g_clear_pointer (&run->done_by_action, json_object_unref);
   g_clear_pointer (&run->steps, json_array_unref);
   g_clear_pointer (&run->items, g_ptr_array_unref);
   g_free (run);
@@ -688,17 +692,24 @@ finish_run (Run        *run,
   json_object_set_int_member (details, "actions_failed", run->n_failed);
   json_object_set_int_member (details, "waiting_for_approval", run->n_waiting);
   json_object_set_int_member (details, "denied", run->n_denied);
+  json_object_set_int_member (details, "left_alone", run->n_left_alone);
+  json_object_set_object_member (details, "done_by_action", json_object_ref (run->done_by_action));
   if (error != NULL)
     json_object_set_string_member (details, "error", error->message);
 
   if (succeeded)
     {
-      guint n = run->dry_run ? json_array_get_length (run->would_do) : run->n_done;
+      guint            n = run->dry_run ? json_array_get_length (run->would_do) : run->n_done;
+      g_autofree char *did = run->dry_run ? NULL : af_run_summary_describe (details);
 
-      summary = g_strdup_printf (run->dry_run ? ngettext ("Test run finished: %u action would be taken",
-                                                          "Test run finished: %u actions would be taken", n)
-                                              : ngettext ("Run finished: %u action done", "Run finished: %u actions done", n),
-                                 n);
+      if (did != NULL)
+        /* Translators: what a run did, e.g. "labelled 3 messages · 1 draft" */
+        summary = g_strdup_printf (_ ("Run finished: %s"), did);
+      else
+        summary = g_strdup_printf (run->dry_run ? ngettext ("Test run finished: %u action would be taken",
+                                                            "Test run finished: %u actions would be taken", n)
+                                                : ngettext ("Run finished: %u action done", "Run finished: %u actions done", n),
+                                   n);
     }
   else
     {
@@ -708,7 +719,14 @@ finish_run (Run        *run,
 
       summary = error ? g_strdup_printf ("%s: %s", title, error->message) : g_strdup (title);
     }
-  run_log (run, succeeded ? "run-finished" : "error", summary, details, outcome);
+  /* A run that acted on nothing is kept (the log is the record) but as
+   * "run-idle", which the feed leaves out unless asked. */
+  run_log (run,
+           !succeeded ? "error"
+           : (!run->dry_run && run->n_done == 0 && run->n_failed == 0 && run->n_waiting == 0 && run->n_denied == 0)
+               ? "run-idle"
+               : "run-finished",
+           summary, details, outcome);
 
   if (!run->dry_run && !run->deleted)
     {
@@ -817,6 +835,7 @@ action_finished (Run        *run,
         af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_FAILED, error->message, NULL);
       json_object_set_string_member (details, "error", error->message);
       summary = action_failed_summary (p, error);
+      af_run_summary_add_item (details, p->item);
       run_log (run, "action-failed", summary, details, "failed");
       run->n_failed++;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -829,8 +848,10 @@ action_finished (Run        *run,
     {
       af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
       summary = describe_action (p->action, p->params, p->item, TRUE);
+      af_run_summary_add_item (details, p->item);
       run_log (run, "action-done", summary, details, "done");
       run->n_done++;
+      af_run_summary_count (run->done_by_action, p->action);
     }
 
   g_clear_pointer (&run->current, planned_free);
@@ -972,6 +993,7 @@ request_approval (Run           *run,
 
   details = details_new ("action", p->action, "target", target, "key", p->key, NULL);
   json_object_set_int_member (details, "approval_id", af_approval_get_id (approval));
+  af_run_summary_add_item (details, p->item);
   what = describe_action (p->action, p->params, p->item, FALSE);
   summary = g_strdup_printf (_ ("Waiting for approval: %s"), what);
   run_log (run, "approval-requested", summary, details, "waiting");
@@ -1051,6 +1073,7 @@ on_batch_cb (GObject      *source,
             }
           json_object_set_string_member (details, "error", error->message);
           summary = action_failed_summary (p, error);
+          af_run_summary_add_item (details, p->item);
           run_log (run, "action-failed", summary, details, "failed");
           run->n_failed++;
         }
@@ -1060,8 +1083,10 @@ on_batch_cb (GObject      *source,
 
           af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
           summary = describe_action (p->action, p->params, p->item, TRUE);
+          af_run_summary_add_item (details, p->item);
           run_log (run, "action-done", summary, details, "done");
           run->n_done++;
+          af_run_summary_count (run->done_by_action, p->action);
         }
       settle_item (run, item_id);
     }
@@ -1457,6 +1482,9 @@ plan_actions (Run        *run,
     g_autoptr (JsonObject) d = details_new ("item", item_id, "by", decided_by, NULL);
 
     json_object_set_int_member (d, "actions", actions->len);
+    af_run_summary_add_item (d, item);
+    if (actions->len == 0)
+      run->n_left_alone++;
     run_log (run, "decided", line, d, NULL);
   }
   g_string_free (decided, TRUE);
@@ -2772,6 +2800,7 @@ run_new (AfEngine     *self,
   run->dry_run = (flags & AF_RUN_FLAGS_DRY_RUN) != 0;
   run->planned = g_queue_new ();
   run->would_do = json_array_new ();
+  run->done_by_action = json_object_new ();
   run->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)group_free);
   run->unsettled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->seen_later = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

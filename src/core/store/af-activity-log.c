@@ -34,10 +34,53 @@ static guint signals[N_SIGNALS];
 
 #define WALK_CHUNK 512
 
+/* Kinds that make the feed; keep in step with the SQL below. */
+static const char *const feed_kinds[] = {
+  "run-finished", "error", "deferred", "paused", "resumed", "approval-denied", "approval-expired", NULL
+};
+
+#define FEED_SQL      "kind IN ('run-finished', 'error', 'deferred', 'paused', 'resumed', 'approval-denied', 'approval-expired')"
+#define FEED_IDLE_SQL "kind IN ('run-finished', 'error', 'deferred', 'paused', 'resumed', 'approval-denied', 'approval-expired', 'run-idle')"
+
+gboolean
+af_activity_kind_matches (const char *filter,
+                          const char *kind)
+{
+  if (filter == NULL)
+    return TRUE;
+  if (kind == NULL)
+    return FALSE;
+  if (g_str_equal (filter, AF_ACTIVITY_FEED) || g_str_equal (filter, AF_ACTIVITY_FEED_WITH_IDLE))
+    return g_strv_contains (feed_kinds, kind) ||
+           (g_str_equal (filter, AF_ACTIVITY_FEED_WITH_IDLE) && g_str_equal (kind, "run-idle"));
+  return g_str_equal (filter, kind);
+}
+
+static gboolean
+is_feed (const char *kind)
+{
+  return kind != NULL && (g_str_equal (kind, AF_ACTIVITY_FEED) || g_str_equal (kind, AF_ACTIVITY_FEED_WITH_IDLE));
+}
+
+/* @rows: the activity table itself, where a feed filter must not use the
+ * kind index: the rows are read in id order ("+kind" turns the index
+ * off), so a page of the feed stops after its first rows instead of
+ * sorting every run of every kind; activity_counts has no such index. */
 static const char *
 filter_sql (const char *agent_id,
-            const char *kind)
+            const char *kind,
+            gboolean    rows)
 {
+  if (is_feed (kind))
+    {
+      gboolean idle = g_str_equal (kind, AF_ACTIVITY_FEED_WITH_IDLE);
+
+      if (rows)
+        return agent_id ? (idle ? " agent_id = ?2 AND +" FEED_IDLE_SQL " " : " agent_id = ?2 AND +" FEED_SQL " ")
+                        : (idle ? " +" FEED_IDLE_SQL " " : " +" FEED_SQL " ");
+      return agent_id ? (idle ? " agent_id = ?2 AND " FEED_IDLE_SQL " " : " agent_id = ?2 AND " FEED_SQL " ")
+                      : (idle ? " " FEED_IDLE_SQL " " : " " FEED_SQL " ");
+    }
   if (agent_id != NULL && kind != NULL)
     return " agent_id = ?2 AND kind = ?3 ";
   if (agent_id != NULL)
@@ -59,13 +102,13 @@ prepare_filtered (AfActivityLog *self,
   sqlite3_stmt    *stmt;
 
   /* Four shapes per query at most; the database caches each. */
-  sql = g_strconcat (head, filter_sql (agent_id, kind), tail, NULL);
+  sql = g_strconcat (head, filter_sql (agent_id, kind, !g_str_has_prefix (head, "SELECT total")), tail, NULL);
   stmt = af_database_prepare (self->db, sql, error);
   if (stmt == NULL)
     return NULL;
   if (agent_id != NULL)
     sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
-  if (kind != NULL)
+  if (kind != NULL && !is_feed (kind))
     sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_TRANSIENT);
   return stmt;
 }
@@ -305,6 +348,38 @@ af_activity_log_walk (AfActivityLog *self,
     *walked = done;
 
   return from_id;
+}
+
+GPtrArray *
+af_activity_log_query_run (AfActivityLog *self,
+                           gint64         run_id,
+                           GError       **error)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), NULL);
+
+  /* No index on run_id: the run's start bounds the rows by time (indexed),
+   * and a cap keeps a run that read thousands of items quick to open. */
+  stmt = af_database_prepare (self->db,
+                              "SELECT id, ts, agent_id, run_id, kind, summary, details, outcome"
+                              " FROM activity WHERE ts >= (SELECT started_at FROM runs WHERE id = ?1)"
+                              " AND run_id = ?1 ORDER BY id ASC LIMIT 500",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, run_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, entry_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      af_database_set_error (self->db, rc, error, "read a run's activity");
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
 }
 
 void

@@ -16,6 +16,20 @@ G_DECLARE_FINAL_TYPE (AfActivityLog, af_activity_log, AF, ACTIVITY_LOG, GObject)
 
 #define AF_ACTIVITY_DEFAULT_RETENTION_DAYS 90
 
+/* Pseudo-kinds for the @kind filters below. The feed is what a person
+ * watches: one row per run that did something (its "run-finished" or
+ * "error" row, which expands to the run's steps) and the events outside
+ * runs (paused, deferred, approvals declined or expired). The steps of a
+ * run and runs that did nothing ("run-idle") are left out;
+ * AF_ACTIVITY_FEED_WITH_IDLE brings the idle runs back. */
+#define AF_ACTIVITY_FEED           "@feed"
+#define AF_ACTIVITY_FEED_WITH_IDLE "@feed+idle"
+
+/* Whether a row of @kind passes the @filter (a kind, a pseudo-kind or
+ * %NULL for every row). */
+gboolean af_activity_kind_matches (const char *filter,
+                                   const char *kind);
+
 AfActivityLog *af_activity_log_new (AfDatabase *db);
 AfDatabase    *af_activity_log_get_database (AfActivityLog *self);
 
@@ -56,6 +70,12 @@ gint64 af_activity_log_walk (AfActivityLog *self,
                              gboolean       descending,
                              guint          steps,
                              guint         *walked);
+
+/* The steps of one run, oldest first (a run has a few dozen at most).
+ * → (element-type AfActivityEntry) */
+GPtrArray *af_activity_log_query_run (AfActivityLog *self,
+                                      gint64         run_id,
+                                      GError       **error);
 
 void  af_activity_log_set_retention_days (AfActivityLog *self,
                                           guint          days);

@@ -143,7 +143,7 @@ matches (AfActivityModel *self,
 {
   if (self->agent_id != NULL && g_strcmp0 (self->agent_id, af_activity_entry_get_agent_id (entry)) != 0)
     return FALSE;
-  if (self->kind != NULL && g_strcmp0 (self->kind, af_activity_entry_get_kind (entry)) != 0)
+  if (!af_activity_kind_matches (self->kind, af_activity_entry_get_kind (entry)))
     return FALSE;
   return TRUE;
 }

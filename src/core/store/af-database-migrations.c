@@ -159,6 +159,37 @@ const char *const af_database_migrations[] = {
    * or executing), so that a restart reconciles what a process that is
    * gone left behind and never what a live one is doing */
   "ALTER TABLE outbox ADD COLUMN owner TEXT;",
+  /* 6: actions per hour (UTC) by agent and outcome, kept by triggers like
+   * activity_counts, so a chart of the last 30 days reads a few hundred
+   * rows instead of scanning millions (af-metrics-store.c). Hours, not
+   * days: the local day is summed from them in whatever time zone the
+   * user is in. */
+  "CREATE TABLE activity_hourly ("
+  "  hour INTEGER NOT NULL,"
+  "  agent_id TEXT NOT NULL,"
+  "  done INTEGER NOT NULL DEFAULT 0,"
+  "  waiting INTEGER NOT NULL DEFAULT 0,"
+  "  failed INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (hour, agent_id)"
+  ") WITHOUT ROWID;"
+  "INSERT INTO activity_hourly (hour, agent_id, done, waiting, failed)"
+  "  SELECT ts / 3600000000, coalesce (agent_id, ''), total (kind = 'action-done'),"
+  "    total (kind = 'approval-requested'), total (kind = 'action-failed')"
+  "  FROM activity WHERE kind IN ('action-done', 'approval-requested', 'action-failed') GROUP BY 1, 2;"
+  "CREATE TRIGGER activity_hourly_insert AFTER INSERT ON activity"
+  "  WHEN NEW.kind IN ('action-done', 'approval-requested', 'action-failed') BEGIN"
+  "  INSERT INTO activity_hourly (hour, agent_id, done, waiting, failed)"
+  "    VALUES (NEW.ts / 3600000000, coalesce (NEW.agent_id, ''), NEW.kind = 'action-done',"
+  "            NEW.kind = 'approval-requested', NEW.kind = 'action-failed')"
+  "    ON CONFLICT (hour, agent_id) DO UPDATE SET done = done + excluded.done,"
+  "      waiting = waiting + excluded.waiting, failed = failed + excluded.failed;"
+  "END;"
+  "CREATE TRIGGER activity_hourly_delete AFTER DELETE ON activity"
+  "  WHEN OLD.kind IN ('action-done', 'approval-requested', 'action-failed') BEGIN"
+  "  UPDATE activity_hourly SET done = done - (OLD.kind = 'action-done'),"
+  "    waiting = waiting - (OLD.kind = 'approval-requested'), failed = failed - (OLD.kind = 'action-failed')"
+  "    WHERE hour = OLD.ts / 3600000000 AND agent_id = coalesce (OLD.agent_id, '');"
+  "END;",
 };
 
 const guint af_database_n_migrations = G_N_ELEMENTS (af_database_migrations);
