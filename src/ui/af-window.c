@@ -1175,8 +1175,10 @@ on_connect_done_cb (GObject      *source,
   g_auto (GStrv) missing = NULL;
   AfConnection    *connection;
   g_autofree char *title = NULL;
+  g_autofree char *warning = NULL;
 
   connection = af_account_manager_connect_finish (AF_ACCOUNT_MANAGER (source), result, &missing, &error);
+  warning = af_account_manager_connect_dup_warning (AF_ACCOUNT_MANAGER (source), result);
   /* Only forget the attempt this result belongs to. */
   if (g_hash_table_lookup (self->connecting, service) == (gpointer)attempt)
     g_hash_table_remove (self->connecting, service);
@@ -1194,6 +1196,17 @@ on_connect_done_cb (GObject      *source,
       return;
     }
 
+  if (warning != NULL)
+    {
+      /* Connected for now, but it will not last: say so while the person
+       * is still looking, not at the first expiry. */
+      g_autofree char *heading = g_strdup_printf (_ ("%s Connected for a Limited Time"),
+                                                  af_integrations_page_get_service_title (connection->service));
+      GtkWidget       *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, warning);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
   if (missing != NULL && missing[0] != NULL)
     title = g_strdup_printf (_ ("%s connected, but some permissions were not granted: agents that need them will ask you to reconnect"),
                              af_integrations_page_get_service_title (connection->service));
@@ -1284,20 +1297,84 @@ on_integration_cancel_cb (AfIntegrationsPage *page,
 }
 
 static void
+on_security_page_response_cb (AdwMessageDialog *dialog,
+                              const char       *response,
+                              gpointer          user_data)
+{
+  const char *url = g_object_get_data (G_OBJECT (dialog), "manage-url");
+
+  if (g_strcmp0 (response, "open") == 0 && url != NULL)
+    {
+      g_autoptr (GdkAppLaunchContext) context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (dialog)));
+
+      g_app_info_launch_default_for_uri_async (url, G_APP_LAUNCH_CONTEXT (context), NULL, NULL, NULL);
+    }
+}
+
+/* The provider has no way to revoke: the sign-in stays valid there, and
+ * only the person can end it. Too much to say in a toast. */
+static void
+show_not_revoked (AfWindow   *self,
+                  const char *service,
+                  const char *manage_url)
+{
+  g_autofree char *heading = g_strdup_printf (_ ("%s Disconnected, Access Not Revoked"),
+                                              af_integrations_page_get_service_title (service));
+  GtkWidget       *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
+
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                               _ ("AgentFlow forgot this account and removed its keyring item, but the provider offers no way "
+                                  "to revoke AgentFlow’s access: the sign-in stays valid there until it expires. To end it now, "
+                                  "remove AgentFlow from the apps connected to your account on the account’s security page."));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+  if (manage_url != NULL)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "open", _ ("_Open Security Page"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "open");
+      g_object_set_data_full (G_OBJECT (dialog), "manage-url", g_strdup (manage_url), g_free);
+    }
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_security_page_response_cb), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  AfWindow *self;
+  char     *service;
+} Disconnect;
+
+static void
+disconnect_free (Disconnect *d)
+{
+  g_object_unref (d->self);
+  g_free (d->service);
+  g_free (d);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Disconnect, disconnect_free)
+
+static void
 on_disconnect_done_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr (AfWindow) self = user_data;
+  g_autoptr (Disconnect) d = user_data;
+  AfWindow *self = d->self;
   g_autoptr (GError) error = NULL;
-  gboolean revoked = FALSE;
+  g_autofree char *manage_url = NULL;
+  AfRevocation     revocation = AF_REVOCATION_PENDING;
 
-  if (!af_account_manager_disconnect_finish (AF_ACCOUNT_MANAGER (source), result, &revoked, &error))
+  if (!af_account_manager_disconnect_finish_full (AF_ACCOUNT_MANAGER (source), result, &revocation, &manage_url, &error))
     show_error_toast (self, _ ("Could not disconnect"), error);
+  else if (revocation == AF_REVOCATION_UNSUPPORTED)
+    show_not_revoked (self, d->service, manage_url);
   else
     adw_toast_overlay_add_toast (self->toast_overlay,
-                                 adw_toast_new (revoked ? _ ("Disconnected and signed out")
-                                                        : _ ("Disconnected; signing out will be retried when you are online")));
+                                 adw_toast_new (revocation == AF_REVOCATION_DONE
+                                                    ? _ ("Disconnected and signed out")
+                                                    : _ ("Disconnected; signing out will be retried when you are online")));
   refresh_connections (self);
 }
 
@@ -1323,8 +1400,14 @@ on_integration_disconnect_cb (AfIntegrationsPage *page,
       AfConnection *c = g_ptr_array_index (connections, i);
 
       if (g_strcmp0 (c->service, service) == 0)
-        af_account_manager_disconnect_async (self->accounts, c->service, c->account, NULL,
-                                             on_disconnect_done_cb, g_object_ref (self));
+        {
+          Disconnect *d = g_new0 (Disconnect, 1);
+
+          d->self = g_object_ref (self);
+          d->service = g_strdup (c->service);
+          af_account_manager_disconnect_async (self->accounts, c->service, c->account, NULL,
+                                               on_disconnect_done_cb, d);
+        }
     }
 }
 
