@@ -748,3 +748,55 @@ af_sandbox_slack_get_n_posts (AfSandbox  *self,
   c = find_channel (af_sandbox_get_slack (self), channel);
   return c ? c->posts->len : 0;
 }
+
+/**
+ * af_sandbox_slack_deliver:
+ * @channel: a channel id or "#name"
+ * @user: the id of the member who writes
+ * @text: the message
+ *
+ * Someone in the workspace writes in @channel: the message shows in
+ * conversations.history as a "message" of the user, newest first
+ * (https://api.slack.com/methods/conversations.history).
+ *
+ * Returns: %FALSE when there is no such channel
+ */
+gboolean
+af_sandbox_slack_deliver (AfSandbox  *self,
+                          const char *channel,
+                          const char *user,
+                          const char *text)
+{
+  SbSlack         *slack;
+  SbChannel       *c;
+  JsonObject      *stored;
+  g_autofree char *ts = NULL;
+
+  g_return_val_if_fail (AF_IS_SANDBOX (self), FALSE);
+  g_return_val_if_fail (user != NULL && text != NULL, FALSE);
+
+  slack = af_sandbox_get_slack (self);
+  if ((c = find_channel (slack, channel)) == NULL)
+    return FALSE;
+  ts = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GUINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC,
+                        slack->ts_counter++);
+  stored = json_object_new ();
+  json_object_set_string_member (stored, "type", "message");
+  json_object_set_string_member (stored, "user", user);
+  json_object_set_string_member (stored, "text", text);
+  json_object_set_string_member (stored, "ts", ts);
+  g_ptr_array_add (c->messages, stored);
+  return TRUE;
+}
+
+guint
+af_sandbox_slack_get_n_messages (AfSandbox  *self,
+                                 const char *channel)
+{
+  SbChannel *c;
+
+  g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
+
+  c = find_channel (af_sandbox_get_slack (self), channel);
+  return c != NULL ? c->messages->len : 0;
+}

@@ -144,8 +144,14 @@ void        af_sandbox_calendar_cancel_event (AfSandbox  *self,
 GPtrArray *af_sandbox_get_side_effects (AfSandbox *self);
 
 /* Slack state. */
-guint af_sandbox_slack_get_n_posts (AfSandbox  *self,
-                                    const char *channel);
+guint    af_sandbox_slack_get_n_posts (AfSandbox  *self,
+                                       const char *channel);
+gboolean af_sandbox_slack_deliver (AfSandbox  *self,
+                                   const char *channel,
+                                   const char *user,
+                                   const char *text);
+guint    af_sandbox_slack_get_n_messages (AfSandbox  *self,
+                                          const char *channel);
 
 /* The scripted model: replies are answered in order; each is the JSON of an
  * assistant "message" object. Without a script it answers a fixed text. */

@@ -624,6 +624,15 @@ start_engine (AfApplication *self)
       /* The user's AI model; the sandbox brings its own scripted one. */
       af_model_settings_bind (self->engine, self->settings);
     }
+  else if (af_engine_setup_get_sandbox_life (self->engine) != NULL)
+    {
+      AfSandboxLife *life = af_engine_setup_get_sandbox_life (self->engine);
+
+      /* Printed so a sandbox session can be replayed. */
+      g_message ("Sandbox: new mail, messages and events arrive over time (AGENTFLOW_SANDBOX_SEED=%u)",
+                 af_sandbox_life_get_seed (life));
+      af_sandbox_life_start (life);
+    }
 
   g_signal_connect_object (af_engine_get_agents (self->engine), "items-changed",
                            G_CALLBACK (on_agents_changed_cb), self, 0);

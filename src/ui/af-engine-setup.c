@@ -12,6 +12,7 @@
 #include "af-accounts-executor.h"
 #include "af-engine-setup.h"
 #include "af-paths.h"
+#include "af-sandbox-life.h"
 #include "af-sandbox.h"
 #include "af-services-executor.h"
 #include "af-static-token-source.h"
@@ -168,6 +169,10 @@ af_engine_setup_open (gboolean          sandbox,
       llm_base = g_strconcat (af_sandbox_get_base_url (server), "/v1", NULL);
       llm = af_llm_client_new (http, llm_tokens, llm_base, "sandbox-model");
       af_engine_set_llm_client (engine, llm);
+      /* New mail, Slack messages, calendar changes and the odd fault
+       * over time, once af_engine_setup_get_sandbox_life() is started. */
+      g_object_set_data_full (G_OBJECT (engine), "af-sandbox-life",
+                              af_sandbox_life_new (server, af_sandbox_life_seed_from_environment ()), g_object_unref);
       g_object_set_data_full (G_OBJECT (engine), "af-sandbox", g_steal_pointer (&server), g_object_unref);
       return engine;
     }
@@ -182,4 +187,19 @@ af_engine_setup_open (gboolean          sandbox,
   if (accounts != NULL)
     af_engine_setup_connect_accounts (engine, accounts);
   return engine;
+}
+
+/**
+ * af_engine_setup_get_sandbox_life:
+ * @engine: an engine from af_engine_setup_open() in sandbox mode
+ *
+ * Returns: (transfer none) (nullable): what keeps the sandbox's sample
+ *   workspace changing over time, not started; %NULL outside sandbox mode
+ */
+AfSandboxLife *
+af_engine_setup_get_sandbox_life (AfEngine *engine)
+{
+  g_return_val_if_fail (AF_IS_ENGINE (engine), NULL);
+
+  return g_object_get_data (G_OBJECT (engine), "af-sandbox-life");
 }

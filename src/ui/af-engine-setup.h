@@ -7,13 +7,15 @@
 
 #include "af-account-manager.h"
 #include "af-engine.h"
+#include "af-sandbox-life.h"
 
 G_BEGIN_DECLS
 
-AfEngine *af_engine_setup_open (gboolean          sandbox,
-                                AfAccountManager *accounts,
-                                GError          **error);
-void      af_engine_setup_connect_accounts (AfEngine         *engine,
-                                            AfAccountManager *accounts);
+AfEngine      *af_engine_setup_open (gboolean          sandbox,
+                                     AfAccountManager *accounts,
+                                     GError          **error);
+void           af_engine_setup_connect_accounts (AfEngine         *engine,
+                                                 AfAccountManager *accounts);
+AfSandboxLife *af_engine_setup_get_sandbox_life (AfEngine *engine);
 
 G_END_DECLS

@@ -2158,7 +2158,7 @@ sample_connections (void)
 {
   JsonArray               *connections = json_array_new ();
   static const char *const services[][2] = {
-    { "gmail", "gmail.read gmail.modify gmail.compose" },
+    { "gmail", "gmail.read gmail.modify gmail.compose gmail.send" },
     { "calendar", "calendar.read calendar.write" },
     { "slack", "slack.read slack.post" },
   };
@@ -2177,6 +2177,26 @@ sample_connections (void)
       json_array_add_object_element (connections, c);
     }
   return connections;
+}
+
+/* The sample Email Assistant looks for new mail every minute, and
+ * answers requests to confirm a time itself, after asking first (the
+ * template's "send": "ask"): someone trying the app sees approvals. */
+static void
+sample_email_assistant (AfAgent *agent)
+{
+  JsonObject *definition = af_agent_get_definition (agent);
+  JsonObject *trigger = json_object_get_object_member (definition, "trigger");
+  JsonArray  *rules = json_object_get_array_member (definition, "rules");
+  JsonNode   *rule = json_from_string ("{\"name\": \"Confirm meeting times\", \"match\": \"all\","
+                                         " \"conditions\": [{\"field\": \"subject\", \"op\": \"contains\","
+                                         " \"value\": \"Can you confirm\"}],"
+                                         " \"actions\": [{\"action\": \"send\", \"params\": {\"body\":"
+                                         " \"Hi,\\n\\nThat works for me, see you then.\\n\"}}]}",
+                                       NULL);
+
+  json_object_set_int_member (trigger, "minutes", 1);
+  json_array_add_element (rules, rule);
 }
 
 AfEngine *
@@ -2229,6 +2249,8 @@ af_engine_new_for_sandbox_with_executor (AfExecutor *executor,
           g_autoptr (JsonArray) connections = sample_connections ();
           g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup (ids[i]), NULL, connections);
 
+          if (g_str_equal (ids[i], "email-assistant"))
+            sample_email_assistant (agent);
           /* Due at once, so someone trying the app sees them work. */
           af_agent_set_next_run (agent, g_get_real_time ());
           if (!af_engine_add_agent (self, agent, error))
