@@ -306,8 +306,11 @@ test_pages (void)
 
   /* Integrations: every service with Connect, and the AI model settings. */
   show_view ("integrations");
-  for (const char *const *s = (const char *const[]){ "Gmail", "Google Calendar", "Slack", "OpenID Connect", "Endpoint", NULL }; *s; s++)
+  for (const char *const *s = (const char *const[]){ "Gmail", "Google Calendar", "Slack", "Endpoint", NULL }; *s; s++)
     g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_ROW, *s));
+  /* No OpenID Connect issuer configured: nothing to connect to, no row. */
+  g_assert_false (gtk_widget_get_visible (af_test_ui_find_widget (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_ROW,
+                                                                  "OpenID Connect")));
   assert_rendered (GTK_WIDGET (window), "view-integrations");
 
   /* An unknown view leaves the window where it is. */
@@ -692,7 +695,11 @@ test_accounts (void)
   GtkWidget          *row;
 
   g_assert_no_error (error);
+  /* An issuer in Preferences › Advanced offers OpenID Connect. */
+  g_settings_set_string (af_application_get_settings (app), "oidc-issuer", "https://auth.example.com");
   accounts = af_account_manager_new (db, af_application_get_settings (app));
+  g_settings_reset (af_application_get_settings (app), "oidc-issuer");
+  g_assert_cmpstr (af_account_manager_get_oidc_issuer (accounts), ==, "https://auth.example.com");
   g_assert_true (af_connection_store_save (af_account_manager_get_store (accounts), "gmail", "sam@example.com",
                                            "sam@example.com", "gmail.readonly", &error));
   g_assert_no_error (error);
@@ -702,6 +709,8 @@ test_accounts (void)
   show_view ("integrations");
   g_assert_cmpint (af_integrations_page_get_state (page, "gmail"), ==, AF_INTEGRATION_CONNECTED);
   g_assert_cmpint (af_integrations_page_get_state (page, "slack"), ==, AF_INTEGRATION_DISCONNECTED);
+  g_assert_true (gtk_widget_get_visible (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW,
+                                                                 "OpenID Connect")));
   assert_rendered (GTK_WIDGET (window), "view-integrations-accounts");
 
   /* Connect without a client ID fails with a sentence, not a hang. */
@@ -718,6 +727,8 @@ test_accounts (void)
   af_test_ui_wait_until (state_cond, GINT_TO_POINTER (AF_INTEGRATION_DISCONNECTED), 20000);
 
   af_window_set_account_manager (window, NULL);
+  g_assert_false (gtk_widget_get_visible (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW,
+                                                                  "OpenID Connect")));
   show_view ("dashboard");
 }
 

@@ -157,6 +157,30 @@ test_preferences_style (void)
   row = af_test_ui_find_widget (GTK_WIDGET (prefs), ADW_TYPE_COMBO_ROW, "_Style");
   g_assert_nonnull (row);
 
+  /* Client IDs and the OpenID Connect issuer are for developers: folded
+   * away under Advanced, saved as typed. */
+  {
+    GtkWidget       *providers = af_test_ui_find_widget (GTK_WIDGET (prefs), ADW_TYPE_EXPANDER_ROW, "Sign-In _Providers");
+    GtkWidget       *issuer = af_test_ui_find_widget (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, "OpenID Connect Issuer URL");
+    GtkWidget       *google = af_test_ui_find_widget (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, "Google Client ID");
+    GtkWidget       *slack = af_test_ui_find_widget (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, "Slack Client ID");
+    GtkWidget       *group;
+    g_autofree char *saved = NULL;
+
+    g_assert_nonnull (providers);
+    g_assert_nonnull (issuer);
+    g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (providers)));
+    group = gtk_widget_get_ancestor (providers, ADW_TYPE_PREFERENCES_GROUP);
+    g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), ==, "Advanced");
+    g_assert_true (gtk_widget_is_ancestor (google, providers));
+    g_assert_true (gtk_widget_is_ancestor (slack, providers));
+    g_assert_true (gtk_widget_is_ancestor (issuer, providers));
+    gtk_editable_set_text (GTK_EDITABLE (issuer), "https://auth.example.com");
+    saved = g_settings_get_string (settings, "oidc-issuer");
+    g_assert_cmpstr (saved, ==, "https://auth.example.com");
+    g_settings_reset (settings, "oidc-issuer");
+  }
+
   /* Choosing Dark in the row is saved and applied at once. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), 2);
   g_autofree char *variant = g_settings_get_string (settings, "style-variant");

@@ -22,6 +22,7 @@ struct _AfIntegrationsPage
   GHashTable   *rows; /* service → AdwActionRow */
   SoupSession  *session;
   GCancellable *test_cancellable;
+  gboolean      oidc_available;
 
   /* The AI model the agents use; NULL when it is not the user's to set. */
   AfModelSettings *model;
@@ -504,6 +505,26 @@ af_integrations_page_init (AfIntegrationsPage *self)
       adw_preferences_group_add (self->accounts_group, row);
       g_hash_table_insert (self->rows, (gpointer)services[i].service, row);
     }
+  /* Only offered once an issuer is configured (Preferences › Advanced). */
+  gtk_widget_set_visible (g_hash_table_lookup (self->rows, "oidc"), FALSE);
+}
+
+/**
+ * af_integrations_page_set_oidc_available:
+ * @available: whether an OpenID Connect issuer is configured
+ *
+ * Shows the OpenID Connect row when there is a provider to connect to,
+ * or an account still connected with one.
+ */
+void
+af_integrations_page_set_oidc_available (AfIntegrationsPage *self,
+                                         gboolean            available)
+{
+  g_return_if_fail (AF_IS_INTEGRATIONS_PAGE (self));
+
+  self->oidc_available = available;
+  gtk_widget_set_visible (g_hash_table_lookup (self->rows, "oidc"),
+                          available || af_integrations_page_get_state (self, "oidc") != AF_INTEGRATION_DISCONNECTED);
 }
 
 /**
@@ -558,6 +579,8 @@ af_integrations_page_set_state (AfIntegrationsPage *self,
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
   }
   af_connect_button_set_state (g_object_get_data (G_OBJECT (row), "connect-button"), state);
+  if (g_str_equal (service, "oidc"))
+    gtk_widget_set_visible (row, self->oidc_available || state != AF_INTEGRATION_DISCONNECTED);
 }
 
 AfIntegrationState

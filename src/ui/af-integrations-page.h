@@ -26,6 +26,8 @@ AfIntegrationState af_integrations_page_get_state (AfIntegrationsPage *self,
 const char        *af_integrations_page_get_service_title (const char *service);
 void               af_integrations_page_set_model_settings (AfIntegrationsPage *self,
                                                             AfModelSettings    *model);
+void               af_integrations_page_set_oidc_available (AfIntegrationsPage *self,
+                                                            gboolean            available);
 void               af_integrations_page_set_sandbox (AfIntegrationsPage *self,
                                                      gboolean            sandbox);
 

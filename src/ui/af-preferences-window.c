@@ -21,13 +21,16 @@ struct _AfPreferencesWindow
   AfBackground *background;
 
   /* Template widgets */
-  AdwComboRow  *style_row;
-  GtkSwitch    *run_in_background_switch;
-  GtkSwitch    *start_at_login_switch;
-  GtkSwitch    *notifications_switch;
-  AdwActionRow *portal_row;
-  AdwEntryRow  *google_client_id_row;
-  AdwEntryRow  *slack_client_id_row;
+  AdwComboRow    *style_row;
+  GtkSwitch      *run_in_background_switch;
+  GtkSwitch      *start_at_login_switch;
+  GtkSwitch      *notifications_switch;
+  AdwActionRow   *portal_row;
+  AdwEntryRow    *google_client_id_row;
+  AdwEntryRow    *slack_client_id_row;
+  AdwEntryRow    *oidc_issuer_row;
+  AdwEntryRow    *oidc_client_id_row;
+  AdwExpanderRow *advanced_row;
 };
 
 G_DEFINE_FINAL_TYPE (AfPreferencesWindow, af_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -138,6 +141,10 @@ af_preferences_window_constructed (GObject *object)
                    self->google_client_id_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "slack-client-id",
                    self->slack_client_id_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "oidc-issuer",
+                   self->oidc_issuer_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "oidc-client-id",
+                   self->oidc_client_id_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "run-in-background",
                    self->run_in_background_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "start-at-login",
@@ -213,6 +220,9 @@ af_preferences_window_class_init (AfPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, portal_row);
   gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, google_client_id_row);
   gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, slack_client_id_row);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, oidc_issuer_row);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, oidc_client_id_row);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, advanced_row);
 }
 
 static void

@@ -2077,6 +2077,8 @@ af_window_set_account_manager (AfWindow         *self,
 
   if (!g_set_object (&self->accounts, accounts))
     return;
+  af_integrations_page_set_oidc_available (self->integrations_page,
+                                           accounts != NULL && af_account_manager_get_oidc_issuer (accounts) != NULL);
   refresh_connections (self);
 }
 

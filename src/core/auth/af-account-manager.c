@@ -668,6 +668,19 @@ af_account_manager_new (AfDatabase *database,
   self->settings = settings ? g_object_ref (settings) : NULL;
   if ((issuer = g_getenv ("AGENTFLOW_OIDC_ISSUER")) != NULL && issuer[0] != '\0')
     self->oidc_issuer = g_strdup (issuer);
+  else if (settings != NULL)
+    {
+      /* Preferences › Advanced. */
+      g_autofree char *configured = g_settings_get_string (settings, "oidc-issuer");
+      g_autofree char *client_id = g_settings_get_string (settings, "oidc-client-id");
+
+      g_strstrip (configured);
+      g_strstrip (client_id);
+      if (configured[0] != '\0')
+        self->oidc_issuer = g_steal_pointer (&configured);
+      if (client_id[0] != '\0' && g_getenv ("AGENTFLOW_OIDC_CLIENT_ID") == NULL)
+        g_hash_table_replace (self->client_ids, g_strdup ("oidc"), g_steal_pointer (&client_id));
+    }
 
   return self;
 }
@@ -740,6 +753,20 @@ af_account_manager_set_client_id (AfAccountManager *self,
   g_hash_table_replace (self->client_ids, g_strdup (service), g_strdup (client_id));
   if ((provider = g_hash_table_lookup (self->providers, service)) != NULL)
     af_provider_set_client_id (provider, client_id);
+}
+
+/**
+ * af_account_manager_get_oidc_issuer:
+ *
+ * Returns: (nullable): the OpenID Connect issuer accounts can be
+ *   connected with, or %NULL when none is configured
+ */
+const char *
+af_account_manager_get_oidc_issuer (AfAccountManager *self)
+{
+  g_return_val_if_fail (AF_IS_ACCOUNT_MANAGER (self), NULL);
+
+  return self->oidc_issuer;
 }
 
 void

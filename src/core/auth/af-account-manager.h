@@ -46,6 +46,7 @@ void               af_account_manager_set_base_url (AfAccountManager *self,
 void               af_account_manager_set_client_id (AfAccountManager *self,
                                                      const char       *service,
                                                      const char       *client_id);
+const char        *af_account_manager_get_oidc_issuer (AfAccountManager *self);
 void               af_account_manager_set_oidc_issuer (AfAccountManager *self,
                                                        const char       *issuer);
 void               af_account_manager_add_provider (AfAccountManager *self,
