@@ -36,6 +36,10 @@
  * https://developers.google.com/gmail/api/guides/handle-errors */
 #define RETRY_AFTER_SECONDS 2
 #define FAULT_METHOD        "gmail.users.history.list"
+/* An outage outlasts the client's four attempts: the run that meets it
+ * fails, and the next one gets through, as someone trying the app should
+ * see once. */
+#define OUTAGE_REQUESTS AF_SANDBOX_LIFE_OUTAGE_REQUESTS
 
 struct _AfSandboxLife
 {
@@ -225,8 +229,8 @@ deliver_next (AfSandboxLife *self)
       g_debug ("Gmail answers the next history.list with 429");
       break;
     case AF_SANDBOX_ARRIVAL_UNAVAILABLE:
-      af_sandbox_add_fault (self->sandbox, FAULT_METHOD, AF_SANDBOX_ROUTE_UNAVAILABLE, 1, 0);
-      g_debug ("Gmail answers the next history.list with 503");
+      af_sandbox_add_fault (self->sandbox, FAULT_METHOD, AF_SANDBOX_ROUTE_UNAVAILABLE, OUTAGE_REQUESTS, 0);
+      g_debug ("Gmail answers the next %u history.list calls with 503", OUTAGE_REQUESTS);
       break;
     case AF_SANDBOX_N_ARRIVALS:
     default:

@@ -23,7 +23,7 @@ G_DECLARE_FINAL_TYPE (AfSandboxLife, af_sandbox_life, AF, SANDBOX_LIFE, GObject)
  * @AF_SANDBOX_ARRIVAL_RATE_LIMIT: Gmail answers the next history.list
  *   with 429 and Retry-After
  * @AF_SANDBOX_ARRIVAL_UNAVAILABLE: Gmail answers the next history.list
- *   with 503
+ *   calls with 503, more of them than a client retries
  *
  * What happens in the sample workspace over time.
  */
@@ -41,6 +41,8 @@ typedef enum
 
 /* The subject every reply request starts with. */
 #define AF_SANDBOX_LIFE_REPLY_SUBJECT "Can you confirm"
+/* How many history.list calls an outage answers with 503. */
+#define AF_SANDBOX_LIFE_OUTAGE_REQUESTS 4
 
 AfSandboxLife *af_sandbox_life_new (AfSandbox *sandbox,
                                     guint32    seed);
