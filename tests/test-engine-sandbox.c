@@ -126,6 +126,10 @@ add_agent (Fixture    *f,
   g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup (template_id), NULL, connections);
   g_autoptr (GError) error = NULL;
 
+  /* The sample mailbox (300 messages, one a minute) is the mail of the
+   * last day: the first run looks at it. */
+  if (g_str_equal (json_object_get_string_member_with_default (af_agent_get_definition (agent), "source", "mail"), "mail"))
+    json_object_set_int_member (af_agent_get_definition (agent), "first_run_days", 1);
   if (rules_json != NULL)
     json_object_set_member (af_agent_get_definition (agent), "rules", json_from_string (rules_json, NULL));
   if (approvals_json != NULL)

@@ -127,7 +127,9 @@ add_one (SbGmail *gmail,
  * @seed: the same seed gives the same mailbox
  *
  * Adds @n varied messages (personal, newsletters, invoices with a PDF,
- * urgent, non-ASCII, ISO-8859-15, notifications), one a minute into the past.
+ * urgent, non-ASCII, ISO-8859-15, notifications), one a minute into the
+ * past; in a mailbox with newer mail, one a second after the newest, as
+ * mail that arrives later.
  */
 void
 af_sandbox_generate_messages (AfSandbox *self,
@@ -137,13 +139,21 @@ af_sandbox_generate_messages (AfSandbox *self,
   g_autoptr (GRand) rand = NULL;
   SbGmail *gmail;
   gint64   now_ms = g_get_real_time () / 1000;
+  gint64   newest_ms;
 
   g_return_if_fail (AF_IS_SANDBOX (self));
 
   rand = g_rand_new_with_seed (seed);
   gmail = af_sandbox_get_gmail (self);
+  newest_ms = sb_gmail_newest_date (gmail);
   for (guint i = 0; i < n; i++)
-    add_one (gmail, rand, i, now_ms - (gint64)(n - i) * 60 * 1000);
+    {
+      gint64 date_ms = now_ms - (gint64)(n - i) * 60 * 1000;
+
+      if (newest_ms > 0 && now_ms - (gint64)n * 60 * 1000 <= newest_ms)
+        date_ms = newest_ms + (gint64)(i + 1) * 1000;
+      add_one (gmail, rand, i, date_ms);
+    }
 }
 
 static char *

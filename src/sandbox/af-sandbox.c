@@ -573,6 +573,42 @@ af_sandbox_count_inner (AfSandbox  *self,
   add_quota (self, method_id);
 }
 
+guint
+af_sandbox_take_inner_fault (AfSandbox  *self,
+                             const char *method_id)
+{
+  GQueue *queue = g_hash_table_lookup (self->faults, method_id);
+  Fault  *fault;
+  guint   status = 0;
+
+  if (queue == NULL || g_queue_is_empty (queue))
+    return 0;
+  fault = take_fault (self, method_id);
+  if (fault == NULL)
+    return 0;
+  switch (fault->fault)
+    {
+    case AF_SANDBOX_ROUTE_RATE_LIMIT:
+      status = 429;
+      break;
+    case AF_SANDBOX_ROUTE_SERVER_ERROR:
+      status = 500;
+      break;
+    case AF_SANDBOX_ROUTE_UNAVAILABLE:
+      status = 503;
+      break;
+    case AF_SANDBOX_ROUTE_LATENCY:
+    case AF_SANDBOX_ROUTE_MALFORMED_JSON:
+    case AF_SANDBOX_ROUTE_TRUNCATED:
+    case AF_SANDBOX_ROUTE_DROP_CONNECTION:
+    case AF_SANDBOX_ROUTE_EXPIRE_CURSOR:
+    default:
+      break;
+    }
+  g_free (fault);
+  return status;
+}
+
 void
 af_sandbox_log_side_effect (AfSandbox  *self,
                             const char *method_id,

@@ -124,6 +124,10 @@ char       *af_sandbox_gmail_deliver (AfSandbox  *self,
                                       const char *text);
 guint       af_sandbox_gmail_get_n_sent (AfSandbox *self);
 guint       af_sandbox_gmail_get_n_drafts (AfSandbox *self);
+void        af_sandbox_gmail_set_history_horizon (AfSandbox *self,
+                                                  guint      n_ids);
+guint       af_sandbox_gmail_count_query (AfSandbox  *self,
+                                          const char *q);
 char       *af_sandbox_gmail_get_sent_mime (AfSandbox *self,
                                             guint      index);
 const char *af_sandbox_gmail_get_sent_thread (AfSandbox *self,

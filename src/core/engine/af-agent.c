@@ -639,6 +639,13 @@ af_agent_validate_definition (JsonObject *definition,
   if (!validate_trigger (json_object_get_member (definition, "trigger"), error))
     return FALSE;
 
+  /* How far back the first run of a mail agent looks: 0, new mail from
+   * then on only. */
+  node = json_object_get_member (definition, "first_run_days");
+  if (node != NULL && (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+                       json_node_get_int (node) < 0 || json_node_get_int (node) > 365))
+    return fail (error, "first_run_days", "must be a number of days from 0 to 365");
+
   node = json_object_get_member (definition, "connections");
   if (node != NULL)
     {

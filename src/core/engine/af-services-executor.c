@@ -7,7 +7,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "af-error.h"
+#include "af-json-private.h"
 #include "af-services-executor.h"
 
 /* Reads go through the clients' incremental sync, new mail read in
@@ -23,7 +26,12 @@ struct _AfServicesExecutor
   AfDatabase       *db;
   GHashTable       *history;   /* agent id → its committed Gmail historyId */
   GHashTable       *pending;   /* agent id → Pending: its last fetch, not committed yet */
+  GHashTable       *dates;     /* agent id → gint64 *: newest internalDate dealt with */
   GHashTable       *label_ids; /* name → id, NULL until listed */
+  /* Single flight: "" → the tasks waiting for the label listing, a label
+   * name → those waiting for its creation. One request each, however
+   * many label batches run at once. */
+  GHashTable *label_waiters;
 };
 
 static void af_services_executor_iface_init (AfExecutorInterface *iface);
@@ -44,6 +52,7 @@ typedef struct
   JsonObject *params;
   JsonObject *item;
   gboolean    batch; /* execute_batch: @ids are the messages */
+  GStrv       skip_labels;
 } Op;
 
 static void
@@ -56,6 +65,7 @@ op_free (Op *op)
   g_free (op->action);
   g_clear_pointer (&op->params, json_object_unref);
   g_clear_pointer (&op->item, json_object_unref);
+  g_strfreev (op->skip_labels);
   g_free (op);
 }
 
@@ -111,6 +121,7 @@ typedef struct
 {
   gconstpointer items; /* identifies the fetch: the array it returned */
   char         *history_id;
+  gint64        newest_date; /* ms: the newest internalDate read, 0: none */
 } Pending;
 
 static void
@@ -155,6 +166,119 @@ committed_history (AfServicesExecutor *self,
   return value;
 }
 
+/* The newest internalDate (ms) of the mail the agent dealt with, kept with
+ * its cursor; else when the cursor was stored; 0 if neither. */
+static gint64
+committed_date (AfServicesExecutor *self,
+                AfAgent            *agent)
+{
+  sqlite3_stmt *stmt;
+  gint64        date = 0;
+  gint64       *known = g_hash_table_lookup (self->dates, af_agent_get_id (agent));
+
+  if (known != NULL)
+    return *known;
+  if (self->db == NULL)
+    return 0;
+  stmt = af_database_prepare (self->db,
+                              "SELECT kind, value, updated_at FROM sync_cursors WHERE service = 'gmail' AND account = ?1"
+                              " AND kind IN ('historyId', 'internalDate') AND scope = ?2",
+                              NULL);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, cursor_account (agent), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *kind = (const char *)sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (kind, "internalDate") == 0)
+        {
+          date = g_ascii_strtoll ((const char *)sqlite3_column_text (stmt, 1), NULL, 10);
+          break;
+        }
+      date = sqlite3_column_int64 (stmt, 2) / 1000;
+    }
+  sqlite3_reset (stmt);
+  return date;
+}
+
+static void
+store_cursor (AfServicesExecutor *self,
+              AfAgent            *agent,
+              const char         *kind,
+              const char         *value,
+              GError            **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = af_database_prepare (self->db,
+                              "INSERT INTO sync_cursors (service, account, kind, scope, value, updated_at)"
+                              " VALUES ('gmail', ?1, ?5, ?2, ?3, ?4)"
+                              " ON CONFLICT (service, account, kind, scope) DO UPDATE SET value = ?3, updated_at = ?4",
+                              error);
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_text (stmt, 1, cursor_account (agent), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, value, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+  sqlite3_bind_text (stmt, 5, kind, -1, SQLITE_STATIC);
+  af_database_step_done (self->db, stmt, error);
+}
+
+/* Items the agent dealt with, and mail it wrote itself ("own:<id>"), are
+ * in seen_items. */
+static gboolean
+is_known (AfServicesExecutor *self,
+          AfAgent            *agent,
+          const char         *id)
+{
+  g_autofree char *own = g_strconcat ("own:", id, NULL);
+  sqlite3_stmt    *stmt;
+  gboolean         known = FALSE;
+
+  if (self->db == NULL)
+    return FALSE;
+  stmt = af_database_prepare (self->db, "SELECT 1 FROM seen_items WHERE agent_id = ?1 AND item_id IN (?2, ?3)", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, own, -1, SQLITE_TRANSIENT);
+  known = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return known;
+}
+
+/* Remembers a message the agent wrote (a draft, a sent mail), so it never
+ * takes it for new mail, whatever its labels say by then. */
+static void
+remember_own (AfServicesExecutor *self,
+              AfAgent            *agent,
+              const char         *message_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *own = NULL;
+  sqlite3_stmt    *stmt;
+
+  if (self->db == NULL || agent == NULL || message_id == NULL || *message_id == '\0')
+    return;
+  own = g_strconcat ("own:", message_id, NULL);
+  stmt = af_database_prepare (self->db,
+                              "INSERT OR IGNORE INTO seen_items (agent_id, item_id, seen_at) VALUES (?1, ?2, ?3)",
+                              &error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, own, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
+      af_database_step_done (self->db, stmt, &error);
+    }
+  if (error != NULL)
+    g_warning ("Could not remember the agent’s own message: %s", error->message);
+}
+
 static void
 services_commit_fetch (AfExecutor *executor,
                        AfAgent    *agent,
@@ -165,30 +289,32 @@ services_commit_fetch (AfExecutor *executor,
   Pending            *pending = g_hash_table_lookup (self->pending, agent_id);
   g_autofree char    *history_id = NULL;
   g_autoptr (GError) error = NULL;
-  sqlite3_stmt *stmt;
+  gint64 newest_date;
 
   /* Only the run's own fetch: after a later one (a test run) the
    * cursor stays, and the next sync reads again what it must. */
   if (pending == NULL || pending->items != items)
     return;
   history_id = g_steal_pointer (&pending->history_id);
+  newest_date = pending->newest_date;
   g_hash_table_remove (self->pending, agent_id);
   g_hash_table_insert (self->history, g_strdup (agent_id), g_strdup (history_id));
+  if (newest_date > committed_date (self, agent))
+    {
+      if (self->db != NULL)
+        {
+          g_autofree char *date = g_strdup_printf ("%" G_GINT64_FORMAT, newest_date);
+
+          store_cursor (self, agent, "internalDate", date, &error);
+        }
+      g_hash_table_insert (self->dates, g_strdup (agent_id), g_memdup2 (&newest_date, sizeof newest_date));
+    }
   if (self->db == NULL)
     return;
-  stmt = af_database_prepare (self->db,
-                              "INSERT INTO sync_cursors (service, account, kind, scope, value, updated_at)"
-                              " VALUES ('gmail', ?1, 'historyId', ?2, ?3, ?4)"
-                              " ON CONFLICT (service, account, kind, scope) DO UPDATE SET value = ?3, updated_at = ?4",
-                              &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, cursor_account (agent), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, history_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
-      af_database_step_done (self->db, stmt, &error);
-    }
+  /* With the cursor, the last point the agent processed (above): when the
+   * cursor expires, mail from there on is listed again. */
+  if (error == NULL)
+    store_cursor (self, agent, "historyId", history_id, &error);
   /* Not fatal: the next sync starts from the older cursor and the engine
    * skips what it has seen. */
   if (error != NULL)
@@ -201,7 +327,51 @@ services_commit_fetch (AfExecutor *executor,
  * in an action, or the AI model reading the message): only then is each
  * message read in full, else its headers are enough. */
 static gboolean
-node_mentions_body (JsonNode *node)
+node_mentions_field (JsonNode   *node,
+                     const char *field)
+{
+  g_autofree char *placeholder = g_strconcat ("{{", field, "}}", NULL);
+
+  if (node == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+      g_autoptr (GList) members = json_object_get_members (o);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, "field", NULL), field) == 0)
+        return TRUE;
+      for (GList *l = members; l; l = l->next)
+        if (node_mentions_field (json_object_get_member (o, l->data), field))
+          return TRUE;
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        if (node_mentions_field (json_array_get_element (a, i), field))
+          return TRUE;
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return strstr (json_node_get_string (node), placeholder) != NULL;
+  return FALSE;
+}
+
+/* "first_run_days": how far back the first run looks (0: new mail from
+ * then on only). */
+static guint
+first_run_days (AfAgent *agent)
+{
+  JsonObject *definition = af_agent_get_definition (agent);
+
+  return definition ? (guint)CLAMP (af_json_get_int (definition, "first_run_days", 0), 0, 365) : 0;
+}
+
+/* Whether a string in @node contains @text. */
+static gboolean
+node_mentions_text (JsonNode   *node,
+                    const char *text)
 {
   if (node == NULL)
     return FALSE;
@@ -210,10 +380,8 @@ node_mentions_body (JsonNode *node)
       JsonObject *o = json_node_get_object (node);
       g_autoptr (GList) members = json_object_get_members (o);
 
-      if (g_strcmp0 (json_object_get_string_member_with_default (o, "field", NULL), "body") == 0)
-        return TRUE;
       for (GList *l = members; l; l = l->next)
-        if (node_mentions_body (json_object_get_member (o, l->data)))
+        if (node_mentions_text (json_object_get_member (o, l->data), text))
           return TRUE;
     }
   else if (JSON_NODE_HOLDS_ARRAY (node))
@@ -221,11 +389,11 @@ node_mentions_body (JsonNode *node)
       JsonArray *a = json_node_get_array (node);
 
       for (guint i = 0; i < json_array_get_length (a); i++)
-        if (node_mentions_body (json_array_get_element (a, i)))
+        if (node_mentions_text (json_array_get_element (a, i), text))
           return TRUE;
     }
   else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return strstr (json_node_get_string (node), "{{body}}") != NULL;
+    return strstr (json_node_get_string (node), text) != NULL;
   return FALSE;
 }
 
@@ -238,7 +406,74 @@ needs_body (AfAgent *agent)
   if (ai != NULL && json_object_get_boolean_member_with_default (ai, "enabled", FALSE))
     return TRUE;
   return definition != NULL && json_object_has_member (definition, "rules") &&
-         node_mentions_body (json_object_get_member (definition, "rules"));
+         node_mentions_field (json_object_get_member (definition, "rules"), "body");
+}
+
+/* Labels an agent leaves alone unless one of its rules asks for them:
+ * its own drafts and sent mail, chats, spam and trash. */
+static GStrv
+skip_labels_for (AfAgent *agent)
+{
+  static const char *const all[] = { "DRAFT", "SENT", "CHAT", "SPAM", "TRASH", NULL };
+  JsonObject              *definition = af_agent_get_definition (agent);
+  JsonNode                *rules = definition ? json_object_get_member (definition, "rules") : NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; all[i] != NULL; i++)
+    {
+      /* Mail the account wrote itself is never new mail to act on. */
+      gboolean always = i < 3;
+
+      if (always || !node_mentions_text (rules, all[i]))
+        g_strv_builder_add (builder, all[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* The address inside "Name <addr>", or the whole text. */
+static char *
+address_of (const char *from)
+{
+  const char *lt = from ? strrchr (from, '<') : NULL;
+  const char *gt = lt ? strchr (lt, '>') : NULL;
+
+  if (lt != NULL && gt != NULL)
+    return g_ascii_strdown (lt + 1, gt - lt - 1);
+  return from ? g_ascii_strdown (g_strstrip (g_strdup (from)), -1) : NULL;
+}
+
+static gboolean
+from_account (AfAgent    *agent,
+              const char *from)
+{
+  const char      *account = af_agent_get_account (agent, "gmail");
+  g_autofree char *address = address_of (from);
+  g_autofree char *mine = account ? g_ascii_strdown (account, -1) : NULL;
+
+  return mine != NULL && address != NULL && g_str_equal (address, mine);
+}
+
+static gboolean
+skipped_message (AfAgent        *agent,
+                 GStrv           skip_labels,
+                 AfGmailMessage *m)
+{
+  for (guint i = 0; m->label_ids != NULL && m->label_ids[i] != NULL; i++)
+    if (skip_labels != NULL && g_strv_contains ((const char *const *)skip_labels, m->label_ids[i]))
+      return TRUE;
+  return from_account (agent, m->from);
+}
+
+static gboolean
+needs_digest (AfAgent *agent)
+{
+  JsonObject *ai = af_agent_get_ai (agent);
+  JsonObject *definition = af_agent_get_definition (agent);
+  JsonNode   *rules = definition ? json_object_get_member (definition, "rules") : NULL;
+
+  if (ai != NULL && json_object_get_boolean_member_with_default (ai, "enabled", FALSE))
+    return TRUE;
+  return node_mentions_field (rules, "digest");
 }
 
 static void
@@ -251,6 +486,8 @@ on_get_messages_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) messages = af_gmail_client_get_messages_finish (AF_GMAIL_CLIENT (source), result, &error);
   g_autoptr (GHashTable) by_id = NULL;
+  AfServicesExecutor *self = g_task_get_source_object (task);
+  Pending            *pending = g_hash_table_lookup (self->pending, af_agent_get_id (op->agent));
 
   if (messages == NULL)
     {
@@ -270,11 +507,14 @@ on_get_messages_cb (GObject      *source,
     {
       AfGmailMessage *m = g_hash_table_lookup (by_id, g_ptr_array_index (op->ids, i));
 
-      /* The account's own outgoing mail shows up in the history too: an
-       * agent must not act on what it (or another agent) sent, or a rule
-       * that answers mail answers its own answers, forever. */
-      if (m != NULL && (m->label_ids == NULL || !g_strv_contains ((const char *const *)m->label_ids, "SENT") ||
-                        g_strv_contains ((const char *const *)m->label_ids, "INBOX")))
+      if (m == NULL)
+        continue;
+      if (pending != NULL)
+        pending->newest_date = MAX (pending->newest_date, m->internal_date);
+      /* The account's own mail shows up in the history too (drafts, sent
+       * mail): an agent must not act on what it (or another agent) wrote,
+       * or a rule that answers mail answers its own answers, forever. */
+      if (!skipped_message (op->agent, op->skip_labels, m))
         g_ptr_array_add (op->items, item_from_message (m));
     }
   g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
@@ -330,7 +570,16 @@ on_sync_cb (GObject      *source,
     pending->history_id = g_strdup (sync->history_id);
     g_hash_table_insert (self->pending, g_strdup (af_agent_get_id (op->agent)), pending);
   }
-  op->ids = g_ptr_array_ref (sync->message_ids);
+  /* What the agent dealt with already (listed again after a resync) or
+   * wrote itself is not read again: no quota spent on it. */
+  op->ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < sync->message_ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (sync->message_ids, i);
+
+      if (!is_known (self, op->agent, id))
+        g_ptr_array_add (op->ids, g_strdup (id));
+    }
   fetch_messages (task);
 }
 
@@ -487,17 +736,53 @@ services_fetch_async (AfExecutor         *executor,
     }
   else if (g_strcmp0 (source, "digest") == 0)
     {
+      g_autofree char *id = today_id ("digest-");
+
       if (!need (task, self->gmail, "Gmail"))
         return;
-      af_gmail_client_list_messages_async (self->gmail, "in:inbox", NULL, 20, cancellable, on_digest_list_cb, task);
+      /* Fetch only what the agent needs: today's digest, once dealt
+       * with, is not read again, and rules that do not show it need no
+       * inbox at all. */
+      if (is_known (self, agent, id))
+        {
+          g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
+          g_object_unref (task);
+        }
+      else if (!needs_digest (agent))
+        {
+          JsonObject *item = json_object_new ();
+
+          json_object_set_string_member (item, "id", id);
+          json_object_set_string_member (item, "digest", "");
+          g_ptr_array_add (op->items, item);
+          g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
+          g_object_unref (task);
+        }
+      else
+        af_gmail_client_list_messages_async (self->gmail, "in:inbox", NULL, 20, cancellable, on_digest_list_cb, task);
     }
   else
     {
+      const char *cursor = committed_history (self, agent);
+      gint64      after = -1;
+
       if (!need (task, self->gmail, "Gmail"))
         return;
-      /* Incremental from the agent's last historyId; the first time (or
-       * when it expired: 404) a bounded listing. */
-      af_gmail_client_sync_async (self->gmail, committed_history (self, agent), 50, cancellable, on_sync_cb, task);
+      /* Incremental from the agent's last historyId. When it expired
+       * (404), everything since the last mail the agent dealt with (a
+       * second earlier: after: counts whole seconds); the first time,
+       * what the user chose: new mail from now on, or the last N days. */
+      if (cursor != NULL)
+        {
+          gint64 date = committed_date (self, agent);
+
+          after = date > 0 ? date / 1000 - 1 : g_get_real_time () / G_USEC_PER_SEC - 7 * 24 * 3600;
+        }
+      else if (first_run_days (agent) > 0)
+        after = g_get_real_time () / G_USEC_PER_SEC - (gint64)first_run_days (agent) * 24 * 3600;
+      op->skip_labels = skip_labels_for (agent);
+      af_gmail_client_sync_since_async (self->gmail, cursor, after, (const char *const *)op->skip_labels,
+                                        cancellable, on_sync_cb, task);
     }
 }
 
@@ -582,24 +867,92 @@ apply_label (GTask *task)
   af_gmail_client_modify_async (self->gmail, ids, add, NULL, g_task_get_cancellable (task), on_modify_cb, task);
 }
 
+/* Single flight: the first task to need a listing (key "") or a label
+ * (key: its name) starts the request, the others wait on it. Returns
+ * whether @task is the first. */
+static gboolean
+wait_for (AfServicesExecutor *self,
+          const char         *key,
+          GTask              *task)
+{
+  GPtrArray *waiters = g_hash_table_lookup (self->label_waiters, key);
+  gboolean   first = waiters == NULL;
+
+  if (first)
+    {
+      waiters = g_ptr_array_new ();
+      g_hash_table_insert (self->label_waiters, g_strdup (key), waiters);
+    }
+  g_ptr_array_add (waiters, task);
+  return first;
+}
+
+/* Hands the waiters on @key to @next, or fails them all with @error. */
+static void
+wake (AfServicesExecutor *self,
+      const char         *key,
+      void (*next) (GTask *task),
+      const GError *error)
+{
+  g_autoptr (GPtrArray) waiters = NULL;
+  gpointer stolen_key = NULL, stolen = NULL;
+
+  if (!g_hash_table_steal_extended (self->label_waiters, key, &stolen_key, &stolen))
+    return;
+  g_free (stolen_key);
+  waiters = stolen;
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        {
+          g_task_return_error (task, g_error_copy (error));
+          g_object_unref (task);
+        }
+      else
+        next (task);
+    }
+}
+
+typedef struct
+{
+  AfServicesExecutor *self;
+  char               *key;
+} LabelCall;
+
+static LabelCall *
+label_call_new (AfServicesExecutor *self,
+                const char         *key)
+{
+  LabelCall *call = g_new0 (LabelCall, 1);
+
+  call->self = g_object_ref (self);
+  call->key = g_strdup (key);
+  return call;
+}
+
+static void
+label_call_free (LabelCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call->key);
+  g_free (call);
+}
+
 static void
 on_create_label_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  GTask              *task = user_data;
-  AfServicesExecutor *self = g_task_get_source_object (task);
+  LabelCall *call = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (AfGmailLabel) label = af_gmail_client_create_label_finish (AF_GMAIL_CLIENT (source), result, &error);
 
-  if (label == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  g_hash_table_insert (self->label_ids, g_strdup (label->name), g_strdup (label->id));
-  apply_label (task);
+  if (label != NULL)
+    g_hash_table_insert (call->self->label_ids, g_strdup (label->name), g_strdup (label->id));
+  wake (call->self, call->key, apply_label, error);
+  label_call_free (call);
 }
 
 static void
@@ -611,8 +964,13 @@ ensure_label (GTask *task)
 
   if (g_hash_table_contains (self->label_ids, name))
     apply_label (task);
-  else
-    af_gmail_client_create_label_async (self->gmail, name, g_task_get_cancellable (task), on_create_label_cb, task);
+  else if (*name == '\0')
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, "A label needs a name");
+      g_object_unref (task);
+    }
+  else if (wait_for (self, name, task))
+    af_gmail_client_create_label_async (self->gmail, name, NULL, on_create_label_cb, label_call_new (self, name));
 }
 
 static void
@@ -620,18 +978,12 @@ on_list_labels_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  GTask              *task = user_data;
-  AfServicesExecutor *self = g_task_get_source_object (task);
+  LabelCall          *call = user_data;
+  AfServicesExecutor *self = call->self;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) labels = af_gmail_client_list_labels_finish (AF_GMAIL_CLIENT (source), result, &error);
 
-  if (labels == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  if (self->label_ids == NULL)
+  if (labels != NULL && self->label_ids == NULL)
     {
       self->label_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       for (guint i = 0; i < labels->len; i++)
@@ -641,7 +993,21 @@ on_list_labels_cb (GObject      *source,
           g_hash_table_insert (self->label_ids, g_strdup (l->name), g_strdup (l->id));
         }
     }
-  ensure_label (task);
+  wake (self, "", ensure_label, error);
+  label_call_free (call);
+}
+
+/* Label ids are listed once, then kept: however many label batches run
+ * at once, one labels.list. */
+static void
+with_labels (GTask *task)
+{
+  AfServicesExecutor *self = g_task_get_source_object (task);
+
+  if (self->label_ids != NULL)
+    ensure_label (task);
+  else if (wait_for (self, "", task))
+    af_gmail_client_list_labels_async (self->gmail, NULL, on_list_labels_cb, label_call_new (self, ""));
 }
 
 static void
@@ -650,9 +1016,12 @@ on_draft_cb (GObject      *source,
              gpointer      user_data)
 {
   GTask *task = user_data;
+  Op    *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autofree char *id = af_gmail_client_create_draft_finish (AF_GMAIL_CLIENT (source), result, &error);
+  g_autofree char *message_id = NULL;
+  g_autofree char *id = af_gmail_client_create_draft_finish_full (AF_GMAIL_CLIENT (source), result, &message_id, &error);
 
+  remember_own (g_task_get_source_object (task), op->agent, message_id);
   complete (task, id ? id : NULL, g_steal_pointer (&error));
 }
 
@@ -662,9 +1031,12 @@ on_send_cb (GObject      *source,
             gpointer      user_data)
 {
   GTask *task = user_data;
+  Op    *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (AfGmailMessage) sent = af_gmail_client_send_finish (AF_GMAIL_CLIENT (source), result, &error);
 
+  if (sent != NULL)
+    remember_own (g_task_get_source_object (task), op->agent, sent->id);
   complete (task, sent ? sent->id : NULL, g_steal_pointer (&error));
 }
 
@@ -711,6 +1083,7 @@ services_execute_async (AfExecutor         *executor,
   const char         *ids[2] = { NULL, NULL };
 
   g_task_set_source_tag (task, services_execute_async);
+  op->agent = agent ? g_object_ref (agent) : NULL;
   op->action = g_strdup (action);
   op->params = params ? json_object_ref (params) : json_object_new ();
   op->item = item ? json_object_ref (item) : json_object_new ();
@@ -759,10 +1132,7 @@ services_execute_async (AfExecutor         *executor,
 
   if (g_str_equal (action, "label"))
     {
-      if (self->label_ids == NULL)
-        af_gmail_client_list_labels_async (self->gmail, cancellable, on_list_labels_cb, task);
-      else
-        ensure_label (task);
+      with_labels (task);
     }
   else if (g_str_equal (action, "archive"))
     af_gmail_client_archive_async (self->gmail, ids, cancellable, on_modify_cb, task);
@@ -777,6 +1147,15 @@ services_execute_async (AfExecutor         *executor,
       gboolean         reply = g_str_equal (action, "draft") || !json_object_has_member (op->params, "to");
       g_autofree char *message_id = af_gmail_message_id_for_key (key);
       AfGmailOutgoing  out = { 0 };
+
+      /* Never an answer to the account's own mail: that is how a draft
+       * answering a draft answering a draft begins. */
+      if (reply && agent != NULL && from_account (agent, json_object_get_string_member_with_default (op->item, "from", "")))
+        {
+          g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, "Not replying to the account’s own mail");
+          g_object_unref (task);
+          return;
+        }
 
       /* Found again after a crash by rfc822msgid:. */
       out.message_id = message_id;
@@ -835,10 +1214,7 @@ services_execute_batch_async (AfExecutor         *executor,
     return;
   if (g_str_equal (action, "label"))
     {
-      if (self->label_ids == NULL)
-        af_gmail_client_list_labels_async (self->gmail, cancellable, on_list_labels_cb, task);
-      else
-        ensure_label (task);
+      with_labels (task);
     }
   else if (g_str_equal (action, "archive"))
     af_gmail_client_archive_async (self->gmail, ids, cancellable, on_modify_cb, task);
@@ -1028,6 +1404,8 @@ af_services_executor_finalize (GObject *object)
   g_clear_pointer (&self->history, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->label_ids, g_hash_table_unref);
+  g_clear_pointer (&self->dates, g_hash_table_unref);
+  g_clear_pointer (&self->label_waiters, g_hash_table_unref);
 
   G_OBJECT_CLASS (af_services_executor_parent_class)->finalize (object);
 }
@@ -1046,6 +1424,8 @@ af_services_executor_init (AfServicesExecutor *self)
 {
   self->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)pending_free);
+  self->dates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->label_waiters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
 }
 
 AfServicesExecutor *
@@ -1075,4 +1455,5 @@ af_services_executor_set_database (AfServicesExecutor *self,
 
   g_set_object (&self->db, db);
   g_hash_table_remove_all (self->history);
+  g_hash_table_remove_all (self->dates);
 }
