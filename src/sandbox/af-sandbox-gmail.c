@@ -1231,29 +1231,36 @@ mime_header (const char *mime,
   return NULL;
 }
 
-/* For the side-effect log: the subject and the text, decoded. */
-static void
-log_mail (AfSandbox  *self,
-          const char *method_id,
-          const char *mime)
+/* The text of a single-part message, decoded. */
+static char *
+mime_text (const char *mime)
 {
   const char      *body = strstr (mime, "\r\n\r\n");
-  g_autofree char *subject = mime_header (mime, "Subject");
   g_autofree char *encoding = mime_header (mime, "Content-Transfer-Encoding");
-  g_autofree char *text = NULL;
-  g_autofree char *entry = NULL;
 
   body = body ? body + 4 : "";
   if (g_strcmp0 (encoding, "base64") == 0)
     {
       gsize   length = 0;
       guchar *data = g_base64_decode (body, &length);
+      char   *text = g_strndup ((const char *)data, length);
 
-      text = g_strndup ((const char *)data, length);
       g_free (data);
+      return text;
     }
-  else
-    text = g_strdup (body);
+  return g_strdup (body);
+}
+
+/* For the side-effect log: the subject and the text, decoded. */
+static void
+log_mail (AfSandbox  *self,
+          const char *method_id,
+          const char *mime)
+{
+  g_autofree char *subject = mime_header (mime, "Subject");
+  g_autofree char *text = mime_text (mime);
+  g_autofree char *entry = NULL;
+
   entry = g_strdup_printf ("%s\n%s", subject ? subject : "", text);
   af_sandbox_log_side_effect (self, method_id, entry);
 }
@@ -1308,8 +1315,12 @@ handle_send (AfSandbox         *self,
     }
 
   subject = mime_header (mime, "Subject");
-  m = insert_message (gmail, AF_SANDBOX_ACCOUNT, to, subject, "", NULL, NULL, FALSE, thread_id,
-                      g_get_real_time () / 1000);
+  {
+    g_autofree char *text = mime_text (mime);
+
+    m = insert_message (gmail, AF_SANDBOX_ACCOUNT, to, subject, text, NULL, NULL, FALSE, thread_id,
+                        g_get_real_time () / 1000);
+  }
   add_label (m, "SENT");
   /* The sender's own Message-ID stays, as Gmail keeps it. */
   {
@@ -1363,8 +1374,9 @@ handle_draft (AfSandbox         *self,
     SbDraft         *d = g_new0 (SbDraft, 1);
     g_autofree char *to = mime_header (mime, "To");
     g_autofree char *subject = mime_header (mime, "Subject");
-    SbMessage       *m = insert_message (gmail, AF_SANDBOX_ACCOUNT, to ? to : "", subject ? subject : "", "", NULL, NULL,
-                                         FALSE, thread_id, g_get_real_time () / 1000);
+    g_autofree char *text = mime_text (mime);
+    SbMessage       *m = insert_message (gmail, AF_SANDBOX_ACCOUNT, to ? to : "", subject ? subject : "", text, NULL,
+                                         NULL, FALSE, thread_id, g_get_real_time () / 1000);
 
     add_label (m, "DRAFT");
     d->rfc822_id = mime_header (mime, "Message-ID");
