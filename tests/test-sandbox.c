@@ -401,6 +401,17 @@ test_slack_shapes (Fixture      *f,
   while (cursor[0] != '\0');
   g_assert_cmpuint (pages, ==, 3);
   g_assert_cmpuint (channels, ==, 12);
+
+  /* The type filter applies after the page is taken: a page can be empty
+   * and still point further (api.slack.com/methods/conversations.list). */
+  {
+    g_autoptr (Reply) page = request (f, "GET", "/api/conversations.list?limit=2&types=private_channel", f->slack, NULL, NULL);
+    g_autoptr (JsonNode) pnode = json (page);
+    JsonObject *p = json_node_get_object (pnode);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (p, "channels")), ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (p, "response_metadata"), "next_cursor"), !=, "");
+  }
 }
 
 static void
