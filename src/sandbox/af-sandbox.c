@@ -47,7 +47,9 @@ struct _AfSandbox
   GPtrArray  *side_effects; /* "method id\ttext", in order */
 };
 
-/* Gmail API quota units per method, from the Gmail API usage limits. */
+/* Gmail API quota units per method, from the Gmail API usage limits:
+ * https://developers.google.com/gmail/api/reference/quota (a request
+ * inside a batch is charged as itself). */
 static const struct
 {
   const char *method_id;
@@ -61,6 +63,7 @@ static const struct
   { "gmail.users.labels.create", 5 },
   { "gmail.users.messages.batchModify", 50 },
   { "gmail.users.drafts.create", 10 },
+  { "gmail.users.drafts.list", 5 },
   { "gmail.users.messages.send", 100 },
 };
 
