@@ -2145,17 +2145,15 @@ af_gmail_client_create_draft_finish_full (AfGmailClient *self,
                                           GError       **error)
 {
   g_auto (GStrv) ids = NULL;
-  char *draft_id;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   ids = g_task_propagate_pointer (G_TASK (result), error);
   if (ids == NULL)
     return NULL;
-  draft_id = g_steal_pointer (&ids[0]);
   if (message_id != NULL)
-    *message_id = g_steal_pointer (&ids[1]);
-  return draft_id;
+    *message_id = g_strdup (ids[1]);
+  return g_strdup (ids[0]);
 }
 
 void
