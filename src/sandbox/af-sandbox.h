@@ -109,6 +109,10 @@ void af_sandbox_seed_sample (AfSandbox *self);
 void af_sandbox_generate_messages (AfSandbox *self,
                                    guint      n,
                                    guint32    seed);
+void af_sandbox_generate_messages_every (AfSandbox *self,
+                                         guint      n,
+                                         guint32    seed,
+                                         guint      seconds);
 void af_sandbox_add_default_tokens (AfSandbox *self,
                                     char     **google_token,
                                     char     **slack_token,
