@@ -401,7 +401,13 @@ address_of (const char *from)
 
   if (lt != NULL && gt != NULL)
     return g_ascii_strdown (lt + 1, gt - lt - 1);
-  return from ? g_ascii_strdown (g_strstrip (g_strdup (from)), -1) : NULL;
+  if (from == NULL)
+    return NULL;
+  {
+    g_autofree char *copy = g_strdup (from);
+
+    return g_ascii_strdown (g_strstrip (copy), -1);
+  }
 }
 
 gboolean
