@@ -26,6 +26,7 @@ typedef struct
   AfServicesExecutor *executor;
   AfDatabase         *db;
   AfEngine           *engine;
+  AfGmailClient      *gmail;
 } Fixture;
 
 /* Gmail quota units, https://developers.google.com/gmail/api/reference/quota */
@@ -67,6 +68,7 @@ fixture_setup (Fixture      *f,
   calendar = af_calendar_client_new (f->http, google_tokens, calendar_base);
   slack = af_slack_client_new (f->http, slack_tokens, slack_base);
   f->executor = af_services_executor_new (gmail, calendar, slack);
+  f->gmail = g_object_ref (gmail);
 
   f->dir = g_dir_make_tmp ("af-mail-sync-XXXXXX", &error);
   g_assert_no_error (error);
@@ -88,6 +90,7 @@ fixture_teardown (Fixture      *f,
   g_clear_object (&f->engine);
   g_clear_object (&f->db);
   g_clear_object (&f->executor);
+  g_clear_object (&f->gmail);
   g_clear_object (&f->http);
   g_clear_object (&f->sandbox);
   dir = g_dir_open (f->dir, 0, NULL);
@@ -379,6 +382,61 @@ test_first_run_days (Fixture      *f,
   g_assert_no_error (error);
 }
 
+static void
+on_modified_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (af_gmail_client_modify_finish (AF_GMAIL_CLIENT (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* Spam is left alone unless a rule asks for it; then it is found even by
+ * the listing after an expired history (includeSpamTrash). */
+static void
+test_spam_when_asked (Fixture      *f,
+                      gconstpointer data)
+{
+  AfAgent *spam_agent = add_agent (f, "email-assistant", "gmail.read gmail.modify",
+                                   "[{\"name\": \"Spam\", \"match\": \"all\", \"conditions\": ["
+                                   "  {\"field\": \"labels\", \"op\": \"contains\", \"value\": \"SPAM\"}],"
+                                   "  \"actions\": [{\"action\": \"star\"}]}]",
+                                   0);
+  AfAgent *plain = add_agent (f, "email-assistant", "gmail.read gmail.modify",
+                              "[{\"name\": \"All\", \"match\": \"all\", \"conditions\": [],"
+                              "  \"actions\": [{\"action\": \"star\"}]}]",
+                              0);
+  g_autoptr (JsonObject) r1 = NULL;
+  g_autoptr (JsonObject) r2 = NULL;
+  g_autoptr (JsonObject) spam_run = NULL;
+  g_autoptr (JsonObject) plain_run = NULL;
+  g_autofree char *id = NULL;
+  const char      *ids[2] = { NULL, NULL };
+  const char      *add[] = { "SPAM", NULL };
+  const char      *remove[] = { "INBOX", NULL };
+  gboolean         done = FALSE;
+
+  r1 = run_sync (f, spam_agent);
+  r2 = run_sync (f, plain);
+  id = af_sandbox_gmail_deliver (f->sandbox, "Prize <win@lottery.example>", "You won", "Claim now.");
+  ids[0] = id;
+  af_gmail_client_modify_async (f->gmail, ids, add, remove, NULL, on_modified_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The history expired: both list what came since their last run. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.history.list", AF_SANDBOX_ROUTE_EXPIRE_CURSOR, 2, 0);
+  spam_run = run_sync (f, spam_agent);
+  plain_run = run_sync (f, plain);
+  g_assert_cmpint (json_object_get_int_member (spam_run, "done"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (plain_run, "done"), ==, 0);
+  g_assert_cmpuint (af_sandbox_gmail_count_with_label (f->sandbox, "STARRED"), ==, 1);
+}
+
 /* Label batches of several labels go out at once, all before the label
  * list is known: one labels.list, one labels.create per new label. */
 static void
@@ -447,6 +505,7 @@ main (int   argc,
   ADD ("/mail-sync/expired-history", test_expired_history);
   ADD ("/mail-sync/first-run-days", test_first_run_days);
   ADD ("/mail-sync/labels-listed-once", test_labels_listed_once);
+  ADD ("/mail-sync/spam-when-asked", test_spam_when_asked);
   ADD ("/mail-sync/digest-fetches-what-it-needs", test_digest_fetches_what_it_needs);
 #undef ADD
 

@@ -782,6 +782,7 @@ on_list_page_cb (GObject      *object,
 static void
 list_page_async (AfGmailClient      *self,
                  const char         *query,
+                 gboolean            include_spam_trash,
                  const char         *page_token,
                  guint               max_results,
                  GCancellable       *cancellable,
@@ -794,6 +795,10 @@ list_page_async (AfGmailClient      *self,
 
   g_task_set_source_tag (task, list_page_async);
   g_string_append_printf (url, "%s?maxResults=%u", base, CLAMP (max_results, 1, LIST_PAGE_MAX));
+  /* Spam and trash are listed only when asked for:
+   * https://developers.google.com/gmail/api/reference/rest/v1/users.messages/list */
+  if (include_spam_trash)
+    g_string_append (url, "&includeSpamTrash=true");
   if (query != NULL)
     {
       g_autofree char *q = g_uri_escape_string (query, NULL, FALSE);
@@ -848,7 +853,7 @@ af_gmail_client_list_messages_async (AfGmailClient      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_gmail_client_list_messages_async);
-  list_page_async (self, query, page_token, max_results, cancellable, on_list_messages_cb, task);
+  list_page_async (self, query, FALSE, page_token, max_results, cancellable, on_list_messages_cb, task);
 }
 
 /**
@@ -916,10 +921,19 @@ sync_add_id (SyncOp     *op,
 static void sync_full_page (GTask      *task,
                             const char *page_token);
 
+/* Spam and trash are listed when the caller does not skip them both. */
+static gboolean
+include_spam_trash (SyncOp *op)
+{
+  return op->skip_labels == NULL || !g_strv_contains ((const char *const *)op->skip_labels, "SPAM") ||
+         !g_strv_contains ((const char *const *)op->skip_labels, "TRASH");
+}
+
 /* "after:<epoch seconds>" (dates in a query are PST midnights; seconds are
  * exact: https://developers.google.com/gmail/api/guides/filtering), and
  * "-in:…" for each label to skip that has a search name, so those are not
- * even listed (SPAM and TRASH are not listed by default). */
+ * even listed (SPAM and TRASH are not listed unless one of them is
+ * wanted). */
 static char *
 since_query (SyncOp *op)
 {
@@ -927,12 +941,13 @@ since_query (SyncOp *op)
   {
     const char *label;
     const char *place;
-  } places[] = { { "DRAFT", "drafts" }, { "SENT", "sent" }, { "CHAT", "chats" } };
+  } places[] = { { "DRAFT", "drafts" }, { "SENT", "sent" }, { "CHAT", "chats" }, { "SPAM", "spam" }, { "TRASH", "trash" } };
   GString *q = g_string_new (NULL);
 
   g_string_append_printf (q, "after:%" G_GINT64_FORMAT, op->after);
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
-    if (op->skip_labels != NULL && g_strv_contains ((const char *const *)op->skip_labels, places[i].label))
+    if (op->skip_labels != NULL && g_strv_contains ((const char *const *)op->skip_labels, places[i].label) &&
+        (i < 3 || include_spam_trash (op)))
       g_string_append_printf (q, " -in:%s", places[i].place);
   return g_string_free (q, FALSE);
 }
@@ -984,7 +999,8 @@ sync_full_page (GTask      *task,
   if (op->since)
     query = since_query (op);
 
-  list_page_async (self, query, page_token, want, g_task_get_cancellable (task), on_sync_list_cb, task);
+  list_page_async (self, query, op->since && include_spam_trash (op), page_token, want, g_task_get_cancellable (task),
+                   on_sync_list_cb, task);
 }
 
 static void
