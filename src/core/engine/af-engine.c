@@ -1453,8 +1453,8 @@ on_fetch_cb (GObject      *source,
   if (first_run_days > 0)
     /* Translators: the first run of a mail agent; the second number is
      * a number of days (7 or 30). */
-    summary = g_strdup_printf (ngettext ("Looked at %u message from the last %u days",
-                                         "Looked at %u messages from the last %u days", n_new),
+    summary = g_strdup_printf (ngettext ("Looked at %'u message from the last %u days",
+                                         "Looked at %'u messages from the last %u days", n_new),
                                n_new, first_run_days);
   else
     summary = g_strdup_printf (ngettext ("Fetched %u new item", "Fetched %u new items", n_new), n_new);
