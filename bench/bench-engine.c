@@ -6,6 +6,9 @@
  *                                    inserted raw in one transaction
  *   bench-engine mail N LATENCY_MS   an Email Assistant against the sandbox
  *                                    with N new messages since its last sync
+ *   bench-engine mail-expired N      an Email Assistant over a mailbox of N
+ *                                    (its first run looks back at them), then
+ *                                    N more while its history expires
  *   bench-engine scale N_AGENTS      N Email Assistants due at once
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -23,6 +26,7 @@
 
 /* Gmail's documented limits, for the API minimum. */
 #define HISTORY_PAGE  500  /* users.history.list maxResults */
+#define LIST_PAGE     500  /* users.messages.list maxResults */
 #define BATCH_CALLS   100  /* calls in one batch request */
 #define MODIFY_IDS    1000 /* ids in one users.messages.batchModify */
 #define HTTP_PER_HOST 4    /* AfHttpClient's concurrency cap per service */
@@ -112,6 +116,8 @@ bench_open (Bench *b,
   path = g_build_filename (b->dir, "agentflow.db", NULL);
   b->db = af_database_open (path, &error);
   die_on_error (error);
+  /* As the app does: cursors, and what the agents wrote, are kept. */
+  af_services_executor_set_database (b->executor, b->db);
   b->engine = af_engine_new (b->db, AF_EXECUTOR (b->executor));
   af_engine_set_network_monitor (b->engine, NULL);
   /* A run over a big backlog is slow by design here: measure it, do not
@@ -142,9 +148,10 @@ bench_close (Bench *b)
 }
 
 static AfAgent *
-add_email_assistant (Bench   *b,
-                     gint64   next_run,
-                     GError **error)
+add_email_assistant_looking_back (Bench   *b,
+                                  gint64   next_run,
+                                  guint    first_run_days,
+                                  GError **error)
 {
   JsonArray  *connections = json_array_new ();
   JsonObject *c = json_object_new ();
@@ -160,10 +167,19 @@ add_email_assistant (Bench   *b,
   json_array_add_object_element (connections, c);
   agent = af_template_create_agent (af_template_lookup ("email-assistant"), NULL, connections);
   json_array_unref (connections);
+  json_object_set_int_member (af_agent_get_definition (agent), "first_run_days", first_run_days);
   af_agent_set_next_run (agent, next_run);
   if (!af_engine_add_agent (b->engine, agent, error))
     g_clear_object (&agent);
   return agent;
+}
+
+static AfAgent *
+add_email_assistant (Bench   *b,
+                     gint64   next_run,
+                     GError **error)
+{
+  return add_email_assistant_looking_back (b, next_run, 0, error);
 }
 
 typedef struct
@@ -352,6 +368,116 @@ bench_mail (guint n,
   return 0;
 }
 
+/* The batchModify calls the last run needed at the least: one per
+ * distinct change per MODIFY_IDS messages. */
+static guint
+last_run_modifies (AfDatabase *db)
+{
+  sqlite3_stmt *stmt = af_database_prepare (db,
+                                            "SELECT count(*) FROM outbox WHERE state = 'done'"
+                                            " AND action IN ('label', 'archive', 'star', 'mark_read')"
+                                            " AND run_id = (SELECT max (run_id) FROM outbox)"
+                                            " GROUP BY action, json_extract (params, '$.params')",
+                                            NULL);
+  guint         requests = 0;
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    requests += (sqlite3_column_int (stmt, 0) + MODIFY_IDS - 1) / MODIFY_IDS;
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return requests;
+}
+
+static guint
+last_run_drafts (AfDatabase *db)
+{
+  return query_int (db, "SELECT count(*) FROM outbox WHERE state = 'done' AND action = 'draft'"
+                        " AND run_id = (SELECT max (run_id) FROM outbox)");
+}
+
+static guint
+last_run_labels (AfDatabase *db)
+{
+  return query_int (db, "SELECT count(*) FROM outbox WHERE state = 'done' AND action = 'label'"
+                        " AND run_id = (SELECT max (run_id) FROM outbox)");
+}
+
+static guint
+pages (guint n,
+       guint per_page)
+{
+  return MAX (1, (n + per_page - 1) / per_page);
+}
+
+static int
+bench_mail_expired (guint n)
+{
+  Bench b = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfAgent) agent = NULL;
+  g_autoptr (JsonObject) first = NULL;
+  g_autoptr (JsonObject) second = NULL;
+  g_autofree char *query = NULL;
+  guint            requests, quota, min_requests, min_quota, listed, drafts, modifies, created;
+  gboolean         labels_listed;
+  gint64           newest;
+
+  /* N messages, one a minute: the first run looks back far enough. */
+  bench_open (&b, n);
+  agent = add_email_assistant_looking_back (&b, 0, n / (24 * 60) + 1, &error);
+  die_on_error (error);
+  first = run_once (&b, agent);
+  drafts = last_run_drafts (b.db);
+  modifies = last_run_modifies (b.db);
+  created = af_sandbox_get_count (b.sandbox, "gmail.users.labels.create");
+  /* getProfile, the listing, the reads in batches, labels once (when
+   * there is a label to apply). */
+  labels_listed = last_run_labels (b.db) > 0;
+  min_requests = 1 + pages (n, LIST_PAGE) + pages (n, BATCH_CALLS) + labels_listed + created + modifies + drafts;
+  min_quota = 1 + 5 * pages (n, LIST_PAGE) + 5 * n + labels_listed + 5 * created + 50 * modifies + 10 * drafts;
+  requests = af_sandbox_get_total_requests (b.sandbox);
+  quota = af_sandbox_get_total_quota_units (b.sandbox);
+
+  /* N more arrive while the history keeps fewer ids than changed since
+   * the cursor: history.list answers 404, and everything after the last
+   * message dealt with is listed again. */
+  af_sandbox_gmail_set_history_horizon (b.sandbox, n / 2 + 1);
+  af_sandbox_generate_messages (b.sandbox, n, 20240503);
+  af_sandbox_reset_counts (b.sandbox);
+  newest = query_int (b.db, "SELECT CAST (value AS INTEGER) FROM sync_cursors WHERE kind = 'internalDate'");
+  query = g_strdup_printf ("after:%" G_GINT64_FORMAT " -in:drafts -in:sent -in:chats", newest / 1000 - 1);
+  listed = af_sandbox_gmail_count_query (b.sandbox, query);
+  second = run_once (&b, agent);
+  drafts = last_run_drafts (b.db);
+  modifies = last_run_modifies (b.db);
+  created = af_sandbox_get_count (b.sandbox, "gmail.users.labels.create");
+  /* The 404, getProfile, the listing, the reads; labels listed unless
+   * the first run did. */
+  labels_listed = !labels_listed && last_run_labels (b.db) > 0;
+  min_requests += 1 + 1 + pages (listed, LIST_PAGE) + pages (n, BATCH_CALLS) + labels_listed + created + modifies + drafts;
+  min_quota += 2 + 1 + 5 * pages (listed, LIST_PAGE) + 5 * n + labels_listed + 5 * created + 50 * modifies + 10 * drafts;
+  requests += af_sandbox_get_total_requests (b.sandbox);
+  quota += af_sandbox_get_total_quota_units (b.sandbox);
+
+  g_print ("expired-messages %u\n", 2 * n);
+  g_print ("expired-outcome %s\n", json_object_get_string_member_with_default (second, "outcome", "?"));
+  g_print ("expired-handled %" G_GINT64_FORMAT "\n",
+           query_int (b.db, "SELECT count (*) FROM seen_items WHERE item_id NOT LIKE 'own:%'"));
+  g_print ("expired-acted-twice %" G_GINT64_FORMAT "\n",
+           query_int (b.db, "SELECT count (*) FROM (SELECT 1 FROM outbox GROUP BY action, json_extract (params, '$.params'),"
+                            " json_extract (params, '$.item.id') HAVING count (*) > 1)"));
+  g_print ("expired-on-own-mail %" G_GINT64_FORMAT "\n",
+           query_int (b.db, "SELECT count (*) FROM outbox WHERE 'own:' || json_extract (params, '$.item.id')"
+                            " IN (SELECT item_id FROM seen_items)"));
+  g_print ("expired-requests %u\n", requests);
+  g_print ("expired-min-requests %u\n", min_requests);
+  g_print ("expired-quota %u\n", quota);
+  g_print ("expired-min-quota %u\n", min_quota);
+
+  bench_close (&b);
+  return 0;
+}
+
 /* scale */
 
 typedef struct
@@ -448,9 +574,11 @@ main (int   argc,
     return bench_activity (argv[2], atoi (argv[3]));
   if (argc == 4 && g_str_equal (argv[1], "mail"))
     return bench_mail (atoi (argv[2]), atoi (argv[3]));
+  if (argc == 3 && g_str_equal (argv[1], "mail-expired"))
+    return bench_mail_expired (atoi (argv[2]));
   if (argc == 3 && g_str_equal (argv[1], "scale"))
     return bench_scale (atoi (argv[2]));
 
-  g_printerr ("usage: %s activity DB N | mail N LATENCY_MS | scale N_AGENTS\n", argv[0]);
+  g_printerr ("usage: %s activity DB N | mail N LATENCY_MS | mail-expired N | scale N_AGENTS\n", argv[0]);
   return 2;
 }

@@ -109,6 +109,10 @@ add_agent (Fixture    *f,
   g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup (template_id), NULL, connections);
   g_autoptr (GError) error = NULL;
 
+  /* The sample mailbox is today's mail: a mail agent's first run looks
+   * at it. */
+  if (g_str_equal (json_object_get_string_member_with_default (af_agent_get_definition (agent), "source", "mail"), "mail"))
+    json_object_set_int_member (af_agent_get_definition (agent), "first_run_days", 1);
   af_engine_add_agent (f->engine, agent, &error);
   g_assert_no_error (error);
   return agent;

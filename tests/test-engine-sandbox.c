@@ -126,6 +126,10 @@ add_agent (Fixture    *f,
   g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup (template_id), NULL, connections);
   g_autoptr (GError) error = NULL;
 
+  /* The sample mailbox (300 messages, one a minute) is the mail of the
+   * last day: the first run looks at it. */
+  if (g_str_equal (json_object_get_string_member_with_default (af_agent_get_definition (agent), "source", "mail"), "mail"))
+    json_object_set_int_member (af_agent_get_definition (agent), "first_run_days", 1);
   if (rules_json != NULL)
     json_object_set_member (af_agent_get_definition (agent), "rules", json_from_string (rules_json, NULL));
   if (approvals_json != NULL)
@@ -153,6 +157,22 @@ count (Fixture    *f,
        const char *kind)
 {
   return af_activity_log_count (af_engine_get_activity_log (f->engine), af_agent_get_id (agent), kind);
+}
+
+/* The agent's first run takes only the cursor; then one message arrives. */
+static void
+only_new_mail (Fixture *f,
+               AfAgent *agent)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) first = NULL;
+
+  json_object_set_int_member (af_agent_get_definition (agent), "first_run_days", 0);
+  first = af_test_run_agent (f->engine, agent, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (first, "done"), ==, 0);
+  g_free (af_sandbox_gmail_deliver (f->sandbox, "Dana <dana@work.example>", "Project update",
+                                    "The project is on track; the review is on Friday."));
 }
 
 static void
@@ -258,6 +278,10 @@ test_ai_tools (Fixture      *f,
   json_object_set_int_member (ai, "max_steps", 4);
   json_object_set_object_member (af_agent_get_definition (agent), "ai", ai);
 
+  /* One new message, not the whole sample mailbox: the model is asked
+   * about each message. */
+  only_new_mail (f, agent);
+
   /* The scripted model: one good call, one tool it was not offered (the
    * mail told it to send something), one with invalid arguments. */
   af_sandbox_llm_push_tool_call (f->sandbox, "label", "{\"label\":\"AI-Work\"}");
@@ -280,8 +304,13 @@ test_ai_tools (Fixture      *f,
   request = af_sandbox_llm_get_last_request (f->sandbox);
   request_text = json_to_string (request, FALSE);
   g_assert_nonnull (strstr (request_text, "<untrusted-data>"));
-  g_assert_nonnull (strstr (request_text, "\"name\":\"label\""));
-  g_assert_null (strstr (request_text, "\"name\":\"send\""));
+  {
+    JsonNode        *tools = json_object_get_member (json_node_get_object (request), "tools");
+    g_autofree char *tools_text = json_to_string (tools, FALSE);
+
+    g_assert_nonnull (strstr (tools_text, "\"name\":\"label\""));
+    g_assert_null (strstr (tools_text, "\"name\":\"send\""));
+  }
 }
 
 static void
@@ -307,6 +336,9 @@ test_ai_model_per_agent (Fixture      *f,
   json_object_set_boolean_member (plain_ai, "enabled", TRUE);
   json_object_set_int_member (plain_ai, "max_steps", 1);
   json_object_set_object_member (af_agent_get_definition (plain), "ai", plain_ai);
+
+  only_new_mail (f, own);
+  only_new_mail (f, plain);
 
   /* The agent's own model and temperature reach the server… */
   r1 = run_sync (f, own);

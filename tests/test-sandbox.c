@@ -202,6 +202,100 @@ test_gmail_shapes (Fixture      *f,
   g_assert_cmpuint (af_sandbox_get_quota_units (f->sandbox, "gmail.users.messages.batchModify"), ==, 50);
 }
 
+static char *
+current_history (Fixture *f)
+{
+  g_autoptr (Reply) profile = request (f, "GET", "/gmail/v1/users/me/profile", f->google, NULL, NULL);
+  g_autoptr (JsonNode) node = json (profile);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), "historyId"));
+}
+
+/* users.history.list, users.drafts.create, users.messages.list as
+ * documented: a saved draft is a messageAdded record with the DRAFT
+ * label; history past its horizon is a 404; after:/before: take epoch
+ * seconds; spam and trash are left out unless asked for; pages follow
+ * nextPageToken to the end. */
+static void
+test_gmail_history_and_queries (Fixture      *f,
+                                gconstpointer data)
+{
+  g_autofree char *start = current_history (f);
+  g_autofree char *path = NULL;
+  g_autoptr (Reply) draft = NULL;
+  g_autoptr (Reply) history = NULL;
+  g_autoptr (Reply) expired = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) dnode = NULL;
+  JsonArray  *records, *labels;
+  JsonObject *added;
+  const char *draft_message;
+  /* "Subject: Hi\r\n\r\nHello" */
+  const char      *raw = "U3ViamVjdDogSGkNCg0KSGVsbG8";
+  g_autofree char *body = g_strdup_printf ("{\"message\": {\"raw\": \"%s\"}}", raw);
+  gint64           now = g_get_real_time () / G_USEC_PER_SEC;
+  guint            total = 0, n_pages = 0;
+  g_autofree char *token = NULL;
+
+  draft = request (f, "POST", "/gmail/v1/users/me/drafts", f->google, "application/json", body);
+  g_assert_cmpuint (draft->status, ==, 200);
+  dnode = json (draft);
+  draft_message = json_object_get_string_member (json_object_get_object_member (json_node_get_object (dnode), "message"), "id");
+
+  path = g_strdup_printf ("/gmail/v1/users/me/history?startHistoryId=%s&historyTypes=messageAdded", start);
+  history = request (f, "GET", path, f->google, NULL, NULL);
+  g_assert_cmpuint (history->status, ==, 200);
+  node = json (history);
+  records = json_object_get_array_member (json_node_get_object (node), "history");
+  g_assert_cmpuint (json_array_get_length (records), ==, 1);
+  added = json_object_get_object_member (
+      json_array_get_object_element (json_object_get_array_member (json_array_get_object_element (records, 0), "messagesAdded"), 0),
+      "message");
+  g_assert_cmpstr (json_object_get_string_member (added, "id"), ==, draft_message);
+  labels = json_object_get_array_member (added, "labelIds");
+  g_assert_cmpuint (json_array_get_length (labels), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (labels, 0), ==, "DRAFT");
+
+  /* Past the horizon: 404, as when Gmail no longer has the records. */
+  af_sandbox_gmail_set_history_horizon (f->sandbox, 1);
+  g_free (af_sandbox_gmail_deliver (f->sandbox, "Bob <bob@example.org>", "One", "1"));
+  g_free (af_sandbox_gmail_deliver (f->sandbox, "Bob <bob@example.org>", "Two", "2"));
+  expired = request (f, "GET", path, f->google, NULL, NULL);
+  g_assert_cmpuint (expired->status, ==, 404);
+
+  /* after: at or after an epoch second; the sample is one message a
+   * minute up to now, so the last hour holds 60 of them (plus the two
+   * just delivered, and the draft). */
+  {
+    g_autofree char *q = g_strdup_printf ("after:%" G_GINT64_FORMAT " -in:drafts", now - 3600 + 30);
+    g_autofree char *escaped = g_uri_escape_string (q, NULL, FALSE);
+    g_autofree char *list_path = g_strdup_printf ("/gmail/v1/users/me/messages?maxResults=7&q=%s", escaped);
+
+    do
+      {
+        g_autofree char *page_path = token ? g_strdup_printf ("%s&pageToken=%s", list_path, token) : g_strdup (list_path);
+        g_autoptr (Reply) page = request (f, "GET", page_path, f->google, NULL, NULL);
+        g_autoptr (JsonNode) pnode = json (page);
+        JsonObject *o = json_node_get_object (pnode);
+
+        g_clear_pointer (&token, g_free);
+        total += json_object_has_member (o, "messages") ? json_array_get_length (json_object_get_array_member (o, "messages")) : 0;
+        n_pages++;
+        token = g_strdup (json_object_get_string_member_with_default (o, "nextPageToken", NULL));
+      }
+    while (token != NULL);
+    g_assert_cmpuint (total, ==, 59 + 2);
+    g_assert_cmpuint (n_pages, ==, (59 + 2 + 6) / 7);
+    g_assert_cmpuint (af_sandbox_gmail_count_query (f->sandbox, q), ==, 59 + 2);
+  }
+  {
+    g_autofree char *q = g_strdup_printf ("before:%" G_GINT64_FORMAT, now - 3600 * 4 - 30);
+
+    g_assert_cmpuint (af_sandbox_gmail_count_query (f->sandbox, q), ==, 300 - 4 * 60);
+  }
+  g_assert_cmpuint (af_sandbox_gmail_count_query (f->sandbox, "in:drafts"), ==, 1);
+}
+
 static void
 test_gmail_batch (Fixture      *f,
                   gconstpointer data)
@@ -307,6 +401,17 @@ test_slack_shapes (Fixture      *f,
   while (cursor[0] != '\0');
   g_assert_cmpuint (pages, ==, 3);
   g_assert_cmpuint (channels, ==, 12);
+
+  /* The type filter applies after the page is taken: a page can be empty
+   * and still point further (api.slack.com/methods/conversations.list). */
+  {
+    g_autoptr (Reply) page = request (f, "GET", "/api/conversations.list?limit=2&types=private_channel", f->slack, NULL, NULL);
+    g_autoptr (JsonNode) pnode = json (page);
+    JsonObject *p = json_node_get_object (pnode);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (p, "channels")), ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (p, "response_metadata"), "next_cursor"), !=, "");
+  }
 }
 
 static void
@@ -366,6 +471,7 @@ main (int   argc,
   ADD ("google-errors", test_google_errors);
   ADD ("gmail-shapes", test_gmail_shapes);
   ADD ("gmail-batch", test_gmail_batch);
+  ADD ("gmail-history-and-queries", test_gmail_history_and_queries);
   ADD ("slack-shapes", test_slack_shapes);
   ADD ("llm-script", test_llm_script);
   ADD ("seed", test_seed);

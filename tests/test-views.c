@@ -651,6 +651,26 @@ test_templates (void)
       g_assert_nonnull (strstr (json, ids[i]));
       g_assert_nonnull (strstr (json, "\"permissions\""));
 
+      /* A mail agent's first run: new mail from now on unless the user
+       * picks a look back; other agents have no such row. */
+      {
+        GtkWidget *first_run = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "First Run");
+
+        g_assert_nonnull (first_run);
+        g_assert_cmpint (gtk_widget_get_visible (first_run), ==, g_str_equal (ids[i], "email-assistant"));
+        if (gtk_widget_get_visible (first_run))
+          {
+            g_autofree char *week = NULL;
+
+            g_assert_nonnull (strstr (json, "\"first_run_days\" : 0"));
+            adw_combo_row_set_selected (ADW_COMBO_ROW (first_run), 1);
+            week = af_agent_editor_to_json (AF_AGENT_EDITOR (editor));
+            g_assert_nonnull (strstr (week, "\"first_run_days\" : 7"));
+          }
+        else
+          g_assert_null (strstr (json, "first_run_days"));
+      }
+
       /* Test Run describes the plan. */
       gtk_widget_activate_action (GTK_WIDGET (editor), "editor.test-run", NULL);
       {
@@ -1307,6 +1327,8 @@ test_model_settings (void)
   json_object_set_string_member (ai, "instructions", "Label mail about work as AI-Work.");
   json_object_set_int_member (ai, "max_steps", 2);
   json_object_set_object_member (af_agent_get_definition (agent), "ai", ai);
+  /* The sample mailbox is today's mail: the first run looks at it. */
+  json_object_set_int_member (af_agent_get_definition (agent), "first_run_days", 1);
   g_assert_true (af_engine_add_agent (engine, agent, &error));
   g_assert_no_error (error);
   af_sandbox_llm_push_tool_call (sandbox, "label", "{\"label\":\"AI-Work\"}");

@@ -264,7 +264,10 @@ respond_event (SoupServerMessage *msg,
 static void
 respond_410 (SoupServerMessage *msg)
 {
-  /* Documented: 410 GONE, reason fullSyncRequired. */
+  /* Documented: 410 GONE, reason fullSyncRequired; the client then
+   * clears its store and syncs in full:
+   * https://developers.google.com/calendar/api/guides/sync and
+   * https://developers.google.com/calendar/api/guides/errors#410_gone */
   af_sandbox_respond_text (msg, 410, "application/json; charset=UTF-8",
                            "{\"error\":{\"errors\":[{\"domain\":\"global\",\"reason\":\"fullSyncRequired\","
                            "\"message\":\"Sync token is no longer valid, a full sync is required.\","
@@ -294,6 +297,12 @@ handle_list (AfSandbox         *self,
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
 
+  /* An incremental sync returns every change since the token, deleted
+   * events included (status "cancelled") whatever showDeleted says, and
+   * may not be combined with timeMin/timeMax/orderBy; nextSyncToken comes
+   * with the last page only, nextPageToken on the others:
+   * https://developers.google.com/calendar/api/guides/sync
+   * https://developers.google.com/calendar/api/v3/reference/events/list */
   if (sync_token != NULL)
     {
       if (time_min_text != NULL || time_max_text != NULL || g_hash_table_lookup (query, "orderBy"))

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "af-sandbox-private.h"
@@ -64,7 +65,8 @@ struct _SbGmail
   GPtrArray  *drafts;
   guint       n_drafts;
   guint64     next_history_id;
-  guint64     history_floor; /* older startHistoryIds get 404 */
+  guint64     history_floor;   /* older startHistoryIds get 404 */
+  guint64     history_horizon; /* how many history ids are kept; 0: all */
   guint64     next_id;
   guint       next_label;
 };
@@ -267,6 +269,17 @@ sb_gmail_add_message (SbGmail           *gmail,
 
   for (guint i = 0; labels != NULL && labels[i] != NULL; i++)
     add_label (m, labels[i]);
+}
+
+/* The newest internalDate in the mailbox (ms), 0 when it is empty. */
+gint64
+sb_gmail_newest_date (SbGmail *gmail)
+{
+  gint64 newest = 0;
+
+  for (guint i = 0; i < gmail->messages->len; i++)
+    newest = MAX (newest, ((SbMessage *)gmail->messages->pdata[i])->internal_date);
+  return newest;
 }
 
 /* JSON of a message */
@@ -645,20 +658,132 @@ same_message_id (const char *header,
   return hlen == wlen && strncmp (header, wanted, hlen) == 0;
 }
 
-/* The search box, as far as the app uses it: "rfc822msgid:<id>" matches
- * the Message-ID header exactly; anything else is looked for in the
- * subject and the sender. */
-static gboolean
-query_matches (const char *q,
-               const char *subject,
-               const char *from,
-               const char *rfc822_id)
+/* A date in a query: epoch seconds, or YYYY/MM/DD, which "is interpreted
+ * as midnight on that date in the PST timezone":
+ * https://developers.google.com/gmail/api/guides/filtering
+ * → ms since the epoch, or -1. */
+static gint64
+query_date_ms (const char *value)
 {
+  guint  y, m, d;
+  char  *end = NULL;
+  gint64 seconds;
+
+  if (sscanf (value, "%u/%u/%u", &y, &m, &d) == 3 || sscanf (value, "%u-%u-%u", &y, &m, &d) == 3)
+    {
+      g_autoptr (GTimeZone) pacific = g_time_zone_new_identifier ("America/Los_Angeles");
+      g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+      g_autoptr (GDateTime) dt = g_date_time_new (pacific ? pacific : utc, y, m, d, 0, 0, 0);
+
+      return dt ? g_date_time_to_unix (dt) * 1000 : -1;
+    }
+  seconds = g_ascii_strtoll (value, &end, 10);
+  if (end == value || *end != '\0')
+    return -1;
+  return seconds * 1000;
+}
+
+/* in:<place> as Gmail's search box names it. */
+static const char *
+place_label (const char *place)
+{
+  static const struct
+  {
+    const char *place;
+    const char *label;
+  } places[] = {
+    { "inbox", "INBOX" },
+    { "sent", "SENT" },
+    { "drafts", "DRAFT" },
+    { "draft", "DRAFT" },
+    { "chats", "CHAT" },
+    { "spam", "SPAM" },
+    { "trash", "TRASH" },
+    { "starred", "STARRED" },
+    { "important", "IMPORTANT" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    if (g_ascii_strcasecmp (places[i].place, place) == 0)
+      return places[i].label;
+  return NULL;
+}
+
+typedef struct
+{
+  const char *subject;
+  const char *from;
+  const char *rfc822_id;
+  gint64      internal_date; /* -1: unknown */
+  GPtrArray  *labels;        /* nullable */
+} QueryTarget;
+
+static gboolean
+labels_contain (GPtrArray  *labels,
+                const char *label)
+{
+  for (guint i = 0; labels != NULL && i < labels->len; i++)
+    if (g_str_equal (labels->pdata[i], label))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+term_matches (const char        *term,
+              const QueryTarget *t)
+{
+  if (g_str_has_prefix (term, "rfc822msgid:"))
+    return same_message_id (t->rfc822_id, term + strlen ("rfc822msgid:"));
+  /* after: and before: compare the message's internalDate, the time
+   * that "determines ordering in the inbox":
+   * https://developers.google.com/gmail/api/reference/rest/v1/users.messages#Message
+   * after: is taken as "at or after", so a client that asks after its
+   * last second sees that second again, never misses it. */
+  if (g_str_has_prefix (term, "after:") || g_str_has_prefix (term, "before:"))
+    {
+      gboolean after = term[0] == 'a';
+      gint64   ms = query_date_ms (strchr (term, ':') + 1);
+
+      if (ms < 0 || t->internal_date < 0)
+        return FALSE;
+      return after ? t->internal_date >= ms : t->internal_date < ms;
+    }
+  if (g_str_has_prefix (term, "in:") || g_str_has_prefix (term, "is:") || g_str_has_prefix (term, "label:"))
+    {
+      const char      *value = strchr (term, ':') + 1;
+      const char      *label = place_label (value);
+      g_autofree char *upper = g_ascii_strup (value, -1);
+
+      return labels_contain (t->labels, label ? label : upper);
+    }
+  return (t->subject != NULL && strstr (t->subject, term) != NULL) || (t->from != NULL && strstr (t->from, term) != NULL);
+}
+
+/* The search box, as far as the app uses it: space-separated terms that
+ * must all match, "-" before one negates it; rfc822msgid:, after:,
+ * before:, in:; any other word is looked for in the subject and the
+ * sender. https://developers.google.com/gmail/api/guides/filtering and
+ * https://support.google.com/mail/answer/7190 */
+static gboolean
+query_matches (const char        *q,
+               const QueryTarget *t)
+{
+  g_auto (GStrv) terms = NULL;
+
   if (q == NULL || *q == '\0')
     return TRUE;
-  if (g_str_has_prefix (q, "rfc822msgid:"))
-    return same_message_id (rfc822_id, q + strlen ("rfc822msgid:"));
-  return (subject != NULL && strstr (subject, q) != NULL) || (from != NULL && strstr (from, q) != NULL);
+  terms = g_strsplit (q, " ", -1);
+  for (guint i = 0; terms[i] != NULL; i++)
+    {
+      gboolean    negate = terms[i][0] == '-';
+      const char *term = terms[i] + (negate ? 1 : 0);
+
+      if (*term == '\0')
+        continue;
+      if (term_matches (term, t) == negate)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -671,6 +796,8 @@ handle_list (AfSandbox         *self,
   const char *token = query ? g_hash_table_lookup (query, "pageToken") : NULL;
   const char *q = query ? g_hash_table_lookup (query, "q") : NULL;
   const char *label = query ? g_hash_table_lookup (query, "labelIds") : NULL;
+  const char *spam_trash = query ? g_hash_table_lookup (query, "includeSpamTrash") : NULL;
+  gboolean    include_spam_trash = g_strcmp0 (spam_trash, "true") == 0;
   guint       offset = token ? (guint)g_ascii_strtoull (token, NULL, 10) : 0;
   guint       seen = 0, added = 0;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -685,9 +812,16 @@ handle_list (AfSandbox         *self,
     {
       SbMessage *m = gmail->messages->pdata[i - 1];
 
+      QueryTarget target = { m->subject, m->from, m->message_id, m->internal_date, m->labels };
+
       if (label != NULL && !has_label (m, label))
         continue;
-      if (!query_matches (q, m->subject, m->from, m->message_id))
+      /* "includeSpamTrash: Include messages from SPAM and TRASH in the
+       * results", false by default:
+       * https://developers.google.com/gmail/api/reference/rest/v1/users.messages/list */
+      if (!include_spam_trash && (has_label (m, "SPAM") || has_label (m, "TRASH")))
+        continue;
+      if (!query_matches (q, &target))
         continue;
       if (seen++ < offset)
         continue;
@@ -749,6 +883,14 @@ handle_history (AfSandbox         *self,
 
   if (af_sandbox_take_cursor_expiry (self, "gmail.users.history.list"))
     gmail->history_floor = gmail->next_history_id;
+
+  /* "History records are typically available for at least one week and
+   * often longer. However, the time period for which records are available
+   * may be significantly less": past that, 404 and the client must resync.
+   * https://developers.google.com/gmail/api/guides/sync#limitations
+   * The horizon is counted in history ids, so a test can pass it. */
+  if (gmail->history_horizon > 0 && gmail->next_history_id > gmail->history_horizon)
+    gmail->history_floor = MAX (gmail->history_floor, gmail->next_history_id - gmail->history_horizon);
 
   start = g_ascii_strtoull (start_text, NULL, 10);
   if (start < gmail->history_floor || start >= gmail->next_history_id + 1)
@@ -951,6 +1093,11 @@ handle_batch_modify (AfSandbox         *self,
         add_label (m, add->pdata[k]);
       for (guint k = 0; k < remove->len; k++)
         remove_label (m, remove->pdata[k]);
+      /* A label change is a history record of its own (labelsAdded /
+       * labelsRemoved) and moves the mailbox's historyId on:
+       * https://developers.google.com/gmail/api/reference/rest/v1/users.history/list */
+      if (add->len > 0 || remove->len > 0)
+        gmail->next_history_id++;
     }
 
   /* 204 No Content, an empty body, as documented. */
@@ -1084,29 +1231,36 @@ mime_header (const char *mime,
   return NULL;
 }
 
-/* For the side-effect log: the subject and the text, decoded. */
-static void
-log_mail (AfSandbox  *self,
-          const char *method_id,
-          const char *mime)
+/* The text of a single-part message, decoded. */
+static char *
+mime_text (const char *mime)
 {
   const char      *body = strstr (mime, "\r\n\r\n");
-  g_autofree char *subject = mime_header (mime, "Subject");
   g_autofree char *encoding = mime_header (mime, "Content-Transfer-Encoding");
-  g_autofree char *text = NULL;
-  g_autofree char *entry = NULL;
 
   body = body ? body + 4 : "";
   if (g_strcmp0 (encoding, "base64") == 0)
     {
       gsize   length = 0;
       guchar *data = g_base64_decode (body, &length);
+      char   *text = g_strndup ((const char *)data, length);
 
-      text = g_strndup ((const char *)data, length);
       g_free (data);
+      return text;
     }
-  else
-    text = g_strdup (body);
+  return g_strdup (body);
+}
+
+/* For the side-effect log: the subject and the text, decoded. */
+static void
+log_mail (AfSandbox  *self,
+          const char *method_id,
+          const char *mime)
+{
+  g_autofree char *subject = mime_header (mime, "Subject");
+  g_autofree char *text = mime_text (mime);
+  g_autofree char *entry = NULL;
+
   entry = g_strdup_printf ("%s\n%s", subject ? subject : "", text);
   af_sandbox_log_side_effect (self, method_id, entry);
 }
@@ -1161,8 +1315,12 @@ handle_send (AfSandbox         *self,
     }
 
   subject = mime_header (mime, "Subject");
-  m = insert_message (gmail, AF_SANDBOX_ACCOUNT, to, subject, "", NULL, NULL, FALSE, thread_id,
-                      g_get_real_time () / 1000);
+  {
+    g_autofree char *text = mime_text (mime);
+
+    m = insert_message (gmail, AF_SANDBOX_ACCOUNT, to, subject, text, NULL, NULL, FALSE, thread_id,
+                        g_get_real_time () / 1000);
+  }
   add_label (m, "SENT");
   /* The sender's own Message-ID stays, as Gmail keeps it. */
   {
@@ -1207,14 +1365,30 @@ handle_draft (AfSandbox         *self,
   gmail->n_drafts++;
   log_mail (self, "gmail.users.drafts.create", mime);
   draft_id = g_strdup_printf ("r-%u", 4000000 + gmail->n_drafts);
-  message_id = g_strdup_printf ("%" G_GINT64_MODIFIER "x", gmail->next_id++);
+  /* A draft is a message of the mailbox with the DRAFT label, and saving
+   * it is a messageAdded history record like any other mail; the
+   * mailbox's own mail is in the history too:
+   * https://developers.google.com/gmail/api/reference/rest/v1/users.drafts/create
+   * https://developers.google.com/gmail/api/guides/drafts */
   {
-    SbDraft *d = g_new0 (SbDraft, 1);
+    SbDraft         *d = g_new0 (SbDraft, 1);
+    g_autofree char *to = mime_header (mime, "To");
+    g_autofree char *subject = mime_header (mime, "Subject");
+    g_autofree char *text = mime_text (mime);
+    SbMessage       *m = insert_message (gmail, AF_SANDBOX_ACCOUNT, to ? to : "", subject ? subject : "", text, NULL,
+                                         NULL, FALSE, thread_id, g_get_real_time () / 1000);
 
+    add_label (m, "DRAFT");
+    d->rfc822_id = mime_header (mime, "Message-ID");
+    if (d->rfc822_id != NULL)
+      {
+        g_free (m->message_id);
+        m->message_id = g_strdup (d->rfc822_id);
+      }
+    message_id = g_strdup (m->id);
     d->id = g_strdup (draft_id);
     d->message_id = g_strdup (message_id);
-    d->thread_id = g_strdup (thread_id ? thread_id : message_id);
-    d->rfc822_id = mime_header (mime, "Message-ID");
+    d->thread_id = g_strdup (m->thread_id);
     g_ptr_array_add (gmail->drafts, d);
   }
 
@@ -1257,7 +1431,9 @@ handle_drafts_list (SbGmail           *gmail,
     {
       SbDraft *d = gmail->drafts->pdata[i - 1];
 
-      if (!query_matches (q, NULL, NULL, d->rfc822_id))
+      QueryTarget target = { NULL, NULL, d->rfc822_id, -1, NULL };
+
+      if (!query_matches (q, &target))
         continue;
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");
@@ -1405,8 +1581,16 @@ sb_gmail_handle_batch (AfSandbox         *self,
 
           if (q != NULL)
             *q++ = '\0';
-          af_sandbox_count_inner (self, "gmail.users.messages.get");
-          status = get_message (gmail, rest, q, &node);
+          /* Each part is a request of its own: it can be rate limited
+           * alone, and "a set of n requests batched together counts
+           * toward your usage limit as n requests":
+           * https://developers.google.com/gmail/api/guides/batch */
+          status = af_sandbox_take_inner_fault (self, "gmail.users.messages.get");
+          if (status == 0)
+            {
+              af_sandbox_count_inner (self, "gmail.users.messages.get");
+              status = get_message (gmail, rest, q, &node);
+            }
         }
 
       soup_message_headers_replace (out_headers, "Content-Type", "application/http");
@@ -1431,8 +1615,12 @@ sb_gmail_handle_batch (AfSandbox         *self,
         answer = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n"
                                   "{\"error\":{\"code\":%u,\"message\":\"%s\",\"status\":\"%s\"}}",
                                   status, soup_status_get_phrase (status), status,
-                                  status == 404 ? "Requested entity was not found." : "Request failed",
-                                  status == 404 ? "NOT_FOUND" : "INVALID_ARGUMENT");
+                                  status == 404   ? "Requested entity was not found."
+                                  : status == 429 ? "Resource has been exhausted (e.g. check quota)."
+                                                  : "Request failed",
+                                  status == 404   ? "NOT_FOUND"
+                                  : status == 429 ? "RESOURCE_EXHAUSTED"
+                                                  : "INVALID_ARGUMENT");
       {
         g_autoptr (GBytes) bytes = g_bytes_new (answer, strlen (answer));
 
@@ -1557,6 +1745,50 @@ af_sandbox_gmail_find_by_subject (AfSandbox  *self,
         return m->id;
     }
   return NULL;
+}
+
+/**
+ * af_sandbox_gmail_set_history_horizon:
+ * @n_ids: how many history ids history.list keeps; 0: all of them
+ *
+ * A startHistoryId further back than @n_ids answers 404, as Gmail does
+ * once its history records are gone.
+ */
+void
+af_sandbox_gmail_set_history_horizon (AfSandbox *self,
+                                      guint      n_ids)
+{
+  g_return_if_fail (AF_IS_SANDBOX (self));
+
+  af_sandbox_get_gmail (self)->history_horizon = n_ids;
+}
+
+/**
+ * af_sandbox_gmail_count_query:
+ * @q: a messages.list search query
+ *
+ * Returns: how many messages messages.list with @q lists (spam and
+ *   trash left out, as by default)
+ */
+guint
+af_sandbox_gmail_count_query (AfSandbox  *self,
+                              const char *q)
+{
+  SbGmail *gmail;
+  guint    n = 0;
+
+  g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
+
+  gmail = af_sandbox_get_gmail (self);
+  for (guint i = 0; i < gmail->messages->len; i++)
+    {
+      SbMessage  *m = gmail->messages->pdata[i];
+      QueryTarget target = { m->subject, m->from, m->message_id, m->internal_date, m->labels };
+
+      if (!has_label (m, "SPAM") && !has_label (m, "TRASH") && query_matches (q, &target))
+        n++;
+    }
+  return n;
 }
 
 /**

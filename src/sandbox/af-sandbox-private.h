@@ -27,6 +27,10 @@ gboolean af_sandbox_begin (AfSandbox         *self,
 /* A request inside a Gmail batch: counted and charged, no HTTP request. */
 void af_sandbox_count_inner (AfSandbox  *self,
                              const char *method_id);
+/* A fault injected for @method_id, taken for a request inside a batch:
+ * the HTTP status its part answers (429, 500, 503), 0 for none. */
+guint af_sandbox_take_inner_fault (AfSandbox  *self,
+                                   const char *method_id);
 /* Appends to the side-effect log (af_sandbox_get_side_effects ()). */
 void af_sandbox_log_side_effect (AfSandbox  *self,
                                  const char *method_id,
@@ -80,6 +84,7 @@ void     sb_gmail_add_message (SbGmail           *gmail,
                                gboolean           attachment,
                                const char *const *labels,
                                gint64             internal_date_ms);
+gint64   sb_gmail_newest_date (SbGmail *gmail);
 
 SbCalendar *sb_calendar_new (void);
 void        sb_calendar_free (SbCalendar *calendar);

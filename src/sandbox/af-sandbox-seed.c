@@ -127,23 +127,49 @@ add_one (SbGmail *gmail,
  * @seed: the same seed gives the same mailbox
  *
  * Adds @n varied messages (personal, newsletters, invoices with a PDF,
- * urgent, non-ASCII, ISO-8859-15, notifications), one a minute into the past.
+ * urgent, non-ASCII, ISO-8859-15, notifications), one a minute into the
+ * past; in a mailbox with newer mail, one a second after the newest, as
+ * mail that arrives later.
  */
 void
 af_sandbox_generate_messages (AfSandbox *self,
                               guint      n,
                               guint32    seed)
 {
+  af_sandbox_generate_messages_every (self, n, seed, 60);
+}
+
+/**
+ * af_sandbox_generate_messages_every:
+ * @seconds: the time between two messages, back from now
+ *
+ * As af_sandbox_generate_messages(), one message every @seconds.
+ */
+void
+af_sandbox_generate_messages_every (AfSandbox *self,
+                                    guint      n,
+                                    guint32    seed,
+                                    guint      seconds)
+{
   g_autoptr (GRand) rand = NULL;
   SbGmail *gmail;
   gint64   now_ms = g_get_real_time () / 1000;
+  gint64   step_ms = (gint64)MAX (seconds, 1) * 1000;
+  gint64   newest_ms;
 
   g_return_if_fail (AF_IS_SANDBOX (self));
 
   rand = g_rand_new_with_seed (seed);
   gmail = af_sandbox_get_gmail (self);
+  newest_ms = sb_gmail_newest_date (gmail);
   for (guint i = 0; i < n; i++)
-    add_one (gmail, rand, i, now_ms - (gint64)(n - i) * 60 * 1000);
+    {
+      gint64 date_ms = now_ms - (gint64)(n - i) * step_ms;
+
+      if (newest_ms > 0 && now_ms - (gint64)n * step_ms <= newest_ms)
+        date_ms = newest_ms + (gint64)(i + 1) * 1000;
+      add_one (gmail, rand, i, date_ms);
+    }
 }
 
 static char *

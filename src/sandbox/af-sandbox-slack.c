@@ -271,7 +271,13 @@ handle_list (SbSlack           *slack,
       offset = (guint)g_ascii_strtoull (decoded + strlen ("offset:"), NULL, 10);
     }
 
-  for (guint i = 0; i < slack->channels->len; i++)
+  /* The types are filtered after a page of @limit conversations is
+   * taken, so a page can hold fewer than @limit, even none, and still
+   * have a next_cursor: "it's possible to receive fewer results than your
+   * specified limit, even when there are additional results to
+   * retrieve" (https://api.slack.com/methods/conversations.list); a
+   * client follows next_cursor until it is "" (https://api.slack.com/docs/pagination). */
+  for (guint i = offset; i < MIN (offset + limit, slack->channels->len); i++)
     {
       SbChannel *c = slack->channels->pdata[i];
 
@@ -283,13 +289,13 @@ handle_list (SbSlack           *slack,
   begin_ok (b);
   json_builder_set_member_name (b, "channels");
   json_builder_begin_array (b);
-  for (guint i = offset; i < MIN (offset + limit, matches->len); i++)
+  for (guint i = 0; i < matches->len; i++)
     add_channel_json (b, matches->pdata[i]);
   json_builder_end_array (b);
   json_builder_set_member_name (b, "response_metadata");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "next_cursor");
-  if (offset + limit < matches->len)
+  if (offset + limit < slack->channels->len)
     {
       g_autofree char *plain = g_strdup_printf ("offset:%u", offset + limit);
       g_autofree char *next = g_base64_encode ((const guchar *)plain, strlen (plain));

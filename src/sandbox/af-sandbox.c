@@ -48,7 +48,9 @@ struct _AfSandbox
   GPtrArray  *side_effects; /* "method id\ttext", in order */
 };
 
-/* Gmail API quota units per method, from the Gmail API usage limits. */
+/* Gmail API quota units per method, from the Gmail API usage limits:
+ * https://developers.google.com/gmail/api/reference/quota (a request
+ * inside a batch is charged as itself). */
 static const struct
 {
   const char *method_id;
@@ -62,6 +64,7 @@ static const struct
   { "gmail.users.labels.create", 5 },
   { "gmail.users.messages.batchModify", 50 },
   { "gmail.users.drafts.create", 10 },
+  { "gmail.users.drafts.list", 5 },
   { "gmail.users.messages.send", 100 },
 };
 
@@ -573,6 +576,42 @@ af_sandbox_count_inner (AfSandbox  *self,
 
   g_hash_table_replace (self->counts, g_strdup (method_id), GUINT_TO_POINTER (n + 1));
   add_quota (self, method_id);
+}
+
+guint
+af_sandbox_take_inner_fault (AfSandbox  *self,
+                             const char *method_id)
+{
+  GQueue *queue = g_hash_table_lookup (self->faults, method_id);
+  Fault  *fault;
+  guint   status = 0;
+
+  if (queue == NULL || g_queue_is_empty (queue))
+    return 0;
+  fault = take_fault (self, method_id);
+  if (fault == NULL)
+    return 0;
+  switch (fault->fault)
+    {
+    case AF_SANDBOX_ROUTE_RATE_LIMIT:
+      status = 429;
+      break;
+    case AF_SANDBOX_ROUTE_SERVER_ERROR:
+      status = 500;
+      break;
+    case AF_SANDBOX_ROUTE_UNAVAILABLE:
+      status = 503;
+      break;
+    case AF_SANDBOX_ROUTE_LATENCY:
+    case AF_SANDBOX_ROUTE_MALFORMED_JSON:
+    case AF_SANDBOX_ROUTE_TRUNCATED:
+    case AF_SANDBOX_ROUTE_DROP_CONNECTION:
+    case AF_SANDBOX_ROUTE_EXPIRE_CURSOR:
+    default:
+      break;
+    }
+  g_free (fault);
+  return status;
 }
 
 void

@@ -109,6 +109,10 @@ void af_sandbox_seed_sample (AfSandbox *self);
 void af_sandbox_generate_messages (AfSandbox *self,
                                    guint      n,
                                    guint32    seed);
+void af_sandbox_generate_messages_every (AfSandbox *self,
+                                         guint      n,
+                                         guint32    seed,
+                                         guint      seconds);
 void af_sandbox_add_default_tokens (AfSandbox *self,
                                     char     **google_token,
                                     char     **slack_token,
@@ -124,6 +128,10 @@ char       *af_sandbox_gmail_deliver (AfSandbox  *self,
                                       const char *text);
 guint       af_sandbox_gmail_get_n_sent (AfSandbox *self);
 guint       af_sandbox_gmail_get_n_drafts (AfSandbox *self);
+void        af_sandbox_gmail_set_history_horizon (AfSandbox *self,
+                                                  guint      n_ids);
+guint       af_sandbox_gmail_count_query (AfSandbox  *self,
+                                          const char *q);
 char       *af_sandbox_gmail_get_sent_mime (AfSandbox *self,
                                             guint      index);
 const char *af_sandbox_gmail_get_sent_thread (AfSandbox *self,

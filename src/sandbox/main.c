@@ -30,11 +30,26 @@ main (int   argc,
   g_autofree char *slack = NULL;
   g_autofree char *llm = NULL;
   const char      *base;
+  int              horizon = 0;
+  GOptionEntry     entries[] = {
+        { "history-horizon", 0, 0, G_OPTION_ARG_INT, &horizon,
+          "Keep only the last N Gmail history ids; older startHistoryIds get 404 (default: all)", "N" },
+        { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("— a local Gmail, Calendar, Slack and model API");
 
   setlocale (LC_ALL, "");
 
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || horizon < 0)
+    {
+      g_printerr ("agentflow-sandbox: %s\n", error ? error->message : "--history-horizon must be 0 or more");
+      return 2;
+    }
+
   sandbox = af_sandbox_new ();
   af_sandbox_seed_sample (sandbox);
+  af_sandbox_gmail_set_history_horizon (sandbox, (guint)horizon);
   af_sandbox_add_default_tokens (sandbox, &google, &slack, &llm);
   af_sandbox_llm_push_reply (sandbox, "{\"role\":\"assistant\",\"content\":\"Hello from the sandbox model.\"}");
 

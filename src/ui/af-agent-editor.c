@@ -41,6 +41,7 @@ struct _AfAgentEditor
   AdwEntryRow         *description_row;
   GtkLabel            *name_error;
   AdwComboRow         *trigger_row;
+  AdwComboRow         *first_run_row; /* mail agents only */
   AdwActionRow        *interval_row;
   GtkSpinButton       *interval_spin;
   AdwComboRow         *weekday_row;
@@ -82,6 +83,16 @@ enum
 };
 
 static const char *const trigger_ids[] = { "interval", "daily", "weekly", "new-mail", "before-event" };
+
+/* The first-run row, in days looked back. */
+enum
+{
+  FIRST_RUN_NEW,
+  FIRST_RUN_WEEK,
+  FIRST_RUN_MONTH,
+};
+
+static const guint first_run_days[] = { 0, 7, 30 };
 
 static const struct
 {
@@ -495,6 +506,20 @@ load_definition (AfAgentEditor     *self,
         adw_combo_row_set_selected (self->weekday_row, MAX (1, json_object_get_int_member (trigger, "weekday")) - 1);
     }
 
+  /* A mail agent's first run: new mail only, or also the last 7 or 30
+   * days ("first_run_days"). */
+  {
+    const char *source = definition ? json_object_get_string_member_with_default (definition, "source", "mail") : "mail";
+    gint64      days = definition && json_object_has_member (definition, "first_run_days") &&
+                          JSON_NODE_HOLDS_VALUE (json_object_get_member (definition, "first_run_days"))
+                           ? json_object_get_int_member (definition, "first_run_days")
+                           : 0;
+
+    gtk_widget_set_visible (GTK_WIDGET (self->first_run_row), g_str_equal (source, "mail"));
+    adw_combo_row_set_selected (self->first_run_row, days <= 0 ? FIRST_RUN_NEW : days <= 7 ? FIRST_RUN_WEEK
+                                                                                           : FIRST_RUN_MONTH);
+  }
+
   for (guint s = 0; s < self->service_rows->len; s++)
     adw_expander_row_set_enable_expansion (g_ptr_array_index (self->service_rows, s), FALSE);
   for (guint p = 0; p < self->permission_rows->len; p++)
@@ -829,6 +854,7 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, description_row);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, name_error);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, trigger_row);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, first_run_row);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, interval_row);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, weekday_row);
@@ -1206,6 +1232,13 @@ af_agent_editor_to_json (AfAgentEditor *self)
   json_builder_set_member_name (builder, "weekday");
   json_builder_add_int_value (builder, adw_combo_row_get_selected (self->weekday_row) + 1);
   json_builder_end_object (builder);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->first_run_row)))
+    {
+      json_builder_set_member_name (builder, "first_run_days");
+      json_builder_add_int_value (builder, first_run_days[MIN (adw_combo_row_get_selected (self->first_run_row),
+                                                               G_N_ELEMENTS (first_run_days) - 1)]);
+    }
 
   json_builder_set_member_name (builder, "permissions");
   json_builder_begin_object (builder);

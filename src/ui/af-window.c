@@ -893,6 +893,8 @@ apply_editor_json (AfWindow   *self,
   if (g_str_equal (kind, "weekly"))
     json_object_set_int_member (trigger, "weekday", json_object_get_int_member_with_default (in, "weekday", 1));
   json_object_set_object_member (definition, "trigger", trigger);
+  if (json_object_has_member (editor, "first_run_days"))
+    json_object_set_int_member (definition, "first_run_days", json_object_get_int_member (editor, "first_run_days"));
 
   if (json_object_get_boolean_member_with_default (editor, "rules_modified", FALSE))
     {

@@ -560,6 +560,9 @@ add_agents (void)
           json_object_set_boolean_member (ai, "enabled", TRUE);
           json_object_set_int_member (ai, "max_steps", 3);
         }
+      /* The sandbox's mailbox is the last day's mail: the first run looks
+       * at it, so the warm-up sees the mailbox, as a user's first day. */
+      json_object_set_int_member (def, "first_run_days", 1);
       mark_params (def, i);
       if (!af_engine_add_agent (soak.engine, agent, &error))
         g_error ("adding agent %u: %s", i, error->message);

@@ -650,6 +650,18 @@ validate_source (JsonNode *node,
   return TRUE;
 }
 
+/* How far back the first run of a mail agent looks: 0, new mail from
+ * then on only. */
+static gboolean
+validate_first_run_days (JsonNode *node,
+                         GError  **error)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < 0 || json_node_get_int (node) > 365)
+    return fail (error, "first_run_days", "must be a number of days from 0 to 365");
+  return TRUE;
+}
+
 static gboolean
 validate_connections (JsonNode *node,
                       GError  **error)
@@ -785,6 +797,7 @@ typedef struct
 static const DefinitionMember definition_members[] = {
   { "source", TRUE, validate_source },
   { "trigger", TRUE, validate_trigger },
+  { "first_run_days", FALSE, validate_first_run_days },
   { "connections", FALSE, validate_connections },
   { "rules", FALSE, validate_rules },
   { "ai", FALSE, validate_ai },

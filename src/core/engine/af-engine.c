@@ -1617,6 +1617,9 @@ on_fetch_cb (GObject      *source,
   g_autoptr (JsonObject) details = NULL;
   g_autofree char *summary = NULL;
   guint            n_new = 0;
+  guint            first_run_days;
+  const char      *source_name = json_object_get_string_member_with_default (af_agent_get_definition (run->agent),
+                                                                             "source", "mail");
 
   items = af_executor_fetch_finish (AF_EXECUTOR (source), result, &error);
   if (items == NULL)
@@ -1641,7 +1644,18 @@ on_fetch_cb (GObject      *source,
   json_object_set_string_member (details, "source",
                                  json_object_get_string_member_with_default (af_agent_get_definition (run->agent),
                                                                              "source", "mail"));
-  summary = g_strdup_printf (ngettext ("Fetched %u new item", "Fetched %u new items", n_new), n_new);
+  first_run_days = af_agent_get_last_run (run->agent) == 0 && g_str_equal (source_name, "mail")
+                       ? CLAMP (af_json_get_int (af_agent_get_definition (run->agent), "first_run_days", 0), 0, 365)
+                       : 0;
+  json_object_set_int_member (details, "first_run_days", first_run_days);
+  if (first_run_days > 0)
+    /* Translators: the first run of a mail agent; the second number is
+     * a number of days (7 or 30). */
+    summary = g_strdup_printf (ngettext ("Looked at %'u message from the last %u days",
+                                         "Looked at %'u messages from the last %u days", n_new),
+                               n_new, first_run_days);
+  else
+    summary = g_strdup_printf (ngettext ("Fetched %u new item", "Fetched %u new items", n_new), n_new);
   run_log (run, "fetched", summary, details, NULL);
 
   run->items = g_steal_pointer (&items);
@@ -3296,7 +3310,8 @@ af_engine_get_metrics (AfEngine   *self,
   m->success_rate_7d = m->runs_7d ? (double)m->runs_succeeded_7d / m->runs_7d : 0;
   m->emails_processed = count_query (self,
                                      "SELECT count (*) FROM seen_items WHERE (?1 IS NULL OR agent_id = ?1)"
-                                     " AND seen_at >= ?2 AND item_id NOT LIKE 'agenda-%' AND item_id NOT LIKE 'digest-%'",
+                                     " AND seen_at >= ?2 AND item_id NOT LIKE 'agenda-%' AND item_id NOT LIKE 'digest-%'"
+                                     " AND item_id NOT LIKE 'own:%'",
                                      agent_id, 0);
 
   /* Actions done, per agent and kind, weighted by the agent's template. */

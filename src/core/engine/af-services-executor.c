@@ -7,47 +7,18 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "af-error.h"
-#include "af-services-executor.h"
-
-/* Reads go through the clients' incremental sync, new mail read in
- * batches; writes map one action to one client call, or many label-type
- * actions to one batchModify. Label names are resolved (and created) once. */
-struct _AfServicesExecutor
-{
-  GObject parent_instance;
-
-  AfGmailClient    *gmail;
-  AfCalendarClient *calendar;
-  AfSlackClient    *slack;
-  AfDatabase       *db;
-  GHashTable       *history;   /* agent id → its committed Gmail historyId */
-  GHashTable       *pending;   /* agent id → Pending: its last fetch, not committed yet */
-  GHashTable       *label_ids; /* name → id, NULL until listed */
-};
+#include "af-json-private.h"
+#include "af-services-executor-private.h"
 
 static void af_services_executor_iface_init (AfExecutorInterface *iface);
 
-/* The Slack metadata event_type stamped on every post. */
-#define ACTION_EVENT_TYPE "agentflow_action"
-
 G_DEFINE_FINAL_TYPE_WITH_CODE (AfServicesExecutor, af_services_executor, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (AF_TYPE_EXECUTOR, af_services_executor_iface_init))
 
-typedef struct
-{
-  AfAgent    *agent;
-  char       *source;
-  GPtrArray  *ids;
-  guint       next;
-  GPtrArray  *items;
-  char       *action;
-  JsonObject *params;
-  JsonObject *item;
-  gboolean    batch; /* execute_batch: @ids are the messages */
-} Op;
-
-static void
-op_free (Op *op)
+void
+af_services_op_free (AfServicesOp *op)
 {
   g_clear_object (&op->agent);
   g_free (op->source);
@@ -56,13 +27,14 @@ op_free (Op *op)
   g_free (op->action);
   g_clear_pointer (&op->params, json_object_unref);
   g_clear_pointer (&op->item, json_object_unref);
+  g_strfreev (op->skip_labels);
   g_free (op);
 }
 
-static gboolean
-need (GTask      *task,
-      gpointer    client,
-      const char *service)
+gboolean
+af_services_executor_need (GTask      *task,
+                           gpointer    client,
+                           const char *service)
 {
   if (client != NULL)
     return TRUE;
@@ -111,6 +83,7 @@ typedef struct
 {
   gconstpointer items; /* identifies the fetch: the array it returned */
   char         *history_id;
+  gint64        newest_date; /* ms: the newest internalDate read, 0: none */
 } Pending;
 
 static void
@@ -155,6 +128,119 @@ committed_history (AfServicesExecutor *self,
   return value;
 }
 
+/* The newest internalDate (ms) of the mail the agent dealt with, kept with
+ * its cursor; else when the cursor was stored; 0 if neither. */
+static gint64
+committed_date (AfServicesExecutor *self,
+                AfAgent            *agent)
+{
+  sqlite3_stmt *stmt;
+  gint64        date = 0;
+  gint64       *known = g_hash_table_lookup (self->dates, af_agent_get_id (agent));
+
+  if (known != NULL)
+    return *known;
+  if (self->db == NULL)
+    return 0;
+  stmt = af_database_prepare (self->db,
+                              "SELECT kind, value, updated_at FROM sync_cursors WHERE service = 'gmail' AND account = ?1"
+                              " AND kind IN ('historyId', 'internalDate') AND scope = ?2",
+                              NULL);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, cursor_account (agent), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *kind = (const char *)sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (kind, "internalDate") == 0)
+        {
+          date = g_ascii_strtoll ((const char *)sqlite3_column_text (stmt, 1), NULL, 10);
+          break;
+        }
+      date = sqlite3_column_int64 (stmt, 2) / 1000;
+    }
+  sqlite3_reset (stmt);
+  return date;
+}
+
+static void
+store_cursor (AfServicesExecutor *self,
+              AfAgent            *agent,
+              const char         *kind,
+              const char         *value,
+              GError            **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = af_database_prepare (self->db,
+                              "INSERT INTO sync_cursors (service, account, kind, scope, value, updated_at)"
+                              " VALUES ('gmail', ?1, ?5, ?2, ?3, ?4)"
+                              " ON CONFLICT (service, account, kind, scope) DO UPDATE SET value = ?3, updated_at = ?4",
+                              error);
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_text (stmt, 1, cursor_account (agent), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, value, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+  sqlite3_bind_text (stmt, 5, kind, -1, SQLITE_STATIC);
+  af_database_step_done (self->db, stmt, error);
+}
+
+/* Items the agent dealt with, and mail it wrote itself ("own:<id>"), are
+ * in seen_items. */
+static gboolean
+is_known (AfServicesExecutor *self,
+          AfAgent            *agent,
+          const char         *id)
+{
+  g_autofree char *own = g_strconcat ("own:", id, NULL);
+  sqlite3_stmt    *stmt;
+  gboolean         known = FALSE;
+
+  if (self->db == NULL)
+    return FALSE;
+  stmt = af_database_prepare (self->db, "SELECT 1 FROM seen_items WHERE agent_id = ?1 AND item_id IN (?2, ?3)", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, own, -1, SQLITE_TRANSIENT);
+  known = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return known;
+}
+
+/* Remembers a message the agent wrote (a draft, a sent mail), so it never
+ * takes it for new mail, whatever its labels say by then. */
+void
+af_services_executor_remember_own (AfServicesExecutor *self,
+                                   AfAgent            *agent,
+                                   const char         *message_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *own = NULL;
+  sqlite3_stmt    *stmt;
+
+  if (self->db == NULL || agent == NULL || message_id == NULL || *message_id == '\0')
+    return;
+  own = g_strconcat ("own:", message_id, NULL);
+  stmt = af_database_prepare (self->db,
+                              "INSERT OR IGNORE INTO seen_items (agent_id, item_id, seen_at) VALUES (?1, ?2, ?3)",
+                              &error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, own, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
+      af_database_step_done (self->db, stmt, &error);
+    }
+  if (error != NULL)
+    g_warning ("Could not remember the agent’s own message: %s", error->message);
+}
+
 static void
 services_commit_fetch (AfExecutor *executor,
                        AfAgent    *agent,
@@ -165,30 +251,32 @@ services_commit_fetch (AfExecutor *executor,
   Pending            *pending = g_hash_table_lookup (self->pending, agent_id);
   g_autofree char    *history_id = NULL;
   g_autoptr (GError) error = NULL;
-  sqlite3_stmt *stmt;
+  gint64 newest_date;
 
   /* Only the run's own fetch: after a later one (a test run) the
    * cursor stays, and the next sync reads again what it must. */
   if (pending == NULL || pending->items != items)
     return;
   history_id = g_steal_pointer (&pending->history_id);
+  newest_date = pending->newest_date;
   g_hash_table_remove (self->pending, agent_id);
   g_hash_table_insert (self->history, g_strdup (agent_id), g_strdup (history_id));
+  if (newest_date > committed_date (self, agent))
+    {
+      if (self->db != NULL)
+        {
+          g_autofree char *date = g_strdup_printf ("%" G_GINT64_FORMAT, newest_date);
+
+          store_cursor (self, agent, "internalDate", date, &error);
+        }
+      g_hash_table_insert (self->dates, g_strdup (agent_id), g_memdup2 (&newest_date, sizeof newest_date));
+    }
   if (self->db == NULL)
     return;
-  stmt = af_database_prepare (self->db,
-                              "INSERT INTO sync_cursors (service, account, kind, scope, value, updated_at)"
-                              " VALUES ('gmail', ?1, 'historyId', ?2, ?3, ?4)"
-                              " ON CONFLICT (service, account, kind, scope) DO UPDATE SET value = ?3, updated_at = ?4",
-                              &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, cursor_account (agent), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, history_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
-      af_database_step_done (self->db, stmt, &error);
-    }
+  /* With the cursor, the last point the agent processed (above): when the
+   * cursor expires, mail from there on is listed again. */
+  if (error == NULL)
+    store_cursor (self, agent, "historyId", history_id, &error);
   /* Not fatal: the next sync starts from the older cursor and the engine
    * skips what it has seen. */
   if (error != NULL)
@@ -201,7 +289,51 @@ services_commit_fetch (AfExecutor *executor,
  * in an action, or the AI model reading the message): only then is each
  * message read in full, else its headers are enough. */
 static gboolean
-node_mentions_body (JsonNode *node)
+node_mentions_field (JsonNode   *node,
+                     const char *field)
+{
+  g_autofree char *placeholder = g_strconcat ("{{", field, "}}", NULL);
+
+  if (node == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+      g_autoptr (GList) members = json_object_get_members (o);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, "field", NULL), field) == 0)
+        return TRUE;
+      for (GList *l = members; l; l = l->next)
+        if (node_mentions_field (json_object_get_member (o, l->data), field))
+          return TRUE;
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        if (node_mentions_field (json_array_get_element (a, i), field))
+          return TRUE;
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return strstr (json_node_get_string (node), placeholder) != NULL;
+  return FALSE;
+}
+
+/* "first_run_days": how far back the first run looks (0: new mail from
+ * then on only). */
+static guint
+first_run_days (AfAgent *agent)
+{
+  JsonObject *definition = af_agent_get_definition (agent);
+
+  return definition ? (guint)CLAMP (af_json_get_int (definition, "first_run_days", 0), 0, 365) : 0;
+}
+
+/* Whether a string in @node contains @text. */
+static gboolean
+node_mentions_text (JsonNode   *node,
+                    const char *text)
 {
   if (node == NULL)
     return FALSE;
@@ -210,10 +342,8 @@ node_mentions_body (JsonNode *node)
       JsonObject *o = json_node_get_object (node);
       g_autoptr (GList) members = json_object_get_members (o);
 
-      if (g_strcmp0 (json_object_get_string_member_with_default (o, "field", NULL), "body") == 0)
-        return TRUE;
       for (GList *l = members; l; l = l->next)
-        if (node_mentions_body (json_object_get_member (o, l->data)))
+        if (node_mentions_text (json_object_get_member (o, l->data), text))
           return TRUE;
     }
   else if (JSON_NODE_HOLDS_ARRAY (node))
@@ -221,11 +351,11 @@ node_mentions_body (JsonNode *node)
       JsonArray *a = json_node_get_array (node);
 
       for (guint i = 0; i < json_array_get_length (a); i++)
-        if (node_mentions_body (json_array_get_element (a, i)))
+        if (node_mentions_text (json_array_get_element (a, i), text))
           return TRUE;
     }
   else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return strstr (json_node_get_string (node), "{{body}}") != NULL;
+    return strstr (json_node_get_string (node), text) != NULL;
   return FALSE;
 }
 
@@ -238,7 +368,80 @@ needs_body (AfAgent *agent)
   if (ai != NULL && json_object_get_boolean_member_with_default (ai, "enabled", FALSE))
     return TRUE;
   return definition != NULL && json_object_has_member (definition, "rules") &&
-         node_mentions_body (json_object_get_member (definition, "rules"));
+         node_mentions_field (json_object_get_member (definition, "rules"), "body");
+}
+
+/* Labels an agent leaves alone unless one of its rules asks for them:
+ * its own drafts and sent mail, chats, spam and trash. */
+static GStrv
+skip_labels_for (AfAgent *agent)
+{
+  static const char *const all[] = { "DRAFT", "SENT", "CHAT", "SPAM", "TRASH", NULL };
+  JsonObject              *definition = af_agent_get_definition (agent);
+  JsonNode                *rules = definition ? json_object_get_member (definition, "rules") : NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; all[i] != NULL; i++)
+    {
+      /* Mail the account wrote itself is never new mail to act on. */
+      gboolean always = i < 3;
+
+      if (always || !node_mentions_text (rules, all[i]))
+        g_strv_builder_add (builder, all[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* The address inside "Name <addr>", or the whole text. */
+static char *
+address_of (const char *from)
+{
+  const char *lt = from ? strrchr (from, '<') : NULL;
+  const char *gt = lt ? strchr (lt, '>') : NULL;
+
+  if (lt != NULL && gt != NULL)
+    return g_ascii_strdown (lt + 1, gt - lt - 1);
+  if (from == NULL)
+    return NULL;
+  {
+    g_autofree char *copy = g_strdup (from);
+
+    return g_ascii_strdown (g_strstrip (copy), -1);
+  }
+}
+
+gboolean
+af_services_executor_from_account (AfAgent    *agent,
+                                   const char *from)
+{
+  const char      *account = af_agent_get_account (agent, "gmail");
+  g_autofree char *address = address_of (from);
+  g_autofree char *mine = account ? g_ascii_strdown (account, -1) : NULL;
+
+  return mine != NULL && address != NULL && g_str_equal (address, mine);
+}
+
+static gboolean
+skipped_message (AfAgent        *agent,
+                 GStrv           skip_labels,
+                 AfGmailMessage *m)
+{
+  for (guint i = 0; m->label_ids != NULL && m->label_ids[i] != NULL; i++)
+    if (skip_labels != NULL && g_strv_contains ((const char *const *)skip_labels, m->label_ids[i]))
+      return TRUE;
+  return af_services_executor_from_account (agent, m->from);
+}
+
+static gboolean
+needs_digest (AfAgent *agent)
+{
+  JsonObject *ai = af_agent_get_ai (agent);
+  JsonObject *definition = af_agent_get_definition (agent);
+  JsonNode   *rules = definition ? json_object_get_member (definition, "rules") : NULL;
+
+  if (ai != NULL && json_object_get_boolean_member_with_default (ai, "enabled", FALSE))
+    return TRUE;
+  return node_mentions_field (rules, "digest");
 }
 
 static void
@@ -246,11 +449,13 @@ on_get_messages_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  GTask *task = user_data;
-  Op    *op = g_task_get_task_data (task);
+  GTask        *task = user_data;
+  AfServicesOp *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) messages = af_gmail_client_get_messages_finish (AF_GMAIL_CLIENT (source), result, &error);
   g_autoptr (GHashTable) by_id = NULL;
+  AfServicesExecutor *self = g_task_get_source_object (task);
+  Pending            *pending = g_hash_table_lookup (self->pending, af_agent_get_id (op->agent));
 
   if (messages == NULL)
     {
@@ -270,11 +475,14 @@ on_get_messages_cb (GObject      *source,
     {
       AfGmailMessage *m = g_hash_table_lookup (by_id, g_ptr_array_index (op->ids, i));
 
-      /* The account's own outgoing mail shows up in the history too: an
-       * agent must not act on what it (or another agent) sent, or a rule
-       * that answers mail answers its own answers, forever. */
-      if (m != NULL && (m->label_ids == NULL || !g_strv_contains ((const char *const *)m->label_ids, "SENT") ||
-                        g_strv_contains ((const char *const *)m->label_ids, "INBOX")))
+      if (m == NULL)
+        continue;
+      if (pending != NULL)
+        pending->newest_date = MAX (pending->newest_date, m->internal_date);
+      /* The account's own mail shows up in the history too (drafts, sent
+       * mail): an agent must not act on what it (or another agent) wrote,
+       * or a rule that answers mail answers its own answers, forever. */
+      if (!skipped_message (op->agent, op->skip_labels, m))
         g_ptr_array_add (op->items, item_from_message (m));
     }
   g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
@@ -285,7 +493,7 @@ static void
 fetch_messages (GTask *task)
 {
   AfServicesExecutor *self = g_task_get_source_object (task);
-  Op                 *op = g_task_get_task_data (task);
+  AfServicesOp       *op = g_task_get_task_data (task);
   g_autoptr (GPtrArray) ids = g_ptr_array_new ();
 
   if (op->ids->len == 0)
@@ -309,7 +517,7 @@ on_sync_cb (GObject      *source,
 {
   GTask              *task = user_data;
   AfServicesExecutor *self = g_task_get_source_object (task);
-  Op                 *op = g_task_get_task_data (task);
+  AfServicesOp       *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (AfGmailSyncResult) sync = af_gmail_client_sync_finish (AF_GMAIL_CLIENT (source), result, &error);
 
@@ -330,7 +538,16 @@ on_sync_cb (GObject      *source,
     pending->history_id = g_strdup (sync->history_id);
     g_hash_table_insert (self->pending, g_strdup (af_agent_get_id (op->agent)), pending);
   }
-  op->ids = g_ptr_array_ref (sync->message_ids);
+  /* What the agent dealt with already (listed again after a resync) or
+   * wrote itself is not read again: no quota spent on it. */
+  op->ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < sync->message_ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (sync->message_ids, i);
+
+      if (!is_known (self, op->agent, id))
+        g_ptr_array_add (op->ids, g_strdup (id));
+    }
   fetch_messages (task);
 }
 
@@ -341,8 +558,8 @@ on_digest_metadata_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  GTask *task = user_data;
-  Op    *op = g_task_get_task_data (task);
+  GTask        *task = user_data;
+  AfServicesOp *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) messages = af_gmail_client_get_metadata_finish (AF_GMAIL_CLIENT (source), result, &error);
   g_autofree char *id = today_id ("digest-");
@@ -408,8 +625,8 @@ on_agenda_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  GTask *task = user_data;
-  Op    *op = g_task_get_task_data (task);
+  GTask        *task = user_data;
+  AfServicesOp *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) events = af_calendar_client_list_events_finish (AF_CALENDAR_CLIENT (source), result, &error);
   g_autofree char *id = today_id ("agenda-");
@@ -464,13 +681,13 @@ services_fetch_async (AfExecutor         *executor,
 {
   AfServicesExecutor *self = AF_SERVICES_EXECUTOR (executor);
   GTask              *task = g_task_new (self, cancellable, callback, user_data);
-  Op                 *op = g_new0 (Op, 1);
+  AfServicesOp       *op = g_new0 (AfServicesOp, 1);
 
   g_task_set_source_tag (task, services_fetch_async);
   op->agent = g_object_ref (agent);
   op->source = g_strdup (source);
   op->items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
-  g_task_set_task_data (task, op, (GDestroyNotify)op_free);
+  g_task_set_task_data (task, op, (GDestroyNotify)af_services_op_free);
 
   if (g_strcmp0 (source, "agenda") == 0)
     {
@@ -478,7 +695,7 @@ services_fetch_async (AfExecutor         *executor,
       g_autoptr (GDateTime) start = NULL;
       g_autoptr (GDateTime) end = NULL;
 
-      if (!need (task, self->calendar, "Calendar"))
+      if (!af_services_executor_need (task, self->calendar, "Calendar"))
         return;
       start = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
                                      g_date_time_get_day_of_month (now), 0, 0, 0);
@@ -487,17 +704,53 @@ services_fetch_async (AfExecutor         *executor,
     }
   else if (g_strcmp0 (source, "digest") == 0)
     {
-      if (!need (task, self->gmail, "Gmail"))
+      g_autofree char *id = today_id ("digest-");
+
+      if (!af_services_executor_need (task, self->gmail, "Gmail"))
         return;
-      af_gmail_client_list_messages_async (self->gmail, "in:inbox", NULL, 20, cancellable, on_digest_list_cb, task);
+      /* Fetch only what the agent needs: today's digest, once dealt
+       * with, is not read again, and rules that do not show it need no
+       * inbox at all. */
+      if (is_known (self, agent, id))
+        {
+          g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
+          g_object_unref (task);
+        }
+      else if (!needs_digest (agent))
+        {
+          JsonObject *item = json_object_new ();
+
+          json_object_set_string_member (item, "id", id);
+          json_object_set_string_member (item, "digest", "");
+          g_ptr_array_add (op->items, item);
+          g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
+          g_object_unref (task);
+        }
+      else
+        af_gmail_client_list_messages_async (self->gmail, "in:inbox", NULL, 20, cancellable, on_digest_list_cb, task);
     }
   else
     {
-      if (!need (task, self->gmail, "Gmail"))
+      const char *cursor = committed_history (self, agent);
+      gint64      after = -1;
+
+      if (!af_services_executor_need (task, self->gmail, "Gmail"))
         return;
-      /* Incremental from the agent's last historyId; the first time (or
-       * when it expired: 404) a bounded listing. */
-      af_gmail_client_sync_async (self->gmail, committed_history (self, agent), 50, cancellable, on_sync_cb, task);
+      /* Incremental from the agent's last historyId. When it expired
+       * (404), everything since the last mail the agent dealt with (a
+       * second earlier: after: counts whole seconds); the first time,
+       * what the user chose: new mail from now on, or the last N days. */
+      if (cursor != NULL)
+        {
+          gint64 date = committed_date (self, agent);
+
+          after = date > 0 ? date / 1000 - 1 : g_get_real_time () / G_USEC_PER_SEC - 7 * 24 * 3600;
+        }
+      else if (first_run_days (agent) > 0)
+        after = g_get_real_time () / G_USEC_PER_SEC - (gint64)first_run_days (agent) * 24 * 3600;
+      op->skip_labels = skip_labels_for (agent);
+      af_gmail_client_sync_since_async (self->gmail, cursor, after, (const char *const *)op->skip_labels,
+                                        cancellable, on_sync_cb, task);
     }
 }
 
@@ -509,502 +762,13 @@ services_fetch_finish (AfExecutor   *executor,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Execute. */
-
-/* Ends an action: its error, or {"id": …} naming what it made or changed
- * (serialised by json-glib, so any id stays valid JSON). Drops the task. */
-static void
-complete (GTask      *task,
-          const char *id,
-          GError     *error)
-{
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-    }
-  else
-    {
-      g_autoptr (JsonBuilder) builder = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, id ? id : "");
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      g_task_return_pointer (task, json_to_string (root, FALSE), g_free);
-    }
-  g_object_unref (task);
-}
-
-static void
-return_result (GTask      *task,
-               const char *id)
-{
-  complete (task, id, NULL);
-}
-
-static void
-on_modify_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GTask *task = user_data;
-  Op    *op = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-
-  if (!af_gmail_client_modify_finish (AF_GMAIL_CLIENT (source), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  if (op->batch)
-    {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-  return_result (task, json_object_get_string_member_with_default (op->item, "id", ""));
-}
-
-static void
-apply_label (GTask *task)
-{
-  AfServicesExecutor *self = g_task_get_source_object (task);
-  Op                 *op = g_task_get_task_data (task);
-  const char         *name = json_object_get_string_member_with_default (op->params, "label", "AgentFlow");
-  const char         *label_id = g_hash_table_lookup (self->label_ids, name);
-  const char         *one[] = { json_object_get_string_member_with_default (op->item, "id", ""), NULL };
-  const char *const  *ids = op->batch ? (const char *const *)op->ids->pdata : one;
-  const char         *add[] = { label_id, NULL };
-
-  af_gmail_client_modify_async (self->gmail, ids, add, NULL, g_task_get_cancellable (task), on_modify_cb, task);
-}
-
-static void
-on_create_label_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GTask              *task = user_data;
-  AfServicesExecutor *self = g_task_get_source_object (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AfGmailLabel) label = af_gmail_client_create_label_finish (AF_GMAIL_CLIENT (source), result, &error);
-
-  if (label == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  g_hash_table_insert (self->label_ids, g_strdup (label->name), g_strdup (label->id));
-  apply_label (task);
-}
-
-static void
-ensure_label (GTask *task)
-{
-  AfServicesExecutor *self = g_task_get_source_object (task);
-  Op                 *op = g_task_get_task_data (task);
-  const char         *name = json_object_get_string_member_with_default (op->params, "label", "AgentFlow");
-
-  if (g_hash_table_contains (self->label_ids, name))
-    apply_label (task);
-  else
-    af_gmail_client_create_label_async (self->gmail, name, g_task_get_cancellable (task), on_create_label_cb, task);
-}
-
-static void
-on_list_labels_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask              *task = user_data;
-  AfServicesExecutor *self = g_task_get_source_object (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) labels = af_gmail_client_list_labels_finish (AF_GMAIL_CLIENT (source), result, &error);
-
-  if (labels == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  if (self->label_ids == NULL)
-    {
-      self->label_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      for (guint i = 0; i < labels->len; i++)
-        {
-          AfGmailLabel *l = g_ptr_array_index (labels, i);
-
-          g_hash_table_insert (self->label_ids, g_strdup (l->name), g_strdup (l->id));
-        }
-    }
-  ensure_label (task);
-}
-
-static void
-on_draft_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GTask *task = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *id = af_gmail_client_create_draft_finish (AF_GMAIL_CLIENT (source), result, &error);
-
-  complete (task, id ? id : NULL, g_steal_pointer (&error));
-}
-
-static void
-on_send_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GTask *task = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AfGmailMessage) sent = af_gmail_client_send_finish (AF_GMAIL_CLIENT (source), result, &error);
-
-  complete (task, sent ? sent->id : NULL, g_steal_pointer (&error));
-}
-
-static void
-on_post_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GTask *task = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *ts = af_slack_client_post_message_finish (AF_SLACK_CLIENT (source), result, &error);
-
-  complete (task, ts ? ts : NULL, g_steal_pointer (&error));
-}
-
-static void
-on_insert_event_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GTask *task = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AfCalendarEvent) event =
-      af_calendar_client_insert_event_finish (AF_CALENDAR_CLIENT (source), result, &error);
-
-  complete (task, event ? event->id : NULL, g_steal_pointer (&error));
-}
-
-static void
-services_execute_async (AfExecutor         *executor,
-                        AfAgent            *agent,
-                        const char         *action,
-                        JsonObject         *params,
-                        JsonObject         *item,
-                        const char         *key,
-                        GCancellable       *cancellable,
-                        GAsyncReadyCallback callback,
-                        gpointer            user_data)
-{
-  AfServicesExecutor *self = AF_SERVICES_EXECUTOR (executor);
-  GTask              *task = g_task_new (self, cancellable, callback, user_data);
-  Op                 *op = g_new0 (Op, 1);
-  const char         *item_id;
-  const char         *ids[2] = { NULL, NULL };
-
-  g_task_set_source_tag (task, services_execute_async);
-  op->action = g_strdup (action);
-  op->params = params ? json_object_ref (params) : json_object_new ();
-  op->item = item ? json_object_ref (item) : json_object_new ();
-  g_task_set_task_data (task, op, (GDestroyNotify)op_free);
-  item_id = json_object_get_string_member_with_default (op->item, "id", "");
-  ids[0] = item_id;
-
-  if (g_str_equal (action, "post"))
-    {
-      g_autoptr (JsonObject) payload = json_object_new ();
-
-      /* The key rides along as message metadata: reconcile finds it. */
-      json_object_set_string_member (payload, "key", key);
-      if (need (task, self->slack, "Slack"))
-        af_slack_client_post_message_with_metadata_async (
-            self->slack, json_object_get_string_member_with_default (op->params, "channel", "#general"),
-            json_object_get_string_member_with_default (op->params, "text", ""), NULL, NULL, ACTION_EVENT_TYPE,
-            payload, cancellable, on_post_cb, task);
-      return;
-    }
-  if (g_str_equal (action, "create_event"))
-    {
-      g_autoptr (AfCalendarEvent) event = af_calendar_event_new ();
-      g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
-
-      if (!need (task, self->calendar, "Calendar"))
-        return;
-      /* Our own id: a repeat is a 409, and reconcile can look it up. */
-      event->id = af_calendar_event_id_for_key (key);
-      event->summary = g_strdup (json_object_get_string_member_with_default (op->params, "summary", "Event"));
-      event->status = g_strdup ("tentative");
-      event->start = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (op->params, "start", ""), tz);
-      event->end = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (op->params, "end", ""), tz);
-      if (event->start == NULL || event->end == NULL)
-        {
-          g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, "An event needs a start and an end");
-          g_object_unref (task);
-          return;
-        }
-      af_calendar_client_insert_event_async (self->calendar, "primary", event, cancellable, on_insert_event_cb, task);
-      return;
-    }
-
-  if (!need (task, self->gmail, "Gmail"))
-    return;
-
-  if (g_str_equal (action, "label"))
-    {
-      if (self->label_ids == NULL)
-        af_gmail_client_list_labels_async (self->gmail, cancellable, on_list_labels_cb, task);
-      else
-        ensure_label (task);
-    }
-  else if (g_str_equal (action, "archive"))
-    af_gmail_client_archive_async (self->gmail, ids, cancellable, on_modify_cb, task);
-  else if (g_str_equal (action, "star"))
-    af_gmail_client_star_async (self->gmail, ids, cancellable, on_modify_cb, task);
-  else if (g_str_equal (action, "mark_read"))
-    af_gmail_client_mark_read_async (self->gmail, ids, cancellable, on_modify_cb, task);
-  else if (g_str_equal (action, "draft") || g_str_equal (action, "send"))
-    {
-      const char      *subject = json_object_get_string_member_with_default (op->item, "subject", "");
-      g_autofree char *re = g_str_has_prefix (subject, "Re:") ? g_strdup (subject) : g_strconcat ("Re: ", subject, NULL);
-      gboolean         reply = g_str_equal (action, "draft") || !json_object_has_member (op->params, "to");
-      g_autofree char *message_id = af_gmail_message_id_for_key (key);
-      AfGmailOutgoing  out = { 0 };
-
-      /* Found again after a crash by rfc822msgid:. */
-      out.message_id = message_id;
-      out.to = json_object_get_string_member_with_default (op->params, "to",
-                                                           json_object_get_string_member_with_default (op->item, "from", ""));
-      out.subject = json_object_get_string_member_with_default (op->params, "subject", re);
-      out.body_text = json_object_get_string_member_with_default (op->params, "body", "");
-      if (reply)
-        {
-          out.thread_id = json_object_get_string_member_with_default (op->item, "thread_id", NULL);
-          out.in_reply_to = json_object_get_string_member_with_default (op->item, "message_id", NULL);
-          out.references = out.in_reply_to;
-        }
-      if (g_str_equal (action, "draft"))
-        af_gmail_client_create_draft_async (self->gmail, &out, cancellable, on_draft_cb, task);
-      else
-        af_gmail_client_send_async (self->gmail, &out, cancellable, on_send_cb, task);
-    }
-  else
-    {
-      g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, "Unknown action “%s”", action);
-      g_object_unref (task);
-    }
-}
-
-/* Label-type actions on many messages: one batchModify per 1000. */
-static void
-services_execute_batch_async (AfExecutor         *executor,
-                              AfAgent            *agent,
-                              const char         *action,
-                              JsonObject         *params,
-                              GPtrArray          *items,
-                              GPtrArray          *keys,
-                              GCancellable       *cancellable,
-                              GAsyncReadyCallback callback,
-                              gpointer            user_data)
-{
-  AfServicesExecutor *self = AF_SERVICES_EXECUTOR (executor);
-  GTask              *task = g_task_new (self, cancellable, callback, user_data);
-  Op                 *op = g_new0 (Op, 1);
-  const char *const  *ids;
-
-  g_task_set_source_tag (task, services_execute_batch_async);
-  op->batch = TRUE;
-  op->action = g_strdup (action);
-  op->params = params ? json_object_ref (params) : json_object_new ();
-  op->item = json_object_new ();
-  op->ids = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (op->ids, g_strdup (json_object_get_string_member_with_default (g_ptr_array_index (items, i), "id", "")));
-  g_ptr_array_add (op->ids, NULL);
-  g_task_set_task_data (task, op, (GDestroyNotify)op_free);
-  ids = (const char *const *)op->ids->pdata;
-
-  if (!need (task, self->gmail, "Gmail"))
-    return;
-  if (g_str_equal (action, "label"))
-    {
-      if (self->label_ids == NULL)
-        af_gmail_client_list_labels_async (self->gmail, cancellable, on_list_labels_cb, task);
-      else
-        ensure_label (task);
-    }
-  else if (g_str_equal (action, "archive"))
-    af_gmail_client_archive_async (self->gmail, ids, cancellable, on_modify_cb, task);
-  else if (g_str_equal (action, "star"))
-    af_gmail_client_star_async (self->gmail, ids, cancellable, on_modify_cb, task);
-  else if (g_str_equal (action, "mark_read"))
-    af_gmail_client_mark_read_async (self->gmail, ids, cancellable, on_modify_cb, task);
-  else
-    {
-      g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, "“%s” cannot be batched", action);
-      g_object_unref (task);
-    }
-}
-
-static gboolean
-services_execute_batch_finish (AfExecutor   *executor,
-                               GAsyncResult *result,
-                               GError      **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static char *
-services_execute_finish (AfExecutor   *executor,
-                         GAsyncResult *result,
-                         GError      **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Reconcile: each side effect carries its key (a Message-ID, an event
- * id, Slack metadata), so after a crash it is looked up, not repeated. */
-
-/* How far back a Slack post is looked for. */
-#define RECONCILE_SLACK_WINDOW_DAYS 7
-
-static void
-on_found_id_cb (GTask  *task,
-                char   *id,
-                GError *error)
-{
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, id != NULL);
-  g_free (id);
-  g_object_unref (task);
-}
-
-static void
-on_find_mail_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GError *error = NULL;
-  char   *id = af_gmail_client_find_by_message_id_finish (AF_GMAIL_CLIENT (source), result, &error);
-
-  on_found_id_cb (user_data, id, error);
-}
-
-static void
-on_find_post_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GError *error = NULL;
-  char   *ts = af_slack_client_find_by_metadata_finish (AF_SLACK_CLIENT (source), result, &error);
-
-  on_found_id_cb (user_data, ts, error);
-}
-
-static void
-on_get_event_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GTask *task = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AfCalendarEvent) event = af_calendar_client_get_event_finish (AF_CALENDAR_CLIENT (source), result, &error);
-
-  /* Found even if deleted since ("cancelled"): it was created. */
-  if (event != NULL)
-    g_task_return_boolean (task, TRUE);
-  else if (g_error_matches (error, AF_ERROR, AF_ERROR_NOT_FOUND))
-    g_task_return_boolean (task, FALSE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-  g_object_unref (task);
-}
-
-static void
-services_reconcile_async (AfExecutor         *executor,
-                          AfAgent            *agent,
-                          const char         *action,
-                          JsonObject         *params,
-                          JsonObject         *item,
-                          const char         *key,
-                          GCancellable       *cancellable,
-                          GAsyncReadyCallback callback,
-                          gpointer            user_data)
-{
-  AfServicesExecutor *self = AF_SERVICES_EXECUTOR (executor);
-  GTask              *task = g_task_new (executor, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, services_reconcile_async);
-
-  /* Label changes are idempotent: "not done" lets the engine repeat them
-   * safely. */
-  if (g_strv_contains ((const char *const[]){ "label", "archive", "star", "mark_read", NULL }, action))
-    {
-      g_task_return_boolean (task, FALSE);
-      g_object_unref (task);
-    }
-  else if (g_str_equal (action, "send") || g_str_equal (action, "draft"))
-    {
-      g_autofree char *message_id = af_gmail_message_id_for_key (key);
-
-      if (need (task, self->gmail, "Gmail"))
-        af_gmail_client_find_by_message_id_async (self->gmail, message_id, g_str_equal (action, "draft"), cancellable,
-                                                  on_find_mail_cb, task);
-    }
-  else if (g_str_equal (action, "create_event"))
-    {
-      g_autofree char *event_id = af_calendar_event_id_for_key (key);
-
-      if (need (task, self->calendar, "Calendar"))
-        af_calendar_client_get_event_async (self->calendar, "primary", event_id, cancellable, on_get_event_cb, task);
-    }
-  else if (g_str_equal (action, "post"))
-    {
-      const char *channel = params ? json_object_get_string_member_with_default (params, "channel", "#general")
-                                   : "#general";
-      gint64      oldest = g_get_real_time () / G_USEC_PER_SEC - RECONCILE_SLACK_WINDOW_DAYS * 24 * 3600;
-
-      if (need (task, self->slack, "Slack"))
-        af_slack_client_find_by_metadata_async (self->slack, channel, ACTION_EVENT_TYPE, "key", key, oldest,
-                                                cancellable, on_find_post_cb, task);
-    }
-  else
-    {
-      /* Nothing to look it up by: counts as done, at most once. */
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-    }
-}
-
-static gboolean
-services_reconcile_finish (AfExecutor   *executor,
-                           GAsyncResult *result,
-                           GError      **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 static void
 af_services_executor_iface_init (AfExecutorInterface *iface)
 {
   iface->fetch_async = services_fetch_async;
   iface->fetch_finish = services_fetch_finish;
-  iface->execute_async = services_execute_async;
-  iface->execute_finish = services_execute_finish;
-  iface->reconcile_async = services_reconcile_async;
-  iface->reconcile_finish = services_reconcile_finish;
   iface->commit_fetch = services_commit_fetch;
-  iface->execute_batch_async = services_execute_batch_async;
-  iface->execute_batch_finish = services_execute_batch_finish;
+  af_services_executor_actions_iface_init (iface);
 }
 
 static void
@@ -1028,6 +792,8 @@ af_services_executor_finalize (GObject *object)
   g_clear_pointer (&self->history, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->label_ids, g_hash_table_unref);
+  g_clear_pointer (&self->dates, g_hash_table_unref);
+  g_clear_pointer (&self->label_waiters, g_hash_table_unref);
 
   G_OBJECT_CLASS (af_services_executor_parent_class)->finalize (object);
 }
@@ -1046,6 +812,8 @@ af_services_executor_init (AfServicesExecutor *self)
 {
   self->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)pending_free);
+  self->dates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->label_waiters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
 }
 
 AfServicesExecutor *
@@ -1075,4 +843,5 @@ af_services_executor_set_database (AfServicesExecutor *self,
 
   g_set_object (&self->db, db);
   g_hash_table_remove_all (self->history);
+  g_hash_table_remove_all (self->dates);
 }

@@ -15,8 +15,13 @@
 #include "af-gmail-client-private.h"
 #include "af-json-private.h"
 
-#define LIST_PAGE_MAX    500
-#define BATCH_MAX        50
+#define LIST_PAGE_MAX 500
+/* "You're limited to 100 calls in a single batch request"; Google warns
+ * that batches over 50 are likelier to be rate limited, so a part that
+ * answers 429 makes the following rounds smaller:
+ * https://developers.google.com/gmail/api/guides/batch */
+#define BATCH_MAX        100
+#define BATCH_MIN        10
 #define BATCH_ROUNDS     4
 #define MODIFY_MAX       1000
 #define METADATA_HEADERS "metadataHeaders=From&metadataHeaders=To&metadataHeaders=Subject&metadataHeaders=Date&metadataHeaders=Message-ID&metadataHeaders=References"
@@ -777,6 +782,7 @@ on_list_page_cb (GObject      *object,
 static void
 list_page_async (AfGmailClient      *self,
                  const char         *query,
+                 gboolean            include_spam_trash,
                  const char         *page_token,
                  guint               max_results,
                  GCancellable       *cancellable,
@@ -789,6 +795,10 @@ list_page_async (AfGmailClient      *self,
 
   g_task_set_source_tag (task, list_page_async);
   g_string_append_printf (url, "%s?maxResults=%u", base, CLAMP (max_results, 1, LIST_PAGE_MAX));
+  /* Spam and trash are listed only when asked for:
+   * https://developers.google.com/gmail/api/reference/rest/v1/users.messages/list */
+  if (include_spam_trash)
+    g_string_append (url, "&includeSpamTrash=true");
   if (query != NULL)
     {
       g_autofree char *q = g_uri_escape_string (query, NULL, FALSE);
@@ -843,7 +853,7 @@ af_gmail_client_list_messages_async (AfGmailClient      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_gmail_client_list_messages_async);
-  list_page_async (self, query, page_token, max_results, cancellable, on_list_messages_cb, task);
+  list_page_async (self, query, FALSE, page_token, max_results, cancellable, on_list_messages_cb, task);
 }
 
 /**
@@ -881,6 +891,9 @@ typedef struct
 {
   char              *start_history_id;
   guint              max_full;
+  gint64             after;       /* the listing's after:, -1: none */
+  gboolean           since;       /* sync_since: after/skip apply */
+  GStrv              skip_labels; /* left out when known to carry one */
   GHashTable        *seen;
   AfGmailSyncResult *result;
 } SyncOp;
@@ -891,6 +904,7 @@ sync_op_free (gpointer data)
   SyncOp *op = data;
 
   g_free (op->start_history_id);
+  g_strfreev (op->skip_labels);
   g_clear_pointer (&op->seen, g_hash_table_unref);
   g_clear_pointer (&op->result, af_gmail_sync_result_free);
   g_free (op);
@@ -906,6 +920,37 @@ sync_add_id (SyncOp     *op,
 
 static void sync_full_page (GTask      *task,
                             const char *page_token);
+
+/* Spam and trash are listed when the caller does not skip them both. */
+static gboolean
+include_spam_trash (SyncOp *op)
+{
+  return op->skip_labels == NULL || !g_strv_contains ((const char *const *)op->skip_labels, "SPAM") ||
+         !g_strv_contains ((const char *const *)op->skip_labels, "TRASH");
+}
+
+/* "after:<epoch seconds>" (dates in a query are PST midnights; seconds are
+ * exact: https://developers.google.com/gmail/api/guides/filtering), and
+ * "-in:…" for each label to skip that has a search name, so those are not
+ * even listed (SPAM and TRASH are not listed unless one of them is
+ * wanted). */
+static char *
+since_query (SyncOp *op)
+{
+  static const struct
+  {
+    const char *label;
+    const char *place;
+  } places[] = { { "DRAFT", "drafts" }, { "SENT", "sent" }, { "CHAT", "chats" }, { "SPAM", "spam" }, { "TRASH", "trash" } };
+  GString *q = g_string_new (NULL);
+
+  g_string_append_printf (q, "after:%" G_GINT64_FORMAT, op->after);
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    if (op->skip_labels != NULL && g_strv_contains ((const char *const *)op->skip_labels, places[i].label) &&
+        (i < 3 || include_spam_trash (op)))
+      g_string_append_printf (q, " -in:%s", places[i].place);
+  return g_string_free (q, FALSE);
+}
 
 static void
 on_sync_list_cb (GObject      *object,
@@ -947,10 +992,15 @@ sync_full_page (GTask      *task,
   SyncOp        *op = g_task_get_task_data (task);
   guint          want = LIST_PAGE_MAX;
 
+  g_autofree char *query = NULL;
+
   if (op->max_full > 0)
     want = MIN (LIST_PAGE_MAX, op->max_full - op->result->message_ids->len);
+  if (op->since)
+    query = since_query (op);
 
-  list_page_async (self, NULL, page_token, want, g_task_get_cancellable (task), on_sync_list_cb, task);
+  list_page_async (self, query, op->since && include_spam_trash (op), page_token, want, g_task_get_cancellable (task),
+                   on_sync_list_cb, task);
 }
 
 static void
@@ -972,6 +1022,12 @@ on_sync_profile_cb (GObject      *object,
   /* Taken before listing: whatever arrives during the listing shows up
    * in the next history.list, deduplicated by id. */
   op->result->history_id = history_id;
+  if (op->since && op->after < 0)
+    {
+      /* Nothing to list: new mail from here on. */
+      g_task_return_pointer (task, g_steal_pointer (&op->result), (GDestroyNotify)af_gmail_sync_result_free);
+      return;
+    }
   sync_full_page (g_steal_pointer (&task), NULL);
 }
 
@@ -1000,12 +1056,13 @@ static void sync_history_page (GTask      *task,
  *
  * Returns: %FALSE with @error if it is not an answer at all
  */
-gboolean
-af_gmail_parse_history (JsonNode  *root,
-                        GPtrArray *ids,
-                        char     **history_id,
-                        char     **next_page_token,
-                        GError   **error)
+static gboolean
+parse_history (JsonNode          *root,
+               const char *const *skip_labels,
+               GPtrArray         *ids,
+               char             **history_id,
+               char             **next_page_token,
+               GError           **error)
 {
   JsonObject *object;
   JsonArray  *history;
@@ -1028,8 +1085,22 @@ af_gmail_parse_history (JsonNode  *root,
         {
           JsonObject *message = af_json_get_object (af_json_array_get_object (added, j), "message");
           const char *id = af_json_get_string (message, "id", NULL);
+          JsonArray  *labels = af_json_get_array (message, "labelIds");
+          gboolean    skip = FALSE;
 
-          if (id != NULL)
+          /* A messageAdded record carries the message's labelIds: a draft
+           * the account saved (DRAFT) or mail it sent (SENT) is told
+           * apart here without reading it.
+           * https://developers.google.com/gmail/api/reference/rest/v1/users.history#History */
+          for (guint k = 0; skip_labels != NULL && labels != NULL && k < json_array_get_length (labels); k++)
+            {
+              const char *label = af_json_array_get_string (labels, k);
+
+              skip = label != NULL && g_strv_contains (skip_labels, label);
+              if (skip)
+                break;
+            }
+          if (id != NULL && !skip)
             g_ptr_array_add (ids, g_strdup (id));
         }
     }
@@ -1037,6 +1108,26 @@ af_gmail_parse_history (JsonNode  *root,
   *history_id = g_strdup (af_json_get_string (object, "historyId", NULL));
   *next_page_token = g_strdup (af_json_get_string (object, "nextPageToken", NULL));
   return TRUE;
+}
+
+/**
+ * af_gmail_parse_history:
+ * @ids: (element-type utf8): receives the ids of the messages added
+ * @history_id: (out) (transfer full) (nullable): the mailbox's historyId
+ * @next_page_token: (out) (transfer full) (nullable): %NULL on the last page
+ *
+ * Reads a users.history.list page.
+ *
+ * Returns: %FALSE with @error if it is not an answer at all
+ */
+gboolean
+af_gmail_parse_history (JsonNode  *root,
+                        GPtrArray *ids,
+                        char     **history_id,
+                        char     **next_page_token,
+                        GError   **error)
+{
+  return parse_history (root, NULL, ids, history_id, next_page_token, error);
 }
 
 static void
@@ -1054,7 +1145,9 @@ on_sync_history_cb (GObject      *object,
 
   if (root == NULL)
     {
-      /* 404: the stored historyId is too old; Gmail keeps about a week. */
+      /* 404: the stored historyId is too old; Gmail keeps about a week,
+       * sometimes much less, and then "your client must perform a full
+       * sync": https://developers.google.com/gmail/api/guides/sync */
       if (g_error_matches (error, AF_ERROR, AF_ERROR_NOT_FOUND))
         sync_full (g_steal_pointer (&task));
       else
@@ -1063,7 +1156,7 @@ on_sync_history_cb (GObject      *object,
     }
 
   ids = g_ptr_array_new_with_free_func (g_free);
-  if (!af_gmail_parse_history (root, ids, &history_id, &next, &error))
+  if (!parse_history (root, (const char *const *)op->skip_labels, ids, &history_id, &next, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1139,6 +1232,49 @@ af_gmail_client_sync_async (AfGmailClient      *self,
 }
 
 /**
+ * af_gmail_client_sync_since_async:
+ * @start_history_id: (nullable): the stored cursor
+ * @after: when there is no cursor, or it expired (404): every message
+ *   from this time on (Unix seconds, at or after) is listed, page after
+ *   page to the end; -1: none is, only the current historyId is taken
+ * @skip_labels: (nullable): messages known to carry one of these labels
+ *   (from the history record, or by the listing's query) are left out
+ *
+ * Finish with af_gmail_client_sync_finish().
+ */
+void
+af_gmail_client_sync_since_async (AfGmailClient      *self,
+                                  const char         *start_history_id,
+                                  gint64              after,
+                                  const char *const  *skip_labels,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
+{
+  GTask  *task;
+  SyncOp *op;
+
+  g_return_if_fail (AF_IS_GMAIL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_gmail_client_sync_async);
+  op = g_new0 (SyncOp, 1);
+  op->start_history_id = g_strdup (start_history_id);
+  op->since = TRUE;
+  op->after = after < 0 ? -1 : after;
+  op->skip_labels = g_strdupv ((char **)skip_labels);
+  op->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  op->result = g_new0 (AfGmailSyncResult, 1);
+  op->result->message_ids = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, op, sync_op_free);
+
+  if (start_history_id == NULL || *start_history_id == '\0')
+    sync_full (task);
+  else
+    sync_history_page (task, NULL);
+}
+
+/**
  * af_gmail_client_sync_finish:
  *
  * Returns: (transfer full): the new message ids and the cursor to store
@@ -1162,7 +1298,9 @@ typedef struct
   GPtrArray *round;    /* ids of this round */
   guint      pending;
   guint      rounds;
-  gboolean   full; /* format=full: headers and body */
+  guint      batch_max; /* parts per batch request */
+  gboolean   throttled; /* a part answered 429 this round */
+  gboolean   full;      /* format=full: headers and body */
   GError    *error;
 } MetaOp;
 
@@ -1406,6 +1544,8 @@ on_batch_cb (GObject      *object,
                   else
                     af_gmail_message_free (message);
                 }
+              else if (status == 429)
+                op->throttled = TRUE;
               else if (status == 404)
                 {
                   /* Deleted since it was listed: nothing to read. The id is
@@ -1443,6 +1583,15 @@ on_batch_cb (GObject      *object,
 
   if (op->retry->len > 0 && op->rounds < BATCH_ROUNDS)
     {
+      if (op->throttled)
+        {
+          /* Rate limited: the rest goes in smaller batches, after a pause
+           * that doubles each round. */
+          op->throttled = FALSE;
+          op->batch_max = MAX (op->batch_max / 2, BATCH_MIN);
+          g_timeout_add_once (250u << MIN (op->rounds, 4u), (GSourceOnceFunc)meta_round, g_steal_pointer (&task));
+          return;
+        }
       meta_round (g_steal_pointer (&task));
       return;
     }
@@ -1469,7 +1618,7 @@ meta_round (GTask *task)
       return;
     }
 
-  for (guint start = 0; start < op->round->len; start += BATCH_MAX)
+  for (guint start = 0; start < op->round->len; start += op->batch_max)
     {
       g_autoptr (SoupMultipart) multipart = soup_multipart_new ("multipart/mixed");
       g_autoptr (SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
@@ -1478,7 +1627,7 @@ meta_round (GTask *task)
       const char *content_type;
 
       call->ids = g_ptr_array_new_with_free_func (g_free);
-      for (guint i = start; i < MIN (start + BATCH_MAX, op->round->len); i++)
+      for (guint i = start; i < MIN (start + op->batch_max, op->round->len); i++)
         {
           const char *id = op->round->pdata[i];
           g_autoptr (SoupMessageHeaders) part_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
@@ -1526,6 +1675,7 @@ af_gmail_client_get_messages_async (AfGmailClient      *self,
   g_task_set_source_tag (task, af_gmail_client_get_messages_async);
   op = g_new0 (MetaOp, 1);
   op->full = full;
+  op->batch_max = BATCH_MAX;
   op->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)af_gmail_message_free);
   op->retry = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; ids[i] != NULL; i++)
@@ -1942,6 +2092,24 @@ af_gmail_parse_draft (JsonNode *root,
   return g_strdup (id);
 }
 
+/* drafts.create → { draft id, the id of its message (or ""), NULL } */
+static gpointer
+parse_draft_ids (JsonNode *root,
+                 GError  **error)
+{
+  g_autofree char *id = af_gmail_parse_draft (root, error);
+  JsonObject      *message;
+  char           **ids;
+
+  if (id == NULL)
+    return NULL;
+  message = af_json_get_object (json_node_get_object (root), "message");
+  ids = g_new0 (char *, 3);
+  ids[0] = g_steal_pointer (&id);
+  ids[1] = g_strdup (message ? af_json_get_string (message, "id", "") : "");
+  return ids;
+}
+
 void
 af_gmail_client_create_draft_async (AfGmailClient         *self,
                                     const AfGmailOutgoing *outgoing,
@@ -1962,7 +2130,7 @@ af_gmail_client_create_draft_async (AfGmailClient         *self,
   json_object_unref (object);
 
   url = api_url (self, "drafts");
-  call_json (self, "gmail.users.drafts.create", "POST", url, body, af_gmail_parse_draft,
+  call_json (self, "gmail.users.drafts.create", "POST", url, body, parse_draft_ids,
              af_gmail_client_create_draft_async, cancellable, callback, user_data);
 }
 
@@ -1976,9 +2144,32 @@ af_gmail_client_create_draft_finish (AfGmailClient *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
+  return af_gmail_client_create_draft_finish_full (self, result, NULL, error);
+}
+
+/**
+ * af_gmail_client_create_draft_finish_full:
+ * @message_id: (out) (optional) (transfer full): the id of the draft's
+ *   message, as it shows in the mailbox's history
+ *
+ * Returns: (transfer full): the draft id
+ */
+char *
+af_gmail_client_create_draft_finish_full (AfGmailClient *self,
+                                          GAsyncResult  *result,
+                                          char         **message_id,
+                                          GError       **error)
+{
+  g_auto (GStrv) ids = NULL;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  ids = g_task_propagate_pointer (G_TASK (result), error);
+  if (ids == NULL)
+    return NULL;
+  if (message_id != NULL)
+    *message_id = g_strdup (ids[1]);
+  return g_strdup (ids[0]);
 }
 
 void
@@ -2093,7 +2284,9 @@ af_gmail_client_find_by_message_id_async (AfGmailClient      *self,
   bare = g_strdup (message_id[0] == '<' ? message_id + 1 : message_id);
   if (*bare && bare[strlen (bare) - 1] == '>')
     bare[strlen (bare) - 1] = '\0';
-  query = g_strconcat ("rfc822msgid:", bare, NULL);
+  /* A draft is a message of the mailbox too: a sent mail is looked for
+   * outside the drafts. */
+  query = g_strconcat ("rfc822msgid:", bare, in_drafts ? NULL : " -in:drafts", NULL);
   escaped = g_uri_escape_string (query, NULL, FALSE);
   if (in_drafts)
     {

@@ -126,11 +126,18 @@ void               af_gmail_client_sync_async (AfGmailClient      *self,
                                                GCancellable       *cancellable,
                                                GAsyncReadyCallback callback,
                                                gpointer            user_data);
+void               af_gmail_client_sync_since_async (AfGmailClient      *self,
+                                                     const char         *start_history_id,
+                                                     gint64              after,
+                                                     const char *const  *skip_labels,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
 AfGmailSyncResult *af_gmail_client_sync_finish (AfGmailClient *self,
                                                 GAsyncResult  *result,
                                                 GError       **error);
 
-/* format=metadata for many ids through /batch/gmail/v1 (≤ 50 per batch);
+/* format=metadata for many ids through /batch/gmail/v1 (≤ 100 per batch);
  * ids that no longer exist are left out. → (element-type AfGmailMessage) */
 void       af_gmail_client_get_metadata_async (AfGmailClient      *self,
                                                const char *const  *ids,
@@ -221,6 +228,10 @@ void  af_gmail_client_create_draft_async (AfGmailClient         *self,
 char *af_gmail_client_create_draft_finish (AfGmailClient *self,
                                            GAsyncResult  *result,
                                            GError       **error);
+char *af_gmail_client_create_draft_finish_full (AfGmailClient *self,
+                                                GAsyncResult  *result,
+                                                char         **message_id,
+                                                GError       **error);
 
 /* messages.send → the sent message (id, thread_id, label_ids). Never
  * retried after a 5xx or a dropped connection. */
