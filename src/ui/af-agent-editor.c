@@ -57,6 +57,7 @@ struct _AfAgentEditor
   GtkSwitch           *ai_switch;
   GtkLabel            *ai_error;
   AdwPreferencesGroup *approval_group;
+  GtkButton           *save_button;
 };
 
 G_DEFINE_FINAL_TYPE (AfAgentEditor, af_agent_editor, ADW_TYPE_WINDOW)
@@ -104,11 +105,12 @@ static const struct
 {
   const char *kind;
   const char *title;
+  const char *service, *permission; /* the switch that allows it */
 } action_kinds[] = {
-  { "send", N_ ("Send mail") },
-  { "post", N_ ("Post to Slack") },
-  { "create-event", N_ ("Create events") },
-  { "modify", N_ ("Label and archive mail") },
+  { "send", N_ ("Send mail"), "gmail", "send" },
+  { "post", N_ ("Post to Slack"), "slack", "post" },
+  { "create-event", N_ ("Create events"), "calendar", "write" },
+  { "modify", N_ ("Label and archive mail"), "gmail", "modify" },
 };
 
 static const char *const policy_ids[] = { "auto", "ask", "never" };
@@ -125,6 +127,9 @@ is_connected (AfAgentEditor *self,
   return self->connected != NULL && g_strv_contains ((const char *const *)self->connected, service);
 }
 
+static gboolean validate_form (AfAgentEditor *self,
+                               gboolean       mark);
+
 static void
 set_modified (AfAgentEditor *self)
 {
@@ -132,10 +137,115 @@ set_modified (AfAgentEditor *self)
     self->modified = TRUE;
 }
 
+static gboolean
+service_enabled (AfAgentEditor *self,
+                 const char    *service)
+{
+  for (guint s = 0; s < self->service_rows->len; s++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (self->service_rows, s);
+
+      if (g_str_equal (g_object_get_data (G_OBJECT (row), "service"), service))
+        return adw_expander_row_get_enable_expansion (row);
+    }
+  return FALSE;
+}
+
+static GtkSwitch *
+permission_switch (AfAgentEditor *self,
+                   const char    *service,
+                   const char    *permission)
+{
+  for (guint p = 0; p < self->permission_rows->len; p++)
+    {
+      GtkSwitch *toggle = g_ptr_array_index (self->permission_rows, p);
+      guint      index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "index"));
+
+      if (g_str_equal (permissions[index].service, service) && g_str_equal (permissions[index].permission, permission))
+        return toggle;
+    }
+  return NULL;
+}
+
+/* "Ask first" is a question about an action the agent may take: it lists
+ * only those its services and permissions allow. */
+static void
+update_approval_rows (AfAgentEditor *self)
+{
+  for (guint a = 0; a < self->approval_rows->len; a++)
+    {
+      GtkSwitch *toggle = permission_switch (self, action_kinds[a].service, action_kinds[a].permission);
+
+      gtk_widget_set_visible (g_ptr_array_index (self->approval_rows, a),
+                              service_enabled (self, action_kinds[a].service) && toggle != NULL &&
+                                  gtk_switch_get_active (toggle));
+    }
+}
+
+/* Save is possible exactly when the form is valid; errors shown earlier
+ * go as soon as their field is fixed. */
+static void
+update_validity (AfAgentEditor *self)
+{
+  gboolean ok;
+
+  if (self->service_rows->len == 0)
+    return;
+  ok = validate_form (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", ok);
+  update_approval_rows (self);
+}
+
 static void
 on_changed_cb (AfAgentEditor *self)
 {
   set_modified (self);
+  update_validity (self);
+}
+
+/* Turning a service on gives it what the template uses it for (or at
+ * least reading), never a service the agent cannot even read. */
+static void
+on_service_toggled_cb (AdwExpanderRow *row,
+                       GParamSpec     *pspec,
+                       AfAgentEditor  *self)
+{
+  const char        *service = g_object_get_data (G_OBJECT (row), "service");
+  const char *const *defaults = self->template ? af_template_get_permissions (self->template) : NULL;
+  gboolean           any = FALSE;
+
+  if (!self->loading && adw_expander_row_get_enable_expansion (row))
+    {
+      for (guint p = 0; p < self->permission_rows->len; p++)
+        {
+          GtkSwitch *toggle = g_ptr_array_index (self->permission_rows, p);
+          guint      index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "index"));
+
+          any |= g_str_equal (permissions[index].service, service) && gtk_switch_get_active (toggle);
+        }
+      if (!any)
+        {
+          g_autofree char *prefix = g_strconcat (service, ".", NULL);
+          GtkSwitch       *read = permission_switch (self, service, "read");
+
+          for (guint k = 0; defaults != NULL && defaults[k] != NULL; k++)
+            if (g_str_has_prefix (defaults[k], prefix))
+              {
+                const char *scope = defaults[k] + strlen (prefix);
+                GtkSwitch  *toggle = permission_switch (self, service, g_str_equal (scope, "compose") ? "draft" : scope);
+
+                if (toggle != NULL)
+                  gtk_switch_set_active (toggle, TRUE);
+                any = TRUE;
+              }
+          if (!any && read != NULL)
+            gtk_switch_set_active (read, TRUE);
+          else if (!any)
+            gtk_switch_set_active (permission_switch (self, service, "post"), TRUE);
+          adw_expander_row_set_expanded (row, TRUE);
+        }
+    }
+  on_changed_cb (self);
 }
 
 static void
@@ -214,7 +324,7 @@ build_services (AfAgentEditor *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), af_integrations_page_get_service_title (service));
       adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
       adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
-      g_signal_connect_swapped (row, "notify::enable-expansion", G_CALLBACK (on_changed_cb), self);
+      g_signal_connect (row, "notify::enable-expansion", G_CALLBACK (on_service_toggled_cb), self);
       g_object_set_data (G_OBJECT (row), "service", (gpointer)service);
 
       button = af_connect_button_new (service, FALSE);
@@ -278,9 +388,8 @@ nth_rule (AfAgentEditor *self,
 static void
 update_rule_buttons (AfAgentEditor *self)
 {
-  guint n = af_agent_editor_get_n_rules (self);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->rules_list), n > 0);
+  /* An empty list shows its placeholder row, never a bare frame. */
+  gtk_widget_set_visible (GTK_WIDGET (self->rules_list), TRUE);
 }
 
 static void
@@ -289,6 +398,7 @@ on_rule_changed_cb (AfAgentEditor *self)
   if (!self->loading)
     self->rules_modified = TRUE;
   set_modified (self);
+  update_validity (self);
 }
 
 static void
@@ -318,7 +428,7 @@ on_rule_remove_cb (AfRuleRow     *row,
   on_rule_changed_cb (self);
 }
 
-static void
+static AfRuleRow *
 append_rule (AfAgentEditor  *self,
              const RuleSeed *seed)
 {
@@ -331,6 +441,7 @@ append_rule (AfAgentEditor  *self,
   g_signal_connect_object (row, "changed", G_CALLBACK (on_rule_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_box_append (self->rules_list, row);
   update_rule_buttons (self);
+  return AF_RULE_ROW (row);
 }
 
 static gboolean
@@ -389,33 +500,37 @@ set_permission (AfAgentEditor *self,
 
 static gboolean
 rule_fits_row (JsonObject *rule,
-               JsonObject *condition,
-               JsonObject *action,
-               JsonObject *params)
+               JsonArray  *conditions,
+               JsonObject *action)
 {
-  static const char *const fields[] = { "from", "to", "subject", "body", "labels", "has_attachment", "event_title", NULL };
-  static const char *const ops[] = { "contains", "equals", "matches", "older_than", NULL };
+  static const char *const fields[] = { "from", "to", "subject", "body", "labels", "event_title", NULL };
+  static const char *const booleans[] = { "has_attachment", "has_conflicts", NULL };
+  static const char *const ops[] = { "contains", "contains_any", "is_from", "equals", "matches", "older_than", NULL };
   static const char *const acts[] = { "label", "archive", "star", "draft", "send", "post", "notify", NULL };
+  JsonObject              *condition;
   JsonNode                *value;
-  const char              *name;
-  guint                    n_params = params ? json_object_get_size (params) : 0;
+  const char              *field, *op;
 
-  if (condition == NULL || action == NULL || json_object_get_boolean_member_with_default (rule, "stop", FALSE))
+  if (action == NULL || conditions == NULL || json_array_get_length (conditions) > 1 ||
+      !g_strv_contains (acts, json_object_get_string_member_with_default (action, "action", "")))
     return FALSE;
+  if (json_array_get_length (conditions) == 0)
+    return TRUE;
+  condition = json_array_get_object_element (conditions, 0);
   value = json_object_get_member (condition, "value");
-  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+  field = json_object_get_string_member_with_default (condition, "field", "");
+  op = json_object_get_string_member_with_default (condition, "op", "");
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value))
     return FALSE;
-  if (!g_strv_contains (fields, json_object_get_string_member_with_default (condition, "field", "")) ||
-      !g_strv_contains (ops, json_object_get_string_member_with_default (condition, "op", "")))
+  /* "Has an attachment", "events overlap": true only; false has no row. */
+  if (g_strv_contains (booleans, field))
+    return g_str_equal (op, "is") && json_node_get_value_type (value) == G_TYPE_BOOLEAN && json_node_get_boolean (value);
+  if (json_node_get_value_type (value) != G_TYPE_STRING || !g_strv_contains (fields, field) || !g_strv_contains (ops, op))
     return FALSE;
-  name = json_object_get_string_member_with_default (action, "action", "");
-  if (!g_strv_contains (acts, name))
-    return FALSE;
-  if (g_str_equal (name, "label"))
-    return n_params == 1 && json_object_has_member (params, "label");
-  if (g_str_equal (name, "post"))
-    return n_params == 1 && json_object_has_member (params, "channel");
-  return n_params == 0;
+  /* The row counts days. */
+  if (g_str_equal (op, "older_than"))
+    return g_str_has_suffix (json_node_get_string (value), "d");
+  return TRUE;
 }
 
 static void
@@ -456,7 +571,10 @@ load_definition (AfAgentEditor     *self,
     { "label", "labels" },
     { "has-attachment", "has_attachment" },
     { "event-title", "event_title" },
+    { "has-conflicts", "has_conflicts" },
     { "older-than", "older_than" },
+    { "contains-any", "contains_any" },
+    { "is-from", "is_from" },
   };
   static const char *const action_map[][2] = {
     { "draft-reply", "draft" },
@@ -541,30 +659,35 @@ load_definition (AfAgentEditor     *self,
   rules = definition && json_object_has_member (definition, "rules") ? json_object_get_array_member (definition, "rules") : NULL;
   for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
     {
-      JsonObject *rule = json_array_get_object_element (rules, i);
-      JsonArray  *conditions = json_object_has_member (rule, "conditions") ? json_object_get_array_member (rule, "conditions") : NULL;
-      JsonArray  *actions = json_object_has_member (rule, "actions") ? json_object_get_array_member (rule, "actions") : NULL;
-      JsonObject *condition = conditions && json_array_get_length (conditions) == 1 ? json_array_get_object_element (conditions, 0) : NULL;
-      JsonObject *action = actions && json_array_get_length (actions) == 1 ? json_array_get_object_element (actions, 0) : NULL;
-      JsonObject *params = action && json_object_has_member (action, "params") ? json_object_get_object_member (action, "params") : NULL;
-      RuleSeed    seed = { 0 };
+      JsonObject      *rule = json_array_get_object_element (rules, i);
+      JsonArray       *conditions = json_object_has_member (rule, "conditions") ? json_object_get_array_member (rule, "conditions") : NULL;
+      JsonArray       *actions = json_object_has_member (rule, "actions") ? json_object_get_array_member (rule, "actions") : NULL;
+      JsonObject      *condition = conditions && json_array_get_length (conditions) == 1 ? json_array_get_object_element (conditions, 0) : NULL;
+      JsonObject      *action = actions && json_array_get_length (actions) == 1 ? json_array_get_object_element (actions, 0) : NULL;
+      JsonObject      *params = action && json_object_has_member (action, "params") ? json_object_get_object_member (action, "params") : NULL;
+      JsonNode        *value = condition ? json_object_get_member (condition, "value") : NULL;
+      g_autofree char *days = NULL;
+      RuleSeed         seed = { 0 };
+      AfRuleRow       *rule_row;
 
-      if (!rule_fits_row (rule, condition, action, params))
+      if (!rule_fits_row (rule, conditions, action))
         {
           json_array_add_element (self->kept_rules, json_node_copy (json_array_get_element (rules, i)));
           continue;
         }
-      seed.field = map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "field", NULL));
-      seed.op = map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "op", NULL));
-      seed.value = JSON_NODE_HOLDS_VALUE (json_object_get_member (condition, "value")) &&
-                           json_node_get_value_type (json_object_get_member (condition, "value")) == G_TYPE_STRING
-                       ? json_object_get_string_member (condition, "value")
-                       : NULL;
+      seed.field = condition ? map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "field", NULL))
+                             : "always";
+      seed.op = condition ? map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "op", NULL)) : NULL;
+      seed.value = value != NULL && json_node_get_value_type (value) == G_TYPE_STRING ? json_node_get_string (value) : NULL;
+      if (g_strcmp0 (seed.op, "older-than") == 0)
+        seed.value = days = g_strndup (seed.value, strlen (seed.value) - 1);
       seed.action = map_back (action_map, G_N_ELEMENTS (action_map), json_object_get_string_member_with_default (action, "action", NULL));
       seed.argument = params ? json_object_get_string_member_with_default (params, "label",
                                                                            json_object_get_string_member_with_default (params, "channel", NULL))
                              : NULL;
-      append_rule (self, &seed);
+      rule_row = append_rule (self, &seed);
+      af_rule_row_set_kept (rule_row, json_object_get_string_member_with_default (rule, "name", NULL),
+                            json_object_get_boolean_member_with_default (rule, "stop", FALSE), params);
     }
   update_kept_rules (self);
 
@@ -591,11 +714,15 @@ load_definition (AfAgentEditor     *self,
   update_trigger_rows (self);
 }
 
+/* Without @mark, only clears: a field is not flagged while being typed. */
 static void
 show_error (GtkWidget  *field,
             GtkLabel   *label,
-            const char *message)
+            const char *message,
+            gboolean    mark)
 {
+  if (message != NULL && !mark)
+    return;
   if (message != NULL)
     {
       if (field != NULL)
@@ -845,6 +972,7 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, ai_switch);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, ai_error);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, approval_group);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, save_button);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_trigger_changed_cb);
 
@@ -866,6 +994,20 @@ af_agent_editor_init (AfAgentEditor *self)
 
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->instructions_view), "changed",
                             G_CALLBACK (on_changed_cb), self);
+  /* Instructions for a model that is off would be followed by nobody. */
+  g_object_bind_property (self->ai_switch, "active", self->instructions_view, "sensitive", G_BINDING_SYNC_CREATE);
+
+  {
+    GtkWidget *placeholder = gtk_label_new (_ ("No rules yet — add one to tell the agent what to look for"));
+
+    gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
+    gtk_widget_set_margin_top (placeholder, 18);
+    gtk_widget_set_margin_bottom (placeholder, 18);
+    gtk_widget_set_margin_start (placeholder, 12);
+    gtk_widget_set_margin_end (placeholder, 12);
+    gtk_widget_add_css_class (placeholder, "dim-label");
+    gtk_list_box_set_placeholder (self->rules_list, placeholder);
+  }
 }
 
 /**
@@ -904,6 +1046,7 @@ af_agent_editor_new (GtkWindow *parent,
   self->loading = FALSE;
   self->modified = FALSE;
   self->rules_modified = FALSE;
+  update_validity (self);
 
   adw_window_title_set_subtitle (self->window_title, custom ? _ ("Custom Agent") : af_template_get_name (template));
 
@@ -1003,7 +1146,23 @@ af_agent_editor_set_default_name (AfAgentEditor *self,
 gboolean
 af_agent_editor_validate (AfAgentEditor *self)
 {
+  gboolean ok;
+
+  g_return_val_if_fail (AF_IS_AGENT_EDITOR (self), FALSE);
+
+  ok = validate_form (self, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", ok);
+  return ok;
+}
+
+/* With @mark, shows every problem and focuses the first; without, only
+ * clears what is fixed and says on Save why it cannot save yet. */
+static gboolean
+validate_form (AfAgentEditor *self,
+               gboolean       mark)
+{
   g_autofree char *name = NULL;
+  const char      *why = NULL;
   guint            trigger;
   gboolean         ok = TRUE;
   gboolean         any_service = FALSE;
@@ -1011,41 +1170,39 @@ af_agent_editor_validate (AfAgentEditor *self)
   GtkWidget       *first_invalid = NULL;
   int              h, m;
 
-  g_return_val_if_fail (AF_IS_AGENT_EDITOR (self), FALSE);
-
   name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   if (*name == '\0')
     {
-      show_error (GTK_WIDGET (self->name_row), self->name_error, _ ("Give the agent a name, so you can find it in the activity."));
+      show_error (GTK_WIDGET (self->name_row), self->name_error, _ ("Give the agent a name, so you can find it in the activity."), mark);
       first_invalid = GTK_WIDGET (self->name_row);
       ok = FALSE;
     }
   else if (g_utf8_strlen (name, -1) > 80)
     {
-      show_error (GTK_WIDGET (self->name_row), self->name_error, _ ("Use a name of at most 80 characters."));
+      show_error (GTK_WIDGET (self->name_row), self->name_error, _ ("Use a name of at most 80 characters."), mark);
       first_invalid = GTK_WIDGET (self->name_row);
       ok = FALSE;
     }
   else
-    show_error (GTK_WIDGET (self->name_row), self->name_error, NULL);
+    show_error (GTK_WIDGET (self->name_row), self->name_error, NULL, mark);
 
   trigger = adw_combo_row_get_selected (self->trigger_row);
   if ((trigger == TRIGGER_DAILY || trigger == TRIGGER_WEEKLY) && !parse_time (gtk_editable_get_text (GTK_EDITABLE (self->time_row)), &h, &m))
     {
-      show_error (GTK_WIDGET (self->time_row), self->time_error, NULL);
+      show_error (GTK_WIDGET (self->time_row), self->time_error, NULL, mark);
       show_error (GTK_WIDGET (self->time_row), self->time_error,
-                  _ ("Enter the time as hours and minutes, for example 08:30."));
+                  _ ("Enter the time as hours and minutes, for example 08:30."), mark);
       if (first_invalid == NULL)
         first_invalid = GTK_WIDGET (self->time_row);
       ok = FALSE;
     }
   else
-    show_error (GTK_WIDGET (self->time_row), self->time_error, NULL);
+    show_error (GTK_WIDGET (self->time_row), self->time_error, NULL, mark);
 
   for (guint s = 0; s < self->service_rows->len; s++)
     any_service |= adw_expander_row_get_enable_expansion (g_ptr_array_index (self->service_rows, s));
   show_error (NULL, self->services_error,
-              any_service ? NULL : _ ("Turn on at least one service for the agent to work with."));
+              any_service ? NULL : _ ("Turn on at least one service for the agent to work with."), mark);
   if (!any_service)
     {
       if (first_invalid == NULL)
@@ -1054,9 +1211,16 @@ af_agent_editor_validate (AfAgentEditor *self)
     }
 
   for (guint r = 0; nth_rule (self, r) != NULL; r++)
-    rules_ok &= af_rule_row_validate (AF_RULE_ROW (nth_rule (self, r)));
+    {
+      AfRuleRow *rule = AF_RULE_ROW (nth_rule (self, r));
+
+      if (mark || af_rule_row_is_valid (rule))
+        rules_ok &= af_rule_row_validate (rule);
+      else
+        rules_ok = FALSE;
+    }
   show_error (NULL, self->rules_error,
-              rules_ok ? NULL : _ ("Fill in the highlighted rule fields, or remove the rules you do not need."));
+              rules_ok ? NULL : _ ("Fill in the highlighted rule fields, or remove the rules you do not need."), mark);
   if (!rules_ok)
     {
       if (first_invalid == NULL)
@@ -1074,17 +1238,29 @@ af_agent_editor_validate (AfAgentEditor *self)
     if (gtk_switch_get_active (self->ai_switch) && *instructions == '\0')
       {
         show_error (GTK_WIDGET (self->instructions_view), self->ai_error,
-                    _ ("Write what the AI model should do, or turn the model off."));
+                    _ ("Write what the AI model should do, or turn the model off."), mark);
         if (first_invalid == NULL)
           first_invalid = GTK_WIDGET (self->instructions_view);
         ok = FALSE;
       }
     else
-      show_error (GTK_WIDGET (self->instructions_view), self->ai_error, NULL);
+      show_error (GTK_WIDGET (self->instructions_view), self->ai_error, NULL, mark);
   }
 
-  if (first_invalid != NULL)
+  if (first_invalid != NULL && mark)
     gtk_widget_grab_focus (first_invalid);
+
+  if (first_invalid == GTK_WIDGET (self->name_row))
+    why = _ ("Give the agent a name of at most 80 characters");
+  else if (first_invalid == GTK_WIDGET (self->time_row))
+    why = _ ("Choose a time of day");
+  else if (first_invalid == GTK_WIDGET (self->services_group))
+    why = _ ("Turn on at least one service");
+  else if (first_invalid == GTK_WIDGET (self->rules_list))
+    why = _ ("Complete or remove the unfinished rules");
+  else if (first_invalid != NULL)
+    why = _ ("Write the AI instructions, or turn the model off");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->save_button), why ? why : _ ("Save the agent"));
 
   return ok;
 }
@@ -1297,6 +1473,7 @@ af_agent_editor_load_agent (AfAgentEditor *self,
   self->loading = FALSE;
   self->modified = FALSE;
   self->rules_modified = FALSE;
+  update_validity (self);
 }
 
 /* At most this many rows: a first run can see a whole inbox. */

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -18,8 +19,13 @@ GtkWidget *af_rule_row_new (const char *field,
                             const char *value,
                             const char *action,
                             const char *argument);
+void       af_rule_row_set_kept (AfRuleRow  *self,
+                                 const char *name,
+                                 gboolean    stop,
+                                 JsonObject *params);
 char      *af_rule_row_describe (AfRuleRow *self);
 char      *af_rule_row_to_json (AfRuleRow *self);
 gboolean   af_rule_row_validate (AfRuleRow *self);
+gboolean   af_rule_row_is_valid (AfRuleRow *self);
 
 G_END_DECLS

@@ -743,6 +743,12 @@ engine_rule_from_editor (JsonObject *rule)
     { "label", "labels" },
     { "has-attachment", "has_attachment" },
     { "event-title", "event_title" },
+    { "has-conflicts", "has_conflicts" },
+  };
+  static const char *const op_map[][2] = {
+    { "older-than", "older_than" },
+    { "contains-any", "contains_any" },
+    { "is-from", "is_from" },
   };
   static const char *const action_map[][2] = {
     { "draft-reply", "draft" },
@@ -751,40 +757,79 @@ engine_rule_from_editor (JsonObject *rule)
   };
   const char *field = json_object_get_string_member_with_default (rule, "field", "subject");
   const char *op = json_object_get_string_member_with_default (rule, "op", "contains");
+  const char *value = json_object_get_string_member_with_default (rule, "value", "");
   const char *action = json_object_get_string_member_with_default (rule, "action", "label");
   const char *argument = json_object_get_string_member_with_default (rule, "argument", "");
+  JsonObject *kept = json_object_has_member (rule, "params") ? json_object_get_object_member (rule, "params") : NULL;
   JsonObject *out = json_object_new ();
-  JsonObject *condition = json_object_new ();
   JsonObject *act = json_object_new ();
   JsonArray  *conditions = json_array_new ();
   JsonArray  *actions = json_array_new ();
+  JsonObject *params = json_object_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
     if (g_str_equal (field, field_map[i][0]))
       field = field_map[i][1];
+  for (guint i = 0; i < G_N_ELEMENTS (op_map); i++)
+    if (g_str_equal (op, op_map[i][0]))
+      op = op_map[i][1];
   for (guint i = 0; i < G_N_ELEMENTS (action_map); i++)
     if (g_str_equal (action, action_map[i][0]))
       action = action_map[i][1];
 
-  json_object_set_string_member (condition, "field", field);
-  json_object_set_string_member (condition, "op", g_str_equal (op, "older-than") ? "older_than" : op);
-  json_object_set_string_member (condition, "value", json_object_get_string_member_with_default (rule, "value", ""));
-  json_array_add_object_element (conditions, condition);
+  /* "Every run" has no condition; the yes-or-no fields hold when true. */
+  if (!g_str_equal (field, "always"))
+    {
+      JsonObject *condition = json_object_new ();
 
+      json_object_set_string_member (condition, "field", field);
+      if (g_str_equal (field, "has_attachment") || g_str_equal (field, "has_conflicts"))
+        {
+          json_object_set_string_member (condition, "op", "is");
+          json_object_set_boolean_member (condition, "value", TRUE);
+        }
+      else if (g_str_equal (op, "older_than"))
+        {
+          /* The editor counts days; the engine reads "7d". */
+          g_autofree char *days = g_strdup_printf ("%sd", value);
+
+          json_object_set_string_member (condition, "op", op);
+          json_object_set_string_member (condition, "value", g_strstrip (days));
+        }
+      else
+        {
+          json_object_set_string_member (condition, "op", op);
+          json_object_set_string_member (condition, "value", value);
+        }
+      json_array_add_object_element (conditions, condition);
+    }
+
+  /* What the row had no field for (a message's text, a draft's body)
+   * stays; what it shows is the user's. */
+  if (kept != NULL)
+    {
+      g_autoptr (GList) members = json_object_get_members (kept);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (params, l->data, json_node_copy (json_object_get_member (kept, l->data)));
+    }
+  json_object_remove_member (params, "label");
+  json_object_remove_member (params, "channel");
   json_object_set_string_member (act, "action", action);
   if (g_str_equal (action, "label") || g_str_equal (action, "post"))
-    {
-      JsonObject *params = json_object_new ();
-
-      json_object_set_string_member (params, g_str_equal (action, "label") ? "label" : "channel", argument);
-      json_object_set_object_member (act, "params", params);
-    }
+    json_object_set_string_member (params, g_str_equal (action, "label") ? "label" : "channel", argument);
+  if (json_object_get_size (params) > 0)
+    json_object_set_object_member (act, "params", params);
+  else
+    json_object_unref (params);
   json_array_add_object_element (actions, act);
 
-  json_object_set_string_member (out, "name", field);
+  json_object_set_string_member (out, "name", json_object_get_string_member_with_default (rule, "name", field));
   json_object_set_string_member (out, "match", "all");
   json_object_set_array_member (out, "conditions", conditions);
   json_object_set_array_member (out, "actions", actions);
+  if (json_object_get_boolean_member_with_default (rule, "stop", FALSE))
+    json_object_set_boolean_member (out, "stop", TRUE);
   return out;
 }
 

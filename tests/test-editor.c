@@ -1,0 +1,305 @@
+/* test-editor.c — the agent editor as a person uses it: plain rules,
+ * permissions that cannot contradict, validation that follows the typing.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "af-agent-editor.h"
+#include "af-rule-row.h"
+#include "af-template.h"
+#include "af-test-ui.h"
+
+static AfAgentEditor *
+open_editor (const char *template_id)
+{
+  const char *const connected[] = { "gmail", "calendar", "slack", NULL };
+  AfTemplate *template = af_template_lookup (template_id);
+  AfAgentEditor *editor;
+
+  g_assert_nonnull (template);
+  editor = af_agent_editor_new (NULL, template, connected);
+  gtk_window_set_default_size (GTK_WINDOW (editor), 720, 1400);
+  gtk_window_present (GTK_WINDOW (editor));
+  af_test_ui_wait_for_paint (GTK_WIDGET (editor));
+  return editor;
+}
+
+/* The @n-th widget of @type under @root, in the order a person reads. */
+static void
+collect (GtkWidget *root,
+         GType      type,
+         GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    g_ptr_array_add (out, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect (child, type, out);
+}
+
+static GtkWidget *
+nth_of_type (GtkWidget *root,
+             GType      type,
+             guint      n)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new ();
+
+  collect (root, type, all);
+  g_assert_cmpuint (n, <, all->len);
+  return g_ptr_array_index (all, n);
+}
+
+static gboolean
+widget_hidden_cond (gpointer data)
+{
+  return !gtk_widget_get_visible (GTK_WIDGET (data));
+}
+
+static gboolean
+no_error_class_cond (gpointer data)
+{
+  return !gtk_widget_has_css_class (GTK_WIDGET (data), "error");
+}
+
+static gboolean
+save_enabled_cond (gpointer data)
+{
+  return gtk_widget_get_sensitive (af_test_ui_find_widget (GTK_WIDGET (data), GTK_TYPE_BUTTON, "_Save"));
+}
+
+static GtkWidget *
+save_button (AfAgentEditor *editor)
+{
+  GtkWidget *button = af_test_ui_find_widget (GTK_WIDGET (editor), GTK_TYPE_BUTTON, "_Save");
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+static AdwExpanderRow *
+service_row (AfAgentEditor *editor,
+             const char    *title)
+{
+  GtkWidget *row = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_EXPANDER_ROW, title);
+
+  g_assert_nonnull (row);
+  return ADW_EXPANDER_ROW (row);
+}
+
+static GtkSwitch *
+permission (AfAgentEditor *editor,
+            const char    *title)
+{
+  GtkWidget *row = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, title);
+
+  g_assert_nonnull (row);
+  return GTK_SWITCH (af_test_ui_find_widget (row, GTK_TYPE_SWITCH, NULL));
+}
+
+static void
+close_editor (AfAgentEditor *editor)
+{
+  gtk_window_destroy (GTK_WINDOW (editor));
+  af_test_ui_wait_for_idle ();
+}
+
+/* Every template's rules are ordinary rows, in plain words. */
+static void
+test_templates_visible (void)
+{
+  static const char *const ids[] = { "email-assistant", "calendar-manager", "slack-notifier" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      AfTemplate *template = af_template_lookup (ids[i]);
+      AfAgentEditor   *editor = open_editor (ids[i]);
+      JsonArray       *rules = json_object_get_array_member (af_template_get_definition (template), "rules");
+      g_autofree char *json = NULL;
+
+      g_assert_cmpuint (af_agent_editor_get_n_rules (editor), ==, json_array_get_length (rules));
+      g_assert_null (af_test_ui_find_widget (GTK_WIDGET (editor), GTK_TYPE_LABEL, "Built-in"));
+      g_assert_true (af_agent_editor_validate (editor));
+      g_assert_true (gtk_widget_get_sensitive (save_button (editor)));
+      json = af_agent_editor_to_json (editor);
+      g_assert_null (strstr (json, "\"matches\""));
+
+      if (i == 0)
+        g_assert_cmpfloat (af_test_ui_save_and_measure (GTK_WIDGET (editor), "editor-plain-rules"), >, 1.0);
+      close_editor (editor);
+    }
+}
+
+/* A custom agent from scratch: no pattern typed, Save follows validity. */
+static void
+test_build_without_regex (void)
+{
+  AfAgentEditor *editor = open_editor ("custom");
+  GtkWidget     *name;
+  GtkWidget     *row;
+  GtkWidget     *placeholder;
+
+  /* Nothing yet: a placeholder says what a rule is for, Save says why not. */
+  placeholder = af_test_ui_find_widget (GTK_WIDGET (editor), GTK_TYPE_LABEL,
+                                        "No rules yet — add one to tell the agent what to look for");
+  g_assert_nonnull (placeholder);
+  g_assert_true (gtk_widget_get_mapped (placeholder));
+  g_assert_false (gtk_widget_get_sensitive (save_button (editor)));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (save_button (editor)));
+
+  name = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW, "Name");
+  gtk_editable_set_text (GTK_EDITABLE (name), "Receipts");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (save_button (editor)), ==, "Turn on at least one service");
+
+  /* Gmail on: it can at least read mail, at once. */
+  adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), TRUE);
+  g_assert_true (gtk_switch_get_active (permission (editor, "Read mail")));
+  af_test_ui_wait_until (save_enabled_cond, editor, 5000);
+
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
+  g_assert_cmpuint (af_agent_editor_get_n_rules (editor), ==, 1);
+  g_assert_false (gtk_widget_get_mapped (placeholder));
+  /* An unfinished rule cannot be saved. */
+  g_assert_false (gtk_widget_get_sensitive (save_button (editor)));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (save_button (editor)), ==, "Complete or remove the unfinished rules");
+
+  row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
+  g_assert_true (AF_IS_RULE_ROW (row));
+  /* The default comparison is the plain one. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (nth_of_type (row, GTK_TYPE_DROP_DOWN, 1))), ==, 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (nth_of_type (row, GTK_TYPE_DROP_DOWN, 0)), 2); /* Subject */
+  gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 0)), "receipt, invoice");
+  gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 1)), "Finance");
+  af_test_ui_wait_until (save_enabled_cond, editor, 5000);
+
+  {
+    g_autofree char *json = af_agent_editor_to_json (editor);
+
+    g_assert_nonnull (strstr (json, "\"op\" : \"contains-any\""));
+    g_assert_nonnull (strstr (json, "\"value\" : \"receipt, invoice\""));
+  }
+  close_editor (editor);
+}
+
+/* Errors go as soon as their field is fixed, without pressing Save. */
+static void
+test_validation_clears (void)
+{
+  AfAgentEditor *editor = open_editor ("custom");
+  GtkWidget     *name_error = af_test_ui_find_widget (GTK_WIDGET (editor), GTK_TYPE_LABEL,
+                                                      "Give the agent a name, so you can find it in the activity.");
+  GtkWidget     *services_error = af_test_ui_find_widget (GTK_WIDGET (editor), GTK_TYPE_LABEL,
+                                                          "Turn on at least one service for the agent to work with.");
+  GtkWidget     *row, *value;
+
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
+  g_assert_false (af_agent_editor_validate (editor));
+  name_error = af_test_ui_find_widget (GTK_WIDGET (editor), GTK_TYPE_LABEL,
+                                       "Give the agent a name, so you can find it in the activity.");
+  services_error = af_test_ui_find_widget (GTK_WIDGET (editor), GTK_TYPE_LABEL,
+                                           "Turn on at least one service for the agent to work with.");
+  g_assert_true (gtk_widget_get_visible (name_error));
+  g_assert_true (gtk_widget_get_visible (services_error));
+  row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
+  value = nth_of_type (row, GTK_TYPE_ENTRY, 0);
+  g_assert_true (gtk_widget_has_css_class (value, "error"));
+
+  gtk_editable_set_text (GTK_EDITABLE (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW, "Name")), "Sorter");
+  af_test_ui_wait_until (widget_hidden_cond, name_error, 5000);
+  g_assert_true (gtk_widget_get_visible (services_error));
+
+  adw_expander_row_set_enable_expansion (service_row (editor, "Slack"), TRUE);
+  af_test_ui_wait_until (widget_hidden_cond, services_error, 5000);
+
+  gtk_editable_set_text (GTK_EDITABLE (value), "urgent");
+  af_test_ui_wait_until (no_error_class_cond, value, 5000);
+  gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 1)), "Urgent");
+  af_test_ui_wait_until (save_enabled_cond, editor, 5000);
+
+  /* The AI instructions are for the model: off, they cannot be edited. */
+  {
+    GtkWidget *instructions = nth_of_type (GTK_WIDGET (editor), GTK_TYPE_TEXT_VIEW, 0);
+    GtkSwitch *ai = GTK_SWITCH (af_test_ui_find_widget (
+        af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, "Use the AI Model"), GTK_TYPE_SWITCH, NULL));
+
+    g_assert_false (gtk_widget_get_sensitive (instructions));
+    gtk_switch_set_active (ai, TRUE);
+    g_assert_true (gtk_widget_get_sensitive (instructions));
+    /* On without instructions: Save waits for them. */
+    g_assert_false (gtk_widget_get_sensitive (save_button (editor)));
+    gtk_switch_set_active (ai, FALSE);
+    af_test_ui_wait_until (save_enabled_cond, editor, 5000);
+  }
+  close_editor (editor);
+}
+
+/* "Advanced: matches pattern" checks the pattern while it is typed. */
+static void
+test_pattern_live (void)
+{
+  AfAgentEditor *editor = open_editor ("custom");
+  GtkWidget     *row, *value, *error;
+
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
+  row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
+  value = nth_of_type (row, GTK_TYPE_ENTRY, 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (nth_of_type (row, GTK_TYPE_DROP_DOWN, 1)), 5);
+  gtk_editable_set_text (GTK_EDITABLE (value), "(invoice");
+  {
+    g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+    error = NULL;
+    collect (row, GTK_TYPE_LABEL, labels);
+    for (guint i = 0; i < labels->len; i++)
+      if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), "error"))
+        error = g_ptr_array_index (labels, i);
+    g_assert_nonnull (error);
+  }
+  g_assert_true (gtk_widget_get_visible (error));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (error)), "Not a valid pattern"));
+  g_assert_true (gtk_widget_has_css_class (value, "error"));
+
+  gtk_editable_set_text (GTK_EDITABLE (value), "(invoice|receipt)");
+  af_test_ui_wait_until (widget_hidden_cond, error, 5000);
+  g_assert_false (gtk_widget_has_css_class (value, "error"));
+  close_editor (editor);
+}
+
+/* "Ask first" lists only what the agent is allowed to do. */
+static void
+test_ask_first_follows_permissions (void)
+{
+  AfAgentEditor *editor = open_editor ("email-assistant");
+  GtkWidget     *send = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Send mail");
+  GtkWidget     *post = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Post to Slack");
+  GtkWidget     *modify = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Label and archive mail");
+
+  g_assert_false (gtk_widget_get_visible (send));
+  g_assert_false (gtk_widget_get_visible (post));
+  g_assert_true (gtk_widget_get_visible (modify));
+
+  gtk_switch_set_active (permission (editor, "Send mail"), TRUE);
+  g_assert_true (gtk_widget_get_visible (send));
+  adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), FALSE);
+  g_assert_false (gtk_widget_get_visible (send));
+  g_assert_false (gtk_widget_get_visible (modify));
+  close_editor (editor);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!af_test_ui_init (&argc, &argv))
+    return 0;
+
+  g_test_add_func ("/editor/templates-visible", test_templates_visible);
+  g_test_add_func ("/editor/build-without-regex", test_build_without_regex);
+  g_test_add_func ("/editor/validation-clears", test_validation_clears);
+  g_test_add_func ("/editor/pattern-live", test_pattern_live);
+  g_test_add_func ("/editor/ask-first-follows-permissions", test_ask_first_follows_permissions);
+
+  return g_test_run ();
+}
