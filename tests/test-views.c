@@ -1101,7 +1101,11 @@ test_engine (void)
     rule = af_test_ui_find_widget (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, NULL);
     value = af_test_ui_find_widget (rule, GTK_TYPE_ENTRY, NULL);
     gtk_editable_set_text (GTK_EDITABLE (value), "receipt");
-    argument = af_test_ui_find_widget (gtk_widget_get_next_sibling (gtk_widget_get_parent (value)), GTK_TYPE_ENTRY, NULL);
+    /* The action's detail: the first entry on a line after the condition's. */
+    argument = NULL;
+    for (GtkWidget *line = gtk_widget_get_next_sibling (gtk_widget_get_parent (value)); argument == NULL && line != NULL;
+         line = gtk_widget_get_next_sibling (line))
+      argument = af_test_ui_find_widget (line, GTK_TYPE_ENTRY, NULL);
     gtk_editable_set_text (GTK_EDITABLE (argument), "Finance");
     g_assert_true (af_agent_editor_validate (AF_AGENT_EDITOR (editor)));
     gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
