@@ -288,6 +288,29 @@ test_ask_first_follows_permissions (void)
   close_editor (editor);
 }
 
+/* A daily time is chosen with a clock's hours and minutes, not typed. */
+static void
+test_time_of_day (void)
+{
+  AfAgentEditor   *editor = open_editor ("calendar-manager");
+  GtkWidget       *at = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, "At");
+  GtkSpinButton   *hour, *minute;
+  g_autofree char *json = NULL;
+
+  g_assert_nonnull (at);
+  g_assert_true (gtk_widget_get_visible (at));
+  hour = GTK_SPIN_BUTTON (nth_of_type (at, GTK_TYPE_SPIN_BUTTON, 0));
+  minute = GTK_SPIN_BUTTON (nth_of_type (at, GTK_TYPE_SPIN_BUTTON, 1));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hour)), ==, "08");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (minute)), ==, "00");
+  gtk_spin_button_spin (minute, GTK_SPIN_STEP_FORWARD, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (minute)), ==, "05");
+  gtk_spin_button_spin (hour, GTK_SPIN_STEP_BACKWARD, 0);
+  json = af_agent_editor_to_json (editor);
+  g_assert_nonnull (strstr (json, "\"time\" : \"07:05\""));
+  close_editor (editor);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -300,6 +323,7 @@ main (int   argc,
   g_test_add_func ("/editor/validation-clears", test_validation_clears);
   g_test_add_func ("/editor/pattern-live", test_pattern_live);
   g_test_add_func ("/editor/ask-first-follows-permissions", test_ask_first_follows_permissions);
+  g_test_add_func ("/editor/time-of-day", test_time_of_day);
 
   return g_test_run ();
 }

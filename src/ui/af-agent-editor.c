@@ -44,10 +44,11 @@ struct _AfAgentEditor
   AdwActionRow        *interval_row;
   GtkSpinButton       *interval_spin;
   AdwComboRow         *weekday_row;
-  AdwEntryRow         *time_row;
+  AdwActionRow        *time_row;
+  GtkSpinButton       *hour_spin;
+  GtkSpinButton       *minute_spin;
   AdwActionRow        *lead_row;
   GtkSpinButton       *lead_spin;
-  GtkLabel            *time_error;
   AdwPreferencesGroup *services_group;
   GtkLabel            *services_error;
   GtkListBox          *rules_list;
@@ -257,6 +258,24 @@ update_trigger_rows (AfAgentEditor *self)
   gtk_widget_set_visible (GTK_WIDGET (self->weekday_row), trigger == TRIGGER_WEEKLY);
   gtk_widget_set_visible (GTK_WIDGET (self->time_row), trigger == TRIGGER_DAILY || trigger == TRIGGER_WEEKLY);
   gtk_widget_set_visible (GTK_WIDGET (self->lead_row), trigger == TRIGGER_BEFORE_EVENT);
+}
+
+/* Hours and minutes read as on a clock: 08:05, not 8:5. */
+static gboolean
+on_time_output_cb (GtkSpinButton *spin)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static char *
+time_text (AfAgentEditor *self)
+{
+  return g_strdup_printf ("%02d:%02d", gtk_spin_button_get_value_as_int (self->hour_spin),
+                          gtk_spin_button_get_value_as_int (self->minute_spin));
 }
 
 static void
@@ -586,6 +605,7 @@ load_definition (AfAgentEditor     *self,
   JsonObject *ai;
   JsonArray  *rules;
   GtkWidget  *row;
+  int         hour, minute;
 
   g_assert (self->loading);
 
@@ -602,8 +622,11 @@ load_definition (AfAgentEditor     *self,
           if (g_str_equal (id, type) || (i == TRIGGER_BEFORE_EVENT && g_str_equal (type, "upcoming_event")))
             adw_combo_row_set_selected (self->trigger_row, i);
         }
-      if (at != NULL)
-        gtk_editable_set_text (GTK_EDITABLE (self->time_row), at);
+      if (at != NULL && parse_time (at, &hour, &minute))
+        {
+          gtk_spin_button_set_value (self->hour_spin, hour);
+          gtk_spin_button_set_value (self->minute_spin, minute);
+        }
       if (json_object_has_member (trigger, "minutes"))
         {
           gtk_spin_button_set_value (self->interval_spin, json_object_get_int_member (trigger, "minutes"));
@@ -960,9 +983,10 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, weekday_row);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, time_row);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, hour_spin);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, minute_spin);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, lead_row);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, lead_spin);
-  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, time_error);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, services_group);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, services_error);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, rules_list);
@@ -975,6 +999,7 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, save_button);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_trigger_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_time_output_cb);
 
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, editor_cancel);
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, editor_save);
@@ -1163,12 +1188,10 @@ validate_form (AfAgentEditor *self,
 {
   g_autofree char *name = NULL;
   const char      *why = NULL;
-  guint            trigger;
   gboolean         ok = TRUE;
   gboolean         any_service = FALSE;
   gboolean         rules_ok = TRUE;
   GtkWidget       *first_invalid = NULL;
-  int              h, m;
 
   name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   if (*name == '\0')
@@ -1185,19 +1208,6 @@ validate_form (AfAgentEditor *self,
     }
   else
     show_error (GTK_WIDGET (self->name_row), self->name_error, NULL, mark);
-
-  trigger = adw_combo_row_get_selected (self->trigger_row);
-  if ((trigger == TRIGGER_DAILY || trigger == TRIGGER_WEEKLY) && !parse_time (gtk_editable_get_text (GTK_EDITABLE (self->time_row)), &h, &m))
-    {
-      show_error (GTK_WIDGET (self->time_row), self->time_error, NULL, mark);
-      show_error (GTK_WIDGET (self->time_row), self->time_error,
-                  _ ("Enter the time as hours and minutes, for example 08:30."), mark);
-      if (first_invalid == NULL)
-        first_invalid = GTK_WIDGET (self->time_row);
-      ok = FALSE;
-    }
-  else
-    show_error (GTK_WIDGET (self->time_row), self->time_error, NULL, mark);
 
   for (guint s = 0; s < self->service_rows->len; s++)
     any_service |= adw_expander_row_get_enable_expansion (g_ptr_array_index (self->service_rows, s));
@@ -1252,8 +1262,6 @@ validate_form (AfAgentEditor *self,
 
   if (first_invalid == GTK_WIDGET (self->name_row))
     why = _ ("Give the agent a name of at most 80 characters");
-  else if (first_invalid == GTK_WIDGET (self->time_row))
-    why = _ ("Choose a time of day");
   else if (first_invalid == GTK_WIDGET (self->services_group))
     why = _ ("Turn on at least one service");
   else if (first_invalid == GTK_WIDGET (self->rules_list))
@@ -1275,10 +1283,12 @@ char *
 af_agent_editor_describe_plan (AfAgentEditor *self)
 {
   g_autoptr (GString) plan = g_string_new (NULL);
-  guint trigger;
+  g_autofree char *at = NULL;
+  guint            trigger;
 
   g_return_val_if_fail (AF_IS_AGENT_EDITOR (self), NULL);
 
+  at = time_text (self);
   trigger = adw_combo_row_get_selected (self->trigger_row);
   switch (trigger)
     {
@@ -1290,10 +1300,10 @@ af_agent_editor_describe_plan (AfAgentEditor *self)
       }
       break;
     case TRIGGER_DAILY:
-      g_string_append_printf (plan, _ ("Runs every day at %s."), gtk_editable_get_text (GTK_EDITABLE (self->time_row)));
+      g_string_append_printf (plan, _ ("Runs every day at %s."), at);
       break;
     case TRIGGER_WEEKLY:
-      g_string_append_printf (plan, _ ("Runs every week at %s."), gtk_editable_get_text (GTK_EDITABLE (self->time_row)));
+      g_string_append_printf (plan, _ ("Runs every week at %s."), at);
       break;
     case TRIGGER_NEW_MAIL:
       g_string_append (plan, _ ("Runs when new mail arrives."));
@@ -1343,12 +1353,14 @@ af_agent_editor_to_json (AfAgentEditor *self)
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
   g_autofree char *instructions = NULL;
+  g_autofree char *at = NULL;
   GtkTextBuffer   *buffer;
   GtkTextIter      start, end;
   guint            trigger;
 
   g_return_val_if_fail (AF_IS_AGENT_EDITOR (self), NULL);
 
+  at = time_text (self);
   buffer = gtk_text_view_get_buffer (self->instructions_view);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   instructions = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -1378,7 +1390,7 @@ af_agent_editor_to_json (AfAgentEditor *self)
                                            ? gtk_spin_button_get_value_as_int (self->lead_spin)
                                            : gtk_spin_button_get_value_as_int (self->interval_spin));
   json_builder_set_member_name (builder, "time");
-  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->time_row)));
+  json_builder_add_string_value (builder, at);
   json_builder_set_member_name (builder, "weekday");
   json_builder_add_int_value (builder, adw_combo_row_get_selected (self->weekday_row) + 1);
   json_builder_end_object (builder);
