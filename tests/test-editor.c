@@ -9,7 +9,11 @@
 #include <adwaita.h>
 
 #include "af-agent-editor.h"
+#include "af-application.h"
+#include "af-engine.h"
 #include "af-rule-row.h"
+#include "af-template-picker.h"
+#include "af-window.h"
 #include "af-template.h"
 #include "af-test-ui.h"
 
@@ -311,12 +315,170 @@ test_time_of_day (void)
   close_editor (editor);
 }
 
+static AfApplication *app;
+
+static AfWindow *
+main_window (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (AF_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+window_has_engine_cond (gpointer data)
+{
+  return main_window () != NULL && af_window_get_engine (main_window ()) != NULL;
+}
+
+static GtkWindow *
+toplevel_of_type (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (g_type_is_a (G_OBJECT_TYPE (w), type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+toplevel_cond (gpointer data)
+{
+  return toplevel_of_type (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static gboolean
+label_starts_with_cond (gpointer data)
+{
+  GtkLabel   *label = data;
+  const char *prefix = g_object_get_data (G_OBJECT (label), "expect");
+
+  return g_str_has_prefix (gtk_label_get_label (label), prefix);
+}
+
+static void
+wait_for_label (GtkWidget  *label,
+                const char *prefix)
+{
+  g_object_set_data_full (G_OBJECT (label), "expect", g_strdup (prefix), g_free);
+  af_test_ui_wait_until (label_starts_with_cond, label, 20000);
+}
+
+static GtkWidget *
+preview_label (GtkWidget *editor)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  collect (editor, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), "heading") &&
+        gtk_widget_get_ancestor (g_ptr_array_index (labels, i), GTK_TYPE_LIST_BOX) == NULL &&
+        g_str_has_prefix (gtk_label_get_label (g_ptr_array_index (labels, i)), "Matches"))
+      return g_ptr_array_index (labels, i);
+  return NULL;
+}
+
+static gboolean
+preview_ready_cond (gpointer data)
+{
+  return preview_label (data) != NULL;
+}
+
+/* The count under the rules follows the rules, against the sample
+ * workspace's mail, without changing it. */
+static void
+test_preview (void)
+{
+  GtkWindow       *picker, *editor;
+  GtkWidget       *label, *row, *value;
+  g_autofree char *before = NULL;
+  guint            matched = 0, total = 0, matched_after = 0, total_after = 0;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfEngine) engine = af_engine_new_for_sandbox (&error);
+
+  /* The sandbox's engine and sample mail, the app's window. */
+  g_assert_no_error (error);
+  af_window_set_engine (main_window (), engine);
+
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.new-agent", NULL);
+  af_test_ui_wait_until (toplevel_cond, GSIZE_TO_POINTER (AF_TYPE_TEMPLATE_PICKER), 10000);
+  picker = toplevel_of_type (AF_TYPE_TEMPLATE_PICKER);
+  af_template_picker_choose (AF_TEMPLATE_PICKER (picker), "custom");
+  af_test_ui_wait_until (toplevel_cond, GSIZE_TO_POINTER (AF_TYPE_AGENT_EDITOR), 10000);
+  editor = toplevel_of_type (AF_TYPE_AGENT_EDITOR);
+
+  gtk_editable_set_text (GTK_EDITABLE (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW, "Name")),
+                         "Finance preview");
+  adw_expander_row_set_enable_expansion (service_row (AF_AGENT_EDITOR (editor), "Gmail"), TRUE);
+  gtk_switch_set_active (permission (AF_AGENT_EDITOR (editor), "Label, star and archive mail"), TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
+  row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
+  value = nth_of_type (row, GTK_TYPE_ENTRY, 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (nth_of_type (row, GTK_TYPE_DROP_DOWN, 0)), 3); /* Body */
+  gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 1)), "Finance");
+  gtk_editable_set_text (GTK_EDITABLE (value), "the");
+
+  af_test_ui_wait_until (preview_ready_cond, editor, 20000);
+  label = preview_label (GTK_WIDGET (editor));
+  before = g_strdup (gtk_label_get_label (GTK_LABEL (label)));
+  g_assert_cmpint (sscanf (before, "Matches %u of the %u", &matched, &total), ==, 2);
+  g_assert_cmpuint (total, >, 0);
+  g_assert_cmpuint (matched, >, 0);
+
+  /* A word no message has: none match, out of the same messages. */
+  gtk_editable_set_text (GTK_EDITABLE (value), "zyxwvut");
+  wait_for_label (label, "Matches 0 of");
+  g_assert_cmpint (sscanf (gtk_label_get_label (GTK_LABEL (label)), "Matches %u of the %u", &matched_after, &total_after), ==, 2);
+  g_assert_cmpuint (total_after, ==, total);
+  g_assert_cmpuint (matched_after, ==, 0);
+
+  /* Back to a common word: the count comes back, with subjects. */
+  gtk_editable_set_text (GTK_EDITABLE (value), "the");
+  wait_for_label (label, before);
+  af_test_ui_wait_for_paint (GTK_WIDGET (editor));
+  {
+    GtkWidget     *scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  }
+  af_test_ui_wait_for_paint (GTK_WIDGET (editor));
+  g_assert_cmpfloat (af_test_ui_save_and_measure (GTK_WIDGET (editor), "editor-preview"), >, 1.0);
+
+  gtk_window_destroy (editor);
+  af_test_ui_wait_for_idle ();
+  af_window_set_engine (main_window (), NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  int              ret;
+
   if (!af_test_ui_init (&argc, &argv))
     return 0;
+
+  /* The sample workspace, of its own, for the preview to read. */
+  data_dir = g_dir_make_tmp ("af-editor-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("AGENTFLOW_DATA_DIR", data_dir, TRUE);
+  app = af_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+  g_application_activate (G_APPLICATION (app));
+  af_test_ui_wait_until (window_has_engine_cond, NULL, 10000);
+  /* The preview binds the sandbox's engine: no accounts are connected. */
+  af_window_set_engine (main_window (), NULL);
 
   g_test_add_func ("/editor/templates-visible", test_templates_visible);
   g_test_add_func ("/editor/build-without-regex", test_build_without_regex);
@@ -324,6 +486,12 @@ main (int   argc,
   g_test_add_func ("/editor/pattern-live", test_pattern_live);
   g_test_add_func ("/editor/ask-first-follows-permissions", test_ask_first_follows_permissions);
   g_test_add_func ("/editor/time-of-day", test_time_of_day);
+  g_test_add_func ("/editor/preview", test_preview);
 
-  return g_test_run ();
+  ret = g_test_run ();
+
+  af_test_ui_destroy_windows ();
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return ret;
 }

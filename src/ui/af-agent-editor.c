@@ -31,6 +31,9 @@ struct _AfAgentEditor
   GPtrArray    *permission_rows; /* GtkSwitch, one per permission */
   GPtrArray    *approval_rows;   /* AdwComboRow, one per action kind */
   GCancellable *test_cancellable;
+  GCancellable *preview_cancellable;
+  guint         preview_id; /* the debounce timeout */
+  char         *source;     /* what the agent reads: "mail", "agenda"… */
   JsonArray    *kept_rules; /* rules the rule rows cannot show faithfully */
 
   /* Template widgets */
@@ -59,6 +62,9 @@ struct _AfAgentEditor
   GtkLabel            *ai_error;
   AdwPreferencesGroup *approval_group;
   GtkButton           *save_button;
+  GtkWidget           *preview_box;
+  GtkLabel            *preview_label;
+  GtkLabel            *preview_subjects;
 };
 
 G_DEFINE_FINAL_TYPE (AfAgentEditor, af_agent_editor, ADW_TYPE_WINDOW)
@@ -69,6 +75,7 @@ enum
   SIGNAL_TEST_RUN,
   SIGNAL_CONNECT,
   SIGNAL_CANCEL,
+  SIGNAL_PREVIEW,
   N_SIGNALS
 };
 
@@ -130,6 +137,7 @@ is_connected (AfAgentEditor *self,
 
 static gboolean validate_form (AfAgentEditor *self,
                                gboolean       mark);
+static void     schedule_preview (AfAgentEditor *self);
 
 static void
 set_modified (AfAgentEditor *self)
@@ -195,6 +203,7 @@ update_validity (AfAgentEditor *self)
   ok = validate_form (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", ok);
   update_approval_rows (self);
+  schedule_preview (self);
 }
 
 static void
@@ -609,6 +618,9 @@ load_definition (AfAgentEditor     *self,
 
   g_assert (self->loading);
 
+  g_free (self->source);
+  self->source = g_strdup (definition ? json_object_get_string_member_with_default (definition, "source", "mail") : "mail");
+
   trigger = definition && json_object_has_member (definition, "trigger") ? json_object_get_object_member (definition, "trigger") : NULL;
   if (trigger != NULL)
     {
@@ -758,6 +770,59 @@ show_error (GtkWidget  *field,
   gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
 }
 
+/* The rules as they are now, tried by the engine's test run on what the
+ * agent would read: the model stays out, a preview is about the rules. */
+static gboolean
+preview_cb (gpointer user_data)
+{
+  AfAgentEditor   *self = user_data;
+  g_autofree char *json = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  gboolean rules_ok = TRUE;
+  guint    n = af_agent_editor_get_n_rules (self);
+
+  self->preview_id = 0;
+  g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+
+  for (guint r = 0; r < n; r++)
+    rules_ok &= af_rule_row_is_valid (AF_RULE_ROW (gtk_list_box_get_row_at_index (self->rules_list, r)));
+  gtk_widget_set_visible (self->preview_box, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_subjects), FALSE);
+  if (n == 0 || !rules_ok)
+    {
+      gtk_label_set_label (self->preview_label, n == 0 ? _ ("Add a rule to see which messages it matches")
+                                                       : _ ("Finish the rules to see which messages they match"));
+      return G_SOURCE_REMOVE;
+    }
+  if (!validate_form (self, FALSE))
+    {
+      gtk_label_set_label (self->preview_label, _ ("Complete the highlighted fields to see which messages the rules match"));
+      return G_SOURCE_REMOVE;
+    }
+
+  node = json_from_string ((json = af_agent_editor_to_json (self)), NULL);
+  json_object_set_boolean_member (json_node_get_object (node), "use_ai", FALSE);
+  json_object_set_boolean_member (json_node_get_object (node), "rules_modified", TRUE);
+  g_clear_pointer (&json, g_free);
+  json = json_to_string (node, FALSE);
+
+  self->preview_cancellable = g_cancellable_new ();
+  gtk_label_set_label (self->preview_label, _ ("Checking what the rules match…"));
+  g_signal_emit (self, signals[SIGNAL_PREVIEW], 0, json, self->preview_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Typing a word re-runs it once the typing pauses, not per key. */
+static void
+schedule_preview (AfAgentEditor *self)
+{
+  if (!g_signal_has_handler_pending (self, signals[SIGNAL_PREVIEW], 0, FALSE))
+    return;
+  g_clear_handle_id (&self->preview_id, g_source_remove);
+  self->preview_id = g_timeout_add (300, preview_cb, self);
+}
+
 static void
 on_discard_response_cb (AdwMessageDialog *dialog,
                         const char       *response,
@@ -903,6 +968,9 @@ af_agent_editor_dispose (GObject *object)
 
   g_cancellable_cancel (self->test_cancellable);
   g_clear_object (&self->test_cancellable);
+  g_clear_handle_id (&self->preview_id, g_source_remove);
+  g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), AF_TYPE_AGENT_EDITOR);
 
   G_OBJECT_CLASS (af_agent_editor_parent_class)->dispose (object);
@@ -916,6 +984,7 @@ af_agent_editor_finalize (GObject *object)
   g_clear_object (&self->template);
   g_clear_pointer (&self->kept_rules, json_array_unref);
   g_clear_pointer (&self->template_id, g_free);
+  g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->agent_id, g_free);
   g_clear_pointer (&self->connected, g_strfreev);
   g_clear_pointer (&self->service_rows, g_ptr_array_unref);
@@ -968,6 +1037,16 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
    */
   signals[SIGNAL_CANCEL] = g_signal_new ("cancel", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * AfAgentEditor::preview:
+   * @json: the agent as the editor holds it now, its AI model off
+   * @cancellable: cancelled when the rules change again or the editor closes
+   *
+   * The rules changed: the handler tries them without side effects and
+   * calls af_agent_editor_show_preview(). Without a handler, no preview.
+   */
+  signals[SIGNAL_PREVIEW] = g_signal_new ("preview", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_CANCELLABLE);
   signals[SIGNAL_TEST_RUN] = g_signal_new ("test-run", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_CANCELLABLE);
 
@@ -997,6 +1076,9 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, ai_error);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, approval_group);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, preview_box);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, preview_label);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, preview_subjects);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_trigger_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_time_output_cb);
@@ -1019,6 +1101,10 @@ af_agent_editor_init (AfAgentEditor *self)
 
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->instructions_view), "changed",
                             G_CALLBACK (on_changed_cb), self);
+  /* The first preview once shown: whoever tries the rules is listening
+   * by then. */
+  g_signal_connect (self, "map", G_CALLBACK (schedule_preview), NULL);
+
   /* Instructions for a model that is off would be followed by nobody. */
   g_object_bind_property (self->ai_switch, "active", self->instructions_view, "sensitive", G_BINDING_SYNC_CREATE);
 
@@ -1677,4 +1763,72 @@ af_agent_editor_get_service_state (AfAgentEditor *self,
         return af_connect_button_get_state (g_object_get_data (G_OBJECT (row), "connect-button"));
     }
   return AF_INTEGRATION_DISCONNECTED;
+}
+
+/* At most this many subjects under the preview's count. */
+#define MAX_PREVIEW_SUBJECTS 4
+
+/**
+ * af_agent_editor_show_preview:
+ * @result: (nullable): what af_engine_test_agent_finish() returned
+ * @error: (nullable): why the rules could not be tried
+ *
+ * Shows how many of the items the agent reads now its rules match, and
+ * the first ones' subjects.
+ */
+void
+af_agent_editor_show_preview (AfAgentEditor *self,
+                              JsonObject    *result,
+                              const GError  *error)
+{
+  g_autoptr (GHashTable) matched = NULL;
+  g_autoptr (GString) subjects = NULL;
+  g_autofree char *text = NULL;
+  JsonArray       *actions;
+  guint            n_items, n_subjects = 0;
+  gboolean         mail;
+
+  g_return_if_fail (AF_IS_AGENT_EDITOR (self));
+  g_return_if_fail (result != NULL || error != NULL);
+
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_set_visible (self->preview_box, TRUE);
+  if (result == NULL)
+    {
+      /* Translators: %s says why, e.g. "no service connections are set up" */
+      text = g_strdup_printf (_ ("No preview: %s"), error->message);
+      gtk_label_set_label (self->preview_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->preview_subjects), FALSE);
+      return;
+    }
+
+  matched = g_hash_table_new (g_str_hash, g_str_equal);
+  subjects = g_string_new (NULL);
+  actions = json_object_has_member (result, "actions") ? json_object_get_array_member (result, "actions") : NULL;
+  for (guint i = 0; actions != NULL && i < json_array_get_length (actions); i++)
+    {
+      JsonObject *a = json_array_get_object_element (actions, i);
+      const char *item = json_object_get_string_member_with_default (a, "item", "");
+
+      if (!g_hash_table_add (matched, (gpointer)item))
+        continue;
+      if (n_subjects++ < MAX_PREVIEW_SUBJECTS)
+        g_string_append_printf (subjects, "%s• %s", subjects->len > 0 ? "\n" : "",
+                                json_object_get_string_member_with_default (a, "subject", ""));
+    }
+  n_items = json_object_get_int_member_with_default (result, "items", 0);
+  mail = g_strcmp0 (self->source, "mail") == 0;
+  if (n_items == 0)
+    text = g_strdup (mail ? _ ("There is no mail to match right now") : _ ("There is nothing to match right now"));
+  else if (mail)
+    /* Translators: "Matches 3 of the 40 messages it reads now" */
+    text = g_strdup_printf (ngettext ("Matches %u of the %u message it reads now", "Matches %u of the %u messages it reads now", n_items),
+                            g_hash_table_size (matched), n_items);
+  else
+    text = g_strdup_printf (ngettext ("Matches %u of the %u items it reads now", "Matches %u of the %u items it reads now", n_items),
+                            g_hash_table_size (matched), n_items);
+  gtk_label_set_label (self->preview_label, text);
+  gtk_label_set_label (self->preview_subjects, subjects->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_subjects), subjects->len > 0);
 }

@@ -1496,6 +1496,40 @@ on_editor_test_run_cb (AfAgentEditor *editor,
 }
 
 static void
+on_editor_preview_done_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr (AfAgentEditor) editor = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) outcome = af_engine_test_agent_finish (AF_ENGINE (source), result, &error);
+
+  af_agent_editor_show_preview (editor, outcome, error);
+}
+
+/* The editor's live preview: the same test run, nothing changed. */
+static void
+on_editor_preview_cb (AfAgentEditor *editor,
+                      const char    *json,
+                      GCancellable  *cancellable,
+                      AfWindow      *self)
+{
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfAgent) agent = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  agent = create_agent_from_editor (self, json_node_get_object (node), &error);
+  if (agent == NULL)
+    {
+      af_agent_editor_show_preview (editor, NULL, error);
+      return;
+    }
+  af_engine_test_agent_async (self->engine, agent, cancellable, on_editor_preview_done_cb, g_object_ref (editor));
+}
+
+static void
 watch_editor (AfWindow      *self,
               AfAgentEditor *editor)
 {
@@ -1504,7 +1538,10 @@ watch_editor (AfWindow      *self,
   g_signal_connect_object (editor, "cancel", G_CALLBACK (on_editor_cancel_cb), self, 0);
   /* Without an engine the editor describes its plan in words instead. */
   if (self->engine != NULL)
-    g_signal_connect_object (editor, "test-run", G_CALLBACK (on_editor_test_run_cb), self, 0);
+    {
+      g_signal_connect_object (editor, "test-run", G_CALLBACK (on_editor_test_run_cb), self, 0);
+      g_signal_connect_object (editor, "preview", G_CALLBACK (on_editor_preview_cb), self, 0);
+    }
 }
 
 static gboolean

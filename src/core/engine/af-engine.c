@@ -762,7 +762,11 @@ finish_run (Run        *run,
   json_object_set_int_member (result, "waiting", run->n_waiting);
   json_object_set_int_member (result, "denied", run->n_denied);
   if (run->dry_run)
-    json_object_set_array_member (result, "actions", json_array_ref (run->would_do));
+    {
+      json_object_set_array_member (result, "actions", json_array_ref (run->would_do));
+      /* What it read, so a preview can say "3 of the 40 it read". */
+      json_object_set_int_member (result, "items", run->items != NULL ? run->items->len : 0);
+    }
   if (run->test_only)
     {
       json_object_set_array_member (result, "steps", json_array_ref (run->steps));
@@ -1320,6 +1324,7 @@ run_next_action (Run *run)
           json_object_set_string_member (would, "action", p->action);
           json_object_set_object_member (would, "params", json_object_ref (p->params));
           json_object_set_string_member (would, "item", json_object_get_string_member_with_default (p->item, "id", ""));
+          json_object_set_string_member (would, "subject", item_title (p->item));
           json_object_set_string_member (would, "summary", summary);
           json_object_set_string_member (would, "policy", policy == AF_APPROVAL_POLICY_ASK ? "ask" : policy == AF_APPROVAL_POLICY_NEVER ? "never"
                                                                                                                                         : "auto");
