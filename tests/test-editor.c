@@ -93,14 +93,40 @@ service_row (AfAgentEditor *editor,
   return ADW_EXPANDER_ROW (row);
 }
 
-static GtkSwitch *
+static AdwComboRow *
 permission (AfAgentEditor *editor,
             const char    *title)
 {
-  GtkWidget *row = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, title);
+  GtkWidget *row = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, title);
 
   g_assert_nonnull (row);
-  return GTK_SWITCH (af_test_ui_find_widget (row, GTK_TYPE_SWITCH, NULL));
+  return ADW_COMBO_ROW (row);
+}
+
+/* The choice a row shows, as the person reads it. */
+static const char *
+choice (AdwComboRow *row)
+{
+  return gtk_string_object_get_string (GTK_STRING_OBJECT (adw_combo_row_get_selected_item (row)));
+}
+
+static void
+choose (AdwComboRow *row,
+        const char  *text)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), text))
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+  g_error ("no choice “%s”", text);
 }
 
 static void
@@ -159,7 +185,7 @@ test_build_without_regex (void)
 
   /* Gmail on: it can at least read mail, at once. */
   adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), TRUE);
-  g_assert_true (gtk_switch_get_active (permission (editor, "Read mail")));
+  g_assert_cmpstr (choice (permission (editor, "Read mail")), ==, "Automatic");
   af_test_ui_wait_until (save_enabled_cond, editor, 5000);
 
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
@@ -271,24 +297,98 @@ test_pattern_live (void)
   close_editor (editor);
 }
 
-/* "Ask first" lists only what the agent is allowed to do. */
-static void
-test_ask_first_follows_permissions (void)
+static JsonObject *
+editor_json (AfAgentEditor *editor)
 {
+  g_autofree char *json = af_agent_editor_to_json (editor);
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+static gboolean
+allowed (JsonObject *json,
+         const char *service,
+         const char *permission)
+{
+  JsonObject *permissions = json_object_get_object_member (json, "permissions");
+  JsonArray  *list = json_object_has_member (permissions, service) ? json_object_get_array_member (permissions, service) : NULL;
+
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    if (g_str_equal (json_array_get_string_element (list, i), permission))
+      return TRUE;
+  return FALSE;
+}
+
+/* One control per action: Off, Ask first or Automatic. Whatever is chosen,
+ * the permission and the approval agree. */
+static void
+test_one_control_per_action (void)
+{
+  static const char *const actions[][3] = {
+    { "Send mail", "gmail", "send" },
+    { "Create events", "calendar", "write" },
+    { "Post messages", "slack", "post" },
+  };
   AfAgentEditor *editor = open_editor ("email-assistant");
-  GtkWidget     *send = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Send mail");
-  GtkWidget     *post = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Post to Slack");
-  GtkWidget     *modify = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Label and archive mail");
 
-  g_assert_false (gtk_widget_get_visible (send));
-  g_assert_false (gtk_widget_get_visible (post));
-  g_assert_true (gtk_widget_get_visible (modify));
+  /* Nothing else asks about an action: no "Ask First" list, no "Never". */
+  g_assert_null (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_PREFERENCES_GROUP, "Ask First"));
+  g_assert_cmpstr (choice (permission (editor, "Read mail")), ==, "Automatic");
+  g_assert_cmpstr (choice (permission (editor, "Label, star and archive mail")), ==, "Automatic");
+  g_assert_cmpstr (choice (permission (editor, "Send mail")), ==, "Off");
 
-  gtk_switch_set_active (permission (editor, "Send mail"), TRUE);
-  g_assert_true (gtk_widget_get_visible (send));
+  /* Calendar and Slack are off: their actions are not offered. */
+  g_assert_false (adw_expander_row_get_enable_expansion (service_row (editor, "Slack")));
+  adw_expander_row_set_enable_expansion (service_row (editor, "Slack"), TRUE);
+  adw_expander_row_set_enable_expansion (service_row (editor, "Google Calendar"), TRUE);
+
+  for (guint a = 0; a < G_N_ELEMENTS (actions); a++)
+    {
+      AdwComboRow *row = permission (editor, actions[a][0]);
+      GListModel  *model = adw_combo_row_get_model (row);
+      const char  *key = g_str_equal (actions[a][2], "write") ? "create-event" : actions[a][2];
+
+      g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+      for (guint i = 0; i < 3; i++)
+        {
+          g_autoptr (JsonObject) json = NULL;
+          const char *policy;
+
+          adw_combo_row_set_selected (row, i);
+          json = editor_json (editor);
+          policy = json_object_get_string_member (json_object_get_object_member (json, "approval"), key);
+          if (g_str_equal (choice (row), "Off"))
+            g_assert_false (allowed (json, actions[a][1], actions[a][2]));
+          else
+            {
+              g_assert_true (allowed (json, actions[a][1], actions[a][2]));
+              g_assert_cmpstr (policy, ==, g_str_equal (choice (row), "Ask first") ? "ask" : "auto");
+            }
+        }
+    }
+
+  /* Gmail off: none of its actions is allowed, whatever the rows said. */
   adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), FALSE);
-  g_assert_false (gtk_widget_get_visible (send));
-  g_assert_false (gtk_widget_get_visible (modify));
+  {
+    g_autoptr (JsonObject) json = editor_json (editor);
+
+    g_assert_false (json_object_has_member (json_object_get_object_member (json, "permissions"), "gmail"));
+  }
+  close_editor (editor);
+}
+
+/* Turning a service on gives it what the template uses it for. */
+static void
+test_service_defaults (void)
+{
+  AfAgentEditor *editor = open_editor ("calendar-manager");
+
+  g_assert_cmpstr (choice (permission (editor, "Read events")), ==, "Automatic");
+  g_assert_cmpstr (choice (permission (editor, "Post messages")), ==, "Automatic");
+  adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), TRUE);
+  g_assert_cmpstr (choice (permission (editor, "Read mail")), ==, "Automatic");
+  g_assert_cmpstr (choice (permission (editor, "Send mail")), ==, "Off");
   close_editor (editor);
 }
 
@@ -416,7 +516,7 @@ test_preview (void)
   gtk_editable_set_text (GTK_EDITABLE (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW, "Name")),
                          "Finance preview");
   adw_expander_row_set_enable_expansion (service_row (AF_AGENT_EDITOR (editor), "Gmail"), TRUE);
-  gtk_switch_set_active (permission (AF_AGENT_EDITOR (editor), "Label, star and archive mail"), TRUE);
+  choose (permission (AF_AGENT_EDITOR (editor), "Label, star and archive mail"), "Automatic");
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
   row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
   value = nth_of_type (row, GTK_TYPE_ENTRY, 0);
@@ -453,6 +553,32 @@ test_preview (void)
 
   gtk_window_destroy (editor);
   af_test_ui_wait_for_idle ();
+
+  /* The README's picture: the Email Assistant's rules and their preview. */
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.new-agent", NULL);
+  af_test_ui_wait_until (toplevel_cond, GSIZE_TO_POINTER (AF_TYPE_TEMPLATE_PICKER), 10000);
+  af_template_picker_choose (AF_TEMPLATE_PICKER (toplevel_of_type (AF_TYPE_TEMPLATE_PICKER)), "email-assistant");
+  af_test_ui_wait_until (toplevel_cond, GSIZE_TO_POINTER (AF_TYPE_AGENT_EDITOR), 10000);
+  editor = toplevel_of_type (AF_TYPE_AGENT_EDITOR);
+  gtk_window_set_default_size (editor, 590, 750);
+  af_test_ui_wait_until (preview_ready_cond, editor, 20000);
+  af_test_ui_wait_for_paint (GTK_WIDGET (editor));
+  {
+    /* Down to the preview, under the last rules. */
+    GtkWidget       *preview = preview_label (GTK_WIDGET (editor));
+    GtkWidget       *scrolled = gtk_widget_get_ancestor (preview, GTK_TYPE_SCROLLED_WINDOW);
+    GtkWidget       *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+    GtkAdjustment   *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+    graphene_point_t at;
+
+    g_assert_true (gtk_widget_compute_point (preview, content, &GRAPHENE_POINT_INIT (0, 0), &at));
+    gtk_adjustment_set_value (adj, at.y + 140 - gtk_adjustment_get_page_size (adj));
+  }
+  af_test_ui_wait_for_paint (GTK_WIDGET (editor));
+  g_assert_cmpfloat (af_test_ui_save_and_measure (GTK_WIDGET (editor), "agent-editor"), >, 1.0);
+  gtk_window_destroy (editor);
+  af_test_ui_wait_for_idle ();
+
   af_window_set_engine (main_window (), NULL);
 }
 
@@ -484,7 +610,8 @@ main (int   argc,
   g_test_add_func ("/editor/build-without-regex", test_build_without_regex);
   g_test_add_func ("/editor/validation-clears", test_validation_clears);
   g_test_add_func ("/editor/pattern-live", test_pattern_live);
-  g_test_add_func ("/editor/ask-first-follows-permissions", test_ask_first_follows_permissions);
+  g_test_add_func ("/editor/one-control-per-action", test_one_control_per_action);
+  g_test_add_func ("/editor/service-defaults", test_service_defaults);
   g_test_add_func ("/editor/time-of-day", test_time_of_day);
   g_test_add_func ("/editor/preview", test_preview);
 

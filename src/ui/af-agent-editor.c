@@ -28,8 +28,7 @@ struct _AfAgentEditor
   gboolean      rules_modified;
   gboolean      loading;
   GPtrArray    *service_rows;    /* AdwExpanderRow, one per service */
-  GPtrArray    *permission_rows; /* GtkSwitch, one per permission */
-  GPtrArray    *approval_rows;   /* AdwComboRow, one per action kind */
+  GPtrArray    *permission_rows; /* AdwComboRow, one per action: Off, Ask first, Automatic */
   GCancellable *test_cancellable;
   GCancellable *preview_cancellable;
   guint         preview_id; /* the debounce timeout */
@@ -60,7 +59,6 @@ struct _AfAgentEditor
   GtkTextView         *instructions_view;
   GtkSwitch           *ai_switch;
   GtkLabel            *ai_error;
-  AdwPreferencesGroup *approval_group;
   GtkButton           *save_button;
   GtkWidget           *preview_box;
   GtkLabel            *preview_label;
@@ -92,36 +90,35 @@ enum
 
 static const char *const trigger_ids[] = { "interval", "daily", "weekly", "new-mail", "before-event" };
 
+/* One choice per action: off (no permission), ask first, or automatic.
+ * Reading asks nobody: it is off or on. @approval is the editor's key for
+ * the approval policy, @engine_approval the engine's. */
 static const struct
 {
   const char *service;
   const char *permission;
   const char *title;
+  const char *approval;
+  const char *engine_approval;
+  gboolean    ask_by_default;
 } permissions[] = {
-  { "gmail", "read", N_ ("Read mail") },
-  { "gmail", "modify", N_ ("Label, star and archive mail") },
-  { "gmail", "draft", N_ ("Create drafts") },
-  { "gmail", "send", N_ ("Send mail") },
-  { "calendar", "read", N_ ("Read events") },
-  { "calendar", "write", N_ ("Create events") },
-  { "slack", "post", N_ ("Post messages") },
+  { "gmail", "read", N_ ("Read mail"), NULL, NULL, FALSE },
+  { "gmail", "modify", N_ ("Label, star and archive mail"), "modify", "label", FALSE },
+  { "gmail", "draft", N_ ("Create drafts"), "draft", "draft", FALSE },
+  { "gmail", "send", N_ ("Send mail"), "send", "send", TRUE },
+  { "calendar", "read", N_ ("Read events"), NULL, NULL, FALSE },
+  { "calendar", "write", N_ ("Create events"), "create-event", "create_event", TRUE },
+  { "slack", "post", N_ ("Post messages"), "post", "post", TRUE },
+};
+
+enum
+{
+  LEVEL_OFF,
+  LEVEL_ASK,
+  LEVEL_AUTO,
 };
 
 static const char *const editor_services[] = { "gmail", "calendar", "slack" };
-
-static const struct
-{
-  const char *kind;
-  const char *title;
-  const char *service, *permission; /* the switch that allows it */
-} action_kinds[] = {
-  { "send", N_ ("Send mail"), "gmail", "send" },
-  { "post", N_ ("Post to Slack"), "slack", "post" },
-  { "create-event", N_ ("Create events"), "calendar", "write" },
-  { "modify", N_ ("Label and archive mail"), "gmail", "modify" },
-};
-
-static const char *const policy_ids[] = { "auto", "ask", "never" };
 
 typedef struct
 {
@@ -146,49 +143,76 @@ set_modified (AfAgentEditor *self)
     self->modified = TRUE;
 }
 
-static gboolean
-service_enabled (AfAgentEditor *self,
-                 const char    *service)
-{
-  for (guint s = 0; s < self->service_rows->len; s++)
-    {
-      AdwExpanderRow *row = g_ptr_array_index (self->service_rows, s);
-
-      if (g_str_equal (g_object_get_data (G_OBJECT (row), "service"), service))
-        return adw_expander_row_get_enable_expansion (row);
-    }
-  return FALSE;
-}
-
-static GtkSwitch *
-permission_switch (AfAgentEditor *self,
-                   const char    *service,
-                   const char    *permission)
+static AdwComboRow *
+permission_row (AfAgentEditor *self,
+                const char    *service,
+                const char    *permission)
 {
   for (guint p = 0; p < self->permission_rows->len; p++)
     {
-      GtkSwitch *toggle = g_ptr_array_index (self->permission_rows, p);
-      guint      index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "index"));
+      AdwComboRow *row = g_ptr_array_index (self->permission_rows, p);
+      guint        index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "index"));
 
       if (g_str_equal (permissions[index].service, service) && g_str_equal (permissions[index].permission, permission))
-        return toggle;
+        return row;
     }
   return NULL;
 }
 
-/* "Ask first" is a question about an action the agent may take: it lists
- * only those its services and permissions allow. */
-static void
-update_approval_rows (AfAgentEditor *self)
+static guint
+row_index (AdwComboRow *row)
 {
-  for (guint a = 0; a < self->approval_rows->len; a++)
-    {
-      GtkSwitch *toggle = permission_switch (self, action_kinds[a].service, action_kinds[a].permission);
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "index"));
+}
 
-      gtk_widget_set_visible (g_ptr_array_index (self->approval_rows, a),
-                              service_enabled (self, action_kinds[a].service) && toggle != NULL &&
-                                  gtk_switch_get_active (toggle));
-    }
+static guint
+get_level (AdwComboRow *row)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (permissions[row_index (row)].approval == NULL)
+    return selected == 1 ? LEVEL_AUTO : LEVEL_OFF;
+  return MIN (selected, LEVEL_AUTO);
+}
+
+static void
+set_level (AdwComboRow *row,
+           guint        level)
+{
+  if (permissions[row_index (row)].approval == NULL)
+    adw_combo_row_set_selected (row, level == LEVEL_OFF ? 0 : 1);
+  else
+    adw_combo_row_set_selected (row, level);
+}
+
+/* An action's level when it is allowed: the template's (or agent's)
+ * approval policy for it, else the engine's default. */
+static guint
+allowed_level (guint       index,
+               JsonObject *approvals)
+{
+  const char *policy = NULL;
+
+  if (permissions[index].approval == NULL)
+    return LEVEL_AUTO;
+  if (approvals != NULL && json_object_has_member (approvals, permissions[index].engine_approval))
+    policy = json_object_get_string_member_with_default (approvals, permissions[index].engine_approval, NULL);
+  if (g_strcmp0 (policy, "never") == 0)
+    return LEVEL_OFF;
+  if (g_strcmp0 (policy, "ask") == 0)
+    return LEVEL_ASK;
+  if (g_strcmp0 (policy, "auto") == 0)
+    return LEVEL_AUTO;
+  return permissions[index].ask_by_default ? LEVEL_ASK : LEVEL_AUTO;
+}
+
+static JsonObject *
+template_approvals (AfAgentEditor *self)
+{
+  JsonObject *definition = self->template ? af_template_get_definition (self->template) : NULL;
+
+  return definition && json_object_has_member (definition, "approvals") ? json_object_get_object_member (definition, "approvals")
+                                                                        : NULL;
 }
 
 /* Save is possible exactly when the form is valid; errors shown earlier
@@ -202,7 +226,6 @@ update_validity (AfAgentEditor *self)
     return;
   ok = validate_form (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", ok);
-  update_approval_rows (self);
   schedule_preview (self);
 }
 
@@ -228,30 +251,33 @@ on_service_toggled_cb (AdwExpanderRow *row,
     {
       for (guint p = 0; p < self->permission_rows->len; p++)
         {
-          GtkSwitch *toggle = g_ptr_array_index (self->permission_rows, p);
-          guint      index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "index"));
+          AdwComboRow *action = g_ptr_array_index (self->permission_rows, p);
 
-          any |= g_str_equal (permissions[index].service, service) && gtk_switch_get_active (toggle);
+          any |= g_str_equal (permissions[row_index (action)].service, service) && get_level (action) != LEVEL_OFF;
         }
       if (!any)
         {
           g_autofree char *prefix = g_strconcat (service, ".", NULL);
-          GtkSwitch       *read = permission_switch (self, service, "read");
+          AdwComboRow     *read = permission_row (self, service, "read");
 
           for (guint k = 0; defaults != NULL && defaults[k] != NULL; k++)
             if (g_str_has_prefix (defaults[k], prefix))
               {
-                const char *scope = defaults[k] + strlen (prefix);
-                GtkSwitch  *toggle = permission_switch (self, service, g_str_equal (scope, "compose") ? "draft" : scope);
+                const char  *scope = defaults[k] + strlen (prefix);
+                AdwComboRow *action = permission_row (self, service, g_str_equal (scope, "compose") ? "draft" : scope);
 
-                if (toggle != NULL)
-                  gtk_switch_set_active (toggle, TRUE);
+                if (action != NULL)
+                  set_level (action, allowed_level (row_index (action), template_approvals (self)));
                 any = TRUE;
               }
           if (!any && read != NULL)
-            gtk_switch_set_active (read, TRUE);
+            set_level (read, LEVEL_AUTO);
           else if (!any)
-            gtk_switch_set_active (permission_switch (self, service, "post"), TRUE);
+            {
+              AdwComboRow *post = permission_row (self, service, "post");
+
+              set_level (post, allowed_level (row_index (post), template_approvals (self)));
+            }
           adw_expander_row_set_expanded (row, TRUE);
         }
     }
@@ -368,41 +394,24 @@ build_services (AfAgentEditor *self)
       for (guint p = 0; p < G_N_ELEMENTS (permissions); p++)
         {
           GtkWidget *perm_row;
-          GtkWidget *toggle;
+          g_autoptr (GtkStringList) model = NULL;
 
           if (!g_str_equal (permissions[p].service, service))
             continue;
 
-          perm_row = adw_action_row_new ();
-          toggle = gtk_switch_new ();
+          model = permissions[p].approval != NULL
+                      ? gtk_string_list_new ((const char *const[]){ C_ ("action", "Off"), _ ("Ask first"), _ ("Automatic"), NULL })
+                      : gtk_string_list_new ((const char *const[]){ C_ ("action", "Off"), _ ("Automatic"), NULL });
+          perm_row = adw_combo_row_new ();
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (perm_row), _ (permissions[p].title));
-          gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (perm_row), toggle);
-          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (perm_row), toggle);
-          g_signal_connect_swapped (toggle, "notify::active", G_CALLBACK (on_changed_cb), self);
-          g_object_set_data (G_OBJECT (toggle), "index", GUINT_TO_POINTER (p));
+          adw_combo_row_set_model (ADW_COMBO_ROW (perm_row), G_LIST_MODEL (model));
+          g_object_set_data (G_OBJECT (perm_row), "index", GUINT_TO_POINTER (p));
+          g_signal_connect_swapped (perm_row, "notify::selected", G_CALLBACK (on_changed_cb), self);
           adw_expander_row_add_row (ADW_EXPANDER_ROW (row), perm_row);
-          g_ptr_array_add (self->permission_rows, toggle);
+          g_ptr_array_add (self->permission_rows, perm_row);
         }
 
       adw_preferences_group_add (self->services_group, row);
-    }
-}
-
-static void
-build_approvals (AfAgentEditor *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (action_kinds); i++)
-    {
-      GtkWidget *row = adw_combo_row_new ();
-      g_autoptr (GtkStringList) model = gtk_string_list_new ((const char *const[]){
-          _ ("Run automatically"), _ ("Ask first"), _ ("Never"), NULL });
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (action_kinds[i].title));
-      adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
-      g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (on_changed_cb), self);
-      adw_preferences_group_add (self->approval_group, row);
-      g_ptr_array_add (self->approval_rows, row);
     }
 }
 
@@ -500,21 +509,21 @@ map_back (const char *const (*map)[2],
   return id;
 }
 
-/* "gmail.compose" → the editor's switch for gmail "draft". */
+/* "gmail.compose" → the editor's row for gmail "draft", allowed. */
 static void
 set_permission (AfAgentEditor *self,
                 const char    *engine_permission)
 {
   for (guint p = 0; p < self->permission_rows->len; p++)
     {
-      GtkSwitch       *toggle = g_ptr_array_index (self->permission_rows, p);
-      guint            index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "index"));
+      AdwComboRow     *action = g_ptr_array_index (self->permission_rows, p);
+      guint            index = row_index (action);
       const char      *scope = g_str_equal (permissions[index].permission, "draft") ? "compose" : permissions[index].permission;
       g_autofree char *key = g_strdup_printf ("%s.%s", permissions[index].service, scope);
 
       if (g_strcmp0 (key, engine_permission) == 0)
         {
-          gtk_switch_set_active (toggle, TRUE);
+          set_level (action, LEVEL_AUTO);
           for (guint s = 0; s < self->service_rows->len; s++)
             {
               AdwExpanderRow *row = g_ptr_array_index (self->service_rows, s);
@@ -651,7 +660,7 @@ load_definition (AfAgentEditor     *self,
   for (guint s = 0; s < self->service_rows->len; s++)
     adw_expander_row_set_enable_expansion (g_ptr_array_index (self->service_rows, s), FALSE);
   for (guint p = 0; p < self->permission_rows->len; p++)
-    gtk_switch_set_active (g_ptr_array_index (self->permission_rows, p), FALSE);
+    set_level (g_ptr_array_index (self->permission_rows, p), LEVEL_OFF);
 
   for (guint k = 0; template_permissions != NULL && template_permissions[k] != NULL; k++)
     set_permission (self, template_permissions[k]);
@@ -726,19 +735,16 @@ load_definition (AfAgentEditor     *self,
     }
   update_kept_rules (self);
 
-  /* Unset, the engine asks first for what leaves the account (send, post,
-   * events) once the agent read untrusted text: the editor shows that. */
+  /* An allowed action asks first or not as the approvals say; unset,
+   * as the engine does: ask before what leaves the account (send, post,
+   * events). "Never" is the same as not allowed: Off. */
   approvals = definition && json_object_has_member (definition, "approvals") ? json_object_get_object_member (definition, "approvals") : NULL;
-  for (guint a = 0; a < self->approval_rows->len; a++)
+  for (guint p = 0; p < self->permission_rows->len; p++)
     {
-      g_autofree char *key = g_strdelimit (g_strdup (g_str_equal (action_kinds[a].kind, "modify") ? "label" : action_kinds[a].kind), "-", '_');
-      const char      *policy = approvals ? json_object_get_string_member_with_default (approvals, key, NULL) : NULL;
-      guint            selected = g_str_equal (action_kinds[a].kind, "modify") ? 0 : 1;
+      AdwComboRow *action = g_ptr_array_index (self->permission_rows, p);
 
-      for (guint i = 0; policy != NULL && i < G_N_ELEMENTS (policy_ids); i++)
-        if (g_str_equal (policy, policy_ids[i]))
-          selected = i;
-      adw_combo_row_set_selected (g_ptr_array_index (self->approval_rows, a), selected);
+      if (get_level (action) != LEVEL_OFF)
+        set_level (action, allowed_level (row_index (action), approvals));
     }
 
   ai = definition && json_object_has_member (definition, "ai") ? json_object_get_object_member (definition, "ai") : NULL;
@@ -989,7 +995,6 @@ af_agent_editor_finalize (GObject *object)
   g_clear_pointer (&self->connected, g_strfreev);
   g_clear_pointer (&self->service_rows, g_ptr_array_unref);
   g_clear_pointer (&self->permission_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->approval_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (af_agent_editor_parent_class)->finalize (object);
 }
@@ -1074,7 +1079,6 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, instructions_view);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, ai_switch);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, ai_error);
-  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, approval_group);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, preview_box);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, preview_label);
@@ -1094,7 +1098,6 @@ af_agent_editor_init (AfAgentEditor *self)
 {
   self->service_rows = g_ptr_array_new ();
   self->permission_rows = g_ptr_array_new ();
-  self->approval_rows = g_ptr_array_new ();
   self->kept_rules = json_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1146,7 +1149,6 @@ af_agent_editor_new (GtkWindow *parent,
   custom = g_str_equal (self->template_id, "custom");
 
   build_services (self);
-  build_approvals (self);
 
   /* A custom agent starts blank: its template's text says how to fill
    * it in, it does not describe an agent. */
@@ -1415,8 +1417,8 @@ af_agent_editor_describe_plan (AfAgentEditor *self)
       g_string_append_printf (plan, "• %s\n", g_strstrip (line));
     }
 
-  for (guint a = 0; a < self->approval_rows->len; a++)
-    if (adw_combo_row_get_selected (g_ptr_array_index (self->approval_rows, a)) == 1)
+  for (guint p = 0; p < self->permission_rows->len; p++)
+    if (get_level (g_ptr_array_index (self->permission_rows, p)) == LEVEL_ASK)
       {
         g_string_append_printf (plan, "\n%s", _ ("It asks you first before it sends, posts or creates anything you marked “Ask first”."));
         break;
@@ -1494,10 +1496,10 @@ af_agent_editor_to_json (AfAgentEditor *self)
       json_builder_begin_array (builder);
       for (guint p = 0; p < self->permission_rows->len; p++)
         {
-          GtkSwitch *toggle = g_ptr_array_index (self->permission_rows, p);
-          guint      index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "index"));
+          AdwComboRow *action = g_ptr_array_index (self->permission_rows, p);
+          guint        index = row_index (action);
 
-          if (g_str_equal (permissions[index].service, service) && gtk_switch_get_active (toggle))
+          if (g_str_equal (permissions[index].service, service) && get_level (action) != LEVEL_OFF)
             json_builder_add_string_value (builder, permissions[index].permission);
         }
       json_builder_end_array (builder);
@@ -1526,12 +1528,15 @@ af_agent_editor_to_json (AfAgentEditor *self)
 
   json_builder_set_member_name (builder, "approval");
   json_builder_begin_object (builder);
-  for (guint a = 0; a < self->approval_rows->len; a++)
+  for (guint p = 0; p < self->permission_rows->len; p++)
     {
-      guint policy = adw_combo_row_get_selected (g_ptr_array_index (self->approval_rows, a));
+      AdwComboRow *action = g_ptr_array_index (self->permission_rows, p);
+      guint        index = row_index (action);
 
-      json_builder_set_member_name (builder, action_kinds[a].kind);
-      json_builder_add_string_value (builder, policy_ids[MIN (policy, G_N_ELEMENTS (policy_ids) - 1)]);
+      if (permissions[index].approval == NULL)
+        continue;
+      json_builder_set_member_name (builder, permissions[index].approval);
+      json_builder_add_string_value (builder, get_level (action) == LEVEL_ASK ? "ask" : "auto");
     }
   json_builder_end_object (builder);
   json_builder_end_object (builder);

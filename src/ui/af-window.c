@@ -967,6 +967,7 @@ apply_editor_json (AfWindow   *self,
       json_object_set_string_member (policy, "post", json_object_get_string_member_with_default (in_policy, "post", "ask"));
       json_object_set_string_member (policy, "create_event",
                                      json_object_get_string_member_with_default (in_policy, "create-event", "ask"));
+      json_object_set_string_member (policy, "draft", json_object_get_string_member_with_default (in_policy, "draft", "auto"));
       /* "Label and archive mail" covers every change to a message. */
       for (const char *const *a = (const char *const[]){ "label", "archive", "star", "mark_read", NULL }; *a; a++)
         json_object_set_string_member (policy, *a, json_object_get_string_member_with_default (in_policy, "modify", "auto"));
