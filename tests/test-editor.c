@@ -392,6 +392,51 @@ test_service_defaults (void)
   close_editor (editor);
 }
 
+/* "Is unread" and "Older than (days)" read aloud, load back as they were. */
+static void
+test_unread_and_age (void)
+{
+  AfTemplate *template = af_template_lookup ("custom");
+  AfAgentEditor *editor = open_editor ("custom");
+  g_autoptr (JsonNode) definition = json_from_string (
+      "{\"source\":\"mail\",\"trigger\":{\"type\":\"manual\"},\"rules\":["
+      "{\"name\":\"Old\",\"match\":\"all\",\"conditions\":[{\"field\":\"date\",\"op\":\"older_than\",\"value\":\"30d\"}],"
+      "\"actions\":[{\"action\":\"archive\"}]},"
+      "{\"name\":\"Unread\",\"match\":\"all\",\"conditions\":[{\"field\":\"labels\",\"op\":\"equals\",\"value\":\"UNREAD\"}],"
+      "\"actions\":[{\"action\":\"star\"}]}]}",
+      NULL);
+  GtkWidget       *old_row, *unread_row;
+  g_autofree char *json = NULL;
+
+  g_assert_nonnull (template);
+  af_agent_editor_load_agent (editor, "agent-1", "Tidy", NULL, json_node_get_object (definition));
+  g_assert_cmpuint (af_agent_editor_get_n_rules (editor), ==, 2);
+  old_row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
+  unread_row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 1);
+  {
+    g_autofree char *old_text = af_rule_row_describe (AF_RULE_ROW (old_row));
+    g_autofree char *unread_text = af_rule_row_describe (AF_RULE_ROW (unread_row));
+
+    g_assert_true (g_str_has_prefix (old_text, "If it is older than 30 days: Archive"));
+    g_assert_true (g_str_has_prefix (unread_text, "If it is unread: Star"));
+  }
+  /* No comparison to pick for either, and no value for "unread". */
+  g_assert_false (gtk_widget_get_visible (nth_of_type (old_row, GTK_TYPE_DROP_DOWN, 1)));
+  g_assert_true (gtk_widget_get_visible (nth_of_type (old_row, GTK_TYPE_ENTRY, 0)));
+  g_assert_false (gtk_widget_get_visible (nth_of_type (unread_row, GTK_TYPE_ENTRY, 0)));
+
+  /* Days are a number. */
+  gtk_editable_set_text (GTK_EDITABLE (nth_of_type (old_row, GTK_TYPE_ENTRY, 0)), "a month");
+  g_assert_false (af_rule_row_is_valid (AF_RULE_ROW (old_row)));
+  gtk_editable_set_text (GTK_EDITABLE (nth_of_type (old_row, GTK_TYPE_ENTRY, 0)), "14");
+  g_assert_true (af_rule_row_is_valid (AF_RULE_ROW (old_row)));
+  json = af_agent_editor_to_json (editor);
+  g_assert_nonnull (strstr (json, "\"field\" : \"older\""));
+  g_assert_nonnull (strstr (json, "\"op\" : \"older-than\""));
+  g_assert_nonnull (strstr (json, "\"field\" : \"unread\""));
+  close_editor (editor);
+}
+
 /* A daily time is chosen with a clock's hours and minutes, not typed. */
 static void
 test_time_of_day (void)
@@ -613,6 +658,7 @@ main (int   argc,
   g_test_add_func ("/editor/one-control-per-action", test_one_control_per_action);
   g_test_add_func ("/editor/service-defaults", test_service_defaults);
   g_test_add_func ("/editor/time-of-day", test_time_of_day);
+  g_test_add_func ("/editor/unread-and-age", test_unread_and_age);
   g_test_add_func ("/editor/preview", test_preview);
 
   ret = g_test_run ();

@@ -562,7 +562,12 @@ rule_fits_row (JsonObject *rule,
   /* "Has an attachment", "events overlap": true only; false has no row. */
   if (g_strv_contains (booleans, field))
     return g_str_equal (op, "is") && json_node_get_value_type (value) == G_TYPE_BOOLEAN && json_node_get_boolean (value);
-  if (json_node_get_value_type (value) != G_TYPE_STRING || !g_strv_contains (fields, field) || !g_strv_contains (ops, op))
+  if (json_node_get_value_type (value) != G_TYPE_STRING)
+    return FALSE;
+  /* "Older than (days)" is the message's date. */
+  if (g_str_equal (field, "date"))
+    return g_str_equal (op, "older_than") && g_str_has_suffix (json_node_get_string (value), "d");
+  if (!g_strv_contains (fields, field) || !g_strv_contains (ops, op))
     return FALSE;
   /* The row counts days. */
   if (g_str_equal (op, "older_than"))
@@ -725,6 +730,10 @@ load_definition (AfAgentEditor     *self,
       seed.value = value != NULL && json_node_get_value_type (value) == G_TYPE_STRING ? json_node_get_string (value) : NULL;
       if (g_strcmp0 (seed.op, "older-than") == 0)
         seed.value = days = g_strndup (seed.value, strlen (seed.value) - 1);
+      if (g_strcmp0 (seed.field, "date") == 0)
+        seed.field = "older";
+      else if (g_strcmp0 (seed.field, "label") == 0 && g_strcmp0 (seed.op, "equals") == 0 && g_strcmp0 (seed.value, "UNREAD") == 0)
+        seed.field = "unread";
       seed.action = map_back (action_map, G_N_ELEMENTS (action_map), json_object_get_string_member_with_default (action, "action", NULL));
       seed.argument = params ? json_object_get_string_member_with_default (params, "label",
                                                                            json_object_get_string_member_with_default (params, "channel", NULL))

@@ -55,7 +55,9 @@ static const Choice fields[] = {
   { "subject", N_ ("Subject") },
   { "body", N_ ("Body") },
   { "label", N_ ("Label") },
-  { "has-attachment", N_ ("Attachment") },
+  { "has-attachment", N_ ("Has an attachment") },
+  { "unread", N_ ("Is unread") },
+  { "older", N_ ("Older than (days)") },
   { "event-title", N_ ("Event title") },
   { "has-conflicts", N_ ("Events overlap") },
   { "always", N_ ("Every run") },
@@ -119,7 +121,19 @@ field_is_boolean (guint field)
 {
   const char *id = fields[field].id;
 
-  return g_str_equal (id, "has-attachment") || g_str_equal (id, "has-conflicts") || g_str_equal (id, "always");
+  return g_str_equal (id, "has-attachment") || g_str_equal (id, "has-conflicts") || g_str_equal (id, "always") ||
+         g_str_equal (id, "unread");
+}
+
+/* The comparison: "Older than (days)" brings its own. */
+static const char *
+effective_op (AfRuleRow *self)
+{
+  guint field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
+
+  if (g_str_equal (fields[field].id, "older"))
+    return "older-than";
+  return ops[selected (self->op_dropdown, G_N_ELEMENTS (ops))].id;
 }
 
 /* Why the value cannot be used, or %NULL. */
@@ -127,7 +141,7 @@ static char *
 value_problem (AfRuleRow *self)
 {
   guint            field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
-  guint            op = selected (self->op_dropdown, G_N_ELEMENTS (ops));
+  const char      *op = effective_op (self);
   const char      *value = gtk_editable_get_text (GTK_EDITABLE (self->value_entry));
   g_autofree char *stripped = g_strstrip (g_strdup (value));
 
@@ -135,7 +149,7 @@ value_problem (AfRuleRow *self)
     return NULL;
   if (*stripped == '\0' || (strspn (stripped, ", ") == strlen (stripped)))
     return g_strdup (_ ("Fill in what to look for"));
-  if (g_str_equal (ops[op].id, "older-than"))
+  if (g_str_equal (op, "older-than"))
     {
       char  *end = NULL;
       gint64 days = g_ascii_strtoll (stripped, &end, 10);
@@ -143,7 +157,7 @@ value_problem (AfRuleRow *self)
       if (!g_ascii_isdigit (*stripped) || *end != '\0' || days < 1 || days > 36500)
         return g_strdup (_ ("Enter a number of days, such as 7"));
     }
-  if (g_str_equal (ops[op].id, "matches"))
+  if (g_str_equal (op, "matches"))
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (GRegex) regex = NULL;
@@ -162,11 +176,11 @@ static void
 update_value (AfRuleRow *self)
 {
   guint       field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
-  guint       op = selected (self->op_dropdown, G_N_ELEMENTS (ops));
-  const char *id = ops[op].id;
+  const char *id = effective_op (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->value_entry), !field_is_boolean (field));
-  gtk_widget_set_visible (GTK_WIDGET (self->op_dropdown), !field_is_boolean (field));
+  gtk_widget_set_visible (GTK_WIDGET (self->op_dropdown),
+                          !field_is_boolean (field) && !g_str_equal (fields[field].id, "older"));
   if (g_str_equal (id, "contains-any"))
     gtk_entry_set_placeholder_text (self->value_entry, _ ("Words, separated by commas"));
   else if (g_str_equal (id, "is-from"))
@@ -460,6 +474,14 @@ af_rule_row_describe (AfRuleRow *self)
     /* Translators: a rule in words: "If events overlap: Post to Slack #general" */
     return g_strdup_printf (_ ("If events overlap: %s %s"), _ (actions[action].label),
                             action_needs_argument (action) ? argument : "");
+  if (g_str_equal (fields[field].id, "unread"))
+    /* Translators: a rule in words: "If it is unread: Star" */
+    return g_strdup_printf (_ ("If it is unread: %s %s"), _ (actions[action].label),
+                            action_needs_argument (action) ? argument : "");
+  if (g_str_equal (fields[field].id, "older"))
+    /* Translators: a rule in words: "If it is older than 30 days: Archive" */
+    return g_strdup_printf (_ ("If it is older than %s days: %s %s"), value, _ (actions[action].label),
+                            action_needs_argument (action) ? argument : "");
   if (g_str_equal (fields[field].id, "has-attachment"))
     /* Translators: a rule in words: "If it has an attachment: Star" */
     return g_strdup_printf (_ ("If it has an attachment: %s %s"), _ (actions[action].label),
@@ -480,19 +502,18 @@ af_rule_row_to_json (AfRuleRow *self)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
-  guint field, op, action;
+  guint field, action;
 
   g_return_val_if_fail (AF_IS_RULE_ROW (self), NULL);
 
   field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
-  op = selected (self->op_dropdown, G_N_ELEMENTS (ops));
   action = selected (self->action_dropdown, G_N_ELEMENTS (actions));
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "field");
   json_builder_add_string_value (builder, fields[field].id);
   json_builder_set_member_name (builder, "op");
-  json_builder_add_string_value (builder, ops[op].id);
+  json_builder_add_string_value (builder, effective_op (self));
   json_builder_set_member_name (builder, "value");
   json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->value_entry)));
   json_builder_set_member_name (builder, "action");

@@ -783,7 +783,22 @@ engine_rule_from_editor (JsonObject *rule)
       JsonObject *condition = json_object_new ();
 
       json_object_set_string_member (condition, "field", field);
-      if (g_str_equal (field, "has_attachment") || g_str_equal (field, "has_conflicts"))
+      if (g_str_equal (field, "unread"))
+        {
+          /* Gmail marks unread mail with the UNREAD label. */
+          json_object_set_string_member (condition, "field", "labels");
+          json_object_set_string_member (condition, "op", "equals");
+          json_object_set_string_member (condition, "value", "UNREAD");
+        }
+      else if (g_str_equal (field, "older"))
+        {
+          g_autofree char *days = g_strdup_printf ("%sd", value);
+
+          json_object_set_string_member (condition, "field", "date");
+          json_object_set_string_member (condition, "op", "older_than");
+          json_object_set_string_member (condition, "value", g_strstrip (days));
+        }
+      else if (g_str_equal (field, "has_attachment") || g_str_equal (field, "has_conflicts"))
         {
           json_object_set_string_member (condition, "op", "is");
           json_object_set_boolean_member (condition, "value", TRUE);
