@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "af-agent.h"
+#include "af-engine.h"
 #include "af-error.h"
 #include "af-rules.h"
 #include "af-template.h"
@@ -197,6 +198,43 @@ test_templates_keep_promises (void)
     }
 }
 
+/* The sample workspace's agents hold the services and permissions their
+ * templates ask for, and no more. */
+static void
+test_sample_agents_least_privilege (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("af-plain-rules-XXXXXX", &error);
+  g_autoptr (AfEngine) engine = NULL;
+  GListModel *agents;
+
+  g_assert_no_error (error);
+  g_setenv ("AGENTFLOW_DATA_DIR", dir, TRUE);
+  engine = af_engine_new_for_sandbox (&error);
+  g_assert_no_error (error);
+  agents = af_engine_get_agents (engine);
+  g_assert_cmpuint (g_list_model_get_n_items (agents), ==, 3);
+
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+      AfTemplate *template = af_template_lookup (af_agent_get_template_id (agent));
+      JsonArray         *connections = json_object_get_array_member (af_agent_get_definition (agent), "connections");
+      const char *const *services = af_template_get_services (template);
+
+      g_assert_cmpuint (json_array_get_length (connections), ==, g_strv_length ((char **)services));
+      for (guint c = 0; c < json_array_get_length (connections); c++)
+        {
+          JsonObject *connection = json_array_get_object_element (connections, c);
+          JsonArray  *perms = json_object_get_array_member (connection, "permissions");
+
+          g_assert_true (g_strv_contains (services, json_object_get_string_member (connection, "service")));
+          for (guint p = 0; p < json_array_get_length (perms); p++)
+            g_assert_true (g_strv_contains (af_template_get_permissions (template), json_array_get_string_element (perms, p)));
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -208,6 +246,7 @@ main (int   argc,
   g_test_add_func ("/plain-rules/validate", test_validate);
   g_test_add_func ("/plain-rules/templates-plain", test_templates_plain);
   g_test_add_func ("/plain-rules/templates-keep-promises", test_templates_keep_promises);
+  g_test_add_func ("/plain-rules/sample-agents-least-privilege", test_sample_agents_least_privilege);
 
   return g_test_run ();
 }

@@ -882,7 +882,13 @@ test_engine (void)
                                                   " \"actions\": [{\"action\": \"post\", \"params\": {\"channel\": \"#general\", \"text\": \"Urgent mail arrived\"}}]}",
                                                   NULL);
 
+    g_autoptr (JsonNode) slack = json_from_string ("{\"service\": \"slack\", \"account\": \"sample@example.com\","
+                                                   " \"permissions\": [\"slack.post\"]}",
+                                                   NULL);
+
     json_array_add_element (json_object_get_array_member (json_node_get_object (copy), "rules"), json_node_copy (rule));
+    /* The sample Email Assistant does not post: this one may. */
+    json_array_add_element (json_object_get_array_member (json_node_get_object (copy), "connections"), json_node_copy (slack));
     af_agent_set_definition (agent, json_node_get_object (copy));
     g_assert_true (af_engine_save_agent (engine, agent, &error));
     g_assert_no_error (error);

@@ -2158,25 +2158,26 @@ af_engine_new (AfDatabase *db,
   return self;
 }
 
+/* The sample account for each service @template uses, with only the
+ * permissions it asks for: Integrations' "Used by" then says which sample
+ * agent uses what, and none holds more than it needs. */
 static JsonArray *
-sample_connections (void)
+sample_connections (AfTemplate *template)
 {
-  JsonArray               *connections = json_array_new ();
-  static const char *const services[][2] = {
-    { "gmail", "gmail.read gmail.modify gmail.compose" },
-    { "calendar", "calendar.read calendar.write" },
-    { "slack", "slack.read slack.post" },
-  };
+  JsonArray         *connections = json_array_new ();
+  const char *const *services = af_template_get_services (template);
+  const char *const *granted = af_template_get_permissions (template);
 
-  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+  for (guint i = 0; services != NULL && services[i] != NULL; i++)
     {
-      JsonObject *c = json_object_new ();
-      JsonArray  *perms = json_array_new ();
-      g_auto (GStrv) names = g_strsplit (services[i][1], " ", -1);
+      JsonObject      *c = json_object_new ();
+      JsonArray       *perms = json_array_new ();
+      g_autofree char *prefix = g_strconcat (services[i], ".", NULL);
 
-      for (guint j = 0; names[j]; j++)
-        json_array_add_string_element (perms, names[j]);
-      json_object_set_string_member (c, "service", services[i][0]);
+      for (guint j = 0; granted != NULL && granted[j] != NULL; j++)
+        if (g_str_has_prefix (granted[j], prefix))
+          json_array_add_string_element (perms, granted[j]);
+      json_object_set_string_member (c, "service", services[i]);
       json_object_set_string_member (c, "account", "sample@example.com");
       json_object_set_array_member (c, "permissions", perms);
       json_array_add_object_element (connections, c);
@@ -2231,8 +2232,9 @@ af_engine_new_for_sandbox_with_executor (AfExecutor *executor,
 
       for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
         {
-          g_autoptr (JsonArray) connections = sample_connections ();
-          g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup (ids[i]), NULL, connections);
+          AfTemplate *template = af_template_lookup (ids[i]);
+          g_autoptr (JsonArray) connections = sample_connections (template);
+          g_autoptr (AfAgent) agent = af_template_create_agent (template, NULL, connections);
 
           /* Due at once, so someone trying the app sees them work. */
           af_agent_set_next_run (agent, g_get_real_time ());
