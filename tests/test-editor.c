@@ -56,6 +56,31 @@ nth_of_type (GtkWidget *root,
   return g_ptr_array_index (all, n);
 }
 
+static GtkWidget *
+button_with_icon (GtkWidget  *root,
+                  const char *icon)
+{
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_icon_name (g_ptr_array_index (buttons, i)), icon) == 0)
+      return g_ptr_array_index (buttons, i);
+  g_error ("no button with icon %s", icon);
+}
+
+static gboolean
+row_is_second_cond (gpointer data)
+{
+  return gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (data)) == 1;
+}
+
+static gboolean
+n_rules_cond (gpointer data)
+{
+  return af_agent_editor_get_n_rules (data) == GPOINTER_TO_UINT (g_object_get_data (data, "expect"));
+}
+
 static gboolean
 widget_hidden_cond (gpointer data)
 {
@@ -158,6 +183,22 @@ test_templates_visible (void)
 
       if (i == 0)
         g_assert_cmpfloat (af_test_ui_save_and_measure (GTK_WIDGET (editor), "editor-plain-rules"), >, 1.0);
+
+      /* Reorder with the buttons, then remove: each rule is a rule like any. */
+      if (i == 0)
+        {
+          GtkWidget       *first = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
+          g_autofree char *first_text = af_rule_row_describe (AF_RULE_ROW (first));
+          g_autofree char *moved = NULL;
+
+          gtk_widget_activate (button_with_icon (first, "go-down-symbolic"));
+          af_test_ui_wait_until (row_is_second_cond, first, 5000);
+          moved = af_rule_row_describe (AF_RULE_ROW (nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 1)));
+          g_assert_cmpstr (moved, ==, first_text);
+          gtk_widget_activate (button_with_icon (first, "user-trash-symbolic"));
+          g_object_set_data (G_OBJECT (editor), "expect", GUINT_TO_POINTER (json_array_get_length (rules) - 1));
+          af_test_ui_wait_until (n_rules_cond, editor, 5000);
+        }
       close_editor (editor);
     }
 }

@@ -596,8 +596,8 @@ update_kept_rules (AfAgentEditor *self)
   if (n == 0)
     return;
   /* Translators: %s is a list of rule names */
-  text = g_strdup_printf (ngettext ("Built-in rule %s stays as it is and is checked first.",
-                                    "Built-in rules %s stay as they are and are checked first.", n),
+  text = g_strdup_printf (ngettext ("Rule %s has more than one condition or action, which a rule here cannot show: it is kept as it is and checked first.",
+                                    "Rules %s have more than one condition or action, which a rule here cannot show: they are kept as they are and checked first.", n),
                           names->str);
   gtk_label_set_label (self->kept_rules_label, text);
 }
