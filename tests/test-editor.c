@@ -243,6 +243,11 @@ test_build_without_regex (void)
   gtk_drop_down_set_selected (GTK_DROP_DOWN (nth_of_type (row, GTK_TYPE_DROP_DOWN, 0)), 2); /* Subject */
   gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 0)), "receipt, invoice");
   gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 1)), "Finance");
+  /* Labelling needs the permission to: Save says which one. */
+  g_assert_false (gtk_widget_get_sensitive (save_button (editor)));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (save_button (editor)), ==,
+                   "A rule needs “Label, star and archive mail” under Gmail: set it to Ask first or Automatic, or change the rule.");
+  choose (permission (editor, "Label, star and archive mail"), "Ask first");
   af_test_ui_wait_until (save_enabled_cond, editor, 5000);
 
   {
@@ -281,8 +286,9 @@ test_validation_clears (void)
   af_test_ui_wait_until (widget_hidden_cond, name_error, 5000);
   g_assert_true (gtk_widget_get_visible (services_error));
 
-  adw_expander_row_set_enable_expansion (service_row (editor, "Slack"), TRUE);
+  adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), TRUE);
   af_test_ui_wait_until (widget_hidden_cond, services_error, 5000);
+  choose (permission (editor, "Label, star and archive mail"), "Automatic");
 
   gtk_editable_set_text (GTK_EDITABLE (value), "urgent");
   af_test_ui_wait_until (no_error_class_cond, value, 5000);

@@ -1103,6 +1103,10 @@ test_engine (void)
     editor = wait_for_toplevel (AF_TYPE_AGENT_EDITOR);
     af_agent_editor_set_name (AF_AGENT_EDITOR (editor), "Receipts");
     adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_EXPANDER_ROW, "Gmail")), TRUE);
+    /* The rule labels mail: the agent may, automatically ("Automatic"). */
+    adw_combo_row_set_selected (ADW_COMBO_ROW (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW,
+                                                                       "Label, star and archive mail")),
+                                2);
     af_agent_editor_add_rule (AF_AGENT_EDITOR (editor));
     rule = af_test_ui_find_widget (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, NULL);
     value = af_test_ui_find_widget (rule, GTK_TYPE_ENTRY, NULL);

@@ -206,6 +206,35 @@ allowed_level (guint       index,
   return permissions[index].ask_by_default ? LEVEL_ASK : LEVEL_AUTO;
 }
 
+/* The row in permissions[] that a rule's action needs. */
+static guint
+action_permission (const char *action)
+{
+  const char *permission = g_str_equal (action, "draft-reply")  ? "draft"
+                           : g_str_equal (action, "send-reply") ? "send"
+                           : g_str_equal (action, "post-slack") ? "post"
+                                                                : "modify";
+
+  for (guint p = 0; p < G_N_ELEMENTS (permissions); p++)
+    if (g_str_equal (permissions[p].permission, permission))
+      return p;
+  g_assert_not_reached ();
+}
+
+static gboolean
+service_is_on (AfAgentEditor *self,
+               const char    *service)
+{
+  for (guint s = 0; s < self->service_rows->len; s++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (self->service_rows, s);
+
+      if (g_str_equal (g_object_get_data (G_OBJECT (row), "service"), service))
+        return adw_expander_row_get_enable_expansion (row);
+    }
+  return FALSE;
+}
+
 static JsonObject *
 template_approvals (AfAgentEditor *self)
 {
@@ -543,7 +572,7 @@ rule_fits_row (JsonObject *rule,
   static const char *const fields[] = { "from", "to", "subject", "body", "labels", "event_title", NULL };
   static const char *const booleans[] = { "has_attachment", "has_conflicts", NULL };
   static const char *const ops[] = { "contains", "contains_any", "is_from", "equals", "matches", "older_than", NULL };
-  static const char *const acts[] = { "label", "archive", "star", "draft", "send", "post", "notify", NULL };
+  static const char *const acts[] = { "label", "archive", "star", "draft", "send", "post", NULL };
   JsonObject              *condition;
   JsonNode                *value;
   const char              *field, *op;
@@ -1284,6 +1313,7 @@ validate_form (AfAgentEditor *self,
                gboolean       mark)
 {
   g_autofree char *name = NULL;
+  g_autofree char *missing = NULL;
   const char      *why = NULL;
   gboolean         ok = TRUE;
   gboolean         any_service = FALSE;
@@ -1326,8 +1356,26 @@ validate_form (AfAgentEditor *self,
       else
         rules_ok = FALSE;
     }
-  show_error (NULL, self->rules_error,
-              rules_ok ? NULL : _ ("Fill in the highlighted rule fields, or remove the rules you do not need."), mark);
+  /* A rule may only do what the agent is allowed to: say which choice
+   * to change, rather than let the engine deny it on every run. */
+  for (guint r = 0; rules_ok && nth_rule (self, r) != NULL; r++)
+    {
+      const char  *action = af_rule_row_get_action (AF_RULE_ROW (nth_rule (self, r)));
+      guint        needed = action_permission (action);
+      AdwComboRow *row = permission_row (self, permissions[needed].service, permissions[needed].permission);
+
+      if (!service_is_on (self, permissions[needed].service) || get_level (row) == LEVEL_OFF)
+        {
+          /* Translators: the first %s is an action ("Send mail"), the second a service ("Gmail") */
+          missing = g_strdup_printf (_ ("A rule needs “%s” under %s: set it to Ask first or Automatic, or change the rule."),
+                                     _ (permissions[needed].title), af_integrations_page_get_service_title (permissions[needed].service));
+          rules_ok = FALSE;
+        }
+    }
+  if (!rules_ok && mark)
+    gtk_label_set_label (self->rules_error,
+                         missing ? missing : _ ("Fill in the highlighted rule fields, or remove the rules you do not need."));
+  show_error (NULL, self->rules_error, rules_ok ? NULL : gtk_label_get_label (self->rules_error), mark);
   if (!rules_ok)
     {
       if (first_invalid == NULL)
@@ -1362,7 +1410,7 @@ validate_form (AfAgentEditor *self,
   else if (first_invalid == GTK_WIDGET (self->services_group))
     why = _ ("Turn on at least one service");
   else if (first_invalid == GTK_WIDGET (self->rules_list))
-    why = _ ("Complete or remove the unfinished rules");
+    why = missing ? missing : _ ("Complete or remove the unfinished rules");
   else if (first_invalid != NULL)
     why = _ ("Write the AI instructions, or turn the model off");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->save_button), why ? why : _ ("Save the agent"));

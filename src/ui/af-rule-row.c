@@ -80,7 +80,6 @@ static const Choice actions[] = {
   { "draft-reply", N_ ("Draft a reply") },
   { "send-reply", N_ ("Send a reply") },
   { "post-slack", N_ ("Post to Slack") },
-  { "notify", N_ ("Notify me") },
 };
 
 static GListModel *
@@ -424,6 +423,20 @@ af_rule_row_validate (AfRuleRow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->argument_entry), "error");
 
   return value_ok && argument_ok;
+}
+
+/**
+ * af_rule_row_get_action:
+ *
+ * Returns: the rule's action: "label", "archive", "star", "draft-reply",
+ *   "send-reply" or "post-slack"
+ */
+const char *
+af_rule_row_get_action (AfRuleRow *self)
+{
+  g_return_val_if_fail (AF_IS_RULE_ROW (self), NULL);
+
+  return actions[selected (self->action_dropdown, G_N_ELEMENTS (actions))].id;
 }
 
 /**
