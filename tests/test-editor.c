@@ -255,6 +255,7 @@ test_build_without_regex (void)
 
     g_assert_nonnull (strstr (json, "\"op\" : \"contains-any\""));
     g_assert_nonnull (strstr (json, "\"value\" : \"receipt, invoice\""));
+    g_assert_nonnull (strstr (json, "\"name\" : \"If Subject contains any of “receipt, invoice”: Add label Finance\""));
   }
   close_editor (editor);
 }

@@ -533,11 +533,14 @@ af_rule_row_to_json (AfRuleRow *self)
   json_builder_add_string_value (builder, actions[action].id);
   json_builder_set_member_name (builder, "argument");
   json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->argument_entry)));
-  if (self->name != NULL)
-    {
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, self->name);
-    }
+  /* A new rule is named by what it says: that is what the activity
+   * shows when it acts. */
+  {
+    g_autofree char *described = self->name ? NULL : g_strstrip (af_rule_row_describe (self));
+
+    json_builder_set_member_name (builder, "name");
+    json_builder_add_string_value (builder, self->name ? self->name : described);
+  }
   json_builder_set_member_name (builder, "stop");
   json_builder_add_boolean_value (builder, gtk_check_button_get_active (self->stop_check));
   if (self->params != NULL)
