@@ -913,7 +913,13 @@ test_engine (void)
                                                   " \"actions\": [{\"action\": \"post\", \"params\": {\"channel\": \"#general\", \"text\": \"Urgent mail arrived\"}}]}",
                                                   NULL);
 
+    g_autoptr (JsonNode) slack = json_from_string ("{\"service\": \"slack\", \"account\": \"sample@example.com\","
+                                                   " \"permissions\": [\"slack.post\"]}",
+                                                   NULL);
+
     json_array_add_element (json_object_get_array_member (json_node_get_object (copy), "rules"), json_node_copy (rule));
+    /* The sample Email Assistant does not post: this one may. */
+    json_array_add_element (json_object_get_array_member (json_node_get_object (copy), "connections"), json_node_copy (slack));
     af_agent_set_definition (agent, json_node_get_object (copy));
     g_assert_true (af_engine_save_agent (engine, agent, &error));
     g_assert_no_error (error);
@@ -1128,11 +1134,19 @@ test_engine (void)
     editor = wait_for_toplevel (AF_TYPE_AGENT_EDITOR);
     af_agent_editor_set_name (AF_AGENT_EDITOR (editor), "Receipts");
     adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_EXPANDER_ROW, "Gmail")), TRUE);
+    /* The rule labels mail: the agent may, automatically ("Automatic"). */
+    adw_combo_row_set_selected (ADW_COMBO_ROW (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW,
+                                                                       "Label, star and archive mail")),
+                                2);
     af_agent_editor_add_rule (AF_AGENT_EDITOR (editor));
     rule = af_test_ui_find_widget (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, NULL);
     value = af_test_ui_find_widget (rule, GTK_TYPE_ENTRY, NULL);
     gtk_editable_set_text (GTK_EDITABLE (value), "receipt");
-    argument = af_test_ui_find_widget (gtk_widget_get_next_sibling (gtk_widget_get_parent (value)), GTK_TYPE_ENTRY, NULL);
+    /* The action's detail: the first entry on a line after the condition's. */
+    argument = NULL;
+    for (GtkWidget *line = gtk_widget_get_next_sibling (gtk_widget_get_parent (value)); argument == NULL && line != NULL;
+         line = gtk_widget_get_next_sibling (line))
+      argument = af_test_ui_find_widget (line, GTK_TYPE_ENTRY, NULL);
     gtk_editable_set_text (GTK_EDITABLE (argument), "Finance");
     g_assert_true (af_agent_editor_validate (AF_AGENT_EDITOR (editor)));
     gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);

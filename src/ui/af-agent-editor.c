@@ -28,9 +28,11 @@ struct _AfAgentEditor
   gboolean      rules_modified;
   gboolean      loading;
   GPtrArray    *service_rows;    /* AdwExpanderRow, one per service */
-  GPtrArray    *permission_rows; /* GtkSwitch, one per permission */
-  GPtrArray    *approval_rows;   /* AdwComboRow, one per action kind */
+  GPtrArray    *permission_rows; /* AdwComboRow, one per action: Off, Ask first, Automatic */
   GCancellable *test_cancellable;
+  GCancellable *preview_cancellable;
+  guint         preview_id; /* the debounce timeout */
+  char         *source;     /* what the agent reads: "mail", "agenda"… */
   JsonArray    *kept_rules; /* rules the rule rows cannot show faithfully */
 
   /* Template widgets */
@@ -45,10 +47,11 @@ struct _AfAgentEditor
   AdwActionRow        *interval_row;
   GtkSpinButton       *interval_spin;
   AdwComboRow         *weekday_row;
-  AdwEntryRow         *time_row;
+  AdwActionRow        *time_row;
+  GtkSpinButton       *hour_spin;
+  GtkSpinButton       *minute_spin;
   AdwActionRow        *lead_row;
   GtkSpinButton       *lead_spin;
-  GtkLabel            *time_error;
   AdwPreferencesGroup *services_group;
   GtkLabel            *services_error;
   GtkListBox          *rules_list;
@@ -57,7 +60,10 @@ struct _AfAgentEditor
   GtkTextView         *instructions_view;
   GtkSwitch           *ai_switch;
   GtkLabel            *ai_error;
-  AdwPreferencesGroup *approval_group;
+  GtkButton           *save_button;
+  GtkWidget           *preview_box;
+  GtkLabel            *preview_label;
+  GtkLabel            *preview_subjects;
 };
 
 G_DEFINE_FINAL_TYPE (AfAgentEditor, af_agent_editor, ADW_TYPE_WINDOW)
@@ -68,6 +74,7 @@ enum
   SIGNAL_TEST_RUN,
   SIGNAL_CONNECT,
   SIGNAL_CANCEL,
+  SIGNAL_PREVIEW,
   N_SIGNALS
 };
 
@@ -94,35 +101,35 @@ enum
 
 static const guint first_run_days[] = { 0, 7, 30 };
 
+/* One choice per action: off (no permission), ask first, or automatic.
+ * Reading asks nobody: it is off or on. @approval is the editor's key for
+ * the approval policy, @engine_approval the engine's. */
 static const struct
 {
   const char *service;
   const char *permission;
   const char *title;
+  const char *approval;
+  const char *engine_approval;
+  gboolean    ask_by_default;
 } permissions[] = {
-  { "gmail", "read", N_ ("Read mail") },
-  { "gmail", "modify", N_ ("Label, star and archive mail") },
-  { "gmail", "draft", N_ ("Create drafts") },
-  { "gmail", "send", N_ ("Send mail") },
-  { "calendar", "read", N_ ("Read events") },
-  { "calendar", "write", N_ ("Create events") },
-  { "slack", "post", N_ ("Post messages") },
+  { "gmail", "read", N_ ("Read mail"), NULL, NULL, FALSE },
+  { "gmail", "modify", N_ ("Label, star and archive mail"), "modify", "label", FALSE },
+  { "gmail", "draft", N_ ("Create drafts"), "draft", "draft", FALSE },
+  { "gmail", "send", N_ ("Send mail"), "send", "send", TRUE },
+  { "calendar", "read", N_ ("Read events"), NULL, NULL, FALSE },
+  { "calendar", "write", N_ ("Create events"), "create-event", "create_event", TRUE },
+  { "slack", "post", N_ ("Post messages"), "post", "post", TRUE },
+};
+
+enum
+{
+  LEVEL_OFF,
+  LEVEL_ASK,
+  LEVEL_AUTO,
 };
 
 static const char *const editor_services[] = { "gmail", "calendar", "slack" };
-
-static const struct
-{
-  const char *kind;
-  const char *title;
-} action_kinds[] = {
-  { "send", N_ ("Send mail") },
-  { "post", N_ ("Post to Slack") },
-  { "create-event", N_ ("Create events") },
-  { "modify", N_ ("Label and archive mail") },
-};
-
-static const char *const policy_ids[] = { "auto", "ask", "never" };
 
 typedef struct
 {
@@ -136,6 +143,10 @@ is_connected (AfAgentEditor *self,
   return self->connected != NULL && g_strv_contains ((const char *const *)self->connected, service);
 }
 
+static gboolean validate_form (AfAgentEditor *self,
+                               gboolean       mark);
+static void     schedule_preview (AfAgentEditor *self);
+
 static void
 set_modified (AfAgentEditor *self)
 {
@@ -143,10 +154,174 @@ set_modified (AfAgentEditor *self)
     self->modified = TRUE;
 }
 
+static AdwComboRow *
+permission_row (AfAgentEditor *self,
+                const char    *service,
+                const char    *permission)
+{
+  for (guint p = 0; p < self->permission_rows->len; p++)
+    {
+      AdwComboRow *row = g_ptr_array_index (self->permission_rows, p);
+      guint        index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "index"));
+
+      if (g_str_equal (permissions[index].service, service) && g_str_equal (permissions[index].permission, permission))
+        return row;
+    }
+  return NULL;
+}
+
+static guint
+row_index (AdwComboRow *row)
+{
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "index"));
+}
+
+static guint
+get_level (AdwComboRow *row)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (permissions[row_index (row)].approval == NULL)
+    return selected == 1 ? LEVEL_AUTO : LEVEL_OFF;
+  return MIN (selected, LEVEL_AUTO);
+}
+
+static void
+set_level (AdwComboRow *row,
+           guint        level)
+{
+  if (permissions[row_index (row)].approval == NULL)
+    adw_combo_row_set_selected (row, level == LEVEL_OFF ? 0 : 1);
+  else
+    adw_combo_row_set_selected (row, level);
+}
+
+/* An action's level when it is allowed: the template's (or agent's)
+ * approval policy for it, else the engine's default. */
+static guint
+allowed_level (guint       index,
+               JsonObject *approvals)
+{
+  const char *policy = NULL;
+
+  if (permissions[index].approval == NULL)
+    return LEVEL_AUTO;
+  if (approvals != NULL && json_object_has_member (approvals, permissions[index].engine_approval))
+    policy = json_object_get_string_member_with_default (approvals, permissions[index].engine_approval, NULL);
+  if (g_strcmp0 (policy, "never") == 0)
+    return LEVEL_OFF;
+  if (g_strcmp0 (policy, "ask") == 0)
+    return LEVEL_ASK;
+  if (g_strcmp0 (policy, "auto") == 0)
+    return LEVEL_AUTO;
+  return permissions[index].ask_by_default ? LEVEL_ASK : LEVEL_AUTO;
+}
+
+/* The row in permissions[] that a rule's action needs. */
+static guint
+action_permission (const char *action)
+{
+  const char *permission = g_str_equal (action, "draft-reply")  ? "draft"
+                           : g_str_equal (action, "send-reply") ? "send"
+                           : g_str_equal (action, "post-slack") ? "post"
+                                                                : "modify";
+
+  for (guint p = 0; p < G_N_ELEMENTS (permissions); p++)
+    if (g_str_equal (permissions[p].permission, permission))
+      return p;
+  g_assert_not_reached ();
+}
+
+static gboolean
+service_is_on (AfAgentEditor *self,
+               const char    *service)
+{
+  for (guint s = 0; s < self->service_rows->len; s++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (self->service_rows, s);
+
+      if (g_str_equal (g_object_get_data (G_OBJECT (row), "service"), service))
+        return adw_expander_row_get_enable_expansion (row);
+    }
+  return FALSE;
+}
+
+static JsonObject *
+template_approvals (AfAgentEditor *self)
+{
+  JsonObject *definition = self->template ? af_template_get_definition (self->template) : NULL;
+
+  return definition && json_object_has_member (definition, "approvals") ? json_object_get_object_member (definition, "approvals")
+                                                                        : NULL;
+}
+
+/* Save is possible exactly when the form is valid; errors shown earlier
+ * go as soon as their field is fixed. */
+static void
+update_validity (AfAgentEditor *self)
+{
+  gboolean ok;
+
+  if (self->service_rows->len == 0)
+    return;
+  ok = validate_form (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", ok);
+  schedule_preview (self);
+}
+
 static void
 on_changed_cb (AfAgentEditor *self)
 {
   set_modified (self);
+  update_validity (self);
+}
+
+/* Turning a service on gives it what the template uses it for (or at
+ * least reading), never a service the agent cannot even read. */
+static void
+on_service_toggled_cb (AdwExpanderRow *row,
+                       GParamSpec     *pspec,
+                       AfAgentEditor  *self)
+{
+  const char        *service = g_object_get_data (G_OBJECT (row), "service");
+  const char *const *defaults = self->template ? af_template_get_permissions (self->template) : NULL;
+  gboolean           any = FALSE;
+
+  if (!self->loading && adw_expander_row_get_enable_expansion (row))
+    {
+      for (guint p = 0; p < self->permission_rows->len; p++)
+        {
+          AdwComboRow *action = g_ptr_array_index (self->permission_rows, p);
+
+          any |= g_str_equal (permissions[row_index (action)].service, service) && get_level (action) != LEVEL_OFF;
+        }
+      if (!any)
+        {
+          g_autofree char *prefix = g_strconcat (service, ".", NULL);
+          AdwComboRow     *read = permission_row (self, service, "read");
+
+          for (guint k = 0; defaults != NULL && defaults[k] != NULL; k++)
+            if (g_str_has_prefix (defaults[k], prefix))
+              {
+                const char  *scope = defaults[k] + strlen (prefix);
+                AdwComboRow *action = permission_row (self, service, g_str_equal (scope, "compose") ? "draft" : scope);
+
+                if (action != NULL)
+                  set_level (action, allowed_level (row_index (action), template_approvals (self)));
+                any = TRUE;
+              }
+          if (!any && read != NULL)
+            set_level (read, LEVEL_AUTO);
+          else if (!any)
+            {
+              AdwComboRow *post = permission_row (self, service, "post");
+
+              set_level (post, allowed_level (row_index (post), template_approvals (self)));
+            }
+          adw_expander_row_set_expanded (row, TRUE);
+        }
+    }
+  on_changed_cb (self);
 }
 
 static void
@@ -158,6 +333,24 @@ update_trigger_rows (AfAgentEditor *self)
   gtk_widget_set_visible (GTK_WIDGET (self->weekday_row), trigger == TRIGGER_WEEKLY);
   gtk_widget_set_visible (GTK_WIDGET (self->time_row), trigger == TRIGGER_DAILY || trigger == TRIGGER_WEEKLY);
   gtk_widget_set_visible (GTK_WIDGET (self->lead_row), trigger == TRIGGER_BEFORE_EVENT);
+}
+
+/* Hours and minutes read as on a clock: 08:05, not 8:5. */
+static gboolean
+on_time_output_cb (GtkSpinButton *spin)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static char *
+time_text (AfAgentEditor *self)
+{
+  return g_strdup_printf ("%02d:%02d", gtk_spin_button_get_value_as_int (self->hour_spin),
+                          gtk_spin_button_get_value_as_int (self->minute_spin));
 }
 
 static void
@@ -225,7 +418,7 @@ build_services (AfAgentEditor *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), af_integrations_page_get_service_title (service));
       adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
       adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
-      g_signal_connect_swapped (row, "notify::enable-expansion", G_CALLBACK (on_changed_cb), self);
+      g_signal_connect (row, "notify::enable-expansion", G_CALLBACK (on_service_toggled_cb), self);
       g_object_set_data (G_OBJECT (row), "service", (gpointer)service);
 
       button = af_connect_button_new (service, FALSE);
@@ -241,41 +434,24 @@ build_services (AfAgentEditor *self)
       for (guint p = 0; p < G_N_ELEMENTS (permissions); p++)
         {
           GtkWidget *perm_row;
-          GtkWidget *toggle;
+          g_autoptr (GtkStringList) model = NULL;
 
           if (!g_str_equal (permissions[p].service, service))
             continue;
 
-          perm_row = adw_action_row_new ();
-          toggle = gtk_switch_new ();
+          model = permissions[p].approval != NULL
+                      ? gtk_string_list_new ((const char *const[]){ C_ ("action", "Off"), _ ("Ask first"), _ ("Automatic"), NULL })
+                      : gtk_string_list_new ((const char *const[]){ C_ ("action", "Off"), _ ("Automatic"), NULL });
+          perm_row = adw_combo_row_new ();
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (perm_row), _ (permissions[p].title));
-          gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (perm_row), toggle);
-          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (perm_row), toggle);
-          g_signal_connect_swapped (toggle, "notify::active", G_CALLBACK (on_changed_cb), self);
-          g_object_set_data (G_OBJECT (toggle), "index", GUINT_TO_POINTER (p));
+          adw_combo_row_set_model (ADW_COMBO_ROW (perm_row), G_LIST_MODEL (model));
+          g_object_set_data (G_OBJECT (perm_row), "index", GUINT_TO_POINTER (p));
+          g_signal_connect_swapped (perm_row, "notify::selected", G_CALLBACK (on_changed_cb), self);
           adw_expander_row_add_row (ADW_EXPANDER_ROW (row), perm_row);
-          g_ptr_array_add (self->permission_rows, toggle);
+          g_ptr_array_add (self->permission_rows, perm_row);
         }
 
       adw_preferences_group_add (self->services_group, row);
-    }
-}
-
-static void
-build_approvals (AfAgentEditor *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (action_kinds); i++)
-    {
-      GtkWidget *row = adw_combo_row_new ();
-      g_autoptr (GtkStringList) model = gtk_string_list_new ((const char *const[]){
-          _ ("Run automatically"), _ ("Ask first"), _ ("Never"), NULL });
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (action_kinds[i].title));
-      adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
-      g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (on_changed_cb), self);
-      adw_preferences_group_add (self->approval_group, row);
-      g_ptr_array_add (self->approval_rows, row);
     }
 }
 
@@ -289,9 +465,8 @@ nth_rule (AfAgentEditor *self,
 static void
 update_rule_buttons (AfAgentEditor *self)
 {
-  guint n = af_agent_editor_get_n_rules (self);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->rules_list), n > 0);
+  /* An empty list shows its placeholder row, never a bare frame. */
+  gtk_widget_set_visible (GTK_WIDGET (self->rules_list), TRUE);
 }
 
 static void
@@ -300,6 +475,7 @@ on_rule_changed_cb (AfAgentEditor *self)
   if (!self->loading)
     self->rules_modified = TRUE;
   set_modified (self);
+  update_validity (self);
 }
 
 static void
@@ -329,7 +505,7 @@ on_rule_remove_cb (AfRuleRow     *row,
   on_rule_changed_cb (self);
 }
 
-static void
+static AfRuleRow *
 append_rule (AfAgentEditor  *self,
              const RuleSeed *seed)
 {
@@ -342,6 +518,7 @@ append_rule (AfAgentEditor  *self,
   g_signal_connect_object (row, "changed", G_CALLBACK (on_rule_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_box_append (self->rules_list, row);
   update_rule_buttons (self);
+  return AF_RULE_ROW (row);
 }
 
 static gboolean
@@ -372,21 +549,21 @@ map_back (const char *const (*map)[2],
   return id;
 }
 
-/* "gmail.compose" → the editor's switch for gmail "draft". */
+/* "gmail.compose" → the editor's row for gmail "draft", allowed. */
 static void
 set_permission (AfAgentEditor *self,
                 const char    *engine_permission)
 {
   for (guint p = 0; p < self->permission_rows->len; p++)
     {
-      GtkSwitch       *toggle = g_ptr_array_index (self->permission_rows, p);
-      guint            index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "index"));
+      AdwComboRow     *action = g_ptr_array_index (self->permission_rows, p);
+      guint            index = row_index (action);
       const char      *scope = g_str_equal (permissions[index].permission, "draft") ? "compose" : permissions[index].permission;
       g_autofree char *key = g_strdup_printf ("%s.%s", permissions[index].service, scope);
 
       if (g_strcmp0 (key, engine_permission) == 0)
         {
-          gtk_switch_set_active (toggle, TRUE);
+          set_level (action, LEVEL_AUTO);
           for (guint s = 0; s < self->service_rows->len; s++)
             {
               AdwExpanderRow *row = g_ptr_array_index (self->service_rows, s);
@@ -400,33 +577,42 @@ set_permission (AfAgentEditor *self,
 
 static gboolean
 rule_fits_row (JsonObject *rule,
-               JsonObject *condition,
-               JsonObject *action,
-               JsonObject *params)
+               JsonArray  *conditions,
+               JsonObject *action)
 {
-  static const char *const fields[] = { "from", "to", "subject", "body", "labels", "has_attachment", "event_title", NULL };
-  static const char *const ops[] = { "contains", "equals", "matches", "older_than", NULL };
-  static const char *const acts[] = { "label", "archive", "star", "draft", "send", "post", "notify", NULL };
+  static const char *const fields[] = { "from", "to", "subject", "body", "labels", "event_title", NULL };
+  static const char *const booleans[] = { "has_attachment", "has_conflicts", NULL };
+  static const char *const ops[] = { "contains", "contains_any", "is_from", "equals", "matches", "older_than", NULL };
+  static const char *const acts[] = { "label", "archive", "star", "draft", "send", "post", NULL };
+  JsonObject              *condition;
   JsonNode                *value;
-  const char              *name;
-  guint                    n_params = params ? json_object_get_size (params) : 0;
+  const char              *field, *op;
 
-  if (condition == NULL || action == NULL || json_object_get_boolean_member_with_default (rule, "stop", FALSE))
+  if (action == NULL || conditions == NULL || json_array_get_length (conditions) > 1 ||
+      !g_strv_contains (acts, json_object_get_string_member_with_default (action, "action", "")))
     return FALSE;
+  if (json_array_get_length (conditions) == 0)
+    return TRUE;
+  condition = json_array_get_object_element (conditions, 0);
   value = json_object_get_member (condition, "value");
-  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+  field = json_object_get_string_member_with_default (condition, "field", "");
+  op = json_object_get_string_member_with_default (condition, "op", "");
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value))
     return FALSE;
-  if (!g_strv_contains (fields, json_object_get_string_member_with_default (condition, "field", "")) ||
-      !g_strv_contains (ops, json_object_get_string_member_with_default (condition, "op", "")))
+  /* "Has an attachment", "events overlap": true only; false has no row. */
+  if (g_strv_contains (booleans, field))
+    return g_str_equal (op, "is") && json_node_get_value_type (value) == G_TYPE_BOOLEAN && json_node_get_boolean (value);
+  if (json_node_get_value_type (value) != G_TYPE_STRING)
     return FALSE;
-  name = json_object_get_string_member_with_default (action, "action", "");
-  if (!g_strv_contains (acts, name))
+  /* "Older than (days)" is the message's date. */
+  if (g_str_equal (field, "date"))
+    return g_str_equal (op, "older_than") && g_str_has_suffix (json_node_get_string (value), "d");
+  if (!g_strv_contains (fields, field) || !g_strv_contains (ops, op))
     return FALSE;
-  if (g_str_equal (name, "label"))
-    return n_params == 1 && json_object_has_member (params, "label");
-  if (g_str_equal (name, "post"))
-    return n_params == 1 && json_object_has_member (params, "channel");
-  return n_params == 0;
+  /* The row counts days. */
+  if (g_str_equal (op, "older_than"))
+    return g_str_has_suffix (json_node_get_string (value), "d");
+  return TRUE;
 }
 
 static void
@@ -450,8 +636,8 @@ update_kept_rules (AfAgentEditor *self)
   if (n == 0)
     return;
   /* Translators: %s is a list of rule names */
-  text = g_strdup_printf (ngettext ("Built-in rule %s stays as it is and is checked first.",
-                                    "Built-in rules %s stay as they are and are checked first.", n),
+  text = g_strdup_printf (ngettext ("Rule %s has more than one condition or action, which a rule here cannot show: it is kept as it is and checked first.",
+                                    "Rules %s have more than one condition or action, which a rule here cannot show: they are kept as they are and checked first.", n),
                           names->str);
   gtk_label_set_label (self->kept_rules_label, text);
 }
@@ -467,7 +653,10 @@ load_definition (AfAgentEditor     *self,
     { "label", "labels" },
     { "has-attachment", "has_attachment" },
     { "event-title", "event_title" },
+    { "has-conflicts", "has_conflicts" },
     { "older-than", "older_than" },
+    { "contains-any", "contains_any" },
+    { "is-from", "is_from" },
   };
   static const char *const action_map[][2] = {
     { "draft-reply", "draft" },
@@ -479,8 +668,12 @@ load_definition (AfAgentEditor     *self,
   JsonObject *ai;
   JsonArray  *rules;
   GtkWidget  *row;
+  int         hour, minute;
 
   g_assert (self->loading);
+
+  g_free (self->source);
+  self->source = g_strdup (definition ? json_object_get_string_member_with_default (definition, "source", "mail") : "mail");
 
   trigger = definition && json_object_has_member (definition, "trigger") ? json_object_get_object_member (definition, "trigger") : NULL;
   if (trigger != NULL)
@@ -495,8 +688,11 @@ load_definition (AfAgentEditor     *self,
           if (g_str_equal (id, type) || (i == TRIGGER_BEFORE_EVENT && g_str_equal (type, "upcoming_event")))
             adw_combo_row_set_selected (self->trigger_row, i);
         }
-      if (at != NULL)
-        gtk_editable_set_text (GTK_EDITABLE (self->time_row), at);
+      if (at != NULL && parse_time (at, &hour, &minute))
+        {
+          gtk_spin_button_set_value (self->hour_spin, hour);
+          gtk_spin_button_set_value (self->minute_spin, minute);
+        }
       if (json_object_has_member (trigger, "minutes"))
         {
           gtk_spin_button_set_value (self->interval_spin, json_object_get_int_member (trigger, "minutes"));
@@ -523,7 +719,7 @@ load_definition (AfAgentEditor     *self,
   for (guint s = 0; s < self->service_rows->len; s++)
     adw_expander_row_set_enable_expansion (g_ptr_array_index (self->service_rows, s), FALSE);
   for (guint p = 0; p < self->permission_rows->len; p++)
-    gtk_switch_set_active (g_ptr_array_index (self->permission_rows, p), FALSE);
+    set_level (g_ptr_array_index (self->permission_rows, p), LEVEL_OFF);
 
   for (guint k = 0; template_permissions != NULL && template_permissions[k] != NULL; k++)
     set_permission (self, template_permissions[k]);
@@ -566,46 +762,52 @@ load_definition (AfAgentEditor     *self,
   rules = definition && json_object_has_member (definition, "rules") ? json_object_get_array_member (definition, "rules") : NULL;
   for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
     {
-      JsonObject *rule = json_array_get_object_element (rules, i);
-      JsonArray  *conditions = json_object_has_member (rule, "conditions") ? json_object_get_array_member (rule, "conditions") : NULL;
-      JsonArray  *actions = json_object_has_member (rule, "actions") ? json_object_get_array_member (rule, "actions") : NULL;
-      JsonObject *condition = conditions && json_array_get_length (conditions) == 1 ? json_array_get_object_element (conditions, 0) : NULL;
-      JsonObject *action = actions && json_array_get_length (actions) == 1 ? json_array_get_object_element (actions, 0) : NULL;
-      JsonObject *params = action && json_object_has_member (action, "params") ? json_object_get_object_member (action, "params") : NULL;
-      RuleSeed    seed = { 0 };
+      JsonObject      *rule = json_array_get_object_element (rules, i);
+      JsonArray       *conditions = json_object_has_member (rule, "conditions") ? json_object_get_array_member (rule, "conditions") : NULL;
+      JsonArray       *actions = json_object_has_member (rule, "actions") ? json_object_get_array_member (rule, "actions") : NULL;
+      JsonObject      *condition = conditions && json_array_get_length (conditions) == 1 ? json_array_get_object_element (conditions, 0) : NULL;
+      JsonObject      *action = actions && json_array_get_length (actions) == 1 ? json_array_get_object_element (actions, 0) : NULL;
+      JsonObject      *params = action && json_object_has_member (action, "params") ? json_object_get_object_member (action, "params") : NULL;
+      JsonNode        *value = condition ? json_object_get_member (condition, "value") : NULL;
+      g_autofree char *days = NULL;
+      RuleSeed         seed = { 0 };
+      AfRuleRow       *rule_row;
 
-      if (!rule_fits_row (rule, condition, action, params))
+      if (!rule_fits_row (rule, conditions, action))
         {
           json_array_add_element (self->kept_rules, json_node_copy (json_array_get_element (rules, i)));
           continue;
         }
-      seed.field = map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "field", NULL));
-      seed.op = map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "op", NULL));
-      seed.value = JSON_NODE_HOLDS_VALUE (json_object_get_member (condition, "value")) &&
-                           json_node_get_value_type (json_object_get_member (condition, "value")) == G_TYPE_STRING
-                       ? json_object_get_string_member (condition, "value")
-                       : NULL;
+      seed.field = condition ? map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "field", NULL))
+                             : "always";
+      seed.op = condition ? map_back (field_map, G_N_ELEMENTS (field_map), json_object_get_string_member_with_default (condition, "op", NULL)) : NULL;
+      seed.value = value != NULL && json_node_get_value_type (value) == G_TYPE_STRING ? json_node_get_string (value) : NULL;
+      if (g_strcmp0 (seed.op, "older-than") == 0)
+        seed.value = days = g_strndup (seed.value, strlen (seed.value) - 1);
+      if (g_strcmp0 (seed.field, "date") == 0)
+        seed.field = "older";
+      else if (g_strcmp0 (seed.field, "label") == 0 && g_strcmp0 (seed.op, "equals") == 0 && g_strcmp0 (seed.value, "UNREAD") == 0)
+        seed.field = "unread";
       seed.action = map_back (action_map, G_N_ELEMENTS (action_map), json_object_get_string_member_with_default (action, "action", NULL));
       seed.argument = params ? json_object_get_string_member_with_default (params, "label",
                                                                            json_object_get_string_member_with_default (params, "channel", NULL))
                              : NULL;
-      append_rule (self, &seed);
+      rule_row = append_rule (self, &seed);
+      af_rule_row_set_kept (rule_row, json_object_get_string_member_with_default (rule, "name", NULL),
+                            json_object_get_boolean_member_with_default (rule, "stop", FALSE), params);
     }
   update_kept_rules (self);
 
-  /* Unset, the engine asks first for what leaves the account (send, post,
-   * events) once the agent read untrusted text: the editor shows that. */
+  /* An allowed action asks first or not as the approvals say; unset,
+   * as the engine does: ask before what leaves the account (send, post,
+   * events). "Never" is the same as not allowed: Off. */
   approvals = definition && json_object_has_member (definition, "approvals") ? json_object_get_object_member (definition, "approvals") : NULL;
-  for (guint a = 0; a < self->approval_rows->len; a++)
+  for (guint p = 0; p < self->permission_rows->len; p++)
     {
-      g_autofree char *key = g_strdelimit (g_strdup (g_str_equal (action_kinds[a].kind, "modify") ? "label" : action_kinds[a].kind), "-", '_');
-      const char      *policy = approvals ? json_object_get_string_member_with_default (approvals, key, NULL) : NULL;
-      guint            selected = g_str_equal (action_kinds[a].kind, "modify") ? 0 : 1;
+      AdwComboRow *action = g_ptr_array_index (self->permission_rows, p);
 
-      for (guint i = 0; policy != NULL && i < G_N_ELEMENTS (policy_ids); i++)
-        if (g_str_equal (policy, policy_ids[i]))
-          selected = i;
-      adw_combo_row_set_selected (g_ptr_array_index (self->approval_rows, a), selected);
+      if (get_level (action) != LEVEL_OFF)
+        set_level (action, allowed_level (row_index (action), approvals));
     }
 
   ai = definition && json_object_has_member (definition, "ai") ? json_object_get_object_member (definition, "ai") : NULL;
@@ -616,11 +818,15 @@ load_definition (AfAgentEditor     *self,
   update_trigger_rows (self);
 }
 
+/* Without @mark, only clears: a field is not flagged while being typed. */
 static void
 show_error (GtkWidget  *field,
             GtkLabel   *label,
-            const char *message)
+            const char *message,
+            gboolean    mark)
 {
+  if (message != NULL && !mark)
+    return;
   if (message != NULL)
     {
       if (field != NULL)
@@ -631,6 +837,59 @@ show_error (GtkWidget  *field,
   else if (field != NULL)
     gtk_widget_remove_css_class (field, "error");
   gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+}
+
+/* The rules as they are now, tried by the engine's test run on what the
+ * agent would read: the model stays out, a preview is about the rules. */
+static gboolean
+preview_cb (gpointer user_data)
+{
+  AfAgentEditor   *self = user_data;
+  g_autofree char *json = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  gboolean rules_ok = TRUE;
+  guint    n = af_agent_editor_get_n_rules (self);
+
+  self->preview_id = 0;
+  g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+
+  for (guint r = 0; r < n; r++)
+    rules_ok &= af_rule_row_is_valid (AF_RULE_ROW (gtk_list_box_get_row_at_index (self->rules_list, r)));
+  gtk_widget_set_visible (self->preview_box, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_subjects), FALSE);
+  if (n == 0 || !rules_ok)
+    {
+      gtk_label_set_label (self->preview_label, n == 0 ? _ ("Add a rule to see which messages it matches")
+                                                       : _ ("Finish the rules to see which messages they match"));
+      return G_SOURCE_REMOVE;
+    }
+  if (!validate_form (self, FALSE))
+    {
+      gtk_label_set_label (self->preview_label, _ ("Complete the highlighted fields to see which messages the rules match"));
+      return G_SOURCE_REMOVE;
+    }
+
+  node = json_from_string ((json = af_agent_editor_to_json (self)), NULL);
+  json_object_set_boolean_member (json_node_get_object (node), "use_ai", FALSE);
+  json_object_set_boolean_member (json_node_get_object (node), "rules_modified", TRUE);
+  g_clear_pointer (&json, g_free);
+  json = json_to_string (node, FALSE);
+
+  self->preview_cancellable = g_cancellable_new ();
+  gtk_label_set_label (self->preview_label, _ ("Checking what the rules match…"));
+  g_signal_emit (self, signals[SIGNAL_PREVIEW], 0, json, self->preview_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Typing a word re-runs it once the typing pauses, not per key. */
+static void
+schedule_preview (AfAgentEditor *self)
+{
+  if (!g_signal_has_handler_pending (self, signals[SIGNAL_PREVIEW], 0, FALSE))
+    return;
+  g_clear_handle_id (&self->preview_id, g_source_remove);
+  self->preview_id = g_timeout_add (300, preview_cb, self);
 }
 
 static void
@@ -778,6 +1037,9 @@ af_agent_editor_dispose (GObject *object)
 
   g_cancellable_cancel (self->test_cancellable);
   g_clear_object (&self->test_cancellable);
+  g_clear_handle_id (&self->preview_id, g_source_remove);
+  g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), AF_TYPE_AGENT_EDITOR);
 
   G_OBJECT_CLASS (af_agent_editor_parent_class)->dispose (object);
@@ -791,11 +1053,11 @@ af_agent_editor_finalize (GObject *object)
   g_clear_object (&self->template);
   g_clear_pointer (&self->kept_rules, json_array_unref);
   g_clear_pointer (&self->template_id, g_free);
+  g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->agent_id, g_free);
   g_clear_pointer (&self->connected, g_strfreev);
   g_clear_pointer (&self->service_rows, g_ptr_array_unref);
   g_clear_pointer (&self->permission_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->approval_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (af_agent_editor_parent_class)->finalize (object);
 }
@@ -843,6 +1105,16 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
    */
   signals[SIGNAL_CANCEL] = g_signal_new ("cancel", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * AfAgentEditor::preview:
+   * @json: the agent as the editor holds it now, its AI model off
+   * @cancellable: cancelled when the rules change again or the editor closes
+   *
+   * The rules changed: the handler tries them without side effects and
+   * calls af_agent_editor_show_preview(). Without a handler, no preview.
+   */
+  signals[SIGNAL_PREVIEW] = g_signal_new ("preview", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_CANCELLABLE);
   signals[SIGNAL_TEST_RUN] = g_signal_new ("test-run", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_CANCELLABLE);
 
@@ -859,9 +1131,10 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, weekday_row);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, time_row);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, hour_spin);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, minute_spin);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, lead_row);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, lead_spin);
-  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, time_error);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, services_group);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, services_error);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, rules_list);
@@ -870,9 +1143,13 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, instructions_view);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, ai_switch);
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, ai_error);
-  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, approval_group);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, preview_box);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, preview_label);
+  gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, preview_subjects);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_trigger_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_time_output_cb);
 
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, editor_cancel);
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, editor_save);
@@ -885,13 +1162,30 @@ af_agent_editor_init (AfAgentEditor *self)
 {
   self->service_rows = g_ptr_array_new ();
   self->permission_rows = g_ptr_array_new ();
-  self->approval_rows = g_ptr_array_new ();
   self->kept_rules = json_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->instructions_view), "changed",
                             G_CALLBACK (on_changed_cb), self);
+  /* The first preview once shown: whoever tries the rules is listening
+   * by then. */
+  g_signal_connect (self, "map", G_CALLBACK (schedule_preview), NULL);
+
+  /* Instructions for a model that is off would be followed by nobody. */
+  g_object_bind_property (self->ai_switch, "active", self->instructions_view, "sensitive", G_BINDING_SYNC_CREATE);
+
+  {
+    GtkWidget *placeholder = gtk_label_new (_ ("No rules yet — add one to tell the agent what to look for"));
+
+    gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
+    gtk_widget_set_margin_top (placeholder, 18);
+    gtk_widget_set_margin_bottom (placeholder, 18);
+    gtk_widget_set_margin_start (placeholder, 12);
+    gtk_widget_set_margin_end (placeholder, 12);
+    gtk_widget_add_css_class (placeholder, "dim-label");
+    gtk_list_box_set_placeholder (self->rules_list, placeholder);
+  }
 }
 
 /**
@@ -919,7 +1213,6 @@ af_agent_editor_new (GtkWindow *parent,
   custom = g_str_equal (self->template_id, "custom");
 
   build_services (self);
-  build_approvals (self);
 
   /* A custom agent starts blank: its template's text says how to fill
    * it in, it does not describe an agent. */
@@ -930,6 +1223,7 @@ af_agent_editor_new (GtkWindow *parent,
   self->loading = FALSE;
   self->modified = FALSE;
   self->rules_modified = FALSE;
+  update_validity (self);
 
   adw_window_title_set_subtitle (self->window_title, custom ? _ ("Custom Agent") : af_template_get_name (template));
 
@@ -1029,49 +1323,49 @@ af_agent_editor_set_default_name (AfAgentEditor *self,
 gboolean
 af_agent_editor_validate (AfAgentEditor *self)
 {
+  gboolean ok;
+
+  g_return_val_if_fail (AF_IS_AGENT_EDITOR (self), FALSE);
+
+  ok = validate_form (self, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", ok);
+  return ok;
+}
+
+/* With @mark, shows every problem and focuses the first; without, only
+ * clears what is fixed and says on Save why it cannot save yet. */
+static gboolean
+validate_form (AfAgentEditor *self,
+               gboolean       mark)
+{
   g_autofree char *name = NULL;
-  guint            trigger;
+  g_autofree char *missing = NULL;
+  const char      *why = NULL;
   gboolean         ok = TRUE;
   gboolean         any_service = FALSE;
   gboolean         rules_ok = TRUE;
   GtkWidget       *first_invalid = NULL;
-  int              h, m;
-
-  g_return_val_if_fail (AF_IS_AGENT_EDITOR (self), FALSE);
 
   name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   if (*name == '\0')
     {
-      show_error (GTK_WIDGET (self->name_row), self->name_error, _ ("Give the agent a name, so you can find it in the activity."));
+      show_error (GTK_WIDGET (self->name_row), self->name_error, _ ("Give the agent a name, so you can find it in the activity."), mark);
       first_invalid = GTK_WIDGET (self->name_row);
       ok = FALSE;
     }
   else if (g_utf8_strlen (name, -1) > 80)
     {
-      show_error (GTK_WIDGET (self->name_row), self->name_error, _ ("Use a name of at most 80 characters."));
+      show_error (GTK_WIDGET (self->name_row), self->name_error, _ ("Use a name of at most 80 characters."), mark);
       first_invalid = GTK_WIDGET (self->name_row);
       ok = FALSE;
     }
   else
-    show_error (GTK_WIDGET (self->name_row), self->name_error, NULL);
-
-  trigger = adw_combo_row_get_selected (self->trigger_row);
-  if ((trigger == TRIGGER_DAILY || trigger == TRIGGER_WEEKLY) && !parse_time (gtk_editable_get_text (GTK_EDITABLE (self->time_row)), &h, &m))
-    {
-      show_error (GTK_WIDGET (self->time_row), self->time_error, NULL);
-      show_error (GTK_WIDGET (self->time_row), self->time_error,
-                  _ ("Enter the time as hours and minutes, for example 08:30."));
-      if (first_invalid == NULL)
-        first_invalid = GTK_WIDGET (self->time_row);
-      ok = FALSE;
-    }
-  else
-    show_error (GTK_WIDGET (self->time_row), self->time_error, NULL);
+    show_error (GTK_WIDGET (self->name_row), self->name_error, NULL, mark);
 
   for (guint s = 0; s < self->service_rows->len; s++)
     any_service |= adw_expander_row_get_enable_expansion (g_ptr_array_index (self->service_rows, s));
   show_error (NULL, self->services_error,
-              any_service ? NULL : _ ("Turn on at least one service for the agent to work with."));
+              any_service ? NULL : _ ("Turn on at least one service for the agent to work with."), mark);
   if (!any_service)
     {
       if (first_invalid == NULL)
@@ -1080,9 +1374,34 @@ af_agent_editor_validate (AfAgentEditor *self)
     }
 
   for (guint r = 0; nth_rule (self, r) != NULL; r++)
-    rules_ok &= af_rule_row_validate (AF_RULE_ROW (nth_rule (self, r)));
-  show_error (NULL, self->rules_error,
-              rules_ok ? NULL : _ ("Fill in the highlighted rule fields, or remove the rules you do not need."));
+    {
+      AfRuleRow *rule = AF_RULE_ROW (nth_rule (self, r));
+
+      if (mark || af_rule_row_is_valid (rule))
+        rules_ok &= af_rule_row_validate (rule);
+      else
+        rules_ok = FALSE;
+    }
+  /* A rule may only do what the agent is allowed to: say which choice
+   * to change, rather than let the engine deny it on every run. */
+  for (guint r = 0; rules_ok && nth_rule (self, r) != NULL; r++)
+    {
+      const char  *action = af_rule_row_get_action (AF_RULE_ROW (nth_rule (self, r)));
+      guint        needed = action_permission (action);
+      AdwComboRow *row = permission_row (self, permissions[needed].service, permissions[needed].permission);
+
+      if (!service_is_on (self, permissions[needed].service) || get_level (row) == LEVEL_OFF)
+        {
+          /* Translators: the first %s is an action ("Send mail"), the second a service ("Gmail") */
+          missing = g_strdup_printf (_ ("A rule needs “%s” under %s: set it to Ask first or Automatic, or change the rule."),
+                                     _ (permissions[needed].title), af_integrations_page_get_service_title (permissions[needed].service));
+          rules_ok = FALSE;
+        }
+    }
+  if (!rules_ok && mark)
+    gtk_label_set_label (self->rules_error,
+                         missing ? missing : _ ("Fill in the highlighted rule fields, or remove the rules you do not need."));
+  show_error (NULL, self->rules_error, rules_ok ? NULL : gtk_label_get_label (self->rules_error), mark);
   if (!rules_ok)
     {
       if (first_invalid == NULL)
@@ -1100,17 +1419,27 @@ af_agent_editor_validate (AfAgentEditor *self)
     if (gtk_switch_get_active (self->ai_switch) && *instructions == '\0')
       {
         show_error (GTK_WIDGET (self->instructions_view), self->ai_error,
-                    _ ("Write what the AI model should do, or turn the model off."));
+                    _ ("Write what the AI model should do, or turn the model off."), mark);
         if (first_invalid == NULL)
           first_invalid = GTK_WIDGET (self->instructions_view);
         ok = FALSE;
       }
     else
-      show_error (GTK_WIDGET (self->instructions_view), self->ai_error, NULL);
+      show_error (GTK_WIDGET (self->instructions_view), self->ai_error, NULL, mark);
   }
 
-  if (first_invalid != NULL)
+  if (first_invalid != NULL && mark)
     gtk_widget_grab_focus (first_invalid);
+
+  if (first_invalid == GTK_WIDGET (self->name_row))
+    why = _ ("Give the agent a name of at most 80 characters");
+  else if (first_invalid == GTK_WIDGET (self->services_group))
+    why = _ ("Turn on at least one service");
+  else if (first_invalid == GTK_WIDGET (self->rules_list))
+    why = missing ? missing : _ ("Complete or remove the unfinished rules");
+  else if (first_invalid != NULL)
+    why = _ ("Write the AI instructions, or turn the model off");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->save_button), why ? why : _ ("Save the agent"));
 
   return ok;
 }
@@ -1125,10 +1454,12 @@ char *
 af_agent_editor_describe_plan (AfAgentEditor *self)
 {
   g_autoptr (GString) plan = g_string_new (NULL);
-  guint trigger;
+  g_autofree char *at = NULL;
+  guint            trigger;
 
   g_return_val_if_fail (AF_IS_AGENT_EDITOR (self), NULL);
 
+  at = time_text (self);
   trigger = adw_combo_row_get_selected (self->trigger_row);
   switch (trigger)
     {
@@ -1140,10 +1471,10 @@ af_agent_editor_describe_plan (AfAgentEditor *self)
       }
       break;
     case TRIGGER_DAILY:
-      g_string_append_printf (plan, _ ("Runs every day at %s."), gtk_editable_get_text (GTK_EDITABLE (self->time_row)));
+      g_string_append_printf (plan, _ ("Runs every day at %s."), at);
       break;
     case TRIGGER_WEEKLY:
-      g_string_append_printf (plan, _ ("Runs every week at %s."), gtk_editable_get_text (GTK_EDITABLE (self->time_row)));
+      g_string_append_printf (plan, _ ("Runs every week at %s."), at);
       break;
     case TRIGGER_NEW_MAIL:
       g_string_append (plan, _ ("Runs when new mail arrives."));
@@ -1169,8 +1500,8 @@ af_agent_editor_describe_plan (AfAgentEditor *self)
       g_string_append_printf (plan, "• %s\n", g_strstrip (line));
     }
 
-  for (guint a = 0; a < self->approval_rows->len; a++)
-    if (adw_combo_row_get_selected (g_ptr_array_index (self->approval_rows, a)) == 1)
+  for (guint p = 0; p < self->permission_rows->len; p++)
+    if (get_level (g_ptr_array_index (self->permission_rows, p)) == LEVEL_ASK)
       {
         g_string_append_printf (plan, "\n%s", _ ("It asks you first before it sends, posts or creates anything you marked “Ask first”."));
         break;
@@ -1193,12 +1524,14 @@ af_agent_editor_to_json (AfAgentEditor *self)
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
   g_autofree char *instructions = NULL;
+  g_autofree char *at = NULL;
   GtkTextBuffer   *buffer;
   GtkTextIter      start, end;
   guint            trigger;
 
   g_return_val_if_fail (AF_IS_AGENT_EDITOR (self), NULL);
 
+  at = time_text (self);
   buffer = gtk_text_view_get_buffer (self->instructions_view);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   instructions = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -1228,7 +1561,7 @@ af_agent_editor_to_json (AfAgentEditor *self)
                                            ? gtk_spin_button_get_value_as_int (self->lead_spin)
                                            : gtk_spin_button_get_value_as_int (self->interval_spin));
   json_builder_set_member_name (builder, "time");
-  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->time_row)));
+  json_builder_add_string_value (builder, at);
   json_builder_set_member_name (builder, "weekday");
   json_builder_add_int_value (builder, adw_combo_row_get_selected (self->weekday_row) + 1);
   json_builder_end_object (builder);
@@ -1253,10 +1586,10 @@ af_agent_editor_to_json (AfAgentEditor *self)
       json_builder_begin_array (builder);
       for (guint p = 0; p < self->permission_rows->len; p++)
         {
-          GtkSwitch *toggle = g_ptr_array_index (self->permission_rows, p);
-          guint      index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "index"));
+          AdwComboRow *action = g_ptr_array_index (self->permission_rows, p);
+          guint        index = row_index (action);
 
-          if (g_str_equal (permissions[index].service, service) && gtk_switch_get_active (toggle))
+          if (g_str_equal (permissions[index].service, service) && get_level (action) != LEVEL_OFF)
             json_builder_add_string_value (builder, permissions[index].permission);
         }
       json_builder_end_array (builder);
@@ -1285,12 +1618,15 @@ af_agent_editor_to_json (AfAgentEditor *self)
 
   json_builder_set_member_name (builder, "approval");
   json_builder_begin_object (builder);
-  for (guint a = 0; a < self->approval_rows->len; a++)
+  for (guint p = 0; p < self->permission_rows->len; p++)
     {
-      guint policy = adw_combo_row_get_selected (g_ptr_array_index (self->approval_rows, a));
+      AdwComboRow *action = g_ptr_array_index (self->permission_rows, p);
+      guint        index = row_index (action);
 
-      json_builder_set_member_name (builder, action_kinds[a].kind);
-      json_builder_add_string_value (builder, policy_ids[MIN (policy, G_N_ELEMENTS (policy_ids) - 1)]);
+      if (permissions[index].approval == NULL)
+        continue;
+      json_builder_set_member_name (builder, permissions[index].approval);
+      json_builder_add_string_value (builder, get_level (action) == LEVEL_ASK ? "ask" : "auto");
     }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
@@ -1330,6 +1666,7 @@ af_agent_editor_load_agent (AfAgentEditor *self,
   self->loading = FALSE;
   self->modified = FALSE;
   self->rules_modified = FALSE;
+  update_validity (self);
 }
 
 /* At most this many rows: a first run can see a whole inbox. */
@@ -1521,4 +1858,72 @@ af_agent_editor_get_service_state (AfAgentEditor *self,
         return af_connect_button_get_state (g_object_get_data (G_OBJECT (row), "connect-button"));
     }
   return AF_INTEGRATION_DISCONNECTED;
+}
+
+/* At most this many subjects under the preview's count. */
+#define MAX_PREVIEW_SUBJECTS 4
+
+/**
+ * af_agent_editor_show_preview:
+ * @result: (nullable): what af_engine_test_agent_finish() returned
+ * @error: (nullable): why the rules could not be tried
+ *
+ * Shows how many of the items the agent reads now its rules match, and
+ * the first ones' subjects.
+ */
+void
+af_agent_editor_show_preview (AfAgentEditor *self,
+                              JsonObject    *result,
+                              const GError  *error)
+{
+  g_autoptr (GHashTable) matched = NULL;
+  g_autoptr (GString) subjects = NULL;
+  g_autofree char *text = NULL;
+  JsonArray       *actions;
+  guint            n_items, n_subjects = 0;
+  gboolean         mail;
+
+  g_return_if_fail (AF_IS_AGENT_EDITOR (self));
+  g_return_if_fail (result != NULL || error != NULL);
+
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_set_visible (self->preview_box, TRUE);
+  if (result == NULL)
+    {
+      /* Translators: %s says why, e.g. "no service connections are set up" */
+      text = g_strdup_printf (_ ("No preview: %s"), error->message);
+      gtk_label_set_label (self->preview_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->preview_subjects), FALSE);
+      return;
+    }
+
+  matched = g_hash_table_new (g_str_hash, g_str_equal);
+  subjects = g_string_new (NULL);
+  actions = json_object_has_member (result, "actions") ? json_object_get_array_member (result, "actions") : NULL;
+  for (guint i = 0; actions != NULL && i < json_array_get_length (actions); i++)
+    {
+      JsonObject *a = json_array_get_object_element (actions, i);
+      const char *item = json_object_get_string_member_with_default (a, "item", "");
+
+      if (!g_hash_table_add (matched, (gpointer)item))
+        continue;
+      if (n_subjects++ < MAX_PREVIEW_SUBJECTS)
+        g_string_append_printf (subjects, "%s• %s", subjects->len > 0 ? "\n" : "",
+                                json_object_get_string_member_with_default (a, "subject", ""));
+    }
+  n_items = json_object_get_int_member_with_default (result, "items", 0);
+  mail = g_strcmp0 (self->source, "mail") == 0;
+  if (n_items == 0)
+    text = g_strdup (mail ? _ ("There is no mail to match right now") : _ ("There is nothing to match right now"));
+  else if (mail)
+    /* Translators: "Matches 3 of the 40 messages it reads now" */
+    text = g_strdup_printf (ngettext ("Matches %u of the %u message it reads now", "Matches %u of the %u messages it reads now", n_items),
+                            g_hash_table_size (matched), n_items);
+  else
+    text = g_strdup_printf (ngettext ("Matches %u of the %u items it reads now", "Matches %u of the %u items it reads now", n_items),
+                            g_hash_table_size (matched), n_items);
+  gtk_label_set_label (self->preview_label, text);
+  gtk_label_set_label (self->preview_subjects, subjects->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_subjects), subjects->len > 0);
 }

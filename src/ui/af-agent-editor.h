@@ -42,6 +42,9 @@ void               af_agent_editor_set_service_state (AfAgentEditor     *self,
                                                       AfIntegrationState state);
 AfIntegrationState af_agent_editor_get_service_state (AfAgentEditor *self,
                                                       const char    *service);
+void               af_agent_editor_show_preview (AfAgentEditor *self,
+                                                 JsonObject    *result,
+                                                 const GError  *error);
 void               af_agent_editor_show_test_result (AfAgentEditor *self,
                                                      JsonObject    *result,
                                                      const GError  *error);

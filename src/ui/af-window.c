@@ -743,6 +743,12 @@ engine_rule_from_editor (JsonObject *rule)
     { "label", "labels" },
     { "has-attachment", "has_attachment" },
     { "event-title", "event_title" },
+    { "has-conflicts", "has_conflicts" },
+  };
+  static const char *const op_map[][2] = {
+    { "older-than", "older_than" },
+    { "contains-any", "contains_any" },
+    { "is-from", "is_from" },
   };
   static const char *const action_map[][2] = {
     { "draft-reply", "draft" },
@@ -751,40 +757,94 @@ engine_rule_from_editor (JsonObject *rule)
   };
   const char *field = json_object_get_string_member_with_default (rule, "field", "subject");
   const char *op = json_object_get_string_member_with_default (rule, "op", "contains");
+  const char *value = json_object_get_string_member_with_default (rule, "value", "");
   const char *action = json_object_get_string_member_with_default (rule, "action", "label");
   const char *argument = json_object_get_string_member_with_default (rule, "argument", "");
+  JsonObject *kept = json_object_has_member (rule, "params") ? json_object_get_object_member (rule, "params") : NULL;
   JsonObject *out = json_object_new ();
-  JsonObject *condition = json_object_new ();
   JsonObject *act = json_object_new ();
   JsonArray  *conditions = json_array_new ();
   JsonArray  *actions = json_array_new ();
+  JsonObject *params = json_object_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
     if (g_str_equal (field, field_map[i][0]))
       field = field_map[i][1];
+  for (guint i = 0; i < G_N_ELEMENTS (op_map); i++)
+    if (g_str_equal (op, op_map[i][0]))
+      op = op_map[i][1];
   for (guint i = 0; i < G_N_ELEMENTS (action_map); i++)
     if (g_str_equal (action, action_map[i][0]))
       action = action_map[i][1];
 
-  json_object_set_string_member (condition, "field", field);
-  json_object_set_string_member (condition, "op", g_str_equal (op, "older-than") ? "older_than" : op);
-  json_object_set_string_member (condition, "value", json_object_get_string_member_with_default (rule, "value", ""));
-  json_array_add_object_element (conditions, condition);
+  /* "Every run" has no condition; the yes-or-no fields hold when true. */
+  if (!g_str_equal (field, "always"))
+    {
+      JsonObject *condition = json_object_new ();
 
+      json_object_set_string_member (condition, "field", field);
+      if (g_str_equal (field, "unread"))
+        {
+          /* Gmail marks unread mail with the UNREAD label. */
+          json_object_set_string_member (condition, "field", "labels");
+          json_object_set_string_member (condition, "op", "equals");
+          json_object_set_string_member (condition, "value", "UNREAD");
+        }
+      else if (g_str_equal (field, "older"))
+        {
+          g_autofree char *days = g_strdup_printf ("%sd", value);
+
+          json_object_set_string_member (condition, "field", "date");
+          json_object_set_string_member (condition, "op", "older_than");
+          json_object_set_string_member (condition, "value", g_strstrip (days));
+        }
+      else if (g_str_equal (field, "has_attachment") || g_str_equal (field, "has_conflicts"))
+        {
+          json_object_set_string_member (condition, "op", "is");
+          json_object_set_boolean_member (condition, "value", TRUE);
+        }
+      else if (g_str_equal (op, "older_than"))
+        {
+          /* The editor counts days; the engine reads "7d". */
+          g_autofree char *days = g_strdup_printf ("%sd", value);
+
+          json_object_set_string_member (condition, "op", op);
+          json_object_set_string_member (condition, "value", g_strstrip (days));
+        }
+      else
+        {
+          json_object_set_string_member (condition, "op", op);
+          json_object_set_string_member (condition, "value", value);
+        }
+      json_array_add_object_element (conditions, condition);
+    }
+
+  /* What the row had no field for (a message's text, a draft's body)
+   * stays; what it shows is the user's. */
+  if (kept != NULL)
+    {
+      g_autoptr (GList) members = json_object_get_members (kept);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (params, l->data, json_node_copy (json_object_get_member (kept, l->data)));
+    }
+  json_object_remove_member (params, "label");
+  json_object_remove_member (params, "channel");
   json_object_set_string_member (act, "action", action);
   if (g_str_equal (action, "label") || g_str_equal (action, "post"))
-    {
-      JsonObject *params = json_object_new ();
-
-      json_object_set_string_member (params, g_str_equal (action, "label") ? "label" : "channel", argument);
-      json_object_set_object_member (act, "params", params);
-    }
+    json_object_set_string_member (params, g_str_equal (action, "label") ? "label" : "channel", argument);
+  if (json_object_get_size (params) > 0)
+    json_object_set_object_member (act, "params", params);
+  else
+    json_object_unref (params);
   json_array_add_object_element (actions, act);
 
-  json_object_set_string_member (out, "name", field);
+  json_object_set_string_member (out, "name", json_object_get_string_member_with_default (rule, "name", field));
   json_object_set_string_member (out, "match", "all");
   json_object_set_array_member (out, "conditions", conditions);
   json_object_set_array_member (out, "actions", actions);
+  if (json_object_get_boolean_member_with_default (rule, "stop", FALSE))
+    json_object_set_boolean_member (out, "stop", TRUE);
   return out;
 }
 
@@ -924,6 +984,7 @@ apply_editor_json (AfWindow   *self,
       json_object_set_string_member (policy, "post", json_object_get_string_member_with_default (in_policy, "post", "ask"));
       json_object_set_string_member (policy, "create_event",
                                      json_object_get_string_member_with_default (in_policy, "create-event", "ask"));
+      json_object_set_string_member (policy, "draft", json_object_get_string_member_with_default (in_policy, "draft", "auto"));
       /* "Label and archive mail" covers every change to a message. */
       for (const char *const *a = (const char *const[]){ "label", "archive", "star", "mark_read", NULL }; *a; a++)
         json_object_set_string_member (policy, *a, json_object_get_string_member_with_default (in_policy, "modify", "auto"));
@@ -1453,6 +1514,40 @@ on_editor_test_run_cb (AfAgentEditor *editor,
 }
 
 static void
+on_editor_preview_done_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr (AfAgentEditor) editor = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) outcome = af_engine_test_agent_finish (AF_ENGINE (source), result, &error);
+
+  af_agent_editor_show_preview (editor, outcome, error);
+}
+
+/* The editor's live preview: the same test run, nothing changed. */
+static void
+on_editor_preview_cb (AfAgentEditor *editor,
+                      const char    *json,
+                      GCancellable  *cancellable,
+                      AfWindow      *self)
+{
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfAgent) agent = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  agent = create_agent_from_editor (self, json_node_get_object (node), &error);
+  if (agent == NULL)
+    {
+      af_agent_editor_show_preview (editor, NULL, error);
+      return;
+    }
+  af_engine_test_agent_async (self->engine, agent, cancellable, on_editor_preview_done_cb, g_object_ref (editor));
+}
+
+static void
 watch_editor (AfWindow      *self,
               AfAgentEditor *editor)
 {
@@ -1461,7 +1556,10 @@ watch_editor (AfWindow      *self,
   g_signal_connect_object (editor, "cancel", G_CALLBACK (on_editor_cancel_cb), self, 0);
   /* Without an engine the editor describes its plan in words instead. */
   if (self->engine != NULL)
-    g_signal_connect_object (editor, "test-run", G_CALLBACK (on_editor_test_run_cb), self, 0);
+    {
+      g_signal_connect_object (editor, "test-run", G_CALLBACK (on_editor_test_run_cb), self, 0);
+      g_signal_connect_object (editor, "preview", G_CALLBACK (on_editor_preview_cb), self, 0);
+    }
 }
 
 static gboolean

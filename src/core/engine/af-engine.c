@@ -762,7 +762,11 @@ finish_run (Run        *run,
   json_object_set_int_member (result, "waiting", run->n_waiting);
   json_object_set_int_member (result, "denied", run->n_denied);
   if (run->dry_run)
-    json_object_set_array_member (result, "actions", json_array_ref (run->would_do));
+    {
+      json_object_set_array_member (result, "actions", json_array_ref (run->would_do));
+      /* What it read, so a preview can say "3 of the 40 it read". */
+      json_object_set_int_member (result, "items", run->items != NULL ? run->items->len : 0);
+    }
   if (run->test_only)
     {
       json_object_set_array_member (result, "steps", json_array_ref (run->steps));
@@ -1320,6 +1324,7 @@ run_next_action (Run *run)
           json_object_set_string_member (would, "action", p->action);
           json_object_set_object_member (would, "params", json_object_ref (p->params));
           json_object_set_string_member (would, "item", json_object_get_string_member_with_default (p->item, "id", ""));
+          json_object_set_string_member (would, "subject", item_title (p->item));
           json_object_set_string_member (would, "summary", summary);
           json_object_set_string_member (would, "policy", policy == AF_APPROVAL_POLICY_ASK ? "ask" : policy == AF_APPROVAL_POLICY_NEVER ? "never"
                                                                                                                                         : "auto");
@@ -2167,25 +2172,26 @@ af_engine_new (AfDatabase *db,
   return self;
 }
 
+/* The sample account for each service @template uses, with only the
+ * permissions it asks for: Integrations' "Used by" then says which sample
+ * agent uses what, and none holds more than it needs. */
 static JsonArray *
-sample_connections (void)
+sample_connections (AfTemplate *template)
 {
-  JsonArray               *connections = json_array_new ();
-  static const char *const services[][2] = {
-    { "gmail", "gmail.read gmail.modify gmail.compose gmail.send" },
-    { "calendar", "calendar.read calendar.write" },
-    { "slack", "slack.read slack.post" },
-  };
+  JsonArray         *connections = json_array_new ();
+  const char *const *services = af_template_get_services (template);
+  const char *const *granted = af_template_get_permissions (template);
 
-  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+  for (guint i = 0; services != NULL && services[i] != NULL; i++)
     {
-      JsonObject *c = json_object_new ();
-      JsonArray  *perms = json_array_new ();
-      g_auto (GStrv) names = g_strsplit (services[i][1], " ", -1);
+      JsonObject      *c = json_object_new ();
+      JsonArray       *perms = json_array_new ();
+      g_autofree char *prefix = g_strconcat (services[i], ".", NULL);
 
-      for (guint j = 0; names[j]; j++)
-        json_array_add_string_element (perms, names[j]);
-      json_object_set_string_member (c, "service", services[i][0]);
+      for (guint j = 0; granted != NULL && granted[j] != NULL; j++)
+        if (g_str_has_prefix (granted[j], prefix))
+          json_array_add_string_element (perms, granted[j]);
+      json_object_set_string_member (c, "service", services[i]);
       json_object_set_string_member (c, "account", "sample@example.com");
       json_object_set_array_member (c, "permissions", perms);
       json_array_add_object_element (connections, c);
@@ -2208,9 +2214,18 @@ sample_email_assistant (AfAgent *agent)
                                          " \"actions\": [{\"action\": \"send\", \"params\": {\"body\":"
                                          " \"Hi,\\n\\nThat works for me, see you then.\\n\"}}]}",
                                        NULL);
+  JsonArray  *connections = json_object_get_array_member (definition, "connections");
 
   json_object_set_int_member (trigger, "minutes", 1);
   json_array_add_element (rules, rule);
+  /* The rule sends, so the agent holds that permission, and no more. */
+  for (guint i = 0; connections != NULL && i < json_array_get_length (connections); i++)
+    {
+      JsonObject *c = json_array_get_object_element (connections, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (c, "service", NULL), "gmail") == 0)
+        json_array_add_string_element (json_object_get_array_member (c, "permissions"), "gmail.send");
+    }
 }
 
 AfEngine *
@@ -2260,8 +2275,9 @@ af_engine_new_for_sandbox_with_executor (AfExecutor *executor,
 
       for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
         {
-          g_autoptr (JsonArray) connections = sample_connections ();
-          g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup (ids[i]), NULL, connections);
+          AfTemplate *template = af_template_lookup (ids[i]);
+          g_autoptr (JsonArray) connections = sample_connections (template);
+          g_autoptr (AfAgent) agent = af_template_create_agent (template, NULL, connections);
 
           if (g_str_equal (ids[i], "email-assistant"))
             sample_email_assistant (agent);

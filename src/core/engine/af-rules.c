@@ -28,7 +28,7 @@ static const char *const fields[] = {
   "digest",
   NULL,
 };
-static const char *const ops[] = { "equals", "contains", "matches", "older_than", "is", NULL };
+static const char *const ops[] = { "equals", "contains", "contains_any", "is_from", "matches", "older_than", "is", NULL };
 
 static gboolean
 parse_duration (const char *text,
@@ -122,6 +122,16 @@ validate_condition (JsonNode   *node,
           return fail (error, p, "must be a duration such as “30m”, “2h” or “7d”");
         }
     }
+  if (g_str_equal (op, "contains_any") || g_str_equal (op, "is_from"))
+    {
+      g_auto (GStrv) words = af_rules_split_words (json_node_get_string (value));
+
+      if (words[0] == NULL)
+        {
+          g_autofree char *p = g_strconcat (path, ".value", NULL);
+          return fail (error, p, "must list at least one word");
+        }
+    }
   if (g_str_equal (op, "matches"))
     {
       const char *pattern = json_node_get_string (value);
@@ -209,6 +219,94 @@ af_rules_validate (JsonArray  *rules,
     }
 
   return TRUE;
+}
+
+/**
+ * af_rules_split_words:
+ * @text: a comma-separated list, as a person types it
+ *
+ * Returns: (transfer full): the trimmed, non-empty items of @text
+ */
+GStrv
+af_rules_split_words (const char *text)
+{
+  g_auto (GStrv) parts = g_strsplit (text != NULL ? text : "", ",", -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i] != '\0')
+        g_strv_builder_add (builder, parts[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static gboolean
+is_word_char (gunichar c)
+{
+  return g_unichar_isalnum (c) || c == '_';
+}
+
+/* @needle occurs in @hay (both case-folded) as a whole word or phrase:
+ * "pay" is not found in "payment", "invoice" is in "Invoice #12". */
+static gboolean
+contains_word (const char *hay,
+               const char *needle)
+{
+  size_t      len = strlen (needle);
+  const char *p = hay;
+
+  if (len == 0)
+    return FALSE;
+  while ((p = strstr (p, needle)) != NULL)
+    {
+      const char *after = p + len;
+      gboolean    start_ok = p == hay || !is_word_char (g_utf8_get_char (g_utf8_prev_char (p))) ||
+                          !is_word_char (g_utf8_get_char (needle));
+      gboolean end_ok = *after == '\0' || !is_word_char (g_utf8_get_char (after)) ||
+                        !is_word_char (g_utf8_get_char (g_utf8_prev_char (after)));
+
+      if (start_ok && end_ok)
+        return TRUE;
+      p = g_utf8_next_char (p);
+    }
+  return FALSE;
+}
+
+/* The address of a From/To header: "Ann <ann@example.com>" → ann@example.com. */
+static char *
+header_address (const char *text)
+{
+  const char *lt = strrchr (text, '<');
+  const char *gt;
+
+  if (lt != NULL && (gt = strchr (lt, '>')) != NULL)
+    return g_strndup (lt + 1, gt - lt - 1);
+  return g_strstrip (g_strdup (text));
+}
+
+/* @sender is the contact @who (an address), or is at the domain @who
+ * ("example.com", "@example.com") or one of its subdomains. */
+static gboolean
+address_is_from (const char *sender,
+                 const char *who)
+{
+  const char *at = strrchr (sender, '@');
+  const char *domain;
+
+  if (strchr (who, '@') != NULL && who[0] != '@')
+    return g_ascii_strcasecmp (sender, who) == 0;
+  if (at == NULL)
+    return FALSE;
+  if (who[0] == '@')
+    who++;
+  domain = at + 1;
+  if (g_ascii_strcasecmp (domain, who) == 0)
+    return TRUE;
+  /* A subdomain: "mail.example.com" is at "example.com". */
+  return strlen (domain) > strlen (who) + 1 && domain[strlen (domain) - strlen (who) - 1] == '.' &&
+         g_ascii_strcasecmp (domain + strlen (domain) - strlen (who), who) == 0;
 }
 
 static char *
@@ -302,6 +400,37 @@ af_rules_condition_matches (JsonObject *condition,
       g_autofree char *needle = g_utf8_casefold (json_node_get_string (value), -1);
 
       return strstr (hay, needle) != NULL;
+    }
+
+  if (g_str_equal (op, "contains_any"))
+    {
+      g_autofree char *hay = g_utf8_casefold (text, -1);
+      g_auto (GStrv) words = af_rules_split_words (json_node_get_string (value));
+
+      for (guint i = 0; words[i] != NULL; i++)
+        {
+          g_autofree char *needle = g_utf8_casefold (words[i], -1);
+
+          if (contains_word (hay, needle))
+            return TRUE;
+        }
+      return FALSE;
+    }
+
+  if (g_str_equal (op, "is_from"))
+    {
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      g_auto (GStrv) who = af_rules_split_words (json_node_get_string (value));
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_autofree char *address = header_address (lines[i]);
+
+          for (guint j = 0; who[j] != NULL; j++)
+            if (address_is_from (address, who[j]))
+              return TRUE;
+        }
+      return FALSE;
     }
 
   if (g_str_equal (op, "matches"))

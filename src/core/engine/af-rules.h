@@ -16,8 +16,10 @@ G_BEGIN_DECLS
  *     "stop": false }
  * Fields: from, to, subject, body, labels, has_attachment, event_title,
  * event_start (Unix seconds), date (Unix seconds). Operators: equals,
- * contains, matches (a bounded regular expression), older_than ("30m",
- * "2h", "7d"), and "is" for booleans. */
+ * contains, contains_any (a comma-separated list of words or phrases,
+ * matched whole and case-insensitively), is_from (a comma-separated list
+ * of addresses or domains), matches (a bounded regular expression, for
+ * the advanced), older_than ("30m", "2h", "7d"), and "is" for booleans. */
 
 #define AF_RULES_MAX_PATTERN 256
 #define AF_RULES_MAX_SUBJECT (64 * 1024)
@@ -37,5 +39,7 @@ void af_rules_evaluate (JsonArray  *rules,
 gboolean af_rules_condition_matches (JsonObject *condition,
                                      JsonObject *item,
                                      gint64      now);
+
+GStrv af_rules_split_words (const char *text);
 
 G_END_DECLS

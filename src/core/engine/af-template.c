@@ -44,7 +44,7 @@ static const char *const translatable[] G_GNUC_UNUSED = {
   N_ ("Email Assistant"),
   N_ ("Sorts new mail into labels, archives newsletters, stars urgent mail and drafts replies to mail that asks for one."),
   N_ ("Calendar Manager"),
-  N_ ("Each morning posts the day's agenda, warns about overlapping events and proposes events found in mail as tentative, with your approval."),
+  N_ ("Each morning posts the day's agenda to Slack and warns about overlapping events."),
   N_ ("Slack Notifier"),
   N_ ("Posts scheduled messages and digests of your mail or calendar to a Slack channel or a direct message."),
   N_ ("Custom"),

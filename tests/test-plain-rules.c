@@ -1,0 +1,252 @@
+/* test-plain-rules.c — rules a person writes without regular expressions,
+ * and the templates built from them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "af-agent.h"
+#include "af-engine.h"
+#include "af-error.h"
+#include "af-rules.h"
+#include "af-template.h"
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static gboolean
+matches (const char *field,
+         const char *op,
+         const char *value,
+         const char *item_json)
+{
+  g_autoptr (JsonNode) item = parse (item_json);
+  g_autoptr (JsonObject) c = json_object_new ();
+
+  json_object_set_string_member (c, "field", field);
+  json_object_set_string_member (c, "op", op);
+  json_object_set_string_member (c, "value", value);
+  return af_rules_condition_matches (c, json_node_get_object (item), 0);
+}
+
+static void
+test_contains_any (void)
+{
+  const char *mail = "{\"subject\":\"Your Invoice #12 from ACME\",\"body\":\"Payment is due. Could you confirm?\"}";
+
+  g_assert_true (matches ("subject", "contains_any", "receipt, invoice", mail));
+  /* Case does not matter; spaces around the commas do not either. */
+  g_assert_true (matches ("subject", "contains_any", "  INVOICE  ", mail));
+  /* Whole words: "pay" is not in "Payment", "voice" not in "Invoice". */
+  g_assert_false (matches ("body", "contains_any", "pay", mail));
+  g_assert_false (matches ("subject", "contains_any", "voice", mail));
+  /* Phrases match as a whole. */
+  g_assert_true (matches ("body", "contains_any", "could you, please reply", mail));
+  g_assert_false (matches ("body", "contains_any", "would you", mail));
+  /* Characters a regular expression would treat specially are plain text. */
+  g_assert_true (matches ("subject", "contains_any", "#12", mail));
+  g_assert_false (matches ("subject", "contains_any", "inv.ice", mail));
+  /* Non-ASCII words fold too. */
+  g_assert_true (matches ("subject", "contains_any", "rechnung",
+                          "{\"subject\":\"RECHNUNG für März\"}"));
+  g_assert_true (matches ("subject", "contains_any", "für",
+                          "{\"subject\":\"RECHNUNG FÜR März\"}"));
+  /* A missing field matches nothing. */
+  g_assert_false (matches ("event_title", "contains_any", "invoice", mail));
+}
+
+static void
+test_is_from (void)
+{
+  const char *mail = "{\"from\":\"Dana Doe <Dana@Mail.Example.com>\"}";
+
+  g_assert_true (matches ("from", "is_from", "example.com", mail));
+  g_assert_true (matches ("from", "is_from", "@example.com", mail));
+  g_assert_true (matches ("from", "is_from", "dana@mail.example.com", mail));
+  g_assert_true (matches ("from", "is_from", "other.org, mail.example.com", mail));
+  /* Not a suffix of another name, nor the display name. */
+  g_assert_false (matches ("from", "is_from", "ample.com", mail));
+  g_assert_false (matches ("from", "is_from", "dana@example.com", mail));
+  g_assert_false (matches ("from", "is_from", "Dana Doe", mail));
+  g_assert_true (matches ("from", "is_from", "work.example", "{\"from\":\"ann@work.example\"}"));
+}
+
+static void
+test_validate (void)
+{
+  g_autoptr (JsonNode) empty = parse ("[{\"name\":\"A\",\"conditions\":[{\"field\":\"subject\",\"op\":\"contains_any\","
+                                      "\"value\":\" , \"}],\"actions\":[{\"action\":\"star\"}]}]");
+  g_autoptr (JsonNode) ok = parse ("[{\"name\":\"A\",\"conditions\":[{\"field\":\"from\",\"op\":\"is_from\","
+                                   "\"value\":\"example.com\"}],\"actions\":[{\"action\":\"star\"}]}]");
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (af_rules_validate (json_node_get_array (empty), "rules", &error));
+  g_assert_error (error, AF_ERROR, AF_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "rules[0].conditions[0].value"));
+  g_clear_error (&error);
+  g_assert_true (af_rules_validate (json_node_get_array (ok), "rules", &error));
+  g_assert_no_error (error);
+}
+
+/* The permission a template needs to read what it works on. */
+static const char *
+source_permission (const char *source)
+{
+  if (g_strcmp0 (source, "agenda") == 0)
+    return "calendar.read";
+  return "gmail.read";
+}
+
+static void
+test_templates_plain (void)
+{
+  GListModel *templates = af_template_get_all ();
+
+  for (guint t = 0; t < g_list_model_get_n_items (templates); t++)
+    {
+      g_autoptr (AfTemplate) template = g_list_model_get_item (templates, t);
+      JsonArray *rules = json_object_get_array_member (af_template_get_definition (template), "rules");
+
+      for (guint r = 0; r < json_array_get_length (rules); r++)
+        {
+          JsonObject *rule = json_array_get_object_element (rules, r);
+          JsonArray  *conditions = json_object_get_array_member (rule, "conditions");
+          JsonArray  *actions = json_object_get_array_member (rule, "actions");
+
+          /* One condition (or none) and one action: what a rule row in the
+           * editor shows, so every rule is visible and editable there. */
+          g_assert_cmpuint (json_array_get_length (conditions), <=, 1);
+          g_assert_cmpuint (json_array_get_length (actions), ==, 1);
+          for (guint c = 0; c < json_array_get_length (conditions); c++)
+            g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (conditions, c), "op"), !=,
+                             "matches");
+        }
+    }
+}
+
+static void
+test_templates_keep_promises (void)
+{
+  /* What a description promises, in the words the templates use. */
+  static const char *const promise[][2] = {
+    { "labels", "label" },
+    { "archives", "archive" },
+    { "stars", "star" },
+    { "drafts", "draft" },
+    { "posts", "post" },
+    { "sends", "send" },
+    { "events found in mail", "create_event" },
+  };
+  GListModel *templates = af_template_get_all ();
+
+  for (guint t = 0; t < g_list_model_get_n_items (templates); t++)
+    {
+      g_autoptr (AfTemplate) template = g_list_model_get_item (templates, t);
+      JsonObject        *definition = af_template_get_definition (template);
+      JsonArray         *rules = json_object_get_array_member (definition, "rules");
+      const char *const *granted = af_template_get_permissions (template);
+      const char        *description = af_template_get_description (template);
+      g_autoptr (GPtrArray) used = g_ptr_array_new ();
+
+      if (g_str_equal (af_template_get_id (template), "custom"))
+        continue;
+
+      for (guint r = 0; r < json_array_get_length (rules); r++)
+        {
+          JsonArray *actions = json_object_get_array_member (json_array_get_object_element (rules, r), "actions");
+
+          for (guint a = 0; a < json_array_get_length (actions); a++)
+            g_ptr_array_add (used, (gpointer)json_object_get_string_member (json_array_get_object_element (actions, a),
+                                                                            "action"));
+        }
+
+      /* Every action the description mentions is one its rules take, with
+       * the permission it needs granted. */
+      for (guint p = 0; p < G_N_ELEMENTS (promise); p++)
+        {
+          gboolean found = FALSE;
+
+          if (strstr (description, promise[p][0]) == NULL)
+            continue;
+          for (guint u = 0; u < used->len; u++)
+            found |= g_str_equal (g_ptr_array_index (used, u), promise[p][1]);
+          if (!found)
+            g_error ("%s promises “%s” but no rule does it", af_template_get_id (template), promise[p][0]);
+          g_assert_true (g_strv_contains (granted, af_action_get_permission (promise[p][1])));
+        }
+
+      /* Least privilege: each permission is the source's or some rule's. */
+      for (guint g = 0; granted[g] != NULL; g++)
+        {
+          gboolean needed = g_str_equal (granted[g], source_permission (json_object_get_string_member_with_default (
+                                                         definition, "source", "mail")));
+
+          for (guint u = 0; u < used->len; u++)
+            needed |= g_strcmp0 (af_action_get_permission (g_ptr_array_index (used, u)), granted[g]) == 0;
+          if (!needed)
+            g_error ("%s holds %s but never uses it", af_template_get_id (template), granted[g]);
+        }
+    }
+}
+
+/* The sample workspace's agents hold the services and permissions their
+ * templates ask for, and no more. */
+static void
+test_sample_agents_least_privilege (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("af-plain-rules-XXXXXX", &error);
+  g_autoptr (AfEngine) engine = NULL;
+  GListModel *agents;
+
+  g_assert_no_error (error);
+  g_setenv ("AGENTFLOW_DATA_DIR", dir, TRUE);
+  engine = af_engine_new_for_sandbox (&error);
+  g_assert_no_error (error);
+  agents = af_engine_get_agents (engine);
+  g_assert_cmpuint (g_list_model_get_n_items (agents), ==, 3);
+
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+      AfTemplate *template = af_template_lookup (af_agent_get_template_id (agent));
+      JsonArray         *connections = json_object_get_array_member (af_agent_get_definition (agent), "connections");
+      const char *const *services = af_template_get_services (template);
+
+      g_assert_cmpuint (json_array_get_length (connections), ==, g_strv_length ((char **)services));
+      for (guint c = 0; c < json_array_get_length (connections); c++)
+        {
+          JsonObject *connection = json_array_get_object_element (connections, c);
+          JsonArray  *perms = json_object_get_array_member (connection, "permissions");
+
+          g_assert_true (g_strv_contains (services, json_object_get_string_member (connection, "service")));
+          for (guint p = 0; p < json_array_get_length (perms); p++)
+            g_assert_true (g_strv_contains (af_template_get_permissions (template), json_array_get_string_element (perms, p)));
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/plain-rules/contains-any", test_contains_any);
+  g_test_add_func ("/plain-rules/is-from", test_is_from);
+  g_test_add_func ("/plain-rules/validate", test_validate);
+  g_test_add_func ("/plain-rules/templates-plain", test_templates_plain);
+  g_test_add_func ("/plain-rules/templates-keep-promises", test_templates_keep_promises);
+  g_test_add_func ("/plain-rules/sample-agents-least-privilege", test_sample_agents_least_privilege);
+
+  return g_test_run ();
+}
