@@ -122,6 +122,7 @@ typedef struct
   gboolean keep_cursor;     /* a batch failed: read those items again */
   gboolean writing;         /* in a transaction: see begin_writes() */
   GError  *write_error;     /* a batch's results could not be recorded */
+  GError  *log_error;       /* a step of its activity could not be recorded */
   GError  *unconfirmed;     /* the current action's error, while asking the service */
 } Run;
 
@@ -175,6 +176,7 @@ run_free (Run *run)
   g_clear_pointer (&run->seen_later, g_hash_table_unref);
   g_clear_pointer (&run->failed_items, g_hash_table_unref);
   g_clear_error (&run->write_error);
+  g_clear_error (&run->log_error);
   g_clear_error (&run->unconfirmed);
   g_clear_handle_id (&run->timeout_id, g_source_remove);
   if (run->caller_cancellable != NULL && run->cancel_handler != 0)
@@ -225,16 +227,17 @@ redact (JsonNode *node)
     }
 }
 
-static void
+static gboolean
 log_step (AfEngine   *self,
           const char *agent_id,
           gint64      run_id,
           const char *kind,
           const char *summary,
           JsonObject *details,
-          const char *outcome)
+          const char *outcome,
+          GError    **error)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) local_error = NULL;
   g_autofree char *text = NULL;
 
   if (details != NULL)
@@ -246,8 +249,13 @@ log_step (AfEngine   *self,
       text = json_to_string (copy, FALSE);
     }
 
-  if (af_activity_log_append (self->log, agent_id, run_id, kind, summary, text, outcome, &error) == 0)
-    g_warning ("Could not record activity: %s", error->message);
+  if (af_activity_log_append (self->log, agent_id, run_id, kind, summary, text, outcome, &local_error) == 0)
+    {
+      g_warning ("Could not record activity: %s", local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static JsonObject *
@@ -284,7 +292,12 @@ run_log (Run        *run,
     return;
   if (!run->test_only)
     {
-      log_step (run->engine, af_agent_get_id (run->agent), run->run_id, kind, summary, details, outcome);
+      g_autoptr (GError) error = NULL;
+
+      /* A run whose record is incomplete never reports success. */
+      if (!log_step (run->engine, af_agent_get_id (run->agent), run->run_id, kind, summary, details, outcome, &error) &&
+          run->log_error == NULL)
+        run->log_error = g_steal_pointer (&error);
       return;
     }
   step = json_object_new ();
@@ -1819,7 +1832,7 @@ on_scheduler_due_cb (AfScheduler *scheduler,
       /* Deferred, not dropped: runs once when the network returns. */
       g_hash_table_add (self->deferred, g_strdup (agent_id));
       log_step (self, agent_id, 0, "deferred", _ ("Offline: the run will start when the network is back"), NULL,
-                "deferred");
+                "deferred", NULL);
       return;
     }
 
@@ -1897,12 +1910,12 @@ on_reexecute_cb (GObject      *source,
     {
       af_outbox_set_state (self->outbox, r->entry->id, AF_OUTBOX_DONE, answer, NULL);
       log_step (self, r->entry->agent_id, r->entry->run_id, "action-done",
-                _ ("Finished an action interrupted earlier"), details, "done");
+                _ ("Finished an action interrupted earlier"), details, "done", NULL);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       af_outbox_set_state (self->outbox, r->entry->id, AF_OUTBOX_FAILED, error->message, NULL);
-      log_step (self, r->entry->agent_id, r->entry->run_id, "action-failed", error->message, details, "failed");
+      log_step (self, r->entry->agent_id, r->entry->run_id, "action-failed", error->message, details, "failed", NULL);
     }
   reconcile_free (r);
   reconcile_step_done (self);
@@ -1964,7 +1977,7 @@ on_reconcile_cb (GObject      *source,
       g_hash_table_remove (self->inflight, r->entry->key);
       af_outbox_set_state (self->outbox, r->entry->id, AF_OUTBOX_DONE, "{\"reconciled\":true}", NULL);
       log_step (self, r->entry->agent_id, r->entry->run_id, "action-done",
-                _ ("Confirmed an action done before an interruption"), details, "done");
+                _ ("Confirmed an action done before an interruption"), details, "done", NULL);
       reconcile_free (r);
       reconcile_step_done (self);
     }
@@ -2281,6 +2294,10 @@ af_engine_new_for_sandbox_with_executor (AfExecutor *executor,
 
           if (g_str_equal (ids[i], "email-assistant"))
             sample_email_assistant (agent);
+          /* The sample mailbox is already there when the app first starts:
+           * a newcomer sees the agents sort it, not only what arrives later. */
+          if (g_strcmp0 (json_object_get_string_member_with_default (af_agent_get_definition (agent), "source", NULL), "mail") == 0)
+            json_object_set_int_member (af_agent_get_definition (agent), "first_run_days", 7);
           /* Due at once, so someone trying the app sees them work. */
           af_agent_set_next_run (agent, g_get_real_time ());
           if (!af_engine_add_agent (self, agent, error))
@@ -2718,7 +2735,7 @@ af_engine_pause_agent (AfEngine   *self,
   af_scheduler_remove (self->scheduler, id);
   g_hash_table_remove (self->deferred, id);
   cancel_agent_runs (self, id);
-  log_step (self, id, 0, "paused", _ ("Agent paused"), NULL, NULL);
+  log_step (self, id, 0, "paused", _ ("Agent paused"), NULL, NULL, NULL);
   return save_agent_row (self, agent, error);
 }
 
@@ -2743,7 +2760,7 @@ af_engine_resume_agent (AfEngine   *self,
     schedule_agent (self, agent, g_get_real_time ());
   else
     af_agent_set_next_run (agent, af_scheduler_next_run (af_agent_get_trigger (agent), g_get_real_time (), NULL));
-  log_step (self, id, 0, "resumed", _ ("Agent resumed"), NULL, NULL);
+  log_step (self, id, 0, "resumed", _ ("Agent resumed"), NULL, NULL, NULL);
   return save_agent_row (self, agent, error);
 }
 
@@ -3081,7 +3098,7 @@ approved_finished (GTask      *task,
 
       af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_FAILED, error->message, NULL);
       json_object_set_string_member (details, "error", error->message);
-      log_step (self, entry->agent_id, entry->run_id, "action-failed", summary, details, "failed");
+      log_step (self, entry->agent_id, entry->run_id, "action-failed", summary, details, "failed", NULL);
       g_task_return_error (task, g_error_copy (error));
       return;
     }
@@ -3090,7 +3107,7 @@ approved_finished (GTask      *task,
     /* Translators: %s is what was done ("Sent a mail to bob@example.com") */
     g_autofree char *summary = g_strdup_printf (_ ("Approved and done: %s"), what);
 
-    log_step (self, entry->agent_id, entry->run_id, "action-done", summary, details, "done");
+    log_step (self, entry->agent_id, entry->run_id, "action-done", summary, details, "done", NULL);
   }
   g_task_return_boolean (task, TRUE);
 }
@@ -3236,7 +3253,7 @@ af_engine_deny (AfEngine *self,
     {
       af_outbox_set_state (self->outbox, af_approval_get_outbox_id (approval), AF_OUTBOX_DENIED, NULL, NULL);
       log_step (self, af_approval_get_agent_id (approval), 0, "approval-denied", _ ("You declined an action"), NULL,
-                "denied");
+                "denied", NULL);
     }
   return TRUE;
 }
@@ -3259,7 +3276,7 @@ af_engine_expire_approvals (AfEngine *self,
         {
           af_outbox_set_state (self->outbox, af_approval_get_outbox_id (a), AF_OUTBOX_EXPIRED, NULL, NULL);
           log_step (self, af_approval_get_agent_id (a), 0, "approval-expired",
-                    _ ("A request for approval expired"), NULL, "expired");
+                    _ ("A request for approval expired"), NULL, "expired", NULL);
           g_list_store_remove (self->approvals, i);
           n++;
           continue;
