@@ -34,43 +34,28 @@ af_test_ui_init (int    *argc,
   return TRUE;
 }
 
-typedef struct
-{
-  gboolean (*condition) (gpointer);
-  gpointer data;
-  gboolean timed_out;
-} WaitData;
-
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  WaitData *wait = user_data;
-
-  wait->timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /**
  * af_test_ui_wait_until:
  *
  * Iterates the main loop until @condition returns %TRUE; fails the test
- * after @timeout_ms.
+ * after @timeout_ms. Prefer af_test_wait_until(), which says what did not
+ * happen.
  */
 void
 af_test_ui_wait_until (gboolean (*condition) (gpointer),
                        gpointer data,
                        guint    timeout_ms)
 {
-  WaitData wait = { condition, data, FALSE };
-  guint    id = g_timeout_add (timeout_ms, on_wait_timeout_cb, &wait);
+  AfTestWait wait;
 
-  while (!condition (data) && !wait.timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (wait.timed_out)
-    g_error ("Timed out after %u ms waiting for a condition", timeout_ms);
-
-  g_source_remove (id);
+  af_test_wait_begin (&wait, (timeout_ms + 999) / 1000);
+  while (!condition (data))
+    {
+      if (af_test_wait_expired (&wait))
+        af_test_wait_fail (&wait, __FILE__, __LINE__, G_STRFUNC, "a condition");
+      af_test_wait_step ();
+    }
+  af_test_wait_end (&wait);
 }
 
 static gboolean
@@ -80,6 +65,7 @@ on_iterate_done_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A fixed wait: kept for code not yet moved to af_test_wait_until(). */
 void
 af_test_ui_iterate (guint ms)
 {
@@ -88,6 +74,45 @@ af_test_ui_iterate (guint ms)
   g_timeout_add (ms, on_iterate_done_cb, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
+}
+
+/**
+ * af_test_ui_settled:
+ * @root: a widget
+ *
+ * Whether no transition runs in @root's tree: stacks, leaflets and
+ * squeezers show one child, revealers are fully in or out. What a test
+ * then sees is what the user sees once the animation is over.
+ */
+gboolean
+af_test_ui_settled (GtkWidget *root)
+{
+  if (GTK_IS_STACK (root) && gtk_stack_get_transition_running (GTK_STACK (root)))
+    return FALSE;
+  if (ADW_IS_LEAFLET (root) && adw_leaflet_get_child_transition_running (ADW_LEAFLET (root)))
+    return FALSE;
+  if (ADW_IS_SQUEEZER (root) && adw_squeezer_get_transition_running (ADW_SQUEEZER (root)))
+    return FALSE;
+  if (GTK_IS_REVEALER (root) && gtk_widget_get_mapped (root) &&
+      gtk_revealer_get_child_revealed (GTK_REVEALER (root)) != gtk_revealer_get_reveal_child (GTK_REVEALER (root)))
+    return FALSE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    if (!af_test_ui_settled (child))
+      return FALSE;
+  return TRUE;
+}
+
+/* Waits until af_test_ui_settled(), then for a frame painted after it. */
+void
+af_test_ui_wait_settled (GtkWidget  *root,
+                         const char *what)
+{
+  g_autofree char *message = g_strdup_printf ("the transitions in %s to end", what);
+
+  af_test_wait_until (af_test_ui_settled (root), message);
+  if (gtk_widget_get_mapped (root))
+    af_test_ui_wait_for_paint (root);
 }
 
 /* At the end of a test program: LeakSanitizer sees what a window loses
@@ -114,12 +139,6 @@ on_after_paint_cb (GdkFrameClock *clock,
   *(gboolean *)user_data = TRUE;
 }
 
-static gboolean
-painted_cond (gpointer data)
-{
-  return *(gboolean *)data;
-}
-
 /**
  * af_test_ui_wait_for_paint:
  *
@@ -132,14 +151,13 @@ af_test_ui_wait_for_paint (GtkWidget *widget)
   gboolean       painted = FALSE;
   gulong         id;
 
-  while (!gtk_widget_get_mapped (widget))
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (gtk_widget_get_mapped (widget), "the widget to be mapped");
 
   clock = gtk_widget_get_frame_clock (widget);
   g_assert_nonnull (clock);
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), &painted);
   gtk_widget_queue_draw (widget);
-  af_test_ui_wait_until (painted_cond, &painted, 10000);
+  af_test_wait_until (painted, "a frame of the widget to be painted");
   g_signal_handler_disconnect (clock, id);
 }
 
@@ -166,14 +184,10 @@ af_test_ui_render (GtkWidget *widget)
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
-  for (guint tries = 0; tries < 100 && node == NULL; tries++)
-    {
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      if (node == NULL)
-        af_test_ui_iterate (20);
-    }
+  /* The widget has drawn once: its render node is there. */
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
@@ -280,31 +294,18 @@ af_test_ui_find_widget (GtkWidget  *root,
   return NULL;
 }
 
-typedef struct
-{
-  GtkWidget  *root;
-  GType       type;
-  const char *label_or_title;
-} FindData;
-
-static gboolean
-widget_found_cond (gpointer data)
-{
-  FindData *find = data;
-
-  return af_test_ui_find_widget (find->root, find->type, find->label_or_title) != NULL;
-}
-
 /* af_test_ui_find_widget(), once it is there: a list makes its rows at
  * its next layout, which on a slow machine (a sanitizer build) may come
- * several frames after the page switch. Up to 10 s. */
+ * several frames after the page switch. */
 GtkWidget *
 af_test_ui_wait_for_widget (GtkWidget  *root,
                             GType       type,
                             const char *label_or_title)
 {
-  FindData find = { root, type, label_or_title };
+  GtkWidget       *found = NULL;
+  g_autofree char *what = g_strdup_printf ("a %s “%s” to appear", g_type_name (type),
+                                           label_or_title ? label_or_title : "(any)");
 
-  af_test_ui_wait_until (widget_found_cond, &find, 10000);
-  return af_test_ui_find_widget (root, type, label_or_title);
+  af_test_wait_until ((found = af_test_ui_find_widget (root, type, label_or_title)) != NULL, what);
+  return found;
 }

@@ -7,14 +7,20 @@
 
 #include <gtk/gtk.h>
 
+#include "af-test-wait.h"
+
 G_BEGIN_DECLS
 
-gboolean    af_test_ui_init (int    *argc,
-                             char ***argv);
-void        af_test_ui_wait_until (gboolean (*condition) (gpointer),
-                                   gpointer data,
-                                   guint    timeout_ms);
-void        af_test_ui_wait_for_paint (GtkWidget *widget);
+gboolean af_test_ui_init (int    *argc,
+                          char ***argv);
+void     af_test_ui_wait_until (gboolean (*condition) (gpointer),
+                                gpointer data,
+                                guint    timeout_ms);
+void     af_test_ui_wait_for_paint (GtkWidget *widget);
+gboolean af_test_ui_settled (GtkWidget *root);
+void     af_test_ui_wait_settled (GtkWidget  *root,
+                                  const char *what);
+G_GNUC_DEPRECATED_FOR (af_test_wait_until)
 void        af_test_ui_iterate (guint ms);
 void        af_test_ui_destroy_windows (void);
 GdkTexture *af_test_ui_render (GtkWidget *widget);
