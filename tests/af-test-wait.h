@@ -84,6 +84,16 @@ af_test_wait_fail (AfTestWait *wait,
   abort ();
 }
 
+/* Dispatches every source that is ready now, without blocking: what was
+ * already queued (an idle, a signal's follow-up) has happened. For
+ * asserting that something did NOT happen after a synchronous change. */
+G_GNUC_UNUSED static void
+af_test_drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 #define af_test_wait_until(cond, what) af_test_wait_until_timeout (cond, 0, what)
 
 /* The same with a timeout of its own, in seconds, for what takes longer
