@@ -161,6 +161,85 @@ af_test_ui_wait_for_paint (GtkWidget *widget)
   g_signal_handler_disconnect (clock, id);
 }
 
+static void
+on_count_paint_cb (GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  (*(guint *)user_data)++;
+}
+
+static void
+on_quiet_paint_cb (GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  *(gint64 *)user_data = g_get_monotonic_time ();
+}
+
+/**
+ * af_test_ui_wait_quiet:
+ * @widget: a mapped widget
+ * @quiet_ms: how long without a frame counts as quiet
+ * @what: the widget, in words, for the failure message
+ *
+ * Waits until @widget's surface has painted no frame for @quiet_ms: the
+ * CSS transitions (which no API shows) are over. A window that keeps
+ * painting fails the test after the usual timeout.
+ */
+void
+af_test_ui_wait_quiet (GtkWidget  *widget,
+                       guint       quiet_ms,
+                       const char *what)
+{
+  GdkFrameClock   *clock = gtk_widget_get_frame_clock (widget);
+  gint64           last_paint = g_get_monotonic_time ();
+  g_autofree char *message = g_strdup_printf ("%s to stop painting for %u ms", what, quiet_ms);
+  gulong           id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_quiet_paint_cb), &last_paint);
+  af_test_wait_until (g_get_monotonic_time () - last_paint >= (gint64)quiet_ms * 1000, message);
+  g_signal_handler_disconnect (clock, id);
+}
+
+/**
+ * af_test_ui_count_paints:
+ * @widget: a mapped widget
+ * @ms: how long to watch
+ *
+ * How many frames @widget's surface paints in @ms milliseconds. A
+ * measurement of a rate, the one place where a test watches the clock:
+ * "an idle window draws nothing" is a statement about time. Never a way
+ * to wait for something; see af_test_wait_until().
+ */
+guint
+af_test_ui_count_paints (GtkWidget *widget,
+                         guint      ms)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean       over = FALSE;
+  guint          paints = 0;
+  gulong         id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_count_paint_cb), &paints);
+  g_timeout_add (ms, on_iterate_done_cb, &over);
+  while (!over)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+  return paints;
+}
+
+static GskRenderNode *
+snapshot_node (GdkPaintable *paintable,
+               int           width,
+               int           height)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
 /**
  * af_test_ui_render:
  *
@@ -172,7 +251,6 @@ GdkTexture *
 af_test_ui_render (GtkWidget *widget)
 {
   g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = NULL;
   g_autoptr (GskRenderNode) node = NULL;
   GskRenderer *renderer;
   int          width, height;
@@ -184,11 +262,10 @@ af_test_ui_render (GtkWidget *widget)
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
-  /* The widget has drawn once: its render node is there. */
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+  /* A new window may paint its first frame before its content has a
+   * render node of its own. */
+  af_test_wait_until ((node = snapshot_node (paintable, width, height)) != NULL,
+                      "the widget to have something to render");
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   return gsk_renderer_render_texture (renderer, node,

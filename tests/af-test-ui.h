@@ -20,6 +20,11 @@ void     af_test_ui_wait_for_paint (GtkWidget *widget);
 gboolean af_test_ui_settled (GtkWidget *root);
 void     af_test_ui_wait_settled (GtkWidget  *root,
                                   const char *what);
+void     af_test_ui_wait_quiet (GtkWidget  *widget,
+                                guint       quiet_ms,
+                                const char *what);
+guint    af_test_ui_count_paints (GtkWidget *widget,
+                                  guint      ms);
 G_GNUC_DEPRECATED_FOR (af_test_wait_until)
 void        af_test_ui_iterate (guint ms);
 void        af_test_ui_destroy_windows (void);
