@@ -386,3 +386,133 @@ af_test_ui_wait_for_widget (GtkWidget  *root,
   af_test_wait_until ((found = af_test_ui_find_widget (root, type, label_or_title)) != NULL, what);
   return found;
 }
+
+static void
+on_clicked_cb (GtkButton *button,
+               gpointer   user_data)
+{
+  (*(guint *)user_data)++;
+}
+
+/**
+ * af_test_ui_click:
+ * @button: a sensitive, realized #GtkButton
+ *
+ * Activates @button as the keyboard does (Space, Enter), press animation
+ * included, and returns once its ::clicked handlers have run.
+ */
+void
+af_test_ui_click (GtkWidget *button)
+{
+  g_autoptr (GtkWidget) ref = NULL;
+  g_autofree char *what = NULL;
+  guint            clicked = 0;
+  gulong           id;
+
+  g_assert_nonnull (button);
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* Held: a click may remove the button (a row's delete). */
+  ref = g_object_ref (button);
+  what = g_strdup_printf ("the button “%s” to be clicked",
+                          gtk_button_get_label (GTK_BUTTON (button))       ? gtk_button_get_label (GTK_BUTTON (button))
+                          : gtk_button_get_icon_name (GTK_BUTTON (button)) ? gtk_button_get_icon_name (GTK_BUTTON (button))
+                                                                           : "(no label)");
+  id = g_signal_connect_after (button, "clicked", G_CALLBACK (on_clicked_cb), &clicked);
+  g_assert_true (gtk_widget_activate (button));
+  af_test_wait_until (clicked > 0, what);
+  g_signal_handler_disconnect (button, id);
+}
+
+static GtkWidget *
+find_row (GtkWidget *root,
+          gpointer   item)
+{
+  if (g_object_get_data (G_OBJECT (root), "item") == item)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, item);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * af_test_ui_wait_for_row:
+ * @root: a page
+ * @item: an item of the page's list
+ *
+ * Waits for the row a list page made for @item: the widget carrying it as
+ * its "item" (the pages' factories set it), once the list has laid it out.
+ *
+ * Returns: (transfer none): the row
+ */
+GtkWidget *
+af_test_ui_wait_for_row (GtkWidget *root,
+                         gpointer   item)
+{
+  GtkWidget *row = NULL;
+
+  af_test_wait_until ((row = find_row (root, item)) != NULL, "the item's row to be in the list");
+  return row;
+}
+
+/**
+ * af_test_ui_choose_from_menu:
+ * @row: a row with a menu button
+ * @label: the menu item's label, mnemonic included ("_Delete…")
+ *
+ * Opens the row's menu, as a click on its button does, and clicks @label.
+ */
+void
+af_test_ui_choose_from_menu (GtkWidget  *row,
+                             const char *label)
+{
+  GtkWidget  *more = af_test_ui_find_widget (row, GTK_TYPE_MENU_BUTTON, NULL);
+  GtkPopover *popover;
+  GtkWidget  *item;
+
+  g_assert_nonnull (more);
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (more));
+  g_assert_nonnull (popover);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (more));
+  af_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (popover)), "the row's menu to open");
+  item = af_test_ui_find_widget (GTK_WIDGET (popover), GTK_TYPE_BUTTON, label);
+  g_assert_nonnull (item);
+  af_test_ui_click (item);
+}
+
+/**
+ * af_test_ui_activate_list_item:
+ * @list_view: a #GtkListView
+ * @item: an item of its model
+ *
+ * Activates @item's row through the list's "list.activate-item" action,
+ * what a click (with single-click-activate) or Enter on the row does.
+ */
+void
+af_test_ui_activate_list_item (GtkWidget *list_view,
+                               gpointer   item)
+{
+  GListModel *model;
+  guint       n;
+
+  g_assert_true (GTK_IS_LIST_VIEW (list_view));
+  model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list_view)));
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GObject) candidate = g_list_model_get_item (model, i);
+
+      if (candidate == item)
+        {
+          g_assert_true (gtk_widget_activate_action (list_view, "list.activate-item", "u", i));
+          return;
+        }
+    }
+  g_error ("The item is not in the list");
+}

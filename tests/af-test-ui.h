@@ -37,5 +37,12 @@ GtkWidget  *af_test_ui_find_widget (GtkWidget  *root,
 GtkWidget  *af_test_ui_wait_for_widget (GtkWidget  *root,
                                         GType       type,
                                         const char *label_or_title);
+void        af_test_ui_click (GtkWidget *button);
+GtkWidget  *af_test_ui_wait_for_row (GtkWidget *root,
+                                     gpointer   item);
+void        af_test_ui_choose_from_menu (GtkWidget  *row,
+                                         const char *label);
+void        af_test_ui_activate_list_item (GtkWidget *list_view,
+                                           gpointer   item);
 
 G_END_DECLS
