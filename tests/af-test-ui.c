@@ -34,28 +34,15 @@ af_test_ui_init (int    *argc,
   return TRUE;
 }
 
-/**
- * af_test_ui_wait_until:
- *
- * Iterates the main loop until @condition returns %TRUE; fails the test
- * after @timeout_ms. Prefer af_test_wait_until(), which says what did not
- * happen.
- */
 void
-af_test_ui_wait_until (gboolean (*condition) (gpointer),
-                       gpointer data,
-                       guint    timeout_ms)
+af_test_ui_wait_until_full (gboolean (*condition) (gpointer),
+                            const char *condition_name,
+                            gpointer    data,
+                            guint       timeout_ms)
 {
-  AfTestWait wait;
+  g_autofree char *what = g_strdup_printf ("the condition %s", condition_name);
 
-  af_test_wait_begin (&wait, (timeout_ms + 999) / 1000);
-  while (!condition (data))
-    {
-      if (af_test_wait_expired (&wait))
-        af_test_wait_fail (&wait, __FILE__, __LINE__, G_STRFUNC, "a condition");
-      af_test_wait_step ();
-    }
-  af_test_wait_end (&wait);
+  af_test_wait_until_timeout (condition (data), MAX ((timeout_ms + 999) / 1000, AF_TEST_WAIT_TIMEOUT_S), what);
 }
 
 static gboolean
@@ -121,6 +108,16 @@ void
 af_test_ui_destroy_windows (void)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
+
+  /* Animations end first: a window destroyed in the middle of one is not
+   * what a user does, and libadwaita then loses the animation. */
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_widget_get_mapped (window))
+        af_test_ui_wait_quiet (window, 250, "a window at the end of the tests");
+    }
 
   while (g_list_model_get_n_items (toplevels) > 0)
     {

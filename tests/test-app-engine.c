@@ -180,7 +180,7 @@ test_background_sandbox_runs_agents (void)
   g_strdelimit (object_path, ".", '/');
   reply = g_dbus_connection_call_sync (bus, bus_name, object_path, "org.gtk.Actions", "Activate",
                                        g_variant_new ("(sava{sv})", "quit", NULL, NULL),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
   g_assert_no_error (error);
 
   af_test_wait_until (child.exited, "the app to exit after its quit action");

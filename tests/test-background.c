@@ -77,12 +77,6 @@ on_call_done_cb (GObject      *object,
   data->done = TRUE;
 }
 
-static gboolean
-call_done_cond (gpointer data)
-{
-  return ((CallData *)data)->done;
-}
-
 static GVariant *
 call (const char *name,
       const char *path,
@@ -95,8 +89,8 @@ call (const char *name,
   CallData data = { NULL, NULL, FALSE };
 
   g_dbus_connection_call (bus, name, path, iface, method, parameters, NULL,
-                          G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000, NULL, on_call_done_cb, &data);
-  af_test_ui_wait_until (call_done_cond, &data, 10000);
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, G_MAXINT, NULL, on_call_done_cb, &data);
+  af_test_wait_until (data.done, g_strdup_printf ("a reply to %s.%s from %s", iface, method, name));
   if (data.error != NULL)
     g_propagate_error (error, data.error);
   return data.reply;

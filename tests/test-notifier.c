@@ -209,7 +209,7 @@ server_round_trip (void)
 
   g_dbus_connection_call (bus, "org.freedesktop.Notifications", "/org/freedesktop/Notifications",
                           "org.freedesktop.Notifications", "GetCapabilities", NULL, NULL,
-                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_round_trip_cb, &done);
+                          G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, on_round_trip_cb, &done);
   af_test_wait_until (done, "the notification server to answer");
   af_test_drain ();
 }

@@ -165,12 +165,6 @@ on_call_done_cb (GObject      *object,
   data->done = TRUE;
 }
 
-static gboolean
-call_done_cond (gpointer data)
-{
-  return ((CallData *)data)->done;
-}
-
 /* The object called may live in this process, so the call must not block
  * the main loop that answers it. */
 static GVariant *
@@ -186,8 +180,8 @@ call (GDBusConnection *connection,
 
   g_dbus_connection_call (connection, name, path, iface, method, parameters,
                           reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 5000, NULL, on_call_done_cb, &data);
-  af_test_ui_wait_until (call_done_cond, &data, 10000);
+                          G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, on_call_done_cb, &data);
+  af_test_wait_until (data.done, g_strdup_printf ("a reply to %s.%s from %s", iface, method, name));
   g_assert_no_error (data.error);
   return data.reply;
 }

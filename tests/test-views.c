@@ -193,10 +193,12 @@ click (GtkWidget *button)
   af_test_ui_click (button);
 }
 
-/* The page switch and its crossfade. */
+/* The page switch and its crossfade, once what moves on the page shown
+ * has stopped (a row's title animation, a button's transition). */
 static void
 show_view (const char *view)
 {
+  af_test_ui_wait_quiet (GTK_WIDGET (main_window ()), 250, "the window before a page switch");
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.show-view", "s", view);
   af_test_ui_wait_settled (GTK_WIDGET (main_window ()), "the window");
 }
