@@ -45,6 +45,24 @@ af_cli_handles (const char *command)
   return command != NULL && g_strv_contains (commands, command);
 }
 
+/**
+ * af_cli_describe_commands:
+ *
+ * The account commands, in words, for the --help of the whole binary.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+af_cli_describe_commands (void)
+{
+  return g_strdup_printf ("%s\n  %-40s%s\n  %-40s%s\n  %-40s%s\n\n%s",
+                          _ ("Account commands (no window, no display needed):"),
+                          "agentflow connect SERVICE", _ ("Connect gmail, calendar, slack or oidc"),
+                          "agentflow accounts", _ ("List the connected accounts"),
+                          "agentflow disconnect SERVICE ACCOUNT", _ ("Revoke AgentFlow’s access and forget the account"),
+                          _ ("“agentflow COMMAND --help” shows a command’s options."));
+}
+
 static void
 print_error (const GError *error)
 {

@@ -12,5 +12,6 @@ G_BEGIN_DECLS
 gboolean af_cli_handles (const char *command);
 int      af_cli_run (int    argc,
                      char **argv);
+char    *af_cli_describe_commands (void);
 
 G_END_DECLS

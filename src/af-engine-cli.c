@@ -21,6 +21,7 @@
 static const char *const engine_options[] = {
   "--list-agents",
   "--run-agent",
+  "--dry-run",
   "--pause",
   "--resume",
   "--export",
@@ -31,11 +32,78 @@ static const char *const engine_options[] = {
 
 typedef struct
 {
+  gboolean sandbox;
+  gboolean headless;
+  gboolean list;
+  gboolean dry_run;
+  char    *run_id;
+  char    *pause_id;
+  char    *resume_id;
+  char    *export_id;
+  char    *import_file;
+  char   **rest;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_free (options->run_id);
+  g_free (options->pause_id);
+  g_free (options->resume_id);
+  g_free (options->export_id);
+  g_free (options->import_file);
+  g_strfreev (options->rest);
+}
+
+/* The engine's options, parsed into @options. --sandbox is the
+ * application's own option too: it is listed there. */
+static GOptionGroup *
+engine_option_group (Options *options)
+{
+  const GOptionEntry entries[] = {
+    { "headless", 0, 0, G_OPTION_ARG_NONE, &options->headless, N_ ("Run the agents without a window"), NULL },
+    { "list-agents", 0, 0, G_OPTION_ARG_NONE, &options->list, N_ ("List the agents"), NULL },
+    { "run-agent", 0, 0, G_OPTION_ARG_STRING, &options->run_id, N_ ("Run an agent now and print its activity"), N_ ("ID") },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &options->dry_run, N_ ("With --run-agent: only show what it would do"), NULL },
+    { "pause", 0, 0, G_OPTION_ARG_STRING, &options->pause_id, N_ ("Pause an agent"), N_ ("ID") },
+    { "resume", 0, 0, G_OPTION_ARG_STRING, &options->resume_id, N_ ("Resume an agent"), N_ ("ID") },
+    { "export", 0, 0, G_OPTION_ARG_STRING, &options->export_id, N_ ("Export an agent to FILE"), N_ ("ID FILE") },
+    { "import", 0, 0, G_OPTION_ARG_FILENAME, &options->import_file, N_ ("Import an agent from a file"), N_ ("FILE") },
+    { NULL },
+  };
+  GOptionGroup *group = g_option_group_new ("engine", _ ("Engine options (no window, no display needed):"),
+                                            _ ("Show the engine’s options"), NULL, NULL);
+
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_group_add_entries (group, entries);
+  return group;
+}
+
+/**
+ * af_engine_cli_get_option_group:
+ *
+ * The engine's options as a group, for a --help of the whole binary.
+ * Parsing with it stores nothing anyone reads.
+ *
+ * Returns: (transfer full): a new group
+ */
+GOptionGroup *
+af_engine_cli_get_option_group (void)
+{
+  static Options unused;
+
+  return engine_option_group (&unused);
+}
+
+typedef struct
+{
   GMainLoop  *loop;
   JsonObject *result;
   GError     *error;
   const char *agent_id;
 } Cli;
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
 gboolean
 af_engine_cli_wants (int    argc,
@@ -192,36 +260,34 @@ af_engine_cli_run (int    argc,
   g_autoptr (AfEngine) engine = NULL;
   g_autoptr (GSettings) settings = NULL;
   g_autoptr (AfAccountManager) accounts = NULL;
-  gboolean         sandbox = FALSE, headless_mode = FALSE, list = FALSE, dry_run = FALSE;
-  g_autofree char *run_id = NULL, *pause_id = NULL, *resume_id = NULL, *export_id = NULL, *import_file = NULL;
-  g_auto (GStrv) rest = NULL;
-  GOptionEntry entries[] = {
-    { "sandbox", 0, 0, G_OPTION_ARG_NONE, &sandbox, N_ ("Use the sample workspace and a separate data directory"), NULL },
-    { "headless", 0, 0, G_OPTION_ARG_NONE, &headless_mode, N_ ("Run the agents without a window"), NULL },
-    { "list-agents", 0, 0, G_OPTION_ARG_NONE, &list, N_ ("List the agents"), NULL },
-    { "run-agent", 0, 0, G_OPTION_ARG_STRING, &run_id, N_ ("Run an agent now and print its activity"), N_ ("ID") },
-    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_ ("With --run-agent: only show what it would do"), NULL },
-    { "pause", 0, 0, G_OPTION_ARG_STRING, &pause_id, N_ ("Pause an agent"), N_ ("ID") },
-    { "resume", 0, 0, G_OPTION_ARG_STRING, &resume_id, N_ ("Resume an agent"), N_ ("ID") },
-    { "export", 0, 0, G_OPTION_ARG_STRING, &export_id, N_ ("Export an agent to FILE"), N_ ("ID FILE") },
-    { "import", 0, 0, G_OPTION_ARG_FILENAME, &import_file, N_ ("Import an agent from a file"), N_ ("FILE") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
+  g_auto (Options) options = { 0 };
+  const GOptionEntry entries[] = {
+    { "sandbox", 0, 0, G_OPTION_ARG_NONE, &options.sandbox, N_ ("Use the sample workspace and a separate data directory"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options.rest, NULL, NULL },
     { NULL },
   };
+  gboolean sandbox;
 
   context = g_option_context_new (NULL);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (context, engine_option_group (&options));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  if (export_id != NULL && (rest == NULL || rest[0] == NULL))
+  if (options.export_id != NULL && (options.rest == NULL || options.rest[0] == NULL))
     {
       g_printerr ("%s\n", _ ("--export needs an agent id and a file name"));
       return 2;
     }
+  if (options.dry_run && options.run_id == NULL)
+    {
+      g_printerr ("%s\n", _ ("--dry-run goes with --run-agent"));
+      return 2;
+    }
+  sandbox = options.sandbox;
 
   engine = af_engine_setup_open (sandbox, NULL, &error);
   if (engine == NULL)
@@ -243,16 +309,16 @@ af_engine_cli_run (int    argc,
         af_model_settings_bind (engine, settings);
     }
 
-  if (headless_mode)
+  if (options.headless)
     return headless (engine, sandbox);
-  if (list)
+  if (options.list)
     return list_agents (engine);
-  if (run_id != NULL)
-    return run_agent (engine, run_id, dry_run);
-  if (pause_id != NULL || resume_id != NULL)
+  if (options.run_id != NULL)
+    return run_agent (engine, options.run_id, options.dry_run);
+  if (options.pause_id != NULL || options.resume_id != NULL)
     {
-      gboolean ok = pause_id ? af_engine_pause_agent (engine, pause_id, &error)
-                             : af_engine_resume_agent (engine, resume_id, &error);
+      gboolean ok = options.pause_id ? af_engine_pause_agent (engine, options.pause_id, &error)
+                                     : af_engine_resume_agent (engine, options.resume_id, &error);
 
       if (!ok)
         {
@@ -261,25 +327,25 @@ af_engine_cli_run (int    argc,
         }
       return 0;
     }
-  if (export_id != NULL)
+  if (options.export_id != NULL)
     {
-      g_autoptr (GFile) file = g_file_new_for_commandline_arg (rest[0]);
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (options.rest[0]);
 
-      if (!af_engine_export_agent (engine, export_id, file, &error))
+      if (!af_engine_export_agent (engine, options.export_id, file, &error))
         {
           g_printerr ("%s\n", error->message);
           return 1;
         }
       return 0;
     }
-  if (import_file != NULL)
+  if (options.import_file != NULL)
     {
-      g_autoptr (GFile) file = g_file_new_for_commandline_arg (import_file);
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (options.import_file);
       AfAgent *agent = af_engine_import_agent (engine, file, &error);
 
       if (agent == NULL)
         {
-          g_printerr (_ ("Could not import %s: %s\n"), import_file, error->message);
+          g_printerr (_ ("Could not import %s: %s\n"), options.import_file, error->message);
           return 1;
         }
       g_print ("%s\n", af_agent_get_id (agent));

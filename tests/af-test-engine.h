@@ -11,6 +11,7 @@
 
 #include "af-engine.h"
 #include "af-template.h"
+#include "af-test-wait.h"
 
 /* A JSON array with one connection: @service, @account and the
  * space-separated @permissions. */
@@ -60,8 +61,7 @@ af_test_run_agent (AfEngine *engine,
   AfTestRun run = { 0 };
 
   af_engine_run_agent_async (engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, af_test_run_cb, &run);
-  while (!run.done)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (run.done, "the agent's run to finish");
   if (run.error != NULL)
     g_propagate_error (error, run.error);
   return run.result;
@@ -87,8 +87,7 @@ af_test_approve (AfEngine *engine,
   AfTestRun run = { 0 };
 
   af_engine_approve_async (engine, approval_id, NULL, af_test_approve_cb, &run);
-  while (!run.done)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (run.done, "the approved action to finish");
   if (run.error != NULL)
     {
       g_propagate_error (error, run.error);

@@ -186,7 +186,9 @@ test_delete_revokes_agent_credentials (void)
   shared_refresh = af_test_json_member (shared_secret, "refresh_token");
 
   /* The dialog says which account goes with the agent. */
-  g_signal_emit_by_name (af_window_get_page (main_window (), "agents"), "delete", agent);
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.show-view", "s", "agents");
+  af_test_ui_choose_from_menu (af_test_ui_wait_for_row (af_window_get_page (main_window (), "agents"), agent),
+                               "_Delete…");
   af_test_ui_wait_until (dialog_shown_cond, NULL, 5000);
   dialog = find_message_dialog ();
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), own->account));

@@ -77,12 +77,6 @@ on_call_done_cb (GObject      *object,
   data->done = TRUE;
 }
 
-static gboolean
-call_done_cond (gpointer data)
-{
-  return ((CallData *)data)->done;
-}
-
 static GVariant *
 call (const char *name,
       const char *path,
@@ -95,8 +89,8 @@ call (const char *name,
   CallData data = { NULL, NULL, FALSE };
 
   g_dbus_connection_call (bus, name, path, iface, method, parameters, NULL,
-                          G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000, NULL, on_call_done_cb, &data);
-  af_test_ui_wait_until (call_done_cond, &data, 10000);
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, G_MAXINT, NULL, on_call_done_cb, &data);
+  af_test_wait_until (data.done, g_strdup_printf ("a reply to %s.%s from %s", iface, method, name));
   if (data.error != NULL)
     g_propagate_error (error, data.error);
   return data.reply;
@@ -139,6 +133,20 @@ remote_window_exists_cond (gpointer data)
   return remote_window_exists ();
 }
 
+/* A call through the other process's main loop: it answers once it has
+ * run past its startup and activation, so a window it were to open would
+ * be there by now; an instance that quit on its own answers nothing. */
+static void
+remote_round_trip (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+
+  reply = call (APPLICATION_ID, APPLICATION_PATH, "org.gtk.Actions", "DescribeAll", NULL, &error);
+  g_assert_no_error (error);
+  af_test_drain ();
+}
+
 static void
 remote_quit (void)
 {
@@ -161,7 +169,7 @@ test_start_in_background (void)
   /* Autostart: the process runs, with no window. */
   spawn (&background, "--background");
   af_test_ui_wait_until (app_on_bus_cond, NULL, 20000);
-  af_test_ui_iterate (1000);
+  remote_round_trip ();
   g_assert_false (background.exited);
   g_assert_false (remote_window_exists ());
 
@@ -193,7 +201,7 @@ test_dbus_activation (void)
   /* What the D-Bus service file runs: no window, but the agents run. */
   spawn (&service, "--gapplication-service");
   af_test_ui_wait_until (app_on_bus_cond, NULL, 20000);
-  af_test_ui_iterate (1000);
+  remote_round_trip ();
   g_assert_false (service.exited);
   g_assert_false (remote_window_exists ());
 
@@ -277,7 +285,7 @@ test_first_close_asks (void)
 
   /* Cancel keeps the window and asks again next time. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  af_test_ui_iterate (50);
+  af_test_wait_until (find_toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG) == NULL, "the question to close");
   g_assert_nonnull (main_window ());
   g_assert_false (g_settings_get_boolean (settings, "background-asked"));
 

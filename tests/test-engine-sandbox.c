@@ -577,6 +577,20 @@ crash_entry (Fixture    *f,
   return found;
 }
 
+/* Reads entry @id into @entry; whether it still says "executing". */
+static gboolean
+outbox_entry_executing (AfOutbox       *outbox,
+                        gint64          id,
+                        AfOutboxEntry **entry)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_pointer (entry, af_outbox_entry_free);
+  *entry = af_outbox_get (outbox, id, &error);
+  g_assert_no_error (error);
+  return g_str_equal ((*entry)->state, AF_OUTBOX_EXECUTING);
+}
+
 /* The app died between the call and the outbox's "done" (or "failed"):
  * the entry says "executing". Restart: new clients, new engine. */
 static AfOutboxEntry *
@@ -585,7 +599,6 @@ crash_and_restart (Fixture       *f,
 {
   g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
   g_autoptr (GError) error = NULL;
-  gint64         deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   AfOutboxEntry *after = NULL;
 
   g_assert_true (af_outbox_set_state (outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, &error));
@@ -599,19 +612,10 @@ crash_and_restart (Fixture       *f,
   af_engine_start (f->engine, &error);
   g_assert_no_error (error);
 
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_clear_pointer (&after, af_outbox_entry_free);
-      after = af_outbox_get (outbox, entry->id, &error);
-      g_assert_no_error (error);
-      if (!g_str_equal (after->state, AF_OUTBOX_EXECUTING))
-        break;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (5 * 1000);
-    }
+  af_test_wait_until (!outbox_entry_executing (outbox, entry->id, &after),
+                      "the restarted engine to settle the entry left executing");
   /* Let any stray second attempt show up before counting. */
-  for (guint i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
+  af_test_drain ();
   return after;
 }
 

@@ -15,6 +15,7 @@
 #include "af-outbox.h"
 #include "af-sample-executor.h"
 #include "af-test-engine.h"
+#include "af-test-wait.h"
 
 static const char *self_path;
 
@@ -160,28 +161,10 @@ run_sync (Fixture   *f,
   Wait w = { 0 };
 
   af_engine_run_agent_async (f->engine, af_agent_get_id (agent), flags, NULL, on_run_cb, &w);
-  while (!w.done)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (w.done, "the agent's run to finish");
   if (w.error)
     g_propagate_error (error, w.error);
   return w.result;
-}
-
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 static guint
@@ -401,8 +384,8 @@ test_approval_expiry (Fixture      *f,
   g_assert_nonnull (approval);
 
   /* The scheduler's one timer also carries the next expiry. */
-  while (g_list_model_get_n_items (af_engine_get_approvals (f->engine)) > 0)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (g_list_model_get_n_items (af_engine_get_approvals (f->engine)) == 0,
+                      "the approval to expire");
   g_assert_cmpuint (count (f, agent, "approval-expired"), ==, 1);
   g_assert_false (approve_sync (f, af_approval_get_id (approval), &error));
   g_assert_cmpuint (af_sample_executor_get_count (f->executor, "send"), ==, 0);
@@ -476,7 +459,10 @@ test_missed_run_once (Fixture      *f,
   g_signal_connect (f->engine, "run-finished", G_CALLBACK (on_run_finished_cb), &finished);
   af_engine_start (f->engine, &error);
   g_assert_no_error (error);
-  spin (300);
+  /* The run, and the next one set an hour on: from then on nothing is due. */
+  af_test_wait_until (finished >= 1 && af_agent_get_next_run (agent) > now + (gint64)59 * 60 * G_USEC_PER_SEC,
+                      "the missed run to finish and the next to be set an hour on");
+  af_test_drain ();
   g_assert_cmpuint (finished, ==, 1);
   g_assert_cmpuint (count_runs (f), ==, 1);
   g_assert_cmpint (af_agent_get_next_run (agent), >, now + (gint64)59 * 60 * G_USEC_PER_SEC);
@@ -545,13 +531,11 @@ test_concurrency_and_cancel (Fixture      *f,
   g_clear_error (&error);
 
   /* B waits for the one slot; pausing A cancels it and frees the slot. */
-  while (af_sample_executor_get_count (f->executor, NULL) < 2)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (af_sample_executor_get_count (f->executor, NULL) >= 2, "agent A to do 2 actions");
   g_assert_cmpuint (count (f, b, "run-started"), ==, 0);
   af_engine_pause_agent (f->engine, af_agent_get_id (a), &error);
   g_assert_no_error (error);
-  while (!wa.done || !wb.done)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (wa.done && wb.done, "both runs to end");
   g_assert_error (wa.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_no_error (wb.error);
   g_assert_cmpstr (json_object_get_string_member (wb.result, "outcome"), ==, "succeeded");
@@ -724,14 +708,12 @@ test_delete_running_agent (Fixture      *f,
 
   af_sample_executor_set_delay (f->executor, 50);
   af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_cb, &w);
-  while (af_sample_executor_get_count (f->executor, NULL) < 1)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (af_sample_executor_get_count (f->executor, NULL) >= 1, "the run's first action");
 
   /* The cancelled run neither writes the agent back nor logs after it. */
   af_engine_delete_agent_full (f->engine, af_agent_get_id (agent), TRUE, &error);
   g_assert_no_error (error);
-  while (!w.done)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (w.done, "the cancelled run to end");
   g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&w.error);
   g_assert_cmpuint (count_sql (f, "SELECT count (*) FROM agents"), ==, 0);
@@ -789,8 +771,7 @@ test_test_run_unsaved (Fixture      *f,
 
   /* The editor's definition, never added to the engine. */
   af_engine_test_agent_async (f->engine, draft, NULL, on_test_cb, &w);
-  while (!w.done)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (w.done, "the dry run of the draft");
   g_assert_no_error (w.error);
   g_assert_cmpstr (json_object_get_string_member (w.result, "outcome"), ==, "succeeded");
   actions = json_object_get_array_member (w.result, "actions");
@@ -825,8 +806,7 @@ test_test_run_unsaved (Fixture      *f,
   w.done = FALSE;
   json_object_set_string_member (af_agent_get_definition (broken), "trigger", "soon");
   af_engine_test_agent_async (f->engine, broken, NULL, on_test_cb, &w);
-  while (!w.done)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (w.done, "the dry run of the broken definition");
   g_assert_error (w.error, AF_ERROR, AF_ERROR_INVALID_DATA);
   g_assert_nonnull (strstr (w.error->message, "trigger"));
   g_clear_error (&w.error);
@@ -999,7 +979,8 @@ test_offline_deferral (Fixture      *f,
   g_signal_connect (f->engine, "run-finished", G_CALLBACK (on_run_finished_cb), &finished);
   af_engine_start (f->engine, &error);
   g_assert_no_error (error);
-  spin (300);
+  af_test_wait_until (count (f, agent, "deferred") >= 1, "the due run to be deferred");
+  af_test_drain ();
 
   /* Deferred, not run, not dropped, not retried in a loop. */
   g_assert_cmpuint (finished, ==, 0);
@@ -1009,16 +990,15 @@ test_offline_deferral (Fixture      *f,
 
   /* A flapping network: "changed" while still offline does nothing. */
   test_network_set_available (network, FALSE);
-  spin (100);
+  af_test_drain ();
   g_assert_cmpuint (count_runs (f), ==, 0);
 
   /* Back online: one run, however many were missed, even if the network
    * reports itself twice. */
   test_network_set_available (network, TRUE);
   test_network_set_available (network, TRUE);
-  while (finished < 1)
-    g_main_context_iteration (NULL, TRUE);
-  spin (200);
+  af_test_wait_until (finished >= 1, "the deferred run to finish once online");
+  af_test_drain ();
   g_assert_cmpuint (finished, ==, 1);
   g_assert_cmpuint (count_runs (f), ==, 1);
   g_assert_cmpuint (af_sample_executor_get_count (f->executor, NULL), ==, 9);
@@ -1044,12 +1024,13 @@ test_offline_manual_run (Fixture      *f,
   af_engine_set_network_monitor (f->engine, G_NETWORK_MONITOR (network));
   af_engine_start (f->engine, &error);
   g_assert_no_error (error);
-  spin (200);
+  af_test_wait_until (count (f, agent, "deferred") >= 1, "the due run to be deferred");
+  af_test_drain ();
   g_assert_cmpuint (count (f, agent, "deferred"), ==, 1);
   af_engine_pause_agent (f->engine, af_agent_get_id (agent), &error);
   g_assert_no_error (error);
   test_network_set_available (network, TRUE);
-  spin (300);
+  af_test_drain ();
   g_assert_cmpuint (count_runs (f), ==, 0);
   g_assert_cmpuint (af_sample_executor_get_count (f->executor, NULL), ==, 0);
 }
@@ -1057,25 +1038,30 @@ test_offline_manual_run (Fixture      *f,
 /* The crash test: a child process runs the Email Assistant with slow
  * actions and is killed with SIGKILL in the middle; a restart must finish
  * the work with every side effect done exactly once. */
+static gboolean
+quit_loop_cb (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
 static int
 crash_child (const char *dir,
              guint       delay_ms)
 {
   Fixture f = { 0 };
   g_autoptr (GError) error = NULL;
-  Wait   w = { 0 };
-  gint64 deadline;
+  Wait w = { 0 };
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
 
   f.dir = g_strdup (dir);
   fixture_open (&f);
   af_sample_executor_set_delay (f.executor, delay_ms);
   af_engine_run_agent_async (f.engine, "crash-agent", AF_RUN_FLAGS_NONE, NULL, on_run_cb, &w);
-  /* Killed long before this; bounded so that a failed test leaves no
-   * process behind. */
-  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (10 * 1000);
+  /* Runs until the parent kills it; a lifetime bound so that a failed
+   * test leaves no process behind. */
+  g_timeout_add_seconds (60, quit_loop_cb, loop);
+  g_main_loop_run (loop);
   return 1;
 }
 
@@ -1120,14 +1106,13 @@ spawn_crash_child (Fixture *f,
   g_autofree char *delay = g_strdup_printf ("%u", delay_ms);
   const char      *argv[] = { self_path, "--crash-child", f->dir, delay, NULL };
   g_autoptr (GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  GPid   pid;
+  g_autofree char *what = g_strdup_printf ("the crash child to do %u side effects", n);
+  GPid             pid;
 
   g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                  &pid, &error);
   g_assert_no_error (error);
-  while (journal_lines (journal, NULL) < n && g_get_monotonic_time () < deadline)
-    g_usleep (10 * 1000);
+  af_test_wait_until (journal_lines (journal, NULL) >= n, what);
   g_assert_cmpuint (journal_lines (journal, NULL), >=, n);
   return pid;
 }
@@ -1175,8 +1160,8 @@ test_crash (Fixture      *f,
   result = run_sync (f, af_engine_lookup_agent (f->engine, "crash-agent"), AF_RUN_FLAGS_NONE, &error);
   g_assert_no_error (error);
   outbox = af_outbox_new (f->db);
-  while (af_outbox_count (outbox, "crash-agent", AF_OUTBOX_DONE) < 9)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (af_outbox_count (outbox, "crash-agent", AF_OUTBOX_DONE) >= 9,
+                      "the 9 side effects to be done in the outbox");
 
   /* Nothing lost, nothing twice. */
   g_assert_cmpuint (journal_lines (journal, keys), ==, 9);

@@ -22,6 +22,7 @@
 #endif
 
 #include "af-test-auth.h"
+#include "af-test-wait.h"
 
 #define PASSWORD       "agentflow-locked-test"
 #define COLLECTION     "/org/freedesktop/secrets/collection/login"
@@ -62,6 +63,20 @@ die_with_parent (gpointer user_data)
 }
 
 static gboolean
+secrets_has_owner (void)
+{
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (session (), "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                            "org.freedesktop.DBus", "NameHasOwner",
+                                                            g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                                            G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  gboolean has_owner = FALSE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+static gboolean
 start_keyring (GError **error)
 {
   g_autoptr (GSubprocessLauncher) launcher = NULL;
@@ -71,7 +86,6 @@ start_keyring (GError **error)
   g_autofree char *runtime = NULL;
   g_autofree char *data = NULL;
   GOutputStream   *in;
-  gint64           deadline;
   g_autofree char *dbus_daemon = g_find_program_in_path ("dbus-daemon");
   g_autofree char *keyring_daemon = g_find_program_in_path ("gnome-keyring-daemon");
 
@@ -126,24 +140,8 @@ start_keyring (GError **error)
   g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
   g_dbus_connection_set_exit_on_close (session (), FALSE);
 
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_autoptr (GVariant) reply = g_dbus_connection_call_sync (session (), "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                                                "org.freedesktop.DBus", "NameHasOwner",
-                                                                g_variant_new ("(s)", "org.freedesktop.secrets"),
-                                                                G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-      gboolean has_owner = FALSE;
-
-      if (reply != NULL)
-        g_variant_get (reply, "(b)", &has_owner);
-      if (has_owner)
-        return TRUE;
-      g_usleep (50 * 1000);
-    }
-
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "gnome-keyring-daemon did not come up");
-  return FALSE;
+  af_test_wait_until (secrets_has_owner (), "gnome-keyring-daemon to own org.freedesktop.secrets on the private bus");
+  return TRUE;
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "af-scheduler.h"
+#include "af-test-wait.h"
 
 static JsonObject *
 trigger (const char *json)
@@ -65,23 +66,6 @@ on_due_cb (AfScheduler *scheduler,
   g_ptr_array_add (fired, g_strdup (agent_id));
 }
 
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static void
 test_one_timer (void)
 {
@@ -106,8 +90,9 @@ test_one_timer (void)
   g_assert_cmpuint (af_scheduler_get_n_scheduled (scheduler), ==, 1000);
   g_assert_cmpint (af_scheduler_get_next_due (scheduler), ==, now + (gint64)3600 * G_USEC_PER_SEC);
 
-  /* Idle: nothing due, nothing fires. */
-  spin (100);
+  /* Idle: nothing due, nothing fires (the timer is an hour away; what is
+   * ready now runs). */
+  af_test_drain ();
   g_assert_cmpuint (fired->len, ==, 0);
 
   /* Rescheduling moves an entry; removing drops it. */
@@ -132,7 +117,8 @@ test_missed_and_due (void)
   af_scheduler_set (scheduler, "b", now - (gint64)3600 * G_USEC_PER_SEC);
   af_scheduler_set (scheduler, "a", now - 2 * (gint64)3600 * G_USEC_PER_SEC);
   af_scheduler_set (scheduler, "later", now + (gint64)3600 * G_USEC_PER_SEC);
-  spin (200);
+  af_test_wait_until (fired->len >= 2, "the two missed entries to fire");
+  af_test_drain ();
   g_assert_cmpuint (fired->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (fired, 0), ==, "a");
   g_assert_cmpstr (g_ptr_array_index (fired, 1), ==, "b");
@@ -141,15 +127,14 @@ test_missed_and_due (void)
   /* A deadline in the near future fires on time. */
   start = g_get_monotonic_time ();
   af_scheduler_set (scheduler, "soon", g_get_real_time () + 150 * 1000);
-  while (fired->len < 3)
-    g_main_context_iteration (NULL, TRUE);
+  af_test_wait_until (fired->len >= 3, "the entry due in 150 ms to fire");
   g_assert_cmpstr (g_ptr_array_index (fired, 2), ==, "soon");
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 140 * 1000);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 1000 * 1000);
 
   /* A re-arm (resume, clock change) does not fire anything twice. */
   af_scheduler_rearm (scheduler);
-  spin (100);
+  af_test_drain ();
   g_assert_cmpuint (fired->len, ==, 3);
 }
 

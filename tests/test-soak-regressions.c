@@ -13,6 +13,7 @@
 #include "af-sandbox.h"
 #include "af-services-executor.h"
 #include "af-static-token-source.h"
+#include "af-test-wait.h"
 
 static guint
 count_fds (void)
@@ -68,13 +69,8 @@ test_sandbox_closes_connections (void)
         g_main_context_iteration (NULL, TRUE);
       g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
     }
-  /* Let the server see the hang-ups. */
-  for (guint i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
+  /* The server sees the hang-ups and closes its side. */
+  af_test_wait_until (count_fds () <= before + 4, "the server to close the connections its clients hung up");
   g_assert_cmpuint (count_fds (), <=, before + 4);
 }
 
@@ -110,12 +106,7 @@ test_truncated_answer_closes (void)
       g_assert_cmpint ((goffset)g_bytes_get_size (body), <,
                        soup_message_headers_get_content_length (soup_message_get_response_headers (msg)));
     }
-  for (guint i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
+  af_test_wait_until (count_fds () <= before + 4, "the sandbox to close the connections of the truncated answers");
   g_assert_cmpuint (count_fds (), <=, before + 4);
 }
 

@@ -165,12 +165,6 @@ on_call_done_cb (GObject      *object,
   data->done = TRUE;
 }
 
-static gboolean
-call_done_cond (gpointer data)
-{
-  return ((CallData *)data)->done;
-}
-
 /* The object called may live in this process, so the call must not block
  * the main loop that answers it. */
 static GVariant *
@@ -186,8 +180,8 @@ call (GDBusConnection *connection,
 
   g_dbus_connection_call (connection, name, path, iface, method, parameters,
                           reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 5000, NULL, on_call_done_cb, &data);
-  af_test_ui_wait_until (call_done_cond, &data, 10000);
+                          G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, on_call_done_cb, &data);
+  af_test_wait_until (data.done, g_strdup_printf ("a reply to %s.%s from %s", iface, method, name));
   g_assert_no_error (data.error);
   return data.reply;
 }
@@ -211,6 +205,19 @@ name_owned_cond (gpointer data)
   return name_has_owner (data);
 }
 
+/* A round trip to the bus on the session connection: the bus answers in
+ * order, so every call made on it before (the tray's name watches) has
+ * been answered too; then what those answers queued is dispatched. */
+static void
+bus_round_trip (void)
+{
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr (GVariant) reply = call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                     "GetId", NULL, "(s)");
+
+  af_test_drain ();
+}
+
 static AfTray *
 new_tray (void)
 {
@@ -230,10 +237,10 @@ test_no_watcher (void)
   g_assert_false (name_has_owner ("org.kde.StatusNotifierWatcher"));
   tray = new_tray ();
   g_assert_true (g_str_has_prefix (af_tray_get_bus_name (tray), "org.kde.StatusNotifierItem-"));
-  af_test_ui_iterate (300);
+  bus_round_trip ();
   g_assert_false (af_tray_get_registered (tray));
   af_tray_set_counts (tray, 1, 0, 0);
-  af_test_ui_iterate (50);
+  bus_round_trip ();
 }
 
 static void
@@ -461,7 +468,9 @@ test_menu (void)
   send_click (watcher->connection, tray, 3);
   send_click (watcher->connection, tray, 8);
   send_click (watcher->connection, tray, 1);
-  af_test_ui_iterate (50);
+  af_test_wait_until (n_pause + n_resume + n_approvals + n_quit + n_activate >= 5,
+                      "a signal for each of the 5 clicked menu items");
+  af_test_drain ();
   g_assert_cmpuint (n_pause, ==, 1);
   g_assert_cmpuint (n_resume, ==, 1);
   g_assert_cmpuint (n_approvals, ==, 1);
@@ -471,13 +480,14 @@ test_menu (void)
   /* Nothing to pause: the disabled item does nothing. */
   af_tray_set_counts (tray, 0, 0, 0);
   send_click (watcher->connection, tray, 5);
-  af_test_ui_iterate (50);
+  /* The click was answered: the tray has handled it. */
+  af_test_drain ();
   g_assert_cmpuint (n_pause, ==, 1);
 
   g_clear_pointer (&reply, g_variant_unref);
   reply = call (watcher->connection, af_tray_get_bus_name (tray), "/StatusNotifierItem",
                 "org.kde.StatusNotifierItem", "Activate", g_variant_new ("(ii)", 0, 0), NULL);
-  af_test_ui_iterate (50);
+  af_test_wait_until (n_activate >= 2, "the tray's activate signal after Activate");
   g_assert_cmpuint (n_activate, ==, 2);
 
   g_ptr_array_unref (log.signals);

@@ -11,6 +11,7 @@
 #include "af-test-auth.h"
 
 #include "af-agent-editor.h"
+#include "af-agent-page.h"
 #include "af-agents-page.h"
 #include "af-application.h"
 #include "af-approvals-page.h"
@@ -185,20 +186,21 @@ find_widget_with_class (GtkWidget  *root,
   return NULL;
 }
 
-/* What a mouse click does, without the button's press animation delay. */
+/* What the keyboard does to a focused button, press animation included. */
 static void
 click (GtkWidget *button)
 {
-  g_assert_nonnull (button);
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
+  af_test_ui_click (button);
 }
 
+/* The page switch and its crossfade, once what moves on the page shown
+ * has stopped (a row's title animation, a button's transition). */
 static void
 show_view (const char *view)
 {
+  af_test_ui_wait_quiet (GTK_WIDGET (main_window ()), 250, "the window before a page switch");
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.show-view", "s", view);
-  af_test_ui_iterate (300);
+  af_test_ui_wait_settled (GTK_WIDGET (main_window ()), "the window");
 }
 
 static void
@@ -207,13 +209,19 @@ assert_rendered (GtkWidget  *widget,
 {
   double stddev;
 
-  af_test_ui_iterate (100);
+  af_test_ui_wait_settled (widget, name);
   stddev = af_test_ui_save_and_measure (widget, name);
   g_test_message ("%s: luminance stddev %.2f", name, stddev);
   g_assert_cmpfloat (stddev, >, 5.0);
 }
 
 /* GListStore takes a reference of its own: hand it @item and drop ours. */
+static gboolean
+widget_mapped (GtkWidget *widget)
+{
+  return widget != NULL && gtk_widget_get_mapped (widget);
+}
+
 static void
 append_item (GListStore *store,
              gpointer    item)
@@ -260,7 +268,14 @@ set_size (int width,
 
   gtk_window_unmaximize (GTK_WINDOW (window));
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  af_test_ui_iterate (400);
+  /* The default size counts the client-side shadow: the window's own
+   * allocation is a few pixels smaller. */
+  af_test_wait_until (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 20 &&
+                          ABS (gtk_widget_get_height (GTK_WIDGET (window)) - height) <= 20,
+                      g_strdup_printf ("the window to take its new size %dx%d (it is %dx%d)", width, height,
+                                       gtk_widget_get_width (GTK_WIDGET (window)),
+                                       gtk_widget_get_height (GTK_WIDGET (window))));
+  af_test_ui_wait_settled (GTK_WIDGET (window), "the resized window");
 }
 
 static void
@@ -348,7 +363,8 @@ test_dashboard_activity (void)
   af_dashboard_page_set_metrics (page, 3, 42, 0.96, 135);
   af_dashboard_page_set_agent_names (page, (const char *const[]){ "Email Assistant", "Calendar Manager", NULL });
   af_dashboard_page_set_activity (page, G_LIST_MODEL (store));
-  af_test_ui_iterate (100);
+  af_test_wait_until (widget_mapped (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, "No Activity Yet")),
+                      "“No Activity Yet” on the dashboard");
 
   /* No activity yet: the feed says so. */
   g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, "No Activity Yet"));
@@ -364,7 +380,9 @@ test_dashboard_activity (void)
 
     g_list_store_insert (store, 0, newest);
   }
-  af_test_ui_iterate (200);
+  af_test_wait_until (widget_mapped (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL,
+                                                             "Labelled “Quarterly report” as Work")),
+                      "the newest activity at the top of the feed");
 
   row = af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "Labelled “Quarterly report” as Work");
   g_assert_nonnull (row);
@@ -384,7 +402,12 @@ test_dashboard_activity (void)
   af_test_ui_wait_until (n_items_cond, &(NItemsWait){ visible, 5 }, 10000);
 
   /* Activating a row shows its details. */
-  g_signal_emit_by_name (find_widget_with_class (GTK_WIDGET (page), "af-activity-list"), "activate", 0);
+  {
+    GtkWidget *list = find_widget_with_class (GTK_WIDGET (page), "af-activity-list");
+    g_autoptr (GObject) first = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list))), 0);
+
+    af_test_ui_activate_list_item (list, first);
+  }
   {
     GtkWindow *details = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 
@@ -442,10 +465,9 @@ test_approvals_badge (void)
                                     "consequence", "If you approve, the message appears in #team.",
                                     NULL));
   af_approvals_page_set_model (page, G_LIST_MODEL (store));
-  af_test_ui_iterate (100);
+  badge = af_test_ui_wait_for_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "2");
 
   g_assert_cmpuint (af_approvals_page_get_n_pending (page), ==, 2);
-  badge = af_test_ui_find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "2");
   g_assert_nonnull (badge);
   g_assert_true (gtk_widget_get_visible (badge));
 
@@ -461,7 +483,7 @@ test_approvals_badge (void)
   approve = af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, "_Approve");
   g_assert_nonnull (approve);
   click (approve);
-  af_test_ui_iterate (100);
+  af_test_wait_until (g_strcmp0 (gtk_label_get_label (GTK_LABEL (badge)), "1") == 0, "the badge to count down to 1");
   decided = last_decision;
   g_signal_handlers_disconnect_by_func (page, G_CALLBACK (on_decide_cb), store);
   g_assert_true (decided);
@@ -469,7 +491,10 @@ test_approvals_badge (void)
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (badge)), ==, "1");
 
   g_list_store_remove_all (store);
-  af_test_ui_iterate (100);
+  af_test_wait_until (!gtk_widget_get_visible (badge) &&
+                          widget_mapped (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE,
+                                                                 "Nothing to Approve")),
+                      "the badge to go and “Nothing to Approve” to show");
   g_assert_false (gtk_widget_get_visible (badge));
   g_assert_true (gtk_widget_get_mapped (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE,
                                                                 "Nothing to Approve")));
@@ -559,7 +584,8 @@ test_fold (void)
   assert_rendered (GTK_WIDGET (window), "window-narrow-dashboard");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL);
-  af_test_ui_iterate (600);
+  af_test_wait_until (af_window_get_sidebar_visible (window), "the sidebar after going back");
+  af_test_ui_wait_settled (GTK_WIDGET (window), "the folded window");
   g_assert_true (af_window_get_sidebar_visible (window));
   assert_rendered (GTK_WIDGET (window), "window-narrow-sidebar");
 
@@ -623,7 +649,7 @@ test_templates (void)
 
           /* Remove a rule with its button. */
           click (find_button_by_icon (GTK_WIDGET (editor), "user-trash-symbolic"));
-          af_test_ui_iterate (50);
+          af_test_wait_until (af_agent_editor_get_n_rules (AF_AGENT_EDITOR (editor)) == 1, "the rule to be removed");
           g_assert_cmpuint (af_agent_editor_get_n_rules (AF_AGENT_EDITOR (editor)), ==, 1);
 
           /* Unsaved changes: closing asks first; Keep Editing keeps it. */
@@ -810,13 +836,13 @@ test_connect_sandbox (void)
     click (af_test_ui_find_widget (gmail_row, GTK_TYPE_BUTTON, "_Connect"));
     g_assert_cmpint (af_agent_editor_get_service_state (AF_AGENT_EDITOR (editor), "gmail"), ==, AF_INTEGRATION_WAITING);
     g_assert_cmpint (af_integrations_page_get_state (page, "gmail"), ==, AF_INTEGRATION_WAITING);
-    af_test_ui_iterate (300);
     assert_rendered (GTK_WIDGET (editor), "editor-connect-waiting");
 
     /* Cancel gives up the sign-in everywhere. */
     click (af_test_ui_find_widget (gmail_row, GTK_TYPE_BUTTON, "_Cancel"));
     af_test_ui_wait_until (gmail_state_is_cond, GINT_TO_POINTER (AF_INTEGRATION_DISCONNECTED), 10000);
-    af_test_ui_iterate (200);
+    af_test_wait_until (af_agent_editor_get_service_state (AF_AGENT_EDITOR (editor), "gmail") == AF_INTEGRATION_DISCONNECTED,
+                        "the editor's Gmail row to give up the sign-in");
     g_assert_cmpint (af_agent_editor_get_service_state (AF_AGENT_EDITOR (editor), "gmail"), ==, AF_INTEGRATION_DISCONNECTED);
 
     browser.follow = TRUE;
@@ -885,6 +911,24 @@ last_run_changed_cond (gpointer data)
   return af_agent_get_last_run (data) != (gint64)GPOINTER_TO_SIZE (g_object_get_data (data, "test-last-run"));
 }
 
+static gboolean
+all_of_agent (GListModel *activity,
+              const char *agent_id)
+{
+  guint n = g_list_model_get_n_items (activity);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GObject) entry = g_list_model_get_item (activity, i);
+      g_autofree char *id = NULL;
+
+      g_object_get (entry, "agent-id", &id, NULL);
+      if (g_strcmp0 (id, agent_id) != 0)
+        return FALSE;
+    }
+  return n > 0;
+}
+
 static void
 test_engine (void)
 {
@@ -943,24 +987,37 @@ test_engine (void)
   assert_rendered (GTK_WIDGET (window), "view-agents-sandbox-dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
-  /* Pause and resume from the switch's signal, as a click does. */
-  g_signal_emit_by_name (agents_page, "set-active", agent, FALSE);
-  g_assert_cmpint (af_agent_get_state (agent), ==, AF_AGENT_STATE_PAUSED);
-  g_signal_emit_by_name (agents_page, "set-active", agent, TRUE);
-  g_assert_cmpint (af_agent_get_state (agent), ==, AF_AGENT_STATE_ACTIVE);
+  /* Pause and resume with the row's switch. */
+  {
+    GtkWidget *toggle = af_test_ui_find_widget (af_test_ui_wait_for_row (GTK_WIDGET (agents_page), agent),
+                                                GTK_TYPE_SWITCH, NULL);
 
-  /* An agent's own page: its activity, its numbers, and what to fix. */
-  g_signal_emit_by_name (agents_page, "open", agent);
-  af_test_ui_iterate (300);
+    gtk_widget_activate (toggle);
+    af_test_wait_until (af_agent_get_state (agent) != AF_AGENT_STATE_ACTIVE, "the switch to pause the agent");
+    g_assert_cmpint (af_agent_get_state (agent), ==, AF_AGENT_STATE_PAUSED);
+    g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
+    gtk_widget_activate (toggle);
+    af_test_wait_until (af_agent_get_state (agent) != AF_AGENT_STATE_PAUSED, "the switch to resume the agent");
+    g_assert_cmpint (af_agent_get_state (agent), ==, AF_AGENT_STATE_ACTIVE);
+  }
+
+  /* An agent's own page, opened from its row: its activity, its numbers,
+   * and what to fix. */
+  af_test_ui_activate_list_item (af_test_ui_find_widget (GTK_WIDGET (agents_page), GTK_TYPE_LIST_VIEW, NULL), agent);
+  af_test_ui_wait_settled (GTK_WIDGET (window), "the window");
   g_assert_cmpstr (af_window_get_visible_page (window), ==, "agent");
   af_agent_set_state (agent, AF_AGENT_STATE_NEEDS_ATTENTION, "Gmail needs you to sign in again.");
-  af_test_ui_iterate (200);
-  g_assert_true (gtk_widget_get_mapped (af_test_ui_wait_for_widget (GTK_WIDGET (window), GTK_TYPE_LABEL,
-                                                                    "Gmail needs you to sign in again.")));
+  {
+    GtkWidget *reason = af_test_ui_wait_for_widget (GTK_WIDGET (window), GTK_TYPE_LABEL,
+                                                    "Gmail needs you to sign in again.");
+
+    af_test_wait_until (gtk_widget_get_mapped (reason), "the agent page to show what to fix");
+    g_assert_true (gtk_widget_get_mapped (reason));
+  }
   assert_rendered (GTK_WIDGET (window), "view-agent-page");
   af_agent_set_state (agent, AF_AGENT_STATE_ACTIVE, NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL);
-  af_test_ui_iterate (200);
+  af_test_ui_wait_settled (GTK_WIDGET (window), "the window");
   g_assert_cmpstr (af_window_get_visible_page (window), ==, "agents");
 
   /* A run's activity appears in the dashboard while it is open. */
@@ -969,7 +1026,6 @@ test_engine (void)
   af_engine_run_agent_async (engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_finished_cb, &ran);
   af_test_ui_wait_until (flag_cond, &ran, 20000);
   af_test_ui_wait_until (model_has_items_cond, activity, 5000);
-  af_test_ui_iterate (700);
   g_test_message ("%u activity entries, %u approvals pending", g_list_model_get_n_items (activity),
                   af_approvals_page_get_n_pending (approvals_page));
   assert_rendered (GTK_WIDGET (window), "view-dashboard-sandbox");
@@ -980,7 +1036,7 @@ test_engine (void)
     guint        n_all = g_list_model_get_n_items (activity);
 
     gtk_drop_down_set_selected (agent_filter, 1); /* the first agent */
-    af_test_ui_iterate (200);
+    af_test_wait_until (all_of_agent (activity, af_agent_get_id (agent)), "the feed to show the first agent's activity only");
     g_assert_cmpuint (g_list_model_get_n_items (activity), >, 0);
     for (guint i = 0; i < g_list_model_get_n_items (activity); i++)
       {
@@ -991,20 +1047,21 @@ test_engine (void)
         g_assert_cmpstr (agent_id, ==, af_agent_get_id (agent));
       }
     gtk_drop_down_set_selected (agent_filter, 0);
-    af_test_ui_iterate (200);
+    af_test_wait_until (g_list_model_get_n_items (activity) == n_all, "the feed to show every agent again");
     g_assert_cmpuint (g_list_model_get_n_items (activity), ==, n_all);
 
     /* Errors only: none in this run. */
     af_dashboard_page_set_errors_only (dashboard, TRUE);
-    af_test_ui_iterate (200);
+    af_test_wait_until (g_list_model_get_n_items (activity) == 0, "the errors-only filter to hide every entry");
     g_assert_cmpuint (g_list_model_get_n_items (activity), ==, 0);
-    g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (dashboard), ADW_TYPE_STATUS_PAGE, "No Errors"));
+    g_assert_nonnull (af_test_ui_wait_for_widget (GTK_WIDGET (dashboard), ADW_TYPE_STATUS_PAGE, "No Errors"));
     af_dashboard_page_set_errors_only (dashboard, FALSE);
-    af_test_ui_iterate (200);
+    af_test_wait_until (g_list_model_get_n_items (activity) == n_all, "the feed to show every entry again");
     g_assert_cmpuint (g_list_model_get_n_items (activity), ==, n_all);
   }
 
   /* Pending approvals show with a count; approving one goes through. */
+  af_test_wait_until (af_approvals_page_get_n_pending (approvals_page) > 0, "the run's approval to be listed");
   g_assert_cmpuint (af_approvals_page_get_n_pending (approvals_page), >, 0);
   {
     guint pending = af_approvals_page_get_n_pending (approvals_page);
@@ -1012,8 +1069,9 @@ test_engine (void)
 
     show_view ("approvals");
     assert_rendered (GTK_WIDGET (window), "view-approvals-sandbox");
-    g_signal_emit_by_name (approvals_page, "decide", approval, TRUE);
-    af_test_ui_iterate (1500);
+    click (af_test_ui_find_widget (af_test_ui_wait_for_row (GTK_WIDGET (approvals_page), approval), GTK_TYPE_BUTTON,
+                                   "_Approve"));
+    af_test_wait_until (af_approvals_page_get_n_pending (approvals_page) < pending, "the approval to leave the list");
     g_assert_cmpuint (af_approvals_page_get_n_pending (approvals_page), <, pending);
   }
 
@@ -1086,7 +1144,8 @@ test_engine (void)
     gint64 last = af_agent_get_last_run (second);
 
     g_object_set_data (G_OBJECT (second), "test-last-run", GSIZE_TO_POINTER ((gsize)last));
-    g_signal_emit_by_name (agents_page, "run", second);
+    click (find_button_by_icon (af_test_ui_wait_for_row (GTK_WIDGET (agents_page), second),
+                                "media-playback-start-symbolic"));
     af_test_ui_wait_until (last_run_changed_cond, second, 20000);
     g_assert_cmpint (af_agent_get_last_run (second), !=, last);
   }
@@ -1096,7 +1155,7 @@ test_engine (void)
     g_autoptr (AfAgent) first = g_list_model_get_item (af_engine_get_agents (engine), 0);
     GtkWindow *editor;
 
-    g_signal_emit_by_name (agents_page, "edit", first);
+    af_test_ui_choose_from_menu (af_test_ui_wait_for_row (GTK_WIDGET (agents_page), first), "_Edit…");
     editor = wait_for_toplevel (AF_TYPE_AGENT_EDITOR);
     g_assert_false (af_agent_editor_get_modified (AF_AGENT_EDITOR (editor)));
     g_assert_cmpuint (af_agent_editor_get_n_rules (AF_AGENT_EDITOR (editor)), >, 0);
@@ -1160,26 +1219,26 @@ test_engine (void)
     g_autoptr (AfAgent) last = g_list_model_get_item (af_engine_get_agents (engine), before - 1);
     GtkWindow *dialog;
 
-    g_signal_emit_by_name (agents_page, "delete", last);
+    af_test_ui_choose_from_menu (af_test_ui_wait_for_row (GTK_WIDGET (agents_page), last), "_Delete…");
     dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
     assert_rendered (GTK_WIDGET (dialog), "dialog-delete-agent");
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-    af_test_ui_iterate (100);
+    af_test_ui_wait_until (no_toplevel_of_type_cond, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000);
     g_assert_cmpuint (n_agents (), ==, before);
 
-    g_signal_emit_by_name (agents_page, "delete", last);
+    af_test_ui_choose_from_menu (af_test_ui_wait_for_row (GTK_WIDGET (agents_page), last), "_Delete…");
     dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
     /* The activity stays unless the user asks otherwise. */
     g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (
         adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)))));
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
-    af_test_ui_iterate (100);
+    af_test_wait_until (n_agents () == before - 1, "the agent to be deleted");
     g_assert_cmpuint (n_agents (), ==, before - 1);
     g_assert_null (af_engine_lookup_agent (engine, af_agent_get_id (last)));
   }
 
-  /* Deleting an agent with its history, from its own page: the page goes,
-   * and so does its activity. */
+  /* Deleting an agent with its history after looking at its page: the
+   * page lets it go, and its activity goes too. */
   before = n_agents ();
   {
     g_autofree char *id = g_strdup (af_agent_get_id (agent));
@@ -1188,19 +1247,23 @@ test_engine (void)
     GtkWindow *dialog;
 
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (kept)), >, 0);
-    g_signal_emit_by_name (agents_page, "open", agent);
-    af_test_ui_iterate (200);
+    af_test_ui_activate_list_item (af_test_ui_find_widget (GTK_WIDGET (agents_page), GTK_TYPE_LIST_VIEW, NULL), agent);
+    af_test_ui_wait_settled (GTK_WIDGET (window), "the window");
     g_assert_cmpstr (af_window_get_visible_page (window), ==, "agent");
+    g_assert_true (af_agent_page_get_agent (AF_AGENT_PAGE (af_window_get_page (window, "agent"))) == agent);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL);
+    af_test_ui_wait_settled (GTK_WIDGET (window), "the window");
 
-    g_signal_emit_by_name (agents_page, "delete", agent);
+    af_test_ui_choose_from_menu (af_test_ui_wait_for_row (GTK_WIDGET (agents_page), agent), "_Delete…");
     dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
     gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))),
                                  TRUE);
     assert_rendered (GTK_WIDGET (dialog), "dialog-delete-agent-history");
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
-    af_test_ui_iterate (200);
+    af_test_wait_until (n_agents () == before - 1, "the agent to be deleted");
     g_assert_cmpuint (n_agents (), ==, before - 1);
     g_assert_cmpstr (af_window_get_visible_page (window), ==, "agents");
+    g_assert_null (af_agent_page_get_agent (AF_AGENT_PAGE (af_window_get_page (window, "agent"))));
     after = af_engine_create_activity_model (engine, id, NULL);
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (after)), ==, 0);
   }
@@ -1208,6 +1271,21 @@ test_engine (void)
   af_window_set_engine (window, NULL);
   af_engine_shutdown (engine);
   show_view ("dashboard");
+}
+
+/* What the user does in an entry row: focus it, type, and click its
+ * Apply button, which shows once the text changed while editing. */
+static void
+type_and_apply (GtkWidget  *row,
+                const char *text)
+{
+  GtkWidget *apply = find_button_by_icon (row, "adw-entry-apply-symbolic");
+
+  g_assert_nonnull (apply);
+  g_assert_true (gtk_widget_grab_focus (row));
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  af_test_wait_until (gtk_widget_get_mapped (apply) && af_test_ui_settled (row), "the row's Apply button to show");
+  click (apply);
 }
 
 static gboolean
@@ -1317,10 +1395,8 @@ test_model_settings (void)
     GtkWidget       *model_row = af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_ENTRY_ROW, "Model");
     g_autofree char *saved_endpoint = NULL;
 
-    gtk_editable_set_text (GTK_EDITABLE (endpoint_row), typed);
-    g_signal_emit_by_name (endpoint_row, "apply");
-    gtk_editable_set_text (GTK_EDITABLE (model_row), "sandbox-model");
-    g_signal_emit_by_name (model_row, "apply");
+    type_and_apply (endpoint_row, typed);
+    type_and_apply (model_row, "sandbox-model");
     saved_endpoint = g_settings_get_string (settings, "ai-endpoint");
     g_assert_cmpstr (saved_endpoint, ==, endpoint);
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (endpoint_row)), ==, endpoint);

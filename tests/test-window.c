@@ -206,7 +206,7 @@ test_new_agent_dialog (void)
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (main_window ()));
   g_assert_true (gtk_window_get_modal (dialog));
   gtk_window_close (dialog);
-  af_test_ui_iterate (50);
+  af_test_wait_until (find_toplevel_of_type (AF_TYPE_TEMPLATE_PICKER) == NULL, "the template picker to close");
   g_assert_null (find_toplevel_of_type (AF_TYPE_TEMPLATE_PICKER));
 }
 
@@ -258,7 +258,10 @@ test_window_size_saved (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 820, 610);
   gtk_window_close (GTK_WINDOW (window));
-  af_test_ui_iterate (50);
+  /* Saved on the close request, whether the window goes or asks first. */
+  af_test_wait_until (g_settings_get_int (settings, "window-width") == 820 &&
+                          g_settings_get_int (settings, "window-height") == 610,
+                      "the window's size to be saved on close");
 
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 820);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
@@ -276,29 +279,23 @@ test_window_size_saved (void)
   }
 }
 
-static void
-on_idle_paint_cb (GdkFrameClock *clock,
-                  gpointer       user_data)
-{
-  (*(guint *)user_data)++;
-}
+static gboolean engine_bound_cond (gpointer data);
 
 static void
 test_idle_does_not_repaint (void)
 {
-  AfWindow      *window = main_window ();
-  GdkFrameClock *clock;
-  guint          paints = 0;
-  gulong         id;
+  AfWindow *window = main_window ();
+  guint     paints;
 
   /* An open window with nothing happening draws nothing: a running
    * animation on a hidden widget once kept it at 60 frames a second. */
-  af_test_ui_wait_for_paint (GTK_WIDGET (window));
-  af_test_ui_iterate (1000);
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_idle_paint_cb), &paints);
-  af_test_ui_iterate (1500);
-  g_signal_handler_disconnect (clock, id);
+  af_test_wait_until (engine_bound_cond (NULL), "the app to bind its engine");
+  af_test_ui_wait_settled (GTK_WIDGET (window), "the main window");
+  /* Binding the engine changes rows and buttons, whose CSS transitions
+   * (200 ms in Adwaita) paint a few frames: a running animation would
+   * never let the window go quiet. */
+  af_test_ui_wait_quiet (GTK_WIDGET (window), 250, "the main window");
+  paints = af_test_ui_count_paints (GTK_WIDGET (window), 1500);
 
   g_assert_cmpuint (paints, <=, 3);
 }

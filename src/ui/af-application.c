@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "af-account-manager.h"
 #include "af-application.h"
@@ -97,6 +98,61 @@ static const GOptionEntry main_entries[] = {
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Try AgentFlow against a local simulation of Gmail, Calendar and Slack, with its own data"), NULL },
   { NULL }
 };
+
+/**
+ * af_application_get_option_entries:
+ *
+ * The application's own options, for a --help that lists every command of
+ * the binary (see main.c). Their arg_data is %NULL: GApplication puts them
+ * in the options dictionary.
+ *
+ * Returns: (transfer none): the entries, %NULL-terminated
+ */
+const GOptionEntry *
+af_application_get_option_entries (void)
+{
+  return main_entries;
+}
+
+/**
+ * af_application_get_summary:
+ *
+ * Returns: what the application does, in a sentence, for --help
+ */
+const char *
+af_application_get_summary (void)
+{
+  return _ ("Agents that sort your mail, post to Slack and manage your calendar.");
+}
+
+/* The settings, looked up first: without an installed schema
+ * g_settings_new() aborts the process, and an uninstalled build run
+ * without GSETTINGS_SCHEMA_DIR deserves a sentence instead. */
+static gboolean
+ensure_settings (AfApplication *self,
+                 GError       **error)
+{
+  GSettingsSchemaSource *source;
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (self->settings != NULL)
+    return TRUE;
+
+  source = g_settings_schema_source_get_default ();
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.agentflow.App", TRUE);
+  if (schema == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _ ("The settings schema “%s” is not installed: install AgentFlow, or run it from "
+                      "the build tree with build-aux/run, which sets GSETTINGS_SCHEMA_DIR"),
+                   "org.agentflow.App");
+      return FALSE;
+    }
+
+  self->settings = g_settings_new_full (schema, NULL, NULL);
+  return TRUE;
+}
 
 static AfWindow *
 get_main_window (AfApplication *self)
@@ -924,6 +980,16 @@ af_application_handle_local_options (GApplication *app,
       return 0;
     }
 
+  {
+    g_autoptr (GError) error = NULL;
+
+    if (!ensure_settings (self, &error))
+      {
+        g_printerr ("%s: %s\n", PACKAGE_NAME, error->message);
+        return 1;
+      }
+  }
+
   /* The sandbox is its own instance, with its own data: it never mixes
    * with a running real one. */
   if (g_variant_dict_contains (options, "sandbox"))
@@ -964,6 +1030,15 @@ af_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *prefs_accels[] = { "<Control>comma", NULL };
   static const char *new_accels[] = { "<Control>n", NULL };
+  g_autoptr (GError) error = NULL;
+
+  /* handle_local_options() checked the schema already, unless the
+   * application was started without a command line (tests). */
+  if (!ensure_settings (self, &error))
+    {
+      g_printerr ("%s: %s\n", PACKAGE_NAME, error->message);
+      exit (1);
+    }
 
   G_APPLICATION_CLASS (af_application_parent_class)->startup (app);
 
@@ -1157,7 +1232,6 @@ af_application_class_init (AfApplicationClass *klass)
 static void
 af_application_init (AfApplication *self)
 {
-  self->settings = g_settings_new ("org.agentflow.App");
   self->shutdown_cancellable = g_cancellable_new ();
   self->quit_blockers = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->run_blockers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -1166,9 +1240,7 @@ af_application_init (AfApplication *self)
   self->undelivered_approvals = g_ptr_array_new_with_free_func (g_free);
 
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
-  g_application_set_option_context_summary (G_APPLICATION (self),
-                                            _ ("Agents that sort your mail, post to Slack "
-                                               "and manage your calendar."));
+  g_application_set_option_context_summary (G_APPLICATION (self), af_application_get_summary ());
 }
 
 AfApplication *

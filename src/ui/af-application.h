@@ -33,13 +33,15 @@ typedef void (*AfApprovalHandler) (AfApplication *app,
                                    gboolean       approved,
                                    gpointer       user_data);
 
-AfApplication    *af_application_new (void);
-GSettings        *af_application_get_settings (AfApplication *self);
-AfTray           *af_application_get_tray (AfApplication *self);
-AfNotifier       *af_application_get_notifier (AfApplication *self);
-AfAccountManager *af_application_get_account_manager (AfApplication *self);
-AfBackground     *af_application_get_background (AfApplication *self);
-gboolean          af_application_get_in_background (AfApplication *self);
+AfApplication      *af_application_new (void);
+GSettings          *af_application_get_settings (AfApplication *self);
+const GOptionEntry *af_application_get_option_entries (void);
+const char         *af_application_get_summary (void);
+AfTray             *af_application_get_tray (AfApplication *self);
+AfNotifier         *af_application_get_notifier (AfApplication *self);
+AfAccountManager   *af_application_get_account_manager (AfApplication *self);
+AfBackground       *af_application_get_background (AfApplication *self);
+gboolean            af_application_get_in_background (AfApplication *self);
 
 void          af_application_request_quit (AfApplication *self);
 gboolean      af_application_get_quitting (AfApplication *self);

@@ -293,7 +293,8 @@ af_notifier_new (GApplication *application,
  * @max_per_interval: notifications shown at most in any @interval_ms
  * @interval_ms: the sliding window
  *
- * The default is 4 a minute.
+ * The default is 4 a minute. A new limit starts a new window: what was
+ * sent under the old one no longer counts.
  */
 void
 af_notifier_set_rate_limit (AfNotifier *self,
@@ -306,6 +307,7 @@ af_notifier_set_rate_limit (AfNotifier *self,
 
   self->max_per_interval = max_per_interval;
   self->interval_us = (gint64)interval_ms * 1000;
+  g_queue_clear_full (&self->sent_times, g_free);
 }
 
 /**
