@@ -486,6 +486,30 @@ af_test_ui_wait_for_row (GtkWidget *root,
   return row;
 }
 
+static GtkWidget *
+find_model_item (GtkWidget  *root,
+                 const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkModelButton"))
+        {
+          g_autofree char *text = NULL;
+
+          GtkWidget *shown = af_test_ui_find_widget (child, GTK_TYPE_LABEL, NULL);
+
+          g_object_get (child, "text", &text, NULL);
+          if (g_strcmp0 (text, label) == 0 || (shown != NULL && g_strcmp0 (gtk_label_get_label (GTK_LABEL (shown)), label) == 0))
+            return child;
+        }
+      if ((found = find_model_item (child, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /**
  * af_test_ui_choose_from_menu:
  * @row: a row with a menu button
@@ -507,7 +531,15 @@ af_test_ui_choose_from_menu (GtkWidget  *row,
   gtk_menu_button_popup (GTK_MENU_BUTTON (more));
   af_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (popover)), "the row's menu to open");
   item = af_test_ui_find_widget (GTK_WIDGET (popover), GTK_TYPE_BUTTON, label);
-  g_assert_nonnull (item);
+  if (item == NULL)
+    {
+      /* A menu model's items are GtkModelButtons, not GtkButtons: activate
+       * the one showing @label, as a click or Enter on it does. */
+      item = find_model_item (GTK_WIDGET (popover), label);
+      g_assert_nonnull (item);
+      g_assert_true (gtk_widget_activate (item));
+      return;
+    }
   af_test_ui_click (item);
 }
 
