@@ -568,6 +568,20 @@ on_modify_cb (GObject      *source,
   return_result (task, json_object_get_string_member_with_default (op->item, "id", ""));
 }
 
+/* The system label that unarchive, unstar and mark_unread change:
+ * https://developers.google.com/gmail/api/guides/labels#manage_labels_on_messages_threads */
+static const char *
+undo_system_label (const char *action)
+{
+  if (g_str_equal (action, "unarchive"))
+    return "INBOX";
+  if (g_str_equal (action, "unstar"))
+    return "STARRED";
+  if (g_str_equal (action, "mark_unread"))
+    return "UNREAD";
+  return NULL;
+}
+
 static void
 apply_label (GTask *task)
 {
@@ -577,9 +591,11 @@ apply_label (GTask *task)
   const char         *label_id = g_hash_table_lookup (self->label_ids, name);
   const char         *one[] = { json_object_get_string_member_with_default (op->item, "id", ""), NULL };
   const char *const  *ids = op->batch ? (const char *const *)op->ids->pdata : one;
-  const char         *add[] = { label_id, NULL };
+  const char         *change[] = { label_id, NULL };
+  gboolean            remove = g_str_equal (op->action, "unlabel");
 
-  af_gmail_client_modify_async (self->gmail, ids, add, NULL, g_task_get_cancellable (task), on_modify_cb, task);
+  af_gmail_client_modify_async (self->gmail, ids, remove ? NULL : change, remove ? change : NULL,
+                                g_task_get_cancellable (task), on_modify_cb, task);
 }
 
 static void
@@ -757,7 +773,7 @@ services_execute_async (AfExecutor         *executor,
   if (!need (task, self->gmail, "Gmail"))
     return;
 
-  if (g_str_equal (action, "label"))
+  if (g_str_equal (action, "label") || g_str_equal (action, "unlabel"))
     {
       if (self->label_ids == NULL)
         af_gmail_client_list_labels_async (self->gmail, cancellable, on_list_labels_cb, task);
@@ -770,6 +786,16 @@ services_execute_async (AfExecutor         *executor,
     af_gmail_client_star_async (self->gmail, ids, cancellable, on_modify_cb, task);
   else if (g_str_equal (action, "mark_read"))
     af_gmail_client_mark_read_async (self->gmail, ids, cancellable, on_modify_cb, task);
+  else if (undo_system_label (action) != NULL)
+    {
+      /* The undo of archive, star and mark read: the system label back
+       * (INBOX, UNREAD) or off again (STARRED). */
+      const char *change[] = { undo_system_label (action), NULL };
+      gboolean    add = !g_str_equal (action, "unstar");
+
+      af_gmail_client_modify_async (self->gmail, ids, add ? change : NULL, add ? NULL : change, cancellable,
+                                    on_modify_cb, task);
+    }
   else if (g_str_equal (action, "draft") || g_str_equal (action, "send"))
     {
       const char      *subject = json_object_get_string_member_with_default (op->item, "subject", "");
@@ -833,7 +859,7 @@ services_execute_batch_async (AfExecutor         *executor,
 
   if (!need (task, self->gmail, "Gmail"))
     return;
-  if (g_str_equal (action, "label"))
+  if (g_str_equal (action, "label") || g_str_equal (action, "unlabel"))
     {
       if (self->label_ids == NULL)
         af_gmail_client_list_labels_async (self->gmail, cancellable, on_list_labels_cb, task);
@@ -846,6 +872,16 @@ services_execute_batch_async (AfExecutor         *executor,
     af_gmail_client_star_async (self->gmail, ids, cancellable, on_modify_cb, task);
   else if (g_str_equal (action, "mark_read"))
     af_gmail_client_mark_read_async (self->gmail, ids, cancellable, on_modify_cb, task);
+  else if (undo_system_label (action) != NULL)
+    {
+      /* The undo of archive, star and mark read: the system label back
+       * (INBOX, UNREAD) or off again (STARRED). */
+      const char *change[] = { undo_system_label (action), NULL };
+      gboolean    add = !g_str_equal (action, "unstar");
+
+      af_gmail_client_modify_async (self->gmail, ids, add ? change : NULL, add ? NULL : change, cancellable,
+                                    on_modify_cb, task);
+    }
   else
     {
       g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, "“%s” cannot be batched", action);
@@ -947,7 +983,7 @@ services_reconcile_async (AfExecutor         *executor,
 
   /* Label changes are idempotent: "not done" lets the engine repeat them
    * safely. */
-  if (g_strv_contains ((const char *const[]){ "label", "archive", "star", "mark_read", NULL }, action))
+  if (af_executor_is_batchable (action))
     {
       g_task_return_boolean (task, FALSE);
       g_object_unref (task);
