@@ -1735,6 +1735,7 @@ af_window_set_engine (AfWindow *self,
       af_dashboard_page_set_has_agents (self->dashboard_page, FALSE);
       af_agents_page_set_model (self->agents_page, NULL);
       af_approvals_page_set_model (self->approvals_page, NULL);
+      af_approvals_page_set_queue (self->approvals_page, NULL);
       af_agent_page_set_agent (self->agent_page, NULL, NULL);
       af_dashboard_page_set_activity_factory (self->dashboard_page, NULL, NULL);
       af_dashboard_page_set_agent_resolver (self->dashboard_page, NULL, NULL, NULL);
@@ -1761,6 +1762,7 @@ af_window_set_engine (AfWindow *self,
   if (showing_agents (self))
     bind_agents_page (self);
   af_approvals_page_set_model (self->approvals_page, af_engine_get_approvals (engine));
+  af_approvals_page_set_queue (self->approvals_page, af_engine_get_approval_queue (engine));
   on_agents_changed_cb (self);
   update_metrics (self);
 }
