@@ -14,6 +14,7 @@
 #include "af-approval-group.h"
 #include "af-approval-queue.h"
 #include "af-approvals-page.h"
+#include "af-a11y.h"
 
 /* Rows made at once when a group opens; more on request. A run that
  * labelled 1,000 mails opens without a stall. */
@@ -153,7 +154,7 @@ static void
 set_accessible_label (GtkWidget  *widget,
                       const char *label)
 {
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  af_a11y_set_label (widget, label);
 }
 
 static void
@@ -616,6 +617,19 @@ on_expanded_cb (GtkWidget       *expander,
 }
 
 static GtkWidget *
+find_list_box (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = GTK_IS_LIST_BOX (child) ? child : find_list_box (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
 create_group_row (gpointer item,
                   gpointer user_data)
 {
@@ -632,6 +646,15 @@ create_group_row (gpointer item,
   add_group_button (expander, group, _ ("D_eny All"), FALSE, self);
   update_group_row (self, expander);
   g_signal_connect (expander, "notify::expanded", G_CALLBACK (on_expanded_cb), self);
+  {
+    /* The expander's own list of rows, a stop for a screen reader. */
+    GtkWidget       *inner = find_list_box (expander);
+    g_autofree char *name = agent_name (self, af_approval_group_get_agent_id (group));
+    g_autofree char *a11y = g_strdup_printf (_ ("Actions from %s"), name);
+
+    if (inner != NULL)
+      set_accessible_label (inner, a11y);
+  }
   /* A few actions are shown at once; a long list waits to be opened. */
   if (n <= 3)
     {
@@ -976,6 +999,8 @@ af_approvals_page_init (AfApprovalsPage *self)
   self->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->stale = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
   gtk_list_box_bind_model (self->groups_list, G_LIST_MODEL (self->groups), create_group_row, self, NULL);
+  af_a11y_tab_leaves (GTK_WIDGET (self->groups_list));
+  af_a11y_name_toasts (self->toast_overlay);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "approvals.undo", FALSE);
 }
 
