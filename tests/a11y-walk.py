@@ -154,6 +154,49 @@ def find_named(node, role, name, prefix=False):
     return None
 
 
+def focused(node):
+    try:
+        if node.get_state_set().contains(Atspi.StateType.FOCUSED):
+            return node
+        for i in range(node.get_child_count()):
+            child = node.get_child_at_index(i)
+            found = child and focused(child)
+            if found:
+                return found
+    except GLib.Error:
+        pass
+    return None
+
+
+def inside(node, name):
+    while node is not None:
+        if node.get_name() == name:
+            return True
+        node = node.get_parent()
+    return False
+
+
+def tab_leaves(window, row_prefix, list_name):
+    """Clicks a row of the list (its title: harmless), presses Tab, both
+    synthesized through the accessibility bus as an on-screen keyboard
+    does, and returns the name of what has the focus then, if it is outside
+    the list."""
+    row = find_named(window, Atspi.Role.LIST_ITEM, row_prefix, True)
+    if row is None:
+        return None
+    box = row.get_extents(Atspi.CoordType.SCREEN)
+    Atspi.generate_mouse_event(box.x + 24, box.y + 12, "b1c")
+    start = wait_for("the focus in the list", lambda: (focused(window) is not None
+                                                       and inside(focused(window), list_name)
+                                                       and focused(window)))
+    Atspi.generate_keyboard_event(0xff09, None, Atspi.KeySynthType.SYM)  # Tab
+    after = wait_for("the focus to move", lambda: (focused(window) is not None
+                                                   and focused(window).get_name() != start.get_name()
+                                                   and focused(window)))
+    print(f"# Tab from “{start.get_name()}” went to “{after.get_name()}”")
+    return None if inside(after, list_name) else after.get_name()
+
+
 def main():
     exe = sys.argv[1]
     env = dict(os.environ)
@@ -174,7 +217,7 @@ def main():
         window = wait_for("the main window", lambda: main_window(app))
         bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
         actions = Gio.DBusActionGroup.get(bus, APP_ID, "/" + APP_ID.replace(".", "/"))
-        print(f"1..{len(PAGES)}")
+        print(f"1..{len(PAGES) + 1}")
         for page in PAGES:
             tests += 1
             if page == "approvals":
@@ -228,6 +271,13 @@ def main():
                 print(f"not ok {tests} - {page}: {len(unnamed)} unnamed, {len(same)} names repeated")
             else:
                 print(f"ok {tests} - {page}: every control has a name of its own")
+            if page == "approvals":
+                tests += 1
+                left = tab_leaves(window, "Careful Assistant: ", "Pending approvals, by agent and run")
+                print(f"{'ok' if left else 'not ok'} {tests} - Tab leaves the approvals list in one step: {left}")
+                if not left:
+                    failures.append("keyboard")
+
     finally:
         proc.terminate()
         try:

@@ -124,10 +124,11 @@ add_agent (Fixture    *f,
 {
   g_autoptr (JsonArray) connections = af_test_connections ("google", AF_SANDBOX_ACCOUNT, permissions);
   g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup ("custom"), NULL, connections);
-  g_autofree char *rules = g_strdup_printf ("[{\"name\":\"Newsletters\",\"conditions\":[{\"field\":\"subject\","
+  g_autofree char *rules = g_strdup_printf ("[{\"name\":\"%s\",\"conditions\":[{\"field\":\"subject\","
                                             "\"op\":\"contains\",\"value\":\"%s\"}],\"actions\":"
                                             "[{\"action\":\"%s\",\"params\":%s}]}]",
-                                            subject, action, params);
+                                            g_str_equal (action, "send") ? "Lunch replies" : "Newsletters", subject,
+                                            action, params);
   g_autofree char *approvals = g_strdup_printf ("{\"%s\":\"ask\"}", action);
   g_autoptr (GError) error = NULL;
 
@@ -418,6 +419,12 @@ sent_cond (gpointer data)
   return af_sandbox_gmail_get_n_sent (f->sandbox) > 0;
 }
 
+static gboolean
+text_laid_out_cond (gpointer data)
+{
+  return gtk_widget_get_height (data) > 12;
+}
+
 /* A reply edited before it is approved goes out as edited. */
 static void
 test_edit_send (Fixture      *f,
@@ -440,6 +447,9 @@ test_edit_send (Fixture      *f,
   view = af_test_ui_find_widget (GTK_WIDGET (f->page), GTK_TYPE_TEXT_VIEW, NULL);
   g_assert_nonnull (view);
   g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (view)));
+  /* The text view lays its text out when idle: shown once it has. */
+  af_test_ui_wait_until (text_laid_out_cond, view, 10000);
+  g_assert_cmpfloat (af_test_ui_save_and_measure (GTK_WIDGET (f->window), "approvals-edit-send"), >, 1.0);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "Friday is fine, see you at noon.", -1);
   click (approve);
 

@@ -72,7 +72,8 @@ static guint       signals[N_SIGNALS];
 
 static void approve_items (AfApprovalsPage *self,
                            GPtrArray       *items,
-                           const char      *edited_text);
+                           const char      *edited_text,
+                           gboolean         offer_undo);
 
 /* Helpers */
 
@@ -243,7 +244,7 @@ on_item_decide_clicked_cb (GtkButton       *button,
       if (g_strcmp0 (edited, original) == 0)
         g_clear_pointer (&edited, g_free);
     }
-  approve_items (self, items, edited);
+  approve_items (self, items, edited, TRUE);
 }
 
 static GtkWidget *
@@ -257,6 +258,7 @@ create_item_row (gpointer item_ptr,
   g_autofree char *editable = af_activity_item_dup_string (item, "editable-text");
   g_autofree char *preview = af_activity_item_dup_string (item, "preview");
   g_autofree char *consequence = af_activity_item_dup_string (item, "consequence");
+  g_autofree char *action = af_activity_item_dup_string (item, "action");
   GtkWidget       *deny = decision_button (_ ("_Deny"), summary, item, FALSE,
                                            G_CALLBACK (on_item_decide_clicked_cb), self);
   GtkWidget       *approve = decision_button (_ ("_Approve"), summary, item, TRUE,
@@ -311,11 +313,20 @@ create_item_row (gpointer item_ptr,
           gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), editable, -1);
           gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
           gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
-          gtk_widget_add_css_class (view, "af-preview");
-          gtk_widget_add_css_class (view, "af-editable");
+          gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
+          gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
+          gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 10);
+          gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 10);
+          gtk_widget_set_size_request (view, -1, 64);
           set_accessible_label (view, a11y);
           gtk_widget_set_tooltip_text (view, _ ("You can change the text before you approve it"));
-          gtk_box_append (GTK_BOX (box), view);
+          /* A frame: it looks like the field it is. */
+          {
+            GtkWidget *frame = gtk_frame_new (NULL);
+
+            gtk_frame_set_child (GTK_FRAME (frame), view);
+            gtk_box_append (GTK_BOX (box), frame);
+          }
           g_object_set_data (G_OBJECT (approve), "text-view", view);
         }
       else
@@ -331,6 +342,12 @@ create_item_row (gpointer item_ptr,
           gtk_widget_add_css_class (text, "af-preview");
           gtk_box_append (GTK_BOX (box), text);
         }
+      if (consequence == NULL && g_strcmp0 (action, "send") == 0)
+        consequence = g_strdup (_ ("If you approve, the message is sent once, from your account. If you deny, "
+                                   "nothing is sent."));
+      else if (consequence == NULL && g_strcmp0 (action, "post") == 0)
+        consequence = g_strdup (_ ("If you approve, the message appears in the channel. If you deny, nothing is "
+                                   "posted."));
       if (consequence != NULL)
         {
           GtkWidget *after = gtk_label_new (consequence);
@@ -377,7 +394,7 @@ on_group_decide_clicked_cb (GtkButton       *button,
       return;
     }
   if (approve)
-    approve_items (self, items, NULL);
+    approve_items (self, items, NULL, TRUE);
   else
     {
       g_autoptr (GError) error = NULL;
@@ -417,7 +434,7 @@ on_always_allow_clicked_cb (GtkButton       *button,
   /* What is waiting of that kind goes out now, as it would have. */
   items = af_approval_group_collect (group, action);
   if (items->len > 0)
-    approve_items (self, items, NULL);
+    approve_items (self, items, NULL, FALSE);
 
   forget_undo (self);
   self->undo_is_policy = TRUE;
@@ -460,7 +477,8 @@ update_group_row (AfApprovalsPage *self,
   GListModel      *items = G_LIST_MODEL (af_approval_group_get_items (group));
   guint            n = g_list_model_get_n_items (items);
   g_autofree char *name = agent_name (self, af_approval_group_get_agent_id (group));
-  g_autofree char *summary = af_approval_group_dup_summary (group);
+  /* One action is described by its own row below. */
+  g_autofree char *summary = n == 1 ? g_strdup (_ ("One action")) : af_approval_group_dup_summary (group);
   g_autofree char *subtitle = NULL;
   g_autofree char *approve = NULL;
   g_autofree char *deny = NULL;
@@ -810,16 +828,26 @@ on_approvals_changed_cb (GListModel      *model,
 
 /* Decisions */
 
+typedef struct
+{
+  AfApprovalsPage *self;
+  gboolean         offer_undo; /* else the toast of "always allow" offers it */
+} Approving;
+
 static void
 on_approve_done_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr (AfApprovalsPage) self = user_data;
+  Approving *approving = user_data;
+  g_autoptr (AfApprovalsPage) self = approving->self;
+  gboolean offer_undo = approving->offer_undo;
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) undoable = NULL;
   g_autofree char *title = NULL;
   guint            n_done = 0;
+
+  g_free (approving);
 
   if (!af_approval_queue_approve_finish (AF_APPROVAL_QUEUE (source), result, &n_done, &undoable, &error))
     {
@@ -829,8 +857,9 @@ on_approve_done_cb (GObject      *source,
     }
   if (n_done == 0)
     return;
-  /* A policy's undo stays offered; else the new approvals' undo is. */
-  if (!self->undo_is_policy)
+  /* After "always allow", its toast offers to undo the policy, not
+   * the approvals it carried out. */
+  if (offer_undo)
     {
       forget_undo (self);
       if (undoable->len > 0)
@@ -848,17 +877,19 @@ on_approve_done_cb (GObject      *source,
 static void
 approve_items (AfApprovalsPage *self,
                GPtrArray       *items,
-               const char      *edited_text)
+               const char      *edited_text,
+               gboolean         offer_undo)
 {
   g_autoptr (GPtrArray) approvals = g_ptr_array_new ();
+  Approving *approving;
 
   for (guint i = 0; i < items->len; i++)
     if (AF_IS_APPROVAL (g_ptr_array_index (items, i)))
       g_ptr_array_add (approvals, g_ptr_array_index (items, i));
-  if (!self->undo_is_policy || edited_text != NULL)
-    forget_undo (self);
-  af_approval_queue_approve_async (self->queue, approvals, edited_text, NULL, on_approve_done_cb,
-                                   g_object_ref (self));
+  approving = g_new0 (Approving, 1);
+  approving->self = g_object_ref (self);
+  approving->offer_undo = offer_undo;
+  af_approval_queue_approve_async (self->queue, approvals, edited_text, NULL, on_approve_done_cb, approving);
 }
 
 static void
