@@ -38,9 +38,14 @@ on_key_pressed_cb (GtkEventControllerKey *controller,
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
     return FALSE;
 
+  /* In a text field the arrow keys move the cursor: Tab goes on to the
+   * row's buttons as usual, and from there out of the list. */
+  root = gtk_widget_get_root (list);
+  if (GTK_IS_TEXT_VIEW (gtk_root_get_focus (root)) || GTK_IS_EDITABLE (gtk_root_get_focus (root)))
+    return FALSE;
+
   /* With the list out of the chain for a moment, focus moves on from it
    * as from one widget; arrow keys still move inside it. */
-  root = gtk_widget_get_root (list);
   gtk_widget_set_can_focus (list, FALSE);
   moved = gtk_widget_child_focus (GTK_WIDGET (root), direction);
   gtk_widget_set_can_focus (list, TRUE);

@@ -162,6 +162,9 @@ af_approval_item_row_new (GObject  *item,
       if (consequence == NULL && g_strcmp0 (action, "send") == 0)
         consequence = g_strdup (_ ("If you approve, the message is sent once, from your account. If you deny, "
                                    "nothing is sent."));
+      else if (consequence == NULL && g_strcmp0 (action, "draft") == 0)
+        consequence = g_strdup (_ ("If you approve, the reply is saved as a draft for you to send. If you deny, "
+                                   "nothing is saved."));
       else if (consequence == NULL && g_strcmp0 (action, "post") == 0)
         consequence = g_strdup (_ ("If you approve, the message appears in the channel. If you deny, nothing is "
                                    "posted."));

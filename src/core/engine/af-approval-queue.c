@@ -496,7 +496,7 @@ apply_edit (AfApprovalQueue *self,
   g_autofree char *stored_text = NULL;
   g_autofree char *trimmed = g_strstrip (g_strdup (text));
 
-  if (!g_str_equal (entry->action, "send") && !g_str_equal (entry->action, "post"))
+  if (!g_strv_contains ((const char *const[]){ "send", "draft", "post", NULL }, entry->action))
     {
       g_set_error (error, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, _ ("Only a message’s text can be edited"));
       return FALSE;
@@ -517,7 +517,7 @@ apply_edit (AfApprovalQueue *self,
 /**
  * af_approval_queue_approve_async:
  * @approvals: (element-type AfApproval): what the person approved
- * @edited_text: (nullable): for one send or post: the text as the person
+ * @edited_text: (nullable): for one send, draft or post: the text as the person
  *   edited it, which is what goes out
  *
  * Approves them all at once and carries them out, label-type ones in

@@ -25,7 +25,7 @@ struct _AfApproval
   gint64 expires_at;
   gint64 run_id;
   char  *summary;       /* in words: “Label “Invoice 2041” as Finance” */
-  char  *editable_text; /* a send's body, a post's text; else NULL */
+  char  *editable_text; /* a send's or draft's body, a post's text; else NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AfApproval, af_approval, G_TYPE_OBJECT)
@@ -261,7 +261,7 @@ af_approval_set_context (AfApproval *self,
                                : NULL;
       const char *key = g_strcmp0 (self->action, "post") == 0 ? "text" : "body";
 
-      if (params != NULL && (g_strcmp0 (self->action, "send") == 0 || g_strcmp0 (self->action, "post") == 0))
+      if (params != NULL && g_strv_contains ((const char *const[]){ "send", "draft", "post", NULL }, self->action))
         self->editable_text = g_strdup (json_object_get_string_member_with_default (params, key, ""));
     }
 }
@@ -291,8 +291,9 @@ af_approval_get_summary (AfApproval *self)
 /**
  * af_approval_get_editable_text:
  *
- * Returns: (nullable): the body of a mail to send or the text of a post,
- *   which the person may edit before approving; %NULL for other actions
+ * Returns: (nullable): the body of a mail to send or draft, or the text
+ *   of a post, which the person may edit before approving; %NULL for
+ *   other actions
  */
 const char *
 af_approval_get_editable_text (AfApproval *self)
