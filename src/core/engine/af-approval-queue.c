@@ -328,7 +328,7 @@ run_next_single (GTask *task)
 }
 
 /* Carries out the job's works: label-type ones batched per agent and
- * change, the rest in turn. */
+ * change, the rest in turn. Each takes a reference on @task. */
 static void
 job_start (GTask *task)
 {
@@ -609,7 +609,7 @@ af_approval_queue_approve_async (AfApprovalQueue    *self,
       return;
     }
   withdraw (self, taken);
-  job_start (g_steal_pointer (&task));
+  job_start (task);
 }
 
 /**
@@ -773,7 +773,7 @@ af_approval_queue_undo_async (AfApprovalQueue    *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  job_start (g_steal_pointer (&task));
+  job_start (task);
 }
 
 gboolean
