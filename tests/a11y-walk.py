@@ -56,12 +56,16 @@ def wait_for(what, predicate, timeout=20.0):
     raise SystemExit(f"Bail out! timed out waiting for {what}")
 
 
-def find_app():
+def find_app(pid):
+    """The app of process @pid: one of an earlier test may still be listed."""
     desktop = Atspi.get_desktop(0)
     for i in range(desktop.get_child_count()):
         app = desktop.get_child_at_index(i)
-        if app is not None and app.get_name() in ("agentflow", "AgentFlow", APP_ID):
-            return app
+        try:
+            if app is not None and app.get_process_id() == pid:
+                return app
+        except GLib.Error:
+            pass
     return None
 
 
@@ -197,6 +201,22 @@ def tab_leaves(window, row_prefix, list_name):
     return None if inside(after, list_name) else after.get_name()
 
 
+def fresh(node):
+    """Names change as approvals come and go: forget what was read."""
+    node.clear_cache()
+    return True
+
+
+def wait_name_free(bus):
+    """A sandbox app of an earlier test may still be closing: a new one
+    would hand its launch over to it and exit."""
+    def free():
+        reply = bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                              "NameHasOwner", GLib.Variant("(s)", (APP_ID,)), None, Gio.DBusCallFlags.NONE, -1, None)
+        return not reply.unpack()[0]
+    wait_for(f"{APP_ID} to be free", free, 30)
+
+
 def main():
     exe = sys.argv[1]
     env = dict(os.environ)
@@ -206,13 +226,15 @@ def main():
     env.pop("GTK_A11Y", None)
     env["GDK_DEBUG"] = "gl-disable"
     add_asking_agent(exe, env)
+    wait_name_free(Gio.bus_get_sync(Gio.BusType.SESSION, None))
     proc = subprocess.Popen([exe, "--sandbox"], env=env, stdout=sys.stderr, stderr=sys.stderr)
     failures = []
     tests = 0
     try:
         Atspi.init()
-        app = wait_for("AgentFlow on the accessibility bus", find_app)
-        # Names change as approvals come and go: always ask the app.
+        app = wait_for("AgentFlow on the accessibility bus", lambda: find_app(proc.pid))
+        # Rows of a list view are reused for other agents as they scroll:
+        # never read a name from the cache.
         app.set_cache_mask(Atspi.Cache.NONE)
         window = wait_for("the main window", lambda: main_window(app))
         bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
@@ -224,9 +246,18 @@ def main():
                 # Run the asking agent from its row, as a person would, and
                 # wait for its approvals (the sidebar says how many).
                 run = wait_for("the Careful Assistant's Run button",
-                               lambda: find_named(window, Atspi.Role.PUSH_BUTTON, "Run Careful Assistant now"))
+                               lambda: fresh(window) and find_named(
+                    window, Atspi.Role.PUSH_BUTTON, "Run Careful Assistant now"))
                 run.do_action(0)
-                wait_for("approvals to wait", lambda: find_named(window, Atspi.Role.LIST_ITEM, "Approvals, ", True), 60)
+                try:
+                    wait_for("approvals to wait", lambda: fresh(window) and find_named(
+                        window, Atspi.Role.LIST_ITEM, "Approvals, ", True), 60)
+                except SystemExit:
+                    seen = []
+                    walk(window, "", seen)
+                    for path, role, name in seen:
+                        print(f"#   {Atspi.role_get_name(role)}: {name}")
+                    raise
             actions.activate_action("open-view", GLib.Variant("s", page))
 
             def title_is(node, title):
@@ -247,6 +278,7 @@ def main():
                 # The page's controls are on screen once two walks agree.
                 first, second = [], []
                 others = [t for p, t in PAGES.items() if p != page] + ["Agent"]
+                fresh(window)
                 walk(window, "", first, others)
                 time.sleep(0.3)
                 walk(window, "", second, others)

@@ -115,16 +115,18 @@ def main():
     careful = count(db, "SELECT id FROM agents WHERE name = 'Careful Assistant'")
 
     print("1..3")
+    walk.wait_name_free(bus)
     proc = subprocess.Popen([exe, "--sandbox"], env=env, stdout=sys.stderr, stderr=sys.stderr)
     try:
         Atspi.init()
-        app = walk.wait_for("AgentFlow on the accessibility bus", walk.find_app)
+        app = walk.wait_for("AgentFlow on the accessibility bus", lambda: walk.find_app(proc.pid))
         app.set_cache_mask(Atspi.Cache.NONE)
         window = walk.wait_for("the main window", lambda: walk.main_window(app))
         actions = Gio.DBusActionGroup.get(bus, walk.APP_ID, "/" + walk.APP_ID.replace(".", "/"))
         actions.activate_action("open-view", GLib.Variant("s", "agents"))
         run = walk.wait_for("the Careful Assistant's Run button",
-                            lambda: walk.find_named(window, Atspi.Role.PUSH_BUTTON, "Run Careful Assistant now"))
+                            lambda: walk.fresh(window) and walk.find_named(
+                                window, Atspi.Role.PUSH_BUTTON, "Run Careful Assistant now"))
         run.do_action(0)
 
         try:
