@@ -1803,3 +1803,28 @@ af_sandbox_gmail_get_n_drafts (AfSandbox *self)
 
   return af_sandbox_get_gmail (self)->drafts->len;
 }
+
+/**
+ * af_sandbox_gmail_find_label:
+ * @name: a label's name, e.g. "Newsletters"
+ *
+ * Returns: (nullable): its id (“Label_3”), for af_sandbox_gmail_count_with_label()
+ */
+const char *
+af_sandbox_gmail_find_label (AfSandbox  *self,
+                             const char *name)
+{
+  SbGmail *gmail;
+
+  g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);
+
+  gmail = af_sandbox_get_gmail (self);
+  for (guint i = 0; i < gmail->labels->len; i++)
+    {
+      SbLabel *l = g_ptr_array_index (gmail->labels, i);
+
+      if (g_strcmp0 (l->name, name) == 0)
+        return l->id;
+    }
+  return NULL;
+}

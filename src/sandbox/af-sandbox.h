@@ -122,6 +122,8 @@ void af_sandbox_add_default_tokens (AfSandbox *self,
 guint       af_sandbox_gmail_get_n_messages (AfSandbox *self);
 guint       af_sandbox_gmail_count_with_label (AfSandbox  *self,
                                                const char *label_id);
+const char *af_sandbox_gmail_find_label (AfSandbox  *self,
+                                         const char *name);
 char       *af_sandbox_gmail_deliver (AfSandbox  *self,
                                       const char *from,
                                       const char *subject,

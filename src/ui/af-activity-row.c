@@ -310,6 +310,11 @@ af_activity_row_bind (AfActivityRow *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), self->summary);
   gtk_label_set_label (self->agent_label, agent ? agent : "");
   gtk_widget_set_visible (GTK_WIDGET (self->agent_label), agent != NULL && *agent != '\0');
+  /* In a list view the focusable widget is the item around the row: it
+   * reads as the entry. */
+  if (gtk_widget_get_parent (GTK_WIDGET (self)) != NULL && self->summary != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (self))),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, self->summary, -1);
   af_activity_row_update_time (self);
 }
 

@@ -422,6 +422,7 @@ build_services (AfAgentEditor *self)
       g_object_set_data (G_OBJECT (row), "service", (gpointer)service);
 
       button = af_connect_button_new (service, FALSE);
+      af_connect_button_set_service_title (AF_CONNECT_BUTTON (button), af_integrations_page_get_service_title (service));
       g_signal_connect (button, "connect", G_CALLBACK (on_connect_cb), self);
       g_signal_connect (button, "cancel", G_CALLBACK (on_cancel_cb), self);
       adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);

@@ -12,6 +12,7 @@
 
 #include "af-activity-row.h"
 #include "af-agents-page.h"
+#include "af-a11y.h"
 
 struct _AfAgentsPage
 {
@@ -223,6 +224,28 @@ update_row (GtkWidget *box,
 
   g_object_set_data_full (G_OBJECT (box), "item", g_object_ref (item), g_object_unref);
   gtk_label_set_label (GTK_LABEL (name), text ? text : "");
+  {
+    /* Each control says which agent it is for: a screen reader reads
+     * the button, not the row around it. */
+    GtkWidget  *run = gtk_widget_get_next_sibling (toggle);
+    GtkWidget  *more = gtk_widget_get_next_sibling (run);
+    const char *agent = text ? text : "";
+    /* Translators: %s is an agent's name */
+    g_autofree char *run_label = g_strdup_printf (_ ("Run %s now"), agent);
+    /* Translators: %s is an agent's name */
+    g_autofree char *more_label = g_strdup_printf (_ ("More actions for %s"), agent);
+    /* Translators: %s is an agent's name; the label of its on/off switch */
+    g_autofree char *active_label = g_strdup_printf (_ ("%s is active"), agent);
+
+    af_a11y_set_label (run, run_label);
+    gtk_widget_set_tooltip_text (run, run_label);
+    af_a11y_set_label (more, more_label);
+    af_a11y_set_label (toggle, active_label);
+    /* The row itself (GtkListView's item widget) reads as the agent. */
+    if (gtk_widget_get_parent (box) != NULL)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      agent, -1);
+  }
 
   /* Matches AfAgentState: active, paused, needs attention. */
   if (status == NULL)
@@ -407,6 +430,7 @@ af_agents_page_init (AfAgentsPage *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
+  af_a11y_tab_leaves (GTK_WIDGET (self->list_view));
 }
 
 /**

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 
 #include "af-account-manager.h"
+#include "af-action-text.h"
+#include "af-approval-queue.h"
 #include "af-application.h"
 #include "af-database.h"
 #include "af-engine-setup.h"
@@ -62,6 +64,8 @@ struct _AfApplication
   char             *startup_problem; /* told to the user with the first window */
   GHashTable       *run_blockers;    /* run id → quit blocker id */
   GHashTable       *notified;        /* approval ids with a notification */
+  GHashTable       *notified_groups; /* "agent:run" → count shown in its notification */
+  guint             notify_idle;     /* approval notifications to update */
   guint             engine_start_id; /* idle or fallback timeout */
 
   guint sandbox : 1;
@@ -451,37 +455,97 @@ on_agents_changed_cb (GListModel    *model,
   update_tray (self);
 }
 
-static void
-on_approvals_changed_cb (GListModel    *model,
-                         guint          position,
-                         guint          removed,
-                         guint          added,
-                         AfApplication *self)
+typedef struct
 {
-  g_autoptr (GHashTable) current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GHashTableIter iter;
-  gpointer       key;
+  char      *agent_id;
+  gint64     run_id;
+  GPtrArray *approvals; /* AfApproval */
+} NotifyGroup;
 
+static void
+notify_group_free (NotifyGroup *g)
+{
+  g_free (g->agent_id);
+  g_ptr_array_unref (g->approvals);
+  g_free (g);
+}
+
+/* One notification per approval of a run that asks once, one with
+ * "Approve all N" per run that asks many times; decided or expired, they
+ * go. Run once the approvals have settled: a run adds its approvals in a
+ * burst. */
+static gboolean
+update_approval_notifications_cb (gpointer user_data)
+{
+  AfApplication *self = user_data;
+  GListModel    *model;
+  g_autoptr (GHashTable) current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify)notify_group_free);
+  GHashTableIter iter;
+  gpointer       key, value;
+
+  self->notify_idle = 0;
+  if (self->engine == NULL)
+    return G_SOURCE_REMOVE;
+  model = af_engine_get_approvals (self->engine);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr (AfApproval) approval = g_list_model_get_item (model, i);
-      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, af_approval_get_id (approval));
+      g_autofree char *group_id = g_strdup_printf ("%s:%" G_GINT64_FORMAT, af_approval_get_agent_id (approval),
+                                                   af_approval_get_run_id (approval));
+      NotifyGroup     *g = g_hash_table_lookup (groups, group_id);
 
-      if (!g_hash_table_contains (self->notified, id))
+      if (g == NULL)
         {
-          AfAgent         *agent = af_engine_lookup_agent (self->engine, af_approval_get_agent_id (approval));
-          g_autofree char *title = g_strdup_printf (_ ("%s Asks Before Acting"),
-                                                    agent ? af_agent_get_name (agent) : _ ("An Agent"));
-          g_autofree char *body = g_strdup_printf ("%s — %s", af_approval_get_action (approval),
-                                                   af_approval_get_target (approval) ? af_approval_get_target (approval) : "");
-
-          af_notifier_notify_approval (self->notifier, id, title, body);
-          g_hash_table_add (self->notified, g_strdup (id));
+          g = g_new0 (NotifyGroup, 1);
+          g->agent_id = g_strdup (af_approval_get_agent_id (approval));
+          g->run_id = af_approval_get_run_id (approval);
+          g->approvals = g_ptr_array_new_with_free_func (g_object_unref);
+          g_hash_table_insert (groups, g_strdup (group_id), g);
         }
-      g_hash_table_add (current, g_steal_pointer (&id));
+      g_ptr_array_add (g->approvals, g_steal_pointer (&approval));
     }
 
-  /* Decided in the window or expired: the notification goes too. */
+  g_hash_table_iter_init (&iter, groups);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      NotifyGroup     *g = value;
+      AfAgent         *agent = af_engine_lookup_agent (self->engine, g->agent_id);
+      const char      *name = agent ? af_agent_get_name (agent) : _ ("An Agent");
+      g_autofree char *title = g_strdup_printf (_ ("%s Asks Before Acting"), name);
+
+      if (g->approvals->len == 1)
+        {
+          AfApproval      *approval = g_ptr_array_index (g->approvals, 0);
+          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, af_approval_get_id (approval));
+
+          if (!g_hash_table_contains (self->notified, id))
+            {
+              af_notifier_notify_approval (self->notifier, id, title, af_approval_get_summary (approval));
+              g_hash_table_add (self->notified, g_strdup (id));
+            }
+          g_hash_table_add (current, g_steal_pointer (&id));
+          continue;
+        }
+
+      /* Many: one notification for them all, its count kept up to date. */
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (self->notified_groups, key)) != g->approvals->len)
+        {
+          g_autoptr (GPtrArray) actions = g_ptr_array_new ();
+          g_autofree char *body = NULL;
+
+          for (guint i = 0; i < g->approvals->len; i++)
+            g_ptr_array_add (actions, (gpointer)af_approval_get_action (g_ptr_array_index (g->approvals, i)));
+          body = af_action_describe_many ((const char *const *)actions->pdata, actions->len);
+          af_notifier_notify_approval_group (self->notifier, key, g->agent_id, g->run_id, g->approvals->len, title,
+                                             body);
+          g_hash_table_insert (self->notified_groups, g_strdup (key), GUINT_TO_POINTER (g->approvals->len));
+        }
+    }
+
+  /* Decided in the window or expired (or now part of a group's): the
+   * notification goes too. */
   g_hash_table_iter_init (&iter, self->notified);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
@@ -491,8 +555,31 @@ on_approvals_changed_cb (GListModel    *model,
           g_hash_table_iter_remove (&iter);
         }
     }
+  g_hash_table_iter_init (&iter, self->notified_groups);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      NotifyGroup *g = g_hash_table_lookup (groups, key);
+
+      if (g == NULL || g->approvals->len < 2)
+        {
+          af_notifier_withdraw_approval_group (self->notifier, key);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
 
   update_tray (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_approvals_changed_cb (GListModel    *model,
+                         guint          position,
+                         guint          removed,
+                         guint          added,
+                         AfApplication *self)
+{
+  if (self->notify_idle == 0)
+    self->notify_idle = g_idle_add_full (G_PRIORITY_LOW, update_approval_notifications_cb, self, NULL);
 }
 
 static void
@@ -959,6 +1046,49 @@ af_application_deny (GSimpleAction *action,
   decide_approval (AF_APPLICATION (user_data), g_variant_get_string (parameter, NULL), FALSE);
 }
 
+static void
+on_group_approved_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr (AfApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+  AfWindow *window;
+
+  if (af_approval_queue_approve_finish (AF_APPROVAL_QUEUE (source), result, NULL, NULL, &error))
+    return;
+  window = get_main_window (self);
+  if (window != NULL)
+    af_window_add_toast (window, adw_toast_new (error->message));
+  else
+    g_warning ("Approved actions failed: %s", error->message);
+}
+
+/* "Approve all N" in a notification: what the run still asks for, at
+ * once; what was decided meanwhile is left out. */
+static void
+af_application_approve_group (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  AfApplication   *self = AF_APPLICATION (user_data);
+  const char      *agent_id;
+  gint64           run_id;
+  AfApprovalQueue *queue;
+  g_autoptr (GPtrArray) approvals = NULL;
+
+  g_variant_get (parameter, "(&sx)", &agent_id, &run_id);
+  ensure_engine (self);
+  if (self->engine == NULL)
+    return;
+  queue = af_engine_get_approval_queue (self->engine);
+  approvals = af_approval_queue_list (queue, agent_id, run_id, NULL);
+  if (approvals->len == 0)
+    return;
+  af_approval_queue_approve_async (queue, approvals, NULL, self->shutdown_cancellable, on_group_approved_cb,
+                                   g_object_ref (self));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", af_application_about },
   { "preferences", af_application_preferences },
@@ -966,6 +1096,7 @@ static const GActionEntry app_actions[] = {
   { "open-view", af_application_open_view, "s" },
   { "approve", af_application_approve, "s" },
   { "deny", af_application_deny, "s" },
+  { "approve-group", af_application_approve_group, "(sx)" },
 };
 
 static int
@@ -1150,6 +1281,8 @@ af_application_finalize (GObject *object)
   g_clear_pointer (&self->quit_blockers, g_hash_table_unref);
   g_clear_pointer (&self->run_blockers, g_hash_table_unref);
   g_clear_pointer (&self->notified, g_hash_table_unref);
+  g_clear_pointer (&self->notified_groups, g_hash_table_unref);
+  g_clear_handle_id (&self->notify_idle, g_source_remove);
   g_clear_pointer (&self->decided_approvals, g_hash_table_unref);
   g_clear_pointer (&self->undelivered_approvals, g_ptr_array_unref);
 
@@ -1236,6 +1369,7 @@ af_application_init (AfApplication *self)
   self->quit_blockers = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->run_blockers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->notified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->notified_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->decided_approvals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->undelivered_approvals = g_ptr_array_new_with_free_func (g_free);
 

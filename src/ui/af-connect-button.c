@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "af-a11y.h"
 #include "af-connect-button.h"
 
 /* What a service row offers for its connection: Connect, a spinner with
@@ -225,4 +226,49 @@ af_connect_button_set_state (AfConnectButton   *self,
   /* A spinning spinner animates even on a hidden stack page, and would
    * repaint the window 60 times a second: spin only while waiting. */
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), state == AF_INTEGRATION_WAITING);
+}
+
+static void
+name_button (GtkWidget  *button,
+             const char *label)
+{
+  if (!GTK_IS_BUTTON (button))
+    return;
+  af_a11y_set_label (button, label);
+  gtk_widget_set_tooltip_text (button, label);
+}
+
+/**
+ * af_connect_button_set_service_title:
+ * @title: the service's name as shown ("Slack")
+ *
+ * Names each button for a screen reader with the service it is for:
+ * "Disconnect Slack", not one of four "Disconnect" buttons.
+ */
+void
+af_connect_button_set_service_title (AfConnectButton *self,
+                                     const char      *title)
+{
+  g_autofree char *connect = NULL;
+  g_autofree char *cancel = NULL;
+  g_autofree char *disconnect = NULL;
+  g_autofree char *reconnect = NULL;
+  GtkStack        *stack;
+
+  g_return_if_fail (AF_IS_CONNECT_BUTTON (self));
+  g_return_if_fail (title != NULL);
+
+  stack = GTK_STACK (self->stack);
+  /* Translators: %s is a service ("Slack") */
+  connect = g_strdup_printf (_ ("Connect %s"), title);
+  /* Translators: %s is a service ("Slack") */
+  cancel = g_strdup_printf (_ ("Cancel connecting %s"), title);
+  /* Translators: %s is a service ("Slack") */
+  disconnect = g_strdup_printf (_ ("Disconnect %s"), title);
+  /* Translators: %s is a service ("Slack") */
+  reconnect = g_strdup_printf (_ ("Reconnect %s"), title);
+  name_button (gtk_stack_get_child_by_name (stack, "disconnected"), connect);
+  name_button (gtk_widget_get_last_child (gtk_stack_get_child_by_name (stack, "waiting")), cancel);
+  name_button (gtk_stack_get_child_by_name (stack, "connected"), disconnect);
+  name_button (gtk_stack_get_child_by_name (stack, "reconnect"), reconnect);
 }

@@ -35,4 +35,7 @@ AfIntegrationState af_connect_button_get_state (AfConnectButton *self);
 void               af_connect_button_set_state (AfConnectButton   *self,
                                                 AfIntegrationState state);
 
+void af_connect_button_set_service_title (AfConnectButton *self,
+                                          const char      *title);
+
 G_END_DECLS

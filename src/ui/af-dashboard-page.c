@@ -495,6 +495,18 @@ af_dashboard_page_init (AfDashboardPage *self)
   GtkListItemFactory *factory;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Names for what a screen reader lands on: the metric tiles (focusable
+   * flow box children) and the agent filter's button. */
+  {
+    GtkFlowBox *tiles = GTK_FLOW_BOX (gtk_widget_get_ancestor (GTK_WIDGET (self->active_value), GTK_TYPE_FLOW_BOX));
+    const char *names[] = { _ ("Active agents and actions today"), _ ("Success rate and time saved") };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names) && gtk_flow_box_get_child_at_index (tiles, i) != NULL; i++)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_flow_box_get_child_at_index (tiles, i)),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, names[i], -1);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (GTK_WIDGET (self->agent_dropdown))),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Show the activity of"), -1);
+  }
 
   gtk_string_list_append (self->agent_names, _ ("All Agents"));
 

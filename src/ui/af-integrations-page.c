@@ -142,6 +142,7 @@ make_service_row (AfIntegrationsPage *self,
   GtkWidget  *button = af_connect_button_new (service, TRUE);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (services[i].title));
+  af_connect_button_set_service_title (AF_CONNECT_BUTTON (button), _ (services[i].title));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ ("Not connected"));
   adw_action_row_set_icon_name (ADW_ACTION_ROW (row), services[i].icon_name);
 

@@ -393,6 +393,70 @@ af_notifier_notify_approval (AfNotifier *self,
 }
 
 /**
+ * af_notifier_notify_approval_group:
+ * @group_id: stands for the agent's run, e.g. "AGENT-ID:RUN-ID"
+ * @n: how many of its actions wait
+ *
+ * One notification for a run's many approvals, with "Approve all N"
+ * (`app.approve-group` with (@agent_id, @run_id)) and "Review" (the
+ * approvals view). Sent again with the same @group_id, it replaces the
+ * one shown.
+ *
+ * Returns: %TRUE if shown now
+ */
+gboolean
+af_notifier_notify_approval_group (AfNotifier *self,
+                                   const char *group_id,
+                                   const char *agent_id,
+                                   gint64      run_id,
+                                   guint       n,
+                                   const char *title,
+                                   const char *body)
+{
+  g_autoptr (GNotification) notification = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *approve = NULL;
+
+  g_return_val_if_fail (AF_IS_NOTIFIER (self), FALSE);
+  g_return_val_if_fail (group_id != NULL, FALSE);
+  g_return_val_if_fail (agent_id != NULL, FALSE);
+  g_return_val_if_fail (title != NULL, FALSE);
+
+  if (self->application == NULL)
+    return FALSE;
+
+  notification = g_notification_new (title);
+  if (body != NULL)
+    g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_set_default_action_and_target (notification, "app.open-view", "s", "approvals");
+  /* Translators: a notification's button; %u is how many actions */
+  approve = g_strdup_printf (ngettext ("Approve %u", "Approve all %u", n), n);
+  g_notification_add_button_with_target_value (notification, approve, "app.approve-group",
+                                               g_variant_new ("(sx)", agent_id, run_id));
+  g_notification_add_button_with_target (notification, _ ("Review"), "app.open-view", "s", "approvals");
+
+  id = g_strconcat ("approval-group-", group_id, NULL);
+  return send_or_coalesce (self, id, notification, "approvals");
+}
+
+/**
+ * af_notifier_withdraw_approval_group:
+ */
+void
+af_notifier_withdraw_approval_group (AfNotifier *self,
+                                     const char *group_id)
+{
+  g_autofree char *id = NULL;
+
+  g_return_if_fail (AF_IS_NOTIFIER (self));
+  g_return_if_fail (group_id != NULL);
+
+  id = g_strconcat ("approval-group-", group_id, NULL);
+  af_notifier_withdraw (self, id);
+}
+
+/**
  * af_notifier_withdraw_approval:
  *
  * Removes the notification of an approval that was decided, wherever it

@@ -27,6 +27,15 @@ gboolean    af_notifier_notify_approval (AfNotifier *self,
                                          const char *approval_id,
                                          const char *title,
                                          const char *body);
+gboolean    af_notifier_notify_approval_group (AfNotifier *self,
+                                               const char *group_id,
+                                               const char *agent_id,
+                                               gint64      run_id,
+                                               guint       n,
+                                               const char *title,
+                                               const char *body);
+void        af_notifier_withdraw_approval_group (AfNotifier *self,
+                                                 const char *group_id);
 void        af_notifier_withdraw_approval (AfNotifier *self,
                                            const char *approval_id);
 gboolean    af_notifier_notify_reconnect (AfNotifier *self,

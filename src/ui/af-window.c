@@ -15,6 +15,7 @@
 #include "af-agent-editor.h"
 #include "af-agent-page.h"
 #include "af-agents-page.h"
+#include "af-a11y.h"
 #include "af-approvals-page.h"
 #include "af-dashboard-page.h"
 #include "af-engine.h"
@@ -187,8 +188,15 @@ on_n_pending_cb (AfWindow *self)
   guint            n = af_approvals_page_get_n_pending (self->approvals_page);
   g_autofree char *text = g_strdup_printf ("%u", n);
 
+  g_autofree char *a11y = n > 0 ? g_strdup_printf (ngettext ("Approvals, %u waiting", "Approvals, %u waiting", n), n)
+                                : g_strdup (_ ("Approvals"));
+
   gtk_label_set_label (self->approvals_badge, text);
   gtk_widget_set_visible (GTK_WIDGET (self->approvals_badge), n > 0);
+  /* The badge is a number; a screen reader says what it counts. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_ancestor (GTK_WIDGET (self->approvals_badge),
+                                                                           GTK_TYPE_LIST_BOX_ROW)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 }
 
 static GStrv
@@ -1980,6 +1988,7 @@ af_window_init (AfWindow *self)
   g_signal_connect_object (self->agents_page, "delete", G_CALLBACK (on_agent_delete_cb), self, 0);
   g_signal_connect_object (self->agents_page, "open", G_CALLBACK (on_agent_open_cb), self, 0);
   g_signal_connect_object (self->agents_page, "edit", G_CALLBACK (on_agent_edit_cb), self, 0);
+  af_a11y_name_toasts (self->toast_overlay);
   g_signal_connect_object (self->approvals_page, "decide", G_CALLBACK (on_approval_decide_cb), self, 0);
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   on_stack_visible_child_cb (self);
@@ -2107,6 +2116,7 @@ af_window_set_engine (AfWindow *self,
       af_dashboard_page_set_has_agents (self->dashboard_page, FALSE);
       af_agents_page_set_model (self->agents_page, NULL);
       af_approvals_page_set_model (self->approvals_page, NULL);
+      af_approvals_page_set_queue (self->approvals_page, NULL);
       af_agent_page_set_agent (self->agent_page, NULL, NULL);
       af_dashboard_page_set_activity_factory (self->dashboard_page, NULL, NULL);
       af_dashboard_page_set_history (self->dashboard_page, NULL);
@@ -2144,6 +2154,7 @@ af_window_set_engine (AfWindow *self,
   if (showing_agents (self))
     bind_agents_page (self);
   af_approvals_page_set_model (self->approvals_page, af_engine_get_approvals (engine));
+  af_approvals_page_set_queue (self->approvals_page, af_engine_get_approval_queue (engine));
   on_agents_changed_cb (self);
   update_metrics (self);
 }

@@ -65,6 +65,11 @@ static const ActionInfo actions[] = {
   { "archive", "gmail.modify", TRUE, FALSE },
   { "star", "gmail.modify", TRUE, FALSE },
   { "mark_read", "gmail.modify", TRUE, FALSE },
+  /* The undo of the four above (af_action_get_inverse()). */
+  { "unlabel", "gmail.modify", TRUE, FALSE },
+  { "unarchive", "gmail.modify", TRUE, FALSE },
+  { "unstar", "gmail.modify", TRUE, FALSE },
+  { "mark_unread", "gmail.modify", TRUE, FALSE },
   { "draft", "gmail.compose", TRUE, FALSE },
   { "send", "gmail.send", TRUE, TRUE },
   { "list_events", "calendar.read", FALSE, FALSE },

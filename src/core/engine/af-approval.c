@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "af-action-text.h"
 #include "af-approval.h"
 
 struct _AfApproval
@@ -22,6 +23,9 @@ struct _AfApproval
   char  *reason;
   gint64 created_at;
   gint64 expires_at;
+  gint64 run_id;
+  char  *summary;       /* in words: “Label “Invoice 2041” as Finance” */
+  char  *editable_text; /* a send's or draft's body, a post's text; else NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AfApproval, af_approval, G_TYPE_OBJECT)
@@ -37,6 +41,9 @@ enum
   PROP_REASON,
   PROP_CREATED_AT,
   PROP_EXPIRES_AT,
+  PROP_RUN_ID,
+  PROP_SUMMARY,
+  PROP_EDITABLE_TEXT,
   N_PROPS
 };
 
@@ -52,6 +59,8 @@ af_approval_finalize (GObject *object)
   g_free (self->target);
   g_free (self->preview);
   g_free (self->reason);
+  g_free (self->summary);
+  g_free (self->editable_text);
 
   G_OBJECT_CLASS (af_approval_parent_class)->finalize (object);
 }
@@ -90,6 +99,15 @@ af_approval_get_property (GObject    *object,
     case PROP_EXPIRES_AT:
       g_value_set_int64 (value, self->expires_at);
       break;
+    case PROP_RUN_ID:
+      g_value_set_int64 (value, self->run_id);
+      break;
+    case PROP_SUMMARY:
+      g_value_set_string (value, af_approval_get_summary (self));
+      break;
+    case PROP_EDITABLE_TEXT:
+      g_value_set_string (value, self->editable_text);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -112,6 +130,9 @@ af_approval_class_init (AfApprovalClass *klass)
   properties[PROP_REASON] = g_param_spec_string ("reason", NULL, NULL, NULL, ro);
   properties[PROP_CREATED_AT] = g_param_spec_int64 ("created-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_EXPIRES_AT] = g_param_spec_int64 ("expires-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_RUN_ID] = g_param_spec_int64 ("run-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_SUMMARY] = g_param_spec_string ("summary", NULL, NULL, NULL, ro);
+  properties[PROP_EDITABLE_TEXT] = g_param_spec_string ("editable-text", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -207,4 +228,76 @@ af_approval_get_expires_at (AfApproval *self)
 {
   g_return_val_if_fail (AF_IS_APPROVAL (self), 0);
   return self->expires_at;
+}
+
+/**
+ * af_approval_set_context:
+ * @run_id: the run that asked
+ * @stored: the outbox entry's parameters ({"params": …, "item": …})
+ *
+ * What the approvals page groups by (agent and run) and shows: the action
+ * in words, and the text of a send or post, which may be edited before it
+ * is approved.
+ */
+void
+af_approval_set_context (AfApproval *self,
+                         gint64      run_id,
+                         const char *stored)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  g_return_if_fail (AF_IS_APPROVAL (self));
+
+  self->run_id = run_id;
+  g_clear_pointer (&self->summary, g_free);
+  self->summary = af_action_describe_stored (self->action, stored, FALSE);
+  g_clear_pointer (&self->editable_text, g_free);
+  if (stored != NULL && json_parser_load_from_data (parser, stored, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+      JsonObject *params = JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "params"))
+                               ? json_object_get_object_member (root, "params")
+                               : NULL;
+      const char *key = g_strcmp0 (self->action, "post") == 0 ? "text" : "body";
+
+      if (params != NULL && g_strv_contains ((const char *const[]){ "send", "draft", "post", NULL }, self->action))
+        self->editable_text = g_strdup (json_object_get_string_member_with_default (params, key, ""));
+    }
+}
+
+gint64
+af_approval_get_run_id (AfApproval *self)
+{
+  g_return_val_if_fail (AF_IS_APPROVAL (self), 0);
+  return self->run_id;
+}
+
+/**
+ * af_approval_get_summary:
+ *
+ * Returns: the action in words, e.g. “Label “Invoice 2041” as Finance”
+ */
+const char *
+af_approval_get_summary (AfApproval *self)
+{
+  g_return_val_if_fail (AF_IS_APPROVAL (self), NULL);
+
+  if (self->summary == NULL)
+    self->summary = af_action_describe (self->action, NULL, NULL, FALSE);
+  return self->summary;
+}
+
+/**
+ * af_approval_get_editable_text:
+ *
+ * Returns: (nullable): the body of a mail to send or draft, or the text
+ *   of a post, which the person may edit before approving; %NULL for
+ *   other actions
+ */
+const char *
+af_approval_get_editable_text (AfApproval *self)
+{
+  g_return_val_if_fail (AF_IS_APPROVAL (self), NULL);
+  return self->editable_text;
 }

@@ -33,5 +33,11 @@ const char *af_approval_get_preview (AfApproval *self);
 const char *af_approval_get_reason (AfApproval *self);
 gint64      af_approval_get_created_at (AfApproval *self);
 gint64      af_approval_get_expires_at (AfApproval *self);
+void        af_approval_set_context (AfApproval *self,
+                                     gint64      run_id,
+                                     const char *stored);
+gint64      af_approval_get_run_id (AfApproval *self);
+const char *af_approval_get_summary (AfApproval *self);
+const char *af_approval_get_editable_text (AfApproval *self);
 
 G_END_DECLS

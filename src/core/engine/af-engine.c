@@ -9,6 +9,10 @@
 
 #include <glib/gi18n.h>
 
+#include "af-action-text.h"
+#include "af-approval-queue.h"
+#include "af-approval-store.h"
+#include "af-engine-private.h"
 #include "af-engine.h"
 #include "af-error.h"
 #include "af-json-private.h"
@@ -61,6 +65,7 @@ struct _AfEngine
   guint            run_timeout_s;
   guint            approval_ttl_s;
   gboolean         started;
+  AfApprovalQueue *approval_queue; /* made when first asked for */
 };
 
 G_DEFINE_FINAL_TYPE (AfEngine, af_engine, G_TYPE_OBJECT)
@@ -395,36 +400,15 @@ item_title (JsonObject *item)
 }
 
 /* One line for the activity log: what was done (@done), or what is to be
- * done — waiting for approval, or what a test run would do. */
+ * done — waiting for approval, or what a test run would do. The same words
+ * as approvals and notifications use: af_action_describe(). */
 static char *
 describe_action (const char *action,
                  JsonObject *params,
                  JsonObject *item,
                  gboolean    done)
 {
-  const char *title = item_title (item);
-  const char *label = json_object_get_string_member_with_default (params, "label", "");
-  const char *to = json_object_get_string_member_with_default (params, "to", "");
-  const char *channel = json_object_get_string_member_with_default (params, "channel", "");
-  const char *summary = json_object_get_string_member_with_default (params, "summary", title);
-
-  if (g_str_equal (action, "label"))
-    return g_strdup_printf (done ? _ ("Labelled “%s” as %s") : _ ("Label “%s” as %s"), title, label);
-  if (g_str_equal (action, "archive"))
-    return g_strdup_printf (done ? _ ("Archived “%s”") : _ ("Archive “%s”"), title);
-  if (g_str_equal (action, "star"))
-    return g_strdup_printf (done ? _ ("Starred “%s”") : _ ("Star “%s”"), title);
-  if (g_str_equal (action, "mark_read"))
-    return g_strdup_printf (done ? _ ("Marked “%s” as read") : _ ("Mark “%s” as read"), title);
-  if (g_str_equal (action, "draft"))
-    return g_strdup_printf (done ? _ ("Drafted a reply to “%s”") : _ ("Draft a reply to “%s”"), title);
-  if (g_str_equal (action, "send"))
-    return g_strdup_printf (done ? _ ("Sent a mail to %s") : _ ("Send a mail to %s"), to);
-  if (g_str_equal (action, "post"))
-    return g_strdup_printf (done ? _ ("Posted to %s") : _ ("Post to %s"), channel);
-  if (g_str_equal (action, "create_event"))
-    return g_strdup_printf (done ? _ ("Created the event “%s”") : _ ("Create the event “%s”"), summary);
-  return g_strdup (action);
+  return af_action_describe (action, params, item, done);
 }
 
 /* An action's failure, as the activity feed shows it. */
@@ -1004,6 +988,7 @@ request_approval (Run           *run,
 
   approval = af_approval_new (sqlite3_last_insert_rowid (af_database_get_handle (self->db)), entry->id,
                               af_agent_get_id (run->agent), p->action, target, preview, reason, now, expires);
+  af_approval_set_context (approval, entry->run_id, entry->params);
   g_list_store_append (self->approvals, approval);
   if (af_scheduler_get_due (self->scheduler, APPROVALS_KEY) == 0 || af_scheduler_get_due (self->scheduler, APPROVALS_KEY) > expires)
     af_scheduler_set (self->scheduler, APPROVALS_KEY, expires);
@@ -2086,6 +2071,7 @@ af_engine_dispose (GObject *object)
   g_clear_object (&self->log);
   g_clear_object (&self->outbox);
   g_clear_object (&self->agents);
+  g_clear_object (&self->approval_queue);
   g_clear_object (&self->approvals);
   g_clear_object (&self->db);
 
@@ -2389,6 +2375,10 @@ af_engine_start (AfEngine *self,
                              (const char *)sqlite3_column_text (stmt, 4), (const char *)sqlite3_column_text (stmt, 5),
                              (const char *)sqlite3_column_text (stmt, 6), sqlite3_column_int64 (stmt, 7),
                              sqlite3_column_int64 (stmt, 8));
+        g_autoptr (AfOutboxEntry) entry = af_outbox_get (self->outbox, af_approval_get_outbox_id (a), NULL);
+
+        if (entry != NULL)
+          af_approval_set_context (a, entry->run_id, entry->params);
         g_list_store_append (self->approvals, a);
       }
     sqlite3_reset (stmt);
@@ -3044,24 +3034,7 @@ decide (AfEngine   *self,
         const char *state,
         GError    **error)
 {
-  sqlite3_stmt *stmt;
-
-  stmt = af_database_prepare (self->db,
-                              "UPDATE approvals SET state = ?2, decided_at = ?3 WHERE id = ?1 AND state = 'pending'",
-                              error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
-  if (!af_database_step_done (self->db, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (af_database_get_handle (self->db)) != 1)
-    {
-      g_set_error (error, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("This request was already answered or has expired"));
-      return FALSE;
-    }
-  return TRUE;
+  return af_approval_store_decide (self->db, id, state, error);
 }
 
 /* What an outbox entry did, for the activity feed. */
@@ -3491,4 +3464,52 @@ af_engine_expand_params (JsonObject *params,
                          JsonObject *item)
 {
   return expand_params (params, item);
+}
+
+/**
+ * af_engine_get_approval_queue:
+ *
+ * Returns: (transfer none): what decides many approvals at once, edits
+ *   them, undoes them and changes an agent's approval policy
+ */
+AfApprovalQueue *
+af_engine_get_approval_queue (AfEngine *self)
+{
+  g_return_val_if_fail (AF_IS_ENGINE (self), NULL);
+
+  if (self->approval_queue == NULL)
+    self->approval_queue = af_approval_queue_new (self);
+  return self->approval_queue;
+}
+
+/* For the engine's rooms (af-engine-private.h). */
+
+GListStore *
+af_engine_get_approval_store (AfEngine *self)
+{
+  return self->approvals;
+}
+
+AfOutbox *
+af_engine_get_outbox (AfEngine *self)
+{
+  return self->outbox;
+}
+
+GHashTable *
+af_engine_get_inflight (AfEngine *self)
+{
+  return self->inflight;
+}
+
+void
+af_engine_log_step (AfEngine   *self,
+                    const char *agent_id,
+                    gint64      run_id,
+                    const char *kind,
+                    const char *summary,
+                    JsonObject *details,
+                    const char *outcome)
+{
+  log_step (self, agent_id, run_id, kind, summary, details, outcome, NULL);
 }

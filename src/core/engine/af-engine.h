@@ -23,6 +23,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AfEngine, af_engine, AF, ENGINE, GObject)
 
+typedef struct _AfApprovalQueue AfApprovalQueue;
+
 typedef enum
 {
   AF_RUN_FLAGS_NONE = 0,
@@ -182,5 +184,7 @@ void  af_engine_set_llm_client (AfEngine    *self,
 /* Replaces the network monitor (tests). */
 void af_engine_set_network_monitor (AfEngine        *self,
                                     GNetworkMonitor *monitor);
+
+AfApprovalQueue *af_engine_get_approval_queue (AfEngine *self);
 
 G_END_DECLS

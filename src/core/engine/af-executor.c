@@ -115,7 +115,9 @@ af_executor_is_batchable (const char *action)
 {
   g_return_val_if_fail (action != NULL, FALSE);
 
-  return g_strv_contains ((const char *const[]){ "label", "archive", "star", "mark_read", NULL }, action);
+  return g_strv_contains ((const char *const[]){ "label", "archive", "star", "mark_read", "unlabel", "unarchive",
+                                                 "unstar", "mark_unread", NULL },
+                          action);
 }
 
 /* The fallback for executors without a batch: one item after another. */

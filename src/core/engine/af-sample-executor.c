@@ -105,6 +105,14 @@ apply (AfSampleExecutor *self,
     set_label (message, "STARRED", TRUE);
   else if (message != NULL && g_str_equal (action, "mark_read"))
     set_label (message, "UNREAD", FALSE);
+  else if (message != NULL && g_str_equal (action, "unlabel"))
+    set_label (message, json_object_get_string_member_with_default (params, "label", "Label"), FALSE);
+  else if (message != NULL && g_str_equal (action, "unarchive"))
+    set_label (message, "INBOX", TRUE);
+  else if (message != NULL && g_str_equal (action, "unstar"))
+    set_label (message, "STARRED", FALSE);
+  else if (message != NULL && g_str_equal (action, "mark_unread"))
+    set_label (message, "UNREAD", TRUE);
   else if (g_str_equal (action, "post"))
     g_ptr_array_add (self->posts, g_strdup (json_object_get_string_member_with_default (params, "text", "")));
 

@@ -78,9 +78,41 @@ apply_label (GTask *task)
   const char         *label_id = g_hash_table_lookup (self->label_ids, name);
   const char         *one[] = { json_object_get_string_member_with_default (op->item, "id", ""), NULL };
   const char *const  *ids = op->batch ? (const char *const *)op->ids->pdata : one;
-  const char         *add[] = { label_id, NULL };
+  const char         *change[] = { label_id, NULL };
+  gboolean            remove = g_str_equal (op->action, "unlabel");
 
-  af_gmail_client_modify_async (self->gmail, ids, add, NULL, g_task_get_cancellable (task), on_modify_cb, task);
+  af_gmail_client_modify_async (self->gmail, ids, remove ? NULL : change, remove ? change : NULL,
+                                g_task_get_cancellable (task), on_modify_cb, task);
+}
+
+/* The system label that unarchive, unstar and mark_unread change:
+ * https://developers.google.com/gmail/api/guides/labels#manage_labels_on_messages_threads */
+static const char *
+undo_system_label (const char *action)
+{
+  if (g_str_equal (action, "unarchive"))
+    return "INBOX";
+  if (g_str_equal (action, "unstar"))
+    return "STARRED";
+  if (g_str_equal (action, "mark_unread"))
+    return "UNREAD";
+  return NULL;
+}
+
+/* The undo of archive, star and mark read: the system label back (INBOX,
+ * UNREAD) or off again (STARRED). */
+static void
+undo_modify (AfServicesExecutor *self,
+             const char         *action,
+             const char *const  *ids,
+             GCancellable       *cancellable,
+             GTask              *task)
+{
+  const char *change[] = { undo_system_label (action), NULL };
+  gboolean    add = !g_str_equal (action, "unstar");
+
+  af_gmail_client_modify_async (self->gmail, ids, add ? change : NULL, add ? NULL : change, cancellable, on_modify_cb,
+                                task);
 }
 
 /* Single flight: the first task to need a listing (key "") or a label
@@ -346,7 +378,7 @@ services_execute_async (AfExecutor         *executor,
   if (!af_services_executor_need (task, self->gmail, "Gmail"))
     return;
 
-  if (g_str_equal (action, "label"))
+  if (g_str_equal (action, "label") || g_str_equal (action, "unlabel"))
     {
       with_labels (task);
     }
@@ -356,6 +388,8 @@ services_execute_async (AfExecutor         *executor,
     af_gmail_client_star_async (self->gmail, ids, cancellable, on_modify_cb, task);
   else if (g_str_equal (action, "mark_read"))
     af_gmail_client_mark_read_async (self->gmail, ids, cancellable, on_modify_cb, task);
+  else if (undo_system_label (action) != NULL)
+    undo_modify (self, action, ids, cancellable, task);
   else if (g_str_equal (action, "draft") || g_str_equal (action, "send"))
     {
       const char      *subject = json_object_get_string_member_with_default (op->item, "subject", "");
@@ -428,7 +462,7 @@ services_execute_batch_async (AfExecutor         *executor,
 
   if (!af_services_executor_need (task, self->gmail, "Gmail"))
     return;
-  if (g_str_equal (action, "label"))
+  if (g_str_equal (action, "label") || g_str_equal (action, "unlabel"))
     {
       with_labels (task);
     }
@@ -438,6 +472,8 @@ services_execute_batch_async (AfExecutor         *executor,
     af_gmail_client_star_async (self->gmail, ids, cancellable, on_modify_cb, task);
   else if (g_str_equal (action, "mark_read"))
     af_gmail_client_mark_read_async (self->gmail, ids, cancellable, on_modify_cb, task);
+  else if (undo_system_label (action) != NULL)
+    undo_modify (self, action, ids, cancellable, task);
   else
     {
       g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, "“%s” cannot be batched", action);
@@ -539,7 +575,7 @@ services_reconcile_async (AfExecutor         *executor,
 
   /* Label changes are idempotent: "not done" lets the engine repeat them
    * safely. */
-  if (g_strv_contains ((const char *const[]){ "label", "archive", "star", "mark_read", NULL }, action))
+  if (af_executor_is_batchable (action))
     {
       g_task_return_boolean (task, FALSE);
       g_object_unref (task);

@@ -264,3 +264,32 @@ af_outbox_count (AfOutbox   *self,
   sqlite3_reset (stmt);
   return n;
 }
+
+/**
+ * af_outbox_set_params:
+ *
+ * Replaces the parameters of entry @id while it waits for approval (the
+ * person edited a reply before approving it); what executes, and what a
+ * retry or a reconcile after a crash sees, is then the edited text.
+ */
+gboolean
+af_outbox_set_params (AfOutbox   *self,
+                      gint64      id,
+                      const char *params,
+                      GError    **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (AF_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (params != NULL, FALSE);
+
+  stmt = af_database_prepare (self->db,
+                              "UPDATE outbox SET params = ?2, updated_at = ?3 WHERE id = ?1 AND state = 'waiting'",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, params, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
+  return af_database_step_done (self->db, stmt, error);
+}

@@ -65,6 +65,10 @@ gboolean       af_outbox_set_state (AfOutbox   *self,
                                     const char *state,
                                     const char *result,
                                     GError    **error);
+gboolean       af_outbox_set_params (AfOutbox   *self,
+                                     gint64      id,
+                                     const char *params,
+                                     GError    **error);
 /* → (element-type AfOutboxEntry) entries in @state, oldest first. */
 GPtrArray *af_outbox_list (AfOutbox   *self,
                            const char *state,
