@@ -366,8 +366,8 @@ test_dashboard_activity (void)
   row = af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "Labelled “Quarterly report” as Work");
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_get_mapped (row));
-  g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "Just now"));
-  g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "5 min ago"));
+  g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_INSCRIPTION, "Just now"));
+  g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_INSCRIPTION, "5 min ago"));
   assert_rendered (GTK_WIDGET (window), "view-dashboard-activity");
 
   /* Errors only. */

@@ -227,7 +227,7 @@ on_tick_cb (gpointer user_data)
       GtkWidget *child = gtk_widget_get_first_child (row);
 
       if (AF_IS_ACTIVITY_ROW (child) && gtk_widget_get_mapped (child))
-        af_activity_row_update_time (AF_ACTIVITY_ROW (child));
+        (void)af_activity_row_update_time (AF_ACTIVITY_ROW (child));
     }
   return G_SOURCE_CONTINUE;
 }
