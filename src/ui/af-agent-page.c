@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 
+#include "af-source.h"
 #include "af-activity-details.h"
 #include "af-activity-row.h"
 #include "af-agent-page.h"
@@ -258,7 +259,7 @@ af_agent_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (af_agent_page_parent_class)->map (widget);
   if (self->tick_id == 0)
-    self->tick_id = g_timeout_add_seconds (60, on_tick_cb, self);
+    self->tick_id = af_timeout_add_seconds_named (60, "[agentflow] agent page relative times", on_tick_cb, self);
   on_tick_cb (self);
 }
 

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "af-source.h"
 #include "af-activity-details.h"
 #include "af-activity-row.h"
 #include "af-chart.h"
@@ -86,8 +87,7 @@ note_next_change (AfDashboardPage *self,
   self->next_change = next;
   g_clear_handle_id (&self->tick_id, g_source_remove);
   delay_ms = MAX (0, next * 1000 - g_get_real_time () / 1000) + 50;
-  self->tick_id = g_timeout_add ((guint)MIN (delay_ms, G_MAXUINT), on_tick_cb, self);
-  g_source_set_name_by_id (self->tick_id, "[agentflow] dashboard relative times");
+  self->tick_id = af_timeout_add_named ((guint)MIN (delay_ms, G_MAXUINT), "[agentflow] dashboard relative times", on_tick_cb, self);
 }
 
 static const char *
@@ -251,7 +251,7 @@ on_items_changed_cb (AfDashboardPage *self,
    * the newest, a reader scrolled down keeps their place. */
   self->at_top = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->feed_scroller)) < 1.0;
   if (position == 0 && added > 0 && self->at_top && self->scroll_id == 0)
-    self->scroll_id = g_idle_add (scroll_to_top_cb, self);
+    self->scroll_id = af_idle_add_named (G_PRIORITY_DEFAULT_IDLE, "[agentflow] dashboard scroll to top", scroll_to_top_cb, self);
 
   /* ...and is told that there is more above, as chat applications do. */
   if (position == 0 && removed == 0 && added > 0 && !self->at_top)

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "af-source.h"
 #include "af-error.h"
 #include "af-json-private.h"
 #include "af-slack-client.h"
@@ -673,7 +674,7 @@ post_message (AfSlackClient      *self,
   if (due <= now)
     on_post_due_cb (post);
   else
-    g_timeout_add ((guint)((due - now + 999) / 1000), on_post_due_cb, post);
+    af_timeout_add_named ((guint)((due - now + 999) / 1000), "[agentflow] slack post due", on_post_due_cb, post);
 }
 
 /**
