@@ -80,6 +80,12 @@ note_next_change (AfDashboardPage *self,
 {
   gint64 delay_ms;
 
+  /* Rows logged seconds apart change seconds apart: one tick on the
+   * minute of the wall clock serves all that change within it (a time
+   * reads at most a minute behind, as "5 min ago" at 5 min 40 s already
+   * does), instead of one wakeup and one redraw per row. */
+  if (next > 0)
+    next = (next + 59) / 60 * 60;
   if (next <= 0 || (self->next_change > 0 && next >= self->next_change) ||
       !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
