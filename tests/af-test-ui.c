@@ -355,6 +355,8 @@ widget_matches (GtkWidget  *widget,
     return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), text) == 0;
   if (GTK_IS_LABEL (widget))
     return g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+  if (GTK_IS_INSCRIPTION (widget))
+    return g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0;
   if (ADW_IS_STATUS_PAGE (widget))
     return g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), text) == 0;
   if (ADW_IS_PREFERENCES_ROW (widget))

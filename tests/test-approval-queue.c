@@ -73,6 +73,8 @@ fixture_setup (Fixture      *f,
                                             "\"label\",\"params\":{\"label\":\"Newsletters\"}}]}]",
                                             NULL));
   json_object_set_member (af_agent_get_definition (agent), "approvals", json_from_string ("{\"label\":\"ask\"}", NULL));
+  /* The mail is there before the first run: look back over it. */
+  json_object_set_int_member (af_agent_get_definition (agent), "first_run_days", 30);
   g_assert_true (af_engine_add_agent (f->engine, agent, &error));
   g_assert_no_error (error);
   f->agent = agent;

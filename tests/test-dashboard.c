@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "af-activity-row.h"
 #include "af-application.h"
 #include "af-chart.h"
 #include "af-dashboard-page.h"
@@ -634,6 +635,48 @@ install_uri_handler (const char *dir)
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
 }
 
+/* The feed's timer is armed for the moment a row's relative time would
+ * read differently, never sooner: the text really changes then, and not
+ * a second before. */
+static void
+test_relative_time_next_change (void)
+{
+  const gint64 t = 1700000000;
+  const gint64 cases[][2] = {
+    { 0, 60 }, /* "Just now" until a minute */
+    { 59, 60 },
+    { 60, 120 }, /* "1 min ago" until 2 min */
+    { 5 * 60 + 30, 6 * 60 },
+    { 3599, 3600 },
+    { 3600, 7200 }, /* "1 h ago" until 2 h */
+    { 23 * 3600 + 1, 24 * 3600 },
+    { 24 * 3600, 48 * 3600 }, /* "Yesterday" until two days */
+    { 48 * 3600, -1 },        /* a date: never */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64           now = t + cases[i][0];
+      gint64           next = af_format_relative_time_next_change (t, now);
+      g_autofree char *before = af_format_relative_time (t, now);
+
+      if (cases[i][1] < 0)
+        {
+          g_assert_cmpint (next, ==, 0);
+          continue;
+        }
+      g_assert_cmpint (next, ==, t + cases[i][1]);
+      {
+        g_autofree char *just_before = af_format_relative_time (t, next - 1);
+        g_autofree char *at = af_format_relative_time (t, next);
+
+        g_assert_cmpstr (just_before, ==, before);
+        g_assert_cmpstr (at, !=, before);
+      }
+    }
+  g_assert_cmpint (af_format_relative_time_next_change (0, t), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -667,6 +710,7 @@ main (int   argc,
   if (g_getenv ("AF_TEST_SKIP_FEED") == NULL)
     g_test_add_func ("/dashboard/feed", test_feed);
   g_test_add_func ("/dashboard/new-button", test_new_button);
+  g_test_add_func ("/dashboard/relative-time-next-change", test_relative_time_next_change);
   g_test_add_func ("/dashboard/chart", test_chart);
   g_test_add_func ("/dashboard/chart-million", test_chart_million);
 

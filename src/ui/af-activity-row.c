@@ -24,12 +24,12 @@ struct _AfActivityRow
   char  *summary;
 
   /* Template widgets */
-  GtkWidget *child;
-  GtkImage  *kind_image;
-  GtkLabel  *kind_label;
-  GtkLabel  *summary_label;
-  GtkLabel  *agent_label;
-  GtkLabel  *time_label;
+  GtkWidget      *child;
+  GtkImage       *kind_image;
+  GtkLabel       *kind_label;
+  GtkLabel       *summary_label;
+  GtkLabel       *agent_label;
+  GtkInscription *time_label;
 };
 
 G_DEFINE_FINAL_TYPE (AfActivityRow, af_activity_row, GTK_TYPE_WIDGET)
@@ -135,6 +135,31 @@ af_activity_item_get_time (GObject *item)
       return dt != NULL ? g_date_time_to_unix (dt) : 0;
     }
 
+  return 0;
+}
+
+/**
+ * af_format_relative_time_next_change:
+ *
+ * Returns: when (unix time) the text af_format_relative_time() gives for
+ * @unix_time changes next, as seen at @now; 0 if it never does (a date).
+ */
+gint64
+af_format_relative_time_next_change (gint64 unix_time,
+                                     gint64 now)
+{
+  gint64 delta = now - unix_time;
+
+  if (unix_time <= 0)
+    return 0;
+  if (delta < 0)
+    return unix_time + 60;
+  if (delta < 60 * 60)
+    return unix_time + (delta / 60 + 1) * 60;
+  if (delta < 24 * 60 * 60)
+    return unix_time + (delta / 3600 + 1) * 3600;
+  if (delta < 2 * 24 * 60 * 60)
+    return unix_time + 2 * 24 * 60 * 60;
   return 0;
 }
 
@@ -331,18 +356,21 @@ af_activity_row_unbind (AfActivityRow *self)
  * af_activity_row_update_time:
  *
  * Refreshes the relative time ("5 min ago") without reading the item again.
+ *
+ * Returns: when (unix time) the text changes next, 0 if never
  */
-void
+gint64
 af_activity_row_update_time (AfActivityRow *self)
 {
   g_autofree char *text = NULL;
   g_autoptr (GDateTime) dt = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  g_return_if_fail (AF_IS_ACTIVITY_ROW (self));
+  g_return_val_if_fail (AF_IS_ACTIVITY_ROW (self), 0);
 
-  text = af_format_relative_time (self->time, g_get_real_time () / G_USEC_PER_SEC);
-  if (g_strcmp0 (gtk_label_get_label (self->time_label), text) != 0)
-    gtk_label_set_label (self->time_label, text);
+  text = af_format_relative_time (self->time, now);
+  if (g_strcmp0 (gtk_inscription_get_text (self->time_label), text) != 0)
+    gtk_inscription_set_text (self->time_label, text);
 
   /* The full date only changes with the entry: setting it on every tick
    * would cost a round trip to the display server per visible row. */
@@ -360,6 +388,8 @@ af_activity_row_update_time (AfActivityRow *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), NULL);
       self->tooltip_time = 0;
     }
+
+  return af_format_relative_time_next_change (self->time, now);
 }
 
 const char *

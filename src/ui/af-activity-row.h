@@ -17,7 +17,7 @@ GtkWidget  *af_activity_row_new (void);
 void        af_activity_row_bind (AfActivityRow *self,
                                   GObject       *item);
 void        af_activity_row_unbind (AfActivityRow *self);
-void        af_activity_row_update_time (AfActivityRow *self);
+gint64      af_activity_row_update_time (AfActivityRow *self);
 const char *af_activity_row_get_summary (AfActivityRow *self);
 void        af_activity_row_set_agent_name (AfActivityRow *self,
                                             const char    *name);
@@ -32,6 +32,8 @@ gint64      af_activity_item_get_int64 (GObject    *item,
                                         const char *property);
 char       *af_format_upcoming_time (gint64 unix_time,
                                      gint64 now);
+gint64      af_format_relative_time_next_change (gint64 unix_time,
+                                                 gint64 now);
 char       *af_format_relative_time (gint64 unix_time,
                                      gint64 now);
 

@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 
+#include "af-source.h"
 #include "af-activity-details.h"
 #include "af-activity-row.h"
 #include "af-agent-page.h"
@@ -227,7 +228,7 @@ on_tick_cb (gpointer user_data)
       GtkWidget *child = gtk_widget_get_first_child (row);
 
       if (AF_IS_ACTIVITY_ROW (child) && gtk_widget_get_mapped (child))
-        af_activity_row_update_time (AF_ACTIVITY_ROW (child));
+        (void)af_activity_row_update_time (AF_ACTIVITY_ROW (child));
     }
   return G_SOURCE_CONTINUE;
 }
@@ -258,7 +259,7 @@ af_agent_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (af_agent_page_parent_class)->map (widget);
   if (self->tick_id == 0)
-    self->tick_id = g_timeout_add_seconds (60, on_tick_cb, self);
+    self->tick_id = af_timeout_add_seconds_named (60, "[agentflow] agent page relative times", on_tick_cb, self);
   on_tick_cb (self);
 }
 

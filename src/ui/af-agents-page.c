@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "af-source.h"
 #include "af-activity-row.h"
 #include "af-agents-page.h"
 #include "af-a11y.h"
@@ -349,7 +350,7 @@ af_agents_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (af_agents_page_parent_class)->map (widget);
   if (self->tick_id == 0)
-    self->tick_id = g_timeout_add_seconds (60, on_tick_cb, self);
+    self->tick_id = af_timeout_add_seconds_named (60, "[agentflow] agents relative times", on_tick_cb, self);
 }
 
 static void

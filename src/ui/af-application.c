@@ -7,10 +7,12 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "af-source.h"
 #include "af-account-manager.h"
 #include "af-action-text.h"
 #include "af-approval-queue.h"
@@ -307,8 +309,9 @@ on_background_question_response_cb (AdwMessageDialog *dialog,
   /* Closed from an idle: the dialog is finalized when this emission ends,
    * and it must not outlive the window it is transient for. */
   if (window != NULL)
-    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_close_after_question_cb,
-                     g_object_ref (window), g_object_unref);
+    g_source_set_name_by_id (g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_close_after_question_cb,
+                                              g_object_ref (window), g_object_unref),
+                             "[agentflow] close after the background question");
 }
 
 static void
@@ -360,7 +363,7 @@ on_window_close_request_cb (GtkWindow     *window,
   /* Closing the window is quitting: let it close, then stop the agents the
    * same way Quit does. The hold bridges the gap between the two. */
   g_application_hold (G_APPLICATION (self));
-  g_idle_add (on_quit_after_close_cb, self);
+  af_idle_add_named (G_PRIORITY_DEFAULT_IDLE, "[agentflow] quit after close", on_quit_after_close_cb, self);
   return FALSE;
 }
 
@@ -899,7 +902,7 @@ on_first_frame_painted_cb (GdkFrameClock *clock,
   if (!self->engine_started)
     {
       g_clear_handle_id (&self->engine_start_id, g_source_remove);
-      self->engine_start_id = g_idle_add (on_start_engine_cb, self);
+      self->engine_start_id = af_idle_add_named (G_PRIORITY_DEFAULT_IDLE, "[agentflow] engine start", on_start_engine_cb, self);
     }
 }
 
@@ -933,7 +936,7 @@ present_main_window (AfApplication *self)
         {
           g_signal_connect_object (window, "realize", G_CALLBACK (on_window_realize_cb), self, 0);
           g_clear_handle_id (&self->engine_start_id, g_source_remove);
-          self->engine_start_id = g_timeout_add (ENGINE_START_FALLBACK_MS, on_start_engine_cb, self);
+          self->engine_start_id = af_timeout_add_named (ENGINE_START_FALLBACK_MS, "[agentflow] engine start", on_start_engine_cb, self);
         }
     }
 
@@ -1152,6 +1155,16 @@ af_application_handle_local_options (GApplication *app,
   return G_APPLICATION_CLASS (af_application_parent_class)->handle_local_options (app, options);
 }
 
+/* Measuring wakeups (AGENTFLOW_SOURCE_STATS, see af-source.c): the
+ * benchmark stops the app with SIGTERM, which then quits as the user
+ * would, and prints the dispatches of its sources on the way out. */
+static gboolean
+on_sigterm_cb (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 af_application_startup (GApplication *app)
 {
@@ -1187,6 +1200,9 @@ af_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-agent", new_accels);
 
+  if (g_getenv ("AGENTFLOW_SOURCE_STATS") != NULL)
+    g_source_set_name_by_id (g_unix_signal_add (SIGTERM, on_sigterm_cb, self), "[agentflow] SIGTERM");
+
   connection = g_application_get_dbus_connection (app);
   self->notifier = af_notifier_new (app, self->settings);
   self->background = af_background_new (self->settings, connection);
@@ -1208,7 +1224,7 @@ af_application_startup (GApplication *app)
   /* Nothing here reads the database: the engine starts from the main
    * loop, after the first window's first frame if one is shown (see
    * present_main_window()), else at once (--background, D-Bus activation). */
-  self->engine_start_id = g_idle_add (on_start_engine_cb, self);
+  self->engine_start_id = af_idle_add_named (G_PRIORITY_DEFAULT_IDLE, "[agentflow] engine start", on_start_engine_cb, self);
 
   /* Started by D-Bus activation (a notification button, the tray host): no
    * window unless asked for, but the agents run. */
@@ -1249,6 +1265,7 @@ af_application_shutdown (GApplication *app)
   g_clear_object (&self->background);
 
   G_APPLICATION_CLASS (af_application_parent_class)->shutdown (app);
+  af_source_stats_print ();
 }
 
 static void
@@ -1505,7 +1522,7 @@ af_application_request_quit (AfApplication *self)
   if (g_hash_table_size (self->quit_blockers) == 0)
     finish_quit (self);
   else if (self->quit_timeout_id == 0)
-    self->quit_timeout_id = g_timeout_add_seconds (QUIT_TIMEOUT_SECONDS, on_quit_timeout_cb, self);
+    self->quit_timeout_id = af_timeout_add_seconds_named (QUIT_TIMEOUT_SECONDS, "[agentflow] quit timeout", on_quit_timeout_cb, self);
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "af-source.h"
 #include "af-activity-details.h"
 #include "af-activity-row.h"
 #include "af-chart.h"
@@ -24,6 +25,7 @@ struct _AfDashboardPage
   GtkNoSelection     *selection;
   GtkCustomFilter    *filter;
   guint               tick_id;
+  gint64              next_change; /* unix time a row on screen changes its text */
   guint               scroll_id;
   gboolean            at_top;
   guint               n_new; /* rows that arrived above the reader */
@@ -66,9 +68,33 @@ enum
 
 static guint signals[N_SIGNALS];
 
-/* Relative times ("5 min ago") change slowly; one timer for the page
- * refreshes only the rows that exist, without reading their items again. */
-#define TICK_SECONDS 30
+static gboolean on_tick_cb (gpointer user_data);
+
+/* Relative times ("5 min ago") change slowly: one timer for the page,
+ * armed for the moment the first row on screen would read differently
+ * (nothing wakes the app while no text would change), refreshes only the
+ * rows on screen, without reading their items again. */
+static void
+note_next_change (AfDashboardPage *self,
+                  gint64           next)
+{
+  gint64 delay_ms;
+
+  /* Rows logged seconds apart change seconds apart: one tick on the
+   * minute of the wall clock serves all that change within it (a time
+   * reads at most a minute behind, as "5 min ago" at 5 min 40 s already
+   * does), instead of one wakeup and one redraw per row. */
+  if (next > 0)
+    next = (next + 59) / 60 * 60;
+  if (next <= 0 || (self->next_change > 0 && next >= self->next_change) ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  self->next_change = next;
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  delay_ms = MAX (0, next * 1000 - g_get_real_time () / 1000) + 50;
+  self->tick_id = af_timeout_add_named ((guint)MIN (delay_ms, G_MAXUINT), "[agentflow] dashboard relative times", on_tick_cb, self);
+}
 
 static const char *
 selected_agent (AfDashboardPage *self)
@@ -231,7 +257,7 @@ on_items_changed_cb (AfDashboardPage *self,
    * the newest, a reader scrolled down keeps their place. */
   self->at_top = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->feed_scroller)) < 1.0;
   if (position == 0 && added > 0 && self->at_top && self->scroll_id == 0)
-    self->scroll_id = g_idle_add (scroll_to_top_cb, self);
+    self->scroll_id = af_idle_add_named (G_PRIORITY_DEFAULT_IDLE, "[agentflow] dashboard scroll to top", scroll_to_top_cb, self);
 
   /* ...and is told that there is more above, as chat applications do. */
   if (position == 0 && removed == 0 && added > 0 && !self->at_top)
@@ -277,8 +303,10 @@ on_tick_cb (gpointer user_data)
 {
   AfDashboardPage *self = user_data;
 
+  self->tick_id = 0;
+  self->next_change = 0;
   g_signal_emit (self, signals[SIGNAL_TICK], 0);
-  return G_SOURCE_CONTINUE;
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -320,10 +348,18 @@ on_list_view_activate_cb (AfDashboardPage *self,
 }
 
 static void
-on_row_tick_cb (AfActivityRow *row)
+on_row_tick_cb (AfDashboardPage *self,
+                AfActivityRow   *row)
 {
   if (gtk_widget_get_mapped (GTK_WIDGET (row)))
-    af_activity_row_update_time (row);
+    note_next_change (self, af_activity_row_update_time (row));
+}
+
+static void
+on_row_map_cb (AfActivityRow   *row,
+               AfDashboardPage *self)
+{
+  note_next_change (self, af_activity_row_update_time (row));
 }
 
 static void
@@ -336,8 +372,8 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
   /* Only rows on screen follow the tick, and a row coming on screen
    * catches up: a list view keeps far more rows than it shows, and each
    * update asks the display server where the pointer is (the tooltip). */
-  g_signal_connect_object (self, "tick", G_CALLBACK (on_row_tick_cb), row, G_CONNECT_SWAPPED);
-  g_signal_connect (row, "map", G_CALLBACK (af_activity_row_update_time), NULL);
+  g_signal_connect_object (self, "tick", G_CALLBACK (on_row_tick_cb), row, 0);
+  g_signal_connect_object (row, "map", G_CALLBACK (on_row_map_cb), self, 0);
   gtk_list_item_set_child (list_item, row);
 }
 
@@ -350,6 +386,8 @@ on_factory_bind_cb (GtkSignalListItemFactory *factory,
   GObject       *item = gtk_list_item_get_item (list_item);
 
   af_activity_row_bind (row, item);
+  if (gtk_widget_get_mapped (GTK_WIDGET (row)))
+    note_next_change (self, af_activity_row_update_time (row));
 
   /* Entries from the log name their agent by id. */
   if (self->resolve_agent != NULL)
@@ -399,11 +437,9 @@ af_dashboard_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (af_dashboard_page_parent_class)->map (widget);
 
+  /* Rows on screen catch up and arm the timer. */
   if (self->tick_id == 0)
-    {
-      self->tick_id = g_timeout_add_seconds (TICK_SECONDS, on_tick_cb, self);
-      on_tick_cb (self);
-    }
+    on_tick_cb (self);
 }
 
 static void
@@ -412,6 +448,7 @@ af_dashboard_page_unmap (GtkWidget *widget)
   AfDashboardPage *self = AF_DASHBOARD_PAGE (widget);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  self->next_change = 0;
 
   GTK_WIDGET_CLASS (af_dashboard_page_parent_class)->unmap (widget);
 }

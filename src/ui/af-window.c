@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "af-source.h"
 #include "af-account-manager.h"
 #include "af-agent-editor.h"
 #include "af-agent-page.h"
@@ -251,8 +252,7 @@ update_metrics (AfWindow *self)
                                                            g_date_time_get_day_of_month (now), 0, 0, 0);
       g_autoptr (GDateTime) tomorrow = g_date_time_add_days (today, 1);
 
-      self->midnight_id = g_timeout_add_seconds (g_date_time_difference (tomorrow, now) / G_USEC_PER_SEC + 1,
-                                                 on_midnight_cb, self);
+      self->midnight_id = af_timeout_add_seconds_named (g_date_time_difference (tomorrow, now) / G_USEC_PER_SEC + 1, "[agentflow] midnight", on_midnight_cb, self);
     }
   /* The tiles read what the chart and the feed read: today's actions
    * from the same counters as today's bar; the success rate over runs
@@ -300,7 +300,7 @@ static void
 queue_metrics (AfWindow *self)
 {
   if (self->metrics_id == 0)
-    self->metrics_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_metrics_idle_cb, self, NULL);
+    self->metrics_id = af_idle_add_named (G_PRIORITY_HIGH_IDLE, "[agentflow] dashboard metrics", on_metrics_idle_cb, self);
 }
 
 static void

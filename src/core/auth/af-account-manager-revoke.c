@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "af-source.h"
 #include "af-account-manager.h"
 #include "af-account-manager-private.h"
 #include "af-error.h"
@@ -651,5 +652,5 @@ af_account_manager_schedule_retry (AfAccountManager *self)
     return;
 
   self->retry_delay = self->retry_delay ? MIN (self->retry_delay * 2, RETRY_MAX_SECONDS) : RETRY_MIN_SECONDS;
-  self->retry_id = g_timeout_add_seconds (self->retry_delay, on_retry_timeout_cb, self);
+  self->retry_id = af_timeout_add_seconds_named (self->retry_delay, "[agentflow] revoke retry", on_retry_timeout_cb, self);
 }

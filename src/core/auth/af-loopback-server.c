@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "af-source.h"
 #include "af-error.h"
 #include "af-loopback-server.h"
 #include "af-loopback-server-private.h"
@@ -161,7 +162,8 @@ on_message_finished_cb (SoupServerMessage *msg,
    * not from inside libsoup's own signal emission. At the default
    * priority, not an idle one: a busy window (a spinner on a slow
    * machine) redraws ahead of every idle callback, forever. */
-  g_idle_add_full (G_PRIORITY_DEFAULT, complete_pending_cb, user_data, NULL);
+  g_source_set_name_by_id (g_idle_add_full (G_PRIORITY_DEFAULT, complete_pending_cb, user_data, NULL),
+                           "[agentflow] loopback complete");
 }
 
 static void
@@ -284,7 +286,7 @@ static void
 connection_touch (Connection *c)
 {
   g_clear_handle_id (&c->idle_id, g_source_remove);
-  c->idle_id = g_timeout_add_seconds (c->self->idle_seconds, on_connection_idle_cb, c);
+  c->idle_id = af_timeout_add_seconds_named (c->self->idle_seconds, "[agentflow] loopback connection idle", on_connection_idle_cb, c);
 }
 
 static void
@@ -740,7 +742,7 @@ af_loopback_server_wait_async (AfLoopbackServer   *self,
 
   self->task = g_steal_pointer (&task);
   self->timeout_seconds = timeout_seconds;
-  self->timeout_id = g_timeout_add_seconds (timeout_seconds, on_timeout_cb, self);
+  self->timeout_id = af_timeout_add_seconds_named (timeout_seconds, "[agentflow] loopback timeout", on_timeout_cb, self);
   if (cancellable != NULL)
     {
       self->cancel_source = g_cancellable_source_new (cancellable);

@@ -13,6 +13,7 @@
 #include "af-approval-queue.h"
 #include "af-approval-store.h"
 #include "af-engine-private.h"
+#include "af-source.h"
 #include "af-engine.h"
 #include "af-error.h"
 #include "af-json-private.h"
@@ -1720,7 +1721,7 @@ start_run (Run *run)
     g_signal_emit (self, signals[RUN_STARTED], 0, agent_id, run->run_id);
 
   if (self->run_timeout_s > 0)
-    run->timeout_id = g_timeout_add_seconds (self->run_timeout_s, on_run_timeout_cb, run);
+    run->timeout_id = af_timeout_add_seconds_named (self->run_timeout_s, "[agentflow] run timeout", on_run_timeout_cb, run);
 
   source = json_object_get_string_member_with_default (af_agent_get_definition (run->agent), "source", "mail");
   af_executor_fetch_async (self->executor, run->agent, source, run->cancellable, on_fetch_cb, run);

@@ -347,7 +347,9 @@ sample_execute_async (AfExecutor         *executor,
   p->item_id = item ? g_strdup (json_object_get_string_member_with_default (item, "id", NULL)) : NULL;
   g_task_set_task_data (task, p, (GDestroyNotify)pending_free);
 
-  g_timeout_add_full (G_PRIORITY_DEFAULT, self->delay_ms, on_execute_delay_cb, task, g_object_unref);
+  g_source_set_name_by_id (g_timeout_add_full (G_PRIORITY_DEFAULT, self->delay_ms, on_execute_delay_cb, task,
+                                               g_object_unref),
+                           "[agentflow] sample executor delay");
 }
 
 static char *

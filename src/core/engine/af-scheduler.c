@@ -13,6 +13,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "af-source.h"
 #include "af-scheduler.h"
 
 /* One timer for every agent: the entries sit in a sequence sorted by due
@@ -163,7 +164,7 @@ arm (AfScheduler *self)
     {
       gint64 delay = MAX (0, due - g_get_real_time ()) / 1000;
 
-      self->fallback_id = g_timeout_add ((guint)MIN (delay, G_MAXUINT), on_fallback_timeout_cb, self);
+      self->fallback_id = af_timeout_add_named ((guint)MIN (delay, G_MAXUINT), "[agentflow] scheduler fallback", on_fallback_timeout_cb, self);
     }
 }
 
@@ -360,7 +361,7 @@ af_scheduler_rearm (AfScheduler *self)
   g_return_if_fail (AF_IS_SCHEDULER (self));
 
   if (self->idle_id == 0)
-    self->idle_id = g_idle_add (on_idle_cb, self);
+    self->idle_id = af_idle_add_named (G_PRIORITY_DEFAULT_IDLE, "[agentflow] scheduler rearm", on_idle_cb, self);
 }
 
 static gboolean

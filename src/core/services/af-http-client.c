@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "af-source.h"
 #include "af-error.h"
 #include "af-http-client.h"
 #include "af-http-client-private.h"
@@ -363,6 +364,7 @@ schedule_retry (GTask *task,
   g_debug ("%s: attempt %u failed, retrying in %u ms", req->method->id, req->attempt, delay_ms);
   req->retry_id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, on_retry_timeout_cb,
                                       g_object_ref (task), g_object_unref);
+  g_source_set_name_by_id (req->retry_id, "[agentflow] http retry");
 }
 
 static void
@@ -662,7 +664,7 @@ request_start (GTask *task)
   req->started = TRUE;
 
   if (service->timeout_seconds > 0)
-    req->timeout_id = g_timeout_add_seconds (service->timeout_seconds, on_timeout_cb, req);
+    req->timeout_id = af_timeout_add_seconds_named (service->timeout_seconds, "[agentflow] http timeout", on_timeout_cb, req);
 
   request_send (task);
 }

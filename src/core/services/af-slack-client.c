@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "af-source.h"
 #include "af-error.h"
 #include "af-json-private.h"
 #include "af-slack-client.h"
@@ -25,7 +26,7 @@ struct _AfSlackClient
   AfHttpClient  *http;
   AfTokenSource *tokens;
   char          *base_url;
-  GHashTable    *next_post; /* channel → monotonic µs of the next allowed post */
+  GHashTable    *channels; /* channel id → PostChannel: its posts, one at a time */
   guint          post_interval_ms;
 };
 
@@ -525,35 +526,94 @@ typedef struct
   GTask         *task;
 } PendingPost;
 
+/* The posts to one channel go out one after the other, each at least the
+ * interval after Slack answered the one before: pacing from the answer,
+ * not from when the request left, keeps the gap on Slack's side too when
+ * this machine or the network is slow. */
+typedef struct
+{
+  AfSlackClient *self;
+  char          *id;
+  GQueue         waiting;
+  gboolean       busy;
+  gint64         not_before; /* monotonic µs */
+  guint          timer_id;
+} PostChannel;
+
+static void pump_channel (PostChannel *channel);
+
+static void
+pending_post_free (PendingPost *post)
+{
+  g_clear_pointer (&post->body, json_node_unref);
+  g_free (post->channel);
+  g_clear_object (&post->task);
+  g_object_unref (post->self);
+  g_free (post);
+}
+
+static void
+post_channel_free (PostChannel *channel)
+{
+  g_clear_handle_id (&channel->timer_id, g_source_remove);
+  g_queue_clear_full (&channel->waiting, (GDestroyNotify)pending_post_free);
+  g_free (channel->id);
+  g_free (channel);
+}
+
 static void
 on_post_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  GError *error = NULL;
-  char   *ts = g_task_propagate_pointer (G_TASK (result), &error);
+  PendingPost *post = user_data;
+  PostChannel *channel = g_hash_table_lookup (post->self->channels, post->channel);
+  GError      *error = NULL;
+  char        *ts = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (ts == NULL)
-    g_task_return_error (task, error);
+    g_task_return_error (post->task, error);
   else
-    g_task_return_pointer (task, ts, g_free);
+    g_task_return_pointer (post->task, ts, g_free);
+
+  if (channel != NULL)
+    {
+      channel->busy = FALSE;
+      channel->not_before = g_get_monotonic_time () + (gint64)post->self->post_interval_ms * 1000;
+      pump_channel (channel);
+    }
+  pending_post_free (post);
 }
 
 static gboolean
-on_post_due_cb (gpointer user_data)
+on_channel_timer_cb (gpointer user_data)
 {
-  PendingPost *post = user_data;
+  PostChannel *channel = user_data;
 
-  call_api (post->self, "slack.chat.postMessage", NULL, post->body, post->channel, af_slack_parse_post,
-            on_post_due_cb, g_task_get_cancellable (post->task), on_post_cb, post->task);
-
-  json_node_unref (post->body);
-  g_free (post->channel);
-  g_object_unref (post->self);
-  g_free (post);
-
+  channel->timer_id = 0;
+  pump_channel (channel);
   return G_SOURCE_REMOVE;
+}
+
+static void
+pump_channel (PostChannel *channel)
+{
+  PendingPost *post;
+  gint64       now = g_get_monotonic_time ();
+
+  if (channel->busy || channel->timer_id != 0 || g_queue_is_empty (&channel->waiting))
+    return;
+  if (now < channel->not_before)
+    {
+      channel->timer_id = af_timeout_add_named ((guint)((channel->not_before - now + 999) / 1000),
+                                                "[agentflow] slack post due", on_channel_timer_cb, channel);
+      return;
+    }
+
+  post = g_queue_pop_head (&channel->waiting);
+  channel->busy = TRUE;
+  call_api (post->self, "slack.chat.postMessage", NULL, post->body, post->channel, af_slack_parse_post,
+            pump_channel, g_task_get_cancellable (post->task), on_post_cb, post);
 }
 
 static void post_message (AfSlackClient      *self,
@@ -627,10 +687,8 @@ post_message (AfSlackClient      *self,
               gpointer            user_data)
 {
   PendingPost *post;
+  PostChannel *queue;
   JsonObject  *o;
-  gint64       now = g_get_monotonic_time ();
-  gint64       due;
-  gpointer     stored;
 
   o = json_object_new ();
   json_object_set_string_member (o, "channel", channel);
@@ -659,21 +717,17 @@ post_message (AfSlackClient      *self,
 
   /* Slack allows about one message per second per channel: pace here
    * rather than collect 429s. */
-  stored = g_hash_table_lookup (self->next_post, channel);
-  due = stored ? *(gint64 *)stored : now;
-  if (due < now)
-    due = now;
-  {
-    gint64 *next = g_new (gint64, 1);
-
-    *next = due + (gint64)self->post_interval_ms * 1000;
-    g_hash_table_replace (self->next_post, g_strdup (channel), next);
-  }
-
-  if (due <= now)
-    on_post_due_cb (post);
-  else
-    g_timeout_add ((guint)((due - now + 999) / 1000), on_post_due_cb, post);
+  queue = g_hash_table_lookup (self->channels, channel);
+  if (queue == NULL)
+    {
+      queue = g_new0 (PostChannel, 1);
+      queue->self = self;
+      queue->id = g_strdup (channel);
+      g_queue_init (&queue->waiting);
+      g_hash_table_insert (self->channels, queue->id, queue);
+    }
+  g_queue_push_tail (&queue->waiting, post);
+  pump_channel (queue);
 }
 
 /**
@@ -975,7 +1029,7 @@ af_slack_client_finalize (GObject *object)
   g_clear_object (&self->http);
   g_clear_object (&self->tokens);
   g_clear_pointer (&self->base_url, g_free);
-  g_clear_pointer (&self->next_post, g_hash_table_unref);
+  g_clear_pointer (&self->channels, g_hash_table_unref);
 
   G_OBJECT_CLASS (af_slack_client_parent_class)->finalize (object);
 }
@@ -989,7 +1043,7 @@ af_slack_client_class_init (AfSlackClientClass *klass)
 static void
 af_slack_client_init (AfSlackClient *self)
 {
-  self->next_post = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->channels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)post_channel_free);
   self->post_interval_ms = DEFAULT_POST_INTERVAL_MS;
 }
 

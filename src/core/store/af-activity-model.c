@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "af-source.h"
 #include "af-activity-model.h"
 
 /* Pages of PAGE_SIZE rows are fetched with keyset queries and a few are
@@ -187,7 +188,7 @@ on_log_appended_cb (AfActivityLog   *log,
   /* Coalesce bursts (a run logs several steps at once) into one signal. */
   self->pending++;
   if (self->flush_id == 0)
-    self->flush_id = g_timeout_add (FLUSH_DELAY_MS, on_flush_timeout_cb, self);
+    self->flush_id = af_timeout_add_named (FLUSH_DELAY_MS, "[agentflow] activity model flush", on_flush_timeout_cb, self);
 }
 
 static void
