@@ -15,6 +15,7 @@
 #include "af-error.h"
 #include "af-json-private.h"
 #include "af-oauth-http.h"
+#include "af-token-exchange-source.h"
 
 /* The account manager's way out: disconnecting, revoking at the
  * provider (RFC 7009, https://www.rfc-editor.org/rfc/rfc7009; Slack's
@@ -250,6 +251,23 @@ revoke_one_finish (AfAccountManager *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The application's secret goes with the last Auth0 sign-in using it. */
+static void
+clear_auth0_secret (AfAccountManager *self)
+{
+  g_autoptr (GPtrArray) list = af_connection_store_list (self->store, NULL, NULL);
+  GHashTableIter iter;
+  gpointer       client_id;
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    if (g_str_equal (((AfConnection *)list->pdata[i])->service, AF_AUTH0_SERVICE))
+      return;
+  g_hash_table_iter_init (&iter, self->auth0_secrets);
+  while (g_hash_table_iter_next (&iter, &client_id, NULL))
+    af_vault_clear_async (self->vault, AF_AUTH0_CLIENT_SERVICE, client_id, "", NULL, NULL, NULL);
+  g_hash_table_remove_all (self->auth0_secrets);
+}
+
 static void
 on_disconnect_revoked_cb (GObject      *object,
                           GAsyncResult *result,
@@ -269,6 +287,8 @@ on_disconnect_revoked_cb (GObject      *object,
       g_object_set_data (G_OBJECT (task), "revoked", GINT_TO_POINTER (outcome == AF_REVOCATION_DONE));
       g_object_set_data (G_OBJECT (task), "outcome", GINT_TO_POINTER (outcome));
       g_object_set_data_full (G_OBJECT (task), "manage-url", g_strdup (data->manage_url), g_free);
+      if (outcome == AF_REVOCATION_DONE && g_str_equal (data->service, AF_AUTH0_SERVICE))
+        clear_auth0_secret (AF_ACCOUNT_MANAGER (object));
       g_task_return_boolean (task, TRUE);
     }
 }
@@ -281,6 +301,59 @@ on_disconnect_revoked_cb (GObject      *object,
  * When the provider (or the keyring) cannot be reached the row stays
  * "revoking" and the revocation is retried later.
  */
+static void
+disconnect_start (GTask      *task,
+                  const char *service,
+                  const char *account)
+{
+  AfAccountManager *self = g_task_get_source_object (task);
+  GError           *error = NULL;
+
+  if (!af_connection_store_set_status (self->store, service, account, AF_CONNECTION_REVOKING, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  af_account_manager_forget_credential (self, service, account, NULL);
+  af_account_manager_emit_changed (self, service, account);
+  /* Every account linked through this Auth0 sign-in stops at once. */
+  if (g_str_equal (service, AF_AUTH0_SERVICE))
+    af_account_manager_auth0_signed_out (self, account);
+
+  revoke_one_async (self, service, account, NULL, on_disconnect_revoked_cb, task);
+}
+
+static void
+on_disconnect_secret_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GTask *task = user_data;
+
+  /* Without the secret the revocation is refused and retried later. */
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  disconnect_start (task, g_object_get_data (G_OBJECT (task), "af-service"), g_object_get_data (G_OBJECT (task), "af-account"));
+}
+
+static void
+on_disconnect_unlinked_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  GTask  *task = user_data;
+  GError *error = NULL;
+
+  /* Still linked at Auth0: the row stays, the person can try again. */
+  if (!af_account_manager_unlink_auth0_finish (AF_ACCOUNT_MANAGER (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  disconnect_start (task, g_object_get_data (G_OBJECT (task), "af-service"), g_object_get_data (G_OBJECT (task), "af-account"));
+}
+
 void
 af_account_manager_disconnect_async (AfAccountManager   *self,
                                      const char         *service,
@@ -291,6 +364,7 @@ af_account_manager_disconnect_async (AfAccountManager   *self,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (AfConnection) connection = NULL;
+  g_autofree char *linked = NULL;
   GError *error = NULL;
 
   g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
@@ -306,15 +380,23 @@ af_account_manager_disconnect_async (AfAccountManager   *self,
       return;
     }
 
-  if (!af_connection_store_set_status (self->store, service, account, AF_CONNECTION_REVOKING, NULL, &error))
+  g_object_set_data_full (G_OBJECT (task), "af-service", g_strdup (service), g_free);
+  g_object_set_data_full (G_OBJECT (task), "af-account", g_strdup (account), g_free);
+  /* An Auth0 sign-in is revoked with the application's secret. */
+  if (g_str_equal (service, AF_AUTH0_SERVICE))
     {
-      g_task_return_error (task, error);
+      af_account_manager_load_auth0_secret_async (self, connection, on_disconnect_secret_cb, g_steal_pointer (&task));
       return;
     }
-  af_account_manager_forget_credential (self, service, account, NULL);
-  af_account_manager_emit_changed (self, service, account);
-
-  revoke_one_async (self, service, account, NULL, on_disconnect_revoked_cb, g_steal_pointer (&task));
+  /* A connected account is deleted at Auth0 unless another row uses it
+   * (Gmail and Calendar share the Google one). */
+  if (af_account_manager_is_brokered (connection) &&
+      (linked = af_account_manager_dup_connected_account_id (self, connection)) != NULL)
+    {
+      af_account_manager_unlink_auth0_async (self, linked, NULL, on_disconnect_unlinked_cb, g_steal_pointer (&task));
+      return;
+    }
+  disconnect_start (g_steal_pointer (&task), service, account);
 }
 
 /**

@@ -70,6 +70,9 @@ void               af_provider_set_base_url (AfProvider *self,
 const char        *af_provider_get_client_id (AfProvider *self);
 void               af_provider_set_client_id (AfProvider *self,
                                               const char *client_id);
+const char        *af_provider_get_client_secret (AfProvider *self);
+void               af_provider_set_client_secret (AfProvider *self,
+                                                  const char *secret);
 gboolean           af_provider_check_configured (AfProvider *self,
                                                  GError    **error);
 const char        *af_provider_get_redirect_host (AfProvider *self);
