@@ -40,7 +40,8 @@
  *   (the My Account API token, with the refresh token of the sign-in:
  *   "Multi-Resource Refresh Token" in connected-accounts-for-token-vault) */
 
-#define BROKER "auth0"
+#define BROKER              "auth0"
+#define AUTH0_CALLBACK_PATH "/callback"
 
 static const struct
 {
@@ -507,6 +508,9 @@ on_sign_in_discovered_cb (GObject      *object,
       return;
     }
   af_provider_set_client_secret (data->provider, data->secret);
+  /* The Allowed Callback URL the README asks for: http://127.0.0.1/callback
+   * (the port is the loopback server's, RFC 8252 §7.3). */
+  af_provider_set_redirect_path (data->provider, AUTH0_CALLBACK_PATH);
   af_provider_add_base_scope (data->provider, "profile");
   for (guint i = 0; scopes[i] != NULL; i++)
     af_provider_add_base_scope (data->provider, scopes[i]);
@@ -939,7 +943,7 @@ link_connect (GTask *task)
 
   data->verifier = af_pkce_new_verifier ();
   challenge = af_pkce_challenge_s256 (data->verifier);
-  data->loopback = af_loopback_server_new ("127.0.0.1", "/callback", state, 0, &error);
+  data->loopback = af_loopback_server_new ("127.0.0.1", AUTH0_CALLBACK_PATH, state, 0, &error);
   if (data->loopback == NULL)
     {
       g_task_return_error (task, error);

@@ -251,21 +251,38 @@ revoke_one_finish (AfAccountManager *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* The application's secret goes with the last Auth0 sign-in using it. */
 static void
-clear_auth0_secret (AfAccountManager *self)
+on_auth0_secret_cleared_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* The sign-in is revoked either way; a secret left behind is only
+   * worth a line in the log. */
+  if (!af_vault_clear_finish (AF_VAULT (object), result, &error))
+    g_warning ("Could not remove the Auth0 client secret from the keyring: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The application's secret goes with the last Auth0 sign-in using it.
+ * Returns whether it took @task (to finish it once the keyring is done). */
+static gboolean
+clear_auth0_secret (AfAccountManager *self,
+                    const char       *client_id,
+                    GTask            *task)
 {
   g_autoptr (GPtrArray) list = af_connection_store_list (self->store, NULL, NULL);
-  GHashTableIter iter;
-  gpointer       client_id;
 
   for (guint i = 0; list != NULL && i < list->len; i++)
     if (g_str_equal (((AfConnection *)list->pdata[i])->service, AF_AUTH0_SERVICE))
-      return;
-  g_hash_table_iter_init (&iter, self->auth0_secrets);
-  while (g_hash_table_iter_next (&iter, &client_id, NULL))
-    af_vault_clear_async (self->vault, AF_AUTH0_CLIENT_SERVICE, client_id, "", NULL, NULL, NULL);
-  g_hash_table_remove_all (self->auth0_secrets);
+      return FALSE;
+  if (client_id == NULL)
+    return FALSE;
+  g_hash_table_remove (self->auth0_secrets, client_id);
+  af_vault_clear_async (self->vault, AF_AUTH0_CLIENT_SERVICE, client_id, "", NULL, on_auth0_secret_cleared_cb, task);
+  return TRUE;
 }
 
 static void
@@ -287,8 +304,12 @@ on_disconnect_revoked_cb (GObject      *object,
       g_object_set_data (G_OBJECT (task), "revoked", GINT_TO_POINTER (outcome == AF_REVOCATION_DONE));
       g_object_set_data (G_OBJECT (task), "outcome", GINT_TO_POINTER (outcome));
       g_object_set_data_full (G_OBJECT (task), "manage-url", g_strdup (data->manage_url), g_free);
-      if (outcome == AF_REVOCATION_DONE && g_str_equal (data->service, AF_AUTH0_SERVICE))
-        clear_auth0_secret (AF_ACCOUNT_MANAGER (object));
+      if (outcome == AF_REVOCATION_DONE && g_str_equal (data->service, AF_AUTH0_SERVICE) &&
+          clear_auth0_secret (AF_ACCOUNT_MANAGER (object), af_provider_get_client_id (data->provider), task))
+        {
+          g_steal_pointer (&task);
+          return;
+        }
       g_task_return_boolean (task, TRUE);
     }
 }

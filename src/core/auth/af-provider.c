@@ -957,3 +957,19 @@ af_provider_set_client_secret (AfProvider *self,
   g_free (self->client_secret);
   self->client_secret = g_strdup (secret);
 }
+
+/**
+ * af_provider_set_redirect_path:
+ * @path: the loopback redirect's path, e.g. "/callback" (what the Auth0
+ *   application lists in its Allowed Callback URLs)
+ */
+void
+af_provider_set_redirect_path (AfProvider *self,
+                               const char *path)
+{
+  g_return_if_fail (AF_IS_PROVIDER (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  g_free (self->redirect_path);
+  self->redirect_path = g_strdup (path);
+}

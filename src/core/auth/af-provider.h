@@ -79,6 +79,8 @@ const char        *af_provider_get_redirect_host (AfProvider *self);
 void               af_provider_set_redirect_host (AfProvider *self,
                                                   const char *host);
 const char        *af_provider_get_redirect_path (AfProvider *self);
+void               af_provider_set_redirect_path (AfProvider *self,
+                                                  const char *path);
 void               af_provider_add_capability (AfProvider *self,
                                                const char *capability,
                                                const char *scope);

@@ -387,6 +387,8 @@ af_token_exchange_source_get_token_async (AfTokenSource      *source,
   if (self->in_flight)
     return;
   self->in_flight = TRUE;
+  g_debug ("Asking Token Vault for a %s token of %s (%s)", self->connection, self->account,
+           force_refresh ? "refused by the API" : self->token ? "about to expire" : "none in memory");
   af_vault_lookup_async (self->vault, AF_AUTH0_SERVICE, self->auth0_account, "", NULL, on_subject_cb, g_object_ref (self));
 }
 
