@@ -194,8 +194,8 @@ on_auth0_listed_cb (GObject      *object,
         g_print (_ ("  nothing yet: agentflow connect gmail --via auth0\n"));
       for (guint i = 0; i < json_array_get_length (accounts); i++)
         {
-          JsonObject      *a = json_array_get_object_element (accounts, i);
-          JsonNode        *node = json_object_get_member (a, "scopes");
+          JsonObject *a = json_array_get_object_element (accounts, i);
+          JsonNode   *node = json_object_get_member (a, "scopes");
           g_autoptr (GString) scopes = g_string_new (NULL);
 
           for (guint j = 0; node && JSON_NODE_HOLDS_ARRAY (node) && j < json_array_get_length (json_node_get_array (node)); j++)

@@ -146,7 +146,7 @@ link_service (Fixture    *f,
 }
 
 static void
-sign_in_and_link (Fixture            *f,
+sign_in_and_link (Fixture           *f,
                   const char *const *services)
 {
   g_autoptr (GError) error = NULL;
@@ -269,7 +269,7 @@ test_end_to_end (Fixture      *f,
     g_assert_null (af_test_keyring_lookup (services[i], AF_SANDBOX_ACCOUNT));
   {
     g_autoptr (AfConnection) row = af_connection_store_get (af_account_manager_get_store (f->manager), "gmail",
-                                                             AF_SANDBOX_ACCOUNT, NULL);
+                                                            AF_SANDBOX_ACCOUNT, NULL);
 
     g_assert_nonnull (strstr (row->provider, "google-oauth2"));
   }

@@ -158,7 +158,7 @@ static void
 test_auth0 (Fixture      *f,
             gconstpointer data)
 {
-  AfSandboxAuth0 *tenant = af_sandbox_auth0_get (f->sandbox);
+  AfSandboxAuth0  *tenant = af_sandbox_auth0_get (f->sandbox);
   g_autofree char *secret = NULL;
 
   g_assert_cmpint (run (f, "connect", "auth0", "--no-browser", NULL), ==, 0);

@@ -43,18 +43,8 @@
 #define BROKER              "auth0"
 #define AUTH0_CALLBACK_PATH "/callback"
 
-static const struct
-{
-  const char *service;
-  const char *connection;
-} connections[] = {
-  { "gmail", "google-oauth2" },
-  { "calendar", "google-oauth2" },
-  { "slack", "sign-in-with-slack" },
-};
-
-static JsonObject *
-parse_metadata (const AfConnection *connection)
+JsonObject *
+af_auth0_parse_metadata (const AfConnection *connection)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonNode   *root;
@@ -70,28 +60,9 @@ parse_metadata (const AfConnection *connection)
   return json_object_ref (obj);
 }
 
-/* json-glib 1.6 has no _with_default for these. */
-static JsonObject *
-object_member (JsonObject *obj,
-               const char *name)
-{
-  JsonNode *node = obj ? json_object_get_member (obj, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-array_member (JsonObject *obj,
-              const char *name)
-{
-  JsonNode *node = obj ? json_object_get_member (obj, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static const char *
-member (JsonObject *obj,
-        const char *name)
+const char *
+af_auth0_member (JsonObject *obj,
+                 const char *name)
 {
   return json_object_get_string_member_with_default (obj, name, NULL);
 }
@@ -105,7 +76,7 @@ member (JsonObject *obj,
 gboolean
 af_account_manager_is_brokered (const AfConnection *connection)
 {
-  g_autoptr (JsonObject) obj = parse_metadata (connection);
+  g_autoptr (JsonObject) obj = af_auth0_parse_metadata (connection);
 
   return obj != NULL;
 }
@@ -138,26 +109,6 @@ normalize_domain (const char *domain,
   return g_steal_pointer (&url);
 }
 
-/* The Auth0 sign-in's row, if there is one. */
-static AfConnection *
-find_auth0 (AfAccountManager *self,
-            GError          **error)
-{
-  g_autoptr (GPtrArray) list = af_connection_store_list (self->store, NULL, error);
-
-  for (guint i = 0; list != NULL && i < list->len; i++)
-    {
-      AfConnection *c = list->pdata[i];
-
-      if (g_str_equal (c->service, AF_AUTH0_SERVICE) && !g_str_equal (c->status, AF_CONNECTION_REVOKING))
-        return af_connection_copy (c);
-    }
-  if (list != NULL)
-    g_set_error_literal (error, AF_ERROR, AF_ERROR_NOT_FOUND,
-                         _ ("Sign in to Auth0 first: agentflow connect auth0 --domain DOMAIN --client-id ID."));
-  return NULL;
-}
-
 /* Token sources */
 
 static void
@@ -177,8 +128,8 @@ af_account_manager_brokered_token_source (AfAccountManager   *self,
                                           const AfConnection *connection,
                                           GError            **error)
 {
-  g_autoptr (JsonObject) obj = parse_metadata (connection);
-  g_autofree char *key = g_strjoin ("\n", connection->service, connection->account, NULL);
+  g_autoptr (JsonObject) obj = af_auth0_parse_metadata (connection);
+  g_autofree char       *key = g_strjoin ("\n", connection->service, connection->account, NULL);
   AfTokenExchangeSource *source;
 
   g_assert (obj != NULL);
@@ -191,19 +142,19 @@ af_account_manager_brokered_token_source (AfAccountManager   *self,
   if ((source = g_hash_table_lookup (self->exchanges, key)) != NULL)
     return g_object_ref (AF_TOKEN_SOURCE (source));
 
-  if (member (obj, "domain") == NULL || member (obj, "client_id") == NULL || member (obj, "auth0_account") == NULL ||
-      member (obj, "connection") == NULL)
+  if (af_auth0_member (obj, "domain") == NULL || af_auth0_member (obj, "client_id") == NULL || af_auth0_member (obj, "auth0_account") == NULL ||
+      af_auth0_member (obj, "connection") == NULL)
     {
       g_set_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT, _ ("Connect %s through Auth0 again."), connection->service);
       return NULL;
     }
 
-  source = af_token_exchange_source_new (self->session, self->vault, self->store, member (obj, "domain"),
-                                         member (obj, "client_id"), member (obj, "auth0_account"), connection->service,
-                                         connection->account, member (obj, "connection"), member (obj, "login_hint"));
+  source = af_token_exchange_source_new (self->session, self->vault, self->store, af_auth0_member (obj, "domain"),
+                                         af_auth0_member (obj, "client_id"), af_auth0_member (obj, "auth0_account"), connection->service,
+                                         connection->account, af_auth0_member (obj, "connection"), af_auth0_member (obj, "login_hint"));
   g_object_set_data_full (G_OBJECT (source), "af-service", g_strdup (connection->service), g_free);
   g_object_set_data_full (G_OBJECT (source), "af-account", g_strdup (connection->account), g_free);
-  g_object_set_data_full (G_OBJECT (source), "af-auth0-account", g_strdup (member (obj, "auth0_account")), g_free);
+  g_object_set_data_full (G_OBJECT (source), "af-auth0-account", g_strdup (af_auth0_member (obj, "auth0_account")), g_free);
   g_signal_connect_object (source, "needs-reconnect", G_CALLBACK (on_exchange_needs_reconnect_cb), self, 0);
   g_hash_table_insert (self->exchanges, g_steal_pointer (&key), source);
 
@@ -242,24 +193,24 @@ af_account_manager_auth0_provider (AfAccountManager   *self,
                                    const AfConnection *connection,
                                    GError            **error)
 {
-  g_autoptr (JsonObject) obj = parse_metadata (connection);
+  g_autoptr (JsonObject) obj = af_auth0_parse_metadata (connection);
   g_autofree char *token = NULL;
   g_autofree char *revoke = NULL;
   AfProvider      *provider;
 
-  if (obj == NULL || member (obj, "domain") == NULL || member (obj, "client_id") == NULL)
+  if (obj == NULL || af_auth0_member (obj, "domain") == NULL || af_auth0_member (obj, "client_id") == NULL)
     {
       g_set_error_literal (error, AF_ERROR, AF_ERROR_NOT_CONFIGURED,
                            _ ("AgentFlow does not remember your Auth0 tenant. Sign in to Auth0 again."));
       return NULL;
     }
-  token = g_strconcat (member (obj, "domain"), "/oauth/token", NULL);
-  revoke = g_strconcat (member (obj, "domain"), "/oauth/revoke", NULL);
+  token = g_strconcat (af_auth0_member (obj, "domain"), "/oauth/token", NULL);
+  revoke = g_strconcat (af_auth0_member (obj, "domain"), "/oauth/revoke", NULL);
   provider = af_provider_new (AF_AUTH0_SERVICE, "Auth0", AF_PROVIDER_DIALECT_OIDC);
   af_provider_set_endpoint (provider, AF_PROVIDER_TOKEN, token);
   af_provider_set_endpoint (provider, AF_PROVIDER_REVOKE, revoke);
-  af_provider_set_client_id (provider, member (obj, "client_id"));
-  af_provider_set_client_secret (provider, g_hash_table_lookup (self->auth0_secrets, member (obj, "client_id")));
+  af_provider_set_client_id (provider, af_auth0_member (obj, "client_id"));
+  af_provider_set_client_secret (provider, g_hash_table_lookup (self->auth0_secrets, af_auth0_member (obj, "client_id")));
   return provider;
 }
 
@@ -282,10 +233,10 @@ af_account_manager_auth0_signed_out (AfAccountManager *self,
   for (guint i = 0; list != NULL && i < list->len; i++)
     {
       AfConnection *c = list->pdata[i];
-      g_autoptr (JsonObject) obj = parse_metadata (c);
+      g_autoptr (JsonObject) obj = af_auth0_parse_metadata (c);
 
       if (obj == NULL || g_str_equal (c->service, AF_AUTH0_SERVICE) ||
-          g_strcmp0 (member (obj, "auth0_account"), auth0_account) != 0)
+          g_strcmp0 (af_auth0_member (obj, "auth0_account"), auth0_account) != 0)
         continue;
       af_connection_store_set_status (self->store, c->service, c->account, AF_CONNECTION_NEEDS_RECONNECT, reason, NULL);
       g_signal_emit_by_name (self, "needs-reconnect", c->service, c->account, reason);
@@ -323,12 +274,12 @@ sign_in_data_free (SignInData *data)
   g_free (data);
 }
 
-static char *
-auth0_metadata (const char *domain,
-                const char *client_id,
-                const char *auth0_account,
-                const char *connection,
-                const char *connected_account_id)
+char *
+af_auth0_build_metadata (const char *domain,
+                         const char *client_id,
+                         const char *auth0_account,
+                         const char *connection,
+                         const char *connected_account_id)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
@@ -396,7 +347,7 @@ on_sign_in_secret_stored_cb (GObject      *object,
       return;
     }
 
-  metadata = auth0_metadata (data->domain, data->client_id, NULL, NULL, NULL);
+  metadata = af_auth0_build_metadata (data->domain, data->client_id, NULL, NULL, NULL);
   if (!af_connection_store_save_for_agent (self->store, AF_AUTH0_SERVICE, data->account, "", data->display_name,
                                            data->tokens->scope ? data->tokens->scope : "", metadata, &error) ||
       (connection = af_connection_store_get (self->store, AF_AUTH0_SERVICE, data->account, &error)) == NULL)
@@ -586,586 +537,6 @@ af_account_manager_connect_auth0_finish (AfAccountManager *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Connected Accounts */
-
-typedef struct
-{
-  char             *service;
-  char             *connection;
-  AfConnection     *auth0;
-  char             *domain;
-  char             *client_id;
-  AfTokenSet       *secret;
-  AfTokenSet       *subject;
-  char             *me_token;
-  char             *verifier;
-  char             *auth_session;
-  AfLoopbackServer *loopback;
-  char             *method; /* for af_account_manager_list_auth0_async () and unlink */
-  char             *path;
-  char             *body;
-} LinkData;
-
-static void
-link_data_free (LinkData *data)
-{
-  g_free (data->service);
-  g_free (data->connection);
-  g_clear_pointer (&data->auth0, af_connection_free);
-  g_free (data->domain);
-  g_free (data->client_id);
-  g_clear_pointer (&data->secret, af_token_set_free);
-  g_clear_pointer (&data->subject, af_token_set_free);
-  if (data->me_token != NULL)
-    explicit_bzero (data->me_token, strlen (data->me_token));
-  g_free (data->me_token);
-  g_free (data->verifier);
-  g_free (data->auth_session);
-  if (data->loopback != NULL)
-    af_loopback_server_close (data->loopback);
-  g_clear_object (&data->loopback);
-  g_free (data->method);
-  g_free (data->path);
-  g_free (data->body);
-  g_free (data);
-}
-
-static SoupMessage *
-me_request (LinkData   *data,
-            const char *method,
-            const char *path,
-            const char *json)
-{
-  g_autofree char *url = g_strconcat (data->domain, "/me/v1/connected-accounts", path, NULL);
-  SoupMessage     *msg = af_oauth_http_new_bearer (method, url, data->me_token);
-
-  if (msg != NULL && json != NULL)
-    {
-      g_autoptr (GBytes) body = g_bytes_new (json, strlen (json));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", body);
-    }
-  return msg;
-}
-
-/* The My Account API's error shape {"title", "detail", "status"}, or an
- * OAuth one, as a sentence. */
-static GError *
-me_error (JsonObject *obj,
-          guint       status)
-{
-  const char *detail = obj ? json_object_get_string_member_with_default (obj, "detail", NULL) : NULL;
-  const char *title = obj ? json_object_get_string_member_with_default (obj, "title", NULL) : NULL;
-
-  if (status == 401)
-    return g_error_new_literal (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
-                                _ ("Auth0 refused AgentFlow's sign-in for the My Account API. Sign in to Auth0 again."));
-  if (status == 403)
-    return g_error_new (AF_ERROR, AF_ERROR_PERMISSION_DENIED,
-                        _ ("Auth0 does not let AgentFlow manage connected accounts (%s). Activate the My Account API and allow the application the Connected Accounts scopes."),
-                        detail ? detail : "403");
-  return g_error_new (AF_ERROR, AF_ERROR_BAD_RESPONSE, _ ("Auth0 refused: %s (HTTP %u)."),
-                      detail ? detail : title ? title : "?", status);
-}
-
-typedef void (*LinkStep) (GTask *task);
-
-static void
-on_me_token_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask      *task = user_data;
-  LinkData   *data = g_task_get_task_data (task);
-  LinkStep    next = g_object_get_data (G_OBJECT (task), "af-next");
-  g_autoptr (JsonObject) obj = NULL;
-  GError     *error = NULL;
-  guint       status = 0;
-  const char *code;
-
-  obj = af_oauth_http_request_finish (result, &status, &error);
-  if (obj == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  code = json_object_get_string_member_with_default (obj, "error", NULL);
-  if (status != 200 || code != NULL || json_object_get_string_member_with_default (obj, "access_token", NULL) == NULL)
-    {
-      if (g_strcmp0 (code, "invalid_grant") == 0)
-        g_task_return_new_error (task, AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
-                                 _ ("Sign in to Auth0 again: your Auth0 sign-in expired or was revoked."));
-      else
-        g_task_return_new_error (task, AF_ERROR, AF_ERROR_AUTH_FAILED, _ ("Auth0 refused AgentFlow's sign-in: %s."),
-                                 json_object_get_string_member_with_default (obj, "error_description", code ? code : "?"));
-      g_object_unref (task);
-      return;
-    }
-  data->me_token = g_strdup (json_object_get_string_member (obj, "access_token"));
-  next (task);
-}
-
-/* A My Account API access token from the sign-in's refresh token. */
-static void
-on_link_secret_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask            *task = user_data;
-  AfAccountManager *self = g_task_get_source_object (task);
-  LinkData         *data = g_task_get_task_data (task);
-  g_autoptr (GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *url = g_strconcat (data->domain, "/oauth/token", NULL);
-  g_autofree char *audience = g_strconcat (data->domain, "/me/", NULL);
-  g_autoptr (SoupMessage) msg = NULL;
-  GError *error = NULL;
-
-  data->secret = af_vault_lookup_finish (AF_VAULT (object), result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  g_hash_table_insert (form, (char *)"grant_type", (char *)"refresh_token");
-  g_hash_table_insert (form, (char *)"client_id", data->client_id);
-  if (data->secret != NULL && data->secret->access_token != NULL)
-    g_hash_table_insert (form, (char *)"client_secret", data->secret->access_token);
-  g_hash_table_insert (form, (char *)"refresh_token", data->subject->refresh_token);
-  g_hash_table_insert (form, (char *)"audience", audience);
-  g_hash_table_insert (form, (char *)"scope", (char *)AF_AUTH0_MY_ACCOUNT_SCOPES);
-  msg = af_oauth_http_new_form_post (url, form);
-  af_oauth_http_request_async (self->session, msg, "Auth0", g_task_get_cancellable (task), on_me_token_cb, task);
-}
-
-static void
-on_link_subject_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GTask            *task = user_data;
-  AfAccountManager *self = g_task_get_source_object (task);
-  LinkData         *data = g_task_get_task_data (task);
-  GError           *error = NULL;
-
-  data->subject = af_vault_lookup_finish (AF_VAULT (object), result, &error);
-  if (data->subject == NULL || data->subject->refresh_token == NULL)
-    {
-      g_task_return_error (task, error ? error
-                                       : g_error_new_literal (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
-                                                              _ ("Sign in to Auth0 again: AgentFlow no longer holds your Auth0 sign-in.")));
-      g_object_unref (task);
-      return;
-    }
-  af_vault_lookup_async (self->vault, AF_AUTH0_CLIENT_SERVICE, data->client_id, "", g_task_get_cancellable (task),
-                         on_link_secret_cb, task);
-}
-
-/* Finds the sign-in, gets a My Account API token, then runs @next. */
-static void
-link_begin (GTask   *task,
-            LinkStep next)
-{
-  AfAccountManager *self = g_task_get_source_object (task);
-  LinkData         *data = g_task_get_task_data (task);
-  g_autoptr (JsonObject) obj = NULL;
-  GError *error = NULL;
-
-  data->auth0 = find_auth0 (self, &error);
-  if (data->auth0 == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  obj = parse_metadata (data->auth0);
-  if (obj == NULL || member (obj, "domain") == NULL || member (obj, "client_id") == NULL)
-    {
-      g_task_return_new_error (task, AF_ERROR, AF_ERROR_NOT_CONFIGURED,
-                               _ ("AgentFlow does not remember your Auth0 tenant. Sign in to Auth0 again."));
-      g_object_unref (task);
-      return;
-    }
-  data->domain = g_strdup (member (obj, "domain"));
-  data->client_id = g_strdup (member (obj, "client_id"));
-  g_object_set_data (G_OBJECT (task), "af-next", next);
-  af_vault_lookup_async (self->vault, AF_AUTH0_SERVICE, data->auth0->account, "", g_task_get_cancellable (task),
-                         on_link_subject_cb, task);
-}
-
-static void
-on_link_completed_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  AfAccountManager *self = g_task_get_source_object (task);
-  LinkData         *data = g_task_get_task_data (task);
-  g_autoptr (JsonObject) obj = NULL;
-  g_autoptr (GString) scopes = g_string_new (NULL);
-  g_autoptr (AfConnection) connection = NULL;
-  g_autofree char *metadata = NULL;
-  GError          *error = NULL;
-  JsonArray       *granted;
-  guint            status = 0;
-
-  obj = af_oauth_http_request_finish (result, &status, &error);
-  if (obj == NULL || status != 201 || json_object_get_string_member_with_default (obj, "id", NULL) == NULL)
-    {
-      g_task_return_error (task, error ? error : me_error (obj, status));
-      return;
-    }
-  granted = array_member (obj, "scopes");
-  for (guint i = 0; granted != NULL && i < json_array_get_length (granted); i++)
-    g_string_append_printf (scopes, "%s%s", scopes->len ? " " : "", json_array_get_string_element (granted, i));
-
-  metadata = auth0_metadata (data->domain, data->client_id, data->auth0->account, data->connection,
-                             json_object_get_string_member (obj, "id"));
-  if (!af_connection_store_save_for_agent (self->store, data->service, data->auth0->account, "",
-                                           data->auth0->display_name, scopes->str, metadata, &error) ||
-      (connection = af_connection_store_get (self->store, data->service, data->auth0->account, &error)) == NULL)
-    {
-      g_task_return_error (task, error ? error : g_error_new_literal (AF_ERROR, AF_ERROR_DATABASE, "Connection vanished"));
-      return;
-    }
-  /* A token source made for an earlier link starts afresh. */
-  {
-    g_autofree char *key = g_strjoin ("\n", data->service, data->auth0->account, NULL);
-
-    g_hash_table_remove (self->exchanges, key);
-  }
-  g_message ("Connected %s through Auth0 (%s) for %s", data->service, data->connection, data->auth0->account);
-  af_account_manager_emit_changed (self, data->service, data->auth0->account);
-  g_task_return_pointer (task, g_steal_pointer (&connection), (GDestroyNotify)af_connection_free);
-}
-
-static void
-on_link_redirect_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GTask            *task = user_data;
-  AfAccountManager *self = g_task_get_source_object (task);
-  LinkData         *data = g_task_get_task_data (task);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (SoupMessage) msg = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *code = NULL;
-  GError          *error = NULL;
-
-  code = af_loopback_server_wait_finish (AF_LOOPBACK_SERVER (object), result, &error);
-  af_loopback_server_close (data->loopback);
-  if (code == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "auth_session");
-  json_builder_add_string_value (b, data->auth_session);
-  json_builder_set_member_name (b, "connect_code");
-  json_builder_add_string_value (b, code);
-  json_builder_set_member_name (b, "redirect_uri");
-  json_builder_add_string_value (b, af_loopback_server_get_redirect_uri (data->loopback));
-  json_builder_set_member_name (b, "code_verifier");
-  json_builder_add_string_value (b, data->verifier);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  body = json_to_string (root, FALSE);
-  explicit_bzero (code, strlen (code));
-  msg = me_request (data, "POST", "/complete", body);
-  af_oauth_http_request_async (self->session, msg, "Auth0", g_task_get_cancellable (task), on_link_completed_cb, task);
-}
-
-static void
-on_link_started_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GTask            *task = user_data;
-  AfAccountManager *self = g_task_get_source_object (task);
-  LinkData         *data = g_task_get_task_data (task);
-  g_autoptr (JsonObject) obj = NULL;
-  g_autofree char *uri = NULL;
-  JsonObject      *params;
-  const char      *connect_uri, *ticket;
-  GError          *error = NULL;
-  guint            status = 0;
-
-  obj = af_oauth_http_request_finish (result, &status, &error);
-  if (obj == NULL || status != 201)
-    {
-      g_task_return_error (task, error ? error : me_error (obj, status));
-      g_object_unref (task);
-      return;
-    }
-  connect_uri = json_object_get_string_member_with_default (obj, "connect_uri", NULL);
-  params = object_member (obj, "connect_params");
-  ticket = params ? json_object_get_string_member_with_default (params, "ticket", NULL) : NULL;
-  data->auth_session = g_strdup (json_object_get_string_member_with_default (obj, "auth_session", NULL));
-  if (connect_uri == NULL || ticket == NULL || data->auth_session == NULL ||
-      !af_provider_check_secure_url (connect_uri, "Auth0", &error))
-    {
-      g_task_return_error (task, error ? error : g_error_new_literal (AF_ERROR, AF_ERROR_BAD_RESPONSE,
-                                                                      _ ("Auth0 answered the connect request without a page to open.")));
-      g_object_unref (task);
-      return;
-    }
-
-  {
-    g_autofree char *escaped = g_uri_escape_string (ticket, NULL, FALSE);
-
-    uri = g_strdup_printf ("%s%cticket=%s", connect_uri, strchr (connect_uri, '?') ? '&' : '?', escaped);
-  }
-  af_loopback_server_wait_async (data->loopback, self->timeout, g_task_get_cancellable (task), on_link_redirect_cb, task);
-  if (self->handler != NULL)
-    self->handler (uri, self->handler_data);
-  else
-    g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
-}
-
-static void
-link_connect (GTask *task)
-{
-  AfAccountManager *self = g_task_get_source_object (task);
-  LinkData         *data = g_task_get_task_data (task);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (SoupMessage) msg = NULL;
-  g_autofree char *state = af_pkce_new_state ();
-  g_autofree char *challenge = NULL;
-  g_autofree char *body = NULL;
-  GError          *error = NULL;
-
-  data->verifier = af_pkce_new_verifier ();
-  challenge = af_pkce_challenge_s256 (data->verifier);
-  data->loopback = af_loopback_server_new ("127.0.0.1", AUTH0_CALLBACK_PATH, state, 0, &error);
-  if (data->loopback == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "connection");
-  json_builder_add_string_value (b, data->connection);
-  json_builder_set_member_name (b, "redirect_uri");
-  json_builder_add_string_value (b, af_loopback_server_get_redirect_uri (data->loopback));
-  json_builder_set_member_name (b, "state");
-  json_builder_add_string_value (b, state);
-  json_builder_set_member_name (b, "code_challenge");
-  json_builder_add_string_value (b, challenge);
-  json_builder_set_member_name (b, "code_challenge_method");
-  json_builder_add_string_value (b, "S256");
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  body = json_to_string (root, FALSE);
-  msg = me_request (data, "POST", "/connect", body);
-  af_oauth_http_request_async (self->session, msg, "Auth0", g_task_get_cancellable (task), on_link_started_cb, task);
-}
-
-/**
- * af_account_manager_link_auth0_async:
- * @service: "gmail", "calendar" or "slack"
- *
- * Links Google or Slack to the Auth0 sign-in (Connected Accounts) and
- * makes @service's row use Token Vault; the account is the Auth0 user's.
- * Finish with af_account_manager_link_auth0_finish().
- */
-void
-af_account_manager_link_auth0_async (AfAccountManager   *self,
-                                     const char         *service,
-                                     GCancellable       *cancellable,
-                                     GAsyncReadyCallback callback,
-                                     gpointer            user_data)
-{
-  GTask    *task;
-  LinkData *data;
-
-  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
-  g_return_if_fail (service != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_account_manager_link_auth0_async);
-  data = g_new0 (LinkData, 1);
-  data->service = g_strdup (service);
-  g_task_set_task_data (task, data, (GDestroyNotify)link_data_free);
-  for (guint i = 0; i < G_N_ELEMENTS (connections); i++)
-    if (g_str_equal (connections[i].service, service))
-      data->connection = g_strdup (connections[i].connection);
-  if (data->connection == NULL)
-    {
-      g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT,
-                               _ ("Only Gmail, Calendar and Slack can be connected through Auth0."));
-      g_object_unref (task);
-      return;
-    }
-  link_begin (task, link_connect);
-}
-
-AfConnection *
-af_account_manager_link_auth0_finish (AfAccountManager *self,
-                                      GAsyncResult     *result,
-                                      GError          **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Listing and deleting connected accounts */
-
-static void
-on_me_call_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  GError *error = NULL;
-  guint   status;
-
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (bytes == NULL)
-    {
-      g_task_return_new_error (task, AF_ERROR, AF_ERROR_NETWORK, _ ("Could not reach Auth0: %s"), error->message);
-      g_error_free (error);
-      return;
-    }
-  status = soup_message_get_status (msg);
-  /* delete: 204 without a body; a 404 means it is already gone. */
-  if (status == 204 || (status == 404 && g_str_equal (soup_message_get_method (msg), "DELETE")))
-    {
-      g_task_return_pointer (task, NULL, NULL);
-      return;
-    }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_task_return_new_error (task, AF_ERROR, AF_ERROR_BAD_RESPONSE, _ ("Auth0 sent an answer AgentFlow does not understand (HTTP %u)."), status);
-      return;
-    }
-  if (status != 200)
-    {
-      g_task_return_error (task, me_error (json_node_get_object (json_parser_get_root (parser)), status));
-      return;
-    }
-  g_task_return_pointer (task, json_node_copy (json_parser_get_root (parser)), (GDestroyNotify)json_node_unref);
-}
-
-static void
-me_call (GTask *task)
-{
-  AfAccountManager *self = g_task_get_source_object (task);
-  LinkData         *data = g_task_get_task_data (task);
-  g_autoptr (SoupMessage) msg = me_request (data, data->method, data->path, NULL);
-
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_me_call_cb, task);
-}
-
-/**
- * af_account_manager_list_auth0_async:
- *
- * What Auth0 reports as linked to the sign-in (My Account API, first
- * page of up to 20). Finish with af_account_manager_list_auth0_finish().
- */
-void
-af_account_manager_list_auth0_async (AfAccountManager   *self,
-                                     GCancellable       *cancellable,
-                                     GAsyncReadyCallback callback,
-                                     gpointer            user_data)
-{
-  GTask    *task;
-  LinkData *data;
-
-  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_account_manager_list_auth0_async);
-  data = g_new0 (LinkData, 1);
-  data->method = g_strdup ("GET");
-  data->path = g_strdup ("/accounts?take=20");
-  g_task_set_task_data (task, data, (GDestroyNotify)link_data_free);
-  link_begin (task, me_call);
-}
-
-/**
- * af_account_manager_list_auth0_finish:
- *
- * Returns: (transfer full): the accounts, each {"id", "connection",
- *   "scopes": [...]}, or %NULL with an error
- */
-JsonArray *
-af_account_manager_list_auth0_finish (AfAccountManager *self,
-                                      GAsyncResult     *result,
-                                      GError          **error)
-{
-  g_autoptr (JsonNode) node = NULL;
-  JsonArray *accounts;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  node = g_task_propagate_pointer (G_TASK (result), error);
-  if (node == NULL)
-    return NULL;
-  accounts = array_member (json_node_get_object (node), "accounts");
-  return accounts ? json_array_ref (accounts) : json_array_new ();
-}
-
-/**
- * af_account_manager_unlink_auth0_async:
- * @connected_account_id: the id Auth0 gave the connected account
- *
- * Deletes a connected account at Auth0 (My Account API).
- */
-void
-af_account_manager_unlink_auth0_async (AfAccountManager   *self,
-                                       const char         *connected_account_id,
-                                       GCancellable       *cancellable,
-                                       GAsyncReadyCallback callback,
-                                       gpointer            user_data)
-{
-  GTask           *task;
-  LinkData        *data;
-  g_autofree char *escaped = NULL;
-
-  g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
-  g_return_if_fail (connected_account_id != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_account_manager_unlink_auth0_async);
-  data = g_new0 (LinkData, 1);
-  escaped = g_uri_escape_string (connected_account_id, NULL, FALSE);
-  data->method = g_strdup ("DELETE");
-  data->path = g_strconcat ("/accounts/", escaped, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify)link_data_free);
-  link_begin (task, me_call);
-}
-
-gboolean
-af_account_manager_unlink_auth0_finish (AfAccountManager *self,
-                                        GAsyncResult     *result,
-                                        GError          **error)
-{
-  GError *local_error = NULL;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  g_task_propagate_pointer (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * af_account_manager_dup_connected_account_id:
  *
@@ -1177,13 +548,13 @@ char *
 af_account_manager_dup_connected_account_id (AfAccountManager   *self,
                                              const AfConnection *connection)
 {
-  g_autoptr (JsonObject) obj = parse_metadata (connection);
+  g_autoptr (JsonObject) obj = af_auth0_parse_metadata (connection);
   g_autoptr (GPtrArray) list = NULL;
   const char *id;
 
   g_return_val_if_fail (AF_IS_ACCOUNT_MANAGER (self), NULL);
 
-  if (obj == NULL || (id = member (obj, "connected_account_id")) == NULL)
+  if (obj == NULL || (id = af_auth0_member (obj, "connected_account_id")) == NULL)
     return NULL;
   list = af_connection_store_list (self->store, NULL, NULL);
   for (guint i = 0; list != NULL && i < list->len; i++)
@@ -1193,8 +564,8 @@ af_account_manager_dup_connected_account_id (AfAccountManager   *self,
 
       if (g_str_equal (c->service, connection->service) && g_str_equal (c->account, connection->account))
         continue;
-      other = parse_metadata (c);
-      if (other != NULL && g_strcmp0 (member (other, "connected_account_id"), id) == 0)
+      other = af_auth0_parse_metadata (c);
+      if (other != NULL && g_strcmp0 (af_auth0_member (other, "connected_account_id"), id) == 0)
         return NULL;
     }
   return g_strdup (id);
@@ -1229,16 +600,16 @@ af_account_manager_load_auth0_secret_async (AfAccountManager   *self,
                                             GAsyncReadyCallback callback,
                                             gpointer            user_data)
 {
-  g_autoptr (JsonObject) obj = parse_metadata (connection);
+  g_autoptr (JsonObject) obj = af_auth0_parse_metadata (connection);
   GTask *task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, af_account_manager_load_auth0_secret_async);
-  if (obj == NULL || member (obj, "client_id") == NULL)
+  if (obj == NULL || af_auth0_member (obj, "client_id") == NULL)
     {
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
     }
-  g_task_set_task_data (task, g_strdup (member (obj, "client_id")), g_free);
-  af_vault_lookup_async (self->vault, AF_AUTH0_CLIENT_SERVICE, member (obj, "client_id"), "", NULL, on_revoke_secret_cb, task);
+  g_task_set_task_data (task, g_strdup (af_auth0_member (obj, "client_id")), g_free);
+  af_vault_lookup_async (self->vault, AF_AUTH0_CLIENT_SERVICE, af_auth0_member (obj, "client_id"), "", NULL, on_revoke_secret_cb, task);
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "af-account-manager.h"
 #include "af-provider.h"
@@ -30,7 +31,7 @@ struct _AfAccountManager
   GHashTable        *credentials; /* "service\naccount\nagent" → AfCredential */
   char              *base_url;
   char              *oidc_issuer;
-  GHashTable        *client_ids; /* service → client id */
+  GHashTable        *client_ids;    /* service → client id */
   GHashTable        *exchanges;     /* "service\naccount" → AfTokenExchangeSource */
   GHashTable        *auth0_secrets; /* Auth0 client id → client secret, memory only */
 
@@ -59,6 +60,14 @@ void        af_account_manager_forget_credential (AfAccountManager *self,
                                                   const char       *agent);
 void        af_account_manager_schedule_retry (AfAccountManager *self);
 
+JsonObject    *af_auth0_parse_metadata (const AfConnection *connection);
+const char    *af_auth0_member (JsonObject *obj,
+                                const char *name);
+char          *af_auth0_build_metadata (const char *domain,
+                                        const char *client_id,
+                                        const char *auth0_account,
+                                        const char *connection,
+                                        const char *connected_account_id);
 gboolean       af_account_manager_is_brokered (const AfConnection *connection);
 AfTokenSource *af_account_manager_brokered_token_source (AfAccountManager   *self,
                                                          const AfConnection *connection,

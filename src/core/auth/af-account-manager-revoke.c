@@ -386,7 +386,7 @@ af_account_manager_disconnect_async (AfAccountManager   *self,
   g_autoptr (GTask) task = NULL;
   g_autoptr (AfConnection) connection = NULL;
   g_autofree char *linked = NULL;
-  GError *error = NULL;
+  GError          *error = NULL;
 
   g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
   g_return_if_fail (service != NULL && account != NULL);

@@ -34,11 +34,11 @@
  * its lifetime, one exchange at a time (callers wait for it), and a 401
  * from the API (force_refresh) asks for a new one. */
 
-#define GRANT_TOKEN_VAULT     "urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token"
-#define TOKEN_TYPE_REFRESH    "urn:ietf:params:oauth:token-type:refresh_token"
-#define TOKEN_TYPE_FEDERATED  "http://auth0.com/oauth/token-type/federated-connection-access-token"
-#define ERROR_NOT_LINKED      "federated_connection_refresh_token_not_found"
-#define MIN_LIFETIME_SECONDS  10
+#define GRANT_TOKEN_VAULT    "urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token"
+#define TOKEN_TYPE_REFRESH   "urn:ietf:params:oauth:token-type:refresh_token"
+#define TOKEN_TYPE_FEDERATED "http://auth0.com/oauth/token-type/federated-connection-access-token"
+#define ERROR_NOT_LINKED     "federated_connection_refresh_token_not_found"
+#define MIN_LIFETIME_SECONDS 10
 
 struct _AfTokenExchangeSource
 {
@@ -55,10 +55,10 @@ struct _AfTokenExchangeSource
   char              *connection;
   char              *login_hint;
 
-  char   *token; /* memory only */
-  gint64  expires_at;
-  gint64  issued_at;
-  GQueue  waiters;
+  char    *token; /* memory only */
+  gint64   expires_at;
+  gint64   issued_at;
+  GQueue   waiters;
   gboolean in_flight;
   char    *invalid; /* why it no longer hands out tokens */
 
@@ -70,8 +70,7 @@ struct _AfTokenExchangeSource
 
 static void token_source_iface_init (AfTokenSourceInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (AfTokenExchangeSource, af_token_exchange_source, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (AF_TYPE_TOKEN_SOURCE, token_source_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (AfTokenExchangeSource, af_token_exchange_source, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (AF_TYPE_TOKEN_SOURCE, token_source_iface_init))
 
 enum
 {
@@ -190,7 +189,7 @@ on_exchanged_cb (GObject      *object,
     {
       if (g_error_matches (error, AF_ERROR, AF_ERROR_RATE_LIMITED))
         {
-          const char      *retry = msg ? soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After") : NULL;
+          const char *retry = msg ? soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After") : NULL;
           g_autoptr (GError) limited = NULL;
 
           /* Auth0's rate limits answer 429 with Retry-After (rate-limit-policy). */
@@ -388,7 +387,8 @@ af_token_exchange_source_get_token_async (AfTokenSource      *source,
     return;
   self->in_flight = TRUE;
   g_debug ("Asking Token Vault for a %s token of %s (%s)", self->connection, self->account,
-           force_refresh ? "refused by the API" : self->token ? "about to expire" : "none in memory");
+           force_refresh ? "refused by the API" : self->token ? "about to expire"
+                                                              : "none in memory");
   af_vault_lookup_async (self->vault, AF_AUTH0_SERVICE, self->auth0_account, "", NULL, on_subject_cb, g_object_ref (self));
 }
 
