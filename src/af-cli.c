@@ -446,6 +446,19 @@ af_cli_run (int    argc,
         client_id = g_strdup (AF_SANDBOX_AUTH0_CLIENT_ID);
       if (sandbox_url != NULL && secret == NULL && g_strcmp0 (client_id, AF_SANDBOX_AUTH0_CLIENT_ID) == 0)
         secret = g_strdup (AF_SANDBOX_AUTH0_CLIENT_SECRET);
+      {
+        g_autoptr (GSettings) settings = maybe_settings ();
+
+        /* What Preferences → Auth0 says, unless given here. */
+        if (settings != NULL && domain == NULL)
+          domain = g_settings_get_string (settings, "auth0-domain");
+        if (settings != NULL && client_id == NULL)
+          client_id = g_settings_get_string (settings, "auth0-client-id");
+        if (domain != NULL && domain[0] == '\0')
+          g_clear_pointer (&domain, g_free);
+        if (client_id != NULL && client_id[0] == '\0')
+          g_clear_pointer (&client_id, g_free);
+      }
       if (domain == NULL || client_id == NULL)
         {
           g_printerr ("agentflow: %s\n", _ ("Give your Auth0 tenant with --domain and the application with --client-id."));

@@ -475,13 +475,48 @@ on_sign_in_discovered_cb (GObject      *object,
   af_oauth_flow_run_async (data->flow, g_task_get_cancellable (task), on_sign_in_flow_cb, task);
 }
 
+static void
+sign_in_discover (GTask *task)
+{
+  AfAccountManager *self = g_task_get_source_object (task);
+  SignInData       *data = g_task_get_task_data (task);
+  /* Auth0's issuer is the domain with a final slash (OIDC discovery). */
+  g_autofree char *issuer = g_strconcat (data->domain, "/", NULL);
+
+  af_provider_discover_async (issuer, data->client_id, self->session, g_task_get_cancellable (task),
+                              on_sign_in_discovered_cb, task);
+}
+
+static void
+on_sign_in_secret_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GTask      *task = user_data;
+  SignInData *data = g_task_get_task_data (task);
+  g_autoptr (AfTokenSet) secret = NULL;
+  GError *error = NULL;
+
+  secret = af_vault_lookup_finish (AF_VAULT (object), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (secret != NULL && secret->access_token != NULL)
+    data->secret = g_strdup (secret->access_token);
+  sign_in_discover (task);
+}
+
 /**
  * af_account_manager_connect_auth0_async:
  * @domain: the tenant, e.g. "example.eu.auth0.com" (https is implied) or a
  *   loopback http URL
  * @client_id: the Auth0 application's client ID
  * @client_secret: (nullable): its client secret; Token Vault only serves a
- *   confidential application. Kept in the keyring only.
+ *   confidential application. Kept in the keyring only; %NULL uses the one
+ *   the keyring already has for @client_id (saved in Preferences), if any.
  *
  * Signs in to Auth0 in the browser and keeps the refresh token in the
  * keyring. Finish with af_account_manager_connect_auth0_finish().
@@ -495,10 +530,9 @@ af_account_manager_connect_auth0_async (AfAccountManager   *self,
                                         GAsyncReadyCallback callback,
                                         gpointer            user_data)
 {
-  GTask           *task;
-  SignInData      *data;
-  g_autofree char *issuer = NULL;
-  GError          *error = NULL;
+  GTask      *task;
+  SignInData *data;
+  GError     *error = NULL;
 
   g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
 
@@ -523,9 +557,13 @@ af_account_manager_connect_auth0_async (AfAccountManager   *self,
   data->client_id = g_strdup (client_id);
   data->secret = client_secret && client_secret[0] ? g_strstrip (g_strdup (client_secret)) : NULL;
 
-  /* Auth0's issuer is the domain with a final slash (OIDC discovery). */
-  issuer = g_strconcat (data->domain, "/", NULL);
-  af_provider_discover_async (issuer, client_id, self->session, cancellable, on_sign_in_discovered_cb, task);
+  if (data->secret == NULL)
+    {
+      /* Saved in Preferences: the keyring has it. */
+      af_vault_lookup_async (self->vault, AF_AUTH0_CLIENT_SERVICE, client_id, "", cancellable, on_sign_in_secret_cb, task);
+      return;
+    }
+  sign_in_discover (task);
 }
 
 AfConnection *
