@@ -406,9 +406,21 @@ test_rotation (Fixture      *f,
 {
   AfAgent *agent = mail_agent (f);
 
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (AfConnection) row = NULL;
+  g_autoptr (GError) error = NULL;
+
   af_sandbox_auth0_set_rotation (f->tenant, TRUE);
   g_assert_nonnull (strstr (run_failing (f, agent, AF_ERROR_NEEDS_RECONNECT), "Refresh Token Rotation"));
   g_assert_cmpint (af_agent_get_state (agent), ==, AF_AGENT_STATE_NEEDS_ATTENTION);
+
+  /* Turned off in the dashboard: the next run works, nothing to relink. */
+  af_sandbox_auth0_set_rotation (f->tenant, FALSE);
+  result = af_test_run_agent (f->engine, agent, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "succeeded");
+  row = af_connection_store_get (af_account_manager_get_store (f->manager), "gmail", AF_SANDBOX_ACCOUNT, NULL);
+  g_assert_cmpstr (row->status, ==, AF_CONNECTION_CONNECTED);
 }
 
 static void

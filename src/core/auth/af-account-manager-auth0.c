@@ -328,6 +328,14 @@ fail_sign_in (GTask  *task,
   af_oauth_revoke_async (data->provider, self->session, data->tokens, on_sign_in_revoked_cb, task);
 }
 
+static gboolean
+is_source_of_cb (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
+{
+  return g_strcmp0 (g_object_get_data (value, "af-auth0-account"), user_data) == 0;
+}
+
 static void
 on_sign_in_secret_stored_cb (GObject      *object,
                              GAsyncResult *result,
@@ -358,6 +366,8 @@ on_sign_in_secret_stored_cb (GObject      *object,
     }
   if (data->secret != NULL)
     g_hash_table_replace (self->auth0_secrets, g_strdup (data->client_id), g_strdup (data->secret));
+  /* Token sources of an earlier sign-in were told it is gone. */
+  g_hash_table_foreach_remove (self->exchanges, is_source_of_cb, data->account);
 
   g_message ("Signed in to Auth0 as %s", data->account);
   af_account_manager_emit_changed (self, AF_AUTH0_SERVICE, data->account);

@@ -936,15 +936,18 @@ af_account_manager_get_token_source (AfAccountManager *self,
       g_set_error (error, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("%s is disconnected."), account);
       return NULL;
     }
+  /* Linked through Auth0: the same interface, tokens from Token Vault.
+   * Its "needs reconnect" is Token Vault's last answer, and what fixes it
+   * happens at Auth0 (rotation turned off, Google linked again), so each
+   * run asks Token Vault again. */
+  if (af_account_manager_is_brokered (connection))
+    return af_account_manager_brokered_token_source (self, connection, error);
+
   if (g_str_equal (connection->status, AF_CONNECTION_NEEDS_RECONNECT))
     {
       g_set_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT, _ ("%s needs to be connected again."), account);
       return NULL;
     }
-
-  /* Linked through Auth0: the same interface, tokens from Token Vault. */
-  if (af_account_manager_is_brokered (connection))
-    return af_account_manager_brokered_token_source (self, connection, error);
 
   provider = af_account_manager_provider_for_connection (self, connection, error);
   if (provider == NULL)

@@ -158,11 +158,23 @@ record_scope (AfTokenExchangeSource *self,
   g_autoptr (AfConnection) row = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (self->store == NULL || scope == NULL)
+  if (self->store == NULL)
     return;
+  if (scope == NULL)
+    scope = "";
   row = af_connection_store_get_for_agent (self->store, self->service, self->account, "", NULL);
-  if (row == NULL || g_strcmp0 (row->scopes, scope) == 0)
+  if (row == NULL)
     return;
+  /* Token Vault works again (rotation turned off, Google linked again):
+   * the row says so, and the agents may go on. */
+  if (g_strcmp0 (row->scopes, scope) == 0)
+    {
+      if (g_str_equal (row->status, AF_CONNECTION_NEEDS_RECONNECT) &&
+          !af_connection_store_set_status_for_agent (self->store, self->service, self->account, "", AF_CONNECTION_CONNECTED,
+                                                     NULL, &error))
+        g_warning ("Could not record that %s works again: %s", self->account, error->message);
+      return;
+    }
   if (!af_connection_store_save_for_agent (self->store, self->service, self->account, "", row->display_name, scope,
                                            row->provider, &error))
     g_warning ("Could not record the scopes of %s: %s", self->account, error->message);
