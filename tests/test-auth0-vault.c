@@ -485,6 +485,12 @@ test_single_flight_and_cache (Fixture      *f,
   g_assert_no_error (error);
   g_assert_cmpstr (c, ==, a);
   g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "auth0.oauth.token"), ==, before + 1);
+  /* The API refused it (a 401): exactly one new exchange. */
+  g_clear_pointer (&c, g_free);
+  c = af_test_get_token (source, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (c);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "auth0.oauth.token"), ==, before + 2);
 }
 
 static void
