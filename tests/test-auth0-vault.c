@@ -414,6 +414,19 @@ test_rotation (Fixture      *f,
   g_assert_nonnull (strstr (run_failing (f, agent, AF_ERROR_NEEDS_RECONNECT), "Refresh Token Rotation"));
   g_assert_cmpint (af_agent_get_state (agent), ==, AF_AGENT_STATE_NEEDS_ATTENTION);
 
+  /* The My Account API still works: each rotated refresh token is kept
+   * (using a spent one would make Auth0 revoke the sign-in). */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (GAsyncResult) listed = NULL;
+      g_autoptr (JsonArray) linked = NULL;
+
+      af_account_manager_list_auth0_async (f->manager, NULL, af_test_on_result_cb, &listed);
+      linked = af_account_manager_list_auth0_finish (f->manager, af_test_wait (&listed), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (json_array_get_length (linked), ==, 1);
+    }
+
   /* Turned off in the dashboard: the next run works, nothing to relink. */
   af_sandbox_auth0_set_rotation (f->tenant, FALSE);
   result = af_test_run_agent (f->engine, agent, &error);

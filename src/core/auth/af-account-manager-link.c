@@ -162,6 +162,24 @@ me_error (JsonObject *obj,
 typedef void (*LinkStep) (GTask *task);
 
 static void
+on_rotated_stored_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GTask   *task = user_data;
+  LinkStep next = g_object_get_data (G_OBJECT (task), "af-next");
+  GError  *error = NULL;
+
+  if (!af_vault_store_finish (AF_VAULT (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  next (task);
+}
+
+static void
 on_me_token_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -172,7 +190,7 @@ on_me_token_cb (GObject      *object,
   g_autoptr (JsonObject) obj = NULL;
   GError     *error = NULL;
   guint       status = 0;
-  const char *code;
+  const char *code, *rotated;
 
   obj = af_oauth_http_request_finish (result, &status, &error);
   if (obj == NULL)
@@ -194,6 +212,20 @@ on_me_token_cb (GObject      *object,
       return;
     }
   data->me_token = g_strdup (json_object_get_string_member (obj, "access_token"));
+  /* With rotation on, Auth0 answers with a new refresh token and the old
+   * one is spent (reusing it revokes the sign-in): keep the new one. */
+  rotated = json_object_get_string_member_with_default (obj, "refresh_token", NULL);
+  if (rotated != NULL && g_strcmp0 (rotated, data->subject->refresh_token) != 0)
+    {
+      AfAccountManager *self = g_task_get_source_object (task);
+      g_autofree char  *label = g_strdup_printf ("AgentFlow: Auth0 (%s)", data->auth0->account);
+
+      g_free (data->subject->refresh_token);
+      data->subject->refresh_token = g_strdup (rotated);
+      af_vault_store_async (self->vault, AF_AUTH0_SERVICE, data->auth0->account, "", label, data->subject, NULL,
+                            on_rotated_stored_cb, task);
+      return;
+    }
   next (task);
 }
 
