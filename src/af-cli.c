@@ -173,6 +173,34 @@ on_auth0_connected_cb (GObject      *object,
   g_main_loop_quit (cli->loop);
 }
 
+/* A row linked through Auth0 whose connected account Auth0 no longer has
+ * (removed there, or its Google refresh token expired): say what to do. */
+static void
+warn_unlinked (Cli       *cli,
+               JsonArray *accounts)
+{
+  g_autoptr (GPtrArray) rows = af_account_manager_list_connections (cli->manager, NULL);
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      AfConnection *c = rows->pdata[i];
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonNode   *root;
+      const char *id;
+      gboolean    found = FALSE;
+
+      if (c->provider == NULL || !json_parser_load_from_data (parser, c->provider, -1, NULL) ||
+          (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+          (id = json_object_get_string_member_with_default (json_node_get_object (root), "connected_account_id", NULL)) == NULL)
+        continue;
+      for (guint j = 0; j < json_array_get_length (accounts) && !found; j++)
+        found = g_strcmp0 (json_object_get_string_member_with_default (json_array_get_object_element (accounts, j), "id", NULL), id) == 0;
+      if (!found)
+        g_print (_ ("%s (%s) is no longer linked at Auth0. Connect it through Auth0 again: agentflow connect %s --via auth0\n"),
+                 c->service, c->account, c->service);
+    }
+}
+
 static void
 on_auth0_listed_cb (GObject      *object,
                     GAsyncResult *result,
@@ -204,6 +232,7 @@ on_auth0_listed_cb (GObject      *object,
           g_print ("  %-20s %-24s %s\n", json_object_get_string_member_with_default (a, "connection", "?"),
                    json_object_get_string_member_with_default (a, "id", "?"), scopes->str);
         }
+      warn_unlinked (cli, accounts);
     }
   g_main_loop_quit (cli->loop);
 }

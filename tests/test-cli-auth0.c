@@ -182,9 +182,22 @@ test_auth0 (Fixture      *f,
   g_assert_true (g_regex_match_simple ("^  google-oauth2 .*gmail.modify", f->stdout_text->str, G_REGEX_MULTILINE, 0));
   g_assert_true (g_regex_match_simple ("^  sign-in-with-slack .*chat:write", f->stdout_text->str, G_REGEX_MULTILINE, 0));
 
+  /* Slack removed at Auth0 (or its refresh token expired there): said so. */
+  af_sandbox_auth0_drop_token_set (tenant, AF_SANDBOX_AUTH0_SLACK_CONNECTION);
+  g_assert_cmpint (run (f, "accounts", NULL), ==, 0);
+  g_assert_nonnull (strstr (f->stdout_text->str, "slack (alice@example.com) is no longer linked at Auth0"));
+  g_assert_nonnull (strstr (f->stdout_text->str, "agentflow connect slack --via auth0"));
+  g_assert_cmpint (run (f, "connect", "slack", "--via", "auth0", "--no-browser", NULL), ==, 0);
+
   /* Disconnecting Gmail deletes the Google account at Auth0. */
   g_assert_cmpint (run (f, "disconnect", "gmail", "alice@example.com", NULL), ==, 0);
   g_assert_cmpuint (af_sandbox_auth0_get_n_connected_accounts (tenant), ==, 1);
+
+  /* An expired Auth0 sign-in is said plainly. */
+  af_sandbox_auth0_expire_refresh_tokens (tenant);
+  g_assert_cmpint (run (f, "accounts", NULL), ==, 1);
+  g_assert_nonnull (strstr (f->stdout_text->str, "agentflow: Sign in to Auth0 again"));
+  g_assert_cmpint (run (f, "connect", "auth0", "--no-browser", NULL), ==, 0);
 
   /* Signing out revokes the refresh token at Auth0; Slack needs the person. */
   g_assert_cmpint (run (f, "disconnect", "auth0", "alice@example.com", NULL), ==, 0);
