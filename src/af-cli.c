@@ -18,6 +18,7 @@
 #include "af-cli.h"
 #include "af-error.h"
 #include "af-paths.h"
+#include "af-sandbox-auth0.h"
 #include "af-sandbox-oauth.h"
 
 /* `agentflow connect | accounts | disconnect`: accounts on machines
@@ -26,7 +27,13 @@
  *
  * `--sandbox URL` (or AGENTFLOW_SANDBOX_URL) points every provider at a
  * running sandbox, uses the sandbox's client IDs and the sandbox's own
- * database, like `agentflow --sandbox`. */
+ * database, like `agentflow --sandbox`.
+ *
+ * Auth0 Token Vault: `connect auth0 --domain D --client-id C` signs in to
+ * the tenant (the client secret is read from standard input with
+ * --client-secret-stdin, never from the command line); `connect gmail
+ * --via auth0` links Gmail there. With --sandbox, the sandbox's tenant and
+ * its application are the defaults. */
 
 typedef struct
 {
@@ -159,6 +166,96 @@ on_token_connected_cb (GObject      *object,
 }
 
 static void
+on_auth0_connected_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfConnection) connection = NULL;
+
+  if (g_async_result_is_tagged (result, af_account_manager_connect_auth0_async))
+    connection = af_account_manager_connect_auth0_finish (AF_ACCOUNT_MANAGER (object), result, &error);
+  else
+    connection = af_account_manager_link_auth0_finish (AF_ACCOUNT_MANAGER (object), result, &error);
+  if (connection == NULL)
+    {
+      print_error (error);
+      cli->status = 1;
+    }
+  else if (g_str_equal (connection->service, "auth0"))
+    g_print (_ ("Signed in to Auth0 as %s\n"), connection->account);
+  else
+    g_print (_ ("Connected %s through Auth0 as %s (scopes: %s)\n"), connection->service, connection->account,
+             connection->scopes);
+  g_main_loop_quit (cli->loop);
+}
+
+/* A row linked through Auth0 whose connected account Auth0 no longer has
+ * (removed there, or its Google refresh token expired): say what to do. */
+static void
+warn_unlinked (Cli       *cli,
+               JsonArray *accounts)
+{
+  g_autoptr (GPtrArray) rows = af_account_manager_list_connections (cli->manager, NULL);
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      AfConnection *c = rows->pdata[i];
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonNode   *root;
+      const char *id;
+      gboolean    found = FALSE;
+
+      if (c->provider == NULL || !json_parser_load_from_data (parser, c->provider, -1, NULL) ||
+          (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+          (id = json_object_get_string_member_with_default (json_node_get_object (root), "connected_account_id", NULL)) == NULL)
+        continue;
+      for (guint j = 0; j < json_array_get_length (accounts) && !found; j++)
+        found = g_strcmp0 (json_object_get_string_member_with_default (json_array_get_object_element (accounts, j), "id", NULL), id) == 0;
+      if (!found)
+        g_print (_ ("%s (%s) is no longer linked at Auth0. Connect it through Auth0 again: agentflow connect %s --via auth0\n"),
+                 c->service, c->account, c->service);
+    }
+}
+
+static void
+on_auth0_listed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) accounts = af_account_manager_list_auth0_finish (AF_ACCOUNT_MANAGER (object), result, &error);
+
+  if (accounts == NULL)
+    {
+      print_error (error);
+      cli->status = 1;
+    }
+  else
+    {
+      g_print (_ ("Linked at Auth0 (Token Vault):\n"));
+      if (json_array_get_length (accounts) == 0)
+        g_print (_ ("  nothing yet: agentflow connect gmail --via auth0\n"));
+      for (guint i = 0; i < json_array_get_length (accounts); i++)
+        {
+          JsonObject *a = json_array_get_object_element (accounts, i);
+          JsonNode   *node = json_object_get_member (a, "scopes");
+          g_autoptr (GString) scopes = g_string_new (NULL);
+
+          for (guint j = 0; node && JSON_NODE_HOLDS_ARRAY (node) && j < json_array_get_length (json_node_get_array (node)); j++)
+            g_string_append_printf (scopes, "%s%s", scopes->len ? " " : "",
+                                    json_array_get_string_element (json_node_get_array (node), j));
+          g_print ("  %-20s %-24s %s\n", json_object_get_string_member_with_default (a, "connection", "?"),
+                   json_object_get_string_member_with_default (a, "id", "?"), scopes->str);
+        }
+      warn_unlinked (cli, accounts);
+    }
+  g_main_loop_quit (cli->loop);
+}
+
+static void
 on_disconnected_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -265,6 +362,12 @@ af_cli_run (int    argc,
   g_autofree char   *agent_id = NULL;
   gboolean           no_browser = FALSE;
   gboolean           bot_token = FALSE;
+  gboolean           secret_stdin = FALSE;
+  g_autofree char   *domain = NULL;
+  g_autofree char   *client_id = NULL;
+  g_autofree char   *via = NULL;
+  g_autofree char   *secret = NULL;
+  gboolean           has_auth0 = FALSE;
   int                timeout = 300;
   Cli                cli = { 0 };
   guint              sigint_id;
@@ -274,6 +377,10 @@ af_cli_run (int    argc,
     { "bot-token", 0, 0, G_OPTION_ARG_NONE, &bot_token, N_ ("Connect Slack with a bot token read from standard input"), NULL },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_ ("Seconds to wait for the browser (default 300)"), "SECONDS" },
     { "agent", 0, 0, G_OPTION_ARG_STRING, &agent_id, N_ ("Connect an account for this agent only"), "ID" },
+    { "domain", 0, 0, G_OPTION_ARG_STRING, &domain, N_ ("Your Auth0 tenant's domain (connect auth0)"), "DOMAIN" },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, N_ ("The Auth0 application's client ID (connect auth0)"), "ID" },
+    { "client-secret-stdin", 0, 0, G_OPTION_ARG_NONE, &secret_stdin, N_ ("Read the Auth0 application's client secret from standard input"), NULL },
+    { "via", 0, 0, G_OPTION_ARG_STRING, &via, N_ ("Connect through a broker: auth0 (Token Vault)"), "BROKER" },
     { NULL },
   };
 
@@ -281,7 +388,7 @@ af_cli_run (int    argc,
 
   command = g_strdup (argv[1]);
   if (g_str_equal (command, "connect"))
-    context = g_option_context_new (_ ("SERVICE — connect gmail, calendar, slack or oidc (for every agent, or one with --agent)"));
+    context = g_option_context_new (_ ("SERVICE — connect gmail, calendar, slack, oidc or auth0 (for every agent, or one with --agent)"));
   else if (g_str_equal (command, "disconnect"))
     context = g_option_context_new (_ ("SERVICE ACCOUNT — revoke AgentFlow’s access and forget the account"));
   else
@@ -308,7 +415,8 @@ af_cli_run (int    argc,
 
   if ((g_str_equal (command, "connect") && argc != 2) || (g_str_equal (command, "disconnect") && argc != 3) ||
       (g_str_equal (command, "accounts") && argc != 1) || timeout <= 0 ||
-      (agent_id != NULL && (!g_str_equal (command, "connect") || bot_token || agent_id[0] == '\0')))
+      (agent_id != NULL && (!g_str_equal (command, "connect") || bot_token || agent_id[0] == '\0')) ||
+      (via != NULL && (!g_str_equal (via, "auth0") || agent_id != NULL || bot_token)))
     {
       g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
 
@@ -339,6 +447,10 @@ af_cli_run (int    argc,
           AfConnection *c = list->pdata[i];
 
           g_print ("%-10s %-40s %s\n", c->service, c->account, c->status);
+          if (g_str_equal (c->service, "auth0") && g_str_equal (c->status, AF_CONNECTION_CONNECTED))
+            has_auth0 = TRUE;
+          else if (g_str_equal (c->status, AF_CONNECTION_NEEDS_RECONNECT) && c->status_reason != NULL)
+            g_print ("           %s\n", c->status_reason);
         }
       for (guint i = 0; i < own->len; i++)
         {
@@ -349,7 +461,8 @@ af_cli_run (int    argc,
 
           g_print ("%-10s %-40s %s %s\n", c->service, c->account, c->status, whose);
         }
-      return 0;
+      if (!has_auth0)
+        return 0;
     }
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -360,7 +473,58 @@ af_cli_run (int    argc,
   cli.open_browser = !no_browser && (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint_cb, &cli);
 
-  if (g_str_equal (command, "connect") && bot_token)
+  if (g_str_equal (command, "accounts"))
+    af_account_manager_list_auth0_async (manager, cancellable, on_auth0_listed_cb, &cli);
+  else if (g_str_equal (command, "connect") && g_str_equal (argv[1], "auth0"))
+    {
+      g_autofree char *sandbox_domain = sandbox_url ? g_strconcat (sandbox_url, AF_SANDBOX_AUTH0_PATH, NULL) : NULL;
+
+      if (secret_stdin && (secret = read_token_from_stdin ()) == NULL)
+        {
+          g_printerr ("agentflow: %s\n", _ ("No client secret was given."));
+          g_source_remove (sigint_id);
+          return 1;
+        }
+      /* The sandbox's tenant has a confidential application set up for
+       * Token Vault; its secret is public test data. */
+      if (sandbox_url != NULL && domain == NULL)
+        domain = g_steal_pointer (&sandbox_domain);
+      if (sandbox_url != NULL && client_id == NULL)
+        client_id = g_strdup (AF_SANDBOX_AUTH0_CLIENT_ID);
+      if (sandbox_url != NULL && secret == NULL && g_strcmp0 (client_id, AF_SANDBOX_AUTH0_CLIENT_ID) == 0)
+        secret = g_strdup (AF_SANDBOX_AUTH0_CLIENT_SECRET);
+      {
+        g_autoptr (GSettings) settings = maybe_settings ();
+
+        /* What Preferences → Auth0 says, unless given here. */
+        if (settings != NULL && domain == NULL)
+          domain = g_settings_get_string (settings, "auth0-domain");
+        if (settings != NULL && client_id == NULL)
+          client_id = g_settings_get_string (settings, "auth0-client-id");
+        if (domain != NULL && domain[0] == '\0')
+          g_clear_pointer (&domain, g_free);
+        if (client_id != NULL && client_id[0] == '\0')
+          g_clear_pointer (&client_id, g_free);
+      }
+      if (domain == NULL || client_id == NULL)
+        {
+          g_printerr ("agentflow: %s\n", _ ("Give your Auth0 tenant with --domain and the application with --client-id."));
+          g_source_remove (sigint_id);
+          return 2;
+        }
+      af_account_manager_set_uri_handler (manager, show_uri, &cli, NULL);
+      af_account_manager_set_timeout (manager, timeout);
+      af_account_manager_connect_auth0_async (manager, domain, client_id, secret, cancellable, on_auth0_connected_cb, &cli);
+      if (secret != NULL)
+        explicit_bzero (secret, strlen (secret));
+    }
+  else if (g_str_equal (command, "connect") && via != NULL)
+    {
+      af_account_manager_set_uri_handler (manager, show_uri, &cli, NULL);
+      af_account_manager_set_timeout (manager, timeout);
+      af_account_manager_link_auth0_async (manager, argv[1], cancellable, on_auth0_connected_cb, &cli);
+    }
+  else if (g_str_equal (command, "connect") && bot_token)
     {
       g_autofree char *token = read_token_from_stdin ();
 

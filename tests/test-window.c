@@ -6,12 +6,14 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <libsecret/secret.h>
 
 #include "af-application.h"
 #include "af-model-settings.h"
 #include "af-preferences-window.h"
 #include "af-template-picker.h"
 #include "af-test-ui.h"
+#include "af-vault.h"
 #include "af-window.h"
 
 static AfApplication *app;
@@ -194,6 +196,55 @@ test_preferences_style (void)
   gtk_window_destroy (prefs);
 }
 
+static gboolean
+auth0_secret_stored_cond (gpointer data)
+{
+  g_autofree char *secret = secret_password_lookup_sync (af_vault_get_schema (), NULL, NULL, "service", "auth0-client",
+                                                         "account", "ui-test-auth0-client", "agent", "", NULL);
+
+  return secret != NULL && strstr (secret, "ui-test-auth0-secret") != NULL;
+}
+
+/* Preferences → Auth0: domain and client ID in GSettings, the client
+ * secret in the keyring only (the row forgets it, GSettings never has it). */
+static void
+test_preferences_auth0 (void)
+{
+  GSettings       *settings = af_application_get_settings (app);
+  GtkWindow       *prefs;
+  GtkWidget       *domain, *client_id, *secret;
+  g_autofree char *saved = NULL;
+  g_autofree char *saved_id = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  af_test_ui_wait_until (toplevel_of_type_cond, GSIZE_TO_POINTER (AF_TYPE_PREFERENCES_WINDOW), 5000);
+  prefs = find_toplevel_of_type (AF_TYPE_PREFERENCES_WINDOW);
+  domain = af_test_ui_find_widget (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, "Auth0 Domain");
+  client_id = af_test_ui_find_widget (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, "Auth0 Client ID");
+  secret = af_test_ui_find_widget (GTK_WIDGET (prefs), ADW_TYPE_PASSWORD_ENTRY_ROW, "Auth0 Client Secret (kept in the keyring)");
+  g_assert_nonnull (domain);
+  g_assert_nonnull (client_id);
+  g_assert_nonnull (secret);
+
+  gtk_editable_set_text (GTK_EDITABLE (domain), "example.eu.auth0.com");
+  gtk_editable_set_text (GTK_EDITABLE (client_id), "ui-test-auth0-client");
+  saved = g_settings_get_string (settings, "auth0-domain");
+  saved_id = g_settings_get_string (settings, "auth0-client-id");
+  g_assert_cmpstr (saved, ==, "example.eu.auth0.com");
+  g_assert_cmpstr (saved_id, ==, "ui-test-auth0-client");
+
+  gtk_editable_set_text (GTK_EDITABLE (secret), "ui-test-auth0-secret");
+  g_signal_emit_by_name (secret, "apply");
+  af_test_ui_wait_until (auth0_secret_stored_cond, NULL, 5000);
+  g_assert_true (auth0_secret_stored_cond (NULL));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (secret)), ==, "");
+
+  secret_password_clear_sync (af_vault_get_schema (), NULL, NULL, "service", "auth0-client", NULL);
+  g_settings_reset (settings, "auth0-domain");
+  g_settings_reset (settings, "auth0-client-id");
+  gtk_window_destroy (prefs);
+}
+
 static void
 test_new_agent_dialog (void)
 {
@@ -366,6 +417,7 @@ main (int   argc,
   g_test_add_func ("/window/accels", test_accels);
   g_test_add_func ("/window/about", test_about);
   g_test_add_func ("/window/preferences-style", test_preferences_style);
+  g_test_add_func ("/window/preferences-auth0", test_preferences_auth0);
   g_test_add_func ("/window/new-agent-dialog", test_new_agent_dialog);
   g_test_add_func ("/window/single-instance", test_single_instance);
   g_test_add_func ("/window/size-saved", test_window_size_saved);

@@ -27,6 +27,7 @@ typedef struct
   char   **scopes;
   gint64   expires_at;
   gboolean revoked;
+  guint    uses; /* requests it authorized */
 } Token;
 
 struct _AfSandbox
@@ -538,6 +539,7 @@ af_sandbox_authorize (AfSandbox         *self,
 
   if (account != NULL)
     *account = t->account;
+  t->uses++;
 
   return AF_SANDBOX_AUTH_OK;
 }
@@ -1020,4 +1022,34 @@ af_sandbox_add_default_tokens (AfSandbox *self,
     *slack_token = g_strdup ("xoxb-sandbox-agentflow");
   if (llm_token != NULL)
     *llm_token = g_strdup ("sk-sandbox-agentflow");
+}
+
+/**
+ * af_sandbox_count_token_uses:
+ * @service: "google", "slack" or "llm"
+ * @prefix: (nullable): only tokens starting with it; %NULL for all
+ *
+ * Returns: how many API requests tokens of @service (with @prefix)
+ *   authorized, so tests can tell which kind of token the app sent
+ */
+guint
+af_sandbox_count_token_uses (AfSandbox  *self,
+                             const char *service,
+                             const char *prefix)
+{
+  GHashTableIter iter;
+  gpointer       key, value;
+  guint          n = 0;
+
+  g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
+
+  g_hash_table_iter_init (&iter, self->tokens);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Token *t = value;
+
+      if (g_strcmp0 (t->service, service) == 0 && (prefix == NULL || g_str_has_prefix (key, prefix)))
+        n += t->uses;
+    }
+  return n;
 }

@@ -51,6 +51,9 @@ void          af_sandbox_add_token (AfSandbox  *self,
                                     gint64      expires_at);
 void          af_sandbox_revoke_token (AfSandbox  *self,
                                        const char *token);
+guint         af_sandbox_count_token_uses (AfSandbox  *self,
+                                           const char *service,
+                                           const char *prefix);
 AfSandboxAuth af_sandbox_authorize (AfSandbox         *self,
                                     SoupServerMessage *msg,
                                     const char        *service,

@@ -12,6 +12,8 @@
 #include "af-background.h"
 #include "af-preferences-window.h"
 #include "af-time-saved-group.h"
+#include "af-token-exchange-source.h"
+#include "af-vault.h"
 
 struct _AfPreferencesWindow
 {
@@ -31,6 +33,10 @@ struct _AfPreferencesWindow
   AdwEntryRow    *oidc_issuer_row;
   AdwEntryRow    *oidc_client_id_row;
   AdwExpanderRow *advanced_row;
+  AdwEntryRow    *auth0_domain_row;
+  AdwEntryRow    *auth0_client_id_row;
+  AdwEntryRow    *auth0_secret_row;
+  AfVault        *vault;
 };
 
 G_DEFINE_FINAL_TYPE (AfPreferencesWindow, af_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -127,6 +133,53 @@ on_portal_state_changed_cb (AfPreferencesWindow *self,
 }
 
 static void
+on_auth0_secret_stored_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr (AfPreferencesWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!af_vault_store_finish (AF_VAULT (object), result, &error))
+    {
+      g_warning ("Could not keep the Auth0 client secret: %s", error->message);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_ ("The keyring refused the client secret")));
+      return;
+    }
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_ ("Client secret saved in the keyring")));
+}
+
+/* The secret goes to the keyring only (service "auth0-client", account the
+ * client ID), where the Auth0 sign-in finds it; the row forgets it. */
+static void
+on_auth0_secret_apply_cb (AfPreferencesWindow *self)
+{
+  g_autofree char *client_id = g_settings_get_string (self->settings, "auth0-client-id");
+  g_autoptr (AfTokenSet) secret = af_token_set_new ();
+  g_autofree char *label = NULL;
+  const char      *text = gtk_editable_get_text (GTK_EDITABLE (self->auth0_secret_row));
+
+  g_strstrip (client_id);
+  if (client_id[0] == '\0')
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_ ("Enter the Auth0 client ID first")));
+      return;
+    }
+  if (text[0] == '\0')
+    return;
+  secret->access_token = g_strstrip (g_strdup (text));
+  secret->token_type = g_strdup ("client_secret");
+  gtk_editable_set_text (GTK_EDITABLE (self->auth0_secret_row), "");
+  if (self->vault == NULL)
+    self->vault = af_vault_new ();
+  label = g_strdup_printf ("AgentFlow: Auth0 application %s", client_id);
+  af_vault_store_async (self->vault, AF_AUTH0_CLIENT_SERVICE, client_id, "", label, secret, NULL,
+                        on_auth0_secret_stored_cb, g_object_ref (self));
+}
+
+static void
 af_preferences_window_constructed (GObject *object)
 {
   AfPreferencesWindow *self = (AfPreferencesWindow *)object;
@@ -145,6 +198,10 @@ af_preferences_window_constructed (GObject *object)
                    self->oidc_issuer_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "oidc-client-id",
                    self->oidc_client_id_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "auth0-domain",
+                   self->auth0_domain_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "auth0-client-id",
+                   self->auth0_client_id_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "run-in-background",
                    self->run_in_background_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "start-at-login",
@@ -172,6 +229,7 @@ af_preferences_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), AF_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->background);
+  g_clear_object (&self->vault);
 
   G_OBJECT_CLASS (af_preferences_window_parent_class)->dispose (object);
 }
@@ -223,6 +281,10 @@ af_preferences_window_class_init (AfPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, oidc_issuer_row);
   gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, oidc_client_id_row);
   gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, advanced_row);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, auth0_domain_row);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, auth0_client_id_row);
+  gtk_widget_class_bind_template_child (widget_class, AfPreferencesWindow, auth0_secret_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_auth0_secret_apply_cb);
 }
 
 static void

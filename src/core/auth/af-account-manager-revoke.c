@@ -16,6 +16,7 @@
 #include "af-error.h"
 #include "af-json-private.h"
 #include "af-oauth-http.h"
+#include "af-token-exchange-source.h"
 
 /* The account manager's way out: disconnecting, revoking at the
  * provider (RFC 7009, https://www.rfc-editor.org/rfc/rfc7009; Slack's
@@ -252,6 +253,40 @@ revoke_one_finish (AfAccountManager *self,
 }
 
 static void
+on_auth0_secret_cleared_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* The sign-in is revoked either way; a secret left behind is only
+   * worth a line in the log. */
+  if (!af_vault_clear_finish (AF_VAULT (object), result, &error))
+    g_warning ("Could not remove the Auth0 client secret from the keyring: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The application's secret goes with the last Auth0 sign-in using it.
+ * Returns whether it took @task (to finish it once the keyring is done). */
+static gboolean
+clear_auth0_secret (AfAccountManager *self,
+                    const char       *client_id,
+                    GTask            *task)
+{
+  g_autoptr (GPtrArray) list = af_connection_store_list (self->store, NULL, NULL);
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    if (g_str_equal (((AfConnection *)list->pdata[i])->service, AF_AUTH0_SERVICE))
+      return FALSE;
+  if (client_id == NULL)
+    return FALSE;
+  g_hash_table_remove (self->auth0_secrets, client_id);
+  af_vault_clear_async (self->vault, AF_AUTH0_CLIENT_SERVICE, client_id, "", NULL, on_auth0_secret_cleared_cb, task);
+  return TRUE;
+}
+
+static void
 on_disconnect_revoked_cb (GObject      *object,
                           GAsyncResult *result,
                           gpointer      user_data)
@@ -270,6 +305,12 @@ on_disconnect_revoked_cb (GObject      *object,
       g_object_set_data (G_OBJECT (task), "revoked", GINT_TO_POINTER (outcome == AF_REVOCATION_DONE));
       g_object_set_data (G_OBJECT (task), "outcome", GINT_TO_POINTER (outcome));
       g_object_set_data_full (G_OBJECT (task), "manage-url", g_strdup (data->manage_url), g_free);
+      if (outcome == AF_REVOCATION_DONE && g_str_equal (data->service, AF_AUTH0_SERVICE) &&
+          clear_auth0_secret (AF_ACCOUNT_MANAGER (object), af_provider_get_client_id (data->provider), task))
+        {
+          g_steal_pointer (&task);
+          return;
+        }
       g_task_return_boolean (task, TRUE);
     }
 }
@@ -282,6 +323,59 @@ on_disconnect_revoked_cb (GObject      *object,
  * When the provider (or the keyring) cannot be reached the row stays
  * "revoking" and the revocation is retried later.
  */
+static void
+disconnect_start (GTask      *task,
+                  const char *service,
+                  const char *account)
+{
+  AfAccountManager *self = g_task_get_source_object (task);
+  GError           *error = NULL;
+
+  if (!af_connection_store_set_status (self->store, service, account, AF_CONNECTION_REVOKING, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  af_account_manager_forget_credential (self, service, account, NULL);
+  af_account_manager_emit_changed (self, service, account);
+  /* Every account linked through this Auth0 sign-in stops at once. */
+  if (g_str_equal (service, AF_AUTH0_SERVICE))
+    af_account_manager_auth0_signed_out (self, account);
+
+  revoke_one_async (self, service, account, NULL, on_disconnect_revoked_cb, task);
+}
+
+static void
+on_disconnect_secret_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GTask *task = user_data;
+
+  /* Without the secret the revocation is refused and retried later. */
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  disconnect_start (task, g_object_get_data (G_OBJECT (task), "af-service"), g_object_get_data (G_OBJECT (task), "af-account"));
+}
+
+static void
+on_disconnect_unlinked_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  GTask  *task = user_data;
+  GError *error = NULL;
+
+  /* Still linked at Auth0: the row stays, the person can try again. */
+  if (!af_account_manager_unlink_auth0_finish (AF_ACCOUNT_MANAGER (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  disconnect_start (task, g_object_get_data (G_OBJECT (task), "af-service"), g_object_get_data (G_OBJECT (task), "af-account"));
+}
+
 void
 af_account_manager_disconnect_async (AfAccountManager   *self,
                                      const char         *service,
@@ -292,7 +386,8 @@ af_account_manager_disconnect_async (AfAccountManager   *self,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (AfConnection) connection = NULL;
-  GError *error = NULL;
+  g_autofree char *linked = NULL;
+  GError          *error = NULL;
 
   g_return_if_fail (AF_IS_ACCOUNT_MANAGER (self));
   g_return_if_fail (service != NULL && account != NULL);
@@ -307,15 +402,23 @@ af_account_manager_disconnect_async (AfAccountManager   *self,
       return;
     }
 
-  if (!af_connection_store_set_status (self->store, service, account, AF_CONNECTION_REVOKING, NULL, &error))
+  g_object_set_data_full (G_OBJECT (task), "af-service", g_strdup (service), g_free);
+  g_object_set_data_full (G_OBJECT (task), "af-account", g_strdup (account), g_free);
+  /* An Auth0 sign-in is revoked with the application's secret. */
+  if (g_str_equal (service, AF_AUTH0_SERVICE))
     {
-      g_task_return_error (task, error);
+      af_account_manager_load_auth0_secret_async (self, connection, on_disconnect_secret_cb, g_steal_pointer (&task));
       return;
     }
-  af_account_manager_forget_credential (self, service, account, NULL);
-  af_account_manager_emit_changed (self, service, account);
-
-  revoke_one_async (self, service, account, NULL, on_disconnect_revoked_cb, g_steal_pointer (&task));
+  /* A connected account is deleted at Auth0 unless another row uses it
+   * (Gmail and Calendar share the Google one). */
+  if (af_account_manager_is_brokered (connection) &&
+      (linked = af_account_manager_dup_connected_account_id (self, connection)) != NULL)
+    {
+      af_account_manager_unlink_auth0_async (self, linked, NULL, on_disconnect_unlinked_cb, g_steal_pointer (&task));
+      return;
+    }
+  disconnect_start (g_steal_pointer (&task), service, account);
 }
 
 /**

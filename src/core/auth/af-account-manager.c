@@ -14,6 +14,7 @@
 #include "af-credential.h"
 #include "af-error.h"
 #include "af-oauth-http.h"
+#include "af-token-exchange-source.h"
 
 /* The accounts layer's front door: connect (OAuth or a pasted token),
  * list, disconnect, and hand out token sources to the services layer.
@@ -115,6 +116,8 @@ af_account_manager_provider_for_connection (AfAccountManager   *self,
                                             const AfConnection *connection,
                                             GError            **error)
 {
+  if (g_str_equal (connection->service, AF_AUTH0_SERVICE))
+    return af_account_manager_auth0_provider (self, connection, error);
   if (connection->provider != NULL && connection->provider[0] != '\0')
     return af_provider_new_from_metadata (connection->service, connection->provider, error);
 
@@ -584,6 +587,7 @@ af_account_manager_dispose (GObject *object)
     g_clear_pointer (&self->handler_data, self->handler_destroy);
   self->handler = NULL;
   g_clear_pointer (&self->credentials, g_hash_table_unref);
+  g_clear_pointer (&self->exchanges, g_hash_table_unref);
 
   G_OBJECT_CLASS (af_account_manager_parent_class)->dispose (object);
 }
@@ -599,6 +603,7 @@ af_account_manager_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->providers, g_hash_table_unref);
   g_clear_pointer (&self->client_ids, g_hash_table_unref);
+  g_clear_pointer (&self->auth0_secrets, g_hash_table_unref);
   g_free (self->base_url);
   g_free (self->oidc_issuer);
 
@@ -642,6 +647,8 @@ af_account_manager_init (AfAccountManager *self)
   self->providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->credentials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->client_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->exchanges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->auth0_secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->vault = af_vault_new ();
   self->session = soup_session_new_with_options ("timeout", 30, "user-agent", "AgentFlow/" PACKAGE_VERSION, NULL);
   self->timeout = 5 * 60;
@@ -956,6 +963,13 @@ af_account_manager_get_token_source (AfAccountManager *self,
       g_set_error (error, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("%s is disconnected."), account);
       return NULL;
     }
+  /* Linked through Auth0: the same interface, tokens from Token Vault.
+   * Its "needs reconnect" is Token Vault's last answer, and what fixes it
+   * happens at Auth0 (rotation turned off, Google linked again), so each
+   * run asks Token Vault again. */
+  if (af_account_manager_is_brokered (connection))
+    return af_account_manager_brokered_token_source (self, connection, error);
+
   if (g_str_equal (connection->status, AF_CONNECTION_NEEDS_RECONNECT))
     {
       g_set_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT, _ ("%s needs to be connected again."), account);

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "af-connection-store.h"
@@ -129,5 +130,42 @@ AfTokenSource *af_account_manager_get_token_source (AfAccountManager *self,
                                                     const char       *account,
                                                     const char       *agent,
                                                     GError          **error);
+
+void          af_account_manager_connect_auth0_async (AfAccountManager   *self,
+                                                      const char         *domain,
+                                                      const char         *client_id,
+                                                      const char         *client_secret,
+                                                      GCancellable       *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer            user_data);
+AfConnection *af_account_manager_connect_auth0_finish (AfAccountManager *self,
+                                                       GAsyncResult     *result,
+                                                       GError          **error);
+void          af_account_manager_link_auth0_async (AfAccountManager   *self,
+                                                   const char         *service,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+AfConnection *af_account_manager_link_auth0_finish (AfAccountManager *self,
+                                                    GAsyncResult     *result,
+                                                    GError          **error);
+void          af_account_manager_list_auth0_async (AfAccountManager   *self,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+JsonArray    *af_account_manager_list_auth0_finish (AfAccountManager *self,
+                                                    GAsyncResult     *result,
+                                                    GError          **error);
+void          af_account_manager_unlink_auth0_async (AfAccountManager   *self,
+                                                     const char         *connected_account_id,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+gboolean      af_account_manager_unlink_auth0_finish (AfAccountManager *self,
+                                                      GAsyncResult     *result,
+                                                      GError          **error);
+char         *af_account_manager_dup_attention_reason (AfAccountManager *self,
+                                                       const char       *service,
+                                                       const char       *account);
 
 G_END_DECLS

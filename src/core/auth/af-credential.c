@@ -354,6 +354,8 @@ start_refresh (AfCredential *self)
   g_hash_table_insert (form, (char *)"grant_type", (char *)"refresh_token");
   g_hash_table_insert (form, (char *)"refresh_token", self->tokens->refresh_token);
   g_hash_table_insert (form, (char *)"client_id", (char *)af_provider_get_client_id (self->provider));
+  if (af_provider_get_client_secret (self->provider) != NULL)
+    g_hash_table_insert (form, (char *)"client_secret", (char *)af_provider_get_client_secret (self->provider));
   msg = af_oauth_http_new_form_post (af_provider_get_endpoint (self->provider, AF_PROVIDER_TOKEN), form);
   if (msg == NULL)
     {

@@ -208,6 +208,10 @@ af_loopback_read_callback (GHashTable *query,
 
   error = g_hash_table_lookup (query, "error");
   code = g_hash_table_lookup (query, "code");
+  /* Connected Accounts comes back with connect_code, not code
+   * (connected-accounts-for-token-vault, "Complete the connection"). */
+  if (code == NULL)
+    code = g_hash_table_lookup (query, "connect_code");
 
   if (g_strcmp0 (error, "access_denied") == 0)
     {

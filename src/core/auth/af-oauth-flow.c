@@ -193,6 +193,8 @@ on_redirect_cb (GObject      *object,
   g_hash_table_insert (form, (char *)"code", code);
   g_hash_table_insert (form, (char *)"redirect_uri", (char *)af_loopback_server_get_redirect_uri (self->loopback));
   g_hash_table_insert (form, (char *)"client_id", (char *)af_provider_get_client_id (self->provider));
+  if (af_provider_get_client_secret (self->provider) != NULL)
+    g_hash_table_insert (form, (char *)"client_secret", (char *)af_provider_get_client_secret (self->provider));
   g_hash_table_insert (form, (char *)"code_verifier", self->verifier);
 
   msg = af_oauth_http_new_form_post (af_provider_get_endpoint (self->provider, AF_PROVIDER_TOKEN), form);

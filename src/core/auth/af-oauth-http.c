@@ -662,6 +662,8 @@ af_oauth_http_new_revocation (AfProvider       *provider,
       g_hash_table_insert (form, (char *)"token_type_hint", (char *)"access_token");
     }
   g_hash_table_insert (form, (char *)"client_id", (char *)af_provider_get_client_id (provider));
+  if (af_provider_get_client_secret (provider) != NULL)
+    g_hash_table_insert (form, (char *)"client_secret", (char *)af_provider_get_client_secret (provider));
   return af_oauth_http_new_form_post (url, form);
 }
 

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "af-error.h"
 #include "af-json-private.h"
@@ -45,6 +46,7 @@ struct _AfProvider
   AfProviderDialect dialect;
   char             *endpoints[AF_PROVIDER_N_ENDPOINTS];
   char             *client_id;
+  char             *client_secret; /* memory only: never in metadata */
   char             *issuer;
   char             *redirect_host;
   char             *redirect_path;
@@ -139,6 +141,9 @@ af_provider_finalize (GObject *object)
   for (guint i = 0; i < AF_PROVIDER_N_ENDPOINTS; i++)
     g_free (self->endpoints[i]);
   g_free (self->client_id);
+  if (self->client_secret != NULL)
+    explicit_bzero (self->client_secret, strlen (self->client_secret));
+  g_free (self->client_secret);
   g_free (self->issuer);
   g_free (self->redirect_host);
   g_free (self->redirect_path);
@@ -920,4 +925,51 @@ af_provider_get_manage_url (AfProvider *self)
 {
   g_return_val_if_fail (AF_IS_PROVIDER (self), NULL);
   return self->manage_url;
+}
+
+/**
+ * af_provider_get_client_secret:
+ *
+ * Returns: (nullable): the client secret of a confidential application
+ *   (an Auth0 application set up for Token Vault); never written to the
+ *   provider's metadata, the database or a log
+ */
+const char *
+af_provider_get_client_secret (AfProvider *self)
+{
+  g_return_val_if_fail (AF_IS_PROVIDER (self), NULL);
+  return self->client_secret;
+}
+
+/**
+ * af_provider_set_client_secret:
+ * @secret: (nullable): sent with the code exchange, refreshes and
+ *   revocations (client_secret_post)
+ */
+void
+af_provider_set_client_secret (AfProvider *self,
+                               const char *secret)
+{
+  g_return_if_fail (AF_IS_PROVIDER (self));
+
+  if (self->client_secret != NULL)
+    explicit_bzero (self->client_secret, strlen (self->client_secret));
+  g_free (self->client_secret);
+  self->client_secret = g_strdup (secret);
+}
+
+/**
+ * af_provider_set_redirect_path:
+ * @path: the loopback redirect's path, e.g. "/callback" (what the Auth0
+ *   application lists in its Allowed Callback URLs)
+ */
+void
+af_provider_set_redirect_path (AfProvider *self,
+                               const char *path)
+{
+  g_return_if_fail (AF_IS_PROVIDER (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  g_free (self->redirect_path);
+  self->redirect_path = g_strdup (path);
 }

@@ -70,12 +70,17 @@ void               af_provider_set_base_url (AfProvider *self,
 const char        *af_provider_get_client_id (AfProvider *self);
 void               af_provider_set_client_id (AfProvider *self,
                                               const char *client_id);
+const char        *af_provider_get_client_secret (AfProvider *self);
+void               af_provider_set_client_secret (AfProvider *self,
+                                                  const char *secret);
 gboolean           af_provider_check_configured (AfProvider *self,
                                                  GError    **error);
 const char        *af_provider_get_redirect_host (AfProvider *self);
 void               af_provider_set_redirect_host (AfProvider *self,
                                                   const char *host);
 const char        *af_provider_get_redirect_path (AfProvider *self);
+void               af_provider_set_redirect_path (AfProvider *self,
+                                                  const char *path);
 void               af_provider_add_capability (AfProvider *self,
                                                const char *capability,
                                                const char *scope);

@@ -212,7 +212,12 @@ ensure_client (AfAccountsExecutor *self,
       if (g_error_matches (local_error, AF_ERROR, AF_ERROR_NOT_FOUND))
         g_propagate_error (error, connect_error (service, account, FALSE));
       else if (g_error_matches (local_error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT))
-        g_propagate_error (error, connect_error (service, account, TRUE));
+        {
+          g_autofree char *reason = af_account_manager_dup_attention_reason (self->manager, services[service].id, account);
+
+          g_propagate_error (error, reason ? g_error_new_literal (AF_ERROR, AF_ERROR_NEEDS_RECONNECT, reason)
+                                           : connect_error (service, account, TRUE));
+        }
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
@@ -261,11 +266,21 @@ ensure_route (AfAccountsExecutor *self,
 
 /* A refused credential in the middle of a call: the person reconnects. */
 static GError *
-translate_error (Call   *call,
-                 GError *error)
+translate_error (AfAccountsExecutor *self,
+                 Call               *call,
+                 GError             *error)
 {
   if (g_error_matches (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT) || g_error_matches (error, AF_ERROR, AF_ERROR_AUTH_FAILED))
     {
+      g_autofree char *reason = call->account ? af_account_manager_dup_attention_reason (self->manager, services[call->service].id, call->account) : NULL;
+
+      /* Through Auth0 the fix is at Auth0 ("Connect Google through
+       * Auth0", "turn off rotation"): that sentence is kept. */
+      if (reason != NULL)
+        {
+          g_error_free (error);
+          return g_error_new_literal (AF_ERROR, AF_ERROR_NEEDS_RECONNECT, reason);
+        }
       g_debug ("%s needs reconnecting: %s", services[call->service].id, error->message);
       g_error_free (error);
       return connect_error (call->service, call->account, TRUE);
@@ -302,7 +317,7 @@ on_fetch_cb (GObject      *source,
   GPtrArray *items = af_executor_fetch_finish (AF_EXECUTOR (source), result, &error);
 
   if (items == NULL)
-    g_task_return_error (task, translate_error (g_task_get_task_data (task), g_steal_pointer (&error)));
+    g_task_return_error (task, translate_error (g_task_get_source_object (task), g_task_get_task_data (task), g_steal_pointer (&error)));
   else
     g_task_return_pointer (task, items, (GDestroyNotify)g_ptr_array_unref);
 }
@@ -347,7 +362,7 @@ on_execute_cb (GObject      *source,
   char *answer = af_executor_execute_finish (AF_EXECUTOR (source), result, &error);
 
   if (answer == NULL)
-    g_task_return_error (task, translate_error (g_task_get_task_data (task), g_steal_pointer (&error)));
+    g_task_return_error (task, translate_error (g_task_get_source_object (task), g_task_get_task_data (task), g_steal_pointer (&error)));
   else
     g_task_return_pointer (task, answer, g_free);
 }
@@ -395,7 +410,7 @@ on_execute_batch_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
 
   if (!af_executor_execute_batch_finish (AF_EXECUTOR (source), result, &error))
-    g_task_return_error (task, translate_error (g_task_get_task_data (task), g_steal_pointer (&error)));
+    g_task_return_error (task, translate_error (g_task_get_source_object (task), g_task_get_task_data (task), g_steal_pointer (&error)));
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -445,7 +460,7 @@ on_reconcile_cb (GObject      *source,
   gboolean happened = af_executor_reconcile_finish (AF_EXECUTOR (source), result, &error);
 
   if (error != NULL)
-    g_task_return_error (task, translate_error (g_task_get_task_data (task), error));
+    g_task_return_error (task, translate_error (g_task_get_source_object (task), g_task_get_task_data (task), error));
   else
     g_task_return_boolean (task, happened);
 }
