@@ -614,6 +614,7 @@ install_uri_handler (const char *dir)
   g_autofree char *desktop = NULL;
   g_autofree char *desktop_path = g_build_filename (apps, "af-test-browser.desktop", NULL);
   g_autofree char *mimeapps = g_build_filename (config, "mimeapps.list", NULL);
+  g_autofree char *data_home = NULL;
 
   uri_file = g_build_filename (dir, "opened-uri", NULL);
   g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
@@ -631,7 +632,8 @@ install_uri_handler (const char *dir)
                                       "x-scheme-handler/http=af-test-browser.desktop\n",
                                       -1, &error));
   g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", g_build_filename (dir, "data", NULL), TRUE);
+  data_home = g_build_filename (dir, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
 }
 

@@ -165,6 +165,7 @@ test_five_minutes (Fixture      *f,
   g_autoptr (JsonObject) first = NULL;
   g_autoptr (AfApproval) approval = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *sent = NULL;
 
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (af_agent_get_definition (agent), "trigger"),
                                                "minutes"),
@@ -222,7 +223,8 @@ test_five_minutes (Fixture      *f,
   af_test_approve (f->engine, af_approval_get_id (approval), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 1);
-  g_assert_nonnull (strstr (af_sandbox_gmail_get_sent_mime (f->sandbox, 0), "Re: " AF_SANDBOX_LIFE_REPLY_SUBJECT));
+  sent = af_sandbox_gmail_get_sent_mime (f->sandbox, 0);
+  g_assert_nonnull (strstr (sent, "Re: " AF_SANDBOX_LIFE_REPLY_SUBJECT));
 
   /* Each fault was answered: a 429 costs one history.list more, an
    * outage as many as the client tries (four) in a run that fails and
