@@ -264,6 +264,28 @@ log_step (AfEngine   *self,
   return TRUE;
 }
 
+/* An action's outbox state and its activity row are one commit: a process
+ * killed between the two would otherwise leave a done action with no record
+ * of it, or a record of an action still pending. Inside a run's batch the
+ * writes already share its transaction. */
+static gboolean
+outcome_begin (AfEngine *self)
+{
+  if (!sqlite3_get_autocommit (af_database_get_handle (self->db)))
+    return FALSE;
+  return af_database_begin (self->db, NULL);
+}
+
+static void
+outcome_end (AfEngine *self,
+             gboolean  owned)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (owned && !af_database_commit (self->db, &error))
+    g_warning ("Could not record the outcome of an action: %s", error->message);
+}
+
 static JsonObject *
 details_new (const char *first_key,
              ...)
@@ -824,11 +846,13 @@ action_finished (Run        *run,
   Planned         *p = run->current;
   g_autofree char *summary = NULL;
   g_autoptr (JsonObject) details = NULL;
+  gboolean owned;
 
   g_hash_table_remove (self->inflight, p->key);
   details = details_new ("action", p->action, "item", json_object_get_string_member_with_default (p->item, "id", NULL),
                          "rule", p->rule, "key", p->key, NULL);
 
+  owned = outcome_begin (self);
   if (error != NULL)
     {
       /* Not cancelled-but-maybe-done: the outcome is unknown, so the entry
@@ -839,6 +863,7 @@ action_finished (Run        *run,
       summary = action_failed_summary (p, error);
       af_run_summary_add_item (details, p->item);
       run_log (run, "action-failed", summary, details, "failed");
+      outcome_end (self, owned);
       run->n_failed++;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -852,6 +877,7 @@ action_finished (Run        *run,
       summary = describe_action (p->action, p->params, p->item, TRUE);
       af_run_summary_add_item (details, p->item);
       run_log (run, "action-done", summary, details, "done");
+      outcome_end (self, owned);
       run->n_done++;
       af_run_summary_count (run->done_by_action, p->action);
     }
@@ -1894,14 +1920,20 @@ on_reexecute_cb (GObject      *source,
   g_hash_table_remove (self->inflight, r->entry->key);
   if (answer != NULL)
     {
+      gboolean owned = outcome_begin (self);
+
       af_outbox_set_state (self->outbox, r->entry->id, AF_OUTBOX_DONE, answer, NULL);
       log_step (self, r->entry->agent_id, r->entry->run_id, "action-done",
                 _ ("Finished an action interrupted earlier"), details, "done", NULL);
+      outcome_end (self, owned);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      gboolean owned = outcome_begin (self);
+
       af_outbox_set_state (self->outbox, r->entry->id, AF_OUTBOX_FAILED, error->message, NULL);
       log_step (self, r->entry->agent_id, r->entry->run_id, "action-failed", error->message, details, "failed", NULL);
+      outcome_end (self, owned);
     }
   reconcile_free (r);
   reconcile_step_done (self);
@@ -1959,11 +1991,14 @@ on_reconcile_cb (GObject      *source,
   if (happened)
     {
       g_autoptr (JsonObject) details = details_new ("action", r->entry->action, "key", r->entry->key, NULL);
+      gboolean owned;
 
       g_hash_table_remove (self->inflight, r->entry->key);
+      owned = outcome_begin (self);
       af_outbox_set_state (self->outbox, r->entry->id, AF_OUTBOX_DONE, "{\"reconciled\":true}", NULL);
       log_step (self, r->entry->agent_id, r->entry->run_id, "action-done",
                 _ ("Confirmed an action done before an interruption"), details, "done", NULL);
+      outcome_end (self, owned);
       reconcile_free (r);
       reconcile_step_done (self);
     }
@@ -3070,18 +3105,23 @@ approved_finished (GTask      *task,
     {
       g_autofree char *summary = g_strdup_printf (_ ("%s — failed: %s"), what, error->message);
 
+      gboolean owned = outcome_begin (self);
+
       af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_FAILED, error->message, NULL);
       json_object_set_string_member (details, "error", error->message);
       log_step (self, entry->agent_id, entry->run_id, "action-failed", summary, details, "failed", NULL);
+      outcome_end (self, owned);
       g_task_return_error (task, g_error_copy (error));
       return;
     }
-  af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_DONE, answer, NULL);
   {
     /* Translators: %s is what was done ("Sent a mail to bob@example.com") */
     g_autofree char *summary = g_strdup_printf (_ ("Approved and done: %s"), what);
+    gboolean         owned = outcome_begin (self);
 
+    af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_DONE, answer, NULL);
     log_step (self, entry->agent_id, entry->run_id, "action-done", summary, details, "done", NULL);
+    outcome_end (self, owned);
   }
   g_task_return_boolean (task, TRUE);
 }
