@@ -161,6 +161,34 @@ close_editor (AfAgentEditor *editor)
   af_test_ui_wait_for_idle ();
 }
 
+/* The definition the editor would save, as the engine stores it. */
+static char *
+definition_text (AfAgentEditor *editor)
+{
+  g_autoptr (AfAgentDefinition) definition = af_agent_editor_dup_definition (editor);
+  g_autoptr (JsonObject) object = af_agent_definition_to_json (definition);
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return json_to_string (node, FALSE);
+}
+
+static AfRule *
+nth_saved_rule (AfAgentDefinition *definition,
+                guint              n)
+{
+  GPtrArray *rules = af_agent_definition_get_rules (definition);
+
+  g_assert_cmpuint (n, <, rules->len);
+  return g_ptr_array_index (rules, n);
+}
+
+static AfRuleCondition *
+only_condition (AfRule *rule)
+{
+  g_assert_cmpuint (rule->conditions->len, ==, 1);
+  return g_ptr_array_index (rule->conditions, 0);
+}
+
 /* Every template's rules are ordinary rows, in plain words. */
 static void
 test_templates_visible (void)
@@ -178,7 +206,7 @@ test_templates_visible (void)
       g_assert_null (af_test_ui_find_widget (GTK_WIDGET (editor), GTK_TYPE_LABEL, "Built-in"));
       g_assert_true (af_agent_editor_validate (editor));
       g_assert_true (gtk_widget_get_sensitive (save_button (editor)));
-      json = af_agent_editor_to_json (editor);
+      json = definition_text (editor);
       g_assert_null (strstr (json, "\"matches\""));
 
       if (i == 0)
@@ -251,11 +279,14 @@ test_build_without_regex (void)
   af_test_ui_wait_until (save_enabled_cond, editor, 5000);
 
   {
-    g_autofree char *json = af_agent_editor_to_json (editor);
+    g_autoptr (AfAgentDefinition) definition = af_agent_editor_dup_definition (editor);
+    AfRule          *rule = nth_saved_rule (definition, 0);
+    AfRuleCondition *condition = only_condition (rule);
 
-    g_assert_nonnull (strstr (json, "\"op\" : \"contains-any\""));
-    g_assert_nonnull (strstr (json, "\"value\" : \"receipt, invoice\""));
-    g_assert_nonnull (strstr (json, "\"name\" : \"If Subject contains any of “receipt, invoice”: Add label Finance\""));
+    g_assert_cmpstr (condition->field, ==, "subject");
+    g_assert_cmpstr (condition->op, ==, "contains_any");
+    g_assert_cmpstr (condition->value, ==, "receipt, invoice");
+    g_assert_cmpstr (rule->name, ==, "If Subject contains any of “receipt, invoice”: Add label Finance");
   }
   close_editor (editor);
 }
@@ -345,38 +376,15 @@ test_pattern_live (void)
   close_editor (editor);
 }
 
-static JsonObject *
-editor_json (AfAgentEditor *editor)
-{
-  g_autofree char *json = af_agent_editor_to_json (editor);
-  g_autoptr (JsonNode) node = json_from_string (json, NULL);
-
-  return json_object_ref (json_node_get_object (node));
-}
-
-static gboolean
-allowed (JsonObject *json,
-         const char *service,
-         const char *permission)
-{
-  JsonObject *permissions = json_object_get_object_member (json, "permissions");
-  JsonArray  *list = json_object_has_member (permissions, service) ? json_object_get_array_member (permissions, service) : NULL;
-
-  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
-    if (g_str_equal (json_array_get_string_element (list, i), permission))
-      return TRUE;
-  return FALSE;
-}
-
 /* One control per action: Off, Ask first or Automatic. Whatever is chosen,
  * the permission and the approval agree. */
 static void
 test_one_control_per_action (void)
 {
   static const char *const actions[][3] = {
-    { "Send mail", "gmail", "send" },
-    { "Create events", "calendar", "write" },
-    { "Post messages", "slack", "post" },
+    { "Send mail", "gmail.send", "send" },
+    { "Create events", "calendar.write", "create_event" },
+    { "Post messages", "slack.post", "post" },
   };
   AfAgentEditor *editor = open_editor ("email-assistant");
 
@@ -395,23 +403,22 @@ test_one_control_per_action (void)
     {
       AdwComboRow *row = permission (editor, actions[a][0]);
       GListModel  *model = adw_combo_row_get_model (row);
-      const char  *key = g_str_equal (actions[a][2], "write") ? "create-event" : actions[a][2];
 
       g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
       for (guint i = 0; i < 3; i++)
         {
-          g_autoptr (JsonObject) json = NULL;
-          const char *policy;
+          g_autoptr (AfAgentDefinition) definition = NULL;
+          AfApprovalPolicy policy = AF_APPROVAL_POLICY_NEVER;
 
           adw_combo_row_set_selected (row, i);
-          json = editor_json (editor);
-          policy = json_object_get_string_member (json_object_get_object_member (json, "approval"), key);
+          definition = af_agent_editor_dup_definition (editor);
+          g_assert_true (af_agent_definition_get_approval (definition, actions[a][2], &policy));
           if (g_str_equal (choice (row), "Off"))
-            g_assert_false (allowed (json, actions[a][1], actions[a][2]));
+            g_assert_false (af_agent_definition_has_permission (definition, actions[a][1]));
           else
             {
-              g_assert_true (allowed (json, actions[a][1], actions[a][2]));
-              g_assert_cmpstr (policy, ==, g_str_equal (choice (row), "Ask first") ? "ask" : "auto");
+              g_assert_true (af_agent_definition_has_permission (definition, actions[a][1]));
+              g_assert_cmpint (policy, ==, g_str_equal (choice (row), "Ask first") ? AF_APPROVAL_POLICY_ASK : AF_APPROVAL_POLICY_AUTO);
             }
         }
     }
@@ -419,9 +426,9 @@ test_one_control_per_action (void)
   /* Gmail off: none of its actions is allowed, whatever the rows said. */
   adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), FALSE);
   {
-    g_autoptr (JsonObject) json = editor_json (editor);
+    g_autoptr (AfAgentDefinition) definition = af_agent_editor_dup_definition (editor);
 
-    g_assert_false (json_object_has_member (json_object_get_object_member (json, "permissions"), "gmail"));
+    g_assert_null (af_agent_definition_lookup_connection (definition, "gmail"));
   }
   close_editor (editor);
 }
@@ -453,11 +460,15 @@ test_unread_and_age (void)
       "{\"name\":\"Unread\",\"match\":\"all\",\"conditions\":[{\"field\":\"labels\",\"op\":\"equals\",\"value\":\"UNREAD\"}],"
       "\"actions\":[{\"action\":\"star\"}]}]}",
       NULL);
-  GtkWidget       *old_row, *unread_row;
-  g_autofree char *json = NULL;
+  GtkWidget *old_row, *unread_row;
+  g_autoptr (AfAgentDefinition) loaded = NULL;
+  g_autoptr (AfAgentDefinition) saved = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert_nonnull (template);
-  af_agent_editor_load_agent (editor, "agent-1", "Tidy", NULL, json_node_get_object (definition));
+  loaded = af_agent_definition_new_from_json (json_node_get_object (definition), &error);
+  g_assert_no_error (error);
+  af_agent_editor_load_agent (editor, "agent-1", "Tidy", NULL, loaded);
   g_assert_cmpuint (af_agent_editor_get_n_rules (editor), ==, 2);
   old_row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
   unread_row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 1);
@@ -478,10 +489,13 @@ test_unread_and_age (void)
   g_assert_false (af_rule_row_is_valid (AF_RULE_ROW (old_row)));
   gtk_editable_set_text (GTK_EDITABLE (nth_of_type (old_row, GTK_TYPE_ENTRY, 0)), "14");
   g_assert_true (af_rule_row_is_valid (AF_RULE_ROW (old_row)));
-  json = af_agent_editor_to_json (editor);
-  g_assert_nonnull (strstr (json, "\"field\" : \"older\""));
-  g_assert_nonnull (strstr (json, "\"op\" : \"older-than\""));
-  g_assert_nonnull (strstr (json, "\"field\" : \"unread\""));
+  saved = af_agent_editor_dup_definition (editor);
+  g_assert_cmpstr (only_condition (nth_saved_rule (saved, 0))->field, ==, "date");
+  g_assert_cmpstr (only_condition (nth_saved_rule (saved, 0))->op, ==, "older_than");
+  g_assert_cmpstr (only_condition (nth_saved_rule (saved, 0))->value, ==, "14d");
+  g_assert_cmpstr (only_condition (nth_saved_rule (saved, 1))->field, ==, "labels");
+  g_assert_cmpstr (only_condition (nth_saved_rule (saved, 1))->op, ==, "equals");
+  g_assert_cmpstr (only_condition (nth_saved_rule (saved, 1))->value, ==, "UNREAD");
   close_editor (editor);
 }
 
@@ -489,10 +503,10 @@ test_unread_and_age (void)
 static void
 test_time_of_day (void)
 {
-  AfAgentEditor   *editor = open_editor ("calendar-manager");
-  GtkWidget       *at = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, "At");
-  GtkSpinButton   *hour, *minute;
-  g_autofree char *json = NULL;
+  AfAgentEditor *editor = open_editor ("calendar-manager");
+  GtkWidget     *at = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, "At");
+  GtkSpinButton *hour, *minute;
+  g_autoptr (AfAgentDefinition) definition = NULL;
 
   g_assert_nonnull (at);
   g_assert_true (gtk_widget_get_visible (at));
@@ -503,8 +517,9 @@ test_time_of_day (void)
   gtk_spin_button_spin (minute, GTK_SPIN_STEP_FORWARD, 0);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (minute)), ==, "05");
   gtk_spin_button_spin (hour, GTK_SPIN_STEP_BACKWARD, 0);
-  json = af_agent_editor_to_json (editor);
-  g_assert_nonnull (strstr (json, "\"time\" : \"07:05\""));
+  definition = af_agent_editor_dup_definition (editor);
+  g_assert_cmpint (af_agent_definition_get_trigger (definition)->hour, ==, 7);
+  g_assert_cmpint (af_agent_definition_get_trigger (definition)->minute, ==, 5);
   close_editor (editor);
 }
 

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "af-agent-definition.h"
 #include "af-connect-button.h"
 #include "af-template.h"
 
@@ -23,7 +24,9 @@ AfAgentEditor     *af_agent_editor_new (GtkWindow *parent,
 const char        *af_agent_editor_get_template_id (AfAgentEditor *self);
 gboolean           af_agent_editor_get_modified (AfAgentEditor *self);
 gboolean           af_agent_editor_validate (AfAgentEditor *self);
-char              *af_agent_editor_to_json (AfAgentEditor *self);
+AfAgentDefinition *af_agent_editor_dup_definition (AfAgentEditor *self);
+const char        *af_agent_editor_get_agent_id (AfAgentEditor *self);
+const char        *af_agent_editor_get_description (AfAgentEditor *self);
 guint              af_agent_editor_get_n_rules (AfAgentEditor *self);
 void               af_agent_editor_add_rule (AfAgentEditor *self);
 void               af_agent_editor_set_name (AfAgentEditor *self,
@@ -32,11 +35,11 @@ const char        *af_agent_editor_get_name (AfAgentEditor *self);
 void               af_agent_editor_set_default_name (AfAgentEditor *self,
                                                      const char    *name);
 char              *af_agent_editor_describe_plan (AfAgentEditor *self);
-void               af_agent_editor_load_agent (AfAgentEditor *self,
-                                               const char    *agent_id,
-                                               const char    *name,
-                                               const char    *description,
-                                               JsonObject    *definition);
+void               af_agent_editor_load_agent (AfAgentEditor     *self,
+                                               const char        *agent_id,
+                                               const char        *name,
+                                               const char        *description,
+                                               AfAgentDefinition *definition);
 void               af_agent_editor_set_service_state (AfAgentEditor     *self,
                                                       const char        *service,
                                                       AfIntegrationState state);

@@ -11,8 +11,11 @@
 #include <json-glib/json-glib.h>
 
 #include "af-rule-row.h"
+#include "af-rules.h"
 
-/* One "if … then …" rule in the agent editor. */
+/* One "if … then …" rule in the agent editor: at most one condition and
+ * one action, in the engine's own ids; af_rule_row_can_show() says
+ * which rules fit. */
 struct _AfRuleRow
 {
   GtkListBoxRow parent_instance;
@@ -21,6 +24,7 @@ struct _AfRuleRow
   GtkDropDown    *field_dropdown;
   GtkDropDown    *op_dropdown;
   GtkEntry       *value_entry;
+  GtkFlowBox     *chips_box;
   GtkDropDown    *action_dropdown;
   GtkEntry       *argument_entry;
   GtkLabel       *value_error;
@@ -29,6 +33,7 @@ struct _AfRuleRow
   /* What a row has no field for, kept as the rule had it. */
   char       *name;
   JsonObject *params;
+  guint       n_chips;
 };
 
 G_DEFINE_FINAL_TYPE (AfRuleRow, af_rule_row, GTK_TYPE_LIST_BOX_ROW)
@@ -49,37 +54,41 @@ typedef struct
   const char *label;
 } Choice;
 
+/* The engine's fields (af-rules.c), and three of the row's own: "unread"
+ * (the UNREAD label), "older" (the date, in days) and "always" (no
+ * condition). */
 static const Choice fields[] = {
   { "from", N_ ("From") },
   { "to", N_ ("To") },
   { "subject", N_ ("Subject") },
   { "body", N_ ("Body") },
-  { "label", N_ ("Label") },
-  { "has-attachment", N_ ("Has an attachment") },
+  { "labels", N_ ("Label") },
+  { "has_attachment", N_ ("Has an attachment") },
   { "unread", N_ ("Is unread") },
   { "older", N_ ("Older than (days)") },
-  { "event-title", N_ ("Event title") },
-  { "has-conflicts", N_ ("Events overlap") },
+  { "event_title", N_ ("Event title") },
+  { "has_conflicts", N_ ("Events overlap") },
   { "always", N_ ("Every run") },
 };
 
 /* Plain words first; the regular expression is for those who know it. */
 static const Choice ops[] = {
-  { "contains-any", N_ ("contains any of") },
-  { "is-from", N_ ("is from") },
+  { "contains_any", N_ ("contains any of") },
+  { "is_from", N_ ("is from") },
   { "contains", N_ ("contains") },
   { "equals", N_ ("is") },
-  { "older-than", N_ ("older than (days)") },
+  { "older_than", N_ ("older than (days)") },
   { "matches", N_ ("Advanced: matches pattern") },
 };
 
+/* The actions a rule row offers, with the engine's ids. */
 static const Choice actions[] = {
   { "label", N_ ("Add label") },
   { "archive", N_ ("Archive") },
   { "star", N_ ("Star") },
-  { "draft-reply", N_ ("Draft a reply") },
-  { "send-reply", N_ ("Send a reply") },
-  { "post-slack", N_ ("Post to Slack") },
+  { "draft", N_ ("Draft a reply") },
+  { "send", N_ ("Send a reply") },
+  { "post", N_ ("Post to Slack") },
 };
 
 static GListModel *
@@ -120,7 +129,7 @@ field_is_boolean (guint field)
 {
   const char *id = fields[field].id;
 
-  return g_str_equal (id, "has-attachment") || g_str_equal (id, "has-conflicts") || g_str_equal (id, "always") ||
+  return g_str_equal (id, "has_attachment") || g_str_equal (id, "has_conflicts") || g_str_equal (id, "always") ||
          g_str_equal (id, "unread");
 }
 
@@ -131,8 +140,137 @@ effective_op (AfRuleRow *self)
   guint field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
 
   if (g_str_equal (fields[field].id, "older"))
-    return "older-than";
+    return "older_than";
   return ops[selected (self->op_dropdown, G_N_ELEMENTS (ops))].id;
+}
+
+/* The list comparisons: their words show as chips. */
+static gboolean
+op_is_list (const char *op)
+{
+  return g_str_equal (op, "contains_any") || g_str_equal (op, "is_from");
+}
+
+static gboolean
+shows_chips (AfRuleRow *self)
+{
+  guint field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
+
+  return !field_is_boolean (field) && op_is_list (effective_op (self));
+}
+
+static const char *
+chip_word (GtkWidget *flow_child)
+{
+  return g_object_get_data (G_OBJECT (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (flow_child))), "word");
+}
+
+/* The words of a list comparison: the chips, then what is typed and not
+ * yet added (it counts as well: nobody loses a word for not pressing
+ * Enter). */
+static GStrv
+dup_words (AfRuleRow *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) typed = af_rules_split_words (gtk_editable_get_text (GTK_EDITABLE (self->value_entry)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    g_strv_builder_add (builder, chip_word (child));
+  g_strv_builder_addv (builder, (const char **)typed);
+  return g_strv_builder_end (builder);
+}
+
+static void
+on_chip_remove_cb (GtkButton *button,
+                   AfRuleRow *self)
+{
+  GtkWidget *child = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_FLOW_BOX_CHILD);
+
+  gtk_flow_box_remove (self->chips_box, child);
+  self->n_chips--;
+  gtk_widget_set_visible (GTK_WIDGET (self->chips_box), self->n_chips > 0 && shows_chips (self));
+  /* The focus stays in the rule rather than going back to the window. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->value_entry));
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static gboolean
+has_chip (AfRuleRow  *self,
+          const char *word)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_utf8_collate (chip_word (child), word) == 0 || g_ascii_strcasecmp (chip_word (child), word) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+add_chip (AfRuleRow  *self,
+          const char *word)
+{
+  GtkWidget       *chip, *label, *remove;
+  g_autofree char *tooltip = NULL;
+
+  if (has_chip (self, word))
+    return;
+  chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (chip, "card");
+  g_object_set_data_full (G_OBJECT (chip), "word", g_strdup (word), g_free);
+  label = gtk_label_new (word);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+  gtk_widget_set_margin_start (label, 8);
+  gtk_box_append (GTK_BOX (chip), label);
+  remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_add_css_class (remove, "circular");
+  /* Translators: the tooltip of a word's remove button in a rule */
+  tooltip = g_strdup_printf (_ ("Remove “%s”"), word);
+  gtk_widget_set_tooltip_text (remove, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (on_chip_remove_cb), self, 0);
+  gtk_box_append (GTK_BOX (chip), remove);
+  gtk_flow_box_append (self->chips_box, chip);
+  gtk_widget_set_focusable (gtk_widget_get_parent (chip), FALSE);
+  self->n_chips++;
+}
+
+static void
+clear_chips (AfRuleRow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box))) != NULL)
+    gtk_flow_box_remove (self->chips_box, child);
+  self->n_chips = 0;
+}
+
+/* Enter turns what is typed into chips, one per comma-separated word. */
+static void
+on_value_activate_cb (AfRuleRow *self)
+{
+  g_auto (GStrv) typed = NULL;
+
+  if (!shows_chips (self))
+    return;
+  typed = af_rules_split_words (gtk_editable_get_text (GTK_EDITABLE (self->value_entry)));
+  for (guint i = 0; typed[i] != NULL; i++)
+    add_chip (self, typed[i]);
+  gtk_editable_set_text (GTK_EDITABLE (self->value_entry), "");
+}
+
+/* The value as text: a list's words joined as the rules read them. */
+static char *
+dup_value (AfRuleRow *self)
+{
+  g_auto (GStrv) words = NULL;
+
+  if (!shows_chips (self))
+    return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->value_entry))));
+  words = dup_words (self);
+  return g_strjoinv (", ", words);
 }
 
 /* Why the value cannot be used, or %NULL. */
@@ -146,9 +284,15 @@ value_problem (AfRuleRow *self)
 
   if (field_is_boolean (field))
     return NULL;
+  if (shows_chips (self))
+    {
+      g_auto (GStrv) words = dup_words (self);
+
+      return words[0] == NULL ? g_strdup (_ ("Fill in what to look for")) : NULL;
+    }
   if (*stripped == '\0' || (strspn (stripped, ", ") == strlen (stripped)))
     return g_strdup (_ ("Fill in what to look for"));
-  if (g_str_equal (op, "older-than"))
+  if (g_str_equal (op, "older_than"))
     {
       char  *end = NULL;
       gint64 days = g_ascii_strtoll (stripped, &end, 10);
@@ -178,13 +322,40 @@ update_value (AfRuleRow *self)
   const char *id = effective_op (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->value_entry), !field_is_boolean (field));
+  /* Off a list comparison, its words go back into the entry, and the
+   * other way round: nothing typed is lost by changing the comparison. */
+  if (self->n_chips > 0 && !shows_chips (self))
+    {
+      g_auto (GStrv) words = NULL;
+      g_autofree char *text = NULL;
+
+      words = g_new0 (char *, self->n_chips + 1);
+      {
+        guint i = 0;
+
+        for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box)); child != NULL;
+             child = gtk_widget_get_next_sibling (child))
+          words[i++] = g_strdup (chip_word (child));
+      }
+      clear_chips (self);
+      text = g_strjoinv (", ", words);
+      if (*gtk_editable_get_text (GTK_EDITABLE (self->value_entry)) != '\0')
+        {
+          g_autofree char *joined = g_strconcat (text, ", ", gtk_editable_get_text (GTK_EDITABLE (self->value_entry)), NULL);
+
+          gtk_editable_set_text (GTK_EDITABLE (self->value_entry), joined);
+        }
+      else
+        gtk_editable_set_text (GTK_EDITABLE (self->value_entry), text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->chips_box), self->n_chips > 0 && shows_chips (self));
   gtk_widget_set_visible (GTK_WIDGET (self->op_dropdown),
                           !field_is_boolean (field) && !g_str_equal (fields[field].id, "older"));
-  if (g_str_equal (id, "contains-any"))
-    gtk_entry_set_placeholder_text (self->value_entry, _ ("Words, separated by commas"));
-  else if (g_str_equal (id, "is-from"))
-    gtk_entry_set_placeholder_text (self->value_entry, _ ("name@example.com or example.com"));
-  else if (g_str_equal (id, "older-than"))
+  if (g_str_equal (id, "contains_any"))
+    gtk_entry_set_placeholder_text (self->value_entry, _ ("Type a word and press Enter"));
+  else if (g_str_equal (id, "is_from"))
+    gtk_entry_set_placeholder_text (self->value_entry, _ ("name@example.com or example.com, then Enter"));
+  else if (g_str_equal (id, "older_than"))
     gtk_entry_set_placeholder_text (self->value_entry, _ ("Days"));
   else if (g_str_equal (id, "matches"))
     gtk_entry_set_placeholder_text (self->value_entry, _ ("Regular expression"));
@@ -226,7 +397,7 @@ action_needs_argument (guint action)
 {
   const char *id = actions[action].id;
 
-  return g_str_equal (id, "label") || g_str_equal (id, "post-slack");
+  return g_str_equal (id, "label") || g_str_equal (id, "post");
 }
 
 static void
@@ -238,7 +409,7 @@ update_argument (AfRuleRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->argument_entry), action_needs_argument (action));
   if (g_str_equal (id, "label"))
     gtk_entry_set_placeholder_text (self->argument_entry, _ ("Label name"));
-  else if (g_str_equal (id, "post-slack"))
+  else if (g_str_equal (id, "post"))
     gtk_entry_set_placeholder_text (self->argument_entry, _ ("#channel"));
 }
 
@@ -314,11 +485,13 @@ af_rule_row_class_init (AfRuleRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfRuleRow, field_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AfRuleRow, op_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AfRuleRow, value_entry);
+  gtk_widget_class_bind_template_child (widget_class, AfRuleRow, chips_box);
   gtk_widget_class_bind_template_child (widget_class, AfRuleRow, action_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AfRuleRow, argument_entry);
   gtk_widget_class_bind_template_child (widget_class, AfRuleRow, value_error);
   gtk_widget_class_bind_template_child (widget_class, AfRuleRow, stop_check);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_value_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_up_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_down_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked_cb);
@@ -340,20 +513,67 @@ af_rule_row_init (AfRuleRow *self)
   update_value (self);
 }
 
-GtkWidget *
-af_rule_row_new (const char *field,
-                 const char *op,
-                 const char *value,
-                 const char *action,
-                 const char *argument)
+/* @rule's one condition, as the row shows it: a field choice, a
+ * comparison and a value. */
+static void
+show_condition (AfRuleRow             *self,
+                const AfRuleCondition *condition)
 {
-  AfRuleRow *self = g_object_new (AF_TYPE_RULE_ROW, NULL);
+  const char      *field = condition ? condition->field : "always";
+  const char      *op = condition ? condition->op : NULL;
+  g_autofree char *value = g_strdup (condition ? condition->value : NULL);
+
+  if (g_strcmp0 (field, "date") == 0)
+    field = "older";
+  else if (g_strcmp0 (field, "labels") == 0 && g_strcmp0 (op, "equals") == 0 && g_strcmp0 (value, "UNREAD") == 0)
+    field = "unread";
+  /* The row counts days; the rules read "7d". */
+  if (g_strcmp0 (op, "older_than") == 0 && value != NULL && g_str_has_suffix (value, "d"))
+    value[strlen (value) - 1] = '\0';
 
   gtk_drop_down_set_selected (self->field_dropdown, choice_index (fields, G_N_ELEMENTS (fields), field));
   gtk_drop_down_set_selected (self->op_dropdown, choice_index (ops, G_N_ELEMENTS (ops), op));
-  gtk_editable_set_text (GTK_EDITABLE (self->value_entry), value ? value : "");
-  gtk_drop_down_set_selected (self->action_dropdown, choice_index (actions, G_N_ELEMENTS (actions), action));
-  gtk_editable_set_text (GTK_EDITABLE (self->argument_entry), argument ? argument : "");
+  if (op != NULL && op_is_list (op) && !g_str_equal (field, "unread"))
+    {
+      g_auto (GStrv) words = af_rules_split_words (value);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        add_chip (self, words[i]);
+      gtk_editable_set_text (GTK_EDITABLE (self->value_entry), "");
+    }
+  else if (!field_is_boolean (choice_index (fields, G_N_ELEMENTS (fields), field)))
+    gtk_editable_set_text (GTK_EDITABLE (self->value_entry), value ? value : "");
+}
+
+/**
+ * af_rule_row_new:
+ * @rule: (nullable): the rule to show (af_rule_row_can_show()), or %NULL
+ *   for a new one
+ */
+GtkWidget *
+af_rule_row_new (const AfRule *rule)
+{
+  AfRuleRow    *self = g_object_new (AF_TYPE_RULE_ROW, NULL);
+  AfRuleAction *action = rule && rule->actions->len > 0 ? g_ptr_array_index (rule->actions, 0) : NULL;
+
+  if (rule != NULL)
+    {
+      const char *argument = NULL;
+
+      show_condition (self, rule->conditions->len > 0 ? g_ptr_array_index (rule->conditions, 0) : NULL);
+      if (action != NULL)
+        {
+          gtk_drop_down_set_selected (self->action_dropdown, choice_index (actions, G_N_ELEMENTS (actions), action->action));
+          argument = af_rule_action_get_param (action, "label");
+          if (argument == NULL)
+            argument = af_rule_action_get_param (action, "channel");
+          if (action->params != NULL)
+            self->params = json_object_ref (action->params);
+        }
+      gtk_editable_set_text (GTK_EDITABLE (self->argument_entry), argument ? argument : "");
+      self->name = g_strdup (rule->name);
+      gtk_check_button_set_active (self->stop_check, rule->stop);
+    }
   update_argument (self);
   update_value (self);
   update_pattern_error (self);
@@ -362,26 +582,50 @@ af_rule_row_new (const char *field,
 }
 
 /**
- * af_rule_row_set_kept:
- * @name: (nullable): the rule's name
- * @stop: whether later rules are skipped after this one matched
- * @params: (nullable): the action's settings the row has no field for
+ * af_rule_row_can_show:
  *
- * Keeps what the row shows no field for, so saving loses nothing.
+ * Whether a row shows @rule faithfully: one condition (or none) that a
+ * row has a field for, and one action it offers. Other rules are kept as
+ * they are rather than cut down.
  */
-void
-af_rule_row_set_kept (AfRuleRow  *self,
-                      const char *name,
-                      gboolean    stop,
-                      JsonObject *params)
+gboolean
+af_rule_row_can_show (const AfRule *rule)
 {
-  g_return_if_fail (AF_IS_RULE_ROW (self));
+  static const char *const booleans[] = { "has_attachment", "has_conflicts", NULL };
+  AfRuleCondition         *condition;
+  AfRuleAction            *action;
 
-  g_free (self->name);
-  self->name = g_strdup (name);
-  g_clear_pointer (&self->params, json_object_unref);
-  self->params = params ? json_object_ref (params) : NULL;
-  gtk_check_button_set_active (self->stop_check, stop);
+  g_return_val_if_fail (rule != NULL, FALSE);
+
+  if (rule->match_any && rule->conditions->len > 1)
+    return FALSE;
+  if (rule->actions->len != 1 || rule->conditions->len > 1)
+    return FALSE;
+  action = g_ptr_array_index (rule->actions, 0);
+  if (choice_index (actions, G_N_ELEMENTS (actions), action->action) == 0 && g_strcmp0 (action->action, actions[0].id) != 0)
+    return FALSE;
+  if (rule->conditions->len == 0)
+    return TRUE;
+  condition = g_ptr_array_index (rule->conditions, 0);
+  /* "Has an attachment", "events overlap": true only; false has no row. */
+  if (g_strv_contains (booleans, condition->field))
+    return g_str_equal (condition->op, "is") && condition->flag;
+  if (g_str_equal (condition->op, "is"))
+    return FALSE;
+  /* "Older than (days)" is the message's date. */
+  if (g_str_equal (condition->field, "date"))
+    return g_str_equal (condition->op, "older_than") && g_str_has_suffix (condition->value, "d");
+  if (field_is_boolean (choice_index (fields, G_N_ELEMENTS (fields), condition->field)) ||
+      g_str_equal (condition->field, "older") || g_str_equal (condition->field, "unread"))
+    return FALSE;
+  if (choice_index (fields, G_N_ELEMENTS (fields), condition->field) == 0 && !g_str_equal (condition->field, fields[0].id))
+    return FALSE;
+  if (choice_index (ops, G_N_ELEMENTS (ops), condition->op) == 0 && !g_str_equal (condition->op, ops[0].id))
+    return FALSE;
+  /* The row counts days. */
+  if (g_str_equal (condition->op, "older_than"))
+    return g_str_has_suffix (condition->value, "d");
+  return TRUE;
 }
 
 /**
@@ -428,8 +672,8 @@ af_rule_row_validate (AfRuleRow *self)
 /**
  * af_rule_row_get_action:
  *
- * Returns: the rule's action: "label", "archive", "star", "draft-reply",
- *   "send-reply" or "post-slack"
+ * Returns: the rule's action, an engine id: "label", "archive", "star", "draft",
+ *   "send" or "post"
  */
 const char *
 af_rule_row_get_action (AfRuleRow *self)
@@ -467,23 +711,23 @@ af_rule_row_is_valid (AfRuleRow *self)
 char *
 af_rule_row_describe (AfRuleRow *self)
 {
-  guint       field, op, action;
-  const char *value;
-  const char *argument;
+  guint            field, op, action;
+  g_autofree char *value = NULL;
+  const char      *argument;
 
   g_return_val_if_fail (AF_IS_RULE_ROW (self), NULL);
 
   field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
   op = selected (self->op_dropdown, G_N_ELEMENTS (ops));
   action = selected (self->action_dropdown, G_N_ELEMENTS (actions));
-  value = gtk_editable_get_text (GTK_EDITABLE (self->value_entry));
+  value = dup_value (self);
   argument = gtk_editable_get_text (GTK_EDITABLE (self->argument_entry));
 
   if (g_str_equal (fields[field].id, "always"))
     /* Translators: a rule in words: "Every run: Post to Slack #general" */
     return g_strdup_printf (_ ("Every run: %s %s"), _ (actions[action].label),
                             action_needs_argument (action) ? argument : "");
-  if (g_str_equal (fields[field].id, "has-conflicts"))
+  if (g_str_equal (fields[field].id, "has_conflicts"))
     /* Translators: a rule in words: "If events overlap: Post to Slack #general" */
     return g_strdup_printf (_ ("If events overlap: %s %s"), _ (actions[action].label),
                             action_needs_argument (action) ? argument : "");
@@ -495,7 +739,7 @@ af_rule_row_describe (AfRuleRow *self)
     /* Translators: a rule in words: "If it is older than 30 days: Archive" */
     return g_strdup_printf (_ ("If it is older than %s days: %s %s"), value, _ (actions[action].label),
                             action_needs_argument (action) ? argument : "");
-  if (g_str_equal (fields[field].id, "has-attachment"))
+  if (g_str_equal (fields[field].id, "has_attachment"))
     /* Translators: a rule in words: "If it has an attachment: Star" */
     return g_strdup_printf (_ ("If it has an attachment: %s %s"), _ (actions[action].label),
                             action_needs_argument (action) ? argument : "");
@@ -506,50 +750,69 @@ af_rule_row_describe (AfRuleRow *self)
 }
 
 /**
- * af_rule_row_to_json:
+ * af_rule_row_dup_rule:
  *
- * The rule as a JSON object, the shape the engine imports.
+ * Returns: (transfer full): the rule as the row shows it, with what the
+ *   row has no field for (its name, the action's other settings) kept
  */
-char *
-af_rule_row_to_json (AfRuleRow *self)
+AfRule *
+af_rule_row_dup_rule (AfRuleRow *self)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-  guint field, action;
+  g_autoptr (AfRule) rule = NULL;
+  g_autoptr (JsonObject) params = json_object_new ();
+  g_autofree char *value = NULL;
+  g_autofree char *argument = NULL;
+  const char      *field, *op, *action;
 
   g_return_val_if_fail (AF_IS_RULE_ROW (self), NULL);
 
-  field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
-  action = selected (self->action_dropdown, G_N_ELEMENTS (actions));
+  field = fields[selected (self->field_dropdown, G_N_ELEMENTS (fields))].id;
+  op = effective_op (self);
+  action = actions[selected (self->action_dropdown, G_N_ELEMENTS (actions))].id;
+  value = dup_value (self);
+  argument = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->argument_entry))));
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "field");
-  json_builder_add_string_value (builder, fields[field].id);
-  json_builder_set_member_name (builder, "op");
-  json_builder_add_string_value (builder, effective_op (self));
-  json_builder_set_member_name (builder, "value");
-  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->value_entry)));
-  json_builder_set_member_name (builder, "action");
-  json_builder_add_string_value (builder, actions[action].id);
-  json_builder_set_member_name (builder, "argument");
-  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->argument_entry)));
   /* A new rule is named by what it says: that is what the activity
    * shows when it acts. */
-  {
-    g_autofree char *described = self->name ? NULL : g_strstrip (af_rule_row_describe (self));
+  if (self->name != NULL)
+    rule = af_rule_new (self->name);
+  else
+    {
+      g_autofree char *described = g_strstrip (af_rule_row_describe (self));
 
-    json_builder_set_member_name (builder, "name");
-    json_builder_add_string_value (builder, self->name ? self->name : described);
-  }
-  json_builder_set_member_name (builder, "stop");
-  json_builder_add_boolean_value (builder, gtk_check_button_get_active (self->stop_check));
+      rule = af_rule_new (described);
+    }
+  rule->stop = gtk_check_button_get_active (self->stop_check);
+
+  /* "Every run" has no condition; the yes-or-no fields hold when true. */
+  if (g_str_equal (field, "unread"))
+    /* Gmail marks unread mail with the UNREAD label. */
+    g_ptr_array_add (rule->conditions, af_rule_condition_new ("labels", "equals", "UNREAD"));
+  else if (g_str_equal (field, "has_attachment") || g_str_equal (field, "has_conflicts"))
+    g_ptr_array_add (rule->conditions, af_rule_condition_new_flag (field, TRUE));
+  else if (g_str_equal (op, "older_than"))
+    {
+      g_autofree char *days = g_strdup_printf ("%sd", value);
+
+      g_ptr_array_add (rule->conditions, af_rule_condition_new (g_str_equal (field, "older") ? "date" : field, op, days));
+    }
+  else if (!g_str_equal (field, "always"))
+    g_ptr_array_add (rule->conditions, af_rule_condition_new (field, op, value));
+
+  /* What the row has no field for (a message's text, a draft's body)
+   * stays; what it shows is the user's. */
   if (self->params != NULL)
     {
-      json_builder_set_member_name (builder, "params");
-      json_builder_add_value (builder, json_node_init_object (json_node_alloc (), self->params));
-    }
-  json_builder_end_object (builder);
+      g_autoptr (GList) members = json_object_get_members (self->params);
 
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (params, l->data, json_node_copy (json_object_get_member (self->params, l->data)));
+    }
+  json_object_remove_member (params, "label");
+  json_object_remove_member (params, "channel");
+  if (g_str_equal (action, "label") || g_str_equal (action, "post"))
+    json_object_set_string_member (params, g_str_equal (action, "label") ? "label" : "channel", argument);
+  g_ptr_array_add (rule->actions, af_rule_action_new (action, json_object_get_size (params) > 0 ? params : NULL));
+
+  return g_steal_pointer (&rule);
 }

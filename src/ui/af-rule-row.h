@@ -8,23 +8,18 @@
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
+#include "af-agent-definition.h"
+
 G_BEGIN_DECLS
 
 #define AF_TYPE_RULE_ROW (af_rule_row_get_type ())
 
 G_DECLARE_FINAL_TYPE (AfRuleRow, af_rule_row, AF, RULE_ROW, GtkListBoxRow)
 
-GtkWidget  *af_rule_row_new (const char *field,
-                             const char *op,
-                             const char *value,
-                             const char *action,
-                             const char *argument);
-void        af_rule_row_set_kept (AfRuleRow  *self,
-                                  const char *name,
-                                  gboolean    stop,
-                                  JsonObject *params);
+GtkWidget  *af_rule_row_new (const AfRule *rule);
+gboolean    af_rule_row_can_show (const AfRule *rule);
+AfRule     *af_rule_row_dup_rule (AfRuleRow *self);
 char       *af_rule_row_describe (AfRuleRow *self);
-char       *af_rule_row_to_json (AfRuleRow *self);
 gboolean    af_rule_row_validate (AfRuleRow *self);
 gboolean    af_rule_row_is_valid (AfRuleRow *self);
 const char *af_rule_row_get_action (AfRuleRow *self);

@@ -742,120 +742,6 @@ on_approval_decide_cb (AfApprovalsPage *page,
     show_error_toast (self, _ ("Could not deny the action"), error);
 }
 
-/* The editor speaks in simple rules (one condition, one action); the engine
- * in rule groups. The template's own rules stay unless the user edited. */
-static JsonObject *
-engine_rule_from_editor (JsonObject *rule)
-{
-  static const char *const field_map[][2] = {
-    { "label", "labels" },
-    { "has-attachment", "has_attachment" },
-    { "event-title", "event_title" },
-    { "has-conflicts", "has_conflicts" },
-  };
-  static const char *const op_map[][2] = {
-    { "older-than", "older_than" },
-    { "contains-any", "contains_any" },
-    { "is-from", "is_from" },
-  };
-  static const char *const action_map[][2] = {
-    { "draft-reply", "draft" },
-    { "send-reply", "send" },
-    { "post-slack", "post" },
-  };
-  const char *field = json_object_get_string_member_with_default (rule, "field", "subject");
-  const char *op = json_object_get_string_member_with_default (rule, "op", "contains");
-  const char *value = json_object_get_string_member_with_default (rule, "value", "");
-  const char *action = json_object_get_string_member_with_default (rule, "action", "label");
-  const char *argument = json_object_get_string_member_with_default (rule, "argument", "");
-  JsonObject *kept = json_object_has_member (rule, "params") ? json_object_get_object_member (rule, "params") : NULL;
-  JsonObject *out = json_object_new ();
-  JsonObject *act = json_object_new ();
-  JsonArray  *conditions = json_array_new ();
-  JsonArray  *actions = json_array_new ();
-  JsonObject *params = json_object_new ();
-
-  for (guint i = 0; i < G_N_ELEMENTS (field_map); i++)
-    if (g_str_equal (field, field_map[i][0]))
-      field = field_map[i][1];
-  for (guint i = 0; i < G_N_ELEMENTS (op_map); i++)
-    if (g_str_equal (op, op_map[i][0]))
-      op = op_map[i][1];
-  for (guint i = 0; i < G_N_ELEMENTS (action_map); i++)
-    if (g_str_equal (action, action_map[i][0]))
-      action = action_map[i][1];
-
-  /* "Every run" has no condition; the yes-or-no fields hold when true. */
-  if (!g_str_equal (field, "always"))
-    {
-      JsonObject *condition = json_object_new ();
-
-      json_object_set_string_member (condition, "field", field);
-      if (g_str_equal (field, "unread"))
-        {
-          /* Gmail marks unread mail with the UNREAD label. */
-          json_object_set_string_member (condition, "field", "labels");
-          json_object_set_string_member (condition, "op", "equals");
-          json_object_set_string_member (condition, "value", "UNREAD");
-        }
-      else if (g_str_equal (field, "older"))
-        {
-          g_autofree char *days = g_strdup_printf ("%sd", value);
-
-          json_object_set_string_member (condition, "field", "date");
-          json_object_set_string_member (condition, "op", "older_than");
-          json_object_set_string_member (condition, "value", g_strstrip (days));
-        }
-      else if (g_str_equal (field, "has_attachment") || g_str_equal (field, "has_conflicts"))
-        {
-          json_object_set_string_member (condition, "op", "is");
-          json_object_set_boolean_member (condition, "value", TRUE);
-        }
-      else if (g_str_equal (op, "older_than"))
-        {
-          /* The editor counts days; the engine reads "7d". */
-          g_autofree char *days = g_strdup_printf ("%sd", value);
-
-          json_object_set_string_member (condition, "op", op);
-          json_object_set_string_member (condition, "value", g_strstrip (days));
-        }
-      else
-        {
-          json_object_set_string_member (condition, "op", op);
-          json_object_set_string_member (condition, "value", value);
-        }
-      json_array_add_object_element (conditions, condition);
-    }
-
-  /* What the row had no field for (a message's text, a draft's body)
-   * stays; what it shows is the user's. */
-  if (kept != NULL)
-    {
-      g_autoptr (GList) members = json_object_get_members (kept);
-
-      for (GList *l = members; l != NULL; l = l->next)
-        json_object_set_member (params, l->data, json_node_copy (json_object_get_member (kept, l->data)));
-    }
-  json_object_remove_member (params, "label");
-  json_object_remove_member (params, "channel");
-  json_object_set_string_member (act, "action", action);
-  if (g_str_equal (action, "label") || g_str_equal (action, "post"))
-    json_object_set_string_member (params, g_str_equal (action, "label") ? "label" : "channel", argument);
-  if (json_object_get_size (params) > 0)
-    json_object_set_object_member (act, "params", params);
-  else
-    json_object_unref (params);
-  json_array_add_object_element (actions, act);
-
-  json_object_set_string_member (out, "name", json_object_get_string_member_with_default (rule, "name", field));
-  json_object_set_string_member (out, "match", "all");
-  json_object_set_array_member (out, "conditions", conditions);
-  json_object_set_array_member (out, "actions", actions);
-  if (json_object_get_boolean_member_with_default (rule, "stop", FALSE))
-    json_object_set_boolean_member (out, "stop", TRUE);
-  return out;
-}
-
 /* The account a new agent uses for @service: the connected account, or
  * the one other agents already use (the sandbox's sample workspace). */
 static char *
@@ -896,191 +782,68 @@ find_account (AfWindow   *self,
   return NULL;
 }
 
-static JsonArray *
-engine_connections_from_editor (AfWindow   *self,
-                                JsonObject *permissions)
+/* A service turned on in the editor uses the account connected for it. */
+static void
+fill_accounts (AfWindow          *self,
+               AfAgentDefinition *definition)
 {
-  static const char *const permission_map[][2] = {
-    { "read", "read" },
-    { "modify", "modify" },
-    { "draft", "compose" },
-    { "send", "send" },
-    { "write", "write" },
-    { "post", "post" },
-  };
-  JsonArray *connections = json_array_new ();
-  g_autoptr (GList) services = json_object_get_members (permissions);
+  GPtrArray *connections = af_agent_definition_get_connections (definition);
 
-  for (const GList *l = services; l != NULL; l = l->next)
+  for (guint i = 0; i < connections->len; i++)
     {
-      const char      *service = l->data;
-      g_autofree char *account = find_account (self, service);
-      JsonArray       *in = json_object_get_array_member (permissions, service);
-      JsonArray       *out = json_array_new ();
-      JsonObject      *c = json_object_new ();
+      AfAgentConnection *c = g_ptr_array_index (connections, i);
 
-      for (guint i = 0; i < json_array_get_length (in); i++)
-        for (guint k = 0; k < G_N_ELEMENTS (permission_map); k++)
-          if (g_strcmp0 (json_array_get_string_element (in, i), permission_map[k][0]) == 0)
-            {
-              g_autofree char *name = g_strdup_printf ("%s.%s", service, permission_map[k][1]);
-
-              json_array_add_string_element (out, name);
-            }
-      json_object_set_string_member (c, "service", service);
-      json_object_set_string_member (c, "account", account ? account : "");
-      json_object_set_array_member (c, "permissions", out);
-      json_array_add_object_element (connections, c);
-    }
-  return connections;
-}
-
-static gboolean
-apply_editor_json (AfWindow   *self,
-                   AfAgent    *agent,
-                   JsonObject *editor,
-                   GError    **error)
-{
-  /* A deep copy: the agent's definition is only replaced once valid. */
-  g_autoptr (JsonNode) original = json_node_init_object (json_node_alloc (), af_agent_get_definition (agent));
-  g_autofree char *text = json_to_string (original, FALSE);
-  g_autoptr (JsonNode) copy = json_from_string (text, NULL);
-  JsonObject *definition = json_node_get_object (copy);
-  JsonObject *in = json_object_get_object_member (editor, "trigger");
-  JsonObject *trigger = json_object_new ();
-  const char *kind = json_object_get_string_member_with_default (in, "kind", "interval");
-
-  if (g_str_equal (kind, "new-mail"))
-    kind = "new_mail";
-  else if (g_str_equal (kind, "before-event"))
-    kind = "upcoming_event";
-  json_object_set_string_member (trigger, "type", kind);
-  json_object_set_int_member (trigger, "minutes", json_object_get_int_member_with_default (in, "minutes", 30));
-  if (g_str_equal (kind, "daily") || g_str_equal (kind, "weekly"))
-    json_object_set_string_member (trigger, "at", json_object_get_string_member_with_default (in, "time", "08:00"));
-  if (g_str_equal (kind, "weekly"))
-    json_object_set_int_member (trigger, "weekday", json_object_get_int_member_with_default (in, "weekday", 1));
-  json_object_set_object_member (definition, "trigger", trigger);
-  if (json_object_has_member (editor, "first_run_days"))
-    json_object_set_int_member (definition, "first_run_days", json_object_get_int_member (editor, "first_run_days"));
-
-  if (json_object_get_boolean_member_with_default (editor, "rules_modified", FALSE))
-    {
-      JsonArray *rules = json_array_new ();
-      JsonArray *in_rules = json_object_get_array_member (editor, "rules");
-      JsonArray *kept = json_object_has_member (editor, "kept_rules") ? json_object_get_array_member (editor, "kept_rules") : NULL;
-
-      /* The rules the editor could not show stay, first, as they were. */
-      for (guint i = 0; kept != NULL && i < json_array_get_length (kept); i++)
-        json_array_add_element (rules, json_node_copy (json_array_get_element (kept, i)));
-
-      for (guint i = 0; in_rules != NULL && i < json_array_get_length (in_rules); i++)
-        json_array_add_object_element (rules, engine_rule_from_editor (json_array_get_object_element (in_rules, i)));
-      json_object_set_array_member (definition, "rules", rules);
-    }
-
-  if (json_object_has_member (editor, "permissions"))
-    json_object_set_array_member (definition, "connections",
-                                  engine_connections_from_editor (self, json_object_get_object_member (editor, "permissions")));
-
-  if (json_object_has_member (editor, "approval"))
-    {
-      JsonObject *in_policy = json_object_get_object_member (editor, "approval");
-      JsonObject *policy = json_object_new ();
-
-      json_object_set_string_member (policy, "send", json_object_get_string_member_with_default (in_policy, "send", "ask"));
-      json_object_set_string_member (policy, "post", json_object_get_string_member_with_default (in_policy, "post", "ask"));
-      json_object_set_string_member (policy, "create_event",
-                                     json_object_get_string_member_with_default (in_policy, "create-event", "ask"));
-      json_object_set_string_member (policy, "draft", json_object_get_string_member_with_default (in_policy, "draft", "auto"));
-      /* "Label and archive mail" covers every change to a message. */
-      for (const char *const *a = (const char *const[]){ "label", "archive", "star", "mark_read", NULL }; *a; a++)
-        json_object_set_string_member (policy, *a, json_object_get_string_member_with_default (in_policy, "modify", "auto"));
-      json_object_set_object_member (definition, "approvals", policy);
-    }
-
-  /* The instructions are kept either way; the model follows them only
-   * when the user turned it on (and an AI model is set up). */
-  if (json_object_has_member (editor, "instructions"))
-    {
-      g_autofree char *instructions = g_strstrip (g_strdup (json_object_get_string_member_with_default (editor, "instructions", "")));
-      JsonObject      *ai = json_object_has_member (definition, "ai") ? json_object_get_object_member (definition, "ai") : NULL;
-
-      if (ai == NULL && *instructions != '\0')
+      if (c->account == NULL || *c->account == '\0')
         {
-          ai = json_object_new ();
-          json_object_set_object_member (definition, "ai", ai);
-        }
-      if (ai != NULL)
-        {
-          json_object_set_string_member (ai, "instructions", instructions);
-          json_object_set_boolean_member (ai, "enabled",
-                                          *instructions != '\0' &&
-                                              json_object_get_boolean_member_with_default (editor, "use_ai", FALSE));
+          g_free (c->account);
+          c->account = find_account (self, c->service);
+          if (c->account == NULL)
+            c->account = g_strdup ("");
         }
     }
-
-  if (!af_agent_validate_definition (definition, error))
-    return FALSE;
-  af_agent_set_definition (agent, definition);
-  return TRUE;
 }
 
-/* A new agent, not added to the engine, from what the editor holds: the
- * template's defaults (or the edited agent's definition) with the
- * editor's changes. */
+/* A new agent, not added to the engine, doing what the editor says. */
 static AfAgent *
-create_agent_from_editor (AfWindow   *self,
-                          JsonObject *obj,
-                          GError    **error)
+create_agent_from_editor (AfWindow          *self,
+                          AfAgentEditor     *editor,
+                          AfAgentDefinition *definition,
+                          GError           **error)
 {
-  const char *template_id = json_object_get_string_member_with_default (obj, "template", "custom");
-  const char *agent_id = json_object_get_string_member_with_default (obj, "agent_id", NULL);
-  const char *name = json_object_get_string_member_with_default (obj, "name", "");
-  AfTemplate *template = af_template_lookup (template_id);
-  AfAgent *existing = agent_id && self->engine ? af_engine_lookup_agent (self->engine, agent_id) : NULL;
+  AfTemplate *template = af_template_lookup (af_agent_editor_get_template_id (editor));
   g_autoptr (AfAgent) agent = NULL;
 
   if (template == NULL)
     template = af_template_lookup ("custom");
-  agent = af_template_create_agent (template, name, NULL);
-  af_agent_set_description (agent, json_object_get_string_member_with_default (obj, "description", ""));
-  if (existing != NULL)
-    {
-      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), af_agent_get_definition (existing));
-      g_autoptr (JsonNode) copy = af_json_deep_copy (node);
-
-      af_agent_set_definition (agent, json_node_get_object (copy));
-    }
-  if (!apply_editor_json (self, agent, obj, error))
+  agent = af_template_create_agent (template, af_agent_editor_get_name (editor), NULL);
+  af_agent_set_description (agent, af_agent_editor_get_description (editor));
+  fill_accounts (self, definition);
+  if (!af_agent_definition_apply (definition, agent, error))
     return NULL;
   return g_steal_pointer (&agent);
 }
 
 static void
-on_editor_saved_cb (AfAgentEditor *editor,
-                    const char    *json,
-                    AfWindow      *self)
+on_editor_saved_cb (AfAgentEditor     *editor,
+                    AfAgentDefinition *definition,
+                    AfWindow          *self)
 {
-  g_autoptr (JsonNode) node = json_from_string (json, NULL);
-  const char      *name = NULL;
+  const char      *name = af_agent_editor_get_name (editor);
+  const char      *agent_id = af_agent_editor_get_agent_id (editor);
   g_autofree char *title = NULL;
 
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    name = json_object_get_string_member_with_default (json_node_get_object (node), "name", NULL);
-
-  if (self->engine != NULL && name != NULL && json_object_has_member (json_node_get_object (node), "agent_id"))
+  if (self->engine != NULL && agent_id != NULL)
     {
-      JsonObject *obj = json_node_get_object (node);
-      AfAgent    *agent = af_engine_lookup_agent (self->engine, json_object_get_string_member (obj, "agent_id"));
+      AfAgent *agent = af_engine_lookup_agent (self->engine, agent_id);
       g_autoptr (GError) error = NULL;
 
       if (agent != NULL)
         {
           af_agent_set_name (agent, name);
-          af_agent_set_description (agent, json_object_get_string_member_with_default (obj, "description", ""));
+          af_agent_set_description (agent, af_agent_editor_get_description (editor));
+          fill_accounts (self, definition);
         }
-      if (agent == NULL || !apply_editor_json (self, agent, obj, &error) || !af_engine_save_agent (self->engine, agent, &error))
+      if (agent == NULL || !af_agent_definition_apply (definition, agent, &error) || !af_engine_save_agent (self->engine, agent, &error))
         {
           g_autofree char *what = g_strdup_printf (_ ("Could not save “%s”"), name);
 
@@ -1094,11 +857,10 @@ on_editor_saved_cb (AfAgentEditor *editor,
       return;
     }
 
-  if (self->engine != NULL && name != NULL)
+  if (self->engine != NULL)
     {
-      JsonObject *obj = json_node_get_object (node);
       g_autoptr (GError) error = NULL;
-      g_autoptr (AfAgent) agent = create_agent_from_editor (self, obj, &error);
+      g_autoptr (AfAgent) agent = create_agent_from_editor (self, editor, definition, &error);
 
       if (agent == NULL || !af_engine_add_agent (self->engine, agent, &error))
         {
@@ -1115,8 +877,7 @@ on_editor_saved_cb (AfAgentEditor *editor,
 
   /* The engine (issue 5) stores and runs agents; until it is linked in,
    * say plainly that nothing was stored rather than pretend. */
-  title = g_strdup_printf (_ ("“%s” could not be saved: this version of AgentFlow cannot store agents yet"),
-                           name ? name : "");
+  title = g_strdup_printf (_ ("“%s” could not be saved: this version of AgentFlow cannot store agents yet"), name);
   adw_toast_overlay_add_toast (self->toast_overlay, text_toast (title));
 }
 
@@ -1496,23 +1257,22 @@ on_editor_test_done_cb (GObject      *source,
 
 /* "Test Run" in the editor: the agent as it is in the form, saved or not. */
 static void
-on_editor_test_run_cb (AfAgentEditor *editor,
-                       const char    *json,
-                       GCancellable  *cancellable,
-                       AfWindow      *self)
+on_editor_test_run_cb (AfAgentEditor     *editor,
+                       AfAgentDefinition *definition,
+                       GCancellable      *cancellable,
+                       AfWindow          *self)
 {
-  g_autoptr (JsonNode) node = json_from_string (json, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (AfAgent) agent = NULL;
 
-  if (self->engine == NULL || node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (self->engine == NULL)
     {
       g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _ ("Agents are not running."));
       af_agent_editor_show_test_result (editor, NULL, error);
       return;
     }
 
-  agent = create_agent_from_editor (self, json_node_get_object (node), &error);
+  agent = create_agent_from_editor (self, editor, definition, &error);
   if (agent == NULL)
     {
       af_agent_editor_show_test_result (editor, NULL, error);
@@ -1535,18 +1295,14 @@ on_editor_preview_done_cb (GObject      *source,
 
 /* The editor's live preview: the same test run, nothing changed. */
 static void
-on_editor_preview_cb (AfAgentEditor *editor,
-                      const char    *json,
-                      GCancellable  *cancellable,
-                      AfWindow      *self)
+on_editor_preview_cb (AfAgentEditor     *editor,
+                      AfAgentDefinition *definition,
+                      GCancellable      *cancellable,
+                      AfWindow          *self)
 {
-  g_autoptr (JsonNode) node = json_from_string (json, NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AfAgent) agent = NULL;
+  g_autoptr (AfAgent) agent = create_agent_from_editor (self, editor, definition, &error);
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return;
-  agent = create_agent_from_editor (self, json_node_get_object (node), &error);
   if (agent == NULL)
     {
       af_agent_editor_show_preview (editor, NULL, error);
@@ -1663,13 +1419,15 @@ on_agent_edit_cb (AfAgentsPage *page,
   g_auto (GStrv) connected = dup_connected_services (self);
   const char *template_id = af_agent_get_template_id (agent);
   AfTemplate *template = template_id ? af_template_lookup (template_id) : NULL;
+  g_autoptr (AfAgentDefinition) definition = NULL;
   AfAgentEditor *editor;
 
   if (template == NULL)
     template = af_template_lookup ("custom");
   editor = af_agent_editor_new (GTK_WINDOW (self), template, (const char *const *)connected);
+  definition = af_agent_definition_new_from_agent (agent);
   af_agent_editor_load_agent (editor, af_agent_get_id (agent), af_agent_get_name (agent),
-                              af_agent_get_description (agent), af_agent_get_definition (agent));
+                              af_agent_get_description (agent), definition);
   watch_editor (self, editor);
   gtk_window_present (GTK_WINDOW (editor));
 }

@@ -1,0 +1,446 @@
+/* af-editor-services.c — the agent editor's services: one expander a
+ * service, one choice a permission (Off, Ask first, Automatic), which
+ * together are the agent's connections and approval policies.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-agent-editor"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "af-agent-editor-private.h"
+#include "af-connect-button.h"
+#include "af-integrations-page.h"
+
+/* One choice per permission. Reading asks nobody: it is off or on.
+ * @actions are the actions whose approval policy the choice sets (NULL
+ * for reading): this list is the editor's one view of the action table,
+ * and the place that will read it from there. */
+static const struct
+{
+  const char        *service;
+  const char        *permission;
+  const char        *title;
+  const char *const *actions;
+  gboolean           ask_by_default;
+} permissions[] = {
+  { "gmail", "gmail.read", N_ ("Read mail"), NULL, FALSE },
+  { "gmail", "gmail.modify", N_ ("Label, star and archive mail"), (const char *const[]){ "label", "archive", "star", "mark_read", NULL }, FALSE },
+  { "gmail", "gmail.compose", N_ ("Create drafts"), (const char *const[]){ "draft", NULL }, FALSE },
+  { "gmail", "gmail.send", N_ ("Send mail"), (const char *const[]){ "send", NULL }, TRUE },
+  { "calendar", "calendar.read", N_ ("Read events"), NULL, FALSE },
+  { "calendar", "calendar.write", N_ ("Create events"), (const char *const[]){ "create_event", NULL }, TRUE },
+  { "slack", "slack.post", N_ ("Post messages"), (const char *const[]){ "post", NULL }, TRUE },
+};
+
+enum
+{
+  LEVEL_OFF,
+  LEVEL_ASK,
+  LEVEL_AUTO,
+};
+
+static const char *const editor_services[] = { "gmail", "calendar", "slack" };
+
+static guint
+row_index (AdwComboRow *row)
+{
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "index"));
+}
+
+static AdwComboRow *
+permission_row (AfAgentEditor *self,
+                const char    *permission)
+{
+  for (guint p = 0; p < self->permission_rows->len; p++)
+    {
+      AdwComboRow *row = g_ptr_array_index (self->permission_rows, p);
+
+      if (g_strcmp0 (permissions[row_index (row)].permission, permission) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+static AdwExpanderRow *
+service_row (AfAgentEditor *self,
+             const char    *service)
+{
+  for (guint s = 0; s < self->service_rows->len; s++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (self->service_rows, s);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "service"), service) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+static guint
+get_level (AdwComboRow *row)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (permissions[row_index (row)].actions == NULL)
+    return selected == 1 ? LEVEL_AUTO : LEVEL_OFF;
+  return MIN (selected, LEVEL_AUTO);
+}
+
+static void
+set_level (AdwComboRow *row,
+           guint        level)
+{
+  if (permissions[row_index (row)].actions == NULL)
+    adw_combo_row_set_selected (row, level == LEVEL_OFF ? 0 : 1);
+  else
+    adw_combo_row_set_selected (row, level);
+}
+
+/* A permission's level when it is allowed: the definition's approval
+ * policy for its actions, else the engine's default. "Never" is the same
+ * as not allowed: Off. */
+static guint
+allowed_level (guint              index,
+               AfAgentDefinition *definition)
+{
+  AfApprovalPolicy policy;
+
+  if (permissions[index].actions == NULL)
+    return LEVEL_AUTO;
+  if (definition != NULL && af_agent_definition_get_approval (definition, permissions[index].actions[0], &policy))
+    return policy == AF_APPROVAL_POLICY_NEVER ? LEVEL_OFF : policy == AF_APPROVAL_POLICY_ASK ? LEVEL_ASK
+                                                                                             : LEVEL_AUTO;
+  return permissions[index].ask_by_default ? LEVEL_ASK : LEVEL_AUTO;
+}
+
+static AfAgentDefinition *
+template_definition (AfAgentEditor *self)
+{
+  AfTemplate *template = self->template;
+  g_autoptr (GError) error = NULL;
+  AfAgentDefinition *definition;
+
+  if (template == NULL)
+    return NULL;
+  definition = af_agent_definition_new_from_json (af_template_get_definition (template), &error);
+  if (definition == NULL)
+    g_warning ("Template %s: %s", af_template_get_id (template), error->message);
+  return definition;
+}
+
+/* Turning a service on gives it what the template uses it for (or at
+ * least reading), never a service the agent cannot even read. */
+static void
+on_service_toggled_cb (AdwExpanderRow *row,
+                       GParamSpec     *pspec,
+                       AfAgentEditor  *self)
+{
+  const char        *service = g_object_get_data (G_OBJECT (row), "service");
+  const char *const *defaults = self->template ? af_template_get_permissions (self->template) : NULL;
+  gboolean           any = FALSE;
+
+  if (!self->loading && adw_expander_row_get_enable_expansion (row))
+    {
+      for (guint p = 0; p < self->permission_rows->len; p++)
+        {
+          AdwComboRow *action = g_ptr_array_index (self->permission_rows, p);
+
+          any |= g_str_equal (permissions[row_index (action)].service, service) && get_level (action) != LEVEL_OFF;
+        }
+      if (!any)
+        {
+          g_autoptr (AfAgentDefinition) template = template_definition (self);
+          g_autofree char *prefix = g_strconcat (service, ".", NULL);
+          g_autofree char *read = g_strconcat (service, ".read", NULL);
+
+          for (guint k = 0; defaults != NULL && defaults[k] != NULL; k++)
+            if (g_str_has_prefix (defaults[k], prefix))
+              {
+                AdwComboRow *action = permission_row (self, defaults[k]);
+
+                if (action != NULL)
+                  set_level (action, allowed_level (row_index (action), template));
+                any = TRUE;
+              }
+          if (!any && permission_row (self, read) != NULL)
+            set_level (permission_row (self, read), LEVEL_AUTO);
+          else if (!any)
+            {
+              g_autofree char *post = g_strconcat (service, ".post", NULL);
+              AdwComboRow     *row_post = permission_row (self, post);
+
+              if (row_post != NULL)
+                set_level (row_post, allowed_level (row_index (row_post), template));
+            }
+          adw_expander_row_set_expanded (row, TRUE);
+        }
+    }
+  af_agent_editor_changed (self);
+}
+
+/* The accounts flow is the window's: the editor asks for it and shows
+ * the waiting state until af_agent_editor_set_service_state() reports. */
+static void
+on_connect_cb (AfConnectButton *button,
+               AfAgentEditor   *self)
+{
+  const char *service = af_connect_button_get_service (button);
+
+  if (!g_signal_has_handler_pending (self, g_signal_lookup ("connect", AF_TYPE_AGENT_EDITOR), 0, FALSE))
+    {
+      af_connect_button_set_state (button, AF_INTEGRATION_DISCONNECTED);
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_ ("Connect the account in Integrations")));
+      return;
+    }
+  af_agent_editor_set_service_state (self, service, AF_INTEGRATION_WAITING);
+  g_signal_emit_by_name (self, "connect", service);
+}
+
+static void
+on_cancel_cb (AfConnectButton *button,
+              AfAgentEditor   *self)
+{
+  const char *service = af_connect_button_get_service (button);
+
+  af_agent_editor_set_service_state (self, service, AF_INTEGRATION_DISCONNECTED);
+  g_signal_emit_by_name (self, "cancel", service);
+}
+
+static const char *
+service_state_text (AfIntegrationState state)
+{
+  switch (state)
+    {
+    case AF_INTEGRATION_WAITING:
+      return _ ("Waiting for you to sign in with your browser…");
+    case AF_INTEGRATION_CONNECTED:
+      return _ ("Connected");
+    case AF_INTEGRATION_NEEDS_RECONNECT:
+      return _ ("Needs you to sign in again");
+    case AF_INTEGRATION_DISCONNECTED:
+    default:
+      return _ ("Not connected");
+    }
+}
+
+void
+af_editor_services_build (AfAgentEditor *self)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (editor_services); s++)
+    {
+      const char *service = editor_services[s];
+      GtkWidget  *row = adw_expander_row_new ();
+      GtkWidget  *button;
+      gboolean    connected = self->connected != NULL && g_strv_contains ((const char *const *)self->connected, service);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), af_integrations_page_get_service_title (service));
+      adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
+      adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
+      g_signal_connect (row, "notify::enable-expansion", G_CALLBACK (on_service_toggled_cb), self);
+      g_object_set_data (G_OBJECT (row), "service", (gpointer)service);
+
+      button = af_connect_button_new (service, FALSE);
+      af_connect_button_set_service_title (AF_CONNECT_BUTTON (button), af_integrations_page_get_service_title (service));
+      g_signal_connect (button, "connect", G_CALLBACK (on_connect_cb), self);
+      g_signal_connect (button, "cancel", G_CALLBACK (on_cancel_cb), self);
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
+      g_object_set_data (G_OBJECT (row), "connect-button", button);
+      g_ptr_array_add (self->service_rows, row);
+      af_editor_services_show_state (self, service, connected ? AF_INTEGRATION_CONNECTED : AF_INTEGRATION_DISCONNECTED);
+
+      for (guint p = 0; p < G_N_ELEMENTS (permissions); p++)
+        {
+          GtkWidget *perm_row;
+          g_autoptr (GtkStringList) model = NULL;
+
+          if (!g_str_equal (permissions[p].service, service))
+            continue;
+
+          model = permissions[p].actions != NULL
+                      ? gtk_string_list_new ((const char *const[]){ C_ ("action", "Off"), _ ("Ask first"), _ ("Automatic"), NULL })
+                      : gtk_string_list_new ((const char *const[]){ C_ ("action", "Off"), _ ("Automatic"), NULL });
+          perm_row = adw_combo_row_new ();
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (perm_row), _ (permissions[p].title));
+          adw_combo_row_set_model (ADW_COMBO_ROW (perm_row), G_LIST_MODEL (model));
+          g_object_set_data (G_OBJECT (perm_row), "index", GUINT_TO_POINTER (p));
+          g_signal_connect_swapped (perm_row, "notify::selected", G_CALLBACK (af_agent_editor_changed), self);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), perm_row);
+          g_ptr_array_add (self->permission_rows, perm_row);
+        }
+
+      adw_preferences_group_add (self->services_group, row);
+    }
+}
+
+/* @permission ("gmail.compose"…) allowed: its row on, its service on. */
+static void
+allow (AfAgentEditor *self,
+       const char    *permission)
+{
+  AdwComboRow    *row = permission_row (self, permission);
+  AdwExpanderRow *service;
+
+  if (row == NULL)
+    return;
+  set_level (row, LEVEL_AUTO);
+  service = service_row (self, permissions[row_index (row)].service);
+  if (service != NULL)
+    adw_expander_row_set_enable_expansion (service, TRUE);
+}
+
+/* Fills the services from @definition's connections (or, for a new
+ * agent, the template's @template_permissions) and approvals. */
+void
+af_editor_services_load (AfAgentEditor     *self,
+                         AfAgentDefinition *definition,
+                         const char *const *template_permissions)
+{
+  GPtrArray *connections = af_agent_definition_get_connections (definition);
+
+  for (guint s = 0; s < self->service_rows->len; s++)
+    adw_expander_row_set_enable_expansion (g_ptr_array_index (self->service_rows, s), FALSE);
+  for (guint p = 0; p < self->permission_rows->len; p++)
+    set_level (g_ptr_array_index (self->permission_rows, p), LEVEL_OFF);
+
+  for (guint k = 0; template_permissions != NULL && template_permissions[k] != NULL; k++)
+    allow (self, template_permissions[k]);
+  for (guint c = 0; c < connections->len; c++)
+    {
+      AfAgentConnection *connection = g_ptr_array_index (connections, c);
+      AdwExpanderRow    *row = service_row (self, connection->service);
+
+      if (row != NULL)
+        adw_expander_row_set_enable_expansion (row, TRUE);
+      for (guint k = 0; connection->permissions[k] != NULL; k++)
+        allow (self, connection->permissions[k]);
+    }
+  for (guint s = 0; s < self->service_rows->len; s++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (self->service_rows, s);
+
+      adw_expander_row_set_expanded (row, adw_expander_row_get_enable_expansion (row));
+    }
+
+  /* An allowed action asks first or not as the approvals say; unset,
+   * as the engine does: ask before what leaves the account. */
+  for (guint p = 0; p < self->permission_rows->len; p++)
+    {
+      AdwComboRow *row = g_ptr_array_index (self->permission_rows, p);
+
+      if (get_level (row) != LEVEL_OFF)
+        set_level (row, allowed_level (row_index (row), definition));
+    }
+}
+
+/* The services turned on become the connections (an account already
+ * chosen stays), each choice a permission and an approval policy. */
+void
+af_editor_services_save (AfAgentEditor     *self,
+                         AfAgentDefinition *definition)
+{
+  g_autoptr (GPtrArray) connections = g_ptr_array_new_with_free_func ((GDestroyNotify)af_agent_connection_free);
+
+  for (guint s = 0; s < self->service_rows->len; s++)
+    {
+      AdwExpanderRow    *row = g_ptr_array_index (self->service_rows, s);
+      const char        *service = g_object_get_data (G_OBJECT (row), "service");
+      AfAgentConnection *before = af_agent_definition_lookup_connection (definition, service);
+      g_autoptr (GStrvBuilder) granted = g_strv_builder_new ();
+      g_auto (GStrv) strv = NULL;
+
+      if (!adw_expander_row_get_enable_expansion (row))
+        continue;
+      for (guint p = 0; p < self->permission_rows->len; p++)
+        {
+          AdwComboRow *action = g_ptr_array_index (self->permission_rows, p);
+          guint        index = row_index (action);
+
+          if (g_str_equal (permissions[index].service, service) && get_level (action) != LEVEL_OFF)
+            g_strv_builder_add (granted, permissions[index].permission);
+        }
+      strv = g_strv_builder_end (granted);
+      g_ptr_array_add (connections, af_agent_connection_new (service, before ? before->account : NULL, (const char *const *)strv));
+    }
+  af_agent_definition_set_connections (definition, connections);
+
+  for (guint p = 0; p < self->permission_rows->len; p++)
+    {
+      AdwComboRow *row = g_ptr_array_index (self->permission_rows, p);
+      guint        index = row_index (row);
+
+      for (guint a = 0; permissions[index].actions != NULL && permissions[index].actions[a] != NULL; a++)
+        af_agent_definition_set_approval (definition, permissions[index].actions[a],
+                                          get_level (row) == LEVEL_ASK ? AF_APPROVAL_POLICY_ASK : AF_APPROVAL_POLICY_AUTO);
+    }
+}
+
+gboolean
+af_editor_services_any_on (AfAgentEditor *self)
+{
+  for (guint s = 0; s < self->service_rows->len; s++)
+    if (adw_expander_row_get_enable_expansion (g_ptr_array_index (self->service_rows, s)))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+af_editor_services_any_ask (AfAgentEditor *self)
+{
+  for (guint p = 0; p < self->permission_rows->len; p++)
+    if (get_level (g_ptr_array_index (self->permission_rows, p)) == LEVEL_ASK)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * af_editor_services_missing_for:
+ * @action: a rule's action ("label", "post"…)
+ *
+ * Returns: (nullable): what to turn on for a rule to @action, in words,
+ *   or %NULL when the agent may
+ */
+char *
+af_editor_services_missing_for (AfAgentEditor *self,
+                                const char    *action)
+{
+  const char     *permission = af_action_get_permission (action);
+  AdwComboRow    *row = permission_row (self, permission);
+  AdwExpanderRow *service;
+  guint           index;
+
+  if (row == NULL)
+    return NULL;
+  index = row_index (row);
+  service = service_row (self, permissions[index].service);
+  if (service != NULL && adw_expander_row_get_enable_expansion (service) && get_level (row) != LEVEL_OFF)
+    return NULL;
+  /* Translators: the first %s is an action ("Send mail"), the second a service ("Gmail") */
+  return g_strdup_printf (_ ("A rule needs “%s” under %s: set it to Ask first or Automatic, or change the rule."),
+                          _ (permissions[index].title), af_integrations_page_get_service_title (permissions[index].service));
+}
+
+void
+af_editor_services_show_state (AfAgentEditor     *self,
+                               const char        *service,
+                               AfIntegrationState state)
+{
+  AdwExpanderRow *row = service_row (self, service);
+
+  if (row == NULL)
+    return;
+  adw_expander_row_set_subtitle (row, service_state_text (state));
+  af_connect_button_set_state (g_object_get_data (G_OBJECT (row), "connect-button"), state);
+}
+
+AfIntegrationState
+af_editor_services_get_state (AfAgentEditor *self,
+                              const char    *service)
+{
+  AdwExpanderRow *row = service_row (self, service);
+
+  return row ? af_connect_button_get_state (g_object_get_data (G_OBJECT (row), "connect-button")) : AF_INTEGRATION_DISCONNECTED;
+}
