@@ -523,6 +523,257 @@ test_time_of_day (void)
   close_editor (editor);
 }
 
+static void
+on_saved_cb (AfAgentEditor     *editor,
+             AfAgentDefinition *definition,
+             gpointer           user_data)
+{
+  AfAgentDefinition **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_object_ref (definition);
+}
+
+/* Saves with the Save action and returns what "saved" carried. */
+static AfAgentDefinition *
+save (AfAgentEditor *editor)
+{
+  AfAgentDefinition *saved = NULL;
+
+  g_signal_connect (editor, "saved", G_CALLBACK (on_saved_cb), &saved);
+  af_test_ui_wait_until (save_enabled_cond, editor, 5000);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  g_assert_nonnull (saved);
+  af_test_ui_wait_for_idle ();
+  return saved;
+}
+
+static GtkWidget *
+rule_value (GtkWidget *row)
+{
+  return nth_of_type (row, GTK_TYPE_ENTRY, 0);
+}
+
+/* Enter in an entry: what GtkText's key binding for Return emits. */
+static void
+press_enter (GtkWidget *entry)
+{
+  g_signal_emit_by_name (nth_of_type (entry, GTK_TYPE_TEXT, 0), "activate");
+}
+
+/* Edited through its widgets, an agent does what the form said, and
+ * keeps what the form did not touch. */
+static void
+test_save_edits (void)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (AfAgent) agent = NULL;
+  g_autoptr (AfAgentDefinition) loaded = NULL;
+  g_autoptr (AfAgentDefinition) saved = NULL;
+  g_autoptr (JsonNode) template_rules = NULL;
+  g_autoptr (GError) error = NULL;
+  AfAgentEditor *editor = open_editor ("email-assistant");
+  GtkWidget     *at, *row;
+  JsonObject    *definition, *trigger, *added, *condition, *action;
+  JsonArray     *rules;
+  guint          n_template_rules;
+
+  g_assert_true (json_parser_load_from_data (parser, "[{\"service\":\"gmail\",\"account\":\"me@example.com\","
+                                                     "\"permissions\":[\"gmail.read\",\"gmail.modify\",\"gmail.compose\"]}]",
+                                             -1, NULL));
+  agent = af_template_create_agent (af_template_lookup ("email-assistant"), "Mail", json_node_get_array (json_parser_get_root (parser)));
+  template_rules = af_json_deep_copy (json_object_get_member (af_agent_get_definition (agent), "rules"));
+  n_template_rules = json_array_get_length (json_node_get_array (template_rules));
+  loaded = af_agent_definition_new_from_agent (agent);
+  af_agent_editor_load_agent (editor, "agent-1", "Mail", "", loaded);
+
+  choose (ADW_COMBO_ROW (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Trigger")), "Every week");
+  choose (ADW_COMBO_ROW (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Day")), "Wednesday");
+  at = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, "At");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (nth_of_type (at, GTK_TYPE_SPIN_BUTTON, 0)), 7);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (nth_of_type (at, GTK_TYPE_SPIN_BUTTON, 1)), 5);
+  choose (permission (editor, "Send mail"), "Ask first");
+
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
+  row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, n_template_rules);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (nth_of_type (row, GTK_TYPE_DROP_DOWN, 0)), 2); /* Subject */
+  gtk_editable_set_text (GTK_EDITABLE (rule_value (row)), "overdue");
+  press_enter (rule_value (row));
+  gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 1)), "Bills");
+  saved = save (editor);
+
+  g_assert_true (af_agent_definition_apply (saved, agent, &error));
+  g_assert_no_error (error);
+  definition = af_agent_get_definition (agent);
+  trigger = json_object_get_object_member (definition, "trigger");
+  g_assert_cmpstr (json_object_get_string_member (trigger, "type"), ==, "weekly");
+  g_assert_cmpstr (json_object_get_string_member (trigger, "at"), ==, "07:05");
+  g_assert_cmpint (json_object_get_int_member (trigger, "weekday"), ==, 3);
+  g_assert_true (af_agent_has_permission (agent, "gmail.send"));
+  g_assert_true (af_agent_has_permission (agent, "gmail.modify"));
+  g_assert_false (af_agent_has_permission (agent, "slack.post"));
+  g_assert_cmpstr (af_agent_get_account (agent, "gmail"), ==, "me@example.com");
+  g_assert_cmpint (af_agent_get_approval_policy (agent, "send", FALSE), ==, AF_APPROVAL_POLICY_ASK);
+  g_assert_cmpint (af_agent_get_approval_policy (agent, "label", TRUE), ==, AF_APPROVAL_POLICY_AUTO);
+
+  /* The template's rules went through the rows and came back as they
+   * were; the new one follows them. */
+  rules = af_agent_get_rules (agent);
+  g_assert_cmpuint (json_array_get_length (rules), ==, n_template_rules + 1);
+  for (guint i = 0; i < n_template_rules; i++)
+    g_assert_true (json_node_equal (json_array_get_element (rules, i),
+                                    json_array_get_element (json_node_get_array (template_rules), i)));
+  added = json_array_get_object_element (rules, n_template_rules);
+  condition = json_array_get_object_element (json_object_get_array_member (added, "conditions"), 0);
+  action = json_array_get_object_element (json_object_get_array_member (added, "actions"), 0);
+  g_assert_cmpstr (json_object_get_string_member (condition, "field"), ==, "subject");
+  g_assert_cmpstr (json_object_get_string_member (condition, "op"), ==, "contains_any");
+  g_assert_cmpstr (json_object_get_string_member (condition, "value"), ==, "overdue");
+  g_assert_cmpstr (json_object_get_string_member (action, "action"), ==, "label");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (action, "params"), "label"), ==, "Bills");
+  /* The model stays as it was: off, its instructions kept. */
+  g_assert_false (json_object_get_boolean_member (json_object_get_object_member (definition, "ai"), "enabled"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (json_object_get_object_member (definition, "ai"), "instructions"),
+                                   "Sort each new message"));
+}
+
+static GtkWidget *
+chip_label (GtkWidget  *row,
+            const char *word)
+{
+  GtkWidget *chips = nth_of_type (row, GTK_TYPE_FLOW_BOX, 0);
+
+  return af_test_ui_find_widget (chips, GTK_TYPE_LABEL, word);
+}
+
+static GtkWidget *
+chip_remove_button (GtkWidget  *row,
+                    const char *word)
+{
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+  g_autofree char *tooltip = g_strdup_printf ("Remove “%s”", word);
+
+  collect (nth_of_type (row, GTK_TYPE_FLOW_BOX, 0), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)), tooltip) == 0)
+      return g_ptr_array_index (buttons, i);
+  return NULL;
+}
+
+static gboolean
+chip_gone_cond (gpointer data)
+{
+  return chip_label (data, g_object_get_data (data, "word")) == NULL;
+}
+
+/* Clicks a chip's remove button and waits for the chip to go. */
+static void
+remove_chip (GtkWidget  *row,
+             const char *word)
+{
+  GtkWidget *button = chip_remove_button (row, word);
+
+  g_assert_nonnull (button);
+  g_object_set_data_full (G_OBJECT (row), "word", g_strdup (word), g_free);
+  gtk_widget_activate (button);
+  af_test_ui_wait_until (chip_gone_cond, row, 5000);
+}
+
+static gboolean
+widget_mapped_cond (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+/* "Contains any of" shows its words as chips: Enter adds, the chip's
+ * button removes, and the agent looks for exactly those words. */
+static void
+test_word_chips (void)
+{
+  AfAgentEditor *editor = open_editor ("custom");
+  g_autoptr (AfAgentDefinition) saved = NULL;
+  g_autoptr (AfAgent) agent = af_template_create_agent (af_template_lookup ("custom"), "Receipts", NULL);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) words = NULL;
+  GtkWidget       *row, *value;
+  AfRuleCondition *condition;
+
+  gtk_editable_set_text (GTK_EDITABLE (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW, "Name")), "Receipts");
+  adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), TRUE);
+  choose (permission (editor, "Label, star and archive mail"), "Automatic");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
+  row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
+  value = rule_value (row);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (nth_of_type (row, GTK_TYPE_DROP_DOWN, 0)), 2); /* Subject */
+  g_assert_cmpstr (gtk_entry_get_placeholder_text (GTK_ENTRY (value)), ==, "Type a word and press Enter");
+  gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 1)), "Finance");
+
+  /* Enter: the word becomes a chip, the entry is free for the next. */
+  gtk_editable_set_text (GTK_EDITABLE (value), "invoice");
+  press_enter (value);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (value)), ==, "");
+  g_assert_nonnull (chip_label (row, "invoice"));
+  af_test_ui_wait_until (widget_mapped_cond, chip_label (row, "invoice"), 5000);
+
+  /* Several at once, and a word already there only once. */
+  gtk_editable_set_text (GTK_EDITABLE (value), "receipt, payment");
+  press_enter (value);
+  gtk_editable_set_text (GTK_EDITABLE (value), "Invoice");
+  press_enter (value);
+  g_assert_nonnull (chip_label (row, "receipt"));
+  g_assert_nonnull (chip_label (row, "payment"));
+  g_assert_null (chip_label (row, "Invoice"));
+  af_test_ui_wait_until (widget_mapped_cond, chip_label (row, "payment"), 5000);
+  af_test_ui_wait_for_paint (GTK_WIDGET (editor));
+  g_assert_cmpfloat (af_test_ui_save_and_measure (row, "editor-word-chips"), >, 1.0);
+
+  /* The chip's button removes that word only. */
+  remove_chip (row, "receipt");
+  g_assert_nonnull (chip_label (row, "invoice"));
+  g_assert_nonnull (chip_label (row, "payment"));
+
+  saved = save (editor);
+  condition = only_condition (nth_saved_rule (saved, 0));
+  g_assert_cmpstr (condition->op, ==, "contains_any");
+  words = af_rule_condition_dup_words (condition);
+  g_assert_cmpstrv (words, ((const char *const[]){ "invoice", "payment", NULL }));
+  g_assert_true (af_agent_definition_apply (saved, agent, &error));
+  g_assert_no_error (error);
+  {
+    JsonObject *rule = json_array_get_object_element (af_agent_get_rules (agent), 0);
+    JsonObject *c = json_array_get_object_element (json_object_get_array_member (rule, "conditions"), 0);
+
+    g_assert_cmpuint (json_array_get_length (af_agent_get_rules (agent)), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (c, "value"), ==, "invoice, payment");
+  }
+}
+
+/* A template's words load as chips; all removed, the rule is unfinished. */
+static void
+test_chips_load (void)
+{
+  AfAgentEditor           *editor = open_editor ("email-assistant");
+  GtkWidget               *finance = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 2);
+  static const char *const words[] = { "invoice", "receipt", "payment", "statement" };
+
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (rule_value (finance))), ==, "");
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    g_assert_nonnull (chip_label (finance, words[i]));
+  g_assert_true (af_rule_row_is_valid (AF_RULE_ROW (finance)));
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    remove_chip (finance, words[i]);
+  g_assert_false (af_rule_row_is_valid (AF_RULE_ROW (finance)));
+  g_assert_false (af_agent_editor_validate (editor));
+  /* Back to "contains": the words a list held go into the entry. */
+  gtk_editable_set_text (GTK_EDITABLE (rule_value (finance)), "bill");
+  press_enter (rule_value (finance));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (nth_of_type (finance, GTK_TYPE_DROP_DOWN, 1)), 2); /* contains */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (rule_value (finance))), ==, "bill");
+  g_assert_null (chip_label (finance, "bill"));
+  g_assert_true (af_rule_row_is_valid (AF_RULE_ROW (finance)));
+  close_editor (editor);
+}
+
 static AfApplication *app;
 
 static AfWindow *
@@ -722,6 +973,9 @@ main (int   argc,
   g_test_add_func ("/editor/service-defaults", test_service_defaults);
   g_test_add_func ("/editor/time-of-day", test_time_of_day);
   g_test_add_func ("/editor/unread-and-age", test_unread_and_age);
+  g_test_add_func ("/editor/save-edits", test_save_edits);
+  g_test_add_func ("/editor/word-chips", test_word_chips);
+  g_test_add_func ("/editor/chips-load", test_chips_load);
   g_test_add_func ("/editor/preview", test_preview);
 
   ret = g_test_run ();
