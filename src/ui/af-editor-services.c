@@ -13,27 +13,26 @@
 
 #include "af-agent-editor-private.h"
 #include "af-connect-button.h"
+#include "af-editor-actions.h"
 #include "af-integrations-page.h"
 
-/* One choice per permission. Reading asks nobody: it is off or on.
- * @actions are the actions whose approval policy the choice sets (NULL
- * for reading): this list is the editor's one view of the action table,
- * and the place that will read it from there. */
+/* One choice per permission. Reading asks nobody: it is off or on; the
+ * others also set the approval policy of their actions
+ * (af_editor_permission_actions()). */
 static const struct
 {
-  const char        *service;
-  const char        *permission;
-  const char        *title;
-  const char *const *actions;
-  gboolean           ask_by_default;
+  const char *service;
+  const char *permission;
+  const char *title;
+  gboolean    ask_by_default;
 } permissions[] = {
-  { "gmail", "gmail.read", N_ ("Read mail"), NULL, FALSE },
-  { "gmail", "gmail.modify", N_ ("Label, star and archive mail"), (const char *const[]){ "label", "archive", "star", "mark_read", NULL }, FALSE },
-  { "gmail", "gmail.compose", N_ ("Create drafts"), (const char *const[]){ "draft", NULL }, FALSE },
-  { "gmail", "gmail.send", N_ ("Send mail"), (const char *const[]){ "send", NULL }, TRUE },
-  { "calendar", "calendar.read", N_ ("Read events"), NULL, FALSE },
-  { "calendar", "calendar.write", N_ ("Create events"), (const char *const[]){ "create_event", NULL }, TRUE },
-  { "slack", "slack.post", N_ ("Post messages"), (const char *const[]){ "post", NULL }, TRUE },
+  { "gmail", "gmail.read", N_ ("Read mail"), FALSE },
+  { "gmail", "gmail.modify", N_ ("Label, star and archive mail"), FALSE },
+  { "gmail", "gmail.compose", N_ ("Create drafts"), FALSE },
+  { "gmail", "gmail.send", N_ ("Send mail"), TRUE },
+  { "calendar", "calendar.read", N_ ("Read events"), FALSE },
+  { "calendar", "calendar.write", N_ ("Create events"), TRUE },
+  { "slack", "slack.post", N_ ("Post messages"), TRUE },
 };
 
 enum
@@ -84,7 +83,7 @@ get_level (AdwComboRow *row)
 {
   guint selected = adw_combo_row_get_selected (row);
 
-  if (permissions[row_index (row)].actions == NULL)
+  if (af_editor_permission_actions (permissions[row_index (row)].permission) == NULL)
     return selected == 1 ? LEVEL_AUTO : LEVEL_OFF;
   return MIN (selected, LEVEL_AUTO);
 }
@@ -93,7 +92,7 @@ static void
 set_level (AdwComboRow *row,
            guint        level)
 {
-  if (permissions[row_index (row)].actions == NULL)
+  if (af_editor_permission_actions (permissions[row_index (row)].permission) == NULL)
     adw_combo_row_set_selected (row, level == LEVEL_OFF ? 0 : 1);
   else
     adw_combo_row_set_selected (row, level);
@@ -106,11 +105,12 @@ static guint
 allowed_level (guint              index,
                AfAgentDefinition *definition)
 {
-  AfApprovalPolicy policy;
+  const char *const *actions = af_editor_permission_actions (permissions[index].permission);
+  AfApprovalPolicy   policy;
 
-  if (permissions[index].actions == NULL)
+  if (actions == NULL)
     return LEVEL_AUTO;
-  if (definition != NULL && af_agent_definition_get_approval (definition, permissions[index].actions[0], &policy))
+  if (definition != NULL && af_agent_definition_get_approval (definition, actions[0], &policy))
     return policy == AF_APPROVAL_POLICY_NEVER ? LEVEL_OFF : policy == AF_APPROVAL_POLICY_ASK ? LEVEL_ASK
                                                                                              : LEVEL_AUTO;
   return permissions[index].ask_by_default ? LEVEL_ASK : LEVEL_AUTO;
@@ -260,7 +260,7 @@ af_editor_services_build (AfAgentEditor *self)
           if (!g_str_equal (permissions[p].service, service))
             continue;
 
-          model = permissions[p].actions != NULL
+          model = af_editor_permission_actions (permissions[p].permission) != NULL
                       ? gtk_string_list_new ((const char *const[]){ C_ ("action", "Off"), _ ("Ask first"), _ ("Automatic"), NULL })
                       : gtk_string_list_new ((const char *const[]){ C_ ("action", "Off"), _ ("Automatic"), NULL });
           perm_row = adw_combo_row_new ();
@@ -369,11 +369,11 @@ af_editor_services_save (AfAgentEditor     *self,
 
   for (guint p = 0; p < self->permission_rows->len; p++)
     {
-      AdwComboRow *row = g_ptr_array_index (self->permission_rows, p);
-      guint        index = row_index (row);
+      AdwComboRow       *row = g_ptr_array_index (self->permission_rows, p);
+      const char *const *actions = af_editor_permission_actions (permissions[row_index (row)].permission);
 
-      for (guint a = 0; permissions[index].actions != NULL && permissions[index].actions[a] != NULL; a++)
-        af_agent_definition_set_approval (definition, permissions[index].actions[a],
+      for (guint a = 0; actions != NULL && actions[a] != NULL; a++)
+        af_agent_definition_set_approval (definition, actions[a],
                                           get_level (row) == LEVEL_ASK ? AF_APPROVAL_POLICY_ASK : AF_APPROVAL_POLICY_AUTO);
     }
 }

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "af-editor-actions.h"
 #include "af-rule-row.h"
 #include "af-rules.h"
 
@@ -48,11 +49,7 @@ enum
 
 static guint signals[N_SIGNALS];
 
-typedef struct
-{
-  const char *id;
-  const char *label;
-} Choice;
+typedef AfEditorChoice Choice;
 
 /* The engine's fields (af-rules.c), and three of the row's own: "unread"
  * (the UNREAD label), "older" (the date, in days) and "always" (no
@@ -79,16 +76,6 @@ static const Choice ops[] = {
   { "equals", N_ ("is") },
   { "older_than", N_ ("older than (days)") },
   { "matches", N_ ("Advanced: matches pattern") },
-};
-
-/* The actions a rule row offers, with the engine's ids. */
-static const Choice actions[] = {
-  { "label", N_ ("Add label") },
-  { "archive", N_ ("Archive") },
-  { "star", N_ ("Star") },
-  { "draft", N_ ("Draft a reply") },
-  { "send", N_ ("Send a reply") },
-  { "post", N_ ("Post to Slack") },
 };
 
 static GListModel *
@@ -395,7 +382,7 @@ update_pattern_error (AfRuleRow *self)
 static gboolean
 action_needs_argument (guint action)
 {
-  const char *id = actions[action].id;
+  const char *id = af_editor_rule_actions[action].id;
 
   return g_str_equal (id, "label") || g_str_equal (id, "post");
 }
@@ -403,8 +390,8 @@ action_needs_argument (guint action)
 static void
 update_argument (AfRuleRow *self)
 {
-  guint       action = selected (self->action_dropdown, G_N_ELEMENTS (actions));
-  const char *id = actions[action].id;
+  guint       action = selected (self->action_dropdown, af_editor_n_rule_actions);
+  const char *id = af_editor_rule_actions[action].id;
 
   gtk_widget_set_visible (GTK_WIDGET (self->argument_entry), action_needs_argument (action));
   if (g_str_equal (id, "label"))
@@ -502,7 +489,7 @@ af_rule_row_init (AfRuleRow *self)
 {
   g_autoptr (GListModel) field_model = choices_model (fields, G_N_ELEMENTS (fields));
   g_autoptr (GListModel) op_model = choices_model (ops, G_N_ELEMENTS (ops));
-  g_autoptr (GListModel) action_model = choices_model (actions, G_N_ELEMENTS (actions));
+  g_autoptr (GListModel) action_model = choices_model (af_editor_rule_actions, af_editor_n_rule_actions);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -563,7 +550,7 @@ af_rule_row_new (const AfRule *rule)
       show_condition (self, rule->conditions->len > 0 ? g_ptr_array_index (rule->conditions, 0) : NULL);
       if (action != NULL)
         {
-          gtk_drop_down_set_selected (self->action_dropdown, choice_index (actions, G_N_ELEMENTS (actions), action->action));
+          gtk_drop_down_set_selected (self->action_dropdown, choice_index (af_editor_rule_actions, af_editor_n_rule_actions, action->action));
           argument = af_rule_action_get_param (action, "label");
           if (argument == NULL)
             argument = af_rule_action_get_param (action, "channel");
@@ -602,7 +589,7 @@ af_rule_row_can_show (const AfRule *rule)
   if (rule->actions->len != 1 || rule->conditions->len > 1)
     return FALSE;
   action = g_ptr_array_index (rule->actions, 0);
-  if (choice_index (actions, G_N_ELEMENTS (actions), action->action) == 0 && g_strcmp0 (action->action, actions[0].id) != 0)
+  if (choice_index (af_editor_rule_actions, af_editor_n_rule_actions, action->action) == 0 && g_strcmp0 (action->action, af_editor_rule_actions[0].id) != 0)
     return FALSE;
   if (rule->conditions->len == 0)
     return TRUE;
@@ -646,7 +633,7 @@ af_rule_row_validate (AfRuleRow *self)
 
   g_return_val_if_fail (AF_IS_RULE_ROW (self), FALSE);
 
-  action = selected (self->action_dropdown, G_N_ELEMENTS (actions));
+  action = selected (self->action_dropdown, af_editor_n_rule_actions);
   argument = gtk_editable_get_text (GTK_EDITABLE (self->argument_entry));
 
   problem = value_problem (self);
@@ -680,7 +667,7 @@ af_rule_row_get_action (AfRuleRow *self)
 {
   g_return_val_if_fail (AF_IS_RULE_ROW (self), NULL);
 
-  return actions[selected (self->action_dropdown, G_N_ELEMENTS (actions))].id;
+  return af_editor_rule_actions[selected (self->action_dropdown, af_editor_n_rule_actions)].id;
 }
 
 /**
@@ -697,7 +684,7 @@ af_rule_row_is_valid (AfRuleRow *self)
 
   g_return_val_if_fail (AF_IS_RULE_ROW (self), FALSE);
 
-  action = selected (self->action_dropdown, G_N_ELEMENTS (actions));
+  action = selected (self->action_dropdown, af_editor_n_rule_actions);
   problem = value_problem (self);
   argument = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->argument_entry))));
   return problem == NULL && (!action_needs_argument (action) || *argument != '\0');
@@ -719,34 +706,34 @@ af_rule_row_describe (AfRuleRow *self)
 
   field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
   op = selected (self->op_dropdown, G_N_ELEMENTS (ops));
-  action = selected (self->action_dropdown, G_N_ELEMENTS (actions));
+  action = selected (self->action_dropdown, af_editor_n_rule_actions);
   value = dup_value (self);
   argument = gtk_editable_get_text (GTK_EDITABLE (self->argument_entry));
 
   if (g_str_equal (fields[field].id, "always"))
     /* Translators: a rule in words: "Every run: Post to Slack #general" */
-    return g_strdup_printf (_ ("Every run: %s %s"), _ (actions[action].label),
+    return g_strdup_printf (_ ("Every run: %s %s"), _ (af_editor_rule_actions[action].label),
                             action_needs_argument (action) ? argument : "");
   if (g_str_equal (fields[field].id, "has_conflicts"))
     /* Translators: a rule in words: "If events overlap: Post to Slack #general" */
-    return g_strdup_printf (_ ("If events overlap: %s %s"), _ (actions[action].label),
+    return g_strdup_printf (_ ("If events overlap: %s %s"), _ (af_editor_rule_actions[action].label),
                             action_needs_argument (action) ? argument : "");
   if (g_str_equal (fields[field].id, "unread"))
     /* Translators: a rule in words: "If it is unread: Star" */
-    return g_strdup_printf (_ ("If it is unread: %s %s"), _ (actions[action].label),
+    return g_strdup_printf (_ ("If it is unread: %s %s"), _ (af_editor_rule_actions[action].label),
                             action_needs_argument (action) ? argument : "");
   if (g_str_equal (fields[field].id, "older"))
     /* Translators: a rule in words: "If it is older than 30 days: Archive" */
-    return g_strdup_printf (_ ("If it is older than %s days: %s %s"), value, _ (actions[action].label),
+    return g_strdup_printf (_ ("If it is older than %s days: %s %s"), value, _ (af_editor_rule_actions[action].label),
                             action_needs_argument (action) ? argument : "");
   if (g_str_equal (fields[field].id, "has_attachment"))
     /* Translators: a rule in words: "If it has an attachment: Star" */
-    return g_strdup_printf (_ ("If it has an attachment: %s %s"), _ (actions[action].label),
+    return g_strdup_printf (_ ("If it has an attachment: %s %s"), _ (af_editor_rule_actions[action].label),
                             action_needs_argument (action) ? argument : "");
 
   /* Translators: a rule in words: "If Subject contains “invoice”: Add label Finance" */
   return g_strdup_printf (_ ("If %s %s “%s”: %s %s"), _ (fields[field].label), _ (ops[op].label), value,
-                          _ (actions[action].label), action_needs_argument (action) ? argument : "");
+                          _ (af_editor_rule_actions[action].label), action_needs_argument (action) ? argument : "");
 }
 
 /**
@@ -768,7 +755,7 @@ af_rule_row_dup_rule (AfRuleRow *self)
 
   field = fields[selected (self->field_dropdown, G_N_ELEMENTS (fields))].id;
   op = effective_op (self);
-  action = actions[selected (self->action_dropdown, G_N_ELEMENTS (actions))].id;
+  action = af_editor_rule_actions[selected (self->action_dropdown, af_editor_n_rule_actions)].id;
   value = dup_value (self);
   argument = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->argument_entry))));
 
