@@ -341,7 +341,7 @@ update_value (AfRuleRow *self)
   if (g_str_equal (id, "contains_any"))
     gtk_entry_set_placeholder_text (self->value_entry, _ ("Type a word and press Enter"));
   else if (g_str_equal (id, "is_from"))
-    gtk_entry_set_placeholder_text (self->value_entry, _ ("name@example.com or example.com, then Enter"));
+    gtk_entry_set_placeholder_text (self->value_entry, _ ("name@example.com or example.com"));
   else if (g_str_equal (id, "older_than"))
     gtk_entry_set_placeholder_text (self->value_entry, _ ("Days"));
   else if (g_str_equal (id, "matches"))
