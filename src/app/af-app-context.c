@@ -17,6 +17,9 @@
 #include "af-sandbox-auth0.h"
 #include "af-sandbox-oauth.h"
 
+/* The account the sample agents are set up with. */
+#define SAMPLE_ACCOUNT "sample@example.com"
+
 /* What the app, the command line and the tests run on: the database, the
  * one HTTP session every service client and the account manager share,
  * the accounts, the engine and, with --sandbox, the simulated services
@@ -74,6 +77,55 @@ af_app_context_init (AfAppContext *self)
   self->http = af_http_client_new_for_session (self->session);
 }
 
+/* Sign-in, token and revocation calls go to the sandbox at @base_url,
+ * with the client IDs its OAuth server knows. */
+static void
+point_accounts_at_sandbox (AfAccountManager *accounts,
+                           const char       *base_url)
+{
+  af_account_manager_set_base_url (accounts, base_url);
+  af_account_manager_set_client_id (accounts, "gmail", AF_SANDBOX_GOOGLE_CLIENT_ID);
+  af_account_manager_set_client_id (accounts, "calendar", AF_SANDBOX_GOOGLE_CLIENT_ID);
+  af_account_manager_set_client_id (accounts, "slack", AF_SANDBOX_SLACK_CLIENT_ID);
+  af_account_manager_set_client_id (accounts, "oidc", AF_SANDBOX_OIDC_CLIENT_ID);
+}
+
+/* The sample workspace comes connected: the sample agents name
+ * SAMPLE_ACCOUNT, and the sandbox's engine calls the services with the
+ * sandbox's own tokens, so these connections hold no secret. A service the
+ * person disconnected in an earlier session is connected again, as the
+ * sample workspace starts as it was seeded. */
+static gboolean
+connect_sample_accounts (AfAccountManager *accounts,
+                         GError          **error)
+{
+  static const struct
+  {
+    const char *service;
+    const char *scopes;
+  } samples[] = {
+    { "gmail", AF_SANDBOX_GOOGLE_SCOPES },
+    { "calendar", AF_SANDBOX_GOOGLE_SCOPES },
+    { "slack", AF_SANDBOX_SLACK_SCOPES },
+  };
+  AfConnectionStore *store = af_account_manager_get_store (accounts);
+  g_autoptr (GPtrArray) connections = af_connection_store_list (store, NULL, error);
+
+  if (connections == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      gboolean connected = FALSE;
+
+      for (guint j = 0; j < connections->len && !connected; j++)
+        connected = g_strcmp0 (((AfConnection *)g_ptr_array_index (connections, j))->service, samples[i].service) == 0;
+      if (!connected &&
+          !af_connection_store_save (store, samples[i].service, SAMPLE_ACCOUNT, NULL, samples[i].scopes, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 open_sandbox (AfAppContext *self,
               GError      **error)
@@ -89,6 +141,12 @@ open_sandbox (AfAppContext *self,
   if (self->engine == NULL)
     return FALSE;
   self->database = g_object_ref (af_engine_get_database (self->engine));
+  /* Its accounts can be disconnected and connected again, through the
+   * sandbox's consent page in the browser like a real account. */
+  self->accounts = af_account_manager_new (self->database, NULL, self->session);
+  point_accounts_at_sandbox (self->accounts, af_sandbox_get_base_url (sandbox));
+  if (!connect_sample_accounts (self->accounts, error))
+    return FALSE;
   /* New mail, Slack messages, calendar changes and the odd fault over
    * time, once af_sandbox_life_start() is called. */
   self->life = af_sandbox_life_new (sandbox, af_sandbox_life_seed_from_environment ());
@@ -175,13 +233,7 @@ af_app_context_new_for_accounts (const char *sandbox_url,
     return NULL;
   self->accounts = af_account_manager_new (self->database, settings, self->session);
   if (sandbox_url != NULL)
-    {
-      af_account_manager_set_base_url (self->accounts, sandbox_url);
-      af_account_manager_set_client_id (self->accounts, "gmail", AF_SANDBOX_GOOGLE_CLIENT_ID);
-      af_account_manager_set_client_id (self->accounts, "calendar", AF_SANDBOX_GOOGLE_CLIENT_ID);
-      af_account_manager_set_client_id (self->accounts, "slack", AF_SANDBOX_SLACK_CLIENT_ID);
-      af_account_manager_set_client_id (self->accounts, "oidc", AF_SANDBOX_OIDC_CLIENT_ID);
-    }
+    point_accounts_at_sandbox (self->accounts, sandbox_url);
 
   return g_steal_pointer (&self);
 }
@@ -250,8 +302,8 @@ af_app_context_get_engine (AfAppContext *self)
 /**
  * af_app_context_get_account_manager:
  *
- * Returns: (transfer none) (nullable): the connected accounts; %NULL in
- *   the sandbox, whose sample workspace is connected by the sandbox
+ * Returns: (transfer none): the connected accounts; in the sandbox, the
+ *   sample workspace's, signed in at the sandbox
  */
 AfAccountManager *
 af_app_context_get_account_manager (AfAppContext *self)

@@ -765,9 +765,9 @@ start_engine (AfApplication *self)
       return;
     }
 
+  self->accounts = g_object_ref (af_app_context_get_account_manager (self->context));
   if (!self->sandbox)
     {
-      self->accounts = g_object_ref (af_app_context_get_account_manager (self->context));
       af_account_manager_retry_revocations_async (self->accounts, self->shutdown_cancellable, NULL, NULL);
       g_signal_connect_object (self->accounts, "needs-reconnect", G_CALLBACK (on_needs_reconnect_cb), self, 0);
       g_signal_connect_object (self->engine, "agent-deleted", G_CALLBACK (on_agent_deleted_cb), self, 0);
@@ -1446,8 +1446,8 @@ af_application_get_notifier (AfApplication *self)
 /**
  * af_application_get_account_manager:
  *
- * Returns: (transfer none) (nullable): the accounts of a real (not
- *   sandbox) session once its engine runs, else %NULL
+ * Returns: (transfer none) (nullable): the accounts (the sample
+ *   workspace's with --sandbox) once the engine runs, else %NULL
  */
 AfAccountManager *
 af_application_get_account_manager (AfApplication *self)
