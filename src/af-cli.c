@@ -15,11 +15,10 @@
 #include <unistd.h>
 
 #include "af-account-manager.h"
+#include "af-app-context.h"
 #include "af-cli.h"
 #include "af-error.h"
-#include "af-paths.h"
 #include "af-sandbox-auth0.h"
-#include "af-sandbox-oauth.h"
 
 /* `agentflow connect | accounts | disconnect`: accounts on machines
  * without a display (SSH) and for tests. No GTK here: it runs before the
@@ -320,32 +319,13 @@ static AfAccountManager *
 open_manager (const char *sandbox_url,
               GError    **error)
 {
-  g_autoptr (AfDatabase) database = NULL;
-  g_autoptr (GSettings) settings = NULL;
-  g_autofree char  *dir = af_paths_get_data_dir (sandbox_url != NULL);
-  g_autofree char  *path = af_paths_get_database_path (sandbox_url != NULL);
-  AfAccountManager *manager;
+  g_autoptr (GSettings) settings = maybe_settings ();
+  g_autoptr (AfAppContext) context = af_app_context_new_for_accounts (sandbox_url, settings, error);
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_set_error (error, AF_ERROR, AF_ERROR_DATABASE, _ ("Could not create %s"), dir);
-      return NULL;
-    }
-  if ((database = af_database_open (path, error)) == NULL)
+  if (context == NULL)
     return NULL;
-
-  settings = maybe_settings ();
-  manager = af_account_manager_new (database, settings);
-  if (sandbox_url != NULL)
-    {
-      af_account_manager_set_base_url (manager, sandbox_url);
-      af_account_manager_set_client_id (manager, "gmail", AF_SANDBOX_GOOGLE_CLIENT_ID);
-      af_account_manager_set_client_id (manager, "calendar", AF_SANDBOX_GOOGLE_CLIENT_ID);
-      af_account_manager_set_client_id (manager, "slack", AF_SANDBOX_SLACK_CLIENT_ID);
-      af_account_manager_set_client_id (manager, "oidc", AF_SANDBOX_OIDC_CLIENT_ID);
-    }
-
-  return manager;
+  /* The manager keeps the database and the session it uses. */
+  return g_object_ref (af_app_context_get_account_manager (context));
 }
 
 int

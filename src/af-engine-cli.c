@@ -11,10 +11,9 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "af-app-context.h"
 #include "af-engine-cli.h"
-#include "af-engine-setup.h"
 #include "af-engine.h"
-#include "af-model-settings.h"
 
 /* The engine from a terminal: no window, no GTK initialised. */
 
@@ -257,9 +256,9 @@ af_engine_cli_run (int    argc,
 {
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (AfEngine) engine = NULL;
+  g_autoptr (AfAppContext) app = NULL;
   g_autoptr (GSettings) settings = NULL;
-  g_autoptr (AfAccountManager) accounts = NULL;
+  AfEngine *engine;
   g_auto (Options) options = { 0 };
   const GOptionEntry entries[] = {
     { "sandbox", 0, 0, G_OPTION_ARG_NONE, &options.sandbox, N_ ("Use the sample workspace and a separate data directory"), NULL },
@@ -289,12 +288,6 @@ af_engine_cli_run (int    argc,
     }
   sandbox = options.sandbox;
 
-  engine = af_engine_setup_open (sandbox, NULL, &error);
-  if (engine == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
   if (!sandbox)
     {
       /* The accounts live in the engine's database: the same connections,
@@ -303,11 +296,14 @@ af_engine_cli_run (int    argc,
                                                                             "org.agentflow.App", TRUE);
 
       settings = schema ? g_settings_new ("org.agentflow.App") : NULL;
-      accounts = af_account_manager_new (af_engine_get_database (engine), settings);
-      af_engine_setup_connect_accounts (engine, accounts);
-      if (settings != NULL)
-        af_model_settings_bind (engine, settings);
     }
+  app = af_app_context_new (sandbox, settings, &error);
+  if (app == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  engine = af_app_context_get_engine (app);
 
   if (options.headless)
     return headless (engine, sandbox);

@@ -125,6 +125,14 @@ af_test_database_new (char **dir_out)
   return db;
 }
 
+/* A session like the app's one (its own here: every test manager gets a
+ * fresh one, so a timeout one test sets stays in that test). */
+G_GNUC_UNUSED static SoupSession *
+af_test_session_new (void)
+{
+  return soup_session_new_with_options ("timeout", 30, "user-agent", "AgentFlow-tests", NULL);
+}
+
 /* A manager pointed at @sandbox with the sandbox's client IDs. */
 G_GNUC_UNUSED static AfAccountManager *
 af_test_manager_new (AfDatabase    *db,
@@ -132,7 +140,8 @@ af_test_manager_new (AfDatabase    *db,
                      AfSandbox     *sandbox,
                      AfTestBrowser *browser)
 {
-  AfAccountManager *m = af_account_manager_new (db, settings);
+  g_autoptr (SoupSession) session = af_test_session_new ();
+  AfAccountManager *m = af_account_manager_new (db, settings, session);
 
   af_account_manager_set_base_url (m, af_sandbox_get_base_url (sandbox));
   af_account_manager_set_client_id (m, "gmail", AF_SANDBOX_GOOGLE_CLIENT_ID);

@@ -471,7 +471,8 @@ test_no_client_id (Fixture      *f,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (AfConnection) c = NULL;
-  g_autoptr (AfAccountManager) m = af_account_manager_new (f->db, NULL);
+  g_autoptr (SoupSession) session = af_test_session_new ();
+  g_autoptr (AfAccountManager) m = af_account_manager_new (f->db, NULL, session);
 
   g_unsetenv ("AGENTFLOW_GOOGLE_CLIENT_ID");
   af_account_manager_set_uri_handler (m, af_test_browser_open, &f->browser, NULL);
@@ -816,7 +817,11 @@ test_oidc_restart (Fixture      *f,
   /* Restart: a new manager on the same database and keyring, with no
    * issuer or client configured and no discovery. */
   g_clear_object (&f->manager);
-  f->manager = af_account_manager_new (f->db, NULL);
+  {
+    g_autoptr (SoupSession) session = af_test_session_new ();
+
+    f->manager = af_account_manager_new (f->db, NULL, session);
+  }
   n = count (f, "google.oauth2.token");
   source = af_account_manager_get_token_source (f->manager, "oidc", c->account, NULL, &error);
   g_assert_no_error (error);

@@ -100,6 +100,7 @@ test_no_leak (void)
   g_autofree char *dir = NULL;
   g_autoptr (AfDatabase) db = af_test_database_new (&dir);
   AfTestBrowser browser = { .follow = TRUE };
+  g_autoptr (SoupSession) session = af_test_session_new ();
   g_autoptr (AfAccountManager) m = NULL;
   g_autoptr (AfConnection) c = NULL;
   g_autoptr (AfTokenSource) source = NULL;
@@ -125,7 +126,7 @@ test_no_leak (void)
   /* The client ID comes from GSettings here, so the settings are used. */
   settings = g_settings_new_full (schema, backend, NULL);
   g_settings_set_string (settings, "google-client-id", AF_SANDBOX_GOOGLE_CLIENT_ID);
-  m = af_account_manager_new (db, settings);
+  m = af_account_manager_new (db, settings, session);
   af_account_manager_set_base_url (m, af_sandbox_get_base_url (sandbox));
   af_account_manager_set_uri_handler (m, af_test_browser_open, &browser, NULL);
 

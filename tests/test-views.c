@@ -734,6 +734,7 @@ test_accounts (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (g_get_user_data_dir (), "test-views-accounts.db", NULL);
   g_autoptr (AfDatabase) db = af_database_open (path, &error);
+  g_autoptr (SoupSession) session = af_test_session_new ();
   g_autoptr (AfAccountManager) accounts = NULL;
   AfWindow           *window = main_window ();
   AfIntegrationsPage *page = AF_INTEGRATIONS_PAGE (af_window_get_page (window, "integrations"));
@@ -743,7 +744,7 @@ test_accounts (void)
   g_assert_no_error (error);
   /* An issuer in Preferences › Advanced offers OpenID Connect. */
   g_settings_set_string (af_application_get_settings (app), "oidc-issuer", "https://auth.example.com");
-  accounts = af_account_manager_new (db, af_application_get_settings (app));
+  accounts = af_account_manager_new (db, af_application_get_settings (app), session);
   g_settings_reset (af_application_get_settings (app), "oidc-issuer");
   g_assert_cmpstr (af_account_manager_get_oidc_issuer (accounts), ==, "https://auth.example.com");
   g_assert_true (af_connection_store_save (af_account_manager_get_store (accounts), "gmail", "sam@example.com",
@@ -1363,7 +1364,7 @@ test_model_settings (void)
   /* Nothing set: no model, and no model is a valid state for the engine. */
   g_settings_reset (settings, "ai-endpoint");
   g_settings_reset (settings, "ai-model");
-  model = af_model_settings_bind (engine, settings);
+  model = af_model_settings_bind (engine, settings, http);
   g_assert_true (af_model_settings_get_for_engine (engine) == model);
   g_assert_false (af_model_settings_get_active (model));
 

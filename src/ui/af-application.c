@@ -18,7 +18,7 @@
 #include "af-approval-queue.h"
 #include "af-application.h"
 #include "af-database.h"
-#include "af-engine-setup.h"
+#include "af-app-context.h"
 #include "af-error.h"
 #include "af-model-settings.h"
 #include "af-paths.h"
@@ -61,6 +61,7 @@ struct _AfApplication
 
   /* The agents: created at startup of the primary instance, running for
    * as long as the process does, window or not. */
+  AfAppContext     *context;
   AfEngine         *engine;
   AfAccountManager *accounts;
   char             *startup_problem; /* told to the user with the first window */
@@ -714,18 +715,18 @@ handle_approval (AfApplication *app,
     }
 }
 
-static AfEngine *
-open_engine (AfApplication *self,
-             GError       **error)
+static AfAppContext *
+open_context (AfApplication *self,
+              GError       **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autofree char *path = af_paths_get_database_path (self->sandbox);
   g_autofree char *moved = NULL;
-  AfEngine        *engine;
+  AfAppContext    *context;
 
-  engine = af_engine_setup_open (self->sandbox, NULL, &local_error);
-  if (engine != NULL)
-    return engine;
+  context = af_app_context_new (self->sandbox, self->settings, &local_error);
+  if (context != NULL)
+    return context;
 
   /* A damaged database is never written over: it is kept beside the new
    * one, and the user is told where. */
@@ -736,44 +737,43 @@ open_engine (AfApplication *self,
       return NULL;
     }
 
-  engine = af_engine_setup_open (self->sandbox, NULL, error);
-  if (engine != NULL)
+  context = af_app_context_new (self->sandbox, self->settings, error);
+  if (context != NULL)
     self->startup_problem = g_strdup_printf (_ ("%s It was kept as “%s” and AgentFlow started with "
                                                 "an empty one: your agents need to be set up again."),
                                              local_error->message, moved);
-  return engine;
+  return context;
 }
 
 static void
 start_engine (AfApplication *self)
 {
   g_autoptr (GError) error = NULL;
+  AfSandboxLife *life;
 
   g_assert (AF_IS_APPLICATION (self));
 
-  self->engine = open_engine (self, &error);
+  self->context = open_context (self, &error);
+  if (self->context != NULL)
+    self->engine = g_object_ref (af_app_context_get_engine (self->context));
   if (self->engine == NULL || !af_engine_start (self->engine, &error))
     {
       g_clear_object (&self->engine);
+      g_clear_object (&self->context);
       self->startup_problem = g_strdup (error->message);
       g_warning ("Agents are not running: %s", error->message);
       return;
     }
 
+  self->accounts = g_object_ref (af_app_context_get_account_manager (self->context));
   if (!self->sandbox)
     {
-      self->accounts = af_account_manager_new (af_engine_get_database (self->engine), self->settings);
-      af_engine_setup_connect_accounts (self->engine, self->accounts);
       af_account_manager_retry_revocations_async (self->accounts, self->shutdown_cancellable, NULL, NULL);
       g_signal_connect_object (self->accounts, "needs-reconnect", G_CALLBACK (on_needs_reconnect_cb), self, 0);
       g_signal_connect_object (self->engine, "agent-deleted", G_CALLBACK (on_agent_deleted_cb), self, 0);
-      /* The user's AI model; the sandbox brings its own scripted one. */
-      af_model_settings_bind (self->engine, self->settings);
     }
-  else if (af_engine_setup_get_sandbox_life (self->engine) != NULL)
+  else if ((life = af_app_context_get_sandbox_life (self->context)) != NULL)
     {
-      AfSandboxLife *life = af_engine_setup_get_sandbox_life (self->engine);
-
       /* Printed so a sandbox session can be replayed. */
       g_message ("Sandbox: new mail, messages and events arrive over time (AGENTFLOW_SANDBOX_SEED=%u)",
                  af_sandbox_life_get_seed (life));
@@ -1280,6 +1280,7 @@ af_application_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->accounts);
   g_clear_object (&self->engine);
+  g_clear_object (&self->context);
   g_clear_pointer (&self->startup_problem, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->shutdown_cancellable);
@@ -1445,8 +1446,8 @@ af_application_get_notifier (AfApplication *self)
 /**
  * af_application_get_account_manager:
  *
- * Returns: (transfer none) (nullable): the accounts of a real (not
- *   sandbox) session once its engine runs, else %NULL
+ * Returns: (transfer none) (nullable): the accounts (the sample
+ *   workspace's with --sandbox) once the engine runs, else %NULL
  */
 AfAccountManager *
 af_application_get_account_manager (AfApplication *self)

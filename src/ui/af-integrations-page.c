@@ -9,8 +9,6 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 
 #include "af-integrations-page.h"
 #include "af-model-settings.h"
@@ -20,7 +18,6 @@ struct _AfIntegrationsPage
   GtkWidget parent_instance;
 
   GHashTable   *rows; /* service → AdwActionRow */
-  SoupSession  *session;
   GCancellable *test_cancellable;
   gboolean      oidc_available;
 
@@ -178,47 +175,16 @@ on_test_response_cb (GObject      *source,
 {
   g_autoptr (AfIntegrationsPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (JsonParser) parser = NULL;
   g_autofree char *text = NULL;
-  SoupMessage     *message;
-  guint            status;
-  JsonNode        *root;
-  guint            n_models = 0;
+  guint            n_models;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  n_models = af_model_settings_test_endpoint_finish (AF_MODEL_SETTINGS (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (bytes == NULL)
+  if (error != NULL)
     {
-      text = g_strdup_printf (_ ("Could not reach the server: %s. Check the endpoint and that the server is running."),
-                              error->message);
-      set_test_result (self, text, FALSE);
+      set_test_result (self, error->message, FALSE);
       return;
-    }
-
-  message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  status = soup_message_get_status (message);
-  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
-    {
-      set_test_result (self, _ ("The server refused the API key. Check the key and try again."), FALSE);
-      return;
-    }
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      text = g_strdup_printf (_ ("The server answered with error %u. Check that the endpoint ends with “/v1”."),
-                              status);
-      set_test_result (self, text, FALSE);
-      return;
-    }
-
-  parser = json_parser_new ();
-  if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    {
-      JsonObject *obj = json_node_get_object (root);
-
-      if (json_object_has_member (obj, "data") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "data")))
-        n_models = json_array_get_length (json_object_get_array_member (obj, "data"));
     }
 
   text = g_strdup_printf (ngettext ("Connected, %u model available", "Connected, %u models available", n_models),
@@ -229,33 +195,19 @@ on_test_response_cb (GObject      *source,
 static void
 on_test_clicked_cb (AfIntegrationsPage *self)
 {
-  const char      *endpoint = gtk_editable_get_text (GTK_EDITABLE (self->endpoint_row));
-  const char      *key = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
-  g_autofree char *base = g_strdup (endpoint);
-  g_autofree char *url = NULL;
-  g_autoptr (SoupMessage) message = NULL;
+  const char *endpoint = gtk_editable_get_text (GTK_EDITABLE (self->endpoint_row));
+  const char *key = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
+  g_autoptr (GError) error = NULL;
 
-  g_strstrip (base);
-  while (g_str_has_suffix (base, "/"))
-    base[strlen (base) - 1] = '\0';
-  url = g_strconcat (base, "/models", NULL);
-
-  if (!g_str_has_prefix (base, "http://") && !g_str_has_prefix (base, "https://"))
+  if (!af_model_settings_check_endpoint (endpoint, &error))
     {
-      set_test_result (self, _ ("Enter an endpoint that starts with http:// or https://."), FALSE);
+      set_test_result (self, error->message, FALSE);
       return;
     }
-  message = soup_message_new (SOUP_METHOD_GET, url);
-  if (message == NULL)
+  if (self->model == NULL)
     {
-      set_test_result (self, _ ("The endpoint is not a valid address."), FALSE);
+      set_test_result (self, _ ("The AI model can be tested once agents are running."), FALSE);
       return;
-    }
-  if (key != NULL && *key != '\0')
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", key, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", auth);
     }
 
   g_cancellable_cancel (self->test_cancellable);
@@ -267,8 +219,8 @@ on_test_clicked_cb (AfIntegrationsPage *self)
   gtk_spinner_set_spinning (self->test_spinner, TRUE);
   adw_action_row_set_subtitle (self->test_row, _ ("Testing…"));
 
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, self->test_cancellable,
-                                    on_test_response_cb, g_object_ref (self));
+  af_model_settings_test_endpoint_async (self->model, endpoint, key, self->test_cancellable, on_test_response_cb,
+                                         g_object_ref (self));
 }
 
 /* Shows @text in @row without offering to apply it: it is what is saved. */
@@ -442,7 +394,6 @@ af_integrations_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), AF_TYPE_INTEGRATIONS_PAGE);
 
   g_clear_pointer (&self->rows, g_hash_table_unref);
-  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (af_integrations_page_parent_class)->dispose (object);
 }
@@ -497,7 +448,6 @@ af_integrations_page_init (AfIntegrationsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_hash_table_new (g_str_hash, g_str_equal);
-  self->session = soup_session_new_with_options ("timeout", 15, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (services); i++)
     {

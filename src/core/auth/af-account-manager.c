@@ -650,7 +650,6 @@ af_account_manager_init (AfAccountManager *self)
   self->exchanges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->auth0_secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->vault = af_vault_new ();
-  self->session = soup_session_new_with_options ("timeout", 30, "user-agent", "AgentFlow/" PACKAGE_VERSION, NULL);
   self->timeout = 5 * 60;
   self->margin = 5 * 60;
 }
@@ -659,18 +658,23 @@ af_account_manager_init (AfAccountManager *self)
  * af_account_manager_new:
  * @settings: (nullable): the app's GSettings, for the client-ID keys;
  *   %NULL uses only the environment and the build options
+ * @session: the HTTP session for sign-in, token and revocation calls: the
+ *   app's one session, shared with its service clients
  */
 AfAccountManager *
-af_account_manager_new (AfDatabase *database,
-                        GSettings  *settings)
+af_account_manager_new (AfDatabase  *database,
+                        GSettings   *settings,
+                        SoupSession *session)
 {
   AfAccountManager *self;
   const char       *issuer;
 
   g_return_val_if_fail (AF_IS_DATABASE (database), NULL);
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
 
   self = g_object_new (AF_TYPE_ACCOUNT_MANAGER, NULL);
+  self->session = g_object_ref (session);
   self->store = af_connection_store_new (database);
   self->settings = settings ? g_object_ref (settings) : NULL;
   if ((issuer = g_getenv ("AGENTFLOW_OIDC_ISSUER")) != NULL && issuer[0] != '\0')
@@ -695,7 +699,7 @@ af_account_manager_new (AfDatabase *database,
 /**
  * af_account_manager_get_session:
  *
- * Returns: (transfer none): the session used for OAuth calls (30 s timeout)
+ * Returns: (transfer none): the session used for OAuth calls
  */
 SoupSession *
 af_account_manager_get_session (AfAccountManager *self)

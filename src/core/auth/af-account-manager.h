@@ -38,8 +38,9 @@ typedef enum
   AF_REVOCATION_UNSUPPORTED,
 } AfRevocation;
 
-AfAccountManager  *af_account_manager_new (AfDatabase *database,
-                                           GSettings  *settings);
+AfAccountManager  *af_account_manager_new (AfDatabase  *database,
+                                           GSettings   *settings,
+                                           SoupSession *session);
 SoupSession       *af_account_manager_get_session (AfAccountManager *self);
 AfConnectionStore *af_account_manager_get_store (AfAccountManager *self);
 void               af_account_manager_set_base_url (AfAccountManager *self,

@@ -691,13 +691,6 @@ af_http_client_class_init (AfHttpClientClass *klass)
 static void
 af_http_client_init (AfHttpClient *self)
 {
-  /* One session for every service: connections are reused per host. */
-  self->session = soup_session_new_with_options ("user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
-                                                 "timeout", 60,
-                                                 "idle-timeout", 60,
-                                                 "max-conns", 32,
-                                                 "max-conns-per-host", 8,
-                                                 NULL);
   self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, service_free);
   self->max_response_size = DEFAULT_MAX_RESPONSE;
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
@@ -709,31 +702,58 @@ af_http_client_init (AfHttpClient *self)
 /* public API */
 
 /**
+ * af_http_session_new:
+ *
+ * The app makes one session with this and shares it: the service clients
+ * (through #AfHttpClient) and the account manager reuse its connections
+ * per host. Sign-in, token and API calls use the same limits.
+ *
+ * Returns: (transfer full): a session with AgentFlow's user agent,
+ *   timeouts and connection limits
+ */
+SoupSession *
+af_http_session_new (void)
+{
+  return soup_session_new_with_options ("user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
+                                        "timeout", 60,
+                                        "idle-timeout", 60,
+                                        "max-conns", 32,
+                                        "max-conns-per-host", 8,
+                                        NULL);
+}
+
+/**
+ * af_http_client_new_for_session:
+ * @session: the session to send through, normally the app's one session
+ *
+ * Returns: (transfer full): a client sending through @session
+ */
+AfHttpClient *
+af_http_client_new_for_session (SoupSession *session)
+{
+  AfHttpClient *self;
+
+  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+
+  self = g_object_new (AF_TYPE_HTTP_CLIENT, NULL);
+  self->session = g_object_ref (session);
+  return self;
+}
+
+/**
  * af_http_client_new:
  *
- * Returns: (transfer full): a client with its own session; the app uses
- *   af_http_client_get_default()
+ * For tools and tests that talk to one service on their own.
+ *
+ * Returns: (transfer full): a client with a session of its own from
+ *   af_http_session_new()
  */
 AfHttpClient *
 af_http_client_new (void)
 {
-  return g_object_new (AF_TYPE_HTTP_CLIENT, NULL);
-}
+  g_autoptr (SoupSession) session = af_http_session_new ();
 
-/**
- * af_http_client_get_default:
- *
- * Returns: (transfer none): the process-wide client, one SoupSession
- */
-AfHttpClient *
-af_http_client_get_default (void)
-{
-  static AfHttpClient *client;
-
-  if (client == NULL)
-    client = af_http_client_new ();
-
-  return client;
+  return af_http_client_new_for_session (session);
 }
 
 SoupSession *

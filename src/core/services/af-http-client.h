@@ -35,8 +35,9 @@ typedef struct
 void af_http_response_free (AfHttpResponse *response);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfHttpResponse, af_http_response_free)
 
+SoupSession  *af_http_session_new (void);
+AfHttpClient *af_http_client_new_for_session (SoupSession *session);
 AfHttpClient *af_http_client_new (void);
-AfHttpClient *af_http_client_get_default (void);
 SoupSession  *af_http_client_get_session (AfHttpClient *self);
 
 void af_http_client_set_max_concurrent (AfHttpClient *self,

@@ -8,9 +8,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "af-error.h"
 #include "af-http-client.h"
 #include "af-model-settings.h"
+#include "af-source.h"
 #include "af-static-token-source.h"
 #include "af-vault.h"
 
@@ -21,6 +24,9 @@
 
 #define VAULT_SERVICE "llm"
 #define DATA_KEY      "af-model-settings"
+
+/* How long "Test Connection" waits for the server. */
+#define TEST_TIMEOUT_SECONDS 15
 
 struct _AfModelSettings
 {
@@ -243,13 +249,13 @@ static void
 af_model_settings_init (AfModelSettings *self)
 {
   self->vault = af_vault_new ();
-  self->http = af_http_client_new ();
 }
 
 /**
  * af_model_settings_bind:
  * @engine: the engine whose agents use the model
  * @settings: the `org.agentflow.App` settings
+ * @http: the client the model is called through
  *
  * Gives @engine the AI model of the settings `ai-endpoint` and `ai-model`
  * with the API key stored for that endpoint, and gives it again whenever
@@ -259,13 +265,15 @@ af_model_settings_init (AfModelSettings *self)
  * Returns: (transfer none): the model settings of @engine
  */
 AfModelSettings *
-af_model_settings_bind (AfEngine  *engine,
-                        GSettings *settings)
+af_model_settings_bind (AfEngine     *engine,
+                        GSettings    *settings,
+                        AfHttpClient *http)
 {
   AfModelSettings *self;
 
   g_return_val_if_fail (AF_IS_ENGINE (engine), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (AF_IS_HTTP_CLIENT (http), NULL);
 
   self = af_model_settings_get_for_engine (engine);
   if (self != NULL)
@@ -274,6 +282,7 @@ af_model_settings_bind (AfEngine  *engine,
   self = g_object_new (AF_TYPE_MODEL_SETTINGS, NULL);
   g_set_weak_pointer (&self->engine, engine);
   self->settings = g_object_ref (settings);
+  self->http = g_object_ref (http);
   g_object_set_data_full (G_OBJECT (engine), DATA_KEY, self, g_object_unref);
 
   g_signal_connect_object (settings, "changed::ai-endpoint", G_CALLBACK (on_settings_changed_cb), self,
@@ -446,4 +455,221 @@ af_model_settings_lookup_api_key_finish (AfModelSettings *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * af_model_settings_check_endpoint:
+ * @endpoint: what the user typed
+ * @error: return location for a #GError with a sentence for the user
+ *
+ * Whether @endpoint can be asked at all: an http:// or https:// address.
+ */
+gboolean
+af_model_settings_check_endpoint (const char *endpoint,
+                                  GError    **error)
+{
+  g_autofree char *base = af_model_settings_normalize_endpoint (g_strdup (endpoint));
+  g_autoptr (GUri) uri = NULL;
+
+  if (!g_str_has_prefix (base, "http://") && !g_str_has_prefix (base, "https://"))
+    {
+      g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_ARGUMENT,
+                           _ ("Enter an endpoint that starts with http:// or https://."));
+      return FALSE;
+    }
+  uri = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, _ ("The endpoint is not a valid address."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  GCancellable *cancellable; /* the caller's, or one the timeout cancels */
+  gulong        cancelled_id;
+  GCancellable *caller;
+  guint         timeout_id;
+  gboolean      timed_out;
+} TestEndpoint;
+
+static void
+test_endpoint_free (TestEndpoint *data)
+{
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  if (data->caller != NULL)
+    g_cancellable_disconnect (data->caller, data->cancelled_id);
+  g_clear_object (&data->caller);
+  g_clear_object (&data->cancellable);
+  g_free (data);
+}
+
+static gboolean
+on_test_timeout_cb (gpointer user_data)
+{
+  TestEndpoint *data = user_data;
+
+  data->timeout_id = 0;
+  data->timed_out = TRUE;
+  g_cancellable_cancel (data->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_test_caller_cancelled_cb (GCancellable *caller,
+                             GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static void
+on_test_response_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  TestEndpoint *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  SoupMessage *message;
+  guint        status;
+  JsonNode    *root;
+  guint        n_models = 0;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  if (bytes == NULL && data->timed_out)
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_TIMED_OUT,
+                               _ ("Could not reach the server: it did not answer within %u seconds. Check the "
+                                  "endpoint and that the server is running."),
+                               TEST_TIMEOUT_SECONDS);
+      return;
+    }
+  if (bytes == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (bytes == NULL)
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_NETWORK,
+                               _ ("Could not reach the server: %s. Check the endpoint and that the server is running."),
+                               error->message);
+      return;
+    }
+
+  message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  status = soup_message_get_status (message);
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_AUTH_FAILED,
+                               _ ("The server refused the API key. Check the key and try again."));
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_BAD_RESPONSE,
+                               _ ("The server answered with error %u. Check that the endpoint ends with “/v1”."),
+                               status);
+      return;
+    }
+
+  /* https://platform.openai.com/docs/api-reference/models/list: {"data": [...]} */
+  parser = json_parser_new ();
+  if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) &&
+      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *obj = json_node_get_object (root);
+
+      if (json_object_has_member (obj, "data") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "data")))
+        n_models = json_array_get_length (json_object_get_array_member (obj, "data"));
+    }
+  g_task_return_int (task, n_models);
+}
+
+/**
+ * af_model_settings_test_endpoint_async:
+ * @endpoint: the endpoint as typed, e.g. "http://127.0.0.1:11434/v1"
+ * @key: (nullable): the API key to try, empty or %NULL for none
+ *
+ * Lists the models of @endpoint (`GET /models`) through the app's
+ * session, to tell the user whether the server answers and takes the key.
+ * Gives up after 15 seconds.
+ */
+void
+af_model_settings_test_endpoint_async (AfModelSettings    *self,
+                                       const char         *endpoint,
+                                       const char         *key,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SoupMessage) message = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  TestEndpoint    *data;
+
+  g_return_if_fail (AF_IS_MODEL_SETTINGS (self));
+  g_return_if_fail (endpoint != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_model_settings_test_endpoint_async);
+
+  if (!af_model_settings_check_endpoint (endpoint, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  base = af_model_settings_normalize_endpoint (g_strdup (endpoint));
+  url = g_strconcat (base, "/models", NULL);
+  message = soup_message_new (SOUP_METHOD_GET, url);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, _ ("The endpoint is not a valid address."));
+      return;
+    }
+  if (key != NULL && *key != '\0')
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", key, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", auth);
+      explicit_bzero (auth, strlen (auth));
+    }
+
+  data = g_new0 (TestEndpoint, 1);
+  data->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      data->caller = g_object_ref (cancellable);
+      data->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_test_caller_cancelled_cb),
+                                                  data->cancellable, NULL);
+    }
+  data->timeout_id = af_timeout_add_seconds_named (TEST_TIMEOUT_SECONDS, "[agentflow] model test timeout",
+                                                   on_test_timeout_cb, data);
+  g_task_set_task_data (task, data, (GDestroyNotify)test_endpoint_free);
+
+  soup_session_send_and_read_async (af_http_client_get_session (self->http), message, G_PRIORITY_DEFAULT,
+                                    data->cancellable, on_test_response_cb, g_steal_pointer (&task));
+}
+
+/**
+ * af_model_settings_test_endpoint_finish:
+ * @error: a sentence for the user when the server cannot be used
+ *
+ * Returns: how many models the server offers
+ */
+guint
+af_model_settings_test_endpoint_finish (AfModelSettings *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  return (guint)g_task_propagate_int (G_TASK (result), error);
 }
