@@ -172,6 +172,9 @@ test_words (void)
   g_assert_cmpstr (always, ==, "Let Inbox helper mark mail as read without asking");
   g_assert_null (af_action_describe_always ("unlabel", "Inbox helper"));
   g_assert_cmpstr (af_action_get_title ("post"), ==, "Post to Slack");
+  g_assert_cmpstr (af_action_get_consequence ("send"), ==,
+                   "If you approve, the message is sent once, from your account. If you deny, nothing is sent.");
+  g_assert_null (af_action_get_consequence ("label"));
 }
 
 int

@@ -45,6 +45,7 @@ typedef struct
   /* Singular and plural, for ngettext(). */
   const char *count_todo[2];
   const char *count_done[2];
+  const char *consequence;
   const char *always;
 } AfActionRow;
 

@@ -98,6 +98,8 @@ static const AfActionRow rows[] = {
       .done = N_ ("Drafted a reply to “%s”"),
       .count_todo = NP_ ("draft %u reply", "draft %u replies"),
       .count_done = NP_ ("%u draft", "%u drafts"),
+      .consequence = N_ ("If you approve, the reply is saved as a draft for you to send. If you deny, "
+                         "nothing is saved."),
       .always = N_ ("Let %s draft replies without asking"),
   },
   {
@@ -114,6 +116,8 @@ static const AfActionRow rows[] = {
       .reply_done = N_ ("Sent a reply to %s"),
       .count_todo = NP_ ("send %u mail", "send %u mails"),
       .count_done = NP_ ("sent %u message", "sent %u messages"),
+      .consequence = N_ ("If you approve, the message is sent once, from your account. If you deny, "
+                         "nothing is sent."),
       .always = N_ ("Let %s send mail without asking"),
   },
   {
@@ -154,6 +158,8 @@ static const AfActionRow rows[] = {
       .done = N_ ("Posted to %s"),
       .count_todo = NP_ ("post %u message", "post %u messages"),
       .count_done = NP_ ("posted %u Slack message", "posted %u Slack messages"),
+      .consequence = N_ ("If you approve, the message appears in the channel. If you deny, nothing is "
+                         "posted."),
       .always = N_ ("Let %s post to Slack without asking"),
   },
   {
@@ -379,6 +385,14 @@ af_action_get_title (const char *action)
   const AfActionRow *row = af_action_row (action);
 
   return row && row->title ? _ (row->title) : NULL;
+}
+
+const char *
+af_action_get_consequence (const char *action)
+{
+  const AfActionRow *row = af_action_row (action);
+
+  return row && row->consequence ? _ (row->consequence) : NULL;
 }
 
 char *

@@ -41,6 +41,9 @@ gboolean af_action_asks_after_untrusted (const char *action);
 /* (nullable): a short translated name of what the action does, as a
  * setting would show it (“Label a message”). */
 const char *af_action_get_title (const char *action);
+/* (nullable): what approving and denying the action do, in a sentence an
+ * approval shows under the action. */
+const char *af_action_get_consequence (const char *action);
 /* (nullable) (transfer full): “Let Inbox helper label mail without
  * asking”, the words of an approval's "Always allow". */
 char *af_action_describe_always (const char *action,
