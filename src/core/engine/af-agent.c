@@ -13,8 +13,7 @@
 #include "af-json-private.h"
 #include "af-rules.h"
 #include "af-template.h"
-
-#include <stdio.h>
+#include "af-time.h"
 
 struct _AfAgent
 {
@@ -573,10 +572,7 @@ validate_trigger (JsonNode *node,
     }
   if (g_str_equal (type, "daily") || g_str_equal (type, "weekly"))
     {
-      const char *at = af_json_get_string (t, "at", NULL);
-      guint       h, m;
-
-      if (at == NULL || sscanf (at, "%u:%u", &h, &m) != 2 || h > 23 || m > 59)
+      if (!af_time_parse_hhmm (af_json_get_string (t, "at", NULL), NULL, NULL))
         return fail (error, "trigger.at", "must be a time such as “08:30”");
     }
   if (g_str_equal (type, "weekly"))
