@@ -57,6 +57,9 @@ test_rows (void)
   g_assert_false (af_action_is_batchable ("send"));
   g_assert_false (af_action_is_side_effect ("read_mail"));
   g_assert_true (af_action_asks_after_untrusted ("send"));
+  g_assert_cmpstr (af_action_get_text_param ("draft"), ==, "body");
+  g_assert_cmpstr (af_action_get_text_param ("post"), ==, "text");
+  g_assert_null (af_action_get_text_param ("label"));
   g_assert_false (af_action_asks_after_untrusted ("label"));
 
   /* Anything else is no action, without a warning. */

@@ -31,6 +31,7 @@ typedef struct
   const char   *service;
   const char   *permission;
   const char   *inverse;
+  const char   *text_param;
   guint         side_effect : 1;
   guint         batchable : 1;
   guint         ask_after_untrusted : 1;

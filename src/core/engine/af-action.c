@@ -91,6 +91,7 @@ static const AfActionRow rows[] = {
       .id = "draft",
       .service = "gmail",
       .permission = "gmail.compose",
+      .text_param = "body",
       .side_effect = TRUE,
       .words = AF_ACTION_WORDS_TITLE,
       .title = N_ ("Write a draft reply"),
@@ -106,6 +107,7 @@ static const AfActionRow rows[] = {
       .id = "send",
       .service = "gmail",
       .permission = "gmail.send",
+      .text_param = "body",
       .side_effect = TRUE,
       .ask_after_untrusted = TRUE,
       .words = AF_ACTION_WORDS_RECIPIENT,
@@ -150,6 +152,7 @@ static const AfActionRow rows[] = {
       .id = "post",
       .service = "slack",
       .permission = "slack.post",
+      .text_param = "text",
       .side_effect = TRUE,
       .ask_after_untrusted = TRUE,
       .words = AF_ACTION_WORDS_CHANNEL,
@@ -377,6 +380,14 @@ af_action_asks_after_untrusted (const char *action)
   const AfActionRow *row = af_action_row (action);
 
   return row ? row->ask_after_untrusted : FALSE;
+}
+
+const char *
+af_action_get_text_param (const char *action)
+{
+  const AfActionRow *row = af_action_row (action);
+
+  return row ? row->text_param : NULL;
 }
 
 const char *

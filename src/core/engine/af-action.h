@@ -14,10 +14,11 @@ G_BEGIN_DECLS
  * the gate checks, its service, whether it changes anything, whether it
  * may be batched, what undoes it, its words and the tool schema the model
  * is offered. Every function takes the action's id ("label", "send", …);
- * an unknown id reads as "no such action" (NULL, FALSE, 0). */
+ * an unknown id reads as "no such action" (NULL, FALSE, 0). One line of
+ * an action in words: af-action-text.h. */
 
 /* (array zero-terminated=1): every action id, in the order they are
- * presented (the order of the tools offered to a model, of run summaries). */
+ * presented: mail first, as a person sorts it (run summaries use it). */
 const char *const *af_action_list (void);
 gboolean           af_action_is_known (const char *action);
 
@@ -37,6 +38,10 @@ const char *af_action_get_inverse (const char *action);
 /* %TRUE when, after reading untrusted content (a mail body, a message),
  * the action waits for the user's approval unless the agent says otherwise. */
 gboolean af_action_asks_after_untrusted (const char *action);
+
+/* (nullable): the parameter holding the text a person may edit before
+ * approving (a mail's "body", a Slack message's "text"). */
+const char *af_action_get_text_param (const char *action);
 
 /* (nullable): a short translated name of what the action does, as a
  * setting would show it (“Label a message”). */
