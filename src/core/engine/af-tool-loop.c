@@ -107,7 +107,7 @@ on_chat_cb (GObject      *source,
   for (guint i = 0; i < calls->len; i++)
     {
       AfLlmToolCall *call = g_ptr_array_index (calls, i);
-      gboolean       known = af_action_get_permission (call->name) != NULL;
+      gboolean       known = af_action_is_known (call->name);
       g_autoptr (JsonNode) args = NULL;
       g_autofree char *answer = NULL;
 
