@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "af-base64url.h"
 #include "af-sandbox-auth0-private.h"
 #include "af-sandbox-jwt.h"
 
@@ -112,7 +113,7 @@ af_sandbox_auth0_random (const char *prefix)
   for (guint i = 0; i < sizeof bytes; i++)
     bytes[i] = g_random_int_range (0, 256);
   {
-    g_autofree char *b64 = af_sandbox_base64url_encode (bytes, sizeof bytes);
+    g_autofree char *b64 = af_base64url_encode (bytes, sizeof bytes, FALSE);
 
     return g_strconcat (prefix, b64, NULL);
   }
@@ -127,7 +128,7 @@ af_sandbox_auth0_s256 (const char *verifier)
 
   g_checksum_update (checksum, (const guchar *)verifier, strlen (verifier));
   g_checksum_get_digest (checksum, digest, &len);
-  return af_sandbox_base64url_encode (digest, len);
+  return af_base64url_encode (digest, len, FALSE);
 }
 
 /* The application's Allowed Callback URLs: http://127.0.0.1/callback and

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "af-base64url.h"
 #include "af-sandbox-private.h"
 
 /* The Gmail API v1 as documented: users.getProfile, messages.list/get/
@@ -284,25 +285,6 @@ sb_gmail_newest_date (SbGmail *gmail)
 
 /* JSON of a message */
 
-static char *
-base64url (const char *data,
-           gsize       length)
-{
-  char *s = g_base64_encode ((const guchar *)data, length);
-  gsize n = strlen (s);
-
-  for (char *p = s; *p; p++)
-    {
-      if (*p == '+')
-        *p = '-';
-      else if (*p == '/')
-        *p = '_';
-    }
-  /* Gmail keeps the padding; decoders must cope with either. */
-  (void)n;
-  return s;
-}
-
 static void
 add_header (JsonBuilder *b,
             const char  *name,
@@ -338,7 +320,7 @@ add_body_part (JsonBuilder *b,
       converted = g_strdup (content);
       length = strlen (content);
     }
-  encoded = base64url (converted, length);
+  encoded = af_base64url_encode ((const guint8 *)converted, length, TRUE);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "partId");
@@ -488,7 +470,7 @@ message_json (SbMessage         *m,
                     converted = g_strdup (m->text ? m->text : "");
                     length = strlen (converted);
                   }
-                data = base64url (converted, length);
+                data = af_base64url_encode ((const guint8 *)converted, length, TRUE);
                 json_builder_set_member_name (b, "size");
                 json_builder_add_int_value (b, length);
                 json_builder_set_member_name (b, "data");
@@ -501,7 +483,7 @@ message_json (SbMessage         *m,
               json_builder_set_member_name (b, "body");
               json_builder_begin_object (b);
               {
-                g_autofree char *data = base64url (m->html, strlen (m->html));
+                g_autofree char *data = af_base64url_encode ((const guint8 *)m->html, strlen (m->html), TRUE);
 
                 json_builder_set_member_name (b, "size");
                 json_builder_add_int_value (b, strlen (m->html));

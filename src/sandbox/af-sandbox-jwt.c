@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "af-base64url.h"
 #include "af-sandbox-jwt.h"
 
 /* JSON Web Tokens the way an OpenID provider signs them: JWS compact
@@ -413,71 +414,12 @@ encode_message (guint8     *em,
   g_checksum_get_digest (checksum, em + 3 + ps_len + SHA256_PREFIX_LEN, &digest_len);
 }
 
-char *
-af_sandbox_base64url_encode (const guchar *data,
-                             gsize         len)
-{
-  char *b64 = g_base64_encode (data, len);
-  char *w = b64;
-
-  for (char *p = b64; *p; p++)
-    {
-      if (*p == '=')
-        continue;
-      *w++ = *p == '+' ? '-' : *p == '/' ? '_'
-                                         : *p;
-    }
-  *w = '\0';
-
-  return b64;
-}
-
-/**
- * af_sandbox_base64url_decode:
- * @len: bytes of @text, or -1
- *
- * Returns: (nullable): the bytes, or %NULL if @text is not base64url
- */
-GBytes *
-af_sandbox_base64url_decode (const char *text,
-                             gssize      len)
-{
-  g_autoptr (GString) b64 = NULL;
-  guchar *data;
-  gsize   out_len;
-
-  g_return_val_if_fail (text != NULL, NULL);
-
-  if (len < 0)
-    len = strlen (text);
-  b64 = g_string_sized_new (len + 3);
-  for (gssize i = 0; i < len; i++)
-    {
-      char c = text[i];
-
-      if (c == '-')
-        c = '+';
-      else if (c == '_')
-        c = '/';
-      else if (!g_ascii_isalnum (c))
-        return NULL;
-      g_string_append_c (b64, c);
-    }
-  if (b64->len % 4 == 1)
-    return NULL;
-  while (b64->len % 4 != 0)
-    g_string_append_c (b64, '=');
-
-  data = g_base64_decode (b64->str, &out_len);
-  return g_bytes_new_take (data, out_len);
-}
-
 static char *
 json_segment (JsonNode *node)
 {
   g_autofree char *json = json_to_string (node, FALSE);
 
-  return af_sandbox_base64url_encode ((const guchar *)json, strlen (json));
+  return af_base64url_encode ((const guchar *)json, strlen (json), FALSE);
 }
 
 /**
@@ -516,7 +458,7 @@ af_sandbox_jwt_sign (JsonNode *claims)
 
   encode_message (em, input, strlen (input));
   rsa_private (s, em);
-  sig = af_sandbox_base64url_encode (s, sizeof s);
+  sig = af_base64url_encode (s, sizeof s, FALSE);
 
   return g_strconcat (input, ".", sig, NULL);
 }
@@ -549,9 +491,9 @@ af_sandbox_jwt_verify (const char *jwt,
       strchr (dot2 + 1, '.') != NULL)
     return FALSE;
 
-  header = af_sandbox_base64url_decode (jwt, dot1 - jwt);
-  payload = af_sandbox_base64url_decode (dot1 + 1, dot2 - dot1 - 1);
-  sig = af_sandbox_base64url_decode (dot2 + 1, -1);
+  header = af_base64url_decode (jwt, dot1 - jwt, FALSE);
+  payload = af_base64url_decode (dot1 + 1, dot2 - dot1 - 1, FALSE);
+  sig = af_base64url_decode (dot2 + 1, -1, FALSE);
   if (header == NULL || payload == NULL || sig == NULL || g_bytes_get_size (sig) != KEY_BYTES)
     return FALSE;
 
@@ -596,8 +538,8 @@ af_sandbox_jwt_jwks (void)
 {
   static const guint8 e[] = { 0x01, 0x00, 0x01 };
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree char *n = af_sandbox_base64url_encode (key ()->n_bytes, KEY_BYTES);
-  g_autofree char *e64 = af_sandbox_base64url_encode (e, sizeof e);
+  g_autofree char *n = af_base64url_encode (key ()->n_bytes, KEY_BYTES, FALSE);
+  g_autofree char *e64 = af_base64url_encode (e, sizeof e, FALSE);
 
   /* RFC 7517 §4 and RFC 7518 §6.3.1: the members a verifier needs. */
   json_builder_begin_object (b);

@@ -12,10 +12,6 @@ G_BEGIN_DECLS
 /* The kid of the sandbox's one signing key, as its JWKS lists it. */
 #define AF_SANDBOX_JWT_KEY_ID "sandbox-rs256-1"
 
-char     *af_sandbox_base64url_encode (const guchar *data,
-                                       gsize         len);
-GBytes   *af_sandbox_base64url_decode (const char *text,
-                                       gssize      len);
 char     *af_sandbox_jwt_sign (JsonNode *claims);
 gboolean  af_sandbox_jwt_verify (const char *jwt,
                                  JsonNode  **claims);

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "af-base64url.h"
 #include "af-sandbox-oauth-private.h"
 
 /* Who signed in, as the sandbox's authorization server says it, and how
@@ -19,31 +20,12 @@
  * authorization and token endpoints are in af-sandbox-oauth.c. */
 
 static char *
-base64url (const guchar *data,
-           gsize         len)
-{
-  char *b64 = g_base64_encode (data, len);
-  char *w = b64;
-
-  for (char *p = b64; *p; p++)
-    {
-      if (*p == '=')
-        continue;
-      *w++ = *p == '+' ? '-' : *p == '/' ? '_'
-                                         : *p;
-    }
-  *w = '\0';
-
-  return b64;
-}
-
-static char *
 json_base64url (JsonBuilder *b)
 {
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   g_autofree char *json = json_to_string (root, FALSE);
 
-  return base64url ((const guchar *)json, strlen (json));
+  return af_base64url_encode ((const guchar *)json, strlen (json), FALSE);
 }
 
 /* An ID token shaped like Google's (RS256 JWS, claims iss, azp, aud, sub,
@@ -96,7 +78,7 @@ af_sandbox_oauth_make_id_token (AfSandboxOAuth *self,
   /* at_hash: the left half of SHA-256 of the access token. */
   g_checksum_update (checksum, (const guchar *)access, strlen (access));
   g_checksum_get_digest (checksum, digest, &len);
-  at_hash = base64url (digest, len / 2);
+  at_hash = af_base64url_encode (digest, len / 2, FALSE);
 
   json_builder_begin_object (claims);
   json_builder_set_member_name (claims, "iss");
@@ -139,7 +121,7 @@ af_sandbox_oauth_make_id_token (AfSandboxOAuth *self,
 
   h = json_base64url (header);
   c = json_base64url (claims);
-  sig = base64url (random, sizeof random);
+  sig = af_base64url_encode (random, sizeof random, FALSE);
   return g_strconcat (h, ".", c, ".", sig, NULL);
 }
 

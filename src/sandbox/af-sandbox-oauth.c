@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "af-base64url.h"
 #include "af-sandbox-oauth.h"
 #include "af-sandbox-oauth-private.h"
 
@@ -99,25 +100,11 @@ s256 (const char *verifier)
   g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
   gsize  len = sizeof digest;
-  char  *b64;
 
   g_checksum_update (checksum, (const guchar *)verifier, strlen (verifier));
   g_checksum_get_digest (checksum, digest, &len);
-  b64 = g_base64_encode (digest, len);
-  for (char *p = b64; *p; p++)
-    {
-      if (*p == '+')
-        *p = '-';
-      else if (*p == '/')
-        *p = '_';
-      else if (*p == '=')
-        {
-          *p = '\0';
-          break;
-        }
-    }
-
-  return b64;
+  /* RFC 7636 §4.2: BASE64URL-ENCODE without padding. */
+  return af_base64url_encode (digest, len, FALSE);
 }
 
 void

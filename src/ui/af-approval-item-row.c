@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "af-a11y.h"
+#include "af-action.h"
 #include "af-activity-row.h"
 #include "af-approval-item-row.h"
 
@@ -159,15 +160,8 @@ af_approval_item_row_new (GObject  *item,
           gtk_widget_add_css_class (text, "af-preview");
           gtk_box_append (GTK_BOX (box), text);
         }
-      if (consequence == NULL && g_strcmp0 (action, "send") == 0)
-        consequence = g_strdup (_ ("If you approve, the message is sent once, from your account. If you deny, "
-                                   "nothing is sent."));
-      else if (consequence == NULL && g_strcmp0 (action, "draft") == 0)
-        consequence = g_strdup (_ ("If you approve, the reply is saved as a draft for you to send. If you deny, "
-                                   "nothing is saved."));
-      else if (consequence == NULL && g_strcmp0 (action, "post") == 0)
-        consequence = g_strdup (_ ("If you approve, the message appears in the channel. If you deny, nothing is "
-                                   "posted."));
+      if (consequence == NULL)
+        consequence = g_strdup (af_action_get_consequence (action));
       if (consequence != NULL)
         {
           GtkWidget *after = gtk_label_new (consequence);

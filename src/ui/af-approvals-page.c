@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "af-action.h"
 #include "af-activity-row.h"
 #include "af-approval-group.h"
 #include "af-approval-item-row.h"
@@ -115,25 +116,10 @@ static char *
 describe_always (const char *agent,
                  const char *action)
 {
-  /* Translators: %s is an agent's name */
-  if (g_strcmp0 (action, "label") == 0)
-    return g_strdup_printf (_ ("Let %s label mail without asking"), agent);
-  if (g_strcmp0 (action, "archive") == 0)
-    return g_strdup_printf (_ ("Let %s archive mail without asking"), agent);
-  if (g_strcmp0 (action, "star") == 0)
-    return g_strdup_printf (_ ("Let %s star mail without asking"), agent);
-  if (g_strcmp0 (action, "mark_read") == 0)
-    return g_strdup_printf (_ ("Let %s mark mail as read without asking"), agent);
-  if (g_strcmp0 (action, "send") == 0)
-    return g_strdup_printf (_ ("Let %s send mail without asking"), agent);
-  if (g_strcmp0 (action, "post") == 0)
-    return g_strdup_printf (_ ("Let %s post to Slack without asking"), agent);
-  if (g_strcmp0 (action, "create_event") == 0)
-    return g_strdup_printf (_ ("Let %s add events to your calendar without asking"), agent);
-  if (g_strcmp0 (action, "draft") == 0)
-    return g_strdup_printf (_ ("Let %s draft replies without asking"), agent);
+  char *words = af_action_describe_always (action, agent);
+
   /* Translators: an agent's name, then an action */
-  return g_strdup_printf (_ ("Let %s do “%s” without asking"), agent, action);
+  return words ? words : g_strdup_printf (_ ("Let %s do “%s” without asking"), agent, action);
 }
 
 static void

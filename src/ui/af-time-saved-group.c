@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "af-action.h"
 #include "af-time-saved-group.h"
 
 /* The estimates behind "Time saved": one row per kind of action, in
@@ -25,22 +26,6 @@ struct _AfTimeSavedGroup
 G_DEFINE_FINAL_TYPE (AfTimeSavedGroup, af_time_saved_group, ADW_TYPE_PREFERENCES_GROUP)
 
 #define KEY "minutes-saved-per-action"
-
-static const struct
-{
-  const char *action;
-  const char *title;
-} actions[] = {
-  { "label", N_ ("Label a message") },
-  { "archive", N_ ("Archive a message") },
-  { "star", N_ ("Star a message") },
-  { "mark_read", N_ ("Mark a message read") },
-  { "draft", N_ ("Write a draft reply") },
-  { "send", N_ ("Send a message") },
-  { "create_event", N_ ("Create an event") },
-  { "delete_event", N_ ("Delete an event") },
-  { "post", N_ ("Post to Slack") },
-};
 
 static double
 lookup (GVariant   *dict,
@@ -79,8 +64,10 @@ sync_from_settings (AfTimeSavedGroup *self)
   g_autoptr (GVariant) dict = g_settings_get_value (self->settings, KEY);
 
   self->syncing = TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_spin_button_set_value (g_hash_table_lookup (self->spins, actions[i].action), lookup (dict, actions[i].action));
+  /* One row per action that has a title: what a person would time. */
+  for (const char *const *a = af_action_list (); *a != NULL; a++)
+    if (af_action_get_title (*a) != NULL)
+      gtk_spin_button_set_value (g_hash_table_lookup (self->spins, *a), lookup (dict, *a));
   self->syncing = FALSE;
 }
 
@@ -150,23 +137,28 @@ af_time_saved_group_init (AfTimeSavedGroup *self)
                                             "messages it was done to. Each one counts once, however often an agent "
                                             "touches it."));
 
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+  for (const char *const *a = af_action_list (); *a != NULL; a++)
     {
-      GtkWidget       *row = adw_action_row_new ();
-      GtkWidget       *spin = gtk_spin_button_new_with_range (0, 120, 0.25);
-      g_autofree char *name = g_strdup_printf (_ ("Minutes saved: %s"), _ (actions[i].title));
+      const char      *title = af_action_get_title (*a);
+      GtkWidget       *row, *spin;
+      g_autofree char *name = NULL;
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (actions[i].title));
+      if (title == NULL)
+        continue;
+      row = adw_action_row_new ();
+      spin = gtk_spin_button_new_with_range (0, 120, 0.25);
+      name = g_strdup_printf (_ ("Minutes saved: %s"), title);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ ("minutes"));
       gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-      g_object_set_data (G_OBJECT (spin), "af-action", (gpointer)actions[i].action);
+      g_object_set_data (G_OBJECT (spin), "af-action", (gpointer)*a);
       g_signal_connect (spin, "value-changed", G_CALLBACK (on_spin_value_changed_cb), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
-      g_hash_table_insert (self->spins, (gpointer)actions[i].action, spin);
+      g_hash_table_insert (self->spins, (gpointer)*a, spin);
     }
 
   gtk_widget_add_css_class (reset, "flat");

@@ -11,6 +11,7 @@
 
 #include "af-credential.h"
 #include "af-credential-private.h"
+#include "af-backoff.h"
 #include "af-error.h"
 #include "af-oauth-http.h"
 
@@ -63,6 +64,7 @@ struct _AfCredential
   gint64      clock_offset; /* tests move the clock instead of waiting */
   gint64      retry_at;     /* no refresh before this, after a failure */
   gint64      backoff;
+  guint       failures;   /* transient refresh failures in a row */
   GError     *last_error; /* why the last refresh failed */
 };
 
@@ -281,7 +283,7 @@ on_refreshed_cb (GObject      *object,
       /* A transient failure: no new attempt before the backoff has
        * passed. Callers who did not see a 401 go on with the current
        * token while it lasts. */
-      self->backoff = self->backoff ? MIN (self->backoff * 2, AF_CREDENTIAL_BACKOFF_MAX_USEC) : BACKOFF_MIN_USEC;
+      self->backoff = (gint64)af_backoff_delay (BACKOFF_MIN_USEC, AF_CREDENTIAL_BACKOFF_MAX_USEC, ++self->failures, FALSE);
       self->retry_at = now (self) + self->backoff;
       g_clear_error (&self->last_error);
       self->last_error = g_error_copy (error);
@@ -308,6 +310,7 @@ on_refreshed_cb (GObject      *object,
     }
 
   self->backoff = 0;
+  self->failures = 0;
   self->retry_at = 0;
   g_clear_error (&self->last_error);
 

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "af-base64url.h"
 #include "af-error.h"
 #include "af-json-private.h"
 #include "af-oauth-http.h"
@@ -425,36 +426,6 @@ af_oauth_fetch_identity_finish (GAsyncResult *result,
 /* Clock skew tolerated on `exp`. */
 #define ID_TOKEN_LEEWAY_SECONDS 300
 
-static GBytes *
-base64url_decode (const char *text,
-                  gsize       len)
-{
-  g_autoptr (GString) b64 = g_string_sized_new (len + 4);
-  guchar *data;
-  gsize   out_len = 0;
-
-  if (len == 0 || len % 4 == 1)
-    return NULL;
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = text[i];
-
-      if (g_ascii_isalnum (c))
-        g_string_append_c (b64, c);
-      else if (c == '-')
-        g_string_append_c (b64, '+');
-      else if (c == '_')
-        g_string_append_c (b64, '/');
-      else
-        return NULL;
-    }
-  while (b64->len % 4 != 0)
-    g_string_append_c (b64, '=');
-
-  data = g_base64_decode (b64->str, &out_len);
-  return g_bytes_new_take (data, out_len);
-}
-
 static gboolean
 audience_matches (JsonObject *claims,
                   const char *client_id)
@@ -564,7 +535,7 @@ af_oauth_parse_id_token_full (const char *id_token,
 
   if (id_token == NULL || strlen (id_token) > MAX_ID_TOKEN || (dot1 = strchr (id_token, '.')) == NULL ||
       (dot2 = strchr (dot1 + 1, '.')) == NULL || strchr (dot2 + 1, '.') != NULL ||
-      (payload = base64url_decode (dot1 + 1, dot2 - dot1 - 1)) == NULL)
+      dot2 == dot1 + 1 || (payload = af_base64url_decode (dot1 + 1, dot2 - dot1 - 1, FALSE)) == NULL)
     {
       g_set_error_literal (error, AF_ERROR, AF_ERROR_INVALID_DATA, "The ID token is not a JSON Web Token");
       return FALSE;

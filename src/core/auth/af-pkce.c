@@ -10,33 +10,11 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "af-base64url.h"
 #include "af-pkce.h"
 
 /* RFC 7636: the verifier is 43 to 128 characters of [A-Za-z0-9-._~]; the
  * challenge is BASE64URL (SHA256 (verifier)) without padding. */
-
-static char *
-base64url (const guint8 *data,
-           gsize         len)
-{
-  char *s = g_base64_encode (data, len);
-  char *p;
-
-  for (p = s; *p != '\0'; p++)
-    {
-      if (*p == '+')
-        *p = '-';
-      else if (*p == '/')
-        *p = '_';
-      else if (*p == '=')
-        {
-          *p = '\0';
-          break;
-        }
-    }
-
-  return s;
-}
 
 /**
  * af_pkce_random_string:
@@ -64,7 +42,7 @@ af_pkce_random_string (gsize n_bytes)
       got += r;
     }
 
-  s = base64url (buf, n_bytes);
+  s = af_base64url_encode (buf, n_bytes, FALSE);
   explicit_bzero (buf, sizeof buf);
   return s;
 }
@@ -129,7 +107,7 @@ af_pkce_challenge_s256 (const char *verifier)
   g_checksum_update (checksum, (const guchar *)verifier, strlen (verifier));
   g_checksum_get_digest (checksum, digest, &len);
 
-  return base64url (digest, len);
+  return af_base64url_encode (digest, len, FALSE);
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "af-accounts-executor.h"
+#include "af-action.h"
 #include "af-error.h"
 #include "af-services-executor.h"
 
@@ -104,9 +105,11 @@ service_for_source (const char *source)
 static Service
 service_for_action (const char *action)
 {
-  if (g_strcmp0 (action, "post") == 0)
+  const char *service = af_action_get_service (action);
+
+  if (g_strcmp0 (service, "slack") == 0)
     return SERVICE_SLACK;
-  if (g_strcmp0 (action, "create_event") == 0)
+  if (g_strcmp0 (service, "calendar") == 0)
     return SERVICE_CALENDAR;
   return SERVICE_GMAIL;
 }

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "af-action-private.h"
 #include "af-action-text.h"
 #include "af-json-private.h"
 
@@ -24,6 +25,15 @@ item_title (JsonObject *item)
   if (af_json_get_string (item, "subject", NULL) != NULL)
     return af_json_get_string (item, "subject", NULL);
   return json_object_get_string_member_with_default (item, "id", "");
+}
+
+/* A string parameter; anything else reads as @default_value. */
+static const char *
+param (JsonObject *params,
+       const char *member,
+       const char *default_value)
+{
+  return params != NULL ? json_object_get_string_member_with_default (params, member, default_value) : default_value;
 }
 
 /* "Dana Wu <dana@example.com>" → "Dana Wu"; a bare address stays. */
@@ -67,55 +77,44 @@ af_action_describe (const char *action,
                     JsonObject *item,
                     gboolean    done)
 {
-  g_autoptr (JsonObject) empty = json_object_new ();
-  const char *title;
-  const char *label, *to, *channel, *summary;
+  const AfActionRow *row;
+  const char        *title;
 
   g_return_val_if_fail (action != NULL, NULL);
 
-  if (params == NULL)
-    params = empty;
+  row = af_action_row (action);
+  if (row == NULL || row->todo == NULL)
+    return g_strdup (action);
   title = item_title (item);
-  label = json_object_get_string_member_with_default (params, "label", "");
-  to = json_object_get_string_member_with_default (params, "to", "");
-  channel = json_object_get_string_member_with_default (params, "channel", "");
-  summary = json_object_get_string_member_with_default (params, "summary", title);
 
-  if (g_str_equal (action, "label"))
-    return g_strdup_printf (done ? _ ("Labelled “%s” as %s") : _ ("Label “%s” as %s"), title, label);
-  if (g_str_equal (action, "unlabel"))
-    return g_strdup_printf (done ? _ ("Removed the label %s from “%s”") : _ ("Remove the label %s from “%s”"),
-                            label, title);
-  if (g_str_equal (action, "archive"))
-    return g_strdup_printf (done ? _ ("Archived “%s”") : _ ("Archive “%s”"), title);
-  if (g_str_equal (action, "unarchive"))
-    return g_strdup_printf (done ? _ ("Moved “%s” back to the inbox") : _ ("Move “%s” back to the inbox"), title);
-  if (g_str_equal (action, "star"))
-    return g_strdup_printf (done ? _ ("Starred “%s”") : _ ("Star “%s”"), title);
-  if (g_str_equal (action, "unstar"))
-    return g_strdup_printf (done ? _ ("Removed the star from “%s”") : _ ("Remove the star from “%s”"), title);
-  if (g_str_equal (action, "mark_read"))
-    return g_strdup_printf (done ? _ ("Marked “%s” as read") : _ ("Mark “%s” as read"), title);
-  if (g_str_equal (action, "mark_unread"))
-    return g_strdup_printf (done ? _ ("Marked “%s” as unread") : _ ("Mark “%s” as unread"), title);
-  if (g_str_equal (action, "draft"))
-    return g_strdup_printf (done ? _ ("Drafted a reply to “%s”") : _ ("Draft a reply to “%s”"), title);
-  if (g_str_equal (action, "send") && *to == '\0')
+  /* The format strings are the table's, translated here. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  switch (row->words)
     {
-      g_autofree char *name = display_name (item ? json_object_get_string_member_with_default (item, "from", "") : "");
+    case AF_ACTION_WORDS_TITLE:
+      return g_strdup_printf (_ (done ? row->done : row->todo), title);
+    case AF_ACTION_WORDS_TITLE_LABEL:
+      return g_strdup_printf (_ (done ? row->done : row->todo), title, param (params, "label", ""));
+    case AF_ACTION_WORDS_LABEL_TITLE:
+      return g_strdup_printf (_ (done ? row->done : row->todo), param (params, "label", ""), title);
+    case AF_ACTION_WORDS_RECIPIENT:
+      if (*param (params, "to", "") == '\0')
+        {
+          g_autofree char *name = display_name (item ? json_object_get_string_member_with_default (item, "from", "") : "");
 
-      return g_strdup_printf (done ? _ ("Sent a reply to %s") : _ ("Send a reply to %s"), name);
+          return g_strdup_printf (_ (done ? row->reply_done : row->reply_todo), name);
+        }
+      return g_strdup_printf (_ (done ? row->done : row->todo), param (params, "to", ""));
+    case AF_ACTION_WORDS_CHANNEL:
+      return g_strdup_printf (_ (done ? row->done : row->todo), param (params, "channel", ""));
+    case AF_ACTION_WORDS_SUMMARY:
+      return g_strdup_printf (_ (done ? row->done : row->todo), param (params, "summary", title));
+    case AF_ACTION_WORDS_NONE:
+    default:
+      return g_strdup (action);
     }
-  if (g_str_equal (action, "send"))
-    return g_strdup_printf (done ? _ ("Sent a mail to %s") : _ ("Send a mail to %s"), to);
-  if (g_str_equal (action, "post"))
-    return g_strdup_printf (done ? _ ("Posted to %s") : _ ("Post to %s"), channel);
-  if (g_str_equal (action, "create_event"))
-    return g_strdup_printf (done ? _ ("Added “%s” to your calendar") : _ ("Add “%s” to your calendar"), summary);
-  if (g_str_equal (action, "delete_event"))
-    return g_strdup_printf (done ? _ ("Removed “%s” from your calendar") : _ ("Remove “%s” from your calendar"),
-                            summary);
-  return g_strdup (action);
+#pragma GCC diagnostic pop
 }
 
 /**
@@ -149,25 +148,10 @@ static char *
 describe_count (const char *action,
                 guint       n)
 {
-  /* Translators: parts of a list like “label 30 messages, archive 14” */
-  if (g_str_equal (action, "label"))
-    return g_strdup_printf (ngettext ("label %u message", "label %u messages", n), n);
-  if (g_str_equal (action, "archive"))
-    return g_strdup_printf (ngettext ("archive %u", "archive %u", n), n);
-  if (g_str_equal (action, "star"))
-    return g_strdup_printf (ngettext ("star %u", "star %u", n), n);
-  if (g_str_equal (action, "mark_read"))
-    return g_strdup_printf (ngettext ("mark %u as read", "mark %u as read", n), n);
-  if (g_str_equal (action, "draft"))
-    return g_strdup_printf (ngettext ("draft %u reply", "draft %u replies", n), n);
-  if (g_str_equal (action, "send"))
-    return g_strdup_printf (ngettext ("send %u mail", "send %u mails", n), n);
-  if (g_str_equal (action, "post"))
-    return g_strdup_printf (ngettext ("post %u message", "post %u messages", n), n);
-  if (g_str_equal (action, "create_event"))
-    return g_strdup_printf (ngettext ("add %u event", "add %u events", n), n);
+  char *words = af_action_describe_count (action, n, FALSE);
+
   /* Translators: an action's internal name and a count */
-  return g_strdup_printf (_ ("%s %u"), action, n);
+  return words ? words : g_strdup_printf (_ ("%s %u"), action, n);
 }
 
 /**
@@ -205,26 +189,4 @@ af_action_describe_many (const char *const *actions,
     }
   /* Translators: %u actions, then what they are (“label 30 messages, archive 14”) */
   return g_strdup_printf (ngettext ("%u action: %s", "%u actions: %s", n_actions), n_actions, parts->str);
-}
-
-/**
- * af_action_get_inverse:
- *
- * Returns: (nullable): the action that undoes @action (“unlabel” for
- *   “label”), or %NULL when it cannot be undone (a sent mail)
- */
-const char *
-af_action_get_inverse (const char *action)
-{
-  static const char *const pairs[][2] = {
-    { "label", "unlabel" },
-    { "archive", "unarchive" },
-    { "star", "unstar" },
-    { "mark_read", "mark_unread" },
-  };
-
-  for (guint i = 0; action != NULL && i < G_N_ELEMENTS (pairs); i++)
-    if (g_str_equal (pairs[i][0], action))
-      return pairs[i][1];
-  return NULL;
 }

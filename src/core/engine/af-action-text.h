@@ -5,19 +5,18 @@
 
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include "af-action.h"
 
 G_BEGIN_DECLS
 
-char       *af_action_describe (const char *action,
-                                JsonObject *params,
-                                JsonObject *item,
-                                gboolean    done);
-char       *af_action_describe_stored (const char *action,
-                                       const char *stored,
-                                       gboolean    done);
-char       *af_action_describe_many (const char *const *actions,
-                                     guint              n_actions);
-const char *af_action_get_inverse (const char *action);
+char *af_action_describe (const char *action,
+                          JsonObject *params,
+                          JsonObject *item,
+                          gboolean    done);
+char *af_action_describe_stored (const char *action,
+                                 const char *stored,
+                                 gboolean    done);
+char *af_action_describe_many (const char *const *actions,
+                               guint              n_actions);
 
 G_END_DECLS

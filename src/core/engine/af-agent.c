@@ -7,13 +7,13 @@
 
 #include "config.h"
 
+#include "af-action.h"
 #include "af-agent.h"
 #include "af-error.h"
 #include "af-json-private.h"
 #include "af-rules.h"
 #include "af-template.h"
-
-#include <stdio.h>
+#include "af-time.h"
 
 struct _AfAgent
 {
@@ -49,34 +49,6 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-
-typedef struct
-{
-  const char *action;
-  const char *permission;
-  gboolean    side_effect;
-  gboolean    ask_after_untrusted;
-} ActionInfo;
-
-/* The permission gate's table: which permission each action needs. */
-static const ActionInfo actions[] = {
-  { "read_mail", "gmail.read", FALSE, FALSE },
-  { "label", "gmail.modify", TRUE, FALSE },
-  { "archive", "gmail.modify", TRUE, FALSE },
-  { "star", "gmail.modify", TRUE, FALSE },
-  { "mark_read", "gmail.modify", TRUE, FALSE },
-  /* The undo of the four above (af_action_get_inverse()). */
-  { "unlabel", "gmail.modify", TRUE, FALSE },
-  { "unarchive", "gmail.modify", TRUE, FALSE },
-  { "unstar", "gmail.modify", TRUE, FALSE },
-  { "mark_unread", "gmail.modify", TRUE, FALSE },
-  { "draft", "gmail.compose", TRUE, FALSE },
-  { "send", "gmail.send", TRUE, TRUE },
-  { "list_events", "calendar.read", FALSE, FALSE },
-  { "create_event", "calendar.write", TRUE, TRUE },
-  { "delete_event", "calendar.write", TRUE, TRUE },
-  { "post", "slack.post", TRUE, TRUE },
-};
 
 static const char *const permissions[] = {
   "gmail.read",
@@ -118,15 +90,6 @@ set_str (char      **dest,
   g_free (*dest);
   *dest = g_strdup (value);
   return TRUE;
-}
-
-static const ActionInfo *
-lookup_action (const char *action)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    if (g_strcmp0 (actions[i].action, action) == 0)
-      return &actions[i];
-  return NULL;
 }
 
 static gboolean
@@ -537,8 +500,7 @@ af_agent_get_approval_policy (AfAgent    *self,
                               const char *action,
                               gboolean    read_untrusted)
 {
-  const ActionInfo *info = lookup_action (action);
-  JsonObject       *approvals = NULL;
+  JsonObject *approvals = NULL;
 
   g_return_val_if_fail (AF_IS_AGENT (self), AF_APPROVAL_POLICY_NEVER);
 
@@ -557,7 +519,7 @@ af_agent_get_approval_policy (AfAgent    *self,
 
   /* Default: ask first for send, post and events once untrusted content
    * (a mail body, a message) has been read in this run. */
-  if (info != NULL && info->ask_after_untrusted && read_untrusted)
+  if (af_action_asks_after_untrusted (action) && read_untrusted)
     return AF_APPROVAL_POLICY_ASK;
   return AF_APPROVAL_POLICY_AUTO;
 }
@@ -587,22 +549,6 @@ af_agent_state_from_string (const char *state)
   return AF_AGENT_STATE_ACTIVE;
 }
 
-const char *
-af_action_get_permission (const char *action)
-{
-  const ActionInfo *info = lookup_action (action);
-
-  return info ? info->permission : NULL;
-}
-
-gboolean
-af_action_is_side_effect (const char *action)
-{
-  const ActionInfo *info = lookup_action (action);
-
-  return info ? info->side_effect : FALSE;
-}
-
 static gboolean
 validate_trigger (JsonNode *node,
                   GError  **error)
@@ -626,10 +572,7 @@ validate_trigger (JsonNode *node,
     }
   if (g_str_equal (type, "daily") || g_str_equal (type, "weekly"))
     {
-      const char *at = af_json_get_string (t, "at", NULL);
-      guint       h, m;
-
-      if (at == NULL || sscanf (at, "%u:%u", &h, &m) != 2 || h > 23 || m > 59)
+      if (!af_time_parse_hhmm (af_json_get_string (t, "at", NULL), NULL, NULL))
         return fail (error, "trigger.at", "must be a time such as “08:30”");
     }
   if (g_str_equal (type, "weekly"))
@@ -742,7 +685,7 @@ validate_approvals (JsonNode *node,
       const char      *v = af_json_get_string (json_node_get_object (node), l->data, "");
       g_autofree char *p = g_strdup_printf ("approvals.%s", (const char *)l->data);
 
-      if (lookup_action (l->data) == NULL)
+      if (!af_action_is_known (l->data))
         return fail (error, p, "unknown action");
       /* Not a string ("send": 1) reads as NULL. */
       if (v == NULL || (!g_str_equal (v, "auto") && !g_str_equal (v, "ask") && !g_str_equal (v, "never")))
@@ -964,51 +907,4 @@ af_agent_new_from_json (JsonNode *node,
   agent = af_agent_new (id, name, template_id, definition);
   af_agent_set_description (agent, af_json_get_string (o, "description", ""));
   return agent;
-}
-
-JsonNode *
-af_json_deep_copy (JsonNode *node)
-{
-  JsonNode *copy;
-
-  g_return_val_if_fail (node != NULL, NULL);
-
-  /* A walk, not a round trip through text: json-glib reads "\ud800" into
-   * a string it then refuses to read back, and the copy would be lost. */
-  copy = json_node_alloc ();
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_autoptr (JsonObject) object = json_object_new ();
-      JsonObjectIter iter;
-      const char    *name;
-      JsonNode      *member;
-
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &name, &member))
-        json_object_set_member (object, name, af_json_deep_copy (member));
-      return json_node_init_object (copy, object);
-    }
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      g_autoptr (JsonArray) array = json_array_new ();
-      JsonArray *source = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (source); i++)
-        json_array_add_element (array, af_json_deep_copy (json_array_get_element (source, i)));
-      return json_node_init_array (copy, array);
-    }
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      return json_node_init_int (copy, json_node_get_int (node));
-    case G_TYPE_DOUBLE:
-      return json_node_init_double (copy, json_node_get_double (node));
-    case G_TYPE_BOOLEAN:
-      return json_node_init_boolean (copy, json_node_get_boolean (node));
-    case G_TYPE_STRING:
-      return json_node_init_string (copy, json_node_get_string (node));
-    default:
-      return json_node_init_null (copy);
-    }
 }

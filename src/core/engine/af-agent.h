@@ -7,6 +7,10 @@
 
 #include <json-glib/json-glib.h>
 
+/* Kept for the callers that read the action table through this header. */
+#include "af-action.h"
+#include "af-json-private.h"
+
 G_BEGIN_DECLS
 
 #define AF_TYPE_AGENT (af_agent_get_type ())
@@ -91,11 +95,5 @@ AfAgent *af_agent_new_from_json (JsonNode *node,
 gboolean     af_agent_validate_definition (JsonObject *definition,
                                            GError    **error);
 const char **af_agent_definition_member_names (void);
-
-/* json_node_copy() shares objects and arrays; this does not. */
-JsonNode *af_json_deep_copy (JsonNode *node);
-
-const char *af_action_get_permission (const char *action);
-gboolean    af_action_is_side_effect (const char *action);
 
 G_END_DECLS

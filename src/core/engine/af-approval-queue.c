@@ -495,8 +495,9 @@ apply_edit (AfApprovalQueue *self,
   JsonObject      *params;
   g_autofree char *stored_text = NULL;
   g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  const char      *key = af_action_get_text_param (entry->action);
 
-  if (!g_strv_contains ((const char *const[]){ "send", "draft", "post", NULL }, entry->action))
+  if (key == NULL)
     {
       g_set_error (error, AF_ERROR, AF_ERROR_INVALID_ARGUMENT, _ ("Only a message’s text can be edited"));
       return FALSE;
@@ -509,7 +510,7 @@ apply_edit (AfApprovalQueue *self,
   if (!JSON_NODE_HOLDS_OBJECT (json_object_get_member (stored, "params")))
     json_object_set_object_member (stored, "params", json_object_new ());
   params = json_object_get_object_member (stored, "params");
-  json_object_set_string_member (params, g_str_equal (entry->action, "post") ? "text" : "body", text);
+  json_object_set_string_member (params, key, text);
   stored_text = object_to_text (stored);
   return af_outbox_set_params (af_engine_get_outbox (self->engine), entry->id, stored_text, error);
 }

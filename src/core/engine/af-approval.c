@@ -259,9 +259,9 @@ af_approval_set_context (AfApproval *self,
       JsonObject *params = JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "params"))
                                ? json_object_get_object_member (root, "params")
                                : NULL;
-      const char *key = g_strcmp0 (self->action, "post") == 0 ? "text" : "body";
+      const char *key = af_action_get_text_param (self->action);
 
-      if (params != NULL && g_strv_contains ((const char *const[]){ "send", "draft", "post", NULL }, self->action))
+      if (params != NULL && key != NULL)
         self->editable_text = g_strdup (json_object_get_string_member_with_default (params, key, ""));
     }
 }

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "af-action.h"
 #include "af-executor.h"
 
 G_DEFINE_INTERFACE (AfExecutor, af_executor, G_TYPE_OBJECT)
@@ -115,9 +116,7 @@ af_executor_is_batchable (const char *action)
 {
   g_return_val_if_fail (action != NULL, FALSE);
 
-  return g_strv_contains ((const char *const[]){ "label", "archive", "star", "mark_read", "unlabel", "unarchive",
-                                                 "unstar", "mark_unread", NULL },
-                          action);
+  return af_action_is_batchable (action);
 }
 
 /* The fallback for executors without a batch: one item after another. */

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "af-action.h"
 #include "af-run-summary.h"
 
 /* Fields of a fetched item worth keeping with the activity: short, and
@@ -44,34 +45,22 @@ af_run_summary_count (JsonObject *counts,
   json_object_set_int_member (counts, action, json_object_get_int_member_with_default (counts, action, 0) + 1);
 }
 
-static const char *const action_order[] = {
-  "label", "archive", "star", "mark_read", "draft", "send", "create_event", "delete_event", "post", NULL
-};
+static gboolean
+has_words (const char *action)
+{
+  g_autofree char *words = af_action_describe_count (action, 1, TRUE);
+
+  return words != NULL;
+}
 
 static char *
 describe_action (const char *action,
                  guint       n)
 {
-  if (g_str_equal (action, "label"))
-    return g_strdup_printf (ngettext ("labelled %u message", "labelled %u messages", n), n);
-  if (g_str_equal (action, "archive"))
-    return g_strdup_printf (ngettext ("archived %u message", "archived %u messages", n), n);
-  if (g_str_equal (action, "star"))
-    return g_strdup_printf (ngettext ("starred %u message", "starred %u messages", n), n);
-  if (g_str_equal (action, "mark_read"))
-    return g_strdup_printf (ngettext ("marked %u message read", "marked %u messages read", n), n);
-  if (g_str_equal (action, "draft"))
-    return g_strdup_printf (ngettext ("%u draft", "%u drafts", n), n);
-  if (g_str_equal (action, "send"))
-    return g_strdup_printf (ngettext ("sent %u message", "sent %u messages", n), n);
-  if (g_str_equal (action, "create_event"))
-    return g_strdup_printf (ngettext ("created %u event", "created %u events", n), n);
-  if (g_str_equal (action, "delete_event"))
-    return g_strdup_printf (ngettext ("deleted %u event", "deleted %u events", n), n);
-  if (g_str_equal (action, "post"))
-    return g_strdup_printf (ngettext ("posted %u Slack message", "posted %u Slack messages", n), n);
+  char *words = af_action_describe_count (action, n, TRUE);
+
   /* Translators: an action's name, then how often it was done */
-  return g_strdup_printf (_ ("%s × %u"), action, n);
+  return words ? words : g_strdup_printf (_ ("%s × %u"), action, n);
 }
 
 char *
@@ -89,12 +78,13 @@ af_run_summary_describe (JsonObject *details)
     {
       g_autoptr (GList) names = json_object_get_members (done);
 
-      /* Mail first, in the order a person sorts it, then the rest. */
-      for (guint i = 0; action_order[i] != NULL; i++)
-        if ((n = json_object_get_int_member_with_default (done, action_order[i], 0)) > 0)
-          g_ptr_array_add (parts, describe_action (action_order[i], (guint)n));
+      /* The actions with words for it in the table's order (mail first,
+       * as a person sorts it), then the rest. */
+      for (const char *const *a = af_action_list (); *a != NULL; a++)
+        if (has_words (*a) && (n = json_object_get_int_member_with_default (done, *a, 0)) > 0)
+          g_ptr_array_add (parts, describe_action (*a, (guint)n));
       for (GList *l = names; l != NULL; l = l->next)
-        if (!g_strv_contains (action_order, l->data) && (n = json_object_get_int_member_with_default (done, l->data, 0)) > 0)
+        if (!has_words (l->data) && (n = json_object_get_int_member_with_default (done, l->data, 0)) > 0)
           g_ptr_array_add (parts, describe_action (l->data, (guint)n));
     }
   if ((n = json_object_get_int_member_with_default (details, "waiting_for_approval", 0)) > 0)

@@ -9,10 +9,10 @@
 
 #include <errno.h>
 #include <glib-unix.h>
-#include <stdio.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "af-time.h"
 #include "af-source.h"
 #include "af-scheduler.h"
 
@@ -371,7 +371,7 @@ parse_at (JsonObject *trigger,
 {
   const char *at = json_object_get_string_member_with_default (trigger, "at", NULL);
 
-  return at != NULL && sscanf (at, "%d:%d", hour, minute) == 2;
+  return af_time_parse_hhmm (at, hour, minute);
 }
 
 gint64

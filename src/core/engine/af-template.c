@@ -9,7 +9,7 @@
 
 #include <glib/gi18n.h>
 
-#include "af-engine-resources.h"
+#include "af-action-private.h"
 #include "af-template.h"
 
 #define TEMPLATES_PATH "/org/agentflow/App/engine/templates"
@@ -169,7 +169,7 @@ af_template_get_all (void)
 
       /* Registered by hand: a constructor in a static library is dropped by
        * the linker when nothing references it. */
-      af_engine_register_resource ();
+      af_engine_ensure_resource ();
 
       for (guint i = 0; i < G_N_ELEMENTS (order); i++)
         {

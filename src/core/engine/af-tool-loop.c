@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "af-action.h"
 #include "af-error.h"
 #include "af-tool-loop.h"
 
@@ -16,24 +17,6 @@
 /* The model proposes; the engine disposes. Tool calls only become planned
  * actions here: nothing is executed inside the loop, so every call still
  * meets the permission gate, the approval policy and the outbox. */
-
-typedef struct
-{
-  const char *name;
-  const char *description;
-  const char *schema;
-} ToolDef;
-
-static const ToolDef tool_defs[] = {
-  { "label", "Add a label to the message", "{\"type\":\"object\",\"properties\":{\"label\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},\"required\":[\"label\"],\"additionalProperties\":false}" },
-  { "archive", "Archive the message", "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}" },
-  { "star", "Star the message", "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}" },
-  { "mark_read", "Mark the message as read", "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}" },
-  { "draft", "Draft a reply to the message (not sent)", "{\"type\":\"object\",\"properties\":{\"body\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20000}},\"required\":[\"body\"],\"additionalProperties\":false}" },
-  { "send", "Send an email", "{\"type\":\"object\",\"properties\":{\"to\":{\"type\":\"string\",\"minLength\":3},\"subject\":{\"type\":\"string\"},\"body\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20000}},\"required\":[\"to\",\"body\"],\"additionalProperties\":false}" },
-  { "post", "Post a message to a Slack channel", "{\"type\":\"object\",\"properties\":{\"channel\":{\"type\":\"string\",\"minLength\":1},\"text\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":4000}},\"required\":[\"channel\",\"text\"],\"additionalProperties\":false}" },
-  { "create_event", "Create a tentative calendar event", "{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\",\"minLength\":1},\"start\":{\"type\":\"string\"},\"end\":{\"type\":\"string\"}},\"required\":[\"summary\",\"start\",\"end\"],\"additionalProperties\":false}" },
-};
 
 typedef struct
 {
@@ -76,9 +59,14 @@ af_tool_loop_build_tools (AfAgent *agent)
   g_return_val_if_fail (AF_IS_AGENT (agent), tools);
 
   /* Only what the agent may do is even shown to the model. */
-  for (guint i = 0; i < G_N_ELEMENTS (tool_defs); i++)
-    if (af_agent_has_permission (agent, af_action_get_permission (tool_defs[i].name)))
-      g_ptr_array_add (tools, af_llm_tool_new (tool_defs[i].name, tool_defs[i].description, tool_defs[i].schema));
+  for (const char *const *name = af_action_list_tools (); *name != NULL; name++)
+    if (af_agent_has_permission (agent, af_action_get_permission (*name)))
+      {
+        g_autoptr (JsonNode) schema = json_node_init_object (json_node_alloc (), af_action_get_tool_schema (*name));
+        g_autofree char *parameters = json_to_string (schema, FALSE);
+
+        g_ptr_array_add (tools, af_llm_tool_new (*name, af_action_get_tool_description (*name), parameters));
+      }
   return tools;
 }
 
@@ -119,7 +107,7 @@ on_chat_cb (GObject      *source,
   for (guint i = 0; i < calls->len; i++)
     {
       AfLlmToolCall *call = g_ptr_array_index (calls, i);
-      gboolean       known = af_action_get_permission (call->name) != NULL;
+      gboolean       known = af_action_is_known (call->name);
       g_autoptr (JsonNode) args = NULL;
       g_autofree char *answer = NULL;
 

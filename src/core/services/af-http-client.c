@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "af-backoff.h"
 #include "af-source.h"
 #include "af-error.h"
 #include "af-http-client.h"
@@ -287,11 +288,8 @@ static guint
 backoff_delay_ms (AfHttpClient *self,
                   guint         attempt)
 {
-  guint64 ceiling = (guint64)self->base_delay_ms << MIN (attempt - 1, 16);
-
-  ceiling = MIN (ceiling, self->max_delay_ms);
   /* "Equal jitter": half fixed, half random, so clients spread out. */
-  return (guint)(ceiling / 2 + g_random_int_range (0, (gint32)(ceiling / 2) + 1));
+  return (guint)af_backoff_delay (self->base_delay_ms, self->max_delay_ms, attempt, TRUE);
 }
 
 /* completion and the concurrency cap */

@@ -7,6 +7,8 @@
  * type than asked for, which any server can cause: these return the
  * default instead, as they do for a string that is not UTF-8. A NULL
  * object or array reads as empty.
+ *
+ * Shared by every layer (src/core/common/).
  */
 
 #pragma once
@@ -102,6 +104,9 @@ af_json_array_get_object (JsonArray *array,
 
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
+
+/* json_node_copy() shares objects and arrays; this does not. */
+JsonNode *af_json_deep_copy (JsonNode *node);
 
 static inline const char *
 af_json_array_get_string (JsonArray *array,

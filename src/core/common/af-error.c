@@ -9,4 +9,6 @@
 
 #include "af-error.h"
 
-G_DEFINE_QUARK (af - error - quark, af_error)
+/* clang-format off */
+G_DEFINE_QUARK (af-error-quark, af_error)
+/* clang-format on */
