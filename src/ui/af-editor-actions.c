@@ -1,9 +1,7 @@
 /* af-editor-actions.c — the agent editor's one view of the action
  * table: every list of actions the editor holds is here, in the engine's
- * ids. The permission an action needs is the engine's
- * (af_action_get_permission()); when the typed action table (af-action)
- * lists each action's service, permission and words, these two lists are
- * the ones to read from it.
+ * ids. What an action needs and which actions a permission's choice
+ * covers come from the action table (af-action.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "af-action.h"
 #include "af-editor-actions.h"
 
 /* What a rule row can do, in the order offered. */
@@ -28,19 +27,6 @@ const AfEditorChoice af_editor_rule_actions[] = {
 
 const guint af_editor_n_rule_actions = G_N_ELEMENTS (af_editor_rule_actions);
 
-static const struct
-{
-  const char        *permission;
-  const char *const *actions;
-} permission_actions[] = {
-  /* "Label, star and archive mail" covers every change to a message. */
-  { "gmail.modify", (const char *const[]){ "label", "archive", "star", "mark_read", NULL } },
-  { "gmail.compose", (const char *const[]){ "draft", NULL } },
-  { "gmail.send", (const char *const[]){ "send", NULL } },
-  { "calendar.write", (const char *const[]){ "create_event", NULL } },
-  { "slack.post", (const char *const[]){ "post", NULL } },
-};
-
 /**
  * af_editor_permission_actions:
  * @permission: "gmail.modify"…
@@ -52,8 +38,34 @@ static const struct
 const char *const *
 af_editor_permission_actions (const char *permission)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (permission_actions); i++)
-    if (g_strcmp0 (permission_actions[i].permission, permission) == 0)
-      return permission_actions[i].actions;
-  return NULL;
+  static GHashTable *by_permission = NULL;
+  GPtrArray         *actions;
+
+  /* An action the user can allow "always" is one an approval can ask
+   * about: the table's rows with those words, by the permission they need
+   * ("Label, star and archive mail" covers every change to a message). */
+  if (by_permission == NULL)
+    {
+      by_permission = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+      for (const char *const *a = af_action_list (); *a != NULL; a++)
+        {
+          g_autofree char *always = af_action_describe_always (*a, "");
+          const char      *needs = af_action_get_permission (*a);
+          GPtrArray       *list;
+
+          if (always == NULL || needs == NULL)
+            continue;
+          list = g_hash_table_lookup (by_permission, needs);
+          if (list == NULL)
+            {
+              list = g_ptr_array_new ();
+              g_ptr_array_add (list, NULL);
+              g_hash_table_insert (by_permission, (gpointer)needs, list);
+            }
+          list->pdata[list->len - 1] = (gpointer)*a;
+          g_ptr_array_add (list, NULL);
+        }
+    }
+  actions = g_hash_table_lookup (by_permission, permission ? permission : "");
+  return actions != NULL ? (const char *const *)actions->pdata : NULL;
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "af-agent-editor-private.h"
+#include "af-time.h"
 
 /* The trigger row's choices, in its order (af-agent-editor.ui). A manual
  * agent shows as the first: the editor offers no "manual". */
@@ -127,8 +128,8 @@ af_editor_trigger_save (AfAgentEditor     *self,
 char *
 af_editor_trigger_describe (AfAgentEditor *self)
 {
-  g_autofree char *at = g_strdup_printf ("%02d:%02d", gtk_spin_button_get_value_as_int (self->hour_spin),
-                                         gtk_spin_button_get_value_as_int (self->minute_spin));
+  g_autofree char *at = af_time_format_hhmm (gtk_spin_button_get_value_as_int (self->hour_spin),
+                                             gtk_spin_button_get_value_as_int (self->minute_spin));
   int              n;
 
   switch (selected_kind (self))

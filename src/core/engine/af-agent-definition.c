@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "af-agent-definition.h"
+#include "af-time.h"
 #include "af-error.h"
 #include "af-json-private.h"
 
@@ -144,11 +145,11 @@ read_trigger (AfAgentDefinition *self,
               JsonObject        *t)
 {
   const char *at = af_json_get_string (t, "at", NULL);
-  guint       h, m;
+  int         h, m;
 
   af_trigger_kind_from_string (af_json_get_string (t, "type", NULL), &self->trigger.kind);
   self->trigger.minutes = json_object_has_member (t, "minutes") ? (int)af_json_get_int (t, "minutes", 0) : 0;
-  if (at != NULL && sscanf (at, "%u:%u", &h, &m) == 2)
+  if (at != NULL && af_time_parse_hhmm (at, &h, &m))
     {
       self->trigger.hour = h;
       self->trigger.minute = m;
@@ -343,7 +344,7 @@ write_trigger (const AfAgentTrigger *trigger)
     json_object_set_int_member (t, "minutes", trigger->minutes);
   if (trigger->hour >= 0 && trigger->minute >= 0)
     {
-      g_autofree char *at = g_strdup_printf ("%02d:%02d", trigger->hour, trigger->minute);
+      g_autofree char *at = af_time_format_hhmm (trigger->hour, trigger->minute);
 
       json_object_set_string_member (t, "at", at);
     }
