@@ -10,10 +10,10 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "af-action.h"
 #include "af-activity-details.h"
 #include "af-activity-row.h"
 
-static const char *const gmail_actions[] = { "label", "archive", "star", "mark_read", "draft", "send", "read_mail", NULL };
 
 static const char *
 member (JsonObject *o,
@@ -40,7 +40,7 @@ af_activity_details_dup_web_uri (const char  *kind,
    * (https://bison.jp/cloud/791.html,
    * http://www.tjsg-kokoro.com/2013/10/11/gmailurl/). "u/0" is the
    * browser's first signed-in account. */
-  if (item != NULL && (g_strv_contains (gmail_actions, action ? action : "") || member (details, "thread_id") != NULL))
+  if (item != NULL && (g_strcmp0 (af_action_get_service (action), "gmail") == 0 || member (details, "thread_id") != NULL))
     {
       g_autofree char *escaped = g_uri_escape_string (item, NULL, FALSE);
 
