@@ -126,8 +126,9 @@ make_snippet (SbMessage *m)
                                                    : "";
   GString    *s = g_string_new (NULL);
   gboolean    in_tag = FALSE;
+  guint       n = 0; /* characters in s */
 
-  for (const char *p = source; *p && g_utf8_strlen (s->str, -1) < 100; p = g_utf8_next_char (p))
+  for (const char *p = source; *p && n < 100; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
@@ -136,7 +137,10 @@ make_snippet (SbMessage *m)
       else if (c == '>')
         in_tag = FALSE;
       else if (!in_tag)
-        g_string_append_unichar (s, g_unichar_isspace (c) ? ' ' : c);
+        {
+          g_string_append_unichar (s, g_unichar_isspace (c) ? ' ' : c);
+          n++;
+        }
     }
 
   return g_string_free (s, FALSE);

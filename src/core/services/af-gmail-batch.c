@@ -60,36 +60,60 @@ typedef struct
 
 static void meta_round (GTask *task);
 
-/* One part of a batch answer: "HTTP/1.1 200 OK\r\nheaders\r\n\r\nbody". */
+/* The first @needle in @data (not NUL-terminated), or NULL. */
+static const char *
+find_bytes (const char *data,
+            gsize       size,
+            const char *needle)
+{
+  gsize length = strlen (needle);
+
+  for (const char *p = data; size >= length && (gsize)(p - data) <= size - length; p++)
+    {
+      p = memchr (p, needle[0], size - length - (p - data) + 1);
+      if (p == NULL)
+        return NULL;
+      if (memcmp (p, needle, length) == 0)
+        return p;
+    }
+  return NULL;
+}
+
+/* One part of a batch answer: "HTTP/1.1 200 OK\r\nheaders\r\n\r\nbody".
+ * Read in place: a batch of full messages is megabytes, each part parsed
+ * once, never copied. */
 guint
 af_gmail_parse_batch_part (GBytes    *bytes,
                            JsonNode **json)
 {
-  gsize            size = 0;
-  const char      *data = g_bytes_get_data (bytes, &size);
-  g_autofree char *text = g_strndup (data ? data : "", size);
-  const char      *body;
-  guint            status = 0;
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize       size = 0;
+  const char *data = g_bytes_get_data (bytes, &size);
+  const char *nul, *sp, *body;
+  guint       status = 0;
+  g_autoptr (JsonParser) parser = NULL;
 
   *json = NULL;
-  if (!g_str_has_prefix (text, "HTTP/"))
+  if (data == NULL)
     return 0;
-  {
-    const char *sp = strchr (text, ' ');
+  /* Nothing after a NUL counts. */
+  if ((nul = memchr (data, '\0', size)) != NULL)
+    size = nul - data;
+  if (size < 5 || memcmp (data, "HTTP/", 5) != 0)
+    return 0;
 
-    if (sp != NULL)
-      status = (guint)g_ascii_strtoull (sp + 1, NULL, 10);
-  }
+  sp = memchr (data, ' ', size);
+  for (const char *p = sp ? sp + 1 : data + size; p < data + size && g_ascii_isdigit (*p) && status < 1000; p++)
+    status = status * 10 + (*p - '0');
 
-  body = strstr (text, "\r\n\r\n");
+  body = find_bytes (data, size, "\r\n\r\n");
   if (body != NULL)
     body += 4;
-  else if ((body = strstr (text, "\n\n")) != NULL)
+  else if ((body = find_bytes (data, size, "\n\n")) != NULL)
     body += 2;
 
-  if (body != NULL && json_parser_load_from_data (parser, body, -1, NULL) && json_parser_get_root (parser))
-    *json = json_node_copy (json_parser_get_root (parser));
+  parser = json_parser_new ();
+  if (body != NULL && json_parser_load_from_data (parser, body, size - (body - data), NULL))
+    *json = json_parser_steal_root (parser);
 
   return status;
 }
