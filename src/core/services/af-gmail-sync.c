@@ -288,7 +288,15 @@ on_sync_history_cb (GObject      *object,
       return;
     }
 
+  /* The next page is asked for before this one is read, so that it is
+   * on its way while the records are gone through. */
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    next = g_strdup (af_json_get_string (json_node_get_object (root), "nextPageToken", NULL));
+  if (next != NULL)
+    sync_history_page (g_object_ref (task), next);
+
   ids = g_ptr_array_new_with_free_func (g_free);
+  g_clear_pointer (&next, g_free);
   if (!parse_history (root, (const char *const *)op->skip_labels, ids, &history_id, &next, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -303,11 +311,9 @@ on_sync_history_cb (GObject      *object,
       op->result->history_id = g_steal_pointer (&history_id);
     }
 
+  /* The request for the next page holds the task now. */
   if (next != NULL)
-    {
-      sync_history_page (g_steal_pointer (&task), next);
-      return;
-    }
+    return;
 
   if (op->result->history_id == NULL)
     op->result->history_id = g_strdup (op->start_history_id);
