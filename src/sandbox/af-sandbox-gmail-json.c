@@ -339,44 +339,38 @@ sb_gmail_label_json (SbLabel *l,
   return json_builder_get_root (b);
 }
 
-/* A messageAdded History record, with the message's labelIds. */
+/* A messageAdded History record, with the message's labelIds. Built
+ * without a JsonBuilder: a history page is 500 of them, on the path of
+ * every sync. */
 JsonNode *
 sb_gmail_history_record_json (SbMessage *m)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autofree char *hid = g_strdup_printf ("%" G_GUINT64_FORMAT, m->history_id);
+  JsonObject      *record = json_object_new ();
+  JsonObject      *ref = json_object_new ();
+  JsonObject      *message = json_object_new ();
+  JsonObject      *added = json_object_new ();
+  JsonArray       *messages = json_array_sized_new (1);
+  JsonArray       *messages_added = json_array_sized_new (1);
+  JsonArray       *labels = json_array_sized_new (m->labels->len);
+  JsonNode        *node;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, hid);
-  json_builder_set_member_name (b, "messages");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, m->id);
-  json_builder_set_member_name (b, "threadId");
-  json_builder_add_string_value (b, m->thread_id);
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "messagesAdded");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "message");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, m->id);
-  json_builder_set_member_name (b, "threadId");
-  json_builder_add_string_value (b, m->thread_id);
-  json_builder_set_member_name (b, "labelIds");
-  json_builder_begin_array (b);
+  json_object_set_string_member (record, "id", hid);
+  json_object_set_string_member (ref, "id", m->id);
+  json_object_set_string_member (ref, "threadId", m->thread_id);
+  json_array_add_object_element (messages, ref);
+  json_object_set_array_member (record, "messages", messages);
+  json_object_set_string_member (message, "id", m->id);
+  json_object_set_string_member (message, "threadId", m->thread_id);
   for (guint k = 0; k < m->labels->len; k++)
-    json_builder_add_string_value (b, m->labels->pdata[k]);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+    json_array_add_string_element (labels, m->labels->pdata[k]);
+  json_object_set_array_member (message, "labelIds", labels);
+  json_object_set_object_member (added, "message", message);
+  json_array_add_object_element (messages_added, added);
+  json_object_set_array_member (record, "messagesAdded", messages_added);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, record);
+  return node;
 }
 
 /* users.getProfile */
