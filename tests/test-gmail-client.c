@@ -10,6 +10,7 @@
 #include "af-error.h"
 #include "af-test-services.h"
 #include "af-gmail-client.h"
+#include "af-gmail-client-private.h"
 
 typedef struct
 {
@@ -289,6 +290,48 @@ test_body_plain_html_charset (Fixture      *f,
 
   zoe = get_full (f, "Réunion demain");
   g_assert_nonnull (strstr (zoe->body_text, "日本語のテキスト. 🎉"));
+}
+
+/* A part of a batch answer is read where it lies in the answer: a slice
+ * of a bigger buffer, not NUL-terminated. */
+static void
+test_batch_part (void)
+{
+  static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"id\":\"a1\"}"
+                               "HTTP/1.1 404 Not Found\n\n{\"error\":{\"code\":404}}"
+                               "garbage";
+  g_autoptr (GBytes) all = g_bytes_new_static (answer, sizeof answer - 1);
+  gsize first = strlen ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"id\":\"a1\"}");
+  gsize second = strlen ("HTTP/1.1 404 Not Found\n\n{\"error\":{\"code\":404}}");
+  g_autoptr (GBytes) ok = g_bytes_new_from_bytes (all, 0, first);
+  g_autoptr (GBytes) missing = g_bytes_new_from_bytes (all, first, second);
+  g_autoptr (GBytes) truncated = g_bytes_new_from_bytes (all, 0, first - 1);
+  g_autoptr (GBytes) not_http = g_bytes_new_from_bytes (all, first + second, strlen ("garbage"));
+  static const char with_nul[] = "HTTP/1.1 200 OK\r\n\r\n{\"id\":\"b2\"}\0trailing";
+  g_autoptr (GBytes) nul = g_bytes_new_static (with_nul, sizeof with_nul - 1);
+  g_autoptr (JsonNode) json = NULL;
+
+  g_assert_cmpuint (af_gmail_parse_batch_part (ok, &json), ==, 200);
+  g_assert_nonnull (json);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "id"), ==, "a1");
+  g_clear_pointer (&json, json_node_unref);
+
+  g_assert_cmpuint (af_gmail_parse_batch_part (missing, &json), ==, 404);
+  g_assert_nonnull (json);
+  g_assert_true (json_object_has_member (json_node_get_object (json), "error"));
+  g_clear_pointer (&json, json_node_unref);
+
+  /* A body cut short is no JSON, but the status still counts. */
+  g_assert_cmpuint (af_gmail_parse_batch_part (truncated, &json), ==, 200);
+  g_assert_null (json);
+
+  g_assert_cmpuint (af_gmail_parse_batch_part (not_http, &json), ==, 0);
+  g_assert_null (json);
+
+  /* Nothing after a NUL is read. */
+  g_assert_cmpuint (af_gmail_parse_batch_part (nul, &json), ==, 200);
+  g_assert_nonnull (json);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "id"), ==, "b2");
 }
 
 static void
@@ -733,6 +776,7 @@ main (int   argc,
   ADD ("auth/errors", test_auth_errors);
   g_test_add ("/gmail/backlog-10000", Fixture, GINT_TO_POINTER (1), fixture_set_up, test_backlog_10000, fixture_tear_down);
   g_test_add_func ("/gmail/html-to-text", test_html_to_text);
+  g_test_add_func ("/gmail/batch-part", test_batch_part);
   g_test_add_func ("/gmail/mime", test_mime);
 #undef ADD
 

@@ -202,6 +202,60 @@ test_gmail_shapes (Fixture      *f,
   g_assert_cmpuint (af_sandbox_get_quota_units (f->sandbox, "gmail.users.messages.batchModify"), ==, 50);
 }
 
+/* The route table: each method and path reaches its own handler and is
+ * counted as its API method; a path or a method Gmail does not have is a
+ * 404 that counts as no method at all. */
+static void
+test_gmail_routes (Fixture      *f,
+                   gconstpointer data)
+{
+  static const char *const unknown[][2] = {
+    { "POST", "/gmail/v1/users/me/profile" },
+    { "DELETE", "/gmail/v1/users/me/messages" },
+    { "GET", "/gmail/v1/users/me/messages/abc/attachments" },
+    { "GET", "/gmail/v1/users/me/nothing" },
+    { "PUT", "/gmail/v1/users/me/labels" },
+  };
+  g_autoptr (Reply) list = request (f, "GET", "/gmail/v1/users/me/messages?maxResults=1", f->google, NULL, NULL);
+  g_autoptr (JsonNode) node = json (list);
+  const char *id = json_object_get_string_member (
+      json_array_get_object_element (json_object_get_array_member (json_node_get_object (node), "messages"), 0), "id");
+  g_autofree char *path = g_strdup_printf ("/gmail/v1/users/me/messages/%s?format=minimal", id);
+  g_autoptr (Reply) get = request (f, "GET", path, f->google, NULL, NULL);
+  g_autoptr (JsonNode) got = json (get);
+  g_autoptr (Reply) labels = request (f, "GET", "/gmail/v1/users/me/labels", f->google, NULL, NULL);
+  g_autoptr (Reply) created = request (f, "POST", "/gmail/v1/users/me/labels", f->google, "application/json", "{\"name\":\"Routed\"}");
+  g_autoptr (Reply) again = request (f, "POST", "/gmail/v1/users/me/labels", f->google, "application/json", "{\"name\":\"routed\"}");
+  g_autoptr (Reply) drafts = request (f, "GET", "/gmail/v1/users/me/drafts", f->google, NULL, NULL);
+
+  /* messages/{id}: the id segment reaches the handler. */
+  g_assert_cmpuint (get->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (got), "id"), ==, id);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.get"), ==, 1);
+  /* The same path by method: labels.list, then labels.create (a name
+   * that exists in another case is a 409). */
+  g_assert_cmpuint (labels->status, ==, 200);
+  g_assert_cmpuint (created->status, ==, 200);
+  g_assert_cmpuint (again->status, ==, 409);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.labels.list"), ==, 1);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.labels.create"), ==, 2);
+  g_assert_nonnull (af_sandbox_gmail_find_label (f->sandbox, "Routed"));
+  g_assert_cmpuint (drafts->status, ==, 200);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.drafts.list"), ==, 1);
+
+  af_sandbox_reset_counts (f->sandbox);
+  for (guint i = 0; i < G_N_ELEMENTS (unknown); i++)
+    {
+      g_autoptr (Reply) reply = request (f, unknown[i][0], unknown[i][1], f->google, NULL, NULL);
+      g_autoptr (JsonNode) error = json (reply);
+
+      g_assert_cmpuint (reply->status, ==, 404);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (error), "error"), "status"),
+                       ==, "NOT_FOUND");
+    }
+  g_assert_cmpuint (af_sandbox_get_total_requests (f->sandbox), ==, 0);
+}
+
 static char *
 current_history (Fixture *f)
 {
@@ -471,6 +525,7 @@ main (int   argc,
   ADD ("google-errors", test_google_errors);
   ADD ("gmail-shapes", test_gmail_shapes);
   ADD ("gmail-batch", test_gmail_batch);
+  ADD ("gmail-routes", test_gmail_routes);
   ADD ("gmail-history-and-queries", test_gmail_history_and_queries);
   ADD ("slack-shapes", test_slack_shapes);
   ADD ("llm-script", test_llm_script);

@@ -2,13 +2,18 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Parsers behind the async calls, for the fuzz harnesses.
+ * Parsers behind the async calls, for the fuzz harnesses, and what the
+ * files of the Gmail client (af-gmail-client.c, af-gmail-sync.c,
+ * af-gmail-batch.c) share.
  */
 
 #pragma once
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+
+#include "af-gmail-client.h"
+#include "af-service-method.h"
 
 G_BEGIN_DECLS
 
@@ -70,5 +75,29 @@ typedef struct
 void       af_gmail_batch_part_free (AfGmailBatchPart *part);
 GPtrArray *af_gmail_split_batch (SoupMessageHeaders *headers,
                                  GBytes             *body);
+
+/* Shared by the client's files. */
+const AfServiceMethod *af_gmail_method (const char *id);
+GError                *af_gmail_bad_response (const char *what);
+char                  *af_gmail_client_api_url (AfGmailClient *self,
+                                                const char    *format,
+                                                ...) G_GNUC_PRINTF (2, 3);
+AfHttpClient          *af_gmail_client_get_http (AfGmailClient *self);
+AfTokenSource         *af_gmail_client_get_tokens (AfGmailClient *self);
+const char            *af_gmail_client_get_base_url (AfGmailClient *self);
+const char            *af_gmail_client_get_base_path (AfGmailClient *self);
+
+/* One messages.list page → AfGmailListPage. */
+void             af_gmail_client_list_page_async (AfGmailClient      *self,
+                                                  const char         *query,
+                                                  gboolean            include_spam_trash,
+                                                  const char         *page_token,
+                                                  guint               max_results,
+                                                  GCancellable       *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer            user_data);
+AfGmailListPage *af_gmail_client_list_page_finish (AfGmailClient *self,
+                                                   GAsyncResult  *result,
+                                                   GError       **error);
 
 G_END_DECLS

@@ -5,7 +5,10 @@
 
 #pragma once
 
+#include "af-gmail-message.h"
 #include "af-http-client.h"
+#include "af-mail-text.h"
+#include "af-mime-writer.h"
 
 G_BEGIN_DECLS
 
@@ -15,85 +18,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AfGmailClient, af_gmail_client, AF, GMAIL_CLIENT, GObject)
 
-/**
- * AfGmailMessage:
- * @body_text: (nullable): only after af_gmail_client_get_message_async();
- *   text/plain preferred, else HTML converted to text
- */
-typedef struct
-{
-  char  *id;
-  char  *thread_id;
-  char  *history_id;
-  char **label_ids;
-  char  *snippet;
-  gint64 internal_date; /* ms since the epoch */
-  char  *from;
-  char  *to;
-  char  *subject;
-  char  *date;
-  char  *message_id; /* the Message-ID header */
-  char  *references;
-  char  *body_text;
-} AfGmailMessage;
-
-typedef struct
-{
-  char *id;
-  char *name;
-  char *type; /* "system" or "user" */
-} AfGmailLabel;
-
-/**
- * AfGmailSyncResult:
- * @message_ids: (element-type utf8): new message ids, deduplicated
- * @history_id: the cursor to store for the next sync
- * @full_resync: %TRUE when the stored cursor had expired (or there was
- *   none) and the mailbox was listed instead
- * @truncated: %TRUE when a full resync stopped at its bound
- */
-typedef struct
-{
-  GPtrArray *message_ids;
-  char      *history_id;
-  gboolean   full_resync;
-  gboolean   truncated;
-} AfGmailSyncResult;
-
-/**
- * AfGmailOutgoing:
- * @thread_id: (nullable): set for a reply, with @in_reply_to and @references
- */
-typedef struct
-{
-  const char *from;
-  const char *to;
-  const char *cc;
-  const char *subject;
-  const char *body_text;
-  const char *thread_id;
-  const char *in_reply_to;
-  const char *references;
-  const char *message_id; /* nullable: "<…>", lets the mail be found again */
-} AfGmailOutgoing;
-
-void af_gmail_message_free (AfGmailMessage *message);
-void af_gmail_label_free (AfGmailLabel *label);
-void af_gmail_sync_result_free (AfGmailSyncResult *result);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfGmailMessage, af_gmail_message_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfGmailLabel, af_gmail_label_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfGmailSyncResult, af_gmail_sync_result_free)
-
 AfGmailClient *af_gmail_client_new (AfHttpClient  *http,
                                     AfTokenSource *tokens,
                                     const char    *base_url);
-
-/* Pure helpers, exposed for tests and the engine. */
-char           *af_gmail_build_mime (const AfGmailOutgoing *outgoing);
-char           *af_gmail_message_id_for_key (const char *key);
-char           *af_gmail_payload_to_text (JsonObject *payload);
-char           *af_gmail_html_to_text (const char *html);
-AfGmailMessage *af_gmail_message_from_json (JsonObject *object);
 
 /* users.getProfile → the current historyId (transfer full). */
 void  af_gmail_client_get_history_id_async (AfGmailClient      *self,

@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Parsers behind the async calls, for the fuzz harnesses.
+ * Parsers behind the async calls, for the fuzz harnesses, and what the
+ * files of the Slack client share.
  */
 
 #pragma once
@@ -10,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "af-service-method.h"
+#include "af-slack-client.h"
 
 G_BEGIN_DECLS
 
@@ -49,5 +51,27 @@ const char *af_slack_history_page_find (AfSlackHistoryPage *page,
                                         const char         *event_type,
                                         const char         *member,
                                         const char         *value);
+
+/* Shared by the client's files. */
+
+/* The most items a page of conversations.list or .history asks for. */
+#define AF_SLACK_PAGE_LIMIT 200
+
+const char *af_slack_json_str (JsonObject *object,
+                               const char *member);
+/* GET for reads (query string), POST with a JSON body for writes. */
+void     af_slack_client_call_api (AfSlackClient      *self,
+                                   const char         *method_id,
+                                   const char         *query,
+                                   JsonNode           *body,
+                                   const char         *target,
+                                   AfSlackParseFunc    parse,
+                                   gpointer            source_tag,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
+gpointer af_slack_client_finish_pointer (gpointer      self,
+                                         GAsyncResult *result,
+                                         GError      **error);
 
 G_END_DECLS

@@ -17,7 +17,6 @@
 #include "af-slack-client-private.h"
 
 #define DEFAULT_POST_INTERVAL_MS 1000
-#define PAGE_LIMIT               200
 
 struct _AfSlackClient
 {
@@ -70,9 +69,9 @@ af_slack_user_free (AfSlackUser *user)
   g_free (user);
 }
 
-static const char *
-str (JsonObject *object,
-     const char *member)
+const char *
+af_slack_json_str (JsonObject *object,
+                   const char *member)
 {
   return af_json_get_string (object, member, NULL);
 }
@@ -159,7 +158,7 @@ af_slack_parse_answer (JsonNode              *root,
   o = json_node_get_object (root);
   if (!af_json_get_boolean (o, "ok", FALSE))
     {
-      g_propagate_error (error, slack_error (method, str (o, "error"), target));
+      g_propagate_error (error, slack_error (method, af_slack_json_str (o, "error"), target));
       return NULL;
     }
 
@@ -195,17 +194,17 @@ on_call_cb (GObject      *object,
 }
 
 /* GET for reads (query string), POST with a JSON body for writes. */
-static void
-call_api (AfSlackClient      *self,
-          const char         *method_id,
-          const char         *query,
-          JsonNode           *body,
-          const char         *target,
-          AfSlackParseFunc    parse,
-          gpointer            source_tag,
-          GCancellable       *cancellable,
-          GAsyncReadyCallback callback,
-          gpointer            user_data)
+void
+af_slack_client_call_api (AfSlackClient      *self,
+                          const char         *method_id,
+                          const char         *query,
+                          JsonNode           *body,
+                          const char         *target,
+                          AfSlackParseFunc    parse,
+                          gpointer            source_tag,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
 {
   GTask           *task = g_task_new (self, cancellable, callback, user_data);
   CallData        *call = g_new0 (CallData, 1);
@@ -224,10 +223,10 @@ call_api (AfSlackClient      *self,
                              cancellable, on_call_cb, task);
 }
 
-static gpointer
-finish_pointer (gpointer      self,
-                GAsyncResult *result,
-                GError      **error)
+gpointer
+af_slack_client_finish_pointer (gpointer      self,
+                                GAsyncResult *result,
+                                GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
@@ -241,11 +240,11 @@ af_slack_parse_identity (JsonObject *o)
 {
   AfSlackIdentity *identity = g_new0 (AfSlackIdentity, 1);
 
-  identity->team_id = g_strdup (str (o, "team_id"));
-  identity->team = g_strdup (str (o, "team"));
-  identity->user_id = g_strdup (str (o, "user_id"));
-  identity->user = g_strdup (str (o, "user"));
-  identity->url = g_strdup (str (o, "url"));
+  identity->team_id = g_strdup (af_slack_json_str (o, "team_id"));
+  identity->team = g_strdup (af_slack_json_str (o, "team"));
+  identity->user_id = g_strdup (af_slack_json_str (o, "user_id"));
+  identity->user = g_strdup (af_slack_json_str (o, "user"));
+  identity->url = g_strdup (af_slack_json_str (o, "url"));
 
   return identity;
 }
@@ -261,8 +260,8 @@ af_slack_client_auth_test_async (AfSlackClient      *self,
   g_return_if_fail (AF_IS_SLACK_CLIENT (self));
 
   json_object_unref (json_node_get_object (body));
-  call_api (self, "slack.auth.test", NULL, body, NULL, af_slack_parse_identity,
-            af_slack_client_auth_test_async, cancellable, callback, user_data);
+  af_slack_client_call_api (self, "slack.auth.test", NULL, body, NULL, af_slack_parse_identity,
+                            af_slack_client_auth_test_async, cancellable, callback, user_data);
 }
 
 /**
@@ -275,7 +274,7 @@ af_slack_client_auth_test_finish (AfSlackClient *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  return finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, error);
 }
 
 /* conversations.list */
@@ -294,11 +293,11 @@ af_slack_parse_channel_page (JsonObject *o)
       AfSlackChannel *channel;
 
       /* Channels are posted to by id: one without is none. */
-      if (str (c, "id") == NULL)
+      if (af_slack_json_str (c, "id") == NULL)
         continue;
       channel = g_new0 (AfSlackChannel, 1);
-      channel->id = g_strdup (str (c, "id"));
-      channel->name = g_strdup (str (c, "name"));
+      channel->id = g_strdup (af_slack_json_str (c, "id"));
+      channel->name = g_strdup (af_slack_json_str (c, "name"));
       channel->is_private = af_json_get_boolean (c, "is_private", FALSE);
       channel->is_member = af_json_get_boolean (c, "is_member", FALSE);
       channel->is_im = af_json_get_boolean (c, "is_im", FALSE);
@@ -306,7 +305,7 @@ af_slack_parse_channel_page (JsonObject *o)
     }
 
   /* The last page says "next_cursor": "". */
-  cursor = str (af_json_get_object (o, "response_metadata"), "next_cursor");
+  cursor = af_slack_json_str (af_json_get_object (o, "response_metadata"), "next_cursor");
   if (cursor != NULL && *cursor != '\0')
     page->next_cursor = g_strdup (cursor);
 
@@ -370,13 +369,13 @@ list_page (GTask      *task,
   if (cursor != NULL)
     {
       g_autofree char *c = g_uri_escape_string (cursor, NULL, FALSE);
-      query = g_strdup_printf ("types=%s&exclude_archived=true&limit=%u&cursor=%s", types, PAGE_LIMIT, c);
+      query = g_strdup_printf ("types=%s&exclude_archived=true&limit=%u&cursor=%s", types, AF_SLACK_PAGE_LIMIT, c);
     }
   else
-    query = g_strdup_printf ("types=%s&exclude_archived=true&limit=%u", types, PAGE_LIMIT);
+    query = g_strdup_printf ("types=%s&exclude_archived=true&limit=%u", types, AF_SLACK_PAGE_LIMIT);
 
-  call_api (self, "slack.conversations.list", query, NULL, NULL, af_slack_parse_channel_page, list_page,
-            g_task_get_cancellable (task), on_list_page_cb, task);
+  af_slack_client_call_api (self, "slack.conversations.list", query, NULL, NULL, af_slack_parse_channel_page, list_page,
+                            g_task_get_cancellable (task), on_list_page_cb, task);
 }
 
 void
@@ -410,7 +409,7 @@ af_slack_client_list_conversations_finish (AfSlackClient *self,
                                            GAsyncResult  *result,
                                            GError       **error)
 {
-  return finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, error);
 }
 
 /* conversations.open */
@@ -420,7 +419,7 @@ af_slack_parse_open (JsonObject *o)
 {
   JsonObject *channel = af_json_get_object (o, "channel");
 
-  return g_strdup (str (channel, "id"));
+  return g_strdup (af_slack_json_str (channel, "id"));
 }
 
 void
@@ -440,8 +439,8 @@ af_slack_client_open_conversation_async (AfSlackClient      *self,
   json_object_set_string_member (o, "users", user_id);
   body = json_node_init_object (json_node_alloc (), o);
   json_object_unref (o);
-  call_api (self, "slack.conversations.open", NULL, body, user_id, af_slack_parse_open,
-            af_slack_client_open_conversation_async, cancellable, callback, user_data);
+  af_slack_client_call_api (self, "slack.conversations.open", NULL, body, user_id, af_slack_parse_open,
+                            af_slack_client_open_conversation_async, cancellable, callback, user_data);
 }
 
 /**
@@ -454,7 +453,7 @@ af_slack_client_open_conversation_finish (AfSlackClient *self,
                                           GAsyncResult  *result,
                                           GError       **error)
 {
-  return finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, error);
 }
 
 /* users.lookupByEmail */
@@ -466,14 +465,14 @@ af_slack_parse_user (JsonObject *o)
   JsonObject  *profile = af_json_get_object (u, "profile");
   AfSlackUser *user;
 
-  if (u == NULL || str (u, "id") == NULL)
+  if (u == NULL || af_slack_json_str (u, "id") == NULL)
     return NULL;
 
   user = g_new0 (AfSlackUser, 1);
-  user->id = g_strdup (str (u, "id"));
-  user->name = g_strdup (str (u, "name"));
-  user->real_name = g_strdup (str (u, "real_name") ? str (u, "real_name") : str (profile, "real_name"));
-  user->email = g_strdup (str (profile, "email"));
+  user->id = g_strdup (af_slack_json_str (u, "id"));
+  user->name = g_strdup (af_slack_json_str (u, "name"));
+  user->real_name = g_strdup (af_slack_json_str (u, "real_name") ? af_slack_json_str (u, "real_name") : af_slack_json_str (profile, "real_name"));
+  user->email = g_strdup (af_slack_json_str (profile, "email"));
 
   return user;
 }
@@ -493,8 +492,8 @@ af_slack_client_lookup_user_by_email_async (AfSlackClient      *self,
 
   escaped = g_uri_escape_string (email, NULL, FALSE);
   query = g_strdup_printf ("email=%s", escaped);
-  call_api (self, "slack.users.lookupByEmail", query, NULL, email, af_slack_parse_user,
-            af_slack_client_lookup_user_by_email_async, cancellable, callback, user_data);
+  af_slack_client_call_api (self, "slack.users.lookupByEmail", query, NULL, email, af_slack_parse_user,
+                            af_slack_client_lookup_user_by_email_async, cancellable, callback, user_data);
 }
 
 /**
@@ -507,7 +506,7 @@ af_slack_client_lookup_user_by_email_finish (AfSlackClient *self,
                                              GAsyncResult  *result,
                                              GError       **error)
 {
-  return finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, error);
 }
 
 /* chat.postMessage */
@@ -515,7 +514,7 @@ af_slack_client_lookup_user_by_email_finish (AfSlackClient *self,
 gpointer
 af_slack_parse_post (JsonObject *o)
 {
-  return g_strdup (str (o, "ts"));
+  return g_strdup (af_slack_json_str (o, "ts"));
 }
 
 typedef struct
@@ -612,8 +611,8 @@ pump_channel (PostChannel *channel)
 
   post = g_queue_pop_head (&channel->waiting);
   channel->busy = TRUE;
-  call_api (post->self, "slack.chat.postMessage", NULL, post->body, post->channel, af_slack_parse_post,
-            pump_channel, g_task_get_cancellable (post->task), on_post_cb, post);
+  af_slack_client_call_api (post->self, "slack.chat.postMessage", NULL, post->body, post->channel, af_slack_parse_post,
+                            pump_channel, g_task_get_cancellable (post->task), on_post_cb, post);
 }
 
 static void post_message (AfSlackClient      *self,
@@ -740,240 +739,7 @@ af_slack_client_post_message_finish (AfSlackClient *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  return finish_pointer (self, result, error);
-}
-
-/* conversations.history: finding a message by its metadata */
-
-void
-af_slack_history_page_free (AfSlackHistoryPage *page)
-{
-  g_clear_pointer (&page->messages, json_array_unref);
-  g_free (page->next_cursor);
-  g_free (page);
-}
-
-gpointer
-af_slack_parse_history (JsonObject *o)
-{
-  AfSlackHistoryPage *page = g_new0 (AfSlackHistoryPage, 1);
-  JsonArray          *messages = af_json_get_array (o, "messages");
-  const char         *cursor = str (af_json_get_object (o, "response_metadata"), "next_cursor");
-
-  page->messages = messages != NULL ? json_array_ref (messages) : json_array_new ();
-  if (cursor != NULL && *cursor != '\0')
-    page->next_cursor = g_strdup (cursor);
-  return page;
-}
-
-/**
- * af_slack_history_page_find:
- *
- * Returns: (nullable): the ts of the first message of @page whose
- *   metadata is of @event_type with @member set to @value ("" if it has
- *   no ts), or %NULL
- */
-const char *
-af_slack_history_page_find (AfSlackHistoryPage *page,
-                            const char         *event_type,
-                            const char         *member,
-                            const char         *value)
-{
-  for (guint i = 0; i < json_array_get_length (page->messages); i++)
-    {
-      JsonObject *message = af_json_array_get_object (page->messages, i);
-      JsonObject *metadata = af_json_get_object (message, "metadata");
-      JsonObject *payload = af_json_get_object (metadata, "event_payload");
-
-      if (payload != NULL && g_strcmp0 (str (metadata, "event_type"), event_type) == 0 &&
-          g_strcmp0 (str (payload, member), value) == 0)
-        return str (message, "ts") ? str (message, "ts") : "";
-    }
-  return NULL;
-}
-
-/* Enough for any channel's last days of messages, and bounded. */
-#define HISTORY_MAX_PAGES 25
-
-typedef struct
-{
-  char  *channel;
-  char  *event_type;
-  char  *member;
-  char  *value;
-  gint64 oldest;
-  guint  pages;
-} FindOp;
-
-static void
-find_op_free (gpointer data)
-{
-  FindOp *op = data;
-
-  g_free (op->channel);
-  g_free (op->event_type);
-  g_free (op->member);
-  g_free (op->value);
-  g_free (op);
-}
-
-static void history_page (GTask      *task,
-                          const char *channel_id,
-                          const char *cursor);
-
-static void
-on_history_page_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  FindOp             *op = g_task_get_task_data (task);
-  GError             *error = NULL;
-  AfSlackHistoryPage *page = g_task_propagate_pointer (G_TASK (result), &error);
-  const char         *channel_id = g_object_get_data (G_OBJECT (task), "channel-id");
-  const char         *ts;
-
-  if (page == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  ts = af_slack_history_page_find (page, op->event_type, op->member, op->value);
-  if (ts != NULL)
-    g_task_return_pointer (task, g_strdup (ts), g_free);
-  else if (page->next_cursor != NULL && ++op->pages < HISTORY_MAX_PAGES)
-    history_page (g_steal_pointer (&task), channel_id, page->next_cursor);
-  else
-    g_task_return_pointer (task, NULL, NULL);
-  af_slack_history_page_free (page);
-}
-
-static void
-history_page (GTask      *task,
-              const char *channel_id,
-              const char *cursor)
-{
-  AfSlackClient   *self = g_task_get_source_object (task);
-  FindOp          *op = g_task_get_task_data (task);
-  g_autofree char *c = g_uri_escape_string (channel_id, NULL, FALSE);
-  GString         *query = g_string_new (NULL);
-
-  g_string_append_printf (query, "channel=%s&include_all_metadata=true&limit=%u", c, PAGE_LIMIT);
-  if (op->oldest > 0)
-    g_string_append_printf (query, "&oldest=%" G_GINT64_FORMAT ".000000", op->oldest);
-  if (cursor != NULL)
-    {
-      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
-
-      g_string_append_printf (query, "&cursor=%s", escaped);
-    }
-  call_api (self, "slack.conversations.history", query->str, NULL, op->channel, af_slack_parse_history, history_page,
-            g_task_get_cancellable (task), on_history_page_cb, task);
-  g_string_free (query, TRUE);
-}
-
-static void
-on_find_channels_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  FindOp *op = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr (GPtrArray) channels = af_slack_client_list_conversations_finish (AF_SLACK_CLIENT (object), result, &error);
-  const char *name = op->channel[0] == '#' ? op->channel + 1 : op->channel;
-
-  if (channels == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  for (guint i = 0; i < channels->len; i++)
-    {
-      AfSlackChannel *c = g_ptr_array_index (channels, i);
-
-      if (g_strcmp0 (c->name, name) == 0)
-        {
-          g_object_set_data_full (G_OBJECT (task), "channel-id", g_strdup (c->id), g_free);
-          history_page (g_steal_pointer (&task), c->id, NULL);
-          return;
-        }
-    }
-  g_task_return_new_error (task, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("Slack could not find “%s”."), op->channel);
-}
-
-static gboolean
-is_conversation_id (const char *channel)
-{
-  if (channel[0] != 'C' && channel[0] != 'G' && channel[0] != 'D')
-    return FALSE;
-  for (const char *p = channel; *p; p++)
-    if (!g_ascii_isupper (*p) && !g_ascii_isdigit (*p))
-      return FALSE;
-  return TRUE;
-}
-
-/**
- * af_slack_client_find_by_metadata_async:
- * @channel: a conversation id, or a channel name ("#general")
- * @event_type: the metadata's event_type
- * @member: a member of its event_payload, e.g. "key"
- * @value: the value @member must have
- * @oldest: (optional): look no further back than this (Unix seconds), 0
- *   for no bound
- *
- * Reads @channel's history with include_all_metadata=true, newest first,
- * for a message whose metadata matches.
- */
-void
-af_slack_client_find_by_metadata_async (AfSlackClient      *self,
-                                        const char         *channel,
-                                        const char         *event_type,
-                                        const char         *member,
-                                        const char         *value,
-                                        gint64              oldest,
-                                        GCancellable       *cancellable,
-                                        GAsyncReadyCallback callback,
-                                        gpointer            user_data)
-{
-  GTask  *task;
-  FindOp *op;
-
-  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
-  g_return_if_fail (channel != NULL && event_type != NULL && member != NULL && value != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_slack_client_find_by_metadata_async);
-  op = g_new0 (FindOp, 1);
-  op->channel = g_strdup (channel);
-  op->event_type = g_strdup (event_type);
-  op->member = g_strdup (member);
-  op->value = g_strdup (value);
-  op->oldest = oldest;
-  g_task_set_task_data (task, op, find_op_free);
-
-  /* conversations.history takes only ids; chat.postMessage names too. */
-  if (is_conversation_id (channel))
-    {
-      g_object_set_data_full (G_OBJECT (task), "channel-id", g_strdup (channel), g_free);
-      history_page (task, channel, NULL);
-    }
-  else
-    af_slack_client_list_conversations_async (self, NULL, cancellable, on_find_channels_cb, task);
-}
-
-/**
- * af_slack_client_find_by_metadata_finish:
- *
- * Returns: (transfer full) (nullable): the matching message's ts; %NULL
- *   with @error unset when there is none
- */
-char *
-af_slack_client_find_by_metadata_finish (AfSlackClient *self,
-                                         GAsyncResult  *result,
-                                         GError       **error)
-{
-  return finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, error);
 }
 
 /* chat.getPermalink */
@@ -981,7 +747,7 @@ af_slack_client_find_by_metadata_finish (AfSlackClient *self,
 gpointer
 af_slack_parse_permalink (JsonObject *o)
 {
-  return g_strdup (str (o, "permalink"));
+  return g_strdup (af_slack_json_str (o, "permalink"));
 }
 
 void
@@ -1002,8 +768,8 @@ af_slack_client_get_permalink_async (AfSlackClient      *self,
   c = g_uri_escape_string (channel, NULL, FALSE);
   t = g_uri_escape_string (ts, NULL, FALSE);
   query = g_strdup_printf ("channel=%s&message_ts=%s", c, t);
-  call_api (self, "slack.chat.getPermalink", query, NULL, channel, af_slack_parse_permalink,
-            af_slack_client_get_permalink_async, cancellable, callback, user_data);
+  af_slack_client_call_api (self, "slack.chat.getPermalink", query, NULL, channel, af_slack_parse_permalink,
+                            af_slack_client_get_permalink_async, cancellable, callback, user_data);
 }
 
 /**
@@ -1016,7 +782,7 @@ af_slack_client_get_permalink_finish (AfSlackClient *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  return finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, error);
 }
 
 /* GObject */

@@ -1,0 +1,488 @@
+/* af-gmail-batch.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reading many messages through Gmail's batch endpoint: the
+ * multipart/mixed request, its answer split into parts, and the rounds
+ * that retry what was not answered.
+ */
+
+#define G_LOG_DOMAIN "af-gmail-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "af-error.h"
+#include "af-gmail-client.h"
+#include "af-gmail-client-private.h"
+
+/* "You're limited to 100 calls in a single batch request"; Google warns
+ * that batches over 50 are likelier to be rate limited, so a part that
+ * answers 429 makes the following rounds smaller:
+ * https://developers.google.com/gmail/api/guides/batch */
+#define BATCH_MAX        100
+#define BATCH_MIN        10
+#define BATCH_ROUNDS     4
+#define METADATA_HEADERS "metadataHeaders=From&metadataHeaders=To&metadataHeaders=Subject&metadataHeaders=Date&metadataHeaders=Message-ID&metadataHeaders=References"
+
+typedef struct
+{
+  GPtrArray *messages; /* AfGmailMessage */
+  GPtrArray *retry;    /* ids to try again in the next round */
+  GPtrArray *round;    /* ids of this round */
+  guint      pending;
+  guint      rounds;
+  guint      batch_max; /* parts per batch request */
+  gboolean   throttled; /* a part answered 429 this round */
+  gboolean   full;      /* format=full: headers and body */
+  GError    *error;
+} MetaOp;
+
+static void
+meta_op_free (gpointer data)
+{
+  MetaOp *op = data;
+
+  g_clear_pointer (&op->messages, g_ptr_array_unref);
+  g_clear_pointer (&op->retry, g_ptr_array_unref);
+  g_clear_pointer (&op->round, g_ptr_array_unref);
+  g_clear_error (&op->error);
+  g_free (op);
+}
+
+typedef struct
+{
+  GTask     *task;
+  GPtrArray *ids; /* (element-type utf8) owned by the round */
+} BatchCall;
+
+static void meta_round (GTask *task);
+
+/* The first @needle in @data (not NUL-terminated), or NULL. */
+static const char *
+find_bytes (const char *data,
+            gsize       size,
+            const char *needle)
+{
+  gsize length = strlen (needle);
+
+  for (const char *p = data; size >= length && (gsize)(p - data) <= size - length; p++)
+    {
+      p = memchr (p, needle[0], size - length - (p - data) + 1);
+      if (p == NULL)
+        return NULL;
+      if (memcmp (p, needle, length) == 0)
+        return p;
+    }
+  return NULL;
+}
+
+/* One part of a batch answer: "HTTP/1.1 200 OK\r\nheaders\r\n\r\nbody".
+ * Read in place: a batch of full messages is megabytes, each part parsed
+ * once, never copied. */
+guint
+af_gmail_parse_batch_part (GBytes    *bytes,
+                           JsonNode **json)
+{
+  gsize       size = 0;
+  const char *data = g_bytes_get_data (bytes, &size);
+  const char *nul, *sp, *body;
+  guint       status = 0;
+  g_autoptr (JsonParser) parser = NULL;
+
+  *json = NULL;
+  if (data == NULL)
+    return 0;
+  /* Nothing after a NUL counts. */
+  if ((nul = memchr (data, '\0', size)) != NULL)
+    size = nul - data;
+  if (size < 5 || memcmp (data, "HTTP/", 5) != 0)
+    return 0;
+
+  sp = memchr (data, ' ', size);
+  for (const char *p = sp ? sp + 1 : data + size; p < data + size && g_ascii_isdigit (*p) && status < 1000; p++)
+    status = status * 10 + (*p - '0');
+
+  body = find_bytes (data, size, "\r\n\r\n");
+  if (body != NULL)
+    body += 4;
+  else if ((body = find_bytes (data, size, "\n\n")) != NULL)
+    body += 2;
+
+  parser = json_parser_new ();
+  if (body != NULL && json_parser_load_from_data (parser, body, size - (body - data), NULL))
+    *json = json_parser_steal_root (parser);
+
+  return status;
+}
+
+void
+af_gmail_batch_part_free (AfGmailBatchPart *part)
+{
+  g_free (part->content_id);
+  g_clear_pointer (&part->body, g_bytes_unref);
+  g_free (part);
+}
+
+/* memmem() for a delimiter that starts a line. */
+static const char *
+find_delimiter (const char *p,
+                const char *end,
+                const char *delimiter,
+                gsize       length)
+{
+  for (const char *start = p; end - p >= (gssize)length; p++)
+    {
+      p = memchr (p, delimiter[0], end - p - length + 1);
+      if (p == NULL)
+        return NULL;
+      if (memcmp (p, delimiter, length) == 0 && (p == start || p[-1] == '\n'))
+        return p;
+    }
+  return NULL;
+}
+
+static char *
+part_content_id (const char *headers,
+                 gsize       length)
+{
+  g_autofree char *text = g_strndup (headers, length);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_ascii_strncasecmp (lines[i], "Content-ID:", strlen ("Content-ID:")) == 0)
+      return g_strstrip (g_strdup (lines[i] + strlen ("Content-ID:")));
+  return NULL;
+}
+
+/**
+ * af_gmail_split_batch:
+ *
+ * Splits a multipart/mixed /batch answer (RFC 2046) into its parts. Not
+ * with soup_multipart_new_from_message(): libsoup up to 3.6 reads out of
+ * bounds on some malformed bodies (CVE-2025-32914, CVE-2025-4948). An
+ * unterminated last part is left out.
+ *
+ * Returns: (transfer full) (element-type AfGmailBatchPart) (nullable):
+ *   the parts, %NULL if the answer is not multipart
+ */
+GPtrArray *
+af_gmail_split_batch (SoupMessageHeaders *headers,
+                      GBytes             *body)
+{
+  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (GPtrArray) parts = NULL;
+  g_autofree char *delimiter = NULL;
+  const char      *content_type, *boundary, *data, *end, *p;
+  gsize            size = 0, length;
+
+  content_type = soup_message_headers_get_content_type (headers, &params);
+  boundary = params != NULL ? g_hash_table_lookup (params, "boundary") : NULL;
+  if (content_type == NULL || !g_str_has_prefix (content_type, "multipart/") || boundary == NULL || *boundary == '\0' || body == NULL)
+    return NULL;
+
+  delimiter = g_strconcat ("--", boundary, NULL);
+  length = strlen (delimiter);
+  data = g_bytes_get_data (body, &size);
+  if (data == NULL)
+    return NULL;
+  end = data + size;
+
+  parts = g_ptr_array_new_with_free_func ((GDestroyNotify)af_gmail_batch_part_free);
+  p = find_delimiter (data, end, delimiter, length);
+  if (p == NULL)
+    return NULL;
+
+  for (;;)
+    {
+      const char       *start, *next, *stop, *blank;
+      gsize             header_length;
+      AfGmailBatchPart *part;
+
+      p += length;
+      /* "--boundary--" closes the body. */
+      if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+        break;
+      start = memchr (p, '\n', end - p);
+      if (start == NULL)
+        break;
+      start++;
+      next = find_delimiter (start, end, delimiter, length);
+      if (next == NULL)
+        break;
+
+      /* The CRLF before a delimiter belongs to the delimiter. */
+      stop = next;
+      if (stop > start && stop[-1] == '\n')
+        stop--;
+      if (stop > start && stop[-1] == '\r')
+        stop--;
+
+      /* The part's own headers end at its first blank line. */
+      blank = NULL;
+      header_length = 0;
+      if (stop - start >= 2 && start[0] == '\r' && start[1] == '\n')
+        blank = start, header_length = 0;
+      else if (stop - start >= 1 && start[0] == '\n')
+        blank = start, header_length = 0;
+      for (const char *q = start; blank == NULL && q < stop; q++)
+        if (*q == '\n' && ((stop - q >= 2 && q[1] == '\n') || (stop - q >= 3 && q[1] == '\r' && q[2] == '\n')))
+          {
+            blank = q + 1;
+            header_length = q + 1 - start;
+          }
+
+      part = g_new0 (AfGmailBatchPart, 1);
+      if (blank != NULL)
+        {
+          const char *content = blank + (blank[0] == '\r' ? 2 : 1);
+
+          part->content_id = part_content_id (start, header_length);
+          part->body = g_bytes_new (content, stop - content);
+        }
+      else
+        part->body = g_bytes_new (start, stop - start);
+      g_ptr_array_add (parts, part);
+
+      p = next;
+    }
+
+  return g_steal_pointer (&parts);
+}
+
+static void
+on_batch_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  BatchCall *call = user_data;
+  g_autoptr (GTask) task = call->task;
+  g_autoptr (GPtrArray) ids = call->ids;
+  MetaOp *op = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfHttpResponse) response = af_http_client_request_finish (AF_HTTP_CLIENT (object), result, &error);
+  g_autoptr (GPtrArray) parts = NULL;
+  g_autoptr (GHashTable) answered = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_free (call);
+  op->pending--;
+
+  if (response == NULL)
+    {
+      if (op->error == NULL)
+        op->error = g_steal_pointer (&error);
+    }
+  else
+    {
+      parts = af_gmail_split_batch (response->headers, response->body);
+      if (parts == NULL)
+        {
+          if (op->error == NULL)
+            op->error = af_gmail_bad_response (_ ("Read messages in a batch"));
+        }
+      else
+        {
+          for (guint i = 0; i < parts->len; i++)
+            {
+              AfGmailBatchPart *part = parts->pdata[i];
+              g_autoptr (JsonNode) json = NULL;
+              guint status;
+
+              status = af_gmail_parse_batch_part (part->body, &json);
+
+              if (status == 200 && json != NULL && JSON_NODE_HOLDS_OBJECT (json))
+                {
+                  AfGmailMessage *message = af_gmail_message_from_json (json_node_get_object (json));
+
+                  if (message->id != NULL)
+                    {
+                      g_hash_table_add (answered, message->id);
+                      g_ptr_array_add (op->messages, message);
+                    }
+                  else
+                    af_gmail_message_free (message);
+                }
+              else if (status == 429)
+                op->throttled = TRUE;
+              else if (status == 404)
+                {
+                  /* Deleted since it was listed: nothing to read. The id is
+                   * known from the Content-ID "response-<id>". */
+                  const char *cid = part->content_id;
+
+                  if (cid != NULL && (cid = strstr (cid, "response-")) != NULL)
+                    {
+                      g_autofree char *id = g_strdup (cid + strlen ("response-"));
+
+                      id[strcspn (id, ">")] = '\0';
+                      for (guint k = 0; k < op->round->len; k++)
+                        if (g_str_equal (op->round->pdata[k], id))
+                          g_hash_table_add (answered, op->round->pdata[k]);
+                    }
+                }
+            }
+        }
+
+      /* Everything asked but not answered (429, 5xx inside the batch)
+       * goes into the next round. */
+      for (guint k = 0; k < ids->len; k++)
+        if (!g_hash_table_contains (answered, ids->pdata[k]))
+          g_ptr_array_add (op->retry, g_strdup (ids->pdata[k]));
+    }
+
+  if (op->pending > 0)
+    return;
+
+  if (op->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&op->error));
+      return;
+    }
+
+  if (op->retry->len > 0 && op->rounds < BATCH_ROUNDS)
+    {
+      if (op->throttled)
+        {
+          /* Rate limited: the rest goes in smaller batches, after a pause
+           * that doubles each round. */
+          op->throttled = FALSE;
+          op->batch_max = MAX (op->batch_max / 2, BATCH_MIN);
+          g_timeout_add_once (250u << MIN (op->rounds, 4u), (GSourceOnceFunc)meta_round, g_steal_pointer (&task));
+          return;
+        }
+      meta_round (g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&op->messages), (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+meta_round (GTask *task)
+{
+  AfGmailClient   *self = g_task_get_source_object (task);
+  MetaOp          *op = g_task_get_task_data (task);
+  g_autofree char *batch_url = g_strconcat (af_gmail_client_get_base_url (self), "/batch/gmail/v1", NULL);
+
+  g_clear_pointer (&op->round, g_ptr_array_unref);
+  op->round = g_steal_pointer (&op->retry);
+  op->retry = g_ptr_array_new_with_free_func (g_free);
+  op->rounds++;
+
+  if (op->round->len == 0)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&op->messages), (GDestroyNotify)g_ptr_array_unref);
+      g_object_unref (task);
+      return;
+    }
+
+  for (guint start = 0; start < op->round->len; start += op->batch_max)
+    {
+      g_autoptr (SoupMultipart) multipart = soup_multipart_new ("multipart/mixed");
+      g_autoptr (SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+      g_autoptr (GBytes) body = NULL;
+      BatchCall  *call = g_new0 (BatchCall, 1);
+      const char *content_type;
+
+      call->ids = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = start; i < MIN (start + op->batch_max, op->round->len); i++)
+        {
+          const char *id = op->round->pdata[i];
+          g_autoptr (SoupMessageHeaders) part_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+          g_autofree char *cid = g_strdup_printf ("<%s>", id);
+          g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
+          g_autofree char *request = op->full ? g_strdup_printf ("GET %s/gmail/v1/users/me/messages/%s?format=full\r\n\r\n",
+                                                                 af_gmail_client_get_base_path (self), escaped)
+                                              : g_strdup_printf ("GET %s/gmail/v1/users/me/messages/%s?format=metadata&" METADATA_HEADERS "\r\n\r\n",
+                                                                 af_gmail_client_get_base_path (self), escaped);
+          g_autoptr (GBytes) part_body = g_bytes_new (request, strlen (request));
+
+          soup_message_headers_replace (part_headers, "Content-Type", "application/http");
+          soup_message_headers_replace (part_headers, "Content-ID", cid);
+          soup_multipart_append_part (multipart, part_headers, part_body);
+          g_ptr_array_add (call->ids, g_strdup (id));
+        }
+
+      soup_multipart_to_message (multipart, headers, &body);
+      content_type = soup_message_headers_get_one (headers, "Content-Type");
+
+      call->task = g_object_ref (task);
+      op->pending++;
+      af_http_client_request_async (af_gmail_client_get_http (self), af_gmail_method ("gmail.batch"), af_gmail_client_get_tokens (self), "POST", batch_url,
+                                    content_type, body, g_task_get_cancellable (task), on_batch_cb, call);
+    }
+
+  g_object_unref (task);
+}
+
+void
+af_gmail_client_get_messages_async (AfGmailClient      *self,
+                                    const char *const  *ids,
+                                    gboolean            full,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  GTask  *task;
+  MetaOp *op;
+
+  g_return_if_fail (AF_IS_GMAIL_CLIENT (self));
+  g_return_if_fail (ids != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, af_gmail_client_get_messages_async);
+  op = g_new0 (MetaOp, 1);
+  op->full = full;
+  op->batch_max = BATCH_MAX;
+  op->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)af_gmail_message_free);
+  op->retry = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_ptr_array_add (op->retry, g_strdup (ids[i]));
+  g_task_set_task_data (task, op, meta_op_free);
+
+  meta_round (task);
+}
+
+/**
+ * af_gmail_client_get_messages_finish:
+ *
+ * Returns: (transfer full) (element-type AfGmailMessage): the messages
+ *   that still exist, in no particular order
+ */
+GPtrArray *
+af_gmail_client_get_messages_finish (AfGmailClient *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+af_gmail_client_get_metadata_async (AfGmailClient      *self,
+                                    const char *const  *ids,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  af_gmail_client_get_messages_async (self, ids, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * af_gmail_client_get_metadata_finish:
+ *
+ * Returns: (transfer full) (element-type AfGmailMessage): the messages
+ *   that still exist, in no particular order
+ */
+GPtrArray *
+af_gmail_client_get_metadata_finish (AfGmailClient *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

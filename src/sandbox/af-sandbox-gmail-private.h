@@ -1,0 +1,33 @@
+/* af-sandbox-gmail-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the files answering the Gmail API share: the JSON of its
+ * resources and users.messages.get, which the batch endpoint answers too.
+ */
+
+#pragma once
+
+#include "af-sandbox-mailbox.h"
+
+G_BEGIN_DECLS
+
+/* The scopes that may read a message (metadata or more). */
+extern const char *const sb_gmail_read_scopes[];
+
+/* format: "minimal", "metadata" or "full" */
+JsonNode *sb_gmail_message_json (SbMessage         *m,
+                                 const char        *format,
+                                 const char *const *metadata_headers);
+JsonNode *sb_gmail_label_json (SbLabel *l,
+                               gboolean visibility);
+JsonNode *sb_gmail_history_record_json (SbMessage *m);
+JsonNode *sb_gmail_profile_json (SbGmail *gmail);
+
+/* GET messages/{id}?query: 200 with @out, or 404. */
+guint sb_gmail_get_message (SbGmail    *gmail,
+                            const char *id,
+                            const char *query_string,
+                            JsonNode  **out);
+
+G_END_DECLS
