@@ -166,6 +166,39 @@ test_post_and_permalink (Fixture      *f,
   g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->s.sandbox, "C0GENERAL"), ==, 1);
 }
 
+/* A post may name its channel; the permalink wants the channel's ID, which
+ * the post's answer gives (chat.getPermalink refuses a name). */
+static void
+test_post_by_name_permalink (Fixture      *f,
+                             gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autoptr (GAsyncResult) r3 = NULL;
+  g_autofree char *channel_id = NULL;
+  g_autofree char *ts = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *by_name = NULL;
+
+  af_slack_client_post_message_async (f->slack, "#general", "By name", NULL, NULL, NULL, af_test_ready_cb, &r1);
+  ts = af_slack_client_post_message_finish_full (f->slack, af_test_await (&r1), &channel_id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ts);
+  g_assert_cmpstr (channel_id, ==, "C0GENERAL");
+
+  af_slack_client_get_permalink_async (f->slack, "#general", ts, NULL, af_test_ready_cb, &r2);
+  by_name = af_slack_client_get_permalink_finish (f->slack, af_test_await (&r2), &error);
+  g_assert_null (by_name);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  af_slack_client_get_permalink_async (f->slack, channel_id, ts, NULL, af_test_ready_cb, &r3);
+  link = af_slack_client_get_permalink_finish (f->slack, af_test_await (&r3), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (link, "https://example-workspace.slack.com/archives/C0GENERAL/p"));
+}
+
 static char *
 find_tagged (Fixture    *f,
              const char *channel,
@@ -316,6 +349,7 @@ main (int   argc,
   ADD ("conversations", test_conversations);
   ADD ("open-and-lookup", test_open_and_lookup);
   ADD ("post-and-permalink", test_post_and_permalink);
+  ADD ("post-by-name-permalink", test_post_by_name_permalink);
   ADD ("post-errors", test_post_errors);
   ADD ("post-metadata", test_post_metadata);
   ADD ("post-pacing", test_post_pacing);

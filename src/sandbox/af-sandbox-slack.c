@@ -607,7 +607,10 @@ handle_permalink (SbSlack           *slack,
   g_autofree char *link = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
-  if (c == NULL)
+  /* "channel: The ID of the conversation or channel containing the
+   * message" — a name is channel_not_found
+   * (https://api.slack.com/methods/chat.getPermalink). */
+  if (c == NULL || g_strcmp0 (c->id, channel) != 0)
     {
       respond_error (msg, "channel_not_found");
       return;

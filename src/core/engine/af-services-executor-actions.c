@@ -14,10 +14,14 @@
 
 /* Ends an action: its error, or {"id": …} naming what it made or changed
  * (serialised by json-glib, so any id stays valid JSON). Drops the task. */
+/* The answer of a done action: what it made (its id) and, when there is
+ * one, where a person sees it (@link_key: "html_link", "permalink"). */
 static void
-complete (GTask      *task,
-          const char *id,
-          GError     *error)
+complete_with_link (GTask      *task,
+                    const char *id,
+                    const char *link_key,
+                    const char *link,
+                    GError     *error)
 {
   if (error != NULL)
     {
@@ -31,11 +35,24 @@ complete (GTask      *task,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "id");
       json_builder_add_string_value (builder, id ? id : "");
+      if (link_key != NULL && link != NULL && g_str_has_prefix (link, "https://"))
+        {
+          json_builder_set_member_name (builder, link_key);
+          json_builder_add_string_value (builder, link);
+        }
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       g_task_return_pointer (task, json_to_string (root, FALSE), g_free);
     }
   g_object_unref (task);
+}
+
+static void
+complete (GTask      *task,
+          const char *id,
+          GError     *error)
+{
+  complete_with_link (task, id, NULL, NULL, error);
 }
 
 static void
@@ -289,15 +306,38 @@ on_send_cb (GObject      *source,
 }
 
 static void
+on_permalink_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *permalink = af_slack_client_get_permalink_finish (AF_SLACK_CLIENT (source), result, &error);
+
+  if (permalink == NULL)
+    g_debug ("A posted message has no link: %s", error->message);
+  complete_with_link (task, g_object_get_data (G_OBJECT (task), "af-slack-ts"), "permalink", permalink, NULL);
+}
+
+static void
 on_post_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
   GTask *task = user_data;
   g_autoptr (GError) error = NULL;
-  g_autofree char *ts = af_slack_client_post_message_finish (AF_SLACK_CLIENT (source), result, &error);
+  g_autofree char *channel_id = NULL;
+  char            *ts = af_slack_client_post_message_finish_full (AF_SLACK_CLIENT (source), result, &channel_id, &error);
 
-  complete (task, ts ? ts : NULL, g_steal_pointer (&error));
+  if (ts == NULL || channel_id == NULL || *channel_id == '\0')
+    {
+      complete (task, ts, g_steal_pointer (&error));
+      g_free (ts);
+      return;
+    }
+  /* The message is posted: its link is a courtesy, asked for after. */
+  g_object_set_data_full (G_OBJECT (task), "af-slack-ts", ts, g_free);
+  af_slack_client_get_permalink_async (AF_SLACK_CLIENT (source), channel_id, ts, NULL, on_permalink_cb, task);
 }
 
 static void
@@ -310,7 +350,8 @@ on_insert_event_cb (GObject      *source,
   g_autoptr (AfCalendarEvent) event =
       af_calendar_client_insert_event_finish (AF_CALENDAR_CLIENT (source), result, &error);
 
-  complete (task, event ? event->id : NULL, g_steal_pointer (&error));
+  complete_with_link (task, event ? event->id : NULL, "html_link", event ? event->html_link : NULL,
+                      g_steal_pointer (&error));
 }
 
 static void

@@ -49,6 +49,7 @@ af_calendar_event_free (AfCalendarEvent *event)
   g_free (event->end_date);
   g_free (event->time_zone);
   g_free (event->recurring_event_id);
+  g_free (event->html_link);
   g_free (event->updated);
   g_free (event);
 }
@@ -143,6 +144,9 @@ af_calendar_event_from_json (JsonObject *object)
   event->location = g_strdup (str (object, "location"));
   event->recurring_event_id = g_strdup (str (object, "recurringEventId"));
   event->updated = g_strdup (str (object, "updated"));
+  /* "htmlLink: An absolute link to this event in the Google Calendar Web
+   * UI" (https://developers.google.com/calendar/api/v3/reference/events). */
+  event->html_link = g_strdup (str (object, "htmlLink"));
 
   read_when (af_json_get_object (object, "start"), &event->start, &event->start_date, &event->time_zone);
   read_when (af_json_get_object (object, "end"), &event->end, &event->end_date, &event->time_zone);

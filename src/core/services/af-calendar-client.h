@@ -37,6 +37,7 @@ typedef struct
   char      *time_zone;
   char      *recurring_event_id;
   char      *updated;
+  char      *html_link; /* the event's page in Google Calendar */
 } AfCalendarEvent;
 
 /**

@@ -511,10 +511,21 @@ af_slack_client_lookup_user_by_email_finish (AfSlackClient *self,
 
 /* chat.postMessage */
 
+/* The message's ts and the ID of the channel it went to: a post may name
+ * the channel by name, but chat.getPermalink wants its ID, which the
+ * answer carries (https://api.slack.com/methods/chat.postMessage). */
 gpointer
 af_slack_parse_post (JsonObject *o)
 {
-  return g_strdup (af_slack_json_str (o, "ts"));
+  const char *ts = af_slack_json_str (o, "ts");
+  char      **posted;
+
+  if (ts == NULL)
+    return NULL;
+  posted = g_new0 (char *, 3);
+  posted[0] = g_strdup (ts);
+  posted[1] = g_strdup (af_slack_json_str (o, "channel") ? af_slack_json_str (o, "channel") : "");
+  return posted;
 }
 
 typedef struct
@@ -568,12 +579,12 @@ on_post_cb (GObject      *object,
   PendingPost *post = user_data;
   PostChannel *channel = g_hash_table_lookup (post->self->channels, post->channel);
   GError      *error = NULL;
-  char        *ts = g_task_propagate_pointer (G_TASK (result), &error);
+  char       **posted = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (ts == NULL)
+  if (posted == NULL)
     g_task_return_error (post->task, error);
   else
-    g_task_return_pointer (post->task, ts, g_free);
+    g_task_return_pointer (post->task, posted, (GDestroyNotify)g_strfreev);
 
   if (channel != NULL)
     {
@@ -739,7 +750,28 @@ af_slack_client_post_message_finish (AfSlackClient *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  return af_slack_client_finish_pointer (self, result, error);
+  return af_slack_client_post_message_finish_full (self, result, NULL, error);
+}
+
+/**
+ * af_slack_client_post_message_finish_full:
+ * @channel_id: (out) (optional): the ID of the channel the message went to
+ *
+ * Returns: (transfer full): the message's ts
+ */
+char *
+af_slack_client_post_message_finish_full (AfSlackClient *self,
+                                          GAsyncResult  *result,
+                                          char         **channel_id,
+                                          GError       **error)
+{
+  g_auto (GStrv) posted = af_slack_client_finish_pointer (self, result, error);
+
+  if (posted == NULL)
+    return NULL;
+  if (channel_id != NULL)
+    *channel_id = g_strdup (posted[1]);
+  return g_strdup (posted[0]);
 }
 
 /* chat.getPermalink */

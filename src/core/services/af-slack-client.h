@@ -107,6 +107,10 @@ void  af_slack_client_post_message_async (AfSlackClient      *self,
 char *af_slack_client_post_message_finish (AfSlackClient *self,
                                            GAsyncResult  *result,
                                            GError       **error);
+char *af_slack_client_post_message_finish_full (AfSlackClient *self,
+                                                GAsyncResult  *result,
+                                                char         **channel_id,
+                                                GError       **error);
 
 void af_slack_client_post_message_with_metadata_async (AfSlackClient      *self,
                                                        const char         *channel,
