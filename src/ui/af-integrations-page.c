@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "af-auth0-group.h"
 #include "af-integrations-page.h"
 #include "af-model-settings.h"
 
@@ -31,6 +32,7 @@ struct _AfIntegrationsPage
   /* Template widgets */
   GtkWidget           *child;
   AdwPreferencesGroup *accounts_group;
+  AfAuth0Group        *auth0_group;
   AdwPreferencesGroup *model_group;
   AdwEntryRow         *endpoint_row;
   AdwEntryRow         *model_row;
@@ -474,10 +476,12 @@ af_integrations_page_class_init (AfIntegrationsPageClass *klass)
   signals[SIGNAL_DISCONNECT] = g_signal_new ("disconnect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                              0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (AF_TYPE_AUTH0_GROUP);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-integrations-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, child);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, auth0_group);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, model_group);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, endpoint_row);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, model_row);
@@ -664,4 +668,22 @@ af_integrations_page_set_sandbox (AfIntegrationsPage *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->model_row), !sandbox);
   gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), !sandbox);
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_row), !sandbox);
+}
+
+/**
+ * af_integrations_page_set_account_manager:
+ * @accounts: (nullable): the accounts service
+ * @settings: (nullable): where Preferences keeps the Auth0 tenant
+ *
+ * Shows the Auth0 Token Vault group (sign-in, accounts connected through
+ * Auth0) for @accounts; hidden without one.
+ */
+void
+af_integrations_page_set_account_manager (AfIntegrationsPage *self,
+                                          AfAccountManager   *accounts,
+                                          GSettings          *settings)
+{
+  g_return_if_fail (AF_IS_INTEGRATIONS_PAGE (self));
+
+  af_auth0_group_set_account_manager (self->auth0_group, accounts, settings);
 }
