@@ -238,11 +238,13 @@ connect_gmail (Fixture *f)
   g_assert_null (usable_button (f, "Gmail", "Connect through Auth0"));
 }
 
+/* What an agent run does for its token. */
 static char *
-exchange_gmail_token (Fixture *f,
-                      GError **error)
+exchange_token (Fixture    *f,
+                const char *service,
+                GError    **error)
 {
-  g_autoptr (AfTokenSource) source = af_account_manager_get_token_source (f->accounts, "gmail", AF_SANDBOX_ACCOUNT, "", error);
+  g_autoptr (AfTokenSource) source = af_account_manager_get_token_source (f->accounts, service, AF_SANDBOX_ACCOUNT, "", error);
 
   return source ? af_test_get_token (source, TRUE, error) : NULL;
 }
@@ -269,10 +271,12 @@ test_sign_in_connect_disconnect (Fixture      *f,
 
   connect_gmail (f);
   g_assert_cmpuint (af_sandbox_auth0_get_n_connected_accounts (f->tenant), ==, 1);
+  af_test_ui_wait_settled (f->window, "the connected rows to be drawn");
+  g_assert_cmpfloat (af_test_ui_save_and_measure (f->window, "ui-auth0-connected"), >, 0);
 
   /* An agent's token comes from Token Vault, and nothing of Google's
    * reaches the keyring. */
-  token = exchange_gmail_token (f, &error);
+  token = exchange_token (f, "gmail", &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (token, "ya29.sandbox-tv-"));
   keyring = keyring_dump ();
@@ -317,7 +321,7 @@ test_expired_sign_in (Fixture      *f,
 
   /* Auth0 lets the refresh token expire; the next agent run finds out. */
   af_sandbox_auth0_expire_refresh_tokens (f->tenant);
-  token = exchange_gmail_token (f, &error);
+  token = exchange_token (f, "gmail", &error);
   g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
   g_assert_null (token);
   /* What the agents using it show. */
@@ -330,6 +334,9 @@ test_expired_sign_in (Fixture      *f,
   g_assert_true (gtk_widget_has_css_class (usable_button (f, "Auth0 Account", "Sign in to Auth0 Again"), "suggested-action"));
   g_assert_true (subtitle_has (f, "Gmail", "Sign in to Auth0 again"));
   g_assert_null (usable_button (f, "Gmail", "Connect through Auth0"));
+  g_assert_null (usable_button (f, "Gmail", "Disconnect"));
+  af_test_ui_wait_settled (f->window, "the expired sign-in to be drawn");
+  g_assert_cmpfloat (af_test_ui_save_and_measure (f->window, "ui-auth0-expired"), >, 0);
 
   /* Signing in again names the account signed in before (login_hint),
    * and puts Gmail back to work. */
@@ -343,9 +350,84 @@ test_expired_sign_in (Fixture      *f,
   reason = af_account_manager_dup_attention_reason (f->accounts, "gmail", AF_SANDBOX_ACCOUNT);
   g_assert_null (reason);
   g_clear_error (&error);
-  token = exchange_gmail_token (f, &error);
+  token = exchange_token (f, "gmail", &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (token, "ya29.sandbox-tv-"));
+}
+
+static void
+test_token_vault_errors (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  sign_in (f);
+  connect_gmail (f);
+  press (f, "Slack", "Connect through Auth0");
+  af_test_wait_until (subtitle_has (f, "Slack", "Connected through Auth0 as "), "Slack to show as connected");
+  g_assert_true (subtitle_has (f, "Slack", "post messages"));
+
+  /* Slack removed at Auth0: the next run finds out, the row says what to
+   * do and offers it. */
+  af_sandbox_auth0_drop_token_set (f->tenant, AF_SANDBOX_AUTH0_SLACK_CONNECTION);
+  token = exchange_token (f, "slack", &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
+  af_test_wait_until (subtitle_has (f, "Slack", "Connect Slack through Auth0"), "Slack to say it is no longer linked");
+  g_assert_true (subtitle_has (f, "Gmail", "Connected through Auth0 as "));
+  press (f, "Slack", "Connect through Auth0");
+  af_test_wait_until (subtitle_has (f, "Slack", "Connected through Auth0 as "), "Slack to be connected again");
+  g_clear_error (&error);
+  token = exchange_token (f, "slack", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (token, "xoxp-sandbox-tv-"));
+
+  /* The person declines at Google's consent screen. */
+  af_sandbox_auth0_set_connect_denied (f->tenant, TRUE);
+  press (f, "Google Calendar", "Connect through Auth0");
+  af_test_wait_until (subtitle_has (f, "Google Calendar", "You declined access"), "Calendar to say access was declined");
+  g_assert_nonnull (usable_button (f, "Google Calendar", "Connect through Auth0"));
+  af_sandbox_auth0_set_connect_denied (f->tenant, FALSE);
+
+  /* Auth0 rate limits the My Account API: said, and nothing to sign in
+   * again for. */
+  af_sandbox_auth0_add_rate_limit (f->tenant, "auth0.me.connected_accounts.list", 1, 30);
+  af_auth0_group_refresh (AF_AUTH0_GROUP (f->group));
+  af_test_wait_until (subtitle_has (f, "Auth0 Account", "Auth0 asks AgentFlow to slow down"), "the rate limit to be shown");
+  g_assert_null (usable_button (f, "Auth0 Account", "Sign in to Auth0 Again"));
+  g_assert_nonnull (usable_button (f, "Auth0 Account", "Sign Out"));
+  af_auth0_group_refresh (AF_AUTH0_GROUP (f->group));
+  af_test_wait_until (g_strcmp0 (subtitle (f, "Auth0 Account"), "Alice Example · " AF_SANDBOX_ACCOUNT) == 0,
+                      "the rate limit message to go once Auth0 answers");
+
+  /* Refresh token rotation turned on at Auth0: where to turn it off. */
+  af_sandbox_auth0_set_rotation (f->tenant, TRUE);
+  g_clear_pointer (&token, g_free);
+  g_clear_error (&error);
+  token = exchange_token (f, "gmail", &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
+  af_test_wait_until (subtitle_has (f, "Gmail", "Refresh Token Rotation"), "Gmail to say how to turn rotation off");
+}
+
+/* The sandbox's tenant, set by the app instead of Preferences: signing in
+ * needs nothing entered there. */
+static void
+test_tenant_without_preferences (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autofree char *domain = af_sandbox_auth0_dup_domain_url (f->tenant);
+  GtkWidget       *page = gtk_window_get_child (GTK_WINDOW (f->window));
+
+  g_settings_reset (f->settings, "auth0-domain");
+  g_settings_reset (f->settings, "auth0-client-id");
+  secret_password_clear_sync (af_vault_get_schema (), NULL, NULL, "service", "auth0-client", NULL);
+  af_test_wait_until (subtitle_has (f, "Auth0 Account", "in Preferences"), "the row to ask for the tenant");
+  g_assert_null (usable_button (f, "Auth0 Account", "Sign in with Auth0"));
+
+  af_integrations_page_set_auth0_tenant (AF_INTEGRATIONS_PAGE (page), domain, AF_SANDBOX_AUTH0_CLIENT_ID,
+                                         AF_SANDBOX_AUTH0_CLIENT_SECRET);
+  sign_in (f);
+  connect_gmail (f);
 }
 
 static void
@@ -375,6 +457,9 @@ main (int   argc,
   g_test_add ("/ui-auth0/sign-in-connect-disconnect", Fixture, NULL, fixture_set_up, test_sign_in_connect_disconnect,
               fixture_tear_down);
   g_test_add ("/ui-auth0/expired-sign-in", Fixture, NULL, fixture_set_up, test_expired_sign_in, fixture_tear_down);
+  g_test_add ("/ui-auth0/token-vault-errors", Fixture, NULL, fixture_set_up, test_token_vault_errors, fixture_tear_down);
+  g_test_add ("/ui-auth0/tenant-without-preferences", Fixture, NULL, fixture_set_up, test_tenant_without_preferences,
+              fixture_tear_down);
   g_test_add ("/ui-auth0/cancel-sign-in", Fixture, NULL, fixture_set_up, test_cancel_sign_in, fixture_tear_down);
 
   return g_test_run ();

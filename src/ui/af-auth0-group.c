@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "af-auth0-group.h"
 #include "af-auth0-scopes.h"
@@ -41,6 +42,9 @@ struct _AfAuth0Group
 
   AfAccountManager *accounts;
   GSettings        *settings;
+  char             *tenant_domain; /* instead of Preferences' (the sandbox's) */
+  char             *tenant_client_id;
+  char             *tenant_secret;
   GCancellable     *cancellable;         /* dispose cancels what is left */
   GCancellable     *sign_in_cancellable; /* while the browser sign-in runs */
   GCancellable     *list_cancellable;
@@ -187,6 +191,8 @@ is_configured (AfAuth0Group *self)
   g_autofree char *domain = NULL;
   g_autofree char *client_id = NULL;
 
+  if (self->tenant_domain != NULL)
+    return TRUE;
   if (self->settings == NULL)
     return FALSE;
   domain = g_strstrip (g_settings_get_string (self->settings, "auth0-domain"));
@@ -286,14 +292,22 @@ on_sign_in_clicked_cb (AfAuth0Group *self)
 
   if (self->accounts == NULL || self->busy || !is_configured (self))
     return;
-  domain = g_strstrip (g_settings_get_string (self->settings, "auth0-domain"));
-  client_id = g_strstrip (g_settings_get_string (self->settings, "auth0-client-id"));
+  if (self->tenant_domain != NULL)
+    {
+      domain = g_strdup (self->tenant_domain);
+      client_id = g_strdup (self->tenant_client_id);
+    }
+  else
+    {
+      domain = g_strstrip (g_settings_get_string (self->settings, "auth0-domain"));
+      client_id = g_strstrip (g_settings_get_string (self->settings, "auth0-client-id"));
+    }
 
   self->busy = TRUE;
   g_clear_pointer (&self->sign_in_error, g_free);
   self->sign_in_cancellable = g_cancellable_new ();
-  /* The client secret, if any, is the one saved in Preferences. */
-  af_account_manager_connect_auth0_async (self->accounts, domain, client_id, NULL, self->sign_in_cancellable,
+  /* Without a secret here, the one saved in Preferences (the keyring). */
+  af_account_manager_connect_auth0_async (self->accounts, domain, client_id, self->tenant_secret, self->sign_in_cancellable,
                                           on_signed_in_cb, g_object_ref (self));
   update_rows (self);
 }
@@ -572,7 +586,7 @@ update_service_row (AfAuth0Group *self,
                                                           s->error != NULL || (self->linked != NULL && linked == NULL)));
   gtk_widget_set_sensitive (s->connect_button, signed_in && !needs_sign_in (self));
   gtk_widget_set_visible (s->disconnect_button, !linking && c != NULL);
-  gtk_widget_set_sensitive (s->disconnect_button, signed_in);
+  gtk_widget_set_sensitive (s->disconnect_button, signed_in && !needs_sign_in (self));
 }
 
 /* Accounts Auth0 reports that no row here uses, e.g. linked from another
@@ -675,14 +689,32 @@ af_auth0_group_dispose (GObject *object)
   g_clear_pointer (&self->list_error, g_free);
   g_clear_pointer (&self->sign_in_error, g_free);
   g_clear_pointer (&self->other_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->tenant_domain, g_free);
+  g_clear_pointer (&self->tenant_client_id, g_free);
+  if (self->tenant_secret != NULL)
+    explicit_bzero (self->tenant_secret, strlen (self->tenant_secret));
+  g_clear_pointer (&self->tenant_secret, g_free);
 
   G_OBJECT_CLASS (af_auth0_group_parent_class)->dispose (object);
+}
+
+/* Shown again (the person opens Integrations): what Auth0 reports may
+ * have changed meanwhile, e.g. an account removed at Auth0. */
+static void
+af_auth0_group_map (GtkWidget *widget)
+{
+  AfAuth0Group *self = AF_AUTH0_GROUP (widget);
+
+  GTK_WIDGET_CLASS (af_auth0_group_parent_class)->map (widget);
+  if (self->accounts != NULL && !self->busy)
+    af_auth0_group_refresh (self);
 }
 
 static void
 af_auth0_group_class_init (AfAuth0GroupClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = af_auth0_group_dispose;
+  GTK_WIDGET_CLASS (klass)->map = af_auth0_group_map;
 }
 
 static void
@@ -790,6 +822,37 @@ af_auth0_group_set_account_manager (AfAuth0Group     *self,
                                G_CONNECT_SWAPPED);
     }
   af_auth0_group_refresh (self);
+}
+
+/**
+ * af_auth0_group_set_tenant:
+ * @domain: (nullable): the Auth0 tenant, or %NULL for the one entered in
+ *   Preferences
+ * @client_id: (nullable): its application's client ID
+ * @client_secret: (nullable): the application's secret, kept in memory
+ *   only; %NULL uses the one the keyring has for @client_id
+ *
+ * Signs in to another tenant than Preferences names, such as the
+ * sandbox's own.
+ */
+void
+af_auth0_group_set_tenant (AfAuth0Group *self,
+                           const char   *domain,
+                           const char   *client_id,
+                           const char   *client_secret)
+{
+  g_return_if_fail (AF_IS_AUTH0_GROUP (self));
+  g_return_if_fail (domain == NULL || client_id != NULL);
+
+  g_free (self->tenant_domain);
+  g_free (self->tenant_client_id);
+  if (self->tenant_secret != NULL)
+    explicit_bzero (self->tenant_secret, strlen (self->tenant_secret));
+  g_free (self->tenant_secret);
+  self->tenant_domain = g_strdup (domain);
+  self->tenant_client_id = domain ? g_strdup (client_id) : NULL;
+  self->tenant_secret = domain ? g_strdup (client_secret) : NULL;
+  update_rows (self);
 }
 
 /**

@@ -19,6 +19,10 @@ GtkWidget  *af_auth0_group_new (void);
 void        af_auth0_group_set_account_manager (AfAuth0Group     *self,
                                                 AfAccountManager *accounts,
                                                 GSettings        *settings);
+void        af_auth0_group_set_tenant (AfAuth0Group *self,
+                                       const char   *domain,
+                                       const char   *client_id,
+                                       const char   *client_secret);
 void        af_auth0_group_refresh (AfAuth0Group *self);
 const char *af_auth0_group_get_service_title (const char *service);
 

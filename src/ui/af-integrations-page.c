@@ -687,3 +687,20 @@ af_integrations_page_set_account_manager (AfIntegrationsPage *self,
 
   af_auth0_group_set_account_manager (self->auth0_group, accounts, settings);
 }
+
+/**
+ * af_integrations_page_set_auth0_tenant:
+ *
+ * The Auth0 tenant to sign in to when it is not the one Preferences names
+ * (the sandbox's); see af_auth0_group_set_tenant().
+ */
+void
+af_integrations_page_set_auth0_tenant (AfIntegrationsPage *self,
+                                       const char         *domain,
+                                       const char         *client_id,
+                                       const char         *client_secret)
+{
+  g_return_if_fail (AF_IS_INTEGRATIONS_PAGE (self));
+
+  af_auth0_group_set_tenant (self->auth0_group, domain, client_id, client_secret);
+}

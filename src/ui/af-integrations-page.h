@@ -34,5 +34,9 @@ void               af_integrations_page_set_sandbox (AfIntegrationsPage *self,
 void               af_integrations_page_set_account_manager (AfIntegrationsPage *self,
                                                              AfAccountManager   *accounts,
                                                              GSettings          *settings);
+void               af_integrations_page_set_auth0_tenant (AfIntegrationsPage *self,
+                                                          const char         *domain,
+                                                          const char         *client_id,
+                                                          const char         *client_secret);
 
 G_END_DECLS
