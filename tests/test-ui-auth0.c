@@ -13,10 +13,13 @@
 #include "config.h"
 
 #include "af-auth0-group.h"
+#include "af-engine-setup.h"
 #include "af-integrations-page.h"
 #include "af-preferences-window.h"
 #include "af-sandbox-auth0.h"
+#include "af-template.h"
 #include "af-test-auth.h"
+#include "af-test-engine.h"
 #include "af-test-ui.h"
 
 typedef struct
@@ -307,26 +310,54 @@ test_sign_in_connect_disconnect (Fixture      *f,
   g_assert_null (usable_button (f, "Gmail", "Connect through Auth0"));
 }
 
+/* An agent that reads Gmail through Auth0, wired to the accounts as the
+ * app wires it. */
+static AfAgent *
+add_mail_agent (Fixture  *f,
+                AfEngine *engine)
+{
+  g_autoptr (JsonArray) connections = json_array_new ();
+  g_autoptr (JsonArray) permissions = json_array_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *gmail = json_object_new ();
+  AfAgent    *agent;
+
+  json_array_add_string_element (permissions, "gmail.read");
+  json_array_add_string_element (permissions, "gmail.modify");
+  json_object_set_string_member (gmail, "service", "gmail");
+  json_object_set_string_member (gmail, "account", AF_SANDBOX_ACCOUNT);
+  json_object_set_array_member (gmail, "permissions", g_steal_pointer (&permissions));
+  json_array_add_object_element (connections, gmail);
+  agent = af_template_create_agent (af_template_lookup ("email-assistant"), "Sorter", connections);
+  g_assert_true (af_engine_add_agent (engine, agent, &error));
+  g_assert_no_error (error);
+  return agent;
+}
+
 static void
 test_expired_sign_in (Fixture      *f,
                       gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *token = NULL;
+  g_autoptr (AfEngine) engine = af_engine_new (f->db, NULL);
+  g_autoptr (AfAgent) agent = NULL;
+  g_autoptr (JsonObject) result = NULL;
   g_autofree char *hint = NULL;
-  g_autofree char *reason = NULL;
 
+  g_setenv ("AGENTFLOW_GOOGLE_BASE_URL", af_sandbox_get_base_url (f->sandbox), TRUE);
+  af_engine_set_network_monitor (engine, NULL);
+  af_engine_setup_connect_accounts (engine, f->accounts);
   sign_in (f);
   connect_gmail (f);
+  agent = add_mail_agent (f, engine);
 
-  /* Auth0 lets the refresh token expire; the next agent run finds out. */
+  /* Auth0 lets the refresh token expire; the agent's next run finds out,
+   * and the agent says what to do. */
   af_sandbox_auth0_expire_refresh_tokens (f->tenant);
-  token = exchange_token (f, "gmail", &error);
+  result = af_test_run_agent (engine, agent, &error);
   g_assert_error (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT);
-  g_assert_null (token);
-  /* What the agents using it show. */
-  reason = af_account_manager_dup_attention_reason (f->accounts, "gmail", AF_SANDBOX_ACCOUNT);
-  g_assert_cmpstr (reason, ==, "Sign in to Auth0 again: your Auth0 sign-in expired or was revoked.");
+  g_assert_cmpint (af_agent_get_state (agent), ==, AF_AGENT_STATE_NEEDS_ATTENTION);
+  g_assert_cmpstr (af_agent_get_state_reason (agent), ==, "Sign in to Auth0 again: your Auth0 sign-in expired or was revoked.");
 
   /* Integrations says so, and offers the way out. */
   af_test_wait_until (usable_button (f, "Auth0 Account", "Sign in to Auth0 Again") != NULL, "“Sign in to Auth0 Again”");
@@ -339,20 +370,20 @@ test_expired_sign_in (Fixture      *f,
   g_assert_cmpfloat (af_test_ui_save_and_measure (f->window, "ui-auth0-expired"), >, 0);
 
   /* Signing in again names the account signed in before (login_hint),
-   * and puts Gmail back to work. */
+   * and puts Gmail and its agent back to work. */
   press (f, "Auth0 Account", "Sign in to Auth0 Again");
   af_test_wait_until (g_strcmp0 (subtitle (f, "Auth0 Account"), "Alice Example · " AF_SANDBOX_ACCOUNT) == 0,
                       "the Auth0 row to show the sign-in without a problem");
   hint = af_sandbox_auth0_dup_last_login_hint (f->tenant);
   g_assert_cmpstr (hint, ==, AF_SANDBOX_ACCOUNT);
   af_test_wait_until (subtitle_has (f, "Gmail", "Connected through Auth0 as "), "Gmail to work again");
-  g_clear_pointer (&reason, g_free);
-  reason = af_account_manager_dup_attention_reason (f->accounts, "gmail", AF_SANDBOX_ACCOUNT);
-  g_assert_null (reason);
+  af_test_wait_until (af_agent_get_state (agent) == AF_AGENT_STATE_ACTIVE, "the agent to be resumed");
+  g_clear_pointer (&result, json_object_unref);
   g_clear_error (&error);
-  token = exchange_token (f, "gmail", &error);
+  result = af_test_run_agent (engine, agent, &error);
   g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (token, "ya29.sandbox-tv-"));
+  g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "succeeded");
+  g_unsetenv ("AGENTFLOW_GOOGLE_BASE_URL");
 }
 
 static void
@@ -428,6 +459,15 @@ test_tenant_without_preferences (Fixture      *f,
                                          AF_SANDBOX_AUTH0_CLIENT_SECRET);
   sign_in (f);
   connect_gmail (f);
+
+  /* Signing out with Gmail still linked: its agents stop, and the row
+   * says why and what to do. */
+  press (f, "Auth0 Account", "Sign Out");
+  confirm_dialog ("confirm");
+  af_test_wait_until (subtitle_has (f, "Auth0 Account", "Not signed in"), "the Auth0 row to show it signed out");
+  g_assert_true (subtitle_has (f, "Gmail", "Sign in to Auth0 again: AgentFlow was signed out of Auth0."));
+  g_assert_null (usable_button (f, "Gmail", "Connect through Auth0"));
+  g_assert_nonnull (usable_button (f, "Auth0 Account", "Sign in with Auth0"));
 }
 
 static void

@@ -220,7 +220,7 @@ void
 af_account_manager_auth0_signed_out (AfAccountManager *self,
                                      const char       *auth0_account)
 {
-  const char *reason = _ ("Sign in to Auth0 again: its sign-in was disconnected.");
+  const char *reason = _ ("Sign in to Auth0 again: AgentFlow was signed out of Auth0.");
   g_autoptr (GPtrArray) list = af_connection_store_list (self->store, NULL, NULL);
   GHashTableIter iter;
   gpointer       value;
