@@ -419,6 +419,9 @@ test_token_vault_errors (Fixture      *f,
   af_test_wait_until (subtitle_has (f, "Google Calendar", "You declined access"), "Calendar to say access was declined");
   g_assert_nonnull (usable_button (f, "Google Calendar", "Connect through Auth0"));
   af_sandbox_auth0_set_connect_denied (f->tenant, FALSE);
+  press (f, "Google Calendar", "Connect through Auth0");
+  af_test_wait_until (subtitle_has (f, "Google Calendar", "Connected through Auth0 as "), "Calendar to be connected");
+  g_assert_true (subtitle_has (f, "Google Calendar", "create and change events"));
 
   /* Auth0 rate limits the My Account API: said, and nothing to sign in
    * again for. */
@@ -430,6 +433,23 @@ test_token_vault_errors (Fixture      *f,
   af_auth0_group_refresh (AF_AUTH0_GROUP (f->group));
   af_test_wait_until (g_strcmp0 (subtitle (f, "Auth0 Account"), "Alice Example · " AF_SANDBOX_ACCOUNT) == 0,
                       "the rate limit message to go once Auth0 answers");
+
+  /* Slack linked at Auth0 but unknown here (linked from another
+   * computer, or this profile is new): listed with its scopes, and it can
+   * be removed at Auth0. */
+  g_assert_true (af_connection_store_remove (af_account_manager_get_store (f->accounts), "slack", AF_SANDBOX_ACCOUNT, &error));
+  g_assert_no_error (error);
+  af_auth0_group_refresh (AF_AUTH0_GROUP (f->group));
+  af_test_wait_until (af_test_ui_find_widget (f->group, ADW_TYPE_ACTION_ROW, "Slack, linked at Auth0") != NULL,
+                      "the Slack account Auth0 reports to be listed");
+  g_assert_true (subtitle_has (f, "Slack, linked at Auth0", "post messages"));
+  g_assert_true (subtitle_has (f, "Slack", "Not connected through Auth0"));
+  g_assert_cmpuint (af_sandbox_auth0_get_n_connected_accounts (f->tenant), ==, 2);
+  press (f, "Slack, linked at Auth0", "Remove");
+  confirm_dialog ("confirm");
+  af_test_wait_until (af_test_ui_find_widget (f->group, ADW_TYPE_ACTION_ROW, "Slack, linked at Auth0") == NULL,
+                      "the Slack account to be removed at Auth0");
+  g_assert_cmpuint (af_sandbox_auth0_get_n_connected_accounts (f->tenant), ==, 1);
 
   /* Refresh token rotation turned on at Auth0: where to turn it off. */
   af_sandbox_auth0_set_rotation (f->tenant, TRUE);

@@ -589,49 +589,79 @@ update_service_row (AfAuth0Group *self,
   gtk_widget_set_sensitive (s->disconnect_button, signed_in && !needs_sign_in (self));
 }
 
+/* Whether a row here uses the connected account @id. */
+static gboolean
+is_used (AfAuth0Group *self,
+         const char   *id)
+{
+  for (guint j = 0; self->connections != NULL && j < self->connections->len; j++)
+    {
+      g_autofree char *link = af_account_manager_dup_auth0_link (self->accounts, self->connections->pdata[j]);
+
+      if (g_strcmp0 (link, id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static GtkWidget *
+find_other_row (AfAuth0Group *self,
+                const char   *id)
+{
+  for (guint i = 0; i < self->other_rows->len; i++)
+    if (g_strcmp0 (g_object_get_data (self->other_rows->pdata[i], "af-id"), id) == 0)
+      return self->other_rows->pdata[i];
+  return NULL;
+}
+
 /* Accounts Auth0 reports that no row here uses, e.g. linked from another
- * computer: listed, and removable. */
+ * computer: listed, and removable. Rows that stay are kept (a button the
+ * person is about to press does not vanish). */
 static void
 update_other_rows (AfAuth0Group *self)
 {
-  for (guint i = 0; i < self->other_rows->len; i++)
-    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), self->other_rows->pdata[i]);
-  g_ptr_array_set_size (self->other_rows, 0);
+  for (guint i = self->other_rows->len; i > 0; i--)
+    {
+      GtkWidget  *row = self->other_rows->pdata[i - 1];
+      const char *id = g_object_get_data (G_OBJECT (row), "af-id");
+
+      if (find_linked (self, id) == NULL || is_used (self, id))
+        {
+          adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), row);
+          g_ptr_array_remove_index (self->other_rows, i - 1);
+        }
+    }
 
   for (guint i = 0; self->linked != NULL && i < json_array_get_length (self->linked); i++)
     {
       JsonNode        *node = json_array_get_element (self->linked, i);
       JsonObject      *account;
       const char      *id;
-      gboolean         used = FALSE;
       g_autofree char *title = NULL;
       g_autofree char *words = NULL;
       GtkWidget       *row, *button;
 
       if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          (id = json_object_get_string_member_with_default ((account = json_node_get_object (node)), "id", NULL)) == NULL)
+          (id = json_object_get_string_member_with_default ((account = json_node_get_object (node)), "id", NULL)) == NULL ||
+          is_used (self, id))
         continue;
-      for (guint j = 0; self->connections != NULL && j < self->connections->len && !used; j++)
+
+      if ((row = find_other_row (self, id)) == NULL)
         {
-          g_autofree char *link = af_account_manager_dup_auth0_link (self->accounts, self->connections->pdata[j]);
-
-          used = g_strcmp0 (link, id) == 0;
+          row = adw_action_row_new ();
+          g_object_set_data_full (G_OBJECT (row), "af-id", g_strdup (id), g_free);
+          button = add_button (ADW_ACTION_ROW (row), _ ("Remove"), NULL);
+          g_object_set_data_full (G_OBJECT (button), "af-id", g_strdup (id), g_free);
+          g_signal_connect_object (button, "clicked", G_CALLBACK (on_remove_clicked_cb), self, 0);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
+          g_ptr_array_add (self->other_rows, row);
         }
-      if (used)
-        continue;
-
-      row = adw_action_row_new ();
       /* Translators: a service such as Google, linked at Auth0 */
       title = g_strdup_printf (_ ("%s, linked at Auth0"),
                                connection_title (json_object_get_string_member_with_default (account, "connection", "?")));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       words = linked_scopes_words (account);
       set_subtitle (ADW_ACTION_ROW (row), words[0] ? words : _ ("No scopes"));
-      button = add_button (ADW_ACTION_ROW (row), _ ("Remove"), NULL);
-      g_object_set_data_full (G_OBJECT (button), "af-id", g_strdup (id), g_free);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (on_remove_clicked_cb), self, 0);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
-      g_ptr_array_add (self->other_rows, row);
     }
 }
 
