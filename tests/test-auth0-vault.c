@@ -398,9 +398,27 @@ test_subject_expired (Fixture      *f,
 {
   AfAgent *agent = mail_agent (f);
 
+  g_autoptr (AfConnection) auth0 = NULL;
+  g_autoptr (AfConnection) row = NULL;
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hint = NULL;
+
   af_sandbox_auth0_expire_refresh_tokens (f->tenant);
   g_assert_nonnull (strstr (run_failing (f, agent, AF_ERROR_NEEDS_RECONNECT), "Sign in to Auth0 again"));
   g_assert_cmpint (af_agent_get_state (agent), ==, AF_AGENT_STATE_NEEDS_ATTENTION);
+
+  /* Signing in again offers the same account, and its Gmail no longer
+   * waits: the agent runs again. */
+  auth0 = sign_in (f, AF_SANDBOX_AUTH0_CLIENT_ID, AF_SANDBOX_AUTH0_CLIENT_SECRET, &error);
+  g_assert_no_error (error);
+  hint = af_sandbox_auth0_dup_last_login_hint (f->tenant);
+  g_assert_cmpstr (hint, ==, AF_SANDBOX_ACCOUNT);
+  row = af_connection_store_get (af_account_manager_get_store (f->manager), "gmail", AF_SANDBOX_ACCOUNT, NULL);
+  g_assert_cmpstr (row->status, ==, AF_CONNECTION_CONNECTED);
+  result = af_test_run_agent (f->engine, agent, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "succeeded");
 }
 
 static void

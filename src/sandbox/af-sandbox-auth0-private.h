@@ -44,8 +44,9 @@ typedef struct
 /* A refresh token of a grant. */
 typedef struct
 {
-  Auth0Grant *grant; /* not owned */
-  gboolean    spent; /* rotated out */
+  Auth0Grant *grant;   /* not owned */
+  gboolean    spent;   /* rotated out */
+  gboolean    expired; /* reached its idle or absolute lifetime */
 } Auth0Refresh;
 
 /* A connected account and its tokenset in Token Vault. */
@@ -85,9 +86,9 @@ struct _AfSandboxAuth0
   gboolean   rotation;
   gboolean   login_denied;
   gboolean   connect_denied;
-  gboolean   refresh_expired;
   guint      access_lifetime;
   guint      provider_lifetime;
+  char      *last_login_hint; /* of the last /authorize, for tests */
 
   GHashTable *withheld; /* connection → GStrv */
   GHashTable *limits;   /* method id → RateLimit */

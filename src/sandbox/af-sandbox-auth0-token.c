@@ -369,6 +369,13 @@ af_sandbox_auth0_authorize (AfSandboxAuth0    *self,
   Auth0Code       *code;
 
   af_sandbox_count (self->sandbox, "auth0.authorize");
+  /* login_hint: "the user's email address or other identifier", to
+   * pre-fill the login page or pick the right session; it does not decide
+   * who signs in (the person may change it), so the seeded user still does.
+   * https://auth0.github.io/auth0-spa-js/interfaces/AuthorizationParams.html
+   * (login_hint); OpenID Connect Core 1.0 §3.1.2.1. */
+  g_free (self->last_login_hint);
+  self->last_login_hint = g_strdup (query ? g_hash_table_lookup (query, "login_hint") : NULL);
 
   /* custom-rate-limit-policies: /authorize shows an error page, no JSON. */
   {
@@ -542,7 +549,7 @@ live_refresh (AfSandboxAuth0 *self,
 {
   Auth0Refresh *r = token ? g_hash_table_lookup (self->refresh, token) : NULL;
 
-  if (r == NULL || r->grant->revoked || self->refresh_expired || g_strcmp0 (r->grant->client_id, client_id) != 0)
+  if (r == NULL || r->grant->revoked || r->expired || g_strcmp0 (r->grant->client_id, client_id) != 0)
     return NULL;
   return r;
 }

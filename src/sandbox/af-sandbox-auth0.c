@@ -419,6 +419,7 @@ af_sandbox_auth0_finalize (GObject *object)
   g_hash_table_unref (self->connects);
   g_ptr_array_unref (self->accounts);
   g_ptr_array_unref (self->grants);
+  g_free (self->last_login_hint);
 
   G_OBJECT_CLASS (af_sandbox_auth0_parent_class)->finalize (object);
 }
@@ -547,8 +548,14 @@ af_sandbox_auth0_set_rotation (AfSandboxAuth0 *self,
 void
 af_sandbox_auth0_expire_refresh_tokens (AfSandboxAuth0 *self)
 {
+  GHashTableIter iter;
+  gpointer       value;
+
   g_return_if_fail (AF_IS_SANDBOX_AUTH0 (self));
-  self->refresh_expired = TRUE;
+  /* Only those: a sign-in after this gets a fresh one. */
+  g_hash_table_iter_init (&iter, self->refresh);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ((Auth0Refresh *)value)->expired = TRUE;
 }
 
 /**
@@ -606,6 +613,19 @@ af_sandbox_auth0_set_login_denied (AfSandboxAuth0 *self,
 {
   g_return_if_fail (AF_IS_SANDBOX_AUTH0 (self));
   self->login_denied = denied;
+}
+
+/**
+ * af_sandbox_auth0_dup_last_login_hint:
+ *
+ * Returns: (transfer full) (nullable): the login_hint of the last
+ *   /authorize request, %NULL when it had none
+ */
+char *
+af_sandbox_auth0_dup_last_login_hint (AfSandboxAuth0 *self)
+{
+  g_return_val_if_fail (AF_IS_SANDBOX_AUTH0 (self), NULL);
+  return g_strdup (self->last_login_hint);
 }
 
 /**

@@ -55,6 +55,7 @@ void  af_sandbox_auth0_set_withheld_scopes (AfSandboxAuth0 *self,
                                             const char     *scopes);
 void  af_sandbox_auth0_set_login_denied (AfSandboxAuth0 *self,
                                          gboolean        denied);
+char *af_sandbox_auth0_dup_last_login_hint (AfSandboxAuth0 *self);
 void  af_sandbox_auth0_set_connect_denied (AfSandboxAuth0 *self,
                                            gboolean        denied);
 void  af_sandbox_auth0_add_rate_limit (AfSandboxAuth0 *self,

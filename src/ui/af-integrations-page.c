@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "af-auth0-group.h"
 #include "af-integrations-page.h"
 #include "af-model-settings.h"
 
@@ -28,6 +29,7 @@ struct _AfIntegrationsPage
   /* Template widgets */
   GtkWidget           *child;
   AdwPreferencesGroup *accounts_group;
+  AfAuth0Group        *auth0_group;
   AdwPreferencesGroup *model_group;
   AdwEntryRow         *endpoint_row;
   AdwEntryRow         *model_row;
@@ -425,10 +427,12 @@ af_integrations_page_class_init (AfIntegrationsPageClass *klass)
   signals[SIGNAL_DISCONNECT] = g_signal_new ("disconnect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                              0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (AF_TYPE_AUTH0_GROUP);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-integrations-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, child);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, auth0_group);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, model_group);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, endpoint_row);
   gtk_widget_class_bind_template_child (widget_class, AfIntegrationsPage, model_row);
@@ -614,4 +618,39 @@ af_integrations_page_set_sandbox (AfIntegrationsPage *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->model_row), !sandbox);
   gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), !sandbox);
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_row), !sandbox);
+}
+
+/**
+ * af_integrations_page_set_account_manager:
+ * @accounts: (nullable): the accounts service
+ * @settings: (nullable): where Preferences keeps the Auth0 tenant
+ *
+ * Shows the Auth0 Token Vault group (sign-in, accounts connected through
+ * Auth0) for @accounts; hidden without one.
+ */
+void
+af_integrations_page_set_account_manager (AfIntegrationsPage *self,
+                                          AfAccountManager   *accounts,
+                                          GSettings          *settings)
+{
+  g_return_if_fail (AF_IS_INTEGRATIONS_PAGE (self));
+
+  af_auth0_group_set_account_manager (self->auth0_group, accounts, settings);
+}
+
+/**
+ * af_integrations_page_set_auth0_tenant:
+ *
+ * The Auth0 tenant to sign in to when it is not the one Preferences names
+ * (the sandbox's); see af_auth0_group_set_tenant().
+ */
+void
+af_integrations_page_set_auth0_tenant (AfIntegrationsPage *self,
+                                       const char         *domain,
+                                       const char         *client_id,
+                                       const char         *client_secret)
+{
+  g_return_if_fail (AF_IS_INTEGRATIONS_PAGE (self));
+
+  af_auth0_group_set_tenant (self->auth0_group, domain, client_id, client_secret);
 }

@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "af-account-manager.h"
 #include "af-connect-button.h"
 #include "af-model-settings.h"
 
@@ -30,5 +31,12 @@ void               af_integrations_page_set_oidc_available (AfIntegrationsPage *
                                                             gboolean            available);
 void               af_integrations_page_set_sandbox (AfIntegrationsPage *self,
                                                      gboolean            sandbox);
+void               af_integrations_page_set_account_manager (AfIntegrationsPage *self,
+                                                             AfAccountManager   *accounts,
+                                                             GSettings          *settings);
+void               af_integrations_page_set_auth0_tenant (AfIntegrationsPage *self,
+                                                          const char         *domain,
+                                                          const char         *client_id,
+                                                          const char         *client_secret);
 
 G_END_DECLS

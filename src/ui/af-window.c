@@ -728,6 +728,7 @@ af_window_set_account_manager (AfWindow         *self,
     return;
   af_integrations_page_set_oidc_available (self->integrations_page,
                                            accounts != NULL && af_account_manager_get_oidc_issuer (accounts) != NULL);
+  af_integrations_page_set_account_manager (self->integrations_page, accounts, self->settings);
   af_window_refresh_connections (self);
 }
 

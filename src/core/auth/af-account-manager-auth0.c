@@ -220,7 +220,7 @@ void
 af_account_manager_auth0_signed_out (AfAccountManager *self,
                                      const char       *auth0_account)
 {
-  const char *reason = _ ("Sign in to Auth0 again: its sign-in was disconnected.");
+  const char *reason = _ ("Sign in to Auth0 again: AgentFlow was signed out of Auth0.");
   g_autoptr (GPtrArray) list = af_connection_store_list (self->store, NULL, NULL);
   GHashTableIter iter;
   gpointer       value;
@@ -256,6 +256,7 @@ typedef struct
   AfTokenSet  *tokens;
   char        *account;
   char        *display_name;
+  char        *login_hint;
 } SignInData;
 
 static void
@@ -271,6 +272,7 @@ sign_in_data_free (SignInData *data)
   g_clear_pointer (&data->tokens, af_token_set_free);
   g_free (data->account);
   g_free (data->display_name);
+  g_free (data->login_hint);
   g_free (data);
 }
 
@@ -336,6 +338,29 @@ is_source_of_cb (gpointer key,
   return g_strcmp0 (g_object_get_data (value, "af-auth0-account"), user_data) == 0;
 }
 
+/* Signed in again: the accounts linked through this sign-in that waited
+ * for it may be tried again. If Token Vault still refuses one (not linked,
+ * rotation on), its next exchange says so again. */
+static void
+resume_linked (AfAccountManager *self,
+               const char       *auth0_account)
+{
+  g_autoptr (GPtrArray) list = af_connection_store_list (self->store, NULL, NULL);
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      AfConnection *c = list->pdata[i];
+      g_autoptr (JsonObject) obj = af_auth0_parse_metadata (c);
+
+      if (obj == NULL || g_str_equal (c->service, AF_AUTH0_SERVICE) ||
+          g_strcmp0 (af_auth0_member (obj, "auth0_account"), auth0_account) != 0 ||
+          !g_str_equal (c->status, AF_CONNECTION_NEEDS_RECONNECT))
+        continue;
+      if (af_connection_store_set_status (self->store, c->service, c->account, AF_CONNECTION_CONNECTED, NULL, NULL))
+        af_account_manager_emit_changed (self, c->service, c->account);
+    }
+}
+
 static void
 on_sign_in_secret_stored_cb (GObject      *object,
                              GAsyncResult *result,
@@ -368,6 +393,7 @@ on_sign_in_secret_stored_cb (GObject      *object,
     g_hash_table_replace (self->auth0_secrets, g_strdup (data->client_id), g_strdup (data->secret));
   /* Token sources of an earlier sign-in were told it is gone. */
   g_hash_table_foreach_remove (self->exchanges, is_source_of_cb, data->account);
+  resume_linked (self, data->account);
 
   g_message ("Signed in to Auth0 as %s", data->account);
   af_account_manager_emit_changed (self, AF_AUTH0_SERVICE, data->account);
@@ -477,6 +503,13 @@ on_sign_in_discovered_cb (GObject      *object,
     af_provider_add_base_scope (data->provider, scopes[i]);
   /* my-account-api: the API's audience is https://DOMAIN/me/. */
   af_provider_add_auth_param (data->provider, "audience", audience);
+  /* Signing in again: the login page offers the account signed in before.
+   * login_hint is "the user's email address or other identifier", used to
+   * pre-fill the login box or pick the right session
+   * (https://auth0.github.io/auth0-spa-js/interfaces/AuthorizationParams.html;
+   * OpenID Connect Core 1.0 §3.1.2.1); the person may still choose another. */
+  if (data->login_hint != NULL)
+    af_provider_add_auth_param (data->provider, "login_hint", data->login_hint);
 
   data->flow = af_oauth_flow_new (data->provider, self->session);
   af_oauth_flow_set_timeout (data->flow, self->timeout);
@@ -517,6 +550,29 @@ on_sign_in_secret_cb (GObject      *object,
   if (secret != NULL && secret->access_token != NULL)
     data->secret = g_strdup (secret->access_token);
   sign_in_discover (task);
+}
+
+/* The account last signed in to this tenant with this application, if
+ * AgentFlow still has its row (e.g. its sign-in expired). */
+static char *
+dup_previous_account (AfAccountManager *self,
+                      const char       *domain,
+                      const char       *client_id)
+{
+  g_autoptr (GPtrArray) list = af_connection_store_list (self->store, NULL, NULL);
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      AfConnection *c = list->pdata[i];
+      g_autoptr (JsonObject) obj = NULL;
+
+      if (!g_str_equal (c->service, AF_AUTH0_SERVICE) || (obj = af_auth0_parse_metadata (c)) == NULL)
+        continue;
+      if (g_strcmp0 (af_auth0_member (obj, "domain"), domain) == 0 &&
+          g_strcmp0 (af_auth0_member (obj, "client_id"), client_id) == 0)
+        return g_strdup (c->account);
+    }
+  return NULL;
 }
 
 /**
@@ -566,6 +622,7 @@ af_account_manager_connect_auth0_async (AfAccountManager   *self,
     }
   data->client_id = g_strdup (client_id);
   data->secret = client_secret && client_secret[0] ? g_strstrip (g_strdup (client_secret)) : NULL;
+  data->login_hint = dup_previous_account (self, data->domain, data->client_id);
 
   if (data->secret == NULL)
     {
@@ -583,6 +640,29 @@ af_account_manager_connect_auth0_finish (AfAccountManager *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * af_account_manager_dup_auth0_link:
+ * @connection: a row of af_account_manager_list_connections()
+ *
+ * Returns: (transfer full) (nullable): for an account linked through
+ *   Auth0, the id Auth0 gave its connected account (as in
+ *   af_account_manager_list_auth0_finish()); %NULL for any other row
+ */
+char *
+af_account_manager_dup_auth0_link (AfAccountManager   *self,
+                                   const AfConnection *connection)
+{
+  g_autoptr (JsonObject) obj = NULL;
+
+  g_return_val_if_fail (AF_IS_ACCOUNT_MANAGER (self), NULL);
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  obj = af_auth0_parse_metadata (connection);
+  if (obj == NULL || g_str_equal (connection->service, AF_AUTH0_SERVICE))
+    return NULL;
+  return g_strdup (af_auth0_member (obj, "connected_account_id"));
 }
 
 /**

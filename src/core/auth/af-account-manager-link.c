@@ -149,6 +149,11 @@ me_error (JsonObject *obj,
   if (status == 401)
     return g_error_new_literal (AF_ERROR, AF_ERROR_NEEDS_RECONNECT,
                                 _ ("Auth0 refused AgentFlow's sign-in for the My Account API. Sign in to Auth0 again."));
+  /* Listing and deleting read the answer themselves: a rate limit says
+   * what af_oauth_http_request_async() says for the others. */
+  if (status == 429)
+    return g_error_new_literal (AF_ERROR, AF_ERROR_RATE_LIMITED,
+                                _ ("Auth0 asks AgentFlow to slow down. Try again in a few minutes."));
   if (status == 403)
     return g_error_new (AF_ERROR, AF_ERROR_PERMISSION_DENIED,
                         _ ("Auth0 does not let AgentFlow manage connected accounts (%s). Activate the My Account API and allow the application the Connected Accounts scopes."),

@@ -165,6 +165,8 @@ void          af_account_manager_unlink_auth0_async (AfAccountManager   *self,
 gboolean      af_account_manager_unlink_auth0_finish (AfAccountManager *self,
                                                       GAsyncResult     *result,
                                                       GError          **error);
+char         *af_account_manager_dup_auth0_link (AfAccountManager   *self,
+                                                 const AfConnection *connection);
 char         *af_account_manager_dup_attention_reason (AfAccountManager *self,
                                                        const char       *service,
                                                        const char       *account);
