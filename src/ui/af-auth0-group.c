@@ -112,6 +112,22 @@ add_button (AdwActionRow *row,
   return button;
 }
 
+/* A button's name with what it acts on, so that a screen reader tells the
+ * three "Connect through Auth0" buttons apart. */
+static void
+name_button (GtkWidget  *button,
+             const char *format,
+             const char *what)
+{
+  g_autofree char *name = NULL;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  name = g_strdup_printf (format, what);
+#pragma GCC diagnostic pop
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 static GtkSpinner *
 add_spinner (AdwActionRow *row)
 {
@@ -646,19 +662,21 @@ update_other_rows (AfAuth0Group *self)
           is_used (self, id))
         continue;
 
+      /* Translators: a service such as Google, linked at Auth0 */
+      title = g_strdup_printf (_ ("%s, linked at Auth0"),
+                               connection_title (json_object_get_string_member_with_default (account, "connection", "?")));
       if ((row = find_other_row (self, id)) == NULL)
         {
           row = adw_action_row_new ();
           g_object_set_data_full (G_OBJECT (row), "af-id", g_strdup (id), g_free);
           button = add_button (ADW_ACTION_ROW (row), _ ("Remove"), NULL);
+          /* Translators: %s is an account linked at Auth0, e.g. “Slack, linked at Auth0” */
+          name_button (button, _ ("Remove %s"), title);
           g_object_set_data_full (G_OBJECT (button), "af-id", g_strdup (id), g_free);
           g_signal_connect_object (button, "clicked", G_CALLBACK (on_remove_clicked_cb), self, 0);
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
           g_ptr_array_add (self->other_rows, row);
         }
-      /* Translators: a service such as Google, linked at Auth0 */
-      title = g_strdup_printf (_ ("%s, linked at Auth0"),
-                               connection_title (json_object_get_string_member_with_default (account, "connection", "?")));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       words = linked_scopes_words (account);
       set_subtitle (ADW_ACTION_ROW (row), words[0] ? words : _ ("No scopes"));
@@ -786,6 +804,12 @@ af_auth0_group_init (AfAuth0Group *self)
       s->connect_button = add_button (s->row, _ ("Connect through Auth0"), NULL);
       s->cancel_button = add_button (s->row, _ ("Cancel"), NULL);
       s->disconnect_button = add_button (s->row, _ ("Disconnect"), NULL);
+      /* Translators: %s is a service, e.g. “Gmail” */
+      name_button (s->connect_button, _ ("Connect %s through Auth0"), _ (service_info[i].title));
+      /* Translators: %s is a service, e.g. “Gmail” */
+      name_button (s->cancel_button, _ ("Cancel connecting %s"), _ (service_info[i].title));
+      /* Translators: %s is a service, e.g. “Gmail” */
+      name_button (s->disconnect_button, _ ("Disconnect %s from Auth0"), _ (service_info[i].title));
       g_signal_connect (s->connect_button, "clicked", G_CALLBACK (on_connect_clicked_cb), s);
       g_signal_connect (s->cancel_button, "clicked", G_CALLBACK (on_service_cancel_clicked_cb), s);
       g_signal_connect (s->disconnect_button, "clicked", G_CALLBACK (on_disconnect_clicked_cb), s);
