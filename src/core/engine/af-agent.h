@@ -7,6 +7,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "af-agent-state.h"
+
 G_BEGIN_DECLS
 
 #define AF_TYPE_AGENT (af_agent_get_type ())
@@ -16,13 +18,6 @@ G_DECLARE_FINAL_TYPE (AfAgent, af_agent, AF, AGENT, GObject)
 /* 2: the file carries the whole definition, "source" included; version 1
  * files are still read. */
 #define AF_AGENT_EXPORT_VERSION 2
-
-typedef enum
-{
-  AF_AGENT_STATE_ACTIVE,
-  AF_AGENT_STATE_PAUSED,
-  AF_AGENT_STATE_NEEDS_ATTENTION,
-} AfAgentState;
 
 typedef enum
 {

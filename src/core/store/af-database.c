@@ -486,6 +486,20 @@ af_database_commit (AfDatabase *self,
   return TRUE;
 }
 
+/**
+ * af_database_in_transaction:
+ *
+ * Whether a transaction is open on the connection: writes made now are
+ * committed (or rolled back) with it.
+ */
+gboolean
+af_database_in_transaction (AfDatabase *self)
+{
+  g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
+
+  return !sqlite3_get_autocommit (self->db);
+}
+
 void
 af_database_rollback (AfDatabase *self)
 {

@@ -34,6 +34,7 @@ gboolean      af_database_begin (AfDatabase *self,
 gboolean      af_database_commit (AfDatabase *self,
                                   GError    **error);
 void          af_database_rollback (AfDatabase *self);
+gboolean      af_database_in_transaction (AfDatabase *self);
 gboolean      af_database_check_integrity (AfDatabase *self,
                                            GError    **error);
 void          af_database_set_error (AfDatabase *self,
