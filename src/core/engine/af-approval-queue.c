@@ -582,7 +582,7 @@ af_approval_queue_approve_async (AfApprovalQueue    *self,
         }
       g_hash_table_add (taken, g_memdup2 (&id, sizeof id));
       entry = af_outbox_get (outbox, af_approval_get_outbox_id (a), NULL);
-      if (entry == NULL || !g_str_equal (entry->state, AF_OUTBOX_WAITING))
+      if (entry == NULL || entry->state != AF_OUTBOX_WAITING)
         continue;
       stored = parse_object (entry->params);
       if (stored == NULL)
@@ -742,7 +742,7 @@ af_approval_queue_undo_async (AfApprovalQueue    *self,
       const char      *inverse;
       Work            *w;
 
-      if (done == NULL || !g_str_equal (done->state, AF_OUTBOX_DONE))
+      if (done == NULL || done->state != AF_OUTBOX_DONE)
         continue;
       inverse = af_action_get_inverse (done->action);
       if (inverse == NULL)
@@ -756,7 +756,7 @@ af_approval_queue_undo_async (AfApprovalQueue    *self,
           continue;
         }
       /* Undone before, or being undone. */
-      if (!g_str_equal (entry->state, AF_OUTBOX_PENDING) && !g_str_equal (entry->state, AF_OUTBOX_FAILED))
+      if (entry->state != AF_OUTBOX_PENDING && entry->state != AF_OUTBOX_FAILED)
         continue;
       stored = parse_object (entry->params);
       w = work_new (self, entry, inverse, stored, &local_error);

@@ -265,7 +265,7 @@ af_engine_approve_async (AfEngine           *self,
       return;
     }
   entry = af_outbox_get (self->outbox, af_approval_get_outbox_id (approval), NULL);
-  if (entry == NULL || !g_str_equal (entry->state, AF_OUTBOX_WAITING))
+  if (entry == NULL || entry->state != AF_OUTBOX_WAITING)
     {
       af_outbox_entry_free (entry);
       g_task_return_new_error (task, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("This action is no longer waiting"));

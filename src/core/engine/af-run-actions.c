@@ -307,19 +307,19 @@ af_run_next_action (AfRun *run)
       if (policy == AF_APPROVAL_POLICY_ASK)
         {
           /* A new entry (created by this reserve) has no approval yet. */
-          if (g_str_equal (entry->state, AF_OUTBOX_WAITING) && entry->run_id == run->run_id)
+          if (entry->state == AF_OUTBOX_WAITING && entry->run_id == run->run_id)
             request_approval (run, p, entry);
           g_clear_pointer (&run->current, af_planned_free);
           continue;
         }
 
-      if (g_str_equal (entry->state, AF_OUTBOX_DONE) || g_str_equal (entry->state, AF_OUTBOX_WAITING) || g_str_equal (entry->state, AF_OUTBOX_DENIED) || g_str_equal (entry->state, AF_OUTBOX_EXPIRED))
+      if (entry->state == AF_OUTBOX_DONE || entry->state == AF_OUTBOX_WAITING || entry->state == AF_OUTBOX_DENIED || entry->state == AF_OUTBOX_EXPIRED)
         {
           /* Done before (a retry, a crash), or up to the person. */
           g_clear_pointer (&run->current, af_planned_free);
           continue;
         }
-      if (g_hash_table_contains (self->inflight, p->key) || ((g_str_equal (entry->state, AF_OUTBOX_EXECUTING) || g_str_equal (entry->state, AF_OUTBOX_PENDING)) && af_engine_held_elsewhere (self, entry)))
+      if (g_hash_table_contains (self->inflight, p->key) || ((entry->state == AF_OUTBOX_EXECUTING || entry->state == AF_OUTBOX_PENDING) && af_engine_held_elsewhere (self, entry)))
         {
           const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
 
@@ -332,7 +332,7 @@ af_run_next_action (AfRun *run)
           g_clear_pointer (&run->current, af_planned_free);
           continue;
         }
-      if (g_str_equal (entry->state, AF_OUTBOX_FAILED) && !af_executor_is_batchable (p->action))
+      if (entry->state == AF_OUTBOX_FAILED && !af_executor_is_batchable (p->action))
         {
           /* A send, draft, post or event that failed may still have
            * reached the service (a dropped connection): it is reported,
@@ -345,7 +345,7 @@ af_run_next_action (AfRun *run)
       p->outbox_id = entry->id;
       g_hash_table_add (self->inflight, g_strdup (p->key));
 
-      if (g_str_equal (entry->state, AF_OUTBOX_EXECUTING))
+      if (entry->state == AF_OUTBOX_EXECUTING)
         {
           /* Left "executing" by a process that is gone, and not settled
            * when this one started (the service could not be asked then):
@@ -363,7 +363,7 @@ af_run_next_action (AfRun *run)
       if (af_executor_is_batchable (p->action))
         {
           /* "pending" (this process's) until its batch is sent. */
-          if ((!g_str_equal (entry->state, AF_OUTBOX_PENDING) || g_strcmp0 (entry->owner, af_run_owner_get_id (self->owner)) != 0) && !af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_PENDING, NULL, &error))
+          if ((entry->state != AF_OUTBOX_PENDING || g_strcmp0 (entry->owner, af_run_owner_get_id (self->owner)) != 0) && !af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_PENDING, NULL, &error))
             {
               af_run_finish_with_error (run, error);
               return;

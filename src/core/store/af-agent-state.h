@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include "af-enum-nick.h"
 
 G_BEGIN_DECLS
 
@@ -27,14 +27,5 @@ typedef enum
 
 #define AF_TYPE_AGENT_STATE (af_agent_state_get_type ())
 GType af_agent_state_get_type (void);
-
-/* The stored string of @value of the registered enum @type. */
-const char *af_enum_to_nick (GType type,
-                             int   value);
-/* The value whose nick is @nick, or @fallback for an unknown string (a
- * row written by a newer version, a hand-edited file). */
-int af_enum_from_nick (GType       type,
-                       const char *nick,
-                       int         fallback);
 
 G_END_DECLS
