@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 
 #include "af-action-text.h"
+#include "af-activity-text.h"
+#include "af-json-private.h"
 #include "af-approval-store.h"
 #include "af-engine-private.h"
 #include "af-error.h"
@@ -162,6 +164,9 @@ approved_finished (GTask      *task,
   AfOutboxEntry *entry = g_task_get_task_data (task);
   g_autoptr (JsonObject) details = af_engine_details_new ("action", entry->action, "key", entry->key, NULL);
   g_autofree char *what = describe_entry (entry);
+  JsonObject      *stored = g_object_get_data (G_OBJECT (task), "stored");
+  JsonObject      *params = stored ? af_json_get_object (stored, "params") : NULL;
+  JsonObject      *item = stored ? af_json_get_object (stored, "item") : NULL;
 
   g_hash_table_remove (self->inflight, entry->key);
   if (error != NULL)
@@ -172,6 +177,7 @@ approved_finished (GTask      *task,
 
       af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_FAILED, error->message, NULL);
       json_object_set_string_member (details, "error", error->message);
+      af_activity_text_add_action (details, AF_ACTIVITY_SAY_FAILED, entry->action, params, item, TRUE);
       af_engine_append_step (self, entry->agent_id, entry->run_id, "action-failed", summary, details, "failed", NULL);
       af_engine_outcome_end (self, owned);
       g_task_return_error (task, g_error_copy (error));
@@ -183,6 +189,7 @@ approved_finished (GTask      *task,
     gboolean         owned = af_engine_outcome_begin (self);
 
     af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_DONE, answer, NULL);
+    af_activity_text_add_action (details, AF_ACTIVITY_SAY_APPROVED, entry->action, params, item, FALSE);
     af_engine_append_step (self, entry->agent_id, entry->run_id, "action-done", summary, details, "done", NULL);
     af_engine_outcome_end (self, owned);
   }

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "af-action-text.h"
+#include "af-activity-text.h"
 #include "af-error.h"
 #include "af-run-private.h"
 #include "af-run-summary.h"
@@ -43,7 +44,7 @@ action_finished (AfRun      *run,
         af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_FAILED, error->message, NULL);
       json_object_set_string_member (details, "error", error->message);
       summary = af_engine_failed_summary (p->action, p->params, p->item, error);
-      af_run_summary_add_item (details, p->item);
+      af_activity_text_add_action (details, AF_ACTIVITY_SAY_FAILED, p->action, p->params, p->item, FALSE);
       af_run_log (run, "action-failed", summary, details, "failed");
       af_engine_outcome_end (self, owned);
       run->n_failed++;
@@ -57,7 +58,7 @@ action_finished (AfRun      *run,
     {
       af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
       summary = af_action_describe (p->action, p->params, p->item, TRUE);
-      af_run_summary_add_item (details, p->item);
+      af_activity_text_add_action (details, AF_ACTIVITY_SAY_DONE, p->action, p->params, p->item, FALSE);
       af_run_log (run, "action-done", summary, details, "done");
       af_engine_outcome_end (self, owned);
       run->n_done++;
@@ -139,6 +140,7 @@ on_recover_cb (GObject      *source,
       g_warning ("Could not tell whether %s happened: %s", p->key, error->message);
       g_hash_table_remove (run->engine->inflight, p->key);
       af_run_hold_item (run, item_id);
+      af_activity_text_add_action (details, AF_ACTIVITY_SAY_FAILED, p->action, p->params, p->item, FALSE);
       af_run_log (run, "action-failed", summary, details, "failed");
       run->n_failed++;
       g_clear_pointer (&run->current, af_planned_free);
@@ -168,7 +170,7 @@ request_approval (AfRun         *run,
   details = af_engine_details_new ("action", p->action, "target", af_approval_get_target (approval), "key", p->key,
                                    NULL);
   json_object_set_int_member (details, "approval_id", af_approval_get_id (approval));
-  af_run_summary_add_item (details, p->item);
+  af_activity_text_add_action (details, AF_ACTIVITY_SAY_WAITING, p->action, p->params, p->item, FALSE);
   what = af_action_describe (p->action, p->params, p->item, FALSE);
   summary = g_strdup_printf (_ ("Waiting for approval: %s"), what);
   af_run_log (run, "approval-requested", summary, details, "waiting");
@@ -254,6 +256,7 @@ af_run_next_action (AfRun *run)
           g_autoptr (JsonObject) details = af_engine_details_new ("action", p->action, "permission", permission, "rule",
                                                                   p->rule, NULL);
 
+          af_activity_text_add_action (details, AF_ACTIVITY_SAY_DENIED, p->action, p->params, p->item, FALSE);
           af_run_log (run, "action-denied", summary, details, "denied");
           run->n_denied++;
           g_clear_pointer (&run->current, af_planned_free);
@@ -285,7 +288,10 @@ af_run_next_action (AfRun *run)
           /* Translators: %s is an action ("Label “Invoice” as Finance") */
           g_autofree char *summary = g_strdup_printf (_ ("%s — skipped: this agent never does it"), what);
 
-          af_run_log (run, "action-skipped", summary, NULL, "skipped");
+          g_autoptr (JsonObject) details = af_engine_details_new ("rule", p->rule, NULL);
+
+          af_activity_text_add_action (details, AF_ACTIVITY_SAY_SKIPPED, p->action, p->params, p->item, FALSE);
+          af_run_log (run, "action-skipped", summary, details, "skipped");
           g_clear_pointer (&run->current, af_planned_free);
           continue;
         }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "af-action-text.h"
+#include "af-activity-text.h"
 #include "af-run-private.h"
 #include "af-run-summary.h"
 
@@ -128,7 +129,7 @@ on_batch_cb (GObject      *source,
             }
           json_object_set_string_member (details, "error", error->message);
           summary = af_engine_failed_summary (p->action, p->params, p->item, error);
-          af_run_summary_add_item (details, p->item);
+          af_activity_text_add_action (details, AF_ACTIVITY_SAY_FAILED, p->action, p->params, p->item, FALSE);
           af_run_log (run, "action-failed", summary, details, "failed");
           run->n_failed++;
         }
@@ -138,7 +139,7 @@ on_batch_cb (GObject      *source,
 
           af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
           summary = af_action_describe (p->action, p->params, p->item, TRUE);
-          af_run_summary_add_item (details, p->item);
+          af_activity_text_add_action (details, AF_ACTIVITY_SAY_DONE, p->action, p->params, p->item, FALSE);
           af_run_log (run, "action-done", summary, details, "done");
           run->n_done++;
           af_run_summary_count (run->done_by_action, p->action);
