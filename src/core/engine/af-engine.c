@@ -214,6 +214,14 @@ af_engine_dispose (GObject *object)
 
   af_engine_shutdown (self);
   af_engine_stop_housekeeping (self);
+  /* Activity waiting for its group commit is written before we go. */
+  if (self->db != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!af_database_flush (self->db, &error))
+        g_warning ("Could not record the last activity: %s", error->message);
+    }
   if (self->monitor != NULL && self->monitor_handler != 0)
     g_signal_handler_disconnect (self->monitor, self->monitor_handler);
   self->monitor_handler = 0;

@@ -151,6 +151,7 @@ af_run_finish (AfRun      *run,
   g_autoptr (JsonObject) details = json_object_new ();
   g_autofree char *summary = NULL;
   g_autoptr (GError) db_error = NULL;
+  g_autoptr (GError) flush_error = NULL;
   g_autoptr (GError) record_error = NULL;
   gboolean succeeded = g_str_equal (outcome, "succeeded");
   gint64   now = g_get_real_time ();
@@ -159,7 +160,7 @@ af_run_finish (AfRun      *run,
   g_clear_handle_id (&run->timeout_id, g_source_remove);
   /* What the run did and could not record makes it a failed run, with
    * the reason (a full disk, say) in its outcome: never a success. */
-  if (!af_run_end_writes (run, &record_error) && succeeded)
+  if ((!af_run_end_writes (run, &record_error) || !af_database_flush (self->db, &record_error)) && succeeded)
     {
       g_warning ("Could not record a run's actions: %s", record_error->message);
       outcome = "failed";
@@ -211,6 +212,9 @@ af_run_finish (AfRun      *run,
                   ? "run-idle"
                   : "run-finished",
               summary, details, outcome);
+  /* The run's record is on disk when its caller hears of its end. */
+  if (!af_database_flush (self->db, &flush_error))
+    g_warning ("Could not record the end of a run: %s", flush_error->message);
 
   if (!run->dry_run && !run->deleted)
     {

@@ -29,6 +29,11 @@ sqlite3_stmt *af_database_prepare (AfDatabase *self,
 gboolean      af_database_step_done (AfDatabase   *self,
                                      sqlite3_stmt *stmt,
                                      GError      **error);
+gboolean      af_database_step_grouped (AfDatabase   *self,
+                                        sqlite3_stmt *stmt,
+                                        GError      **error);
+gboolean      af_database_flush (AfDatabase *self,
+                                 GError    **error);
 gboolean      af_database_begin (AfDatabase *self,
                                  GError    **error);
 gboolean      af_database_commit (AfDatabase *self,
