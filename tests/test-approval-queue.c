@@ -169,9 +169,9 @@ wait_clear (Wait *w)
 }
 
 static guint
-n_outbox (Fixture    *f,
-          const char *action,
-          const char *state)
+n_outbox (Fixture      *f,
+          const char   *action,
+          AfOutboxState state)
 {
   g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
   g_autoptr (GPtrArray) entries = af_outbox_list (outbox, state, NULL);

@@ -235,9 +235,9 @@ label_count_cond (gpointer data)
 }
 
 static guint
-n_outbox (Fixture    *f,
-          const char *action,
-          const char *state)
+n_outbox (Fixture      *f,
+          const char   *action,
+          AfOutboxState state)
 {
   g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
   g_autoptr (GPtrArray) entries = af_outbox_list (outbox, state, NULL);
@@ -251,10 +251,10 @@ n_outbox (Fixture    *f,
 
 typedef struct
 {
-  Fixture    *f;
-  const char *action;
-  const char *state;
-  guint       n;
+  Fixture      *f;
+  const char   *action;
+  AfOutboxState state;
+  guint         n;
 } OutboxCount;
 
 static gboolean

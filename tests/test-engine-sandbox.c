@@ -555,10 +555,10 @@ run_any (Fixture *f,
 
 /* The agent's one outbox entry for @action. */
 static AfOutboxEntry *
-crash_entry (Fixture    *f,
-             AfAgent    *agent,
-             const char *action,
-             const char *state)
+crash_entry (Fixture      *f,
+             AfAgent      *agent,
+             const char   *action,
+             AfOutboxState state)
 {
   g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
   g_autoptr (GPtrArray) entries = af_outbox_list (outbox, state, NULL);
@@ -588,7 +588,7 @@ outbox_entry_executing (AfOutbox       *outbox,
   g_clear_pointer (entry, af_outbox_entry_free);
   *entry = af_outbox_get (outbox, id, &error);
   g_assert_no_error (error);
-  return g_str_equal ((*entry)->state, AF_OUTBOX_EXECUTING);
+  return (*entry)->state == AF_OUTBOX_EXECUTING;
 }
 
 /* The app died between the call and the outbox's "done" (or "failed"):
@@ -637,7 +637,7 @@ test_crash_after_call (Fixture      *f,
 
   /* It reached the service; the outbox never heard. Found, not redone. */
   after = crash_and_restart (f, entry);
-  g_assert_cmpstr (after->state, ==, AF_OUTBOX_DONE);
+  g_assert_cmpint (after->state, ==, AF_OUTBOX_DONE);
   g_assert_nonnull (strstr (after->result, "reconciled"));
   g_assert_cmpuint (side_effects (f, c), ==, before + 1);
   g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->method), ==, 0);
@@ -667,7 +667,7 @@ test_crash_before_call (Fixture      *f,
   /* …and the app died with the entry "executing": not found, so done
    * now, exactly once. */
   after = crash_and_restart (f, entry);
-  g_assert_cmpstr (after->state, ==, AF_OUTBOX_DONE);
+  g_assert_cmpint (after->state, ==, AF_OUTBOX_DONE);
   g_assert_null (strstr (after->result, "reconciled"));
   g_assert_cmpuint (side_effects (f, c), ==, before + 1);
   g_assert_cmpuint (af_sandbox_get_count (f->sandbox, c->method), ==, 1);
@@ -756,21 +756,22 @@ query_uint (Fixture    *f,
 /* The distinct changes (action and its parameters) among label-type
  * outbox entries in @state: one batchModify each, per 1000 messages. */
 static guint
-count_changes (Fixture    *f,
-               const char *state)
+count_changes (Fixture      *f,
+               AfOutboxState state)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM (SELECT DISTINCT action, json_extract (params, '$.params')"
                                           " FROM outbox WHERE " LABEL_TYPE " AND state = '%s')",
-                                          state);
+                                          af_enum_to_nick (AF_TYPE_OUTBOX_STATE, state));
 
   return query_uint (f, sql);
 }
 
 static guint
-count_entries (Fixture    *f,
-               const char *state)
+count_entries (Fixture      *f,
+               AfOutboxState state)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM outbox WHERE " LABEL_TYPE " AND state = '%s'", state);
+  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM outbox WHERE " LABEL_TYPE " AND state = '%s'",
+                                          af_enum_to_nick (AF_TYPE_OUTBOX_STATE, state));
 
   return query_uint (f, sql);
 }

@@ -12,6 +12,7 @@
 
 #include "af-action.h"
 #include "af-activity-details.h"
+#include "af-activity-text.h"
 #include "af-activity-row.h"
 
 
@@ -240,6 +241,16 @@ steps_group (GPtrArray *steps)
        * counted in the run's summary, not listed. */
       if (kind == NULL || !(g_str_has_prefix (kind, "action-") || g_str_has_prefix (kind, "approval-")))
         continue;
+      /* In the reader's language, from what the step did. */
+      {
+        g_autofree char *told = af_activity_text_describe (kind, details);
+
+        if (told != NULL)
+          {
+            g_free (summary);
+            summary = g_steal_pointer (&told);
+          }
+      }
 
       row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -302,6 +313,15 @@ af_activity_details_new (GtkWindow  *parent,
   outcome = af_activity_item_dup_string (item, "outcome");
   text = af_activity_item_dup_string (item, "details");
   details = parse_details (text);
+  {
+    g_autofree char *told = af_activity_text_describe (kind, details);
+
+    if (told != NULL)
+      {
+        g_free (summary);
+        summary = g_steal_pointer (&told);
+      }
+  }
   when = format_when (af_activity_item_get_time (item));
   on = what_it_acted_on (details);
   reason = why (details);

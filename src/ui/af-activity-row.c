@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "af-activity-row.h"
+#include "af-activity-text.h"
 #include "af-run-summary.h"
 
 /* One entry of the activity feed. The row reads the entry through
@@ -322,6 +323,20 @@ af_activity_row_bind (AfActivityRow *self,
           g_unichar_to_utf8 (first, buf);
           g_free (self->summary);
           self->summary = g_strconcat (buf, rest, NULL);
+        }
+    }
+  else
+    {
+      /* An action says what it did the same way: from its data (action,
+       * arguments, outcome), in the current language. Rows older than
+       * that keep the line they were logged with. */
+      g_autofree char *details = af_activity_item_dup_string (item, "details");
+      g_autofree char *told = af_activity_text_describe_json (kind, details);
+
+      if (told != NULL)
+        {
+          g_free (self->summary);
+          self->summary = g_steal_pointer (&told);
         }
     }
 

@@ -10,6 +10,7 @@
 /* Kept for the callers that read the action table through this header. */
 #include "af-action.h"
 #include "af-json-private.h"
+#include "af-agent-state.h"
 
 G_BEGIN_DECLS
 
@@ -20,13 +21,6 @@ G_DECLARE_FINAL_TYPE (AfAgent, af_agent, AF, AGENT, GObject)
 /* 2: the file carries the whole definition, "source" included; version 1
  * files are still read. */
 #define AF_AGENT_EXPORT_VERSION 2
-
-typedef enum
-{
-  AF_AGENT_STATE_ACTIVE,
-  AF_AGENT_STATE_PAUSED,
-  AF_AGENT_STATE_NEEDS_ATTENTION,
-} AfAgentState;
 
 typedef enum
 {

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "af-action-text.h"
+#include "af-activity-text.h"
 #include "af-approval-queue.h"
 #include "af-approval-store.h"
 #include "af-engine-private.h"
@@ -177,6 +178,7 @@ record (AfApprovalQueue *self,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         af_outbox_set_state (outbox, w->outbox_id, AF_OUTBOX_FAILED, error->message, NULL);
       json_object_set_string_member (details, "error", error->message);
+      af_activity_text_add_action (details, AF_ACTIVITY_SAY_FAILED, w->action, w->params, w->item, TRUE);
       /* Translators: the first %s is an action, the second what went wrong */
       summary = g_strdup_printf (_ ("%s — failed: %s"), what, error->message);
       af_engine_log_step (self->engine, w->agent_id, w->run_id, "action-failed", summary, details, "failed");
@@ -186,6 +188,8 @@ record (AfApprovalQueue *self,
     }
 
   af_outbox_set_state (outbox, w->outbox_id, AF_OUTBOX_DONE, answer, NULL);
+  af_activity_text_add_action (details, job->undo ? AF_ACTIVITY_SAY_UNDONE : AF_ACTIVITY_SAY_APPROVED, w->action,
+                               w->params, w->item, FALSE);
   summary = job->undo ? /* Translators: %s is what was done to undo an action ("Removed the label Finance from “Invoice”") */
                 g_strdup_printf (_ ("Undone: %s"), what)
                       : /* Translators: %s is what was done ("Sent a mail to bob@example.com") */
@@ -583,7 +587,7 @@ af_approval_queue_approve_async (AfApprovalQueue    *self,
         }
       g_hash_table_add (taken, g_memdup2 (&id, sizeof id));
       entry = af_outbox_get (outbox, af_approval_get_outbox_id (a), NULL);
-      if (entry == NULL || !g_str_equal (entry->state, AF_OUTBOX_WAITING))
+      if (entry == NULL || entry->state != AF_OUTBOX_WAITING)
         continue;
       stored = parse_object (entry->params);
       if (stored == NULL)
@@ -743,7 +747,7 @@ af_approval_queue_undo_async (AfApprovalQueue    *self,
       const char      *inverse;
       Work            *w;
 
-      if (done == NULL || !g_str_equal (done->state, AF_OUTBOX_DONE))
+      if (done == NULL || done->state != AF_OUTBOX_DONE)
         continue;
       inverse = af_action_get_inverse (done->action);
       if (inverse == NULL)
@@ -757,7 +761,7 @@ af_approval_queue_undo_async (AfApprovalQueue    *self,
           continue;
         }
       /* Undone before, or being undone. */
-      if (!g_str_equal (entry->state, AF_OUTBOX_PENDING) && !g_str_equal (entry->state, AF_OUTBOX_FAILED))
+      if (entry->state != AF_OUTBOX_PENDING && entry->state != AF_OUTBOX_FAILED)
         continue;
       stored = parse_object (entry->params);
       w = work_new (self, entry, inverse, stored, &local_error);

@@ -11,7 +11,9 @@
 
 #include "af-error.h"
 #include "af-json-private.h"
+#include "af-run-store.h"
 #include "af-services-executor-private.h"
+#include "af-sync-cursor-store.h"
 
 static void af_services_executor_iface_init (AfExecutorInterface *iface);
 
@@ -105,25 +107,16 @@ static const char *
 committed_history (AfServicesExecutor *self,
                    AfAgent            *agent)
 {
-  const char   *agent_id = af_agent_get_id (agent);
-  sqlite3_stmt *stmt;
-  char         *value = NULL;
+  const char *agent_id = af_agent_get_id (agent);
+  g_autoptr (AfSyncCursorStore) cursors = NULL;
+  char *value = NULL;
 
   if (g_hash_table_contains (self->history, agent_id))
     return g_hash_table_lookup (self->history, agent_id);
   if (self->db == NULL)
     return NULL;
-  stmt = af_database_prepare (self->db,
-                              "SELECT value FROM sync_cursors WHERE service = 'gmail' AND account = ?1"
-                              " AND kind = 'historyId' AND scope = ?2",
-                              NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, cursor_account (agent), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  cursors = af_sync_cursor_store_new (self->db);
+  af_sync_cursor_store_lookup (cursors, "gmail", cursor_account (agent), "historyId", agent_id, &value, NULL, NULL);
   g_hash_table_insert (self->history, g_strdup (agent_id), value);
   return value;
 }
@@ -134,35 +127,23 @@ static gint64
 committed_date (AfServicesExecutor *self,
                 AfAgent            *agent)
 {
-  sqlite3_stmt *stmt;
-  gint64        date = 0;
-  gint64       *known = g_hash_table_lookup (self->dates, af_agent_get_id (agent));
+  g_autoptr (AfSyncCursorStore) cursors = NULL;
+  g_autofree char *value = NULL;
+  gint64           updated_at = 0;
+  gint64          *known = g_hash_table_lookup (self->dates, af_agent_get_id (agent));
 
   if (known != NULL)
     return *known;
   if (self->db == NULL)
     return 0;
-  stmt = af_database_prepare (self->db,
-                              "SELECT kind, value, updated_at FROM sync_cursors WHERE service = 'gmail' AND account = ?1"
-                              " AND kind IN ('historyId', 'internalDate') AND scope = ?2",
-                              NULL);
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_text (stmt, 1, cursor_account (agent), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      const char *kind = (const char *)sqlite3_column_text (stmt, 0);
-
-      if (g_strcmp0 (kind, "internalDate") == 0)
-        {
-          date = g_ascii_strtoll ((const char *)sqlite3_column_text (stmt, 1), NULL, 10);
-          break;
-        }
-      date = sqlite3_column_int64 (stmt, 2) / 1000;
-    }
-  sqlite3_reset (stmt);
-  return date;
+  cursors = af_sync_cursor_store_new (self->db);
+  if (af_sync_cursor_store_lookup (cursors, "gmail", cursor_account (agent), "internalDate", af_agent_get_id (agent),
+                                   &value, NULL, NULL))
+    return g_ascii_strtoll (value, NULL, 10);
+  if (af_sync_cursor_store_lookup (cursors, "gmail", cursor_account (agent), "historyId", af_agent_get_id (agent), NULL,
+                                   &updated_at, NULL))
+    return updated_at / 1000;
+  return 0;
 }
 
 static void
@@ -172,21 +153,9 @@ store_cursor (AfServicesExecutor *self,
               const char         *value,
               GError            **error)
 {
-  sqlite3_stmt *stmt;
+  g_autoptr (AfSyncCursorStore) cursors = af_sync_cursor_store_new (self->db);
 
-  stmt = af_database_prepare (self->db,
-                              "INSERT INTO sync_cursors (service, account, kind, scope, value, updated_at)"
-                              " VALUES ('gmail', ?1, ?5, ?2, ?3, ?4)"
-                              " ON CONFLICT (service, account, kind, scope) DO UPDATE SET value = ?3, updated_at = ?4",
-                              error);
-  if (stmt == NULL)
-    return;
-  sqlite3_bind_text (stmt, 1, cursor_account (agent), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, value, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
-  sqlite3_bind_text (stmt, 5, kind, -1, SQLITE_STATIC);
-  af_database_step_done (self->db, stmt, error);
+  af_sync_cursor_store_set (cursors, "gmail", cursor_account (agent), kind, af_agent_get_id (agent), value, error);
 }
 
 /* Items the agent dealt with, and mail it wrote itself ("own:<id>"), are
@@ -197,20 +166,12 @@ is_known (AfServicesExecutor *self,
           const char         *id)
 {
   g_autofree char *own = g_strconcat ("own:", id, NULL);
-  sqlite3_stmt    *stmt;
-  gboolean         known = FALSE;
+  g_autoptr (AfRunStore) runs = NULL;
 
   if (self->db == NULL)
     return FALSE;
-  stmt = af_database_prepare (self->db, "SELECT 1 FROM seen_items WHERE agent_id = ?1 AND item_id IN (?2, ?3)", NULL);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, own, -1, SQLITE_TRANSIENT);
-  known = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  return known;
+  runs = af_run_store_new (self->db);
+  return af_run_store_is_either_seen (runs, af_agent_get_id (agent), id, own);
 }
 
 /* Remembers a message the agent wrote (a draft, a sent mail), so it never
@@ -221,23 +182,14 @@ af_services_executor_remember_own (AfServicesExecutor *self,
                                    const char         *message_id)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (AfRunStore) runs = NULL;
   g_autofree char *own = NULL;
-  sqlite3_stmt    *stmt;
 
   if (self->db == NULL || agent == NULL || message_id == NULL || *message_id == '\0')
     return;
   own = g_strconcat ("own:", message_id, NULL);
-  stmt = af_database_prepare (self->db,
-                              "INSERT OR IGNORE INTO seen_items (agent_id, item_id, seen_at) VALUES (?1, ?2, ?3)",
-                              &error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, af_agent_get_id (agent), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, own, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
-      af_database_step_done (self->db, stmt, &error);
-    }
-  if (error != NULL)
+  runs = af_run_store_new (self->db);
+  if (!af_run_store_mark_seen (runs, af_agent_get_id (agent), own, &error))
     g_warning ("Could not remember the agent’s own message: %s", error->message);
 }
 

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The {{field}} expansion of an action's params with the fields of the
- * item that triggered it (mail, event, message: written by anyone), for
- * the fuzz harness.
+ * item that triggered it (mail, event, message: written by anyone):
+ * af-template-expand.c, used by a run and by the fuzz harness.
  */
 
 #pragma once

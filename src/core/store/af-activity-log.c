@@ -218,7 +218,9 @@ af_activity_log_append (AfActivityLog *self,
   sqlite3_bind_text (stmt, 6, details, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 7, outcome, -1, SQLITE_TRANSIENT);
 
-  if (!af_database_step_done (self->db, stmt, error))
+  /* Appends are the one write that may wait a few milliseconds for its
+   * commit, with others: see af_database_step_grouped(). */
+  if (!af_database_step_grouped (self->db, stmt, error))
     return 0;
 
   id = sqlite3_last_insert_rowid (af_database_get_handle (self->db));

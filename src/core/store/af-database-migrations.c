@@ -190,6 +190,61 @@ const char *const af_database_migrations[] = {
   "    waiting = waiting - (OLD.kind = 'approval-requested'), failed = failed - (OLD.kind = 'action-failed')"
   "    WHERE hour = OLD.ts / 3600000000 AND agent_id = coalesce (OLD.agent_id, '');"
   "END;",
+  /* 7: activity kept as data. An action's row says what it did with
+   * "say" (done, failed, waiting, approved, undone), "action" and "args"
+   * (af-activity-text.c), so the feed tells it in the reader's language.
+   * Rows of earlier versions get them from their outbox entry where it
+   * is still there and where the kind of line is certain: a run's own
+   * rows carry the rule that chose them; approved ones are found by the
+   * words they were logged with. The rest keep their stored summary. */
+  "UPDATE activity SET details = json_set (activity.details, '$.say', 'done', '$.args',"
+  "    json (json_extract (o.params, '$.params')))"
+  "  FROM outbox o WHERE activity.kind = 'action-done' AND json_extract (activity.details, '$.rule') IS NOT NULL AND json_valid (activity.details)"
+  "    AND json_extract (activity.details, '$.say') IS NULL"
+  "    AND o.idempotency_key = json_extract (activity.details, '$.key')"
+  "    AND json_valid (o.params) AND json_type (o.params, '$.params') = 'object';"
+  "UPDATE activity SET details = json_set (activity.details, '$.say', 'failed', '$.args',"
+  "    json (json_extract (o.params, '$.params')))"
+  "  FROM outbox o WHERE activity.kind = 'action-failed' AND json_extract (activity.details, '$.rule') IS NOT NULL AND json_valid (activity.details)"
+  "    AND json_extract (activity.details, '$.say') IS NULL"
+  "    AND o.idempotency_key = json_extract (activity.details, '$.key')"
+  "    AND json_valid (o.params) AND json_type (o.params, '$.params') = 'object';"
+  "UPDATE activity SET details = json_set (activity.details, '$.say', 'waiting', '$.args',"
+  "    json (json_extract (o.params, '$.params')))"
+  "  FROM outbox o WHERE activity.kind = 'approval-requested' AND json_valid (activity.details)"
+  "    AND json_extract (activity.details, '$.say') IS NULL"
+  "    AND o.idempotency_key = json_extract (activity.details, '$.key')"
+  "    AND json_valid (o.params) AND json_type (o.params, '$.params') = 'object';"
+  "UPDATE activity SET details = json_set (activity.details, '$.say', 'approved', '$.args',"
+  "    json (json_extract (o.params, '$.params')))"
+  "  FROM outbox o WHERE activity.kind = 'action-done' AND activity.summary LIKE 'Approved and done: %' AND json_valid (activity.details)"
+  "    AND json_extract (activity.details, '$.say') IS NULL"
+  "    AND o.idempotency_key = json_extract (activity.details, '$.key')"
+  "    AND json_valid (o.params) AND json_type (o.params, '$.params') = 'object';"
+  "UPDATE activity SET details = json_set (activity.details, '$.say', 'undone', '$.args',"
+  "    json (json_extract (o.params, '$.params')))"
+  "  FROM outbox o WHERE activity.kind = 'action-undone' AND json_valid (activity.details)"
+  "    AND json_extract (activity.details, '$.say') IS NULL"
+  "    AND o.idempotency_key = json_extract (activity.details, '$.key')"
+  "    AND json_valid (o.params) AND json_type (o.params, '$.params') = 'object';"
+  "UPDATE activity SET details = json_set (activity.details, '$.subject', json_extract (o.params, '$.item.subject'))"
+  "  FROM outbox o WHERE activity.kind IN ('action-done', 'action-failed', 'approval-requested', 'action-undone')"
+  "    AND json_valid (activity.details) AND json_extract (activity.details, '$.say') IS NOT NULL"
+  "    AND json_extract (activity.details, '$.subject') IS NULL"
+  "    AND o.idempotency_key = json_extract (activity.details, '$.key')"
+  "    AND json_type (o.params, '$.item.subject') = 'text';"
+  "UPDATE activity SET details = json_set (activity.details, '$.from', json_extract (o.params, '$.item.from'))"
+  "  FROM outbox o WHERE activity.kind IN ('action-done', 'action-failed', 'approval-requested', 'action-undone')"
+  "    AND json_valid (activity.details) AND json_extract (activity.details, '$.say') IS NOT NULL"
+  "    AND json_extract (activity.details, '$.from') IS NULL"
+  "    AND o.idempotency_key = json_extract (activity.details, '$.key')"
+  "    AND json_type (o.params, '$.item.from') = 'text';"
+  "UPDATE activity SET details = json_set (activity.details, '$.item', json_extract (o.params, '$.item.id'))"
+  "  FROM outbox o WHERE activity.kind IN ('action-done', 'action-failed', 'approval-requested', 'action-undone')"
+  "    AND json_valid (activity.details) AND json_extract (activity.details, '$.say') IS NOT NULL"
+  "    AND json_extract (activity.details, '$.item') IS NULL"
+  "    AND o.idempotency_key = json_extract (activity.details, '$.key')"
+  "    AND json_type (o.params, '$.item.id') = 'text';",
 };
 
 const guint af_database_n_migrations = G_N_ELEMENTS (af_database_migrations);

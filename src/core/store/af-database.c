@@ -14,6 +14,11 @@
 #include "af-database.h"
 #include "af-database-migrations.h"
 #include "af-error.h"
+#include "af-source.h"
+
+/* Appends outside any transaction (the activity log's) are grouped: one
+ * commit for all those of GROUP_MAX_US. */
+#define GROUP_MAX_US (10 * 1000)
 
 struct _AfDatabase
 {
@@ -22,6 +27,9 @@ struct _AfDatabase
   char       *path;
   sqlite3    *db;
   GHashTable *statements;
+  gboolean    group_open;  /* a group of appends waits for its commit */
+  gint64      group_start; /* when it began (monotonic µs) */
+  guint       group_id;    /* the timer of its commit */
 };
 
 G_DEFINE_FINAL_TYPE (AfDatabase, af_database, G_TYPE_OBJECT)
@@ -105,6 +113,8 @@ exec_sql (AfDatabase *self,
 
   g_assert (AF_IS_DATABASE (self));
 
+  if (!af_database_flush (self, error))
+    return FALSE;
   rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
@@ -254,7 +264,10 @@ static void
 af_database_finalize (GObject *object)
 {
   AfDatabase *self = (AfDatabase *)object;
+  g_autoptr (GError) error = NULL;
 
+  if (!af_database_flush (self, &error))
+    g_warning ("Could not record the last activity: %s", error->message);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
@@ -450,6 +463,12 @@ af_database_step_done (AfDatabase   *self,
   g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
   g_return_val_if_fail (stmt != NULL, FALSE);
 
+  /* Any other write is on disk when this returns, with what came before. */
+  if (!af_database_flush (self, error))
+    {
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
 
@@ -459,6 +478,95 @@ af_database_step_done (AfDatabase   *self,
       return FALSE;
     }
 
+  return TRUE;
+}
+
+static gboolean
+on_group_commit_cb (gpointer user_data)
+{
+  AfDatabase *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->group_id = 0;
+  if (!af_database_flush (self, &error))
+    g_warning ("Could not record activity: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * af_database_step_grouped:
+ *
+ * Steps an append (a statement that returns no rows) and resets it. In a
+ * transaction it is part of it; otherwise it joins a group of appends
+ * committed together once the group is GROUP_MAX_US old (on a timer, or at
+ * the next append), or before any other write, transaction or
+ * af_database_flush(): whatever else is written comes after it on disk.
+ */
+gboolean
+af_database_step_grouped (AfDatabase   *self,
+                          sqlite3_stmt *stmt,
+                          GError      **error)
+{
+  int rc;
+
+  g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (stmt != NULL, FALSE);
+
+  if (self->group_open && g_get_monotonic_time () - self->group_start >= GROUP_MAX_US &&
+      !af_database_flush (self, error))
+    {
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  if (!self->group_open && sqlite3_get_autocommit (self->db))
+    {
+      rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        {
+          sqlite3_reset (stmt);
+          af_database_set_error (self, rc, error, "write to the database");
+          return FALSE;
+        }
+      self->group_open = TRUE;
+      self->group_start = g_get_monotonic_time ();
+      self->group_id = af_timeout_add_named (GROUP_MAX_US / 1000, "[agentflow] group commit", on_group_commit_cb, self);
+    }
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      af_database_set_error (self, rc, error, "write to the database");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * af_database_flush:
+ *
+ * Commits the appends grouped by af_database_step_grouped(), if any.
+ * On failure they are lost, and @error says why.
+ */
+gboolean
+af_database_flush (AfDatabase *self,
+                   GError    **error)
+{
+  int rc;
+
+  g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
+
+  if (!self->group_open)
+    return TRUE;
+  self->group_open = FALSE;
+  g_clear_handle_id (&self->group_id, g_source_remove);
+  rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      af_database_set_error (self, rc, error, "write to the database");
+      if (!sqlite3_get_autocommit (self->db))
+        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -486,12 +594,29 @@ af_database_commit (AfDatabase *self,
   return TRUE;
 }
 
+/**
+ * af_database_in_transaction:
+ *
+ * Whether a transaction is open on the connection: writes made now are
+ * committed (or rolled back) with it.
+ */
+gboolean
+af_database_in_transaction (AfDatabase *self)
+{
+  g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
+
+  /* A group of appends is not a transaction of anyone's: the next begin
+   * commits it first. */
+  return !self->group_open && !sqlite3_get_autocommit (self->db);
+}
+
 void
 af_database_rollback (AfDatabase *self)
 {
   g_return_if_fail (AF_IS_DATABASE (self));
 
-  if (!sqlite3_get_autocommit (self->db))
+  /* Not the appends of others, only a transaction of the caller's. */
+  if (!self->group_open && !sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 

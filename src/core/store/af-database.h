@@ -29,11 +29,17 @@ sqlite3_stmt *af_database_prepare (AfDatabase *self,
 gboolean      af_database_step_done (AfDatabase   *self,
                                      sqlite3_stmt *stmt,
                                      GError      **error);
+gboolean      af_database_step_grouped (AfDatabase   *self,
+                                        sqlite3_stmt *stmt,
+                                        GError      **error);
+gboolean      af_database_flush (AfDatabase *self,
+                                 GError    **error);
 gboolean      af_database_begin (AfDatabase *self,
                                  GError    **error);
 gboolean      af_database_commit (AfDatabase *self,
                                   GError    **error);
 void          af_database_rollback (AfDatabase *self);
+gboolean      af_database_in_transaction (AfDatabase *self);
 gboolean      af_database_check_integrity (AfDatabase *self,
                                            GError    **error);
 void          af_database_set_error (AfDatabase *self,

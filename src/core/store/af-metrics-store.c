@@ -21,6 +21,8 @@ struct _AfMetricsStore
 
 G_DEFINE_FINAL_TYPE (AfMetricsStore, af_metrics_store, G_TYPE_OBJECT)
 
+G_DEFINE_BOXED_TYPE (AfActionTally, af_action_tally, af_action_tally_copy, af_action_tally_free)
+
 #define HOUR_US ((gint64)3600 * G_USEC_PER_SEC)
 
 static void
@@ -197,4 +199,148 @@ af_metrics_store_items_per_action (AfMetricsStore *self,
       return NULL;
     }
   return g_steal_pointer (&counts);
+}
+
+AfActionTally *
+af_action_tally_copy (const AfActionTally *tally)
+{
+  AfActionTally *copy;
+
+  g_return_val_if_fail (tally != NULL, NULL);
+
+  copy = g_memdup2 (tally, sizeof *tally);
+  copy->agent_id = g_strdup (tally->agent_id);
+  copy->action = g_strdup (tally->action);
+  copy->template_id = g_strdup (tally->template_id);
+  return copy;
+}
+
+void
+af_action_tally_free (AfActionTally *tally)
+{
+  if (tally == NULL)
+    return;
+  g_free (tally->agent_id);
+  g_free (tally->action);
+  g_free (tally->template_id);
+  g_free (tally);
+}
+
+static gboolean
+count_one (AfMetricsStore *self,
+           const char     *sql,
+           const char     *agent_id,
+           gint64          since,
+           guint          *n,
+           GError        **error)
+{
+  sqlite3_stmt *stmt = af_database_prepare (self->db, sql, error);
+  int           rc;
+
+  *n = 0;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, agent_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, since);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *n = (guint)sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      af_database_set_error (self->db, rc, error, "count the runs");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+af_metrics_store_count_finished_runs (AfMetricsStore *self,
+                                      const char     *agent_id,
+                                      gint64          since,
+                                      guint          *finished,
+                                      guint          *succeeded,
+                                      GError        **error)
+{
+  g_return_val_if_fail (AF_IS_METRICS_STORE (self), FALSE);
+  g_return_val_if_fail (finished != NULL && succeeded != NULL, FALSE);
+
+  *succeeded = 0;
+  return count_one (self,
+                    "SELECT count (*) FROM runs WHERE dry_run = 0 AND finished_at IS NOT NULL"
+                    " AND (?1 IS NULL OR agent_id = ?1) AND started_at >= ?2",
+                    agent_id, since, finished, error) &&
+         count_one (self,
+                    "SELECT count (*) FROM runs WHERE dry_run = 0 AND outcome = 'succeeded'"
+                    " AND (?1 IS NULL OR agent_id = ?1) AND started_at >= ?2",
+                    agent_id, since, succeeded, error);
+}
+
+guint
+af_metrics_store_count_items_processed (AfMetricsStore *self,
+                                        const char     *agent_id,
+                                        GError        **error)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (AF_IS_METRICS_STORE (self), 0);
+
+  count_one (self,
+             "SELECT count (*) FROM seen_items WHERE (?1 IS NULL OR agent_id = ?1)"
+             " AND seen_at >= ?2 AND item_id NOT LIKE 'agenda-%' AND item_id NOT LIKE 'digest-%'"
+             " AND item_id NOT LIKE 'own:%'",
+             agent_id, 0, &n, error);
+  return n;
+}
+
+/**
+ * af_metrics_store_tally_actions:
+ *
+ * Returns: (transfer full) (element-type AfActionTally): the tallies, or
+ *   %NULL with @error set
+ */
+GPtrArray *
+af_metrics_store_tally_actions (AfMetricsStore *self,
+                                const char     *agent_id,
+                                gint64          today,
+                                gint64          since,
+                                GError        **error)
+{
+  g_autoptr (GPtrArray) tallies = NULL;
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (AF_IS_METRICS_STORE (self), NULL);
+
+  stmt = af_database_prepare (self->db,
+                              "SELECT o.agent_id, o.action, count (*), a.template,"
+                              " sum (o.updated_at >= ?2), sum (o.updated_at >= ?3) FROM outbox o"
+                              " LEFT JOIN agents a ON a.id = o.agent_id"
+                              " WHERE o.state = 'done' AND (?1 IS NULL OR o.agent_id = ?1) GROUP BY 1, 2",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, agent_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, today);
+  sqlite3_bind_int64 (stmt, 3, since);
+  tallies = g_ptr_array_new_with_free_func ((GDestroyNotify)af_action_tally_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AfActionTally *t = g_new0 (AfActionTally, 1);
+
+      t->agent_id = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      t->action = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+      t->n = (guint)sqlite3_column_int64 (stmt, 2);
+      t->template_id = g_strdup ((const char *)sqlite3_column_text (stmt, 3));
+      t->n_today = (guint)sqlite3_column_int64 (stmt, 4);
+      t->n_since = (guint)sqlite3_column_int64 (stmt, 5);
+      g_ptr_array_add (tallies, t);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      af_database_set_error (self->db, rc, error, "count the actions done");
+      return NULL;
+    }
+  return g_steal_pointer (&tallies);
 }

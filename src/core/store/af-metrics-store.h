@@ -59,4 +59,51 @@ GHashTable *af_metrics_store_items_per_action (AfMetricsStore *self,
                                                gint64          since,
                                                GError        **error);
 
+/**
+ * AfActionTally:
+ * @template_id: (nullable): the template of the agent (NULL when the agent
+ *   is gone)
+ * @n: how many were done
+ * @n_today: of those, since the @today given
+ * @n_since: of those, since the @since given
+ *
+ * How many times one agent did one action.
+ */
+typedef struct
+{
+  char *agent_id;
+  char *action;
+  char *template_id;
+  guint n;
+  guint n_today;
+  guint n_since;
+} AfActionTally;
+
+#define AF_TYPE_ACTION_TALLY (af_action_tally_get_type ())
+GType          af_action_tally_get_type (void);
+AfActionTally *af_action_tally_copy (const AfActionTally *tally);
+void           af_action_tally_free (AfActionTally *tally);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfActionTally, af_action_tally_free)
+
+/* Finished real runs started since @since (µs): @finished, and of all real
+ * runs started since then, the successful ones: @succeeded. */
+gboolean af_metrics_store_count_finished_runs (AfMetricsStore *self,
+                                               const char     *agent_id,
+                                               gint64          since,
+                                               guint          *finished,
+                                               guint          *succeeded,
+                                               GError        **error);
+/* Items (mail, events, messages) the agents dealt with: seen items that
+ * are not an agent's own mail nor a digest or agenda of its own. */
+guint af_metrics_store_count_items_processed (AfMetricsStore *self,
+                                              const char     *agent_id,
+                                              GError        **error);
+/* → (element-type AfActionTally) the actions done (outbox "done"), per
+ * agent and action; @today and @since (µs) bound n_today and n_since. */
+GPtrArray *af_metrics_store_tally_actions (AfMetricsStore *self,
+                                           const char     *agent_id,
+                                           gint64          today,
+                                           gint64          since,
+                                           GError        **error);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "af-enum-nick.h"
 #include "af-outbox.h"
 
 /* Every side effect is written here, under an idempotency key, before it
@@ -21,6 +22,14 @@ struct _AfOutbox
 
 G_DEFINE_FINAL_TYPE (AfOutbox, af_outbox, G_TYPE_OBJECT)
 
+G_DEFINE_ENUM_TYPE (AfOutboxState, af_outbox_state, G_DEFINE_ENUM_VALUE (AF_OUTBOX_PENDING, "pending"), G_DEFINE_ENUM_VALUE (AF_OUTBOX_WAITING, "waiting"), G_DEFINE_ENUM_VALUE (AF_OUTBOX_EXECUTING, "executing"), G_DEFINE_ENUM_VALUE (AF_OUTBOX_DONE, "done"), G_DEFINE_ENUM_VALUE (AF_OUTBOX_FAILED, "failed"), G_DEFINE_ENUM_VALUE (AF_OUTBOX_DENIED, "denied"), G_DEFINE_ENUM_VALUE (AF_OUTBOX_EXPIRED, "expired"))
+
+static const char *
+state_nick (AfOutboxState state)
+{
+  return af_enum_to_nick (AF_TYPE_OUTBOX_STATE, state);
+}
+
 #define COLUMNS "id, idempotency_key, agent_id, run_id, action, params, state, result, owner"
 
 static AfOutboxEntry *
@@ -34,7 +43,9 @@ entry_from_row (sqlite3_stmt *stmt)
   e->run_id = sqlite3_column_int64 (stmt, 3);
   e->action = g_strdup ((const char *)sqlite3_column_text (stmt, 4));
   e->params = g_strdup ((const char *)sqlite3_column_text (stmt, 5));
-  e->state = g_strdup ((const char *)sqlite3_column_text (stmt, 6));
+  /* A state this version does not know is never taken for one it may
+   * repeat: as failed, a send is not sent again. */
+  e->state = af_enum_from_nick (AF_TYPE_OUTBOX_STATE, (const char *)sqlite3_column_text (stmt, 6), AF_OUTBOX_FAILED);
   e->result = g_strdup ((const char *)sqlite3_column_text (stmt, 7));
   e->owner = g_strdup ((const char *)sqlite3_column_text (stmt, 8));
   return e;
@@ -49,7 +60,6 @@ af_outbox_entry_free (AfOutboxEntry *e)
   g_free (e->agent_id);
   g_free (e->action);
   g_free (e->params);
-  g_free (e->state);
   g_free (e->result);
   g_free (e->owner);
   g_free (e);
@@ -132,14 +142,14 @@ get_by_key (AfOutbox   *self,
 }
 
 AfOutboxEntry *
-af_outbox_reserve (AfOutbox   *self,
-                   const char *key,
-                   const char *agent_id,
-                   gint64      run_id,
-                   const char *action,
-                   const char *params,
-                   const char *state,
-                   GError    **error)
+af_outbox_reserve (AfOutbox     *self,
+                   const char   *key,
+                   const char   *agent_id,
+                   gint64        run_id,
+                   const char   *action,
+                   const char   *params,
+                   AfOutboxState state,
+                   GError      **error)
 {
   sqlite3_stmt *stmt;
   gint64        now = g_get_real_time ();
@@ -160,7 +170,7 @@ af_outbox_reserve (AfOutbox   *self,
     sqlite3_bind_int64 (stmt, 3, run_id);
   sqlite3_bind_text (stmt, 4, action, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, params ? params : "{}", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 6, state ? state : AF_OUTBOX_PENDING, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, state_nick (state), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, now);
   sqlite3_bind_text (stmt, 8, self->owner, -1, SQLITE_TRANSIENT);
   if (!af_database_step_done (self->db, stmt, error))
@@ -190,17 +200,15 @@ af_outbox_get (AfOutbox *self,
 }
 
 gboolean
-af_outbox_set_state (AfOutbox   *self,
-                     gint64      id,
-                     const char *state,
-                     const char *result,
-                     GError    **error)
+af_outbox_set_state (AfOutbox     *self,
+                     gint64        id,
+                     AfOutboxState state,
+                     const char   *result,
+                     GError      **error)
 {
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (AF_IS_OUTBOX (self), FALSE);
-  g_return_val_if_fail (state != NULL, FALSE);
-
   stmt = af_database_prepare (self->db,
                               "UPDATE outbox SET state = ?2, result = coalesce (?3, result), updated_at = ?4,"
                               " owner = ?5 WHERE id = ?1",
@@ -208,7 +216,7 @@ af_outbox_set_state (AfOutbox   *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, state_nick (state), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, result, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
   sqlite3_bind_text (stmt, 5, self->owner, -1, SQLITE_TRANSIENT);
@@ -216,9 +224,9 @@ af_outbox_set_state (AfOutbox   *self,
 }
 
 GPtrArray *
-af_outbox_list (AfOutbox   *self,
-                const char *state,
-                GError    **error)
+af_outbox_list (AfOutbox     *self,
+                AfOutboxState state,
+                GError      **error)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)af_outbox_entry_free);
   sqlite3_stmt *stmt;
@@ -229,7 +237,7 @@ af_outbox_list (AfOutbox   *self,
   stmt = af_database_prepare (self->db, "SELECT " COLUMNS " FROM outbox WHERE state = ?1 ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, state, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, state_nick (state), -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (rows, entry_from_row (stmt));
   sqlite3_reset (stmt);
@@ -242,9 +250,9 @@ af_outbox_list (AfOutbox   *self,
 }
 
 guint
-af_outbox_count (AfOutbox   *self,
-                 const char *agent_id,
-                 const char *state)
+af_outbox_count (AfOutbox     *self,
+                 const char   *agent_id,
+                 AfOutboxState state)
 {
   sqlite3_stmt *stmt;
   guint         n = 0;
@@ -253,12 +261,12 @@ af_outbox_count (AfOutbox   *self,
 
   stmt = af_database_prepare (self->db,
                               "SELECT count (*) FROM outbox WHERE (?1 IS NULL OR agent_id = ?1)"
-                              " AND (?2 IS NULL OR state = ?2)",
+                              " AND state = ?2",
                               NULL);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_text (stmt, 1, agent_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, state_nick (state), -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = sqlite3_column_int (stmt, 0);
   sqlite3_reset (stmt);

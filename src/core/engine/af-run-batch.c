@@ -1,0 +1,282 @@
+/* af-run-batch.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-engine"
+
+#include "config.h"
+
+#include "af-action-text.h"
+#include "af-activity-text.h"
+#include "af-run-private.h"
+#include "af-run-summary.h"
+
+/* Label-type actions of a run go out in batches: one request for up to
+ * AF_EXECUTOR_BATCH_MAX items with the same change, each action keeping
+ * its own outbox entry and its own record. */
+
+/* A batch in flight. */
+typedef struct
+{
+  AfRun     *run;
+  char      *action;
+  GPtrArray *planned; /* AfPlanned */
+} Batch;
+
+void
+af_run_group_free (AfRunGroup *g)
+{
+  g_free (g->key);
+  g_free (g->action);
+  json_object_unref (g->params);
+  g_ptr_array_unref (g->planned);
+  g_free (g);
+}
+
+/* A run that ends early (cancelled, an error) with actions still waiting
+ * for their batch: never started, so back to "pending" for a later run or
+ * the next start. */
+void
+af_run_drop_groups (AfRun *run)
+{
+  AfEngine      *self = run->engine;
+  GHashTableIter iter;
+  AfRunGroup    *g;
+
+  g_hash_table_iter_init (&iter, run->groups);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&g))
+    for (guint i = 0; i < g->planned->len; i++)
+      {
+        AfPlanned *p = g_ptr_array_index (g->planned, i);
+
+        g_hash_table_remove (self->inflight, p->key);
+        af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_PENDING, NULL, NULL);
+      }
+  g_hash_table_remove_all (run->groups);
+}
+
+static char *
+id_answer (const char *id)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id ? id : "");
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* One of @item_id's batched actions finished: once they all have, its
+ * marker (if it came meanwhile) records it as seen, unless one failed. */
+static void
+settle_item (AfRun      *run,
+             const char *item_id)
+{
+  guint left = GPOINTER_TO_UINT (g_hash_table_lookup (run->unsettled, item_id));
+
+  g_assert (left > 0);
+  if (left > 1)
+    {
+      g_hash_table_insert (run->unsettled, g_strdup (item_id), GUINT_TO_POINTER (left - 1));
+      return;
+    }
+  g_hash_table_remove (run->unsettled, item_id);
+  if (g_hash_table_remove (run->seen_later, item_id) && !g_hash_table_contains (run->failed_items, item_id))
+    af_run_mark_seen (run, item_id);
+}
+
+static void
+on_batch_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Batch    *batch = user_data;
+  AfRun    *run = batch->run;
+  AfEngine *self = run->engine;
+  g_autoptr (GError) error = NULL;
+  gboolean cancelled;
+
+  af_executor_execute_batch_finish (AF_EXECUTOR (source), result, &error);
+  cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_debug ("A batch of %u “%s” actions %s", batch->planned->len, batch->action, error ? "failed" : "done");
+
+  /* Every action of the batch has its own outcome, as if done alone. */
+  af_run_begin_writes (run);
+  for (guint i = 0; i < batch->planned->len; i++)
+    {
+      AfPlanned       *p = g_ptr_array_index (batch->planned, i);
+      const char      *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+      g_autofree char *summary = NULL;
+      g_autoptr (JsonObject) details = af_engine_details_new ("action", p->action, "item", item_id, "rule", p->rule, "key",
+                                                              p->key, NULL);
+
+      g_hash_table_remove (self->inflight, p->key);
+      if (error != NULL)
+        {
+          /* Cancelled: the outcome is unknown, the entry stays "executing"
+           * and is reconciled (repeated: it is idempotent) on the next
+           * start. Failed: "failed", and the item is read again and its
+           * action repeated by the next run. */
+          if (!cancelled)
+            {
+              af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_FAILED, error->message, NULL);
+              g_hash_table_add (run->failed_items, g_strdup (item_id));
+              run->keep_cursor = TRUE;
+            }
+          json_object_set_string_member (details, "error", error->message);
+          summary = af_engine_failed_summary (p->action, p->params, p->item, error);
+          af_activity_text_add_action (details, AF_ACTIVITY_SAY_FAILED, p->action, p->params, p->item, FALSE);
+          af_run_log (run, "action-failed", summary, details, "failed");
+          run->n_failed++;
+        }
+      else
+        {
+          g_autofree char *answer = id_answer (item_id);
+
+          af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
+          summary = af_action_describe (p->action, p->params, p->item, TRUE);
+          af_activity_text_add_action (details, AF_ACTIVITY_SAY_DONE, p->action, p->params, p->item, FALSE);
+          af_run_log (run, "action-done", summary, details, "done");
+          run->n_done++;
+          af_run_summary_count (run->done_by_action, p->action);
+        }
+      settle_item (run, item_id);
+    }
+
+  if (!af_run_end_writes (run, &error))
+    {
+      g_warning ("Could not record a batch of actions: %s", error->message);
+      if (run->write_error == NULL)
+        run->write_error = g_steal_pointer (&error);
+    }
+  g_ptr_array_unref (batch->planned);
+  g_free (batch->action);
+  g_free (batch);
+  if (--run->n_batches > 0)
+    return;
+  /* The actions went out but their results are not on disk: they stay
+   * "executing" and are reconciled at the next start. */
+  if (run->write_error != NULL)
+    af_run_finish_with_error (run, run->write_error);
+  else
+    af_run_next_action (run);
+}
+
+/* Sends @g's actions as one batch. Their entries become "executing" only
+ * now, on disk before the request leaves: until then they were "pending",
+ * which a restart may simply do. %FALSE when that could not be written:
+ * nothing is sent, the error is the run's. */
+gboolean
+af_run_send_group (AfRun      *run,
+                   AfRunGroup *g)
+{
+  AfEngine *self = run->engine;
+  g_autoptr (GPtrArray) planned = g_steal_pointer (&g->planned);
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  Batch *batch;
+
+  g->planned = g_ptr_array_new_with_free_func ((GDestroyNotify)af_planned_free);
+  af_run_begin_writes (run);
+  for (guint i = 0; i < planned->len && error == NULL; i++)
+    {
+      AfPlanned *p = g_ptr_array_index (planned, i);
+
+      af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_EXECUTING, NULL, &error);
+      g_ptr_array_add (items, p->item);
+      g_ptr_array_add (keys, p->key);
+    }
+  if (error != NULL)
+    {
+      af_database_rollback (self->db);
+      run->writing = FALSE;
+    }
+  else
+    af_run_end_writes (run, &error);
+  if (error != NULL)
+    {
+      g_warning ("Could not record a batch of actions before sending it: %s", error->message);
+      for (guint i = 0; i < planned->len; i++)
+        {
+          AfPlanned  *p = g_ptr_array_index (planned, i);
+          const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+
+          g_hash_table_remove (self->inflight, p->key);
+          af_run_hold_item (run, item_id);
+          settle_item (run, item_id);
+        }
+      if (run->write_error == NULL)
+        run->write_error = g_steal_pointer (&error);
+      return FALSE;
+    }
+
+  batch = g_new0 (Batch, 1);
+  batch->run = run;
+  batch->action = g_strdup (g->action);
+  batch->planned = g_steal_pointer (&planned);
+  run->n_batches++;
+  af_executor_execute_batch_async (self->executor, run->agent, g->action, g->params, items, keys, run->cancellable,
+                                   on_batch_cb, batch);
+  return TRUE;
+}
+
+/* Queues @p (through the gates, its outbox entry "pending") for a batch
+ * with the same change; → that batch when it is full. */
+AfRunGroup *
+af_run_add_to_group (AfRun     *run,
+                     AfPlanned *p)
+{
+  g_autofree char *params = af_engine_json_to_text (p->params);
+  g_autofree char *group_key = g_strconcat (p->action, "\n", params, NULL);
+  const char      *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+  AfRunGroup      *g = g_hash_table_lookup (run->groups, group_key);
+
+  if (g == NULL)
+    {
+      g = g_new0 (AfRunGroup, 1);
+      g->key = g_strdup (group_key);
+      g->action = g_strdup (p->action);
+      g->params = json_object_ref (p->params);
+      g->planned = g_ptr_array_new_with_free_func ((GDestroyNotify)af_planned_free);
+      g_hash_table_insert (run->groups, g_strdup (group_key), g);
+    }
+  g_ptr_array_add (g->planned, p);
+  g_hash_table_insert (run->unsettled, g_strdup (item_id),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (run->unsettled, item_id)) + 1));
+  return g->planned->len < AF_EXECUTOR_BATCH_MAX ? NULL : g;
+}
+
+/* Sends every batch still filling; %TRUE when a batch is in flight. */
+gboolean
+af_run_send_groups (AfRun *run)
+{
+  GHashTableIter iter;
+  AfRunGroup    *g;
+
+  g_hash_table_iter_init (&iter, run->groups);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&g))
+    {
+      if (g->planned->len > 0 && run->write_error == NULL)
+        af_run_send_group (run, g);
+      else if (g->planned->len > 0)
+        {
+          /* Not sent: back to "pending" for a later run. */
+          for (guint i = 0; i < g->planned->len; i++)
+            {
+              AfPlanned  *p = g_ptr_array_index (g->planned, i);
+              const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+
+              g_hash_table_remove (run->engine->inflight, p->key);
+              af_run_hold_item (run, item_id);
+              settle_item (run, item_id);
+            }
+        }
+      g_hash_table_iter_remove (&iter);
+    }
+  return run->n_batches > 0;
+}

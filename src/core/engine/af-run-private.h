@@ -1,0 +1,118 @@
+/* af-run-private.h — one run of an agent, shared by its rooms
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "af-engine-private.h"
+
+G_BEGIN_DECLS
+
+/* One action a run is to take, or a marker: the item's actions are all
+ * through and it can be recorded as seen. */
+typedef struct
+{
+  char       *action;
+  JsonObject *params;
+  JsonObject *item;
+  char       *rule;
+  char       *key;
+  gint64      outbox_id;
+  gboolean    mark_seen;
+} AfPlanned;
+
+/* A run is a chain of async steps on the main loop: fetch → decide (rules
+ * or the AI model) → for each action: gate → policy → outbox → execute →
+ * record (af-run.c: the run's life, fetch and decide; af-run-actions.c:
+ * the actions; af-run-batch.c: label-type actions sent in batches). */
+typedef struct
+{
+  AfEngine     *engine;
+  AfAgent      *agent;
+  GTask        *task;
+  GCancellable *cancellable;
+  gulong        cancel_handler;
+  GCancellable *caller_cancellable;
+  gint64        run_id;
+  gboolean      dry_run;
+  gboolean      test_only; /* an editor's "Test run": leaves no trace */
+  gboolean      deleted;   /* the agent was deleted during the run */
+  JsonArray    *steps;     /* a test run's activity, returned instead */
+  gboolean      read_untrusted;
+  gboolean      timed_out;
+  guint         timeout_id;
+  GQueue       *planned;
+  AfPlanned    *current;
+  GPtrArray    *items;
+  guint         item_index;
+  JsonArray    *would_do;
+  guint         n_done, n_failed, n_waiting, n_denied;
+  guint         n_left_alone;   /* items read that needed nothing */
+  JsonObject   *done_by_action; /* action → how many done */
+  /* Label-type actions go out in batches (one batchModify for up to
+   * AF_EXECUTOR_BATCH_MAX messages); each keeps its own outbox entry. */
+  GHashTable *groups;       /* "action\nparams" → AfRunGroup, not sent yet */
+  GHashTable *unsettled;    /* item id → its batched actions not finished */
+  GHashTable *seen_later;   /* item ids whose marker waits for those */
+  GHashTable *failed_items; /* item ids not to record as seen: a batched
+                             * action failed, or one is still held by
+                             * another process or of unknown outcome */
+  guint    n_batches;       /* batches in flight */
+  gboolean keep_cursor;     /* a batch failed: read those items again */
+  gboolean writing;         /* in a transaction: see af_run_begin_writes() */
+  GError  *write_error;     /* a batch's results could not be recorded */
+  GError  *log_error;       /* a step of its activity could not be recorded */
+  GError  *unconfirmed;     /* the current action's error, while asking the service */
+} AfRun;
+
+/* Actions with the same change, waiting to go out as one batch. */
+typedef struct
+{
+  char       *key; /* in AfRun.groups */
+  char       *action;
+  JsonObject *params;
+  GPtrArray  *planned; /* AfPlanned */
+} AfRunGroup;
+
+void af_planned_free (AfPlanned *p);
+
+/* af-run.c */
+AfRun   *af_run_new (AfEngine     *engine,
+                     AfAgent      *agent,
+                     GTask        *task,
+                     AfRunFlags    flags,
+                     GCancellable *cancellable);
+void     af_run_start (AfRun *run);
+void     af_run_start_queued (AfEngine *engine);
+void     af_run_log (AfRun      *run,
+                     const char *kind,
+                     const char *summary,
+                     JsonObject *details,
+                     const char *outcome);
+void     af_run_begin_writes (AfRun *run);
+gboolean af_run_end_writes (AfRun   *run,
+                            GError **error);
+void     af_run_finish (AfRun      *run,
+                        const char *outcome,
+                        GError     *error);
+void     af_run_finish_with_error (AfRun  *run,
+                                   GError *error);
+void     af_run_mark_seen (AfRun      *run,
+                           const char *item_id);
+void     af_run_hold_item (AfRun      *run,
+                           const char *item_id);
+
+/* af-run-actions.c */
+void af_run_next_action (AfRun *run);
+
+/* af-run-batch.c */
+void        af_run_group_free (AfRunGroup *g);
+AfRunGroup *af_run_add_to_group (AfRun     *run,
+                                 AfPlanned *p);
+gboolean    af_run_send_group (AfRun      *run,
+                               AfRunGroup *g);
+gboolean    af_run_send_groups (AfRun *run);
+void        af_run_drop_groups (AfRun *run);
+
+G_END_DECLS

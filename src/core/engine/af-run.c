@@ -1,0 +1,614 @@
+/* af-run.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-engine"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "af-action-text.h"
+#include "af-error.h"
+#include "af-json-private.h"
+#include "af-rules.h"
+#include "af-run-private.h"
+#include "af-run-summary.h"
+#include "af-source.h"
+#include "af-template-expand-private.h"
+#include "af-tool-loop.h"
+
+/* The life of a run: queued, started (a row in runs), fetch, decide (rules
+ * or the AI model, item by item), the actions (af-run-actions.c), and its
+ * end, recorded with what it did. */
+
+static void decide_next_item (AfRun *run);
+
+void
+af_planned_free (AfPlanned *p)
+{
+  g_free (p->action);
+  g_clear_pointer (&p->params, json_object_unref);
+  g_clear_pointer (&p->item, json_object_unref);
+  g_free (p->rule);
+  g_free (p->key);
+  g_free (p);
+}
+
+static void
+run_free (AfRun *run)
+{
+  g_clear_pointer (&run->groups, g_hash_table_unref);
+  g_clear_pointer (&run->unsettled, g_hash_table_unref);
+  g_clear_pointer (&run->seen_later, g_hash_table_unref);
+  g_clear_pointer (&run->failed_items, g_hash_table_unref);
+  g_clear_error (&run->write_error);
+  g_clear_error (&run->log_error);
+  g_clear_error (&run->unconfirmed);
+  g_clear_handle_id (&run->timeout_id, g_source_remove);
+  if (run->caller_cancellable != NULL && run->cancel_handler != 0)
+    g_cancellable_disconnect (run->caller_cancellable, run->cancel_handler);
+  g_clear_object (&run->caller_cancellable);
+  g_clear_object (&run->agent);
+  g_clear_object (&run->cancellable);
+  if (run->planned != NULL)
+    g_queue_free_full (run->planned, (GDestroyNotify)af_planned_free);
+  g_clear_pointer (&run->current, af_planned_free);
+  g_clear_pointer (&run->would_do, json_array_unref);
+  g_clear_pointer (&run->done_by_action, json_object_unref);
+  g_clear_pointer (&run->steps, json_array_unref);
+  g_clear_pointer (&run->items, g_ptr_array_unref);
+  g_free (run);
+}
+
+/* A step of @run: into the activity log, or for a test run into the
+ * result, so a definition that is not saved leaves nothing behind. */
+void
+af_run_log (AfRun      *run,
+            const char *kind,
+            const char *summary,
+            JsonObject *details,
+            const char *outcome)
+{
+  JsonObject *step;
+
+  if (run->deleted)
+    return;
+  if (!run->test_only)
+    {
+      g_autoptr (GError) error = NULL;
+
+      /* A run whose record is incomplete never reports success. */
+      if (!af_engine_append_step (run->engine, af_agent_get_id (run->agent), run->run_id, kind, summary, details, outcome, &error) &&
+          run->log_error == NULL)
+        run->log_error = g_steal_pointer (&error);
+      return;
+    }
+  step = json_object_new ();
+  json_object_set_string_member (step, "kind", kind);
+  json_object_set_string_member (step, "summary", summary);
+  if (outcome != NULL)
+    json_object_set_string_member (step, "outcome", outcome);
+  json_array_add_object_element (run->steps, step);
+}
+
+static char *
+idempotency_key (AfAgent    *agent,
+                 const char *item_id,
+                 const char *action,
+                 JsonObject *params)
+{
+  g_autofree char *text = af_engine_json_to_text (params);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+
+  /* (agent, source item, action): the params hash tells "label Work" from
+   * "label Finance" on the same message. */
+  return g_strdup_printf ("%s:%s:%s:%.16s", af_agent_get_id (agent), item_id ? item_id : "-", action, hash);
+}
+
+/* @item_id has an action not done yet and not failed for good: it is not
+ * recorded as seen, and the sync cursor stays, so a later run reads it
+ * again and finishes it. */
+void
+af_run_hold_item (AfRun      *run,
+                  const char *item_id)
+{
+  g_hash_table_add (run->failed_items, g_strdup (item_id));
+  run->keep_cursor = TRUE;
+}
+
+/* The bookkeeping of many actions in a row (outbox entries, the log, seen
+ * items) goes into one transaction, not one each; it is committed before
+ * anything leaves the process (a call, the end of the run), so an outbox
+ * entry is always on disk before its side effect. */
+void
+af_run_begin_writes (AfRun *run)
+{
+  if (!run->writing && !run->dry_run && !af_database_in_transaction (run->engine->db))
+    run->writing = af_database_begin (run->engine->db, NULL);
+}
+
+gboolean
+af_run_end_writes (AfRun   *run,
+                   GError **error)
+{
+  if (!run->writing)
+    return TRUE;
+  run->writing = FALSE;
+  return af_database_commit (run->engine->db, error);
+}
+
+void
+af_run_finish (AfRun      *run,
+               const char *outcome,
+               GError     *error)
+{
+  AfEngine   *self = run->engine;
+  AfAgent    *agent = run->agent;
+  const char *agent_id = af_agent_get_id (agent);
+  g_autoptr (JsonObject) result = json_object_new ();
+  g_autoptr (JsonObject) details = json_object_new ();
+  g_autofree char *summary = NULL;
+  g_autoptr (GError) db_error = NULL;
+  g_autoptr (GError) flush_error = NULL;
+  g_autoptr (GError) record_error = NULL;
+  gboolean succeeded = g_str_equal (outcome, "succeeded");
+  gint64   now = g_get_real_time ();
+  GTask   *task = run->task;
+
+  g_clear_handle_id (&run->timeout_id, g_source_remove);
+  /* What the run did and could not record makes it a failed run, with
+   * the reason (a full disk, say) in its outcome: never a success. */
+  if ((!af_run_end_writes (run, &record_error) || !af_database_flush (self->db, &record_error)) && succeeded)
+    {
+      g_warning ("Could not record a run's actions: %s", record_error->message);
+      outcome = "failed";
+      error = record_error;
+      succeeded = FALSE;
+    }
+  af_run_drop_groups (run);
+
+  if (!run->test_only &&
+      !af_run_store_finish (self->run_store, run->run_id, outcome, run->n_done, error ? error->message : NULL, &db_error))
+    g_warning ("Could not record the end of a run: %s", db_error->message);
+
+  json_object_set_int_member (details, "actions_done", run->n_done);
+  json_object_set_int_member (details, "actions_failed", run->n_failed);
+  json_object_set_int_member (details, "waiting_for_approval", run->n_waiting);
+  json_object_set_int_member (details, "denied", run->n_denied);
+  json_object_set_int_member (details, "left_alone", run->n_left_alone);
+  json_object_set_object_member (details, "done_by_action", json_object_ref (run->done_by_action));
+  if (error != NULL)
+    json_object_set_string_member (details, "error", error->message);
+
+  if (succeeded)
+    {
+      guint            n = run->dry_run ? json_array_get_length (run->would_do) : run->n_done;
+      g_autofree char *did = run->dry_run ? NULL : af_run_summary_describe (details);
+
+      if (did != NULL)
+        /* Translators: what a run did, e.g. "labelled 3 messages · 1 draft" */
+        summary = g_strdup_printf (_ ("Run finished: %s"), did);
+      else
+        summary = g_strdup_printf (run->dry_run ? ngettext ("Test run finished: %u action would be taken",
+                                                            "Test run finished: %u actions would be taken", n)
+                                                : ngettext ("Run finished: %u action done", "Run finished: %u actions done", n),
+                                   n);
+    }
+  else
+    {
+      const char *title = g_str_equal (outcome, "timed-out")   ? _ ("Run timed out")
+                          : g_str_equal (outcome, "cancelled") ? _ ("Run cancelled")
+                                                               : _ ("Run failed");
+
+      summary = error ? g_strdup_printf ("%s: %s", title, error->message) : g_strdup (title);
+    }
+  /* A run that acted on nothing is kept (the log is the record) but as
+   * "run-idle", which the feed leaves out unless asked. */
+  af_run_log (run,
+              !succeeded ? "error"
+              : (!run->dry_run && run->n_done == 0 && run->n_failed == 0 && run->n_waiting == 0 && run->n_denied == 0)
+                  ? "run-idle"
+                  : "run-finished",
+              summary, details, outcome);
+  /* The run's record is on disk when its caller hears of its end. */
+  if (!af_database_flush (self->db, &flush_error))
+    g_warning ("Could not record the end of a run: %s", flush_error->message);
+
+  if (!run->dry_run && !run->deleted)
+    {
+      guint failures = GPOINTER_TO_UINT (g_hash_table_lookup (self->failures, agent_id));
+
+      af_agent_set_last_run (agent, now);
+      if (succeeded)
+        {
+          g_hash_table_remove (self->failures, agent_id);
+          /* Every fetched item was dealt with: the sync cursor may move on.
+           * Not after a failed batch: its items are read again next time. */
+          if (run->items != NULL && !run->keep_cursor)
+            af_executor_commit_fetch (self->executor, agent, run->items);
+        }
+      else if (!g_str_equal (outcome, "cancelled"))
+        g_hash_table_insert (self->failures, g_strdup (agent_id), GUINT_TO_POINTER (failures + 1));
+
+      if (error != NULL && (g_error_matches (error, AF_ERROR, AF_ERROR_NEEDS_RECONNECT) || g_error_matches (error, AF_ERROR, AF_ERROR_AUTH_FAILED)))
+        {
+          /* Retrying cannot help: the user has to reconnect. */
+          af_agent_set_state (agent, AF_AGENT_STATE_NEEDS_ATTENTION, error->message);
+          af_scheduler_remove (self->scheduler, agent_id);
+        }
+      else if (self->started && af_agent_get_state (agent) == AF_AGENT_STATE_ACTIVE)
+        af_engine_schedule_agent (self, agent, now);
+      af_engine_store_agent (self, agent, NULL);
+    }
+
+  json_object_set_int_member (result, "run_id", run->run_id);
+  json_object_set_string_member (result, "outcome", outcome);
+  json_object_set_int_member (result, "done", run->n_done);
+  json_object_set_int_member (result, "failed", run->n_failed);
+  json_object_set_int_member (result, "waiting", run->n_waiting);
+  json_object_set_int_member (result, "denied", run->n_denied);
+  if (run->dry_run)
+    {
+      json_object_set_array_member (result, "actions", json_array_ref (run->would_do));
+      /* What it read, so a preview can say "3 of the 40 it read". */
+      json_object_set_int_member (result, "items", run->items != NULL ? run->items->len : 0);
+    }
+  if (run->test_only)
+    {
+      json_object_set_array_member (result, "steps", json_array_ref (run->steps));
+      g_ptr_array_remove (self->tests, run);
+    }
+  else
+    {
+      g_hash_table_remove (self->running, agent_id);
+      g_signal_emit_by_name (self, "run-finished", agent_id, run->run_id, outcome);
+    }
+
+  if (succeeded)
+    g_task_return_pointer (task, json_object_ref (result), (GDestroyNotify)json_object_unref);
+  else if (error != NULL)
+    g_task_return_error (task, g_error_copy (error));
+  else
+    g_task_return_new_error (task, AF_ERROR, AF_ERROR_FAILED, "%s", outcome);
+  g_object_unref (task);
+
+  af_run_start_queued (self);
+}
+
+void
+af_run_finish_with_error (AfRun  *run,
+                          GError *error)
+{
+  if (run->timed_out)
+    {
+      g_autoptr (GError) timeout = g_error_new (AF_ERROR, AF_ERROR_TIMED_OUT, _ ("The run took longer than %u seconds"),
+                                                run->engine->run_timeout_s);
+      af_run_finish (run, "timed-out", timeout);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    af_run_finish (run, "cancelled", error);
+  else
+    af_run_finish (run, "failed", error);
+}
+
+/* Queues @actions (JsonObject: action, params, rule) for @item, then a
+ * marker that records the item as seen once they are all through. */
+static void
+plan_actions (AfRun      *run,
+              JsonObject *item,
+              GPtrArray  *actions,
+              const char *decided_by)
+{
+  const char *item_id = json_object_get_string_member_with_default (item, "id", "");
+  GString    *decided = g_string_new (NULL);
+  AfPlanned  *seen;
+
+  for (guint j = 0; j < actions->len; j++)
+    {
+      JsonObject *a = g_ptr_array_index (actions, j);
+      AfPlanned  *p = g_new0 (AfPlanned, 1);
+      JsonObject *params = json_object_has_member (a, "params") ? json_object_get_object_member (a, "params") : NULL;
+      g_autoptr (JsonObject) empty = json_object_new ();
+
+      p->action = g_strdup (json_object_get_string_member (a, "action"));
+      p->params = af_engine_expand_params (params ? params : empty, item);
+      p->item = json_object_ref (item);
+      p->rule = g_strdup (json_object_get_string_member_with_default (a, "rule", decided_by));
+      p->key = idempotency_key (run->agent, item_id, p->action, p->params);
+      g_queue_push_tail (run->planned, p);
+      g_string_append_printf (decided, "%s%s", j ? ", " : "", p->action);
+    }
+
+  {
+    g_autofree char *line = actions->len ? g_strdup_printf (_ ("“%s”: %s"), af_engine_item_title (item), decided->str)
+                                         : g_strdup_printf (_ ("“%s”: nothing to do"), af_engine_item_title (item));
+    g_autoptr (JsonObject) d = af_engine_details_new ("item", item_id, "by", decided_by, NULL);
+
+    json_object_set_int_member (d, "actions", actions->len);
+    af_run_summary_add_item (d, item);
+    if (actions->len == 0)
+      run->n_left_alone++;
+    af_run_log (run, "decided", line, d, NULL);
+  }
+  g_string_free (decided, TRUE);
+
+  seen = g_new0 (AfPlanned, 1);
+  seen->mark_seen = TRUE;
+  seen->item = json_object_ref (item);
+  g_queue_push_tail (run->planned, seen);
+}
+
+/* The app-wide model, or the agent's own model and temperature on the
+ * same server ("ai": { "model", "temperature" }). */
+static AfLlmClient *
+llm_for_agent (AfEngine *self,
+               AfAgent  *agent)
+{
+  JsonObject      *ai = af_agent_get_ai (agent);
+  const char      *model = ai ? json_object_get_string_member_with_default (ai, "model", NULL) : NULL;
+  JsonNode        *temperature = ai ? json_object_get_member (ai, "temperature") : NULL;
+  g_autofree char *key = NULL;
+  AfLlmClient     *variant;
+
+  if (temperature != NULL && !JSON_NODE_HOLDS_VALUE (temperature))
+    temperature = NULL;
+  if ((model == NULL || *model == '\0') && temperature == NULL)
+    return self->llm;
+
+  key = g_strdup_printf ("%s\n%g", model ? model : "", temperature ? json_node_get_double (temperature) : -1.0);
+  variant = g_hash_table_lookup (self->llm_variants, key);
+  if (variant == NULL)
+    {
+      variant = af_llm_client_copy_with_model (self->llm, model);
+      if (temperature != NULL)
+        af_llm_client_set_temperature (variant, json_node_get_double (temperature));
+      g_hash_table_insert (self->llm_variants, g_steal_pointer (&key), variant);
+    }
+  return variant;
+}
+
+static gboolean
+uses_ai (AfRun *run)
+{
+  JsonObject *ai = af_agent_get_ai (run->agent);
+
+  return run->engine->llm != NULL && ai != NULL && json_object_get_boolean_member_with_default (ai, "enabled", FALSE);
+}
+
+static void
+on_tool_loop_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AfRun      *run = user_data;
+  JsonObject *item = g_ptr_array_index (run->items, run->item_index - 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfToolLoopResult) loop = af_tool_loop_run_finish (result, &error);
+  g_autoptr (JsonObject) details = NULL;
+  g_autofree char *summary = NULL;
+
+  if (loop == NULL)
+    {
+      af_run_finish_with_error (run, error);
+      return;
+    }
+
+  for (guint i = 0; i < loop->rejected->len; i++)
+    af_run_log (run, "ai-rejected", g_ptr_array_index (loop->rejected, i),
+                NULL, "rejected");
+
+  details = af_engine_details_new ("item", json_object_get_string_member_with_default (item, "id", ""), "stopped",
+                                   loop->stopped, NULL);
+  json_object_set_int_member (details, "steps", loop->steps);
+  json_object_set_int_member (details, "tokens", loop->tokens);
+  /* The number of steps is in the details. */
+  summary = g_strdup_printf (ngettext ("The AI model proposed %u action", "The AI model proposed %u actions",
+                                       loop->actions->len),
+                             loop->actions->len);
+  af_run_log (run, "ai-step", summary, details, NULL);
+
+  plan_actions (run, item, loop->actions, "AI");
+  decide_next_item (run);
+}
+
+static void
+decide_next_item (AfRun *run)
+{
+  JsonArray *rules = af_agent_get_rules (run->agent);
+
+  af_run_begin_writes (run);
+  while (run->item_index < run->items->len)
+    {
+      JsonObject *item = g_ptr_array_index (run->items, run->item_index++);
+      g_autoptr (GPtrArray) actions = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+
+      if (json_object_get_boolean_member_with_default (item, "untrusted", FALSE))
+        run->read_untrusted = TRUE;
+
+      if (uses_ai (run))
+        {
+          g_autoptr (GError) error = NULL;
+
+          if (!af_run_end_writes (run, &error))
+            {
+              af_run_finish_with_error (run, error);
+              return;
+            }
+          af_tool_loop_run_async (llm_for_agent (run->engine, run->agent), run->agent, item, run->cancellable,
+                                  on_tool_loop_cb, run);
+          return;
+        }
+
+      if (rules != NULL)
+        af_rules_evaluate (rules, item, g_get_real_time (), actions);
+      plan_actions (run, item, actions, "rules");
+    }
+
+  af_run_next_action (run);
+}
+
+static void
+on_fetch_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AfRun      *run = user_data;
+  AfEngine   *self = run->engine;
+  const char *agent_id = af_agent_get_id (run->agent);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (JsonObject) details = NULL;
+  g_autofree char *summary = NULL;
+  guint            n_new = 0;
+  guint            first_run_days;
+  const char      *source_name = json_object_get_string_member_with_default (af_agent_get_definition (run->agent),
+                                                                             "source", "mail");
+
+  items = af_executor_fetch_finish (AF_EXECUTOR (source), result, &error);
+  if (items == NULL)
+    {
+      af_run_finish_with_error (run, error);
+      return;
+    }
+
+  /* New items only: de-duplicated by id, across runs. */
+  for (guint i = 0; i < items->len;)
+    {
+      const char *item_id = json_object_get_string_member_with_default (g_ptr_array_index (items, i), "id", NULL);
+
+      if (item_id == NULL || af_run_store_is_seen (self->run_store, agent_id, item_id))
+        g_ptr_array_remove_index (items, i);
+      else
+        i++;
+    }
+  n_new = items->len;
+  details = json_object_new ();
+  json_object_set_int_member (details, "new", n_new);
+  json_object_set_string_member (details, "source",
+                                 json_object_get_string_member_with_default (af_agent_get_definition (run->agent),
+                                                                             "source", "mail"));
+  first_run_days = af_agent_get_last_run (run->agent) == 0 && g_str_equal (source_name, "mail")
+                       ? CLAMP (af_json_get_int (af_agent_get_definition (run->agent), "first_run_days", 0), 0, 365)
+                       : 0;
+  json_object_set_int_member (details, "first_run_days", first_run_days);
+  if (first_run_days > 0)
+    /* Translators: the first run of a mail agent; the second number is
+     * a number of days (7 or 30). */
+    summary = g_strdup_printf (ngettext ("Looked at %'u message from the last %u days",
+                                         "Looked at %'u messages from the last %u days", n_new),
+                               n_new, first_run_days);
+  else
+    summary = g_strdup_printf (ngettext ("Fetched %u new item", "Fetched %u new items", n_new), n_new);
+  af_run_log (run, "fetched", summary, details, NULL);
+
+  run->items = g_steal_pointer (&items);
+  run->item_index = 0;
+  decide_next_item (run);
+}
+
+static gboolean
+on_run_timeout_cb (gpointer user_data)
+{
+  AfRun *run = user_data;
+
+  run->timeout_id = 0;
+  run->timed_out = TRUE;
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+void
+af_run_start (AfRun *run)
+{
+  AfEngine   *self = run->engine;
+  const char *agent_id = af_agent_get_id (run->agent);
+  g_autoptr (GError) error = NULL;
+  const char *source;
+
+  if (run->test_only)
+    /* Not a run of a saved agent: no slot, no row, no signal. */
+    g_ptr_array_add (self->tests, run);
+  else
+    {
+      g_hash_table_insert (self->running, g_strdup (agent_id), run);
+      af_engine_claim_owner (self);
+      run->run_id = af_run_store_begin (self->run_store, agent_id, run->dry_run, af_run_owner_get_id (self->owner),
+                                        &error);
+    }
+  if (error != NULL)
+    {
+      af_run_finish (run, "failed", error);
+      return;
+    }
+
+  af_run_log (run, "run-started", run->dry_run ? _ ("Test run started") : _ ("Run started"), NULL, NULL);
+  if (!run->test_only)
+    g_signal_emit_by_name (self, "run-started", agent_id, run->run_id);
+
+  if (self->run_timeout_s > 0)
+    run->timeout_id = af_timeout_add_seconds_named (self->run_timeout_s, "[agentflow] run timeout", on_run_timeout_cb, run);
+
+  source = json_object_get_string_member_with_default (af_agent_get_definition (run->agent), "source", "mail");
+  af_executor_fetch_async (self->executor, run->agent, source, run->cancellable, on_fetch_cb, run);
+}
+
+void
+af_run_start_queued (AfEngine *self)
+{
+  /* Not before what an earlier process left unfinished is settled: a run
+   * would take those actions for done, or do them a second time. */
+  if (self->n_reconciling > 0)
+    return;
+  while (g_hash_table_size (self->running) < self->max_concurrent && !g_queue_is_empty (self->queue))
+    af_run_start (g_queue_pop_head (self->queue));
+}
+
+static void
+on_caller_cancelled_cb (GCancellable *cancellable,
+                        AfRun        *run)
+{
+  g_cancellable_cancel (run->cancellable);
+}
+
+AfRun *
+af_run_new (AfEngine     *self,
+            AfAgent      *agent,
+            GTask        *task,
+            AfRunFlags    flags,
+            GCancellable *cancellable)
+{
+  AfRun *run = g_new0 (AfRun, 1);
+
+  run->engine = self;
+  run->agent = g_object_ref (agent);
+  run->task = g_object_ref (task);
+  run->cancellable = g_cancellable_new ();
+  run->dry_run = (flags & AF_RUN_FLAGS_DRY_RUN) != 0;
+  run->planned = g_queue_new ();
+  run->would_do = json_array_new ();
+  run->done_by_action = json_object_new ();
+  run->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)af_run_group_free);
+  run->unsettled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->seen_later = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->failed_items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (cancellable != NULL)
+    {
+      run->caller_cancellable = g_object_ref (cancellable);
+      run->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled_cb), run, NULL);
+    }
+  g_task_set_task_data (task, run, (GDestroyNotify)run_free);
+  return run;
+}
+
+/* Records @item_id as dealt with: later runs never take it again. */
+void
+af_run_mark_seen (AfRun      *run,
+                  const char *item_id)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!af_run_store_mark_seen (run->engine->run_store, af_agent_get_id (run->agent), item_id, &error))
+    g_warning ("Could not remember an item: %s", error->message);
+}

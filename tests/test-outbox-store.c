@@ -1,0 +1,79 @@
+/* test-outbox-store.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Outbox states on a real SQLite file: the enum is stored as the strings
+ * earlier versions wrote, and a state this version does not know is
+ * never taken for one it may repeat.
+ */
+
+#include "config.h"
+
+#include "af-enum-nick.h"
+#include "af-outbox.h"
+#include "af-test-store.h"
+
+static void
+test_states_as_strings (AfTestStore  *f,
+                        gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
+  g_autoptr (AfOutboxEntry) entry = NULL;
+  g_autoptr (AfOutboxEntry) again = NULL;
+  g_autoptr (GPtrArray) executing = NULL;
+  g_autofree char *stored = NULL;
+
+  entry = af_outbox_reserve (outbox, "a:m1:send", "a", 1, "send", "{}", AF_OUTBOX_WAITING, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (entry->state, ==, AF_OUTBOX_WAITING);
+  stored = af_test_store_query_text (f, "SELECT state FROM outbox");
+  g_assert_cmpstr (stored, ==, "waiting");
+
+  /* The same key again: the entry as it is, not a second one. */
+  g_assert_true (af_outbox_set_state (outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, &error));
+  again = af_outbox_reserve (outbox, "a:m1:send", "a", 2, "send", "{}", AF_OUTBOX_PENDING, &error);
+  g_assert_cmpint (again->id, ==, entry->id);
+  g_assert_cmpint (again->state, ==, AF_OUTBOX_EXECUTING);
+  executing = af_outbox_list (outbox, AF_OUTBOX_EXECUTING, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (executing->len, ==, 1);
+  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_EXECUTING), ==, 1);
+  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_PENDING), ==, 0);
+
+  for (int s = AF_OUTBOX_PENDING; s <= AF_OUTBOX_EXPIRED; s++)
+    g_assert_cmpint (af_enum_from_nick (AF_TYPE_OUTBOX_STATE, af_enum_to_nick (AF_TYPE_OUTBOX_STATE, s), -1), ==, s);
+  g_assert_cmpstr (af_enum_to_nick (AF_TYPE_OUTBOX_STATE, AF_OUTBOX_EXECUTING), ==, "executing");
+}
+
+static void
+test_unknown_state (AfTestStore  *f,
+                    gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
+  g_autoptr (AfOutboxEntry) entry = NULL;
+  g_autoptr (AfOutboxEntry) read = NULL;
+
+  entry = af_outbox_reserve (outbox, "a:m1:send", "a", 1, "send", "{}", AF_OUTBOX_PENDING, &error);
+  g_assert_true (af_database_exec (f->db, "UPDATE outbox SET state = 'queued-elsewhere'", &error));
+  g_assert_no_error (error);
+  read = af_outbox_get (outbox, entry->id, &error);
+  g_assert_no_error (error);
+  /* Not "pending", which a run would send. */
+  g_assert_cmpint (read->state, ==, AF_OUTBOX_FAILED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/outbox-store/states-as-strings", AfTestStore, NULL, af_test_store_setup, test_states_as_strings,
+              af_test_store_teardown);
+  g_test_add ("/outbox-store/unknown-state", AfTestStore, NULL, af_test_store_setup, test_unknown_state,
+              af_test_store_teardown);
+
+  return g_test_run ();
+}
