@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "af-activity-details.h"
 #include "af-activity-row.h"
 #include "af-application.h"
 #include "af-chart.h"
@@ -679,6 +680,38 @@ test_relative_time_next_change (void)
   g_assert_cmpint (af_format_relative_time_next_change (0, t), ==, 0);
 }
 
+/* What "Open in Calendar" and "Open in Slack" open: the links the engine
+ * keeps from a created event and a posted message; nothing but web
+ * addresses. */
+static void
+test_open_links (void)
+{
+  static const struct
+  {
+    const char *details;
+    const char *label;
+    const char *uri;
+  } cases[] = {
+    { "{\"action\":\"create_event\",\"item\":\"m1\",\"html_link\":\"https://www.google.com/calendar/event?eid=ev1\"}",
+      "Open in Calendar", "https://www.google.com/calendar/event?eid=ev1" },
+    { "{\"action\":\"post\",\"permalink\":\"https://example-workspace.slack.com/archives/C0GENERAL/p1700000000000001\"}",
+      "Open in Slack", "https://example-workspace.slack.com/archives/C0GENERAL/p1700000000000001" },
+    { "{\"action\":\"post\",\"permalink\":\"file:///etc/passwd\"}", NULL, NULL },
+    { "{\"action\":\"create_event\",\"html_link\":\"javascript:alert(1)\"}", NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (JsonNode) node = json_from_string (cases[i].details, NULL);
+      const char      *label = NULL;
+      g_autofree char *uri = af_activity_details_dup_web_uri ("action-done", json_node_get_object (node), &label);
+
+      g_assert_cmpstr (uri, ==, cases[i].uri);
+      if (cases[i].label != NULL)
+        g_assert_cmpstr (label, ==, cases[i].label);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -713,6 +746,7 @@ main (int   argc,
     g_test_add_func ("/dashboard/feed", test_feed);
   g_test_add_func ("/dashboard/new-button", test_new_button);
   g_test_add_func ("/dashboard/relative-time-next-change", test_relative_time_next_change);
+  g_test_add_func ("/dashboard/open-links", test_open_links);
   g_test_add_func ("/dashboard/chart", test_chart);
   g_test_add_func ("/dashboard/chart-million", test_chart_million);
 

@@ -159,6 +159,26 @@ count (Fixture    *f,
   return af_activity_log_count (af_engine_get_activity_log (f->engine), af_agent_get_id (agent), kind);
 }
 
+/* The web address the newest "action-done" row of @agent keeps under
+ * @key ("html_link", "permalink"): what "Open in Calendar" / "Open in
+ * Slack" open. */
+static char *
+done_link (Fixture    *f,
+           AfAgent    *agent,
+           const char *key)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = af_activity_log_query (af_engine_get_activity_log (f->engine), af_agent_get_id (agent),
+                                                      "action-done", G_MAXINT64, TRUE, 1, &error);
+  g_autoptr (JsonNode) details = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  details = json_from_string (af_activity_entry_get_details (g_ptr_array_index (rows, 0)), &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (details), key, NULL));
+}
+
 /* The agent's first run takes only the cursor; then one message arrives. */
 static void
 only_new_mail (Fixture *f,
@@ -221,8 +241,14 @@ test_slack_notifier (Fixture      *f,
   g_autoptr (JsonObject) result = run_sync (f, agent);
   g_autoptr (JsonObject) again = NULL;
 
+  g_autofree char *permalink = NULL;
+
   g_assert_cmpint (json_object_get_int_member (result, "done"), ==, 1);
   g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "general"), ==, before + 1);
+  /* The post is named "#general"; its link names the channel's ID. */
+  permalink = done_link (f, agent, "permalink");
+  g_assert_nonnull (permalink);
+  g_assert_true (g_str_has_prefix (permalink, "https://example-workspace.slack.com/archives/C0GENERAL/p"));
   again = run_sync (f, agent);
   g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "general"), ==, before + 1);
 }
@@ -261,6 +287,13 @@ test_custom_events_and_gate (Fixture      *f,
   g_assert_cmpint (json_object_get_int_member (result, "denied"), ==, created);
   g_assert_cmpuint (af_sandbox_gmail_get_n_sent (f->sandbox), ==, 0);
   g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.send"), ==, 0);
+  /* Each created event keeps its page in Google Calendar. */
+  {
+    g_autofree char *link = done_link (f, agent, "html_link");
+
+    g_assert_nonnull (link);
+    g_assert_true (g_str_has_prefix (link, "https://www.google.com/calendar/event?eid="));
+  }
 }
 
 static void

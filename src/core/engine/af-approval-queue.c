@@ -15,6 +15,7 @@
 #include "af-approval-store.h"
 #include "af-engine-private.h"
 #include "af-error.h"
+#include "af-run-summary.h"
 
 /* Decisions on many approvals at once (a run that labelled 1,000 mails
  * asks 1,000 times), their undo, and "always allow". Approved label-type
@@ -190,6 +191,7 @@ record (AfApprovalQueue *self,
   af_outbox_set_state (outbox, w->outbox_id, AF_OUTBOX_DONE, answer, NULL);
   af_activity_text_add_action (details, job->undo ? AF_ACTIVITY_SAY_UNDONE : AF_ACTIVITY_SAY_APPROVED, w->action,
                                w->params, w->item, FALSE);
+  af_run_summary_add_answer (details, answer);
   summary = job->undo ? /* Translators: %s is what was done to undo an action ("Removed the label Finance from “Invoice”") */
                 g_strdup_printf (_ ("Undone: %s"), what)
                       : /* Translators: %s is what was done ("Sent a mail to bob@example.com") */

@@ -16,6 +16,7 @@
 #include "af-engine-private.h"
 #include "af-error.h"
 #include "af-source.h"
+#include "af-run-summary.h"
 
 /* Approvals one at a time: asked for by a run, approved (done exactly
  * once), denied, expired. Many at once, edits and undo are in
@@ -190,6 +191,7 @@ approved_finished (GTask      *task,
 
     af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_DONE, answer, NULL);
     af_activity_text_add_action (details, AF_ACTIVITY_SAY_APPROVED, entry->action, params, item, FALSE);
+    af_run_summary_add_answer (details, answer);
     af_engine_append_step (self, entry->agent_id, entry->run_id, "action-done", summary, details, "done", NULL);
     af_engine_outcome_end (self, owned);
   }

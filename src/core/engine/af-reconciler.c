@@ -11,6 +11,7 @@
 
 #include "af-engine-private.h"
 #include "af-run-private.h"
+#include "af-run-summary.h"
 
 /* Reconciliation after a crash: what a process that is gone left
  * "executing" or "pending" in the outbox is asked about, done or given
@@ -57,6 +58,7 @@ on_reexecute_cb (GObject      *source,
       gboolean owned = af_engine_outcome_begin (self);
 
       af_outbox_set_state (self->outbox, r->entry->id, AF_OUTBOX_DONE, answer, NULL);
+      af_run_summary_add_answer (details, answer);
       af_engine_append_step (self, r->entry->agent_id, r->entry->run_id, "action-done",
                              _ ("Finished an action interrupted earlier"), details, "done", NULL);
       af_engine_outcome_end (self, owned);

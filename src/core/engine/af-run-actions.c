@@ -59,6 +59,7 @@ action_finished (AfRun      *run,
       af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
       summary = af_action_describe (p->action, p->params, p->item, TRUE);
       af_activity_text_add_action (details, AF_ACTIVITY_SAY_DONE, p->action, p->params, p->item, FALSE);
+      af_run_summary_add_answer (details, answer);
       af_run_log (run, "action-done", summary, details, "done");
       af_engine_outcome_end (self, owned);
       run->n_done++;

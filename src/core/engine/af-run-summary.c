@@ -35,6 +35,29 @@ af_run_summary_add_item (JsonObject *details,
     }
 }
 
+/* Where a person sees what an action made: a created event's page in
+ * Google Calendar, a posted message's Slack permalink (see
+ * af-services-executor-actions.c). Only web addresses are kept. */
+void
+af_run_summary_add_answer (JsonObject *details,
+                           const char *answer)
+{
+  static const char *const links[] = { "html_link", "permalink", NULL };
+  g_autoptr (JsonNode) node = NULL;
+
+  g_return_if_fail (details != NULL);
+
+  if (answer == NULL || (node = json_from_string (answer, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  for (guint i = 0; links[i] != NULL; i++)
+    {
+      const char *v = json_object_get_string_member_with_default (json_node_get_object (node), links[i], NULL);
+
+      if (v != NULL && g_str_has_prefix (v, "https://"))
+        json_object_set_string_member (details, links[i], v);
+    }
+}
+
 void
 af_run_summary_count (JsonObject *counts,
                       const char *action)

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 /* Copies what a person recognises @item by (subject, sender, event title,
  * channel) and what opens it on the web (thread, link) into an activity
  * row's @details. Never the body: that stays with the service. */
+void af_run_summary_add_answer (JsonObject *details,
+                                const char *answer);
 void af_run_summary_add_item (JsonObject *details,
                               JsonObject *item);
 /* Counts one action done in @counts ("action" → n). */
