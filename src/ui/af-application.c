@@ -184,6 +184,23 @@ on_quit_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* AGENTFLOW_STARTUP_TRACE: where the time goes between the start of the
+ * process (AGENTFLOW_BENCH_T0, else the first mark) and the agents on
+ * screen, one "startup-mark WHAT US" line per step. */
+static void
+startup_mark (const char *what)
+{
+  static gint64 t0 = -1;
+
+  if (g_getenv ("AGENTFLOW_STARTUP_TRACE") == NULL)
+    return;
+  if (t0 < 0)
+    t0 = g_getenv ("AGENTFLOW_BENCH_T0") ? g_ascii_strtoll (g_getenv ("AGENTFLOW_BENCH_T0"), NULL, 10)
+                                         : g_get_monotonic_time ();
+  g_print ("startup-mark %s %" G_GINT64_FORMAT "\n", what, g_get_monotonic_time () - t0);
+  fflush (stdout);
+}
+
 static AfEngine *
 open_engine (AfApplication *self,
              GError       **error)
@@ -221,7 +238,9 @@ start_engine (AfApplication *self)
 
   g_assert (AF_IS_APPLICATION (self));
 
+  startup_mark ("engine-start");
   self->engine = open_engine (self, &error);
+  startup_mark ("engine-opened");
   if (self->engine == NULL || !af_engine_start (self->engine, &error))
     {
       g_clear_object (&self->engine);
@@ -248,7 +267,9 @@ start_engine (AfApplication *self)
       af_sandbox_life_start (life);
     }
 
+  startup_mark ("engine-started");
   af_application_watch_engine (self);
+  startup_mark ("engine-watched");
 }
 
 static void
@@ -301,6 +322,7 @@ bind_window (AfApplication *self,
 
   af_window_set_account_manager (window, self->accounts);
   af_window_set_engine (window, self->engine);
+  startup_mark ("window-bound");
 
   if (g_getenv ("AGENTFLOW_BENCH_T0") != NULL && gtk_widget_get_realized (GTK_WIDGET (window)))
     {
