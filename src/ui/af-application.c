@@ -9,6 +9,9 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -313,6 +316,20 @@ on_content_painted_cb (GdkFrameClock *clock,
   fflush (stdout);
 }
 
+/* Filling the window in reads a lot at once (the metrics sort a week of
+ * actions, the lists build their first rows) and frees most of it again;
+ * glibc keeps the freed pages in the heap. Once the window has settled
+ * they go back to the system: several megabytes with a long log, for a
+ * process that may stay up all day. */
+static gboolean
+on_trim_memory_cb (gpointer user_data)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
 static void
 bind_window (AfApplication *self,
              AfWindow      *window)
@@ -323,6 +340,7 @@ bind_window (AfApplication *self,
   af_window_set_account_manager (window, self->accounts);
   af_window_set_engine (window, self->engine);
   startup_mark ("window-bound");
+  af_idle_add_named (G_PRIORITY_LOW, "[agentflow] trim start-up memory", on_trim_memory_cb, NULL);
 
   if (g_getenv ("AGENTFLOW_BENCH_T0") != NULL && gtk_widget_get_realized (GTK_WIDGET (window)))
     {
