@@ -21,7 +21,6 @@ struct _AfActivityRow
   GtkWidget parent_instance;
 
   gint64 time;
-  gint64 tooltip_time; /* what the time tooltip shows */
   char  *summary;
 
   /* Template widgets */
@@ -257,6 +256,44 @@ af_activity_row_finalize (GObject *object)
   G_OBJECT_CLASS (af_activity_row_parent_class)->finalize (object);
 }
 
+/* The tooltips are asked for when the pointer rests on them, not set on
+ * every bind: gtk_widget_set_tooltip_text() costs a round trip to the
+ * display server, once per row bound and per scroll step. */
+static gboolean
+on_summary_query_tooltip_cb (GtkWidget     *label,
+                             int            x,
+                             int            y,
+                             gboolean       keyboard_mode,
+                             GtkTooltip    *tooltip,
+                             AfActivityRow *self)
+{
+  if (self->summary == NULL || *self->summary == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, self->summary);
+  return TRUE;
+}
+
+static gboolean
+on_time_query_tooltip_cb (GtkWidget     *label,
+                          int            x,
+                          int            y,
+                          gboolean       keyboard_mode,
+                          GtkTooltip    *tooltip,
+                          AfActivityRow *self)
+{
+  g_autoptr (GDateTime) dt = NULL;
+  g_autofree char *full = NULL;
+
+  if (self->time <= 0)
+    return FALSE;
+
+  dt = g_date_time_new_from_unix_local (self->time);
+  full = g_date_time_format (dt, "%c");
+  gtk_tooltip_set_text (tooltip, full);
+  return TRUE;
+}
+
 static void
 af_activity_row_class_init (AfActivityRowClass *klass)
 {
@@ -280,6 +317,11 @@ static void
 af_activity_row_init (AfActivityRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->summary_label), TRUE);
+  g_signal_connect (self->summary_label, "query-tooltip", G_CALLBACK (on_summary_query_tooltip_cb), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->time_label), TRUE);
+  g_signal_connect (self->time_label, "query-tooltip", G_CALLBACK (on_time_query_tooltip_cb), self);
 }
 
 GtkWidget *
@@ -347,7 +389,6 @@ af_activity_row_bind (AfActivityRow *self,
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->kind_image), "error");
   gtk_label_set_label (self->summary_label, self->summary ? self->summary : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), self->summary);
   gtk_label_set_label (self->agent_label, agent ? agent : "");
   gtk_widget_set_visible (GTK_WIDGET (self->agent_label), agent != NULL && *agent != '\0');
   /* In a list view the focusable widget is the item around the row: it
@@ -378,31 +419,13 @@ gint64
 af_activity_row_update_time (AfActivityRow *self)
 {
   g_autofree char *text = NULL;
-  g_autoptr (GDateTime) dt = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64           now = g_get_real_time () / G_USEC_PER_SEC;
 
   g_return_val_if_fail (AF_IS_ACTIVITY_ROW (self), 0);
 
   text = af_format_relative_time (self->time, now);
   if (g_strcmp0 (gtk_inscription_get_text (self->time_label), text) != 0)
     gtk_inscription_set_text (self->time_label, text);
-
-  /* The full date only changes with the entry: setting it on every tick
-   * would cost a round trip to the display server per visible row. */
-  if (self->time > 0 && self->time != self->tooltip_time)
-    {
-      g_autofree char *full = NULL;
-
-      dt = g_date_time_new_from_unix_local (self->time);
-      full = g_date_time_format (dt, "%c");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), full);
-      self->tooltip_time = self->time;
-    }
-  else if (self->time <= 0 && self->tooltip_time != 0)
-    {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), NULL);
-      self->tooltip_time = 0;
-    }
 
   return af_format_relative_time_next_change (self->time, now);
 }

@@ -9,20 +9,20 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "af-source.h"
 #include "af-account-manager.h"
-#include "af-action-text.h"
-#include "af-approval-queue.h"
-#include "af-application.h"
+#include "af-application-private.h"
 #include "af-database.h"
 #include "af-app-context.h"
 #include "af-error.h"
 #include "af-model-settings.h"
 #include "af-paths.h"
-#include "af-preferences-window.h"
 #include "af-window.h"
 
 /* How long Quit waits for in-flight runs (quit blockers) before exiting
@@ -34,51 +34,6 @@
  * frame come (a window closed at once, no display to paint on), it starts
  * anyway after this long. */
 #define ENGINE_START_FALLBACK_MS 3000
-
-struct _AfApplication
-{
-  AdwApplication parent_instance;
-
-  GSettings    *settings;
-  AfTray       *tray;
-  AfNotifier   *notifier;
-  AfBackground *background;
-
-  /* Quit: the cancellable is cancelled when Quit is requested; the process
-   * exits once every blocker is removed, or after QUIT_TIMEOUT_SECONDS. */
-  GCancellable *shutdown_cancellable;
-  GHashTable   *quit_blockers; /* id → reason */
-  guint         next_blocker_id;
-  guint         quit_timeout_id;
-
-  /* Approvals from notifications, delivered to the engine exactly once;
-   * those arriving before the engine registered its handler wait. */
-  AfApprovalHandler approval_handler;
-  gpointer          approval_data;
-  GDestroyNotify    approval_destroy;
-  GHashTable       *decided_approvals; /* id → GINT_TO_POINTER (approved + 1) */
-  GPtrArray        *undelivered_approvals;
-
-  /* The agents: created at startup of the primary instance, running for
-   * as long as the process does, window or not. */
-  AfAppContext     *context;
-  AfEngine         *engine;
-  AfAccountManager *accounts;
-  char             *startup_problem; /* told to the user with the first window */
-  GHashTable       *run_blockers;    /* run id → quit blocker id */
-  GHashTable       *notified;        /* approval ids with a notification */
-  GHashTable       *notified_groups; /* "agent:run" → count shown in its notification */
-  guint             notify_idle;     /* approval notifications to update */
-  guint             engine_start_id; /* idle or fallback timeout */
-
-  guint sandbox : 1;
-  guint engine_started : 1;
-  guint start_in_background : 1;
-  guint in_background : 1;
-  guint quitting : 1;
-};
-
-static void ensure_engine (AfApplication *self);
 
 G_DEFINE_FINAL_TYPE (AfApplication, af_application, ADW_TYPE_APPLICATION)
 
@@ -161,8 +116,8 @@ ensure_settings (AfApplication *self,
   return TRUE;
 }
 
-static AfWindow *
-get_main_window (AfApplication *self)
+AfWindow *
+af_application_get_main_window (AfApplication *self)
 {
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
@@ -175,8 +130,8 @@ get_main_window (AfApplication *self)
   return NULL;
 }
 
-static void
-enter_background (AfApplication *self)
+void
+af_application_enter_background (AfApplication *self)
 {
   g_assert (AF_IS_APPLICATION (self));
 
@@ -200,44 +155,6 @@ finish_quit (AfApplication *self)
 
   g_clear_handle_id (&self->quit_timeout_id, g_source_remove);
   g_application_quit (G_APPLICATION (self));
-}
-
-static void
-deliver_approval (AfApplication *self,
-                  const char    *approval_id,
-                  gboolean       approved)
-{
-  g_assert (AF_IS_APPLICATION (self));
-  g_assert (self->approval_handler != NULL);
-
-  self->approval_handler (self, approval_id, approved, self->approval_data);
-}
-
-static void
-decide_approval (AfApplication *self,
-                 const char    *approval_id,
-                 gboolean       approved)
-{
-  g_assert (AF_IS_APPLICATION (self));
-
-  /* A notification button can be pressed again before the desktop removes
-   * the notification, and the window may offer the same decision: the
-   * first one counts. */
-  if (g_hash_table_contains (self->decided_approvals, approval_id))
-    {
-      g_debug ("Approval %s was already decided", approval_id);
-      return;
-    }
-  g_hash_table_insert (self->decided_approvals, g_strdup (approval_id),
-                       GINT_TO_POINTER (approved ? 2 : 1));
-
-  if (self->notifier != NULL)
-    af_notifier_withdraw_approval (self->notifier, approval_id);
-
-  if (self->approval_handler != NULL)
-    deliver_approval (self, approval_id, approved);
-  else
-    g_ptr_array_add (self->undelivered_approvals, g_strdup (approval_id));
 }
 
 static void
@@ -270,449 +187,21 @@ on_quit_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_quit_after_close_cb (gpointer user_data)
-{
-  AfApplication *self = user_data;
-
-  af_application_request_quit (self);
-  g_application_release (G_APPLICATION (self));
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_close_after_question_cb (gpointer user_data)
-{
-  GtkWindow *window = user_data;
-
-  if (gtk_widget_get_root (GTK_WIDGET (window)) != NULL && gtk_widget_get_visible (GTK_WIDGET (window)))
-    gtk_window_close (window);
-
-  return G_SOURCE_REMOVE;
-}
-
+/* AGENTFLOW_STARTUP_TRACE: where the time goes between the start of the
+ * process (AGENTFLOW_BENCH_T0, else the first mark) and the agents on
+ * screen, one "startup-mark WHAT US" line per step. */
 static void
-on_background_question_response_cb (AdwMessageDialog *dialog,
-                                    const char       *response,
-                                    AfApplication    *self)
+startup_mark (const char *what)
 {
-  GtkWindow *window = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+  static gint64 t0 = -1;
 
-  gtk_window_destroy (GTK_WINDOW (dialog));
-
-  if (g_str_equal (response, "cancel"))
+  if (g_getenv ("AGENTFLOW_STARTUP_TRACE") == NULL)
     return;
-
-  g_settings_set_boolean (self->settings, "run-in-background", g_str_equal (response, "background"));
-  g_settings_set_boolean (self->settings, "background-asked", TRUE);
-
-  /* Closed from an idle: the dialog is finalized when this emission ends,
-   * and it must not outlive the window it is transient for. */
-  if (window != NULL)
-    g_source_set_name_by_id (g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_close_after_question_cb,
-                                              g_object_ref (window), g_object_unref),
-                             "[agentflow] close after the background question");
-}
-
-static void
-ask_about_background (AfApplication *self,
-                      GtkWindow     *window)
-{
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (window,
-                                   _ ("Keep Agents Running?"),
-                                   _ ("AgentFlow can keep running your agents after you close "
-                                      "the window, so their work is done when you come back. "
-                                      "Choose Quit in the main menu to stop them. "
-                                      "You can change this in Preferences."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _ ("_Cancel"),
-                                    "quit", _ ("_Quit"),
-                                    "background", _ ("_Keep Running"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "background",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "background");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response",
-                           G_CALLBACK (on_background_question_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Connected after AfWindow's own handler, which saves the window state. */
-static gboolean
-on_window_close_request_cb (GtkWindow     *window,
-                            AfApplication *self)
-{
-  if (self->quitting)
-    return FALSE;
-
-  if (!g_settings_get_boolean (self->settings, "background-asked"))
-    {
-      ask_about_background (self, window);
-      return TRUE;
-    }
-
-  if (g_settings_get_boolean (self->settings, "run-in-background"))
-    {
-      enter_background (self);
-      return FALSE;
-    }
-
-  /* Closing the window is quitting: let it close, then stop the agents the
-   * same way Quit does. The hold bridges the gap between the two. */
-  g_application_hold (G_APPLICATION (self));
-  af_idle_add_named (G_PRIORITY_DEFAULT_IDLE, "[agentflow] quit after close", on_quit_after_close_cb, self);
-  return FALSE;
-}
-
-#define REPEATED_FAILURES 3
-
-static void
-on_needs_reconnect_cb (AfAccountManager *accounts,
-                       const char       *service,
-                       const char       *account,
-                       const char       *reason,
-                       AfApplication    *self)
-{
-  g_autofree char *id = g_strdup_printf ("%s:%s", service, account);
-  g_autofree char *title = g_strdup_printf (_ ("Reconnect %s"), account);
-
-  af_notifier_notify_reconnect (self->notifier, id, title,
-                                reason != NULL && *reason != '\0'
-                                    ? reason
-                                    : _ ("AgentFlow lost access to this account. Agents that use it are paused until you reconnect it."));
-}
-
-typedef struct
-{
-  AfApplication *app;
-  guint          blocker;
-} ForgetData;
-
-static void
-on_agent_forgotten_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  ForgetData *data = user_data;
-  g_autoptr (GError) error = NULL;
-
-  /* A revocation that could not reach the provider stays queued and is
-   * retried at the next start; the agent's tokens are unusable already. */
-  if (!af_account_manager_forget_agent_finish (AF_ACCOUNT_MANAGER (object), result, &error))
-    g_warning ("The deleted agent's own sign-ins are not revoked yet: %s", error->message);
-  af_application_remove_quit_blocker (data->app, data->blocker);
-  g_object_unref (data->app);
-  g_free (data);
-}
-
-/* A deleted agent's own credentials are revoked at the provider and
- * removed from the keyring; shared connections stay. Quit waits for it. */
-static void
-on_agent_deleted_cb (AfEngine      *engine,
-                     const char    *agent_id,
-                     AfApplication *self)
-{
-  ForgetData *data = g_new0 (ForgetData, 1);
-
-  data->app = g_object_ref (self);
-  data->blocker = af_application_add_quit_blocker (self, agent_id);
-  af_account_manager_forget_agent_async (self->accounts, agent_id, NULL, on_agent_forgotten_cb, data);
-}
-
-static void
-update_tray (AfApplication *self)
-{
-  GListModel *agents;
-  guint       running = 0, paused = 0;
-
-  g_assert (AF_IS_APPLICATION (self));
-
-  if (self->tray == NULL || self->engine == NULL)
-    return;
-
-  agents = af_engine_get_agents (self->engine);
-  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
-    {
-      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
-
-      if (af_agent_get_state (agent) == AF_AGENT_STATE_PAUSED)
-        paused++;
-      else
-        running++;
-    }
-
-  af_tray_set_counts (self->tray, running, paused,
-                      g_list_model_get_n_items (af_engine_get_approvals (self->engine)));
-}
-
-static void
-on_agents_changed_cb (GListModel    *model,
-                      guint          position,
-                      guint          removed,
-                      guint          added,
-                      AfApplication *self)
-{
-  update_tray (self);
-}
-
-typedef struct
-{
-  char      *agent_id;
-  gint64     run_id;
-  GPtrArray *approvals; /* AfApproval */
-} NotifyGroup;
-
-static void
-notify_group_free (NotifyGroup *g)
-{
-  g_free (g->agent_id);
-  g_ptr_array_unref (g->approvals);
-  g_free (g);
-}
-
-/* One notification per approval of a run that asks once, one with
- * "Approve all N" per run that asks many times; decided or expired, they
- * go. Run once the approvals have settled: a run adds its approvals in a
- * burst. */
-static gboolean
-update_approval_notifications_cb (gpointer user_data)
-{
-  AfApplication *self = user_data;
-  GListModel    *model;
-  g_autoptr (GHashTable) current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                         (GDestroyNotify)notify_group_free);
-  GHashTableIter iter;
-  gpointer       key, value;
-
-  self->notify_idle = 0;
-  if (self->engine == NULL)
-    return G_SOURCE_REMOVE;
-  model = af_engine_get_approvals (self->engine);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (AfApproval) approval = g_list_model_get_item (model, i);
-      g_autofree char *group_id = g_strdup_printf ("%s:%" G_GINT64_FORMAT, af_approval_get_agent_id (approval),
-                                                   af_approval_get_run_id (approval));
-      NotifyGroup     *g = g_hash_table_lookup (groups, group_id);
-
-      if (g == NULL)
-        {
-          g = g_new0 (NotifyGroup, 1);
-          g->agent_id = g_strdup (af_approval_get_agent_id (approval));
-          g->run_id = af_approval_get_run_id (approval);
-          g->approvals = g_ptr_array_new_with_free_func (g_object_unref);
-          g_hash_table_insert (groups, g_strdup (group_id), g);
-        }
-      g_ptr_array_add (g->approvals, g_steal_pointer (&approval));
-    }
-
-  g_hash_table_iter_init (&iter, groups);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      NotifyGroup     *g = value;
-      AfAgent         *agent = af_engine_lookup_agent (self->engine, g->agent_id);
-      const char      *name = agent ? af_agent_get_name (agent) : _ ("An Agent");
-      g_autofree char *title = g_strdup_printf (_ ("%s Asks Before Acting"), name);
-
-      if (g->approvals->len == 1)
-        {
-          AfApproval      *approval = g_ptr_array_index (g->approvals, 0);
-          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, af_approval_get_id (approval));
-
-          if (!g_hash_table_contains (self->notified, id))
-            {
-              af_notifier_notify_approval (self->notifier, id, title, af_approval_get_summary (approval));
-              g_hash_table_add (self->notified, g_strdup (id));
-            }
-          g_hash_table_add (current, g_steal_pointer (&id));
-          continue;
-        }
-
-      /* Many: one notification for them all, its count kept up to date. */
-      if (GPOINTER_TO_UINT (g_hash_table_lookup (self->notified_groups, key)) != g->approvals->len)
-        {
-          g_autoptr (GPtrArray) actions = g_ptr_array_new ();
-          g_autofree char *body = NULL;
-
-          for (guint i = 0; i < g->approvals->len; i++)
-            g_ptr_array_add (actions, (gpointer)af_approval_get_action (g_ptr_array_index (g->approvals, i)));
-          body = af_action_describe_many ((const char *const *)actions->pdata, actions->len);
-          af_notifier_notify_approval_group (self->notifier, key, g->agent_id, g->run_id, g->approvals->len, title,
-                                             body);
-          g_hash_table_insert (self->notified_groups, g_strdup (key), GUINT_TO_POINTER (g->approvals->len));
-        }
-    }
-
-  /* Decided in the window or expired (or now part of a group's): the
-   * notification goes too. */
-  g_hash_table_iter_init (&iter, self->notified);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      if (!g_hash_table_contains (current, key))
-        {
-          af_notifier_withdraw_approval (self->notifier, key);
-          g_hash_table_iter_remove (&iter);
-        }
-    }
-  g_hash_table_iter_init (&iter, self->notified_groups);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      NotifyGroup *g = g_hash_table_lookup (groups, key);
-
-      if (g == NULL || g->approvals->len < 2)
-        {
-          af_notifier_withdraw_approval_group (self->notifier, key);
-          g_hash_table_iter_remove (&iter);
-        }
-    }
-
-  update_tray (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_approvals_changed_cb (GListModel    *model,
-                         guint          position,
-                         guint          removed,
-                         guint          added,
-                         AfApplication *self)
-{
-  if (self->notify_idle == 0)
-    self->notify_idle = g_idle_add_full (G_PRIORITY_LOW, update_approval_notifications_cb, self, NULL);
-}
-
-static void
-on_run_started_cb (AfEngine      *engine,
-                   const char    *agent_id,
-                   gint64         run_id,
-                   AfApplication *self)
-{
-  guint blocker = af_application_add_quit_blocker (self, agent_id);
-
-  g_hash_table_insert (self->run_blockers, g_memdup2 (&run_id, sizeof run_id), GUINT_TO_POINTER (blocker));
-}
-
-static void
-on_run_finished_cb (AfEngine      *engine,
-                    const char    *agent_id,
-                    gint64         run_id,
-                    const char    *outcome,
-                    AfApplication *self)
-{
-  gpointer blocker;
-
-  /* A failure now and then is retried quietly; a run of them needs the
-   * user. Told once, when the third failure in a row happens. */
-  if (g_strcmp0 (outcome, "failed") == 0 && af_engine_get_failures (engine, agent_id) == REPEATED_FAILURES)
-    {
-      AfAgent         *agent = af_engine_lookup_agent (engine, agent_id); /* (transfer none) */
-      g_autofree char *title = g_strdup_printf (_ ("%s Keeps Failing"), agent ? af_agent_get_name (agent) : _ ("An Agent"));
-
-      af_notifier_notify_agent_failed (self->notifier, agent_id, title,
-                                       _ ("Its last runs did not finish. Open its activity to see why."));
-    }
-
-  if (g_hash_table_lookup_extended (self->run_blockers, &run_id, NULL, &blocker))
-    {
-      af_application_remove_quit_blocker (self, GPOINTER_TO_UINT (blocker));
-      g_hash_table_remove (self->run_blockers, &run_id);
-    }
-
-  update_tray (self);
-}
-
-static void
-set_all_paused (AfApplication *self,
-                gboolean       paused)
-{
-  GListModel *agents = af_engine_get_agents (self->engine);
-  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-
-  /* Pausing changes the model: collect the ids first. */
-  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
-    {
-      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
-      gboolean is_paused = af_agent_get_state (agent) == AF_AGENT_STATE_PAUSED;
-
-      if (is_paused != paused)
-        g_ptr_array_add (ids, g_strdup (af_agent_get_id (agent)));
-    }
-
-  for (guint i = 0; i < ids->len; i++)
-    {
-      g_autoptr (GError) error = NULL;
-
-      if (paused ? !af_engine_pause_agent (self->engine, ids->pdata[i], &error)
-                 : !af_engine_resume_agent (self->engine, ids->pdata[i], &error))
-        g_warning ("Could not change agent %s: %s", (char *)ids->pdata[i], error->message);
-    }
-
-  update_tray (self);
-}
-
-static void
-on_tray_pause_all_cb (AfApplication *self)
-{
-  set_all_paused (self, TRUE);
-}
-
-static void
-on_tray_resume_all_cb (AfApplication *self)
-{
-  set_all_paused (self, FALSE);
-}
-
-static void
-on_approve_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr (AfApplication) self = user_data;
-  g_autoptr (GError) error = NULL;
-  AfWindow *window;
-
-  if (af_engine_approve_finish (AF_ENGINE (object), result, &error))
-    return;
-
-  window = get_main_window (self);
-  if (window != NULL)
-    af_window_add_toast (window, adw_toast_new (error->message));
-  else
-    g_warning ("Approved action failed: %s", error->message);
-}
-
-static void
-handle_approval (AfApplication *app,
-                 const char    *approval_id,
-                 gboolean       approved,
-                 gpointer       user_data)
-{
-  AfApplication *self = AF_APPLICATION (app);
-  gint64         id = g_ascii_strtoll (approval_id, NULL, 10);
-
-  /* A decision can arrive (from a notification) before the engine has
-   * started: it is what the user asked for, so start it now. */
-  ensure_engine (self);
-  if (self->engine == NULL)
-    return;
-
-  if (approved)
-    {
-      af_engine_approve_async (self->engine, id, self->shutdown_cancellable,
-                               on_approve_done_cb, g_object_ref (self));
-    }
-  else
-    {
-      g_autoptr (GError) error = NULL;
-
-      if (!af_engine_deny (self->engine, id, &error))
-        g_warning ("Could not deny approval %s: %s", approval_id, error->message);
-    }
+  if (t0 < 0)
+    t0 = g_getenv ("AGENTFLOW_BENCH_T0") ? g_ascii_strtoll (g_getenv ("AGENTFLOW_BENCH_T0"), NULL, 10)
+                                         : g_get_monotonic_time ();
+  g_print ("startup-mark %s %" G_GINT64_FORMAT "\n", what, g_get_monotonic_time () - t0);
+  fflush (stdout);
 }
 
 static AfAppContext *
@@ -753,9 +242,11 @@ start_engine (AfApplication *self)
 
   g_assert (AF_IS_APPLICATION (self));
 
+  startup_mark ("engine-start");
   self->context = open_context (self, &error);
   if (self->context != NULL)
     self->engine = g_object_ref (af_app_context_get_engine (self->context));
+  startup_mark ("engine-opened");
   if (self->engine == NULL || !af_engine_start (self->engine, &error))
     {
       g_clear_object (&self->engine);
@@ -769,8 +260,6 @@ start_engine (AfApplication *self)
   if (!self->sandbox)
     {
       af_account_manager_retry_revocations_async (self->accounts, self->shutdown_cancellable, NULL, NULL);
-      g_signal_connect_object (self->accounts, "needs-reconnect", G_CALLBACK (on_needs_reconnect_cb), self, 0);
-      g_signal_connect_object (self->engine, "agent-deleted", G_CALLBACK (on_agent_deleted_cb), self, 0);
     }
   else if ((life = af_app_context_get_sandbox_life (self->context)) != NULL)
     {
@@ -780,19 +269,9 @@ start_engine (AfApplication *self)
       af_sandbox_life_start (life);
     }
 
-  g_signal_connect_object (af_engine_get_agents (self->engine), "items-changed",
-                           G_CALLBACK (on_agents_changed_cb), self, 0);
-  g_signal_connect_object (af_engine_get_approvals (self->engine), "items-changed",
-                           G_CALLBACK (on_approvals_changed_cb), self, 0);
-  g_signal_connect_object (self->engine, "run-started", G_CALLBACK (on_run_started_cb), self, 0);
-  g_signal_connect_object (self->engine, "run-finished", G_CALLBACK (on_run_finished_cb), self, 0);
-  if (self->tray != NULL)
-    {
-      g_signal_connect_object (self->tray, "pause-all", G_CALLBACK (on_tray_pause_all_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->tray, "resume-all", G_CALLBACK (on_tray_resume_all_cb), self, G_CONNECT_SWAPPED);
-    }
-  update_tray (self);
-  on_approvals_changed_cb (af_engine_get_approvals (self->engine), 0, 0, 0, self);
+  startup_mark ("engine-started");
+  af_application_watch_engine (self);
+  startup_mark ("engine-watched");
 }
 
 static void
@@ -836,6 +315,20 @@ on_content_painted_cb (GdkFrameClock *clock,
   fflush (stdout);
 }
 
+/* Filling the window in reads a lot at once (the metrics sort a week of
+ * actions, the lists build their first rows) and frees most of it again;
+ * glibc keeps the freed pages in the heap. Once the window has settled
+ * they go back to the system: several megabytes with a long log, for a
+ * process that may stay up all day. */
+static gboolean
+on_trim_memory_cb (gpointer user_data)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
 static void
 bind_window (AfApplication *self,
              AfWindow      *window)
@@ -845,6 +338,8 @@ bind_window (AfApplication *self,
 
   af_window_set_account_manager (window, self->accounts);
   af_window_set_engine (window, self->engine);
+  startup_mark ("window-bound");
+  af_idle_add_named (G_PRIORITY_LOW, "[agentflow] trim start-up memory", on_trim_memory_cb, NULL);
 
   if (g_getenv ("AGENTFLOW_BENCH_T0") != NULL && gtk_widget_get_realized (GTK_WIDGET (window)))
     {
@@ -857,8 +352,8 @@ bind_window (AfApplication *self,
 
 /* Opens the database and starts the agents, once; binds a window that
  * was shown before. */
-static void
-ensure_engine (AfApplication *self)
+void
+af_application_ensure_engine (AfApplication *self)
 {
   AfWindow *window;
 
@@ -871,7 +366,7 @@ ensure_engine (AfApplication *self)
 
   start_engine (self);
 
-  window = get_main_window (self);
+  window = af_application_get_main_window (self);
   if (window != NULL)
     {
       bind_window (self, window);
@@ -886,7 +381,7 @@ on_start_engine_cb (gpointer user_data)
 
   self->engine_start_id = 0;
   if (!self->quitting)
-    ensure_engine (self);
+    af_application_ensure_engine (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -914,18 +409,16 @@ on_window_realize_cb (GtkWidget     *window,
                            G_CALLBACK (on_first_frame_painted_cb), self, 0);
 }
 
-static void
-present_main_window (AfApplication *self)
+void
+af_application_present_main_window (AfApplication *self)
 {
-  AfWindow *window = get_main_window (self);
+  AfWindow *window = af_application_get_main_window (self);
 
   if (window == NULL)
     {
       window = af_window_new (self);
       af_window_set_sandbox (window, self->sandbox);
-      g_signal_connect_object (window, "close-request",
-                               G_CALLBACK (on_window_close_request_cb), self,
-                               G_CONNECT_AFTER);
+      af_application_watch_window (self, window);
 
       /* The first window of the process shows before the database is
        * read: the engine starts after its first frame, then the pages
@@ -962,145 +455,6 @@ on_tray_quit_cb (AfApplication *self)
 {
   af_application_request_quit (self);
 }
-
-static void
-af_application_about (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
-{
-  AfApplication     *self = user_data;
-  GtkWindow         *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  static const char *developers[] = { "The AgentFlow developers", NULL };
-  GtkWidget         *about;
-
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", parent,
-                        "modal", TRUE,
-                        "application-icon", "org.agentflow.App",
-                        "application-name", _ ("AgentFlow"),
-                        "developer-name", _ ("The AgentFlow developers"),
-                        "version", PACKAGE_VERSION,
-                        "comments", _ ("Personal automation for your mail, calendar and chat. "
-                                       "Agents run on your computer and keep your credentials "
-                                       "in your keyring."),
-                        "copyright", "© 2026 The AgentFlow developers",
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        "developers", developers,
-                        /* Translators: Replace "translator-credits" with your names, one name per line */
-                        "translator-credits", _ ("translator-credits"),
-                        NULL);
-
-  gtk_window_present (GTK_WINDOW (about));
-}
-
-static void
-af_application_preferences (GSimpleAction *action,
-                            GVariant      *parameter,
-                            gpointer       user_data)
-{
-  AfApplication       *self = user_data;
-  GtkWindow           *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  AfPreferencesWindow *prefs;
-
-  prefs = af_preferences_window_new (self->settings);
-  af_preferences_window_set_background (prefs, self->background);
-  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
-  gtk_window_present (GTK_WINDOW (prefs));
-}
-
-static void
-af_application_quit (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  af_application_request_quit (AF_APPLICATION (user_data));
-}
-
-static void
-af_application_open_view (GSimpleAction *action,
-                          GVariant      *parameter,
-                          gpointer       user_data)
-{
-  AfApplication *self = user_data;
-  const char    *view = g_variant_get_string (parameter, NULL);
-
-  if (self->quitting)
-    return;
-
-  present_main_window (self);
-
-  /* The window shows the view if it has one by that name. */
-  gtk_widget_activate_action (GTK_WIDGET (get_main_window (self)), "win.show-view", "s", view);
-}
-
-static void
-af_application_approve (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
-{
-  decide_approval (AF_APPLICATION (user_data), g_variant_get_string (parameter, NULL), TRUE);
-}
-
-static void
-af_application_deny (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  decide_approval (AF_APPLICATION (user_data), g_variant_get_string (parameter, NULL), FALSE);
-}
-
-static void
-on_group_approved_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr (AfApplication) self = user_data;
-  g_autoptr (GError) error = NULL;
-  AfWindow *window;
-
-  if (af_approval_queue_approve_finish (AF_APPROVAL_QUEUE (source), result, NULL, NULL, &error))
-    return;
-  window = get_main_window (self);
-  if (window != NULL)
-    af_window_add_toast (window, adw_toast_new (error->message));
-  else
-    g_warning ("Approved actions failed: %s", error->message);
-}
-
-/* "Approve all N" in a notification: what the run still asks for, at
- * once; what was decided meanwhile is left out. */
-static void
-af_application_approve_group (GSimpleAction *action,
-                              GVariant      *parameter,
-                              gpointer       user_data)
-{
-  AfApplication   *self = AF_APPLICATION (user_data);
-  const char      *agent_id;
-  gint64           run_id;
-  AfApprovalQueue *queue;
-  g_autoptr (GPtrArray) approvals = NULL;
-
-  g_variant_get (parameter, "(&sx)", &agent_id, &run_id);
-  ensure_engine (self);
-  if (self->engine == NULL)
-    return;
-  queue = af_engine_get_approval_queue (self->engine);
-  approvals = af_approval_queue_list (queue, agent_id, run_id, NULL);
-  if (approvals->len == 0)
-    return;
-  af_approval_queue_approve_async (queue, approvals, NULL, self->shutdown_cancellable, on_group_approved_cb,
-                                   g_object_ref (self));
-}
-
-static const GActionEntry app_actions[] = {
-  { "about", af_application_about },
-  { "preferences", af_application_preferences },
-  { "quit", af_application_quit },
-  { "open-view", af_application_open_view, "s" },
-  { "approve", af_application_approve, "s" },
-  { "deny", af_application_deny, "s" },
-  { "approve-group", af_application_approve_group, "(sx)" },
-};
 
 static int
 af_application_handle_local_options (GApplication *app,
@@ -1168,12 +522,8 @@ on_sigterm_cb (gpointer user_data)
 static void
 af_application_startup (GApplication *app)
 {
-  AfApplication     *self = AF_APPLICATION (app);
-  GDBusConnection   *connection;
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *close_accels[] = { "<Control>w", NULL };
-  static const char *prefs_accels[] = { "<Control>comma", NULL };
-  static const char *new_accels[] = { "<Control>n", NULL };
+  AfApplication   *self = AF_APPLICATION (app);
+  GDBusConnection *connection;
   g_autoptr (GError) error = NULL;
 
   /* handle_local_options() checked the schema already, unless the
@@ -1193,12 +543,7 @@ af_application_startup (GApplication *app)
                            G_CONNECT_SWAPPED);
   on_style_variant_changed_cb (self, "style-variant", self->settings);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
-                                   G_N_ELEMENTS (app_actions), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-agent", new_accels);
+  af_application_actions_init (self);
 
   if (g_getenv ("AGENTFLOW_SOURCE_STATS") != NULL)
     g_source_set_name_by_id (g_unix_signal_add (SIGTERM, on_sigterm_cb, self), "[agentflow] SIGTERM");
@@ -1217,20 +562,19 @@ af_application_startup (GApplication *app)
                                G_CALLBACK (on_tray_quit_cb), self, G_CONNECT_SWAPPED);
     }
 
-  /* Decisions from notifications reach the engine, which starts on
-   * demand if it has not yet. */
-  af_application_set_approval_handler (self, handle_approval, NULL, NULL);
+  af_application_notify_init (self);
 
   /* Nothing here reads the database: the engine starts from the main
    * loop, after the first window's first frame if one is shown (see
-   * present_main_window()), else at once (--background, D-Bus activation). */
+   * af_application_present_main_window()), else at once (--background, D-Bus
+   * activation). */
   self->engine_start_id = af_idle_add_named (G_PRIORITY_DEFAULT_IDLE, "[agentflow] engine start", on_start_engine_cb, self);
 
   /* Started by D-Bus activation (a notification button, the tray host): no
    * window unless asked for, but the agents run. */
   if ((g_application_get_flags (app) & G_APPLICATION_IS_SERVICE) != 0 &&
       g_settings_get_boolean (self->settings, "run-in-background"))
-    enter_background (self);
+    af_application_enter_background (self);
 }
 
 static void
@@ -1241,14 +585,14 @@ af_application_activate (GApplication *app)
   if (self->start_in_background)
     {
       self->start_in_background = FALSE;
-      enter_background (self);
+      af_application_enter_background (self);
       return;
     }
 
   if (self->quitting)
     return;
 
-  present_main_window (self);
+  af_application_present_main_window (self);
 }
 
 static void
@@ -1582,45 +926,4 @@ af_application_remove_quit_blocker (AfApplication *self,
 
   if (self->quitting && g_hash_table_size (self->quit_blockers) == 0)
     finish_quit (self);
-}
-
-/**
- * af_application_set_approval_handler:
- * @handler: (nullable): carries out app.approve / app.deny
- * @user_data: for @handler
- * @destroy: (nullable): frees @user_data
- *
- * Registers the engine's handler for decisions taken in notifications.
- * Decisions that arrived before (the app was started by a notification
- * button) are delivered now.
- */
-void
-af_application_set_approval_handler (AfApplication    *self,
-                                     AfApprovalHandler handler,
-                                     gpointer          user_data,
-                                     GDestroyNotify    destroy)
-{
-  g_autoptr (GPtrArray) undelivered = NULL;
-
-  g_return_if_fail (AF_IS_APPLICATION (self));
-
-  if (self->approval_destroy != NULL)
-    self->approval_destroy (self->approval_data);
-
-  self->approval_handler = handler;
-  self->approval_data = user_data;
-  self->approval_destroy = destroy;
-
-  if (handler == NULL || self->undelivered_approvals->len == 0)
-    return;
-
-  undelivered = g_steal_pointer (&self->undelivered_approvals);
-  self->undelivered_approvals = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < undelivered->len; i++)
-    {
-      const char *id = g_ptr_array_index (undelivered, i);
-      gboolean    approved = GPOINTER_TO_INT (g_hash_table_lookup (self->decided_approvals, id)) == 2;
-
-      deliver_approval (self, id, approved);
-    }
 }
