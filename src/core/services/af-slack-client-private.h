@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "af-service-method.h"
+#include "af-slack-client.h"
 
 G_BEGIN_DECLS
 
@@ -49,5 +50,17 @@ const char *af_slack_history_page_find (AfSlackHistoryPage *page,
                                         const char         *event_type,
                                         const char         *member,
                                         const char         *value);
+
+/* A read (GET) of @method_id ("slack.conversations.history") with
+ * @query; the task returns what @parse made of an "ok" answer. */
+void af_slack_client_call_async (AfSlackClient      *self,
+                                 const char         *method_id,
+                                 const char         *query,
+                                 const char         *target,
+                                 AfSlackParseFunc    parse,
+                                 gpointer            source_tag,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data);
 
 G_END_DECLS

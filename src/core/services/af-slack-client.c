@@ -1079,3 +1079,20 @@ af_slack_client_set_post_interval (AfSlackClient *self,
 
   self->post_interval_ms = interval_ms;
 }
+
+/* For the calls kept in files of their own (af-slack-history.c). */
+void
+af_slack_client_call_async (AfSlackClient      *self,
+                            const char         *method_id,
+                            const char         *query,
+                            const char         *target,
+                            AfSlackParseFunc    parse,
+                            gpointer            source_tag,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_return_if_fail (AF_IS_SLACK_CLIENT (self));
+
+  call_api (self, method_id, query, NULL, target, parse, source_tag, cancellable, callback, user_data);
+}
