@@ -885,6 +885,70 @@ test_mail_batch_failure (Fixture      *f,
   g_assert_cmpint (json_object_get_int_member (idle, "failed"), ==, 0);
 }
 
+/* A Slack agent in plain rules: a message in #alerts that mentions an
+ * outage gets an answer there; one in #random does not, nor does the
+ * agent's own answer (it mentions the outage too). */
+static void
+test_slack_source (Fixture      *f,
+                   gconstpointer data)
+{
+  const char      *rules = "[{\"name\":\"Outages\",\"conditions\":["
+                           "{\"field\":\"channel\",\"op\":\"in_channel\",\"value\":\"#alerts\"},"
+                           "{\"field\":\"text\",\"op\":\"contains_any\",\"value\":\"outage, down\"}],"
+                           "\"actions\":[{\"action\":\"post\",\"params\":{\"channel\":\"#alerts\","
+                           "\"text\":\"On it: {{text}}\"}}]},"
+                           "{\"name\":\"Lunch\",\"conditions\":["
+                           "{\"field\":\"channel\",\"op\":\"in_channel\",\"value\":\"#random\"},"
+                           "{\"field\":\"text\",\"op\":\"contains_any\",\"value\":\"lunch\"}],"
+                           "\"actions\":[{\"action\":\"post\",\"params\":{\"channel\":\"#random\",\"text\":\"Enjoy\"}}]}]";
+  AfAgent         *agent = add_agent (f, "slack-notifier", "slack.read slack.post", rules, NULL);
+  g_autofree char *agent_id = g_strdup (af_agent_get_id (agent));
+  g_autoptr (JsonObject) first = NULL;
+  g_autoptr (JsonObject) second = NULL;
+  g_autoptr (JsonObject) third = NULL;
+  g_autoptr (JsonObject) fourth = NULL;
+  guint alerts, random;
+
+  json_object_set_string_member (af_agent_get_definition (agent), "source", "slack");
+  af_services_executor_set_database (f->executor, f->db);
+
+  /* The first run only takes note of where each channel is. */
+  g_assert_true (af_sandbox_slack_deliver (f->sandbox, "#alerts", "U0BOB", "An old outage, before the agent"));
+  first = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (first, "done"), ==, 0);
+  alerts = af_sandbox_slack_get_n_posts (f->sandbox, "alerts");
+  random = af_sandbox_slack_get_n_posts (f->sandbox, "random");
+
+  g_assert_true (af_sandbox_slack_deliver (f->sandbox, "#alerts", "U0BOB", "Checkout is down since 10:02"));
+  g_assert_true (af_sandbox_slack_deliver (f->sandbox, "#random", "U0CAROL", "The outage of the coffee machine is over"));
+  g_assert_true (af_sandbox_slack_deliver (f->sandbox, "#alerts", "U0CAROL", "Deployed 1.4.2"));
+  second = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (second, "done"), ==, 1);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "alerts"), ==, alerts + 1);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "random"), ==, random);
+
+  /* Its own answer says "down" too: never acted on, nothing twice. */
+  third = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (third, "done"), ==, 0);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "alerts"), ==, alerts + 1);
+
+  /* Read incrementally from where it got to, kept across a restart. */
+  g_clear_object (&f->engine);
+  g_clear_object (&f->executor);
+  f->executor = new_executor (f);
+  af_services_executor_set_database (f->executor, f->db);
+  f->engine = af_engine_new (f->db, AF_EXECUTOR (f->executor));
+  af_engine_set_network_monitor (f->engine, NULL);
+  agent = af_engine_lookup_agent (f->engine, agent_id);
+  g_assert_true (af_sandbox_slack_deliver (f->sandbox, "#random", "U0BOB", "Lunch at noon?"));
+  af_sandbox_reset_counts (f->sandbox);
+  fourth = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (fourth, "done"), ==, 1);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "random"), ==, random + 1);
+  /* One listing of the two channels' news, one page each. */
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.conversations.history"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -895,6 +959,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/engine-sandbox/email-assistant", test_email_assistant);
   ADD ("/engine-sandbox/slack-notifier", test_slack_notifier);
+  ADD ("/engine-sandbox/slack-source", test_slack_source);
   ADD ("/engine-sandbox/calendar-manager", test_calendar_manager);
   ADD ("/engine-sandbox/custom-events-and-gate", test_custom_events_and_gate);
   ADD ("/engine-sandbox/ai-tools", test_ai_tools);

@@ -40,7 +40,7 @@ struct _SbSlack
 {
   GPtrArray *users;
   GPtrArray *channels;
-  guint64    ts_counter;
+  gint64     last_ts; /* µs of the newest ts given */
 };
 
 static void
@@ -75,7 +75,7 @@ sb_slack_new (void)
 
   slack->users = g_ptr_array_new_with_free_func (sb_user_free);
   slack->channels = g_ptr_array_new_with_free_func (sb_channel_free);
-  slack->ts_counter = 1;
+  slack->last_ts = 0;
   return slack;
 }
 
@@ -392,6 +392,19 @@ handle_lookup (SbSlack           *slack,
   respond_error (msg, "users_not_found");
 }
 
+/* A message's ts is the time it was written, to the microsecond, and
+ * unique in its channel: clients read "after the last ts I saw"
+ * (conversations.history's oldest,
+ * https://docs.slack.dev/reference/methods/conversations.history). */
+static char *
+next_ts (SbSlack *slack)
+{
+  gint64 now = MAX (g_get_real_time (), slack->last_ts + 1);
+
+  slack->last_ts = now;
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, now / G_USEC_PER_SEC, now % G_USEC_PER_SEC);
+}
+
 static void
 handle_post (AfSandbox         *self,
              SbSlack           *slack,
@@ -460,8 +473,7 @@ handle_post (AfSandbox         *self,
     }
   c->last_post = now;
 
-  ts = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GUINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC,
-                        slack->ts_counter++);
+  ts = next_ts (slack);
   g_ptr_array_add (c->posts, g_strdup (ts));
   stored = json_object_new ();
   json_object_set_string_member (stored, "type", "message");
@@ -784,8 +796,7 @@ af_sandbox_slack_deliver (AfSandbox  *self,
   slack = af_sandbox_get_slack (self);
   if ((c = find_channel (slack, channel)) == NULL)
     return FALSE;
-  ts = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GUINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC,
-                        slack->ts_counter++);
+  ts = next_ts (slack);
   stored = json_object_new ();
   json_object_set_string_member (stored, "type", "message");
   json_object_set_string_member (stored, "user", user);

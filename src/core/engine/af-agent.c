@@ -95,6 +95,7 @@ static const char *const sources[] = {
   "mail",
   "agenda",
   "digest",
+  "slack",
   NULL,
 };
 
@@ -651,7 +652,7 @@ validate_source (JsonNode *node,
                            : NULL;
 
   if (source == NULL || !g_strv_contains (sources, source))
-    return fail (error, "source", "must be one of mail, agenda, digest");
+    return fail (error, "source", "must be one of mail, agenda, digest, slack");
   return TRUE;
 }
 

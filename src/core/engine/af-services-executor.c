@@ -253,6 +253,7 @@ services_commit_fetch (AfExecutor *executor,
   g_autoptr (GError) error = NULL;
   gint64 newest_date;
 
+  af_services_executor_slack_commit (self, agent, items);
   /* Only the run's own fetch: after a later one (a test run) the
    * cursor stays, and the next sync reads again what it must. */
   if (pending == NULL || pending->items != items)
@@ -702,6 +703,8 @@ services_fetch_async (AfExecutor         *executor,
       end = g_date_time_add_days (start, 1);
       af_calendar_client_list_events_async (self->calendar, "primary", start, end, cancellable, on_agenda_cb, task);
     }
+  else if (g_strcmp0 (source, "slack") == 0)
+    af_services_executor_slack_fetch (task);
   else if (g_strcmp0 (source, "digest") == 0)
     {
       g_autofree char *id = today_id ("digest-");
