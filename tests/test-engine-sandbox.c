@@ -949,6 +949,51 @@ test_slack_source (Fixture      *f,
   g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.conversations.history"), ==, 2);
 }
 
+/* An agenda agent in plain rules: the next event's organizer and how
+ * soon it starts. */
+static void
+test_calendar_conditions (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) start = g_date_time_add_minutes (now, 2);
+  g_autoptr (GDateTime) end = g_date_time_add_minutes (now, 3);
+  g_autofree char *start_text = NULL, *end_text = NULL, *rules = NULL, *other_rules = NULL;
+  AfAgent         *agent, *other;
+  guint            before = af_sandbox_slack_get_n_posts (f->sandbox, "general");
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (JsonObject) other_result = NULL;
+
+  /* The agenda is today's: an event that starts tomorrow is not on it. */
+  if (g_date_time_get_day_of_month (end) != g_date_time_get_day_of_month (now))
+    {
+      g_test_skip ("Too close to midnight for an event later today");
+      return;
+    }
+  start_text = g_date_time_format_iso8601 (start);
+  end_text = g_date_time_format_iso8601 (end);
+  af_sandbox_calendar_add_event (f->sandbox, "Standup", start_text, end_text);
+  rules = g_strdup_printf ("[{\"name\":\"Soon\",\"conditions\":["
+                           "{\"field\":\"organizer\",\"op\":\"is_from\",\"value\":\"%s\"},"
+                           "{\"field\":\"event_start\",\"op\":\"within\",\"value\":\"1h\"}],"
+                           "\"actions\":[{\"action\":\"post\",\"params\":{\"channel\":\"#general\","
+                           "\"text\":\"Soon: {{event_title}}\"}}]}]",
+                           AF_SANDBOX_ACCOUNT);
+  /* Someone else's events only: the sandbox account organizes all. */
+  other_rules = g_strdup ("[{\"name\":\"Others\",\"conditions\":["
+                          "{\"field\":\"organizer\",\"op\":\"is_from\",\"value\":\"someone@elsewhere.example\"}],"
+                          "\"actions\":[{\"action\":\"post\",\"params\":{\"channel\":\"#general\",\"text\":\"x\"}}]}]");
+  agent = add_agent (f, "calendar-manager", "calendar.read slack.post", rules, NULL);
+  other = add_agent (f, "calendar-manager", "calendar.read slack.post", other_rules, NULL);
+
+  result = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (result, "done"), ==, 1);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "general"), ==, before + 1);
+  other_result = run_sync (f, other);
+  g_assert_cmpint (json_object_get_int_member (other_result, "done"), ==, 0);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "general"), ==, before + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -960,6 +1005,7 @@ main (int   argc,
   ADD ("/engine-sandbox/email-assistant", test_email_assistant);
   ADD ("/engine-sandbox/slack-notifier", test_slack_notifier);
   ADD ("/engine-sandbox/slack-source", test_slack_source);
+  ADD ("/engine-sandbox/calendar-conditions", test_calendar_conditions);
   ADD ("/engine-sandbox/calendar-manager", test_calendar_manager);
   ADD ("/engine-sandbox/custom-events-and-gate", test_custom_events_and_gate);
   ADD ("/engine-sandbox/ai-tools", test_ai_tools);

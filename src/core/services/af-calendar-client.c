@@ -48,6 +48,7 @@ af_calendar_event_free (AfCalendarEvent *event)
   g_free (event->start_date);
   g_free (event->end_date);
   g_free (event->time_zone);
+  g_free (event->organizer);
   g_free (event->recurring_event_id);
   g_free (event->updated);
   g_free (event);
@@ -143,6 +144,7 @@ af_calendar_event_from_json (JsonObject *object)
   event->location = g_strdup (str (object, "location"));
   event->recurring_event_id = g_strdup (str (object, "recurringEventId"));
   event->updated = g_strdup (str (object, "updated"));
+  event->organizer = g_strdup (str (af_json_get_object (object, "organizer"), "email"));
 
   read_when (af_json_get_object (object, "start"), &event->start, &event->start_date, &event->time_zone);
   read_when (af_json_get_object (object, "end"), &event->end, &event->end_date, &event->time_zone);
@@ -497,6 +499,7 @@ event_copy_basic (const AfCalendarEvent *event)
   copy->start_date = g_strdup (event->start_date);
   copy->end_date = g_strdup (event->end_date);
   copy->time_zone = g_strdup (event->time_zone);
+  copy->organizer = g_strdup (event->organizer);
   return copy;
 }
 

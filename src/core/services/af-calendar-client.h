@@ -37,6 +37,7 @@ typedef struct
   char      *time_zone;
   char      *recurring_event_id;
   char      *updated;
+  char      *organizer; /* (nullable): the organizer's e-mail address */
 } AfCalendarEvent;
 
 /**
