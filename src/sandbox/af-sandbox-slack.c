@@ -508,8 +508,29 @@ handle_post (AfSandbox         *self,
   respond_ok (msg, b);
 }
 
+/* A ts ("1512085950.000216") in microseconds: exact, where a double
+ * would round two messages a microsecond apart together. */
+static gint64
+ts_usec (const char *ts)
+{
+  const char *dot = strchr (ts, '.');
+  gint64      usec = g_ascii_strtoll (ts, NULL, 10) * G_USEC_PER_SEC;
+
+  if (dot != NULL)
+    {
+      gint64 scale = 100000;
+
+      for (const char *p = dot + 1; g_ascii_isdigit (*p) && scale > 0; p++, scale /= 10)
+        usec += (*p - '0') * scale;
+    }
+  return usec;
+}
+
 /* conversations.history: newest first, between oldest and latest
- * (exclusive), metadata only with include_all_metadata. Takes ids only. */
+ * (exclusive, unless inclusive=true), metadata only with
+ * include_all_metadata, has_more and a next_cursor while there is more.
+ * Takes ids only
+ * (https://docs.slack.dev/reference/methods/conversations.history). */
 static void
 handle_history (SbSlack           *slack,
                 SoupServerMessage *msg,
@@ -522,10 +543,12 @@ handle_history (SbSlack           *slack,
   const char *oldest_text = af_sandbox_param (msg, query, body, "oldest");
   const char *latest_text = af_sandbox_param (msg, query, body, "latest");
   const char *metadata_text = af_sandbox_param (msg, query, body, "include_all_metadata");
+  const char *inclusive_text = af_sandbox_param (msg, query, body, "inclusive");
+  gboolean    inclusive = inclusive_text != NULL && (g_str_equal (inclusive_text, "true") || g_str_equal (inclusive_text, "1"));
   gboolean    with_metadata = metadata_text != NULL && (g_str_equal (metadata_text, "true") || g_str_equal (metadata_text, "1"));
   guint       limit = limit_text ? CLAMP ((guint)g_ascii_strtoull (limit_text, NULL, 10), 1, 999) : 100;
-  double      oldest = oldest_text ? g_ascii_strtod (oldest_text, NULL) : 0;
-  double      latest = latest_text ? g_ascii_strtod (latest_text, NULL) : G_MAXDOUBLE;
+  gint64      oldest = oldest_text ? ts_usec (oldest_text) : 0;
+  gint64      latest = latest_text ? ts_usec (latest_text) : G_MAXINT64;
   guint       offset = 0, seen = 0, added = 0;
   gboolean    more = FALSE;
   SbChannel  *c = NULL;
@@ -563,11 +586,11 @@ handle_history (SbSlack           *slack,
   for (guint i = c->messages->len; i > 0; i--)
     {
       JsonObject *m = c->messages->pdata[i - 1];
-      double      ts = g_ascii_strtod (json_object_get_string_member (m, "ts"), NULL);
+      gint64      ts = ts_usec (json_object_get_string_member (m, "ts"));
       g_autoptr (GList) members = NULL;
       JsonObject *shown;
 
-      if (ts <= oldest || ts >= latest)
+      if (inclusive ? (ts < oldest || ts > latest) : (ts <= oldest || ts >= latest))
         continue;
       if (seen++ < offset)
         continue;
@@ -802,6 +825,7 @@ af_sandbox_slack_deliver (AfSandbox  *self,
   json_object_set_string_member (stored, "user", user);
   json_object_set_string_member (stored, "text", text);
   json_object_set_string_member (stored, "ts", ts);
+  json_object_set_string_member (stored, "team", AF_SANDBOX_SLACK_TEAM);
   g_ptr_array_add (c->messages, stored);
   return TRUE;
 }
