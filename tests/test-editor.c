@@ -855,6 +855,9 @@ test_slack_rule (void)
   g_assert_true (af_agent_definition_apply (saved, agent, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (af_agent_get_definition (agent), "source"), ==, "slack");
+  /* It reads Slack and posts there, as loaded. */
+  g_assert_true (af_agent_has_permission (agent, "slack.read"));
+  g_assert_true (af_agent_has_permission (agent, "slack.post"));
   rules = af_agent_get_rules (agent);
   g_assert_cmpuint (json_array_get_length (rules), ==, 1);
   conditions = json_object_get_array_member (json_array_get_object_element (rules, 0), "conditions");

@@ -949,6 +949,25 @@ test_slack_source (Fixture      *f,
   g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.conversations.history"), ==, 2);
 }
 
+/* Reading Slack takes its permission: an agent that may only post reads
+ * no channel. */
+static void
+test_slack_source_needs_read (Fixture      *f,
+                              gconstpointer data)
+{
+  AfAgent *agent = add_agent (f, "slack-notifier", "slack.post", NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) result = NULL;
+
+  json_object_set_string_member (af_agent_get_definition (agent), "source", "slack");
+  af_sandbox_reset_counts (f->sandbox);
+  result = af_test_run_agent (f->engine, agent, &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "Read messages"));
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.conversations.list"), ==, 0);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.conversations.history"), ==, 0);
+}
+
 /* An agenda agent in plain rules: the next event's organizer and how
  * soon it starts. */
 static void
@@ -1006,6 +1025,7 @@ main (int   argc,
   ADD ("/engine-sandbox/slack-notifier", test_slack_notifier);
   ADD ("/engine-sandbox/slack-source", test_slack_source);
   ADD ("/engine-sandbox/calendar-conditions", test_calendar_conditions);
+  ADD ("/engine-sandbox/slack-source-needs-read", test_slack_source_needs_read);
   ADD ("/engine-sandbox/calendar-manager", test_calendar_manager);
   ADD ("/engine-sandbox/custom-events-and-gate", test_custom_events_and_gate);
   ADD ("/engine-sandbox/ai-tools", test_ai_tools);

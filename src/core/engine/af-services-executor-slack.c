@@ -375,9 +375,19 @@ void
 af_services_executor_slack_fetch (GTask *task)
 {
   AfServicesExecutor *self = g_task_get_source_object (task);
+  AfServicesOp       *op = g_task_get_task_data (task);
 
   if (!af_services_executor_need (task, self->slack, "Slack"))
     return;
+  /* Reading is a permission like any other: an agent that only posts
+   * never reads a channel. */
+  if (!af_agent_has_permission (op->agent, "slack.read"))
+    {
+      g_task_return_new_error (task, AF_ERROR, AF_ERROR_PERMISSION_DENIED,
+                               _ ("This agent may not read Slack messages. Allow “Read messages” under Slack in its settings."));
+      g_object_unref (task);
+      return;
+    }
   af_slack_client_list_conversations_async (self->slack, "public_channel,private_channel", g_task_get_cancellable (task),
                                             on_channels_cb, task);
 }
