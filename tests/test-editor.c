@@ -774,6 +774,164 @@ test_chips_load (void)
   close_editor (editor);
 }
 
+/* The labels a drop-down offers, in order. */
+static GStrv
+dropdown_labels (GtkWidget *dropdown)
+{
+  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown));
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      g_strv_builder_add (builder, gtk_string_object_get_string (item));
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+choose_in_dropdown (GtkWidget  *dropdown,
+                    const char *text)
+{
+  g_auto (GStrv) labels = dropdown_labels (dropdown);
+
+  for (guint i = 0; labels[i] != NULL; i++)
+    if (g_str_equal (labels[i], text))
+      {
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i);
+        return;
+      }
+  g_error ("no choice “%s”", text);
+}
+
+/* A Slack agent built through the widgets: "only in #alerts", "message
+ * text contains any of: outage, down" — and its rules hold exactly that. */
+static void
+test_slack_rule (void)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (AfAgent) agent = NULL;
+  g_autoptr (AfAgentDefinition) loaded = NULL;
+  g_autoptr (AfAgentDefinition) saved = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) offered = NULL;
+  AfAgentEditor *editor = open_editor ("custom");
+  GtkWidget     *row, *value, *channel;
+  JsonArray     *rules, *conditions, *actions;
+  JsonObject    *c, *action;
+
+  g_assert_true (json_parser_load_from_data (parser, "[{\"service\":\"slack\",\"account\":\"T0SANDBOX\","
+                                                     "\"permissions\":[\"slack.read\",\"slack.post\"]}]",
+                                             -1, NULL));
+  agent = af_template_create_agent (af_template_lookup ("custom"), "Outages", json_node_get_array (json_parser_get_root (parser)));
+  json_object_set_string_member (af_agent_get_definition (agent), "source", "slack");
+  loaded = af_agent_definition_new_from_agent (agent);
+  af_agent_editor_load_agent (editor, "agent-1", "Outages", "", loaded);
+
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
+  row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
+  /* What a Slack message has: no subject, no attachment, no label. */
+  offered = dropdown_labels (nth_of_type (row, GTK_TYPE_DROP_DOWN, 0));
+  g_assert_cmpstrv (offered, ((const char *const[]){ "Message text", "From (member or bot)", "Every run", NULL }));
+
+  choose_in_dropdown (nth_of_type (row, GTK_TYPE_DROP_DOWN, 0), "Message text");
+  choose_in_dropdown (nth_of_type (row, GTK_TYPE_DROP_DOWN, 1), "contains any of");
+  value = rule_value (row);
+  gtk_editable_set_text (GTK_EDITABLE (value), "outage");
+  press_enter (value);
+  gtk_editable_set_text (GTK_EDITABLE (value), "down");
+  press_enter (value);
+  g_assert_nonnull (chip_label (row, "outage"));
+  g_assert_nonnull (chip_label (row, "down"));
+  channel = nth_of_type (row, GTK_TYPE_ENTRY, 2);
+  g_assert_nonnull (channel);
+  g_assert_true (gtk_widget_get_mapped (channel));
+  gtk_editable_set_text (GTK_EDITABLE (channel), "#alerts");
+  choose_in_dropdown (nth_of_type (row, GTK_TYPE_DROP_DOWN, 2), "Post to Slack");
+  gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 1)), "#alerts");
+  saved = save (editor);
+
+  g_assert_true (af_agent_definition_apply (saved, agent, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (af_agent_get_definition (agent), "source"), ==, "slack");
+  /* It reads Slack and posts there, as loaded. */
+  g_assert_true (af_agent_has_permission (agent, "slack.read"));
+  g_assert_true (af_agent_has_permission (agent, "slack.post"));
+  rules = af_agent_get_rules (agent);
+  g_assert_cmpuint (json_array_get_length (rules), ==, 1);
+  conditions = json_object_get_array_member (json_array_get_object_element (rules, 0), "conditions");
+  g_assert_cmpuint (json_array_get_length (conditions), ==, 2);
+  c = json_array_get_object_element (conditions, 0);
+  g_assert_cmpstr (json_object_get_string_member (c, "field"), ==, "channel");
+  g_assert_cmpstr (json_object_get_string_member (c, "op"), ==, "in_channel");
+  g_assert_cmpstr (json_object_get_string_member (c, "value"), ==, "#alerts");
+  c = json_array_get_object_element (conditions, 1);
+  g_assert_cmpstr (json_object_get_string_member (c, "field"), ==, "text");
+  g_assert_cmpstr (json_object_get_string_member (c, "op"), ==, "contains_any");
+  g_assert_cmpstr (json_object_get_string_member (c, "value"), ==, "outage, down");
+  actions = json_object_get_array_member (json_array_get_object_element (rules, 0), "actions");
+  g_assert_cmpuint (json_array_get_length (actions), ==, 1);
+  action = json_array_get_object_element (actions, 0);
+  g_assert_cmpstr (json_object_get_string_member (action, "action"), ==, "post");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (action, "params"), "channel"), ==, "#alerts");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rules, 0), "name"), ==,
+                   "In #alerts: If Message text contains any of “outage, down”: Post to Slack #alerts");
+
+  /* Opened again (Save closed it), the rule is one row, as it was built. */
+  af_test_ui_wait_for_idle ();
+  editor = open_editor ("custom");
+  g_clear_object (&loaded);
+  loaded = af_agent_definition_new_from_agent (agent);
+  af_agent_editor_load_agent (editor, "agent-1", "Outages", "", loaded);
+  g_assert_cmpuint (af_agent_editor_get_n_rules (editor), ==, 1);
+  row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 2))), ==, "#alerts");
+  g_assert_nonnull (chip_label (row, "outage"));
+  close_editor (editor);
+}
+
+/* An agenda agent's rules offer what an event has; a mail agent's, what
+ * a message has. */
+static void
+test_fields_fit_source (void)
+{
+  AfAgentEditor *calendar = open_editor ("calendar-manager");
+  AfAgentEditor *mail = open_editor ("custom");
+  GtkWidget     *row;
+  g_auto (GStrv) agenda_fields = NULL;
+  g_auto (GStrv) mail_fields = NULL;
+
+  row = nth_of_type (GTK_WIDGET (calendar), AF_TYPE_RULE_ROW, 0);
+  agenda_fields = dropdown_labels (nth_of_type (row, GTK_TYPE_DROP_DOWN, 0));
+  g_assert_cmpstrv (agenda_fields, ((const char *const[]){ "Event title", "Organizer", "Starts within (hours)",
+                                                           "Events overlap", "Every run", NULL }));
+  /* Starts within: hours, no comparison to pick. */
+  choose_in_dropdown (nth_of_type (row, GTK_TYPE_DROP_DOWN, 0), "Starts within (hours)");
+  g_assert_false (gtk_widget_get_visible (nth_of_type (row, GTK_TYPE_DROP_DOWN, 1)));
+  gtk_editable_set_text (GTK_EDITABLE (rule_value (row)), "2");
+  {
+    g_autoptr (AfRule) rule = af_rule_row_dup_rule (AF_RULE_ROW (row));
+    AfRuleCondition *condition = only_condition (rule);
+
+    g_assert_cmpstr (condition->field, ==, "event_start");
+    g_assert_cmpstr (condition->op, ==, "within");
+    g_assert_cmpstr (condition->value, ==, "2h");
+  }
+  gtk_editable_set_text (GTK_EDITABLE (rule_value (row)), "soon");
+  g_assert_false (af_rule_row_is_valid (AF_RULE_ROW (row)));
+
+  gtk_widget_activate_action (GTK_WIDGET (mail), "editor.add-rule", NULL);
+  row = nth_of_type (GTK_WIDGET (mail), AF_TYPE_RULE_ROW, 0);
+  mail_fields = dropdown_labels (nth_of_type (row, GTK_TYPE_DROP_DOWN, 0));
+  g_assert_cmpstrv (mail_fields, ((const char *const[]){ "From", "To", "Subject", "Body", "Label", "Has an attachment",
+                                                         "Is unread", "Older than (days)", "Every run", NULL }));
+  /* No channel to pick for mail. */
+  g_assert_false (gtk_widget_get_mapped (nth_of_type (row, GTK_TYPE_ENTRY, 2)));
+  close_editor (calendar);
+  close_editor (mail);
+}
+
 static AfApplication *app;
 
 static AfWindow *
@@ -975,6 +1133,8 @@ main (int   argc,
   g_test_add_func ("/editor/unread-and-age", test_unread_and_age);
   g_test_add_func ("/editor/save-edits", test_save_edits);
   g_test_add_func ("/editor/word-chips", test_word_chips);
+  g_test_add_func ("/editor/slack-rule", test_slack_rule);
+  g_test_add_func ("/editor/fields-fit-source", test_fields_fit_source);
   g_test_add_func ("/editor/chips-load", test_chips_load);
   g_test_add_func ("/editor/preview", test_preview);
 

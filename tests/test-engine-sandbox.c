@@ -919,6 +919,134 @@ test_mail_batch_failure (Fixture      *f,
   g_assert_cmpint (json_object_get_int_member (idle, "failed"), ==, 0);
 }
 
+/* A Slack agent in plain rules: a message in #alerts that mentions an
+ * outage gets an answer there; one in #random does not, nor does the
+ * agent's own answer (it mentions the outage too). */
+static void
+test_slack_source (Fixture      *f,
+                   gconstpointer data)
+{
+  const char      *rules = "[{\"name\":\"Outages\",\"conditions\":["
+                           "{\"field\":\"channel\",\"op\":\"in_channel\",\"value\":\"#alerts\"},"
+                           "{\"field\":\"text\",\"op\":\"contains_any\",\"value\":\"outage, down\"}],"
+                           "\"actions\":[{\"action\":\"post\",\"params\":{\"channel\":\"#alerts\","
+                           "\"text\":\"On it: {{text}}\"}}]},"
+                           "{\"name\":\"Lunch\",\"conditions\":["
+                           "{\"field\":\"channel\",\"op\":\"in_channel\",\"value\":\"#random\"},"
+                           "{\"field\":\"text\",\"op\":\"contains_any\",\"value\":\"lunch\"}],"
+                           "\"actions\":[{\"action\":\"post\",\"params\":{\"channel\":\"#random\",\"text\":\"Enjoy\"}}]}]";
+  AfAgent         *agent = add_agent (f, "slack-notifier", "slack.read slack.post", rules, NULL);
+  g_autofree char *agent_id = g_strdup (af_agent_get_id (agent));
+  g_autoptr (JsonObject) first = NULL;
+  g_autoptr (JsonObject) second = NULL;
+  g_autoptr (JsonObject) third = NULL;
+  g_autoptr (JsonObject) fourth = NULL;
+  guint alerts, random;
+
+  json_object_set_string_member (af_agent_get_definition (agent), "source", "slack");
+  af_services_executor_set_database (f->executor, f->db);
+
+  /* The first run only takes note of where each channel is. */
+  g_assert_true (af_sandbox_slack_deliver (f->sandbox, "#alerts", "U0BOB", "An old outage, before the agent"));
+  first = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (first, "done"), ==, 0);
+  alerts = af_sandbox_slack_get_n_posts (f->sandbox, "alerts");
+  random = af_sandbox_slack_get_n_posts (f->sandbox, "random");
+
+  g_assert_true (af_sandbox_slack_deliver (f->sandbox, "#alerts", "U0BOB", "Checkout is down since 10:02"));
+  g_assert_true (af_sandbox_slack_deliver (f->sandbox, "#random", "U0CAROL", "The outage of the coffee machine is over"));
+  g_assert_true (af_sandbox_slack_deliver (f->sandbox, "#alerts", "U0CAROL", "Deployed 1.4.2"));
+  second = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (second, "done"), ==, 1);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "alerts"), ==, alerts + 1);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "random"), ==, random);
+
+  /* Its own answer says "down" too: never acted on, nothing twice. */
+  third = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (third, "done"), ==, 0);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "alerts"), ==, alerts + 1);
+
+  /* Read incrementally from where it got to, kept across a restart. */
+  g_clear_object (&f->engine);
+  g_clear_object (&f->executor);
+  f->executor = new_executor (f);
+  af_services_executor_set_database (f->executor, f->db);
+  f->engine = af_engine_new (f->db, AF_EXECUTOR (f->executor));
+  af_engine_set_network_monitor (f->engine, NULL);
+  agent = af_engine_lookup_agent (f->engine, agent_id);
+  g_assert_true (af_sandbox_slack_deliver (f->sandbox, "#random", "U0BOB", "Lunch at noon?"));
+  af_sandbox_reset_counts (f->sandbox);
+  fourth = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (fourth, "done"), ==, 1);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "random"), ==, random + 1);
+  /* One listing of the two channels' news, one page each. */
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.conversations.history"), ==, 2);
+}
+
+/* Reading Slack takes its permission: an agent that may only post reads
+ * no channel. */
+static void
+test_slack_source_needs_read (Fixture      *f,
+                              gconstpointer data)
+{
+  AfAgent *agent = add_agent (f, "slack-notifier", "slack.post", NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) result = NULL;
+
+  json_object_set_string_member (af_agent_get_definition (agent), "source", "slack");
+  af_sandbox_reset_counts (f->sandbox);
+  result = af_test_run_agent (f->engine, agent, &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "Read messages"));
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.conversations.list"), ==, 0);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "slack.conversations.history"), ==, 0);
+}
+
+/* An agenda agent in plain rules: the next event's organizer and how
+ * soon it starts. */
+static void
+test_calendar_conditions (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) start = g_date_time_add_minutes (now, 2);
+  g_autoptr (GDateTime) end = g_date_time_add_minutes (now, 3);
+  g_autofree char *start_text = NULL, *end_text = NULL, *rules = NULL, *other_rules = NULL;
+  AfAgent         *agent, *other;
+  guint            before = af_sandbox_slack_get_n_posts (f->sandbox, "general");
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (JsonObject) other_result = NULL;
+
+  /* The agenda is today's: an event that starts tomorrow is not on it. */
+  if (g_date_time_get_day_of_month (end) != g_date_time_get_day_of_month (now))
+    {
+      g_test_skip ("Too close to midnight for an event later today");
+      return;
+    }
+  start_text = g_date_time_format_iso8601 (start);
+  end_text = g_date_time_format_iso8601 (end);
+  af_sandbox_calendar_add_event (f->sandbox, "Standup", start_text, end_text);
+  rules = g_strdup_printf ("[{\"name\":\"Soon\",\"conditions\":["
+                           "{\"field\":\"organizer\",\"op\":\"is_from\",\"value\":\"%s\"},"
+                           "{\"field\":\"event_start\",\"op\":\"within\",\"value\":\"1h\"}],"
+                           "\"actions\":[{\"action\":\"post\",\"params\":{\"channel\":\"#general\","
+                           "\"text\":\"Soon: {{event_title}}\"}}]}]",
+                           AF_SANDBOX_ACCOUNT);
+  /* Someone else's events only: the sandbox account organizes all. */
+  other_rules = g_strdup ("[{\"name\":\"Others\",\"conditions\":["
+                          "{\"field\":\"organizer\",\"op\":\"is_from\",\"value\":\"someone@elsewhere.example\"}],"
+                          "\"actions\":[{\"action\":\"post\",\"params\":{\"channel\":\"#general\",\"text\":\"x\"}}]}]");
+  agent = add_agent (f, "calendar-manager", "calendar.read slack.post", rules, NULL);
+  other = add_agent (f, "calendar-manager", "calendar.read slack.post", other_rules, NULL);
+
+  result = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (result, "done"), ==, 1);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "general"), ==, before + 1);
+  other_result = run_sync (f, other);
+  g_assert_cmpint (json_object_get_int_member (other_result, "done"), ==, 0);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "general"), ==, before + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -929,6 +1057,9 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/engine-sandbox/email-assistant", test_email_assistant);
   ADD ("/engine-sandbox/slack-notifier", test_slack_notifier);
+  ADD ("/engine-sandbox/slack-source", test_slack_source);
+  ADD ("/engine-sandbox/calendar-conditions", test_calendar_conditions);
+  ADD ("/engine-sandbox/slack-source-needs-read", test_slack_source_needs_read);
   ADD ("/engine-sandbox/calendar-manager", test_calendar_manager);
   ADD ("/engine-sandbox/custom-events-and-gate", test_custom_events_and_gate);
   ADD ("/engine-sandbox/ai-tools", test_ai_tools);

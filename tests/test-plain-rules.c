@@ -262,6 +262,100 @@ test_sample_agents_least_privilege (void)
     }
 }
 
+static gboolean
+matches_at (const char *field,
+            const char *op,
+            const char *value,
+            const char *item_json,
+            gint64      now)
+{
+  g_autoptr (JsonNode) item = parse (item_json);
+  g_autoptr (JsonObject) c = json_object_new ();
+
+  json_object_set_string_member (c, "field", field);
+  json_object_set_string_member (c, "op", op);
+  json_object_set_string_member (c, "value", value);
+  return af_rules_condition_matches (c, json_node_get_object (item), now);
+}
+
+/* A Slack message as the "slack" source reads it. */
+static void
+test_slack_conditions (void)
+{
+  const char *alert = "{\"id\":\"C0ALERTS:1700000000.000001\",\"channel\":\"#alerts\",\"channel_id\":\"C0ALERTS\","
+                      "\"from\":\"U0BOB\",\"text\":\"The payments API is down again\"}";
+  const char *bot = "{\"channel\":\"#alerts\",\"channel_id\":\"C0ALERTS\",\"from\":\"deploy-bot\",\"text\":\"Deployed\"}";
+
+  /* In channel: by name with or without "#", by id, one of a list. */
+  g_assert_true (matches ("channel", "in_channel", "#alerts", alert));
+  g_assert_true (matches ("channel", "in_channel", "ALERTS", alert));
+  g_assert_true (matches ("channel", "in_channel", "C0ALERTS", alert));
+  g_assert_true (matches ("channel", "in_channel", "#random, #alerts", alert));
+  g_assert_false (matches ("channel", "in_channel", "#random", alert));
+  g_assert_false (matches ("channel", "in_channel", "#alert", alert));
+  /* From a member (its id) or a bot (its name). */
+  g_assert_true (matches ("from", "is_from", "U0BOB", alert));
+  g_assert_true (matches ("from", "is_from", "U0CAROL, @u0bob", alert));
+  g_assert_false (matches ("from", "is_from", "U0CAROL", alert));
+  g_assert_true (matches ("from", "is_from", "deploy-bot", bot));
+  g_assert_false (matches ("from", "is_from", "example.com", bot));
+  /* Text contains any of: whole words. */
+  g_assert_true (matches ("text", "contains_any", "outage, down", alert));
+  g_assert_false (matches ("text", "contains_any", "outage, downtime", alert));
+  g_assert_false (matches ("text", "contains_any", "outage", bot));
+}
+
+/* Calendar events: title, organizer, starts within, conflicts. */
+static void
+test_calendar_conditions (void)
+{
+  gint64      now = (gint64)1700000000 * G_USEC_PER_SEC;
+  const char *event = "{\"event_title\":\"Design review: Berlin trip\",\"organizer\":\"carol@example.org\","
+                      "\"event_start\":1700005400,\"has_conflicts\":true}";
+  g_autoptr (JsonObject) conflicts = json_object_new ();
+  g_autoptr (JsonNode) item = parse (event);
+
+  g_assert_true (matches_at ("event_title", "contains_any", "standup, review", event, now));
+  g_assert_false (matches_at ("event_title", "contains_any", "standup", event, now));
+  g_assert_true (matches_at ("organizer", "is_from", "carol@example.org", event, now));
+  g_assert_true (matches_at ("organizer", "is_from", "example.org", event, now));
+  g_assert_false (matches_at ("organizer", "is_from", "bob@example.org", event, now));
+  /* Starts in 1.5 hours: within 2 hours, not within 1; an event that
+   * started already is not "within" anything. */
+  g_assert_true (matches_at ("event_start", "within", "2h", event, now));
+  g_assert_false (matches_at ("event_start", "within", "1h", event, now));
+  g_assert_false (matches_at ("event_start", "within", "2h", event, now + (gint64)2 * 3600 * G_USEC_PER_SEC));
+  g_assert_false (matches_at ("event_start", "within", "soon", event, now));
+  json_object_set_string_member (conflicts, "field", "has_conflicts");
+  json_object_set_string_member (conflicts, "op", "is");
+  json_object_set_boolean_member (conflicts, "value", TRUE);
+  g_assert_true (af_rules_condition_matches (conflicts, json_node_get_object (item), now));
+}
+
+/* The new conditions are checked like the others when an agent is saved. */
+static void
+test_validate_slack_calendar (void)
+{
+  g_autoptr (JsonNode) good = parse ("[{\"conditions\":[{\"field\":\"channel\",\"op\":\"in_channel\",\"value\":\"#alerts\"},"
+                                     "{\"field\":\"text\",\"op\":\"contains_any\",\"value\":\"outage, down\"},"
+                                     "{\"field\":\"event_start\",\"op\":\"within\",\"value\":\"3h\"}],"
+                                     "\"actions\":[{\"action\":\"post\"}]}]");
+  g_autoptr (JsonNode) no_channel = parse ("[{\"conditions\":[{\"field\":\"channel\",\"op\":\"in_channel\",\"value\":\" , \"}],"
+                                           "\"actions\":[{\"action\":\"post\"}]}]");
+  g_autoptr (JsonNode) bad_within = parse ("[{\"conditions\":[{\"field\":\"event_start\",\"op\":\"within\",\"value\":\"soon\"}],"
+                                           "\"actions\":[{\"action\":\"post\"}]}]");
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (af_rules_validate (json_node_get_array (good), "rules", &error));
+  g_assert_no_error (error);
+  g_assert_false (af_rules_validate (json_node_get_array (no_channel), "rules", &error));
+  g_assert_error (error, AF_ERROR, AF_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "rules[0].conditions[0].value"));
+  g_clear_error (&error);
+  g_assert_false (af_rules_validate (json_node_get_array (bad_within), "rules", &error));
+  g_assert_error (error, AF_ERROR, AF_ERROR_INVALID_DATA);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -271,6 +365,9 @@ main (int   argc,
   g_test_add_func ("/plain-rules/contains-any", test_contains_any);
   g_test_add_func ("/plain-rules/is-from", test_is_from);
   g_test_add_func ("/plain-rules/validate", test_validate);
+  g_test_add_func ("/plain-rules/slack-conditions", test_slack_conditions);
+  g_test_add_func ("/plain-rules/calendar-conditions", test_calendar_conditions);
+  g_test_add_func ("/plain-rules/validate-slack-calendar", test_validate_slack_calendar);
   g_test_add_func ("/plain-rules/templates-plain", test_templates_plain);
   g_test_add_func ("/plain-rules/templates-keep-promises", test_templates_keep_promises);
   g_test_add_func ("/plain-rules/sample-agents-least-privilege", test_sample_agents_least_privilege);

@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include "af-engine.h"
+#include "af-refresh-token-source.h"
 #include "af-sandbox-life.h"
+#include "af-sandbox-oauth.h"
 #include "af-sandbox.h"
 #include "af-services-executor.h"
 #include "af-static-token-source.h"
@@ -22,6 +24,7 @@ typedef struct
   AfHttpClient       *http;
   AfServicesExecutor *executor;
   AfEngine           *engine;
+  AfTokenSource      *google_tokens;
 } Fixture;
 
 /* Empties @dir (files and directories below it) and removes it. */
@@ -52,7 +55,7 @@ fixture_setup (Fixture      *f,
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *google = NULL, *slack_token = NULL, *llm_token = NULL, *calendar_base = NULL, *slack_base = NULL;
-  g_autoptr (AfTokenSource) google_tokens = NULL;
+  g_autofree char *refresh = NULL, *token_url = NULL;
   g_autoptr (AfTokenSource) slack_tokens = NULL;
   g_autoptr (AfGmailClient) gmail = NULL;
   g_autoptr (AfCalendarClient) calendar = NULL;
@@ -66,12 +69,17 @@ fixture_setup (Fixture      *f,
   f->life = af_sandbox_life_new (f->sandbox, 42);
 
   f->http = af_http_client_new ();
-  google_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (google));
+  /* Google as the app signs in: access tokens that expire, renewed at
+   * the sandbox's token endpoint with the grant's refresh token. */
+  refresh = af_sandbox_oauth_add_grant (af_sandbox_oauth_get (f->sandbox), AF_SANDBOX_GOOGLE_SCOPES);
+  token_url = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/token", NULL);
+  f->google_tokens = AF_TOKEN_SOURCE (af_refresh_token_source_new (af_http_client_get_session (f->http), token_url,
+                                                                   AF_SANDBOX_GOOGLE_CLIENT_ID, refresh));
   slack_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (slack_token));
   calendar_base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/calendar/v3", NULL);
   slack_base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/api", NULL);
-  gmail = af_gmail_client_new (f->http, google_tokens, af_sandbox_get_base_url (f->sandbox));
-  calendar = af_calendar_client_new (f->http, google_tokens, calendar_base);
+  gmail = af_gmail_client_new (f->http, f->google_tokens, af_sandbox_get_base_url (f->sandbox));
+  calendar = af_calendar_client_new (f->http, f->google_tokens, calendar_base);
   slack = af_slack_client_new (f->http, slack_tokens, slack_base);
   f->executor = af_services_executor_new (gmail, calendar, slack);
 
@@ -91,6 +99,7 @@ fixture_teardown (Fixture      *f,
   g_clear_object (&f->engine);
   g_clear_object (&f->executor);
   g_clear_object (&f->http);
+  g_clear_object (&f->google_tokens);
   g_clear_object (&f->life);
   g_clear_object (&f->sandbox);
 }
@@ -160,7 +169,7 @@ test_five_minutes (Fixture      *f,
 {
   AfAgent    *agent = find_agent (f, "email-assistant");
   GListModel *approvals = af_engine_get_approvals (f->engine);
-  guint       messages, drafts, done = 0, history_calls, runs = 0, failed_runs = 0;
+  guint       messages, drafts, done = 0, history_calls, runs = 0, failed_runs = 0, refreshes;
   gboolean    last_failed = FALSE;
   g_autoptr (JsonObject) first = NULL;
   g_autoptr (AfApproval) approval = NULL;
@@ -201,7 +210,8 @@ test_five_minutes (Fixture      *f,
                   n_arrived (f, AF_SANDBOX_ARRIVAL_MAIL), n_arrived (f, AF_SANDBOX_ARRIVAL_REPLY_REQUEST),
                   n_arrived (f, AF_SANDBOX_ARRIVAL_SLACK), n_arrived (f, AF_SANDBOX_ARRIVAL_EVENT),
                   n_arrived (f, AF_SANDBOX_ARRIVAL_RATE_LIMIT) + n_arrived (f, AF_SANDBOX_ARRIVAL_UNAVAILABLE), done);
-  g_test_message ("%u runs, %u failed during the outage", runs, failed_runs);
+  g_test_message ("%u runs, %u failed during the outage; %u expired tokens", runs, failed_runs,
+                  n_arrived (f, AF_SANDBOX_ARRIVAL_EXPIRED_TOKEN));
   /* Drafts are messages too, in Gmail as in the sandbox: the agent's own
    * replies are counted apart from what arrived. */
   g_assert_cmpuint (af_sandbox_gmail_get_n_messages (f->sandbox) - af_sandbox_gmail_get_n_drafts (f->sandbox), ==,
@@ -235,10 +245,18 @@ test_five_minutes (Fixture      *f,
   g_assert_cmpint (af_agent_get_state (agent), ==, AF_AGENT_STATE_ACTIVE);
   g_assert_cmpuint (af_activity_log_count (af_engine_get_activity_log (f->engine), af_agent_get_id (agent), "error"), ==,
                     failed_runs);
+  /* An expired token costs one call answered 401, one refresh at the
+   * token endpoint, and the same call again: no run failed for it
+   * (failed_runs above counts the outages only). */
+  g_assert_cmpuint (n_arrived (f, AF_SANDBOX_ARRIVAL_EXPIRED_TOKEN), >=, 1);
+  refreshes = af_sandbox_get_count (f->sandbox, "google.oauth2.token");
+  g_assert_cmpuint (refreshes, ==, n_arrived (f, AF_SANDBOX_ARRIVAL_EXPIRED_TOKEN));
+  g_assert_cmpuint (af_refresh_token_source_get_n_refreshes (AF_REFRESH_TOKEN_SOURCE (f->google_tokens)), ==, 1 + refreshes);
   history_calls = af_sandbox_get_count (f->sandbox, "gmail.users.history.list");
   g_assert_cmpuint (history_calls, ==,
                     runs + n_arrived (f, AF_SANDBOX_ARRIVAL_RATE_LIMIT) +
-                        n_arrived (f, AF_SANDBOX_ARRIVAL_UNAVAILABLE) * (AF_SANDBOX_LIFE_OUTAGE_REQUESTS - 1));
+                        n_arrived (f, AF_SANDBOX_ARRIVAL_UNAVAILABLE) * (AF_SANDBOX_LIFE_OUTAGE_REQUESTS - 1) +
+                        n_arrived (f, AF_SANDBOX_ARRIVAL_EXPIRED_TOKEN));
 }
 
 /* The same seed, the same arrivals; the seed is kept. */

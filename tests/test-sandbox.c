@@ -468,6 +468,97 @@ test_slack_shapes (Fixture      *f,
   }
 }
 
+static JsonArray *
+history_messages (JsonNode *node)
+{
+  return json_object_get_array_member (json_node_get_object (node), "messages");
+}
+
+/* conversations.history as the reference describes it: newest first,
+ * oldest/latest exclusive unless inclusive, has_more and next_cursor,
+ * the errors and the channels:history scope
+ * (https://docs.slack.dev/reference/methods/conversations.history). */
+static void
+test_slack_history (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (Reply) page1 = NULL;
+  g_autoptr (Reply) page2 = NULL;
+  g_autoptr (Reply) between = NULL;
+  g_autoptr (Reply) inclusive = NULL;
+  g_autoptr (Reply) outside = NULL;
+  g_autoptr (Reply) unknown = NULL;
+  g_autoptr (Reply) no_scope = NULL;
+  g_autoptr (JsonNode) n1 = NULL;
+  g_autoptr (JsonNode) n2 = NULL;
+  g_autoptr (JsonNode) nb = NULL;
+  g_autoptr (JsonNode) ni = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *first_ts = NULL;
+  g_autofree char *third_ts = NULL;
+  JsonObject      *o;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("line %u", i);
+
+      g_assert_true (af_sandbox_slack_deliver (f->sandbox, "C0ALERTS", "U0BOB", text));
+    }
+
+  /* Three of five: newest first, more to come. */
+  page1 = request (f, "GET", "/api/conversations.history?channel=C0ALERTS&limit=3", f->slack, NULL, NULL);
+  n1 = json (page1);
+  o = json_node_get_object (n1);
+  g_assert_true (json_object_get_boolean_member (o, "ok"));
+  g_assert_true (json_object_get_boolean_member (o, "has_more"));
+  g_assert_cmpuint (json_array_get_length (history_messages (n1)), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history_messages (n1), 0), "text"), ==, "line 4");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history_messages (n1), 0), "team"), ==,
+                   AF_SANDBOX_SLACK_TEAM);
+  cursor = g_uri_escape_string (json_object_get_string_member (json_object_get_object_member (o, "response_metadata"), "next_cursor"),
+                                NULL, FALSE);
+  g_assert_cmpstr (cursor, !=, "");
+  path = g_strdup_printf ("/api/conversations.history?channel=C0ALERTS&limit=3&cursor=%s", cursor);
+  page2 = request (f, "GET", path, f->slack, NULL, NULL);
+  n2 = json (page2);
+  o = json_node_get_object (n2);
+  g_assert_false (json_object_get_boolean_member (o, "has_more"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "response_metadata"), "next_cursor"), ==, "");
+  g_assert_cmpuint (json_array_get_length (history_messages (n2)), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history_messages (n2), 1), "text"), ==, "line 0");
+  first_ts = g_strdup (json_object_get_string_member (json_array_get_object_element (history_messages (n2), 1), "ts"));
+  third_ts = g_strdup (json_object_get_string_member (json_array_get_object_element (history_messages (n1), 2), "ts"));
+
+  /* Between line 0 and line 2, both left out; with inclusive, both in.
+   * Messages a microsecond apart stay apart. */
+  g_free (path);
+  path = g_strdup_printf ("/api/conversations.history?channel=C0ALERTS&oldest=%s&latest=%s", first_ts, third_ts);
+  between = request (f, "GET", path, f->slack, NULL, NULL);
+  nb = json (between);
+  g_assert_cmpuint (json_array_get_length (history_messages (nb)), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history_messages (nb), 0), "text"), ==, "line 1");
+  g_free (path);
+  path = g_strdup_printf ("/api/conversations.history?channel=C0ALERTS&oldest=%s&latest=%s&inclusive=true", first_ts, third_ts);
+  inclusive = request (f, "GET", path, f->slack, NULL, NULL);
+  ni = json (inclusive);
+  g_assert_cmpuint (json_array_get_length (history_messages (ni)), ==, 3);
+
+  outside = request (f, "GET", "/api/conversations.history?channel=C0DESIGN", f->slack, NULL, NULL);
+  assert_json_equal (outside, "{\"ok\":false,\"error\":\"not_in_channel\"}");
+  unknown = request (f, "GET", "/api/conversations.history?channel=C0NOPE", f->slack, NULL, NULL);
+  assert_json_equal (unknown, "{\"ok\":false,\"error\":\"channel_not_found\"}");
+  af_sandbox_add_token (f->sandbox, "xoxb-post-only", "slack", AF_SANDBOX_SLACK_USER, "chat:write", 0);
+  no_scope = request (f, "GET", "/api/conversations.history?channel=C0ALERTS", "xoxb-post-only", NULL, NULL);
+  {
+    g_autoptr (JsonNode) nn = json (no_scope);
+
+    g_assert_false (json_object_get_boolean_member (json_node_get_object (nn), "ok"));
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (nn), "error"), ==, "missing_scope");
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (nn), "needed"), ==, "channels:history");
+  }
+}
+
 static void
 test_llm_script (Fixture      *f,
                  gconstpointer data)
@@ -527,6 +618,7 @@ main (int   argc,
   ADD ("gmail-batch", test_gmail_batch);
   ADD ("gmail-routes", test_gmail_routes);
   ADD ("gmail-history-and-queries", test_gmail_history_and_queries);
+  ADD ("slack-history", test_slack_history);
   ADD ("slack-shapes", test_slack_shapes);
   ADD ("llm-script", test_llm_script);
   ADD ("seed", test_seed);

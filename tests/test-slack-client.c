@@ -337,6 +337,82 @@ test_post_faults (Fixture      *f,
   }
 }
 
+static GPtrArray *
+history (Fixture    *f,
+         const char *channel,
+         const char *oldest,
+         guint       max,
+         GError    **error)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+
+  af_slack_client_history_async (f->slack, channel, oldest, max, NULL, af_test_ready_cb, &r);
+  return af_slack_client_history_finish (f->slack, af_test_await (&r), error);
+}
+
+/* New messages of a channel: every page after a ts, oldest first. */
+static void
+test_history (Fixture      *f,
+              gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GPtrArray) after = NULL;
+  g_autoptr (GPtrArray) newest = NULL;
+  guint            before = af_sandbox_slack_get_n_messages (f->s.sandbox, "C0ALERTS");
+  g_autofree char *oldest = NULL;
+
+  /* More than two pages of 200. */
+  for (guint i = 0; i < 450; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+
+      g_assert_true (af_sandbox_slack_deliver (f->s.sandbox, "C0ALERTS", "U0BOB", text));
+    }
+  all = history (f, "C0ALERTS", NULL, 1000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, before + 450);
+  g_assert_cmpstr (json_object_get_string_member (all->pdata[before], "text"), ==, "message 0");
+  g_assert_cmpstr (json_object_get_string_member (all->pdata[all->len - 1], "text"), ==, "message 449");
+
+  /* After the 100th: the 350 written since, in order, none twice. */
+  oldest = g_strdup (json_object_get_string_member (all->pdata[before + 99], "ts"));
+  after = history (f, "C0ALERTS", oldest, 1000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, 350);
+  for (guint i = 0; i < after->len; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", 100 + i);
+
+      g_assert_cmpstr (json_object_get_string_member (after->pdata[i], "text"), ==, text);
+    }
+
+  /* Bounded: the newest are kept. */
+  newest = history (f, "C0ALERTS", oldest, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (newest->len, ==, 10);
+  g_assert_cmpstr (json_object_get_string_member (newest->pdata[9], "text"), ==, "message 449");
+}
+
+static void
+test_history_errors (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) none = NULL;
+  g_autoptr (GPtrArray) outside = NULL;
+
+  none = history (f, "C0NOSUCH", NULL, 10, &error);
+  g_assert_null (none);
+  g_assert_error (error, AF_ERROR, AF_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* #design: the app is not a member. */
+  outside = history (f, "C0DESIGN", NULL, 10, &error);
+  g_assert_null (outside);
+  g_assert_error (error, AF_ERROR, AF_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "/invite"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -354,6 +430,8 @@ main (int   argc,
   ADD ("post-metadata", test_post_metadata);
   ADD ("post-pacing", test_post_pacing);
   ADD ("post-faults", test_post_faults);
+  ADD ("history", test_history);
+  ADD ("history-errors", test_history_errors);
 #undef ADD
 
   return g_test_run ();

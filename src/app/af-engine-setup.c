@@ -12,6 +12,8 @@
 #include "af-accounts-executor.h"
 #include "af-engine-setup.h"
 #include "af-paths.h"
+#include "af-refresh-token-source.h"
+#include "af-sandbox-oauth.h"
 #include "af-sandbox.h"
 #include "af-services-executor.h"
 #include "af-static-token-source.h"
@@ -153,7 +155,15 @@ af_engine_setup_open_sandbox (AfSandbox    *sandbox,
   g_return_val_if_fail (AF_IS_HTTP_CLIENT (http), NULL);
 
   af_sandbox_add_default_tokens (sandbox, &google, &slack_token, &llm_token);
-  google_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (google));
+  /* Google signs in as for real: access tokens that expire (the
+   * sandbox's life lets them), renewed with the refresh token. */
+  {
+    g_autofree char *refresh = af_sandbox_oauth_add_grant (af_sandbox_oauth_get (sandbox), AF_SANDBOX_GOOGLE_SCOPES);
+    g_autofree char *token_url = g_strconcat (af_sandbox_get_base_url (sandbox), "/token", NULL);
+
+    google_tokens = AF_TOKEN_SOURCE (
+        af_refresh_token_source_new (af_http_client_get_session (http), token_url, AF_SANDBOX_GOOGLE_CLIENT_ID, refresh));
+  }
   slack_tokens = AF_TOKEN_SOURCE (af_static_token_source_new (slack_token));
   calendar_base = g_strconcat (af_sandbox_get_base_url (sandbox), "/calendar/v3", NULL);
   slack_base = g_strconcat (af_sandbox_get_base_url (sandbox), "/api", NULL);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "af-sandbox-life.h"
+#include "af-sandbox-oauth.h"
 
 /* The sample workspace keeps living: every 8 to 30 seconds something
  * arrives (a few a minute) — new mail, a message in Slack, a calendar
@@ -29,6 +30,7 @@
 #define ARRIVALS_PER_CYCLE 8
 #define REPLY_SLOT         1
 #define FAULT_SLOT         4
+#define TOKEN_SLOT         6
 /* Gmail answers 429 "rateLimitExceeded" / "userRateLimitExceeded" when a
  * user sends too many requests, and asks clients to retry with
  * exponential backoff; 503 "backendError" is a transient server error
@@ -103,6 +105,8 @@ pick_kind (AfSandboxLife *self)
     return AF_SANDBOX_ARRIVAL_REPLY_REQUEST;
   if (slot == FAULT_SLOT)
     return (self->index / ARRIVALS_PER_CYCLE) % 2 == 0 ? AF_SANDBOX_ARRIVAL_RATE_LIMIT : AF_SANDBOX_ARRIVAL_UNAVAILABLE;
+  if (slot == TOKEN_SLOT)
+    return AF_SANDBOX_ARRIVAL_EXPIRED_TOKEN;
   roll = (guint)g_rand_int_range (self->rand, 0, 10);
   if (roll < 5)
     return AF_SANDBOX_ARRIVAL_MAIL;
@@ -231,6 +235,19 @@ deliver_next (AfSandboxLife *self)
     case AF_SANDBOX_ARRIVAL_UNAVAILABLE:
       af_sandbox_add_fault (self->sandbox, FAULT_METHOD, AF_SANDBOX_ROUTE_UNAVAILABLE, OUTAGE_REQUESTS, 0);
       g_debug ("Gmail answers the next %u history.list calls with 503", OUTAGE_REQUESTS);
+      break;
+    case AF_SANDBOX_ARRIVAL_EXPIRED_TOKEN:
+      /* Access tokens live an hour, or less when revoked; an expired
+       * one is answered 401 "Invalid Credentials", and the client
+       * refreshes it with its refresh token
+       * (https://developers.google.com/gmail/api/guides/handle-errors).
+       * No sign-in before the sandbox started: nothing to expire. */
+      {
+        AfSandboxOAuth *oauth = af_sandbox_oauth_get (self->sandbox);
+        guint           n = oauth != NULL ? af_sandbox_oauth_expire_google_tokens (oauth) : 0;
+
+        g_debug ("%u Google access tokens expire now", n);
+      }
       break;
     case AF_SANDBOX_N_ARRIVALS:
     default:

@@ -24,6 +24,8 @@ G_DECLARE_FINAL_TYPE (AfSandboxLife, af_sandbox_life, AF, SANDBOX_LIFE, GObject)
  *   with 429 and Retry-After
  * @AF_SANDBOX_ARRIVAL_UNAVAILABLE: Gmail answers the next history.list
  *   calls with 503, more of them than a client retries
+ * @AF_SANDBOX_ARRIVAL_EXPIRED_TOKEN: the Google access tokens the
+ *   sandbox's sign-in issued expire: the next API call answers 401
  *
  * What happens in the sample workspace over time.
  */
@@ -36,6 +38,7 @@ typedef enum
   AF_SANDBOX_ARRIVAL_CANCELLATION,
   AF_SANDBOX_ARRIVAL_RATE_LIMIT,
   AF_SANDBOX_ARRIVAL_UNAVAILABLE,
+  AF_SANDBOX_ARRIVAL_EXPIRED_TOKEN,
   AF_SANDBOX_N_ARRIVALS,
 } AfSandboxArrival;
 

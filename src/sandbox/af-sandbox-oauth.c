@@ -929,6 +929,8 @@ af_sandbox_oauth_add_grant (AfSandboxOAuth *self,
   grant->client_id = g_strdup (AF_SANDBOX_GOOGLE_CLIENT_ID);
   grant->account = g_strdup (AF_SANDBOX_GOOGLE_ACCOUNT);
   grant->scope = g_strdup (scope);
+  /* The app always asks for offline access: the refresh token works. */
+  grant->offline = TRUE;
   grant->access_tokens = g_ptr_array_new_with_free_func (g_free);
   refresh = random_token ("1//sandbox-");
   g_hash_table_insert (self->grants, g_strdup (refresh), grant);

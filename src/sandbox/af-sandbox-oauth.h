@@ -83,6 +83,7 @@ void            af_sandbox_oauth_set_access_token_lifetime (AfSandboxOAuth *self
                                                             guint           seconds);
 void            af_sandbox_oauth_set_withheld_scopes (AfSandboxOAuth *self,
                                                       const char     *scopes);
+guint           af_sandbox_oauth_expire_google_tokens (AfSandboxOAuth *self);
 char           *af_sandbox_oauth_add_grant (AfSandboxOAuth *self,
                                             const char     *scope);
 gboolean        af_sandbox_oauth_is_token_live (AfSandboxOAuth *self,

@@ -40,7 +40,7 @@ struct _SbSlack
 {
   GPtrArray *users;
   GPtrArray *channels;
-  guint64    ts_counter;
+  gint64     last_ts; /* µs of the newest ts given */
 };
 
 static void
@@ -75,7 +75,7 @@ sb_slack_new (void)
 
   slack->users = g_ptr_array_new_with_free_func (sb_user_free);
   slack->channels = g_ptr_array_new_with_free_func (sb_channel_free);
-  slack->ts_counter = 1;
+  slack->last_ts = 0;
   return slack;
 }
 
@@ -392,6 +392,19 @@ handle_lookup (SbSlack           *slack,
   respond_error (msg, "users_not_found");
 }
 
+/* A message's ts is the time it was written, to the microsecond, and
+ * unique in its channel: clients read "after the last ts I saw"
+ * (conversations.history's oldest,
+ * https://docs.slack.dev/reference/methods/conversations.history). */
+static char *
+next_ts (SbSlack *slack)
+{
+  gint64 now = MAX (g_get_real_time (), slack->last_ts + 1);
+
+  slack->last_ts = now;
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, now / G_USEC_PER_SEC, now % G_USEC_PER_SEC);
+}
+
 static void
 handle_post (AfSandbox         *self,
              SbSlack           *slack,
@@ -460,8 +473,7 @@ handle_post (AfSandbox         *self,
     }
   c->last_post = now;
 
-  ts = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GUINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC,
-                        slack->ts_counter++);
+  ts = next_ts (slack);
   g_ptr_array_add (c->posts, g_strdup (ts));
   stored = json_object_new ();
   json_object_set_string_member (stored, "type", "message");
@@ -496,8 +508,29 @@ handle_post (AfSandbox         *self,
   respond_ok (msg, b);
 }
 
+/* A ts ("1512085950.000216") in microseconds: exact, where a double
+ * would round two messages a microsecond apart together. */
+static gint64
+ts_usec (const char *ts)
+{
+  const char *dot = strchr (ts, '.');
+  gint64      usec = g_ascii_strtoll (ts, NULL, 10) * G_USEC_PER_SEC;
+
+  if (dot != NULL)
+    {
+      gint64 scale = 100000;
+
+      for (const char *p = dot + 1; g_ascii_isdigit (*p) && scale > 0; p++, scale /= 10)
+        usec += (*p - '0') * scale;
+    }
+  return usec;
+}
+
 /* conversations.history: newest first, between oldest and latest
- * (exclusive), metadata only with include_all_metadata. Takes ids only. */
+ * (exclusive, unless inclusive=true), metadata only with
+ * include_all_metadata, has_more and a next_cursor while there is more.
+ * Takes ids only
+ * (https://docs.slack.dev/reference/methods/conversations.history). */
 static void
 handle_history (SbSlack           *slack,
                 SoupServerMessage *msg,
@@ -510,10 +543,12 @@ handle_history (SbSlack           *slack,
   const char *oldest_text = af_sandbox_param (msg, query, body, "oldest");
   const char *latest_text = af_sandbox_param (msg, query, body, "latest");
   const char *metadata_text = af_sandbox_param (msg, query, body, "include_all_metadata");
+  const char *inclusive_text = af_sandbox_param (msg, query, body, "inclusive");
+  gboolean    inclusive = inclusive_text != NULL && (g_str_equal (inclusive_text, "true") || g_str_equal (inclusive_text, "1"));
   gboolean    with_metadata = metadata_text != NULL && (g_str_equal (metadata_text, "true") || g_str_equal (metadata_text, "1"));
   guint       limit = limit_text ? CLAMP ((guint)g_ascii_strtoull (limit_text, NULL, 10), 1, 999) : 100;
-  double      oldest = oldest_text ? g_ascii_strtod (oldest_text, NULL) : 0;
-  double      latest = latest_text ? g_ascii_strtod (latest_text, NULL) : G_MAXDOUBLE;
+  gint64      oldest = oldest_text ? ts_usec (oldest_text) : 0;
+  gint64      latest = latest_text ? ts_usec (latest_text) : G_MAXINT64;
   guint       offset = 0, seen = 0, added = 0;
   gboolean    more = FALSE;
   SbChannel  *c = NULL;
@@ -551,11 +586,11 @@ handle_history (SbSlack           *slack,
   for (guint i = c->messages->len; i > 0; i--)
     {
       JsonObject *m = c->messages->pdata[i - 1];
-      double      ts = g_ascii_strtod (json_object_get_string_member (m, "ts"), NULL);
+      gint64      ts = ts_usec (json_object_get_string_member (m, "ts"));
       g_autoptr (GList) members = NULL;
       JsonObject *shown;
 
-      if (ts <= oldest || ts >= latest)
+      if (inclusive ? (ts < oldest || ts > latest) : (ts <= oldest || ts >= latest))
         continue;
       if (seen++ < offset)
         continue;
@@ -787,13 +822,13 @@ af_sandbox_slack_deliver (AfSandbox  *self,
   slack = af_sandbox_get_slack (self);
   if ((c = find_channel (slack, channel)) == NULL)
     return FALSE;
-  ts = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GUINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC,
-                        slack->ts_counter++);
+  ts = next_ts (slack);
   stored = json_object_new ();
   json_object_set_string_member (stored, "type", "message");
   json_object_set_string_member (stored, "user", user);
   json_object_set_string_member (stored, "text", text);
   json_object_set_string_member (stored, "ts", ts);
+  json_object_set_string_member (stored, "team", AF_SANDBOX_SLACK_TEAM);
   g_ptr_array_add (c->messages, stored);
   return TRUE;
 }

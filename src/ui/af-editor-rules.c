@@ -60,7 +60,7 @@ void
 af_editor_rules_append (AfAgentEditor *self,
                         const AfRule  *rule)
 {
-  GtkWidget *row = af_rule_row_new (rule);
+  GtkWidget *row = af_rule_row_new_for_source (rule, af_agent_definition_get_source (self->definition));
 
   g_signal_connect_object (row, "move", G_CALLBACK (on_rule_move_cb), self, 0);
   g_signal_connect_object (row, "remove", G_CALLBACK (on_rule_remove_cb), self, 0);
@@ -113,7 +113,7 @@ af_editor_rules_load (AfAgentEditor     *self,
     {
       AfRule *rule = g_ptr_array_index (rules, i);
 
-      if (af_rule_row_can_show (rule))
+      if (af_rule_row_can_show_for_source (rule, af_agent_definition_get_source (definition)))
         af_editor_rules_append (self, rule);
       else
         g_ptr_array_add (self->kept_rules, af_rule_copy (rule));

@@ -32,6 +32,7 @@ static const struct
   { "gmail", "gmail.send", N_ ("Send mail"), TRUE },
   { "calendar", "calendar.read", N_ ("Read events"), FALSE },
   { "calendar", "calendar.write", N_ ("Create events"), TRUE },
+  { "slack", "slack.read", N_ ("Read messages"), FALSE },
   { "slack", "slack.post", N_ ("Post messages"), TRUE },
 };
 

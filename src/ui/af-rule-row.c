@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "af-editor-actions.h"
+#include "af-rule-fields.h"
 #include "af-rule-row.h"
 #include "af-rules.h"
 
@@ -30,11 +31,18 @@ struct _AfRuleRow
   GtkEntry       *argument_entry;
   GtkLabel       *value_error;
   GtkCheckButton *stop_check;
+  GtkWidget      *channel_box;
+  GtkEntry       *channel_entry;
 
   /* What a row has no field for, kept as the rule had it. */
   char       *name;
   JsonObject *params;
   guint       n_chips;
+  /* The fields the agent's source has (indexes into fields[]), in the
+   * field drop-down's order. */
+  guint offered[32];
+  guint n_offered;
+  guint source;
 };
 
 G_DEFINE_FINAL_TYPE (AfRuleRow, af_rule_row, GTK_TYPE_LIST_BOX_ROW)
@@ -51,33 +59,6 @@ static guint signals[N_SIGNALS];
 
 typedef AfEditorChoice Choice;
 
-/* The engine's fields (af-rules.c), and three of the row's own: "unread"
- * (the UNREAD label), "older" (the date, in days) and "always" (no
- * condition). */
-static const Choice fields[] = {
-  { "from", N_ ("From") },
-  { "to", N_ ("To") },
-  { "subject", N_ ("Subject") },
-  { "body", N_ ("Body") },
-  { "labels", N_ ("Label") },
-  { "has_attachment", N_ ("Has an attachment") },
-  { "unread", N_ ("Is unread") },
-  { "older", N_ ("Older than (days)") },
-  { "event_title", N_ ("Event title") },
-  { "has_conflicts", N_ ("Events overlap") },
-  { "always", N_ ("Every run") },
-};
-
-/* Plain words first; the regular expression is for those who know it. */
-static const Choice ops[] = {
-  { "contains_any", N_ ("contains any of") },
-  { "is_from", N_ ("is from") },
-  { "contains", N_ ("contains") },
-  { "equals", N_ ("is") },
-  { "older_than", N_ ("older than (days)") },
-  { "matches", N_ ("Advanced: matches pattern") },
-};
-
 static GListModel *
 choices_model (const Choice *choices,
                guint         n)
@@ -87,17 +68,6 @@ choices_model (const Choice *choices,
   for (guint i = 0; i < n; i++)
     gtk_string_list_append (list, _ (choices[i].label));
   return G_LIST_MODEL (list);
-}
-
-static guint
-choice_index (const Choice *choices,
-              guint         n,
-              const char   *id)
-{
-  for (guint i = 0; id != NULL && i < n; i++)
-    if (g_str_equal (choices[i].id, id))
-      return i;
-  return 0;
 }
 
 /* A drop-down has no selection while its model is being set. */
@@ -110,11 +80,28 @@ selected (GtkDropDown *dropdown,
   return pos < n ? pos : 0;
 }
 
+/* The position of the field @id in the row's drop-down, or G_MAXUINT. */
+static guint
+field_position (AfRuleRow  *self,
+                const char *id)
+{
+  for (guint i = 0; id != NULL && i < self->n_offered; i++)
+    if (g_str_equal (af_rule_fields[self->offered[i]].id, id))
+      return i;
+  return G_MAXUINT;
+}
+
+static const AfRuleField *
+current_field (AfRuleRow *self)
+{
+  return &af_rule_fields[self->offered[selected (self->field_dropdown, self->n_offered)]];
+}
+
 /* Fields that are true or false (or always true): no comparison, no value. */
 static gboolean
-field_is_boolean (guint field)
+field_is_boolean (const AfRuleField *field)
 {
-  const char *id = fields[field].id;
+  const char *id = field->id;
 
   return g_str_equal (id, "has_attachment") || g_str_equal (id, "has_conflicts") || g_str_equal (id, "always") ||
          g_str_equal (id, "unread");
@@ -124,11 +111,13 @@ field_is_boolean (guint field)
 static const char *
 effective_op (AfRuleRow *self)
 {
-  guint field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
+  const AfRuleField *field = current_field (self);
 
-  if (g_str_equal (fields[field].id, "older"))
+  if (g_str_equal (field->id, "older"))
     return "older_than";
-  return ops[selected (self->op_dropdown, G_N_ELEMENTS (ops))].id;
+  if (g_str_equal (field->id, "starts_within"))
+    return "within";
+  return af_rule_ops[selected (self->op_dropdown, af_rule_n_ops)].id;
 }
 
 /* The list comparisons: their words show as chips. */
@@ -141,9 +130,7 @@ op_is_list (const char *op)
 static gboolean
 shows_chips (AfRuleRow *self)
 {
-  guint field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
-
-  return !field_is_boolean (field) && op_is_list (effective_op (self));
+  return !field_is_boolean (current_field (self)) && op_is_list (effective_op (self));
 }
 
 static const char *
@@ -264,10 +251,10 @@ dup_value (AfRuleRow *self)
 static char *
 value_problem (AfRuleRow *self)
 {
-  guint            field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
-  const char      *op = effective_op (self);
-  const char      *value = gtk_editable_get_text (GTK_EDITABLE (self->value_entry));
-  g_autofree char *stripped = g_strstrip (g_strdup (value));
+  const AfRuleField *field = current_field (self);
+  const char        *op = effective_op (self);
+  const char        *value = gtk_editable_get_text (GTK_EDITABLE (self->value_entry));
+  g_autofree char   *stripped = g_strstrip (g_strdup (value));
 
   if (field_is_boolean (field))
     return NULL;
@@ -287,6 +274,14 @@ value_problem (AfRuleRow *self)
       if (!g_ascii_isdigit (*stripped) || *end != '\0' || days < 1 || days > 36500)
         return g_strdup (_ ("Enter a number of days, such as 7"));
     }
+  if (g_str_equal (op, "within"))
+    {
+      char  *end = NULL;
+      gint64 hours = g_ascii_strtoll (stripped, &end, 10);
+
+      if (!g_ascii_isdigit (*stripped) || *end != '\0' || hours < 1 || hours > 24 * 366)
+        return g_strdup (_ ("Enter a number of hours, such as 2"));
+    }
   if (g_str_equal (op, "matches"))
     {
       g_autoptr (GError) error = NULL;
@@ -305,10 +300,11 @@ value_problem (AfRuleRow *self)
 static void
 update_value (AfRuleRow *self)
 {
-  guint       field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
-  const char *id = effective_op (self);
+  const AfRuleField *field = current_field (self);
+  const char        *id = effective_op (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->value_entry), !field_is_boolean (field));
+  gtk_widget_set_visible (self->channel_box, self->source == AF_RULE_SOURCE_SLACK);
   /* Off a list comparison, its words go back into the entry, and the
    * other way round: nothing typed is lost by changing the comparison. */
   if (self->n_chips > 0 && !shows_chips (self))
@@ -337,13 +333,18 @@ update_value (AfRuleRow *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->chips_box), self->n_chips > 0 && shows_chips (self));
   gtk_widget_set_visible (GTK_WIDGET (self->op_dropdown),
-                          !field_is_boolean (field) && !g_str_equal (fields[field].id, "older"));
+                          !field_is_boolean (field) && !g_str_equal (field->id, "older") &&
+                              !g_str_equal (field->id, "starts_within"));
   if (g_str_equal (id, "contains_any"))
     gtk_entry_set_placeholder_text (self->value_entry, _ ("Type a word and press Enter"));
+  else if (g_str_equal (id, "is_from") && self->source == AF_RULE_SOURCE_SLACK)
+    gtk_entry_set_placeholder_text (self->value_entry, _ ("Member ID or bot name"));
   else if (g_str_equal (id, "is_from"))
     gtk_entry_set_placeholder_text (self->value_entry, _ ("name@example.com or example.com"));
   else if (g_str_equal (id, "older_than"))
     gtk_entry_set_placeholder_text (self->value_entry, _ ("Days"));
+  else if (g_str_equal (id, "within"))
+    gtk_entry_set_placeholder_text (self->value_entry, _ ("Hours"));
   else if (g_str_equal (id, "matches"))
     gtk_entry_set_placeholder_text (self->value_entry, _ ("Regular expression"));
   else
@@ -355,17 +356,17 @@ update_value (AfRuleRow *self)
 static void
 update_pattern_error (AfRuleRow *self)
 {
-  guint            op = selected (self->op_dropdown, G_N_ELEMENTS (ops));
+  guint            op = selected (self->op_dropdown, af_rule_n_ops);
   g_autofree char *problem = NULL;
 
-  if (g_str_equal (ops[op].id, "matches") && *gtk_editable_get_text (GTK_EDITABLE (self->value_entry)) != '\0')
+  if (g_str_equal (af_rule_ops[op].id, "matches") && *gtk_editable_get_text (GTK_EDITABLE (self->value_entry)) != '\0')
     problem = value_problem (self);
   if (problem != NULL)
     {
       gtk_label_set_label (self->value_error, problem);
       gtk_widget_add_css_class (GTK_WIDGET (self->value_entry), "error");
     }
-  else if (gtk_widget_get_visible (GTK_WIDGET (self->value_error)) || g_str_equal (ops[op].id, "matches"))
+  else if (gtk_widget_get_visible (GTK_WIDGET (self->value_error)) || g_str_equal (af_rule_ops[op].id, "matches"))
     {
       /* Fixed: the mark goes as soon as the value is usable. */
       g_autofree char *now = value_problem (self);
@@ -477,6 +478,8 @@ af_rule_row_class_init (AfRuleRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfRuleRow, argument_entry);
   gtk_widget_class_bind_template_child (widget_class, AfRuleRow, value_error);
   gtk_widget_class_bind_template_child (widget_class, AfRuleRow, stop_check);
+  gtk_widget_class_bind_template_child (widget_class, AfRuleRow, channel_box);
+  gtk_widget_class_bind_template_child (widget_class, AfRuleRow, channel_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_value_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_up_clicked_cb);
@@ -484,16 +487,35 @@ af_rule_row_class_init (AfRuleRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked_cb);
 }
 
+/* Offers the fields of @source's items. */
+static void
+set_source (AfRuleRow *self,
+            guint      source)
+{
+  g_autoptr (GtkStringList) model = gtk_string_list_new (NULL);
+
+  g_assert (af_rule_n_fields <= G_N_ELEMENTS (self->offered));
+
+  self->source = source;
+  self->n_offered = 0;
+  for (guint i = 0; i < af_rule_n_fields; i++)
+    if (af_rule_fields[i].sources & source)
+      {
+        self->offered[self->n_offered++] = i;
+        gtk_string_list_append (model, _ (af_rule_fields[i].label));
+      }
+  gtk_drop_down_set_model (self->field_dropdown, G_LIST_MODEL (model));
+}
+
 static void
 af_rule_row_init (AfRuleRow *self)
 {
-  g_autoptr (GListModel) field_model = choices_model (fields, G_N_ELEMENTS (fields));
-  g_autoptr (GListModel) op_model = choices_model (ops, G_N_ELEMENTS (ops));
+  g_autoptr (GListModel) op_model = choices_model (af_rule_ops, af_rule_n_ops);
   g_autoptr (GListModel) action_model = choices_model (af_editor_rule_actions, af_editor_n_rule_actions);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_drop_down_set_model (self->field_dropdown, field_model);
+  set_source (self, AF_RULE_SOURCE_DIGEST);
   gtk_drop_down_set_model (self->op_dropdown, op_model);
   gtk_drop_down_set_model (self->action_dropdown, action_model);
   update_argument (self);
@@ -512,14 +534,19 @@ show_condition (AfRuleRow             *self,
 
   if (g_strcmp0 (field, "date") == 0)
     field = "older";
+  else if (g_strcmp0 (field, "event_start") == 0)
+    field = "starts_within";
   else if (g_strcmp0 (field, "labels") == 0 && g_strcmp0 (op, "equals") == 0 && g_strcmp0 (value, "UNREAD") == 0)
     field = "unread";
   /* The row counts days; the rules read "7d". */
   if (g_strcmp0 (op, "older_than") == 0 && value != NULL && g_str_has_suffix (value, "d"))
     value[strlen (value) - 1] = '\0';
+  /* And hours. */
+  if (g_strcmp0 (op, "within") == 0 && value != NULL && g_str_has_suffix (value, "h"))
+    value[strlen (value) - 1] = '\0';
 
-  gtk_drop_down_set_selected (self->field_dropdown, choice_index (fields, G_N_ELEMENTS (fields), field));
-  gtk_drop_down_set_selected (self->op_dropdown, choice_index (ops, G_N_ELEMENTS (ops), op));
+  gtk_drop_down_set_selected (self->field_dropdown, MIN (field_position (self, field), self->n_offered - 1));
+  gtk_drop_down_set_selected (self->op_dropdown, af_rule_choice_index (af_rule_ops, af_rule_n_ops, op));
   if (op != NULL && op_is_list (op) && !g_str_equal (field, "unread"))
     {
       g_auto (GStrv) words = af_rules_split_words (value);
@@ -528,29 +555,37 @@ show_condition (AfRuleRow             *self,
         add_chip (self, words[i]);
       gtk_editable_set_text (GTK_EDITABLE (self->value_entry), "");
     }
-  else if (!field_is_boolean (choice_index (fields, G_N_ELEMENTS (fields), field)))
+  else if (!field_is_boolean (current_field (self)))
     gtk_editable_set_text (GTK_EDITABLE (self->value_entry), value ? value : "");
 }
 
 /**
- * af_rule_row_new:
- * @rule: (nullable): the rule to show (af_rule_row_can_show()), or %NULL
- *   for a new one
+ * af_rule_row_new_for_source:
+ * @rule: (nullable): the rule to show (af_rule_row_can_show_for_source()),
+ *   or %NULL for a new one
+ * @source: (nullable): the agent's source ("mail", "agenda", "slack",
+ *   "digest"): the row offers the fields its items have
  */
 GtkWidget *
-af_rule_row_new (const AfRule *rule)
+af_rule_row_new_for_source (const AfRule *rule,
+                            const char   *source)
 {
   AfRuleRow    *self = g_object_new (AF_TYPE_RULE_ROW, NULL);
   AfRuleAction *action = rule && rule->actions->len > 0 ? g_ptr_array_index (rule->actions, 0) : NULL;
 
+  set_source (self, af_rule_source_flag (source));
   if (rule != NULL)
     {
-      const char *argument = NULL;
+      const char            *argument = NULL;
+      const AfRuleCondition *condition, *channel;
 
-      show_condition (self, rule->conditions->len > 0 ? g_ptr_array_index (rule->conditions, 0) : NULL);
+      af_rule_split_conditions (rule, self->source, &condition, &channel);
+      show_condition (self, condition);
+      if (channel != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->channel_entry), channel->value);
       if (action != NULL)
         {
-          gtk_drop_down_set_selected (self->action_dropdown, choice_index (af_editor_rule_actions, af_editor_n_rule_actions, action->action));
+          gtk_drop_down_set_selected (self->action_dropdown, af_rule_choice_index (af_editor_rule_actions, af_editor_n_rule_actions, action->action));
           argument = af_rule_action_get_param (action, "label");
           if (argument == NULL)
             argument = af_rule_action_get_param (action, "channel");
@@ -569,50 +604,16 @@ af_rule_row_new (const AfRule *rule)
 }
 
 /**
- * af_rule_row_can_show:
+ * af_rule_row_new:
+ * @rule: (nullable): the rule to show (af_rule_row_can_show()), or %NULL
+ *   for a new one
  *
- * Whether a row shows @rule faithfully: one condition (or none) that a
- * row has a field for, and one action it offers. Other rules are kept as
- * they are rather than cut down.
+ * A row that offers every field of mail and the agenda.
  */
-gboolean
-af_rule_row_can_show (const AfRule *rule)
+GtkWidget *
+af_rule_row_new (const AfRule *rule)
 {
-  static const char *const booleans[] = { "has_attachment", "has_conflicts", NULL };
-  AfRuleCondition         *condition;
-  AfRuleAction            *action;
-
-  g_return_val_if_fail (rule != NULL, FALSE);
-
-  if (rule->match_any && rule->conditions->len > 1)
-    return FALSE;
-  if (rule->actions->len != 1 || rule->conditions->len > 1)
-    return FALSE;
-  action = g_ptr_array_index (rule->actions, 0);
-  if (choice_index (af_editor_rule_actions, af_editor_n_rule_actions, action->action) == 0 && g_strcmp0 (action->action, af_editor_rule_actions[0].id) != 0)
-    return FALSE;
-  if (rule->conditions->len == 0)
-    return TRUE;
-  condition = g_ptr_array_index (rule->conditions, 0);
-  /* "Has an attachment", "events overlap": true only; false has no row. */
-  if (g_strv_contains (booleans, condition->field))
-    return g_str_equal (condition->op, "is") && condition->flag;
-  if (g_str_equal (condition->op, "is"))
-    return FALSE;
-  /* "Older than (days)" is the message's date. */
-  if (g_str_equal (condition->field, "date"))
-    return g_str_equal (condition->op, "older_than") && g_str_has_suffix (condition->value, "d");
-  if (field_is_boolean (choice_index (fields, G_N_ELEMENTS (fields), condition->field)) ||
-      g_str_equal (condition->field, "older") || g_str_equal (condition->field, "unread"))
-    return FALSE;
-  if (choice_index (fields, G_N_ELEMENTS (fields), condition->field) == 0 && !g_str_equal (condition->field, fields[0].id))
-    return FALSE;
-  if (choice_index (ops, G_N_ELEMENTS (ops), condition->op) == 0 && !g_str_equal (condition->op, ops[0].id))
-    return FALSE;
-  /* The row counts days. */
-  if (g_str_equal (condition->op, "older_than"))
-    return g_str_has_suffix (condition->value, "d");
-  return TRUE;
+  return af_rule_row_new_for_source (rule, NULL);
 }
 
 /**
@@ -690,6 +691,36 @@ af_rule_row_is_valid (AfRuleRow *self)
   return problem == NULL && (!action_needs_argument (action) || *argument != '\0');
 }
 
+/* The Slack channels the rule is limited to, "#alerts, #ops", or %NULL. */
+static char *
+dup_channels (AfRuleRow *self)
+{
+  g_auto (GStrv) words = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) named = NULL;
+
+  if (self->source != AF_RULE_SOURCE_SLACK)
+    return NULL;
+  words = af_rules_split_words (gtk_editable_get_text (GTK_EDITABLE (self->channel_entry)));
+  if (words[0] == NULL)
+    return NULL;
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autofree char *name = words[i][0] == '#' ? g_strdup (words[i]) : g_strconcat ("#", words[i], NULL);
+
+      g_strv_builder_add (builder, name);
+    }
+  named = g_strv_builder_end (builder);
+  return g_strjoinv (", ", named);
+}
+
+static char *describe_condition (AfRuleRow         *self,
+                                 const AfRuleField *field,
+                                 guint              op,
+                                 guint              action,
+                                 const char        *value,
+                                 const char        *argument);
+
 /**
  * af_rule_row_describe:
  *
@@ -698,41 +729,63 @@ af_rule_row_is_valid (AfRuleRow *self)
 char *
 af_rule_row_describe (AfRuleRow *self)
 {
-  guint            field, op, action;
-  g_autofree char *value = NULL;
-  const char      *argument;
+  guint              op, action;
+  const AfRuleField *field;
+  g_autofree char   *value = NULL;
+  g_autofree char   *channel = NULL;
+  g_autofree char   *rule = NULL;
+  const char        *argument;
 
   g_return_val_if_fail (AF_IS_RULE_ROW (self), NULL);
 
-  field = selected (self->field_dropdown, G_N_ELEMENTS (fields));
-  op = selected (self->op_dropdown, G_N_ELEMENTS (ops));
+  field = current_field (self);
+  op = selected (self->op_dropdown, af_rule_n_ops);
   action = selected (self->action_dropdown, af_editor_n_rule_actions);
   value = dup_value (self);
   argument = gtk_editable_get_text (GTK_EDITABLE (self->argument_entry));
+  channel = dup_channels (self);
+  rule = describe_condition (self, field, op, action, value, argument);
+  if (channel == NULL)
+    return g_steal_pointer (&rule);
+  /* Translators: a Slack rule in words: "In #alerts: If Message text contains any of “outage, down”: Post to Slack #ops" */
+  return g_strdup_printf (_ ("In %s: %s"), channel, rule);
+}
 
-  if (g_str_equal (fields[field].id, "always"))
+static char *
+describe_condition (AfRuleRow         *self,
+                    const AfRuleField *field,
+                    guint              op,
+                    guint              action,
+                    const char        *value,
+                    const char        *argument)
+{
+  if (g_str_equal (field->id, "always"))
     /* Translators: a rule in words: "Every run: Post to Slack #general" */
     return g_strdup_printf (_ ("Every run: %s %s"), _ (af_editor_rule_actions[action].label),
                             action_needs_argument (action) ? argument : "");
-  if (g_str_equal (fields[field].id, "has_conflicts"))
+  if (g_str_equal (field->id, "has_conflicts"))
     /* Translators: a rule in words: "If events overlap: Post to Slack #general" */
     return g_strdup_printf (_ ("If events overlap: %s %s"), _ (af_editor_rule_actions[action].label),
                             action_needs_argument (action) ? argument : "");
-  if (g_str_equal (fields[field].id, "unread"))
+  if (g_str_equal (field->id, "unread"))
     /* Translators: a rule in words: "If it is unread: Star" */
     return g_strdup_printf (_ ("If it is unread: %s %s"), _ (af_editor_rule_actions[action].label),
                             action_needs_argument (action) ? argument : "");
-  if (g_str_equal (fields[field].id, "older"))
+  if (g_str_equal (field->id, "older"))
     /* Translators: a rule in words: "If it is older than 30 days: Archive" */
     return g_strdup_printf (_ ("If it is older than %s days: %s %s"), value, _ (af_editor_rule_actions[action].label),
                             action_needs_argument (action) ? argument : "");
-  if (g_str_equal (fields[field].id, "has_attachment"))
+  if (g_str_equal (field->id, "has_attachment"))
     /* Translators: a rule in words: "If it has an attachment: Star" */
     return g_strdup_printf (_ ("If it has an attachment: %s %s"), _ (af_editor_rule_actions[action].label),
                             action_needs_argument (action) ? argument : "");
+  if (g_str_equal (field->id, "starts_within"))
+    /* Translators: a rule in words: "If it starts within 2 hours: Post to Slack #general" */
+    return g_strdup_printf (_ ("If it starts within %s hours: %s %s"), value, _ (af_editor_rule_actions[action].label),
+                            action_needs_argument (action) ? argument : "");
 
   /* Translators: a rule in words: "If Subject contains “invoice”: Add label Finance" */
-  return g_strdup_printf (_ ("If %s %s “%s”: %s %s"), _ (fields[field].label), _ (ops[op].label), value,
+  return g_strdup_printf (_ ("If %s %s “%s”: %s %s"), _ (field->label), _ (af_rule_ops[op].label), value,
                           _ (af_editor_rule_actions[action].label), action_needs_argument (action) ? argument : "");
 }
 
@@ -753,7 +806,7 @@ af_rule_row_dup_rule (AfRuleRow *self)
 
   g_return_val_if_fail (AF_IS_RULE_ROW (self), NULL);
 
-  field = fields[selected (self->field_dropdown, G_N_ELEMENTS (fields))].id;
+  field = current_field (self)->id;
   op = effective_op (self);
   action = af_editor_rule_actions[selected (self->action_dropdown, af_editor_n_rule_actions)].id;
   value = dup_value (self);
@@ -771,12 +824,25 @@ af_rule_row_dup_rule (AfRuleRow *self)
     }
   rule->stop = gtk_check_button_get_active (self->stop_check);
 
+  /* Slack: only in the channels named, when any are. */
+  {
+    g_autofree char *channels = dup_channels (self);
+
+    if (channels != NULL)
+      g_ptr_array_add (rule->conditions, af_rule_condition_new ("channel", "in_channel", channels));
+  }
   /* "Every run" has no condition; the yes-or-no fields hold when true. */
   if (g_str_equal (field, "unread"))
     /* Gmail marks unread mail with the UNREAD label. */
     g_ptr_array_add (rule->conditions, af_rule_condition_new ("labels", "equals", "UNREAD"));
   else if (g_str_equal (field, "has_attachment") || g_str_equal (field, "has_conflicts"))
     g_ptr_array_add (rule->conditions, af_rule_condition_new_flag (field, TRUE));
+  else if (g_str_equal (op, "within"))
+    {
+      g_autofree char *hours = g_strdup_printf ("%sh", value);
+
+      g_ptr_array_add (rule->conditions, af_rule_condition_new ("event_start", op, hours));
+    }
   else if (g_str_equal (op, "older_than"))
     {
       g_autofree char *days = g_strdup_printf ("%sd", value);

@@ -17,7 +17,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AfRuleRow, af_rule_row, AF, RULE_ROW, GtkListBoxRow)
 
 GtkWidget  *af_rule_row_new (const AfRule *rule);
+GtkWidget  *af_rule_row_new_for_source (const AfRule *rule,
+                                        const char   *source);
 gboolean    af_rule_row_can_show (const AfRule *rule);
+gboolean    af_rule_row_can_show_for_source (const AfRule *rule,
+                                             const char   *source);
 AfRule     *af_rule_row_dup_rule (AfRuleRow *self);
 char       *af_rule_row_describe (AfRuleRow *self);
 gboolean    af_rule_row_validate (AfRuleRow *self);

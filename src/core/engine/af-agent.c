@@ -67,6 +67,7 @@ static const char *const sources[] = {
   "mail",
   "agenda",
   "digest",
+  "slack",
   NULL,
 };
 
@@ -594,7 +595,7 @@ validate_source (JsonNode *node,
                            : NULL;
 
   if (source == NULL || !g_strv_contains (sources, source))
-    return fail (error, "source", "must be one of mail, agenda, digest");
+    return fail (error, "source", "must be one of mail, agenda, digest, slack");
   return TRUE;
 }
 

@@ -26,9 +26,25 @@ static const char *const fields[] = {
   "has_conflicts",
   "conflicts",
   "digest",
+  /* Slack messages (the "slack" source) */
+  "channel",
+  "text",
+  /* Calendar events */
+  "organizer",
   NULL,
 };
-static const char *const ops[] = { "equals", "contains", "contains_any", "is_from", "matches", "older_than", "is", NULL };
+static const char *const ops[] = {
+  "equals",
+  "contains",
+  "contains_any",
+  "is_from",
+  "matches",
+  "older_than",
+  "within",
+  "in_channel",
+  "is",
+  NULL,
+};
 
 static gboolean
 parse_duration (const char *text,
@@ -112,7 +128,7 @@ validate_condition (JsonNode   *node,
       g_autofree char *p = g_strconcat (path, ".value", NULL);
       return fail (error, p, "must be a string");
     }
-  if (g_str_equal (op, "older_than"))
+  if (g_str_equal (op, "older_than") || g_str_equal (op, "within"))
     {
       gint64 s;
 
@@ -122,7 +138,7 @@ validate_condition (JsonNode   *node,
           return fail (error, p, "must be a duration such as “30m”, “2h” or “7d”");
         }
     }
-  if (g_str_equal (op, "contains_any") || g_str_equal (op, "is_from"))
+  if (g_str_equal (op, "contains_any") || g_str_equal (op, "is_from") || g_str_equal (op, "in_channel"))
     {
       g_auto (GStrv) words = af_rules_split_words (json_node_get_string (value));
 
@@ -295,6 +311,9 @@ address_is_from (const char *sender,
   const char *at = strrchr (sender, '@');
   const char *domain;
 
+  /* A Slack member or bot ("U0BOB", "@bob", "deploy-bot"): by name or id. */
+  if (at == NULL || sender[0] == '@')
+    return g_ascii_strcasecmp (sender[0] == '@' ? sender + 1 : sender, who[0] == '@' ? who + 1 : who) == 0;
   if (strchr (who, '@') != NULL && who[0] != '@')
     return g_ascii_strcasecmp (sender, who) == 0;
   if (at == NULL)
@@ -366,6 +385,41 @@ af_rules_condition_matches (JsonObject *condition,
       gboolean  actual = node != NULL && json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
 
       return actual == json_node_get_boolean (value);
+    }
+
+  if (g_str_equal (op, "within"))
+    {
+      JsonNode *when = json_object_get_member (item, field);
+      gint64    seconds = 0, t;
+
+      /* Still to come, and no later than @value from now: an event that
+       * starts within two hours. */
+      if (when == NULL || !JSON_NODE_HOLDS_VALUE (when) || json_node_get_value_type (when) != G_TYPE_INT64 ||
+          !parse_duration (json_node_get_string (value), &seconds))
+        return FALSE;
+      t = json_node_get_int (when);
+      return t >= now / G_USEC_PER_SEC && t <= now / G_USEC_PER_SEC + seconds;
+    }
+
+  if (g_str_equal (op, "in_channel"))
+    {
+      g_auto (GStrv) channels = NULL;
+      const char *name = af_json_get_string (item, "channel", NULL);
+      const char *id = af_json_get_string (item, "channel_id", NULL);
+
+      if (json_node_get_value_type (value) != G_TYPE_STRING)
+        return FALSE;
+      /* "#alerts", "alerts" or the channel's id "C0ALERTS". */
+      channels = af_rules_split_words (json_node_get_string (value));
+      for (guint i = 0; channels[i] != NULL; i++)
+        {
+          const char *want = channels[i][0] == '#' ? channels[i] + 1 : channels[i];
+
+          if ((name != NULL && g_ascii_strcasecmp (name[0] == '#' ? name + 1 : name, want) == 0) ||
+              (id != NULL && g_strcmp0 (id, want) == 0))
+            return TRUE;
+        }
+      return FALSE;
     }
 
   if (g_str_equal (op, "older_than"))

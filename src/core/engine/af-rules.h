@@ -19,7 +19,12 @@ G_BEGIN_DECLS
  * contains, contains_any (a comma-separated list of words or phrases,
  * matched whole and case-insensitively), is_from (a comma-separated list
  * of addresses or domains), matches (a bounded regular expression, for
- * the advanced), older_than ("30m", "2h", "7d"), and "is" for booleans. */
+ * the advanced), older_than ("30m", "2h", "7d"), within (a time still to
+ * come, no further than that from now), in_channel (a comma-separated
+ * list of Slack channels, "#alerts" or ids), and "is" for booleans.
+ * Slack messages have channel, channel_id, from (the member or bot),
+ * text and date; calendar events event_title, event_start, organizer and
+ * has_conflicts. */
 
 #define AF_RULES_MAX_PATTERN 256
 #define AF_RULES_MAX_SUBJECT (64 * 1024)

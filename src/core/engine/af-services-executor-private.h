@@ -64,5 +64,11 @@ void af_services_executor_remember_own (AfServicesExecutor *self,
 gboolean af_services_executor_from_account (AfAgent    *agent,
                                             const char *from);
 void     af_services_executor_actions_iface_init (AfExecutorInterface *iface);
+/* The "slack" source (af-services-executor-slack.c): fetches for @task,
+ * a fetch's task; commits where the run's fetch got to. */
+void af_services_executor_slack_fetch (GTask *task);
+void af_services_executor_slack_commit (AfServicesExecutor *self,
+                                        AfAgent            *agent,
+                                        GPtrArray          *items);
 
 G_END_DECLS

@@ -205,6 +205,7 @@ services_commit_fetch (AfExecutor *executor,
   g_autoptr (GError) error = NULL;
   gint64 newest_date;
 
+  af_services_executor_slack_commit (self, agent, items);
   /* Only the run's own fetch: after a later one (a test run) the
    * cursor stays, and the next sync reads again what it must. */
   if (pending == NULL || pending->items != items)
@@ -614,8 +615,28 @@ on_agenda_cb (GObject      *source,
   json_object_set_string_member (item, "conflicts", conflicts->str);
   json_object_set_boolean_member (item, "untrusted", TRUE);
   if (events->len > 0)
-    json_object_set_string_member (item, "event_title",
-                                   ((AfCalendarEvent *)g_ptr_array_index (events, 0))->summary);
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      AfCalendarEvent *next = NULL;
+
+      /* The rules' event is the next one to start (the day's first when
+       * all have). */
+      for (guint i = 0; i < events->len; i++)
+        {
+          AfCalendarEvent *e = g_ptr_array_index (events, i);
+
+          if (e->start != NULL && g_date_time_compare (e->start, now) >= 0 &&
+              (next == NULL || g_date_time_compare (e->start, next->start) < 0))
+            next = e;
+        }
+      if (next == NULL)
+        next = g_ptr_array_index (events, 0);
+      json_object_set_string_member (item, "event_title", next->summary ? next->summary : "");
+      if (next->start != NULL)
+        json_object_set_int_member (item, "event_start", g_date_time_to_unix (next->start));
+      if (next->organizer != NULL)
+        json_object_set_string_member (item, "organizer", next->organizer);
+    }
   g_string_free (agenda, TRUE);
   g_string_free (conflicts, TRUE);
   g_ptr_array_add (op->items, item);
@@ -654,6 +675,8 @@ services_fetch_async (AfExecutor         *executor,
       end = g_date_time_add_days (start, 1);
       af_calendar_client_list_events_async (self->calendar, "primary", start, end, cancellable, on_agenda_cb, task);
     }
+  else if (g_strcmp0 (source, "slack") == 0)
+    af_services_executor_slack_fetch (task);
   else if (g_strcmp0 (source, "digest") == 0)
     {
       g_autofree char *id = today_id ("digest-");

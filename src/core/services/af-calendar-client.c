@@ -48,6 +48,7 @@ af_calendar_event_free (AfCalendarEvent *event)
   g_free (event->start_date);
   g_free (event->end_date);
   g_free (event->time_zone);
+  g_free (event->organizer);
   g_free (event->recurring_event_id);
   g_free (event->html_link);
   g_free (event->updated);
@@ -147,6 +148,7 @@ af_calendar_event_from_json (JsonObject *object)
   /* "htmlLink: An absolute link to this event in the Google Calendar Web
    * UI" (https://developers.google.com/calendar/api/v3/reference/events). */
   event->html_link = g_strdup (str (object, "htmlLink"));
+  event->organizer = g_strdup (str (af_json_get_object (object, "organizer"), "email"));
 
   read_when (af_json_get_object (object, "start"), &event->start, &event->start_date, &event->time_zone);
   read_when (af_json_get_object (object, "end"), &event->end, &event->end_date, &event->time_zone);
@@ -501,6 +503,7 @@ event_copy_basic (const AfCalendarEvent *event)
   copy->start_date = g_strdup (event->start_date);
   copy->end_date = g_strdup (event->end_date);
   copy->time_zone = g_strdup (event->time_zone);
+  copy->organizer = g_strdup (event->organizer);
   return copy;
 }
 

@@ -38,6 +38,7 @@ typedef struct
   char      *recurring_event_id;
   char      *updated;
   char      *html_link; /* the event's page in Google Calendar */
+  char      *organizer; /* (nullable): the organizer's e-mail address */
 } AfCalendarEvent;
 
 /**

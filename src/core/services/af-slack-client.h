@@ -148,4 +148,19 @@ char *af_slack_client_get_permalink_finish (AfSlackClient *self,
                                             GAsyncResult  *result,
                                             GError       **error);
 
+/* conversations.history of @channel (an id) after @oldest (a message
+ * ts, exclusive; NULL: the whole history), every page up to
+ * @max_messages, with each message's metadata. → (element-type
+ * JsonObject) the messages, oldest first (af-slack-history.c). */
+void       af_slack_client_history_async (AfSlackClient      *self,
+                                          const char         *channel,
+                                          const char         *oldest,
+                                          guint               max_messages,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+GPtrArray *af_slack_client_history_finish (AfSlackClient *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
+
 G_END_DECLS
