@@ -15,7 +15,6 @@
 #include "af-activity-text.h"
 #include "af-activity-row.h"
 
-
 static const char *
 member (JsonObject *o,
         const char *name)

@@ -23,6 +23,8 @@
 #include "af-error.h"
 #include "af-model-settings.h"
 #include "af-paths.h"
+#include "af-sandbox-auth0.h"
+#include "af-sandbox.h"
 #include "af-window.h"
 
 /* How long Quit waits for in-flight runs (quit blockers) before exiting
@@ -337,6 +339,15 @@ bind_window (AfApplication *self,
   g_assert (AF_IS_WINDOW (window));
 
   af_window_set_account_manager (window, self->accounts);
+  if (self->context != NULL && af_app_context_get_sandbox (self->context) != NULL)
+    {
+      /* The sandbox plays an Auth0 tenant too: "Sign in with Auth0" and
+       * Token Vault work against it, no account needed. */
+      g_autofree char *domain =
+          g_strconcat (af_sandbox_get_base_url (af_app_context_get_sandbox (self->context)), AF_SANDBOX_AUTH0_PATH, NULL);
+
+      af_window_set_auth0_tenant (window, domain, AF_SANDBOX_AUTH0_CLIENT_ID, AF_SANDBOX_AUTH0_CLIENT_SECRET);
+    }
   af_window_set_engine (window, self->engine);
   startup_mark ("window-bound");
   af_idle_add_named (G_PRIORITY_LOW, "[agentflow] trim start-up memory", on_trim_memory_cb, NULL);

@@ -398,3 +398,22 @@ af_window_accounts_init (AfWindow *self)
   g_signal_connect_object (self->integrations_page, "disconnect", G_CALLBACK (on_integration_disconnect_cb), self, 0);
   g_signal_connect_object (self->integrations_page, "cancel", G_CALLBACK (on_integration_cancel_cb), self, 0);
 }
+
+/**
+ * af_window_set_auth0_tenant:
+ * @domain: the tenant's address (the sandbox's, with --sandbox)
+ * @client_secret: (nullable): the application's secret, if it has one
+ *
+ * The Auth0 tenant Integrations signs in to, instead of the one named in
+ * Preferences.
+ */
+void
+af_window_set_auth0_tenant (AfWindow   *self,
+                            const char *domain,
+                            const char *client_id,
+                            const char *client_secret)
+{
+  g_return_if_fail (AF_IS_WINDOW (self));
+
+  af_integrations_page_set_auth0_tenant (self->integrations_page, domain, client_id, client_secret);
+}

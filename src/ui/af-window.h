@@ -32,5 +32,9 @@ void        af_window_set_sandbox (AfWindow *self,
                                    gboolean  sandbox);
 void        af_window_set_account_manager (AfWindow         *self,
                                            AfAccountManager *accounts);
+void        af_window_set_auth0_tenant (AfWindow   *self,
+                                        const char *domain,
+                                        const char *client_id,
+                                        const char *client_secret);
 
 G_END_DECLS
