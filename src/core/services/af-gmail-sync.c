@@ -341,6 +341,39 @@ sync_history_page (GTask      *task,
                              g_task_get_cancellable (task), on_sync_history_cb, task);
 }
 
+/* A sync's task and state; the caller sets what differs, then starts it
+ * with sync_start(). */
+static GTask *
+sync_task_new (AfGmailClient      *self,
+               const char         *start_history_id,
+               GCancellable       *cancellable,
+               GAsyncReadyCallback callback,
+               gpointer            user_data,
+               SyncOp            **op_out)
+{
+  GTask  *task = g_task_new (self, cancellable, callback, user_data);
+  SyncOp *op = g_new0 (SyncOp, 1);
+
+  g_task_set_source_tag (task, af_gmail_client_sync_async);
+  op->start_history_id = g_strdup (start_history_id);
+  op->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  op->result = g_new0 (AfGmailSyncResult, 1);
+  op->result->message_ids = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, op, sync_op_free);
+  *op_out = op;
+  return task;
+}
+
+static void
+sync_start (GTask      *task,
+            const char *start_history_id)
+{
+  if (start_history_id == NULL || *start_history_id == '\0')
+    sync_full (task);
+  else
+    sync_history_page (task, NULL);
+}
+
 void
 af_gmail_client_sync_async (AfGmailClient      *self,
                             const char         *start_history_id,
@@ -354,20 +387,9 @@ af_gmail_client_sync_async (AfGmailClient      *self,
 
   g_return_if_fail (AF_IS_GMAIL_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_gmail_client_sync_async);
-  op = g_new0 (SyncOp, 1);
-  op->start_history_id = g_strdup (start_history_id);
+  task = sync_task_new (self, start_history_id, cancellable, callback, user_data, &op);
   op->max_full = max_full;
-  op->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  op->result = g_new0 (AfGmailSyncResult, 1);
-  op->result->message_ids = g_ptr_array_new_with_free_func (g_free);
-  g_task_set_task_data (task, op, sync_op_free);
-
-  if (start_history_id == NULL || *start_history_id == '\0')
-    sync_full (task);
-  else
-    sync_history_page (task, NULL);
+  sync_start (task, start_history_id);
 }
 
 /**
@@ -395,22 +417,11 @@ af_gmail_client_sync_since_async (AfGmailClient      *self,
 
   g_return_if_fail (AF_IS_GMAIL_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_gmail_client_sync_async);
-  op = g_new0 (SyncOp, 1);
-  op->start_history_id = g_strdup (start_history_id);
+  task = sync_task_new (self, start_history_id, cancellable, callback, user_data, &op);
   op->since = TRUE;
   op->after = after < 0 ? -1 : after;
   op->skip_labels = g_strdupv ((char **)skip_labels);
-  op->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  op->result = g_new0 (AfGmailSyncResult, 1);
-  op->result->message_ids = g_ptr_array_new_with_free_func (g_free);
-  g_task_set_task_data (task, op, sync_op_free);
-
-  if (start_history_id == NULL || *start_history_id == '\0')
-    sync_full (task);
-  else
-    sync_history_page (task, NULL);
+  sync_start (task, start_history_id);
 }
 
 /**
