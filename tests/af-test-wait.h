@@ -15,6 +15,7 @@
 #pragma once
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdlib.h>
 
 G_BEGIN_DECLS
@@ -113,5 +114,21 @@ af_test_drain (void)
     af_test_wait_end (&_af_wait);                                             \
   }                                                                           \
   G_STMT_END
+
+/* Removes a test's temporary directory and the files in it. */
+static inline void
+af_test_remove_dir (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}
 
 G_END_DECLS

@@ -92,9 +92,6 @@ static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
   gtk_window_destroy (f->window);
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -103,13 +100,7 @@ fixture_teardown (Fixture      *f,
   g_clear_object (&f->executor);
   g_clear_object (&f->http);
   g_clear_object (&f->sandbox);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  af_test_remove_dir (f->dir);
   g_free (f->dir);
 }
 

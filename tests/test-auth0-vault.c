@@ -84,9 +84,6 @@ static void
 fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
   if (f->account != NULL)
     {
       const char *const services[] = { "auth0", "gmail", "calendar", "slack" };
@@ -104,13 +101,7 @@ fixture_tear_down (Fixture      *f,
   g_clear_object (&f->sandbox);
   g_clear_object (&f->db);
   af_test_browser_clear (&f->browser);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  af_test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->account);
 }

@@ -70,8 +70,6 @@ fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
   g_autoptr (GPtrArray) list = af_account_manager_list_connections (f->manager, NULL);
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
 
   /* Leave the keyring as we found it. */
   for (guint i = 0; list && i < list->len; i++)
@@ -88,13 +86,7 @@ fixture_tear_down (Fixture      *f,
   g_clear_object (&f->sandbox);
   g_clear_object (&f->db);
   af_test_browser_clear (&f->browser);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  af_test_remove_dir (f->dir);
   g_free (f->dir);
 }
 

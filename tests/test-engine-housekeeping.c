@@ -46,20 +46,10 @@ static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&f->engine);
   g_clear_object (&f->executor);
   g_clear_object (&f->db);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  af_test_remove_dir (f->dir);
   g_free (f->dir);
 }
 

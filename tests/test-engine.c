@@ -64,17 +64,8 @@ static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
   fixture_close (f);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  af_test_remove_dir (f->dir);
   g_free (f->dir);
 }
 

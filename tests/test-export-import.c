@@ -71,21 +71,12 @@ machine_open (Machine *m)
 static void
 machine_close (Machine *m)
 {
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&m->engine);
   g_clear_object (&m->db);
   g_clear_object (&m->executor);
   g_clear_object (&m->http);
   g_clear_object (&m->sandbox);
-  dir = g_dir_open (m->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *p = g_build_filename (m->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (m->dir);
+  af_test_remove_dir (m->dir);
   g_clear_pointer (&m->dir, g_free);
 }
 
