@@ -60,6 +60,10 @@ test_rows (void)
   g_assert_cmpstr (af_action_get_text_param ("draft"), ==, "body");
   g_assert_cmpstr (af_action_get_text_param ("post"), ==, "text");
   g_assert_null (af_action_get_text_param ("label"));
+  /* What a rule names as the action's target. */
+  g_assert_cmpstr (af_action_get_target_param ("label"), ==, "label");
+  g_assert_cmpstr (af_action_get_target_param ("post"), ==, "channel");
+  g_assert_null (af_action_get_target_param ("archive"));
   g_assert_false (af_action_asks_after_untrusted ("label"));
 
   /* Anything else is no action, without a warning. */

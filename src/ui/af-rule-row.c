@@ -12,6 +12,7 @@
 
 #include "af-editor-actions.h"
 #include "af-rule-fields.h"
+#include "af-action.h"
 #include "af-rule-row.h"
 #include "af-rules.h"
 
@@ -383,9 +384,7 @@ update_pattern_error (AfRuleRow *self)
 static gboolean
 action_needs_argument (guint action)
 {
-  const char *id = af_editor_rule_actions[action].id;
-
-  return g_str_equal (id, "label") || g_str_equal (id, "post");
+  return af_action_get_target_param (af_editor_rule_actions[action].id) != NULL;
 }
 
 static void
@@ -394,10 +393,12 @@ update_argument (AfRuleRow *self)
   guint       action = selected (self->action_dropdown, af_editor_n_rule_actions);
   const char *id = af_editor_rule_actions[action].id;
 
+  const char *target = af_action_get_target_param (id);
+
   gtk_widget_set_visible (GTK_WIDGET (self->argument_entry), action_needs_argument (action));
-  if (g_str_equal (id, "label"))
+  if (g_strcmp0 (target, "label") == 0)
     gtk_entry_set_placeholder_text (self->argument_entry, _ ("Label name"));
-  else if (g_str_equal (id, "post"))
+  else if (g_strcmp0 (target, "channel") == 0)
     gtk_entry_set_placeholder_text (self->argument_entry, _ ("#channel"));
 }
 
@@ -586,9 +587,8 @@ af_rule_row_new_for_source (const AfRule *rule,
       if (action != NULL)
         {
           gtk_drop_down_set_selected (self->action_dropdown, af_rule_choice_index (af_editor_rule_actions, af_editor_n_rule_actions, action->action));
-          argument = af_rule_action_get_param (action, "label");
-          if (argument == NULL)
-            argument = af_rule_action_get_param (action, "channel");
+          if (af_action_get_target_param (action->action) != NULL)
+            argument = af_rule_action_get_param (action, af_action_get_target_param (action->action));
           if (action->params != NULL)
             self->params = json_object_ref (action->params);
         }
@@ -861,10 +861,12 @@ af_rule_row_dup_rule (AfRuleRow *self)
       for (GList *l = members; l != NULL; l = l->next)
         json_object_set_member (params, l->data, json_node_copy (json_object_get_member (self->params, l->data)));
     }
-  json_object_remove_member (params, "label");
-  json_object_remove_member (params, "channel");
-  if (g_str_equal (action, "label") || g_str_equal (action, "post"))
-    json_object_set_string_member (params, g_str_equal (action, "label") ? "label" : "channel", argument);
+  /* The target the row shows is the one it keeps, whatever the action was. */
+  for (const char *const *a = af_action_list (); *a != NULL; a++)
+    if (af_action_get_target_param (*a) != NULL)
+      json_object_remove_member (params, af_action_get_target_param (*a));
+  if (af_action_get_target_param (action) != NULL)
+    json_object_set_string_member (params, af_action_get_target_param (action), argument);
   g_ptr_array_add (rule->actions, af_rule_action_new (action, json_object_get_size (params) > 0 ? params : NULL));
 
   return g_steal_pointer (&rule);

@@ -32,6 +32,7 @@ typedef struct
   const char   *permission;
   const char   *inverse;
   const char   *text_param;
+  const char   *target_param; /* what a rule names for it: a label, a channel */
   guint         side_effect : 1;
   guint         batchable : 1;
   guint         ask_after_untrusted : 1;

@@ -29,6 +29,7 @@ static const AfActionRow rows[] = {
       .id = "label",
       .service = "gmail",
       .permission = "gmail.modify",
+      .target_param = "label",
       .inverse = "unlabel",
       .side_effect = TRUE,
       .batchable = TRUE,
@@ -152,6 +153,7 @@ static const AfActionRow rows[] = {
       .id = "post",
       .service = "slack",
       .permission = "slack.post",
+      .target_param = "channel",
       .text_param = "text",
       .side_effect = TRUE,
       .ask_after_untrusted = TRUE,
@@ -340,6 +342,14 @@ af_action_get_service (const char *action)
   const AfActionRow *row = af_action_row (action);
 
   return row ? row->service : NULL;
+}
+
+const char *
+af_action_get_target_param (const char *action)
+{
+  const AfActionRow *row = af_action_row (action);
+
+  return row ? row->target_param : NULL;
 }
 
 const char *

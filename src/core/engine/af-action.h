@@ -39,6 +39,9 @@ const char *af_action_get_inverse (const char *action);
  * the action waits for the user's approval unless the agent says otherwise. */
 gboolean af_action_asks_after_untrusted (const char *action);
 
+/* (nullable): the parameter a rule names the action's target with (a
+ * label's "label", a post's "channel"). */
+const char *af_action_get_target_param (const char *action);
 /* (nullable): the parameter holding the text a person may edit before
  * approving (a mail's "body", a Slack message's "text"). */
 const char *af_action_get_text_param (const char *action);
