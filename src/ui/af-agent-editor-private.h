@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "af-account-manager.h"
 #include "af-agent-editor.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,7 @@ struct _AfAgentEditor
   char              *agent_id;
   AfAgentDefinition *definition; /* the copy being edited */
   GStrv              connected;
+  AfAccountManager  *accounts; /* (nullable): whose connections the Account rows list */
   gboolean           modified;
   gboolean           rules_modified;
   gboolean           loading;
@@ -95,6 +97,7 @@ void               af_editor_services_show_state (AfAgentEditor     *self,
                                                   AfIntegrationState state);
 AfIntegrationState af_editor_services_get_state (AfAgentEditor *self,
                                                  const char    *service);
+void               af_editor_services_show_accounts (AfAgentEditor *self);
 
 /* af-editor-rules.c: the rule rows, and the rules they cannot show */
 GtkWidget *af_editor_rules_nth (AfAgentEditor *self,

@@ -269,6 +269,7 @@ af_agent_editor_finalize (GObject *object)
   g_clear_pointer (&self->template_id, g_free);
   g_clear_pointer (&self->agent_id, g_free);
   g_clear_pointer (&self->connected, g_strfreev);
+  g_clear_object (&self->accounts);
   g_clear_pointer (&self->service_rows, g_ptr_array_unref);
   g_clear_pointer (&self->permission_rows, g_ptr_array_unref);
 
@@ -670,6 +671,41 @@ af_agent_editor_set_service_state (AfAgentEditor     *self,
     g_strv_builder_add (builder, service);
   g_strfreev (self->connected);
   self->connected = g_strv_builder_end (builder);
+}
+
+static void
+on_connection_changed_cb (AfAccountManager *accounts,
+                          const char       *service,
+                          const char       *account,
+                          AfAgentEditor    *self)
+{
+  af_editor_services_show_accounts (self);
+}
+
+/**
+ * af_agent_editor_set_accounts:
+ * @accounts: (nullable): the account manager
+ *
+ * Lets the person choose, per service, which connected account the agent
+ * uses: one connected directly or one linked through Auth0. The choices
+ * follow the connections as they come and go. Without it the editor
+ * keeps the accounts the agent already names.
+ */
+void
+af_agent_editor_set_accounts (AfAgentEditor    *self,
+                              AfAccountManager *accounts)
+{
+  g_return_if_fail (AF_IS_AGENT_EDITOR (self));
+  g_return_if_fail (accounts == NULL || AF_IS_ACCOUNT_MANAGER (accounts));
+
+  if (self->accounts == accounts)
+    return;
+  if (self->accounts != NULL)
+    g_signal_handlers_disconnect_by_func (self->accounts, on_connection_changed_cb, self);
+  g_set_object (&self->accounts, accounts);
+  if (accounts != NULL)
+    g_signal_connect_object (accounts, "connection-changed", G_CALLBACK (on_connection_changed_cb), self, 0);
+  af_editor_services_show_accounts (self);
 }
 
 /**

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "af-account-manager.h"
 #include "af-agent-definition.h"
 #include "af-connect-button.h"
 #include "af-template.h"
@@ -43,6 +44,8 @@ void               af_agent_editor_load_agent (AfAgentEditor     *self,
 void               af_agent_editor_set_service_state (AfAgentEditor     *self,
                                                       const char        *service,
                                                       AfIntegrationState state);
+void               af_agent_editor_set_accounts (AfAgentEditor    *self,
+                                                 AfAccountManager *accounts);
 AfIntegrationState af_agent_editor_get_service_state (AfAgentEditor *self,
                                                       const char    *service);
 void               af_agent_editor_show_preview (AfAgentEditor *self,

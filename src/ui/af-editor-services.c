@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "af-account-manager.h"
 #include "af-agent-editor-private.h"
 #include "af-connect-button.h"
 #include "af-editor-actions.h"
@@ -228,6 +229,134 @@ service_state_text (AfIntegrationState state)
     }
 }
 
+/* The account a service's connection names: the one the agent was
+ * opened with, or the one chosen since. NULL: none named yet. */
+static const char *
+chosen_account (AdwExpanderRow *row)
+{
+  return g_object_get_data (G_OBJECT (row), "account");
+}
+
+static void
+set_chosen_account (AdwExpanderRow *row,
+                    const char     *account)
+{
+  g_object_set_data_full (G_OBJECT (row), "account", account && *account ? g_strdup (account) : NULL, g_free);
+}
+
+static void
+on_account_selected_cb (AdwComboRow   *account_row,
+                        GParamSpec    *pspec,
+                        AfAgentEditor *self)
+{
+  AdwExpanderRow    *row = g_object_get_data (G_OBJECT (account_row), "service-row");
+  const char *const *accounts = g_object_get_data (G_OBJECT (account_row), "accounts");
+  guint              selected = adw_combo_row_get_selected (account_row);
+
+  if (self->loading || g_object_get_data (G_OBJECT (account_row), "filling") != NULL || accounts == NULL ||
+      selected >= g_strv_length ((char **)accounts))
+    return;
+  set_chosen_account (row, accounts[selected]);
+  af_agent_editor_changed (self);
+}
+
+/* Lists @row's service's accounts in the Account choice: the account
+ * with "(through Auth0)" when its token comes from Auth0's Token Vault,
+ * the chosen one kept even when it is no longer connected, and a state
+ * that says where to connect one when there is none. */
+static void
+fill_accounts (AfAgentEditor  *self,
+               AdwExpanderRow *row,
+               GPtrArray      *connections)
+{
+  AdwComboRow *account_row = g_object_get_data (G_OBJECT (row), "account-row");
+  const char  *service = g_object_get_data (G_OBJECT (row), "service");
+  const char  *chosen = chosen_account (row);
+  g_autoptr (GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) accounts = NULL;
+  guint    selected = 0;
+  gboolean has_chosen = FALSE;
+  guint    n = 0;
+
+  for (guint c = 0; connections != NULL && c < connections->len; c++)
+    {
+      const AfConnection *connection = g_ptr_array_index (connections, c);
+      g_autofree char    *link = NULL;
+      g_autofree char    *label = NULL;
+      gboolean            seen = FALSE;
+
+      if (g_strcmp0 (connection->service, service) != 0 || g_strcmp0 (connection->status, AF_CONNECTION_REVOKING) == 0 ||
+          (connection->agent != NULL && *connection->agent != '\0' && g_strcmp0 (connection->agent, self->agent_id) != 0))
+        continue;
+      /* An agent's own connection and a shared one may name the same account. */
+      for (guint k = 0; k < c && !seen; k++)
+        {
+          const AfConnection *other = g_ptr_array_index (connections, k);
+
+          seen = g_strcmp0 (other->service, service) == 0 && g_strcmp0 (other->account, connection->account) == 0 &&
+                 g_strcmp0 (other->status, AF_CONNECTION_REVOKING) != 0 &&
+                 (other->agent == NULL || *other->agent == '\0' || g_strcmp0 (other->agent, self->agent_id) == 0);
+        }
+      if (seen)
+        continue;
+      link = af_account_manager_dup_auth0_link (self->accounts, connection);
+      /* Translators: %s is an e-mail address or account name */
+      label = link != NULL ? g_strdup_printf (_ ("%s (through Auth0)"), connection->account) : g_strdup (connection->account);
+      if (g_strcmp0 (connection->account, chosen) == 0)
+        {
+          selected = n;
+          has_chosen = TRUE;
+        }
+      gtk_string_list_append (labels, label);
+      g_strv_builder_add (builder, connection->account);
+      n++;
+    }
+  if (chosen != NULL && !has_chosen)
+    {
+      /* Translators: %s is an e-mail address or account name */
+      g_autofree char *label = g_strdup_printf (_ ("%s (not connected)"), chosen);
+
+      selected = n;
+      gtk_string_list_append (labels, label);
+      g_strv_builder_add (builder, chosen);
+      n++;
+    }
+  if (n == 0)
+    gtk_string_list_append (labels, _ ("Not connected — connect it in Integrations"));
+  accounts = g_strv_builder_end (builder);
+
+  g_object_set_data (G_OBJECT (account_row), "filling", GINT_TO_POINTER (1));
+  g_object_set_data_full (G_OBJECT (account_row), "accounts", g_steal_pointer (&accounts), (GDestroyNotify)g_strfreev);
+  adw_combo_row_set_model (account_row, G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (account_row, selected);
+  g_object_set_data (G_OBJECT (account_row), "filling", NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (account_row), n > 0);
+  gtk_widget_set_visible (GTK_WIDGET (account_row), self->accounts != NULL);
+}
+
+/**
+ * af_editor_services_show_accounts:
+ *
+ * Lists each service's accounts again, from the account manager's
+ * connections; what is chosen stays chosen.
+ */
+void
+af_editor_services_show_accounts (AfAgentEditor *self)
+{
+  g_autoptr (GPtrArray) connections = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->accounts != NULL)
+    {
+      connections = af_account_manager_list_connections (self->accounts, &error);
+      if (connections == NULL)
+        g_warning ("Could not list the connected accounts: %s", error->message);
+    }
+  for (guint s = 0; s < self->service_rows->len; s++)
+    fill_accounts (self, g_ptr_array_index (self->service_rows, s), connections);
+}
+
 void
 af_editor_services_build (AfAgentEditor *self)
 {
@@ -252,6 +381,17 @@ af_editor_services_build (AfAgentEditor *self)
       g_object_set_data (G_OBJECT (row), "connect-button", button);
       g_ptr_array_add (self->service_rows, row);
       af_editor_services_show_state (self, service, connected ? AF_INTEGRATION_CONNECTED : AF_INTEGRATION_DISCONNECTED);
+
+      {
+        GtkWidget *account_row = adw_combo_row_new ();
+
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (account_row), _ ("Account"));
+        g_object_set_data (G_OBJECT (account_row), "service-row", row);
+        g_object_set_data (G_OBJECT (row), "account-row", account_row);
+        g_signal_connect (account_row, "notify::selected", G_CALLBACK (on_account_selected_cb), self);
+        adw_expander_row_add_row (ADW_EXPANDER_ROW (row), account_row);
+        fill_accounts (self, ADW_EXPANDER_ROW (row), NULL);
+      }
 
       for (guint p = 0; p < G_N_ELEMENTS (permissions); p++)
         {
@@ -303,7 +443,14 @@ af_editor_services_load (AfAgentEditor     *self,
   GPtrArray *connections = af_agent_definition_get_connections (definition);
 
   for (guint s = 0; s < self->service_rows->len; s++)
-    adw_expander_row_set_enable_expansion (g_ptr_array_index (self->service_rows, s), FALSE);
+    {
+      AdwExpanderRow    *row = g_ptr_array_index (self->service_rows, s);
+      AfAgentConnection *connection = af_agent_definition_lookup_connection (definition, g_object_get_data (G_OBJECT (row), "service"));
+
+      adw_expander_row_set_enable_expansion (row, FALSE);
+      set_chosen_account (row, connection ? connection->account : NULL);
+    }
+  af_editor_services_show_accounts (self);
   for (guint p = 0; p < self->permission_rows->len; p++)
     set_level (g_ptr_array_index (self->permission_rows, p), LEVEL_OFF);
 
@@ -337,8 +484,23 @@ af_editor_services_load (AfAgentEditor     *self,
     }
 }
 
-/* The services turned on become the connections (an account already
- * chosen stays), each choice a permission and an approval policy. */
+/* The account @row's service uses: the one chosen in its Account row,
+ * else the one the agent had (none: the window fills it in). */
+static const char *
+saved_account (AdwExpanderRow    *row,
+               AfAgentConnection *before)
+{
+  AdwComboRow       *account_row = g_object_get_data (G_OBJECT (row), "account-row");
+  const char *const *accounts = g_object_get_data (G_OBJECT (account_row), "accounts");
+  guint              selected = adw_combo_row_get_selected (account_row);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (account_row)) && accounts != NULL && selected < g_strv_length ((char **)accounts))
+    return accounts[selected];
+  return before ? before->account : NULL;
+}
+
+/* The services turned on become the connections, on the account chosen
+ * for each, each choice a permission and an approval policy. */
 void
 af_editor_services_save (AfAgentEditor     *self,
                          AfAgentDefinition *definition)
@@ -364,7 +526,7 @@ af_editor_services_save (AfAgentEditor     *self,
             g_strv_builder_add (granted, permissions[index].permission);
         }
       strv = g_strv_builder_end (granted);
-      g_ptr_array_add (connections, af_agent_connection_new (service, before ? before->account : NULL, (const char *const *)strv));
+      g_ptr_array_add (connections, af_agent_connection_new (service, saved_account (row, before), (const char *const *)strv));
     }
   af_agent_definition_set_connections (definition, connections);
 

@@ -483,6 +483,7 @@ on_agent_edit_cb (AfAgentsPage *page,
   if (template == NULL)
     template = af_template_lookup ("custom");
   editor = af_agent_editor_new (GTK_WINDOW (self), template, (const char *const *)connected);
+  af_agent_editor_set_accounts (editor, self->accounts);
   definition = af_agent_definition_new_from_agent (agent);
   af_agent_editor_load_agent (editor, af_agent_get_id (agent), af_agent_get_name (agent),
                               af_agent_get_description (agent), definition);
