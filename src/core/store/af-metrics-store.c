@@ -177,9 +177,8 @@ af_metrics_store_items_per_action (AfMetricsStore *self,
   g_return_val_if_fail (AF_IS_METRICS_STORE (self), NULL);
 
   stmt = af_database_prepare (self->db,
-                              "SELECT json_extract (details, '$.action'), count (DISTINCT json_extract (details, '$.item'))"
-                              " FROM activity WHERE ts >= ?1 AND kind = 'action-done' AND (?2 IS NULL OR agent_id = ?2)"
-                              " AND json_valid (details) GROUP BY 1",
+                              "SELECT action, count (DISTINCT item) FROM action_items"
+                              " WHERE hour >= ?1 / 3600000000 AND (?2 IS NULL OR agent_id = ?2) GROUP BY 1",
                               error);
   if (stmt == NULL)
     return NULL;
