@@ -274,6 +274,82 @@ test_items_per_action (AfTestStore  *f,
   g_assert_cmpuint (items_of (metrics, NULL, week, "label"), ==, 2);
 }
 
+static void
+assert_days_agree (AfTestStore    *f,
+                   AfMetricsStore *metrics,
+                   GDateTime      *first_day,
+                   guint           n_days)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree AfDayActions *days = g_new0 (AfDayActions, n_days);
+
+  g_assert_true (af_metrics_store_actions_per_day (metrics, NULL, first_day, n_days, days, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_days; i++)
+    {
+      g_autoptr (GDateTime) from = g_date_time_add_days (first_day, i);
+      g_autoptr (GDateTime) to = g_date_time_add_days (first_day, i + 1);
+      g_autofree char *sql = g_strdup_printf ("SELECT total (kind = 'action-done'), total (kind = 'approval-requested'),"
+                                              " total (kind = 'action-failed') FROM activity"
+                                              " WHERE ts >= %" G_GINT64_FORMAT " AND ts < %" G_GINT64_FORMAT,
+                                              g_date_time_to_unix (from) * G_USEC_PER_SEC,
+                                              g_date_time_to_unix (to) * G_USEC_PER_SEC);
+      sqlite3_stmt    *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (af_database_get_handle (f->db), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpuint (days[i].done, ==, (guint)sqlite3_column_int64 (stmt, 0));
+      g_assert_cmpuint (days[i].waiting, ==, (guint)sqlite3_column_int64 (stmt, 1));
+      g_assert_cmpuint (days[i].failed, ==, (guint)sqlite3_column_int64 (stmt, 2));
+      sqlite3_finalize (stmt);
+    }
+}
+
+/* The chart of all agents reads per-hour totals the triggers keep: they
+ * agree with a count over the log after appends, deletes and pruning. */
+static void
+test_actions_per_day_total (AfTestStore  *f,
+                            gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfMetricsStore) metrics = af_metrics_store_new (f->db);
+  g_autoptr (AfActivityLog) log = af_activity_log_new (f->db);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                       g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr (GDateTime) first = g_date_time_add_days (today, -59);
+  g_autofree AfDayActions *days = g_new0 (AfDayActions, 60);
+  g_autofree char         *old = g_strdup_printf ("INSERT INTO activity (ts, agent_id, kind, summary) VALUES"
+                                                          " (%" G_GINT64_FORMAT ", 'a', 'action-done', 'old'),"
+                                                          " (%" G_GINT64_FORMAT ", 'b', 'action-failed', 'old')",
+                                                  g_get_real_time () - 40 * G_TIME_SPAN_DAY,
+                                                  g_get_real_time () - 40 * G_TIME_SPAN_DAY);
+  const char *const        kinds[] = { "action-done", "approval-requested", "action-failed", "run-started" };
+
+  for (guint i = 0; i < 12; i++)
+    af_activity_log_append (log, i % 3 == 2 ? NULL : i % 3 ? "b"
+                                                           : "a",
+                            0, kinds[i % 4], "line", NULL, "ok", &error);
+  g_assert_true (af_database_exec (f->db, old, &error));
+  g_assert_no_error (error);
+  assert_days_agree (f, metrics, first, 60);
+  g_assert_true (af_metrics_store_actions_per_day (metrics, NULL, today, 1, days, &error));
+  g_assert_cmpuint (days[0].done, ==, 3);
+  g_assert_cmpuint (days[0].waiting, ==, 3);
+  g_assert_cmpuint (days[0].failed, ==, 3);
+
+  /* A forgotten agent takes its counts with it; retention the old ones. */
+  g_assert_true (af_database_exec (f->db, "DELETE FROM activity WHERE agent_id = 'a'", &error));
+  assert_days_agree (f, metrics, first, 60);
+  af_activity_log_set_retention_days (log, 30);
+  g_assert_cmpuint (af_activity_log_prune (log, g_get_real_time (), &error), ==, 1);
+  g_assert_no_error (error);
+  assert_days_agree (f, metrics, first, 60);
+  g_assert_true (af_metrics_store_actions_per_day (metrics, NULL, first, 60, days, &error));
+  for (guint i = 0; i < 59; i++)
+    g_assert_cmpuint (days[i].done + days[i].waiting + days[i].failed, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,6 +359,8 @@ main (int   argc,
   g_test_add ("/metrics-store/counts", AfTestStore, NULL, af_test_store_setup, test_counts, af_test_store_teardown);
   g_test_add ("/metrics-store/items-per-action", AfTestStore, NULL, af_test_store_setup, test_items_per_action,
               af_test_store_teardown);
+  g_test_add ("/metrics-store/actions-per-day-total", AfTestStore, NULL, af_test_store_setup,
+              test_actions_per_day_total, af_test_store_teardown);
 
   return g_test_run ();
 }

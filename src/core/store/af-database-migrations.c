@@ -302,6 +302,31 @@ const char *const af_database_migrations[] = {
   "    VALUES (NEW.ts / 3600000000, json_extract (NEW.details, '$.action'), json_extract (NEW.details, '$.item'),"
   "            coalesce (NEW.agent_id, ''), 1)"
   "    ON CONFLICT (hour, action, item, agent_id) DO UPDATE SET n = n + 1;"
+  "END;"
+  /* activity_hourly summed over the agents, kept by the same triggers,
+   * so the dashboard's chart of all agents reads one row per hour, not
+   * one per agent and hour. */
+  "CREATE TABLE activity_hourly_total ("
+  "  hour INTEGER PRIMARY KEY,"
+  "  done INTEGER NOT NULL DEFAULT 0,"
+  "  waiting INTEGER NOT NULL DEFAULT 0,"
+  "  failed INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO activity_hourly_total (hour, done, waiting, failed)"
+  "  SELECT hour, sum (done), sum (waiting), sum (failed) FROM activity_hourly GROUP BY hour;"
+  "CREATE TRIGGER activity_hourly_total_insert AFTER INSERT ON activity"
+  "  WHEN NEW.kind IN ('action-done', 'approval-requested', 'action-failed') BEGIN"
+  "  INSERT INTO activity_hourly_total (hour, done, waiting, failed)"
+  "    VALUES (NEW.ts / 3600000000, NEW.kind = 'action-done', NEW.kind = 'approval-requested',"
+  "            NEW.kind = 'action-failed')"
+  "    ON CONFLICT (hour) DO UPDATE SET done = done + excluded.done,"
+  "      waiting = waiting + excluded.waiting, failed = failed + excluded.failed;"
+  "END;"
+  "CREATE TRIGGER activity_hourly_total_delete AFTER DELETE ON activity"
+  "  WHEN OLD.kind IN ('action-done', 'approval-requested', 'action-failed') BEGIN"
+  "  UPDATE activity_hourly_total SET done = done - (OLD.kind = 'action-done'),"
+  "    waiting = waiting - (OLD.kind = 'approval-requested'), failed = failed - (OLD.kind = 'action-failed')"
+  "    WHERE hour = OLD.ts / 3600000000;"
   "END;",
 };
 
