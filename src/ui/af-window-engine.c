@@ -270,6 +270,6 @@ af_window_bind_engine (AfWindow *self,
   af_window_bind_agents_page_when_shown (self);
   af_approvals_page_set_model (self->approvals_page, af_engine_get_approvals (engine));
   af_approvals_page_set_queue (self->approvals_page, af_engine_get_approval_queue (engine));
+  /* This queues the tiles too. */
   on_agents_changed_cb (self);
-  af_window_update_metrics (self);
 }

@@ -244,7 +244,90 @@ const char *const af_database_migrations[] = {
   "    AND json_valid (activity.details) AND json_extract (activity.details, '$.say') IS NOT NULL"
   "    AND json_extract (activity.details, '$.item') IS NULL"
   "    AND o.idempotency_key = json_extract (activity.details, '$.key')"
-  "    AND json_type (o.params, '$.item.id') = 'text';",
+  "    AND json_type (o.params, '$.item.id') = 'text';", /* 8: the items each action dealt with, per hour (UTC) and agent, kept
+                                                          * by triggers like activity_hourly, so the dashboard's time saved
+                                                          * reads the week's distinct items from a small table instead of
+                                                          * parsing the details of every action done that week. "n" counts the
+                                                          * rows that name the item, so a delete (retention, a forgotten agent)
+                                                          * removes it only with its last row. Details that are not JSON, or
+                                                          * name no action or no item, count for nothing, as before. */
+  "CREATE TABLE action_items ("
+  "  hour INTEGER NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  item NOT NULL,"
+  "  agent_id TEXT NOT NULL,"
+  "  n INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (hour, action, item, agent_id)"
+  ") WITHOUT ROWID;"
+  "INSERT INTO action_items (hour, action, item, agent_id, n)"
+  "  SELECT ts / 3600000000, json_extract (details, '$.action'), json_extract (details, '$.item'),"
+  "    coalesce (agent_id, ''), count (*)"
+  "  FROM activity WHERE kind = 'action-done' AND json_valid (details)"
+  "    AND json_extract (details, '$.action') IS NOT NULL AND json_extract (details, '$.item') IS NOT NULL"
+  "  GROUP BY 1, 2, 3, 4;"
+  "CREATE TRIGGER action_items_insert AFTER INSERT ON activity"
+  "  WHEN NEW.kind = 'action-done' AND CASE WHEN json_valid (NEW.details) THEN"
+  "    json_extract (NEW.details, '$.action') IS NOT NULL AND json_extract (NEW.details, '$.item') IS NOT NULL END BEGIN"
+  "  INSERT INTO action_items (hour, action, item, agent_id, n)"
+  "    VALUES (NEW.ts / 3600000000, json_extract (NEW.details, '$.action'), json_extract (NEW.details, '$.item'),"
+  "            coalesce (NEW.agent_id, ''), 1)"
+  "    ON CONFLICT (hour, action, item, agent_id) DO UPDATE SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER action_items_delete AFTER DELETE ON activity"
+  "  WHEN OLD.kind = 'action-done' AND CASE WHEN json_valid (OLD.details) THEN"
+  "    json_extract (OLD.details, '$.action') IS NOT NULL AND json_extract (OLD.details, '$.item') IS NOT NULL END BEGIN"
+  "  UPDATE action_items SET n = n - 1"
+  "    WHERE hour = OLD.ts / 3600000000 AND action = json_extract (OLD.details, '$.action')"
+  "      AND item = json_extract (OLD.details, '$.item') AND agent_id = coalesce (OLD.agent_id, '');"
+  "  DELETE FROM action_items"
+  "    WHERE hour = OLD.ts / 3600000000 AND action = json_extract (OLD.details, '$.action')"
+  "      AND item = json_extract (OLD.details, '$.item') AND agent_id = coalesce (OLD.agent_id, '') AND n <= 0;"
+  "END;"
+  /* A row whose details change (an upgrade filling them in) moves: what
+   * it counted goes, what it counts now comes. */
+  "CREATE TRIGGER action_items_update_old AFTER UPDATE OF ts, agent_id, kind, details ON activity"
+  "  WHEN OLD.kind = 'action-done' AND CASE WHEN json_valid (OLD.details) THEN"
+  "    json_extract (OLD.details, '$.action') IS NOT NULL AND json_extract (OLD.details, '$.item') IS NOT NULL END BEGIN"
+  "  UPDATE action_items SET n = n - 1"
+  "    WHERE hour = OLD.ts / 3600000000 AND action = json_extract (OLD.details, '$.action')"
+  "      AND item = json_extract (OLD.details, '$.item') AND agent_id = coalesce (OLD.agent_id, '');"
+  "  DELETE FROM action_items"
+  "    WHERE hour = OLD.ts / 3600000000 AND action = json_extract (OLD.details, '$.action')"
+  "      AND item = json_extract (OLD.details, '$.item') AND agent_id = coalesce (OLD.agent_id, '') AND n <= 0;"
+  "END;"
+  "CREATE TRIGGER action_items_update_new AFTER UPDATE OF ts, agent_id, kind, details ON activity"
+  "  WHEN NEW.kind = 'action-done' AND CASE WHEN json_valid (NEW.details) THEN"
+  "    json_extract (NEW.details, '$.action') IS NOT NULL AND json_extract (NEW.details, '$.item') IS NOT NULL END BEGIN"
+  "  INSERT INTO action_items (hour, action, item, agent_id, n)"
+  "    VALUES (NEW.ts / 3600000000, json_extract (NEW.details, '$.action'), json_extract (NEW.details, '$.item'),"
+  "            coalesce (NEW.agent_id, ''), 1)"
+  "    ON CONFLICT (hour, action, item, agent_id) DO UPDATE SET n = n + 1;"
+  "END;"
+  /* activity_hourly summed over the agents, kept by the same triggers,
+   * so the dashboard's chart of all agents reads one row per hour, not
+   * one per agent and hour. */
+  "CREATE TABLE activity_hourly_total ("
+  "  hour INTEGER PRIMARY KEY,"
+  "  done INTEGER NOT NULL DEFAULT 0,"
+  "  waiting INTEGER NOT NULL DEFAULT 0,"
+  "  failed INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO activity_hourly_total (hour, done, waiting, failed)"
+  "  SELECT hour, sum (done), sum (waiting), sum (failed) FROM activity_hourly GROUP BY hour;"
+  "CREATE TRIGGER activity_hourly_total_insert AFTER INSERT ON activity"
+  "  WHEN NEW.kind IN ('action-done', 'approval-requested', 'action-failed') BEGIN"
+  "  INSERT INTO activity_hourly_total (hour, done, waiting, failed)"
+  "    VALUES (NEW.ts / 3600000000, NEW.kind = 'action-done', NEW.kind = 'approval-requested',"
+  "            NEW.kind = 'action-failed')"
+  "    ON CONFLICT (hour) DO UPDATE SET done = done + excluded.done,"
+  "      waiting = waiting + excluded.waiting, failed = failed + excluded.failed;"
+  "END;"
+  "CREATE TRIGGER activity_hourly_total_delete AFTER DELETE ON activity"
+  "  WHEN OLD.kind IN ('action-done', 'approval-requested', 'action-failed') BEGIN"
+  "  UPDATE activity_hourly_total SET done = done - (OLD.kind = 'action-done'),"
+  "    waiting = waiting - (OLD.kind = 'approval-requested'), failed = failed - (OLD.kind = 'action-failed')"
+  "    WHERE hour = OLD.ts / 3600000000;"
+  "END;",
 };
 
 const guint af_database_n_migrations = G_N_ELEMENTS (af_database_migrations);

@@ -91,16 +91,23 @@ af_metrics_store_actions_per_day (AfMetricsStore *self,
       bounds[i] = g_date_time_to_unix (d) * G_USEC_PER_SEC / HOUR_US;
     }
 
-  stmt = af_database_prepare (self->db,
-                              "SELECT hour, sum (done), sum (waiting), sum (failed) FROM activity_hourly"
-                              " WHERE hour >= ?1 AND hour < ?2 AND (?3 IS NULL OR agent_id = ?3)"
-                              " GROUP BY hour ORDER BY hour",
-                              error);
+  /* All agents: one row per hour from the totals, not one per agent. */
+  if (agent_id == NULL)
+    stmt = af_database_prepare (self->db,
+                                "SELECT hour, done, waiting, failed FROM activity_hourly_total"
+                                " WHERE hour >= ?1 AND hour < ?2 ORDER BY hour",
+                                error);
+  else
+    stmt = af_database_prepare (self->db,
+                                "SELECT hour, sum (done), sum (waiting), sum (failed) FROM activity_hourly"
+                                " WHERE hour >= ?1 AND hour < ?2 AND agent_id = ?3 GROUP BY hour ORDER BY hour",
+                                error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, bounds[0]);
   sqlite3_bind_int64 (stmt, 2, bounds[n_days]);
-  sqlite3_bind_text (stmt, 3, agent_id, -1, SQLITE_TRANSIENT);
+  if (agent_id != NULL)
+    sqlite3_bind_text (stmt, 3, agent_id, -1, SQLITE_TRANSIENT);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -177,9 +184,8 @@ af_metrics_store_items_per_action (AfMetricsStore *self,
   g_return_val_if_fail (AF_IS_METRICS_STORE (self), NULL);
 
   stmt = af_database_prepare (self->db,
-                              "SELECT json_extract (details, '$.action'), count (DISTINCT json_extract (details, '$.item'))"
-                              " FROM activity WHERE ts >= ?1 AND kind = 'action-done' AND (?2 IS NULL OR agent_id = ?2)"
-                              " AND json_valid (details) GROUP BY 1",
+                              "SELECT action, count (DISTINCT item) FROM action_items"
+                              " WHERE hour >= ?1 / 3600000000 AND (?2 IS NULL OR agent_id = ?2) GROUP BY 1",
                               error);
   if (stmt == NULL)
     return NULL;
