@@ -413,6 +413,44 @@ test_history_errors (Fixture      *f,
   g_assert_nonnull (strstr (error->message, "/invite"));
 }
 
+/* Each finish function takes only the results of its own async call: one
+ * from another call is a programming error caught by a critical, not a
+ * result read as the wrong type. */
+static void
+test_finish_checks_tag (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (AfSlackIdentity) id = NULL;
+  g_autofree char *wrong = NULL;
+
+  af_slack_client_auth_test_async (f->slack, NULL, af_test_ready_cb, &r);
+  af_test_await (&r);
+
+  g_test_expect_message ("af-slack-client", G_LOG_LEVEL_CRITICAL, "*is_tagged*");
+  wrong = af_slack_client_get_permalink_finish (f->slack, r, &error);
+  g_test_assert_expected_messages ();
+  g_assert_null (wrong);
+  g_assert_no_error (error);
+
+  g_test_expect_message ("af-slack-client", G_LOG_LEVEL_CRITICAL, "*is_tagged*");
+  g_assert_null (af_slack_client_post_message_finish (f->slack, r, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_test_expect_message ("af-slack-client", G_LOG_LEVEL_CRITICAL, "*is_tagged*");
+  g_assert_null (af_slack_client_history_finish (f->slack, r, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  /* The refused calls left the result to its own finish function. */
+  id = af_slack_client_auth_test_finish (f->slack, r, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  g_assert_cmpstr (id->team_id, ==, AF_SANDBOX_SLACK_TEAM);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -432,6 +470,7 @@ main (int   argc,
   ADD ("post-faults", test_post_faults);
   ADD ("history", test_history);
   ADD ("history-errors", test_history_errors);
+  ADD ("finish-checks-tag", test_finish_checks_tag);
 #undef ADD
 
   return g_test_run ();

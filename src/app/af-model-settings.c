@@ -408,6 +408,7 @@ af_model_settings_set_api_key_finish (AfModelSettings *self,
                                       GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_model_settings_set_api_key_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -453,6 +454,7 @@ af_model_settings_lookup_api_key_finish (AfModelSettings *self,
                                          GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_model_settings_lookup_api_key_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -670,6 +672,7 @@ af_model_settings_test_endpoint_finish (AfModelSettings *self,
                                         GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_model_settings_test_endpoint_async), 0);
 
   return (guint)g_task_propagate_int (G_TASK (result), error);
 }

@@ -639,6 +639,7 @@ af_account_manager_connect_auth0_finish (AfAccountManager *self,
                                          GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_account_manager_connect_auth0_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -541,6 +541,7 @@ af_account_manager_link_auth0_finish (AfAccountManager *self,
                                       GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_account_manager_link_auth0_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -637,6 +638,7 @@ af_account_manager_list_auth0_finish (AfAccountManager *self,
   JsonArray *accounts;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_account_manager_list_auth0_async), NULL);
 
   node = g_task_propagate_pointer (G_TASK (result), error);
   if (node == NULL)
@@ -683,6 +685,7 @@ af_account_manager_unlink_auth0_finish (AfAccountManager *self,
   GError *local_error = NULL;
 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_account_manager_unlink_auth0_async), FALSE);
 
   g_task_propagate_pointer (G_TASK (result), &local_error);
   if (local_error != NULL)

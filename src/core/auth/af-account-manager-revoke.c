@@ -245,8 +245,12 @@ revoke_one_finish (AfAccountManager *self,
                    AfRevocation     *outcome,
                    GError          **error)
 {
-  RevokeData *data = g_task_get_task_data (G_TASK (result));
+  RevokeData *data;
 
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, revoke_one_async), FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
   if (outcome != NULL)
     *outcome = data->outcome;
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -435,6 +439,7 @@ af_account_manager_disconnect_finish (AfAccountManager *self,
                                       GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_account_manager_disconnect_async), FALSE);
 
   if (revoked != NULL)
     *revoked = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "revoked"));
@@ -460,6 +465,7 @@ af_account_manager_disconnect_finish_full (AfAccountManager *self,
                                            GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_account_manager_disconnect_async), FALSE);
 
   if (revocation != NULL)
     *revocation = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "outcome"));
@@ -585,6 +591,7 @@ af_account_manager_retry_revocations_finish (AfAccountManager *self,
                                              GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_account_manager_retry_revocations_async), 0);
   return (guint)g_task_propagate_int (G_TASK (result), error);
 }
 
@@ -722,6 +729,7 @@ af_account_manager_forget_agent_finish (AfAccountManager *self,
                                         GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_account_manager_forget_agent_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

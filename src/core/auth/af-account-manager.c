@@ -459,6 +459,7 @@ af_account_manager_connect_finish (AfAccountManager *self,
   AfConnection *connection;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_account_manager_connect_async), NULL);
 
   connection = g_task_propagate_pointer (G_TASK (result), error);
   if (connection != NULL && missing_capabilities != NULL)
@@ -572,6 +573,7 @@ af_account_manager_connect_token_finish (AfAccountManager *self,
                                          GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_account_manager_connect_token_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

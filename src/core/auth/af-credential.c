@@ -462,6 +462,9 @@ af_credential_get_token_finish (AfTokenSource *source,
                                 GAsyncResult  *result,
                                 GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, source), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_credential_get_token_async), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -768,6 +768,7 @@ af_loopback_server_wait_finish (AfLoopbackServer *self,
                                 GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_loopback_server_wait_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -370,6 +370,7 @@ af_oauth_flow_run_finish (AfOAuthFlow  *self,
                           GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_oauth_flow_run_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

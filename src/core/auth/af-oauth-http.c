@@ -122,7 +122,8 @@ af_oauth_http_request_finish (GAsyncResult *result,
 {
   JsonObject *obj;
 
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_oauth_http_request_async), NULL);
 
   obj = g_task_propagate_pointer (G_TASK (result), error);
   if (obj != NULL && status != NULL)
@@ -408,7 +409,8 @@ af_oauth_fetch_identity_finish (GAsyncResult *result,
 {
   g_auto (GStrv) identity = NULL;
 
-  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_oauth_fetch_identity_async), FALSE);
 
   identity = g_task_propagate_pointer (G_TASK (result), error);
   if (identity == NULL)
@@ -687,6 +689,7 @@ af_oauth_revoke_async (AfProvider         *provider,
 void
 af_oauth_revoke_finish (GAsyncResult *result)
 {
-  g_return_if_fail (G_IS_TASK (result));
+  g_return_if_fail (g_task_is_valid (result, NULL));
+  g_return_if_fail (g_async_result_is_tagged (result, af_oauth_revoke_async));
   g_task_propagate_boolean (G_TASK (result), NULL);
 }

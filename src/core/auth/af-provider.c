@@ -799,7 +799,8 @@ AfProvider *
 af_provider_discover_finish (GAsyncResult *result,
                              GError      **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_provider_discover_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

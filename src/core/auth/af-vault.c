@@ -302,6 +302,7 @@ af_vault_store_finish (AfVault      *self,
                        GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_vault_store_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -375,6 +376,7 @@ af_vault_lookup_finish (AfVault      *self,
                         GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_vault_lookup_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -428,6 +430,7 @@ af_vault_clear_finish (AfVault      *self,
                        GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_vault_clear_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -527,5 +530,6 @@ af_vault_find_finish (AfVault      *self,
                       GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_vault_find_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

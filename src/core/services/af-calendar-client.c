@@ -435,6 +435,7 @@ af_calendar_client_sync_finish (AfCalendarClient *self,
                                 GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_calendar_client_sync_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -466,6 +467,7 @@ af_calendar_client_list_events_finish (AfCalendarClient *self,
                                        GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_calendar_client_list_events_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -608,6 +610,7 @@ af_calendar_client_get_event_finish (AfCalendarClient *self,
                                      GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_calendar_client_get_event_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -623,6 +626,7 @@ af_calendar_client_insert_event_finish (AfCalendarClient *self,
                                         GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_calendar_client_insert_event_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -657,6 +661,7 @@ af_calendar_client_patch_event_finish (AfCalendarClient *self,
                                        GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_calendar_client_patch_event_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -705,6 +710,7 @@ af_calendar_client_delete_event_finish (AfCalendarClient *self,
                                         GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_calendar_client_delete_event_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -839,6 +845,7 @@ af_calendar_client_free_busy_finish (AfCalendarClient *self,
                                      GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_calendar_client_free_busy_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

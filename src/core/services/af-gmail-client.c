@@ -177,6 +177,7 @@ af_gmail_client_get_history_id_finish (AfGmailClient *self,
                                        GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_gmail_client_get_history_id_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -279,6 +280,9 @@ af_gmail_client_list_page_finish (AfGmailClient *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_gmail_client_list_page_async), NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -331,6 +335,7 @@ af_gmail_client_list_messages_finish (AfGmailClient *self,
   GPtrArray       *ids;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_gmail_client_list_messages_async), NULL);
 
   page = g_task_propagate_pointer (G_TASK (result), error);
   if (page == NULL)
@@ -374,6 +379,7 @@ af_gmail_client_get_message_finish (AfGmailClient *self,
                                     GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_gmail_client_get_message_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -404,6 +410,7 @@ af_gmail_client_list_labels_finish (AfGmailClient *self,
                                     GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_gmail_client_list_labels_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -449,6 +456,7 @@ af_gmail_client_create_label_finish (AfGmailClient *self,
                                      GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_gmail_client_create_label_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -567,7 +575,8 @@ af_gmail_client_modify_finish (AfGmailClient *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_gmail_client_modify_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -717,6 +726,7 @@ af_gmail_client_create_draft_finish_full (AfGmailClient *self,
   g_auto (GStrv) ids = NULL;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_gmail_client_create_draft_async), NULL);
 
   ids = g_task_propagate_pointer (G_TASK (result), error);
   if (ids == NULL)
@@ -756,6 +766,7 @@ af_gmail_client_send_finish (AfGmailClient *self,
                              GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_gmail_client_send_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -849,6 +860,7 @@ af_gmail_client_find_by_message_id_finish (AfGmailClient *self,
   char *id;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_gmail_client_find_by_message_id_async), NULL);
 
   id = g_task_propagate_pointer (G_TASK (result), error);
   if (id != NULL && *id == '\0')

@@ -906,6 +906,7 @@ af_http_client_request_finish (AfHttpClient *self,
 {
   g_return_val_if_fail (AF_IS_HTTP_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_http_client_request_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -991,6 +992,7 @@ af_http_client_json_finish (AfHttpClient *self,
 {
   g_return_val_if_fail (AF_IS_HTTP_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_http_client_json_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

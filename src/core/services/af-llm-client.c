@@ -473,6 +473,7 @@ af_llm_client_chat_finish (AfLlmClient  *self,
                            GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_llm_client_chat_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -72,6 +72,7 @@ void     af_slack_client_call_api (AfSlackClient      *self,
                                    gpointer            user_data);
 gpointer af_slack_client_finish_pointer (gpointer      self,
                                          GAsyncResult *result,
+                                         gpointer      source_tag,
                                          GError      **error);
 
 G_END_DECLS

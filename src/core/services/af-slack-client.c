@@ -226,9 +226,11 @@ af_slack_client_call_api (AfSlackClient      *self,
 gpointer
 af_slack_client_finish_pointer (gpointer      self,
                                 GAsyncResult *result,
+                                gpointer      source_tag,
                                 GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -274,7 +276,7 @@ af_slack_client_auth_test_finish (AfSlackClient *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  return af_slack_client_finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, af_slack_client_auth_test_async, error);
 }
 
 /* conversations.list */
@@ -409,7 +411,7 @@ af_slack_client_list_conversations_finish (AfSlackClient *self,
                                            GAsyncResult  *result,
                                            GError       **error)
 {
-  return af_slack_client_finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, af_slack_client_list_conversations_async, error);
 }
 
 /* conversations.open */
@@ -453,7 +455,7 @@ af_slack_client_open_conversation_finish (AfSlackClient *self,
                                           GAsyncResult  *result,
                                           GError       **error)
 {
-  return af_slack_client_finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, af_slack_client_open_conversation_async, error);
 }
 
 /* users.lookupByEmail */
@@ -506,7 +508,7 @@ af_slack_client_lookup_user_by_email_finish (AfSlackClient *self,
                                              GAsyncResult  *result,
                                              GError       **error)
 {
-  return af_slack_client_finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, af_slack_client_lookup_user_by_email_async, error);
 }
 
 /* chat.postMessage */
@@ -765,7 +767,7 @@ af_slack_client_post_message_finish_full (AfSlackClient *self,
                                           char         **channel_id,
                                           GError       **error)
 {
-  g_auto (GStrv) posted = af_slack_client_finish_pointer (self, result, error);
+  g_auto (GStrv) posted = af_slack_client_finish_pointer (self, result, af_slack_client_post_message_async, error);
 
   if (posted == NULL)
     return NULL;
@@ -814,7 +816,7 @@ af_slack_client_get_permalink_finish (AfSlackClient *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  return af_slack_client_finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, af_slack_client_get_permalink_async, error);
 }
 
 /* GObject */

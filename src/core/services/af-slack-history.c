@@ -245,5 +245,5 @@ af_slack_client_find_by_metadata_finish (AfSlackClient *self,
                                          GAsyncResult  *result,
                                          GError       **error)
 {
-  return af_slack_client_finish_pointer (self, result, error);
+  return af_slack_client_finish_pointer (self, result, af_slack_client_find_by_metadata_async, error);
 }
