@@ -82,10 +82,12 @@ test_disk_full (void)
   g_autoptr (AfDatabase) db = NULL;
   guint committed = 0;
 
-  /* A private mount namespace keeps the small tmpfs to this process. */
+  /* A private mount namespace keeps the small tmpfs to this process. A
+   * megabyte holds the empty schema (its tables, indexes and triggers) and
+   * some batches, not the thousand the loop would write. */
   if (unshare (CLONE_NEWNS) != 0 ||
       mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-      mount ("tmpfs", dir, "tmpfs", 0, "size=256k") != 0)
+      mount ("tmpfs", dir, "tmpfs", 0, "size=1m") != 0)
     {
       g_test_skip_printf ("cannot mount a small tmpfs here: %s", g_strerror (errno));
       g_rmdir (dir);
