@@ -156,14 +156,26 @@ on_batch_cb (GObject      *source,
   g_ptr_array_unref (batch->planned);
   g_free (batch->action);
   g_free (batch);
-  if (--run->n_batches > 0)
+  run->n_batches--;
+  if (run->finish_outcome != NULL)
+    {
+      /* The run ended meanwhile: it finishes once the last batch is back. */
+      if (run->n_batches == 0)
+        {
+          g_autoptr (GError) finish_error = g_steal_pointer (&run->finish_error);
+
+          af_run_finish (run, run->finish_outcome, finish_error);
+        }
+      return;
+    }
+  /* The actions go on if they were waiting for a batch; not when they
+   * wait for a single action of their own, which goes on by itself. A
+   * batch whose results are not on disk stops them (af_run_next_action):
+   * its actions stay "executing" and are reconciled at the next start. */
+  if (!run->awaiting_batches)
     return;
-  /* The actions went out but their results are not on disk: they stay
-   * "executing" and are reconciled at the next start. */
-  if (run->write_error != NULL)
-    af_run_finish_with_error (run, run->write_error);
-  else
-    af_run_next_action (run);
+  run->awaiting_batches = FALSE;
+  af_run_next_action (run);
 }
 
 /* Sends @g's actions as one batch. Their entries become "executing" only

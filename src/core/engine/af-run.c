@@ -44,6 +44,7 @@ run_free (AfRun *run)
   g_clear_pointer (&run->seen_later, g_hash_table_unref);
   g_clear_pointer (&run->failed_items, g_hash_table_unref);
   g_clear_error (&run->write_error);
+  g_clear_error (&run->finish_error);
   g_clear_error (&run->log_error);
   g_clear_error (&run->unconfirmed);
   g_clear_handle_id (&run->timeout_id, g_source_remove);
@@ -157,6 +158,17 @@ af_run_finish (AfRun      *run,
   gint64   now = g_get_real_time ();
   GTask   *task = run->task;
 
+  if (run->n_batches > 0)
+    {
+      /* Batches are still out: their outcomes are recorded first (the
+       * last one back finishes the run), and the run is freed only then. */
+      if (run->finish_outcome == NULL)
+        {
+          run->finish_outcome = outcome;
+          run->finish_error = error ? g_error_copy (error) : NULL;
+        }
+      return;
+    }
   g_clear_handle_id (&run->timeout_id, g_source_remove);
   /* What the run did and could not record makes it a failed run, with
    * the reason (a full disk, say) in its outcome: never a success. */
