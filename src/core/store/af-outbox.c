@@ -151,8 +151,10 @@ af_outbox_reserve (AfOutbox     *self,
                    AfOutboxState state,
                    GError      **error)
 {
-  sqlite3_stmt *stmt;
-  gint64        now = g_get_real_time ();
+  sqlite3_stmt  *stmt;
+  AfOutboxEntry *entry = NULL;
+  gint64         now = g_get_real_time ();
+  int            rc;
 
   g_return_val_if_fail (AF_IS_OUTBOX (self), NULL);
   g_return_val_if_fail (key != NULL && agent_id != NULL && action != NULL, NULL);
@@ -160,7 +162,7 @@ af_outbox_reserve (AfOutbox     *self,
   stmt = af_database_prepare (self->db,
                               "INSERT INTO outbox (idempotency_key, agent_id, run_id, action, params, state,"
                               " created_at, updated_at, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)"
-                              " ON CONFLICT (idempotency_key) DO NOTHING",
+                              " ON CONFLICT (idempotency_key) DO NOTHING RETURNING " COLUMNS,
                               error);
   if (stmt == NULL)
     return NULL;
@@ -173,8 +175,25 @@ af_outbox_reserve (AfOutbox     *self,
   sqlite3_bind_text (stmt, 6, state_nick (state), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, now);
   sqlite3_bind_text (stmt, 8, self->owner, -1, SQLITE_TRANSIENT);
-  if (!af_database_step_done (self->db, stmt, error))
-    return NULL;
+  /* A new entry comes back from the insert itself (RETURNING, SQLite
+   * 3.35); one reserved before is read by its key. As with any write,
+   * the grouped appends before it are on disk first. */
+  if (!af_database_flush (self->db, error))
+    {
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    entry = entry_from_row (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      af_database_set_error (self->db, rc, error, "write to the outbox");
+      return NULL;
+    }
+  if (entry != NULL)
+    return entry;
 
   return get_by_key (self, key, error);
 }
