@@ -190,19 +190,21 @@ af_run_send_group (AfRun      *run,
   g_autoptr (GPtrArray) planned = g_steal_pointer (&g->planned);
   g_autoptr (GPtrArray) items = g_ptr_array_new ();
   g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr (GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), planned->len);
   g_autoptr (GError) error = NULL;
   Batch *batch;
 
   g->planned = g_ptr_array_new_with_free_func ((GDestroyNotify)af_planned_free);
   af_run_begin_writes (run);
-  for (guint i = 0; i < planned->len && error == NULL; i++)
+  for (guint i = 0; i < planned->len; i++)
     {
       AfPlanned *p = g_ptr_array_index (planned, i);
 
-      af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_EXECUTING, NULL, &error);
+      g_array_append_val (ids, p->outbox_id);
       g_ptr_array_add (items, p->item);
       g_ptr_array_add (keys, p->key);
     }
+  af_outbox_set_states (self->outbox, (const gint64 *)ids->data, ids->len, AF_OUTBOX_EXECUTING, &error);
   if (error != NULL)
     {
       af_database_rollback (self->db);

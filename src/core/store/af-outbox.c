@@ -242,6 +242,40 @@ af_outbox_set_state (AfOutbox     *self,
   return af_database_step_done (self->db, stmt, error);
 }
 
+gboolean
+af_outbox_set_states (AfOutbox     *self,
+                      const gint64 *ids,
+                      guint         n_ids,
+                      AfOutboxState state,
+                      GError      **error)
+{
+  sqlite3_stmt *stmt;
+  GString      *list;
+  gboolean      ok;
+
+  g_return_val_if_fail (AF_IS_OUTBOX (self), FALSE);
+  if (n_ids == 0)
+    return TRUE;
+  stmt = af_database_prepare (self->db,
+                              "UPDATE outbox SET state = ?2, updated_at = ?3, owner = ?4"
+                              " WHERE id IN (SELECT value FROM json_each (?1))",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  /* The ids as a JSON array: one statement, whatever their number. */
+  list = g_string_new ("[");
+  for (guint i = 0; i < n_ids; i++)
+    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i ? "," : "", ids[i]);
+  g_string_append_c (list, ']');
+  sqlite3_bind_text (stmt, 1, list->str, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, state_nick (state), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
+  sqlite3_bind_text (stmt, 4, self->owner, -1, SQLITE_TRANSIENT);
+  ok = af_database_step_done (self->db, stmt, error);
+  g_string_free (list, TRUE);
+  return ok;
+}
+
 GPtrArray *
 af_outbox_list (AfOutbox     *self,
                 AfOutboxState state,
