@@ -848,6 +848,47 @@ test_mail_backlog_requests (Fixture      *f,
                     json_object_get_int_member (first, "done") + json_object_get_int_member (result, "done"));
 }
 
+/* A backlog with more than one full batch of the same change: the run
+ * sends the next batch while the first is still out (up to four, the HTTP
+ * client's cap per service), instead of waiting for each. */
+static void
+test_mail_batches_in_flight (Fixture      *f,
+                             gconstpointer data)
+{
+  AfAgent *agent = add_agent (f, "email-assistant", "gmail.read gmail.modify gmail.compose", NULL, NULL);
+  guint    done_before, done_meanwhile;
+  g_autoptr (JsonObject) first = NULL;
+  AfTestRun run = { 0 };
+
+  first = run_sync (f, agent);
+  done_before = count_entries (f, AF_OUTBOX_DONE);
+  af_sandbox_generate_messages (f->sandbox, 2500, 11);
+  /* Slow enough that the first batch is still out when the run has
+   * planned the next thousand actions, even on a busy machine. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.messages.batchModify", AF_SANDBOX_ROUTE_LATENCY, G_MAXINT, 4000);
+  af_sandbox_reset_counts (f->sandbox);
+
+  af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, af_test_run_cb, &run);
+  while (!run.done && af_sandbox_get_count (f->sandbox, "gmail.users.messages.batchModify") < 2)
+    g_main_context_iteration (NULL, TRUE);
+  /* A second batch went out before any came back. */
+  done_meanwhile = count_entries (f, AF_OUTBOX_DONE);
+  g_assert_false (run.done);
+  g_assert_cmpuint (done_meanwhile, ==, done_before);
+  g_assert_cmpuint (count_entries (f, AF_OUTBOX_EXECUTING), >=, 2 * AF_EXECUTOR_BATCH_MAX);
+
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (run.error);
+  g_assert_cmpint (json_object_get_int_member (run.result, "failed"), ==, 0);
+  /* Every action settled, each once. */
+  g_assert_cmpuint (count_entries (f, AF_OUTBOX_EXECUTING), ==, 0);
+  g_assert_cmpuint (count_entries (f, AF_OUTBOX_PENDING), ==, 0);
+  g_assert_cmpuint (count (f, agent, "action-done"), ==,
+                    json_object_get_int_member (first, "done") + json_object_get_int_member (run.result, "done"));
+  g_clear_pointer (&run.result, json_object_unref);
+}
+
 static void
 test_mail_batch_failure (Fixture      *f,
                          gconstpointer data)
@@ -1059,6 +1100,7 @@ main (int   argc,
   ADD ("/engine-sandbox/gmail-cursor-test-run-meanwhile", test_gmail_cursor_test_run_meanwhile);
   ADD ("/engine-sandbox/mail-backlog-requests", test_mail_backlog_requests);
   ADD ("/engine-sandbox/mail-batch-failure", test_mail_batch_failure);
+  ADD ("/engine-sandbox/mail-batches-in-flight", test_mail_batches_in_flight);
 #undef ADD
   for (guint i = 0; i < G_N_ELEMENTS (crash_cases); i++)
     {

@@ -64,6 +64,39 @@ test_unknown_state (AfTestStore  *f,
   g_assert_cmpint (read->state, ==, AF_OUTBOX_FAILED);
 }
 
+/* Many entries to one state in one statement: those, and only those, with
+ * their results kept; a new entry comes back from its reserve whole. */
+static void
+test_set_states (AfTestStore  *f,
+                 gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
+  gint64 ids[3];
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("a:m%u:label", i);
+      g_autoptr (AfOutboxEntry) entry = af_outbox_reserve (outbox, key, "a", 1, "label", "{\"n\":1}",
+                                                           AF_OUTBOX_PENDING, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (entry->key, ==, key);
+      g_assert_cmpstr (entry->params, ==, "{\"n\":1}");
+      g_assert_cmpint (entry->state, ==, AF_OUTBOX_PENDING);
+      if (i < 3)
+        ids[i] = entry->id;
+    }
+  g_assert_true (af_outbox_set_state (outbox, ids[1], AF_OUTBOX_FAILED, "{\"why\":1}", &error));
+  g_assert_true (af_outbox_set_states (outbox, ids, 3, AF_OUTBOX_EXECUTING, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_EXECUTING), ==, 3);
+  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_PENDING), ==, 1);
+  g_assert_cmpint (af_test_store_query_int (f, "SELECT count (*) FROM outbox WHERE result IS NOT NULL"), ==, 1);
+  g_assert_true (af_outbox_set_states (outbox, ids, 0, AF_OUTBOX_DONE, &error));
+  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_DONE), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -73,6 +106,9 @@ main (int   argc,
   g_test_add ("/outbox-store/states-as-strings", AfTestStore, NULL, af_test_store_setup, test_states_as_strings,
               af_test_store_teardown);
   g_test_add ("/outbox-store/unknown-state", AfTestStore, NULL, af_test_store_setup, test_unknown_state,
+              af_test_store_teardown);
+
+  g_test_add ("/outbox-store/set-states", AfTestStore, NULL, af_test_store_setup, test_set_states,
               af_test_store_teardown);
 
   return g_test_run ();

@@ -96,6 +96,45 @@ test_seen_items (AfTestStore  *f,
   g_assert_cmpint (af_test_store_query_int (f, "SELECT count (*) FROM seen_items"), ==, 2);
 }
 
+/* Many ids at once, across the store's chunks of 500: the seen ones of
+ * this agent, each once, whatever their position. */
+static void
+test_seen_among (AfTestStore  *f,
+                 gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfRunStore) store = af_run_store_new (f->db);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = NULL;
+  g_autoptr (GHashTable) none = NULL;
+
+  for (guint i = 0; i < 1203; i++)
+    g_ptr_array_add (ids, g_strdup_printf ("m%u", i));
+  /* The first and last of each chunk, one in the middle, an own mail. */
+  g_assert_true (af_run_store_mark_seen (store, "agent-1", "m0", &error));
+  g_assert_true (af_run_store_mark_seen (store, "agent-1", "m499", &error));
+  g_assert_true (af_run_store_mark_seen (store, "agent-1", "m500", &error));
+  g_assert_true (af_run_store_mark_seen (store, "agent-1", "m777", &error));
+  g_assert_true (af_run_store_mark_seen (store, "agent-1", "m1202", &error));
+  g_assert_true (af_run_store_mark_seen (store, "agent-1", "own:m3", &error));
+  g_assert_true (af_run_store_mark_seen (store, "agent-2", "m4", &error));
+  g_assert_no_error (error);
+
+  seen = af_run_store_seen_among (store, "agent-1", (const char *const *)ids->pdata, ids->len);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 5);
+  g_assert_true (g_hash_table_contains (seen, "m0"));
+  g_assert_true (g_hash_table_contains (seen, "m499"));
+  g_assert_true (g_hash_table_contains (seen, "m500"));
+  g_assert_true (g_hash_table_contains (seen, "m777"));
+  g_assert_true (g_hash_table_contains (seen, "m1202"));
+  /* Another agent's, and an own mail asked by its bare id: not seen. */
+  g_assert_false (g_hash_table_contains (seen, "m4"));
+  g_assert_false (g_hash_table_contains (seen, "m3"));
+
+  none = af_run_store_seen_among (store, "agent-3", (const char *const *)ids->pdata, ids->len);
+  g_assert_cmpuint (g_hash_table_size (none), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -104,6 +143,9 @@ main (int   argc,
 
   g_test_add ("/run-store/run-life", AfTestStore, NULL, af_test_store_setup, test_run_life, af_test_store_teardown);
   g_test_add ("/run-store/seen-items", AfTestStore, NULL, af_test_store_setup, test_seen_items,
+              af_test_store_teardown);
+
+  g_test_add ("/run-store/seen-among", AfTestStore, NULL, af_test_store_setup, test_seen_among,
               af_test_store_teardown);
 
   return g_test_run ();

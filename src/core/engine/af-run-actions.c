@@ -179,8 +179,9 @@ request_approval (AfRun         *run,
 }
 
 /* Takes the planned actions in turn. Most go out one at a time; label-type
- * ones are gathered per change and go out in batches, the run waiting for
- * a batch when it is full and for the rest at the end. A loop, not a
+ * ones are gathered per change and go out in batches, up to
+ * AF_RUN_BATCHES_IN_FLIGHT at once while the run goes on, waiting for one
+ * when that many are out and for the rest at the end. A loop, not a
  * recursion: a backlog is tens of thousands of steps. */
 void
 af_run_next_action (AfRun *run)
@@ -210,6 +211,8 @@ af_run_next_action (AfRun *run)
           /* A batch could not be recorded: stop, once the others are back. */
           if (run->n_batches == 0)
             af_run_finish_with_error (run, run->write_error);
+          else
+            run->awaiting_batches = TRUE;
           return;
         }
 
@@ -219,13 +222,12 @@ af_run_next_action (AfRun *run)
           if (!af_run_end_writes (run, &error))
             af_run_finish_with_error (run, error);
           /* The last batches; on_batch_cb comes back here. */
-          else if (!af_run_send_groups (run))
-            {
-              if (run->write_error != NULL)
-                af_run_finish_with_error (run, run->write_error);
-              else
-                af_run_finish (run, "succeeded", NULL);
-            }
+          else if (af_run_send_groups (run))
+            run->awaiting_batches = TRUE;
+          else if (run->write_error != NULL)
+            af_run_finish_with_error (run, run->write_error);
+          else
+            af_run_finish (run, "succeeded", NULL);
           return;
         }
       af_run_begin_writes (run);
@@ -390,13 +392,19 @@ af_run_next_action (AfRun *run)
         }
       if (full != NULL)
         {
-          /* A full batch goes out: on_batch_cb comes back here. */
+          /* A full batch goes out, and the actions go on while fewer than
+           * AF_RUN_BATCHES_IN_FLIGHT are out; else on_batch_cb comes back
+           * here. */
           g_autofree char *key = g_strdup (full->key);
           gboolean         sent = af_run_send_group (run, full);
 
           g_hash_table_remove (run->groups, key);
           if (!sent && run->n_batches == 0)
             af_run_finish_with_error (run, run->write_error);
+          else if (sent && run->n_batches < AF_RUN_BATCHES_IN_FLIGHT)
+            continue;
+          else
+            run->awaiting_batches = TRUE;
           return;
         }
 

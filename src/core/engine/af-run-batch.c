@@ -156,14 +156,26 @@ on_batch_cb (GObject      *source,
   g_ptr_array_unref (batch->planned);
   g_free (batch->action);
   g_free (batch);
-  if (--run->n_batches > 0)
+  run->n_batches--;
+  if (run->finish_outcome != NULL)
+    {
+      /* The run ended meanwhile: it finishes once the last batch is back. */
+      if (run->n_batches == 0)
+        {
+          g_autoptr (GError) finish_error = g_steal_pointer (&run->finish_error);
+
+          af_run_finish (run, run->finish_outcome, finish_error);
+        }
+      return;
+    }
+  /* The actions go on if they were waiting for a batch; not when they
+   * wait for a single action of their own, which goes on by itself. A
+   * batch whose results are not on disk stops them (af_run_next_action):
+   * its actions stay "executing" and are reconciled at the next start. */
+  if (!run->awaiting_batches)
     return;
-  /* The actions went out but their results are not on disk: they stay
-   * "executing" and are reconciled at the next start. */
-  if (run->write_error != NULL)
-    af_run_finish_with_error (run, run->write_error);
-  else
-    af_run_next_action (run);
+  run->awaiting_batches = FALSE;
+  af_run_next_action (run);
 }
 
 /* Sends @g's actions as one batch. Their entries become "executing" only
@@ -178,19 +190,21 @@ af_run_send_group (AfRun      *run,
   g_autoptr (GPtrArray) planned = g_steal_pointer (&g->planned);
   g_autoptr (GPtrArray) items = g_ptr_array_new ();
   g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr (GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), planned->len);
   g_autoptr (GError) error = NULL;
   Batch *batch;
 
   g->planned = g_ptr_array_new_with_free_func ((GDestroyNotify)af_planned_free);
   af_run_begin_writes (run);
-  for (guint i = 0; i < planned->len && error == NULL; i++)
+  for (guint i = 0; i < planned->len; i++)
     {
       AfPlanned *p = g_ptr_array_index (planned, i);
 
-      af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_EXECUTING, NULL, &error);
+      g_array_append_val (ids, p->outbox_id);
       g_ptr_array_add (items, p->item);
       g_ptr_array_add (keys, p->key);
     }
+  af_outbox_set_states (self->outbox, (const gint64 *)ids->data, ids->len, AF_OUTBOX_EXECUTING, &error);
   if (error != NULL)
     {
       af_database_rollback (self->db);

@@ -52,19 +52,26 @@ typedef struct
   JsonObject   *done_by_action; /* action → how many done */
   /* Label-type actions go out in batches (one batchModify for up to
    * AF_EXECUTOR_BATCH_MAX messages); each keeps its own outbox entry. */
-  GHashTable *groups;       /* "action\nparams" → AfRunGroup, not sent yet */
-  GHashTable *unsettled;    /* item id → its batched actions not finished */
-  GHashTable *seen_later;   /* item ids whose marker waits for those */
-  GHashTable *failed_items; /* item ids not to record as seen: a batched
-                             * action failed, or one is still held by
-                             * another process or of unknown outcome */
-  guint    n_batches;       /* batches in flight */
-  gboolean keep_cursor;     /* a batch failed: read those items again */
-  gboolean writing;         /* in a transaction: see af_run_begin_writes() */
-  GError  *write_error;     /* a batch's results could not be recorded */
-  GError  *log_error;       /* a step of its activity could not be recorded */
-  GError  *unconfirmed;     /* the current action's error, while asking the service */
+  GHashTable *groups;           /* "action\nparams" → AfRunGroup, not sent yet */
+  GHashTable *unsettled;        /* item id → its batched actions not finished */
+  GHashTable *seen_later;       /* item ids whose marker waits for those */
+  GHashTable *failed_items;     /* item ids not to record as seen: a batched
+                                 * action failed, or one is still held by
+                                 * another process or of unknown outcome */
+  guint       n_batches;        /* batches in flight */
+  gboolean    awaiting_batches; /* the actions wait for a batch to come back */
+  const char *finish_outcome;   /* the run ended with batches in flight: */
+  GError     *finish_error;     /* it finishes once they are back */
+  gboolean    keep_cursor;      /* a batch failed: read those items again */
+  gboolean    writing;          /* in a transaction: see af_run_begin_writes() */
+  GError     *write_error;      /* a batch's results could not be recorded */
+  GError     *log_error;        /* a step of its activity could not be recorded */
+  GError     *unconfirmed;      /* the current action's error, while asking the service */
 } AfRun;
+
+/* Batches a run keeps in flight while it goes on with its actions: as
+ * many as AfHttpClient sends at once to one service. */
+#define AF_RUN_BATCHES_IN_FLIGHT 4
 
 /* Actions with the same change, waiting to go out as one batch. */
 typedef struct

@@ -44,6 +44,7 @@ run_free (AfRun *run)
   g_clear_pointer (&run->seen_later, g_hash_table_unref);
   g_clear_pointer (&run->failed_items, g_hash_table_unref);
   g_clear_error (&run->write_error);
+  g_clear_error (&run->finish_error);
   g_clear_error (&run->log_error);
   g_clear_error (&run->unconfirmed);
   g_clear_handle_id (&run->timeout_id, g_source_remove);
@@ -157,6 +158,17 @@ af_run_finish (AfRun      *run,
   gint64   now = g_get_real_time ();
   GTask   *task = run->task;
 
+  if (run->n_batches > 0)
+    {
+      /* Batches are still out: their outcomes are recorded first (the
+       * last one back finishes the run), and the run is freed only then. */
+      if (run->finish_outcome == NULL)
+        {
+          run->finish_outcome = outcome;
+          run->finish_error = error ? g_error_copy (error) : NULL;
+        }
+      return;
+    }
   g_clear_handle_id (&run->timeout_id, g_source_remove);
   /* What the run did and could not record makes it a failed run, with
    * the reason (a full disk, say) in its outcome: never a success. */
@@ -474,15 +486,32 @@ on_fetch_cb (GObject      *source,
     }
 
   /* New items only: de-duplicated by id, across runs. */
-  for (guint i = 0; i < items->len;)
-    {
-      const char *item_id = json_object_get_string_member_with_default (g_ptr_array_index (items, i), "id", NULL);
+  {
+    g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+    g_autoptr (GHashTable) seen = NULL;
+    g_autoptr (GPtrArray) fresh = g_ptr_array_new_full (items->len, (GDestroyNotify)json_object_unref);
 
-      if (item_id == NULL || af_run_store_is_seen (self->run_store, agent_id, item_id))
-        g_ptr_array_remove_index (items, i);
-      else
-        i++;
-    }
+    for (guint i = 0; i < items->len; i++)
+      {
+        const char *item_id = json_object_get_string_member_with_default (g_ptr_array_index (items, i), "id", NULL);
+
+        if (item_id != NULL)
+          g_ptr_array_add (ids, (gpointer)item_id);
+      }
+    seen = af_run_store_seen_among (self->run_store, agent_id, (const char *const *)ids->pdata, ids->len);
+    for (guint i = 0; i < items->len; i++)
+      {
+        JsonObject *item = g_ptr_array_index (items, i);
+        const char *item_id = json_object_get_string_member_with_default (item, "id", NULL);
+
+        if (item_id != NULL && !g_hash_table_contains (seen, item_id))
+          g_ptr_array_add (fresh, json_object_ref (item));
+      }
+    /* The same array: the executor knows it (commit_fetch). */
+    g_ptr_array_set_size (items, 0);
+    for (guint i = 0; i < fresh->len; i++)
+      g_ptr_array_add (items, json_object_ref (g_ptr_array_index (fresh, i)));
+  }
   n_new = items->len;
   details = json_object_new ();
   json_object_set_int_member (details, "new", n_new);

@@ -174,6 +174,34 @@ is_known (AfServicesExecutor *self,
   return af_run_store_is_either_seen (runs, af_agent_get_id (agent), id, own);
 }
 
+/* is_known() for many: the ids among @ids (strings) the agent dealt with
+ * or wrote itself, in a few queries rather than one per message. */
+static GHashTable *
+known_among (AfServicesExecutor *self,
+             AfAgent            *agent,
+             GPtrArray          *ids)
+{
+  g_autoptr (GPtrArray) asked = g_ptr_array_new_full (ids->len * 2, g_free);
+  g_autoptr (GHashTable) seen = NULL;
+  g_autoptr (AfRunStore) runs = NULL;
+  GHashTable *known = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (self->db == NULL)
+    return known;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_ptr_array_add (asked, g_strdup (g_ptr_array_index (ids, i)));
+      g_ptr_array_add (asked, g_strconcat ("own:", g_ptr_array_index (ids, i), NULL));
+    }
+  runs = af_run_store_new (self->db);
+  seen = af_run_store_seen_among (runs, af_agent_get_id (agent), (const char *const *)asked->pdata, asked->len);
+  for (guint i = 0; i < ids->len; i++)
+    if (g_hash_table_contains (seen, g_ptr_array_index (asked, 2 * i)) ||
+        g_hash_table_contains (seen, g_ptr_array_index (asked, 2 * i + 1)))
+      g_hash_table_add (known, g_ptr_array_index (ids, i));
+  return known;
+}
+
 /* Remembers a message the agent wrote (a draft, a sent mail), so it never
  * takes it for new mail, whatever its labels say by then. */
 void
@@ -494,13 +522,17 @@ on_sync_cb (GObject      *source,
   /* What the agent dealt with already (listed again after a resync) or
    * wrote itself is not read again: no quota spent on it. */
   op->ids = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < sync->message_ids->len; i++)
-    {
-      const char *id = g_ptr_array_index (sync->message_ids, i);
+  {
+    g_autoptr (GHashTable) known = known_among (self, op->agent, sync->message_ids);
 
-      if (!is_known (self, op->agent, id))
-        g_ptr_array_add (op->ids, g_strdup (id));
-    }
+    for (guint i = 0; i < sync->message_ids->len; i++)
+      {
+        const char *id = g_ptr_array_index (sync->message_ids, i);
+
+        if (!g_hash_table_contains (known, id))
+          g_ptr_array_add (op->ids, g_strdup (id));
+      }
+  }
   fetch_messages (task);
 }
 

@@ -151,8 +151,10 @@ af_outbox_reserve (AfOutbox     *self,
                    AfOutboxState state,
                    GError      **error)
 {
-  sqlite3_stmt *stmt;
-  gint64        now = g_get_real_time ();
+  sqlite3_stmt  *stmt;
+  AfOutboxEntry *entry = NULL;
+  gint64         now = g_get_real_time ();
+  int            rc;
 
   g_return_val_if_fail (AF_IS_OUTBOX (self), NULL);
   g_return_val_if_fail (key != NULL && agent_id != NULL && action != NULL, NULL);
@@ -160,7 +162,7 @@ af_outbox_reserve (AfOutbox     *self,
   stmt = af_database_prepare (self->db,
                               "INSERT INTO outbox (idempotency_key, agent_id, run_id, action, params, state,"
                               " created_at, updated_at, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)"
-                              " ON CONFLICT (idempotency_key) DO NOTHING",
+                              " ON CONFLICT (idempotency_key) DO NOTHING RETURNING " COLUMNS,
                               error);
   if (stmt == NULL)
     return NULL;
@@ -173,8 +175,25 @@ af_outbox_reserve (AfOutbox     *self,
   sqlite3_bind_text (stmt, 6, state_nick (state), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, now);
   sqlite3_bind_text (stmt, 8, self->owner, -1, SQLITE_TRANSIENT);
-  if (!af_database_step_done (self->db, stmt, error))
-    return NULL;
+  /* A new entry comes back from the insert itself (RETURNING, SQLite
+   * 3.35); one reserved before is read by its key. As with any write,
+   * the grouped appends before it are on disk first. */
+  if (!af_database_flush (self->db, error))
+    {
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    entry = entry_from_row (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      af_database_set_error (self->db, rc, error, "write to the outbox");
+      return NULL;
+    }
+  if (entry != NULL)
+    return entry;
 
   return get_by_key (self, key, error);
 }
@@ -221,6 +240,40 @@ af_outbox_set_state (AfOutbox     *self,
   sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
   sqlite3_bind_text (stmt, 5, self->owner, -1, SQLITE_TRANSIENT);
   return af_database_step_done (self->db, stmt, error);
+}
+
+gboolean
+af_outbox_set_states (AfOutbox     *self,
+                      const gint64 *ids,
+                      guint         n_ids,
+                      AfOutboxState state,
+                      GError      **error)
+{
+  sqlite3_stmt *stmt;
+  GString      *list;
+  gboolean      ok;
+
+  g_return_val_if_fail (AF_IS_OUTBOX (self), FALSE);
+  if (n_ids == 0)
+    return TRUE;
+  stmt = af_database_prepare (self->db,
+                              "UPDATE outbox SET state = ?2, updated_at = ?3, owner = ?4"
+                              " WHERE id IN (SELECT value FROM json_each (?1))",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  /* The ids as a JSON array: one statement, whatever their number. */
+  list = g_string_new ("[");
+  for (guint i = 0; i < n_ids; i++)
+    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i ? "," : "", ids[i]);
+  g_string_append_c (list, ']');
+  sqlite3_bind_text (stmt, 1, list->str, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, state_nick (state), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
+  sqlite3_bind_text (stmt, 4, self->owner, -1, SQLITE_TRANSIENT);
+  ok = af_database_step_done (self->db, stmt, error);
+  g_string_free (list, TRUE);
+  return ok;
 }
 
 GPtrArray *

@@ -220,6 +220,53 @@ af_run_store_is_either_seen (AfRunStore *self,
   return seen;
 }
 
+/* Ids per query in af_run_store_seen_among(): SQLite allows 32,766 bound
+ * parameters since 3.32; a Gmail history page holds up to 500 ids. */
+#define SEEN_CHUNK 500
+
+GHashTable *
+af_run_store_seen_among (AfRunStore        *self,
+                         const char        *agent_id,
+                         const char *const *item_ids,
+                         guint              n_ids)
+{
+  static gsize sql_once = 0;
+  const char  *sql;
+  GHashTable  *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_return_val_if_fail (AF_IS_RUN_STORE (self), seen);
+  g_return_val_if_fail (agent_id != NULL, seen);
+
+  if (g_once_init_enter (&sql_once))
+    {
+      GString *text = g_string_new ("SELECT item_id FROM seen_items WHERE agent_id = ?1 AND item_id IN (?2");
+
+      for (guint i = 3; i < SEEN_CHUNK + 2; i++)
+        g_string_append_printf (text, ", ?%u", i);
+      g_string_append_c (text, ')');
+      g_once_init_leave (&sql_once, (gsize)g_string_free (text, FALSE));
+    }
+  sql = (const char *)sql_once;
+
+  for (guint start = 0; start < n_ids; start += SEEN_CHUNK)
+    {
+      sqlite3_stmt *stmt = af_database_prepare (self->db, sql, NULL);
+      guint         n = MIN (SEEN_CHUNK, n_ids - start);
+
+      /* Unbound parameters are NULL, which matches nothing. */
+      if (stmt == NULL)
+        break;
+      sqlite3_bind_text (stmt, 1, agent_id, -1, SQLITE_TRANSIENT);
+      for (guint i = 0; i < n; i++)
+        sqlite3_bind_text (stmt, i + 2, item_ids[start + i], -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_hash_table_add (seen, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
+  return seen;
+}
+
 gboolean
 af_run_store_mark_seen (AfRunStore *self,
                         const char *agent_id,

@@ -67,9 +67,15 @@ gboolean af_run_store_is_either_seen (AfRunStore *self,
                                       const char *agent_id,
                                       const char *item_id,
                                       const char *other_id);
-gboolean af_run_store_mark_seen (AfRunStore *self,
-                                 const char *agent_id,
-                                 const char *item_id,
-                                 GError    **error);
+/* Those of @item_ids (@n_ids of them) that were seen, as a set of
+ * strings: one query per SEEN_CHUNK ids, not one each. */
+GHashTable *af_run_store_seen_among (AfRunStore        *self,
+                                     const char        *agent_id,
+                                     const char *const *item_ids,
+                                     guint              n_ids);
+gboolean    af_run_store_mark_seen (AfRunStore *self,
+                                    const char *agent_id,
+                                    const char *item_id,
+                                    GError    **error);
 
 G_END_DECLS
