@@ -167,7 +167,14 @@ add_email_assistant_looking_back (Bench   *b,
   json_array_add_object_element (connections, c);
   agent = af_template_create_agent (af_template_lookup ("email-assistant"), NULL, connections);
   json_array_unref (connections);
-  json_object_set_int_member (af_agent_get_definition (agent), "first_run_days", first_run_days);
+  /* Edited as the editor does: a new definition, which the agent shares
+   * with the others equal to it. */
+  {
+    JsonObject *definition = af_agent_get_definition (agent);
+
+    json_object_set_int_member (definition, "first_run_days", first_run_days);
+    af_agent_set_definition (agent, definition);
+  }
   af_agent_set_next_run (agent, next_run);
   if (!af_engine_add_agent (b->engine, agent, error))
     g_clear_object (&agent);

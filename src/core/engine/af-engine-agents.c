@@ -29,7 +29,7 @@ af_engine_store_agent (AfEngine *self,
   r->name = g_strdup (af_agent_get_name (agent));
   r->description = g_strdup (af_agent_get_description (agent));
   r->template_id = g_strdup (af_agent_get_template_id (agent));
-  r->definition = af_engine_json_to_text (af_agent_get_definition (agent));
+  r->definition = af_engine_json_to_text (af_agent_peek_definition (agent));
   r->state = af_agent_get_state (agent);
   r->state_reason = g_strdup (af_agent_get_state_reason (agent));
   r->created_at = af_agent_get_created_at (agent);
@@ -116,7 +116,7 @@ af_engine_add_agent (AfEngine *self,
   g_return_val_if_fail (AF_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (AF_IS_AGENT (agent), FALSE);
 
-  if (!af_agent_validate_definition (af_agent_get_definition (agent), error))
+  if (!af_agent_validate_definition (af_agent_peek_definition (agent), error))
     return FALSE;
   if (af_engine_find_agent (self, af_agent_get_id (agent), NULL))
     {
@@ -139,7 +139,7 @@ af_engine_save_agent (AfEngine *self,
   g_return_val_if_fail (AF_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (AF_IS_AGENT (agent), FALSE);
 
-  if (!af_agent_validate_definition (af_agent_get_definition (agent), error))
+  if (!af_agent_validate_definition (af_agent_peek_definition (agent), error))
     return FALSE;
   if (!af_engine_store_agent (self, agent, error))
     return FALSE;
@@ -342,7 +342,7 @@ af_engine_import_agent (AfEngine *self,
   if (af_engine_find_agent (self, af_agent_get_id (agent), NULL))
     {
       g_autoptr (AfAgent) copy = af_agent_new (NULL, af_agent_get_name (agent), af_agent_get_template_id (agent),
-                                               af_agent_get_definition (agent));
+                                               af_agent_peek_definition (agent));
 
       af_agent_set_description (copy, af_agent_get_description (agent));
       g_set_object (&agent, copy);

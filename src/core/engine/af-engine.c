@@ -606,7 +606,7 @@ af_engine_test_agent_async (AfEngine           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_engine_test_agent_async);
 
-  if (!af_agent_validate_definition (af_agent_get_definition (agent), &error))
+  if (!af_agent_validate_definition (af_agent_peek_definition (agent), &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
