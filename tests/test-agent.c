@@ -199,6 +199,32 @@ test_shared_definition (void)
   g_assert_true (af_agent_validate_definition (af_agent_peek_definition (c), NULL));
 }
 
+/* Agents loaded from equal stored text share one parsed definition; text
+ * that is not an object leaves an empty one, not a crash. */
+static void
+test_definition_text (void)
+{
+  AfTemplate *template = af_template_lookup ("email-assistant");
+  g_autoptr (AfAgent) made = af_template_create_agent (template, "Made", NULL);
+  g_autoptr (AfAgent) a = af_agent_new ("a", "A", "email-assistant", NULL);
+  g_autoptr (AfAgent) b = af_agent_new ("b", "B", "email-assistant", NULL);
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), af_agent_peek_definition (made));
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  af_agent_set_definition_text (a, text);
+  g_assert_true (af_agent_peek_definition (a) == af_agent_peek_definition (made));
+  g_clear_object (&made);
+  af_agent_set_definition_text (b, text);
+  g_assert_true (af_agent_peek_definition (a) == af_agent_peek_definition (b));
+  g_assert_true (af_agent_validate_definition (af_agent_peek_definition (b), NULL));
+
+  af_agent_set_definition_text (b, "[1, 2");
+  g_assert_cmpuint (json_object_get_size (af_agent_peek_definition (b)), ==, 0);
+  af_agent_set_definition_text (b, "[1, 2]");
+  g_assert_cmpuint (json_object_get_size (af_agent_peek_definition (b)), ==, 0);
+  g_assert_true (af_agent_get_trigger (a) != NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -210,6 +236,7 @@ main (int   argc,
   g_test_add_func ("/agent/import-errors", test_import_errors);
   g_test_add_func ("/agent/accounts-and-model", test_accounts_and_model);
   g_test_add_func ("/agent/shared-definition", test_shared_definition);
+  g_test_add_func ("/agent/definition-text", test_definition_text);
 
   return g_test_run ();
 }

@@ -107,19 +107,24 @@ fail (GError    **error,
 /* Agents equal in definition share one parsed tree (see
  * af-shared-definition.c), never modified: af_agent_get_definition(), the
  * mutable accessor, gives the agent its own copy first; readers use
- * af_agent_peek_definition(). */
+ * af_agent_peek_definition(). Takes @shared, acquired before the old one
+ * is let go (the new definition may have been the old one). */
 static void
-share_definition (AfAgent    *self,
-                  JsonObject *definition)
+hold_shared (AfAgent            *self,
+             AfSharedDefinition *shared)
 {
-  AfSharedDefinition *shared = af_shared_definition_acquire (definition);
-
-  /* Acquired before letting go of the old one: @definition may be it. */
   if (self->shared != NULL)
     af_shared_definition_release (self->shared);
   g_clear_pointer (&self->definition, json_object_unref);
   self->shared = shared;
   self->definition = json_object_ref (af_shared_definition_get (shared));
+}
+
+static void
+share_definition (AfAgent    *self,
+                  JsonObject *definition)
+{
+  hold_shared (self, af_shared_definition_acquire (definition));
 }
 
 /* The agent goes on with a private copy of its definition, to modify. */
@@ -341,19 +346,31 @@ af_agent_get_definition (AfAgent *self)
   return self->definition;
 }
 
-/**
- * af_agent_peek_definition:
- *
- * The definition, to read and never modify: it may be shared with other
- * agents. Valid until the agent changes its definition.
- *
- * Returns: (transfer none): the definition
- */
+/* Returns: (transfer none): the definition, to read and never modify (it
+ * may be shared), valid until the agent's definition changes */
 JsonObject *
 af_agent_peek_definition (AfAgent *self)
 {
   g_return_val_if_fail (AF_IS_AGENT (self), NULL);
   return self->definition;
+}
+
+/**
+ * af_agent_set_definition_text:
+ * @text: (nullable): the definition as stored
+ *
+ * Sets the definition from its stored text, parsed only when no other agent
+ * holds an equal one. Text that is not a JSON object gives an empty
+ * definition (the editor then opens it blank).
+ */
+void
+af_agent_set_definition_text (AfAgent    *self,
+                              const char *text)
+{
+  AfSharedDefinition *shared = text ? af_shared_definition_acquire_text (text) : NULL;
+
+  g_return_if_fail (AF_IS_AGENT (self));
+  hold_shared (self, shared ? shared : af_shared_definition_acquire_text ("{}"));
 }
 
 void

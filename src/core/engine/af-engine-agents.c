@@ -38,34 +38,35 @@ af_engine_store_agent (AfEngine *self,
   return af_agent_store_save (self->agent_store, r, error);
 }
 
-/* Every agent, in one query; objects the UI holds are replaced. */
+static void
+add_loaded (const AfAgentRecord *r,
+            gpointer             user_data)
+{
+  GPtrArray *agents = user_data;
+  g_autoptr (AfAgent) agent = af_agent_new (r->id, r->name, r->template_id, NULL);
+
+  /* Parsed only if no agent loaded before holds an equal definition. */
+  af_agent_set_definition_text (agent, r->definition);
+  af_agent_set_description (agent, r->description);
+  af_agent_set_state (agent, r->state, r->state_reason);
+  af_agent_set_timestamps (agent, r->created_at, r->updated_at);
+  af_agent_set_last_run (agent, r->last_run_at);
+  af_agent_set_next_run (agent, r->next_run_at);
+  g_ptr_array_add (agents, g_steal_pointer (&agent));
+}
+
+/* Every agent, in one query, row by row; objects the UI holds are
+ * replaced, in one change of the list. */
 gboolean
 af_engine_load_agents (AfEngine *self,
                        GError  **error)
 {
-  g_autoptr (GPtrArray) records = af_agent_store_load_all (self->agent_store, error);
+  g_autoptr (GPtrArray) agents = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (records == NULL)
+  if (!af_agent_store_load_each (self->agent_store, add_loaded, agents, error))
     return FALSE;
-  g_list_store_remove_all (self->agents);
-  for (guint i = 0; i < records->len; i++)
-    {
-      AfAgentRecord *r = g_ptr_array_index (records, i);
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      g_autoptr (AfAgent) agent = NULL;
-      JsonObject *definition = NULL;
-
-      if (r->definition != NULL && json_parser_load_from_data (parser, r->definition, -1, NULL) && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        definition = json_node_get_object (json_parser_get_root (parser));
-
-      agent = af_agent_new (r->id, r->name, r->template_id, definition);
-      af_agent_set_description (agent, r->description);
-      af_agent_set_state (agent, r->state, r->state_reason);
-      af_agent_set_timestamps (agent, r->created_at, r->updated_at);
-      af_agent_set_last_run (agent, r->last_run_at);
-      af_agent_set_next_run (agent, r->next_run_at);
-      g_list_store_append (self->agents, agent);
-    }
+  g_list_store_splice (self->agents, 0, g_list_model_get_n_items (G_LIST_MODEL (self->agents)), agents->pdata,
+                       agents->len);
   return TRUE;
 }
 

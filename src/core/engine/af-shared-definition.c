@@ -73,6 +73,38 @@ af_shared_definition_acquire (JsonObject *definition)
   return shared;
 }
 
+/**
+ * af_shared_definition_acquire_text:
+ * @text: a definition as stored (json_to_string(), not pretty)
+ *
+ * Like af_shared_definition_acquire(), from text: parsed only when no agent
+ * holds that definition yet, so loading 10,000 agents made from a few
+ * templates parses a few definitions.
+ *
+ * Returns: (transfer full) (nullable): %NULL when @text is not a JSON object
+ */
+AfSharedDefinition *
+af_shared_definition_acquire_text (const char *text)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  AfSharedDefinition *shared;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  g_mutex_lock (&lock);
+  shared = table ? g_hash_table_lookup (table, text) : NULL;
+  if (shared != NULL)
+    shared->holders++;
+  g_mutex_unlock (&lock);
+  if (shared != NULL)
+    return shared;
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, text, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  return af_shared_definition_acquire (json_node_get_object (json_parser_get_root (parser)));
+}
+
 /* Returns: (transfer none): to read, never to modify */
 JsonObject *
 af_shared_definition_get (AfSharedDefinition *shared)

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef struct _AfSharedDefinition AfSharedDefinition;
 
 AfSharedDefinition *af_shared_definition_acquire (JsonObject *definition);
+AfSharedDefinition *af_shared_definition_acquire_text (const char *text);
 JsonObject         *af_shared_definition_get (AfSharedDefinition *shared);
 void                af_shared_definition_release (AfSharedDefinition *shared);
 
