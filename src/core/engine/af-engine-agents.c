@@ -65,6 +65,9 @@ af_engine_load_agents (AfEngine *self,
 
   if (!af_agent_store_load_each (self->agent_store, add_loaded, agents, error))
     return FALSE;
+  g_hash_table_remove_all (self->agents_by_id);
+  for (guint i = 0; i < agents->len; i++)
+    g_hash_table_insert (self->agents_by_id, (gpointer)af_agent_get_id (agents->pdata[i]), agents->pdata[i]);
   g_list_store_splice (self->agents, 0, g_list_model_get_n_items (G_LIST_MODEL (self->agents)), agents->pdata,
                        agents->len);
   return TRUE;
@@ -75,6 +78,10 @@ af_engine_find_agent (AfEngine   *self,
                       const char *id,
                       guint      *position)
 {
+  if (id == NULL || !g_hash_table_contains (self->agents_by_id, id))
+    return FALSE;
+  if (position == NULL)
+    return TRUE;
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->agents)); i++)
     {
       g_autoptr (AfAgent) agent = g_list_model_get_item (G_LIST_MODEL (self->agents), i);
@@ -98,15 +105,11 @@ AfAgent *
 af_engine_lookup_agent (AfEngine   *self,
                         const char *id)
 {
-  guint position;
-  g_autoptr (AfAgent) agent = NULL;
-
   g_return_val_if_fail (AF_IS_ENGINE (self), NULL);
 
-  if (id == NULL || !af_engine_find_agent (self, id, &position))
-    return NULL;
-  agent = g_list_model_get_item (G_LIST_MODEL (self->agents), position);
-  return agent; /* the store keeps it alive */
+  /* By id, not a walk of the list: the scheduler asks for every due
+   * agent, and there may be 10,000. The store keeps it alive. */
+  return id ? g_hash_table_lookup (self->agents_by_id, id) : NULL;
 }
 
 gboolean
@@ -127,6 +130,7 @@ af_engine_add_agent (AfEngine *self,
   if (!af_engine_store_agent (self, agent, error))
     return FALSE;
   g_list_store_append (self->agents, agent);
+  g_hash_table_insert (self->agents_by_id, (gpointer)af_agent_get_id (agent), agent);
   if (self->started && af_agent_get_state (agent) == AF_AGENT_STATE_ACTIVE)
     af_engine_schedule_agent (self, agent, g_get_real_time ());
   return TRUE;
@@ -224,6 +228,7 @@ af_engine_delete_agent_full (AfEngine   *self,
   af_engine_forget_schedule (self, agent_id);
   g_hash_table_remove (self->failures, agent_id);
   af_engine_withdraw_approvals (self, agent_id);
+  g_hash_table_remove (self->agents_by_id, agent_id);
   g_list_store_remove (self->agents, position);
   g_signal_emit_by_name (self, "agent-deleted", agent_id);
   return TRUE;
