@@ -10,6 +10,8 @@
  *                                    (its first run looks back at them), then
  *                                    N more while its history expires
  *   bench-engine scale N_AGENTS      N Email Assistants due at once
+ *   bench-engine load N_AGENTS       N Email Assistants stored, then loaded
+ *                                    by a new process's engine, as at start
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -167,7 +169,14 @@ add_email_assistant_looking_back (Bench   *b,
   json_array_add_object_element (connections, c);
   agent = af_template_create_agent (af_template_lookup ("email-assistant"), NULL, connections);
   json_array_unref (connections);
-  json_object_set_int_member (af_agent_get_definition (agent), "first_run_days", first_run_days);
+  /* Edited as the editor does: a new definition, which the agent shares
+   * with the others equal to it. */
+  {
+    JsonObject *definition = af_agent_get_definition (agent);
+
+    json_object_set_int_member (definition, "first_run_days", first_run_days);
+    af_agent_set_definition (agent, definition);
+  }
   af_agent_set_next_run (agent, next_run);
   if (!af_engine_add_agent (b->engine, agent, error))
     g_clear_object (&agent);
@@ -566,6 +575,61 @@ bench_scale (guint n_agents)
   return 0;
 }
 
+/* load: what the agents cost once loaded from the database, in a process
+ * that did nothing else (VmHWM is the process's peak). */
+
+static int
+bench_load_db (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfDatabase) db = NULL;
+  g_autoptr (AfEngine) engine = NULL;
+  double hwm_before, t;
+
+  db = af_database_open (path, &error);
+  die_on_error (error);
+  hwm_before = vm_hwm_mb ();
+  t = now_s ();
+  engine = af_engine_new (db, NULL);
+  g_print ("load-ms %.1f\n", (now_s () - t) * 1000);
+  g_print ("load-agents %u\n", g_list_model_get_n_items (af_engine_get_agents (engine)));
+  g_print ("load-hwm-before-mb %.1f\n", hwm_before);
+  g_print ("load-hwm-mb %.1f\n", vm_hwm_mb ());
+  return 0;
+}
+
+static int
+bench_load (const char *self_path,
+            guint       n_agents)
+{
+  Bench b = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  int              status;
+
+  bench_open (&b, 0);
+  af_database_begin (b.db, &error);
+  die_on_error (error);
+  for (guint i = 0; i < n_agents; i++)
+    {
+      g_autoptr (AfAgent) agent = add_email_assistant (&b, g_get_real_time () + G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC, &error);
+
+      die_on_error (error);
+    }
+  af_database_commit (b.db, &error);
+  die_on_error (error);
+  path = g_build_filename (b.dir, "agentflow.db", NULL);
+  g_spawn_sync (NULL, (char *[]){ (char *)self_path, (char *)"load-db", path, NULL }, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &out, NULL, &status, &error);
+  die_on_error (error);
+  g_spawn_check_wait_status (status, &error);
+  die_on_error (error);
+  g_print ("%s", out);
+  bench_close (&b);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -578,7 +642,11 @@ main (int   argc,
     return bench_mail_expired (atoi (argv[2]));
   if (argc == 3 && g_str_equal (argv[1], "scale"))
     return bench_scale (atoi (argv[2]));
+  if (argc == 3 && g_str_equal (argv[1], "load"))
+    return bench_load (argv[0], atoi (argv[2]));
+  if (argc == 3 && g_str_equal (argv[1], "load-db"))
+    return bench_load_db (argv[2]);
 
-  g_printerr ("usage: %s activity DB N | mail N LATENCY_MS | mail-expired N | scale N_AGENTS\n", argv[0]);
+  g_printerr ("usage: %s activity DB N | mail N LATENCY_MS | mail-expired N | scale N_AGENTS | load N_AGENTS\n", argv[0]);
   return 2;
 }

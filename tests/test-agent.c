@@ -151,6 +151,80 @@ test_accounts_and_model (void)
   g_assert_cmpstr (json_object_get_string_member (af_agent_get_ai (agent), "model"), ==, "llama3.2");
 }
 
+/* Agents made from one template hold one parsed definition; changing one
+ * agent's leaves the others' as they were. */
+static void
+test_shared_definition (void)
+{
+  AfTemplate *template = af_template_lookup ("email-assistant");
+  g_autoptr (AfAgent) a = af_template_create_agent (template, "A", NULL);
+  g_autoptr (AfAgent) b = af_template_create_agent (template, "B", NULL);
+  g_autoptr (AfAgent) c = NULL;
+  g_autoptr (JsonNode) before = NULL;
+  g_autofree char *before_text = NULL;
+  g_autofree char *b_text = NULL;
+  JsonObject      *own;
+
+  g_assert_true (af_agent_peek_definition (a) == af_agent_peek_definition (b));
+  before = json_node_init_object (json_node_alloc (), af_agent_peek_definition (b));
+  before_text = json_to_string (before, FALSE);
+
+  /* The mutable accessor unshares, deeply: a nested edit stays in @a. */
+  own = af_agent_get_definition (a);
+  g_assert_true (own != af_agent_peek_definition (b));
+  json_object_set_int_member (json_object_get_object_member (own, "trigger"), "minutes", 7);
+  json_object_set_int_member (own, "first_run_days", 3);
+  {
+    g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), af_agent_peek_definition (b));
+
+    b_text = json_to_string (node, FALSE);
+  }
+  g_assert_cmpstr (b_text, ==, before_text);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (af_agent_peek_definition (a), "trigger"),
+                                               "minutes"),
+                   ==, 7);
+
+  /* A definition set equal to another agent's is shared with it again,
+   * and the caller's object stays the caller's. */
+  c = af_template_create_agent (template, "C", NULL);
+  af_agent_set_definition (a, af_agent_get_definition (c));
+  g_assert_true (af_agent_peek_definition (a) != af_agent_get_definition (c));
+  af_agent_set_definition (c, af_agent_get_definition (c));
+  g_assert_true (af_agent_peek_definition (a) == af_agent_peek_definition (c));
+  g_assert_true (af_agent_peek_definition (b) == af_agent_peek_definition (c));
+
+  /* Holders leave in any order: what stays is intact. */
+  g_clear_object (&b);
+  g_clear_object (&a);
+  g_assert_true (af_agent_validate_definition (af_agent_peek_definition (c), NULL));
+}
+
+/* Agents loaded from equal stored text share one parsed definition; text
+ * that is not an object leaves an empty one, not a crash. */
+static void
+test_definition_text (void)
+{
+  AfTemplate *template = af_template_lookup ("email-assistant");
+  g_autoptr (AfAgent) made = af_template_create_agent (template, "Made", NULL);
+  g_autoptr (AfAgent) a = af_agent_new ("a", "A", "email-assistant", NULL);
+  g_autoptr (AfAgent) b = af_agent_new ("b", "B", "email-assistant", NULL);
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), af_agent_peek_definition (made));
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  af_agent_set_definition_text (a, text);
+  g_assert_true (af_agent_peek_definition (a) == af_agent_peek_definition (made));
+  g_clear_object (&made);
+  af_agent_set_definition_text (b, text);
+  g_assert_true (af_agent_peek_definition (a) == af_agent_peek_definition (b));
+  g_assert_true (af_agent_validate_definition (af_agent_peek_definition (b), NULL));
+
+  af_agent_set_definition_text (b, "[1, 2");
+  g_assert_cmpuint (json_object_get_size (af_agent_peek_definition (b)), ==, 0);
+  af_agent_set_definition_text (b, "[1, 2]");
+  g_assert_cmpuint (json_object_get_size (af_agent_peek_definition (b)), ==, 0);
+  g_assert_true (af_agent_get_trigger (a) != NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -161,6 +235,8 @@ main (int   argc,
   g_test_add_func ("/agent/round-trip", test_round_trip);
   g_test_add_func ("/agent/import-errors", test_import_errors);
   g_test_add_func ("/agent/accounts-and-model", test_accounts_and_model);
+  g_test_add_func ("/agent/shared-definition", test_shared_definition);
+  g_test_add_func ("/agent/definition-text", test_definition_text);
 
   return g_test_run ();
 }

@@ -32,7 +32,7 @@ static gboolean
 agent_may_use (AfAgent    *agent,
                const char *account)
 {
-  JsonObject *definition = af_agent_get_definition (agent);
+  JsonObject *definition = af_agent_peek_definition (agent);
   JsonArray  *connections;
 
   if (definition == NULL || !json_object_has_member (definition, "connections"))

@@ -196,13 +196,10 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
 static char *
 format_time (gint64 t)
 {
-  g_autoptr (GDateTime) dt = NULL;
-
   if (t <= 0)
     return NULL;
   if (t > G_GINT64_CONSTANT (100000000000))
     t /= G_USEC_PER_SEC;
-  dt = g_date_time_new_from_unix_local (t);
   if (t > g_get_real_time () / G_USEC_PER_SEC)
     return af_format_upcoming_time (t, g_get_real_time () / G_USEC_PER_SEC);
   return af_format_relative_time (t, g_get_real_time () / G_USEC_PER_SEC);

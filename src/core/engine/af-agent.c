@@ -12,6 +12,7 @@
 #include "af-error.h"
 #include "af-json-private.h"
 #include "af-rules.h"
+#include "af-shared-definition.h"
 #include "af-template.h"
 #include "af-time.h"
 
@@ -19,17 +20,18 @@ struct _AfAgent
 {
   GObject parent_instance;
 
-  char        *id;
-  char        *name;
-  char        *description;
-  char        *template_id;
-  JsonObject  *definition;
-  AfAgentState state;
-  char        *state_reason;
-  gint64       created_at;
-  gint64       updated_at;
-  gint64       last_run;
-  gint64       next_run;
+  char               *id;
+  char               *name;
+  char               *description;
+  char               *template_id;
+  JsonObject         *definition;
+  AfSharedDefinition *shared; /* while it shares its definition */
+  AfAgentState        state;
+  char               *state_reason;
+  gint64              created_at;
+  gint64              updated_at;
+  gint64              last_run;
+  gint64              next_run;
 };
 
 G_DEFINE_FINAL_TYPE (AfAgent, af_agent, G_TYPE_OBJECT)
@@ -102,11 +104,51 @@ fail (GError    **error,
   return FALSE;
 }
 
+/* Agents equal in definition share one parsed tree (see
+ * af-shared-definition.c), never modified: af_agent_get_definition(), the
+ * mutable accessor, gives the agent its own copy first; readers use
+ * af_agent_peek_definition(). Takes @shared, acquired before the old one
+ * is let go (the new definition may have been the old one). */
+static void
+hold_shared (AfAgent            *self,
+             AfSharedDefinition *shared)
+{
+  if (self->shared != NULL)
+    af_shared_definition_release (self->shared);
+  g_clear_pointer (&self->definition, json_object_unref);
+  self->shared = shared;
+  self->definition = json_object_ref (af_shared_definition_get (shared));
+}
+
+static void
+share_definition (AfAgent    *self,
+                  JsonObject *definition)
+{
+  hold_shared (self, af_shared_definition_acquire (definition));
+}
+
+/* The agent goes on with a private copy of its definition, to modify. */
+static void
+unshare_definition (AfAgent *self)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) copy = NULL;
+
+  if (self->shared == NULL)
+    return;
+  node = json_node_init_object (json_node_alloc (), self->definition);
+  copy = af_json_deep_copy (node);
+  json_object_unref (self->definition);
+  self->definition = json_object_ref (json_node_get_object (copy));
+  g_clear_pointer (&self->shared, af_shared_definition_release);
+}
+
 static void
 af_agent_finalize (GObject *object)
 {
   AfAgent *self = (AfAgent *)object;
 
+  g_clear_pointer (&self->shared, af_shared_definition_release);
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->description, g_free);
@@ -226,7 +268,14 @@ af_agent_new (const char *id,
   self->id = id ? g_strdup (id) : g_uuid_string_random ();
   self->name = g_strdup (name);
   self->template_id = g_strdup (template_id);
-  self->definition = definition ? json_object_ref (definition) : json_object_new ();
+  if (definition != NULL)
+    share_definition (self, definition);
+  else
+    {
+      g_autoptr (JsonObject) empty = json_object_new ();
+
+      share_definition (self, empty);
+    }
   self->created_at = self->updated_at = g_get_real_time ();
   return self;
 }
@@ -280,11 +329,48 @@ af_agent_get_template_id (AfAgent *self)
   return self->template_id;
 }
 
+/**
+ * af_agent_get_definition:
+ *
+ * The definition, to modify: the agent stops sharing it with others made
+ * from the same template (see share_definition()). To only read it, use
+ * af_agent_peek_definition().
+ *
+ * Returns: (transfer none): the agent's own definition
+ */
 JsonObject *
 af_agent_get_definition (AfAgent *self)
 {
   g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  unshare_definition (self);
   return self->definition;
+}
+
+/* Returns: (transfer none): the definition, to read and never modify (it
+ * may be shared), valid until the agent's definition changes */
+JsonObject *
+af_agent_peek_definition (AfAgent *self)
+{
+  g_return_val_if_fail (AF_IS_AGENT (self), NULL);
+  return self->definition;
+}
+
+/**
+ * af_agent_set_definition_text:
+ * @text: (nullable): the definition as stored
+ *
+ * Sets the definition from its stored text, parsed only when no other agent
+ * holds an equal one. Text that is not a JSON object gives an empty
+ * definition (the editor then opens it blank).
+ */
+void
+af_agent_set_definition_text (AfAgent    *self,
+                              const char *text)
+{
+  AfSharedDefinition *shared = text ? af_shared_definition_acquire_text (text) : NULL;
+
+  g_return_if_fail (AF_IS_AGENT (self));
+  hold_shared (self, shared ? shared : af_shared_definition_acquire_text ("{}"));
 }
 
 void
@@ -294,9 +380,7 @@ af_agent_set_definition (AfAgent    *self,
   g_return_if_fail (AF_IS_AGENT (self));
   g_return_if_fail (definition != NULL);
 
-  json_object_ref (definition);
-  g_clear_pointer (&self->definition, json_object_unref);
-  self->definition = definition;
+  share_definition (self, definition);
 }
 
 JsonObject *

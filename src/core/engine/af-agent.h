@@ -45,8 +45,11 @@ void         af_agent_set_description (AfAgent    *self,
                                        const char *description);
 const char  *af_agent_get_template_id (AfAgent *self);
 JsonObject  *af_agent_get_definition (AfAgent *self);
+JsonObject  *af_agent_peek_definition (AfAgent *self);
 void         af_agent_set_definition (AfAgent    *self,
                                       JsonObject *definition);
+void         af_agent_set_definition_text (AfAgent    *self,
+                                           const char *text);
 JsonObject  *af_agent_get_trigger (AfAgent *self);
 JsonArray   *af_agent_get_rules (AfAgent *self);
 JsonObject  *af_agent_get_ai (AfAgent *self);

@@ -833,7 +833,7 @@ af_approval_queue_set_policy (AfApprovalQueue *self,
     }
 
   /* A copy, so that a definition that fails to save is not half changed. */
-  node = json_node_init_object (json_node_alloc (), af_agent_get_definition (agent));
+  node = json_node_init_object (json_node_alloc (), af_agent_peek_definition (agent));
   copy = af_json_deep_copy (node);
   definition = json_node_get_object (copy);
   if (!JSON_NODE_HOLDS_OBJECT (json_object_get_member (definition, "approvals")))

@@ -29,7 +29,7 @@ af_engine_store_agent (AfEngine *self,
   r->name = g_strdup (af_agent_get_name (agent));
   r->description = g_strdup (af_agent_get_description (agent));
   r->template_id = g_strdup (af_agent_get_template_id (agent));
-  r->definition = af_engine_json_to_text (af_agent_get_definition (agent));
+  r->definition = af_engine_json_to_text (af_agent_peek_definition (agent));
   r->state = af_agent_get_state (agent);
   r->state_reason = g_strdup (af_agent_get_state_reason (agent));
   r->created_at = af_agent_get_created_at (agent);
@@ -38,34 +38,38 @@ af_engine_store_agent (AfEngine *self,
   return af_agent_store_save (self->agent_store, r, error);
 }
 
-/* Every agent, in one query; objects the UI holds are replaced. */
+static void
+add_loaded (const AfAgentRecord *r,
+            gpointer             user_data)
+{
+  GPtrArray *agents = user_data;
+  g_autoptr (AfAgent) agent = af_agent_new (r->id, r->name, r->template_id, NULL);
+
+  /* Parsed only if no agent loaded before holds an equal definition. */
+  af_agent_set_definition_text (agent, r->definition);
+  af_agent_set_description (agent, r->description);
+  af_agent_set_state (agent, r->state, r->state_reason);
+  af_agent_set_timestamps (agent, r->created_at, r->updated_at);
+  af_agent_set_last_run (agent, r->last_run_at);
+  af_agent_set_next_run (agent, r->next_run_at);
+  g_ptr_array_add (agents, g_steal_pointer (&agent));
+}
+
+/* Every agent, in one query, row by row; objects the UI holds are
+ * replaced, in one change of the list. */
 gboolean
 af_engine_load_agents (AfEngine *self,
                        GError  **error)
 {
-  g_autoptr (GPtrArray) records = af_agent_store_load_all (self->agent_store, error);
+  g_autoptr (GPtrArray) agents = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (records == NULL)
+  if (!af_agent_store_load_each (self->agent_store, add_loaded, agents, error))
     return FALSE;
-  g_list_store_remove_all (self->agents);
-  for (guint i = 0; i < records->len; i++)
-    {
-      AfAgentRecord *r = g_ptr_array_index (records, i);
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      g_autoptr (AfAgent) agent = NULL;
-      JsonObject *definition = NULL;
-
-      if (r->definition != NULL && json_parser_load_from_data (parser, r->definition, -1, NULL) && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        definition = json_node_get_object (json_parser_get_root (parser));
-
-      agent = af_agent_new (r->id, r->name, r->template_id, definition);
-      af_agent_set_description (agent, r->description);
-      af_agent_set_state (agent, r->state, r->state_reason);
-      af_agent_set_timestamps (agent, r->created_at, r->updated_at);
-      af_agent_set_last_run (agent, r->last_run_at);
-      af_agent_set_next_run (agent, r->next_run_at);
-      g_list_store_append (self->agents, agent);
-    }
+  g_hash_table_remove_all (self->agents_by_id);
+  for (guint i = 0; i < agents->len; i++)
+    g_hash_table_insert (self->agents_by_id, (gpointer)af_agent_get_id (agents->pdata[i]), agents->pdata[i]);
+  g_list_store_splice (self->agents, 0, g_list_model_get_n_items (G_LIST_MODEL (self->agents)), agents->pdata,
+                       agents->len);
   return TRUE;
 }
 
@@ -74,6 +78,10 @@ af_engine_find_agent (AfEngine   *self,
                       const char *id,
                       guint      *position)
 {
+  if (id == NULL || !g_hash_table_contains (self->agents_by_id, id))
+    return FALSE;
+  if (position == NULL)
+    return TRUE;
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->agents)); i++)
     {
       g_autoptr (AfAgent) agent = g_list_model_get_item (G_LIST_MODEL (self->agents), i);
@@ -97,15 +105,11 @@ AfAgent *
 af_engine_lookup_agent (AfEngine   *self,
                         const char *id)
 {
-  guint position;
-  g_autoptr (AfAgent) agent = NULL;
-
   g_return_val_if_fail (AF_IS_ENGINE (self), NULL);
 
-  if (id == NULL || !af_engine_find_agent (self, id, &position))
-    return NULL;
-  agent = g_list_model_get_item (G_LIST_MODEL (self->agents), position);
-  return agent; /* the store keeps it alive */
+  /* By id, not a walk of the list: the scheduler asks for every due
+   * agent, and there may be 10,000. The store keeps it alive. */
+  return id ? g_hash_table_lookup (self->agents_by_id, id) : NULL;
 }
 
 gboolean
@@ -116,7 +120,7 @@ af_engine_add_agent (AfEngine *self,
   g_return_val_if_fail (AF_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (AF_IS_AGENT (agent), FALSE);
 
-  if (!af_agent_validate_definition (af_agent_get_definition (agent), error))
+  if (!af_agent_validate_definition (af_agent_peek_definition (agent), error))
     return FALSE;
   if (af_engine_find_agent (self, af_agent_get_id (agent), NULL))
     {
@@ -126,6 +130,7 @@ af_engine_add_agent (AfEngine *self,
   if (!af_engine_store_agent (self, agent, error))
     return FALSE;
   g_list_store_append (self->agents, agent);
+  g_hash_table_insert (self->agents_by_id, (gpointer)af_agent_get_id (agent), agent);
   if (self->started && af_agent_get_state (agent) == AF_AGENT_STATE_ACTIVE)
     af_engine_schedule_agent (self, agent, g_get_real_time ());
   return TRUE;
@@ -139,7 +144,7 @@ af_engine_save_agent (AfEngine *self,
   g_return_val_if_fail (AF_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (AF_IS_AGENT (agent), FALSE);
 
-  if (!af_agent_validate_definition (af_agent_get_definition (agent), error))
+  if (!af_agent_validate_definition (af_agent_peek_definition (agent), error))
     return FALSE;
   if (!af_engine_store_agent (self, agent, error))
     return FALSE;
@@ -223,6 +228,7 @@ af_engine_delete_agent_full (AfEngine   *self,
   af_engine_forget_schedule (self, agent_id);
   g_hash_table_remove (self->failures, agent_id);
   af_engine_withdraw_approvals (self, agent_id);
+  g_hash_table_remove (self->agents_by_id, agent_id);
   g_list_store_remove (self->agents, position);
   g_signal_emit_by_name (self, "agent-deleted", agent_id);
   return TRUE;
@@ -342,7 +348,7 @@ af_engine_import_agent (AfEngine *self,
   if (af_engine_find_agent (self, af_agent_get_id (agent), NULL))
     {
       g_autoptr (AfAgent) copy = af_agent_new (NULL, af_agent_get_name (agent), af_agent_get_template_id (agent),
-                                               af_agent_get_definition (agent));
+                                               af_agent_peek_definition (agent));
 
       af_agent_set_description (copy, af_agent_get_description (agent));
       g_set_object (&agent, copy);

@@ -30,6 +30,7 @@ struct _AfEngine
   AfOutbox        *outbox;
   AfScheduler     *scheduler;
   GListStore      *agents;
+  GHashTable      *agents_by_id; /* id → AfAgent in agents, both borrowed */
   GListStore      *approvals;
   GHashTable      *running; /* agent id → AfRun */
   GPtrArray       *tests;   /* AfRun: test runs of (maybe unsaved) agents */

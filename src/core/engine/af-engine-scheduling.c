@@ -19,12 +19,29 @@
 #define BACKOFF_BASE_S 30
 #define BACKOFF_MAX_S  (6 * 3600)
 
-/* The cancellable of @agent_id's scheduled runs: cancelled when the agent
- * is deleted or the engine goes. */
-static GCancellable *
-scheduled_cancellable (AfEngine   *self,
-                       const char *agent_id)
+/* A scheduled run going: its agent, and the cancellable that stops it. */
+typedef struct
 {
+  char         *agent_id;
+  GCancellable *cancellable;
+} Scheduled;
+
+static void
+scheduled_free (Scheduled *s)
+{
+  g_free (s->agent_id);
+  g_object_unref (s->cancellable);
+  g_free (s);
+}
+
+/* The cancellable of @agent_id's scheduled runs: cancelled when the agent
+ * is deleted or the engine goes. It exists while a scheduled run does
+ * (see on_scheduled_run_cb()), not for every agent. */
+static Scheduled *
+scheduled_new (AfEngine   *self,
+               const char *agent_id)
+{
+  Scheduled    *s = g_new0 (Scheduled, 1);
   GCancellable *cancellable = g_hash_table_lookup (self->scheduled, agent_id);
 
   if (cancellable == NULL || g_cancellable_is_cancelled (cancellable))
@@ -32,7 +49,11 @@ scheduled_cancellable (AfEngine   *self,
       cancellable = g_cancellable_new ();
       g_hash_table_insert (self->scheduled, g_strdup (agent_id), cancellable);
     }
-  return cancellable;
+  s->agent_id = g_strdup (agent_id);
+  s->cancellable = g_object_ref (cancellable);
+  g_object_set_data (G_OBJECT (cancellable), "af-runs",
+                     GUINT_TO_POINTER (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cancellable), "af-runs")) + 1));
+  return s;
 }
 
 static gboolean
@@ -72,12 +93,30 @@ on_scheduled_run_cb (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
+  AfEngine  *self = AF_ENGINE (source);
+  Scheduled *s = user_data;
+  guint      runs;
   g_autoptr (JsonObject) answer = NULL;
   g_autoptr (GError) error = NULL;
 
-  answer = af_engine_run_agent_finish (AF_ENGINE (source), result, &error);
+  answer = af_engine_run_agent_finish (self, result, &error);
   if (answer == NULL)
     g_debug ("Scheduled run failed: %s", error->message);
+  /* The last of the agent's scheduled runs done: its cancellable goes. */
+  runs = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (s->cancellable), "af-runs")) - 1;
+  g_object_set_data (G_OBJECT (s->cancellable), "af-runs", GUINT_TO_POINTER (runs));
+  if (runs == 0 && self->scheduled != NULL && g_hash_table_lookup (self->scheduled, s->agent_id) == s->cancellable)
+    g_hash_table_remove (self->scheduled, s->agent_id);
+  scheduled_free (s);
+}
+
+static void
+run_scheduled (AfEngine   *self,
+               const char *agent_id)
+{
+  Scheduled *s = scheduled_new (self, agent_id);
+
+  af_engine_run_agent_async (self, agent_id, AF_RUN_FLAGS_NONE, s->cancellable, on_scheduled_run_cb, s);
 }
 
 static gboolean
@@ -112,8 +151,7 @@ on_scheduler_due_cb (AfScheduler *scheduler,
       return;
     }
 
-  af_engine_run_agent_async (self, agent_id, AF_RUN_FLAGS_NONE, scheduled_cancellable (self, agent_id),
-                             on_scheduled_run_cb, NULL);
+  run_scheduled (self, agent_id);
 }
 
 static void
@@ -135,8 +173,7 @@ on_network_changed_cb (GNetworkMonitor *monitor,
 
       /* Paused, deleted or waiting for a reconnect since: not now. */
       if (agent != NULL && af_agent_get_state (agent) == AF_AGENT_STATE_ACTIVE && !af_engine_is_running (self, l->data))
-        af_engine_run_agent_async (self, l->data, AF_RUN_FLAGS_NONE, scheduled_cancellable (self, l->data),
-                                   on_scheduled_run_cb, NULL);
+        run_scheduled (self, l->data);
       g_free (l->data);
     }
 }

@@ -235,6 +235,7 @@ af_engine_dispose (GObject *object)
   g_clear_object (&self->executor);
   g_clear_object (&self->log);
   g_clear_object (&self->outbox);
+  g_clear_pointer (&self->agents_by_id, g_hash_table_unref);
   g_clear_object (&self->agents);
   g_clear_object (&self->approval_queue);
   g_clear_object (&self->approvals);
@@ -301,6 +302,7 @@ static void
 af_engine_init (AfEngine *self)
 {
   self->agents = g_list_store_new (AF_TYPE_AGENT);
+  self->agents_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->approvals = g_list_store_new (AF_TYPE_APPROVAL);
   self->running = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -606,7 +608,7 @@ af_engine_test_agent_async (AfEngine           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, af_engine_test_agent_async);
 
-  if (!af_agent_validate_definition (af_agent_get_definition (agent), &error))
+  if (!af_agent_validate_definition (af_agent_peek_definition (agent), &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

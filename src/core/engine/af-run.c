@@ -475,7 +475,7 @@ on_fetch_cb (GObject      *source,
   g_autofree char *summary = NULL;
   guint            n_new = 0;
   guint            first_run_days;
-  const char      *source_name = json_object_get_string_member_with_default (af_agent_get_definition (run->agent),
+  const char      *source_name = json_object_get_string_member_with_default (af_agent_peek_definition (run->agent),
                                                                              "source", "mail");
 
   items = af_executor_fetch_finish (AF_EXECUTOR (source), result, &error);
@@ -516,10 +516,10 @@ on_fetch_cb (GObject      *source,
   details = json_object_new ();
   json_object_set_int_member (details, "new", n_new);
   json_object_set_string_member (details, "source",
-                                 json_object_get_string_member_with_default (af_agent_get_definition (run->agent),
+                                 json_object_get_string_member_with_default (af_agent_peek_definition (run->agent),
                                                                              "source", "mail"));
   first_run_days = af_agent_get_last_run (run->agent) == 0 && g_str_equal (source_name, "mail")
-                       ? CLAMP (af_json_get_int (af_agent_get_definition (run->agent), "first_run_days", 0), 0, 365)
+                       ? CLAMP (af_json_get_int (af_agent_peek_definition (run->agent), "first_run_days", 0), 0, 365)
                        : 0;
   json_object_set_int_member (details, "first_run_days", first_run_days);
   if (first_run_days > 0)
@@ -579,7 +579,7 @@ af_run_start (AfRun *run)
   if (self->run_timeout_s > 0)
     run->timeout_id = af_timeout_add_seconds_named (self->run_timeout_s, "[agentflow] run timeout", on_run_timeout_cb, run);
 
-  source = json_object_get_string_member_with_default (af_agent_get_definition (run->agent), "source", "mail");
+  source = json_object_get_string_member_with_default (af_agent_peek_definition (run->agent), "source", "mail");
   af_executor_fetch_async (self->executor, run->agent, source, run->cancellable, on_fetch_cb, run);
 }
 

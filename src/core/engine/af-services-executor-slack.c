@@ -164,7 +164,7 @@ af_services_executor_slack_commit (AfServicesExecutor *self,
 static GPtrArray *
 named_channels (AfAgent *agent)
 {
-  JsonObject *definition = af_agent_get_definition (agent);
+  JsonObject *definition = af_agent_peek_definition (agent);
   JsonArray  *rules = definition ? af_json_get_array (definition, "rules") : NULL;
   GPtrArray  *names = g_ptr_array_new_with_free_func (g_free);
 
@@ -294,7 +294,7 @@ read_next_channel (GTask *task)
   oldest = committed_position (self, op->agent, channel->id);
   if (oldest == NULL)
     {
-      JsonObject *definition = af_agent_get_definition (op->agent);
+      JsonObject *definition = af_agent_peek_definition (op->agent);
       gint64      days = definition ? CLAMP (af_json_get_int (definition, "first_run_days", 0), 0, 365) : 0;
 
       /* The first time: what the user chose, new messages from now on

@@ -306,7 +306,7 @@ node_mentions_field (JsonNode   *node,
 static guint
 first_run_days (AfAgent *agent)
 {
-  JsonObject *definition = af_agent_get_definition (agent);
+  JsonObject *definition = af_agent_peek_definition (agent);
 
   return definition ? (guint)CLAMP (af_json_get_int (definition, "first_run_days", 0), 0, 365) : 0;
 }
@@ -344,7 +344,7 @@ static gboolean
 needs_body (AfAgent *agent)
 {
   JsonObject *ai = af_agent_get_ai (agent);
-  JsonObject *definition = af_agent_get_definition (agent);
+  JsonObject *definition = af_agent_peek_definition (agent);
 
   if (ai != NULL && json_object_get_boolean_member_with_default (ai, "enabled", FALSE))
     return TRUE;
@@ -358,7 +358,7 @@ static GStrv
 skip_labels_for (AfAgent *agent)
 {
   static const char *const all[] = { "DRAFT", "SENT", "CHAT", "SPAM", "TRASH", NULL };
-  JsonObject              *definition = af_agent_get_definition (agent);
+  JsonObject              *definition = af_agent_peek_definition (agent);
   JsonNode                *rules = definition ? json_object_get_member (definition, "rules") : NULL;
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
 
@@ -417,7 +417,7 @@ static gboolean
 needs_digest (AfAgent *agent)
 {
   JsonObject *ai = af_agent_get_ai (agent);
-  JsonObject *definition = af_agent_get_definition (agent);
+  JsonObject *definition = af_agent_peek_definition (agent);
   JsonNode   *rules = definition ? json_object_get_member (definition, "rules") : NULL;
 
   if (ai != NULL && json_object_get_boolean_member_with_default (ai, "enabled", FALSE))

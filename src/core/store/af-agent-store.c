@@ -143,6 +143,70 @@ af_agent_store_new (AfDatabase *db)
 }
 
 /**
+ * af_agent_store_load_each:
+ * @func: called with each agent's row, oldest first; the record and its
+ *   strings are valid during the call only
+ *
+ * Every agent in one query, one row at a time: nothing of a row is kept
+ * once @func has returned, so loading holds one row's text, not all.
+ *
+ * Returns: %FALSE with @error set if the rows could not be read
+ */
+gboolean
+af_agent_store_load_each (AfAgentStore     *self,
+                          AfAgentRecordFunc func,
+                          gpointer          user_data,
+                          GError          **error)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (AF_IS_AGENT_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  stmt = af_database_prepare (self->db,
+                              "SELECT id, name, description, template, definition, state, state_reason,"
+                              " created_at, updated_at, last_run_at, next_run_at FROM agents ORDER BY created_at, id",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      /* The strings are SQLite's, until the next step. */
+      AfAgentRecord r = {
+        .id = (char *)column_text (stmt, 0),
+        .name = (char *)column_text (stmt, 1),
+        .description = (char *)column_text (stmt, 2),
+        .template_id = (char *)column_text (stmt, 3),
+        .definition = (char *)column_text (stmt, 4),
+        .state = af_enum_from_nick (AF_TYPE_AGENT_STATE, column_text (stmt, 5), AF_AGENT_STATE_ACTIVE),
+        .state_reason = (char *)column_text (stmt, 6),
+        .created_at = sqlite3_column_int64 (stmt, 7),
+        .updated_at = sqlite3_column_int64 (stmt, 8),
+        .last_run_at = sqlite3_column_int64 (stmt, 9),
+        .next_run_at = sqlite3_column_int64 (stmt, 10),
+      };
+
+      func (&r, user_data);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      af_database_set_error (self->db, rc, error, "read the agents");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+add_copy (const AfAgentRecord *record,
+          gpointer             user_data)
+{
+  g_ptr_array_add (user_data, af_agent_record_copy (record));
+}
+
+/**
  * af_agent_store_load_all:
  *
  * Returns: (transfer full) (element-type AfAgentRecord): the agents, by
@@ -152,43 +216,12 @@ GPtrArray *
 af_agent_store_load_all (AfAgentStore *self,
                          GError      **error)
 {
-  g_autoptr (GPtrArray) records = NULL;
-  sqlite3_stmt *stmt;
-  int           rc;
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)af_agent_record_free);
 
   g_return_val_if_fail (AF_IS_AGENT_STORE (self), NULL);
 
-  stmt = af_database_prepare (self->db,
-                              "SELECT id, name, description, template, definition, state, state_reason,"
-                              " created_at, updated_at, last_run_at, next_run_at FROM agents ORDER BY created_at, id",
-                              error);
-  if (stmt == NULL)
+  if (!af_agent_store_load_each (self, add_copy, records, error))
     return NULL;
-
-  records = g_ptr_array_new_with_free_func ((GDestroyNotify)af_agent_record_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      AfAgentRecord *r = af_agent_record_new ();
-
-      r->id = g_strdup (column_text (stmt, 0));
-      r->name = g_strdup (column_text (stmt, 1));
-      r->description = g_strdup (column_text (stmt, 2));
-      r->template_id = g_strdup (column_text (stmt, 3));
-      r->definition = g_strdup (column_text (stmt, 4));
-      r->state = af_enum_from_nick (AF_TYPE_AGENT_STATE, column_text (stmt, 5), AF_AGENT_STATE_ACTIVE);
-      r->state_reason = g_strdup (column_text (stmt, 6));
-      r->created_at = sqlite3_column_int64 (stmt, 7);
-      r->updated_at = sqlite3_column_int64 (stmt, 8);
-      r->last_run_at = sqlite3_column_int64 (stmt, 9);
-      r->next_run_at = sqlite3_column_int64 (stmt, 10);
-      g_ptr_array_add (records, r);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      af_database_set_error (self->db, rc, error, "read the agents");
-      return NULL;
-    }
   return g_steal_pointer (&records);
 }
 

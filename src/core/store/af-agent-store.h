@@ -46,6 +46,15 @@ G_DECLARE_FINAL_TYPE (AfAgentStore, af_agent_store, AF, AGENT_STORE, GObject)
 
 AfAgentStore *af_agent_store_new (AfDatabase *db);
 
+typedef void (*AfAgentRecordFunc) (const AfAgentRecord *record,
+                                   gpointer             user_data);
+
+/* @func sees every agent, oldest first, in one query; the record is @func's
+ * to read during the call only. */
+gboolean af_agent_store_load_each (AfAgentStore     *self,
+                                   AfAgentRecordFunc func,
+                                   gpointer          user_data,
+                                   GError          **error);
 /* → (element-type AfAgentRecord) every agent, oldest first, in one query. */
 GPtrArray *af_agent_store_load_all (AfAgentStore *self,
                                     GError      **error);
