@@ -222,8 +222,35 @@ test_empty_rules (Fixture      *f,
   assert_refused (f, "{\"rules\":[],\"permissions\":[\"gmail.read\"]}", "no rules");
   assert_refused (f, "{\"permissions\":[\"gmail.read\"]}", "no rules");
   assert_refused (f, "", "empty");
-  /* Nothing scripted: the sandbox answers "{}". */
-  assert_refused (f, NULL, "no rules");
+}
+
+/* What --sandbox shows: the sandbox's model drafts from the words it
+ * knows, and nothing from words it does not. */
+static void
+test_sandbox_model (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfAgentDefinition) draft = draft_with_answer (f, NULL, &error);
+  AfRule *rule;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (af_agent_definition_get_rules (draft)->len, ==, 1);
+  rule = g_ptr_array_index (af_agent_definition_get_rules (draft), 0);
+  g_assert_cmpstr (rule->name, ==, "Invoices");
+  g_assert_cmpstr (af_rule_action_get_param (g_ptr_array_index (rule->actions, 0), "label"), ==, "Finance");
+  g_assert_true (af_agent_definition_has_permission (draft, "gmail.modify"));
+
+  {
+    g_autoptr (GAsyncResult) r = NULL;
+    g_autoptr (AfAgentDefinition) none = NULL;
+    g_autoptr (GError) refused = NULL;
+
+    af_agent_draft_async (f->llm, f->base, "Water the plants", NULL, af_test_ready_cb, &r);
+    none = af_agent_draft_finish (af_test_await (&r), &refused);
+    g_assert_null (none);
+    g_assert_error (refused, AF_ERROR, AF_ERROR_BAD_RESPONSE);
+  }
 }
 
 static void
@@ -253,6 +280,7 @@ main (int   argc,
   g_test_add ("/agent-draft/unknown-action", Fixture, NULL, fixture_set_up, test_unknown_action, fixture_tear_down);
   g_test_add ("/agent-draft/unknown-permission", Fixture, NULL, fixture_set_up, test_unknown_permission, fixture_tear_down);
   g_test_add ("/agent-draft/empty-rules", Fixture, NULL, fixture_set_up, test_empty_rules, fixture_tear_down);
+  g_test_add ("/agent-draft/sandbox-model", Fixture, NULL, fixture_set_up, test_sandbox_model, fixture_tear_down);
   g_test_add ("/agent-draft/cancelled", Fixture, NULL, fixture_set_up, test_cancelled, fixture_tear_down);
 
   return g_test_run ();
