@@ -68,6 +68,114 @@ respond_openai_error (SoupServerMessage *msg,
   af_sandbox_respond_json (msg, status, root);
 }
 
+/* The words a draft request's system prompt starts with
+ * (AF_AGENT_DRAFT_PROMPT_START in the engine, which the sandbox does not
+ * link). */
+#define DRAFT_PROMPT_START "You draft AgentFlow agent rules."
+
+typedef struct
+{
+  const char *words; /* in the description, any of them */
+  const char *name;
+  const char *field;
+  const char *value;
+  const char *action; /* with a "label" parameter when @label is set */
+  const char *label;
+} DraftRecipe;
+
+static const DraftRecipe draft_recipes[] = {
+  { "invoice,receipt,bill,payment", "Invoices", "subject", "invoice, receipt, bill, payment", "label", "Finance" },
+  { "newsletter,unsubscribe", "Newsletters", "body", "unsubscribe, newsletter", "label", "Newsletters" },
+  { "urgent,asap", "Urgent mail", "subject", "urgent, asap", "star", NULL },
+};
+
+/* The content a model asked to draft rules would answer with: a rule for
+ * every recipe whose words the description uses, as JSON mode asks
+ * (https://learn.microsoft.com/en-us/javascript/api/@azure-rest/ai-inference/chatcompletionsresponseformatjsonobject
+ * : the content is one valid JSON object). None matching: no rules. */
+static char *
+draft_answer (JsonArray *messages)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *wish = NULL;
+  gboolean         labels = FALSE;
+
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonObject *m = json_array_get_object_element (messages, i);
+
+      if (m != NULL && g_strcmp0 (json_object_get_string_member_with_default (m, "role", NULL), "user") == 0)
+        {
+          g_free (wish);
+          wish = g_utf8_strdown (json_object_get_string_member_with_default (m, "content", ""), -1);
+        }
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "rules");
+  json_builder_begin_array (b);
+  for (guint i = 0; wish != NULL && i < G_N_ELEMENTS (draft_recipes); i++)
+    {
+      const DraftRecipe *r = &draft_recipes[i];
+      g_auto (GStrv) words = g_strsplit (r->words, ",", -1);
+      gboolean found = FALSE;
+
+      for (guint w = 0; words[w] != NULL && !found; w++)
+        found = strstr (wish, words[w]) != NULL;
+      if (!found)
+        continue;
+      labels = TRUE;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, r->name);
+      json_builder_set_member_name (b, "conditions");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "field");
+      json_builder_add_string_value (b, r->field);
+      json_builder_set_member_name (b, "op");
+      json_builder_add_string_value (b, "contains_any");
+      json_builder_set_member_name (b, "value");
+      json_builder_add_string_value (b, r->value);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "actions");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "action");
+      json_builder_add_string_value (b, r->action);
+      json_builder_set_member_name (b, "params");
+      json_builder_begin_object (b);
+      if (r->label != NULL)
+        {
+          json_builder_set_member_name (b, "label");
+          json_builder_add_string_value (b, r->label);
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "permissions");
+  json_builder_begin_array (b);
+  json_builder_add_string_value (b, "gmail.read");
+  if (labels)
+    json_builder_add_string_value (b, "gmail.modify");
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+static gboolean
+is_draft_request (JsonArray *messages)
+{
+  JsonObject *first = messages && json_array_get_length (messages) > 0 ? json_array_get_object_element (messages, 0) : NULL;
+
+  return first != NULL && g_str_has_prefix (json_object_get_string_member_with_default (first, "content", ""), DRAFT_PROMPT_START);
+}
+
 void
 sb_llm_handle (AfSandbox         *self,
                SoupServerMessage *msg)
@@ -118,6 +226,17 @@ sb_llm_handle (AfSandbox         *self,
   llm->n_calls++;
 
   message = g_queue_pop_head (&llm->script);
+  if (message == NULL && JSON_NODE_HOLDS_ARRAY (json_object_get_member (request, "messages")) &&
+      is_draft_request (json_object_get_array_member (request, "messages")))
+    {
+      g_autofree char *content = draft_answer (json_object_get_array_member (request, "messages"));
+      JsonObject      *m = json_object_new ();
+
+      json_object_set_string_member (m, "role", "assistant");
+      json_object_set_string_member (m, "content", content);
+      message = json_node_init_object (json_node_alloc (), m);
+      json_object_unref (m);
+    }
   if (message == NULL)
     message = json_from_string (json_mode ? "{\"role\":\"assistant\",\"content\":\"{}\"}"
                                           : "{\"role\":\"assistant\",\"content\":\"Nothing is scripted for this turn.\"}",

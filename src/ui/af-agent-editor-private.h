@@ -8,6 +8,7 @@
 
 #include "af-account-manager.h"
 #include "af-agent-editor.h"
+#include "af-llm-client.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,7 @@ struct _AfAgentEditor
   GCancellable      *preview_cancellable;
   guint              preview_id; /* the debounce timeout */
   GPtrArray         *kept_rules; /* AfRule: rules the rule rows cannot show faithfully */
+  AfLlmClient       *llm;        /* (nullable): the user's model, for drafting rules */
 
   /* Template widgets */
   AdwWindowTitle      *window_title;
@@ -51,6 +53,7 @@ struct _AfAgentEditor
   AdwPreferencesGroup *services_group;
   GtkLabel            *services_error;
   GtkListBox          *rules_list;
+  GtkWidget           *describe_button;
   GtkLabel            *kept_rules_label;
   GtkLabel            *rules_error;
   GtkTextView         *instructions_view;
@@ -110,6 +113,12 @@ void       af_editor_rules_save (AfAgentEditor     *self,
                                  AfAgentDefinition *definition);
 void       af_editor_rules_describe (AfAgentEditor *self,
                                      GString       *plan);
+
+/* af-editor-draft.c: rules and permissions drafted by the model from a
+ * description, into the form (never saved by it) */
+void af_editor_draft_class_init (GtkWidgetClass *widget_class);
+void af_editor_draft_apply (AfAgentEditor     *self,
+                            AfAgentDefinition *draft);
 
 /* af-editor-validation.c: what keeps the agent from being saved */
 gboolean af_editor_validate_form (AfAgentEditor *self,

@@ -270,6 +270,7 @@ af_agent_editor_finalize (GObject *object)
   g_clear_pointer (&self->agent_id, g_free);
   g_clear_pointer (&self->connected, g_strfreev);
   g_clear_object (&self->accounts);
+  g_clear_object (&self->llm);
   g_clear_pointer (&self->service_rows, g_ptr_array_unref);
   g_clear_pointer (&self->permission_rows, g_ptr_array_unref);
 
@@ -364,6 +365,7 @@ af_agent_editor_class_init (AfAgentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfAgentEditor, preview_subjects);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_changed_cb", G_CALLBACK (af_agent_editor_changed));
   af_editor_trigger_class_init (widget_class);
+  af_editor_draft_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, editor_cancel);
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, editor_save);

@@ -11,6 +11,7 @@
 #include "af-account-manager.h"
 #include "af-agent-definition.h"
 #include "af-connect-button.h"
+#include "af-llm-client.h"
 #include "af-template.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,9 @@ void               af_agent_editor_load_agent (AfAgentEditor     *self,
 void               af_agent_editor_set_service_state (AfAgentEditor     *self,
                                                       const char        *service,
                                                       AfIntegrationState state);
+void               af_agent_editor_set_llm_client (AfAgentEditor *self,
+                                                   AfLlmClient   *llm);
+GtkWindow         *af_agent_editor_describe (AfAgentEditor *self);
 void               af_agent_editor_set_accounts (AfAgentEditor    *self,
                                                  AfAccountManager *accounts);
 AfIntegrationState af_agent_editor_get_service_state (AfAgentEditor *self,

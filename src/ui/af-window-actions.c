@@ -402,6 +402,7 @@ af_window_watch_editor (AfWindow      *self,
                         AfAgentEditor *editor)
 {
   af_window_watch_editor_saved (self, editor);
+  af_agent_editor_set_llm_client (editor, self->engine ? af_engine_get_llm_client (self->engine) : NULL);
   g_signal_connect_object (editor, "connect", G_CALLBACK (on_editor_connect_cb), self, 0);
   g_signal_connect_object (editor, "cancel", G_CALLBACK (on_editor_cancel_cb), self, 0);
   /* Without an engine the editor describes its plan in words instead. */

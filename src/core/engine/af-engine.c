@@ -718,6 +718,14 @@ af_engine_set_llm_client (AfEngine    *self,
     g_hash_table_remove_all (self->llm_variants);
 }
 
+AfLlmClient *
+af_engine_get_llm_client (AfEngine *self)
+{
+  g_return_val_if_fail (AF_IS_ENGINE (self), NULL);
+
+  return self->llm;
+}
+
 /**
  * af_engine_get_approval_queue:
  *

@@ -181,6 +181,8 @@ void  af_engine_set_executor (AfEngine   *self,
                               AfExecutor *executor);
 void  af_engine_set_llm_client (AfEngine    *self,
                                 AfLlmClient *llm);
+/* (transfer none) (nullable): the user's model, when one is set up. */
+AfLlmClient *af_engine_get_llm_client (AfEngine *self);
 /* Replaces the network monitor (tests). */
 void af_engine_set_network_monitor (AfEngine        *self,
                                     GNetworkMonitor *monitor);

@@ -556,3 +556,15 @@ af_rules_evaluate (JsonArray  *rules,
         break;
     }
 }
+
+const char *const *
+af_rules_list_fields (void)
+{
+  return fields;
+}
+
+const char *const *
+af_rules_list_operators (void)
+{
+  return ops;
+}

@@ -47,4 +47,9 @@ gboolean af_rules_condition_matches (JsonObject *condition,
 
 GStrv af_rules_split_words (const char *text);
 
+/* (array zero-terminated=1): every field and every operator a condition
+ * may name. */
+const char *const *af_rules_list_fields (void);
+const char *const *af_rules_list_operators (void);
+
 G_END_DECLS
