@@ -109,7 +109,7 @@ describe_trigger (JsonObject *t)
 static void
 update_glance (AfAgentPage *self)
 {
-  JsonObject *definition = af_agent_get_definition (self->agent);
+  JsonObject *definition = af_agent_peek_definition (self->agent);
   JsonArray  *connections = definition && json_object_has_member (definition, "connections")
                                 ? json_object_get_array_member (definition, "connections")
                                 : NULL;

@@ -585,7 +585,7 @@ af_window_agent_duplicate (GtkWidget  *widget,
   if (agent == NULL)
     return;
   {
-    g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), af_agent_get_definition (agent));
+    g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), af_agent_peek_definition (agent));
     g_autoptr (JsonNode) definition = af_json_deep_copy (node);
 
     /* Translators: the name of a duplicated agent */

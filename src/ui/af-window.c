@@ -228,7 +228,7 @@ find_account (AfWindow   *self,
   for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
     {
       g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
-      JsonObject *definition = af_agent_get_definition (agent);
+      JsonObject *definition = af_agent_peek_definition (agent);
       JsonArray  *connections = definition && json_object_has_member (definition, "connections")
                                     ? json_object_get_array_member (definition, "connections")
                                     : NULL;
