@@ -575,3 +575,28 @@ af_test_ui_activate_list_item (GtkWidget *list_view,
     }
   g_error ("The item is not in the list");
 }
+
+const char *
+af_test_ui_combo_choice (AdwComboRow *row)
+{
+  return gtk_string_object_get_string (GTK_STRING_OBJECT (adw_combo_row_get_selected_item (row)));
+}
+
+void
+af_test_ui_combo_choose (AdwComboRow *row,
+                         const char  *text)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), text))
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+  g_error ("no choice “%s”", text);
+}

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "af-test-wait.h"
@@ -34,6 +35,11 @@ GtkWidget  *af_test_ui_wait_for_widget (GtkWidget  *root,
                                         GType       type,
                                         const char *label_or_title);
 void        af_test_ui_click (GtkWidget *button);
+/* The choice a combo row shows, as the person reads it; choosing one by
+ * its words (a missing choice fails the test). */
+const char *af_test_ui_combo_choice (AdwComboRow *row);
+void        af_test_ui_combo_choose (AdwComboRow *row,
+                                     const char  *text);
 GtkWidget  *af_test_ui_wait_for_row (GtkWidget *root,
                                      gpointer   item);
 void        af_test_ui_choose_from_menu (GtkWidget  *row,

@@ -135,31 +135,6 @@ choices (AdwComboRow *row)
   return g_strjoinv ("|", strv);
 }
 
-static const char *
-choice (AdwComboRow *row)
-{
-  return gtk_string_object_get_string (GTK_STRING_OBJECT (adw_combo_row_get_selected_item (row)));
-}
-
-static void
-choose (AdwComboRow *row,
-        const char  *text)
-{
-  GListModel *model = adw_combo_row_get_model (row);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-
-      if (g_str_equal (gtk_string_object_get_string (item), text))
-        {
-          adw_combo_row_set_selected (row, i);
-          return;
-        }
-    }
-  g_error ("no choice “%s”", text);
-}
-
 static gboolean
 save_enabled_cond (gpointer data)
 {
@@ -211,11 +186,11 @@ test_move_to_auth0 (Fixture      *f,
 
   listed = choices (row);
   g_assert_cmpstr (listed, ==, "alice@example.com|bob@example.com (through Auth0)");
-  g_assert_cmpstr (choice (row), ==, "alice@example.com");
+  g_assert_cmpstr (af_test_ui_combo_choice (row), ==, "alice@example.com");
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
   g_assert_false (af_agent_editor_get_modified (editor));
 
-  choose (row, "bob@example.com (through Auth0)");
+  af_test_ui_combo_choose (row, "bob@example.com (through Auth0)");
   g_assert_true (af_agent_editor_get_modified (editor));
   saved = save (editor);
 
@@ -238,7 +213,7 @@ test_keep_account (Fixture      *f,
   save_connection (f, "gmail", "alice@example.com", NULL);
   save_connection (f, "gmail", "bob@example.com", AUTH0_METADATA);
   editor = open_agent (f, "bob@example.com");
-  g_assert_cmpstr (choice (account_row (editor, "Gmail")), ==, "bob@example.com (through Auth0)");
+  g_assert_cmpstr (af_test_ui_combo_choice (account_row (editor, "Gmail")), ==, "bob@example.com (through Auth0)");
 
   saved = save (editor);
   g_assert_cmpstr (af_agent_definition_lookup_connection (saved, "gmail")->account, ==, "bob@example.com");
@@ -259,10 +234,10 @@ test_not_connected (Fixture      *f,
   editor = open_agent (f, "alice@example.com");
   listed = choices (account_row (editor, "Gmail"));
   g_assert_cmpstr (listed, ==, "bob@example.com (through Auth0)|alice@example.com (not connected)");
-  g_assert_cmpstr (choice (account_row (editor, "Gmail")), ==, "alice@example.com (not connected)");
+  g_assert_cmpstr (af_test_ui_combo_choice (account_row (editor, "Gmail")), ==, "alice@example.com (not connected)");
 
   slack = account_row (editor, "Slack");
-  g_assert_cmpstr (choice (slack), ==, "Not connected — connect it in Integrations");
+  g_assert_cmpstr (af_test_ui_combo_choice (slack), ==, "Not connected — connect it in Integrations");
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (slack)), ==, 1);
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (slack)));
 

@@ -128,32 +128,6 @@ permission (AfAgentEditor *editor,
   return ADW_COMBO_ROW (row);
 }
 
-/* The choice a row shows, as the person reads it. */
-static const char *
-choice (AdwComboRow *row)
-{
-  return gtk_string_object_get_string (GTK_STRING_OBJECT (adw_combo_row_get_selected_item (row)));
-}
-
-static void
-choose (AdwComboRow *row,
-        const char  *text)
-{
-  GListModel *model = adw_combo_row_get_model (row);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-
-      if (g_str_equal (gtk_string_object_get_string (item), text))
-        {
-          adw_combo_row_set_selected (row, i);
-          return;
-        }
-    }
-  g_error ("no choice “%s”", text);
-}
-
 static void
 close_editor (AfAgentEditor *editor)
 {
@@ -254,7 +228,7 @@ test_build_without_regex (void)
 
   /* Gmail on: it can at least read mail, at once. */
   adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), TRUE);
-  g_assert_cmpstr (choice (permission (editor, "Read mail")), ==, "Automatic");
+  g_assert_cmpstr (af_test_ui_combo_choice (permission (editor, "Read mail")), ==, "Automatic");
   af_test_ui_wait_until (save_enabled_cond, editor, 5000);
 
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
@@ -275,7 +249,7 @@ test_build_without_regex (void)
   g_assert_false (gtk_widget_get_sensitive (save_button (editor)));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (save_button (editor)), ==,
                    "A rule needs “Label, star and archive mail” under Gmail: set it to Ask first or Automatic, or change the rule.");
-  choose (permission (editor, "Label, star and archive mail"), "Ask first");
+  af_test_ui_combo_choose (permission (editor, "Label, star and archive mail"), "Ask first");
   af_test_ui_wait_until (save_enabled_cond, editor, 5000);
 
   {
@@ -320,7 +294,7 @@ test_validation_clears (void)
 
   adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), TRUE);
   af_test_ui_wait_until (widget_hidden_cond, services_error, 5000);
-  choose (permission (editor, "Label, star and archive mail"), "Automatic");
+  af_test_ui_combo_choose (permission (editor, "Label, star and archive mail"), "Automatic");
 
   gtk_editable_set_text (GTK_EDITABLE (value), "urgent");
   af_test_ui_wait_until (no_error_class_cond, value, 5000);
@@ -390,9 +364,9 @@ test_one_control_per_action (void)
 
   /* Nothing else asks about an action: no "Ask First" list, no "Never". */
   g_assert_null (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_PREFERENCES_GROUP, "Ask First"));
-  g_assert_cmpstr (choice (permission (editor, "Read mail")), ==, "Automatic");
-  g_assert_cmpstr (choice (permission (editor, "Label, star and archive mail")), ==, "Automatic");
-  g_assert_cmpstr (choice (permission (editor, "Send mail")), ==, "Off");
+  g_assert_cmpstr (af_test_ui_combo_choice (permission (editor, "Read mail")), ==, "Automatic");
+  g_assert_cmpstr (af_test_ui_combo_choice (permission (editor, "Label, star and archive mail")), ==, "Automatic");
+  g_assert_cmpstr (af_test_ui_combo_choice (permission (editor, "Send mail")), ==, "Off");
 
   /* Calendar and Slack are off: their actions are not offered. */
   g_assert_false (adw_expander_row_get_enable_expansion (service_row (editor, "Slack")));
@@ -413,12 +387,12 @@ test_one_control_per_action (void)
           adw_combo_row_set_selected (row, i);
           definition = af_agent_editor_dup_definition (editor);
           g_assert_true (af_agent_definition_get_approval (definition, actions[a][2], &policy));
-          if (g_str_equal (choice (row), "Off"))
+          if (g_str_equal (af_test_ui_combo_choice (row), "Off"))
             g_assert_false (af_agent_definition_has_permission (definition, actions[a][1]));
           else
             {
               g_assert_true (af_agent_definition_has_permission (definition, actions[a][1]));
-              g_assert_cmpint (policy, ==, g_str_equal (choice (row), "Ask first") ? AF_APPROVAL_POLICY_ASK : AF_APPROVAL_POLICY_AUTO);
+              g_assert_cmpint (policy, ==, g_str_equal (af_test_ui_combo_choice (row), "Ask first") ? AF_APPROVAL_POLICY_ASK : AF_APPROVAL_POLICY_AUTO);
             }
         }
     }
@@ -439,11 +413,11 @@ test_service_defaults (void)
 {
   AfAgentEditor *editor = open_editor ("calendar-manager");
 
-  g_assert_cmpstr (choice (permission (editor, "Read events")), ==, "Automatic");
-  g_assert_cmpstr (choice (permission (editor, "Post messages")), ==, "Automatic");
+  g_assert_cmpstr (af_test_ui_combo_choice (permission (editor, "Read events")), ==, "Automatic");
+  g_assert_cmpstr (af_test_ui_combo_choice (permission (editor, "Post messages")), ==, "Automatic");
   adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), TRUE);
-  g_assert_cmpstr (choice (permission (editor, "Read mail")), ==, "Automatic");
-  g_assert_cmpstr (choice (permission (editor, "Send mail")), ==, "Off");
+  g_assert_cmpstr (af_test_ui_combo_choice (permission (editor, "Read mail")), ==, "Automatic");
+  g_assert_cmpstr (af_test_ui_combo_choice (permission (editor, "Send mail")), ==, "Off");
   close_editor (editor);
 }
 
@@ -587,12 +561,12 @@ test_save_edits (void)
   loaded = af_agent_definition_new_from_agent (agent);
   af_agent_editor_load_agent (editor, "agent-1", "Mail", "", loaded);
 
-  choose (ADW_COMBO_ROW (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Trigger")), "Every week");
-  choose (ADW_COMBO_ROW (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Day")), "Wednesday");
+  af_test_ui_combo_choose (ADW_COMBO_ROW (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Trigger")), "Every week");
+  af_test_ui_combo_choose (ADW_COMBO_ROW (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, "Day")), "Wednesday");
   at = af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, "At");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (nth_of_type (at, GTK_TYPE_SPIN_BUTTON, 0)), 7);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (nth_of_type (at, GTK_TYPE_SPIN_BUTTON, 1)), 5);
-  choose (permission (editor, "Send mail"), "Ask first");
+  af_test_ui_combo_choose (permission (editor, "Send mail"), "Ask first");
 
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
   row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, n_template_rules);
@@ -700,7 +674,7 @@ test_word_chips (void)
 
   gtk_editable_set_text (GTK_EDITABLE (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW, "Name")), "Receipts");
   adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), TRUE);
-  choose (permission (editor, "Label, star and archive mail"), "Automatic");
+  af_test_ui_combo_choose (permission (editor, "Label, star and archive mail"), "Automatic");
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
   row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
   value = rule_value (row);
@@ -1033,7 +1007,7 @@ test_preview (void)
   gtk_editable_set_text (GTK_EDITABLE (af_test_ui_find_widget (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW, "Name")),
                          "Finance preview");
   adw_expander_row_set_enable_expansion (service_row (AF_AGENT_EDITOR (editor), "Gmail"), TRUE);
-  choose (permission (AF_AGENT_EDITOR (editor), "Label, star and archive mail"), "Automatic");
+  af_test_ui_combo_choose (permission (AF_AGENT_EDITOR (editor), "Label, star and archive mail"), "Automatic");
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
   row = nth_of_type (GTK_WIDGET (editor), AF_TYPE_RULE_ROW, 0);
   value = nth_of_type (row, GTK_TYPE_ENTRY, 0);

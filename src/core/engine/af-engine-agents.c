@@ -234,6 +234,19 @@ af_engine_delete_agent_full (AfEngine   *self,
   return TRUE;
 }
 
+/* The agent @id, or %NULL with an error saying there is none. */
+static AfAgent *
+lookup_or_fail (AfEngine   *self,
+                const char *id,
+                GError    **error)
+{
+  AfAgent *agent = af_engine_lookup_agent (self, id);
+
+  if (agent == NULL)
+    g_set_error (error, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("No agent “%s”"), id);
+  return agent;
+}
+
 gboolean
 af_engine_pause_agent (AfEngine   *self,
                        const char *id,
@@ -243,12 +256,9 @@ af_engine_pause_agent (AfEngine   *self,
 
   g_return_val_if_fail (AF_IS_ENGINE (self), FALSE);
 
-  agent = af_engine_lookup_agent (self, id);
+  agent = lookup_or_fail (self, id, error);
   if (agent == NULL)
-    {
-      g_set_error (error, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("No agent “%s”"), id);
-      return FALSE;
-    }
+    return FALSE;
   af_agent_set_state (agent, AF_AGENT_STATE_PAUSED, NULL);
   af_agent_set_next_run (agent, 0);
   af_scheduler_remove (self->scheduler, id);
@@ -267,12 +277,9 @@ af_engine_resume_agent (AfEngine   *self,
 
   g_return_val_if_fail (AF_IS_ENGINE (self), FALSE);
 
-  agent = af_engine_lookup_agent (self, id);
+  agent = lookup_or_fail (self, id, error);
   if (agent == NULL)
-    {
-      g_set_error (error, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("No agent “%s”"), id);
-      return FALSE;
-    }
+    return FALSE;
   af_agent_set_state (agent, AF_AGENT_STATE_ACTIVE, NULL);
   g_hash_table_remove (self->failures, id);
   if (self->started)
@@ -297,12 +304,9 @@ af_engine_export_agent (AfEngine   *self,
   g_return_val_if_fail (AF_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  agent = af_engine_lookup_agent (self, id);
+  agent = lookup_or_fail (self, id, error);
   if (agent == NULL)
-    {
-      g_set_error (error, AF_ERROR, AF_ERROR_NOT_FOUND, _ ("No agent “%s”"), id);
-      return FALSE;
-    }
+    return FALSE;
   node = af_agent_to_json (agent);
   json_generator_set_root (generator, node);
   json_generator_set_pretty (generator, TRUE);
