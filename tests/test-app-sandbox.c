@@ -171,8 +171,11 @@ test_reconnect_sample_account (void)
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.show-view", "s", "integrations");
   af_test_ui_wait_settled (GTK_WIDGET (main_window ()), "the Integrations page");
 
-  /* The sample workspace starts connected. */
+  /* The sample workspace starts connected, and offers no account that
+   * nothing uses. */
   af_test_ui_wait_until (gmail_state_cond, GINT_TO_POINTER (AF_INTEGRATION_CONNECTED), 10000);
+  row = af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW, "OpenID Connect");
+  g_assert_true (row == NULL || !gtk_widget_is_visible (row));
 
   /* The stand-in browser plays the person at the consent page. */
   accounts = af_application_get_account_manager (app);

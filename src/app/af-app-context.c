@@ -145,6 +145,9 @@ open_sandbox (AfAppContext *self,
    * sandbox's consent page in the browser like a real account. */
   self->accounts = af_account_manager_new (self->database, NULL, self->session);
   point_accounts_at_sandbox (self->accounts, af_sandbox_get_base_url (sandbox));
+  /* Nothing in the sample workspace signs in with OpenID Connect: the
+   * window offers no such account (the command line still can). */
+  af_account_manager_set_oidc_issuer (self->accounts, NULL);
   if (!connect_sample_accounts (self->accounts, error))
     return FALSE;
   /* New mail, Slack messages, calendar changes and the odd fault over
