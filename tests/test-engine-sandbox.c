@@ -258,6 +258,43 @@ test_calendar_manager (Fixture      *f,
   g_assert_cmpuint (count (f, agent, "action-done"), ==, done);
 }
 
+/* What the log keeps of an action's arguments never holds a secret, however
+ * deep it sits; a row without one is kept as it is. */
+static void
+test_log_redacts_secrets (Fixture      *f,
+                          gconstpointer data)
+{
+  const char *rules = "[{\"name\":\"Tell\",\"conditions\":[{\"field\":\"subject\",\"op\":\"contains\",\"value\":"
+                      "\"Quarterly zebra\"}],\"actions\":[{\"action\":\"post\",\"params\":{\"channel\":\"#general\","
+                      "\"text\":\"Urgent mail\",\"Password\":\"hunter2-not-for-logs\"}}]}]";
+  AfAgent    *agent = add_agent (f, "custom", "gmail.read slack.post", rules, "{\"post\":\"auto\"}");
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  guint done = 0;
+
+  g_free (af_sandbox_gmail_deliver (f->sandbox, "Dana <dana@work.example>", "Quarterly zebra count", "Numbers attached."));
+  result = run_sync (f, agent);
+  g_assert_cmpint (json_object_get_int_member (result, "done"), ==, 1);
+  rows = af_activity_log_query (af_engine_get_activity_log (f->engine), af_agent_get_id (agent), NULL, G_MAXINT64, TRUE,
+                                1000, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AfActivityEntry *e = g_ptr_array_index (rows, i);
+      const char      *details = af_activity_entry_get_details (e);
+
+      g_assert_null (strstr (details ? details : "", "hunter2"));
+      if (g_strcmp0 (af_activity_entry_get_kind (e), "action-done") == 0)
+        {
+          g_assert_nonnull (strstr (details, "[redacted]"));
+          g_assert_nonnull (strstr (details, "Urgent mail"));
+          done++;
+        }
+    }
+  g_assert_cmpuint (done, ==, 1);
+}
+
 static void
 test_custom_events_and_gate (Fixture      *f,
                              gconstpointer data)
@@ -1094,6 +1131,7 @@ main (int   argc,
   ADD ("/engine-sandbox/slack-source-needs-read", test_slack_source_needs_read);
   ADD ("/engine-sandbox/calendar-manager", test_calendar_manager);
   ADD ("/engine-sandbox/custom-events-and-gate", test_custom_events_and_gate);
+  ADD ("/engine-sandbox/log-redacts-secrets", test_log_redacts_secrets);
   ADD ("/engine-sandbox/ai-tools", test_ai_tools);
   ADD ("/engine-sandbox/ai-model-per-agent", test_ai_model_per_agent);
   ADD ("/engine-sandbox/gmail-cursor-restart", test_gmail_cursor_restart);

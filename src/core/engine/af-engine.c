@@ -37,12 +37,50 @@ enum
 static guint signals[N_SIGNALS];
 
 /* Keys that must never reach the log, whatever an executor returned. */
+static const char *const secret_keys[] = { "token", "access_token", "refresh_token", "authorization",
+                                           "api_key", "password", "secret", NULL };
+
+static gboolean
+is_secret_key (const char *key)
+{
+  for (guint i = 0; secret_keys[i] != NULL; i++)
+    if (g_ascii_strcasecmp (key, secret_keys[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether @node holds a member named like a secret anywhere: most rows
+ * hold none, and are written as they are, without a copy. */
+static gboolean
+has_secret (JsonNode *node)
+{
+  if (node == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char    *key;
+      JsonNode      *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &key, &member))
+        if (is_secret_key (key) || has_secret (member))
+          return TRUE;
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        if (has_secret (json_array_get_element (a, i)))
+          return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 redact (JsonNode *node)
 {
-  static const char *const secret_keys[] = { "token", "access_token", "refresh_token", "authorization",
-                                             "api_key", "password", "secret", NULL };
-
   if (node == NULL)
     return;
   if (JSON_NODE_HOLDS_OBJECT (node))
@@ -52,9 +90,7 @@ redact (JsonNode *node)
 
       for (GList *l = members; l; l = l->next)
         {
-          g_autofree char *lower = g_ascii_strdown (l->data, -1);
-
-          if (g_strv_contains (secret_keys, lower))
+          if (is_secret_key (l->data))
             json_object_set_string_member (o, l->data, "[redacted]");
           else
             redact (json_object_get_member (o, l->data));
@@ -85,10 +121,16 @@ af_engine_append_step (AfEngine   *self,
   if (details != NULL)
     {
       g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), details);
-      g_autoptr (JsonNode) copy = af_json_deep_copy (node);
 
-      redact (copy);
-      text = json_to_string (copy, FALSE);
+      if (has_secret (node))
+        {
+          g_autoptr (JsonNode) copy = af_json_deep_copy (node);
+
+          redact (copy);
+          text = json_to_string (copy, FALSE);
+        }
+      else
+        text = json_to_string (node, FALSE);
     }
 
   if (af_activity_log_append (self->log, agent_id, run_id, kind, summary, text, outcome, &local_error) == 0)
