@@ -160,7 +160,11 @@ check_rule (JsonObject *r,
           g_autoptr (JsonNode) empty = NULL;
 
           if (params == NULL || JSON_NODE_HOLDS_NULL (params))
-            params = empty = json_node_init_object (json_node_alloc (), json_object_new ());
+            {
+              g_autoptr (JsonObject) none = json_object_new ();
+
+              params = empty = json_node_init_object (json_node_alloc (), none);
+            }
           if (!af_json_schema_validate (schema_node, params, &local))
             {
               g_autofree char *m = g_strdup_printf (_ ("rule %u: %s: %s"), index + 1, action, local->message);
