@@ -12,6 +12,7 @@
 #include "af-account-manager.h"
 #include "af-agent-editor.h"
 #include "af-template.h"
+#include "af-test-editor.h"
 #include "af-test-ui.h"
 
 /* What the account manager stores for an account linked through Auth0
@@ -135,37 +136,6 @@ choices (AdwComboRow *row)
   return g_strjoinv ("|", strv);
 }
 
-static gboolean
-save_enabled_cond (gpointer data)
-{
-  return gtk_widget_get_sensitive (af_test_ui_find_widget (GTK_WIDGET (data), GTK_TYPE_BUTTON, "_Save"));
-}
-
-static void
-on_saved_cb (AfAgentEditor     *editor,
-             AfAgentDefinition *definition,
-             gpointer           user_data)
-{
-  AfAgentDefinition **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (definition);
-}
-
-/* Saves with the Save action and returns what "saved" carried. */
-static AfAgentDefinition *
-save (AfAgentEditor *editor)
-{
-  AfAgentDefinition *saved = NULL;
-
-  g_signal_connect (editor, "saved", G_CALLBACK (on_saved_cb), &saved);
-  af_test_ui_wait_until (save_enabled_cond, editor, 5000);
-  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
-  g_assert_nonnull (saved);
-  af_test_ui_wait_for_idle ();
-  return saved;
-}
-
 /* An agent on a direct Gmail connection moves to the Gmail account
  * linked through Auth0: its connection names that account, and keeps
  * what it may do. */
@@ -192,7 +162,7 @@ test_move_to_auth0 (Fixture      *f,
 
   af_test_ui_combo_choose (row, "bob@example.com (through Auth0)");
   g_assert_true (af_agent_editor_get_modified (editor));
-  saved = save (editor);
+  saved = af_test_editor_save (editor);
 
   connection = af_agent_definition_lookup_connection (saved, "gmail");
   g_assert_nonnull (connection);
@@ -215,7 +185,7 @@ test_keep_account (Fixture      *f,
   editor = open_agent (f, "bob@example.com");
   g_assert_cmpstr (af_test_ui_combo_choice (account_row (editor, "Gmail")), ==, "bob@example.com (through Auth0)");
 
-  saved = save (editor);
+  saved = af_test_editor_save (editor);
   g_assert_cmpstr (af_agent_definition_lookup_connection (saved, "gmail")->account, ==, "bob@example.com");
 }
 
@@ -241,7 +211,7 @@ test_not_connected (Fixture      *f,
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (slack)), ==, 1);
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (slack)));
 
-  saved = save (editor);
+  saved = af_test_editor_save (editor);
   g_assert_cmpstr (af_agent_definition_lookup_connection (saved, "gmail")->account, ==, "alice@example.com");
 }
 

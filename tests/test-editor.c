@@ -15,6 +15,7 @@
 #include "af-template-picker.h"
 #include "af-window.h"
 #include "af-template.h"
+#include "af-test-editor.h"
 #include "af-test-ui.h"
 
 static AfAgentEditor *
@@ -91,12 +92,6 @@ static gboolean
 no_error_class_cond (gpointer data)
 {
   return !gtk_widget_has_css_class (GTK_WIDGET (data), "error");
-}
-
-static gboolean
-save_enabled_cond (gpointer data)
-{
-  return gtk_widget_get_sensitive (af_test_ui_find_widget (GTK_WIDGET (data), GTK_TYPE_BUTTON, "_Save"));
 }
 
 static GtkWidget *
@@ -229,7 +224,7 @@ test_build_without_regex (void)
   /* Gmail on: it can at least read mail, at once. */
   adw_expander_row_set_enable_expansion (service_row (editor, "Gmail"), TRUE);
   g_assert_cmpstr (af_test_ui_combo_choice (permission (editor, "Read mail")), ==, "Automatic");
-  af_test_ui_wait_until (save_enabled_cond, editor, 5000);
+  af_test_ui_wait_until (af_test_editor_save_enabled_cond, editor, 5000);
 
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL);
   g_assert_cmpuint (af_agent_editor_get_n_rules (editor), ==, 1);
@@ -250,7 +245,7 @@ test_build_without_regex (void)
   g_assert_cmpstr (gtk_widget_get_tooltip_text (save_button (editor)), ==,
                    "A rule needs “Label, star and archive mail” under Gmail: set it to Ask first or Automatic, or change the rule.");
   af_test_ui_combo_choose (permission (editor, "Label, star and archive mail"), "Ask first");
-  af_test_ui_wait_until (save_enabled_cond, editor, 5000);
+  af_test_ui_wait_until (af_test_editor_save_enabled_cond, editor, 5000);
 
   {
     g_autoptr (AfAgentDefinition) definition = af_agent_editor_dup_definition (editor);
@@ -299,7 +294,7 @@ test_validation_clears (void)
   gtk_editable_set_text (GTK_EDITABLE (value), "urgent");
   af_test_ui_wait_until (no_error_class_cond, value, 5000);
   gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 1)), "Urgent");
-  af_test_ui_wait_until (save_enabled_cond, editor, 5000);
+  af_test_ui_wait_until (af_test_editor_save_enabled_cond, editor, 5000);
 
   /* The AI instructions are for the model: off, they cannot be edited. */
   {
@@ -313,7 +308,7 @@ test_validation_clears (void)
     /* On without instructions: Save waits for them. */
     g_assert_false (gtk_widget_get_sensitive (save_button (editor)));
     gtk_switch_set_active (ai, FALSE);
-    af_test_ui_wait_until (save_enabled_cond, editor, 5000);
+    af_test_ui_wait_until (af_test_editor_save_enabled_cond, editor, 5000);
   }
   close_editor (editor);
 }
@@ -497,31 +492,6 @@ test_time_of_day (void)
   close_editor (editor);
 }
 
-static void
-on_saved_cb (AfAgentEditor     *editor,
-             AfAgentDefinition *definition,
-             gpointer           user_data)
-{
-  AfAgentDefinition **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (definition);
-}
-
-/* Saves with the Save action and returns what "saved" carried. */
-static AfAgentDefinition *
-save (AfAgentEditor *editor)
-{
-  AfAgentDefinition *saved = NULL;
-
-  g_signal_connect (editor, "saved", G_CALLBACK (on_saved_cb), &saved);
-  af_test_ui_wait_until (save_enabled_cond, editor, 5000);
-  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
-  g_assert_nonnull (saved);
-  af_test_ui_wait_for_idle ();
-  return saved;
-}
-
 static GtkWidget *
 rule_value (GtkWidget *row)
 {
@@ -574,7 +544,7 @@ test_save_edits (void)
   gtk_editable_set_text (GTK_EDITABLE (rule_value (row)), "overdue");
   press_enter (rule_value (row));
   gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 1)), "Bills");
-  saved = save (editor);
+  saved = af_test_editor_save (editor);
 
   g_assert_true (af_agent_definition_apply (saved, agent, &error));
   g_assert_no_error (error);
@@ -706,7 +676,7 @@ test_word_chips (void)
   g_assert_nonnull (chip_label (row, "invoice"));
   g_assert_nonnull (chip_label (row, "payment"));
 
-  saved = save (editor);
+  saved = af_test_editor_save (editor);
   condition = only_condition (nth_saved_rule (saved, 0));
   g_assert_cmpstr (condition->op, ==, "contains_any");
   words = af_rule_condition_dup_words (condition);
@@ -824,7 +794,7 @@ test_slack_rule (void)
   gtk_editable_set_text (GTK_EDITABLE (channel), "#alerts");
   choose_in_dropdown (nth_of_type (row, GTK_TYPE_DROP_DOWN, 2), "Post to Slack");
   gtk_editable_set_text (GTK_EDITABLE (nth_of_type (row, GTK_TYPE_ENTRY, 1)), "#alerts");
-  saved = save (editor);
+  saved = af_test_editor_save (editor);
 
   g_assert_true (af_agent_definition_apply (saved, agent, &error));
   g_assert_no_error (error);
