@@ -366,15 +366,75 @@ field_text (JsonObject *item,
   return NULL;
 }
 
-gboolean
-af_rules_condition_matches (JsonObject *condition,
-                            JsonObject *item,
-                            gint64      now)
+/* The text of an item's fields, and its case-folded form, as the
+ * conditions of one evaluation ask for them: the rules of a template test
+ * the same body and subject several times, and folding a body is most of
+ * the cost of a rule. */
+typedef struct
 {
-  const char      *field = af_json_get_string (condition, "field", "");
-  const char      *op = af_json_get_string (condition, "op", "");
-  JsonNode        *value = json_object_get_member (condition, "value");
-  g_autofree char *text = NULL;
+  const char *field;
+  char       *text;
+  char       *folded;
+} FieldText;
+
+#define N_FIELD_TEXTS 8
+
+typedef struct
+{
+  FieldText fields[N_FIELD_TEXTS];
+  guint     n;
+} FieldCache;
+
+static void
+field_cache_clear (FieldCache *cache)
+{
+  for (guint i = 0; i < cache->n; i++)
+    {
+      g_free (cache->fields[i].text);
+      g_free (cache->fields[i].folded);
+    }
+  cache->n = 0;
+}
+
+/* (transfer none): @field's text, or %NULL; in @cache while it lives. */
+static FieldText *
+field_cache_get (FieldCache *cache,
+                 JsonObject *item,
+                 const char *field)
+{
+  FieldText *f;
+
+  for (guint i = 0; i < cache->n; i++)
+    if (g_str_equal (cache->fields[i].field, field))
+      return &cache->fields[i];
+  if (cache->n == N_FIELD_TEXTS)
+    field_cache_clear (cache);
+  f = &cache->fields[cache->n++];
+  f->field = field;
+  f->text = field_text (item, field);
+  f->folded = NULL;
+  return f;
+}
+
+static const char *
+field_folded (FieldText *f)
+{
+  if (f->folded == NULL && f->text != NULL)
+    f->folded = g_utf8_casefold (f->text, -1);
+  return f->folded;
+}
+
+static gboolean
+condition_matches (JsonObject *condition,
+                   JsonObject *item,
+                   gint64      now,
+                   FieldCache *cache)
+{
+  const char *field = af_json_get_string (condition, "field", "");
+  const char *op = af_json_get_string (condition, "op", "");
+  JsonNode   *value = json_object_get_member (condition, "value");
+  FieldText  *f;
+  const char *text;
 
   if (value == NULL)
     return FALSE;
@@ -434,7 +494,8 @@ af_rules_condition_matches (JsonObject *condition,
       return json_node_get_int (when) < now / G_USEC_PER_SEC - seconds;
     }
 
-  text = field_text (item, field);
+  f = field_cache_get (cache, item, field);
+  text = f->text;
   if (text == NULL || json_node_get_value_type (value) != G_TYPE_STRING)
     return FALSE;
 
@@ -450,15 +511,14 @@ af_rules_condition_matches (JsonObject *condition,
 
   if (g_str_equal (op, "contains"))
     {
-      g_autofree char *hay = g_utf8_casefold (text, -1);
       g_autofree char *needle = g_utf8_casefold (json_node_get_string (value), -1);
 
-      return strstr (hay, needle) != NULL;
+      return strstr (field_folded (f), needle) != NULL;
     }
 
   if (g_str_equal (op, "contains_any"))
     {
-      g_autofree char *hay = g_utf8_casefold (text, -1);
+      const char *hay = field_folded (f);
       g_auto (GStrv) words = af_rules_split_words (json_node_get_string (value));
 
       for (guint i = 0; words[i] != NULL; i++)
@@ -501,12 +561,27 @@ af_rules_condition_matches (JsonObject *condition,
   return FALSE;
 }
 
+gboolean
+af_rules_condition_matches (JsonObject *condition,
+                            JsonObject *item,
+                            gint64      now)
+{
+  FieldCache cache = { 0 };
+  gboolean   matches;
+
+  matches = condition_matches (condition, item, now, &cache);
+  field_cache_clear (&cache);
+  return matches;
+}
+
 void
 af_rules_evaluate (JsonArray  *rules,
                    JsonObject *item,
                    gint64      now,
                    GPtrArray  *actions)
 {
+  FieldCache cache = { 0 };
+
   g_return_if_fail (rules != NULL);
   g_return_if_fail (item != NULL);
   g_return_if_fail (actions != NULL);
@@ -522,7 +597,7 @@ af_rules_evaluate (JsonArray  *rules,
 
       for (guint j = 0; j < n; j++)
         {
-          gboolean ok = af_rules_condition_matches (json_array_get_object_element (conditions, j), item, now);
+          gboolean ok = condition_matches (json_array_get_object_element (conditions, j), item, now, &cache);
 
           if (any && ok)
             {
@@ -555,6 +630,7 @@ af_rules_evaluate (JsonArray  *rules,
       if (af_json_get_boolean (rule, "stop", FALSE))
         break;
     }
+  field_cache_clear (&cache);
 }
 
 const char *const *
