@@ -89,6 +89,49 @@ test_evaluate (void)
                    "Finance");
 }
 
+/* The Email Assistant's kind of rules, over many messages with one cache:
+ * each message gets what it would get on its own. */
+static void
+test_evaluate_cached (void)
+{
+  g_autoptr (JsonNode) rules = parse (
+      "[{\"name\":\"News\",\"conditions\":[{\"field\":\"body\",\"op\":\"contains_any\",\"value\":\"Unsubscribe\"}],"
+      "  \"actions\":[{\"action\":\"archive\"}]},"
+      " {\"name\":\"Finance\",\"conditions\":[{\"field\":\"subject\",\"op\":\"contains_any\","
+      "   \"value\":\"invoice, RECEIPT\"}],\"actions\":[{\"action\":\"label\",\"params\":{\"label\":\"Finance\"}}]},"
+      " {\"name\":\"Work\",\"conditions\":[{\"field\":\"from\",\"op\":\"is_from\",\"value\":\"example.com, work.test\"},"
+      "   {\"field\":\"body\",\"op\":\"contains_any\",\"value\":\"could you\"}],\"actions\":[{\"action\":\"star\"}]}]");
+  const char *const messages[] = {
+    "{\"id\":\"a\",\"from\":\"Dana <dana@example.com>\",\"subject\":\"Receipt 1\",\"body\":\"Could you look?\"}",
+    "{\"id\":\"b\",\"from\":\"news@list.test\",\"subject\":\"Weekly\",\"body\":\"To unsubscribe, click\"}",
+    "{\"id\":\"c\",\"from\":\"Ann <ann@mail.work.test>\",\"subject\":\"Invoices\",\"body\":\"could you\"}",
+    "{\"id\":\"d\",\"from\":\"x@other.test\",\"subject\":\"INVOICE due\",\"body\":\"\"}",
+  };
+  const char *const expected[] = { "label star", "archive", "star", "label" };
+  g_autoptr (AfRulesCache) cache = af_rules_cache_new ();
+
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+      {
+        g_autoptr (JsonNode) m = parse (messages[i]);
+        g_autoptr (GPtrArray) cached = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+        g_autoptr (GPtrArray) alone = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+        g_autoptr (GString) names = g_string_new (NULL);
+
+        af_rules_evaluate_cached (json_node_get_array (rules), json_node_get_object (m), 0, cached, cache);
+        af_rules_evaluate (json_node_get_array (rules), json_node_get_object (m), 0, alone);
+        g_assert_cmpuint (cached->len, ==, alone->len);
+        for (guint j = 0; j < cached->len; j++)
+          {
+            const char *action = json_object_get_string_member (g_ptr_array_index (cached, j), "action");
+
+            g_assert_cmpstr (action, ==, json_object_get_string_member (g_ptr_array_index (alone, j), "action"));
+            g_string_append_printf (names, "%s%s", j ? " " : "", action);
+          }
+        g_assert_cmpstr (names->str, ==, expected[i]);
+      }
+}
+
 static void
 check_invalid (const char *json,
                const char *message_prefix)
@@ -142,6 +185,7 @@ main (int   argc,
 
   g_test_add_func ("/rules/conditions", test_conditions);
   g_test_add_func ("/rules/evaluate", test_evaluate);
+  g_test_add_func ("/rules/evaluate-cached", test_evaluate_cached);
   g_test_add_func ("/rules/validate", test_validate);
   g_test_add_func ("/rules/bounded", test_bounded);
 

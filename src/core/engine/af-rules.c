@@ -381,9 +381,72 @@ typedef struct
 
 typedef struct
 {
-  FieldText fields[N_FIELD_TEXTS];
-  guint     n;
+  FieldText     fields[N_FIELD_TEXTS];
+  guint         n;
+  AfRulesCache *words; /* may be NULL */
 } FieldCache;
+
+/* A condition's value as words: split, and case-folded. */
+typedef struct
+{
+  const char *text; /* the value it was made from, to tell it is the same */
+  GStrv       words;
+  GStrv       folded;
+} Words;
+
+struct _AfRulesCache
+{
+  GHashTable *words; /* JsonNode (a condition's value) → Words */
+};
+
+static void
+words_free (Words *w)
+{
+  g_strfreev (w->words);
+  g_strfreev (w->folded);
+  g_free (w);
+}
+
+AfRulesCache *
+af_rules_cache_new (void)
+{
+  AfRulesCache *cache = g_new0 (AfRulesCache, 1);
+
+  cache->words = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)words_free);
+  return cache;
+}
+
+void
+af_rules_cache_free (AfRulesCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_hash_table_unref (cache->words);
+  g_free (cache);
+}
+
+/* (transfer none): @value's words, kept in @cache->words while it lives,
+ * or in @tmp (freed by the caller) without one. */
+static Words *
+value_words (FieldCache *cache,
+             JsonNode   *value,
+             Words      *tmp)
+{
+  const char *text = json_node_get_string (value);
+  Words      *w = cache->words ? g_hash_table_lookup (cache->words->words, value) : NULL;
+
+  if (w != NULL && w->text == text)
+    return w;
+  w = cache->words ? g_new0 (Words, 1) : tmp;
+  w->text = text;
+  w->words = af_rules_split_words (text);
+  w->folded = g_new0 (char *, g_strv_length (w->words) + 1);
+  for (guint i = 0; w->words[i] != NULL; i++)
+    w->folded[i] = g_utf8_casefold (w->words[i], -1);
+  if (cache->words)
+    g_hash_table_replace (cache->words->words, value, w);
+  return w;
+}
 
 static void
 field_cache_clear (FieldCache *cache)
@@ -519,32 +582,34 @@ condition_matches (JsonObject *condition,
   if (g_str_equal (op, "contains_any"))
     {
       const char *hay = field_folded (f);
-      g_auto (GStrv) words = af_rules_split_words (json_node_get_string (value));
+      Words       tmp = { 0 };
+      Words      *words = value_words (cache, value, &tmp);
+      gboolean    found = FALSE;
 
-      for (guint i = 0; words[i] != NULL; i++)
-        {
-          g_autofree char *needle = g_utf8_casefold (words[i], -1);
-
-          if (contains_word (hay, needle))
-            return TRUE;
-        }
-      return FALSE;
+      for (guint i = 0; words->folded[i] != NULL && !found; i++)
+        found = contains_word (hay, words->folded[i]);
+      g_strfreev (tmp.words);
+      g_strfreev (tmp.folded);
+      return found;
     }
 
   if (g_str_equal (op, "is_from"))
     {
       g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-      g_auto (GStrv) who = af_rules_split_words (json_node_get_string (value));
+      Words    tmp = { 0 };
+      Words   *who = value_words (cache, value, &tmp);
+      gboolean found = FALSE;
 
-      for (guint i = 0; lines[i] != NULL; i++)
+      for (guint i = 0; lines[i] != NULL && !found; i++)
         {
           g_autofree char *address = header_address (lines[i]);
 
-          for (guint j = 0; who[j] != NULL; j++)
-            if (address_is_from (address, who[j]))
-              return TRUE;
+          for (guint j = 0; who->words[j] != NULL && !found; j++)
+            found = address_is_from (address, who->words[j]);
         }
-      return FALSE;
+      g_strfreev (tmp.words);
+      g_strfreev (tmp.folded);
+      return found;
     }
 
   if (g_str_equal (op, "matches"))
@@ -580,7 +645,17 @@ af_rules_evaluate (JsonArray  *rules,
                    gint64      now,
                    GPtrArray  *actions)
 {
-  FieldCache cache = { 0 };
+  af_rules_evaluate_cached (rules, item, now, actions, NULL);
+}
+
+void
+af_rules_evaluate_cached (JsonArray    *rules,
+                          JsonObject   *item,
+                          gint64        now,
+                          GPtrArray    *actions,
+                          AfRulesCache *words)
+{
+  FieldCache cache = { .words = words };
 
   g_return_if_fail (rules != NULL);
   g_return_if_fail (item != NULL);

@@ -41,6 +41,22 @@ void af_rules_evaluate (JsonArray  *rules,
                         gint64      now,
                         GPtrArray  *actions);
 
+/* What evaluating the same rules on many items can keep between them: the
+ * words of each condition, split and case-folded once. Valid for one
+ * unchanged rules array. */
+typedef struct _AfRulesCache AfRulesCache;
+
+AfRulesCache *af_rules_cache_new (void);
+void          af_rules_cache_free (AfRulesCache *cache);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfRulesCache, af_rules_cache_free)
+
+/* af_rules_evaluate(), with @cache (may be %NULL) kept between items. */
+void af_rules_evaluate_cached (JsonArray    *rules,
+                               JsonObject   *item,
+                               gint64        now,
+                               GPtrArray    *actions,
+                               AfRulesCache *cache);
+
 gboolean af_rules_condition_matches (JsonObject *condition,
                                      JsonObject *item,
                                      gint64      now);

@@ -429,6 +429,8 @@ static void
 decide_next_item (AfRun *run)
 {
   JsonArray *rules = af_agent_get_rules (run->agent);
+  /* The rules cannot change while this loop runs: nothing else does. */
+  g_autoptr (AfRulesCache) cache = af_rules_cache_new ();
 
   af_run_begin_writes (run);
   while (run->item_index < run->items->len)
@@ -454,7 +456,7 @@ decide_next_item (AfRun *run)
         }
 
       if (rules != NULL)
-        af_rules_evaluate (rules, item, g_get_real_time (), actions);
+        af_rules_evaluate_cached (rules, item, g_get_real_time (), actions, cache);
       plan_actions (run, item, actions, "rules");
     }
 
