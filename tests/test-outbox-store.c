@@ -97,6 +97,55 @@ test_set_states (AfTestStore  *f,
   g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_DONE), ==, 0);
 }
 
+/* A new entry comes back as it is stored, read again or not; a second
+ * reserve of its key returns that entry, not the arguments it was given. */
+static void
+test_reserve_returns_stored (AfTestStore  *f,
+                             gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
+  g_autoptr (AfOutboxEntry) first = NULL;
+  g_autoptr (AfOutboxEntry) other = NULL;
+  g_autoptr (AfOutboxEntry) read = NULL;
+  g_autoptr (AfOutboxEntry) again = NULL;
+
+  af_outbox_set_owner (outbox, "owner-1");
+  other = af_outbox_reserve (outbox, "a:m0:star", "a", 0, "star", NULL, AF_OUTBOX_PENDING, &error);
+  g_assert_no_error (error);
+  first = af_outbox_reserve (outbox, "a:m1:label", "a", 7, "label", "{\"label\":\"Work\"}", AF_OUTBOX_WAITING,
+                             &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (first->id, !=, other->id);
+  read = af_outbox_get (outbox, first->id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (read);
+  g_assert_cmpint (first->id, ==, read->id);
+  g_assert_cmpstr (first->key, ==, read->key);
+  g_assert_cmpstr (first->agent_id, ==, read->agent_id);
+  g_assert_cmpint (first->run_id, ==, read->run_id);
+  g_assert_cmpint (read->run_id, ==, 7);
+  g_assert_cmpstr (first->action, ==, read->action);
+  g_assert_cmpstr (first->params, ==, read->params);
+  g_assert_cmpint (first->state, ==, read->state);
+  g_assert_cmpstr (first->result, ==, read->result);
+  g_assert_cmpstr (first->owner, ==, read->owner);
+  g_assert_cmpstr (read->owner, ==, "owner-1");
+  /* No run, no parameters: stored as none and "{}". */
+  g_clear_pointer (&read, af_outbox_entry_free);
+  read = af_outbox_get (outbox, other->id, &error);
+  g_assert_cmpint (other->run_id, ==, read->run_id);
+  g_assert_cmpstr (other->params, ==, "{}");
+  g_assert_cmpstr (read->params, ==, "{}");
+
+  again = af_outbox_reserve (outbox, "a:m1:label", "a", 8, "label", "{}", AF_OUTBOX_PENDING, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again->id, ==, first->id);
+  g_assert_cmpint (again->run_id, ==, 7);
+  g_assert_cmpint (again->state, ==, AF_OUTBOX_WAITING);
+  g_assert_cmpstr (again->params, ==, "{\"label\":\"Work\"}");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -108,6 +157,8 @@ main (int   argc,
   g_test_add ("/outbox-store/unknown-state", AfTestStore, NULL, af_test_store_setup, test_unknown_state,
               af_test_store_teardown);
 
+  g_test_add ("/outbox-store/reserve-returns-stored", AfTestStore, NULL, af_test_store_setup,
+              test_reserve_returns_stored, af_test_store_teardown);
   g_test_add ("/outbox-store/set-states", AfTestStore, NULL, af_test_store_setup, test_set_states,
               af_test_store_teardown);
 

@@ -162,32 +162,45 @@ af_outbox_reserve (AfOutbox     *self,
   stmt = af_database_prepare (self->db,
                               "INSERT INTO outbox (idempotency_key, agent_id, run_id, action, params, state,"
                               " created_at, updated_at, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)"
-                              " ON CONFLICT (idempotency_key) DO NOTHING RETURNING " COLUMNS,
+                              " ON CONFLICT (idempotency_key) DO NOTHING",
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, agent_id, -1, SQLITE_STATIC);
   if (run_id > 0)
     sqlite3_bind_int64 (stmt, 3, run_id);
-  sqlite3_bind_text (stmt, 4, action, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, params ? params : "{}", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, params ? params : "{}", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, state_nick (state), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, now);
-  sqlite3_bind_text (stmt, 8, self->owner, -1, SQLITE_TRANSIENT);
-  /* A new entry comes back from the insert itself (RETURNING, SQLite
-   * 3.35); one reserved before is read by its key. As with any write,
-   * the grouped appends before it are on disk first. */
+  sqlite3_bind_text (stmt, 8, self->owner, -1, SQLITE_STATIC);
+  /* As with any write, the grouped appends before it are on disk first.
+   * A new entry is what was just bound (no RETURNING: SQLite builds a
+   * temporary table for it on every row); one reserved before is read
+   * by its key. The statement is reset before the caller's strings go. */
   if (!af_database_flush (self->db, error))
     {
       sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
       return NULL;
     }
   rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    entry = entry_from_row (stmt);
+  if (rc == SQLITE_DONE && sqlite3_changes (af_database_get_handle (self->db)) == 1)
+    {
+      entry = g_new0 (AfOutboxEntry, 1);
+      entry->id = sqlite3_last_insert_rowid (af_database_get_handle (self->db));
+      entry->key = g_strdup (key);
+      entry->agent_id = g_strdup (agent_id);
+      entry->run_id = run_id > 0 ? run_id : 0;
+      entry->action = g_strdup (action);
+      entry->params = g_strdup (params ? params : "{}");
+      entry->state = state;
+      entry->owner = g_strdup (self->owner);
+    }
   sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
     {
       af_database_set_error (self->db, rc, error, "write to the outbox");
       return NULL;
