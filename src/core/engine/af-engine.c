@@ -133,7 +133,7 @@ af_engine_append_step (AfEngine   *self,
         text = json_to_string (node, FALSE);
     }
 
-  if (af_activity_log_append (self->log, agent_id, run_id, kind, summary, text, outcome, &local_error) == 0)
+  if (!af_activity_log_append_held (self->log, agent_id, run_id, kind, summary, text, outcome, &local_error))
     {
       g_warning ("Could not record activity: %s", local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));

@@ -128,15 +128,28 @@ af_run_begin_writes (AfRun *run)
 {
   if (!run->writing && !run->dry_run && !af_database_in_transaction (run->engine->db))
     run->writing = af_database_begin (run->engine->db, NULL);
+  /* Its activity rows go in with the rest, many to a statement. */
+  if (run->writing)
+    af_activity_log_hold (run->engine->log);
 }
 
 gboolean
 af_run_end_writes (AfRun   *run,
                    GError **error)
 {
+  g_autoptr (GError) log_error = NULL;
+
   if (!run->writing)
     return TRUE;
   run->writing = FALSE;
+  /* A row that could not be written is the run's to report, as when it
+   * was written at once (af_run_log). */
+  if (!af_activity_log_release (run->engine->log, &log_error))
+    {
+      g_warning ("Could not record activity: %s", log_error->message);
+      if (run->log_error == NULL)
+        run->log_error = g_steal_pointer (&log_error);
+    }
   return af_database_commit (run->engine->db, error);
 }
 

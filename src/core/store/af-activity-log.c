@@ -19,7 +19,26 @@ struct _AfActivityLog
 
   AfDatabase *db;
   guint       retention_days;
+  gboolean    holding; /* appends wait in @held: af_activity_log_hold() */
+  GPtrArray  *held;    /* HeldRow */
+  char       *insert_sql[3];
 };
+
+/* An append held back until the transaction it belongs to commits. */
+typedef struct
+{
+  gint64 ts;
+  char  *agent_id;
+  gint64 run_id;
+  char  *kind;
+  char  *summary;
+  char  *details;
+  char  *outcome;
+} HeldRow;
+
+/* Held rows go in statements of this many rows (then fewer): one
+ * statement, and one run of the counters' trigger set-up, for many rows. */
+static const guint chunk_rows[] = { 32, 8, 1 };
 
 G_DEFINE_FINAL_TYPE (AfActivityLog, af_activity_log, G_TYPE_OBJECT)
 
@@ -127,13 +146,147 @@ entry_from_row (sqlite3_stmt *stmt)
 }
 
 static void
+held_row_free (HeldRow *row)
+{
+  g_free (row->agent_id);
+  g_free (row->kind);
+  g_free (row->summary);
+  g_free (row->details);
+  g_free (row->outcome);
+  g_free (row);
+}
+
+/* "INSERT … VALUES (…), (…)" for @n rows. */
+static const char *
+insert_sql (AfActivityLog *self,
+            guint          i)
+{
+  if (self->insert_sql[i] == NULL)
+    {
+      GString *sql = g_string_new ("INSERT INTO activity (ts, agent_id, run_id, kind, summary, details, outcome) VALUES ");
+
+      for (guint r = 0; r < chunk_rows[i]; r++)
+        g_string_append (sql, r ? ", (?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)");
+      self->insert_sql[i] = g_string_free (sql, FALSE);
+    }
+  return self->insert_sql[i];
+}
+
+/* Writes the held rows, in order, into the open transaction (or a group
+ * of appends), then tells of each; they are gone from @held either way. */
+static gboolean
+write_held (AfActivityLog *self,
+            GError       **error)
+{
+  g_autoptr (GPtrArray) rows = g_steal_pointer (&self->held);
+  sqlite3 *handle = af_database_get_handle (self->db);
+  guint    done = 0;
+
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify)held_row_free);
+  while (done < rows->len)
+    {
+      guint         i = 0;
+      guint         n;
+      sqlite3_stmt *stmt;
+      gint64        last;
+
+      while (chunk_rows[i] > rows->len - done)
+        i++;
+      n = chunk_rows[i];
+      stmt = af_database_prepare (self->db, insert_sql (self, i), error);
+      if (stmt == NULL)
+        return FALSE;
+      for (guint r = 0; r < n; r++)
+        {
+          HeldRow *row = g_ptr_array_index (rows, done + r);
+          int      b = r * 7;
+
+          sqlite3_bind_int64 (stmt, b + 1, row->ts);
+          sqlite3_bind_text (stmt, b + 2, row->agent_id, -1, SQLITE_STATIC);
+          if (row->run_id > 0)
+            sqlite3_bind_int64 (stmt, b + 3, row->run_id);
+          sqlite3_bind_text (stmt, b + 4, row->kind, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, b + 5, row->summary, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, b + 6, row->details, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, b + 7, row->outcome, -1, SQLITE_STATIC);
+        }
+      if (!af_database_step_grouped (self->db, stmt, error))
+        {
+          sqlite3_clear_bindings (stmt);
+          return FALSE;
+        }
+      sqlite3_clear_bindings (stmt);
+      /* The rows of one statement take the ids after the largest, in
+       * order (an INTEGER PRIMARY KEY): the last one's is known. */
+      last = sqlite3_last_insert_rowid (handle);
+      for (guint r = 0; r < n; r++)
+        {
+          HeldRow *row = g_ptr_array_index (rows, done + r);
+          g_autoptr (AfActivityEntry) entry = af_activity_entry_new (last - n + 1 + r, row->ts, row->agent_id, row->run_id,
+                                                                     row->kind, row->summary, row->details, row->outcome);
+
+          g_signal_emit (self, signals[APPENDED], 0, entry);
+        }
+      done += n;
+    }
+  return TRUE;
+}
+
+static gboolean
+on_commit_cb (gpointer user_data,
+              GError **error)
+{
+  AfActivityLog *self = user_data;
+
+  self->holding = FALSE;
+  return write_held (self, error);
+}
+
+static void
+on_rollback_cb (gpointer user_data)
+{
+  AfActivityLog *self = user_data;
+
+  self->holding = FALSE;
+  g_ptr_array_set_size (self->held, 0);
+}
+
+/* Before a read, or an append that is not held: the rows held so far
+ * come first. */
+static void
+write_held_now (AfActivityLog *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->held->len > 0 && !write_held (self, &error))
+    g_warning ("Could not record activity: %s", error->message);
+}
+
+static void
 af_activity_log_dispose (GObject *object)
 {
   AfActivityLog *self = (AfActivityLog *)object;
 
+  if (self->db != NULL)
+    {
+      write_held_now (self);
+      af_database_remove_held_writes (self->db, self);
+    }
   g_clear_object (&self->db);
 
   G_OBJECT_CLASS (af_activity_log_parent_class)->dispose (object);
+}
+
+static void
+af_activity_log_finalize (GObject *object)
+{
+  AfActivityLog *self = (AfActivityLog *)object;
+
+  g_clear_pointer (&self->held, g_ptr_array_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (self->insert_sql); i++)
+    g_free (self->insert_sql[i]);
+
+  G_OBJECT_CLASS (af_activity_log_parent_class)->finalize (object);
 }
 
 static void
@@ -142,6 +295,7 @@ af_activity_log_class_init (AfActivityLogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = af_activity_log_dispose;
+  object_class->finalize = af_activity_log_finalize;
 
   /**
    * AfActivityLog::appended:
@@ -162,6 +316,7 @@ static void
 af_activity_log_init (AfActivityLog *self)
 {
   self->retention_days = AF_ACTIVITY_DEFAULT_RETENTION_DAYS;
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify)held_row_free);
 }
 
 AfActivityLog *
@@ -173,6 +328,7 @@ af_activity_log_new (AfDatabase *db)
 
   self = g_object_new (AF_TYPE_ACTIVITY_LOG, NULL);
   self->db = g_object_ref (db);
+  af_database_add_held_writes (db, on_commit_cb, on_rollback_cb, self);
   return self;
 }
 
@@ -202,6 +358,7 @@ af_activity_log_append (AfActivityLog *self,
   g_return_val_if_fail (kind != NULL, 0);
   g_return_val_if_fail (summary != NULL, 0);
 
+  write_held_now (self);
   stmt = af_database_prepare (self->db,
                               "INSERT INTO activity (ts, agent_id, run_id, kind, summary, details, outcome)"
                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -230,6 +387,81 @@ af_activity_log_append (AfActivityLog *self,
   return id;
 }
 
+/**
+ * af_activity_log_hold:
+ *
+ * From now until the open transaction ends, or af_activity_log_release(),
+ * af_activity_log_append_held() keeps its rows back and writes them many
+ * to a statement: before the transaction commits, before any read of the
+ * log and before any other append, so the log reads as if each had been
+ * written at once. A rolled back transaction takes them with it. Only
+ * inside a transaction of the caller's.
+ */
+void
+af_activity_log_hold (AfActivityLog *self)
+{
+  g_return_if_fail (AF_IS_ACTIVITY_LOG (self));
+
+  self->holding = af_database_in_transaction (self->db);
+}
+
+/**
+ * af_activity_log_append_held:
+ *
+ * af_activity_log_append(), held back while af_activity_log_hold() is on.
+ */
+gboolean
+af_activity_log_append_held (AfActivityLog *self,
+                             const char    *agent_id,
+                             gint64         run_id,
+                             const char    *kind,
+                             const char    *summary,
+                             const char    *details,
+                             const char    *outcome,
+                             GError       **error)
+{
+  HeldRow *row;
+
+  g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+  g_return_val_if_fail (summary != NULL, FALSE);
+
+  if (!self->holding || !af_database_in_transaction (self->db))
+    {
+      self->holding = FALSE;
+      return af_activity_log_append (self, agent_id, run_id, kind, summary, details, outcome, error) != 0;
+    }
+  row = g_new0 (HeldRow, 1);
+  row->ts = g_get_real_time ();
+  row->agent_id = g_strdup (agent_id);
+  row->run_id = run_id;
+  row->kind = g_strdup (kind);
+  row->summary = g_strdup (summary);
+  row->details = g_strdup (details);
+  row->outcome = g_strdup (outcome);
+  g_ptr_array_add (self->held, row);
+  return TRUE;
+}
+
+/**
+ * af_activity_log_release:
+ *
+ * Writes the rows held back (in the transaction still open) and ends
+ * af_activity_log_hold(). %FALSE if they could not be written: they are
+ * lost, as an append that failed.
+ */
+gboolean
+af_activity_log_release (AfActivityLog *self,
+                         GError       **error)
+{
+  g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), FALSE);
+
+  self->holding = FALSE;
+  if (self->held->len == 0)
+    return TRUE;
+  return write_held (self, error);
+}
+
 guint
 af_activity_log_count (AfActivityLog *self,
                        const char    *agent_id,
@@ -241,6 +473,7 @@ af_activity_log_count (AfActivityLog *self,
   guint            n = 0;
 
   g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), 0);
+  write_held_now (self);
 
   stmt = prepare_filtered (self, "SELECT total (n) FROM activity_counts WHERE", "", agent_id, kind, &error);
   if (stmt == NULL)
@@ -269,6 +502,7 @@ af_activity_log_query (AfActivityLog *self,
   int           rc;
 
   g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), NULL);
+  write_held_now (self);
 
   if (descending)
     stmt = prepare_filtered (self,
@@ -313,6 +547,7 @@ af_activity_log_walk (AfActivityLog *self,
   guint done = 0;
 
   g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), from_id);
+  write_held_now (self);
 
   while (done < steps)
     {
@@ -362,6 +597,7 @@ af_activity_log_query_run (AfActivityLog *self,
   int           rc;
 
   g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), NULL);
+  write_held_now (self);
 
   /* No index on run_id: the run's start bounds the rows by time (indexed),
    * and a cap keeps a run that read thousands of items quick to open. */
@@ -408,6 +644,7 @@ af_activity_log_prune (AfActivityLog *self,
   guint         n;
 
   g_return_val_if_fail (AF_IS_ACTIVITY_LOG (self), 0);
+  write_held_now (self);
 
   if (self->retention_days == 0)
     return 0;

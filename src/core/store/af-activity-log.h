@@ -44,6 +44,20 @@ gint64 af_activity_log_append (AfActivityLog *self,
                                const char    *outcome,
                                GError       **error);
 
+/* Appends held back, to be written many to a statement, while a
+ * transaction of the caller's is open: see af_activity_log_hold(). */
+void     af_activity_log_hold (AfActivityLog *self);
+gboolean af_activity_log_append_held (AfActivityLog *self,
+                                      const char    *agent_id,
+                                      gint64         run_id,
+                                      const char    *kind,
+                                      const char    *summary,
+                                      const char    *details,
+                                      const char    *outcome,
+                                      GError       **error);
+gboolean af_activity_log_release (AfActivityLog *self,
+                                  GError       **error);
+
 /* Exact count from the counters kept by triggers: O(agents × kinds), not
  * O(rows). @agent_id and @kind may be %NULL (no filter). */
 guint af_activity_log_count (AfActivityLog *self,

@@ -30,7 +30,15 @@ struct _AfDatabase
   gboolean    group_open;  /* a group of appends waits for its commit */
   gint64      group_start; /* when it began (monotonic µs) */
   guint       group_id;    /* the timer of its commit */
+  GArray     *held;        /* HeldWrites: see af_database_add_held_writes() */
 };
+
+typedef struct
+{
+  AfDatabaseWriteFunc write;
+  AfDatabaseDropFunc  drop;
+  gpointer            data;
+} HeldWrites;
 
 G_DEFINE_FINAL_TYPE (AfDatabase, af_database, G_TYPE_OBJECT)
 
@@ -269,6 +277,7 @@ af_database_finalize (GObject *object)
   if (!af_database_flush (self, &error))
     g_warning ("Could not record the last activity: %s", error->message);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->held, g_array_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   self->db = NULL;
@@ -290,6 +299,34 @@ af_database_init (AfDatabase *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify)sqlite3_finalize);
+  self->held = g_array_new (FALSE, FALSE, sizeof (HeldWrites));
+}
+
+/* What the stores hold back goes into the transaction before it commits:
+ * a commit never leaves a row of it behind. A row that cannot be written
+ * is reported, and the rest commits, as when it was written at once. */
+static void
+write_held (AfDatabase *self)
+{
+  for (guint i = 0; i < self->held->len; i++)
+    {
+      HeldWrites *h = &g_array_index (self->held, HeldWrites, i);
+      g_autoptr (GError) error = NULL;
+
+      if (!h->write (h->data, &error))
+        g_warning ("Could not record activity: %s", error->message);
+    }
+}
+
+static void
+drop_held (AfDatabase *self)
+{
+  for (guint i = 0; i < self->held->len; i++)
+    {
+      HeldWrites *h = &g_array_index (self->held, HeldWrites, i);
+
+      h->drop (h->data);
+    }
 }
 
 /**
@@ -589,6 +626,7 @@ af_database_commit (AfDatabase *self,
 {
   g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
 
+  write_held (self);
   if (!exec_sql (self, "COMMIT", "write to the database", error))
     {
       af_database_rollback (self);
@@ -621,7 +659,10 @@ af_database_rollback (AfDatabase *self)
 
   /* Not the appends of others, only a transaction of the caller's. */
   if (!self->group_open && !sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    {
+      drop_held (self);
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    }
 }
 
 gboolean
@@ -697,4 +738,38 @@ af_database_move_aside (const char *path,
     }
 
   return g_steal_pointer (&target);
+}
+
+/**
+ * af_database_add_held_writes:
+ * @write: writes the rows @data holds into the open transaction
+ * @drop: forgets them (the transaction is rolled back)
+ *
+ * For a store that holds rows back while a transaction is open: they are
+ * written before af_database_commit() commits it, and dropped by
+ * af_database_rollback(). Until af_database_remove_held_writes().
+ */
+void
+af_database_add_held_writes (AfDatabase         *self,
+                             AfDatabaseWriteFunc write,
+                             AfDatabaseDropFunc  drop,
+                             gpointer            data)
+{
+  HeldWrites h = { write, drop, data };
+
+  g_return_if_fail (AF_IS_DATABASE (self));
+  g_return_if_fail (write != NULL && drop != NULL);
+
+  g_array_append_val (self->held, h);
+}
+
+void
+af_database_remove_held_writes (AfDatabase *self,
+                                gpointer    data)
+{
+  g_return_if_fail (AF_IS_DATABASE (self));
+
+  for (guint i = self->held->len; i > 0; i--)
+    if (g_array_index (self->held, HeldWrites, i - 1).data == data)
+      g_array_remove_index (self->held, i - 1);
 }

@@ -39,14 +39,28 @@ gboolean      af_database_begin (AfDatabase *self,
 gboolean      af_database_commit (AfDatabase *self,
                                   GError    **error);
 void          af_database_rollback (AfDatabase *self);
-gboolean      af_database_in_transaction (AfDatabase *self);
-gboolean      af_database_check_integrity (AfDatabase *self,
-                                           GError    **error);
-void          af_database_set_error (AfDatabase *self,
-                                     int         rc,
-                                     GError    **error,
-                                     const char *what);
-char         *af_database_move_aside (const char *path,
+
+/* Rows a store holds back while a transaction is open, to write them in
+ * fewer statements: @write puts them in the transaction before it
+ * commits, @drop forgets them when it is rolled back. */
+typedef gboolean (*AfDatabaseWriteFunc) (gpointer data,
+                                         GError **error);
+typedef void (*AfDatabaseDropFunc) (gpointer data);
+
+void     af_database_add_held_writes (AfDatabase         *self,
+                                      AfDatabaseWriteFunc write,
+                                      AfDatabaseDropFunc  drop,
+                                      gpointer            data);
+void     af_database_remove_held_writes (AfDatabase *self,
+                                         gpointer    data);
+gboolean af_database_in_transaction (AfDatabase *self);
+gboolean af_database_check_integrity (AfDatabase *self,
                                       GError    **error);
+void     af_database_set_error (AfDatabase *self,
+                                int         rc,
+                                GError    **error,
+                                const char *what);
+char    *af_database_move_aside (const char *path,
+                                 GError    **error);
 
 G_END_DECLS
