@@ -93,6 +93,7 @@ void        af_engine_claim_owner (AfEngine *self);
 gboolean    af_engine_held_elsewhere (AfEngine      *self,
                                       AfOutboxEntry *entry);
 char       *af_engine_json_to_text (JsonObject *o);
+char       *af_engine_node_to_text (JsonNode *node);
 gboolean    af_engine_recover_runs (AfEngine *self,
                                     GError  **error);
 

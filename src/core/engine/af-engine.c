@@ -105,6 +105,146 @@ redact (JsonNode *node)
     }
 }
 
+/* JSON text as json_to_string (node, FALSE) writes it, byte for byte
+ * (idempotency keys are hashes of it), without its generator's per
+ * character appends: rows and outbox entries are written by the
+ * thousand. Strings escape as json-glib 1.6 does, its quirks included
+ * (0x1f is left, 0x7f escaped); numbers other than integers are left to
+ * json-glib. */
+static void
+write_json_string (GString    *out,
+                   const char *s)
+{
+  const char *run = s;
+
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p != '\0'; p++)
+    {
+      const char *esc = NULL;
+      char        hex[8];
+      char        c = *p;
+
+      if (c == '"')
+        esc = "\\\"";
+      else if (c == '\\')
+        esc = "\\\\";
+      else if ((c > 0 && c < 0x1f) || c == 0x7f)
+        {
+          switch (c)
+            {
+            case '\b':
+              esc = "\\b";
+              break;
+            case '\f':
+              esc = "\\f";
+              break;
+            case '\n':
+              esc = "\\n";
+              break;
+            case '\r':
+              esc = "\\r";
+              break;
+            case '\t':
+              esc = "\\t";
+              break;
+            default:
+              g_snprintf (hex, sizeof hex, "\\u00%.2x", (guint)c);
+              esc = hex;
+            }
+        }
+      if (esc == NULL)
+        continue;
+      g_string_append_len (out, run, p - run);
+      g_string_append (out, esc);
+      run = p + 1;
+    }
+  g_string_append (out, run);
+  g_string_append_c (out, '"');
+}
+
+static void
+write_json (GString  *out,
+            JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char    *key;
+        JsonNode      *member;
+        gboolean       first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &key, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            write_json_string (out, key);
+            g_string_append_c (out, ':');
+            write_json (out, member);
+          }
+        g_string_append_c (out, '}');
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (a); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            write_json (out, json_array_get_element (a, i));
+          }
+        g_string_append_c (out, ']');
+        break;
+      }
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          if (json_node_get_string (node) != NULL)
+            {
+              write_json_string (out, json_node_get_string (node));
+              break;
+            }
+          G_GNUC_FALLTHROUGH;
+        default:
+          {
+            g_autofree char *text = json_to_string (node, FALSE);
+
+            g_string_append (out, text);
+          }
+        }
+      break;
+    }
+}
+
+/* (transfer full): @node as JSON text, as json_to_string (node, FALSE). */
+char *
+af_engine_node_to_text (JsonNode *node)
+{
+  GString *out = g_string_sized_new (256);
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  write_json (out, node);
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 af_engine_append_step (AfEngine   *self,
                        const char *agent_id,
@@ -127,10 +267,10 @@ af_engine_append_step (AfEngine   *self,
           g_autoptr (JsonNode) copy = af_json_deep_copy (node);
 
           redact (copy);
-          text = json_to_string (copy, FALSE);
+          text = af_engine_node_to_text (copy);
         }
       else
-        text = json_to_string (node, FALSE);
+        text = af_engine_node_to_text (node);
     }
 
   if (!af_activity_log_append_held (self->log, agent_id, run_id, kind, summary, text, outcome, &local_error))
@@ -188,7 +328,7 @@ af_engine_json_to_text (JsonObject *o)
 {
   g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), o);
 
-  return json_to_string (node, FALSE);
+  return af_engine_node_to_text (node);
 }
 
 const char *
