@@ -115,50 +115,50 @@ static void
 write_json_string (GString    *out,
                    const char *s)
 {
-  const char *run = s;
+  /* The bytes json-glib escapes (not 0x1f). */
+  static const char special[] = "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
+                                "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x7f";
+  const char       *p = s;
 
   g_string_append_c (out, '"');
-  for (const char *p = s; *p != '\0'; p++)
+  for (;;)
     {
-      const char *esc = NULL;
-      char        hex[8];
-      char        c = *p;
+      size_t n = strcspn (p, special);
+      char   c;
 
-      if (c == '"')
-        esc = "\\\"";
-      else if (c == '\\')
-        esc = "\\\\";
-      else if ((c > 0 && c < 0x1f) || c == 0x7f)
+      g_string_append_len (out, p, n);
+      p += n;
+      c = *p;
+      if (c == '\0')
+        break;
+      switch (c)
         {
-          switch (c)
-            {
-            case '\b':
-              esc = "\\b";
-              break;
-            case '\f':
-              esc = "\\f";
-              break;
-            case '\n':
-              esc = "\\n";
-              break;
-            case '\r':
-              esc = "\\r";
-              break;
-            case '\t':
-              esc = "\\t";
-              break;
-            default:
-              g_snprintf (hex, sizeof hex, "\\u00%.2x", (guint)c);
-              esc = hex;
-            }
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          g_string_append_printf (out, "\\u00%.2x", (guint)c);
         }
-      if (esc == NULL)
-        continue;
-      g_string_append_len (out, run, p - run);
-      g_string_append (out, esc);
-      run = p + 1;
+      p++;
     }
-  g_string_append (out, run);
   g_string_append_c (out, '"');
 }
 
@@ -204,6 +204,7 @@ write_json (GString  *out,
         break;
       }
     case JSON_NODE_NULL:
+    default:
       g_string_append (out, "null");
       break;
     case JSON_NODE_VALUE:
