@@ -56,18 +56,14 @@ af_run_drop_groups (AfRun *run)
   g_hash_table_remove_all (run->groups);
 }
 
+/* {"id": @id}, as each action of the batch had been done alone. */
 static char *
 id_answer (const char *id)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) node = json_node_init_string (json_node_alloc (), id ? id : "");
+  g_autofree char *text = af_engine_node_to_text (node);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, id ? id : "");
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return g_strconcat ("{\"id\":", text, "}", NULL);
 }
 
 /* One of @item_id's batched actions finished: once they all have, its
