@@ -115,17 +115,55 @@ static void
 write_json_string (GString    *out,
                    const char *s)
 {
-  /* The bytes json-glib escapes (not 0x1f). */
-  static const char special[] = "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
-                                "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x7f";
-  const char       *p = s;
+  /* The bytes json-glib escapes: control characters but 0x1f, 0x7f, the
+   * quote and the backslash. */
+  static const guint8 special[256] = {
+    [0x01] = 1,
+    [0x02] = 1,
+    [0x03] = 1,
+    [0x04] = 1,
+    [0x05] = 1,
+    [0x06] = 1,
+    [0x07] = 1,
+    [0x08] = 1,
+    [0x09] = 1,
+    [0x0a] = 1,
+    [0x0b] = 1,
+    [0x0c] = 1,
+    [0x0d] = 1,
+    [0x0e] = 1,
+    [0x0f] = 1,
+    [0x10] = 1,
+    [0x11] = 1,
+    [0x12] = 1,
+    [0x13] = 1,
+    [0x14] = 1,
+    [0x15] = 1,
+    [0x16] = 1,
+    [0x17] = 1,
+    [0x18] = 1,
+    [0x19] = 1,
+    [0x1a] = 1,
+    [0x1b] = 1,
+    [0x1c] = 1,
+    [0x1d] = 1,
+    [0x1e] = 1,
+    ['"'] = 1,
+    ['\\'] = 1,
+    [0x7f] = 1,
+    [0x00] = 1,
+  };
+  const char *p = s;
 
   g_string_append_c (out, '"');
   for (;;)
     {
-      size_t n = strcspn (p, special);
+      size_t n = 0;
       char   c;
 
+      /* Runs of plain bytes go in at once; the NUL ends the last one. */
+      while (!special[(guint8)p[n]])
+        n++;
       g_string_append_len (out, p, n);
       p += n;
       c = *p;
