@@ -1,0 +1,189 @@
+/* af-engine-json.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "af-engine"
+
+#include "config.h"
+
+#include "af-engine-private.h"
+
+/* JSON text as json_to_string (node, FALSE) writes it, byte for byte
+ * (idempotency keys are hashes of it), without its generator's per
+ * character appends: rows and outbox entries are written by the
+ * thousand. Strings escape as json-glib 1.6 does, its quirks included
+ * (0x1f is left, 0x7f escaped); numbers other than integers are left to
+ * json-glib. */
+static void
+write_json_string (GString    *out,
+                   const char *s)
+{
+  /* The bytes json-glib escapes: control characters but 0x1f, 0x7f, the
+   * quote and the backslash. */
+  static const guint8 special[256] = {
+    [0x01] = 1,
+    [0x02] = 1,
+    [0x03] = 1,
+    [0x04] = 1,
+    [0x05] = 1,
+    [0x06] = 1,
+    [0x07] = 1,
+    [0x08] = 1,
+    [0x09] = 1,
+    [0x0a] = 1,
+    [0x0b] = 1,
+    [0x0c] = 1,
+    [0x0d] = 1,
+    [0x0e] = 1,
+    [0x0f] = 1,
+    [0x10] = 1,
+    [0x11] = 1,
+    [0x12] = 1,
+    [0x13] = 1,
+    [0x14] = 1,
+    [0x15] = 1,
+    [0x16] = 1,
+    [0x17] = 1,
+    [0x18] = 1,
+    [0x19] = 1,
+    [0x1a] = 1,
+    [0x1b] = 1,
+    [0x1c] = 1,
+    [0x1d] = 1,
+    [0x1e] = 1,
+    ['"'] = 1,
+    ['\\'] = 1,
+    [0x7f] = 1,
+    [0x00] = 1,
+  };
+  const char *p = s;
+
+  g_string_append_c (out, '"');
+  for (;;)
+    {
+      size_t n = 0;
+      char   c;
+
+      /* Runs of plain bytes go in at once; the NUL ends the last one. */
+      while (!special[(guint8)p[n]])
+        n++;
+      g_string_append_len (out, p, n);
+      p += n;
+      c = *p;
+      if (c == '\0')
+        break;
+      switch (c)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          g_string_append_printf (out, "\\u00%.2x", (guint)c);
+        }
+      p++;
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+write_json (GString  *out,
+            JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char    *key;
+        JsonNode      *member;
+        gboolean       first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &key, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            write_json_string (out, key);
+            g_string_append_c (out, ':');
+            write_json (out, member);
+          }
+        g_string_append_c (out, '}');
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (a); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            write_json (out, json_array_get_element (a, i));
+          }
+        g_string_append_c (out, ']');
+        break;
+      }
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          if (json_node_get_string (node) != NULL)
+            {
+              write_json_string (out, json_node_get_string (node));
+              break;
+            }
+          G_GNUC_FALLTHROUGH;
+        default:
+          {
+            g_autofree char *text = json_to_string (node, FALSE);
+
+            g_string_append (out, text);
+          }
+        }
+      break;
+    }
+}
+
+/* (transfer full): @node as JSON text, as json_to_string (node, FALSE). */
+char *
+af_engine_node_to_text (JsonNode *node)
+{
+  GString *out = g_string_sized_new (256);
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  write_json (out, node);
+  return g_string_free (out, FALSE);
+}
