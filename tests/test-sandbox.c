@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "af-sandbox.h"
+#include "af-test-wait.h"
 
 /* The wire format, pinned to the shapes the APIs' documentation shows. */
 
@@ -36,6 +37,9 @@ reply_free (Reply *reply)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
+/* The fixture's data for a sandbox serving from a thread of its own. */
+static const char threaded[] = "threaded";
+
 static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
@@ -45,7 +49,10 @@ fixture_set_up (Fixture      *f,
   f->sandbox = af_sandbox_new ();
   af_sandbox_seed_sample (f->sandbox);
   af_sandbox_add_default_tokens (f->sandbox, &f->google, &f->slack, &f->llm);
-  g_assert_true (af_sandbox_start (f->sandbox, &error));
+  if (data == threaded)
+    g_assert_true (af_sandbox_start_in_thread (f->sandbox, &error));
+  else
+    g_assert_true (af_sandbox_start (f->sandbox, &error));
   f->session = soup_session_new ();
 }
 
@@ -606,6 +613,44 @@ test_seed (Fixture      *f,
   g_assert_cmpuint (af_sandbox_gmail_get_n_messages (big), ==, 10000);
 }
 
+/* A sandbox in its own thread answers on its own main context: a delayed
+ * answer comes while the caller's main context is never iterated (a
+ * synchronous request), and stopping it ends what is still waiting. */
+static void
+test_threaded (Fixture      *f,
+               gconstpointer data)
+{
+  g_autofree char *url = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/gmail/v1/users/me/profile", NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", f->google, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (SoupMessage) late = soup_message_new ("GET", url);
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  soup_session_set_timeout (f->session, 20);
+  af_sandbox_add_fault (f->sandbox, "gmail.users.getProfile", AF_SANDBOX_ROUTE_LATENCY, 1, 50);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  body = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_nonnull (strstr (g_bytes_get_data (body, NULL), "\"emailAddress\":\"alice@example.com\""));
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.getProfile"), ==, 1);
+
+  /* An answer held for a minute: stopping the sandbox closes it now. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.getProfile", AF_SANDBOX_ROUTE_LATENCY, 1, 60000);
+  soup_message_headers_replace (soup_message_get_request_headers (late), "Authorization", auth);
+  soup_session_send_and_read_async (f->session, late, G_PRIORITY_DEFAULT, NULL, on_ready, &result);
+  af_test_wait_until (af_sandbox_get_count (f->sandbox, "gmail.users.getProfile") == 2, "the sandbox to take the request");
+  af_sandbox_stop (f->sandbox);
+  af_test_wait_until (result != NULL, "the held request to end with the sandbox");
+  g_clear_pointer (&body, g_bytes_unref);
+  body = soup_session_send_and_read_finish (f->session, result, &error);
+  g_assert_null (body);
+  g_assert_nonnull (error);
+  g_assert_cmpuint (soup_message_get_status (late), !=, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -623,6 +668,13 @@ main (int   argc,
   ADD ("llm-script", test_llm_script);
   ADD ("seed", test_seed);
 #undef ADD
+#define ADD_THREADED(path, func) g_test_add ("/sandbox/threaded/" path, Fixture, threaded, fixture_set_up, func, fixture_tear_down)
+  ADD_THREADED ("serves-and-stops", test_threaded);
+  ADD_THREADED ("google-errors", test_google_errors);
+  ADD_THREADED ("gmail-batch", test_gmail_batch);
+  ADD_THREADED ("gmail-routes", test_gmail_routes);
+  ADD_THREADED ("gmail-history-and-queries", test_gmail_history_and_queries);
+#undef ADD_THREADED
 
   return g_test_run ();
 }

@@ -489,6 +489,7 @@ sb_gmail_query_matches (const char          *q,
 guint
 af_sandbox_gmail_get_n_messages (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
 
   return af_sandbox_get_gmail (self)->messages->len;
@@ -498,6 +499,7 @@ guint
 af_sandbox_gmail_count_with_label (AfSandbox  *self,
                                    const char *label_id)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
   guint    n = 0;
 
@@ -523,6 +525,7 @@ af_sandbox_gmail_deliver (AfSandbox  *self,
                           const char *subject,
                           const char *text)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   static const char *const labels[] = { "INBOX", "UNREAD", "CATEGORY_PERSONAL", NULL };
   SbMessage               *m;
 
@@ -538,6 +541,7 @@ af_sandbox_gmail_deliver (AfSandbox  *self,
 guint
 af_sandbox_gmail_get_n_sent (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
 
   return af_sandbox_get_gmail (self)->sent->len;
@@ -552,6 +556,7 @@ char *
 af_sandbox_gmail_get_sent_mime (AfSandbox *self,
                                 guint      index)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
 
   g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);
@@ -566,6 +571,7 @@ const char *
 af_sandbox_gmail_get_sent_thread (AfSandbox *self,
                                   guint      index)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
 
   g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);
@@ -580,6 +586,7 @@ const char *
 af_sandbox_gmail_find_by_subject (AfSandbox  *self,
                                   const char *subject)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
 
   g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);
@@ -606,6 +613,7 @@ void
 af_sandbox_gmail_set_history_horizon (AfSandbox *self,
                                       guint      n_ids)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_if_fail (AF_IS_SANDBOX (self));
 
   af_sandbox_get_gmail (self)->history_horizon = n_ids;
@@ -622,6 +630,7 @@ guint
 af_sandbox_gmail_count_query (AfSandbox  *self,
                               const char *q)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
   guint    n = 0;
 
@@ -647,6 +656,7 @@ af_sandbox_gmail_count_query (AfSandbox  *self,
 guint
 af_sandbox_gmail_get_n_drafts (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
 
   return af_sandbox_get_gmail (self)->drafts->len;
@@ -662,6 +672,7 @@ const char *
 af_sandbox_gmail_find_label (AfSandbox  *self,
                              const char *name)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
 
   g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);

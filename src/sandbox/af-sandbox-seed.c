@@ -151,6 +151,7 @@ af_sandbox_generate_messages_every (AfSandbox *self,
                                     guint32    seed,
                                     guint      seconds)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_autoptr (GRand) rand = NULL;
   SbGmail *gmail;
   gint64   now_ms = g_get_real_time () / 1000;
@@ -192,6 +193,7 @@ at (GDateTime *day,
 void
 af_sandbox_seed_sample (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbCalendar *calendar;
   SbSlack    *slack;
   g_autoptr (GTimeZone) zone = NULL;
