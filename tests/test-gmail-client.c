@@ -9,6 +9,7 @@
 
 #include "af-error.h"
 #include "af-test-services.h"
+#include "af-test-wait.h"
 #include "af-gmail-client.h"
 #include "af-gmail-client-private.h"
 
@@ -212,6 +213,49 @@ test_metadata_batch (Fixture      *f,
         non_ascii = TRUE;
     }
   g_assert_true (non_ascii);
+}
+
+/* Ids added as they become known: each full batch goes out at once,
+ * while more may come; the rest when the reader is closed; an id added
+ * twice is read once. */
+static void
+test_reader_incremental (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailSyncResult) full = do_sync (f, NULL, &error);
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  const char *const *ids;
+  AfGmailReader     *reader;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (full->message_ids->len, >=, 250);
+  ids = (const char *const *)full->message_ids->pdata;
+  af_sandbox_reset_counts (f->s.sandbox);
+  reader = af_gmail_client_read_begin (f->gmail, TRUE, NULL, af_test_ready_cb, &r);
+
+  /* 60 ids: not a full batch, nothing goes out yet. */
+  af_gmail_reader_add (reader, ids, 60);
+  af_test_drain ();
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.batch"), ==, 0);
+
+  /* 60 more (20 of them again): a full batch of 100 goes out now. */
+  af_gmail_reader_add (reader, ids + 40, 80);
+  af_test_wait_until (af_sandbox_get_count (f->s.sandbox, "gmail.batch") == 1, "the first full batch to go out");
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.get"), ==, 100);
+  g_assert_null (r);
+
+  /* 130 more, then closed: one more full batch, and the last 20. */
+  af_gmail_reader_add (reader, ids + 120, 130);
+  af_gmail_reader_close (reader);
+  messages = af_gmail_client_read_finish (f->gmail, af_test_await (&r), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (messages->len, ==, 250);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.batch"), ==, 3);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.get"), ==, 250);
+  for (guint i = 0; i < messages->len; i++)
+    g_assert_nonnull (((AfGmailMessage *)messages->pdata[i])->body_text);
 }
 
 static void
@@ -765,6 +809,7 @@ main (int   argc,
   ADD ("sync/bounded-resync", test_bounded_resync);
   ADD ("metadata/batch", test_metadata_batch);
   ADD ("metadata/batch-faults", test_metadata_batch_faults);
+  ADD ("read/incremental", test_reader_incremental);
   ADD ("metadata/batch-rate-limited", test_metadata_batch_rate_limited);
   ADD ("body/plain-html-charset", test_body_plain_html_charset);
   ADD ("labels", test_labels);

@@ -29,6 +29,8 @@ typedef struct
   GStrv              skip_labels; /* left out when known to carry one */
   GHashTable        *seen;
   AfGmailSyncResult *result;
+  AfGmailIdsFunc     listed; /* told each page's new ids */
+  gpointer           listed_data;
 } SyncOp;
 
 static void
@@ -49,6 +51,20 @@ sync_add_id (SyncOp     *op,
 {
   if (id != NULL && g_hash_table_add (op->seen, g_strdup (id)))
     g_ptr_array_add (op->result->message_ids, g_strdup (id));
+}
+
+/* The ids a page added, told to the caller before the next page comes. */
+static void
+sync_add_page (SyncOp    *op,
+               GPtrArray *ids)
+{
+  guint first = op->result->message_ids->len;
+
+  for (guint i = 0; i < ids->len; i++)
+    sync_add_id (op, ids->pdata[i]);
+  if (op->listed != NULL && op->result->message_ids->len > first)
+    op->listed ((const char *const *)op->result->message_ids->pdata + first, op->result->message_ids->len - first,
+                op->listed_data);
 }
 
 static void sync_full_page (GTask      *task,
@@ -101,8 +117,7 @@ on_sync_list_cb (GObject      *object,
       return;
     }
 
-  for (guint i = 0; i < page->ids->len; i++)
-    sync_add_id (op, page->ids->pdata[i]);
+  sync_add_page (op, page->ids);
 
   if (page->next_page_token != NULL && op->max_full > 0 && op->result->message_ids->len >= op->max_full)
     op->result->truncated = TRUE;
@@ -303,8 +318,7 @@ on_sync_history_cb (GObject      *object,
       return;
     }
 
-  for (guint i = 0; i < ids->len; i++)
-    sync_add_id (op, ids->pdata[i]);
+  sync_add_page (op, ids);
   if (history_id != NULL)
     {
       g_free (op->result->history_id);
@@ -400,6 +414,9 @@ af_gmail_client_sync_async (AfGmailClient      *self,
  *   page to the end; -1: none is, only the current historyId is taken
  * @skip_labels: (nullable): messages known to carry one of these labels
  *   (from the history record, or by the listing's query) are left out
+ * @listed: (nullable): told the new ids of each page as it comes, until
+ *   @callback runs (to read them meanwhile); when the history expires
+ *   midway, the listing that follows may tell some again
  *
  * Finish with af_gmail_client_sync_finish().
  */
@@ -408,6 +425,8 @@ af_gmail_client_sync_since_async (AfGmailClient      *self,
                                   const char         *start_history_id,
                                   gint64              after,
                                   const char *const  *skip_labels,
+                                  AfGmailIdsFunc      listed,
+                                  gpointer            listed_data,
                                   GCancellable       *cancellable,
                                   GAsyncReadyCallback callback,
                                   gpointer            user_data)
@@ -421,6 +440,8 @@ af_gmail_client_sync_since_async (AfGmailClient      *self,
   op->since = TRUE;
   op->after = after < 0 ? -1 : after;
   op->skip_labels = g_strdupv ((char **)skip_labels);
+  op->listed = listed;
+  op->listed_data = listed_data;
   sync_start (task, start_history_id);
 }
 
