@@ -613,6 +613,103 @@ test_seed (Fixture      *f,
   g_assert_cmpuint (af_sandbox_gmail_get_n_messages (big), ==, 10000);
 }
 
+static gboolean
+labels_contain (JsonObject *message,
+                const char *label)
+{
+  JsonArray *labels = json_object_get_array_member (message, "labelIds");
+
+  for (guint i = 0; i < json_array_get_length (labels); i++)
+    if (g_str_equal (json_array_get_string_element (labels, i), label))
+      return TRUE;
+  return FALSE;
+}
+
+/* A message read (in full, alone or in a batch) and its history record
+ * show its labels as they are now: what is rendered once is rendered
+ * again after a change. */
+static void
+test_gmail_rendered_follow_changes (Fixture      *f,
+                                    gconstpointer data)
+{
+  const char      *id = af_sandbox_gmail_find_by_subject (f->sandbox, "About lunch on Friday");
+  g_autofree char *path = g_strdup_printf ("/gmail/v1/users/me/messages/%s", id);
+  g_autofree char *modify = g_strdup_printf ("{\"ids\":[\"%s\"],\"addLabelIds\":[\"STARRED\"],\"removeLabelIds\":[\"INBOX\"]}", id);
+  g_autofree char *batch = g_strdup_printf ("--b\r\nContent-Type: application/http\r\nContent-ID: <one>\r\n\r\n"
+                                            "GET /gmail/v1/users/me/messages/%s?format=full\r\n\r\n--b--\r\n",
+                                            id);
+  g_autoptr (Reply) profile = request (f, "GET", "/gmail/v1/users/me/profile", f->google, NULL, NULL);
+  g_autoptr (JsonNode) profile_json = json (profile);
+  g_autofree char *history_path = NULL;
+  g_autofree char *part_text = NULL;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (Reply) get = request (f, "GET", path, f->google, NULL, NULL);
+      g_autoptr (JsonNode) message = json (get);
+      g_autoptr (Reply) answer = request (f, "POST", "/batch/gmail/v1", f->google, "multipart/mixed; boundary=b", batch);
+      g_autoptr (SoupMultipart) multipart = soup_multipart_new_from_message (answer->headers, answer->body);
+      SoupMessageHeaders *headers;
+      GBytes             *part;
+      const char         *inner;
+      g_autoptr (JsonNode) batched = NULL;
+
+      g_assert_cmpuint (get->status, ==, 200);
+      g_assert_true (labels_contain (json_node_get_object (message), "INBOX") == (round == 0));
+      g_assert_true (labels_contain (json_node_get_object (message), "STARRED") == (round == 1));
+      g_assert_nonnull (json_object_get_object_member (json_node_get_object (message), "payload"));
+
+      g_assert_nonnull (multipart);
+      g_assert_true (soup_multipart_get_part (multipart, 0, &headers, &part));
+      g_assert_cmpstr (soup_message_headers_get_one (headers, "Content-ID"), ==, "<response-one>");
+      g_free (part_text);
+      part_text = g_strndup (g_bytes_get_data (part, NULL), g_bytes_get_size (part));
+      inner = strstr (part_text, "\r\n\r\n");
+      g_assert_nonnull (inner);
+      batched = json_from_string (inner + 4, NULL);
+      g_assert_nonnull (batched);
+      g_assert_true (json_node_equal (batched, message));
+
+      if (round == 0)
+        {
+          g_autoptr (Reply) modified = request (f, "POST", "/gmail/v1/users/me/messages/batchModify", f->google,
+                                                "application/json", modify);
+
+          g_assert_cmpuint (modified->status, ==, 204);
+        }
+    }
+
+  /* The history record of a new message, then after a change. */
+  history_path = g_strdup_printf ("/gmail/v1/users/me/history?startHistoryId=%s",
+                                  json_object_get_string_member (json_node_get_object (profile_json), "historyId"));
+  g_free (af_sandbox_gmail_deliver (f->sandbox, "Dana <dana@example.com>", "Render me", "Hello."));
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (Reply) history = request (f, "GET", history_path, f->google, NULL, NULL);
+      g_autoptr (JsonNode) node = json (history);
+      JsonObject *root = json_node_get_object (node);
+      JsonArray  *records = json_object_get_array_member (root, "history");
+      JsonObject *added = json_array_get_object_element (json_object_get_array_member (json_array_get_object_element (records, 0),
+                                                                                       "messagesAdded"),
+                                                         0);
+      JsonObject *message = json_object_get_object_member (added, "message");
+
+      g_assert_cmpuint (json_array_get_length (records), ==, 1);
+      g_assert_true (json_object_has_member (root, "historyId"));
+      g_assert_false (json_object_has_member (root, "nextPageToken"));
+      g_assert_true (labels_contain (message, "STARRED") == (round == 1));
+      if (round == 0)
+        {
+          g_autofree char *star = g_strdup_printf ("{\"ids\":[\"%s\"],\"addLabelIds\":[\"STARRED\"]}",
+                                                   json_object_get_string_member (message, "id"));
+          g_autoptr (Reply) modified = request (f, "POST", "/gmail/v1/users/me/messages/batchModify", f->google,
+                                                "application/json", star);
+
+          g_assert_cmpuint (modified->status, ==, 204);
+        }
+    }
+}
+
 /* A sandbox in its own thread answers on its own main context: a delayed
  * answer comes while the caller's main context is never iterated (a
  * synchronous request), and stopping it ends what is still waiting. */
@@ -663,6 +760,7 @@ main (int   argc,
   ADD ("gmail-batch", test_gmail_batch);
   ADD ("gmail-routes", test_gmail_routes);
   ADD ("gmail-history-and-queries", test_gmail_history_and_queries);
+  ADD ("gmail-rendered-follow-changes", test_gmail_rendered_follow_changes);
   ADD ("slack-history", test_slack_history);
   ADD ("slack-shapes", test_slack_shapes);
   ADD ("llm-script", test_llm_script);

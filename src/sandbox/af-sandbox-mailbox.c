@@ -49,6 +49,8 @@ sb_message_free (gpointer data)
   g_free (m->text);
   g_free (m->html);
   g_free (m->charset);
+  g_free (m->full_json);
+  g_free (m->record_json);
   g_free (m);
 }
 
@@ -134,11 +136,21 @@ sb_message_has_label (SbMessage  *m,
 }
 
 void
+sb_message_changed (SbMessage *m)
+{
+  g_clear_pointer (&m->full_json, g_free);
+  g_clear_pointer (&m->record_json, g_free);
+}
+
+void
 sb_message_add_label (SbMessage  *m,
                       const char *label)
 {
   if (!sb_message_has_label (m, label))
-    g_ptr_array_add (m->labels, g_strdup (label));
+    {
+      g_ptr_array_add (m->labels, g_strdup (label));
+      sb_message_changed (m);
+    }
 }
 
 void
@@ -149,6 +161,7 @@ sb_message_remove_label (SbMessage  *m,
     if (g_str_equal (m->labels->pdata[i], label))
       {
         g_ptr_array_remove_index (m->labels, i);
+        sb_message_changed (m);
         return;
       }
 }
