@@ -58,12 +58,7 @@ sb_gmail_get_message (SbGmail    *gmail,
    * same until the message changes (sb_message_changed()). */
   if (format == NULL || g_str_equal (format, "full"))
     {
-      if (m->full_json == NULL)
-        {
-          node = sb_gmail_message_json (m, "full", NULL);
-          m->full_json = json_to_string (node, FALSE);
-        }
-      *out = g_strdup (m->full_json);
+      *out = g_strdup (sb_gmail_full_text (m));
       return 200;
     }
   headers = metadata_headers_from_query (query_string);

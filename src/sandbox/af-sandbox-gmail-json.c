@@ -356,6 +356,18 @@ sb_gmail_history_record_json (SbMessage *m)
 }
 
 const char *
+sb_gmail_full_text (SbMessage *m)
+{
+  if (m->full_json == NULL)
+    {
+      g_autoptr (JsonNode) node = sb_gmail_message_json (m, "full", NULL);
+
+      m->full_json = json_to_string (node, FALSE);
+    }
+  return m->full_json;
+}
+
+const char *
 sb_gmail_history_record_text (SbMessage *m)
 {
   if (m->record_json == NULL)

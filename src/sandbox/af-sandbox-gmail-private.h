@@ -22,7 +22,9 @@ JsonNode *sb_gmail_message_json (SbMessage         *m,
 JsonNode *sb_gmail_label_json (SbLabel *l,
                                gboolean visibility);
 JsonNode *sb_gmail_history_record_json (SbMessage *m);
-/* Its JSON text, kept with @m until it changes. */
+/* Its JSON text in format=full, and as a messageAdded history record,
+ * kept with @m until it changes. */
+const char *sb_gmail_full_text (SbMessage *m);
 const char *sb_gmail_history_record_text (SbMessage *m);
 JsonNode   *sb_gmail_profile_json (SbGmail *gmail);
 
