@@ -252,10 +252,10 @@ af_gmail_split_batch (SoupMessageHeaders *headers,
           const char *content = blank + (blank[0] == '\r' ? 2 : 1);
 
           part->content_id = part_content_id (start, header_length);
-          part->body = g_bytes_new (content, stop - content);
+          part->body = g_bytes_new_from_bytes (body, content - data, stop - content);
         }
       else
-        part->body = g_bytes_new (start, stop - start);
+        part->body = g_bytes_new_from_bytes (body, start - data, stop - start);
       g_ptr_array_add (parts, part);
 
       p = next;
