@@ -35,12 +35,13 @@
  * out at once, the last partial one when the reader is closed. */
 struct _AfGmailReader
 {
-  GTask      *task;     /* until it returns */
-  GPtrArray  *messages; /* AfGmailMessage */
-  GPtrArray  *queue;    /* ids waiting for a batch */
-  GHashTable *asked;    /* every id added: each is read once */
-  GPtrArray  *retry;    /* ids to try again in the next round */
-  guint       in_flight;
+  GTask      *task;      /* until it returns */
+  GPtrArray  *messages;  /* AfGmailMessage */
+  GPtrArray  *queue;     /* ids waiting for a batch */
+  GHashTable *asked;     /* every id added: each is read once */
+  GPtrArray  *retry;     /* ids to try again in the next round */
+  guint       in_flight; /* batch requests out */
+  guint       reading;   /* answers being read */
   guint       rounds;
   guint       batch_max; /* parts per batch request */
   gboolean    throttled; /* a part answered 429 this round */
@@ -271,7 +272,8 @@ reader_finish_or_retry (AfGmailReader *reader)
 {
   GTask *task;
 
-  if (!reader->closed || reader->in_flight > 0 || reader->pausing || (reader->queue->len > 0 && reader->error == NULL))
+  if (!reader->closed || reader->in_flight > 0 || reader->reading > 0 || reader->pausing ||
+      (reader->queue->len > 0 && reader->error == NULL))
     return;
 
   if (reader->error == NULL && reader->retry->len > 0 && reader->rounds < BATCH_ROUNDS)
@@ -306,86 +308,154 @@ reader_finish_or_retry (AfGmailReader *reader)
   g_object_unref (task);
 }
 
+/* A batch answer read off the main thread: what came back, by part. */
+typedef struct
+{
+  AfHttpResponse *response;
+  GPtrArray      *messages; /* AfGmailMessage, those answered 200 */
+  GPtrArray      *gone;     /* (element-type utf8) ids answered 404 */
+  gboolean        throttled;
+  gboolean        unreadable; /* not multipart at all */
+} BatchAnswer;
+
 static void
-on_batch_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+batch_answer_free (gpointer data)
+{
+  BatchAnswer *answer = data;
+
+  g_clear_pointer (&answer->response, af_http_response_free);
+  g_clear_pointer (&answer->messages, g_ptr_array_unref);
+  g_clear_pointer (&answer->gone, g_ptr_array_unref);
+  g_free (answer);
+}
+
+/* In a worker thread: splitting the answer and parsing 100 messages'
+ * JSON is most of a mail fetch's CPU, and the main loop meanwhile takes
+ * the next history page and sends the next batch. Only the answer's own
+ * data is touched here. */
+static void
+read_answer_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  BatchAnswer *answer = task_data;
+  g_autoptr (GPtrArray) parts = af_gmail_split_batch (answer->response->headers, answer->response->body);
+
+  answer->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)af_gmail_message_free);
+  answer->gone = g_ptr_array_new_with_free_func (g_free);
+  answer->unreadable = parts == NULL;
+  for (guint i = 0; parts != NULL && i < parts->len; i++)
+    {
+      AfGmailBatchPart *part = parts->pdata[i];
+      g_autoptr (JsonNode) json = NULL;
+      guint status = af_gmail_parse_batch_part (part->body, &json);
+
+      if (status == 200 && json != NULL && JSON_NODE_HOLDS_OBJECT (json))
+        {
+          AfGmailMessage *message = af_gmail_message_from_json (json_node_get_object (json));
+
+          if (message->id != NULL)
+            g_ptr_array_add (answer->messages, message);
+          else
+            af_gmail_message_free (message);
+        }
+      else if (status == 429)
+        answer->throttled = TRUE;
+      else if (status == 404)
+        {
+          /* Deleted since it was listed: nothing to read. The id is
+           * known from the Content-ID "response-<id>". */
+          const char *cid = part->content_id;
+
+          if (cid != NULL && (cid = strstr (cid, "response-")) != NULL)
+            {
+              char *id = g_strdup (cid + strlen ("response-"));
+
+              id[strcspn (id, ">")] = '\0';
+              g_ptr_array_add (answer->gone, id);
+            }
+        }
+    }
+  /* The answer's bytes are not needed any more. */
+  g_clear_pointer (&answer->response, af_http_response_free);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Back on the main thread: what was read joins the result, what was
+ * asked and not answered (429, 5xx inside the batch) the next round. */
+static void
+on_answer_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   BatchCall *call = user_data;
   g_autoptr (GTask) task = call->task;
   g_autoptr (GPtrArray) ids = call->ids;
   AfGmailReader *reader = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AfHttpResponse) response = af_http_client_request_finish (AF_HTTP_CLIENT (object), result, &error);
-  g_autoptr (GPtrArray) parts = NULL;
+  BatchAnswer   *answer = g_task_get_task_data (G_TASK (result));
   g_autoptr (GHashTable) answered = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_free (call);
-  reader->in_flight--;
-
-  if (response == NULL)
+  reader->reading--;
+  reader->throttled |= answer->throttled;
+  if (answer->unreadable)
     {
       if (reader->error == NULL)
-        reader->error = g_steal_pointer (&error);
+        reader->error = af_gmail_bad_response (_ ("Read messages in a batch"));
     }
   else
     {
-      parts = af_gmail_split_batch (response->headers, response->body);
-      if (parts == NULL)
-        {
-          if (reader->error == NULL)
-            reader->error = af_gmail_bad_response (_ ("Read messages in a batch"));
-        }
-      else
-        {
-          for (guint i = 0; i < parts->len; i++)
-            {
-              AfGmailBatchPart *part = parts->pdata[i];
-              g_autoptr (JsonNode) json = NULL;
-              guint status;
-
-              status = af_gmail_parse_batch_part (part->body, &json);
-
-              if (status == 200 && json != NULL && JSON_NODE_HOLDS_OBJECT (json))
-                {
-                  AfGmailMessage *message = af_gmail_message_from_json (json_node_get_object (json));
-
-                  if (message->id != NULL)
-                    {
-                      g_hash_table_add (answered, message->id);
-                      g_ptr_array_add (reader->messages, message);
-                    }
-                  else
-                    af_gmail_message_free (message);
-                }
-              else if (status == 429)
-                reader->throttled = TRUE;
-              else if (status == 404)
-                {
-                  /* Deleted since it was listed: nothing to read. The id is
-                   * known from the Content-ID "response-<id>". */
-                  const char *cid = part->content_id;
-
-                  if (cid != NULL && (cid = strstr (cid, "response-")) != NULL)
-                    {
-                      g_autofree char *id = g_strdup (cid + strlen ("response-"));
-
-                      id[strcspn (id, ">")] = '\0';
-                      for (guint k = 0; k < ids->len; k++)
-                        if (g_str_equal (ids->pdata[k], id))
-                          g_hash_table_add (answered, ids->pdata[k]);
-                    }
-                }
-            }
-        }
-
+      for (guint i = 0; i < answer->messages->len; i++)
+        g_hash_table_add (answered, ((AfGmailMessage *)answer->messages->pdata[i])->id);
+      for (guint i = 0; i < answer->gone->len; i++)
+        g_hash_table_add (answered, answer->gone->pdata[i]);
       for (guint k = 0; k < ids->len; k++)
         if (!g_hash_table_contains (answered, ids->pdata[k]))
           g_ptr_array_add (reader->retry, g_strdup (ids->pdata[k]));
+      g_ptr_array_extend_and_steal (reader->messages, g_steal_pointer (&answer->messages));
     }
 
   reader_pump (reader);
   reader_finish_or_retry (reader);
+}
+
+static void
+on_batch_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  BatchCall     *call = user_data;
+  AfGmailReader *reader = g_task_get_task_data (call->task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfHttpResponse) response = af_http_client_request_finish (AF_HTTP_CLIENT (object), result, &error);
+  g_autoptr (GTask) read = NULL;
+  BatchAnswer *answer;
+
+  reader->in_flight--;
+  if (response == NULL)
+    {
+      g_autoptr (GTask) task = call->task;
+      g_autoptr (GPtrArray) ids = call->ids;
+
+      g_free (call);
+      if (reader->error == NULL)
+        reader->error = g_steal_pointer (&error);
+      reader_pump (reader);
+      reader_finish_or_retry (reader);
+      return;
+    }
+
+  /* A connection is free: the next batch may go out while this one is
+   * read. */
+  reader->reading++;
+  reader_pump (reader);
+  answer = g_new0 (BatchAnswer, 1);
+  answer->response = g_steal_pointer (&response);
+  read = g_task_new (NULL, NULL, on_answer_read_cb, call);
+  g_task_set_source_tag (read, read_answer_thread);
+  g_task_set_task_data (read, answer, batch_answer_free);
+  g_task_run_in_thread (read, read_answer_thread);
 }
 
 /* One batch request for the first @n ids of the queue. */
