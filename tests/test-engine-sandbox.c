@@ -44,6 +44,10 @@ new_executor (Fixture *f)
   return af_services_executor_new (gmail, calendar, slack);
 }
 
+/* The fixture's data for a sandbox serving from its own thread, as the
+ * benchmarks run it: the same runs must come out the same. */
+static const char threaded[] = "threaded";
+
 static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
@@ -64,7 +68,10 @@ fixture_setup (Fixture      *f,
   af_sandbox_add_default_tokens (f->sandbox, &google, &slack_token, &llm_token);
   f->google_token = g_strdup (google);
   f->slack_token = g_strdup (slack_token);
-  g_assert_true (af_sandbox_start (f->sandbox, &error));
+  if (data == threaded)
+    g_assert_true (af_sandbox_start_in_thread (f->sandbox, &error));
+  else
+    g_assert_true (af_sandbox_start (f->sandbox, &error));
   g_assert_no_error (error);
 
   f->http = af_http_client_new ();
@@ -885,6 +892,43 @@ test_mail_backlog_requests (Fixture      *f,
                     json_object_get_int_member (first, "done") + json_object_get_int_member (result, "done"));
 }
 
+/* A backlog over several history pages: the messages of the first page
+ * are read while the next pages are still on their way, with as many
+ * requests as reading them after the listing. */
+static void
+test_mail_reads_while_listing (Fixture      *f,
+                               gconstpointer data)
+{
+  AfAgent *agent = add_agent (f, "email-assistant", "gmail.read gmail.modify gmail.compose", NULL, NULL);
+  g_autoptr (JsonObject) first = NULL;
+  AfTestRun run = { 0 };
+  guint     pages_when_read;
+
+  first = run_sync (f, agent);
+  af_sandbox_generate_messages (f->sandbox, 1400, 13);
+  /* Each history page takes a while to come: three of them (500 records
+   * a page) for 1,400 messages. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.history.list", AF_SANDBOX_ROUTE_LATENCY, G_MAXINT, 300);
+  af_sandbox_reset_counts (f->sandbox);
+
+  af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, af_test_run_cb, &run);
+  af_test_wait_until (run.done || af_sandbox_get_count (f->sandbox, "gmail.batch") > 0, "a batch read");
+  pages_when_read = af_sandbox_get_count (f->sandbox, "gmail.users.history.list");
+  af_test_wait_until (run.done, "the run to finish");
+  g_assert_no_error (run.error);
+  g_assert_cmpint (json_object_get_int_member (run.result, "failed"), ==, 0);
+  g_test_message ("first batch read with %u of 3 history pages asked", pages_when_read);
+  g_assert_cmpuint (pages_when_read, <, 3);
+
+  /* Nothing more asked than in sequence: three pages, 14 batches of 100. */
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.history.list"), ==, 3);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.batch"), ==, 14);
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.messages.get"), ==, 1400);
+  g_assert_cmpuint (count (f, agent, "action-done"), ==,
+                    json_object_get_int_member (first, "done") + json_object_get_int_member (run.result, "done"));
+  g_clear_pointer (&run.result, json_object_unref);
+}
+
 /* A backlog with more than one full batch of the same change: the run
  * sends the next batch while the first is still out (up to four, the HTTP
  * client's cap per service), instead of waiting for each. */
@@ -1139,7 +1183,15 @@ main (int   argc,
   ADD ("/engine-sandbox/mail-backlog-requests", test_mail_backlog_requests);
   ADD ("/engine-sandbox/mail-batch-failure", test_mail_batch_failure);
   ADD ("/engine-sandbox/mail-batches-in-flight", test_mail_batches_in_flight);
+  ADD ("/engine-sandbox/mail-reads-while-listing", test_mail_reads_while_listing);
 #undef ADD
+#define ADD_THREADED(path, func) g_test_add (path, Fixture, threaded, fixture_setup, func, fixture_teardown)
+  ADD_THREADED ("/engine-sandbox/threaded-sandbox/email-assistant", test_email_assistant);
+  ADD_THREADED ("/engine-sandbox/threaded-sandbox/mail-backlog-requests", test_mail_backlog_requests);
+  ADD_THREADED ("/engine-sandbox/threaded-sandbox/mail-batch-failure", test_mail_batch_failure);
+  ADD_THREADED ("/engine-sandbox/threaded-sandbox/gmail-cursor-restart", test_gmail_cursor_restart);
+  ADD_THREADED ("/engine-sandbox/threaded-sandbox/mail-reads-while-listing", test_mail_reads_while_listing);
+#undef ADD_THREADED
   for (guint i = 0; i < G_N_ELEMENTS (crash_cases); i++)
     {
       g_autofree char *after = g_strdup_printf ("/engine-sandbox/crash/%s/reached-service", crash_cases[i].action);

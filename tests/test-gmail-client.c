@@ -9,6 +9,7 @@
 
 #include "af-error.h"
 #include "af-test-services.h"
+#include "af-test-wait.h"
 #include "af-gmail-client.h"
 #include "af-gmail-client-private.h"
 
@@ -158,6 +159,68 @@ test_expired_history (Fixture      *f,
   g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.history.list"), ==, 1);
 }
 
+/* A history page is asked for before the one before it is parsed; an
+ * answer that is no JSON still ends the sync with an error, once. */
+static void
+test_history_pages (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailSyncResult) full = do_sync (f, NULL, &error);
+  g_autoptr (AfGmailSyncResult) paged = NULL;
+  g_autoptr (AfGmailSyncResult) broken = NULL;
+
+  g_assert_no_error (error);
+  af_sandbox_generate_messages (f->s.sandbox, 1200, 5);
+  af_sandbox_reset_counts (f->s.sandbox);
+  paged = do_sync (f, full->history_id, &error);
+  g_assert_no_error (error);
+  g_assert_false (paged->full_resync);
+  g_assert_cmpuint (paged->message_ids->len, ==, 1200);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.history.list"), ==, 3);
+
+  /* The second page is malformed: an error, and no third page. */
+  af_sandbox_generate_messages (f->s.sandbox, 1200, 6);
+  af_sandbox_reset_counts (f->s.sandbox);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.history.list", AF_SANDBOX_ROUTE_LATENCY, 1, 0);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.history.list", AF_SANDBOX_ROUTE_MALFORMED_JSON, 1, 0);
+  broken = do_sync (f, paged->history_id, &error);
+  g_assert_error (error, AF_ERROR, AF_ERROR_BAD_RESPONSE);
+  g_assert_null (broken);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.history.list"), ==, 2);
+}
+
+static void
+test_json_top_string (void)
+{
+  static const struct
+  {
+    const char *json;
+    const char *value;
+  } cases[] = {
+    { "{\"history\":[{\"id\":\"1\",\"messages\":[{\"id\":\"a\"}]}],\"nextPageToken\":\"500\",\"historyId\":\"9\"}", "500" },
+    { " {\n \"nextPageToken\" : \"x\" } ", "x" },
+    { "{\"a\":\"}\\\"{[\",\"b\":[1,{\"c\":\"]\"}],\"d\":true,\"nextPageToken\":\"7\"}", "7" },
+    { "{\"historyId\":\"9\"}", NULL },
+    { "{\"a\":{\"nextPageToken\":\"nested\"}}", NULL },
+    { "{\"nextPageToken\":\"a\\\"b\"}", NULL },
+    { "{\"nextPageToken\":5}", NULL },
+    { "{\"nextPageToken\":\"12", NULL },
+    { "{\"a\":", NULL },
+    { "{\"a\" \"nextPageToken\":\"1\"}", NULL },
+    { "[\"nextPageToken\",\"1\"]", NULL },
+    { "{\"id\": \"oops\", <html>Internal", NULL },
+    { "", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *value = af_gmail_json_top_string (cases[i].json, strlen (cases[i].json), "nextPageToken");
+
+      g_assert_cmpstr (value, ==, cases[i].value);
+    }
+}
+
 static void
 test_bounded_resync (Fixture      *f,
                      gconstpointer data)
@@ -212,6 +275,49 @@ test_metadata_batch (Fixture      *f,
         non_ascii = TRUE;
     }
   g_assert_true (non_ascii);
+}
+
+/* Ids added as they become known: each full batch goes out at once,
+ * while more may come; the rest when the reader is closed; an id added
+ * twice is read once. */
+static void
+test_reader_incremental (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailSyncResult) full = do_sync (f, NULL, &error);
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  const char *const *ids;
+  AfGmailReader     *reader;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (full->message_ids->len, >=, 250);
+  ids = (const char *const *)full->message_ids->pdata;
+  af_sandbox_reset_counts (f->s.sandbox);
+  reader = af_gmail_client_read_begin (f->gmail, TRUE, NULL, af_test_ready_cb, &r);
+
+  /* 60 ids: not a full batch, nothing goes out yet. */
+  af_gmail_reader_add (reader, ids, 60);
+  af_test_drain ();
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.batch"), ==, 0);
+
+  /* 60 more (20 of them again): a full batch of 100 goes out now. */
+  af_gmail_reader_add (reader, ids + 40, 80);
+  af_test_wait_until (af_sandbox_get_count (f->s.sandbox, "gmail.batch") == 1, "the first full batch to go out");
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.get"), ==, 100);
+  g_assert_null (r);
+
+  /* 130 more, then closed: one more full batch, and the last 20. */
+  af_gmail_reader_add (reader, ids + 120, 130);
+  af_gmail_reader_close (reader);
+  messages = af_gmail_client_read_finish (f->gmail, af_test_await (&r), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (messages->len, ==, 250);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.batch"), ==, 3);
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.messages.get"), ==, 250);
+  for (guint i = 0; i < messages->len; i++)
+    g_assert_nonnull (((AfGmailMessage *)messages->pdata[i])->body_text);
 }
 
 static void
@@ -763,8 +869,10 @@ main (int   argc,
   ADD ("sync/full-then-incremental", test_full_then_incremental);
   ADD ("sync/expired-history", test_expired_history);
   ADD ("sync/bounded-resync", test_bounded_resync);
+  ADD ("sync/history-pages", test_history_pages);
   ADD ("metadata/batch", test_metadata_batch);
   ADD ("metadata/batch-faults", test_metadata_batch_faults);
+  ADD ("read/incremental", test_reader_incremental);
   ADD ("metadata/batch-rate-limited", test_metadata_batch_rate_limited);
   ADD ("body/plain-html-charset", test_body_plain_html_charset);
   ADD ("labels", test_labels);
@@ -777,6 +885,7 @@ main (int   argc,
   g_test_add ("/gmail/backlog-10000", Fixture, GINT_TO_POINTER (1), fixture_set_up, test_backlog_10000, fixture_tear_down);
   g_test_add_func ("/gmail/html-to-text", test_html_to_text);
   g_test_add_func ("/gmail/batch-part", test_batch_part);
+  g_test_add_func ("/gmail/json-top-string", test_json_top_string);
   g_test_add_func ("/gmail/mime", test_mime);
 #undef ADD
 

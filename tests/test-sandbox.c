@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "af-sandbox.h"
+#include "af-test-wait.h"
 
 /* The wire format, pinned to the shapes the APIs' documentation shows. */
 
@@ -36,6 +37,9 @@ reply_free (Reply *reply)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
+/* The fixture's data for a sandbox serving from a thread of its own. */
+static const char threaded[] = "threaded";
+
 static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
@@ -45,7 +49,10 @@ fixture_set_up (Fixture      *f,
   f->sandbox = af_sandbox_new ();
   af_sandbox_seed_sample (f->sandbox);
   af_sandbox_add_default_tokens (f->sandbox, &f->google, &f->slack, &f->llm);
-  g_assert_true (af_sandbox_start (f->sandbox, &error));
+  if (data == threaded)
+    g_assert_true (af_sandbox_start_in_thread (f->sandbox, &error));
+  else
+    g_assert_true (af_sandbox_start (f->sandbox, &error));
   f->session = soup_session_new ();
 }
 
@@ -606,6 +613,141 @@ test_seed (Fixture      *f,
   g_assert_cmpuint (af_sandbox_gmail_get_n_messages (big), ==, 10000);
 }
 
+static gboolean
+labels_contain (JsonObject *message,
+                const char *label)
+{
+  JsonArray *labels = json_object_get_array_member (message, "labelIds");
+
+  for (guint i = 0; i < json_array_get_length (labels); i++)
+    if (g_str_equal (json_array_get_string_element (labels, i), label))
+      return TRUE;
+  return FALSE;
+}
+
+/* A message read (in full, alone or in a batch) and its history record
+ * show its labels as they are now: what is rendered once is rendered
+ * again after a change. */
+static void
+test_gmail_rendered_follow_changes (Fixture      *f,
+                                    gconstpointer data)
+{
+  const char      *id = af_sandbox_gmail_find_by_subject (f->sandbox, "About lunch on Friday");
+  g_autofree char *path = g_strdup_printf ("/gmail/v1/users/me/messages/%s", id);
+  g_autofree char *modify = g_strdup_printf ("{\"ids\":[\"%s\"],\"addLabelIds\":[\"STARRED\"],\"removeLabelIds\":[\"INBOX\"]}", id);
+  g_autofree char *batch = g_strdup_printf ("--b\r\nContent-Type: application/http\r\nContent-ID: <one>\r\n\r\n"
+                                            "GET /gmail/v1/users/me/messages/%s?format=full\r\n\r\n--b--\r\n",
+                                            id);
+  g_autoptr (Reply) profile = request (f, "GET", "/gmail/v1/users/me/profile", f->google, NULL, NULL);
+  g_autoptr (JsonNode) profile_json = json (profile);
+  g_autofree char *history_path = NULL;
+  g_autofree char *part_text = NULL;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (Reply) get = request (f, "GET", path, f->google, NULL, NULL);
+      g_autoptr (JsonNode) message = json (get);
+      g_autoptr (Reply) answer = request (f, "POST", "/batch/gmail/v1", f->google, "multipart/mixed; boundary=b", batch);
+      g_autoptr (SoupMultipart) multipart = soup_multipart_new_from_message (answer->headers, answer->body);
+      SoupMessageHeaders *headers;
+      GBytes             *part;
+      const char         *inner;
+      g_autoptr (JsonNode) batched = NULL;
+
+      g_assert_cmpuint (get->status, ==, 200);
+      g_assert_true (labels_contain (json_node_get_object (message), "INBOX") == (round == 0));
+      g_assert_true (labels_contain (json_node_get_object (message), "STARRED") == (round == 1));
+      g_assert_nonnull (json_object_get_object_member (json_node_get_object (message), "payload"));
+
+      g_assert_nonnull (multipart);
+      g_assert_true (soup_multipart_get_part (multipart, 0, &headers, &part));
+      g_assert_cmpstr (soup_message_headers_get_one (headers, "Content-ID"), ==, "<response-one>");
+      g_free (part_text);
+      part_text = g_strndup (g_bytes_get_data (part, NULL), g_bytes_get_size (part));
+      inner = strstr (part_text, "\r\n\r\n");
+      g_assert_nonnull (inner);
+      batched = json_from_string (inner + 4, NULL);
+      g_assert_nonnull (batched);
+      g_assert_true (json_node_equal (batched, message));
+
+      if (round == 0)
+        {
+          g_autoptr (Reply) modified = request (f, "POST", "/gmail/v1/users/me/messages/batchModify", f->google,
+                                                "application/json", modify);
+
+          g_assert_cmpuint (modified->status, ==, 204);
+        }
+    }
+
+  /* The history record of a new message, then after a change. */
+  history_path = g_strdup_printf ("/gmail/v1/users/me/history?startHistoryId=%s",
+                                  json_object_get_string_member (json_node_get_object (profile_json), "historyId"));
+  g_free (af_sandbox_gmail_deliver (f->sandbox, "Dana <dana@example.com>", "Render me", "Hello."));
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (Reply) history = request (f, "GET", history_path, f->google, NULL, NULL);
+      g_autoptr (JsonNode) node = json (history);
+      JsonObject *root = json_node_get_object (node);
+      JsonArray  *records = json_object_get_array_member (root, "history");
+      JsonObject *added = json_array_get_object_element (json_object_get_array_member (json_array_get_object_element (records, 0),
+                                                                                       "messagesAdded"),
+                                                         0);
+      JsonObject *message = json_object_get_object_member (added, "message");
+
+      g_assert_cmpuint (json_array_get_length (records), ==, 1);
+      g_assert_true (json_object_has_member (root, "historyId"));
+      g_assert_false (json_object_has_member (root, "nextPageToken"));
+      g_assert_true (labels_contain (message, "STARRED") == (round == 1));
+      if (round == 0)
+        {
+          g_autofree char *star = g_strdup_printf ("{\"ids\":[\"%s\"],\"addLabelIds\":[\"STARRED\"]}",
+                                                   json_object_get_string_member (message, "id"));
+          g_autoptr (Reply) modified = request (f, "POST", "/gmail/v1/users/me/messages/batchModify", f->google,
+                                                "application/json", star);
+
+          g_assert_cmpuint (modified->status, ==, 204);
+        }
+    }
+}
+
+/* A sandbox in its own thread answers on its own main context: a delayed
+ * answer comes while the caller's main context is never iterated (a
+ * synchronous request), and stopping it ends what is still waiting. */
+static void
+test_threaded (Fixture      *f,
+               gconstpointer data)
+{
+  g_autofree char *url = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/gmail/v1/users/me/profile", NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", f->google, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (SoupMessage) late = soup_message_new ("GET", url);
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  soup_session_set_timeout (f->session, 20);
+  af_sandbox_add_fault (f->sandbox, "gmail.users.getProfile", AF_SANDBOX_ROUTE_LATENCY, 1, 50);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  body = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_nonnull (strstr (g_bytes_get_data (body, NULL), "\"emailAddress\":\"alice@example.com\""));
+  g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.getProfile"), ==, 1);
+
+  /* An answer held for a minute: stopping the sandbox closes it now. */
+  af_sandbox_add_fault (f->sandbox, "gmail.users.getProfile", AF_SANDBOX_ROUTE_LATENCY, 1, 60000);
+  soup_message_headers_replace (soup_message_get_request_headers (late), "Authorization", auth);
+  soup_session_send_and_read_async (f->session, late, G_PRIORITY_DEFAULT, NULL, on_ready, &result);
+  af_test_wait_until (af_sandbox_get_count (f->sandbox, "gmail.users.getProfile") == 2, "the sandbox to take the request");
+  af_sandbox_stop (f->sandbox);
+  af_test_wait_until (result != NULL, "the held request to end with the sandbox");
+  g_clear_pointer (&body, g_bytes_unref);
+  body = soup_session_send_and_read_finish (f->session, result, &error);
+  g_assert_null (body);
+  g_assert_nonnull (error);
+  g_assert_cmpuint (soup_message_get_status (late), !=, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -618,11 +760,19 @@ main (int   argc,
   ADD ("gmail-batch", test_gmail_batch);
   ADD ("gmail-routes", test_gmail_routes);
   ADD ("gmail-history-and-queries", test_gmail_history_and_queries);
+  ADD ("gmail-rendered-follow-changes", test_gmail_rendered_follow_changes);
   ADD ("slack-history", test_slack_history);
   ADD ("slack-shapes", test_slack_shapes);
   ADD ("llm-script", test_llm_script);
   ADD ("seed", test_seed);
 #undef ADD
+#define ADD_THREADED(path, func) g_test_add ("/sandbox/threaded/" path, Fixture, threaded, fixture_set_up, func, fixture_tear_down)
+  ADD_THREADED ("serves-and-stops", test_threaded);
+  ADD_THREADED ("google-errors", test_google_errors);
+  ADD_THREADED ("gmail-batch", test_gmail_batch);
+  ADD_THREADED ("gmail-routes", test_gmail_routes);
+  ADD_THREADED ("gmail-history-and-queries", test_gmail_history_and_queries);
+#undef ADD_THREADED
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include "af-base64url.h"
 #include "af-sandbox-auth0-private.h"
+#include "af-sandbox-private.h"
 #include "af-sandbox-jwt.h"
 
 /* An Auth0 tenant with Token Vault, as far as AgentFlow can tell.
@@ -385,6 +386,7 @@ on_request_cb (SoupServer        *server,
 {
   AfSandboxAuth0 *self = AF_SANDBOX_AUTH0 (user_data);
   const char     *path = full_path + strlen (AF_SANDBOX_AUTH0_PATH);
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self->sandbox);
 
   if (g_str_equal (path, "/.well-known/openid-configuration"))
     discovery (self, msg);

@@ -788,6 +788,7 @@ sb_calendar_handle (AfSandbox         *self,
 guint
 af_sandbox_calendar_get_n_events (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbCalendar *calendar;
   guint       n = 0;
 
@@ -813,6 +814,7 @@ af_sandbox_calendar_add_event (AfSandbox  *self,
                                const char *start_rfc3339,
                                const char *end_rfc3339)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbCalendar *calendar;
 
   g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);
@@ -826,6 +828,7 @@ void
 af_sandbox_calendar_cancel_event (AfSandbox  *self,
                                   const char *event_id)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbCalendar *calendar;
   SbEvent    *e;
 

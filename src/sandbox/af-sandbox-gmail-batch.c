@@ -42,24 +42,36 @@ guint
 sb_gmail_get_message (SbGmail    *gmail,
                       const char *id,
                       const char *query_string,
-                      JsonNode  **out)
+                      char      **out)
 {
   SbMessage       *m = g_hash_table_lookup (gmail->by_id, id);
   g_autofree char *format = NULL;
   g_auto (GStrv) headers = NULL;
   g_autoptr (GHashTable) query = query_string ? soup_form_decode (query_string) : NULL;
+  g_autoptr (JsonNode) node = NULL;
 
   if (m == NULL)
     return 404;
 
   format = g_strdup (query ? g_hash_table_lookup (query, "format") : NULL);
+  /* The full format, the one a mail agent reads, is rendered once: the
+   * same until the message changes (sb_message_changed()). */
+  if (format == NULL || g_str_equal (format, "full"))
+    {
+      *out = g_strdup (sb_gmail_full_text (m));
+      return 200;
+    }
   headers = metadata_headers_from_query (query_string);
-  *out = sb_gmail_message_json (m, format ? format : "full", (const char *const *)headers);
+  node = sb_gmail_message_json (m, format, (const char *const *)headers);
+  *out = json_to_string (node, FALSE);
   return 200;
 }
 
 /* POST /batch/gmail/v1: multipart/mixed of application/http parts, each
- * answered in a part of the response, Content-ID "response-…". */
+ * answered in a part of the response, Content-ID "response-…":
+ * https://developers.google.com/gmail/api/guides/batch. The answer is
+ * written out in one piece (RFC 2046 §5.1.1), not through SoupMultipart:
+ * a batch of 100 full messages is a few hundred KB. */
 void
 sb_gmail_handle_batch (AfSandbox         *self,
                        SoupServerMessage *msg)
@@ -68,10 +80,10 @@ sb_gmail_handle_batch (AfSandbox         *self,
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
   g_autoptr (GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr (SoupMultipart) request = NULL;
-  g_autoptr (SoupMultipart) response = NULL;
-  g_autoptr (SoupMessageHeaders) response_headers = NULL;
-  g_autoptr (GBytes) response_body = NULL;
-  const char *content_type;
+  g_autofree char *boundary = NULL;
+  g_autofree char *content_type = NULL;
+  GString         *response;
+  gsize            length;
 
   if (!af_sandbox_begin (self, msg, "gmail.batch"))
     return;
@@ -88,7 +100,8 @@ sb_gmail_handle_batch (AfSandbox         *self,
       return;
     }
 
-  response = soup_multipart_new ("multipart/mixed");
+  boundary = g_strdup_printf ("batch_%08x%08x", g_random_int (), g_random_int ());
+  response = g_string_sized_new (4096 * (soup_multipart_get_length (request) + 1));
   for (int i = 0; i < soup_multipart_get_length (request); i++)
     {
       SoupMessageHeaders *part_headers;
@@ -96,11 +109,9 @@ sb_gmail_handle_batch (AfSandbox         *self,
       g_autofree char    *text = NULL;
       g_auto (GStrv) words = NULL;
       g_autofree char *cid = NULL;
-      g_autoptr (SoupMessageHeaders) out_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
-      g_autofree char *answer = NULL;
-      g_autoptr (JsonNode) node = NULL;
-      guint         status = 400;
-      AfSandboxAuth auth;
+      g_autofree char *json = NULL;
+      guint            status = 400;
+      AfSandboxAuth    auth;
 
       if (!soup_multipart_get_part (request, i, &part_headers, &part_body))
         continue;
@@ -128,49 +139,43 @@ sb_gmail_handle_batch (AfSandbox         *self,
           if (status == 0)
             {
               af_sandbox_count_inner (self, "gmail.users.messages.get");
-              status = sb_gmail_get_message (gmail, rest, q, &node);
+              status = sb_gmail_get_message (gmail, rest, q, &json);
             }
         }
 
-      soup_message_headers_replace (out_headers, "Content-Type", "application/http");
+      g_string_append_printf (response, "--%s\r\nContent-Type: application/http\r\n", boundary);
       if (cid != NULL)
         {
           g_autofree char *inner = g_strdup (cid[0] == '<' ? cid + 1 : cid);
-          g_autofree char *rcid = NULL;
 
           if (g_str_has_suffix (inner, ">"))
             inner[strlen (inner) - 1] = '\0';
-          rcid = g_strdup_printf ("<response-%s>", inner);
-          soup_message_headers_replace (out_headers, "Content-ID", rcid);
+          g_string_append_printf (response, "Content-ID: <response-%s>\r\n", inner);
         }
+      g_string_append (response, "\r\n");
 
       if (status == 200)
         {
-          g_autofree char *json = json_to_string (node, FALSE);
-
-          answer = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n%s", json);
+          g_string_append (response, "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n");
+          g_string_append (response, json);
         }
       else
-        answer = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n"
-                                  "{\"error\":{\"code\":%u,\"message\":\"%s\",\"status\":\"%s\"}}",
-                                  status, soup_status_get_phrase (status), status,
-                                  status == 404   ? "Requested entity was not found."
-                                  : status == 429 ? "Resource has been exhausted (e.g. check quota)."
-                                                  : "Request failed",
-                                  status == 404   ? "NOT_FOUND"
-                                  : status == 429 ? "RESOURCE_EXHAUSTED"
-                                                  : "INVALID_ARGUMENT");
-      {
-        g_autoptr (GBytes) bytes = g_bytes_new (answer, strlen (answer));
-
-        soup_multipart_append_part (response, out_headers, bytes);
-      }
+        g_string_append_printf (response,
+                                "HTTP/1.1 %u %s\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n"
+                                "{\"error\":{\"code\":%u,\"message\":\"%s\",\"status\":\"%s\"}}",
+                                status, soup_status_get_phrase (status), status,
+                                status == 404   ? "Requested entity was not found."
+                                : status == 429 ? "Resource has been exhausted (e.g. check quota)."
+                                                : "Request failed",
+                                status == 404   ? "NOT_FOUND"
+                                : status == 429 ? "RESOURCE_EXHAUSTED"
+                                                : "INVALID_ARGUMENT");
+      g_string_append (response, "\r\n");
     }
+  g_string_append_printf (response, "--%s--\r\n", boundary);
 
-  response_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
-  soup_multipart_to_message (response, response_headers, &response_body);
-  content_type = soup_message_headers_get_one (response_headers, "Content-Type");
+  content_type = g_strdup_printf ("multipart/mixed; boundary=%s", boundary);
+  length = response->len;
   soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (response_body, NULL), g_bytes_get_size (response_body));
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, g_string_free (response, FALSE), length);
 }

@@ -355,6 +355,30 @@ sb_gmail_history_record_json (SbMessage *m)
   return node;
 }
 
+const char *
+sb_gmail_full_text (SbMessage *m)
+{
+  if (m->full_json == NULL)
+    {
+      g_autoptr (JsonNode) node = sb_gmail_message_json (m, "full", NULL);
+
+      m->full_json = json_to_string (node, FALSE);
+    }
+  return m->full_json;
+}
+
+const char *
+sb_gmail_history_record_text (SbMessage *m)
+{
+  if (m->record_json == NULL)
+    {
+      g_autoptr (JsonNode) node = sb_gmail_history_record_json (m);
+
+      m->record_json = json_to_string (node, FALSE);
+    }
+  return m->record_json;
+}
+
 /* users.getProfile */
 JsonNode *
 sb_gmail_profile_json (SbGmail *gmail)

@@ -22,12 +22,17 @@ JsonNode *sb_gmail_message_json (SbMessage         *m,
 JsonNode *sb_gmail_label_json (SbLabel *l,
                                gboolean visibility);
 JsonNode *sb_gmail_history_record_json (SbMessage *m);
-JsonNode *sb_gmail_profile_json (SbGmail *gmail);
+/* Its JSON text in format=full, and as a messageAdded history record,
+ * kept with @m until it changes. */
+const char *sb_gmail_full_text (SbMessage *m);
+const char *sb_gmail_history_record_text (SbMessage *m);
+JsonNode   *sb_gmail_profile_json (SbGmail *gmail);
 
-/* GET messages/{id}?query: 200 with @out, or 404. */
+/* GET messages/{id}?query: 200 with its JSON text in @out (transfer
+ * full), or 404. */
 guint sb_gmail_get_message (SbGmail    *gmail,
                             const char *id,
                             const char *query_string,
-                            JsonNode  **out);
+                            char      **out);
 
 G_END_DECLS

@@ -142,8 +142,8 @@ handle_history (AfSandbox         *self,
   guint       offset = token ? (guint)g_ascii_strtoull (token, NULL, 10) : 0;
   gboolean    more = FALSE;
   g_autoptr (GPtrArray) page = NULL;
-  g_autoptr (JsonObject) root = NULL;
-  g_autoptr (JsonNode) node = NULL;
+  GString         *text;
+  gsize            length;
   g_autofree char *current = g_strdup_printf ("%" G_GUINT64_FORMAT, gmail->next_history_id - 1);
 
   if (start_text == NULL)
@@ -162,25 +162,30 @@ handle_history (AfSandbox         *self,
     }
 
   page = sb_gmail_history_after (gmail, g_ascii_strtoull (start_text, NULL, 10), offset, max, &more);
-  root = json_object_new ();
-  /* An empty page has no "history" at all, as Gmail's. */
+  /* Written out of each record's JSON (kept with its message): a page is
+   * 500 of them, on the path of every sync. An empty page has no
+   * "history" at all, as Gmail's. */
+  text = g_string_sized_new (256 * (page->len + 1));
+  g_string_append_c (text, '{');
   if (page->len > 0)
     {
-      JsonArray *history = json_array_sized_new (page->len);
-
+      g_string_append (text, "\"history\":[");
       for (guint i = 0; i < page->len; i++)
-        json_array_add_element (history, sb_gmail_history_record_json (page->pdata[i]));
-      json_object_set_array_member (root, "history", history);
+        {
+          if (i > 0)
+            g_string_append_c (text, ',');
+          g_string_append (text, sb_gmail_history_record_text (page->pdata[i]));
+        }
+      g_string_append (text, "],");
     }
+  /* Both are numbers written by the sandbox: nothing to escape. */
   if (more)
-    {
-      g_autofree char *next = g_strdup_printf ("%u", offset + page->len);
-
-      json_object_set_string_member (root, "nextPageToken", next);
-    }
-  json_object_set_string_member (root, "historyId", current);
-  node = json_node_init_object (json_node_alloc (), root);
-  af_sandbox_respond_json (msg, 200, node);
+    g_string_append_printf (text, "\"nextPageToken\":\"%u\",", offset + page->len);
+  g_string_append_printf (text, "\"historyId\":\"%s\"}", current);
+  length = text->len;
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=UTF-8", SOUP_MEMORY_TAKE, g_string_free (text, FALSE),
+                                    length);
 }
 
 static void
@@ -191,12 +196,15 @@ handle_get (AfSandbox         *self,
             GHashTable        *query)
 {
   GUri *uri = soup_server_message_get_uri (msg);
-  g_autoptr (JsonNode) node = NULL;
+  char *text = NULL;
 
-  if (sb_gmail_get_message (gmail, id, g_uri_get_query (uri), &node) == 404)
+  if (sb_gmail_get_message (gmail, id, g_uri_get_query (uri), &text) == 404)
     respond_not_found (msg);
   else
-    af_sandbox_respond_json (msg, 200, node);
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json; charset=UTF-8", SOUP_MEMORY_TAKE, text, strlen (text));
+    }
 }
 
 static GPtrArray *
@@ -433,6 +441,7 @@ handle_send (AfSandbox         *self,
       {
         g_free (m->message_id);
         m->message_id = g_steal_pointer (&rfc822_id);
+        sb_message_changed (m);
       }
   }
 
@@ -489,6 +498,7 @@ handle_draft (AfSandbox         *self,
       {
         g_free (m->message_id);
         m->message_id = g_strdup (d->rfc822_id);
+        sb_message_changed (m);
       }
     message_id = g_strdup (m->id);
     d->id = g_strdup (draft_id);

@@ -289,6 +289,7 @@ void
 af_sandbox_llm_push_reply (AfSandbox  *self,
                            const char *message_json)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   JsonNode *node;
 
   g_return_if_fail (AF_IS_SANDBOX (self));
@@ -311,6 +312,7 @@ af_sandbox_llm_push_tool_call (AfSandbox  *self,
                                const char *name,
                                const char *arguments)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbLlm           *llm;
   JsonObject      *message, *call, *function;
   JsonArray       *calls;
@@ -347,6 +349,7 @@ af_sandbox_llm_push_tool_call (AfSandbox  *self,
 JsonNode *
 af_sandbox_llm_get_last_request (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);
 
   return af_sandbox_get_llm (self)->last_request;

@@ -49,6 +49,8 @@ sb_message_free (gpointer data)
   g_free (m->text);
   g_free (m->html);
   g_free (m->charset);
+  g_free (m->full_json);
+  g_free (m->record_json);
   g_free (m);
 }
 
@@ -134,11 +136,21 @@ sb_message_has_label (SbMessage  *m,
 }
 
 void
+sb_message_changed (SbMessage *m)
+{
+  g_clear_pointer (&m->full_json, g_free);
+  g_clear_pointer (&m->record_json, g_free);
+}
+
+void
 sb_message_add_label (SbMessage  *m,
                       const char *label)
 {
   if (!sb_message_has_label (m, label))
-    g_ptr_array_add (m->labels, g_strdup (label));
+    {
+      g_ptr_array_add (m->labels, g_strdup (label));
+      sb_message_changed (m);
+    }
 }
 
 void
@@ -149,6 +161,7 @@ sb_message_remove_label (SbMessage  *m,
     if (g_str_equal (m->labels->pdata[i], label))
       {
         g_ptr_array_remove_index (m->labels, i);
+        sb_message_changed (m);
         return;
       }
 }
@@ -489,6 +502,7 @@ sb_gmail_query_matches (const char          *q,
 guint
 af_sandbox_gmail_get_n_messages (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
 
   return af_sandbox_get_gmail (self)->messages->len;
@@ -498,6 +512,7 @@ guint
 af_sandbox_gmail_count_with_label (AfSandbox  *self,
                                    const char *label_id)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
   guint    n = 0;
 
@@ -523,6 +538,7 @@ af_sandbox_gmail_deliver (AfSandbox  *self,
                           const char *subject,
                           const char *text)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   static const char *const labels[] = { "INBOX", "UNREAD", "CATEGORY_PERSONAL", NULL };
   SbMessage               *m;
 
@@ -538,6 +554,7 @@ af_sandbox_gmail_deliver (AfSandbox  *self,
 guint
 af_sandbox_gmail_get_n_sent (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
 
   return af_sandbox_get_gmail (self)->sent->len;
@@ -552,6 +569,7 @@ char *
 af_sandbox_gmail_get_sent_mime (AfSandbox *self,
                                 guint      index)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
 
   g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);
@@ -566,6 +584,7 @@ const char *
 af_sandbox_gmail_get_sent_thread (AfSandbox *self,
                                   guint      index)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
 
   g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);
@@ -580,6 +599,7 @@ const char *
 af_sandbox_gmail_find_by_subject (AfSandbox  *self,
                                   const char *subject)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
 
   g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);
@@ -606,6 +626,7 @@ void
 af_sandbox_gmail_set_history_horizon (AfSandbox *self,
                                       guint      n_ids)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_if_fail (AF_IS_SANDBOX (self));
 
   af_sandbox_get_gmail (self)->history_horizon = n_ids;
@@ -622,6 +643,7 @@ guint
 af_sandbox_gmail_count_query (AfSandbox  *self,
                               const char *q)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
   guint    n = 0;
 
@@ -647,6 +669,7 @@ af_sandbox_gmail_count_query (AfSandbox  *self,
 guint
 af_sandbox_gmail_get_n_drafts (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
 
   return af_sandbox_get_gmail (self)->drafts->len;
@@ -662,6 +685,7 @@ const char *
 af_sandbox_gmail_find_label (AfSandbox  *self,
                              const char *name)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbGmail *gmail;
 
   g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);

@@ -29,6 +29,10 @@ typedef struct
   char      *html;
   char      *charset;
   gboolean   attachment;
+  /* Its JSON as users.messages.get answers in format=full, and as its
+   * messageAdded history record: rendered once, until it changes. */
+  char *full_json;
+  char *record_json;
 } SbMessage;
 
 typedef struct
@@ -77,8 +81,10 @@ typedef struct
   GPtrArray  *labels;        /* nullable */
 } SbQueryTarget;
 
-gboolean   sb_message_has_label (SbMessage  *m,
-                                 const char *label);
+gboolean sb_message_has_label (SbMessage  *m,
+                               const char *label);
+/* After any change to @m: what was rendered of it is stale. */
+void       sb_message_changed (SbMessage *m);
 void       sb_message_add_label (SbMessage  *m,
                                  const char *label);
 void       sb_message_remove_label (SbMessage  *m,

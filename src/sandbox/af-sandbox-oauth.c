@@ -13,6 +13,7 @@
 #include "af-base64url.h"
 #include "af-sandbox-oauth.h"
 #include "af-sandbox-oauth-private.h"
+#include "af-sandbox-private.h"
 
 /* A local authorization server that behaves like Google's and Slack's as
  * far as AgentFlow can tell: PKCE S256 enforced, redirect URIs matched
@@ -728,6 +729,7 @@ on_request_cb (SoupServer        *server,
                gpointer           user_data)
 {
   AfSandboxOAuth *self = AF_SANDBOX_OAUTH (user_data);
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self->sandbox);
 
   if (g_str_equal (path, "/o/oauth2/v2/auth"))
     authorize (self, msg, query, KIND_GOOGLE);

@@ -13,6 +13,19 @@ typedef struct _SbGmail    SbGmail;
 typedef struct _SbCalendar SbCalendar;
 typedef struct _SbSlack    SbSlack;
 typedef struct _SbLlm      SbLlm;
+typedef struct _SbThread   SbThread;
+
+/* Every route and every public function holds it while it reads or
+ * changes the sandbox's state (see af_sandbox_start_in_thread()). */
+GRecMutexLocker *af_sandbox_lock (AfSandbox *self);
+
+/* The server's own thread (af-sandbox-thread.c): runs af_sandbox_start()
+ * there and its main loop, until sb_thread_stop(), which disconnects the
+ * server there (af_sandbox_stop_server()) and joins. */
+SbThread *sb_thread_start (AfSandbox *self,
+                           GError   **error);
+void      sb_thread_stop (SbThread *thread);
+void      af_sandbox_stop_server (AfSandbox *self);
 
 SbGmail    *af_sandbox_get_gmail (AfSandbox *self);
 SbCalendar *af_sandbox_get_calendar (AfSandbox *self);

@@ -785,6 +785,7 @@ guint
 af_sandbox_slack_get_n_posts (AfSandbox  *self,
                               const char *channel)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbChannel *c;
 
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
@@ -811,6 +812,7 @@ af_sandbox_slack_deliver (AfSandbox  *self,
                           const char *user,
                           const char *text)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbSlack         *slack;
   SbChannel       *c;
   JsonObject      *stored;
@@ -837,6 +839,7 @@ guint
 af_sandbox_slack_get_n_messages (AfSandbox  *self,
                                  const char *channel)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SbChannel *c;
 
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);

@@ -47,6 +47,11 @@ struct _AfSandbox
   SbSlack    *slack;
   SbLlm      *llm;
   GPtrArray  *side_effects; /* "method id\ttext", in order */
+
+  /* Taken by every route and every public function, so that the
+   * sandbox can serve from a thread of its own. */
+  GRecMutex lock;
+  SbThread *thread; /* af_sandbox_start_in_thread() */
 };
 
 /* Gmail API quota units per method, from the Gmail API usage limits:
@@ -174,12 +179,23 @@ respond_truncated (SoupServerMessage *msg)
 static gboolean
 on_latency_done_cb (gpointer user_data)
 {
-  SoupServerMessage *msg = user_data;
-
-  soup_server_message_unpause (msg);
-  g_object_unref (msg);
+  soup_server_message_unpause (user_data);
 
   return G_SOURCE_REMOVE;
+}
+
+/* On the context the server runs in: the caller's, or the sandbox's own
+ * thread's. */
+static void
+answer_later (SoupServerMessage *msg,
+              guint              delay_ms)
+{
+  g_autoptr (GSource) source = g_timeout_source_new (delay_ms);
+
+  soup_server_message_pause (msg);
+  g_source_set_name (source, "[agentflow] sandbox latency");
+  g_source_set_callback (source, on_latency_done_cb, g_object_ref (msg), g_object_unref);
+  g_source_attach (source, g_main_context_get_thread_default ());
 }
 
 /* Faults that act after the handler ran: the side effect happened. */
@@ -194,8 +210,7 @@ apply_post_fault (SoupServerMessage *msg)
   switch (fault->fault)
     {
     case AF_SANDBOX_ROUTE_LATENCY:
-      soup_server_message_pause (msg);
-      g_timeout_add (fault->value, on_latency_done_cb, g_object_ref (msg));
+      answer_later (msg, fault->value);
       break;
     case AF_SANDBOX_ROUTE_MALFORMED_JSON:
       soup_server_message_set_response (msg, "application/json; charset=UTF-8", SOUP_MEMORY_STATIC,
@@ -230,6 +245,7 @@ on_request_cb (SoupServer        *server,
                gpointer           user_data)
 {
   AfSandbox *self = user_data;
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
 
   if (g_str_has_prefix (path, "/gmail/v1/users/me/"))
     sb_gmail_handle (self, msg, path + strlen ("/gmail/v1/users/me/"), query);
@@ -272,6 +288,7 @@ af_sandbox_finalize (GObject *object)
   g_clear_pointer (&self->llm, sb_llm_free);
   g_clear_pointer (&self->side_effects, g_ptr_array_unref);
   g_clear_pointer (&self->base_url, g_free);
+  g_rec_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (af_sandbox_parent_class)->finalize (object);
 }
@@ -297,6 +314,7 @@ af_sandbox_init (AfSandbox *self)
   self->slack = sb_slack_new ();
   self->llm = sb_llm_new ();
   self->side_effects = g_ptr_array_new_with_free_func (g_free);
+  g_rec_mutex_init (&self->lock);
 }
 
 AfSandbox *
@@ -363,16 +381,57 @@ af_sandbox_start (AfSandbox *self,
   return TRUE;
 }
 
+/* Disconnects the server; in the thread it runs in. */
 void
-af_sandbox_stop (AfSandbox *self)
+af_sandbox_stop_server (AfSandbox *self)
 {
-  g_return_if_fail (AF_IS_SANDBOX (self));
-
   if (self->server != NULL)
     {
       soup_server_disconnect (self->server);
       g_clear_object (&self->server);
     }
+}
+
+/**
+ * af_sandbox_start_in_thread:
+ *
+ * Like af_sandbox_start(), but the server runs in a thread of its own,
+ * with its own #GMainContext, as a remote service would: its work does not
+ * take turns with the caller's main loop. The state the tests and
+ * benchmarks read and set (counts, quota, faults, tokens, the mailbox) is
+ * locked, so the functions of this header may be called from the caller's
+ * thread meanwhile. af_sandbox_stop() (or the last unref) ends the thread.
+ */
+gboolean
+af_sandbox_start_in_thread (AfSandbox *self,
+                            GError   **error)
+{
+  g_return_val_if_fail (AF_IS_SANDBOX (self), FALSE);
+  g_return_val_if_fail (self->server == NULL && self->thread == NULL, FALSE);
+
+  self->thread = sb_thread_start (self, error);
+  return self->thread != NULL;
+}
+
+void
+af_sandbox_stop (AfSandbox *self)
+{
+  g_return_if_fail (AF_IS_SANDBOX (self));
+
+  /* The server is disconnected in its own thread. */
+  if (self->thread != NULL)
+    g_clear_pointer (&self->thread, sb_thread_stop);
+  else
+    af_sandbox_stop_server (self);
+}
+
+GRecMutexLocker *
+af_sandbox_lock (AfSandbox *self)
+{
+  /* NULL for a bad argument: the caller's own check then reports it. */
+  if (!AF_IS_SANDBOX (self))
+    return NULL;
+  return g_rec_mutex_locker_new (&self->lock);
 }
 
 const char *
@@ -402,6 +461,7 @@ void
 af_sandbox_count (AfSandbox  *self,
                   const char *method_id)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   guint n;
 
   g_return_if_fail (AF_IS_SANDBOX (self));
@@ -417,6 +477,7 @@ guint
 af_sandbox_get_count (AfSandbox  *self,
                       const char *method_id)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
 
   return GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, method_id));
@@ -425,6 +486,7 @@ af_sandbox_get_count (AfSandbox  *self,
 guint
 af_sandbox_get_total_requests (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
 
   return self->total_requests;
@@ -433,6 +495,7 @@ af_sandbox_get_total_requests (AfSandbox *self)
 void
 af_sandbox_reset_counts (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_if_fail (AF_IS_SANDBOX (self));
 
   g_hash_table_remove_all (self->counts);
@@ -456,6 +519,7 @@ af_sandbox_add_token (AfSandbox  *self,
                       const char *scopes,
                       gint64      expires_at)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   Token *t;
 
   g_return_if_fail (AF_IS_SANDBOX (self));
@@ -473,6 +537,7 @@ void
 af_sandbox_revoke_token (AfSandbox  *self,
                          const char *token)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   Token *t;
 
   g_return_if_fail (AF_IS_SANDBOX (self));
@@ -510,6 +575,7 @@ af_sandbox_authorize (AfSandbox         *self,
                       const char        *required_scope,
                       const char       **account)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   SoupMessageHeaders *headers;
   const char         *auth;
   Token              *t;
@@ -737,6 +803,7 @@ af_sandbox_add_fault (AfSandbox          *self,
                       guint               times,
                       guint               value)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   GQueue *queue;
   Fault  *f;
 
@@ -761,6 +828,7 @@ af_sandbox_add_fault (AfSandbox          *self,
 void
 af_sandbox_clear_faults (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_if_fail (AF_IS_SANDBOX (self));
 
   g_hash_table_remove_all (self->faults);
@@ -775,6 +843,7 @@ guint
 af_sandbox_get_quota_units (AfSandbox  *self,
                             const char *method_id)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
 
   return GPOINTER_TO_UINT (g_hash_table_lookup (self->quota, method_id));
@@ -783,6 +852,7 @@ af_sandbox_get_quota_units (AfSandbox  *self,
 guint
 af_sandbox_get_total_quota_units (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), 0);
 
   return self->total_quota;
@@ -802,6 +872,7 @@ af_sandbox_get_total_quota_units (AfSandbox *self)
 GPtrArray *
 af_sandbox_get_side_effects (AfSandbox *self)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   g_return_val_if_fail (AF_IS_SANDBOX (self), NULL);
 
   return self->side_effects;
@@ -848,6 +919,7 @@ af_sandbox_count_token_uses (AfSandbox  *self,
                              const char *service,
                              const char *prefix)
 {
+  g_autoptr (GRecMutexLocker) locker = af_sandbox_lock (self);
   GHashTableIter iter;
   gpointer       key, value;
   guint          n = 0;

@@ -32,6 +32,8 @@ typedef enum
 AfSandbox  *af_sandbox_new (void);
 gboolean    af_sandbox_start (AfSandbox *self,
                               GError   **error);
+gboolean    af_sandbox_start_in_thread (AfSandbox *self,
+                                        GError   **error);
 void        af_sandbox_stop (AfSandbox *self);
 const char *af_sandbox_get_base_url (AfSandbox *self);
 SoupServer *af_sandbox_get_server (AfSandbox *self);

@@ -6,10 +6,13 @@
  * Message resource itself: users.history.list pages, users.messages.list
  * pages, users.getProfile, the search for an earlier send or draft by
  * Message-ID (messages.list, drafts.list), drafts.create, labels.create,
- * messages.get and .send. Every answer goes to every reader.
+ * messages.get and .send. Every answer goes to every reader, and to the
+ * scan for a history page's next token.
  */
 
 #include "config.h"
+
+#include <string.h>
 
 #include "af-fuzz.h"
 #include "af-gmail-client.h"
@@ -58,6 +61,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr (JsonNode) root = NULL;
 
   af_fuzz_init ();
+
+  /* The next page's token, found before the page is parsed: on any text,
+   * JSON or not, a plain string value or nothing. */
+  {
+    g_autofree char *token = af_gmail_json_top_string ((const char *)data, size, "nextPageToken");
+
+    g_assert (token == NULL || (strchr (token, '"') == NULL && strchr (token, '\\') == NULL));
+  }
 
   root = af_fuzz_parse_json (data, size);
   if (root == NULL)

@@ -49,6 +49,10 @@ typedef struct
   JsonObject *item;
   gboolean    batch; /* execute_batch: @ids are the messages */
   GStrv       skip_labels;
+  /* Mail: the read of the messages the sync lists, while it lists them. */
+  AfGmailReader *reader;
+  GHashTable    *wanted; /* ids given to the reader */
+  GError        *sync_error;
 } AfServicesOp;
 
 void af_services_op_free (AfServicesOp *op);

@@ -30,6 +30,8 @@ af_services_op_free (AfServicesOp *op)
   g_clear_pointer (&op->params, json_object_unref);
   g_clear_pointer (&op->item, json_object_unref);
   g_strfreev (op->skip_labels);
+  g_clear_pointer (&op->wanted, g_hash_table_unref);
+  g_clear_error (&op->sync_error);
   g_free (op);
 }
 
@@ -425,26 +427,28 @@ needs_digest (AfAgent *agent)
   return node_mentions_field (rules, "digest");
 }
 
+/* The read is done (it is closed once the sync is): the items, in the
+ * order the sync listed them. */
 static void
-on_get_messages_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+on_read_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   GTask        *task = user_data;
   AfServicesOp *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) messages = af_gmail_client_get_messages_finish (AF_GMAIL_CLIENT (source), result, &error);
+  g_autoptr (GPtrArray) messages = af_gmail_client_read_finish (AF_GMAIL_CLIENT (source), result, &error);
   g_autoptr (GHashTable) by_id = NULL;
   AfServicesExecutor *self = g_task_get_source_object (task);
   Pending            *pending = g_hash_table_lookup (self->pending, af_agent_get_id (op->agent));
 
-  if (messages == NULL)
+  if (op->sync_error != NULL || messages == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, op->sync_error != NULL ? g_steal_pointer (&op->sync_error) : g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
-  /* In the order the sync listed them; the ones deleted since are left out. */
+  /* The ones deleted since they were listed are left out. */
   by_id = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < messages->len; i++)
     {
@@ -470,25 +474,31 @@ on_get_messages_cb (GObject      *source,
   g_object_unref (task);
 }
 
+/* A page of the sync: what the agent dealt with already (listed again
+ * after a resync) or wrote itself is not read again, no quota spent on
+ * it; the rest is read while the next pages come. */
 static void
-fetch_messages (GTask *task)
+on_listed_cb (const char *const *ids,
+              guint              n_ids,
+              gpointer           user_data)
 {
+  GTask              *task = user_data;
   AfServicesExecutor *self = g_task_get_source_object (task);
   AfServicesOp       *op = g_task_get_task_data (task);
-  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr (GPtrArray) page = g_ptr_array_sized_new (n_ids);
+  g_autoptr (GPtrArray) wanted = g_ptr_array_sized_new (n_ids);
+  g_autoptr (GHashTable) known = NULL;
 
-  if (op->ids->len == 0)
-    {
-      g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
-      g_object_unref (task);
-      return;
-    }
-  /* Through the batch endpoint: one request per 50 messages, not one each. */
-  for (guint i = 0; i < op->ids->len; i++)
-    g_ptr_array_add (ids, g_ptr_array_index (op->ids, i));
-  g_ptr_array_add (ids, NULL);
-  af_gmail_client_get_messages_async (self->gmail, (const char *const *)ids->pdata, needs_body (op->agent),
-                                      g_task_get_cancellable (task), on_get_messages_cb, task);
+  for (guint i = 0; i < n_ids; i++)
+    g_ptr_array_add (page, (gpointer)ids[i]);
+  known = known_among (self, op->agent, page);
+  for (guint i = 0; i < n_ids; i++)
+    if (!g_hash_table_contains (known, ids[i]))
+      {
+        g_hash_table_add (op->wanted, g_strdup (ids[i]));
+        g_ptr_array_add (wanted, (gpointer)ids[i]);
+      }
+  af_gmail_reader_add (op->reader, (const char *const *)wanted->pdata, wanted->len);
 }
 
 static void
@@ -496,7 +506,7 @@ on_sync_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  GTask              *task = user_data;
+  g_autoptr (GTask) task = user_data;
   AfServicesExecutor *self = g_task_get_source_object (task);
   AfServicesOp       *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
@@ -504,8 +514,9 @@ on_sync_cb (GObject      *source,
 
   if (sync == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      /* Told once the reads still out are back. */
+      op->sync_error = g_steal_pointer (&error);
+      af_gmail_reader_close (g_steal_pointer (&op->reader));
       return;
     }
   if (sync->full_resync)
@@ -519,21 +530,15 @@ on_sync_cb (GObject      *source,
     pending->history_id = g_strdup (sync->history_id);
     g_hash_table_insert (self->pending, g_strdup (af_agent_get_id (op->agent)), pending);
   }
-  /* What the agent dealt with already (listed again after a resync) or
-   * wrote itself is not read again: no quota spent on it. */
   op->ids = g_ptr_array_new_with_free_func (g_free);
-  {
-    g_autoptr (GHashTable) known = known_among (self, op->agent, sync->message_ids);
+  for (guint i = 0; i < sync->message_ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (sync->message_ids, i);
 
-    for (guint i = 0; i < sync->message_ids->len; i++)
-      {
-        const char *id = g_ptr_array_index (sync->message_ids, i);
-
-        if (!g_hash_table_contains (known, id))
-          g_ptr_array_add (op->ids, g_strdup (id));
-      }
-  }
-  fetch_messages (task);
+      if (g_hash_table_contains (op->wanted, id))
+        g_ptr_array_add (op->ids, g_strdup (id));
+    }
+  af_gmail_reader_close (g_steal_pointer (&op->reader));
 }
 
 /* Fetch: digest (inbox subjects). */
@@ -756,8 +761,13 @@ services_fetch_async (AfExecutor         *executor,
       else if (first_run_days (agent) > 0)
         after = g_get_real_time () / G_USEC_PER_SEC - (gint64)first_run_days (agent) * 24 * 3600;
       op->skip_labels = skip_labels_for (agent);
-      af_gmail_client_sync_since_async (self->gmail, cursor, after, (const char *const *)op->skip_labels,
-                                        cancellable, on_sync_cb, task);
+      /* The messages are read (through the batch endpoint, 100 to a
+       * request) while the sync lists them: the task is the read's, and
+       * the sync's too until it is done. */
+      op->wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      op->reader = af_gmail_client_read_begin (self->gmail, needs_body (agent), cancellable, on_read_cb, task);
+      af_gmail_client_sync_since_async (self->gmail, cursor, after, (const char *const *)op->skip_labels, on_listed_cb,
+                                        task, cancellable, on_sync_cb, g_object_ref (task));
     }
 }
 

@@ -22,43 +22,56 @@
  * that batches over 50 are likelier to be rate limited, so a part that
  * answers 429 makes the following rounds smaller:
  * https://developers.google.com/gmail/api/guides/batch */
-#define BATCH_MAX        100
-#define BATCH_MIN        10
-#define BATCH_ROUNDS     4
+#define BATCH_MAX    100
+#define BATCH_MIN    10
+#define BATCH_ROUNDS 4
+/* Batches out at once while ids still come: one fewer than AfHttpClient
+ * lets out to a service, so that the listing bringing the ids (one page
+ * after the other) never waits behind the reads. */
+#define OPEN_IN_FLIGHT   3
 #define METADATA_HEADERS "metadataHeaders=From&metadataHeaders=To&metadataHeaders=Subject&metadataHeaders=Date&metadataHeaders=Message-ID&metadataHeaders=References"
 
-typedef struct
+/* A read of many messages, fed ids as they become known: full batches go
+ * out at once, the last partial one when the reader is closed. */
+struct _AfGmailReader
 {
-  GPtrArray *messages; /* AfGmailMessage */
-  GPtrArray *retry;    /* ids to try again in the next round */
-  GPtrArray *round;    /* ids of this round */
-  guint      pending;
-  guint      rounds;
-  guint      batch_max; /* parts per batch request */
-  gboolean   throttled; /* a part answered 429 this round */
-  gboolean   full;      /* format=full: headers and body */
-  GError    *error;
-} MetaOp;
+  GTask      *task;      /* until it returns */
+  GPtrArray  *messages;  /* AfGmailMessage */
+  GPtrArray  *queue;     /* ids waiting for a batch */
+  GHashTable *asked;     /* every id added: each is read once */
+  GPtrArray  *retry;     /* ids to try again in the next round */
+  guint       in_flight; /* batch requests out */
+  guint       reading;   /* answers being read */
+  guint       rounds;
+  guint       batch_max; /* parts per batch request */
+  gboolean    throttled; /* a part answered 429 this round */
+  gboolean    full;      /* format=full: headers and body */
+  gboolean    closed;    /* no more ids */
+  gboolean    pausing;   /* before a throttled round */
+  GError     *error;
+};
 
 static void
-meta_op_free (gpointer data)
+reader_free (gpointer data)
 {
-  MetaOp *op = data;
+  AfGmailReader *reader = data;
 
-  g_clear_pointer (&op->messages, g_ptr_array_unref);
-  g_clear_pointer (&op->retry, g_ptr_array_unref);
-  g_clear_pointer (&op->round, g_ptr_array_unref);
-  g_clear_error (&op->error);
-  g_free (op);
+  g_clear_pointer (&reader->messages, g_ptr_array_unref);
+  g_clear_pointer (&reader->queue, g_ptr_array_unref);
+  g_clear_pointer (&reader->asked, g_hash_table_unref);
+  g_clear_pointer (&reader->retry, g_ptr_array_unref);
+  g_clear_error (&reader->error);
+  g_free (reader);
 }
 
 typedef struct
 {
   GTask     *task;
-  GPtrArray *ids; /* (element-type utf8) owned by the round */
+  GPtrArray *ids; /* (element-type utf8) asked in this batch */
 } BatchCall;
 
-static void meta_round (GTask *task);
+static void reader_pump (AfGmailReader *reader);
+static void reader_resume (GTask *task);
 
 /* The first @needle in @data (not NUL-terminated), or NULL. */
 static const char *
@@ -240,10 +253,10 @@ af_gmail_split_batch (SoupMessageHeaders *headers,
           const char *content = blank + (blank[0] == '\r' ? 2 : 1);
 
           part->content_id = part_content_id (start, header_length);
-          part->body = g_bytes_new (content, stop - content);
+          part->body = g_bytes_new_from_bytes (body, content - data, stop - content);
         }
       else
-        part->body = g_bytes_new (start, stop - start);
+        part->body = g_bytes_new_from_bytes (body, start - data, stop - start);
       g_ptr_array_add (parts, part);
 
       p = next;
@@ -252,169 +265,357 @@ af_gmail_split_batch (SoupMessageHeaders *headers,
   return g_steal_pointer (&parts);
 }
 
+/* Once closed and nothing is out: the next round for what was not
+ * answered, or the result. */
+static void
+reader_finish_or_retry (AfGmailReader *reader)
+{
+  GTask *task;
+
+  if (!reader->closed || reader->in_flight > 0 || reader->reading > 0 || reader->pausing ||
+      (reader->queue->len > 0 && reader->error == NULL))
+    return;
+
+  if (reader->error == NULL && reader->retry->len > 0 && reader->rounds < BATCH_ROUNDS)
+    {
+      guint delay_ms = 250u << MIN (reader->rounds, 4u);
+
+      /* Everything asked but not answered (429, 5xx inside the batch)
+       * goes into the next round. */
+      g_ptr_array_extend_and_steal (reader->queue, g_steal_pointer (&reader->retry));
+      reader->retry = g_ptr_array_new_with_free_func (g_free);
+      reader->rounds++;
+      if (reader->throttled)
+        {
+          /* Rate limited: the rest goes in smaller batches, after a pause
+           * that doubles each round. */
+          reader->throttled = FALSE;
+          reader->batch_max = MAX (reader->batch_max / 2, BATCH_MIN);
+          reader->pausing = TRUE;
+          g_timeout_add_once (delay_ms, (GSourceOnceFunc)reader_resume, g_object_ref (reader->task));
+          return;
+        }
+      reader_pump (reader);
+      return;
+    }
+
+  task = g_steal_pointer (&reader->task);
+  if (reader->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&reader->error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&reader->messages), (GDestroyNotify)g_ptr_array_unref);
+  /* May free the reader (the task's data). */
+  g_object_unref (task);
+}
+
+/* A batch answer read off the main thread: what came back, by part. */
+typedef struct
+{
+  AfHttpResponse *response;
+  GPtrArray      *messages; /* AfGmailMessage, those answered 200 */
+  GPtrArray      *gone;     /* (element-type utf8) ids answered 404 */
+  gboolean        throttled;
+  gboolean        unreadable; /* not multipart at all */
+} BatchAnswer;
+
+static void
+batch_answer_free (gpointer data)
+{
+  BatchAnswer *answer = data;
+
+  g_clear_pointer (&answer->response, af_http_response_free);
+  g_clear_pointer (&answer->messages, g_ptr_array_unref);
+  g_clear_pointer (&answer->gone, g_ptr_array_unref);
+  g_free (answer);
+}
+
+/* In a worker thread: splitting the answer and parsing 100 messages'
+ * JSON is most of a mail fetch's CPU, and the main loop meanwhile takes
+ * the next history page and sends the next batch. Only the answer's own
+ * data is touched here. */
+static void
+read_answer_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  BatchAnswer *answer = task_data;
+  g_autoptr (GPtrArray) parts = af_gmail_split_batch (answer->response->headers, answer->response->body);
+
+  answer->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)af_gmail_message_free);
+  answer->gone = g_ptr_array_new_with_free_func (g_free);
+  answer->unreadable = parts == NULL;
+  for (guint i = 0; parts != NULL && i < parts->len; i++)
+    {
+      AfGmailBatchPart *part = parts->pdata[i];
+      g_autoptr (JsonNode) json = NULL;
+      guint status = af_gmail_parse_batch_part (part->body, &json);
+
+      if (status == 200 && json != NULL && JSON_NODE_HOLDS_OBJECT (json))
+        {
+          AfGmailMessage *message = af_gmail_message_from_json (json_node_get_object (json));
+
+          if (message->id != NULL)
+            g_ptr_array_add (answer->messages, message);
+          else
+            af_gmail_message_free (message);
+        }
+      else if (status == 429)
+        answer->throttled = TRUE;
+      else if (status == 404)
+        {
+          /* Deleted since it was listed: nothing to read. The id is
+           * known from the Content-ID "response-<id>". */
+          const char *cid = part->content_id;
+
+          if (cid != NULL && (cid = strstr (cid, "response-")) != NULL)
+            {
+              char *id = g_strdup (cid + strlen ("response-"));
+
+              id[strcspn (id, ">")] = '\0';
+              g_ptr_array_add (answer->gone, id);
+            }
+        }
+    }
+  /* The answer's bytes are not needed any more. */
+  g_clear_pointer (&answer->response, af_http_response_free);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Back on the main thread: what was read joins the result, what was
+ * asked and not answered (429, 5xx inside the batch) the next round. */
+static void
+on_answer_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  BatchCall *call = user_data;
+  g_autoptr (GTask) task = call->task;
+  g_autoptr (GPtrArray) ids = call->ids;
+  AfGmailReader *reader = g_task_get_task_data (task);
+  BatchAnswer   *answer = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GHashTable) answered = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_free (call);
+  reader->reading--;
+  reader->throttled |= answer->throttled;
+  if (answer->unreadable)
+    {
+      if (reader->error == NULL)
+        reader->error = af_gmail_bad_response (_ ("Read messages in a batch"));
+    }
+  else
+    {
+      for (guint i = 0; i < answer->messages->len; i++)
+        g_hash_table_add (answered, ((AfGmailMessage *)answer->messages->pdata[i])->id);
+      for (guint i = 0; i < answer->gone->len; i++)
+        g_hash_table_add (answered, answer->gone->pdata[i]);
+      for (guint k = 0; k < ids->len; k++)
+        if (!g_hash_table_contains (answered, ids->pdata[k]))
+          g_ptr_array_add (reader->retry, g_strdup (ids->pdata[k]));
+      g_ptr_array_extend_and_steal (reader->messages, g_steal_pointer (&answer->messages));
+    }
+
+  reader_pump (reader);
+  reader_finish_or_retry (reader);
+}
+
 static void
 on_batch_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  BatchCall *call = user_data;
-  g_autoptr (GTask) task = call->task;
-  g_autoptr (GPtrArray) ids = call->ids;
-  MetaOp *op = g_task_get_task_data (task);
+  BatchCall     *call = user_data;
+  AfGmailReader *reader = g_task_get_task_data (call->task);
   g_autoptr (GError) error = NULL;
   g_autoptr (AfHttpResponse) response = af_http_client_request_finish (AF_HTTP_CLIENT (object), result, &error);
-  g_autoptr (GPtrArray) parts = NULL;
-  g_autoptr (GHashTable) answered = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GTask) read = NULL;
+  BatchAnswer *answer;
 
-  g_free (call);
-  op->pending--;
-
+  reader->in_flight--;
   if (response == NULL)
     {
-      if (op->error == NULL)
-        op->error = g_steal_pointer (&error);
-    }
-  else
-    {
-      parts = af_gmail_split_batch (response->headers, response->body);
-      if (parts == NULL)
-        {
-          if (op->error == NULL)
-            op->error = af_gmail_bad_response (_ ("Read messages in a batch"));
-        }
-      else
-        {
-          for (guint i = 0; i < parts->len; i++)
-            {
-              AfGmailBatchPart *part = parts->pdata[i];
-              g_autoptr (JsonNode) json = NULL;
-              guint status;
+      g_autoptr (GTask) task = call->task;
+      g_autoptr (GPtrArray) ids = call->ids;
 
-              status = af_gmail_parse_batch_part (part->body, &json);
-
-              if (status == 200 && json != NULL && JSON_NODE_HOLDS_OBJECT (json))
-                {
-                  AfGmailMessage *message = af_gmail_message_from_json (json_node_get_object (json));
-
-                  if (message->id != NULL)
-                    {
-                      g_hash_table_add (answered, message->id);
-                      g_ptr_array_add (op->messages, message);
-                    }
-                  else
-                    af_gmail_message_free (message);
-                }
-              else if (status == 429)
-                op->throttled = TRUE;
-              else if (status == 404)
-                {
-                  /* Deleted since it was listed: nothing to read. The id is
-                   * known from the Content-ID "response-<id>". */
-                  const char *cid = part->content_id;
-
-                  if (cid != NULL && (cid = strstr (cid, "response-")) != NULL)
-                    {
-                      g_autofree char *id = g_strdup (cid + strlen ("response-"));
-
-                      id[strcspn (id, ">")] = '\0';
-                      for (guint k = 0; k < op->round->len; k++)
-                        if (g_str_equal (op->round->pdata[k], id))
-                          g_hash_table_add (answered, op->round->pdata[k]);
-                    }
-                }
-            }
-        }
-
-      /* Everything asked but not answered (429, 5xx inside the batch)
-       * goes into the next round. */
-      for (guint k = 0; k < ids->len; k++)
-        if (!g_hash_table_contains (answered, ids->pdata[k]))
-          g_ptr_array_add (op->retry, g_strdup (ids->pdata[k]));
-    }
-
-  if (op->pending > 0)
-    return;
-
-  if (op->error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&op->error));
+      g_free (call);
+      if (reader->error == NULL)
+        reader->error = g_steal_pointer (&error);
+      reader_pump (reader);
+      reader_finish_or_retry (reader);
       return;
     }
 
-  if (op->retry->len > 0 && op->rounds < BATCH_ROUNDS)
-    {
-      if (op->throttled)
-        {
-          /* Rate limited: the rest goes in smaller batches, after a pause
-           * that doubles each round. */
-          op->throttled = FALSE;
-          op->batch_max = MAX (op->batch_max / 2, BATCH_MIN);
-          g_timeout_add_once (250u << MIN (op->rounds, 4u), (GSourceOnceFunc)meta_round, g_steal_pointer (&task));
-          return;
-        }
-      meta_round (g_steal_pointer (&task));
-      return;
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&op->messages), (GDestroyNotify)g_ptr_array_unref);
+  /* A connection is free: the next batch may go out while this one is
+   * read. */
+  reader->reading++;
+  reader_pump (reader);
+  answer = g_new0 (BatchAnswer, 1);
+  answer->response = g_steal_pointer (&response);
+  read = g_task_new (NULL, NULL, on_answer_read_cb, call);
+  g_task_set_source_tag (read, read_answer_thread);
+  g_task_set_task_data (read, answer, batch_answer_free);
+  g_task_run_in_thread (read, read_answer_thread);
 }
 
+/* One batch request for the first @n ids of the queue. */
 static void
-meta_round (GTask *task)
+reader_send (AfGmailReader *reader,
+             guint          n)
 {
-  AfGmailClient   *self = g_task_get_source_object (task);
-  MetaOp          *op = g_task_get_task_data (task);
+  AfGmailClient   *self = g_task_get_source_object (reader->task);
   g_autofree char *batch_url = g_strconcat (af_gmail_client_get_base_url (self), "/batch/gmail/v1", NULL);
+  g_autoptr (SoupMultipart) multipart = soup_multipart_new ("multipart/mixed");
+  g_autoptr (SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+  g_autoptr (GBytes) body = NULL;
+  BatchCall  *call = g_new0 (BatchCall, 1);
+  const char *content_type;
 
-  g_clear_pointer (&op->round, g_ptr_array_unref);
-  op->round = g_steal_pointer (&op->retry);
-  op->retry = g_ptr_array_new_with_free_func (g_free);
-  op->rounds++;
-
-  if (op->round->len == 0)
+  call->ids = g_ptr_array_new_full (n, g_free);
+  for (guint i = 0; i < n; i++)
     {
-      g_task_return_pointer (task, g_steal_pointer (&op->messages), (GDestroyNotify)g_ptr_array_unref);
-      g_object_unref (task);
-      return;
-    }
-
-  for (guint start = 0; start < op->round->len; start += op->batch_max)
-    {
-      g_autoptr (SoupMultipart) multipart = soup_multipart_new ("multipart/mixed");
-      g_autoptr (SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
-      g_autoptr (GBytes) body = NULL;
-      BatchCall  *call = g_new0 (BatchCall, 1);
-      const char *content_type;
-
-      call->ids = g_ptr_array_new_with_free_func (g_free);
-      for (guint i = start; i < MIN (start + op->batch_max, op->round->len); i++)
-        {
-          const char *id = op->round->pdata[i];
-          g_autoptr (SoupMessageHeaders) part_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
-          g_autofree char *cid = g_strdup_printf ("<%s>", id);
-          g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
-          g_autofree char *request = op->full ? g_strdup_printf ("GET %s/gmail/v1/users/me/messages/%s?format=full\r\n\r\n",
+      const char *id = reader->queue->pdata[i];
+      g_autoptr (SoupMessageHeaders) part_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+      g_autofree char *cid = g_strdup_printf ("<%s>", id);
+      g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
+      g_autofree char *request = reader->full ? g_strdup_printf ("GET %s/gmail/v1/users/me/messages/%s?format=full\r\n\r\n",
                                                                  af_gmail_client_get_base_path (self), escaped)
                                               : g_strdup_printf ("GET %s/gmail/v1/users/me/messages/%s?format=metadata&" METADATA_HEADERS "\r\n\r\n",
                                                                  af_gmail_client_get_base_path (self), escaped);
-          g_autoptr (GBytes) part_body = g_bytes_new (request, strlen (request));
+      gsize            length = strlen (request);
+      g_autoptr (GBytes) part_body = g_bytes_new_take (g_steal_pointer (&request), length);
 
-          soup_message_headers_replace (part_headers, "Content-Type", "application/http");
-          soup_message_headers_replace (part_headers, "Content-ID", cid);
-          soup_multipart_append_part (multipart, part_headers, part_body);
-          g_ptr_array_add (call->ids, g_strdup (id));
-        }
-
-      soup_multipart_to_message (multipart, headers, &body);
-      content_type = soup_message_headers_get_one (headers, "Content-Type");
-
-      call->task = g_object_ref (task);
-      op->pending++;
-      af_http_client_request_async (af_gmail_client_get_http (self), af_gmail_method ("gmail.batch"), af_gmail_client_get_tokens (self), "POST", batch_url,
-                                    content_type, body, g_task_get_cancellable (task), on_batch_cb, call);
+      soup_message_headers_replace (part_headers, "Content-Type", "application/http");
+      soup_message_headers_replace (part_headers, "Content-ID", cid);
+      soup_multipart_append_part (multipart, part_headers, part_body);
+      /* The id moves from the queue to the call. */
+      g_ptr_array_add (call->ids, g_steal_pointer (&reader->queue->pdata[i]));
     }
+  g_ptr_array_remove_range (reader->queue, 0, n);
 
+  soup_multipart_to_message (multipart, headers, &body);
+  content_type = soup_message_headers_get_one (headers, "Content-Type");
+
+  call->task = g_object_ref (reader->task);
+  reader->in_flight++;
+  af_http_client_request_async (af_gmail_client_get_http (self), af_gmail_method ("gmail.batch"), af_gmail_client_get_tokens (self), "POST", batch_url,
+                                content_type, body, g_task_get_cancellable (reader->task), on_batch_cb, call);
+}
+
+/* Sends what may go: full batches while ids may still come, the rest once
+ * closed (the HTTP client then holds them until a connection is free). */
+static void
+reader_pump (AfGmailReader *reader)
+{
+  while (reader->error == NULL && !reader->pausing &&
+         (reader->closed ? reader->queue->len > 0
+                         : reader->queue->len >= reader->batch_max && reader->in_flight < OPEN_IN_FLIGHT))
+    reader_send (reader, MIN (reader->batch_max, reader->queue->len));
+}
+
+static void
+reader_resume (GTask *task)
+{
+  AfGmailReader *reader = g_task_get_task_data (task);
+
+  reader->pausing = FALSE;
+  reader_pump (reader);
+  reader_finish_or_retry (reader);
   g_object_unref (task);
+}
+
+/**
+ * af_gmail_client_read_begin:
+ * @full: format=full (headers and body_text), else format=metadata
+ *
+ * Starts reading messages through the batch endpoint, as their ids become
+ * known: add them with af_gmail_reader_add(), then call
+ * af_gmail_reader_close(). Ids are read once each, 100 to a batch; the
+ * batches go out while more ids come. @callback runs once the reader is
+ * closed and every id is read (or left out: deleted since, or still
+ * refused after a few rounds); finish with af_gmail_client_read_finish().
+ *
+ * Returns: (transfer none): the reader, valid until af_gmail_reader_close()
+ */
+AfGmailReader *
+af_gmail_client_read_begin (AfGmailClient      *self,
+                            gboolean            full,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  AfGmailReader *reader;
+
+  g_return_val_if_fail (AF_IS_GMAIL_CLIENT (self), NULL);
+
+  reader = g_new0 (AfGmailReader, 1);
+  reader->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (reader->task, af_gmail_client_read_begin);
+  g_task_set_task_data (reader->task, reader, reader_free);
+  reader->full = full;
+  reader->batch_max = BATCH_MAX;
+  reader->rounds = 1;
+  reader->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)af_gmail_message_free);
+  reader->queue = g_ptr_array_new_with_free_func (g_free);
+  reader->asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  reader->retry = g_ptr_array_new_with_free_func (g_free);
+  return reader;
+}
+
+/**
+ * af_gmail_reader_add:
+ * @ids: (array length=n_ids): message ids; those added before are skipped
+ *
+ * Queues ids to read; a full batch goes out as soon as a request may.
+ * After an error, nothing more is asked (the error is the result).
+ */
+void
+af_gmail_reader_add (AfGmailReader     *reader,
+                     const char *const *ids,
+                     guint              n_ids)
+{
+  g_return_if_fail (reader != NULL && !reader->closed);
+  g_return_if_fail (ids != NULL || n_ids == 0);
+
+  if (reader->error != NULL)
+    return;
+  for (guint i = 0; i < n_ids; i++)
+    if (ids[i] != NULL && g_hash_table_add (reader->asked, g_strdup (ids[i])))
+      g_ptr_array_add (reader->queue, g_strdup (ids[i]));
+  reader_pump (reader);
+}
+
+/**
+ * af_gmail_reader_close:
+ *
+ * No more ids: the last batch goes out, and the read finishes once every
+ * answer is in. @reader must not be used after this.
+ */
+void
+af_gmail_reader_close (AfGmailReader *reader)
+{
+  g_return_if_fail (reader != NULL && !reader->closed);
+
+  reader->closed = TRUE;
+  reader_pump (reader);
+  reader_finish_or_retry (reader);
+}
+
+/**
+ * af_gmail_client_read_finish:
+ *
+ * Returns: (transfer full) (element-type AfGmailMessage): the messages
+ *   that still exist, in no particular order
+ */
+GPtrArray *
+af_gmail_client_read_finish (AfGmailClient *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, af_gmail_client_read_begin), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
@@ -425,24 +626,14 @@ af_gmail_client_get_messages_async (AfGmailClient      *self,
                                     GAsyncReadyCallback callback,
                                     gpointer            user_data)
 {
-  GTask  *task;
-  MetaOp *op;
+  AfGmailReader *reader;
 
   g_return_if_fail (AF_IS_GMAIL_CLIENT (self));
   g_return_if_fail (ids != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, af_gmail_client_get_messages_async);
-  op = g_new0 (MetaOp, 1);
-  op->full = full;
-  op->batch_max = BATCH_MAX;
-  op->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)af_gmail_message_free);
-  op->retry = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; ids[i] != NULL; i++)
-    g_ptr_array_add (op->retry, g_strdup (ids[i]));
-  g_task_set_task_data (task, op, meta_op_free);
-
-  meta_round (task);
+  reader = af_gmail_client_read_begin (self, full, cancellable, callback, user_data);
+  af_gmail_reader_add (reader, ids, g_strv_length ((char **)ids));
+  af_gmail_reader_close (reader);
 }
 
 /**
@@ -456,9 +647,7 @@ af_gmail_client_get_messages_finish (AfGmailClient *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return af_gmail_client_read_finish (self, result, error);
 }
 
 void
@@ -482,7 +671,5 @@ af_gmail_client_get_metadata_finish (AfGmailClient *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return af_gmail_client_read_finish (self, result, error);
 }

@@ -53,6 +53,9 @@ void     af_gmail_list_page_free (gpointer data);
 gpointer af_gmail_parse_list (JsonNode *root,
                               GError  **error);
 
+char    *af_gmail_json_top_string (const char *data,
+                                   gsize       size,
+                                   const char *name);
 gboolean af_gmail_parse_history (JsonNode  *root,
                                  GPtrArray *ids,
                                  char     **history_id,

@@ -44,6 +44,11 @@ GPtrArray *af_gmail_client_list_messages_finish (AfGmailClient *self,
                                                  char         **next_page_token,
                                                  GError       **error);
 
+/* Told the ids a sync found, page after page. */
+typedef void (*AfGmailIdsFunc) (const char *const *ids,
+                                guint              n_ids,
+                                gpointer           user_data);
+
 /* Incremental sync: history.list from @start_history_id; with no cursor,
  * or when history.list answers 404, a full listing bounded by @max_full
  * (0: no bound). */
@@ -57,6 +62,8 @@ void               af_gmail_client_sync_since_async (AfGmailClient      *self,
                                                      const char         *start_history_id,
                                                      gint64              after,
                                                      const char *const  *skip_labels,
+                                                     AfGmailIdsFunc      listed,
+                                                     gpointer            listed_data,
                                                      GCancellable       *cancellable,
                                                      GAsyncReadyCallback callback,
                                                      gpointer            user_data);
@@ -74,6 +81,23 @@ void       af_gmail_client_get_metadata_async (AfGmailClient      *self,
 GPtrArray *af_gmail_client_get_metadata_finish (AfGmailClient *self,
                                                 GAsyncResult  *result,
                                                 GError       **error);
+
+/* Reading messages as their ids become known (a sync's pages): the
+ * reader sends each full batch at once. */
+typedef struct _AfGmailReader AfGmailReader;
+
+AfGmailReader *af_gmail_client_read_begin (AfGmailClient      *self,
+                                           gboolean            full,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data);
+void           af_gmail_reader_add (AfGmailReader     *reader,
+                                    const char *const *ids,
+                                    guint              n_ids);
+void           af_gmail_reader_close (AfGmailReader *reader);
+GPtrArray     *af_gmail_client_read_finish (AfGmailClient *self,
+                                            GAsyncResult  *result,
+                                            GError       **error);
 
 /* The same through the batch endpoint, with @full: format=full, so
  * body_text is filled in. Finish with af_gmail_client_get_messages_finish(),

@@ -29,6 +29,9 @@ typedef struct
   GStrv              skip_labels; /* left out when known to carry one */
   GHashTable        *seen;
   AfGmailSyncResult *result;
+  AfGmailIdsFunc     listed; /* told each page's new ids */
+  gpointer           listed_data;
+  gboolean           failed; /* returned an error, a page still out */
 } SyncOp;
 
 static void
@@ -49,6 +52,20 @@ sync_add_id (SyncOp     *op,
 {
   if (id != NULL && g_hash_table_add (op->seen, g_strdup (id)))
     g_ptr_array_add (op->result->message_ids, g_strdup (id));
+}
+
+/* The ids a page added, told to the caller before the next page comes. */
+static void
+sync_add_page (SyncOp    *op,
+               GPtrArray *ids)
+{
+  guint first = op->result->message_ids->len;
+
+  for (guint i = 0; i < ids->len; i++)
+    sync_add_id (op, ids->pdata[i]);
+  if (op->listed != NULL && op->result->message_ids->len > first)
+    op->listed ((const char *const *)op->result->message_ids->pdata + first, op->result->message_ids->len - first,
+                op->listed_data);
 }
 
 static void sync_full_page (GTask      *task,
@@ -101,8 +118,7 @@ on_sync_list_cb (GObject      *object,
       return;
     }
 
-  for (guint i = 0; i < page->ids->len; i++)
-    sync_add_id (op, page->ids->pdata[i]);
+  sync_add_page (op, page->ids);
 
   if (page->next_page_token != NULL && op->max_full > 0 && op->result->message_ids->len >= op->max_full)
     op->result->truncated = TRUE;
@@ -164,6 +180,9 @@ on_sync_profile_cb (GObject      *object,
   sync_full_page (g_steal_pointer (&task), NULL);
 }
 
+static void sync_history_page (GTask      *task,
+                               const char *page_token);
+
 static void
 sync_full (GTask *task)
 {
@@ -175,9 +194,6 @@ sync_full (GTask *task)
   g_hash_table_remove_all (op->seen);
   af_gmail_client_get_history_id_async (self, g_task_get_cancellable (task), on_sync_profile_cb, task);
 }
-
-static void sync_history_page (GTask      *task,
-                               const char *page_token);
 
 /**
  * af_gmail_parse_history:
@@ -263,6 +279,102 @@ af_gmail_parse_history (JsonNode  *root,
   return parse_history (root, NULL, ids, history_id, next_page_token, error);
 }
 
+/* After a JSON value's first character at @p: past its end, or NULL if
+ * it does not end before @end. Strings by their escapes, objects and
+ * arrays by their depth (and the strings inside), the rest up to the
+ * next delimiter. */
+static const char *
+skip_json_value (const char *p,
+                 const char *end)
+{
+  guint depth = 0;
+
+  if (p >= end)
+    return NULL;
+  if (*p != '"' && *p != '{' && *p != '[')
+    {
+      while (p < end && *p != ',' && *p != '}' && *p != ']' && !g_ascii_isspace (*p))
+        p++;
+      return p;
+    }
+  for (; p < end; p++)
+    {
+      if (*p == '"')
+        {
+          for (p++; p < end && *p != '"'; p++)
+            if (*p == '\\')
+              p++;
+          if (p >= end)
+            return NULL;
+          if (depth == 0)
+            return p + 1;
+        }
+      else if (*p == '{' || *p == '[')
+        depth++;
+      else if ((*p == '}' || *p == ']') && --depth == 0)
+        return p + 1;
+    }
+  return NULL;
+}
+
+static const char *
+skip_json_space (const char *p,
+                 const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+/**
+ * af_gmail_json_top_string:
+ * @data: (array length=size): JSON text
+ *
+ * The string value of the member @name of the object @data holds, found
+ * without parsing the other values, only skipping them. %NULL when @data
+ * is no object as far as read, or has no such member, or its value is not
+ * a string free of escapes (the full parse says what it is).
+ *
+ * Returns: (transfer full) (nullable): the value
+ */
+char *
+af_gmail_json_top_string (const char *data,
+                          gsize       size,
+                          const char *name)
+{
+  const char *end = data + size;
+  const char *p = skip_json_space (data, end);
+  gsize       name_length = strlen (name);
+
+  if (p >= end || *p != '{')
+    return NULL;
+  for (p = skip_json_space (p + 1, end); p < end && *p == '"'; p = skip_json_space (p + 1, end))
+    {
+      const char *key = p + 1;
+      const char *value;
+      gboolean    wanted;
+
+      p = skip_json_value (p, end);
+      if (p == NULL)
+        return NULL;
+      wanted = (gsize)(p - 1 - key) == name_length && memcmp (key, name, name_length) == 0;
+      p = skip_json_space (p, end);
+      if (p >= end || *p != ':')
+        return NULL;
+      value = skip_json_space (p + 1, end);
+      p = skip_json_value (value, end);
+      if (p == NULL)
+        return NULL;
+      if (wanted)
+        return *value == '"' && memchr (value + 1, '\\', p - 1 - (value + 1)) == NULL ? g_strndup (value + 1, p - 1 - (value + 1))
+                                                                                      : NULL;
+      p = skip_json_space (p, end);
+      if (p >= end || *p != ',')
+        return NULL;
+    }
+  return NULL;
+}
+
 static void
 on_sync_history_cb (GObject      *object,
                     GAsyncResult *result,
@@ -271,12 +383,20 @@ on_sync_history_cb (GObject      *object,
   g_autoptr (GTask) task = user_data;
   SyncOp *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) root = af_http_client_json_finish (AF_HTTP_CLIENT (object), result, &error);
+  g_autoptr (AfHttpResponse) response = af_http_client_request_finish (AF_HTTP_CLIENT (object), result, &error);
+  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GPtrArray) ids = NULL;
   g_autofree char *history_id = NULL;
   g_autofree char *next = NULL;
+  g_autofree char *asked = NULL;
+  const char      *data;
+  gsize            size = 0;
 
-  if (root == NULL)
+  /* A page before this one could not be read: the sync is over. */
+  if (op->failed)
+    return;
+
+  if (response == NULL)
     {
       /* 404: the stored historyId is too old; Gmail keeps about a week,
        * sometimes much less, and then "your client must perform a full
@@ -288,32 +408,44 @@ on_sync_history_cb (GObject      *object,
       return;
     }
 
-  /* The next page is asked for before this one is read, so that it is
-   * on its way while the records are gone through. */
-  if (JSON_NODE_HOLDS_OBJECT (root))
-    next = g_strdup (af_json_get_string (json_node_get_object (root), "nextPageToken", NULL));
-  if (next != NULL)
-    sync_history_page (g_object_ref (task), next);
+  /* The next page is asked for before this one is even parsed, so that
+   * it is on its way meanwhile: the pages come one after the other. */
+  data = g_bytes_get_data (response->body, &size);
+  asked = data != NULL ? af_gmail_json_top_string (data, size, "nextPageToken") : NULL;
+  if (asked != NULL)
+    sync_history_page (g_object_ref (task), asked);
 
+  parser = json_parser_new ();
   ids = g_ptr_array_new_with_free_func (g_free);
-  g_clear_pointer (&next, g_free);
-  if (!parse_history (root, (const char *const *)op->skip_labels, ids, &history_id, &next, &error))
+  if (data == NULL || !json_parser_load_from_data (parser, data, size, NULL))
+    error = g_error_new (AF_ERROR, AF_ERROR_BAD_RESPONSE, _ ("The answer to “%s” from %s could not be read. Try again later."),
+                         _ ("List mailbox changes"), _ ("Gmail"));
+  else
+    parse_history (json_parser_get_root (parser), (const char *const *)op->skip_labels, ids, &history_id, &next, &error);
+  /* What was asked for must be the page the answer names. */
+  if (error == NULL && g_strcmp0 (asked, next) != 0 && asked != NULL)
+    error = af_gmail_bad_response (_ ("List mailbox changes"));
+  if (error != NULL)
     {
+      op->failed = TRUE;
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  for (guint i = 0; i < ids->len; i++)
-    sync_add_id (op, ids->pdata[i]);
+  sync_add_page (op, ids);
   if (history_id != NULL)
     {
       g_free (op->result->history_id);
       op->result->history_id = g_steal_pointer (&history_id);
     }
 
-  /* The request for the next page holds the task now. */
   if (next != NULL)
-    return;
+    {
+      /* The request for the next page holds the task now. */
+      if (asked == NULL)
+        sync_history_page (g_steal_pointer (&task), next);
+      return;
+    }
 
   if (op->result->history_id == NULL)
     op->result->history_id = g_strdup (op->start_history_id);
@@ -337,8 +469,8 @@ sync_history_page (GTask      *task,
   else
     url = af_gmail_client_api_url (self, "history?startHistoryId=%s&historyTypes=messageAdded&maxResults=500", start);
 
-  af_http_client_json_async (af_gmail_client_get_http (self), af_gmail_method ("gmail.users.history.list"), af_gmail_client_get_tokens (self), "GET", url, NULL,
-                             g_task_get_cancellable (task), on_sync_history_cb, task);
+  af_http_client_request_async (af_gmail_client_get_http (self), af_gmail_method ("gmail.users.history.list"), af_gmail_client_get_tokens (self), "GET",
+                                url, NULL, NULL, g_task_get_cancellable (task), on_sync_history_cb, task);
 }
 
 /* A sync's task and state; the caller sets what differs, then starts it
@@ -400,6 +532,9 @@ af_gmail_client_sync_async (AfGmailClient      *self,
  *   page to the end; -1: none is, only the current historyId is taken
  * @skip_labels: (nullable): messages known to carry one of these labels
  *   (from the history record, or by the listing's query) are left out
+ * @listed: (nullable): told the new ids of each page as it comes, until
+ *   @callback runs (to read them meanwhile); when the history expires
+ *   midway, the listing that follows may tell some again
  *
  * Finish with af_gmail_client_sync_finish().
  */
@@ -408,6 +543,8 @@ af_gmail_client_sync_since_async (AfGmailClient      *self,
                                   const char         *start_history_id,
                                   gint64              after,
                                   const char *const  *skip_labels,
+                                  AfGmailIdsFunc      listed,
+                                  gpointer            listed_data,
                                   GCancellable       *cancellable,
                                   GAsyncReadyCallback callback,
                                   gpointer            user_data)
@@ -421,6 +558,8 @@ af_gmail_client_sync_since_async (AfGmailClient      *self,
   op->since = TRUE;
   op->after = after < 0 ? -1 : after;
   op->skip_labels = g_strdupv ((char **)skip_labels);
+  op->listed = listed;
+  op->listed_data = listed_data;
   sync_start (task, start_history_id);
 }
 
