@@ -415,6 +415,27 @@ af_window_open_agent (AfWindow *self,
   on_stack_visible_child_cb (self);
 }
 
+/* Keyboard Shortcuts (win.show-help-overlay): the shortcuts window is built
+ * the first time it is asked for, rather than with the main window before
+ * its first frame as GtkApplication does for gtk/help-overlay.ui. */
+static void
+on_show_help_overlay_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  AfWindow           *self = user_data;
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+
+  if (overlay == NULL)
+    {
+      g_autoptr (GtkBuilder) builder = gtk_builder_new_from_resource ("/org/agentflow/App/ui/af-help-overlay.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), overlay);
+    }
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
 static void
 save_window_state (AfWindow *self)
 {
@@ -559,6 +580,12 @@ af_window_init (AfWindow *self)
                            G_CONNECT_SWAPPED);
   self->connecting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   af_window_pages_init (self);
+  {
+    g_autoptr (GSimpleAction) help = g_simple_action_new ("show-help-overlay", NULL);
+
+    g_signal_connect_object (help, "activate", G_CALLBACK (on_show_help_overlay_cb), self, 0);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (help));
+  }
 
   af_application_startup_mark ("window-init");
   gtk_widget_init_template (GTK_WIDGET (self));
