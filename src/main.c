@@ -61,6 +61,7 @@ main (int   argc,
   g_autoptr (AfApplication) app = NULL;
   const char *help;
 
+  af_application_startup_mark ("main");
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

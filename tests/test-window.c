@@ -128,6 +128,35 @@ test_accels (void)
     g_assert_true (g_action_map_lookup_action (G_ACTION_MAP (app), *name) != NULL);
 }
 
+static gboolean
+no_visible_toplevel_of_type_cond (gpointer data)
+{
+  return find_toplevel_of_type ((GType)GPOINTER_TO_SIZE (data)) == NULL;
+}
+
+/* Keyboard Shortcuts (the primary menu, Ctrl+?) shows the shortcuts
+ * window, built when first asked for; closed, it can be shown again. */
+static void
+test_keyboard_shortcuts (void)
+{
+  AfWindow  *window = main_window ();
+  GtkWindow *shortcuts;
+
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+      af_test_ui_wait_until (toplevel_of_type_cond, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5000);
+      shortcuts = find_toplevel_of_type (GTK_TYPE_SHORTCUTS_WINDOW);
+      g_assert_true (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))) == shortcuts);
+      g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
+      g_assert_true (gtk_window_get_modal (shortcuts));
+      g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (shortcuts), GTK_TYPE_SHORTCUTS_SHORTCUT, NULL));
+      gtk_window_close (shortcuts);
+      af_test_ui_wait_until (no_visible_toplevel_of_type_cond, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5000);
+    }
+}
+
 static void
 test_about (void)
 {
@@ -415,6 +444,7 @@ main (int   argc,
   g_test_add_func ("/window/empty-state", test_empty_state);
   g_test_add_func ("/window/idle-does-not-repaint", test_idle_does_not_repaint);
   g_test_add_func ("/window/accels", test_accels);
+  g_test_add_func ("/window/keyboard-shortcuts", test_keyboard_shortcuts);
   g_test_add_func ("/window/about", test_about);
   g_test_add_func ("/window/preferences-style", test_preferences_style);
   g_test_add_func ("/window/preferences-auth0", test_preferences_auth0);

@@ -96,6 +96,7 @@ af_application_actions_init (AfApplication *self)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *prefs_accels[] = { "<Control>comma", NULL };
   static const char *new_accels[] = { "<Control>n", NULL };
+  static const char *help_accels[] = { "<Control>question", NULL };
 
   g_assert (AF_IS_APPLICATION (self));
 
@@ -105,4 +106,7 @@ af_application_actions_init (AfApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-agent", new_accels);
+  /* GtkApplication sets this one only for a gtk/help-overlay.ui resource
+   * (see af-window.c). */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
 }

@@ -14,6 +14,7 @@
 #endif
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "af-source.h"
 #include "af-account-manager.h"
@@ -189,20 +190,32 @@ on_quit_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* AGENTFLOW_STARTUP_TRACE: where the time goes between the start of the
- * process (AGENTFLOW_BENCH_T0, else the first mark) and the agents on
- * screen, one "startup-mark WHAT US" line per step. */
-static void
-startup_mark (const char *what)
+/**
+ * af_application_startup_mark:
+ * @what: the step just reached
+ *
+ * With AGENTFLOW_STARTUP_TRACE set, prints "startup-mark WHAT US": the
+ * time since the start of the process (AGENTFLOW_BENCH_T0, else the first
+ * mark) when @what was reached, and the CPU time the process used by then,
+ * to see where the time goes between exec and the agents on screen.
+ */
+void
+af_application_startup_mark (const char *what)
 {
-  static gint64 t0 = -1;
+  static gint64   t0 = -1;
+  static int      enabled = -1;
+  struct timespec cpu = { 0 };
 
-  if (g_getenv ("AGENTFLOW_STARTUP_TRACE") == NULL)
+  if (enabled < 0)
+    enabled = g_getenv ("AGENTFLOW_STARTUP_TRACE") != NULL;
+  if (!enabled)
     return;
   if (t0 < 0)
     t0 = g_getenv ("AGENTFLOW_BENCH_T0") ? g_ascii_strtoll (g_getenv ("AGENTFLOW_BENCH_T0"), NULL, 10)
                                          : g_get_monotonic_time ();
-  g_print ("startup-mark %s %" G_GINT64_FORMAT "\n", what, g_get_monotonic_time () - t0);
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &cpu);
+  g_print ("startup-mark %s %" G_GINT64_FORMAT " cpu %" G_GINT64_FORMAT "\n", what, g_get_monotonic_time () - t0,
+           (gint64)cpu.tv_sec * G_USEC_PER_SEC + cpu.tv_nsec / 1000);
   fflush (stdout);
 }
 
@@ -244,11 +257,11 @@ start_engine (AfApplication *self)
 
   g_assert (AF_IS_APPLICATION (self));
 
-  startup_mark ("engine-start");
+  af_application_startup_mark ("engine-start");
   self->context = open_context (self, &error);
   if (self->context != NULL)
     self->engine = g_object_ref (af_app_context_get_engine (self->context));
-  startup_mark ("engine-opened");
+  af_application_startup_mark ("engine-opened");
   if (self->engine == NULL || !af_engine_start (self->engine, &error))
     {
       g_clear_object (&self->engine);
@@ -271,9 +284,9 @@ start_engine (AfApplication *self)
       af_sandbox_life_start (life);
     }
 
-  startup_mark ("engine-started");
+  af_application_startup_mark ("engine-started");
   af_application_watch_engine (self);
-  startup_mark ("engine-watched");
+  af_application_startup_mark ("engine-watched");
 }
 
 static void
@@ -349,7 +362,7 @@ bind_window (AfApplication *self,
       af_window_set_auth0_tenant (window, domain, AF_SANDBOX_AUTH0_CLIENT_ID, AF_SANDBOX_AUTH0_CLIENT_SECRET);
     }
   af_window_set_engine (window, self->engine);
-  startup_mark ("window-bound");
+  af_application_startup_mark ("window-bound");
   af_idle_add_named (G_PRIORITY_LOW, "[agentflow] trim start-up memory", on_trim_memory_cb, NULL);
 
   if (g_getenv ("AGENTFLOW_BENCH_T0") != NULL && gtk_widget_get_realized (GTK_WIDGET (window)))
@@ -402,6 +415,7 @@ on_first_frame_painted_cb (GdkFrameClock *clock,
                            AfApplication *self)
 {
   g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted_cb, self);
+  af_application_startup_mark ("first-frame");
 
   /* From an idle: the frame is finished and flushed before the agents
    * load and the lists fill in. */
@@ -428,6 +442,7 @@ af_application_present_main_window (AfApplication *self)
   if (window == NULL)
     {
       window = af_window_new (self);
+      af_application_startup_mark ("window-created");
       af_window_set_sandbox (window, self->sandbox);
       af_application_watch_window (self, window);
 
@@ -445,6 +460,7 @@ af_application_present_main_window (AfApplication *self)
     }
 
   gtk_window_present (GTK_WINDOW (window));
+  af_application_startup_mark ("window-presented");
   tell_startup_problem (self, window);
 }
 
@@ -537,6 +553,7 @@ af_application_startup (GApplication *app)
   GDBusConnection *connection;
   g_autoptr (GError) error = NULL;
 
+  af_application_startup_mark ("startup");
   /* handle_local_options() checked the schema already, unless the
    * application was started without a command line (tests). */
   if (!ensure_settings (self, &error))
@@ -546,6 +563,7 @@ af_application_startup (GApplication *app)
     }
 
   G_APPLICATION_CLASS (af_application_parent_class)->startup (app);
+  af_application_startup_mark ("gtk-initialised");
 
   gtk_window_set_default_icon_name (APPLICATION_ID);
 
@@ -574,6 +592,7 @@ af_application_startup (GApplication *app)
     }
 
   af_application_notify_init (self);
+  af_application_startup_mark ("services-created");
 
   /* Nothing here reads the database: the engine starts from the main
    * loop, after the first window's first frame if one is shown (see
@@ -603,6 +622,7 @@ af_application_activate (GApplication *app)
   if (self->quitting)
     return;
 
+  af_application_startup_mark ("activate");
   af_application_present_main_window (self);
 }
 

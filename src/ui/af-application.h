@@ -51,6 +51,8 @@ guint         af_application_add_quit_blocker (AfApplication *self,
 void          af_application_remove_quit_blocker (AfApplication *self,
                                                   guint          blocker_id);
 
+void af_application_startup_mark (const char *what);
+
 void af_application_set_approval_handler (AfApplication    *self,
                                           AfApprovalHandler handler,
                                           gpointer          user_data,

@@ -29,7 +29,7 @@ af_window_dup_connected_services (AfWindow *self)
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
 
   for (const char *const *s = (const char *const[]){ "gmail", "calendar", "slack", "oidc", NULL }; *s; s++)
-    if (af_integrations_page_get_state (self->integrations_page, *s) == AF_INTEGRATION_CONNECTED)
+    if (af_window_get_service_state (self, *s) == AF_INTEGRATION_CONNECTED)
       g_strv_builder_add (builder, *s);
   return g_strv_builder_end (builder);
 }
@@ -80,8 +80,7 @@ update_editors (AfWindow *self)
       if (!AF_IS_AGENT_EDITOR (window) || gtk_window_get_transient_for (window) != GTK_WINDOW (self))
         continue;
       for (const char *const *s = (const char *const[]){ "gmail", "calendar", "slack", NULL }; *s; s++)
-        af_agent_editor_set_service_state (AF_AGENT_EDITOR (window), *s,
-                                           af_integrations_page_get_state (self->integrations_page, *s));
+        af_agent_editor_set_service_state (AF_AGENT_EDITOR (window), *s, af_window_get_service_state (self, *s));
     }
 }
 
@@ -101,7 +100,7 @@ af_window_refresh_connections (AfWindow *self)
           g_autofree char *used_by = dup_agents_using (self, *s);
 
           if (account != NULL && *account != '\0')
-            af_integrations_page_set_state (self->integrations_page, *s, AF_INTEGRATION_CONNECTED, account, used_by);
+            af_window_set_service_state (self, *s, AF_INTEGRATION_CONNECTED, account, used_by);
         }
       update_editors (self);
       return;
@@ -129,7 +128,7 @@ af_window_refresh_connections (AfWindow *self)
         }
 
       if (found == NULL)
-        af_integrations_page_set_state (self->integrations_page, *s, AF_INTEGRATION_DISCONNECTED, NULL, NULL);
+        af_window_set_service_state (self, *s, AF_INTEGRATION_DISCONNECTED, NULL, NULL);
       else
         {
           g_autofree char *used_by = dup_agents_using (self, *s);
@@ -138,11 +137,11 @@ af_window_refresh_connections (AfWindow *self)
                                      ? g_strdup_printf (_ ("%s (%s)"), found->display_name, found->account)
                                      : g_strdup (found->account);
 
-          af_integrations_page_set_state (self->integrations_page, *s,
-                                          g_strcmp0 (found->status, AF_CONNECTION_NEEDS_RECONNECT) == 0
-                                              ? AF_INTEGRATION_NEEDS_RECONNECT
-                                              : AF_INTEGRATION_CONNECTED,
-                                          who, used_by);
+          af_window_set_service_state (self, *s,
+                                       g_strcmp0 (found->status, AF_CONNECTION_NEEDS_RECONNECT) == 0
+                                           ? AF_INTEGRATION_NEEDS_RECONNECT
+                                           : AF_INTEGRATION_CONNECTED,
+                                       who, used_by);
         }
     }
   update_editors (self);
@@ -209,9 +208,8 @@ void
 af_window_start_connect (AfWindow   *self,
                          const char *service)
 {
-  AfIntegrationsPage *page = self->integrations_page;
-  g_autofree char    *title = NULL;
-  GCancellable       *cancellable;
+  g_autofree char *title = NULL;
+  GCancellable    *cancellable;
 
   if (g_hash_table_contains (self->connecting, service))
     return;
@@ -220,7 +218,7 @@ af_window_start_connect (AfWindow   *self,
     {
       /* Without the accounts service (a window made without one), say
        * so rather than wait forever. */
-      af_integrations_page_set_state (page, service, AF_INTEGRATION_DISCONNECTED, NULL, NULL);
+      af_window_set_service_state (self, service, AF_INTEGRATION_DISCONNECTED, NULL, NULL);
       update_editors (self);
       title = g_strdup_printf (_ ("%s could not be connected: accounts are not available in this window"),
                                af_integrations_page_get_service_title (service));
@@ -234,7 +232,7 @@ af_window_start_connect (AfWindow   *self,
   g_object_set_data (G_OBJECT (cancellable), "window", g_object_ref (self));
   g_object_set_data_full (G_OBJECT (cancellable), "service", g_strdup (service), g_free);
   g_hash_table_replace (self->connecting, g_strdup (service), g_object_ref (cancellable));
-  af_integrations_page_set_state (page, service, AF_INTEGRATION_WAITING, NULL, NULL);
+  af_window_set_service_state (self, service, AF_INTEGRATION_WAITING, NULL, NULL);
   update_editors (self);
   af_account_manager_connect_async (self->accounts, service, cancellable, on_connect_done_cb, cancellable);
 }
@@ -392,7 +390,7 @@ af_window_accounts_class_init (GtkWidgetClass *widget_class)
 }
 
 void
-af_window_accounts_init (AfWindow *self)
+af_window_accounts_watch_page (AfWindow *self)
 {
   g_signal_connect_object (self->integrations_page, "connect", G_CALLBACK (on_integration_connect_cb), self, 0);
   g_signal_connect_object (self->integrations_page, "disconnect", G_CALLBACK (on_integration_disconnect_cb), self, 0);
@@ -415,5 +413,12 @@ af_window_set_auth0_tenant (AfWindow   *self,
 {
   g_return_if_fail (AF_IS_WINDOW (self));
 
-  af_integrations_page_set_auth0_tenant (self->integrations_page, domain, client_id, client_secret);
+  g_free (self->auth0_domain);
+  g_free (self->auth0_client_id);
+  g_free (self->auth0_client_secret);
+  self->auth0_domain = g_strdup (domain);
+  self->auth0_client_id = g_strdup (client_id);
+  self->auth0_client_secret = g_strdup (client_secret);
+  if (self->integrations_page != NULL)
+    af_integrations_page_set_auth0_tenant (self->integrations_page, domain, client_id, client_secret);
 }

@@ -496,7 +496,7 @@ on_agent_edit_cb (AfAgentsPage *page,
 void
 af_window_update_agent_actions (AfWindow *self)
 {
-  AfAgent *agent = af_agent_page_get_agent (self->agent_page);
+  AfAgent *agent = self->agent_page != NULL ? af_agent_page_get_agent (self->agent_page) : NULL;
   gboolean paused = agent != NULL && af_agent_get_state (agent) == AF_AGENT_STATE_PAUSED;
 
   gtk_button_set_label (self->agent_pause_button, paused ? _ ("_Resume") : _ ("_Pause"));
@@ -508,7 +508,7 @@ af_window_update_agent_actions (AfWindow *self)
 static AfAgent *
 shown_agent (AfWindow *self)
 {
-  AfAgent *agent = af_agent_page_get_agent (self->agent_page);
+  AfAgent *agent = self->agent_page != NULL ? af_agent_page_get_agent (self->agent_page) : NULL;
 
   return self->engine != NULL && agent != NULL ? agent : NULL;
 }
@@ -619,12 +619,17 @@ af_window_actions_class_init (GtkWidgetClass *widget_class)
 }
 
 void
-af_window_actions_init (AfWindow *self)
+af_window_actions_watch_agents_page (AfWindow *self)
 {
   g_signal_connect_object (self->agents_page, "set-active", G_CALLBACK (on_agent_set_active_cb), self, 0);
   g_signal_connect_object (self->agents_page, "run", G_CALLBACK (on_agent_run_cb), self, 0);
   g_signal_connect_object (self->agents_page, "export", G_CALLBACK (on_agent_export_cb), self, 0);
   g_signal_connect_object (self->agents_page, "delete", G_CALLBACK (on_agent_delete_cb), self, 0);
   g_signal_connect_object (self->agents_page, "edit", G_CALLBACK (on_agent_edit_cb), self, 0);
+}
+
+void
+af_window_actions_watch_approvals_page (AfWindow *self)
+{
   g_signal_connect_object (self->approvals_page, "decide", G_CALLBACK (on_approval_decide_cb), self, 0);
 }

@@ -192,7 +192,7 @@ on_agent_deleted_cb (AfEngine   *engine,
                      const char *agent_id,
                      AfWindow   *self)
 {
-  AfAgent *shown = af_agent_page_get_agent (self->agent_page);
+  AfAgent *shown = self->agent_page != NULL ? af_agent_page_get_agent (self->agent_page) : NULL;
 
   /* Its days may have gone with it. */
   if (self->history != NULL)
@@ -201,8 +201,58 @@ on_agent_deleted_cb (AfEngine   *engine,
     return;
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "agent") == 0)
-    gtk_stack_set_visible_child_name (self->stack, "agents");
+    af_window_show_page (self, "agents");
   af_agent_page_set_agent (self->agent_page, NULL, NULL);
+}
+
+/* The pages built so far show the engine (or none): here when the engine
+ * changes, and from af-window-pages.c when a page is built. */
+
+void
+af_window_bind_agents_page_to_engine (AfWindow *self)
+{
+  if (self->agents_page == NULL)
+    return;
+  af_agents_page_set_detail_func (self->agents_page, self->engine ? agent_detail_cb : NULL, self->engine ? self : NULL);
+  self->agents_page_bound = FALSE;
+  af_agents_page_set_model (self->agents_page, NULL);
+  af_window_bind_agents_page_when_shown (self);
+}
+
+void
+af_window_bind_approvals_page_to_engine (AfWindow *self)
+{
+  if (self->approvals_page == NULL)
+    return;
+  if (self->engine == NULL)
+    {
+      af_approvals_page_set_model (self->approvals_page, NULL);
+      af_approvals_page_set_queue (self->approvals_page, NULL);
+      af_approvals_page_set_agent_resolver (self->approvals_page, NULL, NULL);
+      return;
+    }
+  af_approvals_page_set_agent_resolver (self->approvals_page, resolve_agent_name_cb, self);
+  af_approvals_page_set_model (self->approvals_page, af_engine_get_approvals (self->engine));
+  af_approvals_page_set_queue (self->approvals_page, af_engine_get_approval_queue (self->engine));
+}
+
+void
+af_window_bind_integrations_page_to_engine (AfWindow *self)
+{
+  if (self->integrations_page == NULL)
+    return;
+  af_integrations_page_set_model_settings (self->integrations_page,
+                                           self->engine ? af_model_settings_get_for_engine (self->engine) : NULL);
+}
+
+void
+af_window_bind_agent_page_to_engine (AfWindow *self)
+{
+  if (self->agent_page == NULL)
+    return;
+  if (self->engine == NULL)
+    af_agent_page_set_agent (self->agent_page, NULL, NULL);
+  af_agent_page_set_history (self->agent_page, self->history);
 }
 
 /* The pages show @engine: its agents, pending approvals, live activity
@@ -216,6 +266,7 @@ af_window_bind_engine (AfWindow *self,
   if (self->engine != NULL)
     {
       g_signal_handlers_disconnect_by_data (af_engine_get_agents (self->engine), self);
+      g_signal_handlers_disconnect_by_data (af_engine_get_approvals (self->engine), self);
       g_signal_handlers_disconnect_by_data (self->engine, self);
     }
   if (self->activity != NULL)
@@ -223,26 +274,22 @@ af_window_bind_engine (AfWindow *self,
   g_clear_object (&self->activity);
   g_clear_object (&self->history);
   g_set_object (&self->engine, engine);
-  af_integrations_page_set_model_settings (self->integrations_page,
-                                           engine ? af_model_settings_get_for_engine (engine) : NULL);
+  af_window_bind_integrations_page_to_engine (self);
 
   if (engine == NULL)
     {
       af_dashboard_page_set_activity (self->dashboard_page, NULL);
       af_dashboard_page_set_has_agents (self->dashboard_page, FALSE);
-      af_agents_page_set_model (self->agents_page, NULL);
-      af_approvals_page_set_model (self->approvals_page, NULL);
-      af_approvals_page_set_queue (self->approvals_page, NULL);
-      af_agent_page_set_agent (self->agent_page, NULL, NULL);
+      af_window_bind_agents_page_to_engine (self);
+      af_window_bind_approvals_page_to_engine (self);
+      af_window_bind_agent_page_to_engine (self);
       af_dashboard_page_set_activity_factory (self->dashboard_page, NULL, NULL);
       af_dashboard_page_set_history (self->dashboard_page, NULL);
-      af_agent_page_set_history (self->agent_page, NULL);
       af_dashboard_page_set_activity_log (self->dashboard_page, NULL);
       af_dashboard_page_set_agent_resolver (self->dashboard_page, NULL, NULL, NULL);
-      af_approvals_page_set_agent_resolver (self->approvals_page, NULL, NULL);
-      af_agents_page_set_detail_func (self->agents_page, NULL, NULL);
+      af_window_update_approvals_badge (self);
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "agent") == 0)
-        gtk_stack_set_visible_child_name (self->stack, "agents");
+        af_window_show_page (self, "agents");
       return;
     }
 
@@ -250,8 +297,6 @@ af_window_bind_engine (AfWindow *self,
   g_signal_connect_swapped (self->activity, "items-changed", G_CALLBACK (af_window_queue_metrics), self);
   af_dashboard_page_set_agent_resolver (self->dashboard_page, resolve_agent_name_cb, self, NULL);
   af_dashboard_page_set_activity_factory (self->dashboard_page, create_agent_activity_cb, self);
-  af_approvals_page_set_agent_resolver (self->approvals_page, resolve_agent_name_cb, self);
-  af_agents_page_set_detail_func (self->agents_page, agent_detail_cb, self);
   af_dashboard_page_set_activity (self->dashboard_page, G_LIST_MODEL (self->activity));
   {
     g_autoptr (AfMetricsStore) store = af_metrics_store_new (af_activity_log_get_database (af_engine_get_activity_log (engine)));
@@ -259,17 +304,20 @@ af_window_bind_engine (AfWindow *self,
     self->history = af_metrics_history_new (store);
   }
   af_dashboard_page_set_history (self->dashboard_page, self->history);
-  af_agent_page_set_history (self->agent_page, self->history);
+  af_window_bind_agent_page_to_engine (self);
   af_dashboard_page_set_activity_log (self->dashboard_page, af_engine_get_activity_log (engine));
 
   g_signal_connect_swapped (af_engine_get_agents (engine), "items-changed", G_CALLBACK (on_agents_changed_cb), self);
   g_signal_connect (engine, "agent-deleted", G_CALLBACK (on_agent_deleted_cb), self);
   g_signal_connect_swapped (engine, "run-finished", G_CALLBACK (af_window_queue_metrics), self);
-  self->agents_page_bound = FALSE;
-  af_agents_page_set_model (self->agents_page, NULL);
-  af_window_bind_agents_page_when_shown (self);
-  af_approvals_page_set_model (self->approvals_page, af_engine_get_approvals (engine));
-  af_approvals_page_set_queue (self->approvals_page, af_engine_get_approval_queue (engine));
+  af_window_bind_agents_page_to_engine (self);
+  af_window_bind_approvals_page_to_engine (self);
+  /* Until the Approvals page is built, the badge counts the engine's
+   * approvals itself. */
+  if (self->approvals_page == NULL)
+    g_signal_connect_swapped (af_engine_get_approvals (engine), "items-changed",
+                              G_CALLBACK (af_window_update_approvals_badge), self);
+  af_window_update_approvals_badge (self);
   /* This queues the tiles too. */
   on_agents_changed_cb (self);
 }
