@@ -277,7 +277,12 @@ show_more_cb (gpointer user_data)
   if (af_list_head_is_complete (self->shown) || page <= 0 || below >= 2 * page)
     return G_SOURCE_REMOVE;
 
-  af_list_head_set_limit (self->shown, limit + FEED_MORE_ROWS >= FEED_ALL_ROWS_AT ? G_MAXUINT : limit + FEED_MORE_ROWS);
+  /* At the very end (the scroll bar dragged down, End), the reader is
+   * going far: the whole log at once rather than a few steps. */
+  if (below < 1 || limit + FEED_MORE_ROWS >= FEED_ALL_ROWS_AT)
+    af_list_head_set_limit (self->shown, G_MAXUINT);
+  else
+    af_list_head_set_limit (self->shown, limit + FEED_MORE_ROWS);
   return G_SOURCE_REMOVE;
 }
 
