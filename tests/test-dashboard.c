@@ -11,6 +11,8 @@
 #include <glib/gstdio.h>
 
 #include "af-activity-details.h"
+#include "af-activity-log.h"
+#include "af-activity-model.h"
 #include "af-activity-row.h"
 #include "af-application.h"
 #include "af-chart.h"
@@ -601,6 +603,212 @@ test_chart_million (void)
   g_assert_cmpuint (total, ==, 800000);
 }
 
+/* A log of @n_rows entries named "Entry 0" (the oldest) to "Entry n-1". */
+static AfDatabase *
+database_with_entries (guint n_rows)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("af-dashboard-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "feed.db", NULL);
+  g_autoptr (AfDatabase) db = NULL;
+  g_autofree char *sql = NULL;
+
+  g_assert_no_error (error);
+  db = af_database_open (path, &error);
+  g_assert_no_error (error);
+  sql = g_strdup_printf ("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < %u - 1)"
+                         " INSERT INTO activity (ts, agent_id, run_id, kind, summary, outcome)"
+                         " SELECT %" G_GINT64_FORMAT " - (%u - i) * %" G_GINT64_FORMAT ", 'a1', i, 'action-done',"
+                         "   'Entry ' || i, 'done' FROM n",
+                         n_rows, g_get_real_time (), n_rows, (gint64)G_USEC_PER_SEC);
+  g_assert_true (af_database_exec (db, "BEGIN", &error));
+  g_assert_true (af_database_exec (db, sql, &error));
+  g_assert_no_error (error);
+  g_assert_true (af_database_exec (db, "COMMIT", &error));
+  return g_steal_pointer (&db);
+}
+
+typedef struct
+{
+  GtkWidget     *list_view;
+  GtkAdjustment *adjustment;
+  GListModel    *log_model;
+} Feed;
+
+static guint
+feed_n_shown (Feed *feed)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (feed->list_view))));
+}
+
+/* The feed has what a reader needs below the view: two screenfuls, or
+ * the whole log. */
+static gboolean
+feed_ready_cond (gpointer data)
+{
+  Feed  *feed = data;
+  double page = gtk_adjustment_get_page_size (feed->adjustment);
+
+  return gtk_widget_get_mapped (feed->list_view) && page > 0 &&
+         (gtk_adjustment_get_upper (feed->adjustment) - gtk_adjustment_get_value (feed->adjustment) - page >= 2 * page ||
+          feed_n_shown (feed) == g_list_model_get_n_items (feed->log_model));
+}
+
+typedef struct
+{
+  Feed *feed;
+  guint n_shown;
+} MoreWait;
+
+static gboolean
+more_shown_cond (gpointer data)
+{
+  MoreWait *wait = data;
+
+  return feed_n_shown (wait->feed) > wait->n_shown;
+}
+
+/* Row widgets the list view built, and those the reader sees. */
+static void
+count_rows (Feed  *feed,
+            guint *built,
+            guint *on_screen)
+{
+  GtkWidget      *viewport = gtk_widget_get_parent (feed->list_view);
+  graphene_rect_t view;
+
+  *built = *on_screen = 0;
+  g_assert_true (gtk_widget_compute_bounds (viewport, viewport, &view));
+  for (GtkWidget *item = gtk_widget_get_first_child (feed->list_view); item; item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget      *row = gtk_widget_get_first_child (item);
+      graphene_rect_t bounds;
+
+      if (!AF_IS_ACTIVITY_ROW (row))
+        continue;
+      (*built)++;
+      if (gtk_widget_get_mapped (row) && gtk_widget_compute_bounds (row, viewport, &bounds) &&
+          graphene_rect_intersection (&bounds, &view, NULL))
+        (*on_screen)++;
+    }
+}
+
+static gboolean
+entry_on_screen (Feed *feed,
+                 guint i)
+{
+  g_autofree char *summary = g_strdup_printf ("Entry %u", i);
+  GtkWidget       *label = af_test_ui_find_widget (feed->list_view, GTK_TYPE_LABEL, summary);
+  GtkWidget       *viewport = gtk_widget_get_parent (feed->list_view);
+  graphene_rect_t  view, bounds;
+
+  return label != NULL && gtk_widget_get_mapped (label) && gtk_widget_compute_bounds (viewport, viewport, &view) &&
+         gtk_widget_compute_bounds (label, viewport, &bounds) && graphene_rect_intersection (&bounds, &view, NULL);
+}
+
+/* A long log: the list view builds the rows of a few screenfuls, not its
+ * pool of two hundred (GTK 4.8 builds that many whatever the height of
+ * the window), and no more while the reader stays put. */
+static void
+test_feed_rows_built (void)
+{
+  AfWindow        *window = main_window ();
+  AfDashboardPage *page = AF_DASHBOARD_PAGE (af_window_get_page (window, "dashboard"));
+  g_autoptr (AfDatabase) db = database_with_entries (100000);
+  g_autoptr (AfActivityLog) log = af_activity_log_new (db);
+  g_autoptr (AfActivityModel) model = af_activity_model_new (log, NULL, NULL);
+  Feed  feed = { find_widget_with_class (GTK_WIDGET (page), "af-activity-list"), NULL, G_LIST_MODEL (model) };
+  guint built, on_screen;
+
+  af_dashboard_page_set_has_agents (page, TRUE);
+  af_dashboard_page_set_activity (page, G_LIST_MODEL (model));
+  show_dashboard ();
+  feed.adjustment = gtk_scrolled_window_get_vadjustment (
+      GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (feed.list_view, GTK_TYPE_SCROLLED_WINDOW)));
+  af_test_ui_wait_until (feed_ready_cond, &feed, 10000);
+  af_test_ui_wait_for_idle ();
+  af_test_ui_wait_for_paint (GTK_WIDGET (window));
+  g_assert_true (entry_on_screen (&feed, 99999));
+
+  count_rows (&feed, &built, &on_screen);
+  g_test_message ("%u rows on screen, %u built", on_screen, built);
+  g_assert_cmpuint (on_screen, >, 0);
+  /* Three screenfuls, and the step the feed grows by. */
+  g_assert_cmpuint (built, <=, 3 * on_screen + 50);
+  g_assert_cmpuint (built, <, 100);
+
+  /* New activity still shows at the top, with the reader there. */
+  {
+    g_autoptr (GError) error = NULL;
+    gint64 id = af_activity_log_append (log, "a1", 0, "action-done", "Entry 100000", NULL, "done", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (id, >, 0);
+    af_activity_model_flush (model);
+    af_test_ui_wait_for_paint (GTK_WIDGET (window));
+    af_test_wait_until (entry_on_screen (&feed, 100000), "the new entry to show at the top");
+    count_rows (&feed, &built, &on_screen);
+    g_assert_cmpuint (built, <, 100);
+  }
+
+  af_dashboard_page_set_activity (page, NULL);
+  af_dashboard_page_set_has_agents (page, FALSE);
+}
+
+/* Scrolled to the end of what it shows (as the scroll bar does), the
+ * feed shows the next rows, and scrolling on reaches the oldest entry of
+ * the log. */
+static void
+test_feed_scroll_to_end (void)
+{
+  AfWindow        *window = main_window ();
+  AfDashboardPage *page = AF_DASHBOARD_PAGE (af_window_get_page (window, "dashboard"));
+  g_autoptr (AfDatabase) db = database_with_entries (100000);
+  g_autoptr (AfActivityLog) log = af_activity_log_new (db);
+  g_autoptr (AfActivityModel) model = af_activity_model_new (log, NULL, NULL);
+  Feed  feed = { find_widget_with_class (GTK_WIDGET (page), "af-activity-list"), NULL, G_LIST_MODEL (model) };
+  guint first, steps = 0;
+
+  af_dashboard_page_set_has_agents (page, TRUE);
+  af_dashboard_page_set_activity (page, G_LIST_MODEL (model));
+  show_dashboard ();
+  feed.adjustment = gtk_scrolled_window_get_vadjustment (
+      GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (feed.list_view, GTK_TYPE_SCROLLED_WINDOW)));
+  af_test_ui_wait_until (feed_ready_cond, &feed, 10000);
+  /* The feed is shown from its top first (an idle does that). */
+  af_test_ui_wait_for_idle ();
+  first = feed_n_shown (&feed);
+  g_assert_cmpuint (first, <, 100000);
+  g_assert_false (entry_on_screen (&feed, 99999 - first));
+
+  /* Near the bottom (as the wheel takes the reader there): the next rows
+   * come, and scrolling on by a screenful shows them. */
+  gtk_adjustment_set_value (feed.adjustment, gtk_adjustment_get_upper (feed.adjustment) -
+                                                 gtk_adjustment_get_page_size (feed.adjustment) * 1.5);
+  af_test_ui_wait_until (more_shown_cond, &(MoreWait){ &feed, first }, 10000);
+  af_test_ui_wait_for_paint (GTK_WIDGET (window));
+  g_assert_cmpuint (feed_n_shown (&feed), <, 100000);
+  gtk_adjustment_set_value (feed.adjustment,
+                            gtk_adjustment_get_value (feed.adjustment) + gtk_adjustment_get_page_size (feed.adjustment));
+  af_test_ui_wait_for_paint (GTK_WIDGET (window));
+  af_test_wait_until (entry_on_screen (&feed, 99999 - first), "the row after the first ones to show");
+
+  /* At the very bottom (the scroll bar dragged down) the whole log comes,
+   * and its oldest entry can be reached. */
+  while (!entry_on_screen (&feed, 0))
+    {
+      g_assert_cmpuint (++steps, <, 200);
+      gtk_adjustment_set_value (feed.adjustment,
+                                gtk_adjustment_get_upper (feed.adjustment) - gtk_adjustment_get_page_size (feed.adjustment));
+      af_test_ui_wait_for_paint (GTK_WIDGET (window));
+    }
+  g_test_message ("the oldest entry reached in %u steps", steps);
+  g_assert_cmpuint (feed_n_shown (&feed), ==, g_list_model_get_n_items (G_LIST_MODEL (model)));
+
+  af_dashboard_page_set_activity (page, NULL);
+  af_dashboard_page_set_has_agents (page, FALSE);
+}
+
 /* A browser of our own: the default handler of https addresses writes
  * what it was given to a file, so the test sees the exact address the
  * application asked the desktop to open. */
@@ -745,6 +953,8 @@ main (int   argc,
   if (g_getenv ("AF_TEST_SKIP_FEED") == NULL)
     g_test_add_func ("/dashboard/feed", test_feed);
   g_test_add_func ("/dashboard/new-button", test_new_button);
+  g_test_add_func ("/dashboard/feed-rows-built", test_feed_rows_built);
+  g_test_add_func ("/dashboard/feed-scroll-to-end", test_feed_scroll_to_end);
   g_test_add_func ("/dashboard/relative-time-next-change", test_relative_time_next_change);
   g_test_add_func ("/dashboard/open-links", test_open_links);
   g_test_add_func ("/dashboard/chart", test_chart);

@@ -15,6 +15,17 @@
 #include "af-activity-row.h"
 #include "af-chart.h"
 #include "af-dashboard-page.h"
+#include "af-list-head.h"
+
+/* GtkListView (GTK 4.8) builds and binds about 200 rows whatever its
+ * height: the feed shows it only the first rows of the activity, a few
+ * screenfuls, and lets more through as the reader nears the end of them.
+ * Past the size of the list view's own pool of rows, showing the rest
+ * costs nothing more: then the whole log is there, and the scroll bar
+ * tells its true length. */
+#define FEED_FIRST_ROWS  40
+#define FEED_MORE_ROWS   50
+#define FEED_ALL_ROWS_AT 200
 
 struct _AfDashboardPage
 {
@@ -22,11 +33,13 @@ struct _AfDashboardPage
 
   GListModel         *activity;
   GtkFilterListModel *filtered;
+  AfListHead         *shown; /* the first rows of filtered, see FEED_FIRST_ROWS */
   GtkNoSelection     *selection;
   GtkCustomFilter    *filter;
   guint               tick_id;
   gint64              next_change; /* unix time a row on screen changes its text */
   guint               scroll_id;
+  guint               more_id;
   gboolean            at_top;
   guint               n_new; /* rows that arrived above the reader */
   AfMetricsHistory   *history;
@@ -192,6 +205,9 @@ on_filter_changed_cb (AfDashboardPage *self)
       if (agent != NULL || errors || idle)
         self->agent_activity = self->model_func (agent, errors, idle, self->model_data);
     }
+  /* Another list: its first rows again, not as many as were scrolled
+   * through in the last one. */
+  af_list_head_set_limit (self->shown, FEED_FIRST_ROWS);
   if (self->agent_activity != NULL)
     {
       gtk_filter_list_model_set_model (self->filtered, self->agent_activity);
@@ -243,6 +259,39 @@ on_vadjustment_value_cb (GtkAdjustment   *adjustment,
   self->at_top = gtk_adjustment_get_value (adjustment) < 1.0;
   if (self->at_top && self->n_new > 0)
     hide_new_button (self);
+}
+
+/* Fewer than two screenfuls left below the reader: the next rows, so
+ * scrolling never meets the end of what is shown before the end of the
+ * log. From an idle: the adjustment changes while the list is laid out. */
+static gboolean
+show_more_cb (gpointer user_data)
+{
+  AfDashboardPage *self = user_data;
+  GtkAdjustment   *adjustment = gtk_scrolled_window_get_vadjustment (self->feed_scroller);
+  double           page = gtk_adjustment_get_page_size (adjustment);
+  double           below = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_value (adjustment) - page;
+  guint            limit = af_list_head_get_limit (self->shown);
+
+  self->more_id = 0;
+  if (af_list_head_is_complete (self->shown) || page <= 0 || below >= 2 * page)
+    return G_SOURCE_REMOVE;
+
+  /* At the very end (the scroll bar dragged down, End), the reader is
+   * going far: the whole log at once rather than a few steps. */
+  if (below < 1 || limit + FEED_MORE_ROWS >= FEED_ALL_ROWS_AT)
+    af_list_head_set_limit (self->shown, G_MAXUINT);
+  else
+    af_list_head_set_limit (self->shown, limit + FEED_MORE_ROWS);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_vadjustment_changed_cb (GtkAdjustment   *adjustment,
+                           AfDashboardPage *self)
+{
+  if (self->more_id == 0 && !af_list_head_is_complete (self->shown))
+    self->more_id = af_idle_add_named (G_PRIORITY_DEFAULT_IDLE, "[agentflow] dashboard more rows", show_more_cb, self);
 }
 
 static void
@@ -408,6 +457,33 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
   af_activity_row_unbind (AF_ACTIVITY_ROW (gtk_list_item_get_child (list_item)));
 }
 
+/* The agent filter's rows: a label each, made in code. The drop-down's
+ * list view builds about 200 of them as soon as the agents are known (long
+ * before anyone opens it), and a GtkBuilderListItemFactory parses its
+ * template once per row. */
+static void
+on_agent_factory_setup_cb (GtkSignalListItemFactory *factory,
+                           GtkListItem              *list_item,
+                           gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+on_agent_factory_bind_cb (GtkSignalListItemFactory *factory,
+                          GtkListItem              *list_item,
+                          gpointer                  user_data)
+{
+  GtkStringObject *item = gtk_list_item_get_item (list_item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)), gtk_string_object_get_string (item));
+}
+
 /* Tab leaves the feed in one step instead of walking its hundreds of rows
  * (arrows move between rows): forward out of the page, backward to the
  * filters above it. */
@@ -460,12 +536,14 @@ af_dashboard_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->scroll_id, g_source_remove);
+  g_clear_handle_id (&self->more_id, g_source_remove);
   if (self->filtered != NULL)
     g_signal_handlers_disconnect_by_func (self->filtered, on_items_changed_cb, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AF_TYPE_DASHBOARD_PAGE);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->shown);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->activity);
@@ -545,6 +623,11 @@ af_dashboard_page_init (AfDashboardPage *self)
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Show the activity of"), -1);
   }
 
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (on_agent_factory_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_agent_factory_bind_cb), NULL);
+  gtk_drop_down_set_factory (self->agent_dropdown, factory);
+  g_object_unref (factory);
   gtk_string_list_append (self->agent_names, _ ("All Agents"));
 
   /* The tiles are read, not used: the flow box's children must not take
@@ -571,7 +654,8 @@ af_dashboard_page_init (AfDashboardPage *self)
   self->filtered = gtk_filter_list_model_new (NULL, NULL);
   gtk_filter_list_model_set_incremental (self->filtered, TRUE);
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (on_items_changed_cb), self);
-  self->selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  self->shown = af_list_head_new (G_LIST_MODEL (self->filtered), FEED_FIRST_ROWS);
+  self->selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), self);
@@ -584,6 +668,10 @@ af_dashboard_page_init (AfDashboardPage *self)
   self->at_top = TRUE;
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->feed_scroller), "notify::value",
                            G_CALLBACK (on_vadjustment_value_cb), self, 0);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->feed_scroller), "changed",
+                           G_CALLBACK (on_vadjustment_changed_cb), self, 0);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->feed_scroller), "value-changed",
+                           G_CALLBACK (on_vadjustment_changed_cb), self, 0);
 
   update_feed_visibility (self);
 }
@@ -607,6 +695,7 @@ af_dashboard_page_set_activity (AfDashboardPage *self,
   g_clear_object (&self->agent_activity);
   gtk_drop_down_set_selected (self->agent_dropdown, 0);
 
+  af_list_head_set_limit (self->shown, FEED_FIRST_ROWS);
   gtk_filter_list_model_set_model (self->filtered, activity);
   update_feed_visibility (self);
 }
