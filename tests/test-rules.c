@@ -58,6 +58,36 @@ test_conditions (void)
   g_assert_false (cond ("{\"field\":\"event_title\",\"op\":\"contains\",\"value\":\"x\"}"));
 }
 
+static gboolean
+cond_on (const char *condition,
+         const char *item)
+{
+  g_autoptr (JsonNode) c = parse (condition);
+  g_autoptr (JsonNode) m = parse (item);
+
+  return af_rules_condition_matches (json_node_get_object (c), json_node_get_object (m), 0);
+}
+
+/* Text is compared case-insensitively in full Unicode case folding,
+ * whether the text, the rule's words or both are ASCII: "ß" is "ss",
+ * "É" is "é", "K" (the Kelvin sign) is "k". */
+static void
+test_case_folding (void)
+{
+  const char *ascii = "{\"subject\":\"STRASSE closed: Ecole Kelvin\"}";
+  const char *other = "{\"subject\":\"Straße closed: ÉCOLE \u212Aelvin\"}";
+
+  g_assert_true (cond_on ("{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"strasse\"}", ascii));
+  g_assert_true (cond_on ("{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"straße\"}", ascii));
+  g_assert_true (cond_on ("{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"STRASSE\"}", other));
+  g_assert_true (cond_on ("{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"école kelvin\"}", other));
+  g_assert_true (cond_on ("{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"ECOLE KELVIN\"}", ascii));
+  g_assert_false (cond_on ("{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"école\"}", ascii));
+  g_assert_true (cond_on ("{\"field\":\"subject\",\"op\":\"contains_any\",\"value\":\"nothing, STRAßE\"}", ascii));
+  g_assert_true (cond_on ("{\"field\":\"subject\",\"op\":\"contains_any\",\"value\":\"nothing, kelvin\"}", other));
+  g_assert_false (cond_on ("{\"field\":\"subject\",\"op\":\"contains_any\",\"value\":\"nothing, street\"}", other));
+}
+
 static void
 test_evaluate (void)
 {
@@ -184,6 +214,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/rules/conditions", test_conditions);
+  g_test_add_func ("/rules/case-folding", test_case_folding);
   g_test_add_func ("/rules/evaluate", test_evaluate);
   g_test_add_func ("/rules/evaluate-cached", test_evaluate_cached);
   g_test_add_func ("/rules/validate", test_validate);

@@ -425,6 +425,18 @@ af_rules_cache_free (AfRulesCache *cache)
   g_free (cache);
 }
 
+/* g_utf8_casefold() without its per-character table look-ups when @text
+ * is ASCII (most headers and rules): there it only lowers A-Z, the first
+ * character its tables fold otherwise being U+00B5. */
+static char *
+fold (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar)*p >= 0x80)
+      return g_utf8_casefold (text, -1);
+  return g_ascii_strdown (text, -1);
+}
+
 /* (transfer none): @value's words, kept in @cache->words while it lives,
  * or in @tmp (freed by the caller) without one. */
 static Words *
@@ -442,7 +454,7 @@ value_words (FieldCache *cache,
   w->words = af_rules_split_words (text);
   w->folded = g_new0 (char *, g_strv_length (w->words) + 1);
   for (guint i = 0; w->words[i] != NULL; i++)
-    w->folded[i] = g_utf8_casefold (w->words[i], -1);
+    w->folded[i] = fold (w->words[i]);
   if (cache->words)
     g_hash_table_replace (cache->words->words, value, w);
   return w;
@@ -483,7 +495,7 @@ static const char *
 field_folded (FieldText *f)
 {
   if (f->folded == NULL && f->text != NULL)
-    f->folded = g_utf8_casefold (f->text, -1);
+    f->folded = fold (f->text);
   return f->folded;
 }
 
@@ -574,7 +586,7 @@ condition_matches (JsonObject *condition,
 
   if (g_str_equal (op, "contains"))
     {
-      g_autofree char *needle = g_utf8_casefold (json_node_get_string (value), -1);
+      g_autofree char *needle = fold (json_node_get_string (value));
 
       return strstr (field_folded (f), needle) != NULL;
     }
