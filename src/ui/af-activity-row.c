@@ -40,23 +40,23 @@ static const struct
   const char *icon_name;
   const char *label;
 } kinds[] = {
-  { "run-started", "media-playback-start-symbolic", N_ ("Run started") },
-  { "run-finished", "emblem-ok-symbolic", N_ ("Run finished") },
-  { "run-idle", "object-select-symbolic", N_ ("Nothing to do") },
-  { "fetched", "document-open-recent-symbolic", N_ ("Fetched") },
-  { "decided", "emblem-documents-symbolic", N_ ("Decided") },
-  { "action-done", "emblem-default-symbolic", N_ ("Action done") },
-  { "action-failed", "dialog-error-symbolic", N_ ("Action failed") },
-  { "action-skipped", "go-next-symbolic", N_ ("Action skipped") },
-  { "action-denied", "action-unavailable-symbolic", N_ ("Action not allowed") },
-  { "approval-requested", "appointment-soon-symbolic", N_ ("Waiting for approval") },
-  { "approval-pending", "appointment-soon-symbolic", N_ ("Waiting for approval") },
-  { "approval-denied", "action-unavailable-symbolic", N_ ("Denied") },
-  { "approval-expired", "appointment-missed-symbolic", N_ ("Approval expired") },
-  { "deferred", "network-offline-symbolic", N_ ("Deferred") },
-  { "paused", "media-playback-pause-symbolic", N_ ("Paused") },
-  { "resumed", "media-playback-start-symbolic", N_ ("Resumed") },
-  { "error", "dialog-error-symbolic", N_ ("Error") },
+  { "run-started", "af-play-symbolic", N_ ("Run started") },
+  { "run-finished", "af-check-circle-symbolic", N_ ("Run finished") },
+  { "run-idle", "af-check-symbolic", N_ ("Nothing to do") },
+  { "fetched", "af-clock-symbolic", N_ ("Fetched") },
+  { "decided", "af-document-symbolic", N_ ("Decided") },
+  { "action-done", "af-check-circle-symbolic", N_ ("Action done") },
+  { "action-failed", "af-error-symbolic", N_ ("Action failed") },
+  { "action-skipped", "af-next-symbolic", N_ ("Action skipped") },
+  { "action-denied", "af-blocked-symbolic", N_ ("Action not allowed") },
+  { "approval-requested", "af-hourglass-symbolic", N_ ("Waiting for approval") },
+  { "approval-pending", "af-hourglass-symbolic", N_ ("Waiting for approval") },
+  { "approval-denied", "af-blocked-symbolic", N_ ("Denied") },
+  { "approval-expired", "af-expired-symbolic", N_ ("Approval expired") },
+  { "deferred", "af-clock-symbolic", N_ ("Deferred") },
+  { "paused", "af-pause-symbolic", N_ ("Paused") },
+  { "resumed", "af-play-symbolic", N_ ("Resumed") },
+  { "error", "af-error-symbolic", N_ ("Error") },
 };
 
 const char *
@@ -65,7 +65,7 @@ af_activity_kind_icon_name (const char *kind)
   for (guint i = 0; kind != NULL && i < G_N_ELEMENTS (kinds); i++)
     if (g_str_equal (kinds[i].kind, kind))
       return kinds[i].icon_name;
-  return "emblem-system-symbolic";
+  return "af-gear-symbolic";
 }
 
 const char *
