@@ -265,6 +265,64 @@ test_calendar_manager (Fixture      *f,
   g_assert_cmpuint (count (f, agent, "action-done"), ==, done);
 }
 
+/* Posts done by @agent for today's agenda (the agenda and its warning
+ * about overlapping events). */
+static guint
+agenda_posts (Fixture *f,
+              AfAgent *agent)
+{
+  g_autofree char *like = g_strdup_printf ("%s:agenda-%%:post:%%", af_agent_get_id (agent));
+  sqlite3_stmt    *stmt = af_database_prepare (
+         f->db, "SELECT count(*) FROM outbox WHERE idempotency_key LIKE ?1 AND state = 'done'", NULL);
+  guint n;
+
+  g_assert_nonnull (stmt);
+  sqlite3_bind_text (stmt, 1, like, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+/* A run that posted the day's agenda and then stopped before it recorded
+ * the agenda as handled (it timed out, or the app was closed): the next
+ * run reads the agenda again, and by then it has one more event. The
+ * agenda was posted; it is not posted a second time with the new text. */
+static void
+test_agenda_posted_once_when_text_changes (Fixture      *f,
+                                           gconstpointer data)
+{
+  AfAgent *agent = add_agent (f, "calendar-manager", "calendar.read slack.post", NULL, NULL);
+  guint    before = af_sandbox_slack_get_n_posts (f->sandbox, "general");
+  g_autoptr (JsonObject) first = run_sync (f, agent);
+  g_autoptr (JsonObject) second = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) day = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                     g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr (GDateTime) start = g_date_time_add_minutes (day, 23 * 60 + 50);
+  g_autoptr (GDateTime) end = g_date_time_add_minutes (day, 23 * 60 + 55);
+  g_autofree char *start_text = g_date_time_format_iso8601 (start);
+  g_autofree char *end_text = g_date_time_format_iso8601 (end);
+  g_autofree char *forget = g_strdup_printf ("DELETE FROM seen_items WHERE agent_id = '%s'", af_agent_get_id (agent));
+  guint            done = json_object_get_int_member (first, "done");
+  guint            posted = agenda_posts (f, agent);
+
+  g_assert_cmpuint (posted, >=, 1);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "general"), ==, before + done);
+
+  /* The run stopped between the post and recording the item as seen; then
+   * a late event makes today's agenda read differently. */
+  g_assert_true (af_database_exec (f->db, forget, &error));
+  g_assert_no_error (error);
+  af_sandbox_calendar_add_event (f->sandbox, "Late addition", start_text, end_text);
+
+  second = run_sync (f, agent);
+  g_assert_cmpstr (json_object_get_string_member (second, "outcome"), ==, "succeeded");
+  g_assert_cmpuint (agenda_posts (f, agent), ==, posted);
+  g_assert_cmpuint (af_sandbox_slack_get_n_posts (f->sandbox, "general"), ==, before + done);
+}
+
 /* What the log keeps of an action's arguments never holds a secret, however
  * deep it sits; a row without one is kept as it is. */
 static void
@@ -444,6 +502,12 @@ count_cursors (Fixture *f)
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = sqlite3_column_int (stmt, 0);
   sqlite3_reset (stmt);
+  {
+    sqlite3_stmt *d = af_database_prepare (f->db, "SELECT idempotency_key, params, state FROM outbox", NULL);
+    while (sqlite3_step (d) == SQLITE_ROW)
+      g_printerr ("DBG %s %s %s\n", sqlite3_column_text (d, 0), sqlite3_column_text (d, 1), sqlite3_column_text (d, 2));
+    sqlite3_reset (d);
+  }
   return n;
 }
 
@@ -816,6 +880,12 @@ query_uint (Fixture    *f,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = sqlite3_column_int (stmt, 0);
   sqlite3_reset (stmt);
+  {
+    sqlite3_stmt *d = af_database_prepare (f->db, "SELECT idempotency_key, params, state FROM outbox", NULL);
+    while (sqlite3_step (d) == SQLITE_ROW)
+      g_printerr ("DBG %s %s %s\n", sqlite3_column_text (d, 0), sqlite3_column_text (d, 1), sqlite3_column_text (d, 2));
+    sqlite3_reset (d);
+  }
   return n;
 }
 
@@ -1174,6 +1244,7 @@ main (int   argc,
   ADD ("/engine-sandbox/calendar-conditions", test_calendar_conditions);
   ADD ("/engine-sandbox/slack-source-needs-read", test_slack_source_needs_read);
   ADD ("/engine-sandbox/calendar-manager", test_calendar_manager);
+  ADD ("/engine-sandbox/agenda-posted-once-when-text-changes", test_agenda_posted_once_when_text_changes);
   ADD ("/engine-sandbox/custom-events-and-gate", test_custom_events_and_gate);
   ADD ("/engine-sandbox/log-redacts-secrets", test_log_redacts_secrets);
   ADD ("/engine-sandbox/ai-tools", test_ai_tools);

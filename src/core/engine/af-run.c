@@ -94,18 +94,56 @@ af_run_log (AfRun      *run,
   json_array_add_object_element (run->steps, step);
 }
 
+/* (agent, source item, action, what the action changes): the params hash
+ * tells "label Work" from "label Finance" on the same message. An action's
+ * text (a post's text, a draft's body) is left out of it: the same item
+ * read again by a later run, after the first posted and stopped before it
+ * recorded the item as seen, may give another text (today's agenda has
+ * one more event, the model words a reply differently), and that is the
+ * same post, not a second one. Two such actions on one item in one
+ * decision stay two: @nth counts them. */
 static char *
 idempotency_key (AfAgent    *agent,
                  const char *item_id,
                  const char *action,
-                 JsonObject *params)
+                 JsonObject *params,
+                 GHashTable *seen_keys)
 {
-  g_autofree char *text = af_engine_json_to_text (params);
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  const char      *text_param = af_action_get_text_param (action);
+  g_autofree char *text = NULL;
+  g_autofree char *hash = NULL;
+  char            *key;
+  guint            nth;
 
-  /* (agent, source item, action): the params hash tells "label Work" from
-   * "label Finance" on the same message. */
-  return g_strdup_printf ("%s:%s:%s:%.16s", af_agent_get_id (agent), item_id ? item_id : "-", action, hash);
+  if (text_param != NULL && json_object_has_member (params, text_param))
+    {
+      g_autoptr (JsonObject) without = json_object_new ();
+      JsonObjectIter iter;
+      const char    *name;
+      JsonNode      *node;
+
+      json_object_iter_init (&iter, params);
+      while (json_object_iter_next (&iter, &name, &node))
+        if (!g_str_equal (name, text_param))
+          json_object_set_member (without, name, json_node_copy (node));
+      text = af_engine_json_to_text (without);
+    }
+  else
+    text = af_engine_json_to_text (params);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  key = g_strdup_printf ("%s:%s:%s:%.16s", af_agent_get_id (agent), item_id ? item_id : "-", action, hash);
+
+  /* The first of its kind keeps the plain key. */
+  nth = GPOINTER_TO_UINT (g_hash_table_lookup (seen_keys, key));
+  g_hash_table_insert (seen_keys, g_strdup (key), GUINT_TO_POINTER (nth + 1));
+  if (nth > 0)
+    {
+      char *numbered = g_strdup_printf ("%s#%u", key, nth + 1);
+
+      g_free (key);
+      key = numbered;
+    }
+  return key;
 }
 
 /* @item_id has an action not done yet and not failed for good: it is not
@@ -328,7 +366,8 @@ plan_actions (AfRun      *run,
 {
   const char *item_id = json_object_get_string_member_with_default (item, "id", "");
   GString    *decided = g_string_new (NULL);
-  AfPlanned  *seen;
+  g_autoptr (GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  AfPlanned *seen;
 
   for (guint j = 0; j < actions->len; j++)
     {
@@ -341,7 +380,7 @@ plan_actions (AfRun      *run,
       p->params = af_engine_expand_params (params ? params : empty, item);
       p->item = json_object_ref (item);
       p->rule = g_strdup (json_object_get_string_member_with_default (a, "rule", decided_by));
-      p->key = idempotency_key (run->agent, item_id, p->action, p->params);
+      p->key = idempotency_key (run->agent, item_id, p->action, p->params, keys);
       g_queue_push_tail (run->planned, p);
       g_string_append_printf (decided, "%s%s", j ? ", " : "", p->action);
     }
