@@ -265,23 +265,31 @@ test_calendar_manager (Fixture      *f,
   g_assert_cmpuint (count (f, agent, "action-done"), ==, done);
 }
 
+static guint
+query_uint (Fixture    *f,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = af_database_prepare (f->db, sql, NULL);
+  guint         n = 0;
+
+  g_assert_nonnull (stmt);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
 /* Posts done by @agent for today's agenda (the agenda and its warning
- * about overlapping events). */
+ * about overlapping events); agent ids are UUIDs. */
 static guint
 agenda_posts (Fixture *f,
               AfAgent *agent)
 {
-  g_autofree char *like = g_strdup_printf ("%s:agenda-%%:post:%%", af_agent_get_id (agent));
-  sqlite3_stmt    *stmt = af_database_prepare (
-         f->db, "SELECT count(*) FROM outbox WHERE idempotency_key LIKE ?1 AND state = 'done'", NULL);
-  guint n;
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM outbox WHERE idempotency_key LIKE '%s:agenda-%%:post:%%'"
+                                          " AND state = 'done'",
+                                          af_agent_get_id (agent));
 
-  g_assert_nonnull (stmt);
-  sqlite3_bind_text (stmt, 1, like, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return query_uint (f, sql);
 }
 
 /* A run that posted the day's agenda and then stopped before it recorded
@@ -502,12 +510,6 @@ count_cursors (Fixture *f)
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = sqlite3_column_int (stmt, 0);
   sqlite3_reset (stmt);
-  {
-    sqlite3_stmt *d = af_database_prepare (f->db, "SELECT idempotency_key, params, state FROM outbox", NULL);
-    while (sqlite3_step (d) == SQLITE_ROW)
-      g_printerr ("DBG %s %s %s\n", sqlite3_column_text (d, 0), sqlite3_column_text (d, 1), sqlite3_column_text (d, 2));
-    sqlite3_reset (d);
-  }
   return n;
 }
 
@@ -867,26 +869,6 @@ test_answer_lost_approved (Fixture      *f,
   entry = crash_entry (f, agent, c->action, AF_OUTBOX_DONE);
   g_assert_nonnull (entry);
   g_assert_nonnull (strstr (entry->result, "confirmed"));
-}
-
-static guint
-query_uint (Fixture    *f,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = af_database_prepare (f->db, sql, NULL);
-  guint         n = 0;
-
-  g_assert_nonnull (stmt);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
-  {
-    sqlite3_stmt *d = af_database_prepare (f->db, "SELECT idempotency_key, params, state FROM outbox", NULL);
-    while (sqlite3_step (d) == SQLITE_ROW)
-      g_printerr ("DBG %s %s %s\n", sqlite3_column_text (d, 0), sqlite3_column_text (d, 1), sqlite3_column_text (d, 2));
-    sqlite3_reset (d);
-  }
-  return n;
 }
 
 #define LABEL_TYPE "action IN ('label', 'archive', 'star', 'mark_read')"
