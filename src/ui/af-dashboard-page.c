@@ -562,6 +562,11 @@ af_dashboard_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->filtered, on_items_changed_cb, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AF_TYPE_DASHBOARD_PAGE);
+  /* Gone with the stack: what the page's functions check first. */
+  self->content = self->empty_page = NULL;
+  self->agent_dropdown = NULL;
+  self->errors_button = NULL;
+  self->list_view = NULL;
 
   g_clear_object (&self->selection);
   g_clear_object (&self->shown);
