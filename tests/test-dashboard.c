@@ -920,6 +920,85 @@ test_open_links (void)
     }
 }
 
+static gboolean
+mapped (GtkWidget *widget)
+{
+  return widget != NULL && gtk_widget_get_mapped (widget);
+}
+
+/* The page's first frame shows a blank "loading" page: the feed, tiles,
+ * chart and "No Agents Yet" are built when the agents are known, with
+ * everything set before then (numbers, agent names, activity). */
+static void
+test_content_on_demand (void)
+{
+  GtkWidget       *window = gtk_window_new ();
+  AfDashboardPage *page = g_object_new (AF_TYPE_DASHBOARD_PAGE, NULL);
+  g_autoptr (GListStore) store = g_list_store_new (AF_TYPE_ACTIVITY_ENTRY);
+  const char *names[] = { "Mail Sorter", NULL };
+  GtkWidget  *list_view;
+  GtkWidget  *dropdown;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *summary = g_strdup_printf ("Sorted %u", i);
+      g_autoptr (AfActivityEntry) e = entry (10 - i, summary);
+
+      g_list_store_append (store, e);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 700);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  af_test_ui_wait_for_paint (window);
+
+  /* The first frame: nothing of the content or the empty page exists. */
+  g_assert_null (find_widget_with_class (GTK_WIDGET (page), "af-activity-list"));
+  g_assert_null (af_test_ui_find_widget (GTK_WIDGET (page), AF_TYPE_CHART, NULL));
+  g_assert_null (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, NULL));
+  g_assert_null (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "Active agents"));
+
+  /* What the window sets as the engine starts, before the agents load. */
+  af_dashboard_page_set_activity (page, G_LIST_MODEL (store));
+  af_dashboard_page_set_metrics (page, 1, 7, 0.5, 90);
+  af_dashboard_page_set_agent_names (page, names);
+  af_test_ui_wait_for_paint (window);
+  g_assert_null (find_widget_with_class (GTK_WIDGET (page), "af-activity-list"));
+
+  /* The agents are known: the feed shows the activity, the tiles the
+   * numbers and the filter the agents. */
+  af_dashboard_page_set_has_agents (page, TRUE);
+  list_view = find_widget_with_class (GTK_WIDGET (page), "af-activity-list");
+  g_assert_nonnull (list_view);
+  af_test_wait_until (mapped (af_test_ui_find_widget (list_view, GTK_TYPE_LABEL, "Sorted 0")), "the feed's first row");
+  g_assert_true (mapped (af_test_ui_find_widget (list_view, GTK_TYPE_LABEL, "Sorted 4")));
+  g_assert_true (mapped (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "Active agents")));
+  g_assert_true (mapped (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "7")));
+  g_assert_true (mapped (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "50 %")));
+  g_assert_true (mapped (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, "1 h 30 min")));
+  dropdown = af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, NULL);
+  g_assert_nonnull (dropdown);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))), ==, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))), 1),
+                   ==, "Mail Sorter");
+  g_assert_null (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, "No Agents Yet"));
+
+  /* Errors only: none of these rows is an error. */
+  af_dashboard_page_set_errors_only (page, TRUE);
+  af_test_wait_until (mapped (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, "No Errors")),
+                      "the feed to say there are no errors");
+  af_dashboard_page_set_errors_only (page, FALSE);
+
+  /* The last agent deleted: the invitation to create one. */
+  af_dashboard_page_set_has_agents (page, FALSE);
+  af_test_wait_until (mapped (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, "No Agents Yet")),
+                      "the empty page");
+  af_dashboard_page_set_has_agents (page, TRUE);
+  af_test_wait_until (mapped (af_test_ui_find_widget (list_view, GTK_TYPE_LABEL, "Sorted 0")), "the feed again");
+  g_assert_true (find_widget_with_class (GTK_WIDGET (page), "af-activity-list") == list_view);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -952,6 +1031,7 @@ main (int   argc,
 
   if (g_getenv ("AF_TEST_SKIP_FEED") == NULL)
     g_test_add_func ("/dashboard/feed", test_feed);
+  g_test_add_func ("/dashboard/content-on-demand", test_content_on_demand);
   g_test_add_func ("/dashboard/new-button", test_new_button);
   g_test_add_func ("/dashboard/feed-rows-built", test_feed_rows_built);
   g_test_add_func ("/dashboard/feed-scroll-to-end", test_feed_scroll_to_end);

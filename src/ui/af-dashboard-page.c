@@ -50,15 +50,26 @@ struct _AfDashboardPage
   AfAgentNameFunc     resolve_agent;
   gpointer            resolve_data;
   GDestroyNotify      resolve_destroy;
+  GtkStringList      *agent_names; /* "All Agents", then the agents */
+  /* The numbers of set_metrics (), shown once the content is built. */
+  gboolean have_metrics;
+  guint    active_agents;
+  guint    actions_today;
+  double   success_rate;
+  guint    minutes_saved_week;
 
   /* Template widgets */
-  GtkStack          *stack;
+  GtkStack *stack;
+
+  /* The pages "empty" and "content", built when first shown: until then
+   * NULL, and so are the content's widgets below. */
+  GtkWidget         *empty_page;
+  GtkWidget         *content;
   GtkStack          *feed_stack;
   AdwStatusPage     *no_activity_page;
   GtkScrolledWindow *feed_scroller;
   GtkListView       *list_view;
   GtkDropDown       *agent_dropdown;
-  GtkStringList     *agent_names;
   GtkToggleButton   *errors_button;
   GtkToggleButton   *idle_button;
   GtkButton         *new_button;
@@ -112,7 +123,7 @@ note_next_change (AfDashboardPage *self,
 static const char *
 selected_agent (AfDashboardPage *self)
 {
-  guint pos = gtk_drop_down_get_selected (self->agent_dropdown);
+  guint pos = self->agent_dropdown ? gtk_drop_down_get_selected (self->agent_dropdown) : 0;
 
   /* The first entry is "All Agents". */
   if (pos == 0 || pos == GTK_INVALID_LIST_POSITION)
@@ -127,7 +138,7 @@ filter_func (gpointer item,
   AfDashboardPage *self = user_data;
   const char      *agent = selected_agent (self);
 
-  if (gtk_toggle_button_get_active (self->errors_button))
+  if (self->errors_button != NULL && gtk_toggle_button_get_active (self->errors_button))
     {
       g_autofree char *kind = af_activity_item_dup_string (item, "kind");
 
@@ -162,8 +173,12 @@ hide_new_button (AfDashboardPage *self)
 static void
 update_feed_visibility (AfDashboardPage *self)
 {
-  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0;
-  gboolean filtered = gtk_toggle_button_get_active (self->errors_button) || selected_agent (self) != NULL;
+  gboolean empty, filtered;
+
+  if (self->content == NULL)
+    return;
+  empty = g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0;
+  filtered = gtk_toggle_button_get_active (self->errors_button) || selected_agent (self) != NULL;
 
   if (gtk_toggle_button_get_active (self->errors_button) && selected_agent (self) == NULL)
     {
@@ -189,8 +204,8 @@ on_filter_changed_cb (AfDashboardPage *self)
 {
   gboolean active;
 
-  /* The template sets the drop-down's model before the page is complete. */
-  if (self->filtered == NULL)
+  /* The builder sets the drop-down's properties before the content is complete. */
+  if (self->filtered == NULL || self->content == NULL || self->agent_dropdown == NULL)
     return;
 
   /* With a factory, one agent's activity is its own lazy model (a keyset
@@ -300,6 +315,9 @@ on_items_changed_cb (AfDashboardPage *self,
                      guint            removed,
                      guint            added)
 {
+  /* Nothing on screen to keep in place before the feed is built. */
+  if (self->content == NULL)
+    return;
   update_feed_visibility (self);
 
   /* New entries arrive at the top: a reader watching the top keeps seeing
@@ -330,8 +348,11 @@ update_chart (AfDashboardPage *self)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree AfDayActions *days = NULL;
-  guint                    n_days = gtk_toggle_button_get_active (self->week_button) ? 7 : 30;
+  guint                    n_days;
 
+  if (self->content == NULL)
+    return;
+  n_days = gtk_toggle_button_get_active (self->week_button) ? 7 : 30;
   gtk_widget_set_visible (GTK_WIDGET (gtk_widget_get_parent (GTK_WIDGET (self->chart))), self->history != NULL);
   if (self->history == NULL)
     return;
@@ -495,7 +516,7 @@ af_dashboard_page_focus (GtkWidget       *widget,
   GtkRoot         *root = gtk_widget_get_root (widget);
   GtkWidget       *focus = root ? gtk_root_get_focus (root) : NULL;
 
-  if ((direction == GTK_DIR_TAB_FORWARD || direction == GTK_DIR_TAB_BACKWARD) && focus != NULL &&
+  if ((direction == GTK_DIR_TAB_FORWARD || direction == GTK_DIR_TAB_BACKWARD) && focus != NULL && self->list_view != NULL &&
       (focus == GTK_WIDGET (self->list_view) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view))))
     {
       if (direction == GTK_DIR_TAB_FORWARD)
@@ -541,6 +562,11 @@ af_dashboard_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->filtered, on_items_changed_cb, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AF_TYPE_DASHBOARD_PAGE);
+  /* Gone with the stack: what the page's functions check first. */
+  self->content = self->empty_page = NULL;
+  self->agent_dropdown = NULL;
+  self->errors_button = NULL;
+  self->list_view = NULL;
 
   g_clear_object (&self->selection);
   g_clear_object (&self->shown);
@@ -550,6 +576,7 @@ af_dashboard_page_dispose (GObject *object)
   g_clear_object (&self->agent_activity);
   g_clear_object (&self->history);
   g_clear_object (&self->log);
+  g_clear_object (&self->agent_names);
   if (self->resolve_destroy != NULL)
     g_clear_pointer (&self->resolve_data, self->resolve_destroy);
   self->resolve_agent = NULL;
@@ -578,38 +605,112 @@ af_dashboard_page_class_init (AfDashboardPageClass *klass)
   signals[SIGNAL_TICK] = g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
-  g_type_ensure (AF_TYPE_CHART);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/agentflow/App/ui/af-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, feed_stack);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, no_activity_page);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, feed_scroller);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, list_view);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, agent_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, agent_names);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, errors_button);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, idle_button);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, new_button);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, tiles);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, chart);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, week_button);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, active_value);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, actions_value);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, success_value);
-  gtk_widget_class_bind_template_child (widget_class, AfDashboardPage, saved_value);
-  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_list_view_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_new_button_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_range_toggled_cb);
 }
 
 static void
-af_dashboard_page_init (AfDashboardPage *self)
+apply_metrics (AfDashboardPage *self)
 {
-  GtkListItemFactory *factory;
+  g_autofree char *active = NULL;
+  g_autofree char *actions = NULL;
+  g_autofree char *success = NULL;
+  g_autofree char *saved = NULL;
 
-  gtk_widget_init_template (GTK_WIDGET (self));
+  if (self->content == NULL || !self->have_metrics)
+    return;
+
+  active = g_strdup_printf ("%u", self->active_agents);
+  actions = g_strdup_printf ("%u", self->actions_today);
+  success = self->success_rate < 0 ? g_strdup ("—") : g_strdup_printf ("%.0f %%", self->success_rate * 100);
+  if (self->minutes_saved_week < 60)
+    /* Translators: time saved, in minutes */
+    saved = g_strdup_printf (_ ("%u min"), self->minutes_saved_week);
+  else
+    /* Translators: time saved, in hours and minutes */
+    saved = g_strdup_printf (_ ("%u h %02u min"), self->minutes_saved_week / 60, self->minutes_saved_week % 60);
+
+  gtk_label_set_label (self->active_value, active);
+  gtk_label_set_label (self->actions_value, actions);
+  gtk_label_set_label (self->success_value, success);
+  gtk_label_set_label (self->saved_value, saved);
+}
+
+static GtkBuilder *
+content_builder (AfDashboardPage *self)
+{
+  GtkBuilder      *builder = gtk_builder_new ();
+  GtkBuilderScope *scope = gtk_builder_cscope_new ();
+
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
+                                           "on_filter_changed_cb", G_CALLBACK (on_filter_changed_cb),
+                                           "on_list_view_activate_cb", G_CALLBACK (on_list_view_activate_cb),
+                                           "on_new_button_clicked_cb", G_CALLBACK (on_new_button_clicked_cb),
+                                           "on_range_toggled_cb", G_CALLBACK (on_range_toggled_cb),
+                                           NULL);
+  gtk_builder_set_scope (builder, scope);
+  g_object_unref (scope);
+  /* Swapped handlers get the page, as in a template. */
+  gtk_builder_set_current_object (builder, G_OBJECT (self));
+  return builder;
+}
+
+/* "No Agents Yet", built the first time there are none. */
+static void
+ensure_empty_page (AfDashboardPage *self)
+{
+  g_autoptr (GtkBuilder) builder = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->empty_page != NULL)
+    return;
+
+  builder = content_builder (self);
+  if (!gtk_builder_add_objects_from_resource (builder, "/org/agentflow/App/ui/af-dashboard-content.ui",
+                                              (const char *[]){ "empty_page", NULL }, &error))
+    g_error ("Could not build the dashboard: %s", error->message);
+  self->empty_page = GTK_WIDGET (gtk_builder_get_object (builder, "empty_page"));
+  gtk_stack_add_named (self->stack, self->empty_page, "empty");
+}
+
+/* The tiles, the chart and the feed: built the first time there are
+ * agents, not for the first frame, which shows none of them. */
+static void
+ensure_content (AfDashboardPage *self)
+{
+  g_autoptr (GtkBuilder) builder = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkListItemFactory *factory;
+  GtkWidget          *content;
+
+  if (self->content != NULL)
+    return;
+
+  g_type_ensure (AF_TYPE_CHART);
+  builder = content_builder (self);
+  if (!gtk_builder_add_objects_from_resource (builder, "/org/agentflow/App/ui/af-dashboard-content.ui",
+                                              (const char *[]){ "content", NULL }, &error))
+    g_error ("Could not build the dashboard: %s", error->message);
+#define GET(name) (gtk_builder_get_object (builder, #name))
+  content = GTK_WIDGET (GET (content));
+  self->feed_stack = GTK_STACK (GET (feed_stack));
+  self->no_activity_page = ADW_STATUS_PAGE (GET (no_activity_page));
+  self->feed_scroller = GTK_SCROLLED_WINDOW (GET (feed_scroller));
+  self->list_view = GTK_LIST_VIEW (GET (list_view));
+  self->agent_dropdown = GTK_DROP_DOWN (GET (agent_dropdown));
+  self->errors_button = GTK_TOGGLE_BUTTON (GET (errors_button));
+  self->idle_button = GTK_TOGGLE_BUTTON (GET (idle_button));
+  self->new_button = GTK_BUTTON (GET (new_button));
+  self->tiles = GTK_FLOW_BOX (GET (tiles));
+  self->chart = AF_CHART (GET (chart));
+  self->week_button = GTK_TOGGLE_BUTTON (GET (week_button));
+  self->active_value = GTK_LABEL (GET (active_value));
+  self->actions_value = GTK_LABEL (GET (actions_value));
+  self->success_value = GTK_LABEL (GET (success_value));
+  self->saved_value = GTK_LABEL (GET (saved_value));
+#undef GET
+
   /* Names for what a screen reader lands on: the metric tiles (focusable
    * flow box children) and the agent filter's button. */
   {
@@ -628,7 +729,8 @@ af_dashboard_page_init (AfDashboardPage *self)
   g_signal_connect (factory, "bind", G_CALLBACK (on_agent_factory_bind_cb), NULL);
   gtk_drop_down_set_factory (self->agent_dropdown, factory);
   g_object_unref (factory);
-  gtk_string_list_append (self->agent_names, _ ("All Agents"));
+  gtk_drop_down_set_model (self->agent_dropdown, G_LIST_MODEL (self->agent_names));
+  gtk_drop_down_set_selected (self->agent_dropdown, 0);
 
   /* The tiles are read, not used: the flow box's children must not take
    * the keyboard focus (they have nothing to do and no name). */
@@ -650,13 +752,6 @@ af_dashboard_page_init (AfDashboardPage *self)
     if (GTK_IS_LABEL (gtk_button_get_child (GTK_BUTTON (*b))))
       gtk_label_set_ellipsize (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (*b))), PANGO_ELLIPSIZE_END);
 
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filtered = gtk_filter_list_model_new (NULL, NULL);
-  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
-  g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (on_items_changed_cb), self);
-  self->shown = af_list_head_new (G_LIST_MODEL (self->filtered), FEED_FIRST_ROWS);
-  self->selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
-
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), self);
@@ -673,7 +768,26 @@ af_dashboard_page_init (AfDashboardPage *self)
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->feed_scroller), "value-changed",
                            G_CALLBACK (on_vadjustment_changed_cb), self, 0);
 
+  self->content = content;
+  gtk_stack_add_named (self->stack, content, "content");
+  apply_metrics (self);
+  update_chart (self);
   update_feed_visibility (self);
+}
+
+static void
+af_dashboard_page_init (AfDashboardPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->agent_names = gtk_string_list_new ((const char *[]){ _ ("All Agents"), NULL });
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filtered = gtk_filter_list_model_new (NULL, NULL);
+  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (on_items_changed_cb), self);
+  self->shown = af_list_head_new (G_LIST_MODEL (self->filtered), FEED_FIRST_ROWS);
+  self->selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
+  self->at_top = TRUE;
 }
 
 /**
@@ -693,7 +807,8 @@ af_dashboard_page_set_activity (AfDashboardPage *self,
   if (!g_set_object (&self->activity, activity))
     return;
   g_clear_object (&self->agent_activity);
-  gtk_drop_down_set_selected (self->agent_dropdown, 0);
+  if (self->agent_dropdown != NULL)
+    gtk_drop_down_set_selected (self->agent_dropdown, 0);
 
   af_list_head_set_limit (self->shown, FEED_FIRST_ROWS);
   gtk_filter_list_model_set_model (self->filtered, activity);
@@ -732,6 +847,10 @@ af_dashboard_page_set_has_agents (AfDashboardPage *self,
 {
   g_return_if_fail (AF_IS_DASHBOARD_PAGE (self));
 
+  if (has_agents)
+    ensure_content (self);
+  else
+    ensure_empty_page (self);
   gtk_stack_set_visible_child_name (self->stack, has_agents ? "content" : "empty");
 }
 
@@ -749,7 +868,8 @@ af_dashboard_page_set_agent_names (AfDashboardPage   *self,
   g_return_if_fail (AF_IS_DASHBOARD_PAGE (self));
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->agent_names));
-  gtk_drop_down_set_selected (self->agent_dropdown, 0);
+  if (self->agent_dropdown != NULL)
+    gtk_drop_down_set_selected (self->agent_dropdown, 0);
   gtk_string_list_splice (self->agent_names, 1, n - 1, names);
 }
 
@@ -759,6 +879,7 @@ af_dashboard_page_set_errors_only (AfDashboardPage *self,
 {
   g_return_if_fail (AF_IS_DASHBOARD_PAGE (self));
 
+  ensure_content (self);
   gtk_toggle_button_set_active (self->errors_button, errors_only);
 }
 
@@ -775,27 +896,14 @@ af_dashboard_page_set_metrics (AfDashboardPage *self,
                                double           success_rate,
                                guint            minutes_saved_week)
 {
-  g_autofree char *active = NULL;
-  g_autofree char *actions = NULL;
-  g_autofree char *success = NULL;
-  g_autofree char *saved = NULL;
-
   g_return_if_fail (AF_IS_DASHBOARD_PAGE (self));
 
-  active = g_strdup_printf ("%u", active_agents);
-  actions = g_strdup_printf ("%u", actions_today);
-  success = success_rate < 0 ? g_strdup ("—") : g_strdup_printf ("%.0f %%", success_rate * 100);
-  if (minutes_saved_week < 60)
-    /* Translators: time saved, in minutes */
-    saved = g_strdup_printf (_ ("%u min"), minutes_saved_week);
-  else
-    /* Translators: time saved, in hours and minutes */
-    saved = g_strdup_printf (_ ("%u h %02u min"), minutes_saved_week / 60, minutes_saved_week % 60);
-
-  gtk_label_set_label (self->active_value, active);
-  gtk_label_set_label (self->actions_value, actions);
-  gtk_label_set_label (self->success_value, success);
-  gtk_label_set_label (self->saved_value, saved);
+  self->have_metrics = TRUE;
+  self->active_agents = active_agents;
+  self->actions_today = actions_today;
+  self->success_rate = success_rate;
+  self->minutes_saved_week = minutes_saved_week;
+  apply_metrics (self);
 
   /* The tiles and the chart tell the same story at the same moment. */
   update_chart (self);
@@ -841,6 +949,8 @@ GtkWidget *
 af_dashboard_page_get_chart (AfDashboardPage *self)
 {
   g_return_val_if_fail (AF_IS_DASHBOARD_PAGE (self), NULL);
+
+  ensure_content (self);
   return GTK_WIDGET (self->chart);
 }
 
