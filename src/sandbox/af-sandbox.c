@@ -176,10 +176,23 @@ respond_truncated (SoupServerMessage *msg)
   g_io_stream_close (stream, NULL, NULL);
 }
 
+static void
+on_latency_disconnected_cb (SoupServerMessage *msg,
+                            gpointer           user_data)
+{
+  g_object_set_data (G_OBJECT (msg), "af-sandbox-disconnected", GINT_TO_POINTER (TRUE));
+}
+
 static gboolean
 on_latency_done_cb (gpointer user_data)
 {
-  soup_server_message_unpause (user_data);
+  SoupServerMessage *msg = user_data;
+
+  /* A client that gave up while the answer waited (its own timeout, a
+   * cancelled request) has closed the connection: nothing to resume. */
+  g_signal_handlers_disconnect_by_func (msg, on_latency_disconnected_cb, NULL);
+  if (g_object_get_data (G_OBJECT (msg), "af-sandbox-disconnected") == NULL)
+    soup_server_message_unpause (msg);
 
   return G_SOURCE_REMOVE;
 }
@@ -193,6 +206,7 @@ answer_later (SoupServerMessage *msg,
   g_autoptr (GSource) source = g_timeout_source_new (delay_ms);
 
   soup_server_message_pause (msg);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (on_latency_disconnected_cb), NULL);
   g_source_set_name (source, "[agentflow] sandbox latency");
   g_source_set_callback (source, on_latency_done_cb, g_object_ref (msg), g_object_unref);
   g_source_attach (source, g_main_context_get_thread_default ());
