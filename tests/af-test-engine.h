@@ -9,6 +9,7 @@
 
 #pragma once
 
+#include "af-database.h"
 #include "af-engine.h"
 #include "af-template.h"
 #include "af-test-wait.h"
@@ -94,4 +95,20 @@ af_test_approve (AfEngine *engine,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The first column of the first row of @sql (a count), 0 when it has no
+ * row. */
+G_GNUC_UNUSED static guint
+af_test_query_uint (AfDatabase *db,
+                    const char *sql)
+{
+  sqlite3_stmt *stmt = af_database_prepare (db, sql, NULL);
+  guint         n = 0;
+
+  g_assert_nonnull (stmt);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
 }

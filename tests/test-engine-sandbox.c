@@ -269,14 +269,7 @@ static guint
 query_uint (Fixture    *f,
             const char *sql)
 {
-  sqlite3_stmt *stmt = af_database_prepare (f->db, sql, NULL);
-  guint         n = 0;
-
-  g_assert_nonnull (stmt);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return af_test_query_uint (f->db, sql);
 }
 
 /* Posts done by @agent for today's agenda (the agenda and its warning
@@ -501,16 +494,7 @@ test_ai_model_per_agent (Fixture      *f,
 static guint
 count_cursors (Fixture *f)
 {
-  sqlite3_stmt *stmt = af_database_prepare (f->db,
-                                            "SELECT count (*) FROM sync_cursors WHERE service = 'gmail'"
-                                            " AND kind = 'historyId'",
-                                            NULL);
-  guint         n = 0;
-
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return query_uint (f, "SELECT count (*) FROM sync_cursors WHERE service = 'gmail' AND kind = 'historyId'");
 }
 
 static void

@@ -132,14 +132,7 @@ static guint
 query_uint (Fixture    *f,
             const char *sql)
 {
-  sqlite3_stmt *stmt = af_database_prepare (f->db, sql, NULL);
-  guint         n = 0;
-
-  g_assert_nonnull (stmt);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return af_test_query_uint (f->db, sql);
 }
 
 static char *
