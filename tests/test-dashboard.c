@@ -846,46 +846,66 @@ install_uri_handler (const char *dir)
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
 }
 
-/* The feed's timer is armed for the moment a row's relative time would
- * read differently, never sooner: the text really changes then, and not
- * a second before. */
+/* The feed's timer is armed for the moment a row's time would read
+ * differently, never sooner: the text really changes then, and not a
+ * second before; and that is a minute after "Just now", else a local
+ * midnight, so the timer does not tick every minute. (The days and the
+ * summer time at fixed times and zone: test-feed-time.c.) */
 static void
 test_relative_time_next_change (void)
 {
-  const gint64 t = 1700000000;
-  const gint64 cases[][2] = {
-    { 0, 60 }, /* "Just now" until a minute */
+  g_autoptr (GDateTime) noon = NULL;
+  g_autoptr (GDateTime) next_midnight = NULL;
+  gint64 t;
+  struct
+  {
+    gint64 age;
+    gint64 next; /* 0: never, 1: the next local midnight, else @t + next */
+  } cases[] = {
+    { 0, 60 }, /* "Just now" for a minute */
     { 59, 60 },
-    { 60, 120 }, /* "1 min ago" until 2 min */
-    { 5 * 60 + 30, 6 * 60 },
-    { 3599, 3600 },
-    { 3600, 7200 }, /* "1 h ago" until 2 h */
-    { 23 * 3600 + 1, 24 * 3600 },
-    { 24 * 3600, 48 * 3600 }, /* "Yesterday" until two days */
-    { 48 * 3600, -1 },        /* a date: never */
+    { 60, 1 }, /* "11:59" until midnight */
+    { 10 * 60, 1 },
+    { 3 * 3600, 1 },
+    { 24 * 3600, 1 },      /* "Yesterday" until midnight */
+    { 10 * 24 * 3600, 0 }, /* a date: never */
   };
+
+  {
+    /* Noon today, local time: the cases stay within the day. */
+    g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr (GDateTime) tomorrow = g_date_time_add_days (now, 1);
+
+    noon = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                  g_date_time_get_day_of_month (now), 12, 0, 0);
+    next_midnight = g_date_time_new_local (g_date_time_get_year (tomorrow), g_date_time_get_month (tomorrow),
+                                           g_date_time_get_day_of_month (tomorrow), 0, 0, 0);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      gint64           now = t + cases[i][0];
-      gint64           next = af_format_relative_time_next_change (t, now);
-      g_autofree char *before = af_format_relative_time (t, now);
+      gint64           now = g_date_time_to_unix (noon);
+      gint64           next;
+      g_autofree char *before = NULL;
 
-      if (cases[i][1] < 0)
+      t = now - cases[i].age;
+      next = af_format_feed_time_next_change (t, now);
+      before = af_format_feed_time (t, now);
+      if (cases[i].next == 0)
         {
           g_assert_cmpint (next, ==, 0);
           continue;
         }
-      g_assert_cmpint (next, ==, t + cases[i][1]);
+      g_assert_cmpint (next, ==, cases[i].next == 1 ? g_date_time_to_unix (next_midnight) : t + cases[i].next);
       {
-        g_autofree char *just_before = af_format_relative_time (t, next - 1);
-        g_autofree char *at = af_format_relative_time (t, next);
+        g_autofree char *just_before = af_format_feed_time (t, next - 1);
+        g_autofree char *at = af_format_feed_time (t, next);
 
         g_assert_cmpstr (just_before, ==, before);
         g_assert_cmpstr (at, !=, before);
       }
     }
-  g_assert_cmpint (af_format_relative_time_next_change (0, t), ==, 0);
+  g_assert_cmpint (af_format_feed_time_next_change (0, g_date_time_to_unix (noon)), ==, 0);
 }
 
 /* What "Open in Calendar" and "Open in Slack" open: the links the engine

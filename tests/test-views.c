@@ -349,14 +349,130 @@ test_dark (void)
   show_view ("dashboard");
 }
 
+/* What the feed shows for @item's time, told here the long way: "14:32"
+ * on the desktop's default 24-hour clock, "Yesterday" just after midnight. */
+static char *
+expected_time_of (GObject *item)
+{
+  gint64 t = 0;
+  g_autoptr (GDateTime) dt = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+
+  g_object_get (item, "timestamp", &t, NULL);
+  dt = g_date_time_new_from_unix_local (t);
+  if (g_date_time_get_day_of_year (dt) != g_date_time_get_day_of_year (now))
+    return g_strdup ("Yesterday");
+  return g_date_time_format (dt, "%H:%M");
+}
+
+/* The main context's source named @name, found by id (GLib numbers them
+ * from 1 up), or NULL. */
+static gboolean
+never_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static GSource *
+find_source_named (const char *name)
+{
+  guint last = g_idle_add (never_cb, NULL);
+
+  g_source_remove (last);
+  for (guint id = 1; id < last; id++)
+    {
+      GSource *source = g_main_context_find_source_by_id (NULL, id);
+
+      if (source != NULL && !g_source_is_destroyed (source) && g_strcmp0 (g_source_get_name (source), name) == 0)
+        return source;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  AfDashboardPage *page;
+  const char      *text;
+} TextWait;
+
+static gboolean
+inscription_mapped_cond (gpointer data)
+{
+  TextWait  *w = data;
+  GtkWidget *found = af_test_ui_find_widget (GTK_WIDGET (w->page), GTK_TYPE_INSCRIPTION, w->text);
+
+  return found != NULL && gtk_widget_get_mapped (found);
+}
+
+/* Rows from ten minutes ago read "14:32" until midnight: the page's one
+ * timer is armed for the next local midnight, not a minute away, and an
+ * idle app does not wake before then. A row that just arrived arms it for
+ * a minute on, when "Just now" gives way to its time. */
+static void
+test_dashboard_times_timer (void)
+{
+  AfWindow        *window = main_window ();
+  AfDashboardPage *page = AF_DASHBOARD_PAGE (af_window_get_page (window, "dashboard"));
+  g_autoptr (GListStore) store = g_list_store_new (TEST_TYPE_ITEM);
+  g_autoptr (TestItem) first = activity_item ("Email Assistant", "action-done", "Archived 2 newsletters", 10 * 60);
+  g_autofree char *first_text = expected_time_of (G_OBJECT (first));
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autoptr (GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (tomorrow),
+                                                          g_date_time_get_month (tomorrow),
+                                                          g_date_time_get_day_of_month (tomorrow), 0, 0, 0);
+  gint64   wall_to_monotonic = g_get_monotonic_time () - g_get_real_time ();
+  GSource *timer;
+  gint64   due;
+
+  /* The page comes back on screen with these rows (a timer armed for
+   * rows of an earlier test would have fired once, then re-armed). */
+  show_view ("integrations");
+  af_dashboard_page_set_has_agents (page, TRUE);
+  g_list_store_append (store, first);
+  append_item (store, activity_item ("Calendar Manager", "run-finished", "Posted today’s agenda", 12 * 60));
+  af_dashboard_page_set_activity (page, G_LIST_MODEL (store));
+  show_view ("dashboard");
+  af_test_ui_wait_until (inscription_mapped_cond, &(TextWait){ page, first_text }, 10000);
+
+  timer = find_source_named ("[agentflow] dashboard relative times");
+  g_assert_nonnull (timer);
+  due = g_source_get_ready_time (timer) - wall_to_monotonic;
+  g_test_message ("timer due in %" G_GINT64_FORMAT " s, midnight in %" G_GINT64_FORMAT " s",
+                  (due - g_get_real_time ()) / G_USEC_PER_SEC,
+                  g_date_time_to_unix (midnight) - g_get_real_time () / G_USEC_PER_SEC);
+  /* Armed for midnight (and 50 ms), give or take the clocks' drift. */
+  g_assert_cmpint (due, >=, g_date_time_to_unix (midnight) * G_USEC_PER_SEC - G_USEC_PER_SEC);
+  g_assert_cmpint (due, <=, g_date_time_to_unix (midnight) * G_USEC_PER_SEC + G_USEC_PER_SEC);
+
+  /* A new row: "Just now" for a minute, and the timer comes sooner. */
+  {
+    g_autoptr (TestItem) newest = activity_item ("Email Assistant", "action-done", "Labelled “Plans” as Work", 0);
+    gint64 then = 0;
+
+    g_object_get (newest, "timestamp", &then, NULL);
+    g_list_store_insert (store, 0, newest);
+    af_test_ui_wait_until (inscription_mapped_cond, &(TextWait){ page, "Just now" }, 10000);
+    timer = find_source_named ("[agentflow] dashboard relative times");
+    g_assert_nonnull (timer);
+    due = g_source_get_ready_time (timer) - wall_to_monotonic;
+    /* On the minute after "Just now" ends (rows seconds apart share it). */
+    g_assert_cmpint (due, >=, (then + 60) * G_USEC_PER_SEC - G_USEC_PER_SEC);
+    g_assert_cmpint (due, <=, ((then + 60 + 59) / 60 * 60) * G_USEC_PER_SEC + G_USEC_PER_SEC);
+  }
+  af_dashboard_page_set_activity (page, NULL);
+  af_dashboard_page_set_has_agents (page, FALSE);
+}
+
 static void
 test_dashboard_activity (void)
 {
   AfWindow        *window = main_window ();
   AfDashboardPage *page = AF_DASHBOARD_PAGE (af_window_get_page (window, "dashboard"));
   g_autoptr (GListStore) store = g_list_store_new (TEST_TYPE_ITEM);
-  GListModel *visible;
-  GtkWidget  *row;
+  g_autofree char *five_min_ago = NULL;
+  GListModel      *visible;
+  GtkWidget       *row;
 
   show_view ("dashboard");
   af_dashboard_page_set_has_agents (page, TRUE);
@@ -370,7 +486,12 @@ test_dashboard_activity (void)
   g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, "No Activity Yet"));
   g_assert_true (gtk_widget_get_mapped (af_test_ui_find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, "No Activity Yet")));
 
-  append_item (store, activity_item ("Email Assistant", "action-done", "Archived 3 newsletters", 5 * 60));
+  {
+    g_autoptr (TestItem) archived = activity_item ("Email Assistant", "action-done", "Archived 3 newsletters", 5 * 60);
+
+    five_min_ago = expected_time_of (G_OBJECT (archived));
+    g_list_store_append (store, archived);
+  }
   append_item (store, activity_item ("Email Assistant", "approval-pending", "Reply to Dana Wu waits for your approval", 40 * 60));
   append_item (store, activity_item ("Email Assistant", "action-failed", "Label “Invoice 2291” as Finance — failed: Gmail is offline", 2 * 3600));
   append_item (store, activity_item ("Calendar Manager", "run-finished", "Posted today’s agenda: 4 events, 1 conflict", 3 * 3600));
@@ -388,7 +509,8 @@ test_dashboard_activity (void)
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_get_mapped (row));
   g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_INSCRIPTION, "Just now"));
-  g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_INSCRIPTION, "5 min ago"));
+  /* Five minutes ago: the time of day, as GNOME Files shows it. */
+  g_assert_nonnull (af_test_ui_find_widget (GTK_WIDGET (page), GTK_TYPE_INSCRIPTION, five_min_ago));
   assert_rendered (GTK_WIDGET (window), "view-dashboard-activity");
 
   /* Errors only. */
@@ -1481,6 +1603,7 @@ main (int   argc,
   g_test_add_func ("/views/pages", test_pages);
   g_test_add_func ("/views/dark", test_dark);
   g_test_add_func ("/views/dashboard-activity", test_dashboard_activity);
+  g_test_add_func ("/views/dashboard-times-timer", test_dashboard_times_timer);
   g_test_add_func ("/views/approvals-badge", test_approvals_badge);
   g_test_add_func ("/views/integrations", test_integrations);
   g_test_add_func ("/views/fold", test_fold);

@@ -12,6 +12,7 @@
 #include "af-activity-row.h"
 #include "af-activity-text.h"
 #include "af-run-summary.h"
+#include "af-source.h"
 
 /* One entry of the activity feed. The row reads the entry through
  * properties, so any activity item with "agent-name", "kind", "summary"
@@ -138,104 +139,398 @@ af_activity_item_get_time (GObject *item)
   return 0;
 }
 
-/**
- * af_format_relative_time_next_change:
- *
- * Returns: when (unix time) the text af_format_relative_time() gives for
- * @unix_time changes next, as seen at @now; 0 if it never does (a date).
- */
-gint64
-af_format_relative_time_next_change (gint64 unix_time,
-                                     gint64 now)
-{
-  gint64 delta = now - unix_time;
+/* The desktop's clock format, read the way GNOME Files reads it
+ * (nautilus-date-utilities.c: org.gnome.desktop.interface clock-format,
+ * followed as it changes); 24-hour where that schema is not installed. */
+static GSettings *desktop_interface;
+static gboolean   desktop_12h;
 
-  if (unix_time <= 0)
-    return 0;
-  if (delta < 0)
-    return unix_time + 60;
-  if (delta < 60 * 60)
-    return unix_time + (delta / 60 + 1) * 60;
-  if (delta < 24 * 60 * 60)
-    return unix_time + (delta / 3600 + 1) * 3600;
-  if (delta < 2 * 24 * 60 * 60)
-    return unix_time + 2 * 24 * 60 * 60;
-  return 0;
+static void
+on_clock_format_changed_cb (GSettings  *settings,
+                            const char *key,
+                            gpointer    user_data)
+{
+  g_autofree char *format = g_settings_get_string (settings, "clock-format");
+
+  desktop_12h = g_strcmp0 (format, "12h") == 0;
 }
 
 /**
- * af_format_relative_time:
+ * af_feed_time_get_desktop_settings:
  *
- * Formats @unix_time as "Just now", "5 min ago", "3 h ago", "Yesterday" or a
+ * Returns: (nullable) (transfer none): the desktop's interface settings,
+ * whose "changed::clock-format" pages follow to show times again; %NULL
+ * when the schema is not installed
+ */
+GSettings *
+af_feed_time_get_desktop_settings (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+      g_autoptr (GSettingsSchema) schema = NULL;
+
+      if (source != NULL)
+        schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE);
+      if (schema != NULL && g_settings_schema_has_key (schema, "clock-format"))
+        {
+          desktop_interface = g_settings_new_full (schema, NULL, NULL);
+          g_signal_connect (desktop_interface, "changed::clock-format", G_CALLBACK (on_clock_format_changed_cb), NULL);
+          on_clock_format_changed_cb (desktop_interface, "clock-format", NULL);
+        }
+      g_once_init_leave (&once, 1);
+    }
+  return desktop_interface;
+}
+
+/**
+ * af_feed_time_get_clock_format:
+ *
+ * Returns: the desktop's clock format
+ */
+AfClockFormat
+af_feed_time_get_clock_format (void)
+{
+  (void)af_feed_time_get_desktop_settings ();
+  return desktop_12h ? AF_CLOCK_FORMAT_12H : AF_CLOCK_FORMAT_24H;
+}
+
+static char *
+format_clock (GDateTime    *dt,
+              AfClockFormat clock)
+{
+  if (clock == AF_CLOCK_FORMAT_12H)
+    /* Translators: a time of day on a 12-hour clock, "2:32 PM", see
+     * g_date_time_format() */
+    return g_date_time_format (dt, _ ("%-I:%M %p"));
+  /* Translators: a time of day on a 24-hour clock, "14:32", see
+   * g_date_time_format() */
+  return g_date_time_format (dt, _ ("%H:%M"));
+}
+
+static char *
+format_short_date (GDateTime *dt)
+{
+  /* Translators: a short date in the activity feed, see g_date_time_format() */
+  return g_date_time_format (dt, _ ("%b %-e"));
+}
+
+/* Calendar days from @earlier's local date to @later's. */
+static int
+days_between (GDateTime *earlier,
+              GDateTime *later)
+{
+  GDate a, b;
+
+  g_date_clear (&a, 1);
+  g_date_clear (&b, 1);
+  g_date_set_dmy (&a, g_date_time_get_day_of_month (earlier), g_date_time_get_month (earlier),
+                  g_date_time_get_year (earlier));
+  g_date_set_dmy (&b, g_date_time_get_day_of_month (later), g_date_time_get_month (later), g_date_time_get_year (later));
+  return g_date_days_between (&a, &b);
+}
+
+/* The local midnight that starts the day @days after @dt's: built from
+ * the date, never by adding 24 hours, so a day of 23 or 25 hours (a
+ * change to or from summer time) ends when the calendar says. Where the
+ * clocks skip midnight, GLib gives the first time of the day (01:00). */
+static gint64
+local_midnight (GDateTime *dt,
+                int        days)
+{
+  g_autoptr (GDateTime) midnight = NULL;
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, g_date_time_get_day_of_month (dt), g_date_time_get_month (dt), g_date_time_get_year (dt));
+  if (days >= 0)
+    g_date_add_days (&date, (guint)days);
+  else
+    g_date_subtract_days (&date, (guint)-days);
+  midnight = g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date), 0, 0, 0);
+  return midnight != NULL ? g_date_time_to_unix (midnight) : 0;
+}
+
+typedef enum
+{
+  FEED_NONE,
+  FEED_JUST_NOW,
+  FEED_TODAY,
+  FEED_YESTERDAY,
+  FEED_WEEKDAY,
+  FEED_DATE,
+} FeedDay;
+
+/* Which words a past time takes as seen at @now, the time in local time
+ * in @dt_out, and when (unix time) those words change in @next_out (0:
+ * never). A time a few seconds ahead (another machine's clock) is "Just
+ * now" too. */
+static FeedDay
+classify_past (gint64      unix_time,
+               gint64      now,
+               GDateTime **dt_out,
+               gint64     *next_out)
+{
+  g_autoptr (GDateTime) today = NULL;
+  int days;
+
+  *next_out = 0;
+  if (unix_time <= 0)
+    return FEED_NONE;
+  if (now - unix_time < 60)
+    {
+      *next_out = unix_time + 60;
+      return FEED_JUST_NOW;
+    }
+
+  *dt_out = g_date_time_new_from_unix_local (unix_time);
+  today = g_date_time_new_from_unix_local (now);
+  if (*dt_out == NULL || today == NULL)
+    return FEED_NONE;
+  days = days_between (*dt_out, today);
+  if (days <= 0)
+    {
+      *next_out = local_midnight (today, 1);
+      return FEED_TODAY;
+    }
+  if (days == 1)
+    {
+      *next_out = local_midnight (today, 1);
+      return FEED_YESTERDAY;
+    }
+  if (days < 7)
+    {
+      /* "Tuesday" until a week has gone by, when another Tuesday would
+       * read the same. */
+      *next_out = local_midnight (*dt_out, 7);
+      return FEED_WEEKDAY;
+    }
+  return FEED_DATE;
+}
+
+/**
+ * af_format_feed_time_next_change:
+ *
+ * Returns: when (unix time) the text af_format_feed_time() and
+ * af_format_last_run() give for @unix_time change next, as seen at @now:
+ * a minute after "Just now", then only at a local midnight; 0 if never (a
+ * date).
+ */
+gint64
+af_format_feed_time_next_change (gint64 unix_time,
+                                 gint64 now)
+{
+  g_autoptr (GDateTime) dt = NULL;
+  gint64 next;
+
+  (void)classify_past (unix_time, now, &dt, &next);
+  return next;
+}
+
+/**
+ * af_format_feed_time_full:
+ *
+ * Formats @unix_time as "Just now", the time of day ("14:32", or "2:32 PM"
+ * with @clock 12-hour), "Yesterday", a weekday within the week or a short
  * date, as seen at @now.
  */
 char *
-af_format_relative_time (gint64 unix_time,
-                         gint64 now)
+af_format_feed_time_full (gint64        unix_time,
+                          gint64        now,
+                          AfClockFormat clock)
 {
-  gint64 delta = now - unix_time;
+  g_autoptr (GDateTime) dt = NULL;
+  gint64 next;
 
+  switch (classify_past (unix_time, now, &dt, &next))
+    {
+    case FEED_JUST_NOW:
+      return g_strdup (_ ("Just now"));
+    case FEED_TODAY:
+      return format_clock (dt, clock);
+    case FEED_YESTERDAY:
+      return g_strdup (_ ("Yesterday"));
+    case FEED_WEEKDAY:
+      return g_date_time_format (dt, "%A");
+    case FEED_DATE:
+      return format_short_date (dt);
+    case FEED_NONE:
+    default:
+      return g_strdup ("");
+    }
+}
+
+/**
+ * af_format_feed_time:
+ *
+ * af_format_feed_time_full() on the desktop's clock format.
+ */
+char *
+af_format_feed_time (gint64 unix_time,
+                     gint64 now)
+{
+  return af_format_feed_time_full (unix_time, now, af_feed_time_get_clock_format ());
+}
+
+/**
+ * af_format_last_run_full:
+ *
+ * Formats when an agent last ran: "Last run just now", "Last run at
+ * 14:32", "Last run yesterday", "Last run Tuesday" or "Last run Mar 3", as
+ * seen at @now. Changes when af_format_feed_time_next_change() says.
+ */
+char *
+af_format_last_run_full (gint64        unix_time,
+                         gint64        now,
+                         AfClockFormat clock)
+{
+  g_autoptr (GDateTime) dt = NULL;
+  g_autofree char *part = NULL;
+  gint64           next;
+
+  switch (classify_past (unix_time, now, &dt, &next))
+    {
+    case FEED_JUST_NOW:
+      /* Translators: when an agent last ran, in its row on the Agents page */
+      return g_strdup (_ ("Last run just now"));
+    case FEED_TODAY:
+      part = format_clock (dt, clock);
+      /* Translators: when an agent last ran: %s is a time of day today,
+       * "Last run at 14:32" */
+      return g_strdup_printf (_ ("Last run at %s"), part);
+    case FEED_YESTERDAY:
+      /* Translators: when an agent last ran */
+      return g_strdup (_ ("Last run yesterday"));
+    case FEED_WEEKDAY:
+      part = g_date_time_format (dt, "%A");
+      /* Translators: when an agent last ran: %s is a weekday within the
+       * last week, "Last run Tuesday" */
+      return g_strdup_printf (C_ ("weekday", "Last run %s"), part);
+    case FEED_DATE:
+      part = format_short_date (dt);
+      /* Translators: when an agent last ran: %s is a short date, "Last
+       * run Mar 3" */
+      return g_strdup_printf (C_ ("date", "Last run %s"), part);
+    case FEED_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * af_format_last_run:
+ *
+ * af_format_last_run_full() on the desktop's clock format; %NULL when the
+ * agent never ran.
+ */
+char *
+af_format_last_run (gint64 unix_time,
+                    gint64 now)
+{
+  return af_format_last_run_full (unix_time, now, af_feed_time_get_clock_format ());
+}
+
+/**
+ * af_format_upcoming_time_full:
+ *
+ * Formats a time to come as "today at 07:22", "tomorrow at 07:22", a
+ * weekday within the week, or a date, as seen at @now, the time of day on
+ * @clock. @next_change is set to when (unix time) the text changes: the
+ * local midnight at which the day reads differently (0: never).
+ */
+char *
+af_format_upcoming_time_full (gint64        unix_time,
+                              gint64        now,
+                              AfClockFormat clock,
+                              gint64       *next_change)
+{
+  g_autoptr (GDateTime) dt = NULL;
+  g_autoptr (GDateTime) today = NULL;
+  g_autofree char *clock_text = NULL;
+  g_autofree char *day = NULL;
+  int              days;
+
+  if (next_change != NULL)
+    *next_change = 0;
   if (unix_time <= 0)
     return g_strdup ("");
-  if (delta < 60)
-    return g_strdup (_ ("Just now"));
-  if (delta < 60 * 60)
-    return g_strdup_printf (ngettext ("%d min ago", "%d min ago", (int)(delta / 60)),
-                            (int)(delta / 60));
-  if (delta < 24 * 60 * 60)
-    return g_strdup_printf (ngettext ("%d h ago", "%d h ago", (int)(delta / 3600)),
-                            (int)(delta / 3600));
-  if (delta < 2 * 24 * 60 * 60)
-    return g_strdup (_ ("Yesterday"));
+  dt = g_date_time_new_from_unix_local (unix_time);
+  today = g_date_time_new_from_unix_local (now);
+  if (dt == NULL || today == NULL)
+    return g_strdup ("");
+  days = days_between (today, dt);
+  /* "today at" turns into a date at midnight, "tomorrow" into "today"; a
+   * weekday becomes "tomorrow" the day before, a date a weekday six days
+   * before. */
+  if (next_change != NULL && days >= 0)
+    *next_change = local_midnight (dt, days == 0 ? 1 : days == 1 ? 0
+                                                   : days < 7    ? -1
+                                                                 : -6);
+  clock_text = format_clock (dt, clock);
 
-  {
-    g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local (unix_time);
-
-    /* Translators: a short date in the activity feed, see g_date_time_format() */
-    return g_date_time_format (dt, _ ("%b %-e"));
-  }
+  if (days == 0)
+    /* Translators: a time later today */
+    return g_strdup_printf (_ ("today at %s"), clock_text);
+  if (days == 1)
+    /* Translators: a time tomorrow */
+    return g_strdup_printf (_ ("tomorrow at %s"), clock_text);
+  day = days > 1 && days < 7 ? g_date_time_format (dt, "%A") : format_short_date (dt);
+  /* Translators: a day (a weekday within the coming week, else a short
+   * date), then a time of day: "Tuesday at 07:22", "Mar 3 at 07:22" */
+  return g_strdup_printf (_ ("%s at %s"), day, clock_text);
 }
 
 /**
  * af_format_upcoming_time:
  *
- * Formats a time to come as "today at 07:22", "tomorrow at 07:22", a
- * weekday within the week, or a date, as seen at @now.
+ * af_format_upcoming_time_full() on the desktop's clock format.
  */
 char *
-af_format_upcoming_time (gint64 unix_time,
-                         gint64 now)
+af_format_upcoming_time (gint64  unix_time,
+                         gint64  now,
+                         gint64 *next_change)
 {
-  g_autoptr (GDateTime) dt = NULL;
-  g_autoptr (GDateTime) today = NULL;
-  g_autofree char *clock = NULL;
-  int              days;
+  return af_format_upcoming_time_full (unix_time, now, af_feed_time_get_clock_format (), next_change);
+}
 
-  if (unix_time <= 0)
-    return g_strdup ("");
-  dt = g_date_time_new_from_unix_local (unix_time);
-  {
-    g_autoptr (GDateTime) n = g_date_time_new_from_unix_local (now);
+/**
+ * af_feed_time_arm:
+ * @tick_id: (inout): the page's timer, 0 when none
+ * @armed_for: (inout): the unix time it is armed for, 0 when none
+ * @next: when a text on screen changes next (unix time), 0 for never
+ *
+ * Arms a page's one timer for the earliest change of the texts it shows,
+ * keeping one armed sooner: a page with nothing that changes has no timer,
+ * and one with a row of 10 minutes ago wakes at midnight, not every
+ * minute. The callback clears both and notes the changes again.
+ */
+void
+af_feed_time_arm (guint      *tick_id,
+                  gint64     *armed_for,
+                  gint64      next,
+                  const char *name,
+                  GSourceFunc func,
+                  gpointer    data)
+{
+  gint64 delay_ms;
 
-    today = g_date_time_new_local (g_date_time_get_year (n), g_date_time_get_month (n), g_date_time_get_day_of_month (n),
-                                   0, 0, 0);
-  }
-  days = (int)(g_date_time_difference (dt, today) / G_TIME_SPAN_DAY);
-  if (g_date_time_difference (dt, today) < 0)
-    days = -1;
-  clock = g_date_time_format (dt, "%H:%M");
+  g_return_if_fail (tick_id != NULL && armed_for != NULL);
 
-  if (days == 0)
-    /* Translators: a time later today */
-    return g_strdup_printf (_ ("today at %s"), clock);
-  if (days == 1)
-    /* Translators: a time tomorrow */
-    return g_strdup_printf (_ ("tomorrow at %s"), clock);
-  if (days > 1 && days < 7)
-    /* Translators: a time within the coming week, see g_date_time_format() */
-    return g_date_time_format (dt, _ ("%A at %H:%M"));
-  /* Translators: a time further away, see g_date_time_format() */
-  return g_date_time_format (dt, _ ("%b %-e at %H:%M"));
+  /* Rows logged seconds apart leave "Just now" seconds apart: one tick on
+   * the minute of the wall clock serves all that change within it, instead
+   * of one wakeup and one redraw per row. Midnights fall on the minute. */
+  if (next > 0)
+    next = (next + 59) / 60 * 60;
+  if (next <= 0 || (*armed_for > 0 && next >= *armed_for))
+    return;
+
+  *armed_for = next;
+  g_clear_handle_id (tick_id, g_source_remove);
+  /* A little late rather than early: at the tick, the text has changed. */
+  delay_ms = MAX (0, next * 1000 - g_get_real_time () / 1000) + 50;
+  *tick_id = af_timeout_add_named ((guint)MIN (delay_ms, G_MAXUINT), name, func, data);
 }
 
 static void
@@ -411,7 +706,8 @@ af_activity_row_unbind (AfActivityRow *self)
 /**
  * af_activity_row_update_time:
  *
- * Refreshes the relative time ("5 min ago") without reading the item again.
+ * Refreshes the time ("Just now", "14:32", "Yesterday") without reading the
+ * item again.
  *
  * Returns: when (unix time) the text changes next, 0 if never
  */
@@ -423,11 +719,11 @@ af_activity_row_update_time (AfActivityRow *self)
 
   g_return_val_if_fail (AF_IS_ACTIVITY_ROW (self), 0);
 
-  text = af_format_relative_time (self->time, now);
+  text = af_format_feed_time (self->time, now);
   if (g_strcmp0 (gtk_inscription_get_text (self->time_label), text) != 0)
     gtk_inscription_set_text (self->time_label, text);
 
-  return af_format_relative_time_next_change (self->time, now);
+  return af_format_feed_time_next_change (self->time, now);
 }
 
 const char *

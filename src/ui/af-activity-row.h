@@ -30,11 +30,39 @@ char       *af_activity_item_dup_string (GObject    *item,
 gint64      af_activity_item_get_time (GObject *item);
 gint64      af_activity_item_get_int64 (GObject    *item,
                                         const char *property);
-char       *af_format_upcoming_time (gint64 unix_time,
-                                     gint64 now);
-gint64      af_format_relative_time_next_change (gint64 unix_time,
-                                                 gint64 now);
-char       *af_format_relative_time (gint64 unix_time,
-                                     gint64 now);
+
+typedef enum
+{
+  AF_CLOCK_FORMAT_24H,
+  AF_CLOCK_FORMAT_12H,
+} AfClockFormat;
+
+GSettings    *af_feed_time_get_desktop_settings (void);
+AfClockFormat af_feed_time_get_clock_format (void);
+char         *af_format_feed_time (gint64 unix_time,
+                                   gint64 now);
+char         *af_format_feed_time_full (gint64        unix_time,
+                                        gint64        now,
+                                        AfClockFormat clock);
+gint64        af_format_feed_time_next_change (gint64 unix_time,
+                                               gint64 now);
+char         *af_format_last_run (gint64 unix_time,
+                                  gint64 now);
+char         *af_format_last_run_full (gint64        unix_time,
+                                       gint64        now,
+                                       AfClockFormat clock);
+char         *af_format_upcoming_time (gint64  unix_time,
+                                       gint64  now,
+                                       gint64 *next_change);
+char         *af_format_upcoming_time_full (gint64        unix_time,
+                                            gint64        now,
+                                            AfClockFormat clock,
+                                            gint64       *next_change);
+void          af_feed_time_arm (guint      *tick_id,
+                                gint64     *armed_for,
+                                gint64      next,
+                                const char *name,
+                                GSourceFunc func,
+                                gpointer    data);
 
 G_END_DECLS

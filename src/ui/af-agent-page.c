@@ -27,6 +27,7 @@ struct _AfAgentPage
   AfActivityModel  *activity;
   AfMetricsHistory *history;
   guint             tick_id;
+  gint64            next_change; /* unix time a text on screen changes */
 
   /* Template widgets */
   GtkWidget    *child;
@@ -58,6 +59,20 @@ static const struct
   { "slack.read", N_ ("read Slack") },
   { "slack.post", N_ ("post to Slack") },
 };
+
+static gboolean on_tick_cb (gpointer user_data);
+
+/* The next run ("today at 07:22") and the rows' times ("14:32",
+ * "Yesterday") change rarely: one timer for the page, armed for the first
+ * change on screen, none while no text would change. */
+static void
+note_next_change (AfAgentPage *self,
+                  gint64       next)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    af_feed_time_arm (&self->tick_id, &self->next_change, next, "[agentflow] agent page relative times", on_tick_cb,
+                      self);
+}
 
 static const char *
 service_title (const char *service)
@@ -126,8 +141,14 @@ update_glance (AfAgentPage *self)
   else if (af_agent_get_state (self->agent) == AF_AGENT_STATE_NEEDS_ATTENTION)
     next = g_strdup (_ ("Not until a connection is fixed"));
   else if (next_run > 0)
-    next = af_format_upcoming_time (next_run > G_GINT64_CONSTANT (100000000000) ? next_run / G_USEC_PER_SEC : next_run,
-                                    g_get_real_time () / G_USEC_PER_SEC);
+    {
+      gint64 changes = 0;
+
+      next = af_format_upcoming_time (next_run > G_GINT64_CONSTANT (100000000000) ? next_run / G_USEC_PER_SEC
+                                                                                  : next_run,
+                                      g_get_real_time () / G_USEC_PER_SEC, &changes);
+      note_next_change (self, changes);
+    }
   else
     next = g_strdup (_ ("Not scheduled"));
   adw_action_row_set_subtitle (self->next_run_row, next);
@@ -213,13 +234,15 @@ update (AfAgentPage *self)
   update_chart (self);
 }
 
-/* The next run ("today at 07:22") and the rows' relative times move on
- * with the clock; once a minute is enough for both. */
+/* A text on screen reads differently now: the next run and the rows on
+ * screen are shown again, which arms the timer for the next change. */
 static gboolean
 on_tick_cb (gpointer user_data)
 {
   AfAgentPage *self = user_data;
 
+  self->tick_id = 0;
+  self->next_change = 0;
   if (self->agent != NULL)
     update_glance (self);
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); row != NULL;
@@ -228,9 +251,26 @@ on_tick_cb (gpointer user_data)
       GtkWidget *child = gtk_widget_get_first_child (row);
 
       if (AF_IS_ACTIVITY_ROW (child) && gtk_widget_get_mapped (child))
-        (void)af_activity_row_update_time (AF_ACTIVITY_ROW (child));
+        note_next_change (self, af_activity_row_update_time (AF_ACTIVITY_ROW (child)));
     }
-  return G_SOURCE_CONTINUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The desktop switched between a 24- and a 12-hour clock. */
+static void
+on_clock_format_changed_cb (AfAgentPage *self)
+{
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    on_tick_cb (self);
+}
+
+/* A row coming on screen catches up and arms the timer. */
+static void
+on_row_map_cb (AfActivityRow *row,
+               AfAgentPage   *self)
+{
+  note_next_change (self, af_activity_row_update_time (row));
 }
 
 static void
@@ -258,8 +298,7 @@ af_agent_page_map (GtkWidget *widget)
   AfAgentPage *self = AF_AGENT_PAGE (widget);
 
   GTK_WIDGET_CLASS (af_agent_page_parent_class)->map (widget);
-  if (self->tick_id == 0)
-    self->tick_id = af_timeout_add_seconds_named (60, "[agentflow] agent page relative times", on_tick_cb, self);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   on_tick_cb (self);
 }
 
@@ -269,6 +308,7 @@ af_agent_page_unmap (GtkWidget *widget)
   AfAgentPage *self = AF_AGENT_PAGE (widget);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  self->next_change = 0;
   GTK_WIDGET_CLASS (af_agent_page_parent_class)->unmap (widget);
 }
 
@@ -277,7 +317,10 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      gpointer                  user_data)
 {
-  gtk_list_item_set_child (list_item, af_activity_row_new ());
+  GtkWidget *row = af_activity_row_new ();
+
+  g_signal_connect_object (row, "map", G_CALLBACK (on_row_map_cb), user_data, 0);
+  gtk_list_item_set_child (list_item, row);
 }
 
 static void
@@ -290,6 +333,8 @@ on_factory_bind_cb (GtkSignalListItemFactory *factory,
   af_activity_row_bind (row, gtk_list_item_get_item (list_item));
   /* The page is the agent's: its name on every row says nothing. */
   af_activity_row_set_agent_name (row, NULL);
+  if (gtk_widget_get_mapped (GTK_WIDGET (row)))
+    note_next_change (self, af_activity_row_update_time (row));
 }
 
 static void
@@ -353,6 +398,9 @@ af_agent_page_init (AfAgentPage *self)
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
+  if (af_feed_time_get_desktop_settings () != NULL)
+    g_signal_connect_object (af_feed_time_get_desktop_settings (), "changed::clock-format",
+                             G_CALLBACK (on_clock_format_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**

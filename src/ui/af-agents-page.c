@@ -27,7 +27,8 @@ struct _AfAgentsPage
   GtkStack    *stack;
   GtkListView *list_view;
 
-  guint tick_id;
+  guint  tick_id;
+  gint64 next_change; /* unix time a row on screen changes its text */
 };
 
 G_DEFINE_FINAL_TYPE (AfAgentsPage, af_agents_page, GTK_TYPE_WIDGET)
@@ -44,6 +45,9 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+static gboolean on_tick_cb (gpointer user_data);
+static void     on_box_map_cb (GtkWidget *box);
 
 static void
 update_visible (AfAgentsPage *self)
@@ -190,19 +194,33 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
   gtk_accessible_update_property (GTK_ACCESSIBLE (more), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("More Actions"), -1);
   gtk_box_append (GTK_BOX (box), more);
 
+  g_signal_connect (box, "map", G_CALLBACK (on_box_map_cb), NULL);
   gtk_list_item_set_child (list_item, box);
 }
 
-static char *
-format_time (gint64 t)
+static gint64
+to_unix (gint64 t)
 {
-  if (t <= 0)
-    return NULL;
-  if (t > G_GINT64_CONSTANT (100000000000))
-    t /= G_USEC_PER_SEC;
-  if (t > g_get_real_time () / G_USEC_PER_SEC)
-    return af_format_upcoming_time (t, g_get_real_time () / G_USEC_PER_SEC);
-  return af_format_relative_time (t, g_get_real_time () / G_USEC_PER_SEC);
+  return t > G_GINT64_CONSTANT (100000000000) ? t / G_USEC_PER_SEC : t;
+}
+
+/* "Last run at 14:32" and "Next run tomorrow at 07:00" change rarely:
+ * one timer for the page, armed for the moment the first row on screen
+ * would read differently, none while no text would change. */
+static void
+note_next_change (AfAgentsPage *self,
+                  gint64        next)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    af_feed_time_arm (&self->tick_id, &self->next_change, next, "[agentflow] agents relative times", on_tick_cb, self);
+}
+
+static gint64
+earliest (gint64 a,
+          gint64 b)
+{
+  return a <= 0 ? b : b <= 0 ? a
+                             : MIN (a, b);
 }
 
 static void
@@ -215,8 +233,12 @@ update_row (GtkWidget *box,
   g_autofree char *text = af_activity_item_dup_string (item, "name");
   g_autofree char *status = af_activity_item_dup_string (item, "status-text");
   g_autofree char *reason = af_activity_item_dup_string (item, "state-reason");
-  g_autofree char *last = format_time (af_activity_item_get_int64 (item, "last-run"));
-  g_autofree char *next = format_time (af_activity_item_get_int64 (item, "next-run"));
+  gint64           now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64           last_run = to_unix (af_activity_item_get_int64 (item, "last-run"));
+  gint64           next_run = to_unix (af_activity_item_get_int64 (item, "next-run"));
+  gint64           changes = 0;
+  g_autofree char *last = af_format_last_run (last_run, now);
+  g_autofree char *next = NULL;
   int              state = (int)af_activity_item_get_int64 (item, "state");
   g_autoptr (GString) line = g_string_new (status);
 
@@ -253,10 +275,19 @@ update_row (GtkWidget *box,
       if (state == 2 && reason != NULL)
         g_string_append_printf (line, ": %s", reason);
       if (last != NULL)
-        /* Translators: "Last run 5 min ago" */
-        g_string_append_printf (line, " · %s %s", _ ("Last run"), last);
-      if (next != NULL && state == 0)
-        g_string_append_printf (line, " · %s %s", _ ("Next run"), next);
+        {
+          g_string_append_printf (line, " · %s", last);
+          changes = af_format_feed_time_next_change (last_run, now);
+        }
+      if (next_run > 0 && state == 0)
+        {
+          gint64 next_changes = 0;
+
+          next = af_format_upcoming_time (next_run, now, &next_changes);
+          /* Translators: "Next run tomorrow at 07:00" */
+          g_string_append_printf (line, " · %s %s", _ ("Next run"), next);
+          changes = earliest (changes, next_changes);
+        }
     }
   {
     AfAgentsPage *self = AF_AGENTS_PAGE (gtk_widget_get_ancestor (box, AF_TYPE_AGENTS_PAGE));
@@ -275,6 +306,29 @@ update_row (GtkWidget *box,
   gtk_switch_set_active (GTK_SWITCH (toggle), state != 1);
   gtk_switch_set_state (GTK_SWITCH (toggle), state != 1);
   g_object_set_data (G_OBJECT (toggle), "binding", GINT_TO_POINTER (FALSE));
+
+  /* Kept for when the row comes on screen (see on_box_map_cb). */
+  g_object_set_data_full (G_OBJECT (box), "changes", g_memdup2 (&changes, sizeof changes), g_free);
+  if (changes > 0 && gtk_widget_get_mapped (box) && page_of (box) != NULL)
+    note_next_change (page_of (box), changes);
+}
+
+/* Only rows on screen arm the page's timer: a list view keeps more rows
+ * than it shows. One coming on screen catches up if its text went out of
+ * date meanwhile, and arms the timer for its next change otherwise. */
+static void
+on_box_map_cb (GtkWidget *box)
+{
+  GObject      *item = g_object_get_data (G_OBJECT (box), "item");
+  gint64       *changes = g_object_get_data (G_OBJECT (box), "changes");
+  AfAgentsPage *self = page_of (box);
+
+  if (item == NULL || changes == NULL || *changes <= 0 || self == NULL)
+    return;
+  if (*changes <= g_get_real_time () / G_USEC_PER_SEC)
+    update_row (box, item);
+  else
+    note_next_change (self, *changes);
 }
 
 /* The engine changes an agent in place (paused, ran, needs attention). */
@@ -320,14 +374,16 @@ on_list_view_activate_cb (AfAgentsPage *self,
     g_signal_emit (self, signals[SIGNAL_OPEN], 0, item);
 }
 
-/* "Last run 5 min ago" moves on with the clock: once a minute, the rows
- * on screen are read again (a label given the text it has does not
- * redraw). */
+/* A text on screen reads differently now ("Last run yesterday" after
+ * midnight): the rows on screen are read again (a label given the text it
+ * has does not redraw), which arms the timer for the next change. */
 static gboolean
 on_tick_cb (gpointer user_data)
 {
   AfAgentsPage *self = user_data;
 
+  self->tick_id = 0;
+  self->next_change = 0;
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
@@ -337,7 +393,16 @@ on_tick_cb (gpointer user_data)
       if (item != NULL && gtk_widget_get_mapped (box))
         update_row (box, item);
     }
-  return G_SOURCE_CONTINUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The desktop switched between a 24- and a 12-hour clock. */
+static void
+on_clock_format_changed_cb (AfAgentsPage *self)
+{
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    on_tick_cb (self);
 }
 
 static void
@@ -346,8 +411,9 @@ af_agents_page_map (GtkWidget *widget)
   AfAgentsPage *self = AF_AGENTS_PAGE (widget);
 
   GTK_WIDGET_CLASS (af_agents_page_parent_class)->map (widget);
+  /* Rows on screen catch up and arm the timer. */
   if (self->tick_id == 0)
-    self->tick_id = af_timeout_add_seconds_named (60, "[agentflow] agents relative times", on_tick_cb, self);
+    on_tick_cb (self);
 }
 
 static void
@@ -356,6 +422,7 @@ af_agents_page_unmap (GtkWidget *widget)
   AfAgentsPage *self = AF_AGENTS_PAGE (widget);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  self->next_change = 0;
   GTK_WIDGET_CLASS (af_agents_page_parent_class)->unmap (widget);
 }
 
@@ -429,6 +496,9 @@ af_agents_page_init (AfAgentsPage *self)
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
   af_a11y_tab_leaves (GTK_WIDGET (self->list_view));
+  if (af_feed_time_get_desktop_settings () != NULL)
+    g_signal_connect_object (af_feed_time_get_desktop_settings (), "changed::clock-format",
+                             G_CALLBACK (on_clock_format_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**

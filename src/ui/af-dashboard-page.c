@@ -94,30 +94,27 @@ static guint signals[N_SIGNALS];
 
 static gboolean on_tick_cb (gpointer user_data);
 
-/* Relative times ("5 min ago") change slowly: one timer for the page,
- * armed for the moment the first row on screen would read differently
- * (nothing wakes the app while no text would change), refreshes only the
- * rows on screen, without reading their items again. */
+/* The rows' times ("Just now", "14:32", "Yesterday") change rarely: one
+ * timer for the page, armed for the moment the first row on screen would
+ * read differently (a minute after "Just now", else a midnight; nothing
+ * wakes the app while no text would change), refreshes only the rows on
+ * screen, without reading their items again. */
 static void
 note_next_change (AfDashboardPage *self,
                   gint64           next)
 {
-  gint64 delay_ms;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    af_feed_time_arm (&self->tick_id, &self->next_change, next, "[agentflow] dashboard relative times", on_tick_cb,
+                      self);
+}
 
-  /* Rows logged seconds apart change seconds apart: one tick on the
-   * minute of the wall clock serves all that change within it (a time
-   * reads at most a minute behind, as "5 min ago" at 5 min 40 s already
-   * does), instead of one wakeup and one redraw per row. */
-  if (next > 0)
-    next = (next + 59) / 60 * 60;
-  if (next <= 0 || (self->next_change > 0 && next >= self->next_change) ||
-      !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return;
-
-  self->next_change = next;
+/* The desktop switched between a 24- and a 12-hour clock. */
+static void
+on_clock_format_changed_cb (AfDashboardPage *self)
+{
   g_clear_handle_id (&self->tick_id, g_source_remove);
-  delay_ms = MAX (0, next * 1000 - g_get_real_time () / 1000) + 50;
-  self->tick_id = af_timeout_add_named ((guint)MIN (delay_ms, G_MAXUINT), "[agentflow] dashboard relative times", on_tick_cb, self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    on_tick_cb (self);
 }
 
 static const char *
@@ -599,8 +596,9 @@ af_dashboard_page_class_init (AfDashboardPageClass *klass)
   /**
    * AfDashboardPage::tick:
    *
-   * Emitted every half minute while the page is shown, so rows refresh
-   * their relative times.
+   * Emitted while the page is shown when a row's time may read
+   * differently ("Just now" a minute on, a new day), so rows on screen
+   * refresh it.
    */
   signals[SIGNAL_TICK] = g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -788,6 +786,9 @@ af_dashboard_page_init (AfDashboardPage *self)
   self->shown = af_list_head_new (G_LIST_MODEL (self->filtered), FEED_FIRST_ROWS);
   self->selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   self->at_top = TRUE;
+  if (af_feed_time_get_desktop_settings () != NULL)
+    g_signal_connect_object (af_feed_time_get_desktop_settings (), "changed::clock-format",
+                             G_CALLBACK (on_clock_format_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**
