@@ -260,6 +260,113 @@ test_header_actions (void)
   af_engine_shutdown (engine);
 }
 
+/* A label under @root whose text contains @part, or NULL. */
+static GtkWidget *
+find_label_containing (GtkWidget  *root,
+                       const char *part)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), part) != NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_containing (child, part);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *part;
+} LabelWait;
+
+static gboolean
+label_mapped_cond (gpointer data)
+{
+  LabelWait *w = data;
+  GtkWidget *found = find_label_containing (w->root, w->part);
+
+  return found != NULL && gtk_widget_get_mapped (found);
+}
+
+static gboolean
+never_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* The main context's source named @name, found by id, or NULL. */
+static GSource *
+find_source_named (const char *name)
+{
+  guint last = g_idle_add (never_cb, NULL);
+
+  g_source_remove (last);
+  for (guint id = 1; id < last; id++)
+    {
+      GSource *source = g_main_context_find_source_by_id (NULL, id);
+
+      if (source != NULL && !g_source_is_destroyed (source) && g_strcmp0 (g_source_get_name (source), name) == 0)
+        return source;
+    }
+  return NULL;
+}
+
+/* "Last run at 14:32" on the Agents page, for a run ten minutes ago: the
+ * text holds until midnight, and so the page's timer waits for the next
+ * local midnight (the next runs read "today at", "tomorrow at" until then
+ * too), not a minute. */
+static void
+test_last_run_times (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfEngine) engine = af_engine_new_for_sandbox (&error);
+  AfWindow   *window = main_window ();
+  GListModel *agents;
+  gint64      ran = g_get_real_time () / G_USEC_PER_SEC - 600;
+  g_autoptr (GDateTime) ran_dt = g_date_time_new_from_unix_local (ran);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autoptr (GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (tomorrow),
+                                                          g_date_time_get_month (tomorrow),
+                                                          g_date_time_get_day_of_month (tomorrow), 0, 0, 0);
+  g_autofree char *clock = g_date_time_format (ran_dt, "%H:%M");
+  g_autofree char *expected = g_date_time_get_day_of_year (ran_dt) == g_date_time_get_day_of_year (now)
+                                  ? g_strdup_printf ("Last run at %s", clock)
+                                  : g_strdup ("Last run yesterday");
+  GSource         *timer;
+  gint64           due;
+
+  g_assert_no_error (error);
+  g_assert_true (af_engine_start (engine, &error));
+  agents = af_engine_get_agents (engine);
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr (AfAgent) agent = g_list_model_get_item (agents, i);
+
+      af_agent_set_last_run (agent, ran);
+    }
+  af_window_set_engine (window, engine);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "agents");
+  af_test_ui_wait_until (label_mapped_cond, &(LabelWait){ af_window_get_page (window, "agents"), expected }, 5000);
+  g_assert_null (find_label_containing (af_window_get_page (window, "agents"), " min ago"));
+
+  timer = find_source_named ("[agentflow] agents relative times");
+  g_assert_nonnull (timer);
+  due = g_source_get_ready_time (timer) - g_get_monotonic_time () + g_get_real_time ();
+  g_test_message ("timer due in %" G_GINT64_FORMAT " s, midnight in %" G_GINT64_FORMAT " s",
+                  (due - g_get_real_time ()) / G_USEC_PER_SEC,
+                  g_date_time_to_unix (midnight) - g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_cmpint (due, >=, g_date_time_to_unix (midnight) * G_USEC_PER_SEC - G_USEC_PER_SEC);
+  g_assert_cmpint (due, <=, g_date_time_to_unix (midnight) * G_USEC_PER_SEC + G_USEC_PER_SEC);
+
+  af_window_set_engine (window, NULL);
+  af_engine_shutdown (engine);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -285,6 +392,7 @@ main (int   argc,
   af_window_set_account_manager (main_window (), NULL);
 
   g_test_add_func ("/agent-page/header-actions", test_header_actions);
+  g_test_add_func ("/agent-page/last-run-times", test_last_run_times);
 
   ret = g_test_run ();
 

@@ -518,6 +518,9 @@ af_agents_page_set_model (AfAgentsPage *self,
     return;
   if (self->agents != NULL)
     g_signal_handlers_disconnect_by_func (self->agents, update_visible, self);
+  /* The new rows arm the timer for their own times. */
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  self->next_change = 0;
   g_set_object (&self->agents, agents);
   if (agents != NULL)
     {
