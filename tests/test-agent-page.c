@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "af-activity-row.h"
 #include "af-agent-editor.h"
 #include "af-application.h"
 #include "af-engine.h"
@@ -356,7 +357,7 @@ test_last_run_times (void)
 
   timer = find_source_named ("[agentflow] agents relative times");
   g_assert_nonnull (timer);
-  due = g_source_get_ready_time (timer) - g_get_monotonic_time () + g_get_real_time ();
+  due = af_feed_time_source_get_due (timer);
   g_test_message ("timer due in %" G_GINT64_FORMAT " s, midnight in %" G_GINT64_FORMAT " s",
                   (due - g_get_real_time ()) / G_USEC_PER_SEC,
                   g_date_time_to_unix (midnight) - g_get_real_time () / G_USEC_PER_SEC);

@@ -235,6 +235,64 @@ test_upcoming (void)
     }
 }
 
+static gboolean
+on_tick_cb (gpointer user_data)
+{
+  guint *fired = user_data;
+
+  (*fired)++;
+  return G_SOURCE_REMOVE;
+}
+
+static GSource *
+source_of (guint id)
+{
+  GSource *source = g_main_context_find_source_by_id (NULL, id);
+
+  g_assert_nonnull (source);
+  return source;
+}
+
+/* A page's one timer: armed for the earliest change it shows, on the
+ * minute, by the wall clock; kept when a later change is noted; none for
+ * "never"; and it fires once its time has come. */
+static void
+test_arm (void)
+{
+  const gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const gint64 hour = (now + 3600 + 59) / 60 * 60;
+  guint        tick_id = 0;
+  gint64       armed_for = 0;
+  guint        fired = 0;
+
+  af_feed_time_arm (&tick_id, &armed_for, 0, "[test] times", on_tick_cb, &fired);
+  g_assert_cmpuint (tick_id, ==, 0);
+
+  af_feed_time_arm (&tick_id, &armed_for, now + 3600, "[test] times", on_tick_cb, &fired);
+  g_assert_cmpuint (tick_id, !=, 0);
+  g_assert_cmpint (armed_for, ==, hour);
+  g_assert_cmpstr (g_source_get_name (source_of (tick_id)), ==, "[test] times");
+  /* A little after the minute: the text has changed by then. */
+  g_assert_cmpint (af_feed_time_source_get_due (source_of (tick_id)), ==, hour * G_USEC_PER_SEC + 50000);
+
+  /* A later change keeps the timer; an earlier one moves it. */
+  af_feed_time_arm (&tick_id, &armed_for, now + 7200, "[test] times", on_tick_cb, &fired);
+  g_assert_cmpint (armed_for, ==, hour);
+  af_feed_time_arm (&tick_id, &armed_for, now + 600, "[test] times", on_tick_cb, &fired);
+  g_assert_cmpint (armed_for, ==, (now + 600 + 59) / 60 * 60);
+  g_assert_cmpint (af_feed_time_source_get_due (source_of (tick_id)), ==, armed_for * G_USEC_PER_SEC + 50000);
+  g_clear_handle_id (&tick_id, g_source_remove);
+  g_assert_cmpuint (fired, ==, 0);
+
+  /* A time already gone: it fires at once, and once. */
+  armed_for = 0;
+  af_feed_time_arm (&tick_id, &armed_for, now - 120, "[test] times", on_tick_cb, &fired);
+  while (fired == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fired, ==, 1);
+  g_assert_null (g_main_context_find_source_by_id (NULL, tick_id));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -250,6 +308,7 @@ main (int   argc,
   g_test_add_func ("/feed-time/desktop-clock-format", test_desktop_clock_format);
   g_test_add_func ("/feed-time/last-run", test_last_run);
   g_test_add_func ("/feed-time/upcoming", test_upcoming);
+  g_test_add_func ("/feed-time/arm", test_arm);
 
   return g_test_run ();
 }

@@ -8,11 +8,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#ifdef __linux__
+#include <sys/timerfd.h>
+#include <unistd.h>
+#endif
 
 #include "af-activity-row.h"
 #include "af-activity-text.h"
 #include "af-run-summary.h"
-#include "af-source.h"
 
 /* One entry of the activity feed. The row reads the entry through
  * properties, so any activity item with "agent-name", "kind", "summary"
@@ -495,6 +498,99 @@ af_format_upcoming_time (gint64  unix_time,
   return af_format_upcoming_time_full (unix_time, now, af_feed_time_get_clock_format (), next_change);
 }
 
+/* A one-shot timer for a time of the wall clock. A GLib timeout counts
+ * monotonic time, which stops while the machine sleeps: one armed at 22:00
+ * for midnight would fire at 10:00 after a night suspended, the feed saying
+ * "21:30" instead of "Yesterday" until then. A realtime timerfd fires at
+ * the wall clock's midnight, and at once when the clock is set
+ * (TFD_TIMER_CANCEL_ON_SET), as gnome-desktop's GnomeWallClock does; a
+ * timeout where there is none. */
+typedef struct
+{
+  GSource source;
+  gint64  due; /* unix time, µs */
+  int     fd;
+} WallSource;
+
+static gboolean
+wall_source_dispatch (GSource    *source,
+                      GSourceFunc callback,
+                      gpointer    user_data)
+{
+  if (callback != NULL)
+    (void)callback (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wall_source_finalize (GSource *source)
+{
+#ifdef __linux__
+  WallSource *self = (WallSource *)source;
+
+  if (self->fd >= 0)
+    close (self->fd);
+#endif
+}
+
+static GSourceFuncs wall_source_funcs = {
+  NULL,
+  NULL,
+  wall_source_dispatch,
+  wall_source_finalize,
+  NULL,
+  NULL,
+};
+
+static guint
+wall_timeout_add (gint64      due,
+                  const char *name,
+                  GSourceFunc func,
+                  gpointer    data)
+{
+  WallSource *self = (WallSource *)g_source_new (&wall_source_funcs, sizeof (WallSource));
+  guint       id;
+
+  self->due = due;
+  self->fd = -1;
+#ifdef __linux__
+  self->fd = timerfd_create (CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+  if (self->fd >= 0)
+    {
+      struct itimerspec spec = { { 0, 0 }, { (time_t)(due / G_USEC_PER_SEC), (long)(due % G_USEC_PER_SEC) * 1000 } };
+
+      if (timerfd_settime (self->fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec, NULL) == 0)
+        g_source_add_unix_fd (&self->source, self->fd, G_IO_IN);
+      else
+        {
+          close (self->fd);
+          self->fd = -1;
+        }
+    }
+#endif
+  if (self->fd < 0)
+    g_source_set_ready_time (&self->source, g_get_monotonic_time () + MAX (0, due - g_get_real_time ()));
+  g_source_set_static_name (&self->source, name);
+  g_source_set_callback (&self->source, func, data, NULL);
+  id = g_source_attach (&self->source, NULL);
+  g_source_unref (&self->source);
+  return id;
+}
+
+/**
+ * af_feed_time_source_get_due:
+ *
+ * Returns: when (unix time, µs) a timer of af_feed_time_arm() fires, -1
+ * for another source
+ */
+gint64
+af_feed_time_source_get_due (GSource *source)
+{
+  g_return_val_if_fail (source != NULL, -1);
+
+  return source->source_funcs == &wall_source_funcs ? ((WallSource *)source)->due : -1;
+}
+
 /**
  * af_feed_time_arm:
  * @tick_id: (inout): the page's timer, 0 when none
@@ -504,7 +600,8 @@ af_format_upcoming_time (gint64  unix_time,
  * Arms a page's one timer for the earliest change of the texts it shows,
  * keeping one armed sooner: a page with nothing that changes has no timer,
  * and one with a row of 10 minutes ago wakes at midnight, not every
- * minute. The callback clears both and notes the changes again.
+ * minute. The timer fires once, when the wall clock says, even after the
+ * machine slept; the callback clears both and notes the changes again.
  */
 void
 af_feed_time_arm (guint      *tick_id,
@@ -514,8 +611,6 @@ af_feed_time_arm (guint      *tick_id,
                   GSourceFunc func,
                   gpointer    data)
 {
-  gint64 delay_ms;
-
   g_return_if_fail (tick_id != NULL && armed_for != NULL);
 
   /* Rows logged seconds apart leave "Just now" seconds apart: one tick on
@@ -529,8 +624,7 @@ af_feed_time_arm (guint      *tick_id,
   *armed_for = next;
   g_clear_handle_id (tick_id, g_source_remove);
   /* A little late rather than early: at the tick, the text has changed. */
-  delay_ms = MAX (0, next * 1000 - g_get_real_time () / 1000) + 50;
-  *tick_id = af_timeout_add_named ((guint)MIN (delay_ms, G_MAXUINT), name, func, data);
+  *tick_id = wall_timeout_add (next * G_USEC_PER_SEC + 50 * 1000, name, func, data);
 }
 
 static void

@@ -58,6 +58,7 @@ char         *af_format_upcoming_time_full (gint64        unix_time,
                                             gint64        now,
                                             AfClockFormat clock,
                                             gint64       *next_change);
+gint64        af_feed_time_source_get_due (GSource *source);
 void          af_feed_time_arm (guint      *tick_id,
                                 gint64     *armed_for,
                                 gint64      next,
