@@ -460,6 +460,23 @@ test_dashboard_times_timer (void)
     g_assert_cmpint (due, >=, (then + 60) * G_USEC_PER_SEC - G_USEC_PER_SEC);
     g_assert_cmpint (due, <=, ((then + 60 + 59) / 60 * 60) * G_USEC_PER_SEC + G_USEC_PER_SEC);
   }
+
+  /* The desktop switches to a 12-hour clock: the rows on screen follow. */
+  if (af_feed_time_get_desktop_settings () != NULL && g_strcmp0 (first_text, "Yesterday") != 0)
+    {
+      GSettings *desktop = af_feed_time_get_desktop_settings ();
+      gint64     t = 0;
+      g_autoptr (GDateTime) dt = NULL;
+      g_autofree char *h12 = NULL;
+
+      g_object_get (first, "timestamp", &t, NULL);
+      dt = g_date_time_new_from_unix_local (t);
+      h12 = g_date_time_format (dt, "%-I:%M %p");
+      g_assert_true (g_settings_set_string (desktop, "clock-format", "12h"));
+      af_test_ui_wait_until (inscription_mapped_cond, &(TextWait){ page, h12 }, 10000);
+      g_assert_true (g_settings_set_string (desktop, "clock-format", "24h"));
+      af_test_ui_wait_until (inscription_mapped_cond, &(TextWait){ page, first_text }, 10000);
+    }
   af_dashboard_page_set_activity (page, NULL);
   af_dashboard_page_set_has_agents (page, FALSE);
 }

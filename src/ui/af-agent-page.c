@@ -11,7 +11,6 @@
 
 #include <adwaita.h>
 
-#include "af-source.h"
 #include "af-activity-details.h"
 #include "af-activity-row.h"
 #include "af-agent-page.h"

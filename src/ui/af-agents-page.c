@@ -10,7 +10,6 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "af-source.h"
 #include "af-activity-row.h"
 #include "af-agents-page.h"
 #include "af-a11y.h"
