@@ -237,6 +237,9 @@ test_main_menu (void)
   GtkWidget         *button = find_by_tooltip (GTK_WIDGET (window), "Main Menu");
   GtkWidget         *popover;
 
+  /* Both buttons of the sidebar's header bar are on screen, with their
+   * tooltips. */
+  g_assert_true (gtk_widget_get_mapped (find_by_tooltip (GTK_WIDGET (window), "New Agent (Ctrl+N)")));
   g_assert_true (GTK_IS_MENU_BUTTON (button));
   g_assert_true (gtk_menu_button_get_primary (GTK_MENU_BUTTON (button)));
   g_assert_true (gtk_widget_get_mapped (button));

@@ -45,6 +45,7 @@ struct _AfWindow
   AdwWindowTitle  *content_title;
   AdwHeaderBar    *content_header_bar;
   AdwWindowTitle  *sidebar_title;
+  GtkWidget       *new_agent_button;
   GtkMenuButton   *primary_menu_button;
   GMenuModel      *primary_menu;
   GtkStack        *stack;

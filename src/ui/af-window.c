@@ -569,6 +569,7 @@ af_window_class_init (AfWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfWindow, approvals_badge);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, new_agent_button);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, stack);
@@ -606,6 +607,9 @@ af_window_init (AfWindow *self)
 
   af_a11y_name_toasts (self->toast_overlay);
   gtk_menu_button_set_create_popup_func (self->primary_menu_button, on_create_primary_menu_cb, self, NULL);
+  /* Hidden in the template while their tooltips were set (af-window.ui). */
+  gtk_widget_set_visible (self->new_agent_button, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->primary_menu_button), TRUE);
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   on_stack_visible_child_cb (self);
   on_leaflet_folded_cb (self);
