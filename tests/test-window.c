@@ -171,6 +171,100 @@ test_about (void)
   gtk_window_destroy (about);
 }
 
+/* A menu model's items are GtkModelButtons; the one showing @label. */
+static GtkWidget *
+find_menu_item (GtkWidget  *root,
+                const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      g_autofree char *text = NULL;
+      GtkWidget       *found;
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkModelButton"))
+        {
+          GtkWidget *shown = af_test_ui_find_widget (child, GTK_TYPE_LABEL, NULL);
+
+          g_object_get (child, "text", &text, NULL);
+          if (g_strcmp0 (text, label) == 0 || (shown != NULL && g_strcmp0 (gtk_label_get_label (GTK_LABEL (shown)), label) == 0))
+            return child;
+        }
+      if ((found = find_menu_item (child, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_by_tooltip (GtkWidget  *root,
+                 const char *tooltip)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+menu_open_cond (gpointer data)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (data);
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+static gboolean
+menu_closed_cond (gpointer data)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (data);
+
+  return popover == NULL || !gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+/* The main menu opens, as a click or F10 opens it, with every item, and
+ * its items work; it opens again after that. */
+static void
+test_main_menu (void)
+{
+  static const char *items[] = { "_Preferences", "_Keyboard Shortcuts", "_About AgentFlow", "_Quit" };
+  AfWindow          *window = main_window ();
+  GtkWidget         *button = find_by_tooltip (GTK_WIDGET (window), "Main Menu");
+  GtkWidget         *popover;
+
+  /* Both buttons of the sidebar's header bar are on screen, with their
+   * tooltips. */
+  g_assert_true (gtk_widget_get_mapped (find_by_tooltip (GTK_WIDGET (window), "New Agent (Ctrl+N)")));
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  g_assert_true (gtk_menu_button_get_primary (GTK_MENU_BUTTON (button)));
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  for (guint round = 0; round < 2; round++)
+    {
+      gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+      af_test_ui_wait_until (menu_open_cond, button, 5000);
+      popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+      for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+        if (find_menu_item (popover, items[i]) == NULL)
+          g_error ("No “%s” in the main menu", items[i]);
+      if (round == 0)
+        {
+          g_assert_true (gtk_widget_activate (find_menu_item (popover, "_About AgentFlow")));
+          af_test_ui_wait_until (toplevel_of_type_cond, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000);
+          gtk_window_destroy (find_toplevel_of_type (ADW_TYPE_ABOUT_WINDOW));
+        }
+      else
+        gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+      af_test_ui_wait_until (menu_closed_cond, button, 5000);
+    }
+}
+
 static void
 test_preferences_style (void)
 {
@@ -446,6 +540,7 @@ main (int   argc,
   g_test_add_func ("/window/accels", test_accels);
   g_test_add_func ("/window/keyboard-shortcuts", test_keyboard_shortcuts);
   g_test_add_func ("/window/about", test_about);
+  g_test_add_func ("/window/main-menu", test_main_menu);
   g_test_add_func ("/window/preferences-style", test_preferences_style);
   g_test_add_func ("/window/preferences-auth0", test_preferences_auth0);
   g_test_add_func ("/window/new-agent-dialog", test_new_agent_dialog);

@@ -499,6 +499,9 @@ af_window_update_agent_actions (AfWindow *self)
   AfAgent *agent = self->agent_page != NULL ? af_agent_page_get_agent (self->agent_page) : NULL;
   gboolean paused = agent != NULL && af_agent_get_state (agent) == AF_AGENT_STATE_PAUSED;
 
+  /* Built with the agent page. */
+  if (self->agent_pause_button == NULL)
+    return;
   gtk_button_set_label (self->agent_pause_button, paused ? _ ("_Resume") : _ ("_Pause"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->agent_pause_button),
                                paused ? _ ("Run this agent on its schedule again")

@@ -12,9 +12,9 @@
 #include "af-window-private.h"
 
 /* The window opens on the dashboard; its other pages (Agents, Approvals,
- * Integrations and an agent's page) are built the first time they are
- * shown or asked for, so that the first frame does not wait for widgets
- * nobody sees yet. Until a page exists, what the window would have told it
+ * Integrations and an agent's page with its header bar actions) are built
+ * the first time they are shown or asked for, so that the first frame
+ * does not wait for widgets nobody sees yet. Until a page exists, what the window would have told it
  * waits here and is handed over when it is built: the account states,
  * the sandbox, the accounts service, the Auth0 tenant and the engine. */
 
@@ -104,9 +104,22 @@ build_integrations_page (AfWindow *self)
   g_hash_table_remove_all (self->service_states);
 }
 
+/* The agent page's actions (menu, Pause or Resume, Run Now, Edit) go in
+ * the content header bar, shown with the page. */
+static void
+build_agent_actions (AfWindow *self)
+{
+  g_autoptr (GtkBuilder) builder = gtk_builder_new_from_resource ("/org/agentflow/App/ui/af-window-agent-actions.ui");
+
+  self->agent_actions = GTK_WIDGET (gtk_builder_get_object (builder, "agent_actions"));
+  self->agent_pause_button = GTK_BUTTON (gtk_builder_get_object (builder, "agent_pause_button"));
+  adw_header_bar_pack_end (self->content_header_bar, self->agent_actions);
+}
+
 static void
 build_agent_page (AfWindow *self)
 {
+  build_agent_actions (self);
   self->agent_page = g_object_new (AF_TYPE_AGENT_PAGE, NULL);
   self->agent_stack_page = gtk_stack_add_titled (self->stack, GTK_WIDGET (self->agent_page), "agent", _ ("Agent"));
   af_window_bind_agent_page_to_engine (self);
@@ -241,6 +254,9 @@ af_window_pages_dispose (AfWindow *self)
   self->integrations_page = NULL;
   self->agent_page = NULL;
   self->agent_stack_page = NULL;
+  /* The header bar (a template child) owns them. */
+  self->agent_actions = NULL;
+  self->agent_pause_button = NULL;
 }
 
 void

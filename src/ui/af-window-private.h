@@ -43,12 +43,14 @@ struct _AfWindow
   GtkListBox      *sidebar_list;
   GtkLabel        *approvals_badge;
   AdwWindowTitle  *content_title;
+  AdwHeaderBar    *content_header_bar;
   AdwWindowTitle  *sidebar_title;
+  GtkWidget       *new_agent_button;
+  GtkMenuButton   *primary_menu_button;
+  GMenuModel      *primary_menu;
   GtkStack        *stack;
   AfDashboardPage *dashboard_page;
   GtkWidget       *back_button;
-  GtkWidget       *agent_actions;
-  GtkButton       *agent_pause_button;
 
   /* The other pages, %NULL until first shown or asked for
    * (af-window-pages.c), and what waits for them until then. */
@@ -57,6 +59,8 @@ struct _AfWindow
   AfIntegrationsPage *integrations_page;
   AfAgentPage        *agent_page;
   GtkStackPage       *agent_stack_page;
+  GtkWidget          *agent_actions; /* in the content header bar, with the agent page */
+  GtkButton          *agent_pause_button;
   GHashTable         *service_states; /* service → its state for Integrations */
   char               *auth0_domain;
   char               *auth0_client_id;

@@ -436,6 +436,18 @@ on_show_help_overlay_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (overlay));
 }
 
+/* The main menu's popover is built the first time it opens (a click, F10),
+ * not with the window before its first frame. */
+static void
+on_create_primary_menu_cb (GtkMenuButton *button,
+                           gpointer       user_data)
+{
+  AfWindow *self = user_data;
+
+  gtk_menu_button_set_create_popup_func (button, NULL, NULL, NULL);
+  gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 static void
 save_window_state (AfWindow *self)
 {
@@ -557,10 +569,12 @@ af_window_class_init (AfWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AfWindow, approvals_badge);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, new_agent_button);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, dashboard_page);
-  gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_actions);
-  gtk_widget_class_bind_template_child (widget_class, AfWindow, agent_pause_button);
+  gtk_widget_class_bind_template_child (widget_class, AfWindow, content_header_bar);
   gtk_widget_class_bind_template_child (widget_class, AfWindow, back_button);
   gtk_widget_class_bind_template_callback (widget_class, on_stack_visible_child_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
@@ -592,6 +606,10 @@ af_window_init (AfWindow *self)
   af_application_startup_mark ("window-template");
 
   af_a11y_name_toasts (self->toast_overlay);
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, on_create_primary_menu_cb, self, NULL);
+  /* Hidden in the template while their tooltips were set (af-window.ui). */
+  gtk_widget_set_visible (self->new_agent_button, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->primary_menu_button), TRUE);
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   on_stack_visible_child_cb (self);
   on_leaflet_folded_cb (self);
