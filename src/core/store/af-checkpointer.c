@@ -44,10 +44,11 @@ struct _AfCheckpointer
   /* Shared with the thread, under @lock */
   char    *path;
   GMutex   lock;
-  GCond    cond;
-  GThread *thread;  /* started by the first request */
-  gboolean wanted;  /* a checkpoint was asked for since the last began */
-  gboolean running; /* one is under way */
+  GCond    cond;      /* for the thread: a request, or quit */
+  GCond    idle_cond; /* for the writer: the checkpoint under way ended */
+  GThread *thread;    /* started by the first request */
+  gboolean wanted;    /* a checkpoint was asked for since the last began */
+  gboolean running;   /* one is under way */
   gboolean quit;
   guint    n_done;
   guint    log_id;      /* changes each time the log starts over */
@@ -103,6 +104,7 @@ checkpoint_thread (gpointer data)
 
       g_mutex_lock (&self->lock);
       self->running = FALSE;
+      g_cond_broadcast (&self->idle_cond);
       if (rc == SQLITE_OK)
         {
           self->n_done++;
@@ -178,8 +180,21 @@ on_wal_commit_cb (gpointer    data,
   if (n_frames < CHECKPOINT_PAGES)
     return SQLITE_OK;
 
-  if (n_frames >= AF_DATABASE_WAL_MAX_PAGES ||
-      (n_frames >= CHECKPOINT_HANDOFF_PAGES && copied_all_but (self, n_frames, added)))
+  if (n_frames >= AF_DATABASE_WAL_MAX_PAGES)
+    {
+      /* The thread fell behind. Its checkpoint under way would make this
+       * one fail (busy), and the log grow on: it ends first (its frames
+       * are not copied twice), and no other begins, this one copies the
+       * rest. */
+      g_mutex_lock (&self->lock);
+      self->wanted = FALSE;
+      while (self->running)
+        g_cond_wait (&self->idle_cond, &self->lock);
+      g_mutex_unlock (&self->lock);
+      if (sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) == SQLITE_OK)
+        self->n_by_commit++;
+    }
+  else if (n_frames >= CHECKPOINT_HANDOFF_PAGES && copied_all_but (self, n_frames, added))
     {
       if (sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) == SQLITE_OK)
         self->n_by_commit++;
@@ -212,6 +227,7 @@ af_checkpointer_new (sqlite3    *db,
   self->path = g_strdup (path);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  g_cond_init (&self->idle_cond);
   self->db = db;
   sqlite3_wal_hook (db, on_wal_commit_cb, self);
   return self;
@@ -262,6 +278,7 @@ af_checkpointer_free (AfCheckpointer *self)
 
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
+  g_cond_clear (&self->idle_cond);
   g_free (self->path);
   g_free (self);
 }

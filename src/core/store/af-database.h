@@ -12,9 +12,10 @@ G_BEGIN_DECLS
 
 #define AF_TYPE_DATABASE (af_database_get_type ())
 
-/* The write-ahead log never holds more pages than this, plus those of
- * the transaction that took it past: a commit then checkpoints it. */
-#define AF_DATABASE_WAL_MAX_PAGES 8000
+/* The write-ahead log never holds more pages than this (12 MiB of 4 KiB
+ * pages), plus those of the transaction that took it past: that commit
+ * then copies what the checkpoint thread has not copied yet. */
+#define AF_DATABASE_WAL_MAX_PAGES 3000
 
 /* The page cache of a connection that is not writing, in KiB. */
 #define AF_DATABASE_IDLE_CACHE_KIB 512
