@@ -12,6 +12,14 @@ G_BEGIN_DECLS
 
 #define AF_TYPE_DATABASE (af_database_get_type ())
 
+/* The write-ahead log never holds more pages than this (12 MiB of 4 KiB
+ * pages), plus those of the transaction that took it past: that commit
+ * then copies what the checkpoint thread has not copied yet. */
+#define AF_DATABASE_WAL_MAX_PAGES 3000
+
+/* The page cache of a connection that is not writing, in KiB. */
+#define AF_DATABASE_IDLE_CACHE_KIB 512
+
 G_DECLARE_FINAL_TYPE (AfDatabase, af_database, AF, DATABASE, GObject)
 
 AfDatabase   *af_database_open (const char *path,
@@ -20,6 +28,9 @@ const char   *af_database_get_path (AfDatabase *self);
 sqlite3      *af_database_get_handle (AfDatabase *self);
 int           af_database_get_schema_version (AfDatabase *self);
 int           af_database_get_latest_version (void);
+guint         af_database_get_checkpoints (AfDatabase *self,
+                                           guint      *by_commit);
+int           af_database_get_cache_kib (AfDatabase *self);
 gboolean      af_database_exec (AfDatabase *self,
                                 const char *sql,
                                 GError    **error);
