@@ -34,25 +34,38 @@ af_run_group_free (AfRunGroup *g)
   g_free (g);
 }
 
+static void
+drop_group (AfRun      *run,
+            AfRunGroup *g)
+{
+  AfEngine *self = run->engine;
+
+  for (guint i = 0; i < g->planned->len; i++)
+    {
+      AfPlanned *p = g_ptr_array_index (g->planned, i);
+
+      g_hash_table_remove (self->inflight, p->key);
+      af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_PENDING, NULL, NULL);
+    }
+}
+
 /* A run that ends early (cancelled, an error) with actions still waiting
  * for their batch: never started, so back to "pending" for a later run or
  * the next start. */
 void
 af_run_drop_groups (AfRun *run)
 {
-  AfEngine      *self = run->engine;
   GHashTableIter iter;
   AfRunGroup    *g;
 
+  while ((g = g_queue_pop_head (run->ready)) != NULL)
+    {
+      drop_group (run, g);
+      af_run_group_free (g);
+    }
   g_hash_table_iter_init (&iter, run->groups);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&g))
-    for (guint i = 0; i < g->planned->len; i++)
-      {
-        AfPlanned *p = g_ptr_array_index (g->planned, i);
-
-        g_hash_table_remove (self->inflight, p->key);
-        af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_PENDING, NULL, NULL);
-      }
+    drop_group (run, g);
   g_hash_table_remove_all (run->groups);
 }
 
@@ -153,10 +166,14 @@ on_batch_cb (GObject      *source,
   g_free (batch->action);
   g_free (batch);
   run->n_batches--;
+  /* A full batch that waited for this one goes. */
+  if (run->finish_outcome == NULL && run->write_error == NULL)
+    af_run_send_ready (run);
   if (run->finish_outcome != NULL)
     {
-      /* The run ended meanwhile: it finishes once the last batch is back. */
-      if (run->n_batches == 0)
+      /* The run ended meanwhile: it finishes once the last batch (and
+       * its fetch) is back. */
+      if (run->n_batches == 0 && !run->fetching)
         {
           g_autoptr (GError) finish_error = g_steal_pointer (&run->finish_error);
 
@@ -261,31 +278,62 @@ af_run_add_to_group (AfRun     *run,
   return g->planned->len < AF_EXECUTOR_BATCH_MAX ? NULL : g;
 }
 
-/* Sends every batch still filling; %TRUE when a batch is in flight. */
+/* Sends the full batches that wait, while fewer than
+ * AF_RUN_BATCHES_IN_FLIGHT are out; %FALSE when one could not be
+ * recorded (the run's write_error). */
+gboolean
+af_run_send_ready (AfRun *run)
+{
+  while (run->n_batches < AF_RUN_BATCHES_IN_FLIGHT && run->write_error == NULL && !g_queue_is_empty (run->ready))
+    {
+      AfRunGroup *g = g_queue_pop_head (run->ready);
+      gboolean    sent = af_run_send_group (run, g);
+
+      af_run_group_free (g);
+      if (!sent)
+        return FALSE;
+    }
+  return run->write_error == NULL;
+}
+
+static void
+send_or_hold (AfRun      *run,
+              AfRunGroup *g)
+{
+  if (g->planned->len > 0 && run->write_error == NULL)
+    af_run_send_group (run, g);
+  else if (g->planned->len > 0)
+    {
+      /* Not sent: back to "pending" for a later run. */
+      for (guint i = 0; i < g->planned->len; i++)
+        {
+          AfPlanned  *p = g_ptr_array_index (g->planned, i);
+          const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+
+          g_hash_table_remove (run->engine->inflight, p->key);
+          af_run_hold_item (run, item_id);
+          settle_item (run, item_id);
+        }
+    }
+}
+
+/* Sends every batch still waiting or filling; %TRUE when a batch is in
+ * flight. */
 gboolean
 af_run_send_groups (AfRun *run)
 {
   GHashTableIter iter;
   AfRunGroup    *g;
 
+  while ((g = g_queue_pop_head (run->ready)) != NULL)
+    {
+      send_or_hold (run, g);
+      af_run_group_free (g);
+    }
   g_hash_table_iter_init (&iter, run->groups);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&g))
     {
-      if (g->planned->len > 0 && run->write_error == NULL)
-        af_run_send_group (run, g);
-      else if (g->planned->len > 0)
-        {
-          /* Not sent: back to "pending" for a later run. */
-          for (guint i = 0; i < g->planned->len; i++)
-            {
-              AfPlanned  *p = g_ptr_array_index (g->planned, i);
-              const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
-
-              g_hash_table_remove (run->engine->inflight, p->key);
-              af_run_hold_item (run, item_id);
-              settle_item (run, item_id);
-            }
-        }
+      send_or_hold (run, g);
       g_hash_table_iter_remove (&iter);
     }
   return run->n_batches > 0;
