@@ -26,6 +26,8 @@
 void
 af_planned_free (AfPlanned *p)
 {
+  if (p == NULL)
+    return;
   g_free (p->action);
   g_clear_pointer (&p->params, json_object_unref);
   g_clear_pointer (&p->item, json_object_unref);
@@ -40,6 +42,9 @@ run_free (AfRun *run)
   g_clear_pointer (&run->groups, g_hash_table_unref);
   if (run->ready != NULL)
     g_queue_free_full (run->ready, (GDestroyNotify)af_run_group_free);
+  /* Never while batches are recorded: the run waits for them. */
+  g_assert (run->record_id == 0);
+  g_clear_pointer (&run->recording, g_queue_free);
   g_clear_pointer (&run->unsettled, g_hash_table_unref);
   g_clear_pointer (&run->seen_later, g_hash_table_unref);
   g_clear_pointer (&run->failed_items, g_hash_table_unref);
@@ -761,6 +766,7 @@ af_run_new (AfEngine     *self,
   run->done_by_action = json_object_new ();
   run->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)af_run_group_free);
   run->ready = g_queue_new ();
+  run->recording = g_queue_new ();
   run->unsettled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->seen_later = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->failed_items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
