@@ -312,8 +312,8 @@ AfRunGroup *
 af_run_add_to_group (AfRun     *run,
                      AfPlanned *p)
 {
-  g_autofree char *params = af_engine_json_to_text (p->params);
-  g_autofree char *group_key = g_strconcat (p->action, "\n", params, NULL);
+  g_autofree char *params = p->params_text != NULL ? NULL : af_engine_json_to_text (p->params);
+  g_autofree char *group_key = g_strconcat (p->action, "\n", p->params_text != NULL ? p->params_text : params, NULL);
   const char      *item_id = json_object_get_string_member_with_default (p->item, "id", "");
   AfRunGroup      *g = g_hash_table_lookup (run->groups, group_key);
 

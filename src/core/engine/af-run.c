@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "af-action-text.h"
 #include "af-error.h"
@@ -33,6 +34,7 @@ af_planned_free (AfPlanned *p)
   g_clear_pointer (&p->item, json_object_unref);
   g_free (p->rule);
   g_free (p->key);
+  g_free (p->params_text);
   g_free (p);
 }
 
@@ -40,6 +42,7 @@ static void
 run_free (AfRun *run)
 {
   g_clear_pointer (&run->groups, g_hash_table_unref);
+  g_clear_pointer (&run->shared_params, g_hash_table_unref);
   if (run->ready != NULL)
     g_queue_free_full (run->ready, (GDestroyNotify)af_run_group_free);
   /* Never while batches are recorded: the run waits for them. */
@@ -120,6 +123,7 @@ idempotency_key (AfAgent    *agent,
                  const char *item_id,
                  const char *action,
                  JsonObject *params,
+                 const char *params_hash,
                  GHashTable *seen_keys)
 {
   const char      *text_param = af_action_get_text_param (action);
@@ -128,7 +132,9 @@ idempotency_key (AfAgent    *agent,
   char            *key;
   guint            nth;
 
-  if (text_param != NULL && json_object_has_member (params, text_param))
+  if (params_hash != NULL)
+    hash = g_strdup (params_hash);
+  else if (text_param != NULL && json_object_has_member (params, text_param))
     {
       g_autoptr (JsonObject) without = json_object_new ();
       JsonObjectIter iter;
@@ -143,10 +149,14 @@ idempotency_key (AfAgent    *agent,
     }
   else
     text = af_engine_json_to_text (params);
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  if (hash == NULL)
+    hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
   key = g_strdup_printf ("%s:%s:%s:%.16s", af_agent_get_id (agent), item_id ? item_id : "-", action, hash);
 
-  /* The first of its kind keeps the plain key. */
+  /* The first of its kind keeps the plain key (an item with one action
+   * needs no count). */
+  if (seen_keys == NULL)
+    return key;
   nth = GPOINTER_TO_UINT (g_hash_table_lookup (seen_keys, key));
   g_hash_table_insert (seen_keys, g_strdup (key), GUINT_TO_POINTER (nth + 1));
   if (nth > 0)
@@ -375,6 +385,54 @@ af_run_finish_with_error (AfRun  *run,
 
 /* Queues @actions (JsonObject: action, params, rule) for @item, then a
  * marker that records the item as seen once they are all through. */
+/* The params of an action that names no field of the item ("{{…}}") are
+ * the same for every item: expanded once, their text and hash taken once,
+ * and shared (never changed once planned) by every action with them. */
+typedef struct
+{
+  JsonObject *params;
+  char       *text;
+  char       *hash; /* NULL: the action has a text param, left out of its key */
+} AfRunParams;
+
+static void
+run_params_free (AfRunParams *shared)
+{
+  json_object_unref (shared->params);
+  g_free (shared->text);
+  g_free (shared->hash);
+  g_free (shared);
+}
+
+/* → (transfer none): @params (the rule's, before expansion) as shared,
+ * NULL when they name a field of the item. */
+static AfRunParams *
+shared_params (AfRun      *run,
+               const char *action,
+               JsonObject *params)
+{
+  g_autofree char *raw = af_engine_json_to_text (params);
+  g_autofree char *key = NULL;
+  const char      *text_param;
+  AfRunParams     *shared;
+
+  if (strstr (raw, "{{") != NULL)
+    return NULL;
+  key = g_strconcat (action, "\n", raw, NULL);
+  shared = g_hash_table_lookup (run->shared_params, key);
+  if (shared != NULL)
+    return shared;
+  shared = g_new0 (AfRunParams, 1);
+  /* Nothing to expand: the expansion is a copy of them. */
+  shared->params = af_engine_expand_params (params, NULL);
+  shared->text = af_engine_json_to_text (shared->params);
+  text_param = af_action_get_text_param (action);
+  if (text_param == NULL || !json_object_has_member (shared->params, text_param))
+    shared->hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, shared->text, -1);
+  g_hash_table_insert (run->shared_params, g_steal_pointer (&key), shared);
+  return shared;
+}
+
 static void
 plan_actions (AfRun      *run,
               JsonObject *item,
@@ -383,21 +441,35 @@ plan_actions (AfRun      *run,
 {
   const char *item_id = json_object_get_string_member_with_default (item, "id", "");
   GString    *decided = g_string_new (NULL);
-  g_autoptr (GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) keys = actions->len > 1 ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) : NULL;
   AfPlanned *seen;
 
   for (guint j = 0; j < actions->len; j++)
     {
-      JsonObject *a = g_ptr_array_index (actions, j);
-      AfPlanned  *p = g_new0 (AfPlanned, 1);
-      JsonObject *params = json_object_has_member (a, "params") ? json_object_get_object_member (a, "params") : NULL;
-      g_autoptr (JsonObject) empty = json_object_new ();
+      JsonObject  *a = g_ptr_array_index (actions, j);
+      AfPlanned   *p = g_new0 (AfPlanned, 1);
+      JsonObject  *params = json_object_has_member (a, "params") ? json_object_get_object_member (a, "params") : NULL;
+      AfRunParams *shared = NULL;
 
       p->action = g_strdup (json_object_get_string_member (a, "action"));
-      p->params = af_engine_expand_params (params ? params : empty, item);
+      if (params == NULL)
+        {
+          g_autoptr (JsonObject) empty = json_object_new ();
+
+          shared = shared_params (run, p->action, empty);
+        }
+      else
+        shared = shared_params (run, p->action, params);
+      if (shared != NULL)
+        {
+          p->params = json_object_ref (shared->params);
+          p->params_text = g_strdup (shared->text);
+        }
+      else
+        p->params = af_engine_expand_params (params, item);
       p->item = json_object_ref (item);
       p->rule = g_strdup (json_object_get_string_member_with_default (a, "rule", decided_by));
-      p->key = idempotency_key (run->agent, item_id, p->action, p->params, keys);
+      p->key = idempotency_key (run->agent, item_id, p->action, p->params, shared ? shared->hash : NULL, keys);
       g_queue_push_tail (run->planned, p);
       g_string_append_printf (decided, "%s%s", j ? ", " : "", p->action);
     }
@@ -766,6 +838,7 @@ af_run_new (AfEngine     *self,
   run->done_by_action = json_object_new ();
   run->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)af_run_group_free);
   run->ready = g_queue_new ();
+  run->shared_params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)run_params_free);
   run->recording = g_queue_new ();
   run->unsettled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->seen_later = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
