@@ -326,16 +326,18 @@ on_fetch_cb (GObject      *source,
 }
 
 static void
-accounts_fetch_async (AfExecutor         *executor,
-                      AfAgent            *agent,
-                      const char         *source,
-                      GCancellable       *cancellable,
-                      GAsyncReadyCallback callback,
-                      gpointer            user_data)
+accounts_fetch_each_async (AfExecutor         *executor,
+                           AfAgent            *agent,
+                           const char         *source,
+                           AfExecutorItemsFunc each,
+                           gpointer            each_data,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
 {
   AfAccountsExecutor *self = AF_ACCOUNTS_EXECUTOR (executor);
   Service             service = service_for_source (source);
-  g_autoptr (GTask) task = call_new (self, agent, service, cancellable, callback, user_data, accounts_fetch_async);
+  g_autoptr (GTask) task = call_new (self, agent, service, cancellable, callback, user_data, accounts_fetch_each_async);
   g_autoptr (GError) error = NULL;
   AfServicesExecutor *route = ensure_route (self, agent, service, &error);
 
@@ -344,7 +346,19 @@ accounts_fetch_async (AfExecutor         *executor,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  af_executor_fetch_async (AF_EXECUTOR (route), agent, source, cancellable, on_fetch_cb, g_steal_pointer (&task));
+  af_executor_fetch_each_async (AF_EXECUTOR (route), agent, source, each, each_data, cancellable, on_fetch_cb,
+                                g_steal_pointer (&task));
+}
+
+static void
+accounts_fetch_async (AfExecutor         *executor,
+                      AfAgent            *agent,
+                      const char         *source,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
+{
+  accounts_fetch_each_async (executor, agent, source, NULL, NULL, cancellable, callback, user_data);
 }
 
 static GPtrArray *
@@ -526,6 +540,7 @@ static void
 af_accounts_executor_iface_init (AfExecutorInterface *iface)
 {
   iface->fetch_async = accounts_fetch_async;
+  iface->fetch_each_async = accounts_fetch_each_async;
   iface->fetch_finish = accounts_fetch_finish;
   iface->execute_async = accounts_execute_async;
   iface->execute_batch_async = accounts_execute_batch_async;

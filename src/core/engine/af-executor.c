@@ -31,6 +31,37 @@ af_executor_fetch_async (AfExecutor         *self,
   AF_EXECUTOR_GET_IFACE (self)->fetch_async (self, agent, source, cancellable, callback, user_data);
 }
 
+/**
+ * af_executor_fetch_each_async:
+ * @each: (nullable): told the items as they are read (see
+ *   #AfExecutorInterface); %NULL: af_executor_fetch_async()
+ *
+ * af_executor_fetch_async(), dealing out the items while they are read
+ * where the executor can; finish with af_executor_fetch_finish(), whose
+ * result then holds only the items @each was not told.
+ */
+void
+af_executor_fetch_each_async (AfExecutor         *self,
+                              AfAgent            *agent,
+                              const char         *source,
+                              AfExecutorItemsFunc each,
+                              gpointer            each_data,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  AfExecutorInterface *iface;
+
+  g_return_if_fail (AF_IS_EXECUTOR (self));
+  g_return_if_fail (AF_IS_AGENT (agent));
+
+  iface = AF_EXECUTOR_GET_IFACE (self);
+  if (iface->fetch_each_async != NULL && each != NULL)
+    iface->fetch_each_async (self, agent, source, each, each_data, cancellable, callback, user_data);
+  else
+    iface->fetch_async (self, agent, source, cancellable, callback, user_data);
+}
+
 GPtrArray *
 af_executor_fetch_finish (AfExecutor   *self,
                           GAsyncResult *result,

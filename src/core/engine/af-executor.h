@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_INTERFACE (AfExecutor, af_executor, AF, EXECUTOR, GObject)
 
+/* Items a fetch has read so far: (element-type JsonObject) (transfer
+ * none); the callee takes a reference to those it keeps. */
+typedef void (*AfExecutorItemsFunc) (GPtrArray *items,
+                                     gpointer   user_data);
+
 /**
  * AfExecutorInterface:
  * @fetch_async: reads the items an agent works on: new mail ("mail"), the
@@ -37,6 +42,13 @@ G_DECLARE_INTERFACE (AfExecutor, af_executor, AF, EXECUTOR, GObject)
  *   their idempotency keys, all or nothing: one error fails them all. Only
  *   for actions that are safe to repeat (label, archive, star, mark_read).
  *   Without it each item goes through @execute_async in turn.
+ * @fetch_each_async: (optional): @fetch_async, telling @each the items as
+ *   they are read, before the fetch is done, so that they can be dealt
+ *   with meanwhile; finish with @fetch_finish. The items told are not in
+ *   its result, which holds those that were not (it is still the array
+ *   @commit_fetch is given). @each is never called once @callback is, nor
+ *   after an error or a cancellation. Without it, @fetch_async (nothing
+ *   is told before the end).
  *
  * The engine talks to services only through this interface, so tests and
  * the sample workspace can stand in for Gmail, Calendar and Slack.
@@ -93,6 +105,14 @@ struct _AfExecutorInterface
   gboolean (*execute_batch_finish) (AfExecutor   *self,
                                     GAsyncResult *result,
                                     GError      **error);
+  void (*fetch_each_async) (AfExecutor         *self,
+                            AfAgent            *agent,
+                            const char         *source,
+                            AfExecutorItemsFunc each,
+                            gpointer            each_data,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data);
 };
 
 /* The most items af_executor_execute_batch_async() is given at once: what
@@ -105,6 +125,14 @@ void af_executor_fetch_async (AfExecutor         *self,
                               GCancellable       *cancellable,
                               GAsyncReadyCallback callback,
                               gpointer            user_data);
+void af_executor_fetch_each_async (AfExecutor         *self,
+                                   AfAgent            *agent,
+                                   const char         *source,
+                                   AfExecutorItemsFunc each,
+                                   gpointer            each_data,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
 /* → (element-type JsonObject) */
 GPtrArray *af_executor_fetch_finish (AfExecutor   *self,
                                      GAsyncResult *result,

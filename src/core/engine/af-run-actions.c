@@ -215,8 +215,28 @@ af_run_next_action (AfRun *run)
             run->awaiting_batches = TRUE;
           return;
         }
+      if (run->fetch_error != NULL)
+        {
+          /* The fetch failed: what was read and done is recorded; the
+           * run is not a success, and its cursor stays. */
+          af_run_finish_with_error (run, run->fetch_error);
+          return;
+        }
 
-      p = g_queue_pop_head (run->planned);
+      /* The items read meanwhile are decided once those decided before
+       * are through (or, while actions may not go yet, at once). */
+      if (!g_queue_is_empty (run->undecided) && (g_queue_is_empty (run->planned) || !af_run_may_act (run)) &&
+          af_run_decide (run) != AF_RUN_DECIDED)
+        return;
+      p = af_run_may_act (run) ? g_queue_pop_head (run->planned) : NULL;
+      if (p == NULL && run->fetching)
+        {
+          /* Until more items come, or the fetch is done (on_fetch_cb and
+           * on_items_cb go on from here). */
+          if (!af_run_end_writes (run, &error))
+            af_run_finish_with_error (run, error);
+          return;
+        }
       if (p == NULL)
         {
           if (!af_run_end_writes (run, &error))
@@ -392,17 +412,18 @@ af_run_next_action (AfRun *run)
         }
       if (full != NULL)
         {
-          /* A full batch goes out, and the actions go on while fewer than
-           * AF_RUN_BATCHES_IN_FLIGHT are out; else on_batch_cb comes back
-           * here. */
-          g_autofree char *key = g_strdup (full->key);
-          gboolean         sent = af_run_send_group (run, full);
+          /* A full batch goes out, or once fewer than
+           * AF_RUN_BATCHES_IN_FLIGHT are out (on_batch_cb sends it); the
+           * actions go on meanwhile. */
+          gpointer key = NULL;
 
-          g_hash_table_remove (run->groups, key);
-          if (!sent && run->n_batches == 0)
-            af_run_finish_with_error (run, run->write_error);
-          else if (sent && run->n_batches < AF_RUN_BATCHES_IN_FLIGHT)
+          g_hash_table_steal_extended (run->groups, full->key, &key, NULL);
+          g_free (key);
+          g_queue_push_tail (run->ready, full);
+          if (af_run_send_ready (run))
             continue;
+          if (run->n_batches == 0)
+            af_run_finish_with_error (run, run->write_error);
           else
             run->awaiting_batches = TRUE;
           return;

@@ -16,13 +16,20 @@
  * AF_EXECUTOR_BATCH_MAX items with the same change, each action keeping
  * its own outbox entry and its own record. */
 
-/* A batch in flight. */
+/* A batch in flight, then being recorded. */
 typedef struct
 {
   AfRun     *run;
   char      *action;
   GPtrArray *planned; /* AfPlanned */
+  GError    *error;   /* its outcome, for each of its actions */
+  guint      recorded;
 } Batch;
+
+/* The outcomes of a batch are recorded this many at a time, the main loop
+ * taking what came meanwhile (the next page of a fetch, a batch of mail
+ * read) in between, rather than a thousand in one go. */
+#define RECORD_SLICE 100
 
 void
 af_run_group_free (AfRunGroup *g)
@@ -34,25 +41,38 @@ af_run_group_free (AfRunGroup *g)
   g_free (g);
 }
 
+static void
+drop_group (AfRun      *run,
+            AfRunGroup *g)
+{
+  AfEngine *self = run->engine;
+
+  for (guint i = 0; i < g->planned->len; i++)
+    {
+      AfPlanned *p = g_ptr_array_index (g->planned, i);
+
+      g_hash_table_remove (self->inflight, p->key);
+      af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_PENDING, NULL, NULL);
+    }
+}
+
 /* A run that ends early (cancelled, an error) with actions still waiting
  * for their batch: never started, so back to "pending" for a later run or
  * the next start. */
 void
 af_run_drop_groups (AfRun *run)
 {
-  AfEngine      *self = run->engine;
   GHashTableIter iter;
   AfRunGroup    *g;
 
+  while ((g = g_queue_pop_head (run->ready)) != NULL)
+    {
+      drop_group (run, g);
+      af_run_group_free (g);
+    }
   g_hash_table_iter_init (&iter, run->groups);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&g))
-    for (guint i = 0; i < g->planned->len; i++)
-      {
-        AfPlanned *p = g_ptr_array_index (g->planned, i);
-
-        g_hash_table_remove (self->inflight, p->key);
-        af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_PENDING, NULL, NULL);
-      }
+    drop_group (run, g);
   g_hash_table_remove_all (run->groups);
 }
 
@@ -85,26 +105,22 @@ settle_item (AfRun      *run,
     af_run_mark_seen (run, item_id);
 }
 
-static void
-on_batch_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+/* The next RECORD_SLICE outcomes of @batch; %TRUE once all are. */
+static gboolean
+record_slice (Batch *batch)
 {
-  Batch    *batch = user_data;
   AfRun    *run = batch->run;
   AfEngine *self = run->engine;
-  g_autoptr (GError) error = NULL;
-  gboolean cancelled;
-
-  af_executor_execute_batch_finish (AF_EXECUTOR (source), result, &error);
-  cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_debug ("A batch of %u “%s” actions %s", batch->planned->len, batch->action, error ? "failed" : "done");
+  GError   *error = batch->error;
+  gboolean  cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  guint     end = MIN (batch->recorded + RECORD_SLICE, batch->planned->len);
+  g_autoptr (GError) write_error = NULL;
 
   /* Every action of the batch has its own outcome, as if done alone. */
   af_run_begin_writes (run);
-  for (guint i = 0; i < batch->planned->len; i++)
+  for (; batch->recorded < end; batch->recorded++)
     {
-      AfPlanned       *p = g_ptr_array_index (batch->planned, i);
+      AfPlanned       *p = g_ptr_array_index (batch->planned, batch->recorded);
       const char      *item_id = json_object_get_string_member_with_default (p->item, "id", "");
       g_autofree char *summary = NULL;
       g_autoptr (JsonObject) details = af_engine_details_new ("action", p->action, "item", item_id, "rule", p->rule, "key",
@@ -141,22 +157,38 @@ on_batch_cb (GObject      *source,
           af_run_summary_count (run->done_by_action, p->action);
         }
       settle_item (run, item_id);
+      /* The action is through: its item, if nothing else holds it, goes. */
+      g_clear_pointer (&batch->planned->pdata[batch->recorded], af_planned_free);
     }
 
-  if (!af_run_end_writes (run, &error))
+  if (!af_run_end_writes (run, &write_error))
     {
-      g_warning ("Could not record a batch of actions: %s", error->message);
+      g_warning ("Could not record a batch of actions: %s", write_error->message);
       if (run->write_error == NULL)
-        run->write_error = g_steal_pointer (&error);
+        run->write_error = g_steal_pointer (&write_error);
     }
+  return batch->recorded == batch->planned->len;
+}
+
+static void
+batch_free (Batch *batch)
+{
   g_ptr_array_unref (batch->planned);
+  g_clear_error (&batch->error);
   g_free (batch->action);
   g_free (batch);
+}
+
+/* A batch is recorded: the run goes on. */
+static void
+batch_recorded (AfRun *run)
+{
   run->n_batches--;
   if (run->finish_outcome != NULL)
     {
-      /* The run ended meanwhile: it finishes once the last batch is back. */
-      if (run->n_batches == 0)
+      /* The run ended meanwhile: it finishes once the last batch (and
+       * its fetch) is back. */
+      if (run->n_batches == 0 && !run->fetching)
         {
           g_autoptr (GError) finish_error = g_steal_pointer (&run->finish_error);
 
@@ -172,6 +204,44 @@ on_batch_cb (GObject      *source,
     return;
   run->awaiting_batches = FALSE;
   af_run_next_action (run);
+}
+
+static gboolean
+on_record_cb (gpointer user_data)
+{
+  AfRun   *run = user_data;
+  Batch   *batch = g_queue_peek_head (run->recording);
+  gboolean more;
+
+  if (!record_slice (batch))
+    return G_SOURCE_CONTINUE;
+
+  batch_free (g_queue_pop_head (run->recording));
+  more = !g_queue_is_empty (run->recording);
+  if (!more)
+    run->record_id = 0;
+  /* May finish the run (and free it) when it was the last batch: last. */
+  batch_recorded (run);
+  return more ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+on_batch_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Batch *batch = user_data;
+  AfRun *run = batch->run;
+
+  af_executor_execute_batch_finish (AF_EXECUTOR (source), result, &batch->error);
+  g_debug ("A batch of %u “%s” actions %s", batch->planned->len, batch->action, batch->error ? "failed" : "done");
+  run->n_sending--;
+  /* A full batch that waited for this one goes. */
+  if (run->finish_outcome == NULL && run->write_error == NULL)
+    af_run_send_ready (run);
+  g_queue_push_tail (run->recording, batch);
+  if (run->record_id == 0)
+    run->record_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_record_cb, run, NULL);
 }
 
 /* Sends @g's actions as one batch. Their entries become "executing" only
@@ -230,6 +300,7 @@ af_run_send_group (AfRun      *run,
   batch->action = g_strdup (g->action);
   batch->planned = g_steal_pointer (&planned);
   run->n_batches++;
+  run->n_sending++;
   af_executor_execute_batch_async (self->executor, run->agent, g->action, g->params, items, keys, run->cancellable,
                                    on_batch_cb, batch);
   return TRUE;
@@ -241,8 +312,8 @@ AfRunGroup *
 af_run_add_to_group (AfRun     *run,
                      AfPlanned *p)
 {
-  g_autofree char *params = af_engine_json_to_text (p->params);
-  g_autofree char *group_key = g_strconcat (p->action, "\n", params, NULL);
+  g_autofree char *params = p->params_text != NULL ? NULL : af_engine_json_to_text (p->params);
+  g_autofree char *group_key = g_strconcat (p->action, "\n", p->params_text != NULL ? p->params_text : params, NULL);
   const char      *item_id = json_object_get_string_member_with_default (p->item, "id", "");
   AfRunGroup      *g = g_hash_table_lookup (run->groups, group_key);
 
@@ -261,31 +332,62 @@ af_run_add_to_group (AfRun     *run,
   return g->planned->len < AF_EXECUTOR_BATCH_MAX ? NULL : g;
 }
 
-/* Sends every batch still filling; %TRUE when a batch is in flight. */
+/* Sends the full batches that wait, while fewer than
+ * AF_RUN_BATCHES_IN_FLIGHT are out; %FALSE when one could not be
+ * recorded (the run's write_error). */
+gboolean
+af_run_send_ready (AfRun *run)
+{
+  while (run->n_sending < AF_RUN_BATCHES_IN_FLIGHT && run->write_error == NULL && !g_queue_is_empty (run->ready))
+    {
+      AfRunGroup *g = g_queue_pop_head (run->ready);
+      gboolean    sent = af_run_send_group (run, g);
+
+      af_run_group_free (g);
+      if (!sent)
+        return FALSE;
+    }
+  return run->write_error == NULL;
+}
+
+static void
+send_or_hold (AfRun      *run,
+              AfRunGroup *g)
+{
+  if (g->planned->len > 0 && run->write_error == NULL)
+    af_run_send_group (run, g);
+  else if (g->planned->len > 0)
+    {
+      /* Not sent: back to "pending" for a later run. */
+      for (guint i = 0; i < g->planned->len; i++)
+        {
+          AfPlanned  *p = g_ptr_array_index (g->planned, i);
+          const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
+
+          g_hash_table_remove (run->engine->inflight, p->key);
+          af_run_hold_item (run, item_id);
+          settle_item (run, item_id);
+        }
+    }
+}
+
+/* Sends every batch still waiting or filling; %TRUE when a batch is in
+ * flight. */
 gboolean
 af_run_send_groups (AfRun *run)
 {
   GHashTableIter iter;
   AfRunGroup    *g;
 
+  while ((g = g_queue_pop_head (run->ready)) != NULL)
+    {
+      send_or_hold (run, g);
+      af_run_group_free (g);
+    }
   g_hash_table_iter_init (&iter, run->groups);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&g))
     {
-      if (g->planned->len > 0 && run->write_error == NULL)
-        af_run_send_group (run, g);
-      else if (g->planned->len > 0)
-        {
-          /* Not sent: back to "pending" for a later run. */
-          for (guint i = 0; i < g->planned->len; i++)
-            {
-              AfPlanned  *p = g_ptr_array_index (g->planned, i);
-              const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
-
-              g_hash_table_remove (run->engine->inflight, p->key);
-              af_run_hold_item (run, item_id);
-              settle_item (run, item_id);
-            }
-        }
+      send_or_hold (run, g);
       g_hash_table_iter_remove (&iter);
     }
   return run->n_batches > 0;

@@ -18,6 +18,7 @@ typedef struct
   JsonObject *item;
   char       *rule;
   char       *key;
+  char       *params_text; /* @params as text, when known already */
   gint64      outbox_id;
   gboolean    mark_seen;
 } AfPlanned;
@@ -25,7 +26,9 @@ typedef struct
 /* A run is a chain of async steps on the main loop: fetch → decide (rules
  * or the AI model) → for each action: gate → policy → outbox → execute →
  * record (af-run.c: the run's life, fetch and decide; af-run-actions.c:
- * the actions; af-run-batch.c: label-type actions sent in batches). */
+ * the actions; af-run-batch.c: label-type actions sent in batches). The
+ * items of a fetch that tells them as they are read (new mail, batch
+ * after batch) are decided and acted on while the next are read. */
 typedef struct
 {
   AfEngine     *engine;
@@ -44,21 +47,33 @@ typedef struct
   guint         timeout_id;
   GQueue       *planned;
   AfPlanned    *current;
-  GPtrArray    *items;
-  guint         item_index;
+  /* The fetch: while it is out, the items it told are dealt with. */
+  GCancellable *fetch_cancellable; /* cancelled with the run, or when it ends early */
+  gulong        fetch_cancel_handler;
+  gboolean      fetching;
+  GError       *fetch_error; /* it failed while the actions were out */
+  GPtrArray    *fetched;     /* its result: what commit_fetch is given */
+  GQueue       *undecided;   /* new items (JsonObject) not decided yet */
+  guint         n_items;     /* new items read */
+  JsonObject   *deciding;    /* the item the AI model is deciding on */
   JsonArray    *would_do;
   guint         n_done, n_failed, n_waiting, n_denied;
   guint         n_left_alone;   /* items read that needed nothing */
   JsonObject   *done_by_action; /* action → how many done */
   /* Label-type actions go out in batches (one batchModify for up to
    * AF_EXECUTOR_BATCH_MAX messages); each keeps its own outbox entry. */
-  GHashTable *groups;           /* "action\nparams" → AfRunGroup, not sent yet */
-  GHashTable *unsettled;        /* item id → its batched actions not finished */
-  GHashTable *seen_later;       /* item ids whose marker waits for those */
-  GHashTable *failed_items;     /* item ids not to record as seen: a batched
-                                 * action failed, or one is still held by
-                                 * another process or of unknown outcome */
-  guint       n_batches;        /* batches in flight */
+  GHashTable *groups;        /* "action\nparams" → AfRunGroup, not sent yet */
+  GHashTable *shared_params; /* "action\nparams" → AfRunParams (af-run.c) */
+  GHashTable *unsettled;     /* item id → its batched actions not finished */
+  GHashTable *seen_later;    /* item ids whose marker waits for those */
+  GHashTable *failed_items;  /* item ids not to record as seen: a batched
+                              * action failed, or one is still held by
+                              * another process or of unknown outcome */
+  GQueue     *ready;         /* full AfRunGroups waiting for a batch to come back */
+  guint       n_batches;     /* batches in flight or being recorded */
+  guint       n_sending;     /* batches in flight */
+  GQueue     *recording;     /* batches back, their outcomes being recorded */
+  guint       record_id;
   gboolean    awaiting_batches; /* the actions wait for a batch to come back */
   const char *finish_outcome;   /* the run ended with batches in flight: */
   GError     *finish_error;     /* it finishes once they are back */
@@ -110,6 +125,16 @@ void     af_run_mark_seen (AfRun      *run,
 void     af_run_hold_item (AfRun      *run,
                            const char *item_id);
 
+typedef enum
+{
+  AF_RUN_DECIDED,  /* every item read so far is decided */
+  AF_RUN_DECIDING, /* the AI model is asked: its answer goes on */
+  AF_RUN_ENDED,    /* the run ended (its steps could not be recorded) */
+} AfRunDecision;
+
+AfRunDecision af_run_decide (AfRun *run);
+gboolean      af_run_may_act (AfRun *run);
+
 /* af-run-actions.c */
 void af_run_next_action (AfRun *run);
 
@@ -120,6 +145,7 @@ AfRunGroup *af_run_add_to_group (AfRun     *run,
 gboolean    af_run_send_group (AfRun      *run,
                                AfRunGroup *g);
 gboolean    af_run_send_groups (AfRun *run);
+gboolean    af_run_send_ready (AfRun *run);
 void        af_run_drop_groups (AfRun *run);
 
 G_END_DECLS

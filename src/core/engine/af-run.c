@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "af-action-text.h"
 #include "af-error.h"
@@ -23,16 +24,17 @@
  * or the AI model, item by item), the actions (af-run-actions.c), and its
  * end, recorded with what it did. */
 
-static void decide_next_item (AfRun *run);
-
 void
 af_planned_free (AfPlanned *p)
 {
+  if (p == NULL)
+    return;
   g_free (p->action);
   g_clear_pointer (&p->params, json_object_unref);
   g_clear_pointer (&p->item, json_object_unref);
   g_free (p->rule);
   g_free (p->key);
+  g_free (p->params_text);
   g_free (p);
 }
 
@@ -40,6 +42,12 @@ static void
 run_free (AfRun *run)
 {
   g_clear_pointer (&run->groups, g_hash_table_unref);
+  g_clear_pointer (&run->shared_params, g_hash_table_unref);
+  if (run->ready != NULL)
+    g_queue_free_full (run->ready, (GDestroyNotify)af_run_group_free);
+  /* Never while batches are recorded: the run waits for them. */
+  g_assert (run->record_id == 0);
+  g_clear_pointer (&run->recording, g_queue_free);
   g_clear_pointer (&run->unsettled, g_hash_table_unref);
   g_clear_pointer (&run->seen_later, g_hash_table_unref);
   g_clear_pointer (&run->failed_items, g_hash_table_unref);
@@ -47,11 +55,16 @@ run_free (AfRun *run)
   g_clear_error (&run->finish_error);
   g_clear_error (&run->log_error);
   g_clear_error (&run->unconfirmed);
+  g_clear_error (&run->fetch_error);
   g_clear_handle_id (&run->timeout_id, g_source_remove);
   if (run->caller_cancellable != NULL && run->cancel_handler != 0)
     g_cancellable_disconnect (run->caller_cancellable, run->cancel_handler);
   g_clear_object (&run->caller_cancellable);
   g_clear_object (&run->agent);
+  /* Not g_cancellable_disconnect(): the run may end inside the
+   * cancellation, which that would wait for. */
+  g_clear_signal_handler (&run->fetch_cancel_handler, run->cancellable);
+  g_clear_object (&run->fetch_cancellable);
   g_clear_object (&run->cancellable);
   if (run->planned != NULL)
     g_queue_free_full (run->planned, (GDestroyNotify)af_planned_free);
@@ -59,7 +72,10 @@ run_free (AfRun *run)
   g_clear_pointer (&run->would_do, json_array_unref);
   g_clear_pointer (&run->done_by_action, json_object_unref);
   g_clear_pointer (&run->steps, json_array_unref);
-  g_clear_pointer (&run->items, g_ptr_array_unref);
+  g_clear_pointer (&run->fetched, g_ptr_array_unref);
+  if (run->undecided != NULL)
+    g_queue_free_full (run->undecided, (GDestroyNotify)json_object_unref);
+  g_clear_pointer (&run->deciding, json_object_unref);
   g_free (run);
 }
 
@@ -107,6 +123,7 @@ idempotency_key (AfAgent    *agent,
                  const char *item_id,
                  const char *action,
                  JsonObject *params,
+                 const char *params_hash,
                  GHashTable *seen_keys)
 {
   const char      *text_param = af_action_get_text_param (action);
@@ -115,7 +132,9 @@ idempotency_key (AfAgent    *agent,
   char            *key;
   guint            nth;
 
-  if (text_param != NULL && json_object_has_member (params, text_param))
+  if (params_hash != NULL)
+    hash = g_strdup (params_hash);
+  else if (text_param != NULL && json_object_has_member (params, text_param))
     {
       g_autoptr (JsonObject) without = json_object_new ();
       JsonObjectIter iter;
@@ -130,10 +149,14 @@ idempotency_key (AfAgent    *agent,
     }
   else
     text = af_engine_json_to_text (params);
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  if (hash == NULL)
+    hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
   key = g_strdup_printf ("%s:%s:%s:%.16s", af_agent_get_id (agent), item_id ? item_id : "-", action, hash);
 
-  /* The first of its kind keeps the plain key. */
+  /* The first of its kind keeps the plain key (an item with one action
+   * needs no count). */
+  if (seen_keys == NULL)
+    return key;
   nth = GPOINTER_TO_UINT (g_hash_table_lookup (seen_keys, key));
   g_hash_table_insert (seen_keys, g_strdup (key), GUINT_TO_POINTER (nth + 1));
   if (nth > 0)
@@ -209,15 +232,19 @@ af_run_finish (AfRun      *run,
   gint64   now = g_get_real_time ();
   GTask   *task = run->task;
 
-  if (run->n_batches > 0)
+  if (run->n_batches > 0 || run->fetching)
     {
       /* Batches are still out: their outcomes are recorded first (the
-       * last one back finishes the run), and the run is freed only then. */
+       * last one back finishes the run), and the run is freed only then.
+       * So is the fetch: it is stopped, and finishes the run when it is
+       * back, if it is the last. */
       if (run->finish_outcome == NULL)
         {
           run->finish_outcome = outcome;
           run->finish_error = error ? g_error_copy (error) : NULL;
         }
+      if (run->fetching)
+        g_cancellable_cancel (run->fetch_cancellable);
       return;
     }
   g_clear_handle_id (&run->timeout_id, g_source_remove);
@@ -289,8 +316,8 @@ af_run_finish (AfRun      *run,
           g_hash_table_remove (self->failures, agent_id);
           /* Every fetched item was dealt with: the sync cursor may move on.
            * Not after a failed batch: its items are read again next time. */
-          if (run->items != NULL && !run->keep_cursor)
-            af_executor_commit_fetch (self->executor, agent, run->items);
+          if (run->fetched != NULL && !run->keep_cursor)
+            af_executor_commit_fetch (self->executor, agent, run->fetched);
         }
       else if (!g_str_equal (outcome, "cancelled"))
         g_hash_table_insert (self->failures, g_strdup (agent_id), GUINT_TO_POINTER (failures + 1));
@@ -316,7 +343,7 @@ af_run_finish (AfRun      *run,
     {
       json_object_set_array_member (result, "actions", json_array_ref (run->would_do));
       /* What it read, so a preview can say "3 of the 40 it read". */
-      json_object_set_int_member (result, "items", run->items != NULL ? run->items->len : 0);
+      json_object_set_int_member (result, "items", run->n_items);
     }
   if (run->test_only)
     {
@@ -358,6 +385,54 @@ af_run_finish_with_error (AfRun  *run,
 
 /* Queues @actions (JsonObject: action, params, rule) for @item, then a
  * marker that records the item as seen once they are all through. */
+/* The params of an action that names no field of the item ("{{…}}") are
+ * the same for every item: expanded once, their text and hash taken once,
+ * and shared (never changed once planned) by every action with them. */
+typedef struct
+{
+  JsonObject *params;
+  char       *text;
+  char       *hash; /* NULL: the action has a text param, left out of its key */
+} AfRunParams;
+
+static void
+run_params_free (AfRunParams *shared)
+{
+  json_object_unref (shared->params);
+  g_free (shared->text);
+  g_free (shared->hash);
+  g_free (shared);
+}
+
+/* → (transfer none): @params (the rule's, before expansion) as shared,
+ * NULL when they name a field of the item. */
+static AfRunParams *
+shared_params (AfRun      *run,
+               const char *action,
+               JsonObject *params)
+{
+  g_autofree char *raw = af_engine_json_to_text (params);
+  g_autofree char *key = NULL;
+  const char      *text_param;
+  AfRunParams     *shared;
+
+  if (strstr (raw, "{{") != NULL)
+    return NULL;
+  key = g_strconcat (action, "\n", raw, NULL);
+  shared = g_hash_table_lookup (run->shared_params, key);
+  if (shared != NULL)
+    return shared;
+  shared = g_new0 (AfRunParams, 1);
+  /* Nothing to expand: the expansion is a copy of them. */
+  shared->params = af_engine_expand_params (params, NULL);
+  shared->text = af_engine_json_to_text (shared->params);
+  text_param = af_action_get_text_param (action);
+  if (text_param == NULL || !json_object_has_member (shared->params, text_param))
+    shared->hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, shared->text, -1);
+  g_hash_table_insert (run->shared_params, g_steal_pointer (&key), shared);
+  return shared;
+}
+
 static void
 plan_actions (AfRun      *run,
               JsonObject *item,
@@ -366,21 +441,35 @@ plan_actions (AfRun      *run,
 {
   const char *item_id = json_object_get_string_member_with_default (item, "id", "");
   GString    *decided = g_string_new (NULL);
-  g_autoptr (GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) keys = actions->len > 1 ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) : NULL;
   AfPlanned *seen;
 
   for (guint j = 0; j < actions->len; j++)
     {
-      JsonObject *a = g_ptr_array_index (actions, j);
-      AfPlanned  *p = g_new0 (AfPlanned, 1);
-      JsonObject *params = json_object_has_member (a, "params") ? json_object_get_object_member (a, "params") : NULL;
-      g_autoptr (JsonObject) empty = json_object_new ();
+      JsonObject  *a = g_ptr_array_index (actions, j);
+      AfPlanned   *p = g_new0 (AfPlanned, 1);
+      JsonObject  *params = json_object_has_member (a, "params") ? json_object_get_object_member (a, "params") : NULL;
+      AfRunParams *shared = NULL;
 
       p->action = g_strdup (json_object_get_string_member (a, "action"));
-      p->params = af_engine_expand_params (params ? params : empty, item);
+      if (params == NULL)
+        {
+          g_autoptr (JsonObject) empty = json_object_new ();
+
+          shared = shared_params (run, p->action, empty);
+        }
+      else
+        shared = shared_params (run, p->action, params);
+      if (shared != NULL)
+        {
+          p->params = json_object_ref (shared->params);
+          p->params_text = g_strdup (shared->text);
+        }
+      else
+        p->params = af_engine_expand_params (params, item);
       p->item = json_object_ref (item);
       p->rule = g_strdup (json_object_get_string_member_with_default (a, "rule", decided_by));
-      p->key = idempotency_key (run->agent, item_id, p->action, p->params, keys);
+      p->key = idempotency_key (run->agent, item_id, p->action, p->params, shared ? shared->hash : NULL, keys);
       g_queue_push_tail (run->planned, p);
       g_string_append_printf (decided, "%s%s", j ? ", " : "", p->action);
     }
@@ -446,8 +535,8 @@ on_tool_loop_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  AfRun      *run = user_data;
-  JsonObject *item = g_ptr_array_index (run->items, run->item_index - 1);
+  AfRun *run = user_data;
+  g_autoptr (JsonObject) item = g_steal_pointer (&run->deciding);
   g_autoptr (GError) error = NULL;
   g_autoptr (AfToolLoopResult) loop = af_tool_loop_run_finish (result, &error);
   g_autoptr (JsonObject) details = NULL;
@@ -474,21 +563,24 @@ on_tool_loop_cb (GObject      *source,
   af_run_log (run, "ai-step", summary, details, NULL);
 
   plan_actions (run, item, loop->actions, "AI");
-  decide_next_item (run);
+  /* The next item, or the actions once all are decided. */
+  af_run_next_action (run);
 }
 
-static void
-decide_next_item (AfRun *run)
+/* Decides the items read and not decided yet: by the rules all at once,
+ * by the AI model one at a time (its answer, on_tool_loop_cb, goes on). */
+AfRunDecision
+af_run_decide (AfRun *run)
 {
   JsonArray *rules = af_agent_get_rules (run->agent);
   /* The rules cannot change while this loop runs: nothing else does. */
-  g_autoptr (AfRulesCache) cache = af_rules_cache_new ();
+  g_autoptr (AfRulesCache) cache = NULL;
 
   af_run_begin_writes (run);
-  while (run->item_index < run->items->len)
+  while (!g_queue_is_empty (run->undecided))
     {
-      JsonObject *item = g_ptr_array_index (run->items, run->item_index++);
-      g_autoptr (GPtrArray) actions = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+      g_autoptr (JsonObject) item = g_queue_pop_head (run->undecided);
+      g_autoptr (GPtrArray) actions = NULL;
 
       if (json_object_get_boolean_member_with_default (item, "untrusted", FALSE))
         run->read_untrusted = TRUE;
@@ -500,19 +592,94 @@ decide_next_item (AfRun *run)
           if (!af_run_end_writes (run, &error))
             {
               af_run_finish_with_error (run, error);
-              return;
+              return AF_RUN_ENDED;
             }
-          af_tool_loop_run_async (llm_for_agent (run->engine, run->agent), run->agent, item, run->cancellable,
+          run->deciding = g_steal_pointer (&item);
+          af_tool_loop_run_async (llm_for_agent (run->engine, run->agent), run->agent, run->deciding, run->cancellable,
                                   on_tool_loop_cb, run);
-          return;
+          return AF_RUN_DECIDING;
         }
 
+      if (cache == NULL)
+        cache = af_rules_cache_new ();
+      actions = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
       if (rules != NULL)
         af_rules_evaluate_cached (rules, item, g_get_real_time (), actions, cache);
       plan_actions (run, item, actions, "rules");
     }
+  return AF_RUN_DECIDED;
+}
 
-  af_run_next_action (run);
+/* Whether the planned actions may go now, while items may still come.
+ * Once everything read is decided, they may. Before, only by the rules
+ * (the AI model decides all first, as it always did) and once the run
+ * read untrusted content: the approval policy of an action depends on
+ * whether the run did (af_agent_get_approval_policy()), and that cannot
+ * change any more then, so an action is asked for (or not) exactly as
+ * when every item had been decided first. */
+gboolean
+af_run_may_act (AfRun *run)
+{
+  if (!run->fetching && run->deciding == NULL && g_queue_is_empty (run->undecided))
+    return TRUE;
+  return run->read_untrusted && !uses_ai (run);
+}
+
+/* The new items among @items (not seen by an earlier run) join those to
+ * decide. */
+static void
+take_items (AfRun     *run,
+            GPtrArray *items)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_sized_new (items->len);
+  g_autoptr (GHashTable) seen = NULL;
+
+  /* New items only: de-duplicated by id, across runs. */
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *item_id = json_object_get_string_member_with_default (g_ptr_array_index (items, i), "id", NULL);
+
+      if (item_id != NULL)
+        g_ptr_array_add (ids, (gpointer)item_id);
+    }
+  if (ids->len == 0)
+    return;
+  seen = af_run_store_seen_among (run->engine->run_store, af_agent_get_id (run->agent), (const char *const *)ids->pdata,
+                                  ids->len);
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (items, i);
+      const char *item_id = json_object_get_string_member_with_default (item, "id", NULL);
+
+      if (item_id != NULL && !g_hash_table_contains (seen, item_id))
+        {
+          g_queue_push_tail (run->undecided, json_object_ref (item));
+          run->n_items++;
+        }
+    }
+}
+
+/* New items came, or the fetch is done: the run goes on with them, unless
+ * it is busy (an action or a batch it waits for, the AI model) and goes
+ * on by itself when that is back. */
+static void
+go_on (AfRun *run)
+{
+  if (run->current == NULL && !run->awaiting_batches && run->deciding == NULL)
+    af_run_next_action (run);
+}
+
+static void
+on_items_cb (GPtrArray *items,
+             gpointer   user_data)
+{
+  AfRun *run = user_data;
+
+  /* The run is ending: it waits for the fetch, and takes nothing more. */
+  if (run->finish_outcome != NULL || g_cancellable_is_cancelled (run->cancellable))
+    return;
+  take_items (run, items);
+  go_on (run);
 }
 
 static void
@@ -520,58 +687,42 @@ on_fetch_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  AfRun      *run = user_data;
-  AfEngine   *self = run->engine;
-  const char *agent_id = af_agent_get_id (run->agent);
+  AfRun *run = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (JsonObject) details = NULL;
   g_autofree char *summary = NULL;
-  guint            n_new = 0;
   guint            first_run_days;
   const char      *source_name = json_object_get_string_member_with_default (af_agent_peek_definition (run->agent),
                                                                              "source", "mail");
 
   items = af_executor_fetch_finish (AF_EXECUTOR (source), result, &error);
+  run->fetching = FALSE;
+  if (run->finish_outcome != NULL)
+    {
+      /* The run ended meanwhile: it finishes once the last batch is back. */
+      if (run->n_batches == 0)
+        {
+          g_autoptr (GError) finish_error = g_steal_pointer (&run->finish_error);
+
+          af_run_finish (run, run->finish_outcome, finish_error);
+        }
+      return;
+    }
   if (items == NULL)
     {
-      af_run_finish_with_error (run, error);
+      /* The actions of what was read stop at their next step. */
+      if (run->current != NULL || run->awaiting_batches || run->deciding != NULL)
+        run->fetch_error = g_steal_pointer (&error);
+      else
+        af_run_finish_with_error (run, error);
       return;
     }
 
-  /* New items only: de-duplicated by id, across runs. */
-  {
-    g_autoptr (GPtrArray) ids = g_ptr_array_new ();
-    g_autoptr (GHashTable) seen = NULL;
-    g_autoptr (GPtrArray) fresh = g_ptr_array_new_full (items->len, (GDestroyNotify)json_object_unref);
-
-    for (guint i = 0; i < items->len; i++)
-      {
-        const char *item_id = json_object_get_string_member_with_default (g_ptr_array_index (items, i), "id", NULL);
-
-        if (item_id != NULL)
-          g_ptr_array_add (ids, (gpointer)item_id);
-      }
-    seen = af_run_store_seen_among (self->run_store, agent_id, (const char *const *)ids->pdata, ids->len);
-    for (guint i = 0; i < items->len; i++)
-      {
-        JsonObject *item = g_ptr_array_index (items, i);
-        const char *item_id = json_object_get_string_member_with_default (item, "id", NULL);
-
-        if (item_id != NULL && !g_hash_table_contains (seen, item_id))
-          g_ptr_array_add (fresh, json_object_ref (item));
-      }
-    /* The same array: the executor knows it (commit_fetch). */
-    g_ptr_array_set_size (items, 0);
-    for (guint i = 0; i < fresh->len; i++)
-      g_ptr_array_add (items, json_object_ref (g_ptr_array_index (fresh, i)));
-  }
-  n_new = items->len;
+  take_items (run, items);
   details = json_object_new ();
-  json_object_set_int_member (details, "new", n_new);
-  json_object_set_string_member (details, "source",
-                                 json_object_get_string_member_with_default (af_agent_peek_definition (run->agent),
-                                                                             "source", "mail"));
+  json_object_set_int_member (details, "new", run->n_items);
+  json_object_set_string_member (details, "source", source_name);
   first_run_days = af_agent_get_last_run (run->agent) == 0 && g_str_equal (source_name, "mail")
                        ? CLAMP (af_json_get_int (af_agent_peek_definition (run->agent), "first_run_days", 0), 0, 365)
                        : 0;
@@ -580,15 +731,22 @@ on_fetch_cb (GObject      *source,
     /* Translators: the first run of a mail agent; the second number is
      * a number of days (7 or 30). */
     summary = g_strdup_printf (ngettext ("Looked at %'u message from the last %u days",
-                                         "Looked at %'u messages from the last %u days", n_new),
-                               n_new, first_run_days);
+                                         "Looked at %'u messages from the last %u days", run->n_items),
+                               run->n_items, first_run_days);
   else
-    summary = g_strdup_printf (ngettext ("Fetched %u new item", "Fetched %u new items", n_new), n_new);
+    summary = g_strdup_printf (ngettext ("Fetched %u new item", "Fetched %u new items", run->n_items), run->n_items);
   af_run_log (run, "fetched", summary, details, NULL);
 
-  run->items = g_steal_pointer (&items);
-  run->item_index = 0;
-  decide_next_item (run);
+  /* The same array: the executor knows it (commit_fetch). */
+  run->fetched = g_steal_pointer (&items);
+  go_on (run);
+}
+
+static void
+on_fetch_cancelled_cb (GCancellable *cancellable,
+                       AfRun        *run)
+{
+  g_cancellable_cancel (run->fetch_cancellable);
 }
 
 static gboolean
@@ -634,7 +792,9 @@ af_run_start (AfRun *run)
     run->timeout_id = af_timeout_add_seconds_named (self->run_timeout_s, "[agentflow] run timeout", on_run_timeout_cb, run);
 
   source = json_object_get_string_member_with_default (af_agent_peek_definition (run->agent), "source", "mail");
-  af_executor_fetch_async (self->executor, run->agent, source, run->cancellable, on_fetch_cb, run);
+  run->fetching = TRUE;
+  af_executor_fetch_each_async (self->executor, run->agent, source, on_items_cb, run, run->fetch_cancellable,
+                                on_fetch_cb, run);
 }
 
 void
@@ -668,11 +828,18 @@ af_run_new (AfEngine     *self,
   run->agent = g_object_ref (agent);
   run->task = g_object_ref (task);
   run->cancellable = g_cancellable_new ();
+  run->fetch_cancellable = g_cancellable_new ();
+  /* A new cancellable: not cancelled yet, so a plain handler is enough. */
+  run->fetch_cancel_handler = g_signal_connect (run->cancellable, "cancelled", G_CALLBACK (on_fetch_cancelled_cb), run);
+  run->undecided = g_queue_new ();
   run->dry_run = (flags & AF_RUN_FLAGS_DRY_RUN) != 0;
   run->planned = g_queue_new ();
   run->would_do = json_array_new ();
   run->done_by_action = json_object_new ();
   run->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)af_run_group_free);
+  run->ready = g_queue_new ();
+  run->shared_params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)run_params_free);
+  run->recording = g_queue_new ();
   run->unsettled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->seen_later = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->failed_items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -53,6 +53,10 @@ typedef struct
   AfGmailReader *reader;
   GHashTable    *wanted; /* ids given to the reader */
   GError        *sync_error;
+  /* A fetch that tells its items as they are read (fetch_each). */
+  AfExecutorItemsFunc each;
+  gpointer            each_data;
+  gint64              newest_date; /* ms: the newest internalDate told */
 } AfServicesOp;
 
 void af_services_op_free (AfServicesOp *op);

@@ -448,7 +448,10 @@ on_read_cb (GObject      *source,
       g_object_unref (task);
       return;
     }
-  /* The ones deleted since they were listed are left out. */
+  if (pending != NULL)
+    pending->newest_date = MAX (pending->newest_date, op->newest_date);
+  /* The ones deleted since they were listed are left out (none is here
+   * when they were told as they came: on_read_some_cb). */
   by_id = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < messages->len; i++)
     {
@@ -472,6 +475,35 @@ on_read_cb (GObject      *source,
     }
   g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify)g_ptr_array_unref);
   g_object_unref (task);
+}
+
+/* A batch of the read, for a fetch that tells its items as they come:
+ * they are dealt with while the next are read. */
+static void
+on_read_some_cb (GPtrArray *messages,
+                 gpointer   user_data)
+{
+  GTask        *task = user_data;
+  AfServicesOp *op = g_task_get_task_data (task);
+  g_autoptr (GPtrArray) read = messages;
+  g_autoptr (GPtrArray) items = NULL;
+
+  /* The listing failed: the fetch does, once the reads still out are
+   * back, and nothing more is told. */
+  if (op->sync_error != NULL)
+    return;
+  items = g_ptr_array_new_full (read->len, (GDestroyNotify)json_object_unref);
+  for (guint i = 0; i < read->len; i++)
+    {
+      AfGmailMessage *m = g_ptr_array_index (read, i);
+
+      op->newest_date = MAX (op->newest_date, m->internal_date);
+      /* Not the account's own mail (see on_read_cb). */
+      if (!skipped_message (op->agent, op->skip_labels, m))
+        g_ptr_array_add (items, item_from_message (m));
+    }
+  if (items->len > 0)
+    op->each (items, op->each_data);
 }
 
 /* A page of the sync: what the agent dealt with already (listed again
@@ -681,19 +713,25 @@ on_agenda_cb (GObject      *source,
   g_object_unref (task);
 }
 
+/* New mail is told as each batch of it is read (when @each is set); the
+ * other sources come at once, at the end. */
 static void
-services_fetch_async (AfExecutor         *executor,
-                      AfAgent            *agent,
-                      const char         *source,
-                      GCancellable       *cancellable,
-                      GAsyncReadyCallback callback,
-                      gpointer            user_data)
+services_fetch_each_async (AfExecutor         *executor,
+                           AfAgent            *agent,
+                           const char         *source,
+                           AfExecutorItemsFunc each,
+                           gpointer            each_data,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
 {
   AfServicesExecutor *self = AF_SERVICES_EXECUTOR (executor);
   GTask              *task = g_task_new (self, cancellable, callback, user_data);
   AfServicesOp       *op = g_new0 (AfServicesOp, 1);
 
-  g_task_set_source_tag (task, services_fetch_async);
+  g_task_set_source_tag (task, services_fetch_each_async);
+  op->each = each;
+  op->each_data = each_data;
   op->agent = g_object_ref (agent);
   op->source = g_strdup (source);
   op->items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
@@ -766,9 +804,22 @@ services_fetch_async (AfExecutor         *executor,
        * the sync's too until it is done. */
       op->wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       op->reader = af_gmail_client_read_begin (self->gmail, needs_body (agent), cancellable, on_read_cb, task);
+      if (each != NULL)
+        af_gmail_reader_set_each (op->reader, on_read_some_cb, task);
       af_gmail_client_sync_since_async (self->gmail, cursor, after, (const char *const *)op->skip_labels, on_listed_cb,
                                         task, cancellable, on_sync_cb, g_object_ref (task));
     }
+}
+
+static void
+services_fetch_async (AfExecutor         *executor,
+                      AfAgent            *agent,
+                      const char         *source,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
+{
+  services_fetch_each_async (executor, agent, source, NULL, NULL, cancellable, callback, user_data);
 }
 
 static GPtrArray *
@@ -783,6 +834,7 @@ static void
 af_services_executor_iface_init (AfExecutorInterface *iface)
 {
   iface->fetch_async = services_fetch_async;
+  iface->fetch_each_async = services_fetch_each_async;
   iface->fetch_finish = services_fetch_finish;
   iface->commit_fetch = services_commit_fetch;
   af_services_executor_actions_iface_init (iface);

@@ -27,7 +27,9 @@
 #define BATCH_ROUNDS 4
 /* Batches out at once while ids still come: one fewer than AfHttpClient
  * lets out to a service, so that the listing bringing the ids (one page
- * after the other) never waits behind the reads. */
+ * after the other) never waits behind the reads. So it stays when the
+ * messages are told as they are read (af_gmail_reader_set_each()): what
+ * the caller does with them meanwhile (a batchModify) does not either. */
 #define OPEN_IN_FLIGHT   3
 #define METADATA_HEADERS "metadataHeaders=From&metadataHeaders=To&metadataHeaders=Subject&metadataHeaders=Date&metadataHeaders=Message-ID&metadataHeaders=References"
 
@@ -49,6 +51,9 @@ struct _AfGmailReader
   gboolean    closed;    /* no more ids */
   gboolean    pausing;   /* before a throttled round */
   GError     *error;
+  /* Told each batch's messages as they are read, instead of the result. */
+  AfGmailMessagesFunc each;
+  gpointer            each_data;
 };
 
 static void
@@ -395,6 +400,7 @@ on_answer_read_cb (GObject      *object,
   AfGmailReader *reader = g_task_get_task_data (task);
   BatchAnswer   *answer = g_task_get_task_data (G_TASK (result));
   g_autoptr (GHashTable) answered = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) told = NULL;
 
   g_free (call);
   reader->reading--;
@@ -413,10 +419,16 @@ on_answer_read_cb (GObject      *object,
       for (guint k = 0; k < ids->len; k++)
         if (!g_hash_table_contains (answered, ids->pdata[k]))
           g_ptr_array_add (reader->retry, g_strdup (ids->pdata[k]));
-      g_ptr_array_extend_and_steal (reader->messages, g_steal_pointer (&answer->messages));
+      if (reader->each == NULL)
+        g_ptr_array_extend_and_steal (reader->messages, g_steal_pointer (&answer->messages));
+      else if (reader->error == NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        told = g_steal_pointer (&answer->messages);
     }
 
+  /* The next batch goes out before the caller deals with these. */
   reader_pump (reader);
+  if (told != NULL && told->len > 0)
+    reader->each (g_steal_pointer (&told), reader->each_data);
   reader_finish_or_retry (reader);
 }
 
@@ -503,12 +515,13 @@ reader_send (AfGmailReader *reader,
 }
 
 /* Sends what may go: full batches while ids may still come, the rest once
- * closed (the HTTP client then holds them until a connection is free). */
+ * closed (the HTTP client then holds them until a connection is free, or
+ * the reader does, while its messages are told as they come). */
 static void
 reader_pump (AfGmailReader *reader)
 {
-  while (reader->error == NULL && !reader->pausing &&
-         (reader->closed ? reader->queue->len > 0
+  while (reader->error == NULL && !reader->pausing && reader->queue->len > 0 &&
+         (reader->closed ? reader->each == NULL || reader->in_flight < OPEN_IN_FLIGHT
                          : reader->queue->len >= reader->batch_max && reader->in_flight < OPEN_IN_FLIGHT))
     reader_send (reader, MIN (reader->batch_max, reader->queue->len));
 }
@@ -583,6 +596,27 @@ af_gmail_reader_add (AfGmailReader     *reader,
     if (ids[i] != NULL && g_hash_table_add (reader->asked, g_strdup (ids[i])))
       g_ptr_array_add (reader->queue, g_strdup (ids[i]));
   reader_pump (reader);
+}
+
+/**
+ * af_gmail_reader_set_each:
+ * @each: (nullable): told the messages of each batch as they are read
+ *
+ * The messages go to @each, on the main context, as each batch is read,
+ * rather than into the result (which is then empty), so that the caller
+ * can deal with them while the next ones are read. Not after an error
+ * (that batch and those still out are not told), nor once cancelled. Set
+ * before the first af_gmail_reader_add().
+ */
+void
+af_gmail_reader_set_each (AfGmailReader      *reader,
+                          AfGmailMessagesFunc each,
+                          gpointer            user_data)
+{
+  g_return_if_fail (reader != NULL && !reader->closed);
+
+  reader->each = each;
+  reader->each_data = user_data;
 }
 
 /**

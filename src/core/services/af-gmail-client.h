@@ -95,9 +95,16 @@ void           af_gmail_reader_add (AfGmailReader     *reader,
                                     const char *const *ids,
                                     guint              n_ids);
 void           af_gmail_reader_close (AfGmailReader *reader);
-GPtrArray     *af_gmail_client_read_finish (AfGmailClient *self,
-                                            GAsyncResult  *result,
-                                            GError       **error);
+/* Messages a reader has just read: (element-type AfGmailMessage)
+ * (transfer full). */
+typedef void (*AfGmailMessagesFunc) (GPtrArray *messages,
+                                     gpointer   user_data);
+void       af_gmail_reader_set_each (AfGmailReader      *reader,
+                                     AfGmailMessagesFunc each,
+                                     gpointer            user_data);
+GPtrArray *af_gmail_client_read_finish (AfGmailClient *self,
+                                        GAsyncResult  *result,
+                                        GError       **error);
 
 /* The same through the batch endpoint, with @full: format=full, so
  * body_text is filled in. Finish with af_gmail_client_get_messages_finish(),
