@@ -600,3 +600,25 @@ af_test_ui_combo_choose (AdwComboRow *row,
     }
   g_error ("no choice “%s”", text);
 }
+
+static gboolean
+never_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+GSource *
+af_test_ui_find_source_named (const char *name)
+{
+  guint last = g_idle_add (never_cb, NULL);
+
+  g_source_remove (last);
+  for (guint id = 1; id < last; id++)
+    {
+      GSource *source = g_main_context_find_source_by_id (NULL, id);
+
+      if (source != NULL && !g_source_is_destroyed (source) && g_strcmp0 (g_source_get_name (source), name) == 0)
+        return source;
+    }
+  return NULL;
+}

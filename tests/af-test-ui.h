@@ -57,6 +57,10 @@ void af_test_ui_wait_until_full (gboolean (*condition) (gpointer),
                                  guint       timeout_ms);
 #define af_test_ui_wait_until(condition, ...) af_test_ui_wait_until_full ((condition), #condition, __VA_ARGS__)
 
+/* The default main context's source named @name (GLib numbers sources
+ * from 1 up and names the app's own), or %NULL. */
+GSource *af_test_ui_find_source_named (const char *name);
+
 /* A fixed wait: what to wait for is always known, see af_test_wait_until(). */
 G_GNUC_DEPRECATED_FOR (af_test_wait_until)
 void af_test_ui_iterate (guint ms);

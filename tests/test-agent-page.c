@@ -293,29 +293,6 @@ label_mapped_cond (gpointer data)
   return found != NULL && gtk_widget_get_mapped (found);
 }
 
-static gboolean
-never_cb (gpointer data)
-{
-  return G_SOURCE_REMOVE;
-}
-
-/* The main context's source named @name, found by id, or NULL. */
-static GSource *
-find_source_named (const char *name)
-{
-  guint last = g_idle_add (never_cb, NULL);
-
-  g_source_remove (last);
-  for (guint id = 1; id < last; id++)
-    {
-      GSource *source = g_main_context_find_source_by_id (NULL, id);
-
-      if (source != NULL && !g_source_is_destroyed (source) && g_strcmp0 (g_source_get_name (source), name) == 0)
-        return source;
-    }
-  return NULL;
-}
-
 /* "Last run at 14:32" on the Agents page, for a run ten minutes ago: the
  * text holds until midnight, and so the page's timer waits for the next
  * local midnight (the next runs read "today at", "tomorrow at" until then
@@ -355,7 +332,7 @@ test_last_run_times (void)
   af_test_ui_wait_until (label_mapped_cond, &(LabelWait){ af_window_get_page (window, "agents"), expected }, 5000);
   g_assert_null (find_label_containing (af_window_get_page (window, "agents"), " min ago"));
 
-  timer = find_source_named ("[agentflow] agents relative times");
+  timer = af_test_ui_find_source_named ("[agentflow] agents relative times");
   g_assert_nonnull (timer);
   due = af_feed_time_source_get_due (timer);
   g_test_message ("timer due in %" G_GINT64_FORMAT " s, midnight in %" G_GINT64_FORMAT " s",

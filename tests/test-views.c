@@ -366,30 +366,6 @@ expected_time_of (GObject *item)
   return g_date_time_format (dt, "%H:%M");
 }
 
-/* The main context's source named @name, found by id (GLib numbers them
- * from 1 up), or NULL. */
-static gboolean
-never_cb (gpointer data)
-{
-  return G_SOURCE_REMOVE;
-}
-
-static GSource *
-find_source_named (const char *name)
-{
-  guint last = g_idle_add (never_cb, NULL);
-
-  g_source_remove (last);
-  for (guint id = 1; id < last; id++)
-    {
-      GSource *source = g_main_context_find_source_by_id (NULL, id);
-
-      if (source != NULL && !g_source_is_destroyed (source) && g_strcmp0 (g_source_get_name (source), name) == 0)
-        return source;
-    }
-  return NULL;
-}
-
 typedef struct
 {
   AfDashboardPage *page;
@@ -435,7 +411,7 @@ test_dashboard_times_timer (void)
   show_view ("dashboard");
   af_test_ui_wait_until (inscription_mapped_cond, &(TextWait){ page, first_text }, 10000);
 
-  timer = find_source_named ("[agentflow] dashboard relative times");
+  timer = af_test_ui_find_source_named ("[agentflow] dashboard relative times");
   g_assert_nonnull (timer);
   due = af_feed_time_source_get_due (timer);
   g_test_message ("timer due in %" G_GINT64_FORMAT " s, midnight in %" G_GINT64_FORMAT " s",
@@ -453,7 +429,7 @@ test_dashboard_times_timer (void)
     g_object_get (newest, "timestamp", &then, NULL);
     g_list_store_insert (store, 0, newest);
     af_test_ui_wait_until (inscription_mapped_cond, &(TextWait){ page, "Just now" }, 10000);
-    timer = find_source_named ("[agentflow] dashboard relative times");
+    timer = af_test_ui_find_source_named ("[agentflow] dashboard relative times");
     g_assert_nonnull (timer);
     due = af_feed_time_source_get_due (timer);
     /* On the minute after "Just now" ends (rows seconds apart share it). */
