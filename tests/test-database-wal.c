@@ -5,8 +5,7 @@
  * The write-ahead log of a real SQLite file through a run's worth of
  * writes: checkpointed by the database's own thread rather than inside
  * the commits, never past its bound, with every row there after a reopen
- * and no log left once closed; and the page cache a run's transactions
- * use given back once they are over.
+ * and no log left once closed.
  */
 
 #include "config.h"
@@ -122,47 +121,6 @@ test_checkpointed_by_thread (Fixture      *f,
   g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
 }
 
-static int
-cache_used (AfDatabase *db)
-{
-  int used = 0, highwater = 0;
-
-  g_assert_cmpint (sqlite3_db_status (af_database_get_handle (db), SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, FALSE), ==, SQLITE_OK);
-  return used;
-}
-
-static void
-test_cache_back_to_idle (Fixture      *f,
-                         gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_assert_cmpint (af_database_get_cache_kib (f->store.db), ==, AF_DATABASE_IDLE_CACHE_KIB);
-
-  /* A run's transactions have more, and use it. */
-  for (guint done = 0; done < 3000; done += ROWS_PER_RUN)
-    write_rows (f, done, ROWS_PER_RUN);
-  g_assert_cmpint (af_database_get_cache_kib (f->store.db), >, AF_DATABASE_IDLE_CACHE_KIB);
-  g_assert_cmpint (cache_used (f->store.db), >, AF_DATABASE_IDLE_CACHE_KIB * 1024);
-
-  /* Not while one is open. */
-  g_assert_true (af_database_begin (f->store.db, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (af_database_get_cache_kib (f->store.db), >, AF_DATABASE_IDLE_CACHE_KIB);
-  g_assert_true (af_database_commit (f->store.db, &error));
-  g_assert_no_error (error);
-
-  /* Once they are over, the idle size and its memory given back. */
-  af_test_wait_until (af_database_get_cache_kib (f->store.db) == AF_DATABASE_IDLE_CACHE_KIB,
-                      "the page cache to be back to its idle size");
-  g_assert_cmpint (cache_used (f->store.db), <=, AF_DATABASE_IDLE_CACHE_KIB * 1024);
-
-  /* And the next run has the larger one again. */
-  write_rows (f, 3000, ROWS_PER_RUN);
-  g_assert_cmpint (af_database_get_cache_kib (f->store.db), >, AF_DATABASE_IDLE_CACHE_KIB);
-  g_assert_cmpint (af_test_store_query_int (&f->store, "SELECT count (*) FROM activity"), ==, 3000 + ROWS_PER_RUN);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -170,8 +128,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/database-wal/checkpointed-by-thread", Fixture, NULL, fixture_setup, test_checkpointed_by_thread,
-              fixture_teardown);
-  g_test_add ("/database-wal/cache-back-to-idle", Fixture, NULL, fixture_setup, test_cache_back_to_idle,
               fixture_teardown);
 
   return g_test_run ();

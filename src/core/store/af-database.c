@@ -21,16 +21,6 @@
  * commit for all those of GROUP_MAX_US. */
 #define GROUP_MAX_US (10 * 1000)
 
-/* Page cache, in KiB: small while idle, since the lists read a page of
- * rows at a time by key and the OS caches the file anyway; larger while
- * transactions write many rows (a run's bookkeeping), so the pages of
- * the tables and indexes they touch stay in memory from one commit to
- * the next. Back to idle CACHE_IDLE_MS after the last of them, its memory
- * given back. */
-#define IDLE_CACHE_KIB  AF_DATABASE_IDLE_CACHE_KIB
-#define WRITE_CACHE_KIB (8 * 1024)
-#define CACHE_IDLE_MS   1000
-
 struct _AfDatabase
 {
   GObject parent_instance;
@@ -43,10 +33,7 @@ struct _AfDatabase
   guint       group_id;    /* the timer of its commit */
   GArray     *held;        /* HeldWrites: see af_database_add_held_writes() */
 
-  AfCheckpointer *checkpointer;   /* NULL for ":memory:" */
-  gboolean        cache_raised;   /* WRITE_CACHE_KIB is on */
-  gint64          last_write_end; /* when the last transaction ended (monotonic µs) */
-  guint           cache_id;       /* the timer that puts the cache back */
+  AfCheckpointer *checkpointer; /* NULL for ":memory:" */
 };
 
 typedef struct
@@ -292,7 +279,6 @@ af_database_finalize (GObject *object)
 
   if (!af_database_flush (self, &error))
     g_warning ("Could not record the last activity: %s", error->message);
-  g_clear_handle_id (&self->cache_id, g_source_remove);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->held, g_array_unref);
   /* Its connection first: the app's, closed last, removes the log. */
@@ -346,58 +332,6 @@ drop_held (AfDatabase *self)
 
       h->drop (h->data);
     }
-}
-
-static void
-set_cache_kib (AfDatabase *self,
-               int         kib)
-{
-  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", kib);
-
-  /* Not through exec_sql(): it would commit a group of appends. */
-  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-}
-
-static gboolean
-on_cache_idle_cb (gpointer user_data)
-{
-  AfDatabase *self = user_data;
-  gint64      idle_for = g_get_monotonic_time () - self->last_write_end;
-
-  self->cache_id = 0;
-  if (!sqlite3_get_autocommit (self->db) || idle_for < CACHE_IDLE_MS * 1000)
-    {
-      /* Still writing: look again when it may be over. */
-      guint wait_ms = !sqlite3_get_autocommit (self->db) ? CACHE_IDLE_MS : CACHE_IDLE_MS - idle_for / 1000;
-
-      self->cache_id = af_timeout_add_named (wait_ms, "[agentflow] database cache", on_cache_idle_cb, self);
-      return G_SOURCE_REMOVE;
-    }
-  set_cache_kib (self, IDLE_CACHE_KIB);
-  sqlite3_db_release_memory (self->db);
-  self->cache_raised = FALSE;
-  return G_SOURCE_REMOVE;
-}
-
-/* A transaction that may write many rows begins: see WRITE_CACHE_KIB. */
-static void
-raise_cache (AfDatabase *self)
-{
-  if (self->db == NULL || self->checkpointer == NULL)
-    return;
-  if (!self->cache_raised)
-    {
-      set_cache_kib (self, WRITE_CACHE_KIB);
-      self->cache_raised = TRUE;
-    }
-  if (self->cache_id == 0)
-    self->cache_id = af_timeout_add_named (CACHE_IDLE_MS, "[agentflow] database cache", on_cache_idle_cb, self);
-}
-
-static void
-write_ended (AfDatabase *self)
-{
-  self->last_write_end = g_get_monotonic_time ();
 }
 
 /**
@@ -523,29 +457,6 @@ af_database_get_checkpoints (AfDatabase *self,
   if (by_commit != NULL)
     *by_commit = 0;
   return self->checkpointer ? af_checkpointer_get_n_done (self->checkpointer, by_commit) : 0;
-}
-
-/**
- * af_database_get_cache_kib:
- *
- * Returns: the page cache's size limit, in KiB: small while idle, larger
- * while transactions write (see af_database_begin())
- */
-int
-af_database_get_cache_kib (AfDatabase *self)
-{
-  sqlite3_stmt *stmt;
-  int           kib = 0;
-
-  g_return_val_if_fail (AF_IS_DATABASE (self), 0);
-
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA cache_size", -1, &stmt, NULL) != SQLITE_OK)
-    return 0;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    kib = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  /* Always set in KiB (negative), never in pages. */
-  return ABS (kib);
 }
 
 int
@@ -732,9 +643,7 @@ af_database_flush (AfDatabase *self,
 /**
  * af_database_begin:
  *
- * Begins a write transaction. Its page cache is larger than an idle
- * connection's (WRITE_CACHE_KIB) until CACHE_IDLE_MS after the last one
- * ended, when its memory is given back.
+ * Begins a write transaction.
  */
 gboolean
 af_database_begin (AfDatabase *self,
@@ -744,7 +653,6 @@ af_database_begin (AfDatabase *self,
 
   if (!exec_sql (self, "BEGIN IMMEDIATE", "write to the database", error))
     return FALSE;
-  raise_cache (self);
   return TRUE;
 }
 
@@ -755,7 +663,6 @@ af_database_commit (AfDatabase *self,
   g_return_val_if_fail (AF_IS_DATABASE (self), FALSE);
 
   write_held (self);
-  write_ended (self);
   if (!exec_sql (self, "COMMIT", "write to the database", error))
     {
       af_database_rollback (self);
@@ -791,7 +698,6 @@ af_database_rollback (AfDatabase *self)
     {
       drop_held (self);
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      write_ended (self);
     }
 }
 

@@ -17,9 +17,6 @@ G_BEGIN_DECLS
  * then copies what the checkpoint thread has not copied yet. */
 #define AF_DATABASE_WAL_MAX_PAGES 3000
 
-/* The page cache of a connection that is not writing, in KiB. */
-#define AF_DATABASE_IDLE_CACHE_KIB 512
-
 G_DECLARE_FINAL_TYPE (AfDatabase, af_database, AF, DATABASE, GObject)
 
 AfDatabase   *af_database_open (const char *path,
@@ -30,7 +27,6 @@ int           af_database_get_schema_version (AfDatabase *self);
 int           af_database_get_latest_version (void);
 guint         af_database_get_checkpoints (AfDatabase *self,
                                            guint      *by_commit);
-int           af_database_get_cache_kib (AfDatabase *self);
 gboolean      af_database_exec (AfDatabase *self,
                                 const char *sql,
                                 GError    **error);
