@@ -13,6 +13,7 @@
 #include "af-credential-private.h"
 #include "af-credential.h"
 #include "af-test-auth.h"
+#include "af-test-wait.h"
 
 #define ACCOUNT   "alice@example.com"
 #define N_CALLERS 5
@@ -187,6 +188,39 @@ test_once_per_expiry (Fixture      *f,
   callers_clear (&callers);
 }
 
+/* A token at hand is handed out without waiting (a request leaves at
+ * once), never one that is not loaded yet or due for a refresh: those
+ * go through the refresh, once. */
+static void
+test_peek (Fixture      *f,
+           gconstpointer data)
+{
+  guint            lifetime = GPOINTER_TO_UINT (data);
+  Callers          callers = { 0 };
+  g_autofree char *stored = NULL;
+  g_autofree char *peeked = NULL;
+  g_autofree char *refreshed = NULL;
+
+  connect (f, &callers);
+  stored = stored_access_token ();
+  /* Not read from the keyring yet. */
+  g_assert_null (af_token_source_peek_token (callers.source));
+  g_assert_cmpuint (ask_at_once (f, &callers), ==, 0);
+  peeked = af_token_source_peek_token (callers.source);
+  g_assert_cmpstr (peeked, ==, stored);
+
+  /* Due for a refresh: nothing at hand; asking refreshes it once. */
+  af_credential_set_clock_offset (AF_CREDENTIAL (callers.source), (gint64)(lifetime - 1) * G_USEC_PER_SEC);
+  g_assert_null (af_token_source_peek_token (callers.source));
+  g_assert_cmpuint (ask_at_once (f, &callers), ==, 1);
+  /* Back to now, once the new token is in the keyring: at hand. */
+  af_credential_set_clock_offset (AF_CREDENTIAL (callers.source), 0);
+  af_test_wait_until ((refreshed = af_token_source_peek_token (callers.source)) != NULL, "the new token at hand");
+  g_assert_cmpstr (refreshed, !=, stored);
+  g_assert_cmpstr (refreshed, ==, callers.tokens[0]);
+  callers_clear (&callers);
+}
+
 /* A token endpoint that fails is not hammered: one attempt, then nothing
  * until the backoff has passed, each wait longer than the last up to a
  * cap; a still-valid token keeps being handed out meanwhile. */
@@ -261,6 +295,7 @@ main (int   argc,
   ADD ("/refresh/once-per-expiry/60s", test_once_per_expiry, 60);
   ADD ("/refresh/once-per-expiry/300s", test_once_per_expiry, 300);
   ADD ("/refresh/backoff/300s", test_backoff, 300);
+  ADD ("/refresh/peek/300s", test_peek, 300);
 #undef ADD
 
   return g_test_run ();

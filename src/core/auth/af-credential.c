@@ -95,16 +95,22 @@ fail_waiters (AfCredential *self,
 }
 
 static void
-serve_waiters (AfCredential *self)
+touch (AfCredential *self)
 {
-  GTask *task;
-
   if (self->store != NULL && g_get_real_time () - self->touched_at > 60 * G_USEC_PER_SEC)
     {
       self->touched_at = g_get_real_time ();
       af_connection_store_touch_for_agent (self->store, af_provider_get_service (self->provider), self->account,
                                            self->agent, NULL);
     }
+}
+
+static void
+serve_waiters (AfCredential *self)
+{
+  GTask *task;
+
+  touch (self);
 
   while ((task = g_queue_pop_head (&self->waiters)))
     {
@@ -468,11 +474,26 @@ af_credential_get_token_finish (AfTokenSource *source,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The token in memory, when get_token_async would hand it out at once:
+ * loaded, valid, not due for a refresh, nobody waiting before. */
+static char *
+af_credential_peek_token (AfTokenSource *source)
+{
+  AfCredential *self = AF_CREDENTIAL (source);
+
+  if (self->busy || self->invalid || self->tokens == NULL || self->tokens->access_token == NULL ||
+      !g_queue_is_empty (&self->waiters) || in_backoff (self) || needs_refresh (self))
+    return NULL;
+  touch (self);
+  return g_strdup (self->tokens->access_token);
+}
+
 static void
 token_source_iface_init (AfTokenSourceInterface *iface)
 {
   iface->get_token_async = af_credential_get_token_async;
   iface->get_token_finish = af_credential_get_token_finish;
+  iface->peek_token = af_credential_peek_token;
 }
 
 static void

@@ -55,11 +55,18 @@ af_static_token_source_get_token_finish (AfTokenSource *source,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static char *
+af_static_token_source_peek_token (AfTokenSource *source)
+{
+  return g_strdup (AF_STATIC_TOKEN_SOURCE (source)->token);
+}
+
 static void
 token_source_iface_init (AfTokenSourceInterface *iface)
 {
   iface->get_token_async = af_static_token_source_get_token_async;
   iface->get_token_finish = af_static_token_source_get_token_finish;
+  iface->peek_token = af_static_token_source_peek_token;
 }
 
 static void

@@ -44,3 +44,22 @@ af_token_source_get_token_finish (AfTokenSource *self,
 
   return AF_TOKEN_SOURCE_GET_IFACE (self)->get_token_finish (self, result, error);
 }
+
+/**
+ * af_token_source_peek_token:
+ *
+ * A token valid now, without waiting, when the source has one at hand;
+ * otherwise %NULL, and af_token_source_get_token_async() gets one.
+ *
+ * Returns: (transfer full) (nullable): the access token; never log it
+ */
+char *
+af_token_source_peek_token (AfTokenSource *self)
+{
+  AfTokenSourceInterface *iface;
+
+  g_return_val_if_fail (AF_IS_TOKEN_SOURCE (self), NULL);
+
+  iface = AF_TOKEN_SOURCE_GET_IFACE (self);
+  return iface->peek_token != NULL ? iface->peek_token (self) : NULL;
+}

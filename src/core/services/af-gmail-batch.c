@@ -30,7 +30,11 @@
  * after the other) never waits behind the reads. So it stays when the
  * messages are told as they are read (af_gmail_reader_set_each()): what
  * the caller does with them meanwhile (a batchModify) does not either. */
-#define OPEN_IN_FLIGHT   3
+#define OPEN_IN_FLIGHT 3
+/* Once every id is known, the reads may take all four: a batchModify of
+ * what was read waits for the next read to come back, at most, and goes
+ * before the read after it (the HTTP client keeps them in order). */
+#define CLOSED_IN_FLIGHT 4
 #define METADATA_HEADERS "metadataHeaders=From&metadataHeaders=To&metadataHeaders=Subject&metadataHeaders=Date&metadataHeaders=Message-ID&metadataHeaders=References"
 
 /* A read of many messages, fed ids as they become known: full batches go
@@ -521,7 +525,7 @@ static void
 reader_pump (AfGmailReader *reader)
 {
   while (reader->error == NULL && !reader->pausing && reader->queue->len > 0 &&
-         (reader->closed ? reader->each == NULL || reader->in_flight < OPEN_IN_FLIGHT
+         (reader->closed ? reader->each == NULL || reader->in_flight < CLOSED_IN_FLIGHT
                          : reader->queue->len >= reader->batch_max && reader->in_flight < OPEN_IN_FLIGHT))
     reader_send (reader, MIN (reader->batch_max, reader->queue->len));
 }

@@ -624,8 +624,22 @@ request_send (GTask *task)
       gboolean force = req->force_refresh;
 
       /* Asked for every attempt: a retry after a long backoff may need a
-       * fresher token than the first attempt had. */
+       * fresher token than the first attempt had. A token at hand goes
+       * at once: a page of a listing then leaves before the main loop
+       * deals with the one that brought it. */
       req->force_refresh = FALSE;
+      if (!force)
+        {
+          char *token = af_token_source_peek_token (req->tokens);
+
+          if (token != NULL)
+            {
+              g_clear_pointer (&req->token, g_free);
+              req->token = token;
+              send_with_token (task);
+              return;
+            }
+        }
       af_token_source_get_token_async (req->tokens, force, req->cancellable, on_token_cb, g_object_ref (task));
       return;
     }
