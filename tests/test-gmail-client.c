@@ -190,6 +190,76 @@ test_history_pages (Fixture      *f,
   g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.history.list"), ==, 2);
 }
 
+typedef struct
+{
+  Fixture   *f;
+  GPtrArray *told;  /* (element-type utf8) the ids, as told */
+  GArray    *asked; /* guint: history pages asked when each page was told */
+} Told;
+
+static void
+on_listed_cb (const char *const *ids,
+              guint              n_ids,
+              gpointer           user_data)
+{
+  Told *told = user_data;
+  guint asked = af_sandbox_get_count (told->f->s.sandbox, "gmail.users.history.list");
+
+  for (guint i = 0; i < n_ids; i++)
+    g_ptr_array_add (told->told, g_strdup (ids[i]));
+  g_array_append_val (told->asked, asked);
+}
+
+/* Pages are read off the main loop, and may come back while the page
+ * before is still being read: each page's ids are told in the order of
+ * the history, once, and the listing never runs more than one page ahead
+ * of what was told (the reads of a page go out first). */
+static void
+test_history_pages_in_order (Fixture      *f,
+                             gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AfGmailSyncResult) full = do_sync (f, NULL, &error);
+  g_autoptr (GHashTable) unique = g_hash_table_new (g_str_hash, g_str_equal);
+  Told told = { f, g_ptr_array_new_with_free_func (g_free), g_array_new (FALSE, FALSE, sizeof (guint)) };
+
+  g_assert_no_error (error);
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr (GAsyncResult) r = NULL;
+      g_autoptr (AfGmailSyncResult) paged = NULL;
+      const char *from = round == 0 ? full->history_id : NULL;
+
+      g_ptr_array_set_size (told.told, 0);
+      g_array_set_size (told.asked, 0);
+      g_hash_table_remove_all (unique);
+      af_sandbox_generate_messages (f->s.sandbox, 5000, 40 + round);
+      af_sandbox_reset_counts (f->s.sandbox);
+      /* From the stored historyId the first time, then from the one
+       * each sync ended at. */
+      if (round > 0)
+        from = g_object_get_data (G_OBJECT (f->gmail), "last-history");
+      af_gmail_client_sync_since_async (f->gmail, from, -1, NULL, on_listed_cb, &told, NULL, af_test_ready_cb, &r);
+      paged = af_gmail_client_sync_finish (f->gmail, af_test_await (&r), &error);
+      g_assert_no_error (error);
+      g_object_set_data_full (G_OBJECT (f->gmail), "last-history", g_strdup (paged->history_id), g_free);
+
+      g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.history.list"), ==, 10);
+      g_assert_cmpuint (told.asked->len, ==, 10);
+      for (guint k = 0; k < told.asked->len; k++)
+        g_assert_cmpuint (g_array_index (told.asked, guint, k), <=, k + 2);
+      g_assert_cmpuint (told.told->len, ==, 5000);
+      g_assert_cmpuint (paged->message_ids->len, ==, 5000);
+      for (guint i = 0; i < told.told->len; i++)
+        {
+          g_assert_cmpstr (told.told->pdata[i], ==, paged->message_ids->pdata[i]);
+          g_assert_true (g_hash_table_add (unique, told.told->pdata[i]));
+        }
+    }
+  g_ptr_array_unref (told.told);
+  g_array_unref (told.asked);
+}
+
 static void
 test_json_top_string (void)
 {
@@ -210,6 +280,11 @@ test_json_top_string (void)
     { "{\"a\" \"nextPageToken\":\"1\"}", NULL },
     { "[\"nextPageToken\",\"1\"]", NULL },
     { "{\"id\": \"oops\", <html>Internal", NULL },
+    /* A page, then an error page after it. */
+    { "{\"nextPageToken\":\"500\",\"historyId\":\"9\"}{\"id\": \"oops\", <html>Internal", NULL },
+    { "{\"nextPageToken\":\"500\"} x", NULL },
+    { "{\"nextPageToken\":\"500\"", NULL },
+    { "{\"nextPageToken\":\"500\",\"nextPageToken\":\"600\"} \n", "500" },
     { "", NULL },
   };
 
@@ -870,6 +945,7 @@ main (int   argc,
   ADD ("sync/expired-history", test_expired_history);
   ADD ("sync/bounded-resync", test_bounded_resync);
   ADD ("sync/history-pages", test_history_pages);
+  ADD ("sync/history-pages-in-order", test_history_pages_in_order);
   ADD ("metadata/batch", test_metadata_batch);
   ADD ("metadata/batch-faults", test_metadata_batch_faults);
   ADD ("read/incremental", test_reader_incremental);

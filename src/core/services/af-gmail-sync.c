@@ -20,6 +20,8 @@
 
 #define LIST_PAGE_MAX 500
 
+typedef struct _HistoryAnswer HistoryAnswer;
+
 typedef struct
 {
   char              *start_history_id;
@@ -31,7 +33,9 @@ typedef struct
   AfGmailSyncResult *result;
   AfGmailIdsFunc     listed; /* told each page's new ids */
   gpointer           listed_data;
-  gboolean           failed; /* returned an error, a page still out */
+  gboolean           failed;  /* returned an error, a page still out */
+  gboolean           reading; /* a history page is being parsed */
+  HistoryAnswer     *queued;  /* the next page's answer, meanwhile */
 } SyncOp;
 
 static void
@@ -332,8 +336,8 @@ skip_json_space (const char *p,
  *
  * The string value of the member @name of the object @data holds, found
  * without parsing the other values, only skipping them. %NULL when @data
- * is no object as far as read, or has no such member, or its value is not
- * a string free of escapes (the full parse says what it is).
+ * is not one object with nothing after it, or has no such member, or its
+ * value is not a string free of escapes (the full parse says what it is).
  *
  * Returns: (transfer full) (nullable): the value
  */
@@ -345,6 +349,7 @@ af_gmail_json_top_string (const char *data,
   const char *end = data + size;
   const char *p = skip_json_space (data, end);
   gsize       name_length = strlen (name);
+  const char *found = NULL, *found_end = NULL;
 
   if (p >= end || *p != '{')
     return NULL;
@@ -365,36 +370,190 @@ af_gmail_json_top_string (const char *data,
       p = skip_json_value (value, end);
       if (p == NULL)
         return NULL;
-      if (wanted)
-        return *value == '"' && memchr (value + 1, '\\', p - 1 - (value + 1)) == NULL ? g_strndup (value + 1, p - 1 - (value + 1))
-                                                                                      : NULL;
+      if (wanted && found == NULL)
+        {
+          if (*value != '"' || memchr (value + 1, '\\', p - 1 - (value + 1)) != NULL)
+            return NULL;
+          found = value;
+          found_end = p - 1;
+        }
       p = skip_json_space (p, end);
+      if (p < end && *p == '}')
+        {
+          /* The object ends, and nothing but space after it: an answer
+           * with anything else (an error page after it) is left to the
+           * full parse, which says what it is. */
+          if (found == NULL || skip_json_space (p + 1, end) != end)
+            return NULL;
+          return g_strndup (found + 1, found_end - (found + 1));
+        }
       if (p >= end || *p != ',')
         return NULL;
     }
   return NULL;
 }
 
+/* A page of users.history.list, read in a worker thread: parsing 500
+ * records is a few milliseconds of the main loop otherwise, while the
+ * reads of the page before and the next page's request wait. */
+typedef struct
+{
+  AfHttpResponse *response;
+  GStrv           skip_labels;
+  char           *asked; /* the next page, asked before this one was read */
+  GPtrArray      *ids;
+  char           *history_id;
+  char           *next;
+  GError         *error;
+} HistoryPage;
+
 static void
-on_sync_history_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+history_page_free (gpointer data)
+{
+  HistoryPage *page = data;
+
+  g_clear_pointer (&page->response, af_http_response_free);
+  g_strfreev (page->skip_labels);
+  g_free (page->asked);
+  g_clear_pointer (&page->ids, g_ptr_array_unref);
+  g_free (page->history_id);
+  g_free (page->next);
+  g_clear_error (&page->error);
+  g_free (page);
+}
+
+/* An answer that came while the page before it was still being read:
+ * dealt with once that one's ids are told, in order. */
+struct _HistoryAnswer
+{
+  GTask          *task;
+  AfHttpResponse *response;
+  GError         *error;
+};
+
+static void
+read_history_page_thread (GTask        *read,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  HistoryPage *page = task_data;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *data;
+  gsize       size = 0;
+
+  data = g_bytes_get_data (page->response->body, &size);
+  page->ids = g_ptr_array_new_with_free_func (g_free);
+  if (data == NULL || !json_parser_load_from_data (parser, data, size, NULL))
+    page->error = g_error_new (AF_ERROR, AF_ERROR_BAD_RESPONSE, _ ("The answer to “%s” from %s could not be read. Try again later."),
+                               _ ("List mailbox changes"), _ ("Gmail"));
+  else
+    parse_history (json_parser_get_root (parser), (const char *const *)page->skip_labels, page->ids, &page->history_id,
+                   &page->next, &page->error);
+  /* What was asked for must be the page the answer names. */
+  if (page->error == NULL && page->asked != NULL && g_strcmp0 (page->asked, page->next) != 0)
+    page->error = af_gmail_bad_response (_ ("List mailbox changes"));
+  g_clear_pointer (&page->response, af_http_response_free);
+  g_task_return_boolean (read, TRUE);
+}
+
+static void
+history_answer_drop (HistoryAnswer *answer)
+{
+  if (answer == NULL)
+    return;
+  g_object_unref (answer->task);
+  g_clear_pointer (&answer->response, af_http_response_free);
+  g_clear_error (&answer->error);
+  g_free (answer);
+}
+
+static void history_answer (GTask          *task,
+                            AfHttpResponse *response,
+                            GError         *error);
+
+static void
+history_fail (GTask  *task,
+              GError *error)
+{
+  SyncOp *op = g_task_get_task_data (task);
+
+  /* Answers still out find the sync over. */
+  op->failed = TRUE;
+  g_task_return_error (task, error);
+}
+
+/* Back on the main thread: the page's ids are told, then the next answer
+ * (if it came meanwhile) is dealt with. */
+static void
+on_history_page_read_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
-  SyncOp *op = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AfHttpResponse) response = af_http_client_request_finish (AF_HTTP_CLIENT (object), result, &error);
-  g_autoptr (JsonParser) parser = NULL;
-  g_autoptr (GPtrArray) ids = NULL;
-  g_autofree char *history_id = NULL;
-  g_autofree char *next = NULL;
-  g_autofree char *asked = NULL;
-  const char      *data;
-  gsize            size = 0;
+  SyncOp        *op = g_task_get_task_data (task);
+  HistoryPage   *page = g_task_get_task_data (G_TASK (result));
+  HistoryAnswer *queued = g_steal_pointer (&op->queued);
 
-  /* A page before this one could not be read: the sync is over. */
+  op->reading = FALSE;
   if (op->failed)
-    return;
+    {
+      history_answer_drop (queued);
+      return;
+    }
+  if (page->error != NULL)
+    {
+      /* The next page's answer goes with the sync. */
+      history_answer_drop (queued);
+      history_fail (task, g_steal_pointer (&page->error));
+      return;
+    }
+
+  sync_add_page (op, page->ids);
+  if (page->history_id != NULL)
+    {
+      g_free (op->result->history_id);
+      op->result->history_id = g_steal_pointer (&page->history_id);
+    }
+
+  if (page->next != NULL)
+    {
+      /* Not found by the quick look: asked only now. */
+      if (page->asked == NULL)
+        sync_history_page (g_object_ref (task), page->next);
+      if (queued != NULL)
+        {
+          history_answer (queued->task, queued->response, queued->error);
+          g_free (queued);
+        }
+      return;
+    }
+
+  if (op->result->history_id == NULL)
+    op->result->history_id = g_strdup (op->start_history_id);
+  g_task_return_pointer (task, g_steal_pointer (&op->result), (GDestroyNotify)af_gmail_sync_result_free);
+}
+
+/* An answer to a page, in order: takes @task's reference, @response and
+ * @error. */
+static void
+history_answer (GTask          *task,
+                AfHttpResponse *response,
+                GError         *error)
+{
+  SyncOp      *op = g_task_get_task_data (task);
+  HistoryPage *page;
+  g_autoptr (GTask) read = NULL;
+  const char *data;
+  gsize       size = 0;
+
+  if (op->failed)
+    {
+      g_clear_pointer (&response, af_http_response_free);
+      g_clear_error (&error);
+      g_object_unref (task);
+      return;
+    }
 
   if (response == NULL)
     {
@@ -402,54 +561,61 @@ on_sync_history_cb (GObject      *object,
        * sometimes much less, and then "your client must perform a full
        * sync": https://developers.google.com/gmail/api/guides/sync */
       if (g_error_matches (error, AF_ERROR, AF_ERROR_NOT_FOUND))
-        sync_full (g_steal_pointer (&task));
+        {
+          g_error_free (error);
+          sync_full (task);
+        }
       else
-        g_task_return_error (task, g_steal_pointer (&error));
+        {
+          history_fail (task, error);
+          g_object_unref (task);
+        }
       return;
     }
 
   /* The next page is asked for before this one is even parsed, so that
-   * it is on its way meanwhile: the pages come one after the other. */
+   * it is on its way meanwhile: the pages come one after the other. The
+   * one after that only once this one's ids are told (see
+   * on_sync_history_cb): the reads of a page go out before the listing
+   * runs further ahead. */
+  page = g_new0 (HistoryPage, 1);
+  page->response = response;
+  page->skip_labels = g_strdupv (op->skip_labels);
   data = g_bytes_get_data (response->body, &size);
-  asked = data != NULL ? af_gmail_json_top_string (data, size, "nextPageToken") : NULL;
-  if (asked != NULL)
-    sync_history_page (g_object_ref (task), asked);
+  page->asked = data != NULL ? af_gmail_json_top_string (data, size, "nextPageToken") : NULL;
+  if (page->asked != NULL)
+    sync_history_page (g_object_ref (task), page->asked);
 
-  parser = json_parser_new ();
-  ids = g_ptr_array_new_with_free_func (g_free);
-  if (data == NULL || !json_parser_load_from_data (parser, data, size, NULL))
-    error = g_error_new (AF_ERROR, AF_ERROR_BAD_RESPONSE, _ ("The answer to “%s” from %s could not be read. Try again later."),
-                         _ ("List mailbox changes"), _ ("Gmail"));
-  else
-    parse_history (json_parser_get_root (parser), (const char *const *)op->skip_labels, ids, &history_id, &next, &error);
-  /* What was asked for must be the page the answer names. */
-  if (error == NULL && g_strcmp0 (asked, next) != 0 && asked != NULL)
-    error = af_gmail_bad_response (_ ("List mailbox changes"));
-  if (error != NULL)
+  op->reading = TRUE;
+  read = g_task_new (NULL, NULL, on_history_page_read_cb, task);
+  g_task_set_source_tag (read, read_history_page_thread);
+  g_task_set_task_data (read, page, history_page_free);
+  g_task_run_in_thread (read, read_history_page_thread);
+}
+
+static void
+on_sync_history_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask          *task = user_data;
+  SyncOp         *op = g_task_get_task_data (task);
+  GError         *error = NULL;
+  AfHttpResponse *response = af_http_client_request_finish (AF_HTTP_CLIENT (object), result, &error);
+
+  if (op->reading && !op->failed)
     {
-      op->failed = TRUE;
-      g_task_return_error (task, g_steal_pointer (&error));
+      /* The page before is still being read: this one waits its turn. */
+      HistoryAnswer *queued = g_new0 (HistoryAnswer, 1);
+
+      g_assert (op->queued == NULL);
+      queued->task = task;
+      queued->response = response;
+      queued->error = error;
+      op->queued = queued;
       return;
     }
-
-  sync_add_page (op, ids);
-  if (history_id != NULL)
-    {
-      g_free (op->result->history_id);
-      op->result->history_id = g_steal_pointer (&history_id);
-    }
-
-  if (next != NULL)
-    {
-      /* The request for the next page holds the task now. */
-      if (asked == NULL)
-        sync_history_page (g_steal_pointer (&task), next);
-      return;
-    }
-
-  if (op->result->history_id == NULL)
-    op->result->history_id = g_strdup (op->start_history_id);
-  g_task_return_pointer (task, g_steal_pointer (&op->result), (GDestroyNotify)af_gmail_sync_result_free);
+  history_answer (task, response, error);
 }
 
 static void
