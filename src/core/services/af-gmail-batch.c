@@ -521,43 +521,57 @@ on_batch_cb (GObject      *object,
   g_task_run_in_thread (read, read_answer_thread);
 }
 
-/* One batch request for the first @n ids of the queue. */
+/* One batch request for the first @n ids of the queue: a multipart/mixed
+ * body (RFC 2046) of application/http parts, each with its Content-ID, as
+ * https://developers.google.com/gmail/api/guides/batch shows it. Written
+ * here rather than through SoupMultipart, which costs a headers object
+ * and several copies per part, a hundred to a request. */
 static void
 reader_send (AfGmailReader *reader,
              guint          n)
 {
   AfGmailClient   *self = g_task_get_source_object (reader->task);
   g_autofree char *batch_url = g_strconcat (af_gmail_client_get_base_url (self), "/batch/gmail/v1", NULL);
-  g_autoptr (SoupMultipart) multipart = soup_multipart_new ("multipart/mixed");
-  g_autoptr (SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+  /* Hex digits and dashes: never in a part, and no quoting needed. */
+  g_autofree char *boundary = g_uuid_string_random ();
+  g_autofree char *content_type = g_strconcat ("multipart/mixed; boundary=", boundary, NULL);
+  const char      *base_path = af_gmail_client_get_base_path (self);
+  const char      *query = reader->full ? "?format=full" : "?format=metadata&" METADATA_HEADERS;
+  GString         *text = g_string_sized_new (n * (160 + strlen (base_path) + strlen (query)));
   g_autoptr (GBytes) body = NULL;
-  BatchCall  *call = g_new0 (BatchCall, 1);
-  const char *content_type;
+  BatchCall *call = g_new0 (BatchCall, 1);
 
   call->ids = g_ptr_array_new_full (n, g_free);
   for (guint i = 0; i < n; i++)
     {
-      const char *id = reader->queue->pdata[i];
-      g_autoptr (SoupMessageHeaders) part_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
-      g_autofree char *cid = g_strdup_printf ("<%s>", id);
+      const char      *id = reader->queue->pdata[i];
       g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
-      g_autofree char *request = reader->full ? g_strdup_printf ("GET %s/gmail/v1/users/me/messages/%s?format=full\r\n\r\n",
-                                                                 af_gmail_client_get_base_path (self), escaped)
-                                              : g_strdup_printf ("GET %s/gmail/v1/users/me/messages/%s?format=metadata&" METADATA_HEADERS "\r\n\r\n",
-                                                                 af_gmail_client_get_base_path (self), escaped);
-      gsize            length = strlen (request);
-      g_autoptr (GBytes) part_body = g_bytes_new_take (g_steal_pointer (&request), length);
 
-      soup_message_headers_replace (part_headers, "Content-Type", "application/http");
-      soup_message_headers_replace (part_headers, "Content-ID", cid);
-      soup_multipart_append_part (multipart, part_headers, part_body);
+      g_string_append (text, i > 0 ? "\r\n--" : "--");
+      g_string_append (text, boundary);
+      g_string_append (text, "\r\nContent-Type: application/http\r\n");
+      /* A header value never holds a line break (SoupMessageHeaders
+       * would not take it either). */
+      if (strpbrk (id, "\r\n") == NULL)
+        {
+          g_string_append (text, "Content-ID: <");
+          g_string_append (text, id);
+          g_string_append (text, ">\r\n");
+        }
+      g_string_append (text, "\r\nGET ");
+      g_string_append (text, base_path);
+      g_string_append (text, "/gmail/v1/users/me/messages/");
+      g_string_append (text, escaped);
+      g_string_append (text, query);
+      g_string_append (text, "\r\n\r\n");
       /* The id moves from the queue to the call. */
       g_ptr_array_add (call->ids, g_steal_pointer (&reader->queue->pdata[i]));
     }
   g_ptr_array_remove_range (reader->queue, 0, n);
-
-  soup_multipart_to_message (multipart, headers, &body);
-  content_type = soup_message_headers_get_one (headers, "Content-Type");
+  g_string_append (text, "\r\n--");
+  g_string_append (text, boundary);
+  g_string_append (text, "--\r\n");
+  body = g_string_free_to_bytes (text);
 
   call->task = g_object_ref (reader->task);
   reader->in_flight++;
