@@ -62,7 +62,9 @@ af_activity_text_add_action (JsonObject *details,
   g_return_if_fail (say != NULL && action != NULL);
 
   json_object_set_string_member (details, "say", say);
-  json_object_set_string_member (details, "action", action);
+  /* Most callers named it already: set again, it would stay in place. */
+  if (g_strcmp0 (json_object_get_string_member_with_default (details, "action", NULL), action) != 0)
+    json_object_set_string_member (details, "action", action);
   json_object_set_object_member (details, "args", trimmed_args (params));
   if (past)
     json_object_set_boolean_member (details, "past", TRUE);

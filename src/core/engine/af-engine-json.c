@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "af-engine-private.h"
 
 /* JSON text as json_to_string (node, FALSE) writes it, byte for byte
@@ -15,6 +17,44 @@
  * thousand. Strings escape as json-glib 1.6 does, its quirks included
  * (0x1f is left, 0x7f escaped); numbers other than integers are left to
  * json-glib. */
+/* g_string_append_len() without its call when there is room: most of
+ * what is written is short runs. */
+static inline void
+append_len (GString    *out,
+            const char *p,
+            gsize       n)
+{
+  if (out->len + n < out->allocated_len)
+    {
+      memcpy (out->str + out->len, p, n);
+      out->len += n;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, p, n);
+}
+
+/* As "%" G_GINT64_FORMAT writes it. */
+static void
+append_int (GString *out,
+            gint64   v)
+{
+  char    buf[24];
+  char   *end = buf + sizeof buf;
+  char   *p = end;
+  guint64 u = v < 0 ? -(guint64)v : (guint64)v;
+
+  do
+    {
+      *--p = '0' + u % 10;
+      u /= 10;
+    }
+  while (u != 0);
+  if (v < 0)
+    *--p = '-';
+  append_len (out, p, end - p);
+}
+
 static void
 write_json_string (GString    *out,
                    const char *s)
@@ -68,7 +108,7 @@ write_json_string (GString    *out,
       /* Runs of plain bytes go in at once; the NUL ends the last one. */
       while (!special[(guint8)p[n]])
         n++;
-      g_string_append_len (out, p, n);
+      append_len (out, p, n);
       p += n;
       c = *p;
       if (c == '\0')
@@ -76,25 +116,25 @@ write_json_string (GString    *out,
       switch (c)
         {
         case '"':
-          g_string_append (out, "\\\"");
+          append_len (out, "\\\"", 2);
           break;
         case '\\':
-          g_string_append (out, "\\\\");
+          append_len (out, "\\\\", 2);
           break;
         case '\b':
-          g_string_append (out, "\\b");
+          append_len (out, "\\b", 2);
           break;
         case '\f':
-          g_string_append (out, "\\f");
+          append_len (out, "\\f", 2);
           break;
         case '\n':
-          g_string_append (out, "\\n");
+          append_len (out, "\\n", 2);
           break;
         case '\r':
-          g_string_append (out, "\\r");
+          append_len (out, "\\r", 2);
           break;
         case '\t':
-          g_string_append (out, "\\t");
+          append_len (out, "\\t", 2);
           break;
         default:
           g_string_append_printf (out, "\\u00%.2x", (guint)c);
@@ -153,17 +193,24 @@ write_json (GString  *out,
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          append_int (out, json_node_get_int (node));
           break;
         case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          if (json_node_get_boolean (node))
+            append_len (out, "true", 4);
+          else
+            append_len (out, "false", 5);
           break;
         case G_TYPE_STRING:
-          if (json_node_get_string (node) != NULL)
-            {
-              write_json_string (out, json_node_get_string (node));
-              break;
-            }
+          {
+            const char *text = json_node_get_string (node);
+
+            if (text != NULL)
+              {
+                write_json_string (out, text);
+                break;
+              }
+          }
           G_GNUC_FALLTHROUGH;
         default:
           {

@@ -394,10 +394,26 @@ typedef struct
   GStrv       folded;
 } Words;
 
+/* An action as a rule's match tells it: its copy, with the rule's name
+ * and its params. */
+typedef struct
+{
+  const char *rule; /* the name it was made with, to tell it is the same */
+  JsonObject *action;
+} Told;
+
 struct _AfRulesCache
 {
-  GHashTable *words; /* JsonNode (a condition's value) → Words */
+  GHashTable *words;   /* JsonNode (a condition's value) → Words */
+  GHashTable *actions; /* JsonNode (a rule's action) → Told */
 };
+
+static void
+told_free (Told *t)
+{
+  json_object_unref (t->action);
+  g_free (t);
+}
 
 static void
 words_free (Words *w)
@@ -413,6 +429,7 @@ af_rules_cache_new (void)
   AfRulesCache *cache = g_new0 (AfRulesCache, 1);
 
   cache->words = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)words_free);
+  cache->actions = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)told_free);
   return cache;
 }
 
@@ -422,6 +439,7 @@ af_rules_cache_free (AfRulesCache *cache)
   if (cache == NULL)
     return;
   g_hash_table_unref (cache->words);
+  g_hash_table_unref (cache->actions);
   g_free (cache);
 }
 
@@ -703,14 +721,32 @@ af_rules_evaluate_cached (JsonArray    *rules,
 
       for (guint j = 0; j < json_array_get_length (rule_actions); j++)
         {
-          JsonNode   *copy = af_json_deep_copy (json_array_get_element (rule_actions, j));
-          JsonObject *action = json_node_get_object (copy);
+          JsonNode   *node = json_array_get_element (rule_actions, j);
+          const char *name = af_json_get_string (rule, "name", "");
+          Told       *told = words ? g_hash_table_lookup (words->actions, node) : NULL;
+          JsonNode   *copy;
+          JsonObject *action;
 
-          json_object_set_string_member (action, "rule",
-                                         af_json_get_string (rule, "name", ""));
+          /* The same rule matching many items tells the same action: made
+           * once, and shared (its readers never change it). */
+          if (told != NULL && told->rule == name)
+            {
+              g_ptr_array_add (actions, json_object_ref (told->action));
+              continue;
+            }
+          copy = af_json_deep_copy (node);
+          action = json_node_get_object (copy);
+          json_object_set_string_member (action, "rule", name);
           if (!json_object_has_member (action, "params"))
             json_object_set_object_member (action, "params", json_object_new ());
           g_ptr_array_add (actions, json_object_ref (action));
+          if (words != NULL)
+            {
+              told = g_new0 (Told, 1);
+              told->rule = name;
+              told->action = json_object_ref (action);
+              g_hash_table_replace (words->actions, node, told);
+            }
           json_node_unref (copy);
         }
 

@@ -50,7 +50,9 @@ AfRulesCache *af_rules_cache_new (void);
 void          af_rules_cache_free (AfRulesCache *cache);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfRulesCache, af_rules_cache_free)
 
-/* af_rules_evaluate(), with @cache (may be %NULL) kept between items. */
+/* af_rules_evaluate(), with @cache (may be %NULL) kept between items.
+ * With a cache, the action objects told are shared between the items
+ * that match the same rule: read them, never change them. */
 void af_rules_evaluate_cached (JsonArray    *rules,
                                JsonObject   *item,
                                gint64        now,

@@ -19,6 +19,21 @@
  * approval policy, the outbox entry, then the side effect and its record.
  * Label-type actions go to af-run-batch.c. */
 
+/* What the outbox keeps of @p: {"params", "item", "rule"}, the text
+ * af_engine_json_to_text() gives of that object, written from its
+ * members' text (the params' is known already for most actions). */
+static char *
+stored_text (AfPlanned *p)
+{
+  g_autofree char *params = p->params_text != NULL ? NULL : af_engine_json_to_text (p->params);
+  g_autofree char *item = af_engine_json_to_text (p->item);
+  g_autoptr (JsonNode) rule_node = json_node_init_string (json_node_alloc (), p->rule ? p->rule : "");
+  g_autofree char *rule = af_engine_node_to_text (rule_node);
+
+  return g_strconcat ("{\"params\":", p->params_text != NULL ? p->params_text : params, ",\"item\":", item,
+                      ",\"rule\":", rule, "}", NULL);
+}
+
 /* Records the current action's end (@answer, or @error) and goes on. */
 static void
 action_finished (AfRun      *run,
@@ -196,8 +211,7 @@ af_run_next_action (AfRun *run)
       const char *permission;
       g_autoptr (GError) error = NULL;
       g_autoptr (AfOutboxEntry) entry = NULL;
-      g_autoptr (JsonObject) stored = NULL;
-      g_autofree char *stored_text = NULL;
+      g_autofree char *stored = NULL;
       AfApprovalPolicy policy;
       AfRunGroup      *full = NULL;
 
@@ -320,12 +334,8 @@ af_run_next_action (AfRun *run)
         }
 
       /* Outbox first, side effect second. */
-      stored = json_object_new ();
-      json_object_set_object_member (stored, "params", json_object_ref (p->params));
-      json_object_set_object_member (stored, "item", json_object_ref (p->item));
-      json_object_set_string_member (stored, "rule", p->rule ? p->rule : "");
-      stored_text = af_engine_json_to_text (stored);
-      entry = af_outbox_reserve (self->outbox, p->key, agent_id, run->run_id, p->action, stored_text,
+      stored = stored_text (p);
+      entry = af_outbox_reserve (self->outbox, p->key, agent_id, run->run_id, p->action, stored,
                                  policy == AF_APPROVAL_POLICY_ASK ? AF_OUTBOX_WAITING : AF_OUTBOX_PENDING, &error);
       if (entry == NULL)
         {

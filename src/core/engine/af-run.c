@@ -151,7 +151,10 @@ idempotency_key (AfAgent    *agent,
     text = af_engine_json_to_text (params);
   if (hash == NULL)
     hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
-  key = g_strdup_printf ("%s:%s:%s:%.16s", af_agent_get_id (agent), item_id ? item_id : "-", action, hash);
+  /* Its first 16 characters, as "%.16s" */
+  if (strlen (hash) > 16)
+    hash[16] = '\0';
+  key = g_strconcat (af_agent_get_id (agent), ":", item_id ? item_id : "-", ":", action, ":", hash, NULL);
 
   /* The first of its kind keeps the plain key (an item with one action
    * needs no count). */

@@ -404,15 +404,77 @@ af_services_executor_from_account (AfAgent    *agent,
   return mine != NULL && address != NULL && g_str_equal (address, mine);
 }
 
+/* @mine: the account, in lower case (or %NULL). */
+static gboolean
+skipped_by (GStrv           skip_labels,
+            const char     *mine,
+            AfGmailMessage *m)
+{
+  g_autofree char *address = NULL;
+
+  for (guint i = 0; m->label_ids != NULL && m->label_ids[i] != NULL; i++)
+    if (skip_labels != NULL && g_strv_contains ((const char *const *)skip_labels, m->label_ids[i]))
+      return TRUE;
+  address = address_of (m->from);
+  return mine != NULL && address != NULL && g_str_equal (address, mine);
+}
+
 static gboolean
 skipped_message (AfAgent        *agent,
                  GStrv           skip_labels,
                  AfGmailMessage *m)
 {
-  for (guint i = 0; m->label_ids != NULL && m->label_ids[i] != NULL; i++)
-    if (skip_labels != NULL && g_strv_contains ((const char *const *)skip_labels, m->label_ids[i]))
-      return TRUE;
-  return af_services_executor_from_account (agent, m->from);
+  const char      *account = af_agent_get_account (agent, "gmail");
+  g_autofree char *mine = account ? g_ascii_strdown (account, -1) : NULL;
+
+  return skipped_by (skip_labels, mine, m);
+}
+
+/* What a fetch told as it reads needs to leave out the account's own
+ * mail, taken when it starts: the read's worker threads use it, never
+ * the agent. */
+typedef struct
+{
+  GStrv skip_labels;
+  char *mine; /* the account, in lower case, or NULL */
+} ReadFilter;
+
+static void
+read_filter_free (ReadFilter *filter)
+{
+  g_strfreev (filter->skip_labels);
+  g_free (filter->mine);
+  g_free (filter);
+}
+
+/* A message read, as the run takes it. */
+typedef struct
+{
+  JsonObject *item; /* NULL: the account's own mail, left out */
+  gint64      internal_date;
+} ReadItem;
+
+static void
+read_item_free (ReadItem *r)
+{
+  g_clear_pointer (&r->item, json_object_unref);
+  g_free (r);
+}
+
+/* In the reader's worker thread: building each item's JSON is most of
+ * what a message costs after its parse. Touches only @m and the filter. */
+static gpointer
+read_item_new (AfGmailMessage *m,
+               gpointer        user_data)
+{
+  ReadFilter *filter = user_data;
+  ReadItem   *r = g_new0 (ReadItem, 1);
+
+  r->internal_date = m->internal_date;
+  /* Not the account's own mail (see on_read_cb). */
+  if (!skipped_by (filter->skip_labels, filter->mine, m))
+    r->item = item_from_message (m);
+  return r;
 }
 
 static gboolean
@@ -477,15 +539,16 @@ on_read_cb (GObject      *source,
   g_object_unref (task);
 }
 
-/* A batch of the read, for a fetch that tells its items as they come:
- * they are dealt with while the next are read. */
+/* A batch of the read (ReadItem: read_item_new() made them), for a fetch
+ * that tells its items as they come: they are dealt with while the next
+ * are read. */
 static void
-on_read_some_cb (GPtrArray *messages,
+on_read_some_cb (GPtrArray *read_items,
                  gpointer   user_data)
 {
   GTask        *task = user_data;
   AfServicesOp *op = g_task_get_task_data (task);
-  g_autoptr (GPtrArray) read = messages;
+  g_autoptr (GPtrArray) read = read_items;
   g_autoptr (GPtrArray) items = NULL;
 
   /* The listing failed: the fetch does, once the reads still out are
@@ -495,12 +558,11 @@ on_read_some_cb (GPtrArray *messages,
   items = g_ptr_array_new_full (read->len, (GDestroyNotify)json_object_unref);
   for (guint i = 0; i < read->len; i++)
     {
-      AfGmailMessage *m = g_ptr_array_index (read, i);
+      ReadItem *r = g_ptr_array_index (read, i);
 
-      op->newest_date = MAX (op->newest_date, m->internal_date);
-      /* Not the account's own mail (see on_read_cb). */
-      if (!skipped_message (op->agent, op->skip_labels, m))
-        g_ptr_array_add (items, item_from_message (m));
+      op->newest_date = MAX (op->newest_date, r->internal_date);
+      if (r->item != NULL)
+        g_ptr_array_add (items, g_steal_pointer (&r->item));
     }
   if (items->len > 0)
     op->each (items, op->each_data);
@@ -805,7 +867,16 @@ services_fetch_each_async (AfExecutor         *executor,
       op->wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       op->reader = af_gmail_client_read_begin (self->gmail, needs_body (agent), cancellable, on_read_cb, task);
       if (each != NULL)
-        af_gmail_reader_set_each (op->reader, on_read_some_cb, task);
+        {
+          const char *account = af_agent_get_account (agent, "gmail");
+          ReadFilter *filter = g_new0 (ReadFilter, 1);
+
+          filter->skip_labels = g_strdupv (op->skip_labels);
+          filter->mine = account ? g_ascii_strdown (account, -1) : NULL;
+          af_gmail_reader_set_each (op->reader, on_read_some_cb, task);
+          af_gmail_reader_set_convert (op->reader, read_item_new, (GDestroyNotify)read_item_free, filter,
+                                       (GDestroyNotify)read_filter_free);
+        }
       af_gmail_client_sync_since_async (self->gmail, cursor, after, (const char *const *)op->skip_labels, on_listed_cb,
                                         task, cancellable, on_sync_cb, g_object_ref (task));
     }

@@ -96,12 +96,22 @@ void           af_gmail_reader_add (AfGmailReader     *reader,
                                     guint              n_ids);
 void           af_gmail_reader_close (AfGmailReader *reader);
 /* Messages a reader has just read: (element-type AfGmailMessage)
- * (transfer full). */
+ * (transfer full); with a convert function, what it made of them. */
 typedef void (*AfGmailMessagesFunc) (GPtrArray *messages,
                                      gpointer   user_data);
-void       af_gmail_reader_set_each (AfGmailReader      *reader,
-                                     AfGmailMessagesFunc each,
-                                     gpointer            user_data);
+void af_gmail_reader_set_each (AfGmailReader      *reader,
+                               AfGmailMessagesFunc each,
+                               gpointer            user_data);
+/* What a reader with an each function makes of a message it read, in the
+ * thread that parsed it: it may touch only @message and @user_data (never
+ * changed while the reader lives). %NULL: the message is left out. */
+typedef gpointer (*AfGmailMessageConvertFunc) (AfGmailMessage *message,
+                                               gpointer        user_data);
+void       af_gmail_reader_set_convert (AfGmailReader            *reader,
+                                        AfGmailMessageConvertFunc convert,
+                                        GDestroyNotify            converted_free,
+                                        gpointer                  user_data,
+                                        GDestroyNotify            user_data_free);
 GPtrArray *af_gmail_client_read_finish (AfGmailClient *self,
                                         GAsyncResult  *result,
                                         GError       **error);
