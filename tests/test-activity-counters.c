@@ -302,7 +302,7 @@ static void
 test_same_as_trigger (Fixture      *f,
                       gconstpointer data)
 {
-  static const guint sizes[] = { 1, 2, 7, 8, 9, 31, 32, 33, 43, 100, 257, 1000 };
+  static const guint sizes[] = { 1, 2, 7, 8, 9, 31, 32, 33, 43, 63, 64, 65, 100, 128, 129, 257, 1000 };
   g_autoptr (GError) error = NULL;
   gint64 before;
 
@@ -402,13 +402,13 @@ test_failed_batch (Fixture      *f,
 
   run_batch (f, 20);
   rows = af_test_store_query_int (&f->store, "SELECT count (*) FROM activity");
-  /* The 40th row of the next batch cannot be written (its second
-   * statement fails). */
-  exec_sql (f->store.db, "CREATE TEMP TRIGGER refuse AFTER INSERT ON main.activity WHEN NEW.summary = 'row 59' BEGIN"
+  /* The last row of the next batch cannot be written: the statements
+   * before it were. */
+  exec_sql (f->store.db, "CREATE TEMP TRIGGER refuse AFTER INSERT ON main.activity WHEN NEW.summary = 'row 319' BEGIN"
                          " SELECT RAISE (ABORT, 'refused'); END;");
   g_assert_true (af_database_begin (f->store.db, &error));
   af_activity_log_hold (f->log);
-  for (guint i = 0; i < 50; i++)
+  for (guint i = 0; i < 300; i++)
     append_held (f);
   g_assert_false (af_activity_log_release (f->log, &error));
   g_assert_error (error, AF_ERROR, AF_ERROR_DATABASE);

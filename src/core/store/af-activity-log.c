@@ -22,7 +22,7 @@ struct _AfActivityLog
   guint       retention_days;
   gboolean    holding; /* appends wait in @held: af_activity_log_hold() */
   GPtrArray  *held;    /* HeldRow */
-  char       *insert_sql[3];
+  char       *insert_sql;
 };
 
 /* An append held back until the transaction it belongs to commits. */
@@ -37,9 +37,10 @@ typedef struct
   char  *outcome;
 } HeldRow;
 
-/* Held rows go in statements of this many rows (then fewer): one
- * statement, and one statement's set-up, for many rows. */
-static const guint chunk_rows[] = { 32, 8, 1 };
+/* Held rows go in statements of up to this many rows: one statement,
+ * and one statement's set-up, for many rows (a run's batch of actions
+ * rarely has more than two of them). */
+#define CHUNK_ROWS 64
 
 G_DEFINE_FINAL_TYPE (AfActivityLog, af_activity_log, G_TYPE_OBJECT)
 
@@ -157,20 +158,22 @@ held_row_free (HeldRow *row)
   g_free (row);
 }
 
-/* "INSERT … VALUES (…), (…)" for @n rows. */
+/* The INSERT of up to CHUNK_ROWS rows: the rows left unbound (no ts)
+ * are skipped, so one statement fits any number, in order. */
 static const char *
-insert_sql (AfActivityLog *self,
-            guint          i)
+insert_sql (AfActivityLog *self)
 {
-  if (self->insert_sql[i] == NULL)
+  if (self->insert_sql == NULL)
     {
-      GString *sql = g_string_new ("INSERT INTO activity (ts, agent_id, run_id, kind, summary, details, outcome) VALUES ");
+      GString *sql = g_string_new ("INSERT INTO activity (ts, agent_id, run_id, kind, summary, details, outcome)"
+                                   " SELECT * FROM (VALUES ");
 
-      for (guint r = 0; r < chunk_rows[i]; r++)
+      for (guint r = 0; r < CHUNK_ROWS; r++)
         g_string_append (sql, r ? ", (?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)");
-      self->insert_sql[i] = g_string_free (sql, FALSE);
+      g_string_append (sql, ") WHERE column1 IS NOT NULL");
+      self->insert_sql = g_string_free (sql, FALSE);
     }
-  return self->insert_sql[i];
+  return self->insert_sql;
 }
 
 /* The counters of a batch (migration 10): what the trigger adds row by
@@ -366,14 +369,10 @@ insert_rows (AfActivityLog *self,
   *done_out = 0;
   while (done < rows->len)
     {
-      guint         i = 0;
-      guint         n;
+      guint         n = MIN (rows->len - done, CHUNK_ROWS);
       sqlite3_stmt *stmt;
 
-      while (chunk_rows[i] > rows->len - done)
-        i++;
-      n = chunk_rows[i];
-      stmt = af_database_prepare (self->db, insert_sql (self, i), error);
+      stmt = af_database_prepare (self->db, insert_sql (self), error);
       if (stmt == NULL)
         return FALSE;
       for (guint r = 0; r < n; r++)
@@ -390,6 +389,8 @@ insert_rows (AfActivityLog *self,
           sqlite3_bind_text (stmt, b + 6, row->details, -1, SQLITE_STATIC);
           sqlite3_bind_text (stmt, b + 7, row->outcome, -1, SQLITE_STATIC);
         }
+      /* Cleared after, as before (af_database_prepare()): a row left
+       * bound from an earlier use would be written again. */
       if (!af_database_step_grouped (self->db, stmt, error))
         {
           sqlite3_clear_bindings (stmt);
@@ -514,8 +515,7 @@ af_activity_log_finalize (GObject *object)
   AfActivityLog *self = (AfActivityLog *)object;
 
   g_clear_pointer (&self->held, g_ptr_array_unref);
-  for (guint i = 0; i < G_N_ELEMENTS (self->insert_sql); i++)
-    g_free (self->insert_sql[i]);
+  g_free (self->insert_sql);
 
   G_OBJECT_CLASS (af_activity_log_parent_class)->finalize (object);
 }
