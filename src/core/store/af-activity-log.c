@@ -11,7 +11,8 @@
 #include "af-error.h"
 
 /* The append-only activity table. Counting is O(1)-ish through the
- * activity_counts table that triggers maintain (migration 2), so a list
+ * activity_counts table that a trigger maintains (migration 2), or this
+ * log itself for the rows it writes in batches (write_held()), so a list
  * model over a million rows opens as fast as over none. */
 struct _AfActivityLog
 {
@@ -21,7 +22,7 @@ struct _AfActivityLog
   guint       retention_days;
   gboolean    holding; /* appends wait in @held: af_activity_log_hold() */
   GPtrArray  *held;    /* HeldRow */
-  char       *insert_sql[3];
+  char       *insert_sql;
 };
 
 /* An append held back until the transaction it belongs to commits. */
@@ -36,9 +37,10 @@ typedef struct
   char  *outcome;
 } HeldRow;
 
-/* Held rows go in statements of this many rows (then fewer): one
- * statement, and one run of the counters' trigger set-up, for many rows. */
-static const guint chunk_rows[] = { 32, 8, 1 };
+/* Held rows go in statements of up to this many rows: one statement,
+ * and one statement's set-up, for many rows (a run's batch of actions
+ * rarely has more than two of them). */
+#define CHUNK_ROWS 64
 
 G_DEFINE_FINAL_TYPE (AfActivityLog, af_activity_log, G_TYPE_OBJECT)
 
@@ -156,44 +158,223 @@ held_row_free (HeldRow *row)
   g_free (row);
 }
 
-/* "INSERT … VALUES (…), (…)" for @n rows. */
+/* The INSERT of up to CHUNK_ROWS rows: the rows left unbound (no ts)
+ * are skipped, so one statement fits any number, in order. */
 static const char *
-insert_sql (AfActivityLog *self,
-            guint          i)
+insert_sql (AfActivityLog *self)
 {
-  if (self->insert_sql[i] == NULL)
+  if (self->insert_sql == NULL)
     {
-      GString *sql = g_string_new ("INSERT INTO activity (ts, agent_id, run_id, kind, summary, details, outcome) VALUES ");
+      GString *sql = g_string_new ("INSERT INTO activity (ts, agent_id, run_id, kind, summary, details, outcome)"
+                                   " SELECT * FROM (VALUES ");
 
-      for (guint r = 0; r < chunk_rows[i]; r++)
+      for (guint r = 0; r < CHUNK_ROWS; r++)
         g_string_append (sql, r ? ", (?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)");
-      self->insert_sql[i] = g_string_free (sql, FALSE);
+      g_string_append (sql, ") WHERE column1 IS NOT NULL");
+      self->insert_sql = g_string_free (sql, FALSE);
     }
-  return self->insert_sql[i];
+  return self->insert_sql;
 }
 
-/* Writes the held rows, in order, into the open transaction (or a group
- * of appends), then tells of each; they are gone from @held either way. */
+/* The counters of a batch (migration 10): what the trigger adds row by
+ * row, summed per key. @agent_id is never NULL ('' for none, as the
+ * trigger's coalesce ()); a count's key is (agent_id, kind), an hour's
+ * (hour, agent_id), an hour's total (hour). */
+typedef struct
+{
+  const char *agent_id;
+  const char *kind;
+  gint64      hour;
+  gint64      n[3]; /* a count: n[0]; an hour: done, waiting, failed */
+} Tally;
+
+static guint
+count_hash (gconstpointer p)
+{
+  const Tally *t = p;
+
+  return g_str_hash (t->agent_id) * 31 + g_str_hash (t->kind);
+}
+
 static gboolean
-write_held (AfActivityLog *self,
+count_equal (gconstpointer a,
+             gconstpointer b)
+{
+  const Tally *x = a;
+  const Tally *y = b;
+
+  return g_str_equal (x->agent_id, y->agent_id) && g_str_equal (x->kind, y->kind);
+}
+
+static guint
+hour_hash (gconstpointer p)
+{
+  const Tally *t = p;
+
+  return g_int64_hash (&t->hour) * 31 + (t->agent_id ? g_str_hash (t->agent_id) : 0);
+}
+
+static gboolean
+hour_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const Tally *x = a;
+  const Tally *y = b;
+
+  return x->hour == y->hour && g_strcmp0 (x->agent_id, y->agent_id) == 0;
+}
+
+static Tally *
+tally (GHashTable *table,
+       const char *agent_id,
+       const char *kind,
+       gint64      hour)
+{
+  Tally  key = { agent_id, kind, hour, { 0 } };
+  Tally *t = g_hash_table_lookup (table, &key);
+
+  if (t == NULL)
+    {
+      t = g_memdup2 (&key, sizeof key);
+      g_hash_table_add (table, t);
+    }
+  return t;
+}
+
+/* Which of the hourly tables' done, waiting, failed @kind adds to (0, 1,
+ * 2), or -1: the trigger's "NEW.kind = 'action-done'"… */
+static int
+hourly_column (const char *kind)
+{
+  if (g_str_equal (kind, "action-done"))
+    return 0;
+  if (g_str_equal (kind, "approval-requested"))
+    return 1;
+  if (g_str_equal (kind, "action-failed"))
+    return 2;
+  return -1;
+}
+
+static gboolean
+step (AfActivityLog *self,
+      const char    *sql,
+      GError       **error)
+{
+  sqlite3_stmt *stmt = af_database_prepare (self->db, sql, error);
+
+  return stmt != NULL && af_database_step_done (self->db, stmt, error);
+}
+
+/* The UPSERTs of count_rows(), for the keys of its three tables: ?1 the
+ * agent, ?2 the kind, ?3 the hour, ?4, ?5, ?6 what to add. */
+static const char *const tally_sql[] = {
+  "INSERT INTO activity_counts (agent_id, kind, n) VALUES (?1, ?2, ?4)"
+  " ON CONFLICT (agent_id, kind) DO UPDATE SET n = n + excluded.n",
+  "INSERT INTO activity_hourly (hour, agent_id, done, waiting, failed) VALUES (?3, ?1, ?4, ?5, ?6)"
+  " ON CONFLICT (hour, agent_id) DO UPDATE SET done = done + excluded.done,"
+  " waiting = waiting + excluded.waiting, failed = failed + excluded.failed",
+  "INSERT INTO activity_hourly_total (hour, done, waiting, failed) VALUES (?3, ?4, ?5, ?6)"
+  " ON CONFLICT (hour) DO UPDATE SET done = done + excluded.done,"
+  " waiting = waiting + excluded.waiting, failed = failed + excluded.failed",
+};
+
+/* Adds to activity_counts, activity_hourly, activity_hourly_total and
+ * action_items what the trigger would have added for @rows, the rows
+ * from @first_id on: one UPSERT per key, and for action_items (from the
+ * details' JSON) one statement over the rows, by the trigger's rules. */
+static gboolean
+count_rows (AfActivityLog *self,
+            GPtrArray     *rows,
+            gint64         first_id,
             GError       **error)
 {
-  g_autoptr (GPtrArray) rows = g_steal_pointer (&self->held);
+  GHashTable   *tables[] = { g_hash_table_new_full (count_hash, count_equal, g_free, NULL),
+                             g_hash_table_new_full (hour_hash, hour_equal, g_free, NULL),
+                             g_hash_table_new_full (hour_hash, hour_equal, g_free, NULL) };
+  gboolean      done = FALSE;
+  gboolean      ok = TRUE;
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      HeldRow    *row = g_ptr_array_index (rows, i);
+      const char *agent_id = row->agent_id ? row->agent_id : "";
+      int         column = hourly_column (row->kind);
+
+      tally (tables[0], agent_id, row->kind, 0)->n[0]++;
+      if (column < 0)
+        continue;
+      /* As SQLite's integer division: both truncate toward zero. */
+      tally (tables[1], agent_id, NULL, row->ts / 3600000000)->n[column]++;
+      tally (tables[2], NULL, NULL, row->ts / 3600000000)->n[column]++;
+      done |= column == 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      GHashTableIter iter;
+      Tally         *t;
+
+      g_hash_table_iter_init (&iter, tables[i]);
+      while (ok && g_hash_table_iter_next (&iter, (gpointer *)&t, NULL))
+        {
+          stmt = af_database_prepare (self->db, tally_sql[i], error);
+          if (stmt == NULL)
+            {
+              ok = FALSE;
+              break;
+            }
+          sqlite3_bind_text (stmt, 1, t->agent_id, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 2, t->kind, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 3, t->hour);
+          for (int c = 0; c < 3; c++)
+            sqlite3_bind_int64 (stmt, 4 + c, t->n[c]);
+          ok = af_database_step_done (self->db, stmt, error);
+        }
+      g_hash_table_unref (tables[i]);
+    }
+  if (!ok || !done)
+    return ok;
+
+  /* Row by row in id order, as the trigger: the first spelling of an
+   * item stays (an item 1 and 1.0 are one key). The batch's rows are
+   * read one after the other by id: "+kind" keeps SQLite from going
+   * through the kind index instead, with a look-up of each row. */
+  stmt = af_database_prepare (self->db,
+                              "INSERT INTO action_items (hour, action, item, agent_id, n)"
+                              " SELECT ts / 3600000000, json_extract (details, '$.action'),"
+                              " json_extract (details, '$.item'), coalesce (agent_id, ''), 1"
+                              " FROM activity WHERE id >= ?1 AND id <= ?2 AND +kind = 'action-done'"
+                              " AND CASE WHEN json_valid (details) THEN json_extract (details, '$.action') IS NOT NULL"
+                              " AND json_extract (details, '$.item') IS NOT NULL END ORDER BY id"
+                              " ON CONFLICT (hour, action, item, agent_id) DO UPDATE SET n = n + 1",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first_id);
+  sqlite3_bind_int64 (stmt, 2, first_id + rows->len - 1);
+  return af_database_step_done (self->db, stmt, error);
+}
+
+/* Writes @rows, in order, as multi-row INSERTs; @first_id: the id of the
+ * first; @done_out: how many were written (all, unless it fails). */
+static gboolean
+insert_rows (AfActivityLog *self,
+             GPtrArray     *rows,
+             gint64        *first_id,
+             guint         *done_out,
+             GError       **error)
+{
   sqlite3 *handle = af_database_get_handle (self->db);
   guint    done = 0;
 
-  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify)held_row_free);
+  *done_out = 0;
   while (done < rows->len)
     {
-      guint         i = 0;
-      guint         n;
+      guint         n = MIN (rows->len - done, CHUNK_ROWS);
       sqlite3_stmt *stmt;
-      gint64        last;
 
-      while (chunk_rows[i] > rows->len - done)
-        i++;
-      n = chunk_rows[i];
-      stmt = af_database_prepare (self->db, insert_sql (self, i), error);
+      stmt = af_database_prepare (self->db, insert_sql (self), error);
       if (stmt == NULL)
         return FALSE;
       for (guint r = 0; r < n; r++)
@@ -210,6 +391,8 @@ write_held (AfActivityLog *self,
           sqlite3_bind_text (stmt, b + 6, row->details, -1, SQLITE_STATIC);
           sqlite3_bind_text (stmt, b + 7, row->outcome, -1, SQLITE_STATIC);
         }
+      /* Cleared after, as before (af_database_prepare()): a row left
+       * bound from an earlier use would be written again. */
       if (!af_database_step_grouped (self->db, stmt, error))
         {
           sqlite3_clear_bindings (stmt);
@@ -217,19 +400,70 @@ write_held (AfActivityLog *self,
         }
       sqlite3_clear_bindings (stmt);
       /* The rows of one statement take the ids after the largest, in
-       * order (an INTEGER PRIMARY KEY): the last one's is known. */
-      last = sqlite3_last_insert_rowid (handle);
-      for (guint r = 0; r < n; r++)
-        {
-          HeldRow *row = g_ptr_array_index (rows, done + r);
-          g_autoptr (AfActivityEntry) entry = af_activity_entry_new (last - n + 1 + r, row->ts, row->agent_id, row->run_id,
-                                                                     row->kind, row->summary, row->details, row->outcome);
-
-          g_signal_emit (self, signals[APPENDED], 0, entry);
-        }
+       * order (an INTEGER PRIMARY KEY): the last one's is known, and the
+       * next statement's follow. */
+      if (done == 0)
+        *first_id = sqlite3_last_insert_rowid (handle) - n + 1;
       done += n;
+      *done_out = done;
     }
   return TRUE;
+}
+
+/* Writes the held rows, in order, into the open transaction (or a group
+ * of appends), then tells of each; they are gone from @held either way.
+ * In a transaction of the caller's, the rows are counted as a batch
+ * (count_rows()) inside a savepoint: rows and counts are written
+ * together or not at all, and the trigger is off only in between. */
+static gboolean
+write_held (AfActivityLog *self,
+            GError       **error)
+{
+  g_autoptr (GPtrArray) rows = g_steal_pointer (&self->held);
+  gint64   first_id = 0;
+  guint    written = 0;
+  gboolean ok = TRUE;
+
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify)held_row_free);
+  if (rows->len == 0)
+    return TRUE;
+  if (!af_database_in_transaction (self->db))
+    {
+      /* A group of appends, which commits on its own time: the trigger
+       * counts them, as af_activity_log_append() does; what was written
+       * before a failure stays. */
+      ok = insert_rows (self, rows, &first_id, &written, error);
+    }
+  else
+    {
+      if (!step (self, "SAVEPOINT activity_batch", error))
+        return FALSE;
+      if (!step (self, "INSERT INTO activity_batch (id) VALUES (1)", error) ||
+          !insert_rows (self, rows, &first_id, &written, error) ||
+          !count_rows (self, rows, first_id, error) ||
+          !step (self, "DELETE FROM activity_batch", error) ||
+          !step (self, "RELEASE activity_batch", error))
+        {
+          /* Nothing of the batch stays, the trigger's switch included
+           * (unless SQLite has rolled the whole transaction back). */
+          if (af_database_in_transaction (self->db))
+            {
+              step (self, "ROLLBACK TO activity_batch", NULL);
+              step (self, "RELEASE activity_batch", NULL);
+            }
+          return FALSE;
+        }
+    }
+
+  for (guint r = 0; r < written; r++)
+    {
+      HeldRow *row = g_ptr_array_index (rows, r);
+      g_autoptr (AfActivityEntry) entry = af_activity_entry_new (first_id + r, row->ts, row->agent_id, row->run_id,
+                                                                 row->kind, row->summary, row->details, row->outcome);
+
+      g_signal_emit (self, signals[APPENDED], 0, entry);
+    }
+  return ok;
 }
 
 static gboolean
@@ -283,8 +517,7 @@ af_activity_log_finalize (GObject *object)
   AfActivityLog *self = (AfActivityLog *)object;
 
   g_clear_pointer (&self->held, g_ptr_array_unref);
-  for (guint i = 0; i < G_N_ELEMENTS (self->insert_sql); i++)
-    g_free (self->insert_sql[i]);
+  g_free (self->insert_sql);
 
   G_OBJECT_CLASS (af_activity_log_parent_class)->finalize (object);
 }
