@@ -15,67 +15,22 @@
 
 #include "af-engine.h"
 #include "af-outbox.h"
-#include "af-sandbox.h"
-#include "af-services-executor.h"
-#include "af-static-token-source.h"
-#include "af-test-engine.h"
+#include "af-test-sandboxed-engine.h"
 
-typedef struct
-{
-  char               *dir;
-  AfSandbox          *sandbox;
-  AfHttpClient       *http;
-  AfServicesExecutor *executor;
-  AfDatabase         *db;
-  AfEngine           *engine;
-} Fixture;
+typedef AfTestSandboxedEngine Fixture;
 
 static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *google = NULL, *path = NULL, *calendar_base = NULL, *slack_base = NULL;
-  g_autoptr (AfTokenSource) tokens = NULL;
-  g_autoptr (AfGmailClient) gmail = NULL;
-  g_autoptr (AfCalendarClient) calendar = NULL;
-  g_autoptr (AfSlackClient) slack = NULL;
-
-  f->sandbox = af_sandbox_new ();
-  af_sandbox_seed_sample (f->sandbox);
-  af_sandbox_add_default_tokens (f->sandbox, &google, NULL, NULL);
-  g_assert_true (af_sandbox_start (f->sandbox, &error));
-  g_assert_no_error (error);
-
-  f->http = af_http_client_new ();
-  tokens = AF_TOKEN_SOURCE (af_static_token_source_new (google));
-  calendar_base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/calendar/v3", NULL);
-  slack_base = g_strconcat (af_sandbox_get_base_url (f->sandbox), "/api", NULL);
-  gmail = af_gmail_client_new (f->http, tokens, af_sandbox_get_base_url (f->sandbox));
-  calendar = af_calendar_client_new (f->http, tokens, calendar_base);
-  slack = af_slack_client_new (f->http, tokens, slack_base);
-  f->executor = af_services_executor_new (gmail, calendar, slack);
-
-  f->dir = g_dir_make_tmp ("af-run-outbox-text-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "agentflow.db", NULL);
-  f->db = af_database_open (path, &error);
-  g_assert_no_error (error);
-  f->engine = af_engine_new (f->db, AF_EXECUTOR (f->executor));
-  af_engine_set_network_monitor (f->engine, NULL);
+  af_test_sandboxed_engine_set_up (f, "af-run-outbox-text", AF_TEST_ENGINE_ALL_SERVICES | AF_TEST_ENGINE_SAMPLE);
 }
 
 static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
-  g_clear_object (&f->engine);
-  g_clear_object (&f->db);
-  g_clear_object (&f->executor);
-  g_clear_object (&f->http);
-  g_clear_object (&f->sandbox);
-  af_test_remove_dir (f->dir);
-  g_free (f->dir);
+  af_test_sandboxed_engine_tear_down (f);
 }
 
 /* The Email Assistant over the sample mailbox (the mail of the last day):

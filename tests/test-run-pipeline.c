@@ -10,10 +10,7 @@
 #include "af-engine.h"
 #include "af-error.h"
 #include "af-outbox.h"
-#include "af-sandbox.h"
-#include "af-services-executor.h"
-#include "af-static-token-source.h"
-#include "af-test-engine.h"
+#include "af-test-sandboxed-engine.h"
 
 /* A mail run deals with each batch of new mail while the next batches are
  * read: against the in-process sandbox, with its latency, through the
@@ -21,15 +18,7 @@
  * seen only once all its actions are through, the sync cursor moves only
  * when every item read is, and nothing is done twice when a run stops
  * midway. */
-typedef struct
-{
-  char               *dir;
-  AfSandbox          *sandbox;
-  AfHttpClient       *http;
-  AfServicesExecutor *executor;
-  AfDatabase         *db;
-  AfEngine           *engine;
-} Fixture;
+typedef AfTestSandboxedEngine Fixture;
 
 /* Enough mail for many batch reads (100 messages each), and for a full
  * batchModify (1,000 messages) of the one change every message gets. */
@@ -40,44 +29,14 @@ static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *google = NULL, *path = NULL;
-  g_autoptr (AfTokenSource) tokens = NULL;
-  g_autoptr (AfGmailClient) gmail = NULL;
-
-  f->sandbox = af_sandbox_new ();
-  af_sandbox_add_default_tokens (f->sandbox, &google, NULL, NULL);
-  g_assert_true (af_sandbox_start (f->sandbox, &error));
-  g_assert_no_error (error);
-
-  f->http = af_http_client_new ();
-  /* Quick to give up on a failing request. */
-  af_http_client_set_retry_policy (f->http, 2, 1, 5);
-  tokens = AF_TOKEN_SOURCE (af_static_token_source_new (google));
-  gmail = af_gmail_client_new (f->http, tokens, af_sandbox_get_base_url (f->sandbox));
-  f->executor = af_services_executor_new (gmail, NULL, NULL);
-
-  f->dir = g_dir_make_tmp ("af-run-pipeline-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "agentflow.db", NULL);
-  f->db = af_database_open (path, &error);
-  g_assert_no_error (error);
-  af_services_executor_set_database (f->executor, f->db);
-  f->engine = af_engine_new (f->db, AF_EXECUTOR (f->executor));
-  af_engine_set_network_monitor (f->engine, NULL);
+  af_test_sandboxed_engine_set_up (f, "af-run-pipeline", AF_TEST_ENGINE_QUICK_RETRY | AF_TEST_ENGINE_EXECUTOR_DB);
 }
 
 static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
-  g_clear_object (&f->engine);
-  g_clear_object (&f->db);
-  g_clear_object (&f->executor);
-  g_clear_object (&f->http);
-  g_clear_object (&f->sandbox);
-  af_test_remove_dir (f->dir);
-  g_free (f->dir);
+  af_test_sandboxed_engine_tear_down (f);
 }
 
 /* An Email Assistant that stars every new message, after a first run
