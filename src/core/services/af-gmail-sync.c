@@ -33,9 +33,10 @@ typedef struct
   AfGmailSyncResult *result;
   AfGmailIdsFunc     listed; /* told each page's new ids */
   gpointer           listed_data;
-  gboolean           failed;  /* returned an error, a page still out */
-  gboolean           reading; /* a history page is being parsed */
-  HistoryAnswer     *queued;  /* the next page's answer, meanwhile */
+  gboolean           failed;     /* returned an error, a page still out */
+  gboolean           reading;    /* a history page is being parsed */
+  guint              pages_read; /* history pages answered so far */
+  HistoryAnswer     *queued;     /* the next page's answer, meanwhile */
 } SyncOp;
 
 static void
@@ -431,13 +432,10 @@ struct _HistoryAnswer
   GError         *error;
 };
 
+/* Reads @page: its ids, the historyId, the next page. */
 static void
-read_history_page_thread (GTask        *read,
-                          gpointer      source_object,
-                          gpointer      task_data,
-                          GCancellable *cancellable)
+history_page_parse (HistoryPage *page)
 {
-  HistoryPage *page = task_data;
   g_autoptr (JsonParser) parser = json_parser_new ();
   const char *data;
   gsize       size = 0;
@@ -454,6 +452,15 @@ read_history_page_thread (GTask        *read,
   if (page->error == NULL && page->asked != NULL && g_strcmp0 (page->asked, page->next) != 0)
     page->error = af_gmail_bad_response (_ ("List mailbox changes"));
   g_clear_pointer (&page->response, af_http_response_free);
+}
+
+static void
+read_history_page_thread (GTask        *read,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  history_page_parse (task_data);
   g_task_return_boolean (read, TRUE);
 }
 
@@ -486,13 +493,11 @@ history_fail (GTask  *task,
 /* Back on the main thread: the page's ids are told, then the next answer
  * (if it came meanwhile) is dealt with. */
 static void
-on_history_page_read_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
+history_page_read (GTask       *task_ref,
+                   HistoryPage *page)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr (GTask) task = task_ref;
   SyncOp        *op = g_task_get_task_data (task);
-  HistoryPage   *page = g_task_get_task_data (G_TASK (result));
   HistoryAnswer *queued = g_steal_pointer (&op->queued);
 
   op->reading = FALSE;
@@ -532,6 +537,14 @@ on_history_page_read_cb (GObject      *object,
   if (op->result->history_id == NULL)
     op->result->history_id = g_strdup (op->start_history_id);
   g_task_return_pointer (task, g_steal_pointer (&op->result), (GDestroyNotify)af_gmail_sync_result_free);
+}
+
+static void
+on_history_page_read_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  history_page_read (user_data, g_task_get_task_data (G_TASK (result)));
 }
 
 /* An answer to a page, in order: takes @task's reference, @response and
@@ -586,6 +599,16 @@ history_answer (GTask          *task,
   if (page->asked != NULL)
     sync_history_page (g_object_ref (task), page->asked);
 
+  if (op->pages_read++ == 0)
+    {
+      /* The first page is read here and now: the main loop has nothing
+       * else to do yet, and the first reads go out at once, well before
+       * the page after next is asked. */
+      history_page_parse (page);
+      history_page_read (task, page);
+      history_page_free (page);
+      return;
+    }
   op->reading = TRUE;
   read = g_task_new (NULL, NULL, on_history_page_read_cb, task);
   g_task_set_source_tag (read, read_history_page_thread);
