@@ -77,20 +77,6 @@ static void request_send (GTask *task);
 
 /* helpers */
 
-static const char *
-service_display_name (const char *service)
-{
-  if (g_strcmp0 (service, "gmail") == 0)
-    return _ ("Gmail");
-  if (g_strcmp0 (service, "calendar") == 0)
-    return _ ("Google Calendar");
-  if (g_strcmp0 (service, "slack") == 0)
-    return _ ("Slack");
-  if (g_strcmp0 (service, "llm") == 0)
-    return _ ("the AI model");
-  return service;
-}
-
 static void
 service_free (gpointer data)
 {
@@ -148,134 +134,6 @@ af_http_response_free (AfHttpResponse *response)
   g_clear_pointer (&response->headers, soup_message_headers_unref);
   g_clear_pointer (&response->body, g_bytes_unref);
   g_free (response);
-}
-
-/* Google answers {"error": {"message": …}}, OpenAI the same, Slack
- * {"error": "code"}: a short reason for the error message. */
-static char *
-extract_reason (GBytes *body)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode   *root;
-  JsonObject *object;
-  JsonNode   *error;
-  gsize       size = 0;
-  const char *data;
-
-  if (body == NULL)
-    return NULL;
-
-  data = g_bytes_get_data (body, &size);
-  if (size == 0 || size > 65536 || !json_parser_load_from_data (parser, data, size, NULL))
-    return NULL;
-
-  /* NULL for a body of spaces. */
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-
-  object = json_node_get_object (root);
-  if ((error = json_object_get_member (object, "error")) == NULL)
-    return NULL;
-
-  /* json-glib lets "\ud800" through as invalid UTF-8; the reason ends up
-   * in a sentence on screen. */
-  if (JSON_NODE_HOLDS_VALUE (error) && json_node_get_value_type (error) == G_TYPE_STRING)
-    return g_utf8_make_valid (json_node_get_string (error), -1);
-
-  if (JSON_NODE_HOLDS_OBJECT (error))
-    {
-      JsonObject *e = json_node_get_object (error);
-      const char *message = af_json_get_string (e, "message", NULL);
-
-      if (message != NULL)
-        return g_utf8_make_valid (message, -1);
-    }
-
-  return NULL;
-}
-
-GError *
-af_http_client_error_for_status (const AfServiceMethod *method,
-                                 guint                  status,
-                                 GBytes                *body)
-{
-  g_autofree char *reason = extract_reason (body);
-  const char      *name = service_display_name (method->service);
-  g_autofree char *detail = NULL;
-  AfError          code;
-  const char      *advice;
-
-  detail = reason != NULL ? g_strdup_printf ("HTTP %u: %s", status, reason) : g_strdup_printf ("HTTP %u", status);
-
-  switch (status)
-    {
-    case 400:
-      code = AF_ERROR_INVALID_ARGUMENT;
-      advice = _ ("The request was not accepted; check the agent’s settings.");
-      break;
-    case 401:
-      code = AF_ERROR_NEEDS_RECONNECT;
-      advice = _ ("Reconnect the account in Preferences.");
-      break;
-    case 403:
-      code = AF_ERROR_PERMISSION_DENIED;
-      advice = _ ("Reconnect the account and grant the requested access.");
-      break;
-    case 404:
-      code = AF_ERROR_NOT_FOUND;
-      advice = _ ("It may have been deleted.");
-      break;
-    case 409:
-      code = AF_ERROR_CONFLICT;
-      advice = _ ("It exists already.");
-      break;
-    case 410:
-      code = AF_ERROR_GONE;
-      advice = _ ("It will be synchronized again from the start.");
-      break;
-    case 413:
-      code = AF_ERROR_TOO_LARGE;
-      advice = _ ("Try with less data.");
-      break;
-    case 429:
-      code = AF_ERROR_RATE_LIMITED;
-      advice = _ ("The service limits how often it can be used; try again in a few minutes.");
-      break;
-    default:
-      if (status >= 500)
-        {
-          code = AF_ERROR_SERVICE_UNAVAILABLE;
-          advice = _ ("The service has a problem; try again later.");
-        }
-      else
-        {
-          code = AF_ERROR_FAILED;
-          advice = _ ("Try again later.");
-        }
-      break;
-    }
-
-  /* Translators: "“Send an email” failed on Gmail (HTTP 503: …). Try again later." */
-  return g_error_new (AF_ERROR, code, _ ("“%s” failed on %s (%s). %s"),
-                      _ (method->label), name, detail, advice);
-}
-
-static GError *
-error_for_io (const AfServiceMethod *method,
-              const GError          *io_error,
-              gboolean               timed_out)
-{
-  const char *name = service_display_name (method->service);
-
-  if (timed_out)
-    return g_error_new (AF_ERROR, AF_ERROR_TIMED_OUT,
-                        _ ("“%s” on %s took too long. Check the network or try again later."),
-                        _ (method->label), name);
-
-  return g_error_new (AF_ERROR, AF_ERROR_NETWORK,
-                      _ ("“%s” could not reach %s (%s). Check the network connection."),
-                      _ (method->label), name, io_error->message);
 }
 
 static gboolean
@@ -431,7 +289,7 @@ handle_io_error (GTask  *task,
     {
       if (req->timed_out)
         {
-          request_complete (task, NULL, error_for_io (req->method, error, TRUE));
+          request_complete (task, NULL, af_http_error_for_io (req->method, error, TRUE));
           g_error_free (error);
         }
       else
@@ -448,8 +306,23 @@ handle_io_error (GTask  *task,
       return;
     }
 
-  request_complete (task, NULL, error_for_io (req->method, error, FALSE));
+  request_complete (task, NULL, af_http_error_for_io (req->method, error, FALSE));
   g_error_free (error);
+}
+
+/* The answer is over the size limit: it is not read further. */
+static void
+complete_too_large (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+
+  g_input_stream_close (req->stream, NULL, NULL);
+  g_clear_object (&req->stream);
+  request_complete (task, NULL,
+                    g_error_new (AF_ERROR, AF_ERROR_TOO_LARGE,
+                                 _ ("The answer to “%s” from %s is larger than %u KB; it was not read."),
+                                 _ (req->method->label), af_http_service_display_name (req->method->service),
+                                 (guint)(req->client->max_response_size / 1024)));
 }
 
 static void
@@ -488,13 +361,7 @@ on_read_cb (GObject      *object,
 
   if (req->buffer->len + g_bytes_get_size (chunk) > req->client->max_response_size)
     {
-      g_input_stream_close (req->stream, NULL, NULL);
-      g_clear_object (&req->stream);
-      request_complete (task, NULL,
-                        g_error_new (AF_ERROR, AF_ERROR_TOO_LARGE,
-                                     _ ("The answer to “%s” from %s is larger than %u KB; it was not read."),
-                                     _ (req->method->label), service_display_name (req->method->service),
-                                     (guint)(req->client->max_response_size / 1024)));
+      complete_too_large (task);
       return;
     }
 
@@ -526,13 +393,7 @@ on_send_cb (GObject      *object,
   length = soup_message_headers_get_content_length (soup_message_get_response_headers (req->message));
   if (length > 0 && (gsize)length > req->client->max_response_size)
     {
-      g_input_stream_close (req->stream, NULL, NULL);
-      g_clear_object (&req->stream);
-      request_complete (task, NULL,
-                        g_error_new (AF_ERROR, AF_ERROR_TOO_LARGE,
-                                     _ ("The answer to “%s” from %s is larger than %u KB; it was not read."),
-                                     _ (req->method->label), service_display_name (req->method->service),
-                                     (guint)(req->client->max_response_size / 1024)));
+      complete_too_large (task);
       return;
     }
 
@@ -554,7 +415,7 @@ send_with_token (GTask *task)
       request_complete (task, NULL,
                         g_error_new (AF_ERROR, AF_ERROR_NOT_CONFIGURED,
                                      _ ("The address of %s is not valid; check the connection settings."),
-                                     service_display_name (req->method->service)));
+                                     af_http_service_display_name (req->method->service)));
       return;
     }
 
@@ -593,7 +454,7 @@ on_token_cb (GObject      *object,
       if (error->domain == AF_ERROR && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           GError *wrapped = g_error_new (AF_ERROR, error->code, _ ("“%s” on %s needs a valid sign-in: %s"),
-                                         _ (req->method->label), service_display_name (req->method->service),
+                                         _ (req->method->label), af_http_service_display_name (req->method->service),
                                          error->message);
 
           g_error_free (error);
@@ -622,26 +483,21 @@ request_send (GTask *task)
   if (req->tokens != NULL)
     {
       gboolean force = req->force_refresh;
+      char    *token;
 
       /* Asked for every attempt: a retry after a long backoff may need a
        * fresher token than the first attempt had. A token at hand goes
        * at once: a page of a listing then leaves before the main loop
        * deals with the one that brought it. */
       req->force_refresh = FALSE;
-      if (!force)
+      token = force ? NULL : af_token_source_peek_token (req->tokens);
+      if (token == NULL)
         {
-          char *token = af_token_source_peek_token (req->tokens);
-
-          if (token != NULL)
-            {
-              g_clear_pointer (&req->token, g_free);
-              req->token = token;
-              send_with_token (task);
-              return;
-            }
+          af_token_source_get_token_async (req->tokens, force, req->cancellable, on_token_cb, g_object_ref (task));
+          return;
         }
-      af_token_source_get_token_async (req->tokens, force, req->cancellable, on_token_cb, g_object_ref (task));
-      return;
+      g_free (req->token);
+      req->token = token;
     }
 
   send_with_token (task);
@@ -951,7 +807,7 @@ on_json_request_cb (GObject      *object,
     {
       g_task_return_new_error (task, AF_ERROR, AF_ERROR_BAD_RESPONSE,
                                _ ("The answer to “%s” from %s could not be read. Try again later."),
-                               _ (method->label), service_display_name (method->service));
+                               _ (method->label), af_http_service_display_name (method->service));
       return;
     }
 
