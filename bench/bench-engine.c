@@ -16,10 +16,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "af-engine.h"
 #include "af-sandbox.h"
@@ -72,6 +74,46 @@ vm_hwm_mb (void)
     return 0;
   line = strstr (status, "VmHWM:");
   return line ? g_ascii_strtod (line + 6, NULL) / 1024.0 : 0;
+}
+
+/* CPU seconds: the process's (every thread, also those that ended), the
+ * calling thread's, and the sandbox's thread's (the remote service's
+ * work, on this machine only because the sandbox is). */
+typedef struct
+{
+  double process, main, sandbox;
+} CpuTimes;
+
+static double
+timeval_s (const struct timeval *tv)
+{
+  return tv->tv_sec + tv->tv_usec / 1e6;
+}
+
+static void
+cpu_times (CpuTimes *times)
+{
+  struct rusage usage;
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  getrusage (RUSAGE_SELF, &usage);
+  times->process = timeval_s (&usage.ru_utime) + timeval_s (&usage.ru_stime);
+  getrusage (RUSAGE_THREAD, &usage);
+  times->main = timeval_s (&usage.ru_utime) + timeval_s (&usage.ru_stime);
+  times->sandbox = 0;
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename ("/proc/self/task", tid, "schedstat", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *stat = NULL;
+
+      /* schedstat: nanoseconds on the CPU, first. */
+      if (g_file_get_contents (comm_path, &comm, NULL, NULL) && g_str_has_prefix (comm, "af-sandbox") &&
+          g_file_get_contents (stat_path, &stat, NULL, NULL))
+        times->sandbox += g_ascii_strtod (stat, NULL) / 1e9;
+    }
 }
 
 static void
@@ -319,9 +361,10 @@ bench_mail (guint n,
   g_autoptr (GError) error = NULL;
   g_autoptr (AfAgent) agent = NULL;
   g_autoptr (JsonObject) result = NULL;
-  guint  total = 0, quota, min_requests, min_quota, labels_created, drafts;
-  guint  modifies, history_pages;
-  double t, wall, bound;
+  guint    total = 0, quota, min_requests, min_quota, labels_created, drafts;
+  guint    modifies, history_pages;
+  double   t, wall, bound;
+  CpuTimes cpu_before, cpu_after;
 
   /* An agent that synced an empty mailbox once has a cursor; then the
    * backlog arrives. */
@@ -334,16 +377,24 @@ bench_mail (guint n,
   af_sandbox_add_fault (b.sandbox, "*", AF_SANDBOX_ROUTE_LATENCY, G_MAXINT, latency_ms);
   af_sandbox_reset_counts (b.sandbox);
 
+  cpu_times (&cpu_before);
   t = now_s ();
   g_clear_pointer (&result, json_object_unref);
   result = run_once (&b, agent);
   wall = now_s () - t;
+  cpu_times (&cpu_after);
 
   g_print ("mail-messages %u\n", n);
   g_print ("mail-latency-ms %u\n", latency_ms);
   g_print ("mail-outcome %s\n", json_object_get_string_member_with_default (result, "outcome", "?"));
   g_print ("mail-actions-done %" G_GINT64_FORMAT "\n", json_object_get_int_member_with_default (result, "done", 0));
   g_print ("mail-wall-s %.2f\n", wall);
+  /* Where the time went: the main loop's thread is the one path every
+   * message takes; the sandbox's thread stands for Google's servers. */
+  g_print ("mail-cpu-main-s %.2f\n", cpu_after.main - cpu_before.main);
+  g_print ("mail-cpu-workers-s %.2f\n", (cpu_after.process - cpu_before.process) - (cpu_after.main - cpu_before.main) -
+                                            (cpu_after.sandbox - cpu_before.sandbox));
+  g_print ("mail-cpu-sandbox-s %.2f\n", cpu_after.sandbox - cpu_before.sandbox);
   for (guint i = 0; i < G_N_ELEMENTS (gmail_methods); i++)
     {
       guint c = af_sandbox_get_count (b.sandbox, gmail_methods[i]);

@@ -112,12 +112,31 @@ on_run_finished_cb (GObject      *source,
   *(gboolean *)user_data = TRUE;
 }
 
+typedef struct
+{
+  AfEngine *engine;
+  AfAgent  *agent;
+} EngineAgent;
+
+static gboolean
+agent_idle_cond (gpointer data)
+{
+  EngineAgent *ea = data;
+
+  return !af_engine_is_running (ea->engine, af_agent_get_id (ea->agent));
+}
+
 static void
 run_agent (AfEngine *engine,
            AfAgent  *agent)
 {
-  gboolean ran = FALSE;
+  EngineAgent ea = { engine, agent };
+  gboolean    ran = FALSE;
 
+  /* The scheduler may have started the agent on its own when the engine
+   * started (it was due): that run ends first, as a click on Run Now
+   * would be refused meanwhile. */
+  af_test_ui_wait_until (agent_idle_cond, &ea, 30000);
   af_engine_run_agent_async (engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, NULL, on_run_finished_cb, &ran);
   af_test_ui_wait_until (flag_cond, &ran, 30000);
   /* The feed hears of new rows after a short coalescing delay; no need

@@ -240,8 +240,10 @@ on_batch_cb (GObject      *source,
   if (run->finish_outcome == NULL && run->write_error == NULL)
     af_run_send_ready (run);
   g_queue_push_tail (run->recording, batch);
+  /* Recorded once the answers that came meanwhile are dealt with: the
+   * reads and the next batches go out first. */
   if (run->record_id == 0)
-    run->record_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_record_cb, run, NULL);
+    run->record_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_record_cb, run, NULL);
 }
 
 /* Sends @g's actions as one batch. Their entries become "executing" only

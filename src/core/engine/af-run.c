@@ -57,6 +57,7 @@ run_free (AfRun *run)
   g_clear_error (&run->unconfirmed);
   g_clear_error (&run->fetch_error);
   g_clear_handle_id (&run->timeout_id, g_source_remove);
+  g_clear_handle_id (&run->go_on_id, g_source_remove);
   if (run->caller_cancellable != NULL && run->cancel_handler != 0)
     g_cancellable_disconnect (run->caller_cancellable, run->cancel_handler);
   g_clear_object (&run->caller_cancellable);
@@ -672,6 +673,30 @@ go_on (AfRun *run)
     af_run_next_action (run);
 }
 
+static gboolean
+on_go_on_cb (gpointer user_data)
+{
+  AfRun *run = user_data;
+
+  run->go_on_id = 0;
+  /* Not once the run ended: it only waits for what is out. */
+  if (run->finish_outcome != NULL)
+    return G_SOURCE_REMOVE;
+  go_on (run);
+  return G_SOURCE_REMOVE;
+}
+
+/* The run goes on from the main loop once the answers that came in
+ * meanwhile have sent the next requests (history pages, batch reads):
+ * deciding a backlog of thousands of items does not hold the
+ * connections up. */
+static void
+go_on_later (AfRun *run)
+{
+  if (run->go_on_id == 0)
+    run->go_on_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_go_on_cb, run, NULL);
+}
+
 static void
 on_items_cb (GPtrArray *items,
              gpointer   user_data)
@@ -682,7 +707,7 @@ on_items_cb (GPtrArray *items,
   if (run->finish_outcome != NULL || g_cancellable_is_cancelled (run->cancellable))
     return;
   take_items (run, items);
-  go_on (run);
+  go_on_later (run);
 }
 
 static void
