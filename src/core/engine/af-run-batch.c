@@ -213,6 +213,7 @@ on_record_cb (gpointer user_data)
   Batch   *batch = g_queue_peek_head (run->recording);
   gboolean more;
 
+  run->record_since = g_get_monotonic_time ();
   if (!record_slice (batch))
     return G_SOURCE_CONTINUE;
 
@@ -243,7 +244,30 @@ on_batch_cb (GObject      *source,
   /* Recorded once the answers that came meanwhile are dealt with: the
    * reads and the next batches go out first. */
   if (run->record_id == 0)
-    run->record_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_record_cb, run, NULL);
+    {
+      run->record_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_record_cb, run, NULL);
+      run->record_since = g_get_monotonic_time ();
+    }
+  else
+    af_run_hurry (run->record_id, run->record_since);
+}
+
+/* An idle source of the run that waits for the answers coming in never
+ * waits longer than this while they keep coming (a busy or slow machine):
+ * it then goes with them. */
+#define HURRY_AFTER_US (25 * G_TIME_SPAN_MILLISECOND)
+
+void
+af_run_hurry (guint  source_id,
+              gint64 since)
+{
+  GSource *source;
+
+  if (source_id == 0 || g_get_monotonic_time () - since < HURRY_AFTER_US)
+    return;
+  source = g_main_context_find_source_by_id (NULL, source_id);
+  if (source != NULL)
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
 }
 
 /* Sends @g's actions as one batch. Their entries become "executing" only

@@ -62,19 +62,21 @@ typedef struct
   JsonObject   *done_by_action; /* action → how many done */
   /* Label-type actions go out in batches (one batchModify for up to
    * AF_EXECUTOR_BATCH_MAX messages); each keeps its own outbox entry. */
-  GHashTable *groups;           /* "action\nparams" → AfRunGroup, not sent yet */
-  GHashTable *shared_params;    /* "action\nparams" → AfRunParams (af-run.c) */
-  GHashTable *unsettled;        /* item id → its batched actions not finished */
-  GHashTable *seen_later;       /* item ids whose marker waits for those */
-  GHashTable *failed_items;     /* item ids not to record as seen: a batched
-                                 * action failed, or one is still held by
-                                 * another process or of unknown outcome */
-  GQueue     *ready;            /* full AfRunGroups waiting for a batch to come back */
-  guint       n_batches;        /* batches in flight or being recorded */
-  guint       n_sending;        /* batches in flight */
-  GQueue     *recording;        /* batches back, their outcomes being recorded */
-  guint       record_id;        /* at idle priority, as go_on_id: */
-  guint       go_on_id;         /* the answers that came go first */
+  GHashTable *groups;        /* "action\nparams" → AfRunGroup, not sent yet */
+  GHashTable *shared_params; /* "action\nparams" → AfRunParams (af-run.c) */
+  GHashTable *unsettled;     /* item id → its batched actions not finished */
+  GHashTable *seen_later;    /* item ids whose marker waits for those */
+  GHashTable *failed_items;  /* item ids not to record as seen: a batched
+                              * action failed, or one is still held by
+                              * another process or of unknown outcome */
+  GQueue     *ready;         /* full AfRunGroups waiting for a batch to come back */
+  guint       n_batches;     /* batches in flight or being recorded */
+  guint       n_sending;     /* batches in flight */
+  GQueue     *recording;     /* batches back, their outcomes being recorded */
+  guint       record_id;     /* at idle priority, as go_on_id: */
+  guint       go_on_id;      /* the answers that came go first */
+  gint64      record_since;  /* when each last ran, or was added */
+  gint64      go_on_since;
   gboolean    awaiting_batches; /* the actions wait for a batch to come back */
   const char *finish_outcome;   /* the run ended with batches in flight: */
   GError     *finish_error;     /* it finishes once they are back */
@@ -146,6 +148,8 @@ AfRunGroup *af_run_add_to_group (AfRun     *run,
 gboolean    af_run_send_group (AfRun      *run,
                                AfRunGroup *g);
 gboolean    af_run_send_groups (AfRun *run);
+void        af_run_hurry (guint  source_id,
+                          gint64 since);
 gboolean    af_run_send_ready (AfRun *run);
 void        af_run_drop_groups (AfRun *run);
 
