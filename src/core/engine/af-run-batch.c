@@ -243,13 +243,7 @@ on_batch_cb (GObject      *source,
   g_queue_push_tail (run->recording, batch);
   /* Recorded once the answers that came meanwhile are dealt with: the
    * reads and the next batches go out first. */
-  if (run->record_id == 0)
-    {
-      run->record_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_record_cb, run, NULL);
-      run->record_since = g_get_monotonic_time ();
-    }
-  else
-    af_run_hurry (run->record_id, run->record_since);
+  af_run_idle_add (run, &run->record_id, &run->record_since, on_record_cb);
 }
 
 /* An idle source of the run that waits for the answers coming in never
@@ -268,6 +262,23 @@ af_run_hurry (guint  source_id,
   source = g_main_context_find_source_by_id (NULL, source_id);
   if (source != NULL)
     g_source_set_priority (source, G_PRIORITY_DEFAULT);
+}
+
+/* Adds @func as the run's idle source @id, unless it is there already:
+ * then it is hurried (af_run_hurry()). */
+void
+af_run_idle_add (AfRun      *run,
+                 guint      *id,
+                 gint64     *since,
+                 GSourceFunc func)
+{
+  if (*id != 0)
+    {
+      af_run_hurry (*id, *since);
+      return;
+    }
+  *id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, func, run, NULL);
+  *since = g_get_monotonic_time ();
 }
 
 /* Sends @g's actions as one batch. Their entries become "executing" only

@@ -150,6 +150,10 @@ gboolean    af_run_send_group (AfRun      *run,
 gboolean    af_run_send_groups (AfRun *run);
 void        af_run_hurry (guint  source_id,
                           gint64 since);
+void        af_run_idle_add (AfRun      *run,
+                             guint      *id,
+                             gint64     *since,
+                             GSourceFunc func);
 gboolean    af_run_send_ready (AfRun *run);
 void        af_run_drop_groups (AfRun *run);
 

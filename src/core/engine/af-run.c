@@ -679,7 +679,6 @@ on_go_on_cb (gpointer user_data)
   AfRun *run = user_data;
 
   run->go_on_id = 0;
-  run->go_on_since = g_get_monotonic_time ();
   /* Not once the run ended: it only waits for what is out. */
   if (run->finish_outcome != NULL)
     return G_SOURCE_REMOVE;
@@ -694,13 +693,7 @@ on_go_on_cb (gpointer user_data)
 static void
 go_on_later (AfRun *run)
 {
-  if (run->go_on_id == 0)
-    {
-      run->go_on_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_go_on_cb, run, NULL);
-      run->go_on_since = g_get_monotonic_time ();
-    }
-  else
-    af_run_hurry (run->go_on_id, run->go_on_since);
+  af_run_idle_add (run, &run->go_on_id, &run->go_on_since, on_go_on_cb);
   af_run_hurry (run->record_id, run->record_since);
 }
 
