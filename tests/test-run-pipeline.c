@@ -84,6 +84,27 @@ n_seen_not_done (Fixture *f,
   return af_test_query_uint (f->db, sql);
 }
 
+/* Read through a connection of its own, as another process would. */
+static void
+assert_on_disk_as_executing (Fixture *f)
+{
+  sqlite3      *other = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (af_database_get_path (f->db), &other, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (other,
+                                       "SELECT count (*) FILTER (WHERE state IN ('executing', 'done')),"
+                                       " count (*) FILTER (WHERE state = 'pending') FROM outbox WHERE action = 'star'",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_test_message ("on disk: %d executing or done, %d pending", sqlite3_column_int (stmt, 0), sqlite3_column_int (stmt, 1));
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), >, AF_EXECUTOR_BATCH_MAX);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (other);
+}
+
 static char *
 history_cursor (Fixture *f)
 {
@@ -227,9 +248,15 @@ test_cancelled_while_reading (Fixture      *f,
 
   af_sandbox_add_fault (f->sandbox, "*", AF_SANDBOX_ROUTE_LATENCY, G_MAXINT, 20);
   af_engine_run_agent_async (f->engine, af_agent_get_id (agent), AF_RUN_FLAGS_NONE, cancellable, af_test_run_cb, &run);
-  af_test_wait_until (run.done || af_sandbox_get_count (f->sandbox, "gmail.users.messages.batchModify") > 0,
-                      "the first batchModify");
+  af_test_wait_until (run.done || (af_sandbox_get_count (f->sandbox, "gmail.users.messages.batchModify") > 0 &&
+                                   af_test_query_uint (f->db, "SELECT count (*) FROM outbox") > AF_EXECUTOR_BATCH_MAX + 100),
+                      "the first batchModify, and the next batch filling");
   g_assert_false (run.done);
+  /* What a process starting now would find: every action reserved so
+   * far, sent or still filling its batch, says "executing" (asked about
+   * before it is done again) or "done", none "pending" (done without
+   * asking). */
+  assert_on_disk_as_executing (f);
   g_cancellable_cancel (cancellable);
 
   af_test_wait_until (run.done, "the run to finish");

@@ -333,10 +333,17 @@ af_run_next_action (AfRun *run)
           continue;
         }
 
-      /* Outbox first, side effect second. */
+      /* Outbox first, side effect second. An action that goes in a
+       * batch is "executing" from the start: its batch leaves without
+       * another write to each entry, and an entry left so by a crash
+       * before the batch left is asked about, then done (the same answer
+       * "pending" would have had, one question later). */
       stored = stored_text (p);
       entry = af_outbox_reserve (self->outbox, p->key, agent_id, run->run_id, p->action, stored,
-                                 policy == AF_APPROVAL_POLICY_ASK ? AF_OUTBOX_WAITING : AF_OUTBOX_PENDING, &error);
+                                 policy == AF_APPROVAL_POLICY_ASK       ? AF_OUTBOX_WAITING
+                                 : af_executor_is_batchable (p->action) ? AF_OUTBOX_EXECUTING
+                                                                        : AF_OUTBOX_PENDING,
+                                 &error);
       if (entry == NULL)
         {
           af_run_finish_with_error (run, error);
@@ -384,7 +391,7 @@ af_run_next_action (AfRun *run)
       p->outbox_id = entry->id;
       g_hash_table_add (self->inflight, g_strdup (p->key));
 
-      if (entry->state == AF_OUTBOX_EXECUTING)
+      if (entry->state == AF_OUTBOX_EXECUTING && entry->run_id != run->run_id)
         {
           /* Left "executing" by a process that is gone, and not settled
            * when this one started (the service could not be asked then):
@@ -401,8 +408,9 @@ af_run_next_action (AfRun *run)
 
       if (af_executor_is_batchable (p->action))
         {
-          /* "pending" (this process's) until its batch is sent. */
-          if ((entry->state != AF_OUTBOX_PENDING || g_strcmp0 (entry->owner, af_run_owner_get_id (self->owner)) != 0) && !af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_PENDING, NULL, &error))
+          /* "executing" (this process's) once reserved: an entry of an
+           * earlier run (back to "pending", or failed) becomes so too. */
+          if ((entry->state != AF_OUTBOX_EXECUTING || g_strcmp0 (entry->owner, af_run_owner_get_id (self->owner)) != 0) && !af_outbox_set_state (self->outbox, entry->id, AF_OUTBOX_EXECUTING, NULL, &error))
             {
               af_run_finish_with_error (run, error);
               return;

@@ -281,69 +281,36 @@ af_run_idle_add (AfRun      *run,
   *since = g_get_monotonic_time ();
 }
 
-/* Sends @g's actions as one batch. Their entries become "executing" only
- * now, on disk before the request leaves: until then they were "pending",
- * which a restart may simply do. %FALSE when that could not be written:
- * nothing is sent, the error is the run's. */
-gboolean
-af_run_send_group (AfRun      *run,
-                   AfRunGroup *g)
+/* Sends @g's actions as one batch. Their entries are "executing" since
+ * they were reserved, and on disk: the run's writes end before a batch
+ * is full (af_run_next_action), and before the last ones go. */
+static void
+send_group (AfRun      *run,
+            AfRunGroup *g)
 {
   AfEngine *self = run->engine;
-  g_autoptr (GPtrArray) planned = g_steal_pointer (&g->planned);
   g_autoptr (GPtrArray) items = g_ptr_array_new ();
   g_autoptr (GPtrArray) keys = g_ptr_array_new ();
-  g_autoptr (GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), planned->len);
-  g_autoptr (GError) error = NULL;
-  Batch *batch;
+  Batch *batch = g_new0 (Batch, 1);
 
+  batch->run = run;
+  batch->action = g_strdup (g->action);
+  batch->planned = g_steal_pointer (&g->planned);
   g->planned = g_ptr_array_new_with_free_func ((GDestroyNotify)af_planned_free);
-  af_run_begin_writes (run);
-  for (guint i = 0; i < planned->len; i++)
+  for (guint i = 0; i < batch->planned->len; i++)
     {
-      AfPlanned *p = g_ptr_array_index (planned, i);
+      AfPlanned *p = g_ptr_array_index (batch->planned, i);
 
-      g_array_append_val (ids, p->outbox_id);
       g_ptr_array_add (items, p->item);
       g_ptr_array_add (keys, p->key);
     }
-  af_outbox_set_states (self->outbox, (const gint64 *)ids->data, ids->len, AF_OUTBOX_EXECUTING, &error);
-  if (error != NULL)
-    {
-      af_database_rollback (self->db);
-      run->writing = FALSE;
-    }
-  else
-    af_run_end_writes (run, &error);
-  if (error != NULL)
-    {
-      g_warning ("Could not record a batch of actions before sending it: %s", error->message);
-      for (guint i = 0; i < planned->len; i++)
-        {
-          AfPlanned  *p = g_ptr_array_index (planned, i);
-          const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
-
-          g_hash_table_remove (self->inflight, p->key);
-          af_run_hold_item (run, item_id);
-          settle_item (run, item_id);
-        }
-      if (run->write_error == NULL)
-        run->write_error = g_steal_pointer (&error);
-      return FALSE;
-    }
-
-  batch = g_new0 (Batch, 1);
-  batch->run = run;
-  batch->action = g_strdup (g->action);
-  batch->planned = g_steal_pointer (&planned);
   run->n_batches++;
   run->n_sending++;
   af_executor_execute_batch_async (self->executor, run->agent, g->action, g->params, items, keys, run->cancellable,
                                    on_batch_cb, batch);
-  return TRUE;
 }
 
-/* Queues @p (through the gates, its outbox entry "pending") for a batch
+/* Queues @p (through the gates, its outbox entry "executing") for a batch
  * with the same change; → that batch when it is full. */
 AfRunGroup *
 af_run_add_to_group (AfRun     *run,
@@ -370,19 +337,17 @@ af_run_add_to_group (AfRun     *run,
 }
 
 /* Sends the full batches that wait, while fewer than
- * AF_RUN_BATCHES_IN_FLIGHT are out; %FALSE when one could not be
- * recorded (the run's write_error). */
+ * AF_RUN_BATCHES_IN_FLIGHT are out; %FALSE once the run could not record
+ * something (its write_error): nothing more goes. */
 gboolean
 af_run_send_ready (AfRun *run)
 {
   while (run->n_sending < AF_RUN_BATCHES_IN_FLIGHT && run->write_error == NULL && !g_queue_is_empty (run->ready))
     {
       AfRunGroup *g = g_queue_pop_head (run->ready);
-      gboolean    sent = af_run_send_group (run, g);
 
+      send_group (run, g);
       af_run_group_free (g);
-      if (!sent)
-        return FALSE;
     }
   return run->write_error == NULL;
 }
@@ -392,16 +357,19 @@ send_or_hold (AfRun      *run,
               AfRunGroup *g)
 {
   if (g->planned->len > 0 && run->write_error == NULL)
-    af_run_send_group (run, g);
+    send_group (run, g);
   else if (g->planned->len > 0)
     {
-      /* Not sent: back to "pending" for a later run. */
+      /* Not sent (the run could not write): back to "pending" for a
+       * later run, or, if even that cannot be written, left "executing"
+       * and asked about first. */
       for (guint i = 0; i < g->planned->len; i++)
         {
           AfPlanned  *p = g_ptr_array_index (g->planned, i);
           const char *item_id = json_object_get_string_member_with_default (p->item, "id", "");
 
           g_hash_table_remove (run->engine->inflight, p->key);
+          af_outbox_set_state (run->engine->outbox, p->outbox_id, AF_OUTBOX_PENDING, NULL, NULL);
           af_run_hold_item (run, item_id);
           settle_item (run, item_id);
         }

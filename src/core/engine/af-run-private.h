@@ -145,8 +145,6 @@ void af_run_next_action (AfRun *run);
 void        af_run_group_free (AfRunGroup *g);
 AfRunGroup *af_run_add_to_group (AfRun     *run,
                                  AfPlanned *p);
-gboolean    af_run_send_group (AfRun      *run,
-                               AfRunGroup *g);
 gboolean    af_run_send_groups (AfRun *run);
 void        af_run_hurry (guint  source_id,
                           gint64 since);
