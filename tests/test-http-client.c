@@ -9,6 +9,7 @@
 
 #include "af-error.h"
 #include "af-test-services.h"
+#include "af-test-wait.h"
 #include "af-gmail-client.h"
 #include "af-http-client.h"
 #include "af-service-method.h"
@@ -219,6 +220,94 @@ test_cancel (Fixture      *f,
   g_assert_cmpuint (af_http_client_get_active (f->s.http, "gmail"), ==, 0);
 }
 
+/* Sends getProfile through the client, raw. */
+static void
+get_profile (Fixture       *f,
+             GCancellable  *cancellable,
+             GAsyncResult **result)
+{
+  g_autofree char *url = af_test_services_url (&f->s, "/gmail/v1/users/me/profile");
+
+  af_http_client_json_async (f->s.http, af_service_method_lookup ("gmail.users.getProfile"), f->s.tokens, "GET", url,
+                             NULL, cancellable, af_test_ready_cb, result);
+}
+
+/* A request waiting for a connection (both taken) and cancelled there
+ * ends at once, and never reaches the service. */
+static void
+test_cancel_waiting (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  GAsyncResult *slow[2] = { NULL };
+  g_autoptr (GAsyncResult) waiting = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+
+  af_http_client_set_max_concurrent (f->s.http, "gmail", 2);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.getProfile", AF_SANDBOX_ROUTE_LATENCY, 2, 3000);
+  get_profile (f, NULL, &slow[0]);
+  get_profile (f, NULL, &slow[1]);
+  get_profile (f, cancellable, &waiting);
+  af_test_wait_until (af_http_client_get_active (f->s.http, "gmail") == 2, "both connections taken");
+  g_cancellable_cancel (cancellable);
+
+  root = af_http_client_json_finish (f->s.http, af_test_await (&waiting), &error);
+  g_assert_null (root);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* The two before it are still out. */
+  g_assert_null (slow[0]);
+  g_assert_null (slow[1]);
+  for (guint i = 0; i < G_N_ELEMENTS (slow); i++)
+    {
+      g_autoptr (JsonNode) answer = af_http_client_json_finish (f->s.http, af_test_await (&slow[i]), NULL);
+
+      g_assert_nonnull (answer);
+      g_clear_object (&slow[i]);
+    }
+  g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.getProfile"), ==, 2);
+  g_assert_cmpuint (af_http_client_get_active (f->s.http, "gmail"), ==, 0);
+}
+
+/* Waiting for a connection, a page of a listing goes before a request
+ * that came first: the listing's next page depends on it. */
+static void
+test_pages_first (Fixture      *f,
+                  gconstpointer data)
+{
+  GAsyncResult *slow[3] = { NULL };
+  g_autoptr (GAsyncResult) page = NULL;
+  g_autoptr (GPtrArray) ids = NULL;
+  g_autoptr (GError) error = NULL;
+
+  af_http_client_set_max_concurrent (f->s.http, "gmail", 2);
+  /* The first connection frees after 300 ms; the second, and the read
+   * waiting for one, take 3 s each. */
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.getProfile", AF_SANDBOX_ROUTE_LATENCY, 1, 300);
+  af_sandbox_add_fault (f->s.sandbox, "gmail.users.getProfile", AF_SANDBOX_ROUTE_LATENCY, 2, 3000);
+  get_profile (f, NULL, &slow[0]);
+  get_profile (f, NULL, &slow[1]);
+  af_test_wait_until (af_http_client_get_active (f->s.http, "gmail") == 2, "both connections taken");
+  get_profile (f, NULL, &slow[2]);
+  af_gmail_client_list_messages_async (f->gmail, NULL, NULL, 5, NULL, af_test_ready_cb, &page);
+
+  ids = af_gmail_client_list_messages_finish (f->gmail, af_test_await (&page), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ids);
+  /* The page took the first free connection, after 300 ms: in the order
+   * they came, it would have waited 3 s for the read before it. */
+  g_assert_nonnull (slow[0]);
+  g_assert_null (slow[1]);
+  g_assert_null (slow[2]);
+  for (guint i = 0; i < G_N_ELEMENTS (slow); i++)
+    {
+      g_autoptr (JsonNode) answer = af_http_client_json_finish (f->s.http, af_test_await (&slow[i]), NULL);
+
+      g_assert_nonnull (answer);
+      g_clear_object (&slow[i]);
+    }
+}
+
 static void
 test_raw_request (Fixture      *f,
                   gconstpointer data)
@@ -247,6 +336,8 @@ main (int   argc,
   ADD ("concurrency-cap", test_concurrency_cap);
   ADD ("size-cap", test_size_cap);
   ADD ("cancel", test_cancel);
+  ADD ("cancel-waiting", test_cancel_waiting);
+  ADD ("pages-first", test_pages_first);
   ADD ("json", test_raw_request);
 #undef ADD
 

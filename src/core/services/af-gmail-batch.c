@@ -26,15 +26,19 @@
 #define BATCH_MIN    10
 #define BATCH_ROUNDS 4
 /* Batches out at once while ids still come: one fewer than AfHttpClient
- * lets out to a service, so that the listing bringing the ids (one page
- * after the other) never waits behind the reads. So it stays when the
- * messages are told as they are read (af_gmail_reader_set_each()): what
- * the caller does with them meanwhile (a batchModify) does not either. */
-#define OPEN_IN_FLIGHT 3
-/* Once every id is known, the reads may take all four: a batchModify of
- * what was read waits for the next read to come back, at most, and goes
- * before the read after it (the HTTP client keeps them in order). */
-#define CLOSED_IN_FLIGHT 4
+ * lets on the network to a service, so that the listing bringing the ids
+ * (one page after the other) never waits behind the reads, and two more
+ * waiting at the client's exchange thread, to go the moment a read is
+ * answered rather than once the main loop has dealt with the answer (a
+ * page of the listing goes before them: a paged method). So it stays
+ * when the messages are told as they are read
+ * (af_gmail_reader_set_each()): what the caller does with them meanwhile
+ * (a batchModify) does not either. */
+#define OPEN_IN_FLIGHT 5
+/* Once every id is known, the reads may take all four connections, two
+ * more waiting: a batchModify of what was read waits for the reads
+ * before it, at most (the HTTP client keeps them in order). */
+#define CLOSED_IN_FLIGHT 6
 #define METADATA_HEADERS "metadataHeaders=From&metadataHeaders=To&metadataHeaders=Subject&metadataHeaders=Date&metadataHeaders=Message-ID&metadataHeaders=References"
 
 /* A read of many messages, fed ids as they become known: full batches go

@@ -15,6 +15,7 @@
 #include "af-error.h"
 #include "af-http-client.h"
 #include "af-http-client-private.h"
+#include "af-http-exchange-private.h"
 #include "af-json-private.h"
 
 #define DEFAULT_MAX_CONCURRENT  4
@@ -23,15 +24,20 @@
 #define DEFAULT_BASE_DELAY_MS   500
 #define DEFAULT_MAX_DELAY_MS    30000
 #define MAX_RETRY_AFTER_SECONDS 300
-#define READ_CHUNK              65536
 
+/* A service's requests: at most max_concurrent on the network (its
+ * lane, on the exchange thread), and as many again ready there to go the
+ * moment one is answered; the others pending here. */
 typedef struct
 {
-  guint  max_concurrent;
-  guint  active;
-  guint  timeout_seconds;
-  GQueue pending;
+  guint      max_concurrent;
+  guint      started; /* on their way: a token, on the lane, a retry's wait */
+  guint      timeout_seconds;
+  GQueue     pending;
+  AfHttpLane lane;
 } Service;
+
+#define MAX_STARTED(service) ((service)->max_concurrent * 2)
 
 typedef struct
 {
@@ -44,7 +50,6 @@ typedef struct
   GBytes                *body;
   char                  *token;
   SoupMessage           *message;
-  GInputStream          *stream;
   GByteArray            *buffer;
   GCancellable          *cancellable; /* internal: the caller's or a timeout */
   gulong                 cancelled_id;
@@ -97,6 +102,7 @@ get_service (AfHttpClient *self,
       service = g_new0 (Service, 1);
       service->max_concurrent = DEFAULT_MAX_CONCURRENT;
       g_queue_init (&service->pending);
+      af_http_lane_init (&service->lane, service->max_concurrent);
       g_hash_table_insert (self->services, g_strdup (name), service);
     }
 
@@ -118,7 +124,6 @@ request_free (gpointer data)
   g_clear_pointer (&req->body, g_bytes_unref);
   g_clear_pointer (&req->token, g_free);
   g_clear_object (&req->message);
-  g_clear_object (&req->stream);
   g_clear_pointer (&req->buffer, g_byte_array_unref);
   g_clear_object (&req->cancellable);
   g_free (req);
@@ -158,10 +163,10 @@ service_release (AfHttpClient *self,
 {
   Service *service = get_service (self, name);
 
-  g_assert (service->active > 0);
-  service->active--;
+  g_assert (service->started > 0);
+  service->started--;
 
-  while (service->active < service->max_concurrent && !g_queue_is_empty (&service->pending))
+  while (service->started < MAX_STARTED (service) && !g_queue_is_empty (&service->pending))
     {
       g_autoptr (GTask) next = g_queue_pop_head (&service->pending);
 
@@ -282,7 +287,6 @@ handle_io_error (GTask  *task,
 {
   Request *req = g_task_get_task_data (task);
 
-  g_clear_object (&req->stream);
   g_clear_pointer (&req->buffer, g_byte_array_unref);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -316,8 +320,6 @@ complete_too_large (GTask *task)
 {
   Request *req = g_task_get_task_data (task);
 
-  g_input_stream_close (req->stream, NULL, NULL);
-  g_clear_object (&req->stream);
   request_complete (task, NULL,
                     g_error_new (AF_ERROR, AF_ERROR_TOO_LARGE,
                                  _ ("The answer to “%s” from %s is larger than %u KB; it was not read."),
@@ -325,80 +327,41 @@ complete_too_large (GTask *task)
                                  (guint)(req->client->max_response_size / 1024)));
 }
 
+/* Back from the exchange thread with the answer, or why there is none. */
 static void
-on_read_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_exchanged_cb (SoupMessage *message,
+                 GByteArray  *body,
+                 GError      *error,
+                 gboolean     too_large,
+                 gpointer     user_data)
 {
   g_autoptr (GTask) task = user_data;
   Request *req = g_task_get_task_data (task);
-  GError  *error = NULL;
-  g_autoptr (GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  goffset  expected;
 
-  if (chunk == NULL)
+  if (error != NULL)
     {
       handle_io_error (task, error);
       return;
     }
-
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      goffset expected = soup_message_headers_get_content_length (soup_message_get_response_headers (req->message));
-
-      g_input_stream_close (req->stream, NULL, NULL);
-      g_clear_object (&req->stream);
-      /* A body shorter than announced: the connection broke mid-answer. */
-      if (expected > 0 && (goffset)req->buffer->len < expected)
-        {
-          handle_io_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                              "The answer was cut short (%u of %" G_GOFFSET_FORMAT " bytes)",
-                                              req->buffer->len, expected));
-          return;
-        }
-      handle_response (task);
-      return;
-    }
-
-  if (req->buffer->len + g_bytes_get_size (chunk) > req->client->max_response_size)
+  if (too_large)
     {
       complete_too_large (task);
       return;
     }
-
-  g_byte_array_append (req->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-  g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT, req->cancellable,
-                                   on_read_cb, g_steal_pointer (&task));
-}
-
-static void
-on_send_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  Request      *req = g_task_get_task_data (task);
-  GError       *error = NULL;
-  GInputStream *stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  goffset       length;
-
-  if (stream == NULL)
+  /* A body shorter than announced: the connection broke mid-answer. */
+  expected = soup_message_headers_get_content_length (soup_message_get_response_headers (message));
+  if (expected > 0 && (goffset)body->len < expected)
     {
-      handle_io_error (task, error);
+      handle_io_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                          "The answer was cut short (%u of %" G_GOFFSET_FORMAT " bytes)", body->len,
+                                          expected));
+      g_byte_array_unref (body);
       return;
     }
-
-  req->stream = stream;
-  req->buffer = g_byte_array_new ();
-
-  length = soup_message_headers_get_content_length (soup_message_get_response_headers (req->message));
-  if (length > 0 && (gsize)length > req->client->max_response_size)
-    {
-      complete_too_large (task);
-      return;
-    }
-
-  g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT, req->cancellable,
-                                   on_read_cb, g_steal_pointer (&task));
+  g_clear_pointer (&req->buffer, g_byte_array_unref);
+  req->buffer = body;
+  handle_response (task);
 }
 
 static void
@@ -434,8 +397,9 @@ send_with_token (GTask *task)
   if (req->client->debug)
     g_debug ("%s: %s %s (attempt %u)", req->method->id, req->http_method, req->uri, req->attempt);
 
-  soup_session_send_async (req->client->session, req->message, G_PRIORITY_DEFAULT, req->cancellable,
-                           on_send_cb, g_object_ref (task));
+  af_http_exchange_start (&get_service (req->client, req->method->service)->lane, req->message,
+                          req->method->paged, req->client->max_response_size, req->cancellable,
+                          on_exchanged_cb, g_object_ref (task));
 }
 
 static void
@@ -528,7 +492,7 @@ request_start (GTask *task)
   Request *req = g_task_get_task_data (task);
   Service *service = get_service (req->client, req->method->service);
 
-  service->active++;
+  service->started++;
   req->started = TRUE;
 
   if (service->timeout_seconds > 0)
@@ -632,6 +596,13 @@ af_http_client_get_session (AfHttpClient *self)
   return self->session;
 }
 
+/**
+ * af_http_client_set_max_concurrent:
+ *
+ * At most @max_concurrent requests of @service on the network at once
+ * (connections, as the service's quota counts them); as many again wait
+ * ready to go, the others wait their turn here.
+ */
 void
 af_http_client_set_max_concurrent (AfHttpClient *self,
                                    const char   *service,
@@ -641,7 +612,10 @@ af_http_client_set_max_concurrent (AfHttpClient *self,
   g_return_if_fail (service != NULL);
   g_return_if_fail (max_concurrent > 0);
 
-  get_service (self, service)->max_concurrent = max_concurrent;
+  Service *s = get_service (self, service);
+
+  s->max_concurrent = max_concurrent;
+  af_http_lane_set_cap (&s->lane, max_concurrent);
 }
 
 /**
@@ -705,13 +679,14 @@ af_http_client_set_debug (AfHttpClient *self,
   self->debug = !!debug;
 }
 
+/* The requests of @service on the network now. */
 guint
 af_http_client_get_active (AfHttpClient *self,
                            const char   *service)
 {
   g_return_val_if_fail (AF_IS_HTTP_CLIENT (self), 0);
 
-  return get_service (self, service)->active;
+  return af_http_lane_get_active (&get_service (self, service)->lane);
 }
 
 void
@@ -757,7 +732,7 @@ af_http_client_request_async (AfHttpClient          *self,
                                                g_object_ref (req->cancellable), g_object_unref);
 
   service = get_service (self, method->service);
-  if (service->active < service->max_concurrent)
+  if (service->started < MAX_STARTED (service))
     request_start (task);
   else
     g_queue_push_tail (&service->pending, g_steal_pointer (&task));

@@ -21,6 +21,9 @@ G_BEGIN_DECLS
  *   such calls go through the outbox and approvals
  * @idempotent: %TRUE when repeating the request cannot repeat a side
  *   effect; only those are retried after a 5xx or a dropped connection
+ * @paged: %TRUE for a page of a listing, whose answer names the next
+ *   page: it goes before the requests of its service waiting for a
+ *   connection, so a listing never waits behind the reads it feeds
  *
  * A call a service client can make, as data. Every client function names
  * the #AfServiceMethod it uses so the permission gate can refuse it before
@@ -34,6 +37,7 @@ typedef struct
   const char *scope;
   gboolean    side_effect;
   gboolean    idempotent;
+  gboolean    paged;
 } AfServiceMethod;
 
 const AfServiceMethod *af_service_method_lookup (const char *id);
