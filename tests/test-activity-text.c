@@ -18,6 +18,7 @@
 #include "af-activity-text.h"
 #include "af-database-migrations.h"
 #include "af-engine.h"
+#include "af-engine-private.h"
 #include "af-sample-executor.h"
 #include "af-test-engine.h"
 
@@ -287,12 +288,58 @@ test_migration (Fixture      *f,
   g_assert_null (strstr (text, "\"say\""));
 }
 
+/* A batch's "done" rows are written as text at once: the very text the
+ * row's object would have been, whatever the item holds. */
+static void
+test_done_details_text (void)
+{
+  static const char *const params_json[] = {
+    "{\"label\": \"Finance\"}",
+    "{}",
+    "{\"channel\": \"#ops\", \"text\": \"Line one\\nline “two” \\\\ \\\"q\\\" \\u0001\", \"n\": 3, \"on\": true,"
+    " \"nested\": {\"a\": 1}, \"list\": [1, 2], \"none\": null}",
+  };
+  static const char *const item_json[] = {
+    "{\"id\": \"18c0a\", \"thread_id\": \"18c0a\", \"from\": \"Figma <billing@example.com>\","
+    " \"subject\": \"Invoice “INV-1” \\\"paid\\\" \\\\ é ✓ \\u001f\\u007f\", \"body\": \"long\", \"labels\": [\"INBOX\"]}",
+    "{\"id\": \"18c0b\", \"subject\": \"\", \"from\": null, \"ts\": 12, \"channel\": \"C01\"}",
+    "{\"subject\": \"No id\", \"permalink\": \"https://example.slack.com/p1\", \"team\": \"T1\"}",
+  };
+  g_autoptr (GString) long_text = g_string_new ("{\"text\": \"");
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append (long_text, i % 7 ? "x" : "ü");
+  g_string_append (long_text, "\"}");
+
+  for (guint i = 0; i <= G_N_ELEMENTS (params_json); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (item_json); j++)
+      for (guint r = 0; r < 2; r++)
+        {
+          g_autoptr (JsonNode) params = json_from_string (i < G_N_ELEMENTS (params_json) ? params_json[i] : long_text->str, NULL);
+          g_autoptr (JsonNode) item = json_from_string (item_json[j], NULL);
+          JsonObject *p = json_node_get_object (params);
+          JsonObject *it = json_node_get_object (item);
+          const char *item_id = json_object_get_string_member_with_default (it, "id", "");
+          const char *rule = r ? "Finance “mail”" : NULL;
+          g_autoptr (JsonObject) details = af_engine_details_new ("action", "label", "item", item_id, "rule", rule, "key",
+                                                                  "agent:18c0a:label:1f", NULL);
+          g_autofree char *expected = NULL;
+          g_autofree char *args = af_activity_text_args (p);
+          g_autofree char *text = af_activity_text_done_details ("label", item_id, rule, "agent:18c0a:label:1f", args, it);
+
+          af_activity_text_add_action (details, AF_ACTIVITY_SAY_DONE, "label", p, it, FALSE);
+          expected = af_engine_json_to_text (details);
+          g_assert_cmpstr (text, ==, expected);
+        }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/activity-text/done-details-text", test_done_details_text);
   g_test_add ("/activity-text/told-from-data", Fixture, NULL, fixture_setup, test_told_from_data, fixture_teardown);
   g_test_add ("/activity-text/ways-of-saying", Fixture, NULL, fixture_setup, test_ways_of_saying, fixture_teardown);
   g_test_add ("/activity-text/migration", Fixture, NULL, fixture_setup, test_migration, fixture_teardown);

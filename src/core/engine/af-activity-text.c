@@ -11,6 +11,7 @@
 
 #include "af-action-text.h"
 #include "af-activity-text.h"
+#include "af-engine-private.h"
 #include "af-run-summary.h"
 
 /* An action's line in the activity is kept as data (action, arguments,
@@ -76,6 +77,49 @@ af_activity_text_add_action (JsonObject *details,
         json_object_set_string_member (details, "item", id);
     }
   af_run_summary_add_item (details, item);
+}
+
+/* (transfer full): the text of @params as af_activity_text_add_action()
+ * keeps them ("args"). */
+char *
+af_activity_text_args (JsonObject *params)
+{
+  g_autoptr (JsonObject) args = trimmed_args (params);
+
+  return af_engine_json_to_text (args);
+}
+
+/* (transfer full): the details af_activity_text_add_action() writes of
+ * af_engine_details_new ("action", @action, "item", @item_id, "rule",
+ * @rule, "key", @key) for an action done, as text and at once: a batch's
+ * rows, alike but for their item, by the thousand. @args: the text of
+ * af_activity_text_args(). Keep in step with the two. */
+char *
+af_activity_text_done_details (const char *action,
+                               const char *item_id,
+                               const char *rule,
+                               const char *key,
+                               const char *args,
+                               JsonObject *item)
+{
+  GString *out = g_string_sized_new (320);
+
+  g_string_append_c (out, '{');
+  af_engine_json_append_member (out, "action", action);
+  if (item_id != NULL)
+    af_engine_json_append_member (out, "item", item_id);
+  if (rule != NULL)
+    af_engine_json_append_member (out, "rule", rule);
+  if (key != NULL)
+    af_engine_json_append_member (out, "key", key);
+  af_engine_json_append_member (out, "say", AF_ACTIVITY_SAY_DONE);
+  g_string_append (out, ",\"args\":");
+  g_string_append (out, args);
+  if (item_id == NULL && item != NULL && json_object_get_string_member_with_default (item, "id", NULL) != NULL)
+    af_engine_json_append_member (out, "item", json_object_get_string_member_with_default (item, "id", NULL));
+  af_run_summary_write_item (out, item);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }
 
 static const char *

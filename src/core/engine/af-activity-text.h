@@ -29,6 +29,14 @@ void af_activity_text_add_action (JsonObject *details,
                                   JsonObject *item,
                                   gboolean    past);
 
+char *af_activity_text_args (JsonObject *params);
+char *af_activity_text_done_details (const char *action,
+                                     const char *item_id,
+                                     const char *rule,
+                                     const char *key,
+                                     const char *args,
+                                     JsonObject *item);
+
 /* The line of an activity row of @kind with @details, in the current
  * language, or %NULL when the row does not carry what it takes (a row
  * written before activity kept its data): then its stored summary is

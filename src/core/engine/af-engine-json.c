@@ -223,6 +223,34 @@ write_json (GString  *out,
     }
 }
 
+/* Appends ,"@key":"@value" to an object's text being written (no comma
+ * before the first member: @out ends with '{'), escaped as
+ * af_engine_node_to_text() escapes. */
+void
+af_engine_json_append_member (GString    *out,
+                              const char *key,
+                              const char *value)
+{
+  if (out->len > 0 && out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  write_json_string (out, key);
+  g_string_append_c (out, ':');
+  write_json_string (out, value);
+}
+
+/* af_engine_json_append_member() of a number. */
+void
+af_engine_json_append_int_member (GString    *out,
+                                  const char *key,
+                                  gint64      value)
+{
+  if (out->len > 0 && out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  write_json_string (out, key);
+  g_string_append_c (out, ':');
+  append_int (out, value);
+}
+
 /* (transfer full): @node as JSON text, as json_to_string (node, FALSE). */
 char *
 af_engine_node_to_text (JsonNode *node)

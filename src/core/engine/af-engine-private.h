@@ -94,6 +94,21 @@ gboolean    af_engine_held_elsewhere (AfEngine      *self,
                                       AfOutboxEntry *entry);
 char       *af_engine_json_to_text (JsonObject *o);
 char       *af_engine_node_to_text (JsonNode *node);
+void        af_engine_json_append_member (GString    *out,
+                                          const char *key,
+                                          const char *value);
+void        af_engine_json_append_int_member (GString    *out,
+                                              const char *key,
+                                              gint64      value);
+gboolean    af_engine_has_secret (JsonObject *o);
+gboolean    af_engine_append_step_text (AfEngine   *self,
+                                        const char *agent_id,
+                                        gint64      run_id,
+                                        const char *kind,
+                                        const char *summary,
+                                        const char *details,
+                                        const char *outcome,
+                                        GError    **error);
 gboolean    af_engine_recover_runs (AfEngine *self,
                                     GError  **error);
 

@@ -105,6 +105,38 @@ redact (JsonNode *node)
     }
 }
 
+/* Whether @o holds a member named like a secret, at any depth. */
+gboolean
+af_engine_has_secret (JsonObject *o)
+{
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), o);
+
+  return has_secret (node);
+}
+
+/* af_engine_append_step() of details written already, which hold no
+ * member named like a secret (af_engine_has_secret()). */
+gboolean
+af_engine_append_step_text (AfEngine   *self,
+                            const char *agent_id,
+                            gint64      run_id,
+                            const char *kind,
+                            const char *summary,
+                            const char *details,
+                            const char *outcome,
+                            GError    **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (!af_activity_log_append_held (self->log, agent_id, run_id, kind, summary, details, outcome, &local_error))
+    {
+      g_warning ("Could not record activity: %s", local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 af_engine_append_step (AfEngine   *self,
                        const char *agent_id,
@@ -115,7 +147,6 @@ af_engine_append_step (AfEngine   *self,
                        const char *outcome,
                        GError    **error)
 {
-  g_autoptr (GError) local_error = NULL;
   g_autofree char *text = NULL;
 
   if (details != NULL)
@@ -133,13 +164,7 @@ af_engine_append_step (AfEngine   *self,
         text = af_engine_node_to_text (node);
     }
 
-  if (!af_activity_log_append_held (self->log, agent_id, run_id, kind, summary, text, outcome, &local_error))
-    {
-      g_warning ("Could not record activity: %s", local_error->message);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
+  return af_engine_append_step_text (self, agent_id, run_id, kind, summary, text, outcome, error);
 }
 
 /* An action's outbox state and its activity row are one commit: a process

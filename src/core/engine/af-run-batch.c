@@ -24,6 +24,7 @@ typedef struct
   GPtrArray *planned; /* AfPlanned */
   GError    *error;   /* its outcome, for each of its actions */
   guint      recorded;
+  char      *args; /* its actions' arguments as their rows keep them */
 } Batch;
 
 /* The outcomes of a batch are recorded this many at a time, the main loop
@@ -116,17 +117,41 @@ record_slice (Batch *batch)
   guint     end = MIN (batch->recorded + RECORD_SLICE, batch->planned->len);
   g_autoptr (GError) write_error = NULL;
 
-  /* Every action of the batch has its own outcome, as if done alone. */
+  /* Every action of the batch has its own outcome, as if done alone. Its
+   * actions share their arguments: written once (unless they name a
+   * secret, which the rows' usual way hides), and each row from them. */
+  if (batch->args == NULL && batch->recorded == 0 && error == NULL && !run->test_only && batch->planned->len > 0)
+    {
+      AfPlanned *first = g_ptr_array_index (batch->planned, 0);
+
+      if (first->params == NULL || !af_engine_has_secret (first->params))
+        batch->args = af_activity_text_args (first->params);
+    }
   af_run_begin_writes (run);
   for (; batch->recorded < end; batch->recorded++)
     {
       AfPlanned       *p = g_ptr_array_index (batch->planned, batch->recorded);
       const char      *item_id = json_object_get_string_member_with_default (p->item, "id", "");
       g_autofree char *summary = NULL;
-      g_autoptr (JsonObject) details = af_engine_details_new ("action", p->action, "item", item_id, "rule", p->rule, "key",
-                                                              p->key, NULL);
+      g_autoptr (JsonObject) details = NULL;
 
       g_hash_table_remove (self->inflight, p->key);
+      if (error == NULL && batch->args != NULL)
+        {
+          g_autofree char *answer = id_answer (item_id);
+          g_autofree char *text = af_activity_text_done_details (p->action, item_id, p->rule, p->key, batch->args, p->item);
+
+          /* Its row written at once, as the object below would be. */
+          af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
+          summary = af_action_describe (p->action, p->params, p->item, TRUE);
+          af_run_log_text (run, "action-done", summary, text, "done");
+          run->n_done++;
+          af_run_summary_count (run->done_by_action, p->action);
+          settle_item (run, item_id);
+          g_clear_pointer (&batch->planned->pdata[batch->recorded], af_planned_free);
+          continue;
+        }
+      details = af_engine_details_new ("action", p->action, "item", item_id, "rule", p->rule, "key", p->key, NULL);
       if (error != NULL)
         {
           /* Cancelled: the outcome is unknown, the entry stays "executing"
@@ -176,6 +201,7 @@ batch_free (Batch *batch)
   g_ptr_array_unref (batch->planned);
   g_clear_error (&batch->error);
   g_free (batch->action);
+  g_free (batch->args);
   g_free (batch);
 }
 

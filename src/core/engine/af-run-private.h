@@ -115,6 +115,11 @@ void     af_run_log (AfRun      *run,
                      const char *summary,
                      JsonObject *details,
                      const char *outcome);
+void     af_run_log_text (AfRun      *run,
+                          const char *kind,
+                          const char *summary,
+                          const char *details,
+                          const char *outcome);
 void     af_run_begin_writes (AfRun *run);
 gboolean af_run_end_writes (AfRun   *run,
                             GError **error);

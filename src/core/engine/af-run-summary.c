@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "af-action.h"
+#include "af-engine-private.h"
 #include "af-run-summary.h"
 
 /* Fields of a fetched item worth keeping with the activity: short, and
@@ -32,6 +33,23 @@ af_run_summary_add_item (JsonObject *details,
 
       if (v != NULL && *v != '\0' && !json_object_has_member (details, item_fields[i]))
         json_object_set_string_member (details, item_fields[i], v);
+    }
+}
+
+/* af_run_summary_add_item() into an object's text being written, which
+ * holds none of the item's fields yet. */
+void
+af_run_summary_write_item (GString    *out,
+                           JsonObject *item)
+{
+  if (item == NULL)
+    return;
+  for (guint i = 0; item_fields[i] != NULL; i++)
+    {
+      const char *v = json_object_get_string_member_with_default (item, item_fields[i], NULL);
+
+      if (v != NULL && *v != '\0')
+        af_engine_json_append_member (out, item_fields[i], v);
     }
 }
 

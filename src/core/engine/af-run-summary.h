@@ -16,6 +16,8 @@ void af_run_summary_add_answer (JsonObject *details,
                                 const char *answer);
 void af_run_summary_add_item (JsonObject *details,
                               JsonObject *item);
+void af_run_summary_write_item (GString    *out,
+                                JsonObject *item);
 /* Counts one action done in @counts ("action" → n). */
 void af_run_summary_count (JsonObject *counts,
                            const char *action);

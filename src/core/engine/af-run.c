@@ -82,6 +82,26 @@ run_free (AfRun *run)
 
 /* A step of @run: into the activity log, or for a test run into the
  * result, so a definition that is not saved leaves nothing behind. */
+/* af_run_log() of details written already (no test run's: those keep
+ * their steps as objects). */
+void
+af_run_log_text (AfRun      *run,
+                 const char *kind,
+                 const char *summary,
+                 const char *details,
+                 const char *outcome)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (!run->test_only);
+  if (run->deleted)
+    return;
+  if (!af_engine_append_step_text (run->engine, af_agent_get_id (run->agent), run->run_id, kind, summary, details, outcome,
+                                   &error) &&
+      run->log_error == NULL)
+    run->log_error = g_steal_pointer (&error);
+}
+
 void
 af_run_log (AfRun      *run,
             const char *kind,
@@ -437,6 +457,28 @@ shared_params (AfRun      *run,
   return shared;
 }
 
+/* The text of af_engine_details_new ("item", @item_id, "by", @by) with
+ * "actions" and af_run_summary_add_item() of @item: no member of it is
+ * named like a secret. */
+static char *
+decided_details (const char *item_id,
+                 const char *by,
+                 guint       n_actions,
+                 JsonObject *item)
+{
+  GString *out = g_string_sized_new (192);
+
+  g_string_append_c (out, '{');
+  if (item_id != NULL)
+    af_engine_json_append_member (out, "item", item_id);
+  if (by != NULL)
+    af_engine_json_append_member (out, "by", by);
+  af_engine_json_append_int_member (out, "actions", n_actions);
+  af_run_summary_write_item (out, item);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
 static void
 plan_actions (AfRun      *run,
               JsonObject *item,
@@ -481,13 +523,24 @@ plan_actions (AfRun      *run,
   {
     g_autofree char *line = actions->len ? g_strdup_printf (_ ("“%s”: %s"), af_engine_item_title (item), decided->str)
                                          : g_strdup_printf (_ ("“%s”: nothing to do"), af_engine_item_title (item));
-    g_autoptr (JsonObject) d = af_engine_details_new ("item", item_id, "by", decided_by, NULL);
 
-    json_object_set_int_member (d, "actions", actions->len);
-    af_run_summary_add_item (d, item);
     if (actions->len == 0)
       run->n_left_alone++;
-    af_run_log (run, "decided", line, d, NULL);
+    if (run->test_only)
+      {
+        g_autoptr (JsonObject) d = af_engine_details_new ("item", item_id, "by", decided_by, NULL);
+
+        json_object_set_int_member (d, "actions", actions->len);
+        af_run_summary_add_item (d, item);
+        af_run_log (run, "decided", line, d, NULL);
+      }
+    else
+      {
+        /* The same details, written at once: a row for every item read. */
+        g_autofree char *text = decided_details (item_id, decided_by, actions->len, item);
+
+        af_run_log_text (run, "decided", line, text, NULL);
+      }
   }
   g_string_free (decided, TRUE);
 
