@@ -21,6 +21,13 @@
  * commit for all those of GROUP_MAX_US. */
 #define GROUP_MAX_US (10 * 1000)
 
+/* A statement asked for lately, by the address of its text. */
+typedef struct
+{
+  const char   *sql;
+  sqlite3_stmt *stmt;
+} Recent;
+
 struct _AfDatabase
 {
   GObject parent_instance;
@@ -34,6 +41,11 @@ struct _AfDatabase
   GArray     *held;        /* HeldWrites: see af_database_add_held_writes() */
 
   AfCheckpointer *checkpointer; /* NULL for ":memory:" */
+
+  /* Most statements' texts are literals, asked for again and again, and a
+   * long text costs more to hash than to compare: looked up by address
+   * first, a hit checked against the text. */
+  Recent recent[64];
 };
 
 typedef struct
@@ -493,14 +505,21 @@ af_database_prepare (AfDatabase *self,
                      GError    **error)
 {
   sqlite3_stmt *stmt;
+  Recent       *recent;
   int           rc;
 
   g_return_val_if_fail (AF_IS_DATABASE (self), NULL);
   g_return_val_if_fail (sql != NULL, NULL);
 
-  stmt = g_hash_table_lookup (self->statements, sql);
+  recent = &self->recent[((guintptr)sql >> 3) % G_N_ELEMENTS (self->recent)];
+  if (recent->sql == sql && strcmp (sqlite3_sql (recent->stmt), sql) == 0)
+    stmt = recent->stmt;
+  else
+    stmt = g_hash_table_lookup (self->statements, sql);
   if (stmt != NULL)
     {
+      recent->sql = sql;
+      recent->stmt = stmt;
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
       return stmt;
@@ -514,6 +533,8 @@ af_database_prepare (AfDatabase *self,
     }
 
   g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  recent->sql = sql;
+  recent->stmt = stmt;
 
   return stmt;
 }
