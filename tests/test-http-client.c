@@ -232,6 +232,21 @@ get_profile (Fixture       *f,
                              NULL, cancellable, af_test_ready_cb, result);
 }
 
+/* Waits for each of the getProfile answers in @results, all read. */
+static void
+await_profiles (Fixture       *f,
+                GAsyncResult **results,
+                guint          n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (JsonNode) answer = af_http_client_json_finish (f->s.http, af_test_await (&results[i]), NULL);
+
+      g_assert_nonnull (answer);
+      g_clear_object (&results[i]);
+    }
+}
+
 /* A request waiting for a connection (both taken) and cancelled there
  * ends at once, and never reaches the service. */
 static void
@@ -258,13 +273,7 @@ test_cancel_waiting (Fixture      *f,
   /* The two before it are still out. */
   g_assert_null (slow[0]);
   g_assert_null (slow[1]);
-  for (guint i = 0; i < G_N_ELEMENTS (slow); i++)
-    {
-      g_autoptr (JsonNode) answer = af_http_client_json_finish (f->s.http, af_test_await (&slow[i]), NULL);
-
-      g_assert_nonnull (answer);
-      g_clear_object (&slow[i]);
-    }
+  await_profiles (f, slow, G_N_ELEMENTS (slow));
   g_assert_cmpuint (af_sandbox_get_count (f->s.sandbox, "gmail.users.getProfile"), ==, 2);
   g_assert_cmpuint (af_http_client_get_active (f->s.http, "gmail"), ==, 0);
 }
@@ -299,13 +308,7 @@ test_pages_first (Fixture      *f,
   g_assert_nonnull (slow[0]);
   g_assert_null (slow[1]);
   g_assert_null (slow[2]);
-  for (guint i = 0; i < G_N_ELEMENTS (slow); i++)
-    {
-      g_autoptr (JsonNode) answer = af_http_client_json_finish (f->s.http, af_test_await (&slow[i]), NULL);
-
-      g_assert_nonnull (answer);
-      g_clear_object (&slow[i]);
-    }
+  await_profiles (f, slow, G_N_ELEMENTS (slow));
 }
 
 static void

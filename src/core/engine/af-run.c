@@ -80,8 +80,6 @@ run_free (AfRun *run)
   g_free (run);
 }
 
-/* A step of @run: into the activity log, or for a test run into the
- * result, so a definition that is not saved leaves nothing behind. */
 /* af_run_log() of details written already (no test run's: those keep
  * their steps as objects). */
 void
@@ -102,6 +100,8 @@ af_run_log_text (AfRun      *run,
     run->log_error = g_steal_pointer (&error);
 }
 
+/* A step of @run: into the activity log, or for a test run into the
+ * result, so a definition that is not saved leaves nothing behind. */
 void
 af_run_log (AfRun      *run,
             const char *kind,
