@@ -223,18 +223,26 @@ write_json (GString  *out,
     }
 }
 
-/* Appends ,"@key":"@value" to an object's text being written (no comma
- * before the first member: @out ends with '{'), escaped as
+/* ,"@key": into an object's text being written (no comma before the
+ * first member: @out ends with '{'). */
+static void
+begin_member (GString    *out,
+              const char *key)
+{
+  if (out->len > 0 && out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  write_json_string (out, key);
+  g_string_append_c (out, ':');
+}
+
+/* Appends ,"@key":"@value" to an object's text being written, escaped as
  * af_engine_node_to_text() escapes. */
 void
 af_engine_json_append_member (GString    *out,
                               const char *key,
                               const char *value)
 {
-  if (out->len > 0 && out->str[out->len - 1] != '{')
-    g_string_append_c (out, ',');
-  write_json_string (out, key);
-  g_string_append_c (out, ':');
+  begin_member (out, key);
   write_json_string (out, value);
 }
 
@@ -244,10 +252,7 @@ af_engine_json_append_int_member (GString    *out,
                                   const char *key,
                                   gint64      value)
 {
-  if (out->len > 0 && out->str[out->len - 1] != '{')
-    g_string_append_c (out, ',');
-  write_json_string (out, key);
-  g_string_append_c (out, ':');
+  begin_member (out, key);
   append_int (out, value);
 }
 

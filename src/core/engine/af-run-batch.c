@@ -133,27 +133,13 @@ record_slice (Batch *batch)
       AfPlanned       *p = g_ptr_array_index (batch->planned, batch->recorded);
       const char      *item_id = json_object_get_string_member_with_default (p->item, "id", "");
       g_autofree char *summary = NULL;
-      g_autoptr (JsonObject) details = NULL;
 
       g_hash_table_remove (self->inflight, p->key);
-      if (error == NULL && batch->args != NULL)
-        {
-          g_autofree char *answer = id_answer (item_id);
-          g_autofree char *text = af_activity_text_done_details (p->action, item_id, p->rule, p->key, batch->args, p->item);
-
-          /* Its row written at once, as the object below would be. */
-          af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
-          summary = af_action_describe (p->action, p->params, p->item, TRUE);
-          af_run_log_text (run, "action-done", summary, text, "done");
-          run->n_done++;
-          af_run_summary_count (run->done_by_action, p->action);
-          settle_item (run, item_id);
-          g_clear_pointer (&batch->planned->pdata[batch->recorded], af_planned_free);
-          continue;
-        }
-      details = af_engine_details_new ("action", p->action, "item", item_id, "rule", p->rule, "key", p->key, NULL);
       if (error != NULL)
         {
+          g_autoptr (JsonObject) details = af_engine_details_new ("action", p->action, "item", item_id, "rule", p->rule,
+                                                                  "key", p->key, NULL);
+
           /* Cancelled: the outcome is unknown, the entry stays "executing"
            * and is reconciled (repeated: it is idempotent) on the next
            * start. Failed: "failed", and the item is read again and its
@@ -176,8 +162,22 @@ record_slice (Batch *batch)
 
           af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
           summary = af_action_describe (p->action, p->params, p->item, TRUE);
-          af_activity_text_add_action (details, AF_ACTIVITY_SAY_DONE, p->action, p->params, p->item, FALSE);
-          af_run_log (run, "action-done", summary, details, "done");
+          if (batch->args != NULL)
+            {
+              /* Its row written at once, as the object below would be. */
+              g_autofree char *text = af_activity_text_done_details (p->action, item_id, p->rule, p->key, batch->args,
+                                                                     p->item);
+
+              af_run_log_text (run, "action-done", summary, text, "done");
+            }
+          else
+            {
+              g_autoptr (JsonObject) details = af_engine_details_new ("action", p->action, "item", item_id, "rule",
+                                                                      p->rule, "key", p->key, NULL);
+
+              af_activity_text_add_action (details, AF_ACTIVITY_SAY_DONE, p->action, p->params, p->item, FALSE);
+              af_run_log (run, "action-done", summary, details, "done");
+            }
           run->n_done++;
           af_run_summary_count (run->done_by_action, p->action);
         }

@@ -50,7 +50,6 @@ typedef struct
   GBytes                *body;
   char                  *token;
   SoupMessage           *message;
-  GByteArray            *buffer;
   GCancellable          *cancellable; /* internal: the caller's or a timeout */
   gulong                 cancelled_id;
   guint                  timeout_id;
@@ -124,7 +123,6 @@ request_free (gpointer data)
   g_clear_pointer (&req->body, g_bytes_unref);
   g_clear_pointer (&req->token, g_free);
   g_clear_object (&req->message);
-  g_clear_pointer (&req->buffer, g_byte_array_unref);
   g_clear_object (&req->cancellable);
   g_free (req);
 }
@@ -228,14 +226,16 @@ schedule_retry (GTask *task,
   g_source_set_name_by_id (req->retry_id, "[agentflow] http retry");
 }
 
+/* @buffer: (transfer full): the answer's body. */
 static void
-handle_response (GTask *task)
+handle_response (GTask      *task,
+                 GByteArray *buffer)
 {
   Request            *req = g_task_get_task_data (task);
   AfHttpClient       *self = req->client;
   guint               status = soup_message_get_status (req->message);
   SoupMessageHeaders *headers = soup_message_get_response_headers (req->message);
-  g_autoptr (GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&req->buffer));
+  g_autoptr (GBytes) body = g_byte_array_free_to_bytes (buffer);
   AfHttpResponse *response;
 
   if (self->debug)
@@ -287,8 +287,6 @@ handle_io_error (GTask  *task,
 {
   Request *req = g_task_get_task_data (task);
 
-  g_clear_pointer (&req->buffer, g_byte_array_unref);
-
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       if (req->timed_out)
@@ -336,8 +334,7 @@ on_exchanged_cb (SoupMessage *message,
                  gpointer     user_data)
 {
   g_autoptr (GTask) task = user_data;
-  Request *req = g_task_get_task_data (task);
-  goffset  expected;
+  goffset expected;
 
   if (error != NULL)
     {
@@ -359,9 +356,7 @@ on_exchanged_cb (SoupMessage *message,
       g_byte_array_unref (body);
       return;
     }
-  g_clear_pointer (&req->buffer, g_byte_array_unref);
-  req->buffer = body;
-  handle_response (task);
+  handle_response (task, body);
 }
 
 static void
@@ -608,12 +603,13 @@ af_http_client_set_max_concurrent (AfHttpClient *self,
                                    const char   *service,
                                    guint         max_concurrent)
 {
+  Service *s;
+
   g_return_if_fail (AF_IS_HTTP_CLIENT (self));
   g_return_if_fail (service != NULL);
   g_return_if_fail (max_concurrent > 0);
 
-  Service *s = get_service (self, service);
-
+  s = get_service (self, service);
   s->max_concurrent = max_concurrent;
   af_http_lane_set_cap (&s->lane, max_concurrent);
 }

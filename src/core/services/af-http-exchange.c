@@ -181,7 +181,14 @@ on_read_cb (GObject      *object,
   gssize          n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &x->error);
 
   g_byte_array_set_size (x->body, x->filled + MAX (n, 0));
-  if (n <= 0)
+  if (n < 0)
+    {
+      /* With an error, no body (af_http_exchange_start()'s promise). */
+      g_clear_pointer (&x->body, g_byte_array_unref);
+      finish (x);
+      return;
+    }
+  if (n == 0)
     {
       finish (x);
       return;
