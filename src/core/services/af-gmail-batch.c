@@ -17,6 +17,7 @@
 #include "af-error.h"
 #include "af-gmail-client.h"
 #include "af-gmail-client-private.h"
+#include "af-json-private.h"
 
 /* "You're limited to 100 calls in a single batch request"; Google warns
  * that batches over 50 are likelier to be rate limited, so a part that
@@ -124,7 +125,6 @@ af_gmail_parse_batch_part (GBytes    *bytes,
   const char *data = g_bytes_get_data (bytes, &size);
   const char *nul, *sp, *body;
   guint       status = 0;
-  g_autoptr (JsonParser) parser = NULL;
 
   *json = NULL;
   if (data == NULL)
@@ -145,9 +145,8 @@ af_gmail_parse_batch_part (GBytes    *bytes,
   else if ((body = find_bytes (data, size, "\n\n")) != NULL)
     body += 2;
 
-  parser = json_parser_new ();
-  if (body != NULL && json_parser_load_from_data (parser, body, size - (body - data), NULL))
-    *json = json_parser_steal_root (parser);
+  if (body != NULL)
+    *json = af_json_parse (body, size - (body - data), NULL);
 
   return status;
 }

@@ -436,18 +436,17 @@ struct _HistoryAnswer
 static void
 history_page_parse (HistoryPage *page)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   const char *data;
   gsize       size = 0;
 
   data = g_bytes_get_data (page->response->body, &size);
   page->ids = g_ptr_array_new_with_free_func (g_free);
-  if (data == NULL || !json_parser_load_from_data (parser, data, size, NULL))
+  if (data == NULL || (root = af_json_parse (data, size, NULL)) == NULL)
     page->error = g_error_new (AF_ERROR, AF_ERROR_BAD_RESPONSE, _ ("The answer to “%s” from %s could not be read. Try again later."),
                                _ ("List mailbox changes"), _ ("Gmail"));
   else
-    parse_history (json_parser_get_root (parser), (const char *const *)page->skip_labels, page->ids, &page->history_id,
-                   &page->next, &page->error);
+    parse_history (root, (const char *const *)page->skip_labels, page->ids, &page->history_id, &page->next, &page->error);
   /* What was asked for must be the page the answer names. */
   if (page->error == NULL && page->asked != NULL && g_strcmp0 (page->asked, page->next) != 0)
     page->error = af_gmail_bad_response (_ ("List mailbox changes"));
