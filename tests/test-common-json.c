@@ -240,45 +240,30 @@ append_value (GString *out,
     case 5:
       g_string_append_printf (out, "%d", g_rand_int_range (rand, 0, 10));
       break;
-    case 6:
-    case 7:
-      {
-        guint n = g_rand_int_range (rand, 0, 8);
-
-        g_string_append_c (out, '{');
-        for (guint i = 0; i < n; i++)
-          {
-            append_space (out, rand);
-            /* Names made unique by their number: a name twice is JsonParser's. */
-            g_string_append_printf (out, "\"m%u", i);
-            if (g_rand_boolean (rand))
-              g_string_append (out, "\\u00e9");
-            g_string_append_c (out, '"');
-            append_space (out, rand);
-            g_string_append_c (out, ':');
-            append_space (out, rand);
-            append_value (out, rand, depth + 1);
-            append_space (out, rand);
-            if (i + 1 < n)
-              g_string_append_c (out, ',');
-          }
-        g_string_append_c (out, '}');
-      }
-      break;
     default:
       {
-        guint n = g_rand_int_range (rand, 0, 6);
+        /* An object (kinds 6 and 7) or an array. */
+        gboolean object = kind < 8;
+        guint    n = g_rand_int_range (rand, 0, object ? 8 : 6);
 
-        g_string_append_c (out, '[');
+        g_string_append_c (out, object ? '{' : '[');
         for (guint i = 0; i < n; i++)
           {
             append_space (out, rand);
+            if (object)
+              {
+                /* Names made unique by their number: a name twice is JsonParser's. */
+                g_string_append_printf (out, "\"m%u%s\"", i, g_rand_boolean (rand) ? "\\u00e9" : "");
+                append_space (out, rand);
+                g_string_append_c (out, ':');
+                append_space (out, rand);
+              }
             append_value (out, rand, depth + 1);
             append_space (out, rand);
             if (i + 1 < n)
               g_string_append_c (out, ',');
           }
-        g_string_append_c (out, ']');
+        g_string_append_c (out, object ? '}' : ']');
       }
       break;
     }

@@ -41,18 +41,6 @@ skip_space (Reader *r)
     r->p++;
 }
 
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Four hex digits at @p: their value, or -1. */
 static int
 read_hex4 (const char *p,
@@ -64,7 +52,7 @@ read_hex4 (const char *p,
     return -1;
   for (int i = 0; i < 4; i++)
     {
-      int digit = hex_value (p[i]);
+      int digit = g_ascii_xdigit_value (p[i]);
 
       if (digit < 0)
         return -1;
@@ -388,6 +376,6 @@ af_json_parse (const char *data,
     return NULL;
   root = json_parser_steal_root (parser);
   if (root == NULL)
-    g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "empty");
+    g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "The text holds no JSON value");
   return root;
 }
