@@ -14,6 +14,7 @@
 #include "af-app-context.h"
 #include "af-engine-cli.h"
 #include "af-engine.h"
+#include "af-time.h"
 
 /* The engine from a terminal: no window, no GTK initialised. */
 
@@ -122,7 +123,7 @@ format_time (gint64 usec)
 
   if (usec <= 0)
     return g_strdup ("—");
-  dt = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+  dt = af_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
   return g_date_time_format (dt, "%Y-%m-%d %H:%M");
 }
 
@@ -136,7 +137,7 @@ on_appended_cb (AfActivityLog   *log,
 
   if (cli->agent_id != NULL && g_strcmp0 (cli->agent_id, af_activity_entry_get_agent_id (entry)) != 0)
     return;
-  dt = g_date_time_new_from_unix_local (af_activity_entry_get_timestamp (entry) / G_USEC_PER_SEC);
+  dt = af_date_time_new_from_unix_local (af_activity_entry_get_timestamp (entry) / G_USEC_PER_SEC);
   time = g_date_time_format (dt, "%H:%M:%S");
   g_print ("%s  %-18s %s\n", time, af_activity_entry_get_kind (entry), af_activity_entry_get_summary (entry));
 }

@@ -14,6 +14,7 @@
 #include "af-activity-details.h"
 #include "af-activity-text.h"
 #include "af-activity-row.h"
+#include "af-time.h"
 
 static const char *
 member (JsonObject *o,
@@ -212,7 +213,7 @@ format_when (gint64 t)
 
   if (t <= 0)
     return NULL;
-  dt = g_date_time_new_from_unix_local (t);
+  dt = af_date_time_new_from_unix_local (t);
   /* The locale's own date and time, not the C locale's "%c". */
   return g_date_time_format (dt, "%x %X");
 }

@@ -16,6 +16,7 @@
 #include "af-activity-row.h"
 #include "af-activity-text.h"
 #include "af-run-summary.h"
+#include "af-time.h"
 
 /* One entry of the activity feed. The row reads the entry through
  * properties, so any activity item with "agent-name", "kind", "summary"
@@ -252,7 +253,7 @@ local_midnight (GDateTime *dt,
     g_date_add_days (&date, (guint)days);
   else
     g_date_subtract_days (&date, (guint)-days);
-  midnight = g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date), 0, 0, 0);
+  midnight = af_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date), 0, 0, 0);
   return midnight != NULL ? g_date_time_to_unix (midnight) : 0;
 }
 
@@ -288,8 +289,8 @@ classify_past (gint64      unix_time,
       return FEED_JUST_NOW;
     }
 
-  *dt_out = g_date_time_new_from_unix_local (unix_time);
-  today = g_date_time_new_from_unix_local (now);
+  *dt_out = af_date_time_new_from_unix_local (unix_time);
+  today = af_date_time_new_from_unix_local (now);
   if (*dt_out == NULL || today == NULL)
     return FEED_NONE;
   days = days_between (*dt_out, today);
@@ -459,8 +460,8 @@ af_format_upcoming_time_full (gint64        unix_time,
     *next_change = 0;
   if (unix_time <= 0)
     return g_strdup ("");
-  dt = g_date_time_new_from_unix_local (unix_time);
-  today = g_date_time_new_from_unix_local (now);
+  dt = af_date_time_new_from_unix_local (unix_time);
+  today = af_date_time_new_from_unix_local (now);
   if (dt == NULL || today == NULL)
     return g_strdup ("");
   days = days_between (today, dt);
@@ -677,7 +678,7 @@ on_time_query_tooltip_cb (GtkWidget     *label,
   if (self->time <= 0)
     return FALSE;
 
-  dt = g_date_time_new_from_unix_local (self->time);
+  dt = af_date_time_new_from_unix_local (self->time);
   full = g_date_time_format (dt, "%c");
   gtk_tooltip_set_text (tooltip, full);
   return TRUE;

@@ -15,6 +15,7 @@
 #include "af-activity-row.h"
 #include "af-agent-page.h"
 #include "af-chart.h"
+#include "af-time.h"
 
 /* One agent: what needs fixing, its numbers and its own activity. */
 struct _AfAgentPage
@@ -111,7 +112,7 @@ describe_trigger (JsonObject *t)
     {
       gint64 day = json_object_get_int_member_with_default (t, "weekday", 1);
       /* 2024-01-01 was a Monday: its week gives the weekday's name. */
-      g_autoptr (GDateTime) d = g_date_time_new_local (2024, 1, (int)CLAMP (day, 1, 7), 0, 0, 0);
+      g_autoptr (GDateTime) d = af_date_time_new_local (2024, 1, (int)CLAMP (day, 1, 7), 0, 0, 0);
       g_autofree char *name = g_date_time_format (d, "%A");
 
       /* Translators: a weekday, then a time of day */
@@ -186,7 +187,7 @@ update_glance (AfAgentPage *self)
 static void
 update_chart (AfAgentPage *self)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = af_date_time_new_now_local ();
   g_autofree AfDayActions *days = NULL;
 
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->chart)), self->history != NULL && self->agent != NULL);

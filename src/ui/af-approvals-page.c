@@ -17,6 +17,7 @@
 #include "af-approval-queue.h"
 #include "af-approvals-page.h"
 #include "af-a11y.h"
+#include "af-time.h"
 
 /* Rows made at once when a group opens; more on request. A run that
  * labelled 1,000 mails opens without a stall. */
@@ -319,7 +320,7 @@ update_group_row (AfApprovalsPage *self,
 
   if (asked > 0)
     {
-      g_autoptr (GDateTime) when = g_date_time_new_from_unix_local (asked / G_USEC_PER_SEC);
+      g_autoptr (GDateTime) when = af_date_time_new_from_unix_local (asked / G_USEC_PER_SEC);
       g_autofree char *time = g_date_time_format (when, "%H:%M");
 
       /* Translators: what a run asks for, then when it asked (“09:12”) */

@@ -16,6 +16,7 @@
 #include "af-chart.h"
 #include "af-dashboard-page.h"
 #include "af-list-head.h"
+#include "af-time.h"
 
 /* GtkListView (GTK 4.8) builds and binds about 200 rows whatever its
  * height: the feed shows it only the first rows of the activity, a few
@@ -343,7 +344,7 @@ on_items_changed_cb (AfDashboardPage *self,
 static void
 update_chart (AfDashboardPage *self)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = af_date_time_new_now_local ();
   g_autofree AfDayActions *days = NULL;
   guint                    n_days;
 

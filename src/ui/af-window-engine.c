@@ -12,6 +12,7 @@
 #include "af-model-settings.h"
 #include "af-source.h"
 #include "af-time-saved-group.h"
+#include "af-time.h"
 #include "af-window-private.h"
 
 /* The window's pages bound to the engine: the activity feeds, the agent
@@ -52,9 +53,9 @@ af_window_update_metrics (AfWindow *self)
    * happens then. */
   if (self->midnight_id == 0)
     {
-      g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-      g_autoptr (GDateTime) today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                                           g_date_time_get_day_of_month (now), 0, 0, 0);
+      g_autoptr (GDateTime) now = af_date_time_new_now_local ();
+      g_autoptr (GDateTime) today = af_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                            g_date_time_get_day_of_month (now), 0, 0, 0);
       g_autoptr (GDateTime) tomorrow = g_date_time_add_days (today, 1);
 
       self->midnight_id = af_timeout_add_seconds_named (g_date_time_difference (tomorrow, now) / G_USEC_PER_SEC + 1, "[agentflow] midnight", on_midnight_cb, self);

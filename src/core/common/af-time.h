@@ -15,4 +15,14 @@ gboolean af_time_parse_hhmm (const char *text,
 char    *af_time_format_hhmm (int hour,
                               int minute);
 
+GTimeZone *af_time_zone_local (void);
+GDateTime *af_date_time_new_now_local (void);
+GDateTime *af_date_time_new_from_unix_local (gint64 t);
+GDateTime *af_date_time_new_local (int    year,
+                                   int    month,
+                                   int    day,
+                                   int    hour,
+                                   int    minute,
+                                   double seconds);
+
 G_END_DECLS

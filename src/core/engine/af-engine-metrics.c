@@ -11,6 +11,7 @@
 
 #include "af-engine-private.h"
 #include "af-metrics-store.h"
+#include "af-time.h"
 
 /* The numbers of the dashboard and an agent's page: runs, success rates,
  * actions done and the minutes they saved, from the store's counts. */
@@ -19,9 +20,9 @@
 static gint64
 local_midnight (void)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr (GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                                          g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr (GDateTime) now = af_date_time_new_now_local ();
+  g_autoptr (GDateTime) midnight = af_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                           g_date_time_get_day_of_month (now), 0, 0, 0);
 
   return g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
 }

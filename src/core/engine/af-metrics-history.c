@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "af-metrics-history.h"
+#include "af-time.h"
 
 /* Actions per day for the charts. A day that is over does not change
  * (until its agent's history is deleted), so past days are read once and
@@ -73,7 +74,7 @@ af_metrics_history_get_days (AfMetricsHistory *self,
                              const char       *agent_id,
                              guint             n_days)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = af_date_time_new_now_local ();
   g_autoptr (GDateTime) today = NULL;
   g_autoptr (GDateTime) first = NULL;
   g_autoptr (GError) error = NULL;
@@ -83,8 +84,8 @@ af_metrics_history_get_days (AfMetricsHistory *self,
   g_return_val_if_fail (AF_IS_METRICS_HISTORY (self), NULL);
   g_return_val_if_fail (n_days > 0, NULL);
 
-  today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                 g_date_time_get_day_of_month (now), 0, 0, 0);
+  today = af_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                  g_date_time_get_day_of_month (now), 0, 0, 0);
   first = g_date_time_add_days (today, -(int)(n_days - 1));
   days = g_new0 (AfDayActions, n_days);
 

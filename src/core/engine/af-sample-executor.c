@@ -13,6 +13,7 @@
 
 #include "af-error.h"
 #include "af-sample-executor.h"
+#include "af-time.h"
 
 struct _AfSampleExecutor
 {
@@ -193,7 +194,7 @@ fetch_items (AfSampleExecutor *self,
              const char       *source)
 {
   GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = af_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *agenda_id = g_strconcat ("agenda-", today, NULL);
   g_autofree char *digest_id = g_strconcat ("digest-", today, NULL);

@@ -400,7 +400,7 @@ af_scheduler_next_run (JsonObject *trigger,
       int weekday = (int)json_object_get_int_member_with_default (trigger, "weekday", 0);
 
       if (tz == NULL)
-        tz = local = g_time_zone_new_local ();
+        tz = local = af_time_zone_local ();
       {
         g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (after / G_USEC_PER_SEC);
 

@@ -9,6 +9,7 @@
 
 #include "af-error.h"
 #include "af-services-executor-private.h"
+#include "af-time.h"
 
 /* Execute. */
 
@@ -396,7 +397,7 @@ services_execute_async (AfExecutor         *executor,
   if (g_str_equal (action, "create_event"))
     {
       g_autoptr (AfCalendarEvent) event = af_calendar_event_new ();
-      g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+      g_autoptr (GTimeZone) tz = af_time_zone_local ();
 
       if (!af_services_executor_need (task, self->calendar, "Calendar"))
         return;

@@ -14,6 +14,7 @@
 #include "af-run-store.h"
 #include "af-services-executor-private.h"
 #include "af-sync-cursor-store.h"
+#include "af-time.h"
 
 static void af_services_executor_iface_init (AfExecutorInterface *iface);
 
@@ -74,7 +75,7 @@ item_from_message (AfGmailMessage *m)
 static char *
 today_id (const char *prefix)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = af_date_time_new_now_local ();
   g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
 
   return g_strconcat (prefix, day, NULL);
@@ -698,7 +699,7 @@ on_digest_list_cb (GObject      *source,
 static char *
 hhmm (GDateTime *dt)
 {
-  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr (GTimeZone) tz = af_time_zone_local ();
   g_autoptr (GDateTime) local = dt ? g_date_time_to_timezone (dt, tz) : NULL;
 
   return local ? g_date_time_format (local, "%H:%M") : g_strdup ("all day");
@@ -801,14 +802,14 @@ services_fetch_each_async (AfExecutor         *executor,
 
   if (g_strcmp0 (source, "agenda") == 0)
     {
-      g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+      g_autoptr (GDateTime) now = af_date_time_new_now_local ();
       g_autoptr (GDateTime) start = NULL;
       g_autoptr (GDateTime) end = NULL;
 
       if (!af_services_executor_need (task, self->calendar, "Calendar"))
         return;
-      start = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                     g_date_time_get_day_of_month (now), 0, 0, 0);
+      start = af_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                      g_date_time_get_day_of_month (now), 0, 0, 0);
       end = g_date_time_add_days (start, 1);
       af_calendar_client_list_events_async (self->calendar, "primary", start, end, cancellable, on_agenda_cb, task);
     }

@@ -16,6 +16,7 @@
 #include "af-database-migrations.h"
 #include "af-error.h"
 #include "af-source.h"
+#include "af-time.h"
 
 /* Appends outside any transaction (the activity log's) are grouped: one
  * commit for all those of GROUP_MAX_US. */
@@ -769,7 +770,7 @@ char *
 af_database_move_aside (const char *path,
                         GError    **error)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = af_date_time_new_now_local ();
   g_autofree char         *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char         *target = g_strdup_printf ("%s.broken-%s", path, stamp);
   static const char *const suffixes[] = { "-wal", "-shm" };
