@@ -42,6 +42,7 @@ typedef struct
   AfDatabase    *db;    /* the one @log writes to */
   AfActivityLog *log;
   guint          next; /* the next row to make */
+  gboolean       told; /* rows come with the action and item they name */
 } Fixture;
 
 static void
@@ -121,6 +122,40 @@ make_details (guint i)
     }
 }
 
+/* Details that name an action and an item as strings, and those two
+ * strings, as the engine appends a batch's rows: items repeat within an
+ * hour, and across the rows the trigger counted before. */
+static char *
+make_told_details (guint        i,
+                   const char **action,
+                   const char **item)
+{
+  static const char *const items[] = { "m0", "m1", "m2" };
+
+  /* The same for eight rows in a row: an hour's rows of an agent share
+   * their action and item. */
+  i /= 8;
+  switch (i % 4)
+    {
+    case 0:
+      *action = "label";
+      *item = items[i % 3];
+      return g_strdup_printf ("{\"action\":\"label\",\"item\":\"%s\",\"say\":\"done\"}", *item);
+    case 1:
+      *action = "archive";
+      *item = items[i % 3];
+      return g_strdup_printf ("{\"say\":\"done\",\"item\":\"%s\",\"action\":\"archive\"}", *item);
+    case 2:
+      *action = "label";
+      *item = "7";
+      return g_strdup ("{\"action\":\"label\",\"item\":\"7\"}");
+    default:
+      *action = "label";
+      *item = "m\"q";
+      return g_strdup ("{\"action\":\"l\\u0061bel\",\"item\":\"m\\\"q\"}");
+    }
+}
+
 /* Makes the next row; the clock moves 7 minutes a row, so a thousand
  * rows span days. */
 static void
@@ -161,9 +196,20 @@ append_held (Fixture *f)
   g_autofree char *details = NULL;
   const char      *agent_id;
   const char      *kind;
+  const char      *action = NULL;
+  const char      *item = NULL;
 
   next_row (f, &agent_id, &kind, &summary, &details);
-  g_assert_true (af_activity_log_append_held (f->log, agent_id, 2, kind, summary, details, "ok", &error));
+  if (f->told)
+    {
+      /* Mostly done actions, so that keys repeat within a batch. */
+      if (f->next % 4 != 0)
+        kind = "action-done";
+      g_free (details);
+      details = make_told_details (f->next, &action, &item);
+    }
+  g_assert_true (af_activity_log_append_held (f->log, agent_id, 2, kind, summary, details, "ok", action, item,
+                                              &error));
   g_assert_no_error (error);
 }
 
@@ -357,6 +403,64 @@ test_same_as_trigger (Fixture      *f,
   assert_counted (f->store.db, f->raw.db);
 }
 
+/* Rows appended with the action and item their details name are counted
+ * by those, as the trigger counts them from the details; a batch with
+ * one row that came without them is counted from the details. */
+static void
+test_told_action_and_item (Fixture      *f,
+                           gconstpointer data)
+{
+  static const guint sizes[] = { 1, 2, 9, 33, 64, 65, 100, 257, 1000 };
+  static const char *details = "{\"action\":\"label\",\"item\":\"m0\"}";
+  g_autoptr (GError) error = NULL;
+
+  /* A key the trigger counted, then five more of it in one batch. */
+  clock_offset = -G_TIME_SPAN_DAY;
+  g_assert_cmpint (af_activity_log_append (f->log, "agent-a", 1, "action-done", "one", details, "ok", &error), >, 0);
+  g_assert_true (af_database_begin (f->db, &error));
+  af_activity_log_hold (f->log);
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (af_activity_log_append_held (f->log, "agent-a", 2, "action-done", "more", details, "ok",
+                                                "label", "m0", &error));
+  g_assert_true (af_activity_log_release (f->log, &error));
+  g_assert_true (af_database_commit (f->db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (af_test_store_query_int (&f->store, "SELECT n FROM action_items WHERE item = 'm0'"), ==, 6);
+
+  for (guint i = 0; i < 100; i++)
+    append (f);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      f->told = TRUE;
+      run_batch (f, sizes[s]);
+      /* Rows counted by the trigger in the hour the batch ended in. */
+      f->told = FALSE;
+      append (f);
+      append (f);
+    }
+
+  /* One row without them among rows with them. */
+  g_assert_true (af_database_begin (f->db, &error));
+  af_activity_log_hold (f->log);
+  f->told = TRUE;
+  for (guint i = 0; i < 40; i++)
+    append_held (f);
+  /* Twelve rows: "action-done" comes at least once in any twelve. */
+  f->told = FALSE;
+  for (guint i = 0; i < 12; i++)
+    append_held (f);
+  f->told = TRUE;
+  for (guint i = 0; i < 40; i++)
+    append_held (f);
+  g_assert_true (af_activity_log_release (f->log, &error));
+  g_assert_true (af_database_commit (f->db, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (batch_flags (f->store.db), ==, 0);
+  g_assert_cmpint (af_test_store_query_int (&f->store, "SELECT count (*) FROM action_items WHERE item = 'm\"q'"), >, 0);
+  assert_counted (f->store.db, f->raw.db);
+}
+
 /* Rows inserted by another connection (another process, the sqlite3
  * shell) are counted by the trigger, also after batches of the log. */
 static void
@@ -492,6 +596,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/activity-counters/same-as-trigger", Fixture, NULL, fixture_setup, test_same_as_trigger,
+              fixture_teardown);
+  g_test_add ("/activity-counters/told-action-and-item", Fixture, NULL, fixture_setup, test_told_action_and_item,
               fixture_teardown);
   g_test_add ("/activity-counters/others-counted", Fixture, NULL, fixture_setup, test_others_counted,
               fixture_teardown);

@@ -80,7 +80,7 @@ append_held (Fixture    *f,
   g_autofree char *summary = g_strdup_printf ("row %u", i);
   g_autofree char *details = g_strdup_printf ("{\"action\":\"label\",\"item\":\"m%u\"}", i);
 
-  g_assert_true (af_activity_log_append_held (f->log, "a", 1, kind, summary, details, "done", &error));
+  g_assert_true (af_activity_log_append_held (f->log, "a", 1, kind, summary, details, "done", NULL, NULL, &error));
   g_assert_no_error (error);
 }
 

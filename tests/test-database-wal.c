@@ -65,7 +65,8 @@ write_rows (Fixture *f,
       g_autofree char *details = g_strdup_printf ("{\"action\":\"label\",\"item\":\"m%u\",\"say\":\"done\",\"snippet\":\"%s\"}",
                                                   i, body);
 
-      g_assert_true (af_activity_log_append_held (f->log, "agent-1", 1, "action-done", "Labelled", details, "done", &error));
+      g_assert_true (af_activity_log_append_held (f->log, "agent-1", 1, "action-done", "Labelled", details, "done", NULL, NULL,
+                                                  &error));
       g_assert_no_error (error);
     }
   g_assert_true (af_activity_log_release (f->log, &error));

@@ -108,6 +108,8 @@ gboolean    af_engine_append_step_text (AfEngine   *self,
                                         const char *summary,
                                         const char *details,
                                         const char *outcome,
+                                        const char *action,
+                                        const char *item,
                                         GError    **error);
 gboolean    af_engine_recover_runs (AfEngine *self,
                                     GError  **error);

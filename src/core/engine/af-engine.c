@@ -115,7 +115,8 @@ af_engine_has_secret (JsonObject *o)
 }
 
 /* af_engine_append_step() of details written already, which hold no
- * member named like a secret (af_engine_has_secret()). */
+ * member named like a secret (af_engine_has_secret()); @action and @item
+ * (or %NULL): the strings they hold as "action" and "item". */
 gboolean
 af_engine_append_step_text (AfEngine   *self,
                             const char *agent_id,
@@ -124,11 +125,14 @@ af_engine_append_step_text (AfEngine   *self,
                             const char *summary,
                             const char *details,
                             const char *outcome,
+                            const char *action,
+                            const char *item,
                             GError    **error)
 {
   g_autoptr (GError) local_error = NULL;
 
-  if (!af_activity_log_append_held (self->log, agent_id, run_id, kind, summary, details, outcome, &local_error))
+  if (!af_activity_log_append_held (self->log, agent_id, run_id, kind, summary, details, outcome, action, item,
+                                    &local_error))
     {
       g_warning ("Could not record activity: %s", local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -164,7 +168,7 @@ af_engine_append_step (AfEngine   *self,
         text = af_engine_node_to_text (node);
     }
 
-  return af_engine_append_step_text (self, agent_id, run_id, kind, summary, text, outcome, error);
+  return af_engine_append_step_text (self, agent_id, run_id, kind, summary, text, outcome, NULL, NULL, error);
 }
 
 /* An action's outbox state and its activity row are one commit: a process

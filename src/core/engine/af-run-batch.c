@@ -168,7 +168,7 @@ record_slice (Batch *batch)
               g_autofree char *text = af_activity_text_done_details (p->action, item_id, p->rule, p->key, batch->args,
                                                                      p->item);
 
-              af_run_log_text (run, "action-done", summary, text, "done");
+              af_run_log_text (run, "action-done", summary, text, "done", p->action, item_id);
             }
           else
             {

@@ -119,7 +119,9 @@ void     af_run_log_text (AfRun      *run,
                           const char *kind,
                           const char *summary,
                           const char *details,
-                          const char *outcome);
+                          const char *outcome,
+                          const char *action,
+                          const char *item);
 void     af_run_begin_writes (AfRun *run);
 gboolean af_run_end_writes (AfRun   *run,
                             GError **error);

@@ -81,13 +81,16 @@ run_free (AfRun *run)
 }
 
 /* af_run_log() of details written already (no test run's: those keep
- * their steps as objects). */
+ * their steps as objects); @action and @item, if not %NULL, the strings
+ * @details holds as "action" and "item", for the log to count by. */
 void
 af_run_log_text (AfRun      *run,
                  const char *kind,
                  const char *summary,
                  const char *details,
-                 const char *outcome)
+                 const char *outcome,
+                 const char *action,
+                 const char *item)
 {
   g_autoptr (GError) error = NULL;
 
@@ -95,7 +98,7 @@ af_run_log_text (AfRun      *run,
   if (run->deleted)
     return;
   if (!af_engine_append_step_text (run->engine, af_agent_get_id (run->agent), run->run_id, kind, summary, details, outcome,
-                                   &error) &&
+                                   action, item, &error) &&
       run->log_error == NULL)
     run->log_error = g_steal_pointer (&error);
 }
@@ -539,7 +542,7 @@ plan_actions (AfRun      *run,
         /* The same details, written at once: a row for every item read. */
         g_autofree char *text = decided_details (item_id, decided_by, actions->len, item);
 
-        af_run_log_text (run, "decided", line, text, NULL);
+        af_run_log_text (run, "decided", line, text, NULL, NULL, NULL);
       }
   }
   g_string_free (decided, TRUE);

@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "af-activity-log.h"
+#include "af-activity-log-private.h"
 #include "af-error.h"
 
 /* The append-only activity table. Counting is O(1)-ish through the
@@ -24,23 +24,6 @@ struct _AfActivityLog
   GPtrArray  *held;    /* HeldRow */
   char       *insert_sql;
 };
-
-/* An append held back until the transaction it belongs to commits. */
-typedef struct
-{
-  gint64 ts;
-  char  *agent_id;
-  gint64 run_id;
-  char  *kind;
-  char  *summary;
-  char  *details;
-  char  *outcome;
-} HeldRow;
-
-/* Held rows go in statements of up to this many rows: one statement,
- * and one statement's set-up, for many rows (a run's batch of actions
- * rarely has more than two of them). */
-#define CHUNK_ROWS 64
 
 G_DEFINE_FINAL_TYPE (AfActivityLog, af_activity_log, G_TYPE_OBJECT)
 
@@ -155,6 +138,8 @@ held_row_free (HeldRow *row)
   g_free (row->summary);
   g_free (row->details);
   g_free (row->outcome);
+  g_free (row->action);
+  g_free (row->item);
   g_free (row);
 }
 
@@ -176,85 +161,6 @@ insert_sql (AfActivityLog *self)
   return self->insert_sql;
 }
 
-/* The counters of a batch (migration 10): what the trigger adds row by
- * row, summed per key. @agent_id is never NULL ('' for none, as the
- * trigger's coalesce ()); a count's key is (agent_id, kind), an hour's
- * (hour, agent_id), an hour's total (hour). */
-typedef struct
-{
-  const char *agent_id;
-  const char *kind;
-  gint64      hour;
-  gint64      n[3]; /* a count: n[0]; an hour: done, waiting, failed */
-} Tally;
-
-static guint
-count_hash (gconstpointer p)
-{
-  const Tally *t = p;
-
-  return g_str_hash (t->agent_id) * 31 + g_str_hash (t->kind);
-}
-
-static gboolean
-count_equal (gconstpointer a,
-             gconstpointer b)
-{
-  const Tally *x = a;
-  const Tally *y = b;
-
-  return g_str_equal (x->agent_id, y->agent_id) && g_str_equal (x->kind, y->kind);
-}
-
-static guint
-hour_hash (gconstpointer p)
-{
-  const Tally *t = p;
-
-  return g_int64_hash (&t->hour) * 31 + (t->agent_id ? g_str_hash (t->agent_id) : 0);
-}
-
-static gboolean
-hour_equal (gconstpointer a,
-            gconstpointer b)
-{
-  const Tally *x = a;
-  const Tally *y = b;
-
-  return x->hour == y->hour && g_strcmp0 (x->agent_id, y->agent_id) == 0;
-}
-
-static Tally *
-tally (GHashTable *table,
-       const char *agent_id,
-       const char *kind,
-       gint64      hour)
-{
-  Tally  key = { agent_id, kind, hour, { 0 } };
-  Tally *t = g_hash_table_lookup (table, &key);
-
-  if (t == NULL)
-    {
-      t = g_memdup2 (&key, sizeof key);
-      g_hash_table_add (table, t);
-    }
-  return t;
-}
-
-/* Which of the hourly tables' done, waiting, failed @kind adds to (0, 1,
- * 2), or -1: the trigger's "NEW.kind = 'action-done'"… */
-static int
-hourly_column (const char *kind)
-{
-  if (g_str_equal (kind, "action-done"))
-    return 0;
-  if (g_str_equal (kind, "approval-requested"))
-    return 1;
-  if (g_str_equal (kind, "action-failed"))
-    return 2;
-  return -1;
-}
-
 static gboolean
 step (AfActivityLog *self,
       const char    *sql,
@@ -263,97 +169,6 @@ step (AfActivityLog *self,
   sqlite3_stmt *stmt = af_database_prepare (self->db, sql, error);
 
   return stmt != NULL && af_database_step_done (self->db, stmt, error);
-}
-
-/* The UPSERTs of count_rows(), for the keys of its three tables: ?1 the
- * agent, ?2 the kind, ?3 the hour, ?4, ?5, ?6 what to add. */
-static const char *const tally_sql[] = {
-  "INSERT INTO activity_counts (agent_id, kind, n) VALUES (?1, ?2, ?4)"
-  " ON CONFLICT (agent_id, kind) DO UPDATE SET n = n + excluded.n",
-  "INSERT INTO activity_hourly (hour, agent_id, done, waiting, failed) VALUES (?3, ?1, ?4, ?5, ?6)"
-  " ON CONFLICT (hour, agent_id) DO UPDATE SET done = done + excluded.done,"
-  " waiting = waiting + excluded.waiting, failed = failed + excluded.failed",
-  "INSERT INTO activity_hourly_total (hour, done, waiting, failed) VALUES (?3, ?4, ?5, ?6)"
-  " ON CONFLICT (hour) DO UPDATE SET done = done + excluded.done,"
-  " waiting = waiting + excluded.waiting, failed = failed + excluded.failed",
-};
-
-/* Adds to activity_counts, activity_hourly, activity_hourly_total and
- * action_items what the trigger would have added for @rows, the rows
- * from @first_id on: one UPSERT per key, and for action_items (from the
- * details' JSON) one statement over the rows, by the trigger's rules. */
-static gboolean
-count_rows (AfActivityLog *self,
-            GPtrArray     *rows,
-            gint64         first_id,
-            GError       **error)
-{
-  GHashTable   *tables[] = { g_hash_table_new_full (count_hash, count_equal, g_free, NULL),
-                             g_hash_table_new_full (hour_hash, hour_equal, g_free, NULL),
-                             g_hash_table_new_full (hour_hash, hour_equal, g_free, NULL) };
-  gboolean      done = FALSE;
-  gboolean      ok = TRUE;
-  sqlite3_stmt *stmt;
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      HeldRow    *row = g_ptr_array_index (rows, i);
-      const char *agent_id = row->agent_id ? row->agent_id : "";
-      int         column = hourly_column (row->kind);
-
-      tally (tables[0], agent_id, row->kind, 0)->n[0]++;
-      if (column < 0)
-        continue;
-      /* As SQLite's integer division: both truncate toward zero. */
-      tally (tables[1], agent_id, NULL, row->ts / 3600000000)->n[column]++;
-      tally (tables[2], NULL, NULL, row->ts / 3600000000)->n[column]++;
-      done |= column == 0;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
-    {
-      GHashTableIter iter;
-      Tally         *t;
-
-      g_hash_table_iter_init (&iter, tables[i]);
-      while (ok && g_hash_table_iter_next (&iter, (gpointer *)&t, NULL))
-        {
-          stmt = af_database_prepare (self->db, tally_sql[i], error);
-          if (stmt == NULL)
-            {
-              ok = FALSE;
-              break;
-            }
-          sqlite3_bind_text (stmt, 1, t->agent_id, -1, SQLITE_STATIC);
-          sqlite3_bind_text (stmt, 2, t->kind, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 3, t->hour);
-          for (int c = 0; c < 3; c++)
-            sqlite3_bind_int64 (stmt, 4 + c, t->n[c]);
-          ok = af_database_step_done (self->db, stmt, error);
-        }
-      g_hash_table_unref (tables[i]);
-    }
-  if (!ok || !done)
-    return ok;
-
-  /* Row by row in id order, as the trigger: the first spelling of an
-   * item stays (an item 1 and 1.0 are one key). The batch's rows are
-   * read one after the other by id: "+kind" keeps SQLite from going
-   * through the kind index instead, with a look-up of each row. */
-  stmt = af_database_prepare (self->db,
-                              "INSERT INTO action_items (hour, action, item, agent_id, n)"
-                              " SELECT ts / 3600000000, json_extract (details, '$.action'),"
-                              " json_extract (details, '$.item'), coalesce (agent_id, ''), 1"
-                              " FROM activity WHERE id >= ?1 AND id <= ?2 AND +kind = 'action-done'"
-                              " AND CASE WHEN json_valid (details) THEN json_extract (details, '$.action') IS NOT NULL"
-                              " AND json_extract (details, '$.item') IS NOT NULL END ORDER BY id"
-                              " ON CONFLICT (hour, action, item, agent_id) DO UPDATE SET n = n + 1",
-                              error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, first_id);
-  sqlite3_bind_int64 (stmt, 2, first_id + rows->len - 1);
-  return af_database_step_done (self->db, stmt, error);
 }
 
 /* Writes @rows, in order, as multi-row INSERTs; @first_id: the id of the
@@ -413,7 +228,7 @@ insert_rows (AfActivityLog *self,
 /* Writes the held rows, in order, into the open transaction (or a group
  * of appends), then tells of each; they are gone from @held either way.
  * In a transaction of the caller's, the rows are counted as a batch
- * (count_rows()) inside a savepoint: rows and counts are written
+ * (af_activity_counts_add()) inside a savepoint: rows and counts are written
  * together or not at all, and the trigger is off only in between. */
 static gboolean
 write_held (AfActivityLog *self,
@@ -440,7 +255,7 @@ write_held (AfActivityLog *self,
         return FALSE;
       if (!step (self, "INSERT INTO activity_batch (id) VALUES (1)", error) ||
           !insert_rows (self, rows, &first_id, &written, error) ||
-          !count_rows (self, rows, first_id, error) ||
+          !af_activity_counts_add (self->db, rows, first_id, error) ||
           !step (self, "DELETE FROM activity_batch", error) ||
           !step (self, "RELEASE activity_batch", error))
         {
@@ -640,8 +455,13 @@ af_activity_log_hold (AfActivityLog *self)
 
 /**
  * af_activity_log_append_held:
+ * @action: (nullable): the string @details holds as its "action" member
+ * @item: (nullable): the string @details holds as its "item" member
  *
- * af_activity_log_append(), held back while af_activity_log_hold() is on.
+ * af_activity_log_append(), held back while a transaction of the caller's
+ * is open (af_activity_log_hold()). An "action-done" row whose @details
+ * name @action and @item is counted per action and item from these,
+ * without reading @details back; %NULL for either: from @details.
  */
 gboolean
 af_activity_log_append_held (AfActivityLog *self,
@@ -651,6 +471,8 @@ af_activity_log_append_held (AfActivityLog *self,
                              const char    *summary,
                              const char    *details,
                              const char    *outcome,
+                             const char    *action,
+                             const char    *item,
                              GError       **error)
 {
   HeldRow *row;
@@ -672,6 +494,11 @@ af_activity_log_append_held (AfActivityLog *self,
   row->summary = g_strdup (summary);
   row->details = g_strdup (details);
   row->outcome = g_strdup (outcome);
+  if (action != NULL && item != NULL)
+    {
+      row->action = g_strdup (action);
+      row->item = g_strdup (item);
+    }
   g_ptr_array_add (self->held, row);
   return TRUE;
 }

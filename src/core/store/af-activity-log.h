@@ -54,6 +54,8 @@ gboolean af_activity_log_append_held (AfActivityLog *self,
                                       const char    *summary,
                                       const char    *details,
                                       const char    *outcome,
+                                      const char    *action,
+                                      const char    *item,
                                       GError       **error);
 gboolean af_activity_log_release (AfActivityLog *self,
                                   GError       **error);
