@@ -77,31 +77,16 @@ item_equal (gconstpointer a,
   return hour_equal (a, b) && g_str_equal (x->action, y->action) && g_str_equal (x->item, y->item);
 }
 
-static Tally *
-tally_item (GHashTable *table,
-            const char *agent_id,
-            gint64      hour,
-            const char *action,
-            const char *item)
-{
-  Tally  key = { agent_id, NULL, hour, { 0 }, action, item };
-  Tally *t = g_hash_table_lookup (table, &key);
-
-  if (t == NULL)
-    {
-      t = g_memdup2 (&key, sizeof key);
-      g_hash_table_add (table, t);
-    }
-  return t;
-}
-
+/* The tally of a key in @table, made at 0 the first time. */
 static Tally *
 tally (GHashTable *table,
        const char *agent_id,
        const char *kind,
-       gint64      hour)
+       gint64      hour,
+       const char *action,
+       const char *item)
 {
-  Tally  key = { agent_id, kind, hour, { 0 } };
+  Tally  key = { agent_id, kind, hour, { 0 }, action, item };
   Tally *t = g_hash_table_lookup (table, &key);
 
   if (t == NULL)
@@ -145,18 +130,13 @@ items_sql (void)
 {
   static gsize sql_once = 0;
 
+  /* The WHERE also tells SQLite's parser the ON CONFLICT is the
+   * UPSERT's (https://www.sqlite.org/lang_upsert.html, 2.2). */
   if (g_once_init_enter (&sql_once))
-    {
-      GString *sql = g_string_new ("INSERT INTO action_items (hour, action, item, agent_id, n) SELECT * FROM (VALUES ");
-
-      for (guint r = 0; r < CHUNK_ROWS; r++)
-        g_string_append (sql, r ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)");
-      /* The WHERE also tells SQLite's parser the ON CONFLICT is the
-       * UPSERT's (https://www.sqlite.org/lang_upsert.html, 2.2). */
-      g_string_append (sql, ") WHERE column1 IS NOT NULL"
-                            " ON CONFLICT (hour, action, item, agent_id) DO UPDATE SET n = n + excluded.n");
-      g_once_init_leave (&sql_once, (gsize)g_string_free (sql, FALSE));
-    }
+    g_once_init_leave (&sql_once,
+                       (gsize)af_activity_values_sql ("INSERT INTO action_items (hour, action, item, agent_id, n)", 5,
+                                                      " ON CONFLICT (hour, action, item, agent_id)"
+                                                      " DO UPDATE SET n = n + excluded.n"));
   return (const char *)sql_once;
 }
 
@@ -238,17 +218,17 @@ af_activity_counts_add (AfDatabase *db,
       const char *agent_id = row->agent_id ? row->agent_id : "";
       int         column = hourly_column (row->kind);
 
-      tally (tables[0], agent_id, row->kind, 0)->n[0]++;
+      tally (tables[0], agent_id, row->kind, 0, NULL, NULL)->n[0]++;
       if (column < 0)
         continue;
       /* As SQLite's integer division: both truncate toward zero. */
-      tally (tables[1], agent_id, NULL, row->ts / 3600000000)->n[column]++;
-      tally (tables[2], NULL, NULL, row->ts / 3600000000)->n[column]++;
+      tally (tables[1], agent_id, NULL, row->ts / 3600000000, NULL, NULL)->n[column]++;
+      tally (tables[2], NULL, NULL, row->ts / 3600000000, NULL, NULL)->n[column]++;
       if (column != 0)
         continue;
       done = TRUE;
       if (row->action != NULL && row->item != NULL)
-        tally_item (tables[3], agent_id, row->ts / 3600000000, row->action, row->item)->n[0]++;
+        tally (tables[3], agent_id, NULL, row->ts / 3600000000, row->action, row->item)->n[0]++;
       else
         told = FALSE;
     }

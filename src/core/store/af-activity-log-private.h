@@ -28,6 +28,9 @@ typedef struct
  * rarely has more than two of them). */
 #define CHUNK_ROWS 64
 
+char    *af_activity_values_sql (const char *head,
+                                 guint       n_columns,
+                                 const char *tail);
 gboolean af_activity_counts_add (AfDatabase *db,
                                  GPtrArray  *rows,
                                  gint64      first_id,

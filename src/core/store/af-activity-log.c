@@ -143,21 +143,36 @@ held_row_free (HeldRow *row)
   g_free (row);
 }
 
-/* The INSERT of up to CHUNK_ROWS rows: the rows left unbound (no ts)
- * are skipped, so one statement fits any number, in order. */
+/* @head (an INSERT's "INSERT INTO t (…)") of up to CHUNK_ROWS rows of
+ * @n_columns values, then @tail: the rows left unbound (a NULL first
+ * value) are skipped, so one statement fits any number, in order. */
+char *
+af_activity_values_sql (const char *head,
+                        guint       n_columns,
+                        const char *tail)
+{
+  GString *sql = g_string_new (head);
+
+  g_string_append (sql, " SELECT * FROM (VALUES ");
+  for (guint r = 0; r < CHUNK_ROWS; r++)
+    {
+      g_string_append (sql, r ? ", (?" : "(?");
+      for (guint c = 1; c < n_columns; c++)
+        g_string_append (sql, ", ?");
+      g_string_append_c (sql, ')');
+    }
+  g_string_append (sql, ") WHERE column1 IS NOT NULL");
+  g_string_append (sql, tail);
+  return g_string_free (sql, FALSE);
+}
+
+/* The INSERT of up to CHUNK_ROWS rows (af_activity_values_sql()). */
 static const char *
 insert_sql (AfActivityLog *self)
 {
   if (self->insert_sql == NULL)
-    {
-      GString *sql = g_string_new ("INSERT INTO activity (ts, agent_id, run_id, kind, summary, details, outcome)"
-                                   " SELECT * FROM (VALUES ");
-
-      for (guint r = 0; r < CHUNK_ROWS; r++)
-        g_string_append (sql, r ? ", (?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)");
-      g_string_append (sql, ") WHERE column1 IS NOT NULL");
-      self->insert_sql = g_string_free (sql, FALSE);
-    }
+    self->insert_sql = af_activity_values_sql (
+        "INSERT INTO activity (ts, agent_id, run_id, kind, summary, details, outcome)", 7, "");
   return self->insert_sql;
 }
 
