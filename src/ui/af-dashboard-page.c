@@ -19,13 +19,16 @@
 #include "af-time.h"
 
 /* GtkListView (GTK 4.8) builds and binds about 200 rows whatever its
- * height: the feed shows it only the first rows of the activity, a few
- * screenfuls, and lets more through as the reader nears the end of them.
+ * height: the feed shows it only the first rows of the activity, and lets
+ * more through as the reader nears the end of them. The first frame gets
+ * what a tall window shows below the dashboard's cards and chart (16 rows
+ * are 800 px); the next rows come from an idle once it is on screen, as
+ * the rule of two screenfuls below the reader asks (show_more_cb()).
  * Past the size of the list view's own pool of rows, showing the rest
  * costs nothing more: then the whole log is there, and the scroll bar
  * tells its true length. */
-#define FEED_FIRST_ROWS  40
-#define FEED_MORE_ROWS   50
+#define FEED_FIRST_ROWS  16
+#define FEED_MORE_ROWS   24
 #define FEED_ALL_ROWS_AT 200
 
 struct _AfDashboardPage
