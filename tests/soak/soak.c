@@ -728,6 +728,7 @@ check_memory (void)
   guint        fd_base = 0, fd_max = 0, worst_t = 0;
   SoakGrowth   heap_growth, mem_growth;
   gboolean     heap_grows, mem_grows, kept_grows;
+  gboolean     judge_high_water = soak.duration >= HIGH_WATER_MIN_DURATION;
   const guint *t = (const guint *)soak.t->data;
   double       heap_start = g_array_index (soak.heap, double, 0);
 
@@ -756,7 +757,7 @@ check_memory (void)
                                   SOAK_SERIES_IN_USE, &heap_growth);
   mem_grows = soak_memory_grows (t, (const double *)soak.mem->data, soak.mem->len, soak.warmup, MEMORY_ALLOWANCE,
                                  SOAK_SERIES_HIGH_WATER, &mem_growth) &&
-              soak.duration >= HIGH_WATER_MIN_DURATION;
+              judge_high_water;
   kept_grows = soak.heap_landed - heap_start > KEPT_ALLOWANCE;
   if (heap_growth.n < 3)
     {
@@ -766,8 +767,7 @@ check_memory (void)
   g_print ("soak: engine memory: warm-up peak %.1f MiB, last %.1f MiB, highest sample %+.1f MiB against the warm-up "
            "peak (t=%us)\n",
            mem_base, mem_last, worst_excess, worst_t);
-  print_growth (soak.duration >= HIGH_WATER_MIN_DURATION ? "engine private memory"
-                                                         : "engine private memory (not judged on a soak this short)",
+  print_growth (judge_high_water ? "engine private memory" : "engine private memory (not judged on a soak this short)",
                 &mem_growth);
   print_growth ("engine heap in use", &heap_growth);
   g_print ("soak: engine heap in use: %.1f MiB at the end of the warm-up, %.1f MiB at the end, %.1f MiB once every "
