@@ -228,6 +228,17 @@ test_email_assistant (Fixture      *f,
   /* Urgent: label + star; Work: label; needs a reply: draft. */
   g_assert_cmpint (json_object_get_int_member (second, "done"), ==, 4);
   g_assert_cmpuint (af_sandbox_get_count (f->sandbox, "gmail.users.drafts.create"), ==, drafts + 1);
+
+  /* The outbox keeps what its entries are done, approved and reconciled
+   * with, not the mail's text: the draft's entry names the message it
+   * answers, and no entry holds that message's body. */
+  g_assert_cmpuint (af_test_query_uint (f->db, "SELECT count(*) FROM outbox WHERE action = 'draft'"
+                                               " AND json_extract (params, '$.item.subject') = 'URGENT: sign today'"
+                                               " AND json_extract (params, '$.item.message_id') LIKE '<%>'"
+                                               " AND json_extract (params, '$.item.thread_id') <> ''"),
+                    ==, 1);
+  g_assert_cmpuint (af_test_query_uint (f->db, "SELECT count(*) FROM outbox WHERE params LIKE '%sign the contract%'"), ==, 0);
+  g_assert_cmpuint (af_test_query_uint (f->db, "SELECT count(*) FROM outbox WHERE json_extract (params, '$.item.body') IS NOT NULL"), ==, 0);
 }
 
 static void

@@ -144,6 +144,36 @@ write_json_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+static void write_json (GString  *out,
+                        JsonNode *node);
+
+/* @o's members in their order, but the one named @skip (or none). */
+static void
+write_object (GString    *out,
+              JsonObject *o,
+              const char *skip)
+{
+  JsonObjectIter iter;
+  const char    *key;
+  JsonNode      *member;
+  gboolean       first = TRUE;
+
+  g_string_append_c (out, '{');
+  json_object_iter_init_ordered (&iter, o);
+  while (json_object_iter_next_ordered (&iter, &key, &member))
+    {
+      if (skip != NULL && strcmp (key, skip) == 0)
+        continue;
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      write_json_string (out, key);
+      g_string_append_c (out, ':');
+      write_json (out, member);
+    }
+  g_string_append_c (out, '}');
+}
+
 static void
 write_json (GString  *out,
             JsonNode *node)
@@ -151,26 +181,8 @@ write_json (GString  *out,
   switch (JSON_NODE_TYPE (node))
     {
     case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char    *key;
-        JsonNode      *member;
-        gboolean       first = TRUE;
-
-        g_string_append_c (out, '{');
-        json_object_iter_init_ordered (&iter, json_node_get_object (node));
-        while (json_object_iter_next_ordered (&iter, &key, &member))
-          {
-            if (!first)
-              g_string_append_c (out, ',');
-            first = FALSE;
-            write_json_string (out, key);
-            g_string_append_c (out, ':');
-            write_json (out, member);
-          }
-        g_string_append_c (out, '}');
-        break;
-      }
+      write_object (out, json_node_get_object (node), NULL);
+      break;
     case JSON_NODE_ARRAY:
       {
         JsonArray *a = json_node_get_array (node);
@@ -265,5 +277,28 @@ af_engine_node_to_text (JsonNode *node)
   g_return_val_if_fail (node != NULL, NULL);
 
   write_json (out, node);
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * af_engine_item_to_stored_text:
+ * @item: an item a run read
+ *
+ * @item as the outbox keeps it with an action: its text as
+ * af_engine_json_to_text() gives it, without its "body". An entry is done,
+ * described, approved and reconciled from the item's id, thread, sender,
+ * subject and headers; the mail's text is what the rules and the model
+ * decide on, and is not copied to the disk once more for every action.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+af_engine_item_to_stored_text (JsonObject *item)
+{
+  GString *out = g_string_sized_new (256);
+
+  g_return_val_if_fail (item != NULL, NULL);
+
+  write_object (out, item, "body");
   return g_string_free (out, FALSE);
 }

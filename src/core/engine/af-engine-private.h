@@ -94,6 +94,7 @@ gboolean    af_engine_held_elsewhere (AfEngine      *self,
                                       AfOutboxEntry *entry);
 char       *af_engine_json_to_text (JsonObject *o);
 char       *af_engine_node_to_text (JsonNode *node);
+char       *af_engine_item_to_stored_text (JsonObject *item);
 void        af_engine_json_append_member (GString    *out,
                                           const char *key,
                                           const char *value);

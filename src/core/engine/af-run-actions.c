@@ -21,12 +21,13 @@
 
 /* What the outbox keeps of @p: {"params", "item", "rule"}, the text
  * af_engine_json_to_text() gives of that object, written from its
- * members' text (the params' is known already for most actions). */
+ * members' text (the params' is known already for most actions); the
+ * item without its body (af_engine_item_to_stored_text()). */
 static char *
 stored_text (AfPlanned *p)
 {
   g_autofree char *params = p->params_text != NULL ? NULL : af_engine_json_to_text (p->params);
-  g_autofree char *item = af_engine_json_to_text (p->item);
+  g_autofree char *item = af_engine_item_to_stored_text (p->item);
   g_autoptr (JsonNode) rule_node = json_node_init_string (json_node_alloc (), p->rule ? p->rule : "");
   g_autofree char *rule = af_engine_node_to_text (rule_node);
 
