@@ -39,6 +39,41 @@ assert_same_tree (JsonNode *a,
   g_assert_cmpstr (ta, ==, tb);
 }
 
+/* The index of @text (af-json-scan.c) takes only what JsonParser reads
+ * (@reference), and where the quick reader reads the text too (no lone
+ * surrogate, no name twice, no fraction), the tree built from the index
+ * is JsonParser's. */
+static void
+check_scan (const char *text,
+            gsize       size,
+            JsonNode   *reference,
+            JsonNode   *quick)
+{
+  g_autoptr (AfJsonScan) scan = af_json_scan_new (text, size);
+  g_autoptr (AfJsonScan) parsed = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (scan != NULL)
+    {
+      g_autoptr (JsonNode) tree = af_json_scan_to_node (scan, 0, NULL, NULL);
+
+      g_assert_nonnull (reference);
+      g_assert_cmpuint (scan->tokens[0].next, ==, scan->n_tokens);
+      if (quick != NULL)
+        assert_same_tree (tree, reference);
+    }
+  /* Whatever the index does not take, JsonParser's reading of it. */
+  parsed = af_json_scan_parse (text, size, &error);
+  if (reference == NULL || (!JSON_NODE_HOLDS_OBJECT (reference) && !JSON_NODE_HOLDS_ARRAY (reference)))
+    g_assert_true (parsed == NULL || scan == NULL);
+  if (parsed == NULL)
+    g_assert_nonnull (error);
+  else
+    g_assert_no_error (error);
+  if (scan != NULL)
+    g_assert_nonnull (parsed);
+}
+
 /* af_json_parse() agrees with JsonParser on @text; %TRUE when the quick
  * reader read it itself. */
 static gboolean
@@ -49,6 +84,8 @@ check_text (const char *text,
   g_autoptr (JsonNode) quick = af_json_read_quick (text, size);
   g_autoptr (JsonNode) parsed = NULL;
   g_autoptr (GError) error = NULL;
+
+  check_scan (text, size, reference, quick);
 
   parsed = af_json_parse (text, size, &error);
   if (reference == NULL)
@@ -344,6 +381,61 @@ test_generated (void)
   g_assert_cmpuint (quick, ==, total);
 }
 
+/* The index's readers: strings unescaped, the last of a name twice (as
+ * JsonParser keeps it), elements in order; and the text the index does
+ * not take read JsonParser's way. */
+static void
+test_scan (void)
+{
+  static const char text[] = "{\"id\":\"18c\",\"s\":\"a\\\"b\\\\c\\/d\\n\\u00e9\\ud83d\\ude00\",\"twice\":1,"
+                             "\"list\":[\"x\",{\"y\":true},[null]],\"twice\":\"last\",\"nul\":\"a\\u0000b\",\"n\":-12}";
+  g_autoptr (AfJsonScan) scan = af_json_scan_new (text, strlen (text));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *s = NULL;
+  g_autofree char *twice = NULL;
+  g_autofree char *x = NULL;
+  int list;
+
+  g_assert_nonnull (scan);
+  s = af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "s"));
+  g_assert_cmpstr (s, ==, "a\"b\\c/d\n\u00e9\U0001F600");
+  twice = af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "twice"));
+  g_assert_cmpstr (twice, ==, "last");
+  /* A NUL would end the string early: no string. */
+  g_assert_null (af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "nul")));
+  /* Not a string, not there. */
+  g_assert_null (af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "n")));
+  g_assert_cmpint (af_json_scan_member (scan, 0, "missing"), ==, -1);
+  g_assert_null (af_json_scan_dup_string (scan, -1));
+
+  list = af_json_scan_member (scan, 0, "list");
+  g_assert_cmpuint (af_json_scan_length (scan, list), ==, 3);
+  g_assert_cmpuint (af_json_scan_length (scan, 0), ==, 0); /* an object: no elements */
+  x = af_json_scan_dup_string (scan, af_json_scan_element (scan, list, 0));
+  g_assert_cmpstr (x, ==, "x");
+  g_assert_cmpint (scan->tokens[af_json_scan_element (scan, list, 1)].kind, ==, AF_JSON_OBJECT);
+  g_assert_cmpint (scan->tokens[af_json_scan_member (scan, af_json_scan_element (scan, list, 1), "y")].kind, ==, AF_JSON_TRUE);
+  g_assert_cmpint (scan->tokens[af_json_scan_element (scan, list, 2)].kind, ==, AF_JSON_ARRAY);
+  g_assert_cmpint (af_json_scan_element (scan, list, 3), ==, -1);
+  g_assert_cmpint (af_json_scan_member (scan, list, "x"), ==, -1);
+
+  /* JsonParser reads comments and single quotes; the index does not,
+   * and af_json_scan_parse() indexes JsonParser's reading instead. */
+  {
+    static const char relaxed[] = "/* comment */ {'a':'b'}";
+    g_autoptr (AfJsonScan) relaxed_scan = af_json_scan_parse (relaxed, strlen (relaxed), &error);
+    g_autofree char *a = NULL;
+
+    g_assert_null (af_json_scan_new (relaxed, strlen (relaxed)));
+    g_assert_no_error (error);
+    g_assert_nonnull (relaxed_scan);
+    a = af_json_scan_dup_string (relaxed_scan, af_json_scan_member (relaxed_scan, 0, "a"));
+    g_assert_cmpstr (a, ==, "b");
+  }
+  g_assert_null (af_json_scan_parse ("{\"a\":", strlen ("{\"a\":"), &error));
+  g_assert_nonnull (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -352,6 +444,7 @@ main (int   argc,
 
   g_test_add_func ("/json/edges", test_edges);
   g_test_add_func ("/json/generated", test_generated);
+  g_test_add_func ("/json/scan", test_scan);
 
   return g_test_run ();
 }

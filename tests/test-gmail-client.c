@@ -490,29 +490,35 @@ test_batch_part (void)
   g_autoptr (GBytes) not_http = g_bytes_new_from_bytes (all, first + second, strlen ("garbage"));
   static const char with_nul[] = "HTTP/1.1 200 OK\r\n\r\n{\"id\":\"b2\"}\0trailing";
   g_autoptr (GBytes) nul = g_bytes_new_static (with_nul, sizeof with_nul - 1);
-  g_autoptr (JsonNode) json = NULL;
+  const char *body;
+  gsize       size;
 
-  g_assert_cmpuint (af_gmail_parse_batch_part (ok, &json), ==, 200);
-  g_assert_nonnull (json);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "id"), ==, "a1");
-  g_clear_pointer (&json, json_node_unref);
+  g_assert_cmpuint (af_gmail_parse_batch_part (ok, &body, &size), ==, 200);
+  {
+    g_autoptr (AfGmailMessage) message = af_gmail_message_from_text (body, size);
 
-  g_assert_cmpuint (af_gmail_parse_batch_part (missing, &json), ==, 404);
-  g_assert_nonnull (json);
-  g_assert_true (json_object_has_member (json_node_get_object (json), "error"));
-  g_clear_pointer (&json, json_node_unref);
+    g_assert_nonnull (message);
+    g_assert_cmpstr (message->id, ==, "a1");
+  }
+
+  g_assert_cmpuint (af_gmail_parse_batch_part (missing, &body, &size), ==, 404);
+  g_assert_cmpmem (body, size, "{\"error\":{\"code\":404}}", strlen ("{\"error\":{\"code\":404}}"));
 
   /* A body cut short is no JSON, but the status still counts. */
-  g_assert_cmpuint (af_gmail_parse_batch_part (truncated, &json), ==, 200);
-  g_assert_null (json);
+  g_assert_cmpuint (af_gmail_parse_batch_part (truncated, &body, &size), ==, 200);
+  g_assert_null (af_gmail_message_from_text (body, size));
 
-  g_assert_cmpuint (af_gmail_parse_batch_part (not_http, &json), ==, 0);
-  g_assert_null (json);
+  g_assert_cmpuint (af_gmail_parse_batch_part (not_http, &body, &size), ==, 0);
+  g_assert_null (body);
 
   /* Nothing after a NUL is read. */
-  g_assert_cmpuint (af_gmail_parse_batch_part (nul, &json), ==, 200);
-  g_assert_nonnull (json);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "id"), ==, "b2");
+  g_assert_cmpuint (af_gmail_parse_batch_part (nul, &body, &size), ==, 200);
+  {
+    g_autoptr (AfGmailMessage) message = af_gmail_message_from_text (body, size);
+
+    g_assert_nonnull (message);
+    g_assert_cmpstr (message->id, ==, "b2");
+  }
 }
 
 static void

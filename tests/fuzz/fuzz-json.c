@@ -30,6 +30,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (JsonNode) parsed = NULL;
   g_autoptr (JsonNode) quick = NULL;
+  g_autoptr (AfJsonScan) scan = NULL;
   gboolean read;
 
   af_fuzz_init ();
@@ -39,11 +40,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   parsed = af_json_parse ((const char *)data, size, NULL);
   quick = af_json_read_quick ((const char *)data, size);
 
+  scan = af_json_scan_new ((const char *)data, size);
   if (!read || json_parser_get_root (parser) == NULL)
     {
       g_assert (parsed == NULL);
       g_assert (quick == NULL);
+      /* The index takes only what JsonParser reads. */
+      g_assert (scan == NULL);
       return 0;
+    }
+  if (scan != NULL)
+    {
+      g_autoptr (JsonNode) tree = af_json_scan_to_node (scan, 0, NULL, NULL);
+
+      g_assert (scan->tokens[0].next == scan->n_tokens);
+      for (guint i = 0; i < scan->n_tokens; i++)
+        g_assert (scan->tokens[i].next > i && scan->tokens[i].next <= scan->n_tokens);
+      if (quick != NULL)
+        assert_same (tree, quick);
     }
   g_assert (parsed != NULL);
   assert_same (parsed, json_parser_get_root (parser));

@@ -123,4 +123,69 @@ af_json_array_get_string (JsonArray *array,
   return af_json_node_string (array != NULL && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL, NULL);
 }
 
+/* An index of JSON text, read from the text when asked (af-json-scan.c). */
+typedef enum
+{
+  AF_JSON_OBJECT = 1,
+  AF_JSON_ARRAY,
+  AF_JSON_STRING,
+  AF_JSON_NUMBER,
+  AF_JSON_TRUE,
+  AF_JSON_FALSE,
+  AF_JSON_NULL,
+} AfJsonKind;
+
+typedef struct
+{
+  guint8  kind;  /* AfJsonKind */
+  guint8  plain; /* a string without escapes: its text is [start, end) */
+  guint32 start; /* a string's first byte inside its quotes */
+  guint32 end;   /* a string's closing quote; past anything else */
+  guint32 next;  /* the token after this value and all inside it */
+  guint32 n;     /* an object's members, an array's elements */
+} AfJsonToken;
+
+typedef struct
+{
+  const char  *data;
+  AfJsonToken *tokens; /* an object's: name, value, name, value… */
+  guint        n_tokens;
+  char        *owned; /* the text, when the scan holds it */
+} AfJsonScan;
+
+typedef gboolean (*AfJsonScanKeep) (const AfJsonScan *scan,
+                                    int               object,
+                                    int               name,
+                                    gpointer          user_data);
+
+AfJsonScan *af_json_scan_new (const char *data,
+                              gsize       size);
+AfJsonScan *af_json_scan_parse (const char *data,
+                                gsize       size,
+                                GError    **error);
+void        af_json_scan_free (AfJsonScan *scan);
+int         af_json_scan_member (const AfJsonScan *scan,
+                                 int               object,
+                                 const char       *name);
+int         af_json_scan_element (const AfJsonScan *scan,
+                                  int               array,
+                                  guint             index);
+char       *af_json_scan_dup_string (const AfJsonScan *scan,
+                                     int               i);
+JsonNode   *af_json_scan_to_node (const AfJsonScan *scan,
+                                  int               i,
+                                  AfJsonScanKeep    keep,
+                                  gpointer          user_data);
+
+/* The elements of the array at @i; 0 for anything else. An array's
+ * first element is at @i + 1, each next one at the token's next. */
+static inline guint
+af_json_scan_length (const AfJsonScan *scan,
+                     int               i)
+{
+  return i >= 0 && scan->tokens[i].kind == AF_JSON_ARRAY ? scan->tokens[i].n : 0;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfJsonScan, af_json_scan_free)
+
 G_END_DECLS

@@ -114,19 +114,21 @@ find_bytes (const char *data,
   return NULL;
 }
 
-/* One part of a batch answer: "HTTP/1.1 200 OK\r\nheaders\r\n\r\nbody".
- * Read in place: a batch of full messages is megabytes, each part parsed
- * once, never copied. */
+/* One part of a batch answer: "HTTP/1.1 200 OK\r\nheaders\r\n\r\nbody":
+ * its status, and where its body is (up to a NUL). Read in place: a batch
+ * of full messages is megabytes, each part parsed once, never copied. */
 guint
-af_gmail_parse_batch_part (GBytes    *bytes,
-                           JsonNode **json)
+af_gmail_parse_batch_part (GBytes      *bytes,
+                           const char **body_data,
+                           gsize       *body_size)
 {
   gsize       size = 0;
   const char *data = g_bytes_get_data (bytes, &size);
   const char *nul, *sp, *body;
   guint       status = 0;
 
-  *json = NULL;
+  *body_data = NULL;
+  *body_size = 0;
   if (data == NULL)
     return 0;
   /* Nothing after a NUL counts. */
@@ -146,7 +148,10 @@ af_gmail_parse_batch_part (GBytes    *bytes,
     body += 2;
 
   if (body != NULL)
-    *json = af_json_parse (body, size - (body - data), NULL);
+    {
+      *body_data = body;
+      *body_size = size - (body - data);
+    }
 
   return status;
 }
@@ -377,13 +382,13 @@ read_answer_thread (GTask        *task,
   for (guint i = 0; parts != NULL && i < parts->len; i++)
     {
       AfGmailBatchPart *part = parts->pdata[i];
-      g_autoptr (JsonNode) json = NULL;
-      guint status = af_gmail_parse_batch_part (part->body, &json);
+      const char       *body;
+      gsize             body_size;
+      guint             status = af_gmail_parse_batch_part (part->body, &body, &body_size);
+      AfGmailMessage   *message = NULL;
 
-      if (status == 200 && json != NULL && JSON_NODE_HOLDS_OBJECT (json))
+      if (status == 200 && body != NULL && (message = af_gmail_message_from_text (body, body_size)) != NULL)
         {
-          AfGmailMessage *message = af_gmail_message_from_json (json_node_get_object (json));
-
           if (message->id != NULL)
             g_ptr_array_add (answer->messages, message);
           else

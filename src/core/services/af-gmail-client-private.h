@@ -56,16 +56,18 @@ gpointer af_gmail_parse_list (JsonNode *root,
 char    *af_gmail_json_top_string (const char *data,
                                    gsize       size,
                                    const char *name);
-gboolean af_gmail_parse_history (JsonNode  *root,
-                                 GPtrArray *ids,
-                                 char     **history_id,
-                                 char     **next_page_token,
-                                 GError   **error);
+gboolean af_gmail_parse_history (const char *data,
+                                 gsize       size,
+                                 GPtrArray  *ids,
+                                 char      **history_id,
+                                 char      **next_page_token,
+                                 GError    **error);
 
 /* One part of a /batch answer: its HTTP status (0 if not a response) and
- * its JSON body, if any (transfer full). */
-guint af_gmail_parse_batch_part (GBytes    *bytes,
-                                 JsonNode **json);
+ * where its body is in @bytes (up to a NUL), if it has one. */
+guint af_gmail_parse_batch_part (GBytes      *bytes,
+                                 const char **body,
+                                 gsize       *body_size);
 
 /* One part of a /batch answer: its Content-ID and what follows its
  * headers (an HTTP response). */

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "af-gmail-client-private.h"
 #include "af-gmail-message.h"
@@ -61,54 +62,134 @@ af_gmail_sync_result_free (AfGmailSyncResult *result)
   g_free (result);
 }
 
+/* The headers a message is read for, in AfGmailMessage's order. */
+static const char *const wanted_headers[] = { "From", "To", "Subject", "Date", "Message-ID", "References" };
+
+/* What af_gmail_payload_to_text() reads of a part: all but the headers
+ * other than Content-* (a message's top part carries dozens). */
+static gboolean
+keep_for_text (const AfJsonScan *scan,
+               int               container,
+               int               i,
+               gpointer          user_data)
+{
+  g_autofree char *name = NULL;
+  int              name_token;
+
+  if (scan->tokens[container].kind != AF_JSON_ARRAY || scan->tokens[i].kind != AF_JSON_OBJECT ||
+      (name_token = af_json_scan_member (scan, i, "name")) < 0 || af_json_scan_member (scan, i, "value") < 0)
+    return TRUE;
+  name = af_json_scan_dup_string (scan, name_token);
+  return name != NULL && g_ascii_strncasecmp (name, "Content-", strlen ("Content-")) == 0;
+}
+
+/* The message @scan holds (an object): read from the text's index, with
+ * json-glib's tree built only for the parts its text is read from. */
+static AfGmailMessage *
+message_from_scan (const AfJsonScan *scan)
+{
+  AfGmailMessage  *message = g_new0 (AfGmailMessage, 1);
+  char           **headers[] = { &message->from, &message->to, &message->subject,
+                                 &message->date, &message->message_id, &message->references };
+  g_autofree char *internal = af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "internalDate"));
+  int              labels = af_json_scan_member (scan, 0, "labelIds");
+  int              payload = af_json_scan_member (scan, 0, "payload");
+  GStrvBuilder    *builder = g_strv_builder_new ();
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (headers) == G_N_ELEMENTS (wanted_headers));
+
+  message->id = af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "id"));
+  message->thread_id = af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "threadId"));
+  message->history_id = af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "historyId"));
+  message->snippet = af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "snippet"));
+  message->internal_date = g_ascii_strtoll (internal != NULL ? internal : "0", NULL, 10);
+
+  /* A NULL in the middle would end the vector and leak the rest. */
+  for (guint i = 0, l = labels + 1; i < af_json_scan_length (scan, labels); i++, l = scan->tokens[l].next)
+    {
+      g_autofree char *label = af_json_scan_dup_string (scan, l);
+
+      if (label != NULL)
+        g_strv_builder_add (builder, label);
+    }
+  message->label_ids = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+
+  if (payload >= 0 && scan->tokens[payload].kind == AF_JSON_OBJECT)
+    {
+      int   list = af_json_scan_member (scan, payload, "headers");
+      guint found = 0, all = (1u << G_N_ELEMENTS (headers)) - 1;
+
+      /* Each the first of its name, whatever the case (as
+       * af_gmail_header_value()), in one pass over the headers. */
+      for (guint i = 0, h = list + 1; i < af_json_scan_length (scan, list) && found != all;
+           i++, h = scan->tokens[h].next)
+        {
+          g_autofree char *name = af_json_scan_dup_string (scan, af_json_scan_member (scan, h, "name"));
+
+          for (guint k = 0; name != NULL && k < G_N_ELEMENTS (wanted_headers); k++)
+            if (!(found & (1u << k)) && g_ascii_strcasecmp (name, wanted_headers[k]) == 0)
+              {
+                *headers[k] = af_json_scan_dup_string (scan, af_json_scan_member (scan, h, "value"));
+                found |= 1u << k;
+                break;
+              }
+        }
+      if (af_json_scan_member (scan, payload, "body") >= 0 || af_json_scan_member (scan, payload, "parts") >= 0)
+        {
+          g_autoptr (JsonNode) part = af_json_scan_to_node (scan, payload, keep_for_text, NULL);
+
+          message->body_text = af_gmail_payload_to_text (json_node_get_object (part));
+        }
+    }
+
+  return message;
+}
+
+/**
+ * af_gmail_message_from_text:
+ * @data: (array length=size): a Gmail "Message" resource's text
+ *
+ * Returns: (transfer full) (nullable): the message, with body_text when the
+ *   resource has a full payload; %NULL when @data is no JSON object
+ */
+AfGmailMessage *
+af_gmail_message_from_text (const char *data,
+                            gsize       size)
+{
+  g_autoptr (AfJsonScan) scan = af_json_scan_parse (data, size, NULL);
+
+  if (scan == NULL || scan->tokens[0].kind != AF_JSON_OBJECT)
+    return NULL;
+  return message_from_scan (scan);
+}
+
 /**
  * af_gmail_message_from_json:
  * @object: a Gmail "Message" resource
  *
- * Returns: (transfer full): the message; body_text is set when the
- *   resource has a full payload
+ * af_gmail_message_from_text() of @object's text. A string json-glib
+ * read from a lone surrogate is not UTF-8: such a resource is a message
+ * without anything.
+ *
+ * Returns: (transfer full): the message
  */
 AfGmailMessage *
 af_gmail_message_from_json (JsonObject *object)
 {
-  AfGmailMessage *message;
-  JsonObject     *payload = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  AfGmailMessage  *message;
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  message = g_new0 (AfGmailMessage, 1);
-  message->id = g_strdup (af_json_get_string (object, "id", NULL));
-  message->thread_id = g_strdup (af_json_get_string (object, "threadId", NULL));
-  message->history_id = g_strdup (af_json_get_string (object, "historyId", NULL));
-  message->snippet = g_strdup (af_json_get_string (object, "snippet", NULL));
-  message->internal_date = g_ascii_strtoll (af_json_get_string (object, "internalDate", "0"), NULL, 10);
-
-  {
-    JsonArray    *labels = af_json_get_array (object, "labelIds");
-    GStrvBuilder *builder = g_strv_builder_new ();
-
-    /* A NULL in the middle would end the vector and leak the rest. */
-    for (guint i = 0; labels != NULL && i < json_array_get_length (labels); i++)
-      if (af_json_array_get_string (labels, i) != NULL)
-        g_strv_builder_add (builder, af_json_array_get_string (labels, i));
-    message->label_ids = g_strv_builder_end (builder);
-    g_strv_builder_unref (builder);
-  }
-
-  payload = af_json_get_object (object, "payload");
-
-  if (payload != NULL)
+  node = json_node_init_object (json_node_alloc (), object);
+  text = json_to_string (node, FALSE);
+  if ((message = af_gmail_message_from_text (text, strlen (text))) == NULL)
     {
-      message->from = g_strdup (af_gmail_header_value (payload, "From"));
-      message->to = g_strdup (af_gmail_header_value (payload, "To"));
-      message->subject = g_strdup (af_gmail_header_value (payload, "Subject"));
-      message->date = g_strdup (af_gmail_header_value (payload, "Date"));
-      message->message_id = g_strdup (af_gmail_header_value (payload, "Message-ID"));
-      message->references = g_strdup (af_gmail_header_value (payload, "References"));
-      if (json_object_has_member (payload, "body") || json_object_has_member (payload, "parts"))
-        message->body_text = af_gmail_payload_to_text (payload);
+      message = g_new0 (AfGmailMessage, 1);
+      message->label_ids = g_new0 (char *, 1);
     }
-
   return message;
 }
 

@@ -62,5 +62,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfGmailLabel, af_gmail_label_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AfGmailSyncResult, af_gmail_sync_result_free)
 
 AfGmailMessage *af_gmail_message_from_json (JsonObject *object);
+AfGmailMessage *af_gmail_message_from_text (const char *data,
+                                            gsize       size);
 
 G_END_DECLS

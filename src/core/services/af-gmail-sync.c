@@ -210,62 +210,69 @@ sync_full (GTask *task)
  *
  * Returns: %FALSE with @error if it is not an answer at all
  */
+/* Whether the string token @i is one of @strings. */
 static gboolean
-parse_history (JsonNode          *root,
+scan_string_in (const AfJsonScan  *scan,
+                int                i,
+                const char *const *strings)
+{
+  g_autofree char *text = af_json_scan_dup_string (scan, i);
+
+  return text != NULL && g_strv_contains (strings, text);
+}
+
+static gboolean
+parse_history (const AfJsonScan  *scan,
                const char *const *skip_labels,
                GPtrArray         *ids,
                char             **history_id,
                char             **next_page_token,
                GError           **error)
 {
-  JsonObject *object;
-  JsonArray  *history;
+  int history;
 
   *history_id = NULL;
   *next_page_token = NULL;
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (scan == NULL || scan->tokens[0].kind != AF_JSON_OBJECT)
     {
       g_propagate_error (error, af_gmail_bad_response (_ ("List mailbox changes")));
       return FALSE;
     }
 
-  object = json_node_get_object (root);
-  history = af_json_get_array (object, "history");
-  for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
+  /* Read from the text's index, not a tree: a page is 500 records of
+   * five objects each, of which two strings are wanted. */
+  history = af_json_scan_member (scan, 0, "history");
+  for (guint i = 0, record = history + 1; i < af_json_scan_length (scan, history); i++, record = scan->tokens[record].next)
     {
-      JsonArray *added = af_json_get_array (af_json_array_get_object (history, i), "messagesAdded");
+      int added = af_json_scan_member (scan, record, "messagesAdded");
 
-      for (guint j = 0; added != NULL && j < json_array_get_length (added); j++)
+      for (guint j = 0, a = added + 1; j < af_json_scan_length (scan, added); j++, a = scan->tokens[a].next)
         {
-          JsonObject *message = af_json_get_object (af_json_array_get_object (added, j), "message");
-          const char *id = af_json_get_string (message, "id", NULL);
-          JsonArray  *labels = af_json_get_array (message, "labelIds");
-          gboolean    skip = FALSE;
+          int              message = af_json_scan_member (scan, a, "message");
+          g_autofree char *id = af_json_scan_dup_string (scan, af_json_scan_member (scan, message, "id"));
+          int              labels = af_json_scan_member (scan, message, "labelIds");
+          gboolean         skip = FALSE;
 
           /* A messageAdded record carries the message's labelIds: a draft
            * the account saved (DRAFT) or mail it sent (SENT) is told
            * apart here without reading it.
            * https://developers.google.com/gmail/api/reference/rest/v1/users.history#History */
-          for (guint k = 0; skip_labels != NULL && labels != NULL && k < json_array_get_length (labels); k++)
-            {
-              const char *label = af_json_array_get_string (labels, k);
-
-              skip = label != NULL && g_strv_contains (skip_labels, label);
-              if (skip)
-                break;
-            }
+          if (skip_labels != NULL)
+            for (guint k = 0, l = labels + 1; !skip && k < af_json_scan_length (scan, labels); k++, l = scan->tokens[l].next)
+              skip = scan_string_in (scan, l, skip_labels);
           if (id != NULL && !skip)
-            g_ptr_array_add (ids, g_strdup (id));
+            g_ptr_array_add (ids, g_steal_pointer (&id));
         }
     }
 
-  *history_id = g_strdup (af_json_get_string (object, "historyId", NULL));
-  *next_page_token = g_strdup (af_json_get_string (object, "nextPageToken", NULL));
+  *history_id = af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "historyId"));
+  *next_page_token = af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "nextPageToken"));
   return TRUE;
 }
 
 /**
  * af_gmail_parse_history:
+ * @data: (array length=size): the answer's text
  * @ids: (element-type utf8): receives the ids of the messages added
  * @history_id: (out) (transfer full) (nullable): the mailbox's historyId
  * @next_page_token: (out) (transfer full) (nullable): %NULL on the last page
@@ -275,13 +282,16 @@ parse_history (JsonNode          *root,
  * Returns: %FALSE with @error if it is not an answer at all
  */
 gboolean
-af_gmail_parse_history (JsonNode  *root,
-                        GPtrArray *ids,
-                        char     **history_id,
-                        char     **next_page_token,
-                        GError   **error)
+af_gmail_parse_history (const char *data,
+                        gsize       size,
+                        GPtrArray  *ids,
+                        char      **history_id,
+                        char      **next_page_token,
+                        GError    **error)
 {
-  return parse_history (root, NULL, ids, history_id, next_page_token, error);
+  g_autoptr (AfJsonScan) scan = af_json_scan_parse (data, size, NULL);
+
+  return parse_history (scan, NULL, ids, history_id, next_page_token, error);
 }
 
 /* After a JSON value's first character at @p: past its end, or NULL if
@@ -436,17 +446,17 @@ struct _HistoryAnswer
 static void
 history_page_parse (HistoryPage *page)
 {
-  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (AfJsonScan) scan = NULL;
   const char *data;
   gsize       size = 0;
 
   data = g_bytes_get_data (page->response->body, &size);
   page->ids = g_ptr_array_new_with_free_func (g_free);
-  if (data == NULL || (root = af_json_parse (data, size, NULL)) == NULL)
+  if (data == NULL || (scan = af_json_scan_parse (data, size, NULL)) == NULL)
     page->error = g_error_new (AF_ERROR, AF_ERROR_BAD_RESPONSE, _ ("The answer to “%s” from %s could not be read. Try again later."),
                                _ ("List mailbox changes"), _ ("Gmail"));
   else
-    parse_history (root, (const char *const *)page->skip_labels, page->ids, &page->history_id, &page->next, &page->error);
+    parse_history (scan, (const char *const *)page->skip_labels, page->ids, &page->history_id, &page->next, &page->error);
   /* What was asked for must be the page the answer names. */
   if (page->error == NULL && page->asked != NULL && g_strcmp0 (page->asked, page->next) != 0)
     page->error = af_gmail_bad_response (_ ("List mailbox changes"));
