@@ -394,7 +394,7 @@ test_scan (void)
   g_autofree char *s = NULL;
   g_autofree char *twice = NULL;
   g_autofree char *x = NULL;
-  int list;
+  int              list;
 
   g_assert_nonnull (scan);
   s = af_json_scan_dup_string (scan, af_json_scan_member (scan, 0, "s"));

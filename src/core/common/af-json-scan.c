@@ -88,8 +88,8 @@ token_at (Scanner *s,
 static gboolean
 scan_string (Scanner *s)
 {
-  guint index = push (s, AF_JSON_STRING, s->p);
-  guint plain = TRUE;
+  guint    index = push (s, AF_JSON_STRING, s->p);
+  gboolean plain = TRUE;
 
   for (;;)
     {

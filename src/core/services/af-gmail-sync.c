@@ -200,16 +200,6 @@ sync_full (GTask *task)
   af_gmail_client_get_history_id_async (self, g_task_get_cancellable (task), on_sync_profile_cb, task);
 }
 
-/**
- * af_gmail_parse_history:
- * @ids: (element-type utf8): receives the ids of the messages added
- * @history_id: (out) (transfer full) (nullable): the mailbox's historyId
- * @next_page_token: (out) (transfer full) (nullable): %NULL on the last page
- *
- * Reads a users.history.list page.
- *
- * Returns: %FALSE with @error if it is not an answer at all
- */
 /* Whether the string token @i is one of @strings. */
 static gboolean
 scan_string_in (const AfJsonScan  *scan,
@@ -221,6 +211,8 @@ scan_string_in (const AfJsonScan  *scan,
   return text != NULL && g_strv_contains (strings, text);
 }
 
+/* A users.history.list page (af_gmail_parse_history()), the ids of the
+ * messages added but those with one of @skip_labels. */
 static gboolean
 parse_history (const AfJsonScan  *scan,
                const char *const *skip_labels,
