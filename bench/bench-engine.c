@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 
 #include "af-engine.h"
+#include "af-memory.h"
 #include "af-sandbox.h"
 #include "af-services-executor.h"
 #include "af-static-token-source.h"
@@ -687,6 +688,10 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* The allocator as the app sets it up: the engine's speed and memory
+   * are the app's. */
+  af_memory_setup ();
+
   if (argc == 4 && g_str_equal (argv[1], "activity"))
     return bench_activity (argv[2], atoi (argv[3]));
   if (argc == 4 && g_str_equal (argv[1], "mail"))

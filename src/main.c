@@ -9,13 +9,11 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "af-application.h"
 #include "af-cli.h"
 #include "af-engine-cli.h"
+#include "af-memory.h"
 
 /* "--help", "--help-all", "--help-engine" or NULL. */
 static const char *
@@ -64,14 +62,8 @@ main (int   argc,
   g_autoptr (AfApplication) app = NULL;
   const char *help;
 
-  /* One malloc arena for the whole process, set before any thread starts.
-   * Everything runs on the main loop; GLib's few worker threads (file and
-   * icon loading, name resolution, parsing Gmail's batch answers) allocate
-   * briefly, yet each would get an arena of its own whose pages stay dirty
-   * while the app idles all day: half a megabyte with a long log. */
-#ifdef __GLIBC__
-  mallopt (M_ARENA_MAX, 1);
-#endif
+  /* Before any thread starts. */
+  af_memory_setup ();
 
   af_application_startup_mark ("main");
   setlocale (LC_ALL, "");

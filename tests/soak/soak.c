@@ -28,6 +28,7 @@
 #include "af-engine.h"
 #include "../af-test-wait.h"
 #include "af-error.h"
+#include "af-memory.h"
 #include "af-sandbox-oauth.h"
 #include "af-sandbox.h"
 #include "af-services-executor.h"
@@ -950,13 +951,8 @@ main (int   argc,
     { NULL },
   };
 
-  /* The engine's memory as the app has it: src/main.c gives the process
-   * one malloc arena. Without it, the threads that parse Gmail's batch
-   * answers get arenas of their own, and their pages raise private memory
-   * while the heap in use stays flat. */
-#ifdef __GLIBC__
-  mallopt (M_ARENA_MAX, 1);
-#endif
+  /* The engine's memory as the app has it (af_memory_setup()). */
+  af_memory_setup ();
 
   g_setenv ("AGENTFLOW_NO_SYSTEM_BUS", "1", TRUE);
   g_option_context_add_main_entries (context, entries, NULL);
