@@ -41,26 +41,6 @@ skip_space (Reader *r)
     r->p++;
 }
 
-/* Four hex digits at @p: their value, or -1. */
-static int
-read_hex4 (const char *p,
-           const char *end)
-{
-  int value = 0;
-
-  if (end - p < 4)
-    return -1;
-  for (int i = 0; i < 4; i++)
-    {
-      int digit = g_ascii_xdigit_value (p[i]);
-
-      if (digit < 0)
-        return -1;
-      value = value * 16 + digit;
-    }
-  return value;
-}
-
 /* After a '"': the string, up to its closing '"', into r->text; %FALSE
  * when it is not one this reader is sure of. */
 static gboolean
@@ -121,7 +101,7 @@ read_string (Reader *r)
           break;
         case 'u':
           {
-            int      unit = read_hex4 (r->p + 2, r->end);
+            int      unit = af_json_hex4 (r->p + 2, r->end);
             gunichar c;
 
             if (unit < 0)
@@ -136,7 +116,7 @@ read_string (Reader *r)
                 /* Only as a pair: a lone one JsonParser reads its way. */
                 if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u')
                   return FALSE;
-                low = read_hex4 (r->p + 2, r->end);
+                low = af_json_hex4 (r->p + 2, r->end);
                 if (low < 0xdc00 || low > 0xdfff)
                   return FALSE;
                 r->p += 6;

@@ -123,6 +123,26 @@ af_json_array_get_string (JsonArray *array,
   return af_json_node_string (array != NULL && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL, NULL);
 }
 
+/* Four hex digits at @p (a \u escape's): their value, or -1. */
+static inline int
+af_json_hex4 (const char *p,
+              const char *end)
+{
+  int value = 0;
+
+  if (end - p < 4)
+    return -1;
+  for (int i = 0; i < 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  return value;
+}
+
 /* An index of JSON text, read from the text when asked (af-json-scan.c). */
 typedef enum
 {
@@ -153,9 +173,10 @@ typedef struct
   char        *owned; /* the text, when the scan holds it */
 } AfJsonScan;
 
+/* @container's member (@i: its name) or element (@i: the element) */
 typedef gboolean (*AfJsonScanKeep) (const AfJsonScan *scan,
-                                    int               object,
-                                    int               name,
+                                    int               container,
+                                    int               i,
                                     gpointer          user_data);
 
 AfJsonScan *af_json_scan_new (const char *data,

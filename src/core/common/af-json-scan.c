@@ -56,26 +56,6 @@ push (Scanner    *s,
   return s->tokens->len - 1;
 }
 
-/* Four hex digits at @p: their value, or -1. */
-static int
-read_hex4 (const char *p,
-           const char *end)
-{
-  int value = 0;
-
-  if (end - p < 4)
-    return -1;
-  for (int i = 0; i < 4; i++)
-    {
-      int digit = g_ascii_xdigit_value (p[i]);
-
-      if (digit < 0)
-        return -1;
-      value = value * 16 + digit;
-    }
-  return value;
-}
-
 static inline AfJsonToken *
 token_at (Scanner *s,
           guint    i)
@@ -109,7 +89,7 @@ scan_string (Scanner *s)
         return FALSE;
       if (s->p[1] == 'u')
         {
-          int unit = read_hex4 (s->p + 2, s->end);
+          int unit = af_json_hex4 (s->p + 2, s->end);
 
           /* A surrogate only as a pair, as JsonParser reads it. */
           if (unit < 0 || (unit >= 0xdc00 && unit <= 0xdfff))
@@ -117,7 +97,7 @@ scan_string (Scanner *s)
           s->p += 6;
           if (unit >= 0xd800 && unit <= 0xdbff)
             {
-              int low = s->end - s->p >= 6 && s->p[0] == '\\' && s->p[1] == 'u' ? read_hex4 (s->p + 2, s->end) : -1;
+              int low = s->end - s->p >= 6 && s->p[0] == '\\' && s->p[1] == 'u' ? af_json_hex4 (s->p + 2, s->end) : -1;
 
               if (low < 0xdc00 || low > 0xdfff)
                 return FALSE;
@@ -471,10 +451,10 @@ af_json_scan_dup_string (const AfJsonScan *scan,
           break;
         case 'u':
           /* The scan took surrogates only as pairs. */
-          c = read_hex4 (p + 2, end);
+          c = af_json_hex4 (p + 2, end);
           if (c >= 0xd800 && c <= 0xdbff)
             {
-              c = 0x10000 + ((c - 0xd800) << 10) + (read_hex4 (p + 8, end) - 0xdc00);
+              c = 0x10000 + ((c - 0xd800) << 10) + (af_json_hex4 (p + 8, end) - 0xdc00);
               p += 6;
             }
           if (c == 0)
