@@ -521,6 +521,30 @@ test_batch_part (void)
   }
 }
 
+/* MIME parts nested a thousand deep (two JSON levels each): read, as
+ * JsonParser reads them, and the text found at the bottom. */
+static void
+test_message_nested_deep (void)
+{
+  g_autoptr (GString) text = g_string_new ("{\"id\":\"deep\",\"labelIds\":[\"INBOX\"],\"payload\":");
+  g_autoptr (AfGmailMessage) message = NULL;
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append (text, "{\"mimeType\":\"multipart/mixed\",\"parts\":[");
+  /* "hello, deep" in base64url. */
+  g_string_append (text, "{\"mimeType\":\"text/plain\",\"body\":{\"size\":11,\"data\":\"aGVsbG8sIGRlZXA\"}}");
+  for (guint i = 0; i < 1000; i++)
+    g_string_append (text, "]}");
+  g_string_append_c (text, '}');
+
+  message = af_gmail_message_from_text (text->str, text->len);
+  g_assert_nonnull (message);
+  g_assert_cmpstr (message->id, ==, "deep");
+  g_assert_cmpstr (message->label_ids[0], ==, "INBOX");
+  g_assert_nonnull (message->body_text);
+  g_assert_nonnull (strstr (message->body_text, "hello, deep"));
+}
+
 static void
 test_html_to_text (void)
 {
@@ -967,6 +991,7 @@ main (int   argc,
   g_test_add ("/gmail/backlog-10000", Fixture, GINT_TO_POINTER (1), fixture_set_up, test_backlog_10000, fixture_tear_down);
   g_test_add_func ("/gmail/html-to-text", test_html_to_text);
   g_test_add_func ("/gmail/batch-part", test_batch_part);
+  g_test_add_func ("/gmail/message-nested-deep", test_message_nested_deep);
   g_test_add_func ("/gmail/json-top-string", test_json_top_string);
   g_test_add_func ("/gmail/mime", test_mime);
 #undef ADD

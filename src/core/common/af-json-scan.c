@@ -22,8 +22,10 @@
 
 #include "af-json-private.h"
 
-/* As af_json_read_quick(): deeper than any answer of the services. */
-#define MAX_DEPTH 64
+/* JsonParser reads any depth, and a mail's MIME parts may nest deep (two
+ * levels each): an index that refused a message JsonParser reads would
+ * leave it unread for good. Deeper than this, neither is read. */
+#define MAX_DEPTH 2048
 
 typedef struct
 {
@@ -63,8 +65,8 @@ token_at (Scanner *s,
   return &g_array_index (s->tokens, AfJsonToken, i);
 }
 
-/* After a '"': up to and past its closing '"'. Escapes are checked for
- * their form only; what they stand for is read when asked for. */
+/* After a '"': up to and past its closing '"'. Escapes are checked (their
+ * form, surrogates in pairs); what they stand for is read when asked for. */
 static gboolean
 scan_string (Scanner *s)
 {
