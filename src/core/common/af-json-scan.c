@@ -10,8 +10,8 @@
  * message a few dozen of which it reads a dozen strings. The scan checks
  * the whole text as JSON all the same (its structure, its strings' UTF-8
  * and escapes, its numbers' form), so an answer the index takes is one
- * JsonParser would read; what it does not take, the caller reads the
- * usual way (af_json_parse()).
+ * JsonParser would read; what it does not take, af_json_scan_parse()
+ * has JsonParser read, and indexes json-glib's writing of that.
  */
 
 #define G_LOG_DOMAIN "af-json"
@@ -291,8 +291,8 @@ af_json_scan_new (const char *data,
  * af_json_scan_parse:
  * @data: (array length=size): JSON text, which must outlive the scan
  *
- * af_json_scan_new(), or where the scan does not take @data (a number or
- * a string JsonParser reads its own way, text that is not quite JSON), of
+ * af_json_scan_new(), or where the scan does not take @data (what JsonParser
+ * reads beyond RFC 8259: comments, single quotes, a byte-order mark), of
  * @data as JsonParser reads it, written again by json-glib: one reader of
  * an answer, whichever way it came.
  *
