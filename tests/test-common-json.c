@@ -55,7 +55,7 @@ check_scan (const char *text,
 
   if (scan != NULL)
     {
-      g_autoptr (JsonNode) tree = af_json_scan_to_node (scan, 0, NULL, NULL);
+      g_autoptr (JsonNode) tree = af_json_scan_to_node (scan, 0);
 
       g_assert_nonnull (reference);
       g_assert_cmpuint (scan->tokens[0].next, ==, scan->n_tokens);

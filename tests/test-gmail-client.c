@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "af-base64url.h"
 #include "af-error.h"
 #include "af-test-services.h"
 #include "af-test-wait.h"
@@ -545,6 +546,50 @@ test_message_nested_deep (void)
   g_assert_nonnull (strstr (message->body_text, "hello, deep"));
 }
 
+/* What the parts' reader passes over and how it picks (Gmail's
+ * MessagePart: https://developers.google.com/gmail/api/reference/rest/v1/users.messages#MessagePart):
+ * anything in "parts" that is no object, a text/plain attachment, a
+ * header whose value is no string; mimeType and header names in any
+ * case; the first header of a name is the one read; a charset named in
+ * quotes; an empty text/plain alternative. */
+static void
+test_message_parts_edges (void)
+{
+  static const guint8 latin1[] = { 'G', 'r', 0xf6, 0xdf, 'e' };
+  g_autofree char    *attached = af_base64url_encode ((const guint8 *)"attached", 8, TRUE);
+  g_autofree char    *grosse = af_base64url_encode (latin1, sizeof latin1, TRUE);
+  g_autofree char    *html = af_base64url_encode ((const guint8 *)"<p>only &amp; html</p>", 22, TRUE);
+  g_autofree char    *text = NULL;
+  g_autoptr (AfGmailMessage) message = NULL;
+  g_autoptr (AfGmailMessage) html_only = NULL;
+
+  text = g_strdup_printf ("{\"id\":\"e1\",\"payload\":{\"mimeType\":\"multipart/mixed\","
+                          "\"headers\":[{\"name\":\"subject\",\"value\":7},{\"name\":\"SUBJECT\",\"value\":\"later\"},"
+                          "{\"name\":\"FROM\",\"value\":\"A <a@example.com>\"},\"junk\",{\"value\":\"no name\"}],"
+                          "\"parts\":[\"junk\",5,null,"
+                          "{\"mimeType\":\"text/plain\",\"headers\":[{\"name\":\"content-disposition\","
+                          "\"value\":\"attachment; filename=a.txt\"}],\"body\":{\"data\":\"%s\"}},"
+                          "{\"mimeType\":\"TEXT/PLAIN\",\"headers\":[{\"name\":\"Content-Type\","
+                          "\"value\":\"text/plain; charset=\\\"ISO-8859-1\\\"\"},{\"name\":\"Content-Type\",\"value\":\"x\"}],"
+                          "\"body\":{\"data\":\"%s\"}}]}}",
+                          attached, grosse);
+  message = af_gmail_message_from_text (text, strlen (text));
+  g_assert_nonnull (message);
+  g_assert_cmpstr (message->body_text, ==, "Größe");
+  g_assert_cmpstr (message->from, ==, "A <a@example.com>");
+  g_assert_null (message->subject);
+
+  g_free (text);
+  text = g_strdup_printf ("{\"id\":\"e2\",\"payload\":{\"mimeType\":\"multipart/alternative\",\"parts\":["
+                          "{\"mimeType\":\"text/plain\",\"body\":{\"size\":0}},"
+                          "{\"mimeType\":\"text/html\",\"body\":{\"data\":\"%s\"}}]}}",
+                          html);
+  html_only = af_gmail_message_from_text (text, strlen (text));
+  g_assert_nonnull (html_only);
+  /* A text/plain part without data gives way to the HTML one. */
+  g_assert_cmpstr (html_only->body_text, ==, "only & html");
+}
+
 static void
 test_html_to_text (void)
 {
@@ -992,6 +1037,7 @@ main (int   argc,
   g_test_add_func ("/gmail/html-to-text", test_html_to_text);
   g_test_add_func ("/gmail/batch-part", test_batch_part);
   g_test_add_func ("/gmail/message-nested-deep", test_message_nested_deep);
+  g_test_add_func ("/gmail/message-parts-edges", test_message_parts_edges);
   g_test_add_func ("/gmail/json-top-string", test_json_top_string);
   g_test_add_func ("/gmail/mime", test_mime);
 #undef ADD

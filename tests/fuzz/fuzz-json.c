@@ -51,7 +51,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
   if (scan != NULL)
     {
-      g_autoptr (JsonNode) tree = af_json_scan_to_node (scan, 0, NULL, NULL);
+      g_autoptr (JsonNode) tree = af_json_scan_to_node (scan, 0);
 
       g_assert (scan->tokens[0].next == scan->n_tokens);
       for (guint i = 0; i < scan->n_tokens; i++)

@@ -173,12 +173,6 @@ typedef struct
   char        *owned; /* the text, when the scan holds it */
 } AfJsonScan;
 
-/* @container's member (@i: its name) or element (@i: the element) */
-typedef gboolean (*AfJsonScanKeep) (const AfJsonScan *scan,
-                                    int               container,
-                                    int               i,
-                                    gpointer          user_data);
-
 AfJsonScan *af_json_scan_new (const char *data,
                               gsize       size);
 AfJsonScan *af_json_scan_parse (const char *data,
@@ -194,9 +188,7 @@ int         af_json_scan_element (const AfJsonScan *scan,
 char       *af_json_scan_dup_string (const AfJsonScan *scan,
                                      int               i);
 JsonNode   *af_json_scan_to_node (const AfJsonScan *scan,
-                                  int               i,
-                                  AfJsonScanKeep    keep,
-                                  gpointer          user_data);
+                                  int               i);
 
 /* The elements of the array at @i; 0 for anything else. An array's
  * first element is at @i + 1, each next one at the token's next. */

@@ -479,21 +479,17 @@ af_json_scan_dup_string (const AfJsonScan *scan,
 /**
  * af_json_scan_to_node:
  * @i: a value's index
- * @keep: (nullable): called for each member of each object inside (with
- *   the object's index and the member's name's) and each element of each
- *   array (the array's and the element's): %FALSE leaves it out
  *
- * A string af_json_scan_dup_string() does not read is a null, and a member
- * whose name it does not read is left out.
+ * What the index read, as json-glib's tree: how the tests hold it against
+ * JsonParser's. A string af_json_scan_dup_string() does not read is a
+ * null, and a member whose name it does not read is left out.
  *
- * Returns: (transfer full) (nullable): the value as json-glib's tree,
- *   without what @keep left out; %NULL for no value (@i is -1)
+ * Returns: (transfer full) (nullable): the value as json-glib's tree;
+ *   %NULL for no value (@i is -1)
  */
 JsonNode *
 af_json_scan_to_node (const AfJsonScan *scan,
-                      int               i,
-                      AfJsonScanKeep    keep,
-                      gpointer          user_data)
+                      int               i)
 {
   const AfJsonToken *t;
 
@@ -511,9 +507,9 @@ af_json_scan_to_node (const AfJsonScan *scan,
           {
             g_autofree char *name = NULL;
 
-            if ((keep != NULL && !keep (scan, i, key, user_data)) || (name = af_json_scan_dup_string (scan, key)) == NULL)
+            if ((name = af_json_scan_dup_string (scan, key)) == NULL)
               continue;
-            json_object_set_member (object, name, af_json_scan_to_node (scan, key + 1, keep, user_data));
+            json_object_set_member (object, name, af_json_scan_to_node (scan, key + 1));
           }
         return json_node_init_object (json_node_alloc (), object);
       }
@@ -522,8 +518,7 @@ af_json_scan_to_node (const AfJsonScan *scan,
         g_autoptr (JsonArray) array = json_array_sized_new (t->n);
 
         for (guint n = 0, e = i + 1; n < t->n; n++, e = scan->tokens[e].next)
-          if (keep == NULL || keep (scan, i, e, user_data))
-            json_array_add_element (array, af_json_scan_to_node (scan, e, keep, user_data));
+          json_array_add_element (array, af_json_scan_to_node (scan, e));
         return json_node_init_array (json_node_alloc (), array);
       }
     case AF_JSON_STRING:

@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "af-gmail-client.h"
+#include "af-json-private.h"
 #include "af-service-method.h"
 
 G_BEGIN_DECLS
@@ -65,6 +66,15 @@ gboolean af_gmail_parse_history (const char *data,
 
 /* One part of a /batch answer: its HTTP status (0 if not a response) and
  * where its body is in @bytes (up to a NUL), if it has one. */
+/* Read from a message's text where it is (af-mail-text.c). */
+void  af_gmail_headers_read (const AfJsonScan  *scan,
+                             int                part,
+                             const char *const *names,
+                             char             **values,
+                             guint              n_names);
+char *af_gmail_payload_to_text (const AfJsonScan *scan,
+                                int               payload);
+
 guint af_gmail_parse_batch_part (GBytes      *bytes,
                                  const char **body,
                                  gsize       *body_size);

@@ -65,26 +65,7 @@ af_gmail_sync_result_free (AfGmailSyncResult *result)
 /* The headers a message is read for, in AfGmailMessage's order. */
 static const char *const wanted_headers[] = { "From", "To", "Subject", "Date", "Message-ID", "References" };
 
-/* What af_gmail_payload_to_text() reads of a part: all but the headers
- * other than Content-* (a message's top part carries dozens). */
-static gboolean
-keep_for_text (const AfJsonScan *scan,
-               int               container,
-               int               i,
-               gpointer          user_data)
-{
-  g_autofree char *name = NULL;
-  int              name_token;
-
-  if (scan->tokens[container].kind != AF_JSON_ARRAY || scan->tokens[i].kind != AF_JSON_OBJECT ||
-      (name_token = af_json_scan_member (scan, i, "name")) < 0 || af_json_scan_member (scan, i, "value") < 0)
-    return TRUE;
-  name = af_json_scan_dup_string (scan, name_token);
-  return name != NULL && g_ascii_strncasecmp (name, "Content-", strlen ("Content-")) == 0;
-}
-
-/* The message @scan holds (an object): read from the text's index, with
- * json-glib's tree built only for the parts its text is read from. */
+/* The message @scan holds (an object), read from the text's index. */
 static AfGmailMessage *
 message_from_scan (const AfJsonScan *scan)
 {
@@ -117,30 +98,12 @@ message_from_scan (const AfJsonScan *scan)
 
   if (payload >= 0 && scan->tokens[payload].kind == AF_JSON_OBJECT)
     {
-      int   list = af_json_scan_member (scan, payload, "headers");
-      guint found = 0, all = (1u << G_N_ELEMENTS (headers)) - 1;
+      char *values[G_N_ELEMENTS (wanted_headers)];
 
-      /* Each the first of its name, whatever the case (as
-       * af_gmail_header_value()), in one pass over the headers. */
-      for (guint i = 0, h = list + 1; i < af_json_scan_length (scan, list) && found != all;
-           i++, h = scan->tokens[h].next)
-        {
-          g_autofree char *name = af_json_scan_dup_string (scan, af_json_scan_member (scan, h, "name"));
-
-          for (guint k = 0; name != NULL && k < G_N_ELEMENTS (wanted_headers); k++)
-            if (!(found & (1u << k)) && g_ascii_strcasecmp (name, wanted_headers[k]) == 0)
-              {
-                *headers[k] = af_json_scan_dup_string (scan, af_json_scan_member (scan, h, "value"));
-                found |= 1u << k;
-                break;
-              }
-        }
-      if (af_json_scan_member (scan, payload, "body") >= 0 || af_json_scan_member (scan, payload, "parts") >= 0)
-        {
-          g_autoptr (JsonNode) part = af_json_scan_to_node (scan, payload, keep_for_text, NULL);
-
-          message->body_text = af_gmail_payload_to_text (json_node_get_object (part));
-        }
+      af_gmail_headers_read (scan, payload, wanted_headers, values, G_N_ELEMENTS (wanted_headers));
+      for (guint k = 0; k < G_N_ELEMENTS (headers); k++)
+        *headers[k] = values[k];
+      message->body_text = af_gmail_payload_to_text (scan, payload);
     }
 
   return message;

@@ -14,39 +14,67 @@
 
 #include "af-base64url.h"
 #include "af-json-private.h"
+#include "af-gmail-client-private.h"
 #include "af-mail-text.h"
 
 /**
- * af_gmail_header_value:
- * @payload: a message's "payload", or one of its parts
+ * af_gmail_headers_read:
+ * @scan: the index of a message's text (af-json-scan.c)
+ * @part: the token of its payload, or of one of its parts
+ * @names: the headers wanted
+ * @values: (out caller-allocates) (array length=n_names): for each name,
+ *   the value of the first header of that name (any case), or %NULL (also
+ *   when that first header's value is no string)
  *
- * Returns: (nullable): the first header named @name (case-insensitive)
+ * In one pass over the headers, however many are wanted.
  */
-const char *
-af_gmail_header_value (JsonObject *payload,
-                       const char *name)
+void
+af_gmail_headers_read (const AfJsonScan  *scan,
+                       int                part,
+                       const char *const *names,
+                       char             **values,
+                       guint              n_names)
 {
-  JsonArray *headers;
+  int   list = af_json_scan_member (scan, part, "headers");
+  guint found = 0;
 
-  headers = af_json_get_array (payload, "headers");
-  for (guint i = 0; headers != NULL && i < json_array_get_length (headers); i++)
+  g_return_if_fail (n_names <= 32);
+
+  for (guint k = 0; k < n_names; k++)
+    values[k] = NULL;
+  for (guint i = 0, h = list + 1; i < af_json_scan_length (scan, list) && found != (1ull << n_names) - 1;
+       i++, h = scan->tokens[h].next)
     {
-      JsonObject *header = af_json_array_get_object (headers, i);
-      const char *hname = af_json_get_string (header, "name", "");
+      g_autofree char *name = af_json_scan_dup_string (scan, af_json_scan_member (scan, h, "name"));
 
-      if (g_ascii_strcasecmp (hname, name) == 0)
-        return af_json_get_string (header, "value", NULL);
+      for (guint k = 0; name != NULL && k < n_names; k++)
+        if (!(found & (1u << k)) && g_ascii_strcasecmp (name, names[k]) == 0)
+          {
+            values[k] = af_json_scan_dup_string (scan, af_json_scan_member (scan, h, "value"));
+            found |= 1u << k;
+            break;
+          }
     }
-
-  return NULL;
 }
 
 static char *
-charset_of (JsonObject *part)
+header_value (const AfJsonScan *scan,
+              int               part,
+              const char       *name)
 {
-  const char *content_type = af_gmail_header_value (part, "Content-Type");
-  const char *p;
-  GString    *charset;
+  char *value[1] = { NULL };
+
+  af_gmail_headers_read (scan, part, &name, value, 1);
+  return value[0];
+}
+
+static char *
+charset_of (const AfJsonScan *scan,
+            int               part)
+{
+  g_autofree char *content_type = header_value (scan, part, "Content-Type");
+  const char      *p;
+  GString         *charset;
 
   if (content_type == NULL || (p = strstr (content_type, "charset=")) == NULL)
     return g_strdup ("UTF-8");
@@ -62,18 +90,17 @@ charset_of (JsonObject *part)
 }
 
 static char *
-part_text (JsonObject *part)
+part_text (const AfJsonScan *scan,
+           int               part)
 {
-  JsonObject *body;
-  const char *data;
+  int              body = af_json_scan_member (scan, part, "body");
+  g_autofree char *data = af_json_scan_dup_string (scan, af_json_scan_member (scan, body, "data"));
   g_autoptr (GBytes) bytes = NULL;
   g_autofree char *charset = NULL;
   const char      *raw;
   gsize            length;
   char            *text;
 
-  body = af_json_get_object (part, "body");
-  data = af_json_get_string (body, "data", NULL);
   if (data == NULL)
     return NULL;
 
@@ -82,7 +109,7 @@ part_text (JsonObject *part)
   if (bytes == NULL)
     bytes = g_bytes_new (NULL, 0);
   raw = g_bytes_get_data (bytes, &length);
-  charset = charset_of (part);
+  charset = charset_of (scan, part);
 
   if (g_ascii_strcasecmp (charset, "UTF-8") == 0 || g_ascii_strcasecmp (charset, "us-ascii") == 0)
     text = g_utf8_make_valid (raw ? raw : "", length);
@@ -96,36 +123,38 @@ part_text (JsonObject *part)
   return text;
 }
 
-static JsonObject *
-find_part (JsonObject *part,
-           const char *mime_type)
+/* The first part of type @mime_type that is no attachment, depth first:
+ * @part itself, or one inside its "parts"; -1 when there is none. */
+static int
+find_part (const AfJsonScan *scan,
+           int               part,
+           const char       *mime_type)
 {
-  const char *type;
-  JsonArray  *parts;
+  g_autofree char *type = NULL;
+  int              parts;
 
-  if (part == NULL)
-    return NULL;
+  if (part < 0 || scan->tokens[part].kind != AF_JSON_OBJECT)
+    return -1;
 
-  type = af_json_get_string (part, "mimeType", "");
-
-  if (g_ascii_strcasecmp (type, mime_type) == 0)
+  type = af_json_scan_dup_string (scan, af_json_scan_member (scan, part, "mimeType"));
+  if (type != NULL && g_ascii_strcasecmp (type, mime_type) == 0)
     {
-      const char *disposition = af_gmail_header_value (part, "Content-Disposition");
+      g_autofree char *disposition = header_value (scan, part, "Content-Disposition");
 
       if (disposition == NULL || !g_str_has_prefix (disposition, "attachment"))
         return part;
     }
 
-  parts = af_json_get_array (part, "parts");
-  for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
+  parts = af_json_scan_member (scan, part, "parts");
+  for (guint i = 0, p = parts + 1; i < af_json_scan_length (scan, parts); i++, p = scan->tokens[p].next)
     {
-      JsonObject *found = find_part (af_json_array_get_object (parts, i), mime_type);
+      int found = find_part (scan, p, mime_type);
 
-      if (found != NULL)
+      if (found >= 0)
         return found;
     }
 
-  return NULL;
+  return -1;
 }
 
 static void
@@ -269,24 +298,32 @@ af_gmail_html_to_text (const char *html)
 
 /**
  * af_gmail_payload_to_text:
- * @payload: a message's "payload" (format=full)
+ * @scan: the index of a message's text (format=full)
+ * @payload: the token of its "payload"
  *
- * Returns: (transfer full) (nullable): the text/plain part, else the
- *   text/html part as text, decoded from base64url and its charset
+ * Read from the text where it is, without a tree of the parts: a
+ * message's top part carries dozens of headers none of this reads.
+ *
+ * Returns: (transfer full) (nullable): the text/plain part, else (none,
+ *   or one without data) the text/html part as text, decoded from
+ *   base64url and its charset
  */
 char *
-af_gmail_payload_to_text (JsonObject *payload)
+af_gmail_payload_to_text (const AfJsonScan *scan,
+                          int               payload)
 {
-  JsonObject *part;
+  int   part;
+  char *text;
 
-  g_return_val_if_fail (payload != NULL, NULL);
+  g_return_val_if_fail (scan != NULL, NULL);
 
-  if ((part = find_part (payload, "text/plain")) != NULL)
-    return part_text (part);
+  /* A text/plain part without data (an empty alternative) gives way. */
+  if ((part = find_part (scan, payload, "text/plain")) >= 0 && (text = part_text (scan, part)) != NULL)
+    return text;
 
-  if ((part = find_part (payload, "text/html")) != NULL)
+  if ((part = find_part (scan, payload, "text/html")) >= 0)
     {
-      g_autofree char *html = part_text (part);
+      g_autofree char *html = part_text (scan, part);
 
       return html != NULL ? af_gmail_html_to_text (html) : NULL;
     }
