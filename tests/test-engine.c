@@ -199,27 +199,39 @@ test_email_assistant (Fixture      *f,
   /* …and so does the activity. */
   g_assert_cmpuint (count (f, agent, "run-started"), ==, 1);
   g_assert_cmpuint (count (f, agent, "fetched"), ==, 1);
-  g_assert_cmpuint (count (f, agent, "decided"), ==, 5);
+  /* Every mail had something done: its rows say so, none says "decided". */
+  g_assert_cmpuint (count (f, agent, "decided"), ==, 0);
   g_assert_cmpuint (count (f, agent, "action-done"), ==, 9);
   g_assert_cmpuint (count (f, agent, "run-finished"), ==, 1);
   model = af_engine_create_activity_model (f->engine, af_agent_get_id (agent), NULL);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 17);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 12);
   last = g_list_model_get_item (G_LIST_MODEL (model), 0);
   g_assert_cmpstr (af_activity_entry_get_kind (last), ==, "run-finished");
   g_assert_null (strstr (af_activity_entry_get_details (last), "token"));
 
-  /* A second run finds nothing new and does nothing twice. */
+  /* A second run finds one mail no rule wants, and does nothing twice:
+   * the mail left alone has its row, naming it. */
+  af_sample_executor_add_message (f->executor, "m6", "Grandma <gran@example.org>", "Holiday photos",
+                                  "Here are the photos from the lake.");
   again = run_sync (f, agent, AF_RUN_FLAGS_NONE, &error);
   g_assert_no_error (error);
   g_assert_cmpint (json_object_get_int_member (again, "done"), ==, 0);
   g_assert_cmpuint (af_sample_executor_get_count (f->executor, NULL), ==, 9);
+  g_assert_cmpuint (count (f, agent, "decided"), ==, 1);
+  {
+    g_autoptr (AfActivityModel) decided = af_engine_create_activity_model (f->engine, af_agent_get_id (agent), "decided");
+    g_autoptr (AfActivityEntry) row = g_list_model_get_item (G_LIST_MODEL (decided), 0);
+
+    g_assert_cmpstr (af_activity_entry_get_summary (row), ==, "“Holiday photos”: nothing to do");
+    g_assert_nonnull (strstr (af_activity_entry_get_details (row), "\"item\":\"m6\""));
+  }
 
   af_engine_get_metrics (f->engine, af_agent_get_id (agent), &m);
   g_assert_cmpuint (m.runs, ==, 2);
   g_assert_cmpfloat (m.success_rate, ==, 1.0);
   g_assert_cmpfloat (m.success_rate_7d, ==, 1.0);
   g_assert_cmpuint (m.actions, ==, 9);
-  g_assert_cmpuint (m.emails_processed, ==, 5);
+  g_assert_cmpuint (m.emails_processed, ==, 6);
   g_assert_cmpuint (m.drafts_created, ==, 2);
   /* 5 labels, 1 archive, 1 star at ¼ min; 2 drafts at 3 min. */
   g_assert_cmpfloat_with_epsilon (m.minutes_saved, 7.75, 0.001);

@@ -64,37 +64,51 @@ test_unknown_state (AfTestStore  *f,
   g_assert_cmpint (read->state, ==, AF_OUTBOX_FAILED);
 }
 
-/* Many entries to one state in one statement: those, and only those, with
- * their results kept; a new entry comes back from its reserve whole. */
+/* Entries done together (a batch of 250 labels, as a run records a
+ * batch answer): each "done" with {"id": its item} as its result, item ids
+ * that need escaping among them; the others as they were. */
 static void
-test_set_states (AfTestStore  *f,
-                 gconstpointer data)
+test_set_done_on_items (AfTestStore  *f,
+                        gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (AfOutbox) outbox = af_outbox_new (f->db);
-  gint64 ids[3];
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (AfOutboxEntry) quoted = NULL;
+  g_autoptr (AfOutboxEntry) failed = NULL;
+  gint64 ids[260];
 
-  for (guint i = 0; i < 4; i++)
+  af_outbox_set_owner (outbox, "owner-1");
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
       g_autofree char *key = g_strdup_printf ("a:m%u:label", i);
       g_autoptr (AfOutboxEntry) entry = af_outbox_reserve (outbox, key, "a", 1, "label", "{\"n\":1}",
-                                                           AF_OUTBOX_PENDING, &error);
+                                                           AF_OUTBOX_EXECUTING, &error);
 
       g_assert_no_error (error);
-      g_assert_cmpstr (entry->key, ==, key);
-      g_assert_cmpstr (entry->params, ==, "{\"n\":1}");
-      g_assert_cmpint (entry->state, ==, AF_OUTBOX_PENDING);
-      if (i < 3)
-        ids[i] = entry->id;
+      ids[i] = entry->id;
+      g_ptr_array_add (items, i == 7 ? g_strdup ("m\"7\\ é") : g_strdup_printf ("m%u", i));
     }
-  g_assert_true (af_outbox_set_state (outbox, ids[1], AF_OUTBOX_FAILED, "{\"why\":1}", &error));
-  g_assert_true (af_outbox_set_states (outbox, ids, 3, AF_OUTBOX_EXECUTING, &error));
+  g_assert_true (af_outbox_set_state (outbox, ids[255], AF_OUTBOX_FAILED, "{\"why\":1}", &error));
+  af_outbox_set_owner (outbox, "owner-2");
+  g_assert_true (af_outbox_set_done_on_items (outbox, ids, (const char *const *)items->pdata, 250, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_EXECUTING), ==, 3);
-  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_PENDING), ==, 1);
-  g_assert_cmpint (af_test_store_query_int (f, "SELECT count (*) FROM outbox WHERE result IS NOT NULL"), ==, 1);
-  g_assert_true (af_outbox_set_states (outbox, ids, 0, AF_OUTBOX_DONE, &error));
-  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_DONE), ==, 0);
+
+  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_DONE), ==, 250);
+  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_EXECUTING), ==, 9);
+  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_FAILED), ==, 1);
+  g_assert_cmpint (af_test_store_query_int (f, "SELECT count (*) FROM outbox WHERE state = 'done' AND owner = 'owner-2'"
+                                               " AND result = json_object ('id', 'm' || (id - 1))"),
+                   ==, 249);
+  quoted = af_outbox_get (outbox, ids[7], &error);
+  g_assert_cmpint (quoted->state, ==, AF_OUTBOX_DONE);
+  g_assert_cmpstr (quoted->result, ==, "{\"id\":\"m\\\"7\\\\ é\"}");
+  failed = af_outbox_get (outbox, ids[255], &error);
+  g_assert_cmpint (failed->state, ==, AF_OUTBOX_FAILED);
+  g_assert_cmpstr (failed->result, ==, "{\"why\":1}");
+
+  g_assert_true (af_outbox_set_done_on_items (outbox, ids + 250, NULL, 0, &error));
+  g_assert_cmpuint (af_outbox_count (outbox, "a", AF_OUTBOX_EXECUTING), ==, 9);
 }
 
 /* A new entry comes back as it is stored, read again or not; a second
@@ -159,7 +173,7 @@ main (int   argc,
 
   g_test_add ("/outbox-store/reserve-returns-stored", AfTestStore, NULL, af_test_store_setup,
               test_reserve_returns_stored, af_test_store_teardown);
-  g_test_add ("/outbox-store/set-states", AfTestStore, NULL, af_test_store_setup, test_set_states,
+  g_test_add ("/outbox-store/set-done-on-items", AfTestStore, NULL, af_test_store_setup, test_set_done_on_items,
               af_test_store_teardown);
 
   return g_test_run ();

@@ -77,16 +77,6 @@ af_run_drop_groups (AfRun *run)
   g_hash_table_remove_all (run->groups);
 }
 
-/* {"id": @id}, as each action of the batch had been done alone. */
-static char *
-id_answer (const char *id)
-{
-  g_autoptr (JsonNode) node = json_node_init_string (json_node_alloc (), id ? id : "");
-  g_autofree char *text = af_engine_node_to_text (node);
-
-  return g_strconcat ("{\"id\":", text, "}", NULL);
-}
-
 /* One of @item_id's batched actions finished: once they all have, its
  * marker (if it came meanwhile) records it as seen, unless one failed. */
 static void
@@ -115,6 +105,9 @@ record_slice (Batch *batch)
   GError   *error = batch->error;
   gboolean  cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   guint     end = MIN (batch->recorded + RECORD_SLICE, batch->planned->len);
+  gint64    done_ids[RECORD_SLICE];
+  char     *done_items[RECORD_SLICE];
+  guint     n_done = 0;
   g_autoptr (GError) write_error = NULL;
 
   /* Every action of the batch has its own outcome, as if done alone. Its
@@ -158,9 +151,9 @@ record_slice (Batch *batch)
         }
       else
         {
-          g_autofree char *answer = id_answer (item_id);
-
-          af_outbox_set_state (self->outbox, p->outbox_id, AF_OUTBOX_DONE, answer, NULL);
+          /* Its entry "done" with the others below, in one statement. */
+          done_ids[n_done] = p->outbox_id;
+          done_items[n_done++] = g_strdup (item_id);
           summary = af_action_describe (p->action, p->params, p->item, TRUE);
           if (batch->args != NULL)
             {
@@ -186,6 +179,16 @@ record_slice (Batch *batch)
       g_clear_pointer (&batch->planned->pdata[batch->recorded], af_planned_free);
     }
 
+  /* Each as if done alone: {"id": its item}, what the service answers. */
+  if (!af_outbox_set_done_on_items (self->outbox, done_ids, (const char *const *)done_items, n_done, &write_error))
+    {
+      g_warning ("Could not record a batch of actions: %s", write_error->message);
+      if (run->write_error == NULL)
+        run->write_error = g_steal_pointer (&write_error);
+      g_clear_error (&write_error);
+    }
+  for (guint i = 0; i < n_done; i++)
+    g_free (done_items[i]);
   if (!af_run_end_writes (run, &write_error))
     {
       g_warning ("Could not record a batch of actions: %s", write_error->message);

@@ -537,9 +537,12 @@ plan_actions (AfRun      *run,
         af_run_summary_add_item (d, item);
         af_run_log (run, "decided", line, d, NULL);
       }
-    else
+    else if (actions->len == 0)
       {
-        /* The same details, written at once: a row for every item read. */
+        /* The same details, written at once. Only for an item left alone:
+         * what is done to one has rows of its own (done, failed, waiting,
+         * not allowed), each naming the item and the rule; a "decided"
+         * row beside them would double a backlog's log for nothing. */
         g_autofree char *text = decided_details (item_id, decided_by, actions->len, item);
 
         af_run_log_text (run, "decided", line, text, NULL, NULL, NULL);

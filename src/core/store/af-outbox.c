@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
 #include "af-enum-nick.h"
 #include "af-outbox.h"
 
@@ -255,38 +257,52 @@ af_outbox_set_state (AfOutbox     *self,
   return af_database_step_done (self->db, stmt, error);
 }
 
+/**
+ * af_outbox_set_done_on_items:
+ * @ids: (array length=n_ids): entries done together (a batch request)
+ * @item_ids: (array length=n_ids): for each, the id of the item it acted on
+ *
+ * Each entry "done" with {"id": its item's id} as its result, what the
+ * service answers an action done alone: one statement for them all.
+ *
+ * Returns: %TRUE when written
+ */
 gboolean
-af_outbox_set_states (AfOutbox     *self,
-                      const gint64 *ids,
-                      guint         n_ids,
-                      AfOutboxState state,
-                      GError      **error)
+af_outbox_set_done_on_items (AfOutbox          *self,
+                             const gint64      *ids,
+                             const char *const *item_ids,
+                             guint              n_ids,
+                             GError           **error)
 {
-  sqlite3_stmt *stmt;
-  GString      *list;
-  gboolean      ok;
+  g_autoptr (JsonArray) pairs = json_array_sized_new (n_ids);
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  sqlite3_stmt    *stmt;
 
   g_return_val_if_fail (AF_IS_OUTBOX (self), FALSE);
   if (n_ids == 0)
     return TRUE;
   stmt = af_database_prepare (self->db,
-                              "UPDATE outbox SET state = ?2, updated_at = ?3, owner = ?4"
-                              " WHERE id IN (SELECT value FROM json_each (?1))",
+                              "UPDATE outbox SET state = 'done', result = json_object ('id', b.value ->> 1),"
+                              " updated_at = ?2, owner = ?3 FROM json_each (?1) AS b WHERE outbox.id = b.value ->> 0",
                               error);
   if (stmt == NULL)
     return FALSE;
-  /* The ids as a JSON array: one statement, whatever their number. */
-  list = g_string_new ("[");
+  /* [[id, item id], …]: one statement, whatever their number. */
   for (guint i = 0; i < n_ids; i++)
-    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i ? "," : "", ids[i]);
-  g_string_append_c (list, ']');
-  sqlite3_bind_text (stmt, 1, list->str, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, state_nick (state), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
-  sqlite3_bind_text (stmt, 4, self->owner, -1, SQLITE_TRANSIENT);
-  ok = af_database_step_done (self->db, stmt, error);
-  g_string_free (list, TRUE);
-  return ok;
+    {
+      JsonArray *pair = json_array_sized_new (2);
+
+      json_array_add_int_element (pair, ids[i]);
+      json_array_add_string_element (pair, item_ids[i] != NULL ? item_ids[i] : "");
+      json_array_add_array_element (pairs, pair);
+    }
+  node = json_node_init_array (json_node_alloc (), pairs);
+  text = json_to_string (node, FALSE);
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+  sqlite3_bind_text (stmt, 3, self->owner, -1, SQLITE_TRANSIENT);
+  return af_database_step_done (self->db, stmt, error);
 }
 
 GPtrArray *

@@ -76,16 +76,15 @@ gboolean       af_outbox_set_state (AfOutbox     *self,
                                     AfOutboxState state,
                                     const char   *result,
                                     GError      **error);
-/* af_outbox_set_state() with no result for @n_ids entries: one statement. */
-gboolean af_outbox_set_states (AfOutbox     *self,
-                               const gint64 *ids,
-                               guint         n_ids,
-                               AfOutboxState state,
-                               GError      **error);
-gboolean af_outbox_set_params (AfOutbox   *self,
-                               gint64      id,
-                               const char *params,
-                               GError    **error);
+gboolean       af_outbox_set_done_on_items (AfOutbox          *self,
+                                            const gint64      *ids,
+                                            const char *const *item_ids,
+                                            guint              n_ids,
+                                            GError           **error);
+gboolean       af_outbox_set_params (AfOutbox   *self,
+                                     gint64      id,
+                                     const char *params,
+                                     GError    **error);
 /* → (element-type AfOutboxEntry) entries in @state, oldest first. */
 GPtrArray *af_outbox_list (AfOutbox     *self,
                            AfOutboxState state,
