@@ -432,6 +432,24 @@ test_scan (void)
     a = af_json_scan_dup_string (relaxed_scan, af_json_scan_member (relaxed_scan, 0, "a"));
     g_assert_cmpstr (a, ==, "b");
   }
+
+  /* Control characters raw in a string: JsonParser reads them, and
+   * json-glib 1.6 writes U+001F back raw; the index of its reading has
+   * them, as JsonParser gave them. */
+  {
+    static const char raw[] = "{\"a\":\"x\x1f\x0fy\",\"b\":\"\x1f\"}";
+    g_autoptr (AfJsonScan) raw_scan = af_json_scan_parse (raw, strlen (raw), &error);
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
+
+    g_assert_null (af_json_scan_new (raw, strlen (raw)));
+    g_assert_no_error (error);
+    g_assert_nonnull (raw_scan);
+    a = af_json_scan_dup_string (raw_scan, af_json_scan_member (raw_scan, 0, "a"));
+    g_assert_cmpstr (a, ==, "x\x1f\x0fy");
+    b = af_json_scan_dup_string (raw_scan, af_json_scan_member (raw_scan, 0, "b"));
+    g_assert_cmpstr (b, ==, "\x1f");
+  }
   g_assert_null (af_json_scan_parse ("{\"a\":", strlen ("{\"a\":"), &error));
   g_assert_nonnull (error);
 }
