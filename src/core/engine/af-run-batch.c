@@ -151,7 +151,7 @@ record_slice (Batch *batch)
         }
       else
         {
-          /* Its entry "done" with the others below, in one statement. */
+          /* Its entry goes "done" with the slice's others, below. */
           done_ids[n_done] = p->outbox_id;
           done_items[n_done++] = g_strdup (item_id);
           summary = af_action_describe (p->action, p->params, p->item, TRUE);

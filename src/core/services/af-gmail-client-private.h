@@ -64,8 +64,6 @@ gboolean af_gmail_parse_history (const char *data,
                                  char      **next_page_token,
                                  GError    **error);
 
-/* One part of a /batch answer: its HTTP status (0 if not a response) and
- * where its body is in @bytes (up to a NUL), if it has one. */
 /* Read from a message's text where it is (af-mail-text.c). */
 void  af_gmail_headers_read (const AfJsonScan  *scan,
                              int                part,
@@ -75,6 +73,8 @@ void  af_gmail_headers_read (const AfJsonScan  *scan,
 char *af_gmail_payload_to_text (const AfJsonScan *scan,
                                 int               payload);
 
+/* One part of a /batch answer: its HTTP status (0 if not a response) and
+ * where its body is in @bytes (up to a NUL), if it has one. */
 guint af_gmail_parse_batch_part (GBytes      *bytes,
                                  const char **body,
                                  gsize       *body_size);
